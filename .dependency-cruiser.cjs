@@ -1,0 +1,53 @@
+// Import direction: core ← algorithms ← sim | runtime ← server ← cli (ARCHITECTURE.md).
+// Lower layers never import higher ones; sim and algorithms stay free of Node-only
+// modules so the Lab can run them in a browser.
+const layer = (from, allowed) => ({
+  name: `${from}-imports-only-${allowed.join('-') || 'itself'}`,
+  severity: 'error',
+  from: { path: `^src/${from}/` },
+  to: {
+    path: '^src/',
+    pathNot: [`^src/${from}/`, ...allowed.map((a) => `^src/${a}/`)],
+  },
+});
+
+module.exports = {
+  forbidden: [
+    layer('core', []),
+    layer('algorithms', ['core']),
+    layer('sim', ['core', 'algorithms']),
+    layer('runtime', ['core', 'algorithms']),
+    layer('server', ['core', 'algorithms', 'runtime']),
+    {
+      name: 'browser-safe-sim',
+      comment:
+        'core, algorithms and sim run in the browser (the Lab): no Node built-ins but crypto hashing.',
+      severity: 'error',
+      from: { path: '^src/(core|algorithms|sim)/', pathNot: '\\.test\\.ts$' },
+      to: { dependencyTypes: ['core'], pathNot: '^(node:)?crypto$' },
+    },
+    {
+      name: 'no-circular',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: 'not-to-unresolvable',
+      severity: 'error',
+      from: {},
+      to: { couldNotResolve: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '(^|/)(dist|node_modules)/' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default'],
+      extensions: ['.ts', '.js'],
+    },
+  },
+};

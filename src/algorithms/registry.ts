@@ -1,0 +1,43 @@
+// The one list of algorithms. The CLI, the fuzzer, the Lab and the docs all read it;
+// adding an algorithm is adding its folder and one line here.
+
+import type { AnyAlgorithm } from '../core/algorithm.js';
+import { lamport } from './clock/lamport/index.js';
+import { vector } from './clock/vector/index.js';
+import { volatileLock } from './testing/volatile-lock.js';
+
+export const algorithms: readonly AnyAlgorithm[] = [lamport, vector, volatileLock];
+
+/** Listed algorithms (test-only ones are runnable by name but not listed). */
+export function listedAlgorithms(): AnyAlgorithm[] {
+  return algorithms.filter((a) => a.hidden !== true);
+}
+
+export function findAlgorithm(name: string): AnyAlgorithm | undefined {
+  return algorithms.find((a) => a.name === name);
+}
+
+/** Registered names closest to `name` (edit distance), best first, for "did you mean". */
+export function nearestAlgorithms(name: string, limit = 3): string[] {
+  return listedAlgorithms()
+    .map((a) => ({
+      name: a.name,
+      d: Math.min(distance(name, a.name), distance(name, a.name.split('/')[1] ?? '')),
+    }))
+    .sort((x, y) => x.d - y.d || (x.name < y.name ? -1 : 1))
+    .slice(0, limit)
+    .map((x) => x.name);
+}
+
+function distance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      row[j] = Math.min((prev[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost);
+    }
+    prev = row;
+  }
+  return prev[b.length] ?? 0;
+}

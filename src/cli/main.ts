@@ -1,0 +1,122 @@
+#!/usr/bin/env node
+// The `cohort` command line. Human-readable output by default, `--json` for machines;
+// exit 0 success, 1 a check failed, 2 bad usage (one line on stderr, never a stack trace).
+
+import { Command, CommanderError } from 'commander';
+import { benchCommand } from './bench-command.js';
+import { fuzzCommand } from './fuzz-command.js';
+import { listCommand, simCommand } from './sim-command.js';
+import { tourCommand } from './tour-command.js';
+import { EXIT_USAGE, UsageError } from './usage-error.js';
+
+/** The command tree; each action reports its exit code through `exit`. */
+function program(exit: (code: number) => void): Command {
+  const root = new Command('cohort')
+    .description('Distributed coordination, simulated under faults and run for real.')
+    .exitOverride()
+    .configureOutput({ writeErr: () => {} })
+    .showSuggestionAfterError(true);
+
+  root
+    .command('sim')
+    .description('simulate an algorithm under a fault plan and check its invariants')
+    .argument('<algorithm>', "an algorithm name such as clock/lamport, or 'list'")
+    .option('--nodes <n>', 'cluster size (each algorithm has its own default and range)')
+    .option('--seed <s>', 'seed for every random choice (same seed ⇒ same trace)', '1')
+    .option('--duration <ms>', 'virtual time to run, in ms')
+    .option(
+      '--faults <plan>',
+      "fault plan, e.g. 'crash 3 @2000; restart 3 @5000; drop 0.05', or 'random'",
+    )
+    .option('--scenario <name>', "run one of the algorithm's named scenarios")
+    .option('--trace <file>', 'write the full trace as JSON lines')
+    .option('--json', 'print one JSON document')
+    .allowUnknownOption(true)
+    .allowExcessArguments(true)
+    .addHelpText(
+      'after',
+      `
+Algorithm options (see 'cohort sim list') follow the common ones.
+
+Fault plan syntax (';' or newline between faults; times in ms, or with an 's' suffix):
+  crash 3 @2000   restart 3 @5s   pause 2 @100..400   resume 2 @300
+  partition 1,2|3,4,5 @3000..8000   isolate 4 @0..900   block 1,2->3 @0..500   heal @9000
+  drop 0.05   dup 1%   reorder 0.1   delay 5..50   (each may end with a window @A..B)
+  link 1->2 drop 0.5   link 1-2 delay 100..200   drift 3 +500ppm
+
+Examples:
+  cohort sim list
+  cohort sim clock/vector --nodes 4 --seed 7 --faults 'partition 1,2|3,4 @0..500'
+  cohort sim clock/lamport --events 100 --send-percent 80 --json`,
+    )
+    .action((algorithm: string, flags, cmd: Command) => {
+      const rest = cmd.args.slice(1);
+      if (algorithm === 'list') {
+        if (rest.some((a) => a !== '--json'))
+          throw new UsageError(`unknown argument '${rest[0]}' for 'sim list'`);
+        return exit(listCommand({ json: flags.json === true || rest.includes('--json') }));
+      }
+      exit(simCommand(algorithm, flags, rest));
+    });
+
+  root
+    .command('fuzz')
+    .description('run many seeds with random fault plans; shrink and print any failure')
+    .argument('<algorithm>', 'an algorithm name such as clock/lamport')
+    .option('--seeds <n>', 'number of random runs', '100')
+    .option('--nodes <n>', 'cluster size')
+    .option('--seed <s>', 'seed of the campaign (which seeds and plans are drawn)', '1')
+    .option('--no-shrink', 'report the first failure without shrinking it')
+    .option('--json', 'print one JSON document')
+    .allowUnknownOption(true)
+    .allowExcessArguments(true)
+    .addHelpText(
+      'after',
+      '\nExamples:\n  cohort fuzz clock/lamport --seeds 1000\n  cohort fuzz clock/vector --seeds 200 --nodes 7 --json',
+    )
+    .action((algorithm: string, flags, cmd: Command) =>
+      exit(fuzzCommand(algorithm, flags, cmd.args.slice(1))),
+    );
+
+  root
+    .command('bench')
+    .description('measure Cohort against its baseline')
+    .argument('<what>', "what to measure: 'sim' (simulated deliveries per second)")
+    .option('--json', 'print one JSON document')
+    .option('--repeats <n>', 'runs per configuration (the best is reported)', '3')
+    .addHelpText('after', '\nExamples:\n  cohort bench sim\n  cohort bench sim --json')
+    .action(async (what: string, flags) => exit(await benchCommand(what, flags)));
+
+  root
+    .command('tour')
+    .description('simulate every registered algorithm with its defaults and print a table')
+    .option('--json', 'print one JSON document')
+    .action((flags) => exit(tourCommand(flags)));
+
+  return root;
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  let code = 0;
+  const root = program((c) => {
+    code = c;
+  });
+  try {
+    await root.parseAsync([...argv], { from: 'user' });
+    return code;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return 0;
+      if (error.code === 'commander.help') return 0;
+      process.stderr.write(`cohort: ${error.message.replace(/^error: /, '')}\n`);
+      return EXIT_USAGE;
+    }
+    if (error instanceof UsageError) {
+      process.stderr.write(`cohort: ${error.message}\n`);
+      return EXIT_USAGE;
+    }
+    throw error;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,149 @@
+// `cohort sim list` and `cohort sim <algorithm>`: run one algorithm in the simulator and
+// report messages, invariants, liveness and metrics (human text, or one JSON document).
+
+import { writeFileSync } from 'node:fs';
+import { listedAlgorithms } from '../algorithms/registry.js';
+import type { AnyAlgorithm } from '../core/algorithm.js';
+import { FaultPlanError, formatFaultPlan } from '../sim/fault-plan.js';
+import { randomFaultPlan } from '../sim/fuzz.js';
+import { type RunResult, simulate } from '../sim/run.js';
+import { describeOptions, parseAlgorithmOptions, resolveAlgorithm } from './algorithm-options.js';
+import { fmtNumber, mark, table } from './format.js';
+import { EXIT_CHECK_FAILED, EXIT_OK, UsageError } from './usage-error.js';
+
+export interface SimFlags {
+  readonly nodes?: string;
+  readonly seed?: string;
+  readonly duration?: string;
+  readonly faults?: string;
+  readonly scenario?: string;
+  readonly trace?: string;
+  readonly json?: boolean;
+}
+
+export function listCommand(flags: { json?: boolean }): number {
+  const list = listedAlgorithms();
+  if (flags.json === true) {
+    const rows = list.map((a) => ({
+      name: a.name,
+      family: a.family,
+      summary: a.summary,
+      seed: a.seed,
+    }));
+    process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+    return EXIT_OK;
+  }
+  const rows = list.map((a) => [a.name, a.summary, a.seed]);
+  process.stdout.write(`${table(['algorithm', 'summary', 'seed notes'], rows)}\n`);
+  for (const a of list) {
+    const extra = [
+      ...describeOptions(a),
+      ...a.scenarios.map((s) => `--scenario ${s.name}: ${s.description}`),
+    ];
+    if (extra.length > 0)
+      process.stdout.write(`\n${a.name}\n${extra.map((l) => `  ${l}`).join('\n')}\n`);
+  }
+  return EXIT_OK;
+}
+
+export function parseInteger(
+  flag: string,
+  raw: string | undefined,
+  min: number,
+  max: number,
+): number | undefined {
+  if (raw === undefined) return undefined;
+  const v = Number(raw);
+  if (!/^-?\d+$/.test(raw) || !Number.isSafeInteger(v) || v < min || v > max) {
+    throw new UsageError(`${flag} must be an integer in ${min}..${max}, got '${raw}'`);
+  }
+  return v;
+}
+
+export function parseNodes(spec: AnyAlgorithm, raw: string | undefined): number | undefined {
+  return parseInteger(`--nodes for ${spec.name}`, raw, spec.nodes.min, spec.nodes.max);
+}
+
+export function simCommand(name: string, flags: SimFlags, rest: readonly string[]): number {
+  const spec = resolveAlgorithm(name);
+  const scenario =
+    flags.scenario === undefined
+      ? undefined
+      : spec.scenarios.find((s) => s.name === flags.scenario);
+  if (flags.scenario !== undefined && scenario === undefined) {
+    const names = spec.scenarios.map((s) => s.name).join(', ') || 'none';
+    throw new UsageError(
+      `unknown scenario '${flags.scenario}' for ${spec.name} (its scenarios: ${names})`,
+    );
+  }
+  const nodes = parseNodes(spec, flags.nodes) ?? scenario?.nodes ?? spec.nodes.default;
+  const seed = parseInteger('--seed', flags.seed, 0, Number.MAX_SAFE_INTEGER) ?? 1;
+  const durationMs = parseInteger('--duration', flags.duration, 1, 1e9) ?? scenario?.durationMs;
+  const options = { ...scenario?.options, ...parseAlgorithmOptions(spec, rest) };
+  let faults = flags.faults ?? scenario?.faults ?? '';
+  if (faults === 'random')
+    faults = formatFaultPlan(randomFaultPlan(seed, nodes, Math.floor(spec.durationMs * 0.6)));
+  let result: RunResult;
+  let lines: string[] = [];
+  try {
+    const run = simulate(spec, {
+      nodes,
+      seed,
+      faults,
+      options,
+      trace: flags.trace === undefined ? 'hash' : 'full',
+      ...(durationMs !== undefined && { durationMs }),
+    });
+    result = run.result;
+    lines = run.sim.trace.lines;
+  } catch (error) {
+    if (error instanceof FaultPlanError) throw new UsageError(error.message);
+    throw error;
+  }
+  if (flags.trace !== undefined)
+    writeFileSync(flags.trace, lines.length > 0 ? `${lines.join('\n')}\n` : '');
+  process.stdout.write(
+    flags.json === true ? `${JSON.stringify(result, null, 2)}\n` : renderResult(result),
+  );
+  return result.ok ? EXIT_OK : EXIT_CHECK_FAILED;
+}
+
+function renderResult(r: RunResult): string {
+  const out: string[] = [];
+  out.push(`${r.algorithm} · ${r.nodes} nodes · seed ${r.seed} · faults: ${r.faults || 'none'}`);
+  out.push(
+    `virtual time ${fmtNumber(r.virtualTimeMs)} ms · ${fmtNumber(r.events)} events · trace ${r.traceHash}`,
+  );
+  const m = r.messages;
+  out.push(
+    `messages: ${fmtNumber(m.sent)} sent, ${fmtNumber(m.delivered)} delivered, ${fmtNumber(m.dropped)} dropped, ${fmtNumber(m.duplicated)} duplicated`,
+  );
+  const types = Object.entries(m.byType);
+  if (types.length > 0)
+    out.push(
+      table(
+        ['  type', 'sent'],
+        types.map(([t, c]) => [`  ${t}`, fmtNumber(c)]),
+      ),
+    );
+  if (r.messageCount !== null) {
+    const c = r.messageCount;
+    out.push(
+      `formula: ${c.formula} → expected ${fmtNumber(c.expected)}, measured ${fmtNumber(c.measured)}`,
+    );
+  }
+  out.push('invariants:');
+  for (const c of r.invariants)
+    out.push(`  ${mark(c.holds)} ${c.name}${c.violation === null ? '' : ` — ${c.violation}`}`);
+  out.push('liveness:');
+  for (const c of r.liveness)
+    out.push(`  ${mark(c.holds)} ${c.name}${c.violation === null ? '' : ` — ${c.violation}`}`);
+  const metrics = Object.entries(r.metrics);
+  if (metrics.length > 0) {
+    out.push(
+      `metrics: ${metrics.map(([k, v]) => `${k}=${typeof v === 'number' ? fmtNumber(v) : String(v)}`).join(' ')}`,
+    );
+  }
+  out.push(r.ok ? 'OK' : 'FAILED');
+  return `${out.join('\n')}\n`;
+}

@@ -1,0 +1,9 @@
+// Bad usage: answered with one line on stderr and exit code 2, never a stack trace.
+
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+export const EXIT_OK = 0;
+export const EXIT_CHECK_FAILED = 1;
+export const EXIT_USAGE = 2;

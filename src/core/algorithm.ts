@@ -1,0 +1,141 @@
+// What every algorithm module exports (ARCHITECTURE.md rule 5): its process factory, a
+// summary and the seed section it implements, its safety invariants (checked after every
+// simulated step), liveness expectations (checked once faults have healed), named scenarios
+// that show its known weaknesses, its options, and — where the notes give one — the
+// theoretical message count. The registry, CLI, fuzzer and Lab read only this.
+
+import type { VectorClock } from './clocks/vector.js';
+import type { Message, NodeId, Output, Process } from './process.js';
+
+export type OptionValue = number | string | boolean | readonly number[];
+
+/** An algorithm-specific option, parsed the same way by the CLI, the fuzzer and the Lab. */
+export type OptionSpec =
+  | { kind: 'int'; default: number; min?: number; max?: number; description: string }
+  | { kind: 'bool'; default: boolean; description: string }
+  | { kind: 'choice'; default: string; choices: readonly string[]; description: string }
+  | { kind: 'ints'; default: readonly number[]; description: string };
+
+export type OptionSpecs = Readonly<Record<string, OptionSpec>>;
+
+/** Option values as the process factory receives them. */
+export type OptionValues = Readonly<Record<string, OptionValue>>;
+
+export interface RunContext<Opts = OptionValues> {
+  readonly nodes: readonly NodeId[];
+  readonly options: Opts;
+  readonly seed: number;
+}
+
+export interface NodeView<S> {
+  readonly id: NodeId;
+  readonly up: boolean;
+  readonly paused: boolean;
+  /** Restarts so far (0 for the first run of the node). */
+  readonly incarnation: number;
+  /** The live process's state, or undefined while the node is down. */
+  readonly state: S | undefined;
+}
+
+export interface OutputRecord<O extends Output = Output> {
+  readonly atMs: number;
+  readonly node: NodeId;
+  readonly output: O;
+  /** The true causal past of the step that produced it (only when `causality` is on). */
+  readonly vc?: VectorClock;
+}
+
+export interface MessageStats {
+  sent: number;
+  delivered: number;
+  dropped: number;
+  duplicated: number;
+  readonly byType: Record<string, number>;
+  /** Messages sent by each node, index id−1. */
+  readonly sentBy: number[];
+  /** Messages delivered to each node, index id−1. */
+  readonly receivedBy: number[];
+}
+
+/** What checkers and metrics see of a run: node states, outputs so far, message counts. */
+export interface ClusterView<S = unknown, O extends Output = Output> {
+  readonly nowMs: number;
+  readonly nodes: readonly NodeView<S>[];
+  readonly outputs: readonly OutputRecord<O>[];
+  readonly stats: MessageStats;
+}
+
+/** A safety predicate: returns a description of the violation, or undefined when it holds. */
+export interface Invariant<S = unknown, O extends Output = Output> {
+  readonly name: string;
+  check(view: ClusterView<S, O>): string | undefined;
+}
+
+/** What must hold once faults have healed and the liveness deadline has passed. */
+export interface Liveness<S = unknown, O extends Output = Output> {
+  readonly name: string;
+  check(view: ClusterView<S, O>): string | undefined;
+}
+
+export type Expectation = 'hold' | 'violated';
+
+/** A named fault plan that shows a known weakness (or strength) of the algorithm. */
+export interface Scenario {
+  readonly name: string;
+  readonly description: string;
+  readonly faults: string;
+  readonly nodes?: number;
+  readonly durationMs?: number;
+  readonly options?: OptionValues;
+  /** What the run shows: invariants and liveness 'hold', or one of them is 'violated'. */
+  readonly expect: { readonly safety: Expectation; readonly liveness: Expectation };
+}
+
+export type Metrics = Record<string, number | string | boolean | null>;
+
+export interface MessageCount<S, O extends Output, Opts> {
+  /** The formula as the notes or the paper state it, e.g. "2(n−1) per entry". */
+  readonly formula: string;
+  /** The formula's value for this run, and the measured value it is compared with. */
+  compare(view: ClusterView<S, O>, ctx: RunContext<Opts>): { expected: number; measured: number };
+}
+
+export interface AlgorithmSpec<
+  M extends Message = Message,
+  O extends Output = Output,
+  S = unknown,
+  Opts = OptionValues,
+> {
+  /** `family/name`, e.g. `mutex/ricart-agrawala`. */
+  readonly name: string;
+  readonly family: string;
+  readonly summary: string;
+  /** The seed note and section it implements, e.g. `000, 001 §2.1`. */
+  readonly seed: string;
+  /** Test-only algorithms are runnable but not listed. */
+  readonly hidden?: boolean;
+  readonly nodes: { readonly default: number; readonly min: number; readonly max: number };
+  readonly durationMs: number;
+  /** How long after the last fault heals liveness may take. */
+  readonly livenessDeadlineMs: number;
+  readonly options: OptionSpecs;
+  /** Ask the simulator to record true happens-before (a vector clock per step). */
+  readonly causality?: boolean;
+  create(id: NodeId, ctx: RunContext<Opts>): Process<M, O, S>;
+  /** Fresh checkers for one run (they may keep incremental state). */
+  invariants(ctx: RunContext<Opts>): Invariant<S, O>[];
+  liveness(ctx: RunContext<Opts>): Liveness<S, O>[];
+  metrics?(view: ClusterView<S, O>, ctx: RunContext<Opts>): Metrics;
+  readonly messageCount?: MessageCount<S, O, Opts>;
+  readonly scenarios: readonly Scenario[];
+}
+
+/** The registry's view of an algorithm, its type parameters erased. */
+export type AnyAlgorithm = AlgorithmSpec<Message, Output, unknown, OptionValues>;
+
+/** Declares an algorithm with full typing and returns it in the registry's erased form. */
+export function defineAlgorithm<M extends Message, O extends Output, S, Opts>(
+  spec: AlgorithmSpec<M, O, S, Opts>,
+): AnyAlgorithm {
+  return spec as unknown as AnyAlgorithm;
+}

@@ -1,0 +1,219 @@
+// Random fault plans and property-based fuzzing (fast-check). A run draws a seed and a
+// "swarm" plan — its rates as well as its events are random — whose faults all end by the
+// end of the fault window; liveness is then judged after the algorithm's deadline. When a
+// run fails, fast-check shrinks the plan (fewer faults, lower rates, earlier times) and the
+// smallest failing case is returned with the exact `cohort sim` command that replays it.
+
+import fc from 'fast-check';
+import type { AnyAlgorithm, OptionValues } from '../core/algorithm.js';
+import { Prng } from '../core/prng.js';
+import type { NodeId } from '../core/process.js';
+import { type FaultEvent, type FaultPlan, formatFaultPlan } from './fault-plan.js';
+import { type RunResult, simulate } from './run.js';
+
+/** Shell-quotes one argument for a printed command line. */
+export function shellQuote(arg: string): string {
+  return /^[\w./:=,@+-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", `'\\''`)}'`;
+}
+
+function optionFlag(name: string): string {
+  return `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+}
+
+/** The `cohort sim …` command that reproduces a run. */
+export function replayCommand(
+  spec: AnyAlgorithm,
+  run: { nodes: number; seed: number; faults: string; options?: OptionValues },
+): string {
+  const parts = [
+    'cohort',
+    'sim',
+    spec.name,
+    '--nodes',
+    String(run.nodes),
+    '--seed',
+    String(run.seed),
+  ];
+  if (run.faults !== '') parts.push('--faults', run.faults);
+  for (const [name, value] of Object.entries(run.options ?? {})) {
+    const def = spec.options[name]?.default;
+    if (JSON.stringify(def) === JSON.stringify(value)) continue;
+    parts.push(optionFlag(name), Array.isArray(value) ? value.join(',') : String(value));
+  }
+  return parts.map(shellQuote).join(' ');
+}
+
+// ---- Plan generation ---------------------------------------------------------------------
+
+interface PlanShape {
+  readonly dropPpm: number;
+  readonly dupPpm: number;
+  readonly reorderPpm: number;
+  readonly delayMaxMs: number;
+  readonly faults: readonly FaultEvent[];
+}
+
+function toPlan(shape: PlanShape, windowMs: number): FaultPlan {
+  const faults: FaultEvent[] = [];
+  const rate = (param: 'drop' | 'dup' | 'reorder', value: number) => {
+    if (value > 0)
+      faults.push({ kind: 'rate', param, value, fromMs: 0, untilMs: windowMs, link: undefined });
+  };
+  rate('drop', shape.dropPpm);
+  rate('dup', shape.dupPpm);
+  rate('reorder', shape.reorderPpm);
+  if (shape.delayMaxMs > 10) {
+    faults.push({
+      kind: 'rate',
+      param: 'delay',
+      value: [1, shape.delayMaxMs],
+      fromMs: 0,
+      untilMs: windowMs,
+      link: undefined,
+    });
+  }
+  faults.push(...shape.faults);
+  return { faults };
+}
+
+/** A fast-check arbitrary of fault plans for `n` nodes whose faults all end by `windowMs`. */
+export function faultPlanArbitrary(n: number, windowMs: number): fc.Arbitrary<FaultPlan> {
+  const node = fc.integer({ min: 1, max: n });
+  const time = fc.integer({ min: 0, max: windowMs - 1 });
+  const span = (at: number, len: number) => Math.min(windowMs, at + len);
+  const crash = fc
+    .tuple(node, time, fc.integer({ min: 1, max: windowMs }))
+    .map(([id, at, len]): FaultEvent[] => [
+      { kind: 'crash', node: id, atMs: at },
+      { kind: 'restart', node: id, atMs: span(at, len) },
+    ]);
+  const pause = fc
+    .tuple(node, time, fc.integer({ min: 1, max: windowMs / 2 }))
+    .map(([id, at, len]): FaultEvent[] => [
+      { kind: 'pause', node: id, atMs: at, untilMs: span(at, len) },
+    ]);
+  const sides = fc.array(fc.boolean(), { minLength: n, maxLength: n });
+  const groupsOf = (side: readonly boolean[]) => {
+    const a: NodeId[] = [];
+    const b: NodeId[] = [];
+    side.forEach((s, i) => (s ? a : b).push(i + 1));
+    return [a, b] as const;
+  };
+  const partition = fc
+    .tuple(sides, time, fc.integer({ min: 1, max: windowMs }))
+    .map(([side, at, len]): FaultEvent[] => {
+      const [a, b] = groupsOf(side);
+      if (a.length === 0 || b.length === 0) return [];
+      return [{ kind: 'partition', groups: [a, b], atMs: at, untilMs: span(at, len) }];
+    });
+  const block = fc
+    .tuple(sides, time, fc.integer({ min: 1, max: windowMs }))
+    .map(([side, at, len]): FaultEvent[] => {
+      const [a, b] = groupsOf(side);
+      if (a.length === 0 || b.length === 0) return [];
+      return [{ kind: 'block', from: a, to: b, atMs: at, untilMs: span(at, len) }];
+    });
+  const drift = fc
+    .tuple(node, fc.integer({ min: -50_000, max: 50_000 }))
+    .map(([id, ppm]): FaultEvent[] => (ppm === 0 ? [] : [{ kind: 'drift', node: id, ppm }]));
+  const events = fc
+    .array(fc.oneof(crash, partition, pause, block, drift), { maxLength: 6 })
+    .map((lists) => lists.flat());
+  return fc
+    .record({
+      dropPpm: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 200_000 })),
+      dupPpm: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 100_000 })),
+      reorderPpm: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 300_000 })),
+      delayMaxMs: fc.oneof(fc.constant(10), fc.integer({ min: 10, max: 200 })),
+      faults: events,
+    })
+    .map((shape) => toPlan(shape, windowMs));
+}
+
+/** A swarm plan drawn from a seed with Cohort's own PRNG (`--faults random`). */
+export function randomFaultPlan(seed: number, n: number, windowMs: number): FaultPlan {
+  const [plan] = fc.sample(faultPlanArbitrary(n, windowMs), {
+    seed: Prng.derive(seed, 'plan').next() | 0,
+    numRuns: 1,
+  });
+  return plan ?? { faults: [] };
+}
+
+// ---- Fuzzing -----------------------------------------------------------------------------
+
+export interface FuzzOptions {
+  readonly runs: number;
+  readonly nodes?: number;
+  /** Seed of the fuzz campaign itself (which seeds and plans are drawn). */
+  readonly seed?: number;
+  readonly options?: OptionValues;
+  readonly shrink?: boolean;
+  readonly onProgress?: (done: number) => void;
+}
+
+export interface FuzzFailure {
+  readonly seed: number;
+  readonly check: string;
+  readonly violation: string;
+  readonly faults: string;
+  readonly replay: string;
+}
+
+export interface FuzzReport {
+  readonly algorithm: string;
+  readonly runs: number;
+  readonly failures: readonly FuzzFailure[];
+}
+
+function firstFailure(result: RunResult): { check: string; violation: string } | undefined {
+  const bad = [...result.invariants, ...result.liveness].find((c) => !c.holds);
+  return bad === undefined ? undefined : { check: bad.name, violation: bad.violation ?? '' };
+}
+
+export function fuzz(spec: AnyAlgorithm, opts: FuzzOptions): FuzzReport {
+  const n = opts.nodes ?? spec.nodes.default;
+  const windowMs = Math.max(100, Math.floor(spec.durationMs * 0.6));
+  let calls = 0;
+  const property = fc.property(
+    fc.integer({ min: 1, max: 2 ** 31 - 1 }),
+    faultPlanArbitrary(n, windowMs),
+    (seed, plan) => {
+      opts.onProgress?.(++calls);
+      const { result } = simulate(spec, {
+        nodes: n,
+        seed,
+        faults: plan,
+        trace: 'off',
+        ...(opts.options && { options: opts.options }),
+      });
+      return result.ok;
+    },
+  );
+  const details = fc.check(property, {
+    numRuns: opts.runs,
+    seed: opts.seed ?? 1,
+    endOnFailure: opts.shrink === false,
+  });
+  const failures: FuzzFailure[] = [];
+  if (details.failed && details.counterexample !== null) {
+    const [seed, plan] = details.counterexample;
+    const { result } = simulate(spec, {
+      nodes: n,
+      seed,
+      faults: plan,
+      ...(opts.options && { options: opts.options }),
+    });
+    const failure = firstFailure(result) ?? {
+      check: 'exception',
+      violation: String(details.errorInstance),
+    };
+    const faults = formatFaultPlan(plan);
+    failures.push({
+      seed,
+      ...failure,
+      faults,
+      replay: replayCommand(spec, { nodes: n, seed, faults, options: result.options }),
+    });
+  }
+  return { algorithm: spec.name, runs: details.numRuns, failures };
+}

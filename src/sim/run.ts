@@ -1,0 +1,138 @@
+// One simulated run of a registered algorithm, from options to the summary the CLI prints
+// (`cohort sim <name> --json`), the fuzzer judges and the Lab shows.
+
+import type { AnyAlgorithm, Metrics, OptionValues, RunContext } from '../core/algorithm.js';
+import { AssertionError } from '../core/assert.js';
+import { nodeIds } from '../core/process.js';
+import { type FaultPlan, formatFaultPlan, parseFaultPlan, planQuietAfterMs } from './fault-plan.js';
+import { Simulator } from './simulator.js';
+import type { TraceLevel } from './trace.js';
+
+export interface RunOptions {
+  readonly nodes?: number;
+  readonly seed?: number;
+  readonly durationMs?: number;
+  /** A plan's text, or a parsed plan. */
+  readonly faults?: string | FaultPlan;
+  readonly options?: OptionValues;
+  readonly trace?: TraceLevel;
+}
+
+export interface CheckResult {
+  readonly name: string;
+  readonly holds: boolean;
+  readonly violation: string | null;
+}
+
+export interface RunResult {
+  readonly algorithm: string;
+  readonly nodes: number;
+  readonly seed: number;
+  readonly faults: string;
+  readonly options: OptionValues;
+  readonly virtualTimeMs: number;
+  readonly events: number;
+  readonly messages: {
+    readonly sent: number;
+    readonly delivered: number;
+    readonly dropped: number;
+    readonly duplicated: number;
+    readonly byType: Record<string, number>;
+  };
+  readonly invariants: readonly CheckResult[];
+  readonly liveness: readonly (CheckResult & { readonly deadlineMs: number })[];
+  readonly metrics: Metrics;
+  readonly messageCount: {
+    readonly formula: string;
+    readonly expected: number;
+    readonly measured: number;
+  } | null;
+  readonly traceHash: string;
+  readonly ok: boolean;
+}
+
+/** Every option at its default, overridden by `given`. */
+export function resolveOptions(spec: AnyAlgorithm, given: OptionValues = {}): OptionValues {
+  const values: Record<string, OptionValues[string]> = {};
+  for (const [name, opt] of Object.entries(spec.options)) values[name] = given[name] ?? opt.default;
+  return values;
+}
+
+/** Runs the algorithm and returns the summary together with the simulator (for traces). */
+export function simulate(
+  spec: AnyAlgorithm,
+  run: RunOptions = {},
+): { result: RunResult; sim: Simulator } {
+  const n = run.nodes ?? spec.nodes.default;
+  const seed = run.seed ?? 1;
+  const plan =
+    typeof run.faults === 'string' ? parseFaultPlan(run.faults, n) : (run.faults ?? { faults: [] });
+  const options = resolveOptions(spec, run.options);
+  const ctx: RunContext = { nodes: nodeIds(n), options, seed };
+  const invariants = spec.invariants(ctx);
+  const sim = new Simulator({
+    seed,
+    nodes: n,
+    create: (id) => spec.create(id, ctx),
+    faults: plan,
+    trace: run.trace ?? 'hash',
+    causality: spec.causality === true,
+    invariants,
+  });
+  const quietMs = planQuietAfterMs(plan);
+  const endMs = Math.max(run.durationMs ?? spec.durationMs, quietMs + spec.livenessDeadlineMs);
+  let crash: string | undefined;
+  try {
+    sim.start();
+    sim.runUntil(endMs);
+  } catch (error) {
+    if (!(error instanceof AssertionError)) throw error;
+    crash = error.message;
+    sim.record({ t: sim.nowMs, ev: 'violation', check: 'assertions', violation: crash });
+  }
+
+  const broken = sim.violation;
+  const invariantResults: CheckResult[] = invariants.map((inv) => ({
+    name: inv.name,
+    holds: broken?.check !== inv.name,
+    violation: broken?.check === inv.name ? `${broken.violation} (at ${broken.atMs} ms)` : null,
+  }));
+  if (crash !== undefined)
+    invariantResults.push({ name: 'assertions', holds: false, violation: crash });
+  const stopped = broken !== undefined || crash !== undefined;
+  const livenessResults = spec.liveness(ctx).map((l) => {
+    const failure = stopped ? 'not judged: the run stopped at a safety violation' : l.check(sim);
+    return {
+      name: l.name,
+      holds: failure === undefined,
+      violation: failure ?? null,
+      deadlineMs: spec.livenessDeadlineMs,
+    };
+  });
+  const count = spec.messageCount?.compare(sim, ctx);
+  const { sent, delivered, dropped, duplicated, byType } = sim.stats;
+  const result: RunResult = {
+    algorithm: spec.name,
+    nodes: n,
+    seed,
+    faults: formatFaultPlan(plan),
+    options,
+    virtualTimeMs: sim.nowMs,
+    events: sim.events,
+    messages: { sent, delivered, dropped, duplicated, byType: sortKeys(byType) },
+    invariants: invariantResults,
+    liveness: livenessResults,
+    metrics: spec.metrics?.(sim, ctx) ?? {},
+    messageCount:
+      spec.messageCount && count ? { formula: spec.messageCount.formula, ...count } : null,
+    traceHash: sim.trace.hash(),
+    ok: invariantResults.every((c) => c.holds) && livenessResults.every((c) => c.holds),
+  };
+  return { result, sim };
+}
+
+function sortKeys(record: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+  );
+}

@@ -1,0 +1,629 @@
+// The discrete-event simulator: one host of the process contract, over virtual time.
+//
+// Fault model. The network delivers each message after a latency drawn uniformly from the
+// link's delay range; it may lose it, duplicate it (the copy gets its own latency) or hold it
+// back (reorder); partitions (symmetric or one-way) drop messages at send time and at
+// delivery time, so a cut also swallows what was in flight. Nodes crash (volatile state and
+// timers lost, durable storage kept), restart (a fresh process runs `onStart`), pause (inputs
+// held until resume) and drift (a local clock running fast or slow). Every random choice
+// comes from sub-streams of one seed, so a run is a pure function of its inputs.
+//
+// Durability ordering. A step's effects are buffered: its storage writes are committed (and
+// copied through the codec, as a disk would) BEFORE its messages enter the network.
+
+import type {
+  ClusterView,
+  Invariant,
+  MessageStats,
+  NodeView,
+  OutputRecord,
+} from '../core/algorithm.js';
+import { assert } from '../core/assert.js';
+import { roundTrip } from '../core/codec.js';
+import { Prng } from '../core/prng.js';
+import type { Env, Message, NodeId, Output, Process, Storage } from '../core/process.js';
+import { EventQueue } from './event-queue.js';
+import type { FaultEvent, FaultPlan, RateRule } from './fault-plan.js';
+import { formatFaultPlan } from './fault-plan.js';
+import { type DropReason, Trace, type TraceLevel, type TraceRecord } from './trace.js';
+
+const PPM = 1_000_000;
+const DELETED = Symbol('deleted');
+
+export interface SimOptions {
+  readonly seed: number;
+  readonly nodes: number;
+  readonly create: (id: NodeId) => Process<Message, Output, unknown>;
+  readonly faults?: FaultPlan;
+  readonly trace?: TraceLevel;
+  /** Record the true happens-before relation (a vector clock per step). */
+  readonly causality?: boolean;
+  readonly invariants?: readonly Invariant[];
+  /** Latency when the plan sets none, in ms. */
+  readonly defaultDelayMs?: readonly [number, number];
+}
+
+enum Kind {
+  Deliver = 0,
+  Timer = 1,
+  Fault = 2,
+  Rates = 3,
+}
+
+class SimEvent {
+  constructor(
+    readonly atUs: number,
+    readonly seq: number,
+    readonly kind: Kind,
+    readonly node: NodeId,
+    readonly from: NodeId,
+    readonly msg: Message | undefined,
+    readonly name: string,
+    readonly gen: number,
+    readonly vc: readonly number[] | undefined,
+    readonly fault: { readonly event: FaultEvent; readonly phase: 'begin' | 'end' } | undefined,
+  ) {}
+}
+
+interface LinkParams {
+  dropPpm: number;
+  dupPpm: number;
+  reorderPpm: number;
+  delayMinUs: number;
+  delayMaxUs: number;
+}
+
+class SimNode implements NodeView<unknown> {
+  up = false;
+  paused = false;
+  incarnation = -1;
+  process: Process<Message, Output, unknown> | undefined;
+  env: Env | undefined;
+  readonly durable = new Map<string, unknown>();
+  readonly pending = new Map<string, unknown>();
+  readonly timers = new Map<string, number>();
+  timerGen = 0;
+  driftPpm = 0;
+  held: SimEvent[] = [];
+  hb: number[];
+  random: Prng;
+
+  constructor(
+    readonly id: NodeId,
+    n: number,
+    seed: number,
+  ) {
+    this.hb = new Array<number>(n).fill(0);
+    this.random = Prng.derive(seed, `node/${id}/0`);
+  }
+
+  get state(): unknown {
+    return this.process?.state;
+  }
+}
+
+/** Thrown out of a run when an invariant breaks; the run stops at that step. */
+export interface Violation {
+  readonly check: string;
+  readonly violation: string;
+  readonly atMs: number;
+}
+
+export class Simulator implements ClusterView<unknown, Output> {
+  readonly nodes: SimNode[];
+  readonly outputs: OutputRecord[] = [];
+  readonly stats: MessageStats;
+  readonly trace: Trace;
+  readonly n: number;
+  nowUs = 0;
+  events = 0;
+  violation: Violation | undefined;
+
+  private readonly queue = new EventQueue<SimEvent>();
+  private seq = 0;
+  private readonly net: Prng;
+  private readonly links: LinkParams[];
+  private readonly rules: RateRule[] = [];
+  private readonly blocked: Uint8Array;
+  private readonly cuts: FaultEvent[] = [];
+  private readonly outTo: NodeId[] = [];
+  private readonly outMsg: Message[] = [];
+  private current: SimNode | undefined;
+  private stepVc: readonly number[] | undefined;
+  private readonly checkedTypes = new Set<string>();
+  private readonly ids: NodeId[];
+  private readonly defaultDelay: readonly [number, number];
+
+  constructor(private readonly options: SimOptions) {
+    const n = options.nodes;
+    assert(Number.isInteger(n) && n >= 1, 'nodes must be a positive integer');
+    this.n = n;
+    this.ids = Array.from({ length: n }, (_, i) => i + 1);
+    this.nodes = this.ids.map((id) => new SimNode(id, n, options.seed));
+    this.net = Prng.derive(options.seed, 'network');
+    this.trace = new Trace(options.trace ?? 'hash');
+    this.stats = {
+      sent: 0,
+      delivered: 0,
+      dropped: 0,
+      duplicated: 0,
+      byType: {},
+      sentBy: new Array<number>(n).fill(0),
+      receivedBy: new Array<number>(n).fill(0),
+    };
+    this.blocked = new Uint8Array(n * n);
+    this.defaultDelay = options.defaultDelayMs ?? [1, 10];
+    this.links = Array.from({ length: n * n }, () => this.baseLink());
+    for (const f of options.faults?.faults ?? []) this.schedulePlanned(f);
+    this.recomputeLinks();
+  }
+
+  get nowMs(): number {
+    return this.nowUs / 1000;
+  }
+
+  /** Starts every node (at the current time). */
+  start(): void {
+    for (const node of this.nodes) this.boot(node);
+  }
+
+  /** Runs until virtual time `untilMs`, an invariant breaks, or nothing is left to do. */
+  runUntil(untilMs: number): void {
+    const limit = untilMs * 1000;
+    const queue = this.queue;
+    while (this.violation === undefined) {
+      const next = queue.peek();
+      if (next === undefined || next.atUs > limit) break;
+      queue.pop();
+      this.nowUs = next.atUs;
+      this.events++;
+      this.dispatch(next);
+    }
+    if (this.violation === undefined && this.nowUs < limit) this.nowUs = limit;
+  }
+
+  /** Delivers every message in flight now, ignoring latency (golden scripts' `deliver`). */
+  deliverInFlight(filter?: (from: NodeId, to: NodeId, msg: Message) => boolean): number {
+    const taken = this.queue.extract(
+      (e) =>
+        e.kind === Kind.Deliver &&
+        (filter === undefined || filter(e.from, e.node, e.msg as Message)),
+    );
+    for (const e of taken) {
+      if (this.violation !== undefined) break;
+      this.events++;
+      this.dispatch(e);
+    }
+    return taken.length;
+  }
+
+  /** Drops every message in flight that matches (golden scripts' `deliver drop=Type`). */
+  dropInFlight(filter: (from: NodeId, to: NodeId, msg: Message) => boolean): number {
+    const taken = this.queue.extract(
+      (e) => e.kind === Kind.Deliver && filter(e.from, e.node, e.msg as Message),
+    );
+    for (const e of taken) this.recordDrop(e.from, e.node, e.msg as Message, 'loss');
+    return taken.length;
+  }
+
+  inFlight(): number {
+    return this.queue.all().filter((e) => e.kind === Kind.Deliver).length;
+  }
+
+  /** Applies one fault now (golden scripts and the Lab's clicks). */
+  inject(fault: FaultEvent): void {
+    this.applyFault(fault, 'begin');
+  }
+
+  /** Runs a client command on a node now. */
+  command(id: NodeId, command: unknown): void {
+    const node = this.node(id);
+    if (!node.up) return;
+    if (this.trace.on) this.record({ t: this.nowMs, ev: 'command', node: id, command });
+    const process = node.process as Process<Message, Output, unknown>;
+    if (process.onCommand === undefined) return;
+    this.step(node, undefined);
+    process.onCommand(node.env as Env, command);
+    this.endStep(node);
+  }
+
+  node(id: NodeId): SimNode {
+    const node = this.nodes[id - 1];
+    assert(node !== undefined, `no node ${id}`);
+    return node;
+  }
+
+  // ---- Events ---------------------------------------------------------------------------
+
+  private dispatch(e: SimEvent): void {
+    switch (e.kind) {
+      case Kind.Deliver:
+        return this.deliver(e);
+      case Kind.Timer:
+        return this.fireTimer(e);
+      case Kind.Fault:
+        return this.applyFault(e.fault!.event, e.fault!.phase);
+      case Kind.Rates:
+        return this.recomputeLinks();
+    }
+  }
+
+  private push(atUs: number, kind: Kind, node: NodeId, fields: Partial<SimEvent> = {}): SimEvent {
+    const e = new SimEvent(
+      atUs,
+      this.seq++,
+      kind,
+      node,
+      fields.from ?? 0,
+      fields.msg,
+      fields.name ?? '',
+      fields.gen ?? 0,
+      fields.vc,
+      fields.fault,
+    );
+    this.queue.push(e);
+    return e;
+  }
+
+  private deliver(e: SimEvent): void {
+    const node = this.nodes[e.node - 1] as SimNode;
+    const msg = e.msg as Message;
+    if (!node.up) return this.recordDrop(e.from, e.node, msg, 'down');
+    if (this.blocked[(e.from - 1) * this.n + e.node - 1] === 1) {
+      return this.recordDrop(e.from, e.node, msg, 'partition');
+    }
+    if (node.paused) {
+      node.held.push(e);
+      return;
+    }
+    this.stats.delivered++;
+    this.stats.receivedBy[e.node - 1] = (this.stats.receivedBy[e.node - 1] as number) + 1;
+    if (this.trace.on) this.record({ t: this.nowMs, ev: 'deliver', from: e.from, to: e.node, msg });
+    this.step(node, e.vc);
+    (node.process as Process).onMessage(node.env as Env, e.from, msg);
+    this.endStep(node);
+  }
+
+  private fireTimer(e: SimEvent): void {
+    const node = this.nodes[e.node - 1] as SimNode;
+    if (!node.up || node.timers.get(e.name) !== e.gen) return;
+    if (node.paused) {
+      node.held.push(e);
+      return;
+    }
+    node.timers.delete(e.name);
+    if (this.trace.on) this.record({ t: this.nowMs, ev: 'timer', node: e.node, name: e.name });
+    this.step(node, undefined);
+    (node.process as Process).onTimer(node.env as Env, e.name);
+    this.endStep(node);
+  }
+
+  // ---- Steps ----------------------------------------------------------------------------
+
+  private step(node: SimNode, received: readonly number[] | undefined): void {
+    assert(this.current === undefined, 'steps do not nest');
+    this.current = node;
+    if (this.options.causality === true) {
+      const hb = node.hb;
+      if (received !== undefined)
+        for (let i = 0; i < hb.length; i++) hb[i] = Math.max(hb[i] as number, received[i] ?? 0);
+      hb[node.id - 1] = (hb[node.id - 1] as number) + 1;
+      this.stepVc = hb.slice();
+    }
+  }
+
+  private endStep(node: SimNode): void {
+    // Durable BEFORE the step's messages leave (the contract's ordering rule).
+    if (node.pending.size > 0) {
+      for (const [key, value] of node.pending) {
+        if (value === DELETED) node.durable.delete(key);
+        else node.durable.set(key, roundTrip(value));
+      }
+      node.pending.clear();
+    }
+    this.current = undefined;
+    const to = this.outTo;
+    const msgs = this.outMsg;
+    for (let i = 0; i < to.length; i++) this.transmit(node.id, to[i] as NodeId, msgs[i] as Message);
+    to.length = 0;
+    msgs.length = 0;
+    this.stepVc = undefined;
+    this.checkInvariants();
+  }
+
+  private checkInvariants(): void {
+    const invariants = this.options.invariants;
+    if (invariants === undefined) return;
+    for (const inv of invariants) {
+      const violation = inv.check(this);
+      if (violation !== undefined) {
+        this.violation = { check: inv.name, violation, atMs: this.nowMs };
+        if (this.trace.on)
+          this.record({ t: this.nowMs, ev: 'violation', check: inv.name, violation });
+        return;
+      }
+    }
+  }
+
+  private transmit(from: NodeId, to: NodeId, msg: Message): void {
+    const stats = this.stats;
+    stats.sent++;
+    stats.sentBy[from - 1] = (stats.sentBy[from - 1] as number) + 1;
+    stats.byType[msg.type] = (stats.byType[msg.type] ?? 0) + 1;
+    if (this.trace.on) this.record({ t: this.nowMs, ev: 'send', from, to, msg });
+    const link = (from - 1) * this.n + to - 1;
+    if (this.blocked[link] === 1) return this.recordDrop(from, to, msg, 'partition');
+    const p = this.links[link] as LinkParams;
+    const net = this.net;
+    if (p.dropPpm > 0 && net.chance(p.dropPpm, PPM)) return this.recordDrop(from, to, msg, 'loss');
+    this.push(this.nowUs + this.latency(p), Kind.Deliver, to, { from, msg, vc: this.stepVc });
+    if (p.dupPpm > 0 && net.chance(p.dupPpm, PPM)) {
+      stats.duplicated++;
+      if (this.trace.on) this.record({ t: this.nowMs, ev: 'dup', from, to, type: msg.type });
+      this.push(this.nowUs + this.latency(p), Kind.Deliver, to, { from, msg, vc: this.stepVc });
+    }
+  }
+
+  private latency(p: LinkParams): number {
+    let us =
+      p.delayMinUs === p.delayMaxUs ? p.delayMinUs : this.net.range(p.delayMinUs, p.delayMaxUs);
+    // A reordered message is held back long enough for later ones to overtake it.
+    if (p.reorderPpm > 0 && this.net.chance(p.reorderPpm, PPM))
+      us += this.net.range(0, 4 * p.delayMaxUs + 1000);
+    return us;
+  }
+
+  private recordDrop(from: NodeId, to: NodeId, msg: Message, reason: DropReason): void {
+    this.stats.dropped++;
+    if (this.trace.on) this.record({ t: this.nowMs, ev: 'drop', from, to, type: msg.type, reason });
+  }
+
+  record(r: TraceRecord): void {
+    this.trace.add(r);
+  }
+
+  // ---- Nodes ----------------------------------------------------------------------------
+
+  private boot(node: SimNode): void {
+    node.up = true;
+    node.paused = false;
+    node.incarnation++;
+    node.random = Prng.derive(this.options.seed, `node/${node.id}/${node.incarnation}`);
+    node.env = this.makeEnv(node);
+    node.process = this.options.create(node.id);
+    if (this.trace.on) {
+      this.record({
+        t: this.nowMs,
+        ev: node.incarnation === 0 ? 'start' : 'restart',
+        node: node.id,
+      });
+    }
+    this.step(node, undefined);
+    node.process.onStart(node.env);
+    this.endStep(node);
+  }
+
+  private crash(node: SimNode): void {
+    if (!node.up) return;
+    node.up = false;
+    node.paused = false;
+    node.process = undefined;
+    node.env = undefined;
+    node.timers.clear();
+    node.held = [];
+    assert(node.pending.size === 0, 'crashes happen between steps');
+    if (this.trace.on) this.record({ t: this.nowMs, ev: 'crash', node: node.id });
+  }
+
+  private resume(node: SimNode): void {
+    if (!node.up || !node.paused) return;
+    node.paused = false;
+    if (this.trace.on) this.record({ t: this.nowMs, ev: 'resume', node: node.id });
+    const held = node.held;
+    node.held = [];
+    for (const e of held) {
+      if (this.violation !== undefined || !node.up || node.paused) break;
+      this.dispatch(e);
+    }
+  }
+
+  private localNowMs(node: SimNode): number {
+    return node.driftPpm === 0
+      ? this.nowUs / 1000
+      : (this.nowUs * (PPM + node.driftPpm)) / PPM / 1000;
+  }
+
+  private makeEnv(node: SimNode): Env {
+    const sim = this;
+    const incarnation = node.incarnation;
+    const peers = this.ids.filter((id) => id !== node.id);
+    const live = () => {
+      assert(sim.current === node && node.incarnation === incarnation, 'env used outside its step');
+    };
+    const storage: Storage = {
+      get<T>(key: string): T | undefined {
+        const v = node.pending.has(key) ? node.pending.get(key) : node.durable.get(key);
+        return v === DELETED ? undefined : (v as T | undefined);
+      },
+      set(key, value) {
+        live();
+        node.pending.set(key, value);
+      },
+      delete(key) {
+        live();
+        node.pending.set(key, DELETED);
+      },
+      keys(prefix = '') {
+        const all = new Set([...node.durable.keys(), ...node.pending.keys()]);
+        return [...all].filter((k) => k.startsWith(prefix) && this.get(k) !== undefined).sort();
+      },
+    };
+    return {
+      id: node.id,
+      nodes: this.ids,
+      peers,
+      now: () => sim.localNowMs(node),
+      send(to, message) {
+        live();
+        assert(Number.isInteger(to) && to >= 1 && to <= sim.n, `send to unknown node ${to}`);
+        sim.checkCodec(message);
+        sim.outTo.push(to);
+        sim.outMsg.push(message);
+      },
+      broadcast(message) {
+        for (const to of peers) this.send(to, message);
+      },
+      setTimer(name, delayMs) {
+        live();
+        assert(delayMs >= 0, 'timer delay must not be negative');
+        const gen = ++node.timerGen;
+        node.timers.set(name, gen);
+        const localUs = delayMs * 1000;
+        const us = node.driftPpm === 0 ? localUs : (localUs * PPM) / (PPM + node.driftPpm);
+        sim.push(sim.nowUs + Math.ceil(us), Kind.Timer, node.id, { name, gen });
+      },
+      cancelTimer(name) {
+        node.timers.delete(name);
+      },
+      random: node.random,
+      storage,
+      output(event) {
+        live();
+        const vc = sim.stepVc;
+        sim.outputs.push(
+          vc === undefined
+            ? { atMs: sim.nowMs, node: node.id, output: event }
+            : { atMs: sim.nowMs, node: node.id, output: event, vc },
+        );
+        if (sim.trace.on) sim.record({ t: sim.nowMs, ev: 'output', node: node.id, output: event });
+      },
+      note(text) {
+        if (sim.trace.on) sim.record({ t: sim.nowMs, ev: 'note', node: node.id, text });
+      },
+    };
+  }
+
+  /** Each message type is checked once to be plain data that survives the codec. */
+  private checkCodec(message: Message): void {
+    if (this.checkedTypes.has(message.type)) return;
+    this.checkedTypes.add(message.type);
+    const same = JSON.stringify(roundTrip(message)) === JSON.stringify(message);
+    assert(same, `message type ${message.type} is not plain data: it does not survive the codec`);
+  }
+
+  // ---- Faults ---------------------------------------------------------------------------
+
+  private schedulePlanned(f: FaultEvent): void {
+    switch (f.kind) {
+      case 'drift':
+        this.node(f.node).driftPpm = f.ppm;
+        return;
+      case 'rate':
+        this.rules.push(f);
+        if (f.fromMs > 0) this.push(f.fromMs * 1000, Kind.Rates, 0);
+        if (f.untilMs !== undefined) this.push(f.untilMs * 1000, Kind.Rates, 0);
+        return;
+      default:
+        this.push(f.atMs * 1000, Kind.Fault, 0, { fault: { event: f, phase: 'begin' } });
+        if ('untilMs' in f && f.untilMs !== undefined) {
+          this.push(f.untilMs * 1000, Kind.Fault, 0, { fault: { event: f, phase: 'end' } });
+        }
+    }
+  }
+
+  private applyFault(f: FaultEvent, phase: 'begin' | 'end'): void {
+    if (this.trace.on) {
+      const text = formatFaultPlan({ faults: [f] });
+      this.record({ t: this.nowMs, ev: 'fault', fault: phase === 'begin' ? text : `end ${text}` });
+    }
+    switch (f.kind) {
+      case 'crash':
+        return this.crash(this.node(f.node));
+      case 'restart': {
+        const node = this.node(f.node);
+        if (!node.up) this.boot(node);
+        return;
+      }
+      case 'pause': {
+        const node = this.node(f.node);
+        if (phase === 'end') return this.resume(node);
+        if (node.up && !node.paused) {
+          node.paused = true;
+          if (this.trace.on) this.record({ t: this.nowMs, ev: 'pause', node: node.id });
+        }
+        return;
+      }
+      case 'resume':
+        return this.resume(this.node(f.node));
+      case 'partition':
+      case 'block': {
+        const i = this.cuts.indexOf(f);
+        if (phase === 'begin' && i === -1) this.cuts.push(f);
+        if (phase === 'end' && i !== -1) this.cuts.splice(i, 1);
+        return this.recomputeBlocked();
+      }
+      case 'heal':
+        this.cuts.length = 0;
+        return this.recomputeBlocked();
+      case 'drift':
+        this.node(f.node).driftPpm = f.ppm;
+        return;
+      case 'rate':
+        this.rules.push(f);
+        return this.recomputeLinks();
+    }
+  }
+
+  private recomputeBlocked(): void {
+    const n = this.n;
+    this.blocked.fill(0);
+    const cut = (a: NodeId, b: NodeId) => {
+      this.blocked[(a - 1) * n + b - 1] = 1;
+    };
+    for (const f of this.cuts) {
+      if (f.kind === 'partition') {
+        for (const g of f.groups) {
+          for (const h of f.groups) if (g !== h) for (const a of g) for (const b of h) cut(a, b);
+        }
+      } else if (f.kind === 'block') {
+        for (const a of f.from) for (const b of f.to) if (a !== b) cut(a, b);
+      }
+    }
+  }
+
+  private baseLink(): LinkParams {
+    return {
+      dropPpm: 0,
+      dupPpm: 0,
+      reorderPpm: 0,
+      delayMinUs: Math.round(this.defaultDelay[0] * 1000),
+      delayMaxUs: Math.round(this.defaultDelay[1] * 1000),
+    };
+  }
+
+  /** Effective link parameters now: the base, then global rules, then per-link rules. */
+  private recomputeLinks(): void {
+    const t = this.nowUs / 1000;
+    const active = this.rules.filter(
+      (r) => r.fromMs <= t && (r.untilMs === undefined || t < r.untilMs),
+    );
+    const apply = (p: LinkParams, r: RateRule) => {
+      if (r.param === 'delay') {
+        const [lo, hi] = r.value as readonly [number, number];
+        p.delayMinUs = Math.round(lo * 1000);
+        p.delayMaxUs = Math.round(hi * 1000);
+      } else if (r.param === 'drop') p.dropPpm = r.value as number;
+      else if (r.param === 'dup') p.dupPpm = r.value as number;
+      else p.reorderPpm = r.value as number;
+    };
+    const global = this.baseLink();
+    for (const r of active) if (r.link === undefined) apply(global, r);
+    for (let i = 0; i < this.links.length; i++) this.links[i] = { ...global };
+    for (const r of active) {
+      if (r.link === undefined) continue;
+      apply(this.links[(r.link.from - 1) * this.n + r.link.to - 1] as LinkParams, r);
+      if (r.link.both)
+        apply(this.links[(r.link.to - 1) * this.n + r.link.from - 1] as LinkParams, r);
+    }
+  }
+}
