@@ -328,28 +328,28 @@ function fmtRule(rule: RateRule): string {
 
 /** The canonical text of a plan; parsing it gives the same plan back. */
 export function formatFaultPlan(plan: FaultPlan): string {
-  return plan.faults
-    .map((f) => {
-      switch (f.kind) {
-        case 'crash':
-        case 'restart':
-        case 'resume':
-          return `${f.kind} ${f.node} @${fmtTime(f.atMs)}`;
-        case 'pause':
-          return `pause ${f.node} ${fmtWhen(f.atMs, f.untilMs)}`;
-        case 'partition':
-          return `partition ${f.groups.map((g) => g.join(',')).join('|')} ${fmtWhen(f.atMs, f.untilMs)}`;
-        case 'block':
-          return `block ${f.from.join(',')}->${f.to.join(',')} ${fmtWhen(f.atMs, f.untilMs)}`;
-        case 'heal':
-          return `heal @${fmtTime(f.atMs)}`;
-        case 'drift':
-          return `drift ${f.node} ${f.ppm >= 0 ? '+' : ''}${f.ppm}ppm`;
-        case 'rate':
-          return fmtRule(f);
-      }
-    })
-    .join('; ');
+  return plan.faults.map(formatFault).join('; ');
+}
+
+function formatFault(f: FaultEvent): string {
+  switch (f.kind) {
+    case 'crash':
+    case 'restart':
+    case 'resume':
+      return `${f.kind} ${f.node} @${fmtTime(f.atMs)}`;
+    case 'pause':
+      return `pause ${f.node} ${fmtWhen(f.atMs, f.untilMs)}`;
+    case 'partition':
+      return `partition ${f.groups.map((g) => g.join(',')).join('|')} ${fmtWhen(f.atMs, f.untilMs)}`;
+    case 'block':
+      return `block ${f.from.join(',')}->${f.to.join(',')} ${fmtWhen(f.atMs, f.untilMs)}`;
+    case 'heal':
+      return `heal @${fmtTime(f.atMs)}`;
+    case 'drift':
+      return `drift ${f.node} ${f.ppm >= 0 ? '+' : ''}${f.ppm}ppm`;
+    case 'rate':
+      return fmtRule(f);
+  }
 }
 
 /** The time after which the plan injects nothing new and every windowed fault has ended. */

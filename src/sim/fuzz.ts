@@ -96,7 +96,7 @@ export function faultPlanArbitrary(n: number, windowMs: number): fc.Arbitrary<Fa
   const groupsOf = (side: readonly boolean[]) => {
     const a: NodeId[] = [];
     const b: NodeId[] = [];
-    side.forEach((s, i) => (s ? a : b).push(i + 1));
+    for (const [i, s] of side.entries()) (s ? a : b).push(i + 1);
     return [a, b] as const;
   };
   const partition = fc
