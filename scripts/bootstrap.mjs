@@ -44,11 +44,9 @@ function ensureDependencies() {
   )
     return;
   console.error('cohort: installing dependencies…');
-  run(
-    npm,
-    existsSync(lock) ? ['ci', '--no-audit', '--no-fund'] : ['install', '--no-audit', '--no-fund'],
-    'npm install',
-  );
+  // `npm install` rather than `npm ci`: the lock records only this platform's optional
+  // binaries (Biome, esbuild), which `npm ci` rejects as out of sync.
+  run(npm, ['install', '--no-audit', '--no-fund'], 'npm install');
 }
 
 function ensureBuild() {
