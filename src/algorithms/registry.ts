@@ -4,9 +4,10 @@
 import type { AnyAlgorithm } from '../core/algorithm.js';
 import { lamport } from './clock/lamport/index.js';
 import { vector } from './clock/vector/index.js';
+import { centralized } from './mutex/centralized/index.js';
 import { volatileLock } from './testing/volatile-lock.js';
 
-export const algorithms: readonly AnyAlgorithm[] = [lamport, vector, volatileLock];
+export const algorithms: readonly AnyAlgorithm[] = [lamport, vector, centralized, volatileLock];
 
 /** Listed algorithms (test-only ones are runnable by name but not listed). */
 export function listedAlgorithms(): AnyAlgorithm[] {

@@ -143,7 +143,7 @@ export const volatileLock = defineAlgorithm<
       name: 'server-restart',
       description:
         'The server restarts while a client holds the lock and grants it to a second client.',
-      faults: 'crash 1 @500; restart 1 @520',
+      faults: 'crash 1 @150; restart 1 @151',
       expect: { safety: 'violated', liveness: 'hold' },
     },
   ],
