@@ -5,9 +5,10 @@ import type { AnyAlgorithm } from '../core/algorithm.js';
 import { lamport } from './clock/lamport/index.js';
 import { vector } from './clock/vector/index.js';
 import { centralized } from './mutex/centralized/index.js';
+import { ricartAgrawala } from './mutex/ricart-agrawala/index.js';
 import { volatileLock } from './testing/volatile-lock.js';
 
-export const algorithms: readonly AnyAlgorithm[] = [lamport, vector, centralized, volatileLock];
+export const algorithms: readonly AnyAlgorithm[] = [lamport, vector, centralized, ricartAgrawala, volatileLock];
 
 /** Listed algorithms (test-only ones are runnable by name but not listed). */
 export function listedAlgorithms(): AnyAlgorithm[] {

@@ -442,8 +442,13 @@ export class Simulator implements ClusterView<unknown, Output> {
     };
     const storage: Storage = {
       get<T>(key: string): T | undefined {
-        const v = node.pending.has(key) ? node.pending.get(key) : node.durable.get(key);
-        return v === DELETED ? undefined : (v as T | undefined);
+        if (node.pending.has(key)) {
+          const v = node.pending.get(key);
+          return v === DELETED ? undefined : (v as T);
+        }
+        // A copy, as a disk read would give: mutating it must not change durable state.
+        const v = node.durable.get(key);
+        return v === undefined ? undefined : roundTrip(v as T);
       },
       set(key, value) {
         live();
