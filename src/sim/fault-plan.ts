@@ -76,7 +76,7 @@ class Line {
   private index = 0;
   constructor(
     private readonly tokens: readonly Token[],
-    private readonly endPosition: number,
+    readonly endPosition: number,
   ) {}
 
   get done(): boolean {
@@ -278,7 +278,7 @@ function parseLine(line: Line, nodes: number): FaultEvent {
     case 'dup':
     case 'reorder':
     case 'delay':
-      return parseRateRule(new Line([keyword, ...drain(line)], 0), undefined);
+      return parseRateRule(new Line([keyword, ...drain(line)], line.endPosition), undefined);
     default:
       return line.fail(
         'a fault (crash, restart, pause, resume, partition, isolate, block, heal, drop, dup, reorder, delay, link, drift)',

@@ -1,0 +1,43 @@
+// `add-nodes N algorithm=family/name [seed=S] [option=value ...]`: builds the cluster the
+// way `simulate` does (same context, invariants and causality), but leaves time to the script.
+
+import { findAlgorithm } from '../../../algorithms/registry.js';
+import type { OptionValues, RunContext } from '../../../core/algorithm.js';
+import { nodeIds } from '../../../core/process.js';
+import { resolveOptions } from '../../run.js';
+import { Simulator } from '../../simulator.js';
+import { type CommandHandler, parseInt10 } from '../context.js';
+
+const RESERVED = new Set(['algorithm', 'seed']);
+
+function algorithmOptions(kv: Readonly<Record<string, string>>): OptionValues {
+  const given: Record<string, number | string> = {};
+  for (const [key, value] of Object.entries(kv)) {
+    if (RESERVED.has(key)) continue;
+    // Every clock option is an int; other kinds are passed through as text.
+    given[key] = /^-?\d+$/.test(value) ? Number(value) : value;
+  }
+  return given;
+}
+
+export const addNodes: CommandHandler = (ctx, cmd) => {
+  if (ctx.sim !== undefined) throw new Error('add-nodes may run only once per file');
+  const n = parseInt10(cmd.args[0], 'the node count');
+  const name = cmd.kv.algorithm;
+  const spec = name === undefined ? undefined : findAlgorithm(name);
+  if (spec === undefined) throw new Error(`unknown algorithm '${name ?? ''}'`);
+  const seed = cmd.kv.seed === undefined ? 1 : parseInt10(cmd.kv.seed, 'seed');
+  const options = resolveOptions(spec, algorithmOptions(cmd.kv));
+  const runCtx: RunContext = { nodes: nodeIds(n), options, seed };
+  const sim = new Simulator({
+    seed,
+    nodes: n,
+    create: (id) => spec.create(id, runCtx),
+    trace: 'full',
+    causality: spec.causality === true,
+    invariants: spec.invariants(runCtx),
+  });
+  ctx.sim = sim;
+  sim.start();
+  return [];
+};
