@@ -8,7 +8,13 @@ import { centralized } from './mutex/centralized/index.js';
 import { ricartAgrawala } from './mutex/ricart-agrawala/index.js';
 import { volatileLock } from './testing/volatile-lock.js';
 
-export const algorithms: readonly AnyAlgorithm[] = [lamport, vector, centralized, ricartAgrawala, volatileLock];
+export const algorithms: readonly AnyAlgorithm[] = [
+  lamport,
+  vector,
+  centralized,
+  ricartAgrawala,
+  volatileLock,
+];
 
 /** Listed algorithms (test-only ones are runnable by name but not listed). */
 export function listedAlgorithms(): AnyAlgorithm[] {

@@ -37,11 +37,11 @@ describe('mutex/centralized', () => {
     const grants: string[] = [];
     for (const r of sim.trace.records) {
       if (r.ev === 'deliver' && r.to === 1 && r.msg.type === 'Request') {
-        const key = `${r.from}:${(r.msg as { req: number }).req}`;
+        const key = `${r.from}:${(r.msg as unknown as { req: number }).req}`;
         if (!arrivals.includes(key)) arrivals.push(key);
       }
       if (r.ev === 'send' && r.from === 1 && r.msg.type === 'Grant')
-        grants.push(`${r.to}:${(r.msg as { req: number }).req}`);
+        grants.push(`${r.to}:${(r.msg as unknown as { req: number }).req}`);
     }
     expect(grants.length).toBe(25);
     expect(grants).toEqual(arrivals);

@@ -24,7 +24,7 @@ describe('mutex/ricart-agrawala', () => {
     for (const r of sim.trace.records) {
       if (r.ev === 'send' && r.msg.type === 'Request' && r.to === (r.from === 1 ? 2 : 1)) {
         const list = requests.get(r.from) ?? [];
-        list.push({ ts: (r.msg as { ts: number }).ts, id: r.from });
+        list.push({ ts: (r.msg as unknown as { ts: number }).ts, id: r.from });
         requests.set(r.from, list);
       }
       if (r.ev === 'output' && r.output.type === 'enter')
