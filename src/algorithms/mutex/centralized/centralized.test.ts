@@ -48,7 +48,7 @@ describe('mutex/centralized', () => {
   });
 
   it('keeps mutual exclusion and serves everyone under random fault plans', () => {
-    const report = fuzz(centralized, { runs: 300, seed: 11 });
+    const report = fuzz(centralized, { runs: 1000, seed: 11 });
     expect(report.failures).toEqual([]);
   });
 });

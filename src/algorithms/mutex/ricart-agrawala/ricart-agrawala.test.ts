@@ -36,6 +36,6 @@ describe('mutex/ricart-agrawala', () => {
   });
 
   it('keeps mutual exclusion and serves everyone after heal under random fault plans', () => {
-    expect(fuzz(ricartAgrawala, { runs: 300, seed: 5 }).failures).toEqual([]);
+    expect(fuzz(ricartAgrawala, { runs: 1000, seed: 5 }).failures).toEqual([]);
   });
 });
