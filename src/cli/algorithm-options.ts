@@ -2,7 +2,13 @@
 // `--send-percent=30`, `--zxids 0,0,0`) from the arguments the common options left over.
 
 import { findAlgorithm, nearestAlgorithms } from '../algorithms/registry.js';
-import type { AnyAlgorithm, OptionSpec, OptionValue, OptionValues } from '../core/algorithm.js';
+import {
+  type AnyAlgorithm,
+  type OptionSpec,
+  type OptionValue,
+  type OptionValues,
+  optionFlagName,
+} from '../core/algorithm.js';
 import { UsageError } from './usage-error.js';
 
 export function resolveAlgorithm(name: string): AnyAlgorithm {
@@ -13,12 +19,8 @@ export function resolveAlgorithm(name: string): AnyAlgorithm {
   );
 }
 
-export function flagName(option: string): string {
-  return option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-}
-
 function parseValue(spec: AnyAlgorithm, name: string, opt: OptionSpec, raw: string): OptionValue {
-  const flag = `--${flagName(name)}`;
+  const flag = `--${optionFlagName(name)}`;
   switch (opt.kind) {
     case 'int': {
       const v = Number(raw);
@@ -55,7 +57,7 @@ function parseValue(spec: AnyAlgorithm, name: string, opt: OptionSpec, raw: stri
 /** Parses `--flag value` / `--flag=value` pairs against the algorithm's declared options. */
 export function parseAlgorithmOptions(spec: AnyAlgorithm, args: readonly string[]): OptionValues {
   const byFlag = new Map(
-    Object.entries(spec.options).map(([name, opt]) => [flagName(name), { name, opt }]),
+    Object.entries(spec.options).map(([name, opt]) => [optionFlagName(name), { name, opt }]),
   );
   const values: Record<string, OptionValue> = {};
   for (let i = 0; i < args.length; i++) {
@@ -82,6 +84,6 @@ export function describeOptions(spec: AnyAlgorithm): string[] {
   return Object.entries(spec.options).map(([name, opt]) => {
     const def = Array.isArray(opt.default) ? opt.default.join(',') : String(opt.default);
     const choices = opt.kind === 'choice' ? ` (${opt.choices.join('|')})` : '';
-    return `--${flagName(name)} ${opt.description}${choices} [default ${def}]`;
+    return `--${optionFlagName(name)} ${opt.description}${choices} [default ${def}]`;
   });
 }

@@ -18,6 +18,11 @@ export type OptionSpec =
 
 export type OptionSpecs = Readonly<Record<string, OptionSpec>>;
 
+/** The command-line flag of an option: `sendPercent` → `send-percent`. */
+export function optionFlagName(option: string): string {
+  return option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
+
 /** Option values as the process factory receives them. */
 export type OptionValues = Readonly<Record<string, OptionValue>>;
 

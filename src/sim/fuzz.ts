@@ -5,7 +5,7 @@
 // smallest failing case is returned with the exact `cohort sim` command that replays it.
 
 import fc from 'fast-check';
-import type { AnyAlgorithm, OptionValues } from '../core/algorithm.js';
+import { type AnyAlgorithm, type OptionValues, optionFlagName } from '../core/algorithm.js';
 import { Prng } from '../core/prng.js';
 import type { NodeId } from '../core/process.js';
 import { type FaultEvent, type FaultPlan, formatFaultPlan } from './fault-plan.js';
@@ -14,10 +14,6 @@ import { type RunResult, simulate } from './run.js';
 /** Shell-quotes one argument for a printed command line. */
 export function shellQuote(arg: string): string {
   return /^[\w./:=,@+-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", `'\\''`)}'`;
-}
-
-function optionFlag(name: string): string {
-  return `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 }
 
 /** The `cohort sim …` command that reproduces a run. */
@@ -38,7 +34,7 @@ export function replayCommand(
   for (const [name, value] of Object.entries(run.options ?? {})) {
     const def = spec.options[name]?.default;
     if (JSON.stringify(def) === JSON.stringify(value)) continue;
-    parts.push(optionFlag(name), Array.isArray(value) ? value.join(',') : String(value));
+    parts.push(`--${optionFlagName(name)}`, Array.isArray(value) ? value.join(',') : String(value));
   }
   return parts.map(shellQuote).join(' ');
 }
