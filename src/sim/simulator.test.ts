@@ -553,3 +553,28 @@ describe('invariants', () => {
     expect(clean.invariants.every((c) => c.holds)).toBe(true);
   });
 });
+
+describe('client commands', () => {
+  it('runs onCommand as a step whose messages leave after it, and ignores a down node', () => {
+    const create: Create = () => ({
+      state: { commands: [] as unknown[] },
+      onStart() {},
+      onMessage() {},
+      onTimer() {},
+      onCommand(env, command) {
+        (this.state as { commands: unknown[] }).commands.push(command);
+        env.send(2, { type: 'Forward' });
+      },
+    });
+    const sim = makeSim(create, { nodes: 2 });
+    sim.start();
+    sim.command(1, { put: 'x' });
+    expect((sim.node(1).state as { commands: unknown[] }).commands).toEqual([{ put: 'x' }]);
+    expect(sim.stats.sent).toBe(1);
+    sim.inject({ kind: 'crash', node: 1, atMs: 0 });
+    sim.command(1, { put: 'y' });
+    expect(sim.stats.sent).toBe(1);
+    const kinds = sim.trace.records.map((r: TraceRecord) => r.ev);
+    expect(kinds.filter((k) => k === 'command')).toHaveLength(1);
+  });
+});

@@ -11,6 +11,7 @@ import type {
   OptionSpecs,
   RunContext,
 } from '../../core/algorithm.js';
+import { happenedBefore } from '../../core/clocks/vector.js';
 import type { Env, NodeId, Process } from '../../core/process.js';
 
 export interface ClockOptions {
@@ -125,18 +126,6 @@ export function workloadDone<T>(): Liveness<ClockState<T>, ClockEvent<T>> {
   };
 }
 
-/** True happens-before between two recorded steps (strict vector order of the simulator's clocks). */
-export function trulyBefore(a: readonly number[], b: readonly number[]): boolean {
-  let strict = false;
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i] as number;
-    const y = b[i] ?? 0;
-    if (x > y) return false;
-    if (x < y) strict = true;
-  }
-  return strict;
-}
-
 /**
  * An incremental pairwise check: each new event is compared with every earlier one, using
  * the true causal order the simulator recorded. `judge` returns a complaint or undefined.
@@ -154,7 +143,7 @@ export function pairwiseInvariant<T>(
         const b = outs[seen]!;
         for (let i = 0; i < seen; i++) {
           const a = outs[i]!;
-          const complaint = judge(a.output.time, b.output.time, trulyBefore(a.vc!, b.vc!));
+          const complaint = judge(a.output.time, b.output.time, happenedBefore(a.vc!, b.vc!));
           if (complaint !== undefined) {
             return `${a.output.kind} at node ${a.node} (${a.atMs} ms) vs ${b.output.kind} at node ${b.node} (${b.atMs} ms): ${complaint}`;
           }

@@ -43,6 +43,15 @@ export interface MutexOptions {
   readonly thinkMs: number;
 }
 
+/**
+ * How long a requester waits before re-sending: longer than any fault-free wait (every
+ * other node holding once, plus latencies), so a fault-free run never retries and its
+ * message count stays exactly the notes' formula.
+ */
+export function retryMs(n: number, opts: MutexOptions): number {
+  return n * (2 * opts.holdMs + 40) + 100;
+}
+
 export type MutexOutput =
   | { readonly type: 'request' }
   | { readonly type: 'enter' }

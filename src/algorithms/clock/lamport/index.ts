@@ -5,6 +5,7 @@
 
 import { defineAlgorithm } from '../../../core/algorithm.js';
 import { lamportReceive, lamportTick } from '../../../core/clocks/lamport.js';
+import { compareVectors } from '../../../core/clocks/vector.js';
 import {
   type ClockEvent,
   type ClockOptions,
@@ -14,7 +15,6 @@ import {
   createClockProcess,
   pairwiseInvariant,
   type Stamp,
-  trulyBefore,
   workloadDone,
 } from '../workload.js';
 
@@ -53,7 +53,7 @@ export const lamport = defineAlgorithm<
       for (let i = 0; i < j; i++) {
         const a = outs[i]!;
         const b = outs[j]!;
-        const concurrent = !trulyBefore(a.vc!, b.vc!) && !trulyBefore(b.vc!, a.vc!);
+        const concurrent = compareVectors(a.vc!, b.vc!) === 'concurrent';
         if (concurrent && a.output.time !== b.output.time) orderedButConcurrent++;
       }
     }

@@ -22,6 +22,7 @@ import {
   mutexOptionSpecs,
   mutualExclusion,
   noUnaskedGrant,
+  retryMs,
 } from '../workload.js';
 
 export type CentralizedMessage =
@@ -54,11 +55,6 @@ export interface CentralizedState extends MutexNodeState {
 }
 
 const COORDINATOR: NodeId = 1;
-
-/** Longer than any fault-free wait: every other client holding once, plus latencies. */
-function retryMs(n: number, opts: MutexOptions): number {
-  return n * (2 * opts.holdMs + 40) + 100;
-}
 
 /** A holder still not released after this long is asked whether it is inside. */
 function probeMs(opts: MutexOptions): number {

@@ -23,6 +23,7 @@ import {
   mutexOptionSpecs,
   mutualExclusion,
   noUnaskedGrant,
+  retryMs,
 } from '../workload.js';
 
 export type RicartAgrawalaMessage =
@@ -55,11 +56,6 @@ export interface RicartAgrawalaState extends MutexNodeState {
 const RESOURCE = 'cs';
 
 type E = Env<RicartAgrawalaMessage, MutexOutput>;
-
-/** Longer than any fault-free wait: every other node holding once, plus latencies. */
-function retryMs(n: number, opts: MutexOptions): number {
-  return n * (2 * opts.holdMs + 40) + 100;
-}
 
 function save(s: RicartAgrawalaState, env: E): void {
   env.storage.set('state', s);
