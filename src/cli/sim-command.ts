@@ -6,7 +6,7 @@ import { listedAlgorithms } from '../algorithms/registry.js';
 import type { AnyAlgorithm } from '../core/algorithm.js';
 import { FaultPlanError, formatFaultPlan } from '../sim/fault-plan.js';
 import { randomFaultPlan } from '../sim/fuzz.js';
-import { type RunResult, simulate } from '../sim/run.js';
+import { type RunResult, resolveOptions, simulate } from '../sim/run.js';
 import { describeOptions, parseAlgorithmOptions, resolveAlgorithm } from './algorithm-options.js';
 import { fmtNumber, mark, table } from './format.js';
 import { EXIT_CHECK_FAILED, EXIT_OK, UsageError } from './usage-error.js';
@@ -81,8 +81,11 @@ export function simCommand(name: string, flags: SimFlags, rest: readonly string[
   const durationMs = parseInteger('--duration', flags.duration, 1, 1e9) ?? scenario?.durationMs;
   const options = { ...scenario?.options, ...parseAlgorithmOptions(spec, rest) };
   let faults = flags.faults ?? scenario?.faults ?? '';
-  if (faults === 'random')
-    faults = formatFaultPlan(randomFaultPlan(seed, nodes, Math.floor(spec.durationMs * 0.6)));
+  if (faults === 'random') {
+    const model = spec.faultModel?.(resolveOptions(spec, options));
+    const windowMs = Math.floor(spec.durationMs * 0.6);
+    faults = formatFaultPlan(randomFaultPlan(seed, nodes, windowMs, model));
+  }
   let result: RunResult;
   let lines: string[] = [];
   try {

@@ -98,6 +98,32 @@ export interface Scenario {
 
 export type Metrics = Record<string, number | string | boolean | null>;
 
+/** The fault kinds the simulator can inject (a fault plan's vocabulary). */
+export type FaultKind =
+  | 'crash'
+  | 'pause'
+  | 'partition'
+  | 'block'
+  | 'drift'
+  | 'drop'
+  | 'dup'
+  | 'reorder'
+  | 'delay';
+
+/**
+ * The faults an algorithm (or one of its variants) claims to survive. The fuzzer draws only
+ * these; a named scenario should show what happens outside the model. Absent = every fault.
+ */
+export interface FaultModel {
+  readonly tolerates: readonly FaultKind[];
+  /** Longest message latency the algorithm's timeouts assume, in ms. */
+  readonly maxDelayMs?: number;
+  /** Longest process pause the algorithm's timeouts assume, in ms. */
+  readonly maxPauseMs?: number;
+  /** The assumption in words, e.g. "a perfect failure detector: crashed nodes stay silent". */
+  readonly assumption: string;
+}
+
 export interface MessageCount<S, O extends Output, Opts> {
   /** The formula as the notes or the paper state it, e.g. "2(n−1) per entry". */
   readonly formula: string;
@@ -133,6 +159,8 @@ export interface AlgorithmSpec<
   metrics?(view: ClusterView<S, O>, ctx: RunContext<Opts>): Metrics;
   readonly messageCount?: MessageCount<S, O, Opts>;
   readonly scenarios: readonly Scenario[];
+  /** The faults these options survive (every fault when absent or undefined). */
+  faultModel?(options: Opts): FaultModel | undefined;
 }
 
 /** The registry's view of an algorithm, its type parameters erased. */

@@ -68,6 +68,20 @@ describe('fuzz', () => {
     }
   });
 
+  it('draws only the faults a declared fault model tolerates', () => {
+    const model = { tolerates: ['crash', 'delay'] as const, maxDelayMs: 40, assumption: 'test' };
+    for (let seed = 1; seed <= 40; seed++) {
+      const plan = randomFaultPlan(seed, 5, 3_000, model);
+      for (const f of plan.faults) {
+        expect(['crash', 'restart', 'rate']).toContain(f.kind);
+        if (f.kind === 'rate') {
+          expect(f.param).toBe('delay');
+          expect((f.value as readonly number[])[1]).toBeLessThanOrEqual(40);
+        }
+      }
+    }
+  });
+
   it('shellQuote and replayCommand quote what the shell would split', () => {
     expect(shellQuote('clock/lamport')).toBe('clock/lamport');
     expect(shellQuote('crash 1 @5; heal @9')).toBe(`'crash 1 @5; heal @9'`);

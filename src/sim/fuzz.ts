@@ -5,11 +5,17 @@
 // smallest failing case is returned with the exact `cohort sim` command that replays it.
 
 import fc from 'fast-check';
-import { type AnyAlgorithm, type OptionValues, optionFlagName } from '../core/algorithm.js';
+import {
+  type AnyAlgorithm,
+  type FaultKind,
+  type FaultModel,
+  type OptionValues,
+  optionFlagName,
+} from '../core/algorithm.js';
 import { Prng } from '../core/prng.js';
 import type { NodeId } from '../core/process.js';
 import { type FaultEvent, type FaultPlan, formatFaultPlan } from './fault-plan.js';
-import { type RunResult, simulate } from './run.js';
+import { type RunResult, resolveOptions, simulate } from './run.js';
 
 /** Shell-quotes one argument for a printed command line. */
 export function shellQuote(arg: string): string {
@@ -49,31 +55,61 @@ interface PlanShape {
   readonly faults: readonly FaultEvent[];
 }
 
-function toPlan(shape: PlanShape, windowMs: number): FaultPlan {
+/** The fault-model kind a generated event belongs to (a restart undoes a crash). */
+function faultKindOf(f: FaultEvent): FaultKind {
+  switch (f.kind) {
+    case 'crash':
+    case 'restart':
+      return 'crash';
+    case 'pause':
+    case 'resume':
+      return 'pause';
+    case 'partition':
+    case 'heal':
+      return 'partition';
+    case 'rate':
+      return f.param;
+    case 'block':
+    case 'drift':
+      return f.kind;
+  }
+}
+
+function toPlan(shape: PlanShape, windowMs: number, model?: FaultModel): FaultPlan {
+  const allowed = (kind: FaultKind) => model === undefined || model.tolerates.includes(kind);
   const faults: FaultEvent[] = [];
   const rate = (param: 'drop' | 'dup' | 'reorder', value: number) => {
-    if (value > 0)
+    if (value > 0 && allowed(param))
       faults.push({ kind: 'rate', param, value, fromMs: 0, untilMs: windowMs, link: undefined });
   };
   rate('drop', shape.dropPpm);
   rate('dup', shape.dupPpm);
   rate('reorder', shape.reorderPpm);
-  if (shape.delayMaxMs > 10) {
+  const delayMaxMs = Math.min(shape.delayMaxMs, model?.maxDelayMs ?? shape.delayMaxMs);
+  if (delayMaxMs > 10 && allowed('delay')) {
     faults.push({
       kind: 'rate',
       param: 'delay',
-      value: [1, shape.delayMaxMs],
+      value: [1, delayMaxMs],
       fromMs: 0,
       untilMs: windowMs,
       link: undefined,
     });
   }
-  faults.push(...shape.faults);
+  faults.push(...shape.faults.filter((f) => allowed(faultKindOf(f))));
   return { faults };
 }
 
-/** A fast-check arbitrary of fault plans for `n` nodes whose faults all end by `windowMs`. */
-export function faultPlanArbitrary(n: number, windowMs: number): fc.Arbitrary<FaultPlan> {
+/**
+ * A fast-check arbitrary of fault plans for `n` nodes whose faults all end by `windowMs`,
+ * drawn only from the faults `model` tolerates (every fault when it is undefined).
+ */
+export function faultPlanArbitrary(
+  n: number,
+  windowMs: number,
+  model?: FaultModel,
+): fc.Arbitrary<FaultPlan> {
+  const maxPauseMs = Math.max(1, Math.min(windowMs / 2, model?.maxPauseMs ?? windowMs));
   const node = fc.integer({ min: 1, max: n });
   const time = fc.integer({ min: 0, max: windowMs - 1 });
   const span = (at: number, len: number) => Math.min(windowMs, at + len);
@@ -84,7 +120,7 @@ export function faultPlanArbitrary(n: number, windowMs: number): fc.Arbitrary<Fa
       { kind: 'restart', node: id, atMs: span(at, len) },
     ]);
   const pause = fc
-    .tuple(node, time, fc.integer({ min: 1, max: windowMs / 2 }))
+    .tuple(node, time, fc.integer({ min: 1, max: maxPauseMs }))
     .map(([id, at, len]): FaultEvent[] => [
       { kind: 'pause', node: id, atMs: at, untilMs: span(at, len) },
     ]);
@@ -123,12 +159,17 @@ export function faultPlanArbitrary(n: number, windowMs: number): fc.Arbitrary<Fa
       delayMaxMs: fc.oneof(fc.constant(10), fc.integer({ min: 10, max: 200 })),
       faults: events,
     })
-    .map((shape) => toPlan(shape, windowMs));
+    .map((shape) => toPlan(shape, windowMs, model));
 }
 
 /** A swarm plan drawn from a seed with Cohort's own PRNG (`--faults random`). */
-export function randomFaultPlan(seed: number, n: number, windowMs: number): FaultPlan {
-  const [plan] = fc.sample(faultPlanArbitrary(n, windowMs), {
+export function randomFaultPlan(
+  seed: number,
+  n: number,
+  windowMs: number,
+  model?: FaultModel,
+): FaultPlan {
+  const [plan] = fc.sample(faultPlanArbitrary(n, windowMs, model), {
     seed: Prng.derive(seed, 'plan').next() | 0,
     numRuns: 1,
   });
@@ -169,10 +210,11 @@ function firstFailure(result: RunResult): { check: string; violation: string } |
 export function fuzz(spec: AnyAlgorithm, opts: FuzzOptions): FuzzReport {
   const n = opts.nodes ?? spec.nodes.default;
   const windowMs = Math.max(100, Math.floor(spec.durationMs * 0.6));
+  const model = spec.faultModel?.(resolveOptions(spec, opts.options));
   let calls = 0;
   const property = fc.property(
     fc.integer({ min: 1, max: 2 ** 31 - 1 }),
-    faultPlanArbitrary(n, windowMs),
+    faultPlanArbitrary(n, windowMs, model),
     (seed, plan) => {
       opts.onProgress?.(++calls);
       const { result } = simulate(spec, {
