@@ -1,159 +1,59 @@
-// mutex/ricart-agrawala — the notes' "multicast + logical clocks" algorithm [000, 001 §2.1]
-// (Ricart & Agrawala, CACM 1981). A node that wants the critical section stamps a Request
-// with its Lamport clock and sends it to the n−1 others; it enters after n−1 OKs. A node
-// receiving a Request answers OK at once unless it is inside, or it wants too and its own
-// (timestamp, id) is smaller — then it defers the OK until it leaves. Ties break by id.
-// Without faults: exactly 2(n−1) messages per entry, served in timestamp order.
-//
-// Fault handling beyond the paper: the node's whole state (clock, request, OKs, deferred
-// list) is durable, so a restarted node resumes where it stopped; a Request still missing
-// OKs is re-sent to the silent peers after a timeout longer than any fault-free wait, and
-// OKs echo the request's timestamp so a stale or duplicated OK is never counted. A peer that
-// is down for good still stalls everyone: scenario `crashed-peer-stalls`.
+// mutex/ricart-agrawala — the notes' "multicast + logical clocks" algorithm [000, 001 §2.1]:
+// enter after n−1 OKs, 2(n−1) messages per entry, served in (timestamp, id) order. The
+// process lives in ricart-agrawala.ts; this module is its registry entry: options (the
+// failure-detector variant, the HDFS replicated file), checks, metrics and scenarios.
 
-import { defineAlgorithm } from '../../../core/algorithm.js';
-import { compareLamport, lamportReceive, lamportTick } from '../../../core/clocks/lamport.js';
-import type { Env, NodeId, Process } from '../../../core/process.js';
+import { defineAlgorithm, type FaultModel, type Liveness } from '../../../core/algorithm.js';
+import type { NodeId } from '../../../core/process.js';
+import { detectorTiming } from '../failure-detector.js';
 import {
   everyRequestServed,
-  type MutexNodeState,
-  type MutexOptions,
   type MutexOutput,
   mutexMetrics,
   mutexOptionSpecs,
   mutualExclusion,
   noUnaskedGrant,
-  retryMs,
 } from '../workload.js';
+import {
+  createRicartAgrawala,
+  type RicartAgrawalaMessage,
+  type RicartAgrawalaOptions,
+  type RicartAgrawalaState,
+} from './ricart-agrawala.js';
 
-export type RicartAgrawalaMessage =
-  | {
-      readonly type: 'Request';
-      readonly resource: string;
-      readonly ts: number;
-      readonly id: NodeId;
-    }
-  /** `ts` echoes the request being answered. */
-  | { readonly type: 'OK'; readonly ts: number };
+/**
+ * Variant fd's fault model: crashes and restarts, bounded latency, duplicates, reordering and
+ * drift, but no losses, partitions or pauses — those make a live peer look crashed.
+ */
+const FD_MAX_DELAY_MS = 40;
+const FD_FAULT_MODEL: FaultModel = {
+  tolerates: ['crash', 'delay', 'dup', 'reorder', 'drift'],
+  maxDelayMs: FD_MAX_DELAY_MS,
+  assumption:
+    'a perfect failure detector: latency is bounded and no heartbeat is lost, so only a ' +
+    'crashed peer is ever suspected (partitions and pauses break it: fd-false-suspicion)',
+};
 
-interface Deferred {
-  readonly node: NodeId;
-  readonly ts: number;
+/** The simulator's worst latency for a link bounded by `maxDelayMs`, reordering included. */
+function worstLatencyMs(maxDelayMs: number): number {
+  return 5 * maxDelayMs + 1;
 }
 
-export interface RicartAgrawalaState extends MutexNodeState {
-  phase: 'idle' | 'wanting' | 'inside';
-  inCS: boolean;
-  served: number;
-  clock: number;
-  /** Timestamp of our outstanding request (meaningful while wanting or inside). */
-  ts: number;
-  /** Peers that answered OK to the current request, ascending. */
-  ok: NodeId[];
-  deferred: Deferred[];
-}
-
-const RESOURCE = 'cs';
-
-type E = Env<RicartAgrawalaMessage, MutexOutput>;
-
-function save(s: RicartAgrawalaState, env: E): void {
-  env.storage.set('state', s);
-}
-
-function askMissing(s: RicartAgrawalaState, env: E, opts: MutexOptions): void {
-  for (const peer of env.peers) {
-    if (!s.ok.includes(peer))
-      env.send(peer, { type: 'Request', resource: RESOURCE, ts: s.ts, id: env.id });
-  }
-  env.setTimer('retry', retryMs(env.nodes.length, opts));
-}
-
-function enterIfAllAgreed(s: RicartAgrawalaState, env: E, opts: MutexOptions): void {
-  if (s.phase !== 'wanting' || s.ok.length < env.peers.length) return;
-  s.phase = 'inside';
-  s.inCS = true;
-  env.cancelTimer('retry');
-  env.output({ type: 'enter' });
-  env.setTimer('hold', env.random.range(1, 2 * opts.holdMs - 1));
-}
-
-function onRequest(
-  s: RicartAgrawalaState,
-  env: E,
-  from: NodeId,
-  m: RicartAgrawalaMessage & { type: 'Request' },
-): void {
-  s.clock = lamportReceive(s.clock, m.ts);
-  const ours = { time: s.ts, id: env.id };
-  const theirs = { time: m.ts, id: from };
-  const defer = s.phase === 'inside' || (s.phase === 'wanting' && compareLamport(ours, theirs) < 0);
-  if (!defer) {
-    env.send(from, { type: 'OK', ts: m.ts });
-  } else if (!s.deferred.some((d) => d.node === from && d.ts === m.ts)) {
-    s.deferred.push({ node: from, ts: m.ts });
-  }
-}
-
-function leave(s: RicartAgrawalaState, env: E, opts: MutexOptions): void {
-  s.phase = 'idle';
-  s.inCS = false;
-  s.served++;
-  s.ok = [];
-  env.output({ type: 'exit' });
-  for (const d of s.deferred) env.send(d.node, { type: 'OK', ts: d.ts });
-  s.deferred = [];
-  if (s.served < opts.requests) env.setTimer('think', env.random.range(1, 2 * opts.thinkMs - 1));
-}
-
-function create(
-  opts: MutexOptions,
-): Process<RicartAgrawalaMessage, MutexOutput, RicartAgrawalaState> {
-  let state: RicartAgrawalaState = {
-    phase: 'idle',
-    inCS: false,
-    served: 0,
-    clock: 0,
-    ts: 0,
-    ok: [],
-    deferred: [],
-  };
+/** HDFS mode: once quiet, every live replica holds the same file. */
+function replicasIdentical(): Liveness<RicartAgrawalaState, MutexOutput> {
   return {
-    get state() {
-      return state;
-    },
-    onStart(env) {
-      state = env.storage.get<RicartAgrawalaState>('state') ?? state;
-      if (state.phase === 'inside') env.setTimer('hold', env.random.range(1, 2 * opts.holdMs - 1));
-      else if (state.phase === 'wanting') askMissing(state, env, opts);
-      else if (state.served < opts.requests)
-        env.setTimer('think', env.random.range(1, 2 * opts.thinkMs - 1));
-    },
-    onMessage(env, from, m) {
-      if (m.type === 'Request') {
-        if (m.resource !== RESOURCE || m.id !== from) return; // Not a request we understand.
-        onRequest(state, env, from, m);
-      } else if (state.phase === 'wanting' && m.ts === state.ts && !state.ok.includes(from)) {
-        state.ok = [...state.ok, from].sort((a, b) => a - b);
-        enterIfAllAgreed(state, env, opts);
-      }
-      save(state, env);
-    },
-    onTimer(env, name) {
-      if (name === 'think' && state.phase === 'idle') {
-        state.clock = lamportTick(state.clock);
-        state.ts = state.clock;
-        state.phase = 'wanting';
-        state.ok = [];
-        env.output({ type: 'request' });
-        askMissing(state, env, opts);
-        enterIfAllAgreed(state, env, opts); // A cluster of one needs no OKs.
-      } else if (name === 'retry' && state.phase === 'wanting') {
-        askMissing(state, env, opts);
-      } else if (name === 'hold' && state.phase === 'inside') {
-        leave(state, env, opts);
-      }
-      save(state, env);
+    name: 'every live replica of the file is identical',
+    check(view) {
+      const files = view.nodes
+        .filter((n) => n.up && n.state)
+        .map((n) => ({ id: n.id, f: n.state!.file }));
+      const first = files[0];
+      const odd = files.filter(
+        (x) => x.f.version !== first?.f.version || x.f.content !== first.f.content,
+      );
+      if (odd.length === 0) return undefined;
+      const show = (x: { id: NodeId; f: { version: number } }) => `${x.id}@v${x.f.version}`;
+      return `replicas differ: ${files.map(show).join(', ')}`;
     },
   };
 }
@@ -162,7 +62,7 @@ export const ricartAgrawala = defineAlgorithm<
   RicartAgrawalaMessage,
   MutexOutput,
   RicartAgrawalaState,
-  MutexOptions
+  RicartAgrawalaOptions
 >({
   name: 'mutex/ricart-agrawala',
   family: 'mutex',
@@ -171,18 +71,54 @@ export const ricartAgrawala = defineAlgorithm<
   nodes: { default: 5, min: 1, max: 128 },
   durationMs: 5_000,
   livenessDeadlineMs: 5_000,
-  options: mutexOptionSpecs,
-  create: (_id, ctx) => create(ctx.options),
-  invariants: () => [mutualExclusion(), noUnaskedGrant()],
-  liveness: (ctx) => [everyRequestServed(ctx.options.requests)],
-  metrics: (view) => mutexMetrics(view),
-  messageCount: {
-    formula: '2(n−1) per entry (n−1 Requests, n−1 OKs)',
-    compare: (view, ctx) => {
-      const entries = view.outputs.filter((o) => o.output.type === 'enter').length;
-      return { expected: 2 * (ctx.nodes.length - 1) * entries, measured: view.stats.sent };
+  options: {
+    ...mutexOptionSpecs,
+    variant: {
+      kind: 'choice',
+      default: 'classic',
+      choices: ['classic', 'fd'],
+      description: 'fd: a heartbeat failure detector stops waiting for crashed peers',
+    },
+    heartbeatMs: {
+      kind: 'int',
+      default: 50,
+      min: 1,
+      max: 60_000,
+      description: 'heartbeat period of the failure detector (variant fd)',
+    },
+    replicate: {
+      kind: 'bool',
+      default: false,
+      description: 'the HDFS example: the holder edits a replicated file and ships it',
     },
   },
+  create: (_id, ctx) =>
+    createRicartAgrawala(
+      ctx.options,
+      detectorTiming(ctx.options.heartbeatMs, worstLatencyMs(FD_MAX_DELAY_MS)),
+    ),
+  invariants: () => [mutualExclusion(), noUnaskedGrant()],
+  liveness: (ctx) => [
+    everyRequestServed(ctx.options.requests),
+    ...(ctx.options.replicate ? [replicasIdentical()] : []),
+  ],
+  metrics: (view) => {
+    const live = view.nodes.find((n) => n.up && n.state)?.state;
+    return {
+      ...mutexMetrics(view),
+      heartbeats: view.stats.byType.Heartbeat ?? 0,
+      ...(live !== undefined && { fileVersion: live.file.version }),
+    };
+  },
+  messageCount: {
+    formula: '2(n−1) per entry (n−1 Requests, n−1 OKs; heartbeats and file shipping apart)',
+    compare: (view, ctx) => {
+      const entries = view.outputs.filter((o) => o.output.type === 'enter').length;
+      const { Request = 0, OK = 0 } = view.stats.byType;
+      return { expected: 2 * (ctx.nodes.length - 1) * entries, measured: Request + OK };
+    },
+  },
+  faultModel: (options) => (options.variant === 'fd' ? FD_FAULT_MODEL : undefined),
   scenarios: [
     {
       name: 'crashed-peer-stalls',
@@ -195,6 +131,41 @@ export const ricartAgrawala = defineAlgorithm<
       description:
         'A node crashes and returns; its durable state and the retries let everyone finish.',
       faults: 'crash 3 @150; restart 3 @900',
+      expect: { safety: 'hold', liveness: 'hold' },
+    },
+    {
+      name: 'fd-skips-crashed-peer',
+      description:
+        'Variant fd: node 5 crashes for good; the others suspect it and stop waiting for it.',
+      faults: 'crash 5 @100',
+      options: { variant: 'fd' },
+      expect: { safety: 'hold', liveness: 'hold' },
+    },
+    {
+      name: 'fd-peer-returns',
+      description:
+        'Variant fd: node 3 crashes inside and returns; it gives up its turn, is re-included ' +
+        'and finishes its requests.',
+      faults: 'crash 3 @150; restart 3 @1500',
+      options: { variant: 'fd' },
+      expect: { safety: 'hold', liveness: 'hold' },
+    },
+    {
+      name: 'fd-false-suspicion',
+      description:
+        'Variant fd under a partition: each side suspects the other and both enter at once — ' +
+        'a failure detector that can be wrong cannot make Ricart–Agrawala fault-tolerant.',
+      faults: 'partition 1,2|3,4,5 @100..2000',
+      options: { variant: 'fd', thinkMs: 20 },
+      expect: { safety: 'violated', liveness: 'hold' },
+    },
+    {
+      name: 'hdfs-replicated-file',
+      description:
+        'The notes’ HDFS example under loss and duplication: each holder edits the file and ' +
+        'ships it; after quiescence every replica is identical and no edit is lost.',
+      faults: 'drop 0.1 @0..2500; dup 0.05 @0..2500',
+      options: { replicate: true },
       expect: { safety: 'hold', liveness: 'hold' },
     },
   ],

@@ -1,0 +1,59 @@
+// A heartbeat failure detector (the notes' improvement for Ricart–Agrawala and the
+// centralized coordinator's failover [001 §2.1]): every node sends a Heartbeat every
+// `heartbeatMs`; a peer silent for `suspectAfterMs` is suspected, and any message from it
+// clears the suspicion. Its state is volatile — a restarted node trusts everyone again.
+//
+// Fault model. It is only as good as its timeout: with message latency bounded by
+// `maxDelayMs` and no losses, a crashed peer is suspected within `suspectAfterMs` and a live
+// one never is (a perfect detector, Chandra & Toueg's P). Partitions, long pauses and lost
+// heartbeats make it suspect live peers; the algorithms that rely on it declare that fault
+// model and show the false suspicion as a named scenario.
+
+import type { NodeId } from '../../core/process.js';
+
+export interface DetectorState {
+  /** Local time each peer was last heard from, by id. */
+  lastHeardMs: Record<string, number>;
+  /** Peers currently suspected of having crashed, ascending. */
+  suspected: NodeId[];
+}
+
+export interface DetectorTiming {
+  readonly heartbeatMs: number;
+  readonly suspectAfterMs: number;
+}
+
+/** A detector that has just heard from every peer (at `nowMs`). */
+export function freshDetector(peers: readonly NodeId[], nowMs: number): DetectorState {
+  return { lastHeardMs: Object.fromEntries(peers.map((p) => [p, nowMs])), suspected: [] };
+}
+
+/** Records that `from` spoke; returns true when this clears a suspicion (it came back). */
+export function heardFrom(d: DetectorState, from: NodeId, nowMs: number): boolean {
+  d.lastHeardMs[from] = nowMs;
+  if (!d.suspected.includes(from)) return false;
+  d.suspected = d.suspected.filter((p) => p !== from);
+  return true;
+}
+
+/** Suspects every peer silent for too long; returns the newly suspected ones. */
+export function suspectSilent(
+  d: DetectorState,
+  peers: readonly NodeId[],
+  nowMs: number,
+  timing: DetectorTiming,
+): NodeId[] {
+  const fresh = peers.filter(
+    (p) => !d.suspected.includes(p) && nowMs - (d.lastHeardMs[p] ?? nowMs) >= timing.suspectAfterMs,
+  );
+  if (fresh.length > 0) d.suspected = [...d.suspected, ...fresh].sort((a, b) => a - b);
+  return fresh;
+}
+
+/**
+ * Timeouts for a detector that never suspects a live peer when latency is at most
+ * `maxDelayMs`: several missed beats plus the worst latency, with room for clock drift.
+ */
+export function detectorTiming(heartbeatMs: number, maxDelayMs: number): DetectorTiming {
+  return { heartbeatMs, suspectAfterMs: 3 * heartbeatMs + 2 * maxDelayMs };
+}
