@@ -9,6 +9,7 @@
 // heartbeats make it suspect live peers; the algorithms that rely on it declare that fault
 // model and show the false suspicion as a named scenario.
 
+import type { FaultModel } from '../../core/algorithm.js';
 import type { NodeId } from '../../core/process.js';
 
 export interface DetectorState {
@@ -57,3 +58,19 @@ export function suspectSilent(
 export function detectorTiming(heartbeatMs: number, maxDelayMs: number): DetectorTiming {
   return { heartbeatMs, suspectAfterMs: 3 * heartbeatMs + 2 * maxDelayMs };
 }
+
+/**
+ * The fault model of an algorithm that trusts this detector: crashes and restarts, bounded
+ * latency, duplicates, reordering and drift — but no losses, partitions or pauses, which make
+ * a live peer look crashed.
+ */
+export const PERFECT_DETECTOR: FaultModel = {
+  tolerates: ['crash', 'delay', 'dup', 'reorder', 'drift'],
+  maxDelayMs: 40,
+  assumption:
+    'a perfect failure detector: latency is bounded and no heartbeat is lost, so only a ' +
+    'crashed peer is ever suspected (partitions and pauses break it)',
+};
+
+/** The simulator's worst latency under PERFECT_DETECTOR (a reordered message waits 4× more). */
+export const PERFECT_DETECTOR_WORST_LATENCY_MS = 5 * (PERFECT_DETECTOR.maxDelayMs ?? 0) + 1;

@@ -3,9 +3,13 @@
 // process lives in ricart-agrawala.ts; this module is its registry entry: options (the
 // failure-detector variant, the HDFS replicated file), checks, metrics and scenarios.
 
-import { defineAlgorithm, type FaultModel, type Liveness } from '../../../core/algorithm.js';
+import { defineAlgorithm, type Liveness } from '../../../core/algorithm.js';
 import type { NodeId } from '../../../core/process.js';
-import { detectorTiming } from '../failure-detector.js';
+import {
+  detectorTiming,
+  PERFECT_DETECTOR,
+  PERFECT_DETECTOR_WORST_LATENCY_MS,
+} from '../failure-detector.js';
 import {
   everyRequestServed,
   type MutexOutput,
@@ -20,24 +24,6 @@ import {
   type RicartAgrawalaOptions,
   type RicartAgrawalaState,
 } from './ricart-agrawala.js';
-
-/**
- * Variant fd's fault model: crashes and restarts, bounded latency, duplicates, reordering and
- * drift, but no losses, partitions or pauses — those make a live peer look crashed.
- */
-const FD_MAX_DELAY_MS = 40;
-const FD_FAULT_MODEL: FaultModel = {
-  tolerates: ['crash', 'delay', 'dup', 'reorder', 'drift'],
-  maxDelayMs: FD_MAX_DELAY_MS,
-  assumption:
-    'a perfect failure detector: latency is bounded and no heartbeat is lost, so only a ' +
-    'crashed peer is ever suspected (partitions and pauses break it: fd-false-suspicion)',
-};
-
-/** The simulator's worst latency for a link bounded by `maxDelayMs`, reordering included. */
-function worstLatencyMs(maxDelayMs: number): number {
-  return 5 * maxDelayMs + 1;
-}
 
 /** HDFS mode: once quiet, every live replica holds the same file. */
 function replicasIdentical(): Liveness<RicartAgrawalaState, MutexOutput> {
@@ -95,7 +81,7 @@ export const ricartAgrawala = defineAlgorithm<
   create: (_id, ctx) =>
     createRicartAgrawala(
       ctx.options,
-      detectorTiming(ctx.options.heartbeatMs, worstLatencyMs(FD_MAX_DELAY_MS)),
+      detectorTiming(ctx.options.heartbeatMs, PERFECT_DETECTOR_WORST_LATENCY_MS),
     ),
   invariants: () => [mutualExclusion(), noUnaskedGrant()],
   liveness: (ctx) => [
@@ -118,7 +104,7 @@ export const ricartAgrawala = defineAlgorithm<
       return { expected: 2 * (ctx.nodes.length - 1) * entries, measured: Request + OK };
     },
   },
-  faultModel: (options) => (options.variant === 'fd' ? FD_FAULT_MODEL : undefined),
+  faultModel: (options) => (options.variant === 'fd' ? PERFECT_DETECTOR : undefined),
   scenarios: [
     {
       name: 'crashed-peer-stalls',
