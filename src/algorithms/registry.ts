@@ -4,6 +4,7 @@
 import type { AnyAlgorithm } from '../core/algorithm.js';
 import { lamport } from './clock/lamport/index.js';
 import { vector } from './clock/vector/index.js';
+import { paxos } from './consensus/paxos/index.js';
 import { centralized } from './mutex/centralized/index.js';
 import { ricartAgrawala } from './mutex/ricart-agrawala/index.js';
 import { volatileLock } from './testing/volatile-lock.js';
@@ -13,6 +14,7 @@ export const algorithms: readonly AnyAlgorithm[] = [
   vector,
   centralized,
   ricartAgrawala,
+  paxos,
   volatileLock,
 ];
 

@@ -2,7 +2,12 @@
 // way `simulate` does (same context, invariants and causality), but leaves time to the script.
 
 import { findAlgorithm } from '../../../algorithms/registry.js';
-import type { OptionValues, RunContext } from '../../../core/algorithm.js';
+import type {
+  AnyAlgorithm,
+  OptionValue,
+  OptionValues,
+  RunContext,
+} from '../../../core/algorithm.js';
 import { nodeIds } from '../../../core/process.js';
 import { resolveOptions } from '../../run.js';
 import { Simulator } from '../../simulator.js';
@@ -10,12 +15,13 @@ import { type CommandHandler, parseInt10 } from '../context.js';
 
 const RESERVED = new Set(['algorithm', 'seed']);
 
-function algorithmOptions(kv: Readonly<Record<string, string>>): OptionValues {
-  const given: Record<string, number | string> = {};
+function algorithmOptions(spec: AnyAlgorithm, kv: Readonly<Record<string, string>>): OptionValues {
+  const given: Record<string, OptionValue> = {};
   for (const [key, value] of Object.entries(kv)) {
     if (RESERVED.has(key)) continue;
-    // Every clock option is an int; other kinds are passed through as text.
-    given[key] = /^-?\d+$/.test(value) ? Number(value) : value;
+    // A list option (`proposers=1,2`) is split; ints become numbers; the rest stays text.
+    if (spec.options[key]?.kind === 'ints') given[key] = value.split(',').map(Number);
+    else given[key] = /^-?\d+$/.test(value) ? Number(value) : value;
   }
   return given;
 }
@@ -27,7 +33,7 @@ export const addNodes: CommandHandler = (ctx, cmd) => {
   const spec = name === undefined ? undefined : findAlgorithm(name);
   if (spec === undefined) throw new Error(`unknown algorithm '${name ?? ''}'`);
   const seed = cmd.kv.seed === undefined ? 1 : parseInt10(cmd.kv.seed, 'seed');
-  const options = resolveOptions(spec, algorithmOptions(cmd.kv));
+  const options = resolveOptions(spec, algorithmOptions(spec, cmd.kv));
   const runCtx: RunContext = { nodes: nodeIds(n), options, seed };
   const sim = new Simulator({
     seed,
