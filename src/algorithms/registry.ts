@@ -2,6 +2,7 @@
 // adding an algorithm is adding its folder and one line here.
 
 import type { AnyAlgorithm } from '../core/algorithm.js';
+import { oralMessages } from './byzantine/oral-messages/index.js';
 import { lamport } from './clock/lamport/index.js';
 import { vector } from './clock/vector/index.js';
 import { paxos } from './consensus/paxos/index.js';
@@ -15,6 +16,7 @@ export const algorithms: readonly AnyAlgorithm[] = [
   centralized,
   ricartAgrawala,
   paxos,
+  oralMessages,
   volatileLock,
 ];
 
