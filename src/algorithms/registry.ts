@@ -8,6 +8,7 @@ import { vector } from './clock/vector/index.js';
 import { paxos } from './consensus/paxos/index.js';
 import { centralized } from './mutex/centralized/index.js';
 import { ricartAgrawala } from './mutex/ricart-agrawala/index.js';
+import { tokenRing } from './mutex/token-ring/index.js';
 import { volatileLock } from './testing/volatile-lock.js';
 
 export const algorithms: readonly AnyAlgorithm[] = [
@@ -15,6 +16,7 @@ export const algorithms: readonly AnyAlgorithm[] = [
   vector,
   centralized,
   ricartAgrawala,
+  tokenRing,
   paxos,
   oralMessages,
   volatileLock,

@@ -1,0 +1,144 @@
+// The holder's side of the token ring [000, 001 §2.1]: the token goes round the logical
+// ring 1 → 2 → … → n → 1; its holder enters the critical section if it wants to (and its
+// lease allows, lease.ts), otherwise passes it on after `passDelayMs`. A node that takes
+// the token records its take in the token's log — that is its grant — and acknowledges it
+// (handoff.ts). Fault model: loss, duplication, reordering, crash-restart (the token is
+// durable) and pauses up to `maxPauseMs`; a dead successor is handled by regeneration.
+
+import type { NodeId } from '../../../core/process.js';
+import { majority } from './config.js';
+import { beginHandoff, classifyToken, onHandoffAck, takeToken } from './handoff.js';
+import { mayEnter } from './lease.js';
+import type { RingToken } from './messages.js';
+import { armLost, type Ctx, isDone } from './state.js';
+
+/** The member after `id` in ring order, or null when `id` is the only member. */
+export function successor(ring: readonly NodeId[], id: NodeId): NodeId | null {
+  const next = ring.find((m) => m > id) ?? ring[0];
+  return next === undefined || next === id ? null : next;
+}
+
+function sortedUnion(a: readonly NodeId[], b: readonly NodeId[]): NodeId[] {
+  return [...new Set([...a, ...b])].sort((x, y) => x - y);
+}
+
+/**
+ * The lease check: since our previous take of this generation's token, a majority of
+ * nodes (us included) took it, and we will be out before that evidence expires.
+ */
+export function leaseAllows(c: Ctx): boolean {
+  const { s, env } = c;
+  const t = s.token;
+  const ref = s.leaseRef;
+  if (t === null || ref === null || ref.gen !== t.gen) return false;
+  const granted = new Set(t.log.filter((g) => g.hop > ref.hop).map((g) => g.node));
+  if (granted.size < majority(c.n)) return false;
+  return mayEnter(env.now() - ref.atMs, c.t.holdMaxMs, c.t.leaseMs, c.t.model);
+}
+
+function enter(c: Ctx): void {
+  const { s, env } = c;
+  s.phase = 'inside';
+  s.inCS = true;
+  env.cancelTimer('pass');
+  env.output({ type: 'enter' });
+  env.setTimer('hold', env.random.range(1, c.t.holdMaxMs));
+}
+
+/** Leaves the critical section; the caller passes the token on. */
+export function leave(c: Ctx): void {
+  const { s, env } = c;
+  s.phase = 'idle';
+  s.inCS = false;
+  s.served++;
+  env.output({ type: 'exit' });
+  if (!isDone(c)) env.setTimer('think', env.random.range(1, 2 * c.opts.thinkMs - 1));
+}
+
+/** Adds joiners and our done mark to the token we hold (before it moves on). */
+function refreshToken(c: Ctx, t: RingToken): RingToken {
+  const { s, env } = c;
+  const ring = s.joiners.length === 0 ? t.ring : sortedUnion(t.ring, s.joiners);
+  s.joiners = [];
+  const done = isDone(c) && !t.done.includes(env.id) ? sortedUnion(t.done, [env.id]) : t.done;
+  return ring === t.ring && done === t.done ? t : { ...t, ring, done };
+}
+
+/**
+ * We hold the token and are not handing it off: enter if we want and may; otherwise pass it
+ * on — at once after a critical section, after `passDelayMs` when idle — or park it when
+ * every member is done.
+ */
+export function onHolding(c: Ctx, when: 'now' | 'idle'): void {
+  const { s, env } = c;
+  if (s.token === null || s.handoff !== null || s.phase === 'inside') return;
+  s.token = refreshToken(c, s.token);
+  if (s.phase === 'wanting' && leaseAllows(c)) return enter(c);
+  const t = s.token;
+  s.parked = t.ring.every((m) => t.done.includes(m));
+  if (s.parked) return env.cancelTimer('pass');
+  if (when === 'now' || s.phase === 'wanting' || c.opts.passDelayMs === 0) return pass(c);
+  env.setTimer('pass', c.opts.passDelayMs);
+}
+
+/** Hands the token to our successor; we stay responsible until it acknowledges. */
+export function pass(c: Ctx): void {
+  const { s, env } = c;
+  const t = s.token;
+  if (t === null || s.handoff !== null || s.phase === 'inside') return;
+  const ring = t.ring.includes(env.id) ? t.ring : sortedUnion(t.ring, [env.id]);
+  const to = successor(ring, env.id);
+  if (to === null) return; // Alone on the ring: keep it until someone joins.
+  env.cancelTimer('pass');
+  beginHandoff(s, c.io, to, (next) => ({ ...next, ring }));
+}
+
+export function onTokenAck(c: Ctx, from: NodeId, gen: number, hop: number): void {
+  if (onHandoffAck(c.s, c.io, from, { gen, hop })) {
+    c.s.lastTokenAtMs = c.env.now();
+    armLost(c);
+  }
+}
+
+/** Our successor promised a newer generation: the token we are handing off is dead. */
+export function onTokenReject(c: Ctx, from: NodeId, gen: number, hop: number, promised: number) {
+  const { s } = c;
+  if (s.token === null || s.handoff?.to !== from) return;
+  if (s.token.gen !== gen || s.token.hop !== hop || promised <= gen) return;
+  s.token = null;
+  s.handoff = null;
+  s.promised = Math.max(s.promised, promised);
+  c.io.cancelRetry();
+  armLost(c);
+}
+
+function appendTake(c: Ctx, t: RingToken): RingToken {
+  const log = [...t.log, { node: c.env.id, hop: t.hop }].slice(-c.n);
+  const ring = t.ring.includes(c.env.id) ? t.ring : sortedUnion(t.ring, [c.env.id]);
+  return { ...t, log, ring };
+}
+
+/** A Token arrived: refuse it if its generation is dead, re-ack a duplicate, else take it. */
+export function onToken(c: Ctx, from: NodeId, token: RingToken): void {
+  const { s, env } = c;
+  if (token.gen < s.promised) {
+    env.send(from, { type: 'TokenReject', gen: token.gen, hop: token.hop, promised: s.promised });
+    return;
+  }
+  if (classifyToken(s, c.io, from, token) === 'duplicate') return;
+  // A newer token supersedes whatever we held or were regenerating.
+  if (s.regen !== null && (s.regen.kind === 'probe' || s.regen.gen <= token.gen)) {
+    s.regen = null;
+    env.cancelTimer('regen');
+    env.cancelTimer('issue');
+  }
+  s.promised = Math.max(s.promised, token.gen);
+  const now = env.now();
+  s.leaseRef = s.visitRef?.gen === token.gen ? s.visitRef : null;
+  s.visitRef = { gen: token.gen, hop: token.hop, atMs: now };
+  s.grantedAtMs = now;
+  s.lastTokenAtMs = now;
+  takeToken(s, c.io, from, appendTake(c, token));
+  env.cancelTimer('lost');
+  onHolding(c, 'idle');
+}

@@ -1,0 +1,107 @@
+// The state of one token-ring node, and the context every handler works in. Durable fields
+// are saved at the end of every step (the host commits them BEFORE the step's messages
+// leave); the rest is volatile and starts afresh on restart, conservatively.
+
+import type { Env, NodeId } from '../../../core/process.js';
+import type { MutexNodeState, MutexOutput } from '../workload.js';
+import type { Timing, TokenRingOptions } from './config.js';
+import type { Handoff, HandoffIo, HandoffState } from './handoff.js';
+import type { RingToken, TokenRingMessage } from './messages.js';
+import type { TokenStamp } from './stamp.js';
+
+export type TokenRingOutput = MutexOutput | { readonly type: 'regenerate'; readonly gen: number };
+
+/** A take of the token, on this node's clock: the lease's reference point. */
+export interface Take {
+  readonly gen: number;
+  readonly hop: number;
+  readonly atMs: number;
+}
+
+export interface PromiseRecord {
+  readonly node: NodeId;
+  readonly remainingMs: number;
+  readonly done: boolean;
+}
+
+/** Regeneration in progress: first a Probe round, then a Prepare round. */
+export type Regeneration =
+  | { readonly kind: 'probe'; readonly lost: NodeId[] }
+  | {
+      readonly kind: 'prepare';
+      readonly gen: number;
+      /** When the first Prepare left: every promise is a grant made after it. */
+      readonly preparedAtMs: number;
+      /** The token a repairing holder could not hand off, and the member it skips. */
+      readonly holding: TokenStamp | null;
+      readonly exclude: NodeId | null;
+      readonly promises: PromiseRecord[];
+      /** A majority promised; waiting out their grants before issuing. */
+      waiting: boolean;
+    };
+
+export interface TokenRingState extends MutexNodeState, HandoffState<RingToken> {
+  phase: 'idle' | 'wanting' | 'inside';
+  inCS: boolean;
+  served: number;
+  /** Highest generation promised or taken (durable); older tokens are refused. */
+  promised: number;
+  token: RingToken | null;
+  handoff: Handoff | null;
+  seen: TokenStamp;
+  // ---- volatile ----
+  /** Our previous take of the current generation's token (lease reference point). */
+  leaseRef: Take | null;
+  /** Our take of the token we hold now (the next visit's reference point). */
+  visitRef: Take | null;
+  /** When we last granted (took a token or promised); at boot, the boot time. */
+  grantedAtMs: number;
+  /** When we last had evidence of a live token. */
+  lastTokenAtMs: number | null;
+  regen: Regeneration | null;
+  /** Nodes asking to be put back on the ring, added by the next holder. */
+  joiners: NodeId[];
+  /** All members are done: the token rests here. */
+  parked: boolean;
+}
+
+export const DURABLE_KEY = 'node';
+
+export interface DurableState {
+  readonly phase: TokenRingState['phase'];
+  readonly served: number;
+  readonly promised: number;
+  readonly token: RingToken | null;
+  readonly handoff: Handoff | null;
+  readonly seen: TokenStamp;
+}
+
+export type E = Env<TokenRingMessage, TokenRingOutput>;
+
+export interface Ctx {
+  readonly s: TokenRingState;
+  readonly env: E;
+  readonly opts: TokenRingOptions;
+  readonly t: Timing;
+  readonly io: HandoffIo<RingToken>;
+  readonly n: number;
+}
+
+export function save(c: Ctx): void {
+  const { phase, served, promised, token, handoff, seen } = c.s;
+  const durable: DurableState = { phase, served, promised, token, handoff, seen };
+  c.env.storage.set(DURABLE_KEY, durable);
+}
+
+export function isDone(c: Ctx): boolean {
+  return c.s.served >= c.opts.requests;
+}
+
+/** Arms the lost-token timer, with jitter so that one node usually notices first. */
+export function armLost(c: Ctx): void {
+  if (isDone(c)) {
+    c.env.cancelTimer('lost');
+    return;
+  }
+  c.env.setTimer('lost', c.t.lostMs + c.env.random.int(c.t.lapMs + 1));
+}
