@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { fuzz } from '../../../sim/fuzz.js';
-import { simulate } from '../../../sim/run.js';
+import { fuzz, randomFaultPlan } from '../../../sim/fuzz.js';
+import { resolveOptions, simulate } from '../../../sim/run.js';
 import { centralized } from './index.js';
+import type { CentralizedState } from './messages.js';
 
 describe('mutex/centralized', () => {
   // Notes 000 / 001 §2.1: request, grant, release — exactly 3 messages per entry.
@@ -50,5 +51,54 @@ describe('mutex/centralized', () => {
   it('keeps mutual exclusion and serves everyone under random fault plans', () => {
     const report = fuzz(centralized, { runs: 1000, seed: 11 });
     expect(report.failures).toEqual([]);
+  });
+
+  describe('--failover', () => {
+    const failover = { failover: true };
+
+    it('keeps 3 messages per entry without faults, heartbeats apart', () => {
+      const { result } = simulate(centralized, { nodes: 5, options: failover });
+      expect(result.ok).toBe(true);
+      expect(result.messageCount?.measured).toBe(result.messageCount?.expected);
+      expect(result.metrics.elections).toBe(0);
+    });
+
+    it('elects node 2 when node 1 dies; it rebuilds the queue and serves everyone', () => {
+      const { result, sim } = simulate(centralized, {
+        faults: 'crash 1 @200',
+        options: { ...failover, thinkMs: 20 },
+      });
+      expect(result.ok).toBe(true);
+      const states = sim.nodes.filter((n) => n.up).map((n) => n.state as CentralizedState);
+      expect(states.map((s) => s.coord)).toEqual([2, 2, 2, 2]);
+      expect(states[0]?.role).toBe('coordinator');
+      expect(states.map((s) => s.served)).toEqual([5, 5, 5, 5]);
+    });
+
+    it('rebuilds the holder from a client that is inside when the coordinator dies', () => {
+      // Long critical sections: node 1 dies while one client is surely inside.
+      const { result } = simulate(centralized, {
+        faults: 'crash 1 @400',
+        options: { ...failover, requests: 2, holdMs: 300, thinkMs: 20 },
+      });
+      expect(result.ok).toBe(true);
+      expect(result.metrics.maxInCS).toBe(1);
+    });
+
+    it('the fuzzer really fails coordinators over under its fault model', () => {
+      const model = centralized.faultModel?.(resolveOptions(centralized, failover));
+      let elections = 0;
+      for (let seed = 1; seed <= 40; seed++) {
+        const plan = randomFaultPlan(seed, 5, 3_000, model);
+        const { result } = simulate(centralized, { seed, faults: plan, options: failover });
+        elections += result.metrics.elections as number;
+      }
+      expect(elections).toBeGreaterThan(0);
+    });
+
+    it('is safe and live under every fault its perfect detector assumes', () => {
+      const report = fuzz(centralized, { runs: 1000, seed: 12, options: failover });
+      expect(report.failures).toEqual([]);
+    });
   });
 });

@@ -88,12 +88,12 @@ export const ricartAgrawala = defineAlgorithm<
     everyRequestServed(ctx.options.requests),
     ...(ctx.options.replicate ? [replicasIdentical()] : []),
   ],
-  metrics: (view) => {
+  metrics: (view, ctx) => {
     const live = view.nodes.find((n) => n.up && n.state)?.state;
     return {
       ...mutexMetrics(view),
       heartbeats: view.stats.byType.Heartbeat ?? 0,
-      ...(live !== undefined && { fileVersion: live.file.version }),
+      ...(ctx.options.replicate && live !== undefined && { fileVersion: live.file.version }),
     };
   },
   messageCount: {
