@@ -3,6 +3,7 @@
 
 import type { AnyAlgorithm } from '../core/algorithm.js';
 import { oralMessages } from './byzantine/oral-messages/index.js';
+import { signedMessages } from './byzantine/signed-messages/index.js';
 import { lamport } from './clock/lamport/index.js';
 import { vector } from './clock/vector/index.js';
 import { paxos } from './consensus/paxos/index.js';
@@ -19,6 +20,7 @@ export const algorithms: readonly AnyAlgorithm[] = [
   tokenRing,
   paxos,
   oralMessages,
+  signedMessages,
   volatileLock,
 ];
 
