@@ -121,18 +121,24 @@ function percentile(sorted: readonly number[], p: number): number {
 export function mutexMetrics(view: View): Metrics {
   const asked = new Map<NodeId, number[]>();
   const waits: number[] = [];
-  let inside = 0;
+  // A set, not a counter: a node that crashed inside may never report its exit, but once it
+  // asks again it is certainly out.
+  const inside = new Set<NodeId>();
   let maxInCS = 0;
   for (const o of view.outputs) {
     const queue = asked.get(o.node) ?? [];
     asked.set(o.node, queue);
-    if (o.output.type === 'request') queue.push(o.atMs);
+    if (o.output.type === 'request') {
+      queue.push(o.atMs);
+      inside.delete(o.node);
+    }
     if (o.output.type === 'enter') {
       const since = queue.shift();
       if (since !== undefined) waits.push(o.atMs - since);
-      maxInCS = Math.max(maxInCS, ++inside);
+      inside.add(o.node);
+      maxInCS = Math.max(maxInCS, inside.size);
     }
-    if (o.output.type === 'exit') inside--;
+    if (o.output.type === 'exit') inside.delete(o.node);
   }
   waits.sort((a, b) => a - b);
   const csEntries = view.outputs.filter((o) => o.output.type === 'enter').length;
