@@ -4,6 +4,7 @@
 import type { AnyAlgorithm } from '../core/algorithm.js';
 import { oralMessages } from './byzantine/oral-messages/index.js';
 import { signedMessages } from './byzantine/signed-messages/index.js';
+import { pow } from './chain/pow/index.js';
 import { lamport } from './clock/lamport/index.js';
 import { vector } from './clock/vector/index.js';
 import { paxos } from './consensus/paxos/index.js';
@@ -21,6 +22,7 @@ export const algorithms: readonly AnyAlgorithm[] = [
   paxos,
   oralMessages,
   signedMessages,
+  pow,
   volatileLock,
 ];
 

@@ -4,6 +4,7 @@
 
 import { Command, CommanderError } from 'commander';
 import { benchCommand } from './bench-command.js';
+import { verifyHeaderCommand } from './chain-command.js';
 import { fuzzCommand } from './fuzz-command.js';
 import { listCommand, simCommand } from './sim-command.js';
 import { tourCommand } from './tour-command.js';
@@ -86,6 +87,16 @@ Examples:
     .option('--repeats <n>', 'runs per configuration (the best is reported)', '3')
     .addHelpText('after', '\nExamples:\n  cohort bench sim\n  cohort bench sim --json')
     .action(async (what: string, flags) => exit(await benchCommand(what, flags)));
+
+  root
+    .command('chain')
+    .description('blockchain tools')
+    .command('verify-header')
+    .description("check an 80-byte Bitcoin block header's proof of work against its bits")
+    .argument('<hex>', 'the header as 160 hex digits')
+    .option('--pow-limit <bits>', "the network's easiest target, compact hex", '1d00ffff')
+    .option('--json', 'print one JSON document')
+    .action((hex: string, flags) => exit(verifyHeaderCommand(hex, flags)));
 
   root
     .command('tour')
