@@ -7,6 +7,7 @@ import { signedMessages } from './byzantine/signed-messages/index.js';
 import { pow } from './chain/pow/index.js';
 import { lamport } from './clock/lamport/index.js';
 import { vector } from './clock/vector/index.js';
+import { multiPaxos } from './consensus/multi-paxos/index.js';
 import { paxos } from './consensus/paxos/index.js';
 import { centralized } from './mutex/centralized/index.js';
 import { ricartAgrawala } from './mutex/ricart-agrawala/index.js';
@@ -20,6 +21,7 @@ export const algorithms: readonly AnyAlgorithm[] = [
   ricartAgrawala,
   tokenRing,
   paxos,
+  multiPaxos,
   oralMessages,
   signedMessages,
   pow,

@@ -1,0 +1,218 @@
+// consensus/multi-paxos's process: validates peer input once, then routes each message to
+// the acceptor, proposer, replica or client side of the node; restores durable state on
+// start (promise, accepted slots, chosen log, round, client progress) and re-applies the
+// chosen log to rebuild the key-value machine.
+
+import { assertNever } from '../../../core/assert.js';
+import type { NodeId, Process } from '../../../core/process.js';
+import { type Ballot, compareBallots, isBallot, ZERO_BALLOT } from '../paxos/ballot.js';
+import { accept, promise } from './acceptor.js';
+import { onClientRetry, onReply, onThink, startClient } from './client.js';
+import { type Command, isCommand, KvMachine } from './kv.js';
+import {
+  armElection,
+  becomeFollower,
+  campaign,
+  onAcceptedReply,
+  onHeartbeatTimer,
+  onNack,
+  onPromise,
+  submit,
+} from './leader.js';
+import type { MultiPaxosMessage, MultiPaxosOutput } from './messages.js';
+import type { MultiPaxosOptions } from './options.js';
+import { followCommit, onCatchUp, onChosen } from './replica.js';
+import type { AcceptedEntry, MpEnv, MpNode, MultiPaxosState } from './state.js';
+
+const isSlot = (x: unknown): x is number => Number.isSafeInteger(x) && (x as number) >= 1;
+const isIndex = (x: unknown): x is number => Number.isSafeInteger(x) && (x as number) >= 0;
+
+export function isValidMessage(m: MultiPaxosMessage, from: NodeId, n: number): boolean {
+  switch (m.type) {
+    case 'Prepare':
+      return isBallot(m.ballot, n) && m.ballot.proposer === from && isSlot(m.fromSlot);
+    case 'Promise':
+      return (
+        isBallot(m.ballot, n) &&
+        Array.isArray(m.accepted) &&
+        m.accepted.every((p) => isSlot(p?.slot) && isBallot(p.ballot, n) && isCommand(p.command, n))
+      );
+    case 'Accept':
+      return (
+        isBallot(m.ballot, n) &&
+        m.ballot.proposer === from &&
+        isSlot(m.slot) &&
+        isCommand(m.command, n) &&
+        isIndex(m.commitUpTo)
+      );
+    case 'Accepted':
+      return isBallot(m.ballot, n) && isSlot(m.slot);
+    case 'Nack':
+      return isBallot(m.ballot, n) && isBallot(m.promised, n);
+    case 'Heartbeat':
+      return isBallot(m.ballot, n) && m.ballot.proposer === from && isIndex(m.commitUpTo);
+    case 'CatchUp':
+      return isSlot(m.fromSlot);
+    case 'Chosen':
+      return (
+        Array.isArray(m.entries) &&
+        m.entries.every((e) => isSlot(e?.slot) && isCommand(e.command, n))
+      );
+    case 'Request':
+      return isCommand(m.command, n) && m.command.kind === 'client' && m.command.client === from;
+    case 'Reply':
+      return isSlot(m.seq) && (m.result === null || typeof m.result === 'string');
+    default:
+      return assertNever(m, 'Multi-Paxos message');
+  }
+}
+
+/** A message from a leader at `ballot` (Accept or Heartbeat) that this node accepts. */
+function heardLeader(node: MpNode, ballot: Ballot, commitUpTo: number): void {
+  const { s } = node;
+  if (s.ballot !== null && compareBallots(ballot, s.ballot) > 0) becomeFollower(node, ballot);
+  if (s.role === 'follower') {
+    if (s.leader === null || compareBallots(ballot, s.leader) >= 0) s.leader = ballot;
+    s.seenRound = Math.max(s.seenRound, ballot.round);
+    armElection(node);
+  }
+  if (s.role === 'follower') followCommit(node, commitUpTo);
+}
+
+function onMessage(node: MpNode, from: NodeId, m: MultiPaxosMessage): void {
+  const { s, env } = node;
+  switch (m.type) {
+    case 'Prepare': {
+      const reply = promise(node, m.ballot, m.fromSlot);
+      if (reply.type === 'Promise') {
+        if (s.role !== 'follower' && s.ballot !== null && compareBallots(m.ballot, s.ballot) > 0)
+          becomeFollower(node, null);
+        s.seenRound = Math.max(s.seenRound, m.ballot.round);
+        armElection(node); // Give the candidate time to win.
+      }
+      env.send(from, reply);
+      return;
+    }
+    case 'Accept': {
+      const reply = accept(node, m.ballot, m.slot, m.command);
+      env.send(from, reply);
+      if (reply.type === 'Accepted') heardLeader(node, m.ballot, m.commitUpTo);
+      return;
+    }
+    case 'Heartbeat':
+      if (compareBallots(m.ballot, s.promised) < 0)
+        env.send(from, { type: 'Nack', ballot: m.ballot, promised: s.promised });
+      else heardLeader(node, m.ballot, m.commitUpTo);
+      return;
+    case 'Promise':
+      return onPromise(node, from, m);
+    case 'Accepted':
+      return onAcceptedReply(node, from, m);
+    case 'Nack':
+      return onNack(node, m.ballot, m.promised);
+    case 'CatchUp':
+      return onCatchUp(node, from, m.fromSlot);
+    case 'Chosen':
+      return onChosen(node, m.entries);
+    case 'Request':
+      return submit(node, m.command, from);
+    case 'Reply':
+      return onReply(node, m.seq, m.result);
+    default:
+      assertNever(m, 'Multi-Paxos message');
+  }
+}
+
+function emptyState(): MultiPaxosState {
+  return {
+    promised: ZERO_BALLOT,
+    accepted: new Map(),
+    role: 'follower',
+    round: 0,
+    seenRound: 0,
+    ballot: null,
+    leader: null,
+    promises: new Map(),
+    fromSlot: 1,
+    nextSlot: 1,
+    inflight: new Map(),
+    queue: [],
+    chosen: new Map(),
+    applied: 0,
+    kv: new KvMachine(),
+    client: { seq: 0, done: 0, pending: null },
+  };
+}
+
+function restore(env: MpEnv): MultiPaxosState {
+  const accepted = new Map<number, AcceptedEntry>();
+  for (const key of env.storage.keys('acc/')) {
+    const entry = env.storage.get<AcceptedEntry>(key);
+    if (entry !== undefined) accepted.set(Number(key.slice(4)), entry);
+  }
+  const chosen = new Map<number, Command>();
+  for (const key of env.storage.keys('chosen/')) {
+    const command = env.storage.get<Command>(key);
+    if (command !== undefined) chosen.set(Number(key.slice(7)), command);
+  }
+  const round = env.storage.get<number>('round') ?? 0;
+  return {
+    ...emptyState(),
+    promised: env.storage.get<Ballot>('promised') ?? ZERO_BALLOT,
+    accepted,
+    round,
+    seenRound: round,
+    chosen,
+    client: env.storage.get('client') ?? { seq: 0, done: 0, pending: null },
+  };
+}
+
+export function createMultiPaxos(
+  nodes: readonly NodeId[],
+  opts: MultiPaxosOptions,
+): Process<MultiPaxosMessage, MultiPaxosOutput, MultiPaxosState> {
+  let state = emptyState();
+  const majority = Math.floor(nodes.length / 2) + 1;
+  const nodeOf = (env: MpEnv): MpNode => {
+    const node: MpNode = {
+      s: state,
+      env,
+      opts,
+      majority,
+      submit: (command) => submit(node, command),
+      reply: (seq, result) => onReply(node, seq, result),
+    };
+    return node;
+  };
+  return {
+    get state() {
+      return state;
+    },
+    onStart(env) {
+      state = restore(env);
+      const node = nodeOf(env);
+      // Re-apply the chosen log (no replies: this node is not the leader yet).
+      for (let slot = 1; state.chosen.has(slot); slot++) {
+        state.kv.apply(state.chosen.get(slot) as Command);
+        state.applied = slot;
+      }
+      armElection(node);
+      startClient(node);
+    },
+    onMessage(env, from, m) {
+      const node = nodeOf(env);
+      if (!isValidMessage(m, from, nodes.length)) {
+        env.note(`rejected malformed ${String(m.type)} from ${from}`);
+        return;
+      }
+      onMessage(node, from, m);
+    },
+    onTimer(env, name) {
+      const node = nodeOf(env);
+      if (name === 'election' && state.role !== 'leader') campaign(node);
+      else if (name === 'heartbeat') onHeartbeatTimer(node);
+      else if (name === 'client-think') onThink(node);
+      else if (name === 'client-retry') onClientRetry(node);
+    },
+  };
+}

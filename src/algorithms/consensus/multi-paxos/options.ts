@@ -1,0 +1,37 @@
+// Options of consensus/multi-paxos: the client workload and the leader's timing.
+
+import type { OptionSpecs } from '../../../core/algorithm.js';
+
+export const multiPaxosOptionSpecs = {
+  requests: { kind: 'int', default: 5, min: 0, max: 10_000, description: 'commands per client' },
+  thinkMs: {
+    kind: 'int',
+    default: 40,
+    min: 1,
+    max: 600_000,
+    description: 'mean pause between a client’s commands',
+  },
+  heartbeatMs: { kind: 'int', default: 50, min: 1, max: 60_000, description: 'leader heartbeat' },
+  electionMs: {
+    kind: 'int',
+    default: 150,
+    min: 2,
+    max: 600_000,
+    description: 'a follower that hears no leader for this long (to twice it) runs phase 1',
+  },
+  retryMs: {
+    kind: 'int',
+    default: 400,
+    min: 1,
+    max: 600_000,
+    description: 'a client re-submits a command that has not completed after this long',
+  },
+} as const satisfies OptionSpecs;
+
+export interface MultiPaxosOptions {
+  readonly requests: number;
+  readonly thinkMs: number;
+  readonly heartbeatMs: number;
+  readonly electionMs: number;
+  readonly retryMs: number;
+}
