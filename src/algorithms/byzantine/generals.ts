@@ -41,7 +41,7 @@ export const generalsOptionSpecs = {
     choices: ['attack', 'retreat'],
     description: "the commander's order (a traitor commander distorts it)",
   },
-  traitors: { kind: 'ints', default: [1], description: 'the traitors (the commander may be one)' },
+  traitors: { kind: 'ints', default: [], description: 'the traitors (the commander may be one)' },
   strategy: {
     kind: 'choice',
     default: 'lie-half',
