@@ -11,6 +11,7 @@ import { multiPaxos } from './consensus/multi-paxos/index.js';
 import { paxos } from './consensus/paxos/index.js';
 import { centralized } from './mutex/centralized/index.js';
 import { ricartAgrawala } from './mutex/ricart-agrawala/index.js';
+import { suzukiKasami } from './mutex/suzuki-kasami/index.js';
 import { tokenRing } from './mutex/token-ring/index.js';
 import { volatileLock } from './testing/volatile-lock.js';
 
@@ -20,6 +21,7 @@ export const algorithms: readonly AnyAlgorithm[] = [
   centralized,
   ricartAgrawala,
   tokenRing,
+  suzukiKasami,
   paxos,
   multiPaxos,
   oralMessages,
