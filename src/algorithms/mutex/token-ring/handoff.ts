@@ -35,8 +35,8 @@ export interface HandoffState<T extends TokenStamp> {
 export interface HandoffIo<T extends TokenStamp> {
   sendToken(to: NodeId, token: T): void;
   sendAck(to: NodeId, stamp: TokenStamp): void;
-  /** (Re-)arms the hand-off retry timer. */
-  armRetry(): void;
+  /** (Re-)arms the hand-off retry timer after send number `attempt` (1 for the first). */
+  armRetry(attempt: number): void;
   cancelRetry(): void;
 }
 
@@ -54,7 +54,7 @@ export function beginHandoff<T extends TokenStamp>(
   h.seen = stampOf(next);
   h.handoff = { to, attempts: 1 };
   io.sendToken(to, next);
-  io.armRetry();
+  io.armRetry(1);
 }
 
 /** The retry timer fired: send the same copy again (same stamp, so it cannot double). */
@@ -62,7 +62,7 @@ export function retryHandoff<T extends TokenStamp>(h: HandoffState<T>, io: Hando
   if (h.token === null || h.handoff === null) return;
   h.handoff = { to: h.handoff.to, attempts: h.handoff.attempts + 1 };
   io.sendToken(h.handoff.to, h.token);
-  io.armRetry();
+  io.armRetry(h.handoff.attempts);
 }
 
 /** An acknowledgement arrived: true when it ends our hand-off (we no longer hold it). */

@@ -10,6 +10,7 @@ import { majority } from './config.js';
 import { beginHandoff, classifyToken, onHandoffAck, takeToken } from './handoff.js';
 import { mayEnter } from './lease.js';
 import type { RingToken } from './messages.js';
+import { stampOf } from './stamp.js';
 import { armLost, type Ctx, isDone } from './state.js';
 
 /** The member after `id` in ring order, or null when `id` is the only member. */
@@ -77,6 +78,8 @@ export function onHolding(c: Ctx, when: 'now' | 'idle'): void {
   const t = s.token;
   s.parked = t.ring.every((m) => t.done.includes(m));
   if (s.parked) return env.cancelTimer('pass');
+  // A ring without a majority can never give anyone a lease: rebuild it from promisers.
+  if (t.ring.length < majority(c.n)) return c.regenerate(c, stampOf(t));
   if (when === 'now' || s.phase === 'wanting' || c.opts.passDelayMs === 0) return pass(c);
   env.setTimer('pass', c.opts.passDelayMs);
 }
@@ -95,7 +98,7 @@ export function pass(c: Ctx): void {
 
 export function onTokenAck(c: Ctx, from: NodeId, gen: number, hop: number): void {
   if (onHandoffAck(c.s, c.io, from, { gen, hop })) {
-    c.s.lastTokenAtMs = c.env.now();
+    c.s.lastToken = { gen, atMs: c.env.now() };
     armLost(c);
   }
 }
@@ -105,11 +108,14 @@ export function onTokenReject(c: Ctx, from: NodeId, gen: number, hop: number, pr
   const { s } = c;
   if (s.token === null || s.handoff?.to !== from) return;
   if (s.token.gen !== gen || s.token.hop !== hop || promised <= gen) return;
+  // Dead for sure: a newer generation was promised (we do not adopt that promise — it may
+  // yet be withdrawn). Sightings of this token or older ones are no evidence of life now.
+  s.deadToken = { gen, hop };
   s.token = null;
   s.handoff = null;
-  s.promised = Math.max(s.promised, promised);
   c.io.cancelRetry();
-  armLost(c);
+  // A newer generation exists: ask soon to be put on its ring (Probe → joiner).
+  if (!isDone(c)) c.env.setTimer('lost', c.t.regenRetryMs);
 }
 
 function appendTake(c: Ctx, t: RingToken): RingToken {
@@ -137,7 +143,7 @@ export function onToken(c: Ctx, from: NodeId, token: RingToken): void {
   s.leaseRef = s.visitRef?.gen === token.gen ? s.visitRef : null;
   s.visitRef = { gen: token.gen, hop: token.hop, atMs: now };
   s.grantedAtMs = now;
-  s.lastTokenAtMs = now;
+  s.lastToken = { gen: token.gen, atMs: now };
   takeToken(s, c.io, from, appendTake(c, token));
   env.cancelTimer('lost');
   onHolding(c, 'idle');

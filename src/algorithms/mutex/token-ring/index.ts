@@ -62,7 +62,7 @@ export const tokenRing = defineAlgorithm<
   seed: '000; 001 §2.1',
   nodes: { default: 5, min: 2, max: 64 },
   durationMs: 5_000,
-  livenessDeadlineMs: 8_000,
+  livenessDeadlineMs: 15_000,
   options: tokenRingOptionSpecs,
   create: (_id, ctx) => createTokenRing(ctx.nodes.length, ctx.options),
   invariants: () => [mutualExclusion(), noUnaskedGrant(), atMostOneToken()],
@@ -126,6 +126,17 @@ export const tokenRing = defineAlgorithm<
       name: 'lossy-network',
       description: 'A fifth of messages lost and a tenth duplicated: no token lost or doubled.',
       faults: 'drop 20% @0..3000; dup 10% @0..3000',
+      expect: { safety: 'hold', liveness: 'hold' },
+    },
+    {
+      name: 'isolated-holder-waits-out-lease',
+      description:
+        'Node 5 is cut off just after entering a long critical section: its predecessor ' +
+        'cannot hand off, repairs the ring with a majority, but issues the new token only ' +
+        'after the lease node 5 entered under has run out — so 5 is out by then.',
+      faults: 'isolate 5 @4570..9000',
+      durationMs: 30_000,
+      options: { thinkMs: 5, requests: 1, holdMs: 1_000 },
       expect: { safety: 'hold', liveness: 'hold' },
     },
     {

@@ -32,7 +32,17 @@ export type TokenRingMessage =
       readonly promised: number;
     }
   | { readonly type: 'Probe' }
-  | { readonly type: 'ProbeReply'; readonly alive: boolean }
+  /**
+   * `alive`: holding a token (`holding`) or saw one (or promised a generation) lately;
+   * `seen`: the newest stamp seen; `promised`: the replier's promised generation.
+   */
+  | {
+      readonly type: 'ProbeReply';
+      readonly alive: boolean;
+      readonly holding: boolean;
+      readonly seen: TokenStamp;
+      readonly promised: number;
+    }
   /** `holding`: the stamp of the token a repairing holder could not hand off. */
   | { readonly type: 'Prepare'; readonly gen: number; readonly holding: TokenStamp | null }
   | {
@@ -41,6 +51,8 @@ export type TokenRingMessage =
       readonly remainingMs: number;
       readonly done: boolean;
     }
+  /** The candidate of `gen` gave it up before issuing it: promisers may take it back. */
+  | { readonly type: 'Withdraw'; readonly gen: number }
   | {
       readonly type: 'Refuse';
       readonly gen: number;
@@ -83,11 +95,18 @@ export function isValidMessage(m: TokenRingMessage, n: number): boolean {
     case 'Probe':
       return true;
     case 'ProbeReply':
-      return typeof m.alive === 'boolean';
+      return (
+        typeof m.alive === 'boolean' &&
+        typeof m.holding === 'boolean' &&
+        isStamp(m.seen) &&
+        nat(m.promised)
+      );
     case 'Prepare':
       return nat(m.gen) && (m.holding === null || isStamp(m.holding));
     case 'Promise':
       return nat(m.gen) && nat(m.remainingMs) && typeof m.done === 'boolean';
+    case 'Withdraw':
+      return nat(m.gen);
     case 'Refuse':
       return nat(m.gen) && nat(m.promised) && (m.reason === 'stale' || m.reason === 'alive');
     default:

@@ -49,34 +49,43 @@ export function onLostTimer(c: Ctx): void {
 function seesToken(c: Ctx): boolean {
   const { s, env } = c;
   if (s.token !== null) return true;
-  return s.lastTokenAtMs !== null && env.now() - s.lastTokenAtMs < c.t.aliveMs;
+  // A sighting of a generation we have since promised away is no evidence: that token is
+  // dead (we would refuse it).
+  const last = s.lastToken;
+  return last !== null && last.gen >= s.promised && env.now() - last.atMs < c.t.aliveMs;
 }
 
 export function onProbe(c: Ctx, from: NodeId): void {
   const alive = seesToken(c);
-  c.env.send(from, { type: 'ProbeReply', alive });
+  const holding = c.s.token !== null;
+  c.env.send(from, { type: 'ProbeReply', alive, holding, seen: c.s.seen, promised: c.s.promised });
   if (!alive) return;
   addJoiner(c, from);
-  // A parked token must move again to reach the joiner.
-  if (c.s.parked) onHolding(c, 'now');
+  // A parked (or lone) token must move again to reach the joiner.
+  onHolding(c, 'now');
 }
 
 export function onProbeReply(c: Ctx, from: NodeId, m: Msg<'ProbeReply'>): void {
   const r = c.s.regen;
   if (r === null || r.kind !== 'probe') return;
-  if (m.alive) {
-    c.s.lastTokenAtMs = c.env.now();
-    return abandon(c);
-  }
+  // Hearsay is not evidence we pass on (lastToken stays): else "alive" could echo
+  // between probers forever after the token is gone.
+  const dead = c.s.deadToken;
+  // Evidence no newer than the token we know is dead (and no newer generation under way)
+  // does not count: else everyone who saw it go by would keep it "alive" for aliveMs.
+  const stale =
+    !m.holding && dead !== null && compareStamps(m.seen, dead) <= 0 && m.promised <= dead.gen;
+  if (m.alive && !stale) return abandon(c);
+  // The decision waits for the round's window (onRegenTimer): a holder's "alive" may
+  // come after a majority of "lost" from members that merely have not seen it lately.
   if (!r.lost.includes(from)) r.lost.push(from);
-  if (r.lost.length >= majority(c.n)) startPrepare(c, null, null);
 }
 
 /** Becomes a candidate for a fresh generation (also the repair path of a stuck holder). */
-export function startPrepare(c: Ctx, holding: TokenStamp | null, exclude: NodeId | null): void {
+export function startPrepare(c: Ctx, holding: TokenStamp | null): void {
   const { s, env } = c;
   const now = env.now();
-  const gen = nextGeneration(s.promised, env.id, c.n);
+  const gen = nextGeneration(Math.max(s.promised, s.proposed), env.id, c.n);
   const remainingMs = remainingGrantMs(now - s.grantedAtMs, c.t.leaseMs);
   // A repairing holder gives up its token: the new generation replaces it.
   if (holding !== null) {
@@ -84,14 +93,16 @@ export function startPrepare(c: Ctx, holding: TokenStamp | null, exclude: NodeId
     s.handoff = null;
     c.io.cancelRetry();
   }
+  const promisedBefore = s.promised;
   s.promised = gen;
+  s.proposed = gen;
   s.grantedAtMs = now;
   s.regen = {
     kind: 'prepare',
     gen,
+    promisedBefore,
     preparedAtMs: now,
     holding,
-    exclude,
     promises: [{ node: env.id, remainingMs, done: isDone(c) }],
     waiting: false,
   };
@@ -107,6 +118,7 @@ export function onRegenTimer(c: Ctx): void {
   const r = s.regen;
   if (r === null) return;
   if (r.kind === 'probe') {
+    if (r.lost.length >= majority(c.n)) return startPrepare(c, null);
     for (const peer of env.peers) if (!r.lost.includes(peer)) env.send(peer, { type: 'Probe' });
   } else if (!r.waiting) {
     for (const peer of env.peers) {
@@ -123,12 +135,19 @@ function refuse(c: Ctx, to: NodeId, gen: number, reason: 'stale' | 'alive'): voi
 
 export function onPrepare(c: Ctx, from: NodeId, m: Msg<'Prepare'>): void {
   const { s, env } = c;
+  const p = s.promise;
+  if (p !== null && p.gen === m.gen && s.promised === m.gen) {
+    // A re-sent Prepare whose Promise was lost: promise again, with the remainder computed
+    // then (the candidate waits from a later receipt, which only adds margin).
+    env.send(from, { type: 'Promise', gen: m.gen, remainingMs: p.remainingMs, done: isDone(c) });
+    return;
+  }
   if (m.gen <= s.promised) return refuse(c, from, m.gen, 'stale');
   if (s.token !== null) {
     const older = m.holding !== null && compareStamps(s.token, m.holding) < 0;
     if (!older || s.phase === 'inside') {
       addJoiner(c, from);
-      if (s.parked) onHolding(c, 'now');
+      onHolding(c, 'now');
       return refuse(c, from, m.gen, 'alive');
     }
     s.token = null; // A stale copy: the repairing holder's token is newer.
@@ -140,8 +159,12 @@ export function onPrepare(c: Ctx, from: NodeId, m: Msg<'Prepare'>): void {
     return refuse(c, from, m.gen, 'alive');
   const now = env.now();
   const remainingMs = remainingGrantMs(now - s.grantedAtMs, c.t.leaseMs);
+  s.promise = { gen: m.gen, remainingMs, before: s.promised, lastToken: s.lastToken };
   s.promised = m.gen; // Durable BEFORE the Promise leaves (host ordering rule).
   s.grantedAtMs = now;
+  // A regeneration is under way: answer Probes "alive" while its token is due, so that a
+  // prober (say, a node just restarted) does not start a rival generation.
+  s.lastToken = { gen: m.gen, atMs: now };
   if (s.regen !== null) abandon(c);
   else armLost(c);
   env.send(from, { type: 'Promise', gen: m.gen, remainingMs, done: isDone(c) });
@@ -149,6 +172,7 @@ export function onPrepare(c: Ctx, from: NodeId, m: Msg<'Prepare'>): void {
 
 export function onPromise(c: Ctx, from: NodeId, m: Msg<'Promise'>): void {
   const r = c.s.regen;
+  if (m.gen === c.s.withdrawn) return c.env.send(from, { type: 'Withdraw', gen: m.gen });
   if (r === null || r.kind !== 'prepare' || m.gen !== r.gen) return;
   if (r.promises.some((p) => p.node === from)) return;
   r.promises.push({ node: from, remainingMs: m.remainingMs, done: m.done });
@@ -156,14 +180,32 @@ export function onPromise(c: Ctx, from: NodeId, m: Msg<'Promise'>): void {
 }
 
 export function onRefuse(c: Ctx, m: Msg<'Refuse'>): void {
-  const { s } = c;
+  const { s, env } = c;
   const r = s.regen;
   if (m.reason === 'stale') s.promised = Math.max(s.promised, m.promised);
   if (r === null || r.kind !== 'prepare' || m.gen !== r.gen) return;
-  // Once a majority promised, the old token is as good as dead: finish the generation.
-  if (r.waiting && m.reason === 'alive') return;
-  if (m.reason === 'alive') c.s.lastTokenAtMs = c.env.now();
+  if (m.reason === 'stale') return abandon(c);
+  // "alive": the token was not lost after all (or moved on past a stuck holder). Withdraw:
+  // the generation will never be issued (nor its number reused: `proposed`), so our own
+  // promise and our promisers' only ever backed a token that will not exist, and they may
+  // take them back — else they would refuse the live token when it reaches them.
+  if (s.promised === r.gen) s.promised = r.promisedBefore;
+  for (const p of r.promises)
+    if (p.node !== env.id) env.send(p.node, { type: 'Withdraw', gen: r.gen });
+  s.withdrawn = r.gen;
   abandon(c);
+}
+
+/** Our promise's candidate withdrew: restore what the promise replaced. */
+export function onWithdraw(c: Ctx, from: NodeId, m: Msg<'Withdraw'>): void {
+  const { s } = c;
+  // Generations are owned: gen ≡ id − 1 (mod n). Only the owner may withdraw one.
+  if (m.gen % c.n !== from - 1) return;
+  const p = s.promise;
+  if (p === null || p.gen !== m.gen || s.promised !== m.gen) return;
+  s.promised = p.before;
+  s.lastToken = p.lastToken;
+  s.promise = null;
 }
 
 function checkQuorum(c: Ctx): void {
@@ -172,8 +214,9 @@ function checkQuorum(c: Ctx): void {
   if (r.promises.length < majority(c.n)) return;
   r.waiting = true;
   c.env.cancelTimer('regen');
-  const waitMs = Math.max(...r.promises.map((p) => p.remainingMs));
-  if (waitMs === 0) return issue(c);
+  // Wait out the quorum's grants, and at least one retry period so that slower live nodes'
+  // promises arrive and they are put on the new ring rather than left to rejoin.
+  const waitMs = Math.max(c.t.regenRetryMs, ...r.promises.map((p) => p.remainingMs));
   c.env.setTimer('issue', waitMs);
 }
 
@@ -183,8 +226,9 @@ export function issue(c: Ctx): void {
   const r = s.regen;
   if (r === null || r.kind !== 'prepare' || !r.waiting) return;
   if (s.promised !== r.gen) return abandon(c); // We promised a newer candidate meanwhile.
+  // The ring: whoever promised or asked to join. A skipped successor that is dead does not
+  // promise, so it is off the ring until it comes back and asks (Probe).
   const members = new Set([env.id, ...s.joiners, ...r.promises.map((p) => p.node)]);
-  if (r.exclude !== null && r.exclude !== env.id) members.delete(r.exclude);
   const token: RingToken = {
     gen: r.gen,
     hop: 0,
@@ -204,7 +248,7 @@ export function issue(c: Ctx): void {
   // The promises were granted after our first Prepare: that is our reference point.
   s.leaseRef = { gen: r.gen, hop: -1, atMs: r.preparedAtMs };
   s.visitRef = { gen: r.gen, hop: 0, atMs: now };
-  s.lastTokenAtMs = now;
+  s.lastToken = { gen: r.gen, atMs: now };
   env.output({ type: 'regenerate', gen: r.gen });
   env.note(`issued generation ${r.gen} for ring ${token.ring.join(',')}`);
   onHolding(c, 'idle');

@@ -30,11 +30,12 @@ export type Regeneration =
   | {
       readonly kind: 'prepare';
       readonly gen: number;
+      /** Our promise before we proposed `gen` (restored if we withdraw unheard). */
+      readonly promisedBefore: number;
       /** When the first Prepare left: every promise is a grant made after it. */
       readonly preparedAtMs: number;
-      /** The token a repairing holder could not hand off, and the member it skips. */
+      /** The token a repairing holder could not hand off. */
       readonly holding: TokenStamp | null;
-      readonly exclude: NodeId | null;
       readonly promises: PromiseRecord[];
       /** A majority promised; waiting out their grants before issuing. */
       waiting: boolean;
@@ -46,6 +47,8 @@ export interface TokenRingState extends MutexNodeState, HandoffState<RingToken> 
   served: number;
   /** Highest generation promised or taken (durable); older tokens are refused. */
   promised: number;
+  /** Highest generation we ever proposed (durable): a withdrawn number is never reused. */
+  proposed: number;
   token: RingToken | null;
   handoff: Handoff | null;
   seen: TokenStamp;
@@ -56,9 +59,20 @@ export interface TokenRingState extends MutexNodeState, HandoffState<RingToken> 
   visitRef: Take | null;
   /** When we last granted (took a token or promised); at boot, the boot time. */
   grantedAtMs: number;
-  /** When we last had evidence of a live token. */
-  lastTokenAtMs: number | null;
+  /** When we last took or handed off a token (or promised a generation), and its generation. */
+  lastToken: { readonly gen: number; readonly atMs: number } | null;
   regen: Regeneration | null;
+  /** Our latest promise and what it replaced (to re-send it, or take it back). */
+  promise: {
+    readonly gen: number;
+    readonly remainingMs: number;
+    readonly before: number;
+    readonly lastToken: TokenRingState['lastToken'];
+  } | null;
+  /** The newest token we know to be dead (refused on hand-off). */
+  deadToken: TokenStamp | null;
+  /** The generation we last withdrew as a candidate. */
+  withdrawn: number | null;
   /** Nodes asking to be put back on the ring, added by the next holder. */
   joiners: NodeId[];
   /** All members are done: the token rests here. */
@@ -71,6 +85,7 @@ export interface DurableState {
   readonly phase: TokenRingState['phase'];
   readonly served: number;
   readonly promised: number;
+  readonly proposed: number;
   readonly token: RingToken | null;
   readonly handoff: Handoff | null;
   readonly seen: TokenStamp;
@@ -85,11 +100,13 @@ export interface Ctx {
   readonly t: Timing;
   readonly io: HandoffIo<RingToken>;
   readonly n: number;
+  /** Starts a new generation (regeneration.ts); a callback to keep imports one-way. */
+  readonly regenerate: (c: Ctx, holding: TokenStamp | null) => void;
 }
 
 export function save(c: Ctx): void {
-  const { phase, served, promised, token, handoff, seen } = c.s;
-  const durable: DurableState = { phase, served, promised, token, handoff, seen };
+  const { phase, served, promised, proposed, token, handoff, seen } = c.s;
+  const durable: DurableState = { phase, served, promised, proposed, token, handoff, seen };
   c.env.storage.set(DURABLE_KEY, durable);
 }
 

@@ -23,6 +23,7 @@ import {
   onPromise,
   onRefuse,
   onRegenTimer,
+  onWithdraw,
   startPrepare,
 } from './regeneration.js';
 import {
@@ -43,14 +44,18 @@ function initialState(): TokenRingState {
     inCS: false,
     served: 0,
     promised: 0,
+    proposed: 0,
     token: null,
     handoff: null,
     seen: { gen: 0, hop: -1 },
     leaseRef: null,
     visitRef: null,
     grantedAtMs: 0,
-    lastTokenAtMs: null,
+    lastToken: null,
     regen: null,
+    promise: null,
+    withdrawn: null,
+    deadToken: null,
     joiners: [],
     parked: false,
   };
@@ -60,7 +65,8 @@ function handoffIo(env: E, t: Timing): HandoffIo<RingToken> {
   return {
     sendToken: (to, token) => env.send(to, { type: 'Token', token }),
     sendAck: (to, stamp) => env.send(to, { type: 'TokenAck', gen: stamp.gen, hop: stamp.hop }),
-    armRetry: () => env.setTimer('handoff', t.handoffRetryMs),
+    // Exponential backoff: a slow link is not taken for a dead successor too soon.
+    armRetry: (attempt) => env.setTimer('handoff', t.handoffRetryMs * 2 ** (attempt - 1)),
     cancelRetry: () => env.cancelTimer('handoff'),
   };
 }
@@ -100,7 +106,10 @@ function boot(c: Ctx): void {
   } else {
     onHolding(c, 'idle');
   }
-  if (s.token === null) armLost(c);
+  if (s.token !== null) return;
+  // After a restart we may have been dropped from the ring while down: ask soon.
+  if (durable !== undefined && !isDone(c)) env.setTimer('lost', c.t.regenRetryMs);
+  else armLost(c);
 }
 
 function onMessage(c: Ctx, from: NodeId, m: TokenRingMessage): void {
@@ -121,6 +130,8 @@ function onMessage(c: Ctx, from: NodeId, m: TokenRingMessage): void {
       return onPromise(c, from, m);
     case 'Refuse':
       return onRefuse(c, m);
+    case 'Withdraw':
+      return onWithdraw(c, from, m);
     default:
       return assertNever(m, 'message');
   }
@@ -137,7 +148,7 @@ function onTimer(c: Ctx, name: string): void {
   if (name === 'handoff') {
     if (s.token === null || s.handoff === null) return;
     if (s.handoff.attempts < HANDOFF_ATTEMPTS) return retryHandoff(s, c.io);
-    return startPrepare(c, { gen: s.token.gen, hop: s.token.hop }, s.handoff.to);
+    return startPrepare(c, { gen: s.token.gen, hop: s.token.hop });
   }
   if (name === 'lost') return onLostTimer(c);
   if (name === 'regen') return onRegenTimer(c);
@@ -150,7 +161,15 @@ export function createTokenRing(
 ): Process<TokenRingMessage, TokenRingOutput, TokenRingState> {
   const state = initialState();
   const t = timing(n, opts);
-  const ctx = (env: E): Ctx => ({ s: state, env, opts, t, io: handoffIo(env, t), n });
+  const ctx = (env: E): Ctx => ({
+    s: state,
+    env,
+    opts,
+    t,
+    io: handoffIo(env, t),
+    n,
+    regenerate: startPrepare,
+  });
   return {
     get state() {
       return state;
