@@ -6,7 +6,7 @@ import { listedAlgorithms } from '../algorithms/registry.js';
 import type { AnyAlgorithm } from '../core/algorithm.js';
 import { FaultPlanError, formatFaultPlan } from '../sim/fault-plan.js';
 import { randomFaultPlan } from '../sim/fuzz.js';
-import { type RunResult, resolveOptions, simulate } from '../sim/run.js';
+import { defaultNodes, type RunResult, resolveOptions, simulate } from '../sim/run.js';
 import { describeOptions, parseAlgorithmOptions, resolveAlgorithm } from './algorithm-options.js';
 import { fmtNumber, mark, table } from './format.js';
 import { EXIT_CHECK_FAILED, EXIT_OK, UsageError } from './usage-error.js';
@@ -76,10 +76,10 @@ export function simCommand(name: string, flags: SimFlags, rest: readonly string[
       `unknown scenario '${flags.scenario}' for ${spec.name} (its scenarios: ${names})`,
     );
   }
-  const nodes = parseNodes(spec, flags.nodes) ?? scenario?.nodes ?? spec.nodes.default;
+  const options = { ...scenario?.options, ...parseAlgorithmOptions(spec, rest) };
+  const nodes = parseNodes(spec, flags.nodes) ?? scenario?.nodes ?? defaultNodes(spec, options);
   const seed = parseInteger('--seed', flags.seed, 0, Number.MAX_SAFE_INTEGER) ?? 1;
   const durationMs = parseInteger('--duration', flags.duration, 1, 1e9) ?? scenario?.durationMs;
-  const options = { ...scenario?.options, ...parseAlgorithmOptions(spec, rest) };
   let faults = flags.faults ?? scenario?.faults ?? '';
   if (faults === 'random') {
     const model = spec.faultModel?.(resolveOptions(spec, options));

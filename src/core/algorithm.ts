@@ -161,6 +161,8 @@ export interface AlgorithmSpec<
   readonly scenarios: readonly Scenario[];
   /** The faults these options survive (every fault when absent or undefined). */
   faultModel?(options: Opts): FaultModel | undefined;
+  /** The cluster size these options imply (e.g. LANs × nodes per LAN), when none is given. */
+  nodesFor?(options: Opts): number;
 }
 
 /** The registry's view of an algorithm, its type parameters erased. */

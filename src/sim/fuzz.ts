@@ -15,7 +15,7 @@ import {
 import { Prng } from '../core/prng.js';
 import type { NodeId } from '../core/process.js';
 import { type FaultEvent, type FaultPlan, formatFaultPlan } from './fault-plan.js';
-import { type RunResult, resolveOptions, simulate } from './run.js';
+import { defaultNodes, type RunResult, resolveOptions, simulate } from './run.js';
 
 /** Shell-quotes one argument for a printed command line. */
 export function shellQuote(arg: string): string {
@@ -208,7 +208,7 @@ function firstFailure(result: RunResult): { check: string; violation: string } |
 }
 
 export function fuzz(spec: AnyAlgorithm, opts: FuzzOptions): FuzzReport {
-  const n = opts.nodes ?? spec.nodes.default;
+  const n = opts.nodes ?? defaultNodes(spec, opts.options);
   const windowMs = Math.max(100, Math.floor(spec.durationMs * 0.6));
   const model = spec.faultModel?.(resolveOptions(spec, opts.options));
   let calls = 0;

@@ -58,12 +58,17 @@ export function resolveOptions(spec: AnyAlgorithm, given: OptionValues = {}): Op
   return values;
 }
 
+/** The cluster size to use when none is given: what the options imply, else the default. */
+export function defaultNodes(spec: AnyAlgorithm, given: OptionValues = {}): number {
+  return spec.nodesFor?.(resolveOptions(spec, given)) ?? spec.nodes.default;
+}
+
 /** Runs the algorithm and returns the summary together with the simulator (for traces). */
 export function simulate(
   spec: AnyAlgorithm,
   run: RunOptions = {},
 ): { result: RunResult; sim: Simulator } {
-  const n = run.nodes ?? spec.nodes.default;
+  const n = run.nodes ?? defaultNodes(spec, run.options);
   const seed = run.seed ?? 1;
   const plan =
     typeof run.faults === 'string' ? parseFaultPlan(run.faults, n) : (run.faults ?? { faults: [] });
