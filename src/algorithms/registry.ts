@@ -3,6 +3,7 @@
 
 import type { AnyAlgorithm } from '../core/algorithm.js';
 import { oralMessages } from './byzantine/oral-messages/index.js';
+import { pbft } from './byzantine/pbft/index.js';
 import { signedMessages } from './byzantine/signed-messages/index.js';
 import { pow } from './chain/pow/index.js';
 import { lamport } from './clock/lamport/index.js';
@@ -10,6 +11,7 @@ import { vector } from './clock/vector/index.js';
 import { multiPaxos } from './consensus/multi-paxos/index.js';
 import { paxos } from './consensus/paxos/index.js';
 import { centralized } from './mutex/centralized/index.js';
+import { maekawa } from './mutex/maekawa/index.js';
 import { ricartAgrawala } from './mutex/ricart-agrawala/index.js';
 import { suzukiKasami } from './mutex/suzuki-kasami/index.js';
 import { tokenRing } from './mutex/token-ring/index.js';
@@ -22,10 +24,12 @@ export const algorithms: readonly AnyAlgorithm[] = [
   ricartAgrawala,
   tokenRing,
   suzukiKasami,
+  maekawa,
   paxos,
   multiPaxos,
   oralMessages,
   signedMessages,
+  pbft,
   pow,
   volatileLock,
 ];
