@@ -14,6 +14,7 @@ import { maekawa } from './mutex/maekawa/index.js';
 import { ricartAgrawala } from './mutex/ricart-agrawala/index.js';
 import { suzukiKasami } from './mutex/suzuki-kasami/index.js';
 import { tokenRing } from './mutex/token-ring/index.js';
+import { twoLayerTokenRing } from './mutex/two-layer-token-ring/index.js';
 import { volatileLock } from './testing/volatile-lock.js';
 
 export const algorithms: readonly AnyAlgorithm[] = [
@@ -22,6 +23,7 @@ export const algorithms: readonly AnyAlgorithm[] = [
   centralized,
   ricartAgrawala,
   tokenRing,
+  twoLayerTokenRing,
   suzukiKasami,
   maekawa,
   paxos,
