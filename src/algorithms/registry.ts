@@ -7,6 +7,7 @@ import { signedMessages } from './byzantine/signed-messages/index.js';
 import { pow } from './chain/pow/index.js';
 import { lamport } from './clock/lamport/index.js';
 import { vector } from './clock/vector/index.js';
+import { bully } from './election/bully/index.js';
 import { multiPaxos } from './consensus/multi-paxos/index.js';
 import { paxos } from './consensus/paxos/index.js';
 import { centralized } from './mutex/centralized/index.js';
@@ -26,6 +27,7 @@ export const algorithms: readonly AnyAlgorithm[] = [
   twoLayerTokenRing,
   suzukiKasami,
   maekawa,
+  bully,
   paxos,
   multiPaxos,
   oralMessages,
