@@ -10,6 +10,7 @@ import { vector } from './clock/vector/index.js';
 import { multiPaxos } from './consensus/multi-paxos/index.js';
 import { paxos } from './consensus/paxos/index.js';
 import { bully } from './election/bully/index.js';
+import { maxId } from './election/max-id/index.js';
 import { centralized } from './mutex/centralized/index.js';
 import { maekawa } from './mutex/maekawa/index.js';
 import { ricartAgrawala } from './mutex/ricart-agrawala/index.js';
@@ -28,6 +29,7 @@ export const algorithms: readonly AnyAlgorithm[] = [
   suzukiKasami,
   maekawa,
   bully,
+  maxId,
   paxos,
   multiPaxos,
   oralMessages,
