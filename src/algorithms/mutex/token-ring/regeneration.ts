@@ -5,15 +5,17 @@
 //     (or excluded from the ring) rejoins instead of killing a live token: anyone holding
 //     the token, or who saw it within `aliveMs`, answers "alive" and puts the prober on the
 //     ring's joiner list. Only when a majority say "lost" does it Prepare.
-//   * repair: a holder whose successor does not acknowledge after HANDOFF_ATTEMPTS sends
-//     Prepares at once, naming the stamp it holds and the member to skip. The successor may
-//     have taken the token (its ack lost), so skipping it needs a new generation too.
+//   * repair: a holder whose successor does not acknowledge after HANDOFF_ATTEMPTS (or
+//     whose ring has shrunk below a majority) Prepares at once, naming the stamp it holds.
+//     The successor may have taken the token (its ack lost), so skipping it needs a new
+//     generation too; whoever saw a newer stamp answers "alive" and the repair is withdrawn.
 // Prepare(g) asks for a promise to refuse every generation below g; g is unique to its
 // candidate (config.ts nextGeneration). A promise is durable BEFORE it is sent and is a
 // grant (lease.ts): it reports what is left of the promiser's previous grant. With a
 // majority of promises the candidate waits out the largest remainder, then issues the
-// generation-g token with the promisers (and known joiners) as the ring. Fault model and
-// safety argument: lease.ts and README.md.
+// generation-g token with the promisers (and known joiners) as the ring — a dead node does
+// not promise, so it is skipped. A candidate told "alive" withdraws (Withdraw lets its
+// promisers take their promises back). Fault model and safety argument: lease.ts, README.md.
 
 import type { NodeId } from '../../../core/process.js';
 import { majority, nextGeneration } from './config.js';
@@ -25,10 +27,27 @@ import { armLost, type Ctx, isDone } from './state.js';
 
 type Msg<T extends TokenRingMessage['type']> = TokenRingMessage & { type: T };
 
+/** Withdrawn generations remembered, to answer a late Promise for one with a Withdraw. */
+const WITHDRAWN_KEPT = 8;
+
+/**
+ * Gives up the round in progress. A generation given up is never issued (nor its number
+ * reused: `proposed`), so every promise for it — ours and our promisers' — only ever backed
+ * a token that will not exist: we take ours back and send Withdraw so they may take theirs
+ * back. Else they would refuse the live token when it reaches them.
+ */
 function abandon(c: Ctx): void {
-  c.s.regen = null;
-  c.env.cancelTimer('regen');
-  c.env.cancelTimer('issue');
+  const { s, env } = c;
+  const r = s.regen;
+  if (r !== null && r.kind === 'prepare') {
+    if (s.promised === r.gen) s.promised = r.promisedBefore;
+    for (const p of r.promises)
+      if (p.node !== env.id) env.send(p.node, { type: 'Withdraw', gen: r.gen });
+    s.withdrawn = [...s.withdrawn, r.gen].slice(-WITHDRAWN_KEPT);
+  }
+  s.regen = null;
+  env.cancelTimer('regen');
+  env.cancelTimer('issue');
   armLost(c);
 }
 
@@ -135,11 +154,17 @@ function refuse(c: Ctx, to: NodeId, gen: number, reason: 'stale' | 'alive'): voi
 
 export function onPrepare(c: Ctx, from: NodeId, m: Msg<'Prepare'>): void {
   const { s, env } = c;
-  const p = s.promise;
-  if (p !== null && p.gen === m.gen && s.promised === m.gen) {
-    // A re-sent Prepare whose Promise was lost: promise again, with the remainder computed
-    // then (the candidate waits from a later receipt, which only adds margin).
-    env.send(from, { type: 'Promise', gen: m.gen, remainingMs: p.remainingMs, done: isDone(c) });
+  if (m.gen === s.promised) {
+    // A re-sent Prepare whose Promise was lost (generations are unique to their candidate):
+    // promise again, with the remainder computed then — the candidate waits from a later
+    // receipt, which only adds margin. If we restarted since, we no longer know it; what is
+    // left since boot covers any grant made before the crash (lease.ts).
+    const p = s.promise;
+    const remainingMs =
+      p !== null && p.gen === m.gen
+        ? p.remainingMs
+        : remainingGrantMs(env.now() - s.grantedAtMs, c.t.leaseMs);
+    env.send(from, { type: 'Promise', gen: m.gen, remainingMs, done: isDone(c) });
     return;
   }
   if (m.gen <= s.promised) return refuse(c, from, m.gen, 'stale');
@@ -172,27 +197,21 @@ export function onPrepare(c: Ctx, from: NodeId, m: Msg<'Prepare'>): void {
 
 export function onPromise(c: Ctx, from: NodeId, m: Msg<'Promise'>): void {
   const r = c.s.regen;
-  if (m.gen === c.s.withdrawn) return c.env.send(from, { type: 'Withdraw', gen: m.gen });
+  if (c.s.withdrawn.includes(m.gen)) return c.env.send(from, { type: 'Withdraw', gen: m.gen });
   if (r === null || r.kind !== 'prepare' || m.gen !== r.gen) return;
   if (r.promises.some((p) => p.node === from)) return;
   r.promises.push({ node: from, remainingMs: m.remainingMs, done: m.done });
   checkQuorum(c);
 }
 
+/** "stale": someone promised a generation at least as high; "alive": the token was not lost
+ * after all (or moved on past a stuck holder). Either way this round is over. */
 export function onRefuse(c: Ctx, m: Msg<'Refuse'>): void {
-  const { s, env } = c;
+  const { s } = c;
   const r = s.regen;
-  if (m.reason === 'stale') s.promised = Math.max(s.promised, m.promised);
+  // Propose above it next time — without adopting it as our promise (it may be withdrawn).
+  if (m.reason === 'stale') s.proposed = Math.max(s.proposed, m.promised);
   if (r === null || r.kind !== 'prepare' || m.gen !== r.gen) return;
-  if (m.reason === 'stale') return abandon(c);
-  // "alive": the token was not lost after all (or moved on past a stuck holder). Withdraw:
-  // the generation will never be issued (nor its number reused: `proposed`), so our own
-  // promise and our promisers' only ever backed a token that will not exist, and they may
-  // take them back — else they would refuse the live token when it reaches them.
-  if (s.promised === r.gen) s.promised = r.promisedBefore;
-  for (const p of r.promises)
-    if (p.node !== env.id) env.send(p.node, { type: 'Withdraw', gen: r.gen });
-  s.withdrawn = r.gen;
   abandon(c);
 }
 

@@ -71,8 +71,8 @@ export interface TokenRingState extends MutexNodeState, HandoffState<RingToken> 
   } | null;
   /** The newest token we know to be dead (refused on hand-off). */
   deadToken: TokenStamp | null;
-  /** The generation we last withdrew as a candidate. */
-  withdrawn: number | null;
+  /** The generations we last withdrew as a candidate (never ones we issued). */
+  withdrawn: number[];
   /** Nodes asking to be put back on the ring, added by the next holder. */
   joiners: NodeId[];
   /** All members are done: the token rests here. */

@@ -54,7 +54,7 @@ function initialState(): TokenRingState {
     lastToken: null,
     regen: null,
     promise: null,
-    withdrawn: null,
+    withdrawn: [],
     deadToken: null,
     joiners: [],
     parked: false,
