@@ -3,6 +3,7 @@
 
 import type { AnyAlgorithm } from '../core/algorithm.js';
 import { oralMessages } from './byzantine/oral-messages/index.js';
+import { pbft } from './byzantine/pbft/index.js';
 import { signedMessages } from './byzantine/signed-messages/index.js';
 import { pow } from './chain/pow/index.js';
 import { lamport } from './clock/lamport/index.js';
@@ -34,6 +35,7 @@ export const algorithms: readonly AnyAlgorithm[] = [
   multiPaxos,
   oralMessages,
   signedMessages,
+  pbft,
   pow,
   volatileLock,
 ];
