@@ -79,6 +79,18 @@ describe('mutex/token-ring scenarios', () => {
     expect(holder?.token?.ring).not.toContain(3);
   });
 
+  // Whoever dies for good — the holder, or a node the token must pass — the survivors agree
+  // on exactly one new generation and all finish.
+  it.each([3, 5, 9])('regenerates exactly once after any one node dies (n=%i)', (n) => {
+    for (let seed = 1; seed <= 10; seed++) {
+      const faults = `crash ${1 + (seed % n)} @${100 + seed * 7}`;
+      const options = { thinkMs: 5, requests: 20 };
+      const { result } = simulate(tokenRing, { nodes: n, seed, faults, options });
+      expect(result.ok).toBe(true);
+      expect(result.metrics.regenerations).toBe(1);
+    }
+  });
+
   it('skips a crashed successor and takes it back when it returns', () => {
     const { result, sim } = scenario('successor-crash-repairs-ring');
     expect(result.ok).toBe(true);
