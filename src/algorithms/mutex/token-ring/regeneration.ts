@@ -29,6 +29,9 @@ type Msg<T extends TokenRingMessage['type']> = TokenRingMessage & { type: T };
 
 /** Withdrawn generations remembered, to answer a late Promise for one with a Withdraw. */
 const WITHDRAWN_KEPT = 8;
+/** An unrealized promise is repeated to its candidate after this, doubling, this often. */
+const PROMISE_NUDGE_MS = 150;
+const PROMISE_NUDGES = 4;
 
 /**
  * Gives up the round in progress. A generation given up is never issued (nor its number
@@ -193,6 +196,25 @@ export function onPrepare(c: Ctx, from: NodeId, m: Msg<'Prepare'>): void {
   if (s.regen !== null) abandon(c);
   else armLost(c);
   env.send(from, { type: 'Promise', gen: m.gen, remainingMs, done: isDone(c) });
+  s.promiseNudges = 0;
+  env.setTimer('promise', PROMISE_NUDGE_MS);
+}
+
+/**
+ * Our promise is still waiting for its token: repeat it to its candidate, which answers
+ * Withdraw if it gave the generation up (a Withdraw can be lost, and an unreleased promise
+ * would make us refuse the live token). A few times only: an issued token may simply not
+ * come our way (we promised too late to be on its ring).
+ */
+export function onPromiseTimer(c: Ctx): void {
+  const { s, env } = c;
+  const p = s.promise;
+  if (p === null || s.promised !== p.gen || s.seen.gen >= p.gen) return;
+  if (s.promiseNudges >= PROMISE_NUDGES) return;
+  s.promiseNudges++;
+  const owner = (p.gen % c.n) + 1;
+  env.send(owner, { type: 'Promise', gen: p.gen, remainingMs: p.remainingMs, done: isDone(c) });
+  env.setTimer('promise', PROMISE_NUDGE_MS * 2 ** s.promiseNudges);
 }
 
 export function onPromise(c: Ctx, from: NodeId, m: Msg<'Promise'>): void {

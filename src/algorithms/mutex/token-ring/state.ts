@@ -71,6 +71,8 @@ export interface TokenRingState extends MutexNodeState, HandoffState<RingToken> 
   } | null;
   /** The newest token we know to be dead (refused on hand-off). */
   deadToken: TokenStamp | null;
+  /** Times our current promise was repeated to its candidate (onPromiseTimer). */
+  promiseNudges: number;
   /** The generations we last withdrew as a candidate (never ones we issued). */
   withdrawn: number[];
   /** Nodes asking to be put back on the ring, added by the next holder. */

@@ -331,6 +331,18 @@ describe('mutex/token-ring under random faults', () => {
       ],
       { requests: 3, holdMs: 100 },
     ],
+    // A lost Withdraw left a promise standing, and it killed the live token.
+    [
+      9,
+      1008655848,
+      [
+        'drop 0.153292 @0..3000',
+        'dup 0.000001 @0..3000',
+        'block 1,2,9->3,4,5,6,7,8 @691..1444',
+        'drift 1 +31702ppm',
+      ],
+      { requests: 3, holdMs: 100 },
+    ],
   ];
   it.each(regressions)('regression: n=%i seed %i', (nodes, seed, faults, options) => {
     const { result } = simulate(tokenRing, { nodes, seed, faults: faults.join('; '), options });

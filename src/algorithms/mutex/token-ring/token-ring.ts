@@ -21,6 +21,7 @@ import {
   onProbe,
   onProbeReply,
   onPromise,
+  onPromiseTimer,
   onRefuse,
   onRegenTimer,
   onWithdraw,
@@ -55,6 +56,7 @@ function initialState(): TokenRingState {
     regen: null,
     promise: null,
     withdrawn: [],
+    promiseNudges: 0,
     deadToken: null,
     joiners: [],
     parked: false,
@@ -153,6 +155,7 @@ function onTimer(c: Ctx, name: string): void {
   if (name === 'lost') return onLostTimer(c);
   if (name === 'regen') return onRegenTimer(c);
   if (name === 'issue') return issue(c);
+  if (name === 'promise') return onPromiseTimer(c);
 }
 
 export function createTokenRing(
