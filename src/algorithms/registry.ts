@@ -5,6 +5,7 @@ import type { AnyAlgorithm } from '../core/algorithm.js';
 import { oralMessages } from './byzantine/oral-messages/index.js';
 import { pbft } from './byzantine/pbft/index.js';
 import { signedMessages } from './byzantine/signed-messages/index.js';
+import { dpos } from './chain/dpos/index.js';
 import { pow } from './chain/pow/index.js';
 import { lamport } from './clock/lamport/index.js';
 import { vector } from './clock/vector/index.js';
@@ -37,6 +38,7 @@ export const algorithms: readonly AnyAlgorithm[] = [
   signedMessages,
   pbft,
   pow,
+  dpos,
   volatileLock,
 ];
 
