@@ -5,6 +5,7 @@
 // (handoff.ts). Fault model: loss, duplication, reordering, crash-restart (the token is
 // durable) and pauses up to `maxPauseMs`; a dead successor is handled by regeneration.
 
+import { assert } from '../../../core/assert.js';
 import type { NodeId } from '../../../core/process.js';
 import { majority } from './config.js';
 import { beginHandoff, classifyToken, onHandoffAck, takeToken } from './handoff.js';
@@ -39,6 +40,8 @@ export function leaseAllows(c: Ctx): boolean {
 
 function enter(c: Ctx): void {
   const { s, env } = c;
+  assert(s.phase === 'wanting', 'only a node that asked enters');
+  assert(s.token !== null && s.handoff === null, 'enter only while holding the token');
   s.phase = 'inside';
   s.inCS = true;
   env.cancelTimer('pass');
@@ -49,6 +52,7 @@ function enter(c: Ctx): void {
 /** Leaves the critical section; the caller passes the token on. */
 export function leave(c: Ctx): void {
   const { s, env } = c;
+  assert(s.phase === 'inside' && s.inCS, 'leave only from inside');
   s.phase = 'idle';
   s.inCS = false;
   s.served++;

@@ -17,6 +17,7 @@
 // not promise, so it is skipped. A candidate told "alive" withdraws (Withdraw lets its
 // promisers take their promises back). Fault model and safety argument: lease.ts, README.md.
 
+import { assert } from '../../../core/assert.js';
 import type { NodeId } from '../../../core/process.js';
 import { majority, nextGeneration } from './config.js';
 import { onHolding } from './holder.js';
@@ -267,6 +268,8 @@ export function issue(c: Ctx): void {
   const r = s.regen;
   if (r === null || r.kind !== 'prepare' || !r.waiting) return;
   if (s.promised !== r.gen) return abandon(c); // We promised a newer candidate meanwhile.
+  assert(r.promises.length >= majority(c.n), 'issue only with a majority of promises');
+  assert(s.token === null || s.token.gen < r.gen, 'a candidate holds no token of its generation');
   // The ring: whoever promised or asked to join. A skipped successor that is dead does not
   // promise, so it is off the ring until it comes back and asks (Probe).
   const members = new Set([env.id, ...s.joiners, ...r.promises.map((p) => p.node)]);

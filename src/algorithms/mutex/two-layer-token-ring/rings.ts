@@ -12,6 +12,7 @@
 // comes back (its predecessor re-sends forever and everyone stalls — scenario
 // `member-crash-stalls`); there is no regeneration and no ring repair in this layer design.
 
+import { assert } from '../../../core/assert.js';
 import type { NodeId } from '../../../core/process.js';
 import { beginHandoff, classifyToken, onHandoffAck, takeToken } from '../token-ring/handoff.js';
 import { globalSuccessor, lanOf, localSuccessor, membersOf } from './layout.js';
@@ -24,6 +25,9 @@ function union(list: readonly number[], item: number): readonly number[] {
 
 function enter(c: Ctx): void {
   const { s, env } = c;
+  assert(s.phase === 'wanting', 'only a node that asked enters');
+  assert(holds(s.local), 'enter only while holding the LAN token');
+  assert(!s.coordinator || holds(s.global), 'a coordinator enters only with its LAN open');
   s.phase = 'inside';
   s.inCS = true;
   env.cancelTimer('localPass');
@@ -79,6 +83,7 @@ export function openLap(c: Ctx): void {
 /** Coordinator: the local token is back — the lap is over; hand the global token on. */
 function closeLap(c: Ctx): void {
   const { s } = c;
+  assert(s.coordinator, 'only a coordinator closes a lap');
   const g = s.global.token;
   if (!s.lapOpen || g === null) return;
   s.lapOpen = false;
