@@ -6,6 +6,7 @@ import { oralMessages } from './byzantine/oral-messages/index.js';
 import { pbft } from './byzantine/pbft/index.js';
 import { signedMessages } from './byzantine/signed-messages/index.js';
 import { dpos } from './chain/dpos/index.js';
+import { pos } from './chain/pos/index.js';
 import { pow } from './chain/pow/index.js';
 import { lamport } from './clock/lamport/index.js';
 import { vector } from './clock/vector/index.js';
@@ -39,6 +40,7 @@ export const algorithms: readonly AnyAlgorithm[] = [
   pbft,
   pow,
   dpos,
+  pos,
   volatileLock,
 ];
 
