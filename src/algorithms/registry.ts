@@ -14,6 +14,7 @@ import { multiPaxos } from './consensus/multi-paxos/index.js';
 import { paxos } from './consensus/paxos/index.js';
 import { bully } from './election/bully/index.js';
 import { maxId } from './election/max-id/index.js';
+import { ring } from './election/ring/index.js';
 import { centralized } from './mutex/centralized/index.js';
 import { maekawa } from './mutex/maekawa/index.js';
 import { ricartAgrawala } from './mutex/ricart-agrawala/index.js';
@@ -33,6 +34,7 @@ export const algorithms: readonly AnyAlgorithm[] = [
   maekawa,
   bully,
   maxId,
+  ring,
   paxos,
   multiPaxos,
   oralMessages,
