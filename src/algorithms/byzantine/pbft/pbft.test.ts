@@ -79,4 +79,20 @@ describe('byzantine/pbft', () => {
     expect(new Set(executed).size).toBe(1);
     expect(result.messages.byType.Status).toBeGreaterThan(0);
   });
+
+  // Fuzz failures found while building this module, each fixed and kept with its seed.
+  it.each([
+    // Retransmitted client requests kept re-arming the backups' timer: no view change ever.
+    [1, 'delay 1..31 @0..1200; block 1->2,3,4 @45..65', {}],
+    // Lost COMMITs were never re-sent: one replica executed, the others waited forever.
+    [338298179, 'drop 0.059187 @0..1200', { byzantine: [2] }],
+    // Executing during a view change cancelled the timer that waits for the NEW-VIEW.
+    [1, 'block 4->1,2,3 @181..184; drift 4 +21511ppm', { byzantine: [2] }],
+    // A request seen only in a forged PRE-PREPARE started timers: endless view changes.
+    [1, '', { byzantine: [1], behaviour: 'equivocate' }],
+  ])('regression: seed %i, faults %j', (seed, faults, options) => {
+    const { result } = simulate(pbft, { nodes: 4, seed, faults, options: options as never });
+    expect(result.ok).toBe(true);
+    expect(Number(result.metrics.view)).toBeLessThanOrEqual(2);
+  });
 });
