@@ -3,10 +3,12 @@ import { verifyHeader } from './chain-command.js';
 import { UsageError } from './usage-error.js';
 
 const GENESIS =
-  '0100000000000000000000000000000000000000000000000000000000000000000000003ba3edfd7a7b12b27ac72c3e67768f617fc81bc3888a51323a9fb8aa4b1e5e4a29ab5f49ffff001d1dac2b7c';
+  '0100000000000000000000000000000000000000000000000000000000000000000000003ba3edfd' +
+  '7a7b12b27ac72c3e67768f617fc81bc3888a51323a9fb8aa4b1e5e4a29ab5f49ffff001d1dac2b7c';
 // Block 1, assembled from its published fields (see chain/pow/header.test.ts).
 const BLOCK1 =
-  '010000006fe28c0ab6f1b372c1a6a246ae63f74f931e8365e15a089c68d6190000000000982051fd1e4ba744bbbe680e1fee14677ba1a3c3540bf7b1cdb606e857233e0e61bc6649ffff001d01e36299';
+  '010000006fe28c0ab6f1b372c1a6a246ae63f74f931e8365e15a089c68d6190000000000982051fd' +
+  '1e4ba744bbbe680e1fee14677ba1a3c3540bf7b1cdb606e857233e0e61bc6649ffff001d01e36299';
 
 describe('cohort chain verify-header', () => {
   it('verifies the genesis header and block 1', () => {

@@ -127,7 +127,8 @@ export function interactiveConsistency(
         const first = ds[0];
         const other = ds.find((d) => d.output.value !== first?.output.value);
         if (first === undefined || other === undefined) return undefined;
-        return `loyal lieutenant ${first.node} obeys ${first.output.value} but ${other.node} obeys ${other.output.value}`;
+        const a = `loyal lieutenant ${first.node} obeys ${first.output.value}`;
+        return `${a} but ${other.node} obeys ${other.output.value}`;
       },
     },
     {
@@ -136,7 +137,8 @@ export function interactiveConsistency(
         if (!commanderLoyal) return undefined;
         const bad = decisions(view, loyal).find((d) => d.output.value !== opts.order);
         if (bad === undefined) return undefined;
-        return `loyal lieutenant ${bad.node} obeys ${bad.output.value}; the loyal commander ordered ${opts.order}`;
+        const a = `loyal lieutenant ${bad.node} obeys ${bad.output.value}`;
+        return `${a}; the loyal commander ordered ${opts.order}`;
       },
     },
   ];

@@ -84,7 +84,8 @@ export function pbftWith(schemeOf: SignatureSchemeFactory) {
       {
         name: 'silent-primary',
         description:
-          'The primary of view 0 (replica 1) is Byzantine and silent: backups time out and move to view 1.',
+          'The primary of view 0 (replica 1) is Byzantine ' +
+          'and silent: backups time out and move to view 1.',
         faults: '',
         options: { byzantine: [1], behaviour: 'silent' },
         expect: { safety: 'hold', liveness: 'hold' },
@@ -92,7 +93,8 @@ export function pbftWith(schemeOf: SignatureSchemeFactory) {
       {
         name: 'equivocating-primary',
         description:
-          'Replica 1 sends conflicting pre-prepares for each number: nothing prepares, a view change replaces it.',
+          'Replica 1 sends conflicting pre-prepares for each ' +
+          'number: nothing prepares, a view change replaces it.',
         faults: '',
         options: { byzantine: [1], behaviour: 'equivocate' },
         expect: { safety: 'hold', liveness: 'hold' },

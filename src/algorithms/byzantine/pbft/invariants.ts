@@ -36,7 +36,9 @@ export function pbftInvariants(opts: PbftOptions): Invariant<PbftState, PbftOutp
         if (expected !== o.result)
           problem = {
             check: 'client-results',
-            text: `client ${o.client} accepted ${o.result} for request ${o.t}; correct replicas computed ${expected}`,
+            text:
+              `client ${o.client} accepted ${o.result} for request ` +
+              `${o.t}; correct replicas computed ${expected}`,
           };
       }
     }

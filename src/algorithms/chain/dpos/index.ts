@@ -125,7 +125,8 @@ export function dposWith(schemeOf: SignatureSchemeFactory) {
             else if (known.hash !== o.hash && !problems.has('irreversible-agreement'))
               problems.set(
                 'irreversible-agreement',
-                `nodes ${known.node} and ${rec.node} hold different irreversible blocks at height ${o.height}`,
+                `nodes ${known.node} and ${rec.node} hold different ` +
+                  `irreversible blocks at height ${o.height}`,
               );
           }
         }
@@ -215,14 +216,16 @@ export function dposWith(schemeOf: SignatureSchemeFactory) {
       {
         name: 'missed-slot',
         description:
-          'Delegate 2 crashes for good: its slots stay empty, the others go on and blocks still become irreversible.',
+          'Delegate 2 crashes for good: its slots stay empty, ' +
+          'the others go on and blocks still become irreversible.',
         faults: 'crash 2 @200',
         expect: { safety: 'hold', liveness: 'hold' },
       },
       {
         name: 'malicious-delegate',
         description:
-          'Delegate 3 signs two blocks per slot; the twins become evidence on the chain and delegate 6 replaces it.',
+          'Delegate 3 signs two blocks per slot; the twins become ' +
+          'evidence on the chain and delegate 6 replaces it.',
         faults: '',
         options: { malicious: [3] },
         expect: { safety: 'hold', liveness: 'hold' },

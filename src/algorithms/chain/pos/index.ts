@@ -177,7 +177,8 @@ export function posWith(schemeOf: SignatureSchemeFactory) {
       {
         name: 'offline-staker',
         description:
-          'The richest staker (node 5) goes offline: the others mint on; their coin age grows meanwhile.',
+          'The richest staker (node 5) goes offline: the ' +
+          'others mint on; their coin age grows meanwhile.',
         faults: 'crash 5 @500',
         expect: { safety: 'hold', liveness: 'hold' },
       },

@@ -75,7 +75,9 @@ export function parseHeaderHex(hex: string): ParsedHeader {
   if (clean.length !== 2 * HEADER_BYTES) {
     return {
       ok: false,
-      reason: `a header is ${HEADER_BYTES} bytes (${2 * HEADER_BYTES} hex digits), got ${clean.length} digits`,
+      reason:
+        `a header is ${HEADER_BYTES} bytes (${2 * HEADER_BYTES} ` +
+        `hex digits), got ${clean.length} digits`,
     };
   }
   const b = Buffer.from(clean, 'hex');

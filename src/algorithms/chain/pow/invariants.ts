@@ -60,8 +60,9 @@ export function powInvariants(opts: PowOptions, genesis: Block): Invariant<PowSt
           if (s === undefined || !isHonest(opts, node.id)) continue;
           const tip = tipOf(s.tree);
           for (const entry of s.tree.blocks.values()) {
-            if (entry.chainWork > tip.chainWork)
-              return `node ${node.id} follows ${tip.hash.slice(0, 12)} but knows more work at ${entry.hash.slice(0, 12)}`;
+            if (entry.chainWork <= tip.chainWork) continue;
+            const follows = `node ${node.id} follows ${tip.hash.slice(0, 12)}`;
+            return `${follows} but knows more work at ${entry.hash.slice(0, 12)}`;
           }
         }
         return undefined;
@@ -75,8 +76,9 @@ export function powInvariants(opts: PowOptions, genesis: Block): Invariant<PowSt
           const rec = view.outputs[reorgsSeen];
           if (rec === undefined || rec.output.type !== 'reorg' || !isHonest(opts, rec.node))
             continue;
-          if (rec.output.depth >= opts.finalityDepth)
-            return `node ${rec.node} reverted ${rec.output.depth} blocks (finality depth ${opts.finalityDepth})`;
+          if (rec.output.depth < opts.finalityDepth) continue;
+          const depth = rec.output.depth;
+          return `node ${rec.node} reverted ${depth} blocks (finality depth ${opts.finalityDepth})`;
         }
         return undefined;
       },

@@ -142,7 +142,8 @@ export class LogTracker {
       if (this.executed <= after)
         this.problem(
           'linearizable',
-          `${key} sits at slot ${this.executed}, before an operation completed ahead of its invocation (slot ${after})`,
+          `${key} sits at slot ${this.executed}, before an operation ` +
+            `completed ahead of its invocation (slot ${after})`,
         );
       const early = this.pendingResults.get(key);
       if (early !== undefined || this.pendingResults.has(key)) this.checkResult(key, early ?? null);
@@ -165,7 +166,8 @@ export class LogTracker {
     if (ref.result !== result)
       this.problem(
         'linearizable',
-        `${key} returned ${String(result)}, but the log at slot ${ref.slot} gives ${String(ref.result)}`,
+        `${key} returned ${String(result)}, but the log ` +
+          `at slot ${ref.slot} gives ${String(ref.result)}`,
       );
     this.completedSlot = Math.max(this.completedSlot, ref.slot);
   }
