@@ -1,0 +1,112 @@
+// The checks and metrics of chain/dpos. Safety: every accepted block passes the rules when
+// re-checked from scratch, and honest nodes never hold different irreversible blocks at one
+// height. Liveness: honest nodes share the irreversible prefix, and it advanced.
+
+import type {
+  ClusterView,
+  Invariant,
+  Liveness,
+  Metrics,
+  RunContext,
+} from '../../../core/algorithm.js';
+import type { NodeId } from '../../../core/process.js';
+import type { SignatureScheme } from '../../byzantine/signed-messages/signature-scheme.js';
+import { addEntry, ancestry, type Chain, checkBlock, newChain, tipOf } from './chain.js';
+import { electorateOf, honest } from './params.js';
+import type { DposOptions, DposOutput, DposState } from './producer.js';
+import { activeDelegates } from './schedule.js';
+
+type View = ClusterView<DposState, DposOutput>;
+
+export function dposInvariants(
+  ctx: RunContext<DposOptions>,
+  scheme: SignatureScheme,
+): Invariant<DposState, DposOutput>[] {
+  const electorate = electorateOf(ctx.nodes, ctx.options);
+  const reference: Chain = newChain();
+  const libAt = new Map<number, { node: NodeId; hash: string }>();
+  const problems = new Map<string, string>();
+  let seen = 0;
+  const update = (view: View) => {
+    for (; seen < view.outputs.length; seen++) {
+      const rec = view.outputs[seen];
+      if (rec === undefined) break;
+      const o = rec.output;
+      if (o.type === 'accepted') {
+        const c = checkBlock(reference, electorate, scheme, o.block, Number.MAX_SAFE_INTEGER);
+        if (c.kind === 'valid') addEntry(reference, c.entry);
+        else if (c.kind !== 'known' && !problems.has('valid-blocks-only'))
+          problems.set('valid-blocks-only', `node ${rec.node} accepted a block the rules reject`);
+      } else if (o.type === 'lib' && honest(ctx.options, rec.node)) {
+        // Safety of DPoS finality: honest nodes never hold different irreversible blocks
+        // at one height (each node's own never-revert rule is in chain.ts).
+        const known = libAt.get(o.height);
+        if (known === undefined) libAt.set(o.height, { node: rec.node, hash: o.hash });
+        else if (known.hash !== o.hash && !problems.has('irreversible-agreement'))
+          problems.set(
+            'irreversible-agreement',
+            `nodes ${known.node} and ${rec.node} hold different ` +
+              `irreversible blocks at height ${o.height}`,
+          );
+      }
+    }
+  };
+  return ['valid-blocks-only', 'irreversible-agreement'].map((name) => ({
+    name,
+    check(view: View) {
+      update(view);
+      return problems.get(name);
+    },
+  }));
+}
+
+export function dposLiveness(ctx: RunContext<DposOptions>): Liveness<DposState, DposOutput>[] {
+  return [
+    {
+      name: 'common-irreversible-prefix',
+      check(view) {
+        const up = view.nodes.filter((n) => n.state !== undefined && honest(ctx.options, n.id));
+        const lows = up.map((n) => (n.state as DposState).lib.height);
+        const low = Math.min(...lows);
+        if (low < 3) return `the irreversible block did not advance (height ${low})`;
+        const hashes = new Set(
+          up.map((n) => {
+            const c = (n.state as DposState).chain;
+            return ancestry(c, tipOf(c)).find((x) => x.block.height === low)?.hash;
+          }),
+        );
+        return hashes.size === 1 ? undefined : `honest nodes differ at height ${low}`;
+      },
+    },
+  ];
+}
+
+export function dposMetrics(view: View, ctx: RunContext<DposOptions>): Metrics {
+  const states = view.nodes
+    .filter((n) => n.state !== undefined && honest(ctx.options, n.id))
+    .map((n) => n.state as DposState);
+  const best = states.reduce<DposState | undefined>(
+    (a, b) =>
+      a === undefined || tipOf(b.chain).block.height > tipOf(a.chain).block.height ? b : a,
+    undefined,
+  );
+  const tip = best === undefined ? undefined : tipOf(best.chain);
+  const produced = view.outputs.filter((o) => o.output.type === 'produced').length;
+  // Slots 1 .. rounds·D − 1 carry blocks (slot 0 is genesis'); after them the chain rests.
+  const electorate = electorateOf(ctx.nodes, ctx.options);
+  const slots = Math.min(
+    Math.floor(view.nowMs / ctx.options.slotMs),
+    ctx.options.rounds * electorate.delegates - 1,
+  );
+  const line = best === undefined || tip === undefined ? [] : ancestry(best.chain, tip);
+  const banned = new Set(line.flatMap((e) => e.block.evidence.map((x) => x.producer)));
+  return {
+    blocks: tip?.block.height ?? 0,
+    produced,
+    missedSlots: Math.max(0, slots - produced),
+    forks: view.outputs.filter((o) => o.output.type === 'reorg').length,
+    irreversible: best?.lib.height ?? 0,
+    delegates: activeDelegates(electorateOf(ctx.nodes, ctx.options), banned).join(','),
+    votedOut: [...banned].sort((a, b) => a - b).join(','),
+  };
+}
