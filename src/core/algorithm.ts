@@ -120,6 +120,8 @@ export interface FaultModel {
   readonly maxDelayMs?: number;
   /** Longest process pause the algorithm's timeouts assume, in ms. */
   readonly maxPauseMs?: number;
+  /** Largest clock drift (either way) the algorithm's timeouts assume, in ppm. */
+  readonly maxDriftPpm?: number;
   /** The assumption in words, e.g. "a perfect failure detector: crashed nodes stay silent". */
   readonly assumption: string;
 }

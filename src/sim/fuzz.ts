@@ -145,8 +145,9 @@ export function faultPlanArbitrary(
       if (a.length === 0 || b.length === 0) return [];
       return [{ kind: 'block', from: a, to: b, atMs: at, untilMs: span(at, len) }];
     });
+  const maxDriftPpm = Math.min(50_000, model?.maxDriftPpm ?? 50_000);
   const drift = fc
-    .tuple(node, fc.integer({ min: -50_000, max: 50_000 }))
+    .tuple(node, fc.integer({ min: -maxDriftPpm, max: maxDriftPpm }))
     .map(([id, ppm]): FaultEvent[] => (ppm === 0 ? [] : [{ kind: 'drift', node: id, ppm }]));
   const events = fc
     .array(fc.oneof(crash, partition, pause, block, drift), { maxLength: 6 })

@@ -41,6 +41,7 @@ export function tokenRingFaultModel(opts: TokenRingOptions): FaultModel {
   return {
     tolerates: ['crash', 'pause', 'partition', 'block', 'drift', 'drop', 'dup', 'reorder', 'delay'],
     maxPauseMs: opts.maxPauseMs,
+    maxDriftPpm: MAX_DRIFT_PPM,
     assumption:
       `no process pause longer than ${opts.maxPauseMs} ms and clock drift within ` +
       `±${MAX_DRIFT_PPM / 10_000}%: the lease that keeps an old token from being used ` +
