@@ -12,6 +12,7 @@ import { lamport } from './clock/lamport/index.js';
 import { vector } from './clock/vector/index.js';
 import { multiPaxos } from './consensus/multi-paxos/index.js';
 import { paxos } from './consensus/paxos/index.js';
+import { raft } from './consensus/raft/index.js';
 import { bully } from './election/bully/index.js';
 import { maxId } from './election/max-id/index.js';
 import { ring } from './election/ring/index.js';
@@ -37,6 +38,7 @@ export const algorithms: readonly AnyAlgorithm[] = [
   ring,
   paxos,
   multiPaxos,
+  raft,
   oralMessages,
   signedMessages,
   pbft,

@@ -133,6 +133,25 @@ export interface MessageCount<S, O extends Output, Opts> {
   compare(view: ClusterView<S, O>, ctx: RunContext<Opts>): { expected: number; measured: number };
 }
 
+/**
+ * One event of a client history, in the shape sim/linearizability checks (Jepsen's: an
+ * invoke, then ok / fail / info for the same process). `value` is a write's value, a cas's
+ * [expected, new], or the value a read returned (null on invoke).
+ */
+export interface ClientHistoryEvent {
+  readonly process: number;
+  readonly type: 'invoke' | 'ok' | 'fail' | 'info';
+  readonly f: 'read' | 'write' | 'cas';
+  readonly key?: string;
+  readonly value: unknown;
+  readonly time: number;
+}
+
+export interface ClientHistory {
+  readonly model: 'register' | 'kv';
+  readonly events: readonly ClientHistoryEvent[];
+}
+
 export interface AlgorithmSpec<
   M extends Message = Message,
   O extends Output = Output,
@@ -159,6 +178,11 @@ export interface AlgorithmSpec<
   invariants(ctx: RunContext<Opts>): Invariant<S, O>[];
   liveness(ctx: RunContext<Opts>): Liveness<S, O>[];
   metrics?(view: ClusterView<S, O>, ctx: RunContext<Opts>): Metrics;
+  /**
+   * The run's client history, when the algorithm serves clients: the simulator checks it
+   * for linearizability (metric `linearizable`, check `linearizability`).
+   */
+  history?(view: ClusterView<S, O>, ctx: RunContext<Opts>): ClientHistory;
   readonly messageCount?: MessageCount<S, O, Opts>;
   readonly scenarios: readonly Scenario[];
   /** The faults these options survive (every fault when absent or undefined). */

@@ -1,0 +1,81 @@
+// Applying committed entries in log order (Figure 2, "Rules for Servers": if commitIndex >
+// lastApplied, apply log[lastApplied]), answering the clients a leader owes, and log
+// compaction (§7): once `snapshotEntries` applied entries follow the last snapshot, the state
+// machine and client sessions become the new snapshot and the entries it covers are dropped.
+//
+// Fault model: crash-recovery; a restarted server re-applies from its snapshot.
+
+import { assert } from '../../../core/assert.js';
+import type { ClientReplyBody } from './client-api.js';
+import type { ApplyOutcome } from './kv.js';
+import type { Entry } from './messages.js';
+import { serveReads } from './read-index.js';
+import { answer, type Server } from './state.js';
+
+/** A stable identity of an entry's command, for checkers: `client:seq`, or the kind. */
+export function entryId(e: Entry): string {
+  if (e.kind === 'command') return `${e.command.client}:${e.command.seq}`;
+  if (e.kind === 'config') return `${e.client}:${e.seq}:config:${e.voters.join(',')}`;
+  return 'noop';
+}
+
+export function applyCommitted(sv: Server): void {
+  const { s, env } = sv;
+  assert(s.commitIndex <= s.log.lastIndex, 'commit never passes the log');
+  while (s.lastApplied < s.commitIndex) {
+    const index = s.lastApplied + 1;
+    const e = s.log.entry(index);
+    assert(e !== undefined, 'committed entries after the snapshot are in memory');
+    const outcome = applyEntry(sv, e);
+    s.lastApplied = index;
+    env.output({ type: 'apply', index, term: e.term, id: entryId(e) });
+    const owed = s.waiters.get(index);
+    if (owed !== undefined) {
+      s.waiters.delete(index);
+      for (const w of owed) {
+        const reply = replyFor(w.client, w.seq, outcome);
+        if (reply !== undefined) answer(sv, w, reply);
+      }
+    }
+  }
+  if (s.role === 'leader') serveReads(sv);
+  maybeCompact(sv);
+}
+
+function applyEntry(sv: Server, e: Entry): ApplyOutcome | undefined {
+  const { s } = sv;
+  switch (e.kind) {
+    case 'noop':
+      return undefined;
+    case 'command':
+      return s.kv.apply(e.command.client, e.command.seq, e.command);
+    case 'config':
+      return s.kv.record(e.client, e.seq, { ok: true, value: null });
+  }
+}
+
+/** The answer a client gets for its (client, seq) given how the entry was applied. */
+export function replyFor(
+  client: number,
+  seq: number,
+  outcome: ApplyOutcome | undefined,
+): ClientReplyBody | undefined {
+  if (outcome === undefined || outcome.kind === 'stale') return undefined;
+  const { ok, value } = outcome.result;
+  if (ok) return { client, seq, ok: true, value };
+  return { client, seq, ok: false, value, reason: 'cas-mismatch' };
+}
+
+function maybeCompact(sv: Server): void {
+  const { s, o } = sv;
+  if (o.snapshotEntries === 0) return;
+  if (s.lastApplied - s.log.snapshot.index < o.snapshotEntries) return;
+  const term = s.log.term(s.lastApplied);
+  assert(term !== undefined, 'the applied entry is in memory');
+  s.log.compact({
+    index: s.lastApplied,
+    term,
+    voters: s.log.votersAt(s.lastApplied),
+    kv: s.kv.snapshot(),
+  });
+}

@@ -1,0 +1,164 @@
+// A simulated client node (ids after the servers). It runs a seeded workload of `requests`
+// key-value operations (get 40%, put 30%, compare-and-swap 20%, delete 10%) one at a time;
+// with configChanges, the first client also issues membership changes and leadership
+// transfers. Each operation keeps its (client, seq) across retries: on a timeout the client
+// tries the next server, on a redirect it follows the leader hint (dissertation §6.2), and
+// the server's session makes the retries exactly-once. Outputs `invoke` and `complete` form
+// the history the linearizability checker reads.
+//
+// Fault model: a crashed client loses its pending operation (the history records it as
+// indeterminate); its sequence number is durable, so a restarted client never reuses one.
+
+import type { NodeId, Process } from '../../../core/process.js';
+import type { AdminOp, ClientReplyBody, KvOp, Op } from './client-api.js';
+import { isKvOp } from './client-api.js';
+import { parseRaftMessage, type RaftMessage, type RaftOutput } from './messages.js';
+import type { Cluster, RaftOptions } from './options.js';
+import type { RaftEnv } from './state.js';
+
+export interface ClientState {
+  readonly kind: 'client';
+  readonly id: NodeId;
+  /** Durable: the last sequence number used. */
+  seq: number;
+  /** Durable: operations completed. */
+  done: number;
+  pending: { readonly seq: number; readonly op: Op } | null;
+  /** The server the next attempt goes to. */
+  target: NodeId;
+  /** Values this client last saw per key (what its compare-and-swaps expect). */
+  readonly seen: Map<string, string | null>;
+}
+
+interface Durable {
+  readonly seq: number;
+  readonly done: number;
+}
+
+const BACKOFF_MS = [5, 25] as const;
+
+export function createClient(
+  id: NodeId,
+  o: RaftOptions,
+  cluster: Cluster,
+): Process<RaftMessage, RaftOutput, ClientState> {
+  let c: ClientState | undefined;
+  return {
+    get state() {
+      return c as ClientState;
+    },
+    onStart(env) {
+      const saved = env.storage.get<Durable>('client') ?? { seq: 0, done: 0 };
+      c = {
+        kind: 'client',
+        id,
+        seq: saved.seq,
+        done: saved.done,
+        pending: null,
+        target: env.random.pick(cluster.initialVoters),
+        seen: new Map(),
+      };
+      think(c, env, o);
+    },
+    onMessage(env, _from, raw) {
+      const m = parseRaftMessage(raw);
+      if (c === undefined || m === undefined || m.type !== 'ClientReply') return;
+      onReply(c, env, o, cluster, m);
+    },
+    onTimer(env, name) {
+      if (c === undefined) return;
+      if (name === 'think') return issue(c, env, o, cluster);
+      if (name === 'timeout' && c.pending !== null) {
+        c.target = nextServer(cluster, c.target);
+        return send(c, env, o);
+      }
+      if (name === 'retry' && c.pending !== null) return send(c, env, o);
+    },
+  };
+}
+
+function think(c: ClientState, env: RaftEnv, o: RaftOptions): void {
+  if (c.done >= o.requests) return;
+  env.setTimer('think', o.thinkMs === 0 ? 0 : env.random.range(0, 2 * o.thinkMs));
+}
+
+function nextServer(cluster: Cluster, current: NodeId): NodeId {
+  const i = cluster.servers.indexOf(current);
+  return cluster.servers[(i + 1) % cluster.servers.length] as NodeId;
+}
+
+function issue(c: ClientState, env: RaftEnv, o: RaftOptions, cluster: Cluster): void {
+  if (c.pending !== null || c.done >= o.requests) return;
+  const seq = c.seq + 1;
+  const admin = o.configChanges && c.id === cluster.clients[0] && env.random.chance(1, 5);
+  const op = admin ? adminOp(env, cluster) : kvOp(c, env, o, seq);
+  c.seq = seq;
+  c.pending = { seq, op };
+  env.storage.set('client', { seq: c.seq, done: c.done } satisfies Durable);
+  if (isKvOp(op)) env.output({ type: 'invoke', client: c.id, seq, op });
+  send(c, env, o);
+}
+
+function kvOp(c: ClientState, env: RaftEnv, o: RaftOptions, seq: number): KvOp {
+  const key = `k${env.random.int(o.keys)}`;
+  const value = `${c.id}.${seq}`;
+  const roll = env.random.int(10);
+  if (roll < 4) return { type: 'get', key };
+  if (roll < 7) return { type: 'put', key, value };
+  if (roll < 9) return { type: 'cas', key, expected: c.seen.get(key) ?? null, value };
+  return { type: 'delete', key };
+}
+
+function adminOp(env: RaftEnv, cluster: Cluster): AdminOp {
+  const node = env.random.pick(cluster.servers);
+  const type = env.random.pick(['add-server', 'remove-server', 'transfer-leader'] as const);
+  return { type, node };
+}
+
+function send(c: ClientState, env: RaftEnv, o: RaftOptions): void {
+  if (c.pending === null) return;
+  env.send(c.target, {
+    type: 'ClientRequest',
+    command: { ...c.pending.op, client: c.id, seq: c.pending.seq },
+  });
+  env.setTimer('timeout', o.clientTimeoutMs);
+}
+
+function onReply(
+  c: ClientState,
+  env: RaftEnv,
+  o: RaftOptions,
+  cluster: Cluster,
+  r: ClientReplyBody,
+): void {
+  const p = c.pending;
+  if (p === null || r.client !== c.id || r.seq !== p.seq) return; // Late or duplicated.
+  if (!r.ok && (r.reason === 'not-leader' || r.reason === 'retry')) {
+    const hint = r.leaderHint ?? null;
+    c.target =
+      hint !== null && cluster.servers.includes(hint) ? hint : nextServer(cluster, c.target);
+    env.cancelTimer('timeout');
+    return env.setTimer('retry', env.random.range(BACKOFF_MS[0], BACKOFF_MS[1]));
+  }
+  env.cancelTimer('timeout');
+  c.pending = null;
+  c.done += 1;
+  env.storage.set('client', { seq: c.seq, done: c.done } satisfies Durable);
+  const op = p.op;
+  if (isKvOp(op)) {
+    const value = r.value ?? null;
+    if (r.ok)
+      c.seen.set(op.key, op.type === 'get' ? value : op.type === 'delete' ? null : op.value);
+    else if (op.type === 'cas') c.seen.set(op.key, value);
+    const outcome = r.ok ? 'ok' : 'fail';
+    env.output({ type: 'complete', client: c.id, seq: p.seq, op, outcome, value });
+  } else {
+    env.output({
+      type: 'admin',
+      client: c.id,
+      seq: p.seq,
+      op: `${op.type} ${op.node} ${r.ok ? 'ok' : 'rejected'}`,
+    });
+  }
+  think(c, env, o);
+}

@@ -1,0 +1,133 @@
+// The follower's half of replication: AppendEntries with the consistency check (§5.3,
+// Figure 2 receiver steps 1–5) and conflict hints for fast backtracking, heartbeats (commit
+// index and ReadIndex rounds), InstallSnapshot (§7) and TimeoutNow (§3.10). Every change to
+// the log is written to storage in this step, so it is durable BEFORE the reply leaves.
+//
+// Fault model: messages from the current leader may be duplicated, reordered or stale
+// (already-applied prefixes); none of them can make the follower drop a committed entry.
+
+import { assert } from '../../../core/assert.js';
+import type { NodeId } from '../../../core/process.js';
+import { applyCommitted } from './apply.js';
+import { KvMachine } from './kv.js';
+import type { AppendEntries, Entry, Heartbeat, InstallSnapshot } from './messages.js';
+import { becomeCandidate, resetElectionTimer } from './roles.js';
+import { isVoter, type Server } from './state.js';
+
+/** Any message of the current term from the leader: follow it and restart the timer. */
+function heardFromLeader(sv: Server, from: NodeId): void {
+  const { s, env } = sv;
+  assert(s.role === 'follower', 'step() makes us a follower first');
+  s.leaderId = from;
+  s.leaderContactAt = env.now();
+  resetElectionTimer(sv);
+}
+
+export function onAppendEntries(sv: Server, from: NodeId, m: AppendEntries): void {
+  heardFromLeader(sv, from);
+  const { s } = sv;
+  if (m.prevLogIndex >= s.commitIndex) {
+    return appendFrom(sv, from, m, { prevLogIndex: m.prevLogIndex, prevLogTerm: m.prevLogTerm });
+  }
+  // Entries at or below commitIndex already match the leader's (Leader Completeness), so
+  // they are skipped; this also covers a prefix we compacted into a snapshot.
+  const skip = Math.min(m.entries.length, s.commitIndex - m.prevLogIndex);
+  const last = m.entries[skip - 1];
+  if (skip === m.entries.length || last === undefined) {
+    return reply(sv, from, true, { matchIndex: s.commitIndex });
+  }
+  appendFrom(sv, from, m, { prevLogIndex: last.index, prevLogTerm: last.term }, skip);
+}
+
+function reply(
+  sv: Server,
+  to: NodeId,
+  success: boolean,
+  fields: Partial<
+    Record<'matchIndex' | 'rejectedIndex' | 'conflictTerm' | 'conflictIndex', number>
+  >,
+): void {
+  sv.env.send(to, {
+    type: 'AppendEntriesReply',
+    term: sv.s.term,
+    success,
+    matchIndex: fields.matchIndex ?? 0,
+    rejectedIndex: fields.rejectedIndex ?? 0,
+    conflictTerm: fields.conflictTerm ?? 0,
+    conflictIndex: fields.conflictIndex ?? 0,
+  });
+}
+
+/** Figure 2 receiver steps 2–5, for m.entries[skip..] following (prevLogIndex, prevLogTerm). */
+function appendFrom(
+  sv: Server,
+  from: NodeId,
+  m: AppendEntries,
+  prev: { prevLogIndex: number; prevLogTerm: number },
+  skip = 0,
+): void {
+  const { s } = sv;
+  const { prevLogIndex, prevLogTerm } = prev;
+  if (!s.log.matchTerm(prevLogIndex, prevLogTerm)) {
+    const beyond = prevLogIndex > s.log.lastIndex;
+    const conflictTerm = beyond ? 0 : (s.log.term(prevLogIndex) as number);
+    const conflictIndex = beyond
+      ? s.log.lastIndex + 1
+      : s.log.firstIndexOfTerm(conflictTerm, prevLogIndex);
+    return reply(sv, from, false, { rejectedIndex: m.prevLogIndex, conflictTerm, conflictIndex });
+  }
+  for (let i = skip; i < m.entries.length; i++) {
+    const e = m.entries[i] as Entry;
+    const existing = s.log.term(e.index);
+    if (existing === e.term) continue;
+    if (existing !== undefined) {
+      assert(e.index > s.commitIndex, 'a committed entry is never overwritten');
+      s.log.truncateFrom(e.index);
+    }
+    s.log.append(e);
+  }
+  const lastNew = m.prevLogIndex + m.entries.length;
+  s.commitIndex = Math.max(s.commitIndex, Math.min(m.leaderCommit, lastNew));
+  applyCommitted(sv);
+  reply(sv, from, true, { matchIndex: lastNew });
+}
+
+export function onHeartbeat(sv: Server, from: NodeId, m: Heartbeat): void {
+  const { s, env } = sv;
+  heardFromLeader(sv, from);
+  // The leader sends min(commit, our matchIndex): our log matches it up to there.
+  const commit = Math.min(m.commit, s.log.lastIndex);
+  if (commit > s.commitIndex) {
+    s.commitIndex = commit;
+    applyCommitted(sv);
+  }
+  env.send(from, {
+    type: 'HeartbeatReply',
+    term: s.term,
+    round: m.round,
+    lastIndex: s.log.lastIndex,
+  });
+}
+
+export function onInstallSnapshot(sv: Server, from: NodeId, m: InstallSnapshot): void {
+  const { s, env } = sv;
+  heardFromLeader(sv, from);
+  const snap = m.snapshot;
+  if (snap.index <= s.commitIndex) {
+    // Already have it (a duplicate, or we caught up meanwhile): report how far we match.
+    env.send(from, { type: 'InstallSnapshotReply', term: s.term, matchIndex: s.commitIndex });
+    return;
+  }
+  s.log.install(snap);
+  s.kv = KvMachine.restore(snap.kv);
+  s.commitIndex = snap.index;
+  s.lastApplied = snap.index;
+  assert(s.log.lastIndex >= snap.index, 'the snapshot is part of the log now');
+  env.send(from, { type: 'InstallSnapshotReply', term: s.term, matchIndex: snap.index });
+}
+
+export function onTimeoutNow(sv: Server, from: NodeId): void {
+  const { s, env } = sv;
+  if (!isVoter(s)) return env.note(`TimeoutNow from ${from} ignored: not a voter`);
+  becomeCandidate(sv, { transfer: true });
+}

@@ -1,0 +1,221 @@
+import { describe, expect, it } from 'vitest';
+import type { ClusterView, OutputRecord } from '../../../core/algorithm.js';
+import { fuzz } from '../../../sim/fuzz.js';
+import { simulate } from '../../../sim/run.js';
+import type { ClientState } from './client.js';
+import { raft } from './index.js';
+import { type RaftNodeState, raftInvariants } from './invariants.js';
+import { KvMachine } from './kv.js';
+import type { RaftOutput } from './messages.js';
+import { Progress } from './progress.js';
+import { quorumIndex, voteResult } from './quorum.js';
+import type { ServerState } from './state.js';
+
+function serverStates(sim: ReturnType<typeof simulate>['sim']): ServerState[] {
+  return sim.nodes.flatMap((n) => {
+    const s = n.up ? (n.state as RaftNodeState) : undefined;
+    return s?.kind === 'server' ? [s] : [];
+  });
+}
+
+function leadersByTerm(outputs: readonly OutputRecord[]): Map<number, number> {
+  const leaders = new Map<number, number>();
+  for (const r of outputs) {
+    const out = r.output as RaftOutput;
+    if (out.type === 'leader') leaders.set(out.term, r.node);
+  }
+  return leaders;
+}
+
+describe('consensus/raft', () => {
+  it('elects one leader and completes every client operation without faults', () => {
+    const { result, sim } = simulate(raft, { seed: 1 });
+    expect(result.ok).toBe(true);
+    expect(result.metrics).toMatchObject({ leaderChanges: 0, lostAcknowledgedWrites: 0 });
+    const clients = sim.nodes
+      .map((n) => n.state as RaftNodeState)
+      .filter((s) => s.kind === 'client');
+    expect(clients.map((c) => (c as ClientState).done)).toEqual([20, 20, 20]);
+    // Every server applied the same state.
+    const kvs = serverStates(sim).map((s) => JSON.stringify(s.kv.snapshot()));
+    expect(new Set(kvs).size).toBe(1);
+  });
+
+  // §9.6: a partitioned follower that rejoins must not depose a healthy leader.
+  it('pre-vote keeps a rejoining follower from deposing the leader; without it, it does', () => {
+    const faults = 'isolate 1 @300..2300';
+    const withPreVote = simulate(raft, { seed: 1, faults });
+    expect(withPreVote.result.ok).toBe(true);
+    expect(withPreVote.result.metrics.leaderChanges).toBe(0);
+    const without = simulate(raft, {
+      seed: 1,
+      faults,
+      options: { preVote: false, checkQuorum: false },
+    });
+    expect(without.result.ok).toBe(true);
+    expect(without.result.metrics.leaderChanges).toBeGreaterThan(0);
+    const terms = (r: typeof without) => Math.max(...serverStates(r.sim).map((s) => s.term));
+    expect(terms(without)).toBeGreaterThan(terms(withPreVote));
+  });
+
+  it('check-quorum makes a leader cut off from the majority step down', () => {
+    const { result, sim } = simulate(raft, {
+      seed: 1,
+      faults: 'partition 2,3,6|1,4,5,7,8 @300..2000',
+      trace: 'full',
+    });
+    expect(result.ok).toBe(true);
+    const leaders = leadersByTerm(sim.outputs);
+    expect(leaders.get(1)).toBe(3);
+    expect([...leaders.values()].some((id) => [1, 4, 5].includes(id))).toBe(true);
+    const stepDown = sim.trace.records.find(
+      (r) => r.ev === 'note' && r.node === 3 && String(r.text).startsWith('check-quorum'),
+    );
+    expect(stepDown).toBeDefined();
+  });
+
+  it('installs a snapshot on a follower whose entries were compacted away', () => {
+    const scenario = raft.scenarios.find((s) => s.name === 'snapshot-install-after-downtime');
+    expect(scenario).toBeDefined();
+    const { result, sim } = simulate(raft, {
+      seed: 1,
+      faults: scenario?.faults ?? '',
+      options: scenario?.options ?? {},
+      durationMs: 5_000,
+    });
+    expect(result.ok).toBe(true);
+    expect(result.metrics.snapshotsSent).toBeGreaterThan(0);
+    const kvs = serverStates(sim).map((s) => JSON.stringify(s.kv.snapshot().data));
+    expect(new Set(kvs).size).toBe(1);
+  });
+
+  it('loses no acknowledged write when every server crashes and restarts', () => {
+    const faults = [1, 2, 3, 4, 5].map((id) => `crash ${id} @900; restart ${id} @1300`).join('; ');
+    const { result } = simulate(raft, { seed: 2, faults });
+    expect(result.ok).toBe(true);
+    expect(result.metrics.lostAcknowledgedWrites).toBe(0);
+    expect(result.metrics.leaderChanges).toBeGreaterThan(0);
+  });
+
+  // §6.4.1: a lease answers reads without a heartbeat round per read.
+  it('lease reads send fewer heartbeats than ReadIndex for the same workload', () => {
+    const run = (readMode: string) =>
+      simulate(raft, { seed: 3, options: { readMode, requests: 40 } }).result;
+    const readIndex = run('read-index');
+    const lease = run('lease');
+    expect(readIndex.ok && lease.ok).toBe(true);
+    expect(lease.messages.byType.Heartbeat).toBeLessThan(readIndex.messages.byType.Heartbeat ?? 0);
+  });
+
+  // Fuzz regression: appends in flight to followers were lost in a partition, the leader's
+  // replicate window thought them delivered, and with no new writes nothing re-sent them.
+  it('re-sends appends lost while a follower was in the replicate state (seed 297766325)', () => {
+    const { result } = simulate(raft, {
+      nodes: 8,
+      seed: 297766325,
+      faults:
+        'drop 0.008962 @0..1800; partition 1,2,5,7|3,4,6,8 @1021..1291; drift 6 -2348ppm; ' +
+        'pause 7 @121..866; drift 7 +841ppm',
+    });
+    expect(result.liveness.every((c) => c.holds)).toBe(true);
+  });
+
+  it('survives random fault plans, with and without membership changes', () => {
+    expect(fuzz(raft, { runs: 400, seed: 11 }).failures).toEqual([]);
+    const config = { configChanges: true, spares: 1 };
+    expect(fuzz(raft, { runs: 200, seed: 12, options: config }).failures).toEqual([]);
+  });
+});
+
+describe('consensus/raft invariants', () => {
+  const view = (outputs: OutputRecord<RaftOutput>[]): ClusterView<RaftNodeState, RaftOutput> => ({
+    nowMs: 0,
+    nodes: [],
+    outputs,
+    stats: {
+      sent: 0,
+      delivered: 0,
+      dropped: 0,
+      duplicated: 0,
+      byType: {},
+      sentBy: [],
+      receivedBy: [],
+    },
+  });
+
+  it('reports two leaders of one term and two entries applied at one index', () => {
+    const [electionSafety] = raftInvariants();
+    const [, , , , stateMachineSafety] = raftInvariants();
+    const two = view([
+      { atMs: 1, node: 1, output: { type: 'leader', term: 4 } },
+      { atMs: 2, node: 2, output: { type: 'leader', term: 4 } },
+    ]);
+    expect(electionSafety?.check(two)).toMatch(/both lead term 4/);
+    const applied = view([
+      { atMs: 1, node: 1, output: { type: 'apply', index: 7, term: 2, id: '6:1' } },
+      { atMs: 2, node: 3, output: { type: 'apply', index: 7, term: 3, id: '7:1' } },
+    ]);
+    expect(stateMachineSafety?.check(applied)).toMatch(/applied \(7, term 3/);
+  });
+});
+
+describe('consensus/raft parts', () => {
+  it('applies a retried command once and answers it from the session', () => {
+    const kv = new KvMachine();
+    const put = { type: 'put', key: 'x', value: 'a' } as const;
+    expect(kv.apply(6, 1, put)).toEqual({ kind: 'applied', result: { ok: true, value: null } });
+    expect(kv.apply(7, 1, { type: 'put', key: 'x', value: 'b' }).kind).toBe('applied');
+    expect(kv.apply(6, 1, put).kind).toBe('duplicate');
+    expect(kv.get('x')).toBe('b');
+    kv.apply(6, 2, { type: 'cas', key: 'x', expected: 'b', value: 'c' });
+    expect(kv.apply(6, 1, put).kind).toBe('stale');
+    expect(KvMachine.restore(kv.snapshot()).snapshot()).toEqual(kv.snapshot());
+  });
+
+  it('counts a majority of match indices and votes', () => {
+    const match = new Map([
+      [1, 9],
+      [2, 7],
+      [3, 7],
+      [4, 2],
+      [5, 1],
+    ]);
+    expect(quorumIndex([1, 2, 3, 4, 5], (id) => match.get(id) ?? 0)).toBe(7);
+    expect(quorumIndex([1, 4, 5], (id) => match.get(id) ?? 0)).toBe(2);
+    expect(voteResult([1, 2, 3], new Map([[1, true]]))).toBe('pending');
+    expect(
+      voteResult(
+        [1, 2, 3],
+        new Map([
+          [1, true],
+          [3, true],
+        ]),
+      ),
+    ).toBe('won');
+    expect(
+      voteResult(
+        [1, 2, 3, 4],
+        new Map([
+          [2, false],
+          [3, false],
+        ]),
+      ),
+    ).toBe('lost');
+  });
+
+  it('pipelines up to maxInflight appends, and a heartbeat reply frees a slot', () => {
+    const pr = new Progress(1);
+    pr.maybeUpdate(0);
+    pr.becomeReplicate();
+    for (let last = 1; last <= 3; last++) pr.sent(last, 1);
+    expect(pr.isPaused(3)).toBe(true);
+    pr.onHeartbeatReply(3);
+    expect(pr.isPaused(3)).toBe(false);
+    expect(pr.maybeUpdate(2)).toBe(true);
+    expect(pr.inflight).toEqual([3]);
+    // A rejection at or below matchIndex is stale and ignored.
+    expect(pr.maybeDecrTo(2, 1)).toBe(false);
+    expect(pr.maybeDecrTo(3, 3)).toBe(true);
+    expect(pr.nextIndex).toBe(3);
+  });
+});

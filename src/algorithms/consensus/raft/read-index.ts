@@ -1,0 +1,113 @@
+// Linearizable reads without writing to the log (dissertation §6.4). ReadIndex: the leader
+// records its commitIndex as the read index (once it has committed an entry of its own term,
+// so that commitIndex covers every write acknowledged before the read), confirms it is still
+// the leader by a heartbeat round acknowledged by a majority that started AFTER the read
+// arrived, and answers once lastApplied ≥ read index.
+//
+// Lease reads (§6.4.1, readMode 'lease'): a majority's acknowledgement of a round sent at
+// local time t means none of them will vote for another leader before t + electionTimeoutMin
+// on their own clocks (they disregard votes in that window, see roles.ts inLease, which also
+// covers a restarted voter). ASSUMPTION: clock rates differ by at most clockDriftPpm, so the
+// leader serves reads from its state until t + electionTimeoutMin·(1 − drift) without a
+// round trip. Without check-quorum there is no such promise, so reads fall back to ReadIndex.
+//
+// Fault model: heartbeats and replies may be lost or stale (rounds only count upwards);
+// bounded clock drift only for lease reads; a deposed leader fails its pending reads.
+
+import { assert } from '../../../core/assert.js';
+import { quorumIndex } from './quorum.js';
+import { answer, type ReplyRoute, type Server, votersOf } from './state.js';
+
+/** The leader has committed an entry of its own term (§6.4 step 1). */
+function committedInTerm(sv: Server): boolean {
+  return sv.s.log.term(sv.s.commitIndex) === sv.s.term;
+}
+
+export function registerRead(
+  sv: Server,
+  read: { client: number; seq: number; key: string },
+  route: ReplyRoute,
+): void {
+  const { s, env, o } = sv;
+  assert(s.role === 'leader', 'only leaders serve reads');
+  if (o.readMode === 'lease' && o.checkQuorum && s.transferee === null && committedInTerm(sv)) {
+    if (env.now() < s.leaseUntil && s.lastApplied >= s.commitIndex) {
+      answer(sv, route, {
+        client: read.client,
+        seq: read.seq,
+        ok: true,
+        value: s.kv.get(read.key),
+      });
+      return;
+    }
+  }
+  const pending = {
+    ...read,
+    ...route,
+    round: s.round + 1,
+    readIndex: committedInTerm(sv) ? s.commitIndex : null,
+    confirmed: false,
+  };
+  s.reads.push(pending);
+  const round = bcastHeartbeat(sv);
+  assert(round === pending.round, 'the read waits for the round it started');
+}
+
+/** One heartbeat round (§5.2; a new ReadIndex round §6.4). Returns the round number. */
+export function bcastHeartbeat(sv: Server): number {
+  const { s, env } = sv;
+  s.round += 1;
+  s.roundSentAt.set(s.round, env.now());
+  for (const [id, pr] of s.progress) {
+    const commit = Math.min(pr.matchIndex, s.commitIndex);
+    env.send(id, { type: 'Heartbeat', term: s.term, commit, round: s.round });
+  }
+  advanceReads(sv); // A single-voter configuration confirms its own rounds.
+  return s.round;
+}
+
+/** A round acknowledged by a majority confirms every read registered up to it. */
+export function advanceReads(sv: Server): void {
+  const { s, o } = sv;
+  const acked = quorumIndex(votersOf(s), (id) =>
+    id === s.id ? s.round : (s.progress.get(id)?.round ?? 0),
+  );
+  const sentAt = s.roundSentAt.get(acked);
+  if (sentAt !== undefined && o.checkQuorum) {
+    const leaseMs = o.electionTimeoutMsMin * (1 - o.clockDriftPpm / 1_000_000);
+    s.leaseUntil = Math.max(s.leaseUntil, sentAt + leaseMs);
+  }
+  for (const [round] of s.roundSentAt) if (round < acked) s.roundSentAt.delete(round);
+  for (const r of s.reads) if (r.round <= acked) r.confirmed = true;
+  serveReads(sv);
+}
+
+/** After the leader's first commit in its term, waiting reads get their read index. */
+export function onLeaderCommit(sv: Server): void {
+  const { s } = sv;
+  if (!committedInTerm(sv)) return;
+  for (const r of s.reads) if (r.readIndex === null) r.readIndex = s.commitIndex;
+}
+
+export function serveReads(sv: Server): void {
+  const { s } = sv;
+  if (s.reads.length === 0) return;
+  const rest = [];
+  for (const r of s.reads) {
+    if (r.confirmed && r.readIndex !== null && s.lastApplied >= r.readIndex) {
+      answer(sv, r, { client: r.client, seq: r.seq, ok: true, value: s.kv.get(r.key) });
+    } else {
+      rest.push(r);
+    }
+  }
+  s.reads = rest;
+}
+
+/** A leader stepping down tells everyone it owes an answer to try again elsewhere. */
+export function failPending(sv: Server): void {
+  const { s } = sv;
+  const hint = { ok: false, reason: 'not-leader', leaderHint: null } as const;
+  for (const r of s.reads) answer(sv, r, { client: r.client, seq: r.seq, ...hint });
+  for (const owed of s.waiters.values())
+    for (const w of owed) answer(sv, w, { client: w.client, seq: w.seq, ...hint });
+}

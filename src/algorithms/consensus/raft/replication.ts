@@ -1,0 +1,172 @@
+// The leader's half of log replication (§5.3) with etcd-style flow control (progress.ts):
+// AppendEntries are batched (up to maxBatch entries) and pipelined (up to maxInflight per
+// follower in the replicate state); a follower whose next entry is compacted away gets an
+// InstallSnapshot (§7). Heartbeats carry the commit index and the ReadIndex round (§6.4).
+// Commitment counts replicas only of current-term entries (§5.4.2, Figure 8).
+//
+// Fault model: any AppendEntries or reply may be lost, duplicated, reordered or stale; the
+// consistency check and the stale-reply filters in Progress keep matchIndex truthful.
+
+import { assert } from '../../../core/assert.js';
+import type { NodeId } from '../../../core/process.js';
+import { applyCommitted } from './apply.js';
+import type {
+  AppendEntriesReply,
+  Entry,
+  HeartbeatReply,
+  InstallSnapshotReply,
+} from './messages.js';
+import { Progress } from './progress.js';
+import { quorumIndex } from './quorum.js';
+import { advanceReads, onLeaderCommit } from './read-index.js';
+import type { Server } from './state.js';
+import { votersOf } from './state.js';
+
+/** Keeps one Progress per other voter of the latest configuration (dissertation §4.1). */
+export function syncProgress(sv: Server): void {
+  const { s } = sv;
+  const voters = votersOf(s);
+  for (const v of voters) {
+    if (v !== s.id && !s.progress.has(v)) s.progress.set(v, new Progress(s.log.lastIndex + 1));
+  }
+  for (const id of [...s.progress.keys()]) if (!voters.includes(id)) s.progress.delete(id);
+}
+
+/** Appends an entry of the current term to the leader's log and replicates it. */
+export function propose(sv: Server, entry: Entry): void {
+  const { s } = sv;
+  assert(s.role === 'leader', 'only leaders propose');
+  assert(entry.term === s.term && entry.index === s.log.lastIndex + 1, 'next entry, our term');
+  s.log.append(entry);
+  if (entry.kind === 'config') syncProgress(sv);
+  maybeCommit(sv);
+  bcastAppend(sv);
+}
+
+export function bcastAppend(sv: Server): void {
+  for (const id of sv.s.progress.keys()) sendAppendWhileOpen(sv, id);
+}
+
+/** Sends as many AppendEntries as the follower's window allows (pipelining). */
+function sendAppendWhileOpen(sv: Server, to: NodeId): void {
+  const { s } = sv;
+  for (let i = 0; i < sv.o.maxInflight; i++) {
+    if (!sendAppend(sv, to)) return;
+    const pr = s.progress.get(to);
+    if (pr === undefined || pr.state !== 'replicate' || pr.nextIndex > s.log.lastIndex) return;
+  }
+}
+
+/**
+ * One AppendEntries (or InstallSnapshot) to `to`, unless its progress is paused. Returns
+ * whether something was sent. An empty AppendEntries goes to a probe (it establishes the
+ * match point), or when `sendIfEmpty`: a follower that answers a heartbeat while behind may
+ * have lost the appends in flight, and its rejection of an empty one at nextIndex rewinds
+ * nextIndex (etcd's sendIfEmpty on MsgHeartbeatResp).
+ */
+export function sendAppend(sv: Server, to: NodeId, sendIfEmpty = false): boolean {
+  const { s, env, o } = sv;
+  const pr = s.progress.get(to);
+  if (pr === undefined || pr.isPaused(o.maxInflight)) return false;
+  const prevLogIndex = pr.nextIndex - 1;
+  const prevLogTerm = s.log.term(prevLogIndex);
+  if (prevLogTerm === undefined) return sendSnapshot(sv, to);
+  const last = Math.min(s.log.lastIndex, prevLogIndex + o.maxBatch);
+  const entries = last > prevLogIndex ? s.log.slice(prevLogIndex + 1, last) : [];
+  if (entries.length === 0 && pr.state !== 'probe' && !sendIfEmpty) return false;
+  env.send(to, {
+    type: 'AppendEntries',
+    term: s.term,
+    prevLogIndex,
+    prevLogTerm,
+    entries,
+    leaderCommit: s.commitIndex,
+  });
+  pr.sent(last, entries.length);
+  return true;
+}
+
+function sendSnapshot(sv: Server, to: NodeId): boolean {
+  const { s, env } = sv;
+  const pr = s.progress.get(to);
+  assert(pr !== undefined, 'snapshots go to tracked followers');
+  const snapshot = s.log.snapshot;
+  assert(snapshot.index > 0, 'only a compacted prefix needs a snapshot');
+  env.send(to, { type: 'InstallSnapshot', term: s.term, snapshot });
+  pr.becomeSnapshot(snapshot.index);
+  return true;
+}
+
+/** Figure 2 (leaders): the largest N replicated on a majority with log[N].term == term. */
+export function maybeCommit(sv: Server): void {
+  const { s } = sv;
+  const n = quorumIndex(votersOf(s), (id) =>
+    id === s.id ? s.log.lastIndex : (s.progress.get(id)?.matchIndex ?? 0),
+  );
+  // §5.4.2: never commit an older term's entry by counting replicas.
+  if (n <= s.commitIndex || s.log.term(n) !== s.term) return;
+  s.commitIndex = n;
+  sv.env.output({ type: 'commit', index: n, term: s.term });
+  onLeaderCommit(sv);
+  applyCommitted(sv);
+}
+
+export function onAppendEntriesReply(sv: Server, from: NodeId, m: AppendEntriesReply): void {
+  const { s } = sv;
+  assert(s.role === 'leader', 'only leaders handle replies');
+  assert(m.term === s.term, 'step() filters other terms');
+  const pr = s.progress.get(from);
+  if (pr === undefined) return; // Not a voter of the latest configuration (any more).
+  pr.recentActive = true;
+  if (m.success) {
+    if (m.matchIndex > s.log.lastIndex) return; // Not a reply to anything we sent: drop it.
+    const moved = pr.maybeUpdate(m.matchIndex);
+    if (pr.state === 'probe' || (pr.state === 'snapshot' && pr.matchIndex >= pr.pendingSnapshot))
+      pr.becomeReplicate();
+    if (moved) maybeCommit(sv);
+    sendTimeoutNowIfReady(sv, from);
+  } else {
+    // §5.3 fast backtracking: skip the follower's whole conflicting term at once.
+    const known = m.conflictTerm > 0 ? s.log.lastIndexOfTerm(m.conflictTerm) : 0;
+    const hint = known > 0 ? known + 1 : Math.max(1, m.conflictIndex);
+    if (!pr.maybeDecrTo(m.rejectedIndex, hint)) return;
+  }
+  assert(pr.matchIndex <= s.log.lastIndex, 'a follower cannot match beyond our log');
+  sendAppendWhileOpen(sv, from);
+}
+
+export function onHeartbeatReply(sv: Server, from: NodeId, m: HeartbeatReply): void {
+  const { s, o } = sv;
+  assert(s.role === 'leader', 'only leaders handle replies');
+  const pr = s.progress.get(from);
+  if (pr === undefined) return;
+  pr.recentActive = true;
+  if (m.round <= s.round) pr.round = Math.max(pr.round, m.round);
+  if (pr.state === 'snapshot' && m.lastIndex < pr.pendingSnapshot) pr.becomeProbe();
+  pr.onHeartbeatReply(o.maxInflight);
+  if (pr.matchIndex < s.log.lastIndex && sendAppend(sv, from, true)) sendAppendWhileOpen(sv, from);
+  advanceReads(sv);
+}
+
+export function onInstallSnapshotReply(sv: Server, from: NodeId, m: InstallSnapshotReply): void {
+  const { s } = sv;
+  assert(s.role === 'leader', 'only leaders handle replies');
+  const pr = s.progress.get(from);
+  if (pr === undefined) return;
+  pr.recentActive = true;
+  if (m.matchIndex > s.log.lastIndex) return;
+  const moved = pr.maybeUpdate(m.matchIndex);
+  if (pr.state === 'snapshot') pr.becomeProbe();
+  if (moved) maybeCommit(sv);
+  sendAppendWhileOpen(sv, from);
+}
+
+/** §3.10: once the target's log is up to date, tell it to start an election now. */
+export function sendTimeoutNowIfReady(sv: Server, to: NodeId): boolean {
+  const { s, env } = sv;
+  if (s.transferee !== to) return false;
+  const pr = s.progress.get(to);
+  if (pr === undefined || pr.matchIndex !== s.log.lastIndex) return false;
+  env.send(to, { type: 'TimeoutNow', term: s.term });
+  return true;
+}

@@ -1,0 +1,100 @@
+// Client commands at a server (dissertation ch. 6): a non-leader redirects with its leader
+// hint; the leader answers duplicates from the session cache, proposes new writes (batched
+// and pipelined by replication.ts), routes reads through read-index.ts, and runs the
+// operator commands: single-server membership changes (§4.1, with the fix from Ongaro's
+// raft-dev post of 2015: a leader first commits an entry of its own term, and only one
+// change may be uncommitted at a time) and leadership transfer (§3.10).
+//
+// Fault model: a command may arrive many times, at any server, in any term; it is applied at
+// most once thanks to the (client, seq) session check at apply time.
+
+import type { NodeId } from '../../../core/process.js';
+import { replyFor } from './apply.js';
+import type { ClientCommand, ClientReplyBody } from './client-api.js';
+import { registerRead } from './read-index.js';
+import { propose, sendAppend, sendTimeoutNowIfReady } from './replication.js';
+import { answer, type ReplyRoute, type Server, votersOf } from './state.js';
+
+export function onClientCommand(sv: Server, cmd: ClientCommand, route: ReplyRoute): void {
+  const { s } = sv;
+  const fail = (reason: NonNullable<ClientReplyBody['reason']>, leaderHint: NodeId | null = null) =>
+    answer(sv, route, { client: cmd.client, seq: cmd.seq, ok: false, reason, leaderHint });
+  if (s.role !== 'leader') return fail('not-leader', s.leaderId);
+  // §3.10: during a transfer the leader stops accepting new commands.
+  if (s.transferee !== null) return fail('retry', s.transferee);
+  if (cmd.type === 'get') return registerRead(sv, cmd, route);
+  if (cmd.type === 'transfer-leader') return startTransfer(sv, cmd, route);
+  const seen = s.kv.check(cmd.client, cmd.seq);
+  if (seen !== undefined) {
+    const reply = replyFor(cmd.client, cmd.seq, seen);
+    if (reply !== undefined) answer(sv, route, reply);
+    return;
+  }
+  const pendingAt = pendingIndexOf(sv, cmd.client, cmd.seq);
+  if (pendingAt !== undefined) return wait(sv, pendingAt, cmd, route);
+  const index = s.log.lastIndex + 1;
+  if (cmd.type === 'add-server' || cmd.type === 'remove-server') {
+    const voters = changedVoters(sv, cmd);
+    if (typeof voters === 'string') return fail(voters === 'busy' ? 'retry' : 'rejected');
+    wait(sv, index, cmd, route);
+    return propose(sv, {
+      index,
+      term: s.term,
+      kind: 'config',
+      voters,
+      client: cmd.client,
+      seq: cmd.seq,
+    });
+  }
+  wait(sv, index, cmd, route);
+  propose(sv, { index, term: s.term, kind: 'command', command: cmd });
+}
+
+function wait(sv: Server, index: number, cmd: ClientCommand, route: ReplyRoute): void {
+  const list = sv.s.waiters.get(index) ?? [];
+  list.push({ client: cmd.client, seq: cmd.seq, ...route });
+  sv.s.waiters.set(index, list);
+}
+
+/** The uncommitted entry already carrying (client, seq) in this term, if any. */
+function pendingIndexOf(sv: Server, client: number, seq: number): number | undefined {
+  const { s } = sv;
+  for (const [index, owed] of s.waiters) {
+    if (owed.some((w) => w.client === client && w.seq === seq)) return index;
+  }
+  return undefined;
+}
+
+/**
+ * The voters after a single-server change, or why it cannot run now: 'busy' (retry later)
+ * when the leader has not committed an entry of its term or a change is uncommitted;
+ * 'invalid' when the change makes no sense or would leave fewer than `minVoters`.
+ */
+function changedVoters(
+  sv: Server,
+  cmd: ClientCommand & { type: 'add-server' | 'remove-server' },
+): readonly NodeId[] | 'busy' | 'invalid' {
+  const { s, cluster, o } = sv;
+  if (s.log.term(s.commitIndex) !== s.term) return 'busy';
+  if (s.log.configIndex > s.commitIndex) return 'busy';
+  const voters = votersOf(s);
+  if (!cluster.servers.includes(cmd.node)) return 'invalid';
+  if (cmd.type === 'add-server') {
+    if (voters.includes(cmd.node)) return 'invalid';
+    return [...voters, cmd.node].sort((a, b) => a - b);
+  }
+  if (!voters.includes(cmd.node) || voters.length - 1 < o.minVoters) return 'invalid';
+  return voters.filter((v) => v !== cmd.node);
+}
+
+function startTransfer(sv: Server, cmd: ClientCommand, route: ReplyRoute): void {
+  const { s, env, o } = sv;
+  if (cmd.type !== 'transfer-leader') return;
+  const ok = cmd.node !== s.id && s.progress.has(cmd.node);
+  answer(sv, route, { client: cmd.client, seq: cmd.seq, ok, ...(!ok && { reason: 'rejected' }) });
+  if (!ok) return;
+  s.transferee = cmd.node;
+  s.leaseUntil = 0; // The target will ignore leases: ours ends now (§6.4.1).
+  env.setTimer('transfer', o.electionTimeoutMsMin);
+  if (!sendTimeoutNowIfReady(sv, cmd.node)) sendAppend(sv, cmd.node);
+}
