@@ -37,7 +37,7 @@ export type FleMessage =
       readonly round: number;
       readonly state: ServerState;
     }
-  | { readonly type: 'FollowerInfo'; readonly acceptedEpoch: number }
+  | { readonly type: 'FollowerInfo'; readonly acceptedEpoch: number; readonly acceptedFrom: NodeId }
   | { readonly type: 'LeaderInfo'; readonly epoch: number }
   | { readonly type: 'AckEpoch'; readonly epoch: number }
   | { readonly type: 'Ping'; readonly epoch: number }
@@ -161,6 +161,7 @@ export function createFle(c: FleConfig): Process<FleMessage, ElectionOutput, Fle
     s.leader = v.leader;
     s.role = 'establishing';
     s.infos = {};
+    s.proposedEpoch = 0;
     s.acks = [];
     env.setTimer('establish', c.establishMs);
     if (v.leader === env.id) {
@@ -169,7 +170,15 @@ export function createFle(c: FleConfig): Process<FleMessage, ElectionOutput, Fle
       return;
     }
     s.server = isVoter(c.quorum, env.id) ? 'FOLLOWING' : 'OBSERVING';
-    env.send(v.leader, { type: 'FollowerInfo', acceptedEpoch: s.acceptedEpoch });
+    sendFollowerInfo(env);
+  }
+
+  function sendFollowerInfo(env: E): void {
+    env.send(s.leader as NodeId, {
+      type: 'FollowerInfo',
+      acceptedEpoch: s.acceptedEpoch,
+      acceptedFrom: s.acceptedFrom,
+    });
   }
 
   function onLookingNotification(
@@ -221,8 +230,8 @@ export function createFle(c: FleConfig): Process<FleMessage, ElectionOutput, Fle
       // A follower has promised a newer epoch than ours: it could never join, so start a new
       // election whose leader will propose above it (stepping down is always safe).
       const ours = s.role === 'leader' ? s.term : s.proposedEpoch;
-      if (ours > 0 && m.acceptedEpoch >= ours && m.acceptedEpoch !== s.acceptedEpoch)
-        return lookForLeader(env);
+      const promisedElsewhere = m.acceptedEpoch === ours && m.acceptedFrom !== env.id;
+      if (ours > 0 && (m.acceptedEpoch > ours || promisedElsewhere)) return lookForLeader(env);
       s.infos[from] = m.acceptedEpoch;
       if (s.role === 'leader') return env.send(from, { type: 'LeaderInfo', epoch: s.term });
       if (s.proposedEpoch > 0)
@@ -306,6 +315,9 @@ export function createFle(c: FleConfig): Process<FleMessage, ElectionOutput, Fle
       env.setTimer('watch', c.pingMs);
       const follows = s.role === 'follower' || s.role === 'observer';
       if (follows && env.now() - s.lastHeardMs > c.suspectAfterMs) lookForLeader(env);
+      // A learner keeps knocking until the leader answers, as ZooKeeper's connectToLeader
+      // retries: the leader may still be finalizing its vote, or the message was lost.
+      else if (s.role === 'establishing' && s.server !== 'LEADING') sendFollowerInfo(env);
       else if (s.role === 'looking' && env.now() - s.lastHeardMs > c.suspectAfterMs) {
         s.lastHeardMs = env.now();
         notify(env); // Still looking after a while: re-send our vote (messages get lost).

