@@ -16,6 +16,7 @@ import { raft } from './consensus/raft/index.js';
 import { bully } from './election/bully/index.js';
 import { maxId } from './election/max-id/index.js';
 import { ring } from './election/ring/index.js';
+import { raftElection } from './election/raft/index.js';
 import { zabFle } from './election/zab-fle/index.js';
 import { centralized } from './mutex/centralized/index.js';
 import { maekawa } from './mutex/maekawa/index.js';
@@ -38,6 +39,7 @@ export const algorithms: readonly AnyAlgorithm[] = [
   maxId,
   ring,
   zabFle,
+  raftElection,
   paxos,
   multiPaxos,
   raft,

@@ -120,3 +120,8 @@ export function clusterOf(nodes: readonly number[], o: RaftOptions): Cluster {
     initialVoters: servers.slice(0, voterCount),
   };
 }
+
+/** Every option at its default, for hosts of the server outside this spec (election/raft). */
+export const defaultRaftOptions = Object.fromEntries(
+  Object.entries(raftOptionSpecs).map(([name, spec]) => [name, spec.default]),
+) as unknown as RaftOptions;

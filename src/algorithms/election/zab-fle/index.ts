@@ -139,6 +139,16 @@ export const zabFle = defineAlgorithm<FleMessage, ElectionOutput, FleState, ZabF
       expect: { safety: 'hold', liveness: 'violated' },
     },
     {
+      name: 'flapping-largest',
+      description:
+        "Bully's flapping node 5 (the first leader) crashes and returns three times: the others " +
+        'elect node 4 once and keep it, since a returning server joins the established leader ' +
+        '(leaderChanges = 1; compare election/bully).',
+      faults:
+        'crash 5 @400; restart 5 @900; crash 5 @1400; restart 5 @1900; crash 5 @2400; restart 5 @2900',
+      expect: { safety: 'hold', liveness: 'hold' },
+    },
+    {
       name: 'leader-crash',
       description: 'The leader crashes: the others elect the next best and establish a new epoch.',
       faults: 'crash 5 @1000',

@@ -61,6 +61,13 @@ describe('election/zab-fle', () => {
     expect(sent).toBeGreaterThanOrEqual(5 * 4);
   });
 
+  it('keeps the leader it elected while the largest id flaps (Bully would change 6 times)', () => {
+    const flap = zabFle.scenarios.find((s) => s.name === 'flapping-largest');
+    const { result } = simulate(zabFle, { seed: 1, faults: flap?.faults ?? '' });
+    expect(result.ok).toBe(true);
+    expect(result.metrics).toMatchObject({ leader: 4, leaderChanges: 1 });
+  });
+
   it('elects and keeps one leader per epoch under random fault plans', () => {
     const configs = [
       { nodes: 5, options: {} },
