@@ -1,32 +1,106 @@
 // `cohort bench <what>`: benchmarks (never timing thresholds in tests; figures go to README).
+// Each benchmark is one entry of `benchmarks`: it runs with a progress line on stderr and
+// prints a human table, or one JSON document with --json.
 
+import { writeFileSync } from 'node:fs';
+import { benchRaftElection } from '../../bench/raft-election.js';
+import { benchRaftSim } from '../../bench/raft-sim.js';
 import { benchSim } from '../../bench/sim.js';
+import { cdfSvg } from '../../bench/svg-cdf.js';
 import { fmtNumber, progress, table } from './format.js';
 import { parseInteger } from './sim-command.js';
 import { EXIT_OK, UsageError } from './usage-error.js';
 
-export async function benchCommand(
-  what: string,
-  flags: { json?: boolean; repeats?: string },
-): Promise<number> {
-  if (what !== 'sim') throw new UsageError(`unknown benchmark '${what}' (available: sim)`);
-  const repeats = parseInteger('--repeats', flags.repeats, 1, 100) ?? 3;
-  const bar = progress();
-  const report = benchSim({ repeats, onProgress: (t) => bar.update(t) });
-  bar.done();
-  if (flags.json === true) {
-    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-    return EXIT_OK;
+export interface BenchFlags {
+  readonly json?: boolean;
+  readonly repeats?: string;
+  readonly trials?: string;
+  readonly svg?: string;
+}
+
+interface Benchmark {
+  /** Runs the benchmark; returns the JSON report and the human text. */
+  run(flags: BenchFlags, onProgress: (text: string) => void): { report: unknown; text: string };
+}
+
+const repeatsOf = (flags: BenchFlags) => parseInteger('--repeats', flags.repeats, 1, 100) ?? 3;
+
+const benchmarks: Record<string, Benchmark> = {
+  sim: {
+    run(flags, onProgress) {
+      const repeats = repeatsOf(flags);
+      const report = benchSim({ repeats, onProgress });
+      const rows = [
+        ['off', fmtNumber(report.deliveriesPerSecond)],
+        ['hash (every cohort sim run)', fmtNumber(report.deliveriesPerSecondHashed)],
+        ['full (cohort sim --trace)', fmtNumber(report.deliveriesPerSecondTraced)],
+      ];
+      const verdict = report.meetsTarget ? 'met' : 'NOT met';
+      const text =
+        `simulated deliveries per wall-clock second, ${report.nodes}-node message flood, ` +
+        `best of ${repeats}\n${table(['tracing', 'deliveries/s'], rows)}\n` +
+        `target ≥ ${fmtNumber(report.targetDeliveriesPerSecond)}/s with tracing off: ${verdict}`;
+      return { report, text };
+    },
+  },
+  'raft-election': {
+    run(flags, onProgress) {
+      const trials = parseInteger('--trials', flags.trials, 1, 100_000) ?? 1000;
+      const results = benchRaftElection({ trials, onProgress });
+      const svgPath = flags.svg ?? 'raft-election-cdf.svg';
+      const svg = cdfSvg(
+        results.map((r) => ({ label: `${r.range} ms`, samples: r.samples })),
+        {
+          title: `Raft: time to elect after the leader crashes (5 servers, ${trials} trials)`,
+          xLabel: 'milliseconds from the crash to a new leader (log scale)',
+        },
+      );
+      writeFileSync(svgPath, svg);
+      const ms = (v: number) => fmtNumber(Math.round(v));
+      const rows = results.map((r) => [
+        r.range,
+        ms(r.p50),
+        ms(r.p90),
+        ms(r.p99),
+        ms(r.max),
+        String(r.capped),
+        r.paper ?? '',
+      ]);
+      const header = ['timeout ms', 'p50', 'p90', 'p99', 'max', '≥ 30 s', 'paper (§9.3)'];
+      const report = results.map(({ samples: _, ...summary }) => summary);
+      const text =
+        `Raft paper Figure 16 (top): election time after a leader crash, ${trials} trials ` +
+        `per range\n${table(header, rows)}\nCDF written to ${svgPath}`;
+      return { report: { ranges: report, svg: svgPath }, text };
+    },
+  },
+  'raft-sim': {
+    run(flags, onProgress) {
+      const repeats = repeatsOf(flags);
+      const runs = benchRaftSim({ repeats, onProgress });
+      const rows = runs.map((r) => [
+        r.faults === 'none' ? 'none' : 'random plan (seed 7)',
+        fmtNumber(r.clientOpsPerSecond),
+        fmtNumber(r.commitsPerSecond),
+        `${r.virtualToWall}×`,
+      ]);
+      const text =
+        `consensus/raft in the simulator, 5 servers + 8 clients, best of ${repeats}\n` +
+        table(['faults', 'client ops/s', 'commits/s', 'virtual/wall'], rows);
+      return { report: runs, text };
+    },
+  },
+};
+
+export async function benchCommand(what: string, flags: BenchFlags): Promise<number> {
+  const bench = benchmarks[what];
+  if (bench === undefined) {
+    const names = Object.keys(benchmarks).join(', ');
+    throw new UsageError(`unknown benchmark '${what}' (available: ${names})`);
   }
-  const rows = [
-    ['off', fmtNumber(report.deliveriesPerSecond)],
-    ['hash (every cohort sim run)', fmtNumber(report.deliveriesPerSecondHashed)],
-    ['full (cohort sim --trace)', fmtNumber(report.deliveriesPerSecondTraced)],
-  ];
-  process.stdout.write(
-    `simulated deliveries per wall-clock second, ${report.nodes}-node message flood, best of ${repeats}\n` +
-      `${table(['tracing', 'deliveries/s'], rows)}\n` +
-      `target ≥ ${fmtNumber(report.targetDeliveriesPerSecond)}/s with tracing off: ${report.meetsTarget ? 'met' : 'NOT met'}\n`,
-  );
+  const bar = progress();
+  const { report, text } = bench.run(flags, (t) => bar.update(t));
+  bar.done();
+  process.stdout.write(flags.json === true ? `${JSON.stringify(report, null, 2)}\n` : `${text}\n`);
   return EXIT_OK;
 }

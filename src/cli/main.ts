@@ -82,10 +82,21 @@ Examples:
   root
     .command('bench')
     .description('measure Cohort against its baseline')
-    .argument('<what>', "what to measure: 'sim' (simulated deliveries per second)")
+    .argument(
+      '<what>',
+      "sim (simulated deliveries/s), raft-election (the Raft paper's Figure 16), " +
+        'raft-sim (Raft client ops per wall-clock second in the simulator)',
+    )
     .option('--json', 'print one JSON document')
     .option('--repeats <n>', 'runs per configuration (the best is reported)', '3')
-    .addHelpText('after', '\nExamples:\n  cohort bench sim\n  cohort bench sim --json')
+    .option('--trials <n>', 'raft-election: trials per timeout range', '1000')
+    .option('--svg <file>', 'raft-election: where to write the CDF plot', 'raft-election-cdf.svg')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  cohort bench sim\n  cohort bench sim --json\n' +
+        '  cohort bench raft-election --trials 200 --svg docs/raft-election-cdf.svg\n' +
+        '  cohort bench raft-sim --repeats 1',
+    )
     .action(async (what: string, flags) => exit(await benchCommand(what, flags)));
 
   root

@@ -38,7 +38,7 @@ export const raftOptionSpecs = {
   },
   configChanges: {
     kind: 'bool',
-    default: false,
+    default: true,
     description: 'the first client also adds/removes servers and transfers leadership',
   },
   minVoters: {
