@@ -13,10 +13,11 @@ import { vector } from './clock/vector/index.js';
 import { multiPaxos } from './consensus/multi-paxos/index.js';
 import { paxos } from './consensus/paxos/index.js';
 import { raft } from './consensus/raft/index.js';
+import { zab } from './consensus/zab/index.js';
 import { bully } from './election/bully/index.js';
 import { maxId } from './election/max-id/index.js';
-import { ring } from './election/ring/index.js';
 import { raftElection } from './election/raft/index.js';
+import { ring } from './election/ring/index.js';
 import { zabFle } from './election/zab-fle/index.js';
 import { centralized } from './mutex/centralized/index.js';
 import { maekawa } from './mutex/maekawa/index.js';
@@ -43,6 +44,7 @@ export const algorithms: readonly AnyAlgorithm[] = [
   paxos,
   multiPaxos,
   raft,
+  zab,
   oralMessages,
   signedMessages,
   pbft,

@@ -39,9 +39,48 @@ export type FleMessage =
     }
   | { readonly type: 'FollowerInfo'; readonly acceptedEpoch: number; readonly acceptedFrom: NodeId }
   | { readonly type: 'LeaderInfo'; readonly epoch: number }
-  | { readonly type: 'AckEpoch'; readonly epoch: number }
+  | {
+      readonly type: 'AckEpoch';
+      readonly epoch: number;
+      /** The follower's history before it accepted `epoch` (ZooKeeper's ACKEPOCH). */
+      readonly currentEpoch: number;
+      readonly zxid: number;
+    }
   | { readonly type: 'Ping'; readonly epoch: number }
   | { readonly type: 'PingAck'; readonly epoch: number };
+
+const SERVER_STATES: readonly string[] = ['LOOKING', 'FOLLOWING', 'LEADING', 'OBSERVING'];
+const isCount = (x: unknown): x is number =>
+  typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
+
+function isVote(x: unknown): x is Vote {
+  if (typeof x !== 'object' || x === null) return false;
+  const v = x as Record<string, unknown>;
+  return isCount(v.leader) && isCount(v.zxid) && isCount(v.epoch);
+}
+
+/** The election message if it is well formed (peer input is never trusted), else undefined. */
+export function parseFleMessage(raw: unknown): FleMessage | undefined {
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const m = raw as Record<string, unknown>;
+  const ok = (() => {
+    switch (m.type) {
+      case 'Notification':
+        return isVote(m.vote) && isCount(m.round) && SERVER_STATES.includes(m.state as string);
+      case 'FollowerInfo':
+        return isCount(m.acceptedEpoch) && isCount(m.acceptedFrom);
+      case 'AckEpoch':
+        return isCount(m.epoch) && isCount(m.currentEpoch) && isCount(m.zxid);
+      case 'LeaderInfo':
+      case 'Ping':
+      case 'PingAck':
+        return isCount(m.epoch);
+      default:
+        return false;
+    }
+  })();
+  return ok ? (m as FleMessage) : undefined;
+}
 
 export interface FleState extends ElectionNodeState {
   role: 'looking' | 'establishing' | 'leader' | 'follower' | 'observer';
@@ -82,7 +121,21 @@ export interface FleConfig {
   readonly establishMs: number;
   readonly initialZxid: number;
   readonly initialEpoch: number;
+  /** The last zxid of the node's history, when a broadcast layer keeps one (consensus/zab). */
+  readonly lastZxid?: () => number;
+  /**
+   * When true, a follower's currentEpoch changes only once the broadcast layer has
+   * synchronized its history with the leader's (`synced`), as ZooKeeper sets it on NEWLEADER:
+   * a follower that accepted an epoch but missed the leader's history must not outvote
+   * servers whose histories are newer.
+   */
+  readonly epochOnSync?: boolean;
 }
+
+export type FleProcess = Process<FleMessage, ElectionOutput, FleState> & {
+  /** The broadcast layer synchronized this follower with the leader of `epoch`. */
+  synced(env: Env<FleMessage, ElectionOutput>, epoch: number): void;
+};
 
 type E = Env<FleMessage, ElectionOutput>;
 
@@ -99,7 +152,7 @@ export function better(q: QuorumSpec, a: Vote, b: Vote): boolean {
 const same = (a: Vote, b: Vote) =>
   a.leader === b.leader && a.zxid === b.zxid && a.epoch === b.epoch;
 
-export function createFle(c: FleConfig): Process<FleMessage, ElectionOutput, FleState> {
+export function createFle(c: FleConfig): FleProcess {
   const s: FleState = {
     role: 'looking',
     server: 'LOOKING',
@@ -119,7 +172,10 @@ export function createFle(c: FleConfig): Process<FleMessage, ElectionOutput, Fle
     acks: [],
     lastHeardMs: 0,
   };
-  const self = (env: E): Vote => ({ leader: env.id, zxid: s.zxid, epoch: s.currentEpoch });
+  const self = (env: E): Vote => {
+    if (c.lastZxid !== undefined) s.zxid = c.lastZxid();
+    return { leader: env.id, zxid: s.zxid, epoch: s.currentEpoch };
+  };
   const notify = (env: E, to?: NodeId) => {
     const m = { type: 'Notification', vote: s.vote, round: s.round, state: s.server } as const;
     if (to === undefined) env.broadcast(m);
@@ -252,11 +308,12 @@ export function createFle(c: FleConfig): Process<FleMessage, ElectionOutput, Fle
       const again =
         m.epoch === s.acceptedEpoch && (s.acceptedFrom === from || s.acceptedFrom === env.id);
       if (!fresh && !again) return lookForLeader(env); // An old leader: look again.
+      const history = { currentEpoch: s.currentEpoch, zxid: self(env).zxid };
       s.acceptedEpoch = m.epoch;
       s.acceptedFrom = from;
-      s.currentEpoch = m.epoch;
+      if (c.epochOnSync !== true) s.currentEpoch = m.epoch;
       save(env);
-      env.send(from, { type: 'AckEpoch', epoch: m.epoch });
+      env.send(from, { type: 'AckEpoch', epoch: m.epoch, ...history });
       if (s.role === 'establishing') {
         s.role = s.server === 'OBSERVING' ? 'observer' : 'follower';
         s.term = m.epoch;
@@ -265,6 +322,12 @@ export function createFle(c: FleConfig): Process<FleMessage, ElectionOutput, Fle
         env.output({ type: 'leader', leader: from, term: m.epoch });
       }
     } else if (m.type === 'AckEpoch' && s.server === 'LEADING' && m.epoch === s.proposedEpoch) {
+      // ZooKeeper's waitForEpochAck: a follower with a newer history than ours means we are
+      // not the right leader (we could lack committed proposals): elect again.
+      const ours = self(env);
+      const ahead =
+        m.currentEpoch > ours.epoch || (m.currentEpoch === ours.epoch && m.zxid > ours.zxid);
+      if (ahead && s.role === 'establishing') return lookForLeader(env);
       if (!s.acks.includes(from)) s.acks.push(from);
       if (s.role !== 'establishing' || !isQuorum(c.quorum, s.acks)) return;
       s.role = 'leader';
@@ -280,7 +343,9 @@ export function createFle(c: FleConfig): Process<FleMessage, ElectionOutput, Fle
     }
   }
 
-  function onMessage(env: E, from: NodeId, m: FleMessage): void {
+  function onMessage(env: E, from: NodeId, raw: FleMessage): void {
+    const m = parseFleMessage(raw);
+    if (m === undefined) return env.note(`malformed message from ${from} dropped`);
     switch (m.type) {
       case 'Notification':
         if (s.server === 'LOOKING') return onLookingNotification(env, from, m);
@@ -338,5 +403,9 @@ export function createFle(c: FleConfig): Process<FleMessage, ElectionOutput, Fle
     },
     onMessage,
     onTimer,
+    synced(env, epoch) {
+      s.currentEpoch = epoch;
+      save(env);
+    },
   };
 }

@@ -1,0 +1,133 @@
+import { describe, expect, it } from 'vitest';
+import type { ClusterView, OutputRecord } from '../../../core/algorithm.js';
+import { fuzz } from '../../../sim/fuzz.js';
+import { simulate } from '../../../sim/run.js';
+import { zab } from './index.js';
+import { zabInvariants } from './invariants.js';
+import type { Txn } from './messages.js';
+import type { ZabNodeState, ZabOutput } from './server.js';
+import { counterOf, epochOf, formatZxid, makeZxid } from './zxid.js';
+
+const states = (sim: ReturnType<typeof simulate>['sim']) =>
+  sim.nodes.filter((n) => n.up).map((n) => n.state as ZabNodeState);
+
+const scenario = (name: string) => {
+  const sc = zab.scenarios.find((s) => s.name === name);
+  if (sc === undefined) throw new Error(name);
+  return sc;
+};
+
+describe('consensus/zab', () => {
+  it('lays out zxids as ZooKeeper does: epoch high 32 bits, counter low 32', () => {
+    const zxid = makeZxid(3, 7);
+    expect(zxid).toBe(3 * 2 ** 32 + 7);
+    expect([epochOf(zxid), counterOf(zxid)]).toEqual([3, 7]);
+    expect(formatZxid(zxid)).toBe('0x3.7');
+  });
+
+  it('delivers every write once, in one order, on every server', () => {
+    const { result, sim } = simulate(zab, { seed: 1 });
+    expect(result.ok).toBe(true);
+    expect(result.metrics).toMatchObject({ leader: 5, epochs: 1, writes: 25, proposals: 25 });
+    const histories = states(sim).map((s) => s.zab.history.map((t) => t.zxid));
+    expect(new Set(histories.map((h) => h.join())).size).toBe(1);
+    // The first epoch's counter starts at 1 and counts every proposal.
+    expect(histories[0]?.map(counterOf)).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
+  });
+
+  // Phase 2: the new leader holds and re-commits the old epoch's proposals before new ones.
+  it('carries every committed proposal into the next epoch after the leader crashes', () => {
+    const { result, sim } = simulate(zab, {
+      seed: 1,
+      faults: scenario('leader-crash-mid-broadcast').faults,
+    });
+    expect(result.ok).toBe(true);
+    expect(result.metrics.epochs).toBe(2);
+    const history = states(sim)[0]?.zab.history ?? [];
+    const epochs = history.map((t) => epochOf(t.zxid));
+    expect(epochs).toEqual([...epochs].sort((a, b) => a - b));
+    expect(new Set(epochs).size).toBe(2);
+    expect(history).toHaveLength(25);
+  });
+
+  it('takes a new epoch as current only once synchronized with its leader', () => {
+    const { sim } = simulate(zab, { seed: 1, faults: scenario('minority-partition').faults });
+    for (const s of states(sim)) {
+      expect(s.fle.currentEpoch).toBe(s.zab.epoch);
+      expect(s.fle.acceptedEpoch).toBe(s.zab.epoch);
+    }
+  });
+
+  it('observers deliver everything without voting', () => {
+    const sc = scenario('observers-learn');
+    const { result, sim } = simulate(zab, { seed: 1, nodes: 7, options: sc.options ?? {} });
+    expect(result.ok).toBe(true);
+    const observers = states(sim).filter((s) => s.role === 'observer');
+    expect(observers.map((s) => s.zab.history.length)).toEqual([35, 35]);
+  });
+
+  it('survives random fault plans on 3–7 servers, with observers and weights', () => {
+    const configs = [
+      { nodes: 5, options: {} },
+      { nodes: 3, options: {} },
+      { nodes: 7, options: { observers: [6, 7] } },
+      { nodes: 4, options: { weights: [3, 1, 1, 1] } },
+      { nodes: 5, options: { thinkMs: 5, requests: 20 } },
+    ];
+    for (const [i, { nodes, options }] of configs.entries()) {
+      const report = fuzz(zab, { runs: 120, seed: 30 + i, nodes, options });
+      expect(report.failures, JSON.stringify(options)).toEqual([]);
+    }
+  });
+});
+
+describe('consensus/zab invariants', () => {
+  const txn = (epoch: number, counter: number, origin: number): Txn => ({
+    zxid: makeZxid(epoch, counter),
+    origin,
+    seq: counter,
+    value: `${origin}.${counter}`,
+  });
+  const view = (outputs: OutputRecord<ZabOutput>[]): ClusterView<ZabNodeState, ZabOutput> => ({
+    nowMs: 0,
+    nodes: [],
+    outputs,
+    stats: {
+      sent: 0,
+      delivered: 0,
+      dropped: 0,
+      duplicated: 0,
+      byType: {},
+      sentBy: [],
+      receivedBy: [],
+    },
+  });
+  const check = (outputs: OutputRecord<ZabOutput>[]) =>
+    zabInvariants().map((inv) => [inv.name, inv.check(view(outputs))] as const);
+  const a = txn(1, 1, 1);
+  const b = txn(1, 2, 2);
+
+  it('catches deliveries out of order, in different orders, or never proposed', () => {
+    const proposed: OutputRecord<ZabOutput>[] = [
+      { atMs: 0, node: 1, output: { type: 'propose', txn: a } },
+      { atMs: 0, node: 1, output: { type: 'propose', txn: b } },
+    ];
+    const broken = check([
+      ...proposed,
+      { atMs: 1, node: 2, output: { type: 'deliver', txn: b } },
+      { atMs: 2, node: 2, output: { type: 'deliver', txn: a } },
+      { atMs: 3, node: 3, output: { type: 'deliver', txn: a } },
+      { atMs: 4, node: 4, output: { type: 'deliver', txn: txn(2, 1, 9) } },
+    ]);
+    expect(Object.fromEntries(broken)).toMatchObject({
+      integrity: expect.stringMatching(/node 4 delivered 0x2.1/),
+      'agreement and total order': expect.stringMatching(/node 3's delivery #1/),
+      'primary order': expect.stringMatching(/node 2 delivered 0x1.1 after 0x1.2/),
+    });
+    const twice = check([
+      ...proposed,
+      { atMs: 5, node: 1, output: { type: 'propose', txn: { ...b, seq: 9 } } },
+    ]);
+    expect(twice.find(([name]) => name === 'one transaction per zxid')?.[1]).toMatch(/0x1.2/);
+  });
+});
