@@ -26,6 +26,12 @@ export interface ClientState {
   pending: { readonly seq: number; readonly op: Op } | null;
   /** The server the next attempt goes to. */
   target: NodeId;
+  /**
+   * Servers that refused or timed out since the last answer: hints pointing back to them are
+   * not followed, so stale hints (a removed server still naming its old leader) cannot
+   * bounce the client between two servers forever.
+   */
+  refused: NodeId[];
   /** Values this client last saw per key (what its compare-and-swaps expect). */
   readonly seen: Map<string, string | null>;
 }
@@ -56,6 +62,7 @@ export function createClient(
         done: saved.done,
         pending: null,
         target: env.random.pick(cluster.initialVoters),
+        refused: [],
         seen: new Map(),
       };
       think(c, env, o);
@@ -69,7 +76,7 @@ export function createClient(
       if (c === undefined) return;
       if (name === 'think') return issue(c, env, o, cluster);
       if (name === 'timeout' && c.pending !== null) {
-        c.target = nextServer(cluster, c.target);
+        c.target = retarget(c, cluster, null);
         return send(c, env, o);
       }
       if (name === 'retry' && c.pending !== null) return send(c, env, o);
@@ -82,9 +89,16 @@ function think(c: ClientState, env: RaftEnv, o: RaftOptions): void {
   env.setTimer('think', o.thinkMs === 0 ? 0 : env.random.range(0, 2 * o.thinkMs));
 }
 
-function nextServer(cluster: Cluster, current: NodeId): NodeId {
-  const i = cluster.servers.indexOf(current);
-  return cluster.servers[(i + 1) % cluster.servers.length] as NodeId;
+/** After `c.target` refused or timed out: its hint if fresh, else the next untried server. */
+function retarget(c: ClientState, cluster: Cluster, hint: NodeId | null): NodeId {
+  if (!c.refused.includes(c.target)) c.refused.push(c.target);
+  if (hint !== null && cluster.servers.includes(hint) && !c.refused.includes(hint)) return hint;
+  const i = cluster.servers.indexOf(c.target);
+  const order = [...cluster.servers.slice(i + 1), ...cluster.servers.slice(0, i + 1)];
+  const untried = order.find((id) => !c.refused.includes(id));
+  if (untried !== undefined) return untried;
+  c.refused = [];
+  return order[0] as NodeId;
 }
 
 function issue(c: ClientState, env: RaftEnv, o: RaftOptions, cluster: Cluster): void {
@@ -134,13 +148,12 @@ function onReply(
   const p = c.pending;
   if (p === null || r.client !== c.id || r.seq !== p.seq) return; // Late or duplicated.
   if (!r.ok && (r.reason === 'not-leader' || r.reason === 'retry')) {
-    const hint = r.leaderHint ?? null;
-    c.target =
-      hint !== null && cluster.servers.includes(hint) ? hint : nextServer(cluster, c.target);
+    c.target = retarget(c, cluster, r.leaderHint ?? null);
     env.cancelTimer('timeout');
     return env.setTimer('retry', env.random.range(BACKOFF_MS[0], BACKOFF_MS[1]));
   }
   env.cancelTimer('timeout');
+  c.refused = [];
   c.pending = null;
   c.done += 1;
   env.storage.set('client', { seq: c.seq, done: c.done } satisfies Durable);

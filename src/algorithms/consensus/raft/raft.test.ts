@@ -125,6 +125,18 @@ describe('consensus/raft', () => {
     expect(result.liveness.every((c) => c.holds)).toBe(true);
   });
 
+  // Fuzz regression: servers 1 and 2 were removed; 1 answered "not leader, no hint" and 2
+  // still named 1, so clients bounced between them. Removed servers now learn their removal
+  // (the leader replicates to them until they hold it) and clients skip servers that refused.
+  it('clients find the leader after the servers they know were removed (seed 1240681458)', () => {
+    const { result } = simulate(raft, {
+      nodes: 8,
+      seed: 1240681458,
+      faults: 'drop 0.171101 @0..1800; reorder 0.131471 @0..1800',
+    });
+    expect(result.ok).toBe(true);
+  });
+
   // Issue 6's CI campaign: `cohort fuzz consensus/raft --seeds 2000` (membership changes and
   // leadership transfers are in the default workload), plus a spare server and lease reads.
   it('survives 2000 random fault plans, and more with a spare server and lease reads', () => {

@@ -22,14 +22,23 @@ import { advanceReads, onLeaderCommit } from './read-index.js';
 import type { Server } from './state.js';
 import { votersOf } from './state.js';
 
-/** Keeps one Progress per other voter of the latest configuration (dissertation §4.1). */
+/**
+ * Keeps one Progress per other voter of the latest configuration (dissertation §4.1). A
+ * removed server keeps its Progress until the configuration that removes it is committed
+ * AND it holds that entry: it then knows it is out and stops campaigning, instead of
+ * timing out forever (the disruptive removed server of §4.2.3). Quorums count voters only.
+ */
 export function syncProgress(sv: Server): void {
   const { s } = sv;
   const voters = votersOf(s);
   for (const v of voters) {
     if (v !== s.id && !s.progress.has(v)) s.progress.set(v, new Progress(s.log.lastIndex + 1));
   }
-  for (const id of [...s.progress.keys()]) if (!voters.includes(id)) s.progress.delete(id);
+  const settled = s.log.configIndex <= s.commitIndex;
+  for (const [id, pr] of s.progress) {
+    if (!voters.includes(id) && settled && pr.matchIndex >= s.log.configIndex)
+      s.progress.delete(id);
+  }
 }
 
 /** Appends an entry of the current term to the leader's log and replicates it. */
@@ -107,6 +116,7 @@ export function maybeCommit(sv: Server): void {
   if (n <= s.commitIndex || s.log.term(n) !== s.term) return;
   s.commitIndex = n;
   sv.env.output({ type: 'commit', index: n, term: s.term });
+  syncProgress(sv);
   onLeaderCommit(sv);
   applyCommitted(sv);
 }
@@ -124,6 +134,7 @@ export function onAppendEntriesReply(sv: Server, from: NodeId, m: AppendEntriesR
     if (pr.state === 'probe' || (pr.state === 'snapshot' && pr.matchIndex >= pr.pendingSnapshot))
       pr.becomeReplicate();
     if (moved) maybeCommit(sv);
+    syncProgress(sv); // Lets go of a removed server once it holds its removal.
     sendTimeoutNowIfReady(sv, from);
   } else {
     // §5.3 fast backtracking: skip the follower's whole conflicting term at once.

@@ -90,7 +90,7 @@ function changedVoters(
 function startTransfer(sv: Server, cmd: ClientCommand, route: ReplyRoute): void {
   const { s, env, o } = sv;
   if (cmd.type !== 'transfer-leader') return;
-  const ok = cmd.node !== s.id && s.progress.has(cmd.node);
+  const ok = cmd.node !== s.id && votersOf(s).includes(cmd.node);
   answer(sv, route, { client: cmd.client, seq: cmd.seq, ok, ...(!ok && { reason: 'rejected' }) });
   if (!ok) return;
   s.transferee = cmd.node;

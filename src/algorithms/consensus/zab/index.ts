@@ -85,6 +85,17 @@ export const zab = defineAlgorithm<ZabMessage, ZabOutput, ZabNodeState, ZabOptio
       messagesPerWrite: writes === 0 ? null : Math.round((view.stats.sent / writes) * 100) / 100,
     };
   },
+  messageCount: {
+    formula: '3(n−1) per write: a Proposal, an Ack and a Commit per learner (re-sends extra)',
+    compare: (view, ctx) => {
+      const writes = view.outputs.filter((o) => o.output.type === 'complete').length;
+      const b = view.stats.byType;
+      return {
+        expected: 3 * (ctx.nodes.length - 1) * writes,
+        measured: (b.Proposal ?? 0) + (b.Ack ?? 0) + (b.Commit ?? 0),
+      };
+    },
+  },
   scenarios: [
     {
       name: 'leader-crash-mid-broadcast',

@@ -236,8 +236,8 @@ export function createZabServer(
         if (m.epoch !== z.epoch || known === undefined || z.phase !== 'broadcast') return;
         z.learners[from] = Math.max(known, Math.min(m.zxid, lastZxid()));
         maybeCommit(env);
-        // An acknowledgement of something committed: the learner may have missed the Commit.
-        if (m.zxid <= z.committed)
+        // An acknowledgement that brings nothing new is a learner asking for the Commit.
+        if (m.zxid <= known && m.zxid <= z.committed)
           env.send(from, { type: 'Commit', epoch: z.epoch, zxid: z.committed });
         return;
       }

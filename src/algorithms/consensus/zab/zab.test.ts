@@ -47,7 +47,10 @@ describe('consensus/zab', () => {
     const epochs = history.map((t) => epochOf(t.zxid));
     expect(epochs).toEqual([...epochs].sort((a, b) => a - b));
     expect(new Set(epochs).size).toBe(2);
-    expect(history).toHaveLength(25);
+    // Every write once (server 5's write in flight at its crash is retried as a new one).
+    const writes = history.map((t) => `${t.origin}.${t.seq}`);
+    expect(new Set(writes).size).toBe(writes.length);
+    expect(writes.length).toBeGreaterThanOrEqual(25);
   });
 
   it('takes a new epoch as current only once synchronized with its leader', () => {
