@@ -70,18 +70,18 @@ export const zab = defineAlgorithm<ZabMessage, ZabOutput, ZabNodeState, ZabOptio
   invariants: () => [oneLeaderPerTerm(), ...zabInvariants()],
   liveness: () => [allDelivered],
   metrics: (view) => {
-    const delivered = Math.max(0, ...view.nodes.map((n) => n.state?.zab.history.length ?? 0));
-    const proposals = view.outputs.filter((o) => o.output.type === 'propose').length;
-    const writes = view.outputs.filter((o) => o.output.type === 'complete').length;
-    const epochs = new Set(
-      view.outputs.flatMap((o) => (o.output.type === 'elected' ? [o.output.term] : [])),
-    );
+    const count = (type: ZabOutput['type']) =>
+      view.outputs.filter((o) => o.output.type === type).length;
+    const delivered = new Map<number, number>();
+    for (const o of view.outputs)
+      if (o.output.type === 'deliver') delivered.set(o.node, (delivered.get(o.node) ?? 0) + 1);
+    const writes = count('complete');
     return {
       leader: view.nodes.find((n) => n.up && n.state?.role === 'leader')?.id ?? null,
-      epochs: epochs.size,
-      proposals,
+      commits: Math.max(0, ...delivered.values()),
+      epochChanges: Math.max(0, count('elected') - 1),
+      proposals: count('propose'),
       writes,
-      historyLength: delivered,
       messagesPerWrite: writes === 0 ? null : Math.round((view.stats.sent / writes) * 100) / 100,
     };
   },

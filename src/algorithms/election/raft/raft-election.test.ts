@@ -42,7 +42,7 @@ describe('election/raft', () => {
   });
 
   it('survives random fault plans with and without pre-vote', () => {
-    expect(fuzz(raftElection, { runs: 300, seed: 4 }).failures).toEqual([]);
+    expect(fuzz(raftElection, { runs: 1000, seed: 4 }).failures).toEqual([]);
     const noPreVote = { preVote: false, checkQuorum: false };
     expect(fuzz(raftElection, { runs: 150, seed: 5, options: noPreVote }).failures).toEqual([]);
   });
