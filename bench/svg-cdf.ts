@@ -31,7 +31,8 @@ export function cdfSvg(
   const y = (fraction: number) => PAD.top + (1 - fraction) * plotH;
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" ` +
-      `font-family="sans-serif" font-size="12">`,
+      `font-family="sans-serif" font-size="12" role="img" aria-label="${escapeXml(opts.title)}">`,
+    `<title>${escapeXml(opts.title)}</title>`,
     `<rect width="${WIDTH}" height="${HEIGHT}" fill="white"/>`,
     `<text x="${PAD.left}" y="14" font-weight="bold">${escapeXml(opts.title)}</text>`,
   ];
