@@ -1,0 +1,110 @@
+// The host's contract: a step's writes are synced BEFORE its messages and outputs leave;
+// steps that end during a sync share the next one (group commit); release keeps step order.
+
+import { describe, expect, it } from 'vitest';
+import { type AnyAlgorithm, defineAlgorithm } from '../core/algorithm.js';
+import type { Message, NodeId, Process } from '../core/process.js';
+import { NodeHost } from './host.js';
+import { MemoryStorage } from './memory-storage.js';
+import { until } from './testing/wait.js';
+
+/** A storage whose syncs complete only when the test says so. */
+class GatedStorage extends MemoryStorage {
+  readonly gates: (() => void)[] = [];
+  override sync(): Promise<void> {
+    this.syncs++;
+    return new Promise((resolve) => this.gates.push(resolve));
+  }
+}
+
+type Cmd = { readonly n: number };
+interface Echo extends Message {
+  readonly type: 'Echo';
+  readonly n: number;
+}
+
+const probe: AnyAlgorithm = defineAlgorithm<Echo, { type: 'wrote'; n: number }, object, object>({
+  name: 'testing/host-probe',
+  family: 'testing',
+  summary: 'writes then sends, per command',
+  seed: '-',
+  hidden: true,
+  nodes: { default: 2, min: 1, max: 2 },
+  durationMs: 1,
+  livenessDeadlineMs: 1,
+  options: {},
+  create: (): Process<Echo, { type: 'wrote'; n: number }, object> => ({
+    state: {},
+    onStart: () => {},
+    onMessage: () => {},
+    onTimer: () => {},
+    onCommand(env, command) {
+      const { n } = command as Cmd;
+      env.storage.set(`k${n}`, n);
+      env.output({ type: 'wrote', n });
+      env.send(2, { type: 'Echo', n });
+    },
+  }),
+  invariants: () => [],
+  liveness: () => [],
+  scenarios: [],
+});
+
+describe('NodeHost', () => {
+  it('releases messages only after a sync that covers their step, many steps per sync', async () => {
+    const storage = new GatedStorage();
+    const sent: { to: NodeId; n: number }[] = [];
+    const host = new NodeHost({
+      algorithm: probe,
+      id: 1,
+      nodes: [1, 2],
+      options: {},
+      seed: 1,
+      randomSeed: 7,
+      storage,
+      clock: () => 0,
+      transmit: (to, m) => sent.push({ to, n: (m as Echo).n }),
+      onFatal: (e) => {
+        throw e;
+      },
+    });
+    host.start();
+    host.command({ n: 1 });
+    expect(storage.get('k1')).toBe(1); // The write reached the storage at once…
+    expect(sent).toEqual([]); // …but nothing left before its sync.
+    host.command({ n: 2 });
+    host.command({ n: 3 });
+    expect(storage.syncs).toBe(1); // Steps 2 and 3 wait for the next sync.
+    storage.gates.shift()?.();
+    await until(() => sent.length === 1, 'step 1 released');
+    expect(host.outputs.since(0).map((r) => r.output)).toEqual([{ type: 'wrote', n: 1 }]);
+    await until(() => storage.syncs === 2, 'the second sync');
+    expect(sent).toEqual([{ to: 2, n: 1 }]);
+    storage.gates.shift()?.();
+    await until(() => sent.length === 3, 'steps 2 and 3 released together');
+    expect(sent.map((s) => s.n)).toEqual([1, 2, 3]);
+    expect(storage.syncs).toBe(2);
+    expect(host.counters.syncs).toBe(2);
+  });
+
+  it('stops the node when a step breaks an assertion', () => {
+    const errors: Error[] = [];
+    const host = new NodeHost({
+      algorithm: probe,
+      id: 1,
+      nodes: [1, 2],
+      options: {},
+      seed: 1,
+      randomSeed: 7,
+      storage: new MemoryStorage(),
+      clock: () => 0,
+      transmit: () => {},
+      onFatal: (e) => errors.push(e),
+    });
+    host.start();
+    host.command(null); // Destructuring null throws inside the step.
+    host.command({ n: 1 });
+    expect(errors.length).toBe(1);
+    expect(host.counters.steps).toBe(1);
+  });
+});

@@ -1,0 +1,103 @@
+// One real node, wired: storage → host → transport, plus the client API, the structured
+// log of outputs (pino, stderr) and an optional outputs file (JSON lines, appended with
+// O_APPEND so several nodes can share one file: the mutual-exclusion check reads it).
+//
+// Fault model: see host.ts (kill at any instant; durable before release) and
+// transport/transport.ts (bad peers close only their connection).
+
+import fs from 'node:fs';
+import type { Server } from 'node:http';
+import type { Logger } from 'pino';
+import type { AnyAlgorithm, OptionValues } from '../core/algorithm.js';
+import type { NodeId } from '../core/process.js';
+import { startClientApi, toJson } from './client-api.js';
+import type { Clock } from './clock.js';
+import type { DurableStorage } from './durable-storage.js';
+import { NodeHost } from './host.js';
+import type { Address } from './transport/peer-link.js';
+import { Transport } from './transport/transport.js';
+
+export interface NodeConfig {
+  readonly algorithm: AnyAlgorithm;
+  readonly id: NodeId;
+  readonly cluster: string;
+  /** Every node's address (this node's entry is where it listens). */
+  readonly peers: ReadonlyMap<NodeId, Address>;
+  readonly options: OptionValues;
+  readonly seed: number;
+  readonly randomSeed: number;
+  readonly storage: DurableStorage;
+  readonly clock: Clock;
+  readonly apiPort: number;
+  readonly outputsFile?: string;
+  readonly log: Logger;
+  readonly onFatal: (error: Error) => void;
+}
+
+export interface RunningNode {
+  readonly host: NodeHost;
+  readonly transport: Transport;
+  readonly port: number;
+  readonly apiPort: number;
+  stop(): Promise<void>;
+}
+
+export async function startNode(c: NodeConfig): Promise<RunningNode> {
+  const self = c.peers.get(c.id);
+  if (self === undefined) throw new Error(`--peers has no address for node ${c.id}`);
+  const nodes = [...c.peers.keys()].sort((a, b) => a - b);
+  let host: NodeHost | undefined;
+  const transport = new Transport({
+    cluster: c.cluster,
+    self: c.id,
+    peers: c.peers,
+    listen: self,
+    log: c.log,
+    onMessage: (from, message) => host?.deliver(from, message),
+  });
+  host = new NodeHost({
+    algorithm: c.algorithm,
+    id: c.id,
+    nodes,
+    options: c.options,
+    seed: c.seed,
+    randomSeed: c.randomSeed,
+    storage: c.storage,
+    clock: c.clock,
+    transmit: (to, message) => transport.send(to, message),
+    onFatal: c.onFatal,
+    onNote: (text) => c.log.debug({ note: text }, 'note'),
+  });
+  const outputsFd = c.outputsFile === undefined ? undefined : fs.openSync(c.outputsFile, 'a');
+  host.outputs.subscribe((record) => {
+    c.log.info({ seq: record.seq, atMs: record.atMs, output: record.output }, 'output');
+    if (outputsFd !== undefined)
+      fs.writeSync(outputsFd, `${toJson({ ...record, pid: process.pid })}\n`);
+  });
+  const port = await transport.start();
+  const api = await startClientApi({
+    host,
+    port: c.apiPort,
+    status: () => ({
+      id: c.id,
+      cluster: c.cluster,
+      algorithm: c.algorithm.name,
+      port,
+      transport: transport.stats(),
+    }),
+  });
+  host.start();
+  const running = host;
+  return {
+    host: running,
+    transport,
+    port,
+    apiPort: api.port,
+    async stop() {
+      await new Promise<void>((resolve) => (api.server as Server).close(() => resolve()));
+      await running.stop();
+      await transport.close();
+      if (outputsFd !== undefined) fs.closeSync(outputsFd);
+    },
+  };
+}
