@@ -1,8 +1,10 @@
-// The Raft paper's Figure 7: a leader of term 8 meets six followers (a)–(f) whose logs miss
-// entries, hold extra uncommitted ones, or both. Driven through the real handlers (the
-// leader's sendAppend / onAppendEntriesReply, the follower's onAppendEntries), every follower
-// must end with exactly the leader's log, and the conflict hints must skip a whole term per
-// rejected AppendEntries (§5.3's optimization) instead of one entry at a time.
+// The Raft paper's figures, driven through the real handlers (the leader's sendAppend /
+// onAppendEntriesReply / propose, the follower's onAppendEntries):
+// - Figure 7: a leader of term 8 meets six followers (a)–(f) whose logs miss entries, hold
+//   extra uncommitted ones, or both; every follower must end with exactly the leader's log,
+//   and the conflict hints must skip a whole term per rejected AppendEntries (§5.3).
+// - Figure 8: a leader never commits an entry of an earlier term by counting replicas; it
+//   commits it only by committing an entry of its own term after it (§5.4.2).
 
 import { describe, expect, it } from 'vitest';
 import { Prng } from '../../../core/prng.js';
@@ -13,7 +15,7 @@ import { RaftLog } from './log.js';
 import type { AppendEntries, AppendEntriesReply } from './messages.js';
 import { defaultRaftOptions } from './options.js';
 import { Progress } from './progress.js';
-import { onAppendEntriesReply, sendAppend } from './replication.js';
+import { onAppendEntriesReply, propose, sendAppend } from './replication.js';
 import type { RaftEnv, Role, Server, ServerState } from './state.js';
 
 class MapStorage implements Storage {
@@ -32,14 +34,21 @@ class MapStorage implements Storage {
   }
 }
 
-function server(id: NodeId, role: Role, terms: readonly number[], outbox: Message[]): Server {
+function server(
+  id: NodeId,
+  role: Role,
+  terms: readonly number[],
+  outbox: Message[],
+  nodes: readonly NodeId[] = [1, 2],
+  term = 8,
+): Server {
   const storage = new MapStorage();
-  const log = RaftLog.load(storage, [1, 2]);
+  const log = RaftLog.load(storage, nodes);
   terms.forEach((term, i) => log.append({ index: i + 1, term, kind: 'noop' }));
   const env: RaftEnv = {
     id,
-    nodes: [1, 2],
-    peers: [3 - id],
+    nodes,
+    peers: nodes.filter((n) => n !== id),
     now: () => 0,
     send: (_to, m) => outbox.push(m),
     broadcast: () => {},
@@ -54,7 +63,7 @@ function server(id: NodeId, role: Role, terms: readonly number[], outbox: Messag
     kind: 'server',
     id,
     role,
-    term: 8,
+    term,
     votedFor: null,
     leaderId: role === 'leader' ? id : null,
     log,
@@ -63,7 +72,9 @@ function server(id: NodeId, role: Role, terms: readonly number[], outbox: Messag
     kv: new KvMachine(),
     leaderContactAt: 0,
     votes: new Map(),
-    progress: new Map([[3 - id, new Progress(log.lastIndex + 1)]]),
+    progress: new Map(
+      nodes.filter((n) => n !== id).map((n) => [n, new Progress(log.lastIndex + 1)] as const),
+    ),
     waiters: new Map(),
     reads: [],
     round: 0,
@@ -75,7 +86,7 @@ function server(id: NodeId, role: Role, terms: readonly number[], outbox: Messag
     s,
     env,
     o: defaultRaftOptions,
-    cluster: { servers: [1, 2], clients: [], initialVoters: [1, 2] },
+    cluster: { servers: nodes, clients: [], initialVoters: nodes },
   };
 }
 
@@ -113,5 +124,30 @@ describe('consensus/raft Figure 7', () => {
     expect(termsOf(follower)).toEqual(LEADER);
     expect(leader.s.progress.get(2)?.matchIndex).toBe(LEADER.length);
     expect(sent).toBe(appends);
+  });
+});
+
+describe('consensus/raft Figure 8', () => {
+  const ack = (index: number): AppendEntriesReply => ({
+    type: 'AppendEntriesReply',
+    term: 4,
+    success: true,
+    matchIndex: index,
+    rejectedIndex: 0,
+    conflictTerm: 0,
+    conflictIndex: 0,
+  });
+
+  it('commits a term-2 entry held by a majority only once a term-4 entry follows it', () => {
+    // (c): S1 leads term 4 with [1, 2]; S2 and S3 hold index 2 (term 2): a majority.
+    const leader = server(1, 'leader', [1, 2], [], [1, 2, 3, 4, 5], 4);
+    onAppendEntriesReply(leader, 2, ack(2));
+    onAppendEntriesReply(leader, 3, ack(2));
+    expect(leader.s.commitIndex).toBe(0); // (d) could still overwrite index 2.
+    propose(leader, { index: 3, term: 4, kind: 'noop' });
+    onAppendEntriesReply(leader, 2, ack(3));
+    expect(leader.s.commitIndex).toBe(0);
+    onAppendEntriesReply(leader, 3, ack(3));
+    expect(leader.s.commitIndex).toBe(3); // (e): index 3 commits, and 2 with it.
   });
 });
