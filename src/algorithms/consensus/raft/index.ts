@@ -69,6 +69,26 @@ export const raft = defineAlgorithm<RaftMessage, RaftOutput, RaftNodeState, Raft
       },
     },
   ],
+  // ReadIndex needs nothing of clocks; lease reads assume bounded drift (dissertation
+  // §6.4.1): two clocks drift apart by at most clockDriftPpm, so each by half of it.
+  faultModel: (o) =>
+    o.readMode !== 'lease'
+      ? undefined
+      : {
+          tolerates: [
+            'crash',
+            'pause',
+            'partition',
+            'block',
+            'drift',
+            'drop',
+            'dup',
+            'reorder',
+            'delay',
+          ],
+          maxDriftPpm: Math.floor(o.clockDriftPpm / 2),
+          assumption: `lease reads: clocks drift apart by at most ${o.clockDriftPpm} ppm`,
+        },
   metrics: (view) => raftMetrics(view as never),
   history: (view) => clientHistory(view.outputs, view.nowMs),
   scenarios: raftScenarios,
