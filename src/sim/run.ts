@@ -5,6 +5,8 @@ import type { AnyAlgorithm, Metrics, OptionValues, RunContext } from '../core/al
 import { AssertionError } from '../core/assert.js';
 import { nodeIds } from '../core/process.js';
 import { type FaultPlan, formatFaultPlan, parseFaultPlan, planQuietAfterMs } from './fault-plan.js';
+import { checkLinearizability, formatExplanation } from './linearizability/check.js';
+import { HistoryError } from './linearizability/operations.js';
 import { Simulator } from './simulator.js';
 import type { TraceLevel } from './trace.js';
 
@@ -114,6 +116,8 @@ export function simulate(
       deadlineMs: spec.livenessDeadlineMs,
     };
   });
+  const linearizability = checkHistory(spec, sim, ctx);
+  if (linearizability !== undefined) invariantResults.push(linearizability.check);
   const count = spec.messageCount?.compare(sim, ctx);
   const { sent, delivered, dropped, duplicated, byType } = sim.stats;
   const result: RunResult = {
@@ -127,13 +131,48 @@ export function simulate(
     messages: { sent, delivered, dropped, duplicated, byType: sortKeys(byType) },
     invariants: invariantResults,
     liveness: livenessResults,
-    metrics: spec.metrics?.(sim, ctx) ?? {},
+    metrics: {
+      ...(spec.metrics?.(sim, ctx) ?? {}),
+      ...(linearizability === undefined ? {} : { linearizable: linearizability.check.holds }),
+    },
     messageCount:
       spec.messageCount && count ? { formula: spec.messageCount.formula, ...count } : null,
     traceHash: sim.trace.hash(),
     ok: invariantResults.every((c) => c.holds) && livenessResults.every((c) => c.holds),
   };
   return { result, sim };
+}
+
+/**
+ * The run's client history checked once, at the end, for linearizability (when the
+ * algorithm serves clients): a safety check named `linearizability` whose violation is
+ * the minimal explanation. A malformed history is our own bug, reported as a violation.
+ */
+function checkHistory(
+  spec: AnyAlgorithm,
+  view: Simulator,
+  ctx: RunContext,
+): { check: CheckResult } | undefined {
+  if (spec.history === undefined) return undefined;
+  const history = spec.history(view, ctx);
+  try {
+    const r = checkLinearizability(history.events, history.model);
+    const violation =
+      r.explanation === undefined
+        ? 'not linearizable'
+        : `not linearizable: ${formatExplanation(r.explanation).replace(/\n\s*/g, '; ')}`;
+    return {
+      check: {
+        name: 'linearizability',
+        holds: r.linearizable,
+        violation: r.linearizable ? null : violation,
+      },
+    };
+  } catch (error) {
+    if (!(error instanceof HistoryError)) throw error;
+    const violation = `malformed client history at event ${error.eventIndex}: ${error.message}`;
+    return { check: { name: 'linearizability', holds: false, violation } };
+  }
 }
 
 function sortKeys(record: Record<string, number>): Record<string, number> {
