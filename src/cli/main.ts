@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { benchCommand } from './bench-command.js';
 import { verifyHeaderCommand } from './chain-command.js';
+import { checkLinearizabilityCommand } from './check-command.js';
 import { fuzzCommand } from './fuzz-command.js';
 import { listCommand, simCommand } from './sim-command.js';
 import { tourCommand } from './tour-command.js';
@@ -108,6 +109,36 @@ Examples:
     .option('--pow-limit <bits>', "the network's easiest target, compact hex", '1d00ffff')
     .option('--json', 'print one JSON document')
     .action((hex: string, flags) => exit(verifyHeaderCommand(hex, flags)));
+
+  root
+    .command('check')
+    .description('check recorded histories')
+    .command('linearizability')
+    .description('is a client history linearizable? (register or key-value model)')
+    .argument('<file>', 'the history: Cohort JSON lines, Jepsen EDN, or jepsen.util log lines')
+    .requiredOption('--model <model>', 'register (one register) or kv (a register per key)')
+    .option('--format <format>', 'auto, jsonl, edn or jepsen-log', 'auto')
+    .option('--json', 'print one JSON document')
+    .addHelpText(
+      'after',
+      `
+Formats (auto-detected unless --format is given):
+  jsonl       one event per line: {"process":0,"type":"invoke","f":"write","value":3,"time":0}
+              (type invoke|ok|fail|info, f read|write|cas, cas value [expected, new], "key" for kv)
+  edn         Jepsen's history: [{:process 0, :type :invoke, :f :write, :value 3} …] or one map
+              per line; kv histories as jepsen.independent tuples, :value [k v]
+  jepsen-log  jepsen.util log lines: INFO  jepsen.util - 0<TAB>:invoke<TAB>:read<TAB>nil
+
+Semantics as Knossos': a failed op did not happen; an info (timed-out) op may have happened at
+any point after its invoke, or never. The exit code is 0 linearizable, 1 not, 2 unreadable input.
+When not linearizable, a 1-minimal set of operations that cannot be ordered is printed.
+
+Examples:
+  cohort check linearizability history.jsonl --model kv
+  cohort check linearizability jepsen/history.edn --model register --json
+  cohort check linearizability jepsen.log --model register --format jepsen-log`,
+    )
+    .action((file: string, flags) => exit(checkLinearizabilityCommand(file, flags)));
 
   root
     .command('tour')

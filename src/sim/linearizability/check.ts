@@ -93,8 +93,8 @@ export function formatExplanation(e: Explanation): string {
   const lines = e.operations.map((op) => {
     const done = op.completeTime === null ? 'never completed (info)' : `ok at ${op.completeTime}`;
     return (
-      `  process ${op.process} ${op.f}${op.key === undefined ? '' : ` ${op.key}`} ` +
-      `${encodeValue(op.value)}: invoked at ${op.invokeTime}, ${done}`
+      `  process ${op.process} ${op.f} ${encodeValue(op.value)}` +
+      `${op.key === undefined ? '' : ` (key ${op.key})`}: invoked at ${op.invokeTime}, ${done}`
     );
   });
   return [e.reason, ...lines].join('\n');

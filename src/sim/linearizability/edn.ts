@@ -143,7 +143,7 @@ class Reader {
   readUntil(close: string, open: string, line: number): EdnValue[] {
     const items: EdnValue[] = [];
     for (;;) {
-      if (!this.skip()) this.fail(`'${open}' opened on line ${line} is never closed`);
+      if (!this.skip()) this.fail(`'${open}' opened on line ${line} is never closed`, line);
       const c = this.text[this.pos]!;
       if (c === close) {
         this.pos++;
@@ -168,7 +168,7 @@ class Reader {
     let out = '';
     this.pos++;
     for (;;) {
-      if (this.pos >= t.length) this.fail(`string opened on line ${line} is never closed`);
+      if (this.pos >= t.length) this.fail(`string opened on line ${line} is never closed`, line);
       const c = t[this.pos++]!;
       if (c === '"') return out;
       if (c === '\n') this.line++;
@@ -278,7 +278,7 @@ export function readEdnVector(text: string): Located[] | undefined {
   r.pos++;
   const items: Located[] = [];
   for (;;) {
-    if (!r.skip()) r.fail(`'[' opened on line ${open} is never closed`);
+    if (!r.skip()) r.fail(`'[' opened on line ${open} is never closed`, open);
     if (text[r.pos] === ']') {
       r.pos++;
       break;

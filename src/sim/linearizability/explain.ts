@@ -140,20 +140,28 @@ export function reasonFor(
     const producers = all.filter((o) => o !== r && o.next === seen);
     if (producers.length === 0 && seen !== initial)
       return `process ${r.process}'s ${what}${where}, but no operation wrote ${seen}`;
-    const overwrite = ops.find(
-      (o) =>
+    // An operation that saw or left another value after every write of this one.
+    const overwrite = ops.find((o) => {
+      const after = o.next ?? o.requires;
+      return (
         o.outcome === 'ok' &&
-        o.next !== null &&
-        o.next !== seen &&
+        after !== null &&
+        after !== seen &&
         o.returnIndex < r.callIndex &&
-        producers.every((p) => p.returnIndex < o.callIndex),
-    );
-    if (overwrite !== undefined)
+        producers.every((p) => p.returnIndex < o.callIndex)
+      );
+    });
+    if (overwrite !== undefined) {
+      const after = overwrite.next ?? overwrite.requires;
+      const writes =
+        producers.length === 0
+          ? `the initial ${seen} was overwritten before that`
+          : `every write of ${seen} came before that`;
       return (
         `stale ${r.f}: process ${r.process}'s ${what}${where} began after process ` +
-        `${overwrite.process}'s ${overwrite.f} of ${overwrite.next} had completed, and every ` +
-        `write of ${seen} ${seen === initial ? '(or the initial value) ' : ''}came before that`
+        `${overwrite.process}'s ${overwrite.f} of ${after} had completed, and ${writes}`
       );
+    }
   }
   return (
     `no order of these ${ops.length} operations that respects real time (each takes effect ` +

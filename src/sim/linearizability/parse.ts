@@ -150,7 +150,10 @@ export function parseJepsenLog(text: string): ParsedHistory {
       value = forms[0]!.value;
     } catch (error) {
       if (error instanceof EdnError)
-        throw new HistoryParseError(`bad value '${valueText}': ${stripLine(error)}`, line);
+        throw new HistoryParseError(
+          `bad value '${valueText}': ${stripLine(error).replace(/ on line \d+/, '')}`,
+          line,
+        );
       throw error;
     }
     const event = validated(

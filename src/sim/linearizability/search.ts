@@ -78,7 +78,8 @@ export function linearizable(all: readonly Operation[], initial: string): boolea
         const after = op.next ?? state;
         const nextBelow = linearizeIn(entry, frontier, below, hasReturn, effect);
         const nextFrontier = Math.max(frontier, entry + 1);
-        const key = `${nextFrontier}/${nextBelow.ok.join(',')}/${nextBelow.info.join(',')}|${after}`;
+        const u = `${nextBelow.ok.join(',')}/${nextBelow.info.join(',')}`;
+        const key = `${nextFrontier}/${u}|${after}`;
         if (!seen.has(key)) {
           seen.add(key);
           stack.push({ entry, state, frontier, below });

@@ -1,0 +1,153 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { ClientHistoryEvent } from '../../core/algorithm.js';
+import { checkLinearizability } from './check.js';
+import { withRestRelaxed } from './explain.js';
+import { generateHistory, withStaleRead } from './generate.js';
+import { INITIAL_VALUE, type Operation, toOperations } from './operations.js';
+
+/**
+ * The definition, by brute force: some order of the operations, each placed after every
+ * `ok` operation that returned before its invoke, in which the register gives every read
+ * and cas its result; indeterminate operations may be left out.
+ */
+function bruteForce(ops: readonly Operation[]): boolean {
+  const placed = new Array<boolean>(ops.length).fill(false);
+  const go = (state: string): boolean => {
+    const open = ops.filter((o, i) => !placed[i] && o.outcome === 'ok');
+    if (open.length === 0) return true;
+    const horizon = Math.min(...open.map((o) => o.returnIndex));
+    for (let i = 0; i < ops.length; i++) {
+      const op = ops[i]!;
+      if (placed[i] || op.callIndex > horizon) continue;
+      if (op.requires !== null && op.requires !== state) continue;
+      placed[i] = true;
+      const ok = go(op.next ?? state);
+      placed[i] = false;
+      if (ok) return true;
+    }
+    return false;
+  };
+  return go(INITIAL_VALUE);
+}
+
+/** Random small histories: any interleaving, values 0–2 or nil, ok/fail/info outcomes. */
+const smallHistory = fc
+  .array(
+    fc.record({
+      f: fc.constantFrom('read', 'write', 'cas'),
+      value: fc.constantFrom(null, 0, 1, 2),
+      expected: fc.constantFrom(null, 0, 1, 2),
+      outcome: fc.constantFrom('ok', 'ok', 'ok', 'info', 'fail'),
+      invokeAt: fc.nat(40),
+      length: fc.integer({ min: 1, max: 30 }),
+    }),
+    { minLength: 1, maxLength: 7 },
+  )
+  .map((specs) => {
+    const timed: { at: number; order: number; event: ClientHistoryEvent }[] = [];
+    specs.forEach((s, process) => {
+      const value = s.f === 'cas' ? [s.expected, s.value] : s.f === 'read' ? null : s.value;
+      const done = s.f === 'read' && s.outcome === 'ok' ? s.value : value;
+      const f = s.f as ClientHistoryEvent['f'];
+      const type = s.outcome as ClientHistoryEvent['type'];
+      timed.push({
+        at: s.invokeAt,
+        order: timed.length,
+        event: { process, type: 'invoke', f, value, time: s.invokeAt },
+      });
+      const at = s.invokeAt + s.length;
+      timed.push({ at, order: timed.length, event: { process, type, f, value: done, time: at } });
+    });
+    timed.sort((a, b) => a.at - b.at || a.order - b.order);
+    return timed.map((t) => t.event);
+  });
+
+describe('linearizability checker (properties)', () => {
+  it('agrees with a brute-force search over every order on small random histories', () => {
+    let linearizableCount = 0;
+    fc.assert(
+      fc.property(smallHistory, (events) => {
+        const ops = toOperations(events, 'register').partitions.get('') ?? [];
+        if (bruteForce(ops)) linearizableCount++;
+        expect(checkLinearizability(events, 'register', { explain: false }).linearizable).toBe(
+          bruteForce(ops),
+        );
+      }),
+      { numRuns: 3000, seed: 20260101 },
+    );
+    // Both verdicts are well represented.
+    expect(linearizableCount).toBeGreaterThan(600);
+    expect(linearizableCount).toBeLessThan(2400);
+  });
+
+  it('finds histories made from a sequential execution with random overlap linearizable', () => {
+    fc.assert(
+      fc.property(
+        fc.integer(),
+        fc.integer({ min: 1, max: 300 }),
+        fc.integer({ min: 1, max: 8 }),
+        fc.constantFrom(0, 2, 5),
+        fc.constantFrom('register', 'kv') as fc.Arbitrary<'register' | 'kv'>,
+        (seed, operations, processes, values, model) => {
+          const h = generateHistory({ seed, operations, processes, values, model, infoPercent: 5 });
+          expect(checkLinearizability(h.events, model).linearizable).toBe(true);
+        },
+      ),
+      { numRuns: 200, seed: 20260102 },
+    );
+  });
+
+  it('finds them non-linearizable once a stale read is injected', () => {
+    let injected = 0;
+    fc.assert(
+      fc.property(
+        fc.integer(),
+        fc.integer({ min: 10, max: 300 }),
+        fc.integer({ min: 1, max: 6 }),
+        fc.constantFrom('register', 'kv') as fc.Arbitrary<'register' | 'kv'>,
+        (seed, operations, processes, model) => {
+          const h = generateHistory({ seed, operations, processes, values: 0, model, keys: 2 });
+          const stale = withStaleRead(h);
+          if (stale === undefined) return;
+          injected++;
+          const r = checkLinearizability(stale.events, model);
+          expect(r.linearizable).toBe(false);
+          expect(r.explanation?.operations.at(-1)?.process).toBe(stale.events.at(-1)?.process);
+        },
+      ),
+      { numRuns: 150, seed: 20260103 },
+    );
+    expect(injected).toBeGreaterThan(100);
+  });
+});
+
+describe('minimal explanations (properties)', () => {
+  it('fail on their own and become linearizable when any one of them is relaxed', () => {
+    let failing = 0;
+    fc.assert(
+      fc.property(smallHistory, (events) => {
+        const r = checkLinearizability(events, 'register');
+        if (r.linearizable) return;
+        failing++;
+        const all = toOperations(events, 'register').partitions.get('')!;
+        const minimal = r.explanation!.operations.map(
+          (e) => all.find((op) => op.callIndex === e.invokeEvent)!,
+        );
+        expect(bruteForce(minimal)).toBe(false);
+        expect(bruteForce(withRestRelaxed(all, minimal))).toBe(false);
+        for (const op of minimal)
+          expect(
+            bruteForce(
+              withRestRelaxed(
+                all,
+                minimal.filter((o) => o !== op),
+              ),
+            ),
+          ).toBe(true);
+      }),
+      { numRuns: 1500, seed: 20260104 },
+    );
+    expect(failing).toBeGreaterThan(300);
+  });
+});
