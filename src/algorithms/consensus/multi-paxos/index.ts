@@ -10,6 +10,7 @@
 
 import { defineAlgorithm } from '../../../core/algorithm.js';
 import { ballotText } from '../paxos/ballot.js';
+import { multiPaxosHistory } from './history.js';
 import { multiPaxosInvariants } from './invariants.js';
 import type { MultiPaxosMessage, MultiPaxosOutput } from './messages.js';
 import { createMultiPaxos } from './node.js';
@@ -69,6 +70,7 @@ export const multiPaxos = defineAlgorithm<
       },
     },
   ],
+  history: (view) => multiPaxosHistory(view.outputs, view.nowMs),
   metrics: (view) => {
     const prepares = view.outputs.filter((o) => o.output.type === 'prepare').length;
     const completes = view.outputs.filter((o) => o.output.type === 'complete').length;
