@@ -84,4 +84,13 @@ describe('cohort check linearizability', () => {
     expect(noModel.stderr).toMatch(/--model/);
     expect(cohort('check', 'linearizability', unpaired, '--model', 'queue').status).toBe(2);
   });
+
+  it('exits 3 when the search gives up', () => {
+    const file = join(testdata, 'register-linearizable.edn');
+    const args = ['check', 'linearizability', file, '--model', 'register'];
+    const out = cohort(...args, '--max-configurations', '1');
+    expect(out.status).toBe(3);
+    expect(out.stdout).toMatch(/^\? undecided/);
+    expect(out.stdout).toMatch(/gave up after 1 configurations/);
+  });
 });

@@ -2,11 +2,12 @@
 // JSON lines, a Jepsen EDN history, or Jepsen's jepsen.util log lines), checks it with
 // sim/linearizability and prints the verdict, the operation count, the time taken and, when
 // it is not linearizable, the minimal explanation. Exit 0 linearizable, 1 not, 2 for input
-// that cannot be read (the message names the line).
+// that cannot be read (the message names the line), 3 when the search gave up undecided.
 
 import { readFileSync } from 'node:fs';
 import {
   checkLinearizability,
+  DEFAULT_MAX_CONFIGURATIONS,
   formatExplanation,
   HISTORY_FORMATS,
   HistoryError,
@@ -24,7 +25,11 @@ export interface CheckFlags {
   readonly model?: string;
   readonly format?: string;
   readonly json?: boolean;
+  readonly maxConfigurations?: string;
 }
+
+/** The search gave up: neither verdict is known. */
+export const EXIT_UNDECIDED = 3;
 
 export function checkLinearizabilityCommand(file: string, flags: CheckFlags): number {
   const model = flags.model as Model;
@@ -33,6 +38,9 @@ export function checkLinearizabilityCommand(file: string, flags: CheckFlags): nu
   const format = (flags.format ?? 'auto') as HistoryFormat | 'auto';
   if (format !== 'auto' && !HISTORY_FORMATS.includes(format))
     throw new UsageError(`--format must be auto, ${HISTORY_FORMATS.join(', ')}; got '${format}'`);
+  const limit = Number(flags.maxConfigurations ?? DEFAULT_MAX_CONFIGURATIONS);
+  if (!Number.isSafeInteger(limit) || limit < 1)
+    throw new UsageError(`--max-configurations must be a positive integer, got '${limit}'`);
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -44,7 +52,7 @@ export function checkLinearizabilityCommand(file: string, flags: CheckFlags): nu
   let result: LinearizabilityResult;
   try {
     parsed = parseHistory(text, format);
-    result = checkLinearizability(parsed.events, model);
+    result = checkLinearizability(parsed.events, model, { maxConfigurations: limit });
   } catch (error) {
     if (error instanceof HistoryParseError) throw new UsageError(`${file}:${error.message}`);
     if (error instanceof HistoryError) {
@@ -57,6 +65,7 @@ export function checkLinearizabilityCommand(file: string, flags: CheckFlags): nu
   const report = { file, format: parsed.format, ...result, elapsedMs };
   if (flags.json === true) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   else process.stdout.write(`${render(report, parsed.lines)}\n`);
+  if (result.linearizable === 'unknown') return EXIT_UNDECIDED;
   return result.linearizable ? EXIT_OK : EXIT_CHECK_FAILED;
 }
 
@@ -64,12 +73,24 @@ function render(
   r: LinearizabilityResult & { file: string; format: string; elapsedMs: number },
   lines: readonly number[],
 ): string {
-  const verdict = r.linearizable ? '✓ linearizable' : '✗ NOT linearizable';
+  const verdict =
+    r.linearizable === 'unknown'
+      ? '? undecided'
+      : r.linearizable
+        ? '✓ linearizable'
+        : '✗ NOT linearizable';
   const parts = `${r.partitions} ${r.partitions === 1 ? 'partition' : 'partitions'}`;
   const out = [
     `${verdict}: ${r.file} (${r.format}, model ${r.model})`,
     `  ${r.operations} operations, ${parts}, checked in ${r.elapsedMs} ms`,
   ];
+  if (r.undecided !== undefined) {
+    const where = r.undecided.key === undefined ? '' : ` on key ${r.undecided.key}`;
+    out.push(
+      `  the search gave up${where} after ${r.undecided.configurations} configurations ` +
+        '(raise --max-configurations, memory permitting)',
+    );
+  }
   if (r.explanation !== undefined) {
     const e = r.explanation;
     out.push(

@@ -118,6 +118,7 @@ Examples:
     .argument('<file>', 'the history: Cohort JSON lines, Jepsen EDN, or jepsen.util log lines')
     .requiredOption('--model <model>', 'register (one register) or kv (a register per key)')
     .option('--format <format>', 'auto, jsonl, edn or jepsen-log', 'auto')
+    .option('--max-configurations <n>', 'give up (exit 3) past this many search states', '4000000')
     .option('--json', 'print one JSON document')
     .addHelpText(
       'after',
@@ -130,8 +131,9 @@ Formats (auto-detected unless --format is given):
   jepsen-log  jepsen.util log lines: INFO  jepsen.util - 0<TAB>:invoke<TAB>:read<TAB>nil
 
 Semantics as Knossos': a failed op did not happen; an info (timed-out) op may have happened at
-any point after its invoke, or never. The exit code is 0 linearizable, 1 not, 2 unreadable input.
-When not linearizable, a 1-minimal set of operations that cannot be ordered is printed.
+any point after its invoke, or never. Exit 0 linearizable, 1 not, 2 unreadable input (the
+message names the line), 3 undecided (the search hit --max-configurations). When not
+linearizable, a 1-minimal set of operations that cannot be ordered is printed.
 
 Examples:
   cohort check linearizability history.jsonl --model kv

@@ -275,6 +275,19 @@ describe('minimal explanation', () => {
   });
 });
 
+describe('search limit', () => {
+  it('answers unknown when the search gives up, unless another key fails for certain', () => {
+    const h = generateHistory({ seed: 5, operations: 300, processes: 30, values: 3 });
+    const r = checkLinearizability(h.events, 'register', { maxConfigurations: 5 });
+    expect(r).toMatchObject({ linearizable: 'unknown', undecided: { configurations: 5 } });
+    expect(checkLinearizability(h.events, 'register').linearizable).toBe(true);
+    const hard = h.events.map((e) => ({ ...e, key: 'a' }));
+    const wrong = history('k=b 900 invoke read', 'k=b 900 ok read 1');
+    const both = checkLinearizability([...hard, ...wrong], 'kv', { maxConfigurations: 5 });
+    expect(both).toMatchObject({ linearizable: false, explanation: { key: 'b' } });
+  });
+});
+
 describe('size', () => {
   it('decides 10,000-operation histories (register and kv)', () => {
     for (const model of ['register', 'kv'] as const) {

@@ -10,7 +10,7 @@
 import type { ClientHistoryEvent } from '../../core/algorithm.js';
 import { minimalFailing, reasonFor } from './explain.js';
 import { INITIAL_VALUE, type Model, type Operation, toOperations } from './operations.js';
-import { linearizable } from './search.js';
+import { linearizable, SearchLimitError } from './search.js';
 import { encodeValue } from './value.js';
 
 /** One operation of an explanation, as the history reported it. */
@@ -37,13 +37,16 @@ export interface Explanation {
 }
 
 export interface LinearizabilityResult {
-  readonly linearizable: boolean;
+  /** 'unknown' when the search gave up (see `undecided`). */
+  readonly linearizable: boolean | 'unknown';
   readonly model: Model;
   /** Partitions checked (keys for kv; 1 for a non-empty register history). */
   readonly partitions: number;
   /** Operations invoked in the history (including failed and indeterminate ones). */
   readonly operations: number;
   readonly explanation?: Explanation;
+  /** Where and after how many configurations the search gave up. */
+  readonly undecided?: { readonly key?: string; readonly configurations: number };
   /** Wall-clock time taken, when the caller measured it (the CLI does). */
   readonly elapsedMs?: number;
 }
@@ -51,6 +54,8 @@ export interface LinearizabilityResult {
 export interface CheckOptions {
   /** Skip the minimal explanation (only the verdict is needed). */
   readonly explain?: boolean;
+  /** Configurations one partition's search may explore before giving up. */
+  readonly maxConfigurations?: number;
 }
 
 /** Checks a history; throws HistoryError when it is malformed. */
@@ -60,17 +65,33 @@ export function checkLinearizability(
   options: CheckOptions = {},
 ): LinearizabilityResult {
   const { invoked, partitions } = toOperations(events, model);
+  const summary = { model, partitions: partitions.size, operations: invoked };
+  const limit = options.maxConfigurations;
+  let undecided: LinearizabilityResult['undecided'];
   for (const [name, ops] of partitions) {
-    if (linearizable(ops, INITIAL_VALUE)) continue;
-    const result = { linearizable: false, model, partitions: partitions.size, operations: invoked };
+    const key = model === 'kv' ? name : undefined;
+    try {
+      if (linearizable(ops, INITIAL_VALUE, limit)) continue;
+    } catch (error) {
+      if (!(error instanceof SearchLimitError)) throw error;
+      // Another key may still fail for certain; keep looking.
+      undecided ??= { ...(key === undefined ? {} : { key }), configurations: error.configurations };
+      continue;
+    }
+    const result = { linearizable: false, ...summary };
     if (options.explain === false) return result;
-    return { ...result, explanation: explain(ops, model === 'kv' ? name : undefined) };
+    return { ...result, explanation: explain(ops, key, limit) };
   }
-  return { linearizable: true, model, partitions: partitions.size, operations: invoked };
+  if (undecided !== undefined) return { linearizable: 'unknown', ...summary, undecided };
+  return { linearizable: true, ...summary };
 }
 
-function explain(ops: readonly Operation[], key: string | undefined): Explanation {
-  const minimal = minimalFailing(ops, INITIAL_VALUE);
+function explain(
+  ops: readonly Operation[],
+  key: string | undefined,
+  maxConfigurations: number | undefined,
+): Explanation {
+  const minimal = minimalFailing(ops, INITIAL_VALUE, maxConfigurations);
   return {
     ...(key === undefined ? {} : { key }),
     reason: reasonFor(minimal, ops, INITIAL_VALUE),

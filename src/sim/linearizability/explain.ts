@@ -1,6 +1,6 @@
 // The minimal explanation of a non-linearizable partition: a smallest set E of operations
 // whose constraints cannot be met together, found by delta debugging (Zeller & Hildebrandt
-// 2002, ddmin) after a binary search for a short failing prefix (in call order), plus one
+// 2002, ddmin) after binary searches for a short failing window (in call order), plus one
 // sentence saying why in words.
 //
 // Operations outside E are not deleted but relaxed: a read is dropped (it constrains
@@ -21,12 +21,26 @@
 // Fault model: none (pure computation).
 
 import type { Operation } from './operations.js';
-import { linearizable } from './search.js';
+import { linearizable, SearchLimitError } from './search.js';
 
 /** A 1-minimal set of operations of `ops` (which must fail) that fails, in call order. */
-export function minimalFailing(ops: readonly Operation[], initial: string): Operation[] {
-  const fails = (kept: readonly Operation[]) => !linearizable(withRestRelaxed(ops, kept), initial);
-  // The shortest failing prefix, by bisection that keeps `hi` failing.
+export function minimalFailing(
+  ops: readonly Operation[],
+  initial: string,
+  maxConfigurations?: number,
+): Operation[] {
+  // A candidate the search cannot decide is treated as passing: the result then still
+  // fails, though it may not be 1-minimal.
+  const fails = (kept: readonly Operation[]) => {
+    try {
+      return !linearizable(withRestRelaxed(ops, kept), initial, maxConfigurations);
+    } catch (error) {
+      if (error instanceof SearchLimitError) return false;
+      throw error;
+    }
+  };
+  // The shortest failing prefix, then the shortest failing window ending there: relaxing
+  // more operations only admits more orders, so both bisections are exact.
   let lo = 0;
   let hi = ops.length;
   while (hi - lo > 1) {
@@ -34,7 +48,14 @@ export function minimalFailing(ops: readonly Operation[], initial: string): Oper
     if (fails(ops.slice(0, mid))) hi = mid;
     else lo = mid;
   }
-  return ddmin(ops.slice(0, hi), fails);
+  let from = 0;
+  let to = hi;
+  while (to - from > 1) {
+    const mid = (from + to) >> 1;
+    if (fails(ops.slice(mid, hi))) from = mid;
+    else to = mid;
+  }
+  return ddmin(ops.slice(from, hi), fails);
 }
 
 /** `kept` as they are, every other operation of `all` relaxed (and pruned), in call order. */

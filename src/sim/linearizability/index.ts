@@ -5,4 +5,5 @@ export * from './check.js';
 export * from './edn.js';
 export { HistoryError, type Model, type Operation, toOperations } from './operations.js';
 export * from './parse.js';
+export { DEFAULT_MAX_CONFIGURATIONS, SearchLimitError } from './search.js';
 export { encodeValue } from './value.js';

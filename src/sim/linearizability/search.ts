@@ -35,10 +35,30 @@ interface Frame {
   readonly state: string;
   readonly frontier: number;
   readonly below: Below;
+  /** Linearized by the read reduction, not chosen: no alternative to try in its place. */
+  readonly forced: boolean;
 }
 
-/** True when some order of `ops` (in call order) respects real time and the register. */
-export function linearizable(all: readonly Operation[], initial: string): boolean {
+/** The search gave up: it explored this many configurations without an answer. */
+export class SearchLimitError extends Error {
+  override readonly name = 'SearchLimitError';
+  constructor(readonly configurations: number) {
+    super(`undecided after exploring ${configurations} configurations`);
+  }
+}
+
+/** Configurations explored before giving up (memory: roughly 100 bytes each). */
+export const DEFAULT_MAX_CONFIGURATIONS = 4_000_000;
+
+/**
+ * True when some order of `ops` (in call order) respects real time and the register;
+ * throws SearchLimitError past `maxConfigurations` (the problem is NP-complete).
+ */
+export function linearizable(
+  all: readonly Operation[],
+  initial: string,
+  maxConfigurations = DEFAULT_MAX_CONFIGURATIONS,
+): boolean {
   const ops = withoutUselessIndeterminate(all);
   const n = ops.length;
   // Entries 0..n−1 are calls (entry i is op i's call), n..2n−1 returns; 2n is the head.
@@ -69,48 +89,83 @@ export function linearizable(all: readonly Operation[], initial: string): boolea
   let state = initial;
   let frontier = 0;
   let below: Below = { ok: [], info: [] };
-  let entry = next[head]!;
-  while (okLeft > 0) {
-    assert(entry !== -1, 'an ok operation left means a return entry is still listed');
-    if (entry < n) {
-      const op = ops[entry]!;
-      if (op.requires === null || op.requires === state) {
-        const after = op.next ?? state;
-        const nextBelow = linearizeIn(entry, frontier, below, hasReturn, effect);
-        const nextFrontier = Math.max(frontier, entry + 1);
-        const u = `${nextBelow.ok.join(',')}/${nextBelow.info.join(',')}`;
-        const key = `${nextFrontier}/${u}|${after}`;
-        if (!seen.has(key)) {
-          seen.add(key);
-          stack.push({ entry, state, frontier, below });
-          state = after;
-          frontier = nextFrontier;
-          below = nextBelow;
-          lift(entry);
-          if (hasReturn[entry]) okLeft--;
-          entry = next[head]!;
-          continue;
-        }
-      }
-      entry = next[entry]!;
-    } else {
-      // The return of an operation not linearized yet: undo the latest choice.
+
+  /** Linearizes `i` unless the configuration it leads to was explored already. */
+  const tryLinearize = (i: number, forced: boolean): boolean => {
+    const op = ops[i]!;
+    const after = op.next ?? state;
+    const nextBelow = linearizeIn(i, frontier, below, hasReturn, effect);
+    const nextFrontier = Math.max(frontier, i + 1);
+    const u = `${nextBelow.ok.join(',')}/${nextBelow.info.join(',')}`;
+    const key = `${nextFrontier}/${u}|${after}`;
+    if (seen.has(key)) return false;
+    if (seen.size >= maxConfigurations) throw new SearchLimitError(seen.size);
+    seen.add(key);
+    stack.push({ entry: i, state, frontier, below, forced });
+    state = after;
+    frontier = nextFrontier;
+    below = nextBelow;
+    lift(i);
+    if (hasReturn[i]) okLeft--;
+    return true;
+  };
+  /** Undoes choices back to the latest real one; the entry to try next, or −1. */
+  const backtrack = (): number => {
+    for (;;) {
       const top = stack.pop();
-      if (top === undefined) return false;
+      if (top === undefined) return -1;
       unlift(top.entry);
       if (hasReturn[top.entry]) okLeft++;
       state = top.state;
       frontier = top.frontier;
       below = top.below;
-      entry = next[top.entry]!;
+      // A forced read failing means the configuration before it fails too.
+      if (!top.forced) return next[top.entry]!;
+    }
+  };
+  /** A callable `ok` op that leaves the state as it is and holds in it, or −1. */
+  const satisfiedRead = (): number => {
+    for (let e = next[head]!; e !== -1 && e < n; e = next[e]!) {
+      const op = ops[e]!;
+      if (hasReturn[e] && op.requires === state && (op.next === null || op.next === state))
+        return e;
+    }
+    return -1;
+  };
+
+  let entry = next[head]!;
+  while (okLeft > 0) {
+    assert(entry !== -1, 'an ok operation left means a return entry is still listed');
+    if (entry === next[head]!) {
+      // Partial-order reduction: a callable read that holds now can go first. Any valid
+      // order from here can be rearranged to start with it: it changes no state, and no
+      // remaining operation returned before its call.
+      const read = satisfiedRead();
+      if (read !== -1) {
+        entry = tryLinearize(read, true) ? next[head]! : backtrack();
+        if (entry === -1 && okLeft > 0) return false;
+        continue;
+      }
+    }
+    if (entry < n) {
+      const op = ops[entry]!;
+      if ((op.requires === null || op.requires === state) && tryLinearize(entry, false)) {
+        entry = next[head]!;
+        continue;
+      }
+      entry = next[entry]!;
+    } else {
+      // The return of an operation not linearized yet: undo the latest choice.
+      entry = backtrack();
+      if (entry === -1) return false;
     }
   }
   return true;
 }
 
 /**
- * Drops indeterminate operations no order can need: one whose written value no other
- * operation that returns after its call requires. Placed in an order, such an op is
+ * Drops indeterminate operations no order can need: one that changes nothing, or whose
+ * written value no operation that returns after its call requires. Placed in an order, such an op is
  * followed (before the next write) only by ops that require nothing, so leaving it out
  * keeps the order valid. Repeated, since dropping one can make another useless.
  */
@@ -126,10 +181,9 @@ export function withoutUselessIndeterminate(ops: readonly Operation[]): readonly
     }
     const useful = (x: Operation) =>
       x.outcome === 'ok' ||
-      x.next === null ||
-      (lastReturn.get(x.next) ?? []).some(
-        (r, _, list) => r > x.callIndex && (x.requires !== x.next || list.length > 1),
-      );
+      (x.next !== null &&
+        x.next !== x.requires &&
+        (lastReturn.get(x.next) ?? []).some((r) => r > x.callIndex));
     const next = kept.filter(useful);
     if (next.length === kept.length) return kept;
     kept = next;
