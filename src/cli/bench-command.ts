@@ -7,6 +7,7 @@ import { benchRaftElection } from '../../bench/raft-election.js';
 import { benchRaftSim } from '../../bench/raft-sim.js';
 import { benchSim } from '../../bench/sim.js';
 import { cdfSvg } from '../../bench/svg-cdf.js';
+import { benchWal } from '../../bench/wal.js';
 import { fmtNumber, progress, table } from './format.js';
 import { parseInteger } from './sim-command.js';
 import { EXIT_OK, UsageError } from './usage-error.js';
@@ -16,11 +17,17 @@ export interface BenchFlags {
   readonly repeats?: string;
   readonly trials?: string;
   readonly svg?: string;
+  readonly writes?: string;
 }
 
 interface Benchmark {
   /** Runs the benchmark; returns the JSON report and the human text. */
-  run(flags: BenchFlags, onProgress: (text: string) => void): { report: unknown; text: string };
+  run(flags: BenchFlags, onProgress: (text: string) => void): Promise<BenchOutput> | BenchOutput;
+}
+
+interface BenchOutput {
+  readonly report: unknown;
+  readonly text: string;
 }
 
 const repeatsOf = (flags: BenchFlags) => parseInteger('--repeats', flags.repeats, 1, 100) ?? 3;
@@ -90,6 +97,25 @@ const benchmarks: Record<string, Benchmark> = {
       return { report: runs, text };
     },
   },
+  wal: {
+    async run(flags, onProgress) {
+      const writes = parseInteger('--writes', flags.writes, 1, 1_000_000) ?? 2000;
+      const rows = await benchWal({ writes, onProgress });
+      const rawOf = (writers: number) =>
+        rows.find((r) => r.store === 'raw' && r.writers === writers)?.writesPerSecond ?? 1;
+      const lines = rows.map((r) => [
+        String(r.writers),
+        r.store === 'raw' ? 'raw disk (write + fdatasync)' : 'Cohort WAL (set + sync)',
+        fmtNumber(r.writesPerSecond),
+        `${r.p50Ms} / ${r.p99Ms}`,
+        fmtNumber(r.fsyncs),
+        r.store === 'raw' ? '' : `${(r.writesPerSecond / rawOf(r.writers)).toFixed(2)}×`,
+      ]);
+      const header = ['writers', 'store', 'durable writes/s', 'p50 / p99 ms', 'fsyncs', 'vs raw'];
+      const text = `durable 100-byte writes, ${writes} per configuration\n${table(header, lines)}`;
+      return { report: rows, text };
+    },
+  },
 };
 
 export async function benchCommand(what: string, flags: BenchFlags): Promise<number> {
@@ -99,7 +125,7 @@ export async function benchCommand(what: string, flags: BenchFlags): Promise<num
     throw new UsageError(`unknown benchmark '${what}' (available: ${names})`);
   }
   const bar = progress();
-  const { report, text } = bench.run(flags, (t) => bar.update(t));
+  const { report, text } = await bench.run(flags, (t) => bar.update(t));
   bar.done();
   process.stdout.write(flags.json === true ? `${JSON.stringify(report, null, 2)}\n` : `${text}\n`);
   return EXIT_OK;
