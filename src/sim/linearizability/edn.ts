@@ -267,6 +267,13 @@ export function readEdnForms(text: string): Located[] {
   return forms;
 }
 
+/** The first form of `text` and the offset just after it (for values inside log lines). */
+export function readEdnPrefix(text: string): { value: EdnValue; end: number } {
+  const r = new Reader(text);
+  const value = r.read();
+  return { value, end: r.pos };
+}
+
 /**
  * The elements of a file holding one vector of forms (`[{…} {…}]`), with their lines, or
  * undefined when the file does not start with `[`.

@@ -158,7 +158,8 @@ export function reasonFor(
     if (r.requires === null || r.outcome !== 'ok') continue;
     const seen = r.requires;
     const what = r.f === 'read' ? `read ${seen}` : `cas expecting ${seen}`;
-    const producers = all.filter((o) => o !== r && o.next === seen);
+    // Writes invoked after the read returned cannot explain it.
+    const producers = all.filter((o) => o !== r && o.next === seen && o.callIndex < r.returnIndex);
     if (producers.length === 0 && seen !== initial)
       return `process ${r.process}'s ${what}${where}, but no operation wrote ${seen}`;
     // An operation that saw or left another value after every write of this one.

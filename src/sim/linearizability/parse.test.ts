@@ -109,6 +109,22 @@ describe('history parsers', () => {
     expect(checkLinearizability(late.events, 'register').linearizable).toBe(false);
   });
 
+  it('accepts jepsen.util op lines whose fields are separated by spaces', () => {
+    const log =
+      'INFO  jepsen.util - 4    :invoke :cas    [1 2]\n' +
+      'INFO  jepsen.util - 4    :fail   :cas    [1 2]\n' +
+      'INFO  jepsen.util - 3    :invoke :read   nil\n' +
+      'INFO  jepsen.util - 3    :fail   :read   :timed-out\n';
+    const h = parseHistory(log);
+    expect(h.format).toBe('jepsen-log');
+    expect(h.events.map((e) => [e.process, e.type, e.f, e.value])).toEqual([
+      [4, 'invoke', 'cas', [1, 2]],
+      [4, 'fail', 'cas', [1, 2]],
+      [3, 'invoke', 'read', null],
+      [3, 'fail', 'read', ':timed-out'],
+    ]);
+  });
+
   it('reads Cohort JSON lines', () => {
     const h = parseHistory(testdata('kv.jsonl'));
     expect(h.events[4]).toEqual({

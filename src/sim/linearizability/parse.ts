@@ -21,6 +21,7 @@ import {
   type EdnValue,
   Keyword,
   readEdnForms,
+  readEdnPrefix,
   readEdnVector,
   Tagged,
 } from './edn.js';
@@ -61,9 +62,9 @@ export function parseHistory(text: string, format: HistoryFormat | 'auto' = 'aut
   }
 }
 
-/** A Jepsen log mentions jepsen.util; JSON lines open with `{"`; anything else is EDN. */
+/** A Jepsen log has jepsen.util op lines; JSON lines open with `{"`; anything else is EDN. */
 export function detectFormat(text: string): HistoryFormat {
-  if (/^.*\bjepsen\.util\s.*\t/m.test(text)) return 'jepsen-log';
+  if (/\bjepsen\.util\s+(?:-\s+)?\S+\s+:\w/.test(text)) return 'jepsen-log';
   const first = /\S/.exec(text);
   if (first !== null && text[first.index] === '{' && /^\{\s*"/.test(text.slice(first.index)))
     return 'jsonl';
@@ -125,8 +126,12 @@ export function parseEdnHistory(text: string): ParsedHistory {
   return { format: 'edn', events, lines };
 }
 
-/** `… jepsen.util - 0\t:invoke\t:read\tnil` or `… jepsen.util 0\t:ok\t:cas\t[1 2]\t:err`. */
-const LOG_OP = /\bjepsen\.util\s+(?:-\s+)?(\S+)\t(.*)$/;
+/**
+ * `… jepsen.util - 0\t:invoke\t:read\tnil`, `… jepsen.util 0\t:ok\t:cas\t[1 2]\t:err`: the
+ * process, then keywords for type and f, then the value (EDN) and an optional error.
+ * Fields are tab-separated as Jepsen writes them; runs of spaces are accepted too.
+ */
+const LOG_OP = /\bjepsen\.util\s+(?:-\s+)?(\S+)\s+(:\S+)(?:\s+(.*))?$/;
 
 export function parseJepsenLog(text: string): ParsedHistory {
   const events: ClientHistoryEvent[] = [];
@@ -135,32 +140,19 @@ export function parseJepsenLog(text: string): ParsedHistory {
     const line = i + 1;
     const m = LOG_OP.exec(raw.replace(/\r$/, ''));
     if (m === null) return;
-    const fields = m[2]!.split('\t');
-    if (fields.length < 3)
+    const [, who, type, rest] = m as unknown as [string, string, string, string | undefined];
+    if (who.startsWith(':')) return; // :nemesis
+    const fm = /^(:\S+)\s+(\S.*)$/.exec(rest ?? '');
+    if (fm === null)
       throw new HistoryParseError('an op line needs process, type, f and value', line);
-    const [type, f, valueText] = fields as [string, string, string];
-    if (m[1]!.startsWith(':')) return; // :nemesis
-    if (!/^\d+$/.test(m[1]!))
-      throw new HistoryParseError(`process must be an integer, got '${m[1]}'`, line);
-    const process = Number(m[1]);
-    let value: EdnValue;
-    try {
-      const forms = readEdnForms(valueText);
-      if (forms.length !== 1) throw new HistoryParseError(`bad value '${valueText}'`, line);
-      value = forms[0]!.value;
-    } catch (error) {
-      if (error instanceof EdnError)
-        throw new HistoryParseError(
-          `bad value '${valueText}': ${stripLine(error).replace(/ on line \d+/, '')}`,
-          line,
-        );
-      throw error;
-    }
+    if (!/^\d+$/.test(who))
+      throw new HistoryParseError(`process must be an integer, got '${who}'`, line);
+    const value = logValue(fm[2]!, line);
     const event = validated(
       {
-        process,
-        type: logKeyword(type),
-        f: logKeyword(f),
+        process: Number(who),
+        type: type.slice(1),
+        f: fm[1]!.slice(1),
         value: toJs(value),
         time: events.length,
       },
@@ -173,8 +165,15 @@ export function parseJepsenLog(text: string): ParsedHistory {
   return { format: 'jepsen-log', events, lines };
 }
 
-function logKeyword(field: string): unknown {
-  return field.startsWith(':') ? field.slice(1) : field;
+/** The value at the start of `text` (whatever follows it is the op's error, if any). */
+function logValue(text: string, line: number): EdnValue {
+  try {
+    return readEdnPrefix(text).value;
+  } catch (error) {
+    if (!(error instanceof EdnError)) throw error;
+    const reason = stripLine(error).replace(/ on line \d+/, '');
+    throw new HistoryParseError(`bad value '${text}': ${reason}`, line);
+  }
 }
 
 function keywordName(v: EdnValue | undefined): unknown {

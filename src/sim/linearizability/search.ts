@@ -37,6 +37,7 @@ interface Frame {
   readonly below: Below;
   /** Linearized by the read reduction, not chosen: no alternative to try in its place. */
   readonly forced: boolean;
+  readonly afterInfo: boolean;
 }
 
 /** The search gave up: it explored this many configurations without an answer. */
@@ -89,6 +90,8 @@ export function linearizable(
   let state = initial;
   let frontier = 0;
   let below: Below = { ok: [], info: [] };
+  // Just after an indeterminate op, the next op must require what it wrote (see neededNext).
+  let afterInfo = false;
 
   /** Linearizes `i` unless the configuration it leads to was explored already. */
   const tryLinearize = (i: number, forced: boolean): boolean => {
@@ -97,11 +100,12 @@ export function linearizable(
     const nextBelow = linearizeIn(i, frontier, below, hasReturn, effect);
     const nextFrontier = Math.max(frontier, i + 1);
     const u = `${nextBelow.ok.join(',')}/${nextBelow.info.join(',')}`;
-    const key = `${nextFrontier}/${u}|${after}`;
+    const key = `${nextFrontier}/${u}|${after}${hasReturn[i] ? '' : '!'}`;
     if (seen.has(key)) return false;
     if (seen.size >= maxConfigurations) throw new SearchLimitError(seen.size);
     seen.add(key);
-    stack.push({ entry: i, state, frontier, below, forced });
+    stack.push({ entry: i, state, frontier, below, forced, afterInfo });
+    afterInfo = !hasReturn[i];
     state = after;
     frontier = nextFrontier;
     below = nextBelow;
@@ -119,6 +123,7 @@ export function linearizable(
       state = top.state;
       frontier = top.frontier;
       below = top.below;
+      afterInfo = top.afterInfo;
       // A forced read failing means the configuration before it fails too.
       if (!top.forced) return next[top.entry]!;
     }
@@ -131,6 +136,20 @@ export function linearizable(
         return e;
     }
     return -1;
+  };
+
+  /**
+   * Whether indeterminate op `i` can be useful now: some other callable op requires what it
+   * writes. An order that has `i` not followed at once by such an op stays valid without
+   * it (the next op then requires nothing, so it overwrites `i`'s value), so `i` is tried
+   * only where one can follow, and the op after it must be one (`afterInfo`). That op is
+   * callable now: lifting `i` removes no return entry.
+   */
+  const neededNext = (i: number): boolean => {
+    const value = ops[i]!.next;
+    for (let e = next[head]!; e !== -1 && e < n; e = next[e]!)
+      if (e !== i && ops[e]!.requires === value) return true;
+    return false;
   };
 
   let entry = next[head]!;
@@ -149,7 +168,10 @@ export function linearizable(
     }
     if (entry < n) {
       const op = ops[entry]!;
-      if ((op.requires === null || op.requires === state) && tryLinearize(entry, false)) {
+      const holds = afterInfo
+        ? op.requires === state
+        : op.requires === null || op.requires === state;
+      if (holds && (hasReturn[entry] || neededNext(entry)) && tryLinearize(entry, false)) {
         entry = next[head]!;
         continue;
       }
