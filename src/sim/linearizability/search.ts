@@ -60,83 +60,149 @@ export function linearizable(
   initial: string,
   maxConfigurations = DEFAULT_MAX_CONFIGURATIONS,
 ): boolean {
-  const ops = withoutUselessIndeterminate(all);
-  const n = ops.length;
-  // Entries 0..n−1 are calls (entry i is op i's call), n..2n−1 returns; 2n is the head.
-  const head = 2 * n;
-  const next = new Int32Array(2 * n + 1).fill(-1);
-  const prev = new Int32Array(2 * n + 1).fill(-1);
-  linkInRealTimeOrder(ops, head, next, prev);
-  const hasReturn = ops.map((op) => op.outcome === 'ok');
-  let okLeft = hasReturn.filter(Boolean).length;
-  const classes = new Map<string, number>();
-  const effect = ops.map((op) => {
-    const name = `${op.requires}>${op.next}`;
-    if (!classes.has(name)) classes.set(name, classes.size);
-    return classes.get(name)!;
-  });
+  return new Search(withoutUselessIndeterminate(all), initial, maxConfigurations).run();
+}
 
-  const lift = (i: number) => {
-    unlink(i, next, prev);
-    if (hasReturn[i]) unlink(n + i, next, prev);
-  };
-  const unlift = (i: number) => {
-    if (hasReturn[i]) relink(n + i, next, prev);
-    relink(i, next, prev);
-  };
+/** One search over one partition; entries 0..n−1 are calls, n..2n−1 returns, 2n the head. */
+class Search {
+  private readonly n: number;
+  private readonly head: number;
+  private readonly next: Int32Array;
+  private readonly prev: Int32Array;
+  private readonly hasReturn: readonly boolean[];
+  /** Each op's effect class (same required and written value). */
+  private readonly effect: readonly number[];
+  private readonly seen = new Set<string>();
+  private readonly stack: Frame[] = [];
+  private okLeft: number;
+  private frontier = 0;
+  private below: Below = { ok: [], info: [] };
+  /** Just after an indeterminate op, the next op must require what it wrote (neededNext). */
+  private afterInfo = false;
 
-  const seen = new Set<string>();
-  const stack: Frame[] = [];
-  let state = initial;
-  let frontier = 0;
-  let below: Below = { ok: [], info: [] };
-  // Just after an indeterminate op, the next op must require what it wrote (see neededNext).
-  let afterInfo = false;
+  constructor(
+    private readonly ops: readonly Operation[],
+    private state: string,
+    private readonly maxConfigurations: number,
+  ) {
+    const n = ops.length;
+    this.n = n;
+    this.head = 2 * n;
+    this.next = new Int32Array(2 * n + 1).fill(-1);
+    this.prev = new Int32Array(2 * n + 1).fill(-1);
+    linkInRealTimeOrder(ops, this.head, this.next, this.prev);
+    this.hasReturn = ops.map((op) => op.outcome === 'ok');
+    this.okLeft = this.hasReturn.filter(Boolean).length;
+    const classes = new Map<string, number>();
+    this.effect = ops.map((op) => {
+      const name = `${op.requires}>${op.next}`;
+      if (!classes.has(name)) classes.set(name, classes.size);
+      return classes.get(name)!;
+    });
+  }
+
+  run(): boolean {
+    const { next, head, n } = this;
+    let entry = next[head]!;
+    while (this.okLeft > 0) {
+      assert(entry !== -1, 'an ok operation left means a return entry is still listed');
+      if (entry === next[head]!) {
+        // Partial-order reduction: a callable read that holds now can go first. Any valid
+        // order from here can be rearranged to start with it: it changes no state, and no
+        // remaining operation returned before its call.
+        const read = this.satisfiedRead();
+        if (read !== -1) {
+          entry = this.tryLinearize(read, true) ? next[head]! : this.backtrack();
+          if (entry === -1 && this.okLeft > 0) return false;
+          continue;
+        }
+      }
+      if (entry < n) {
+        if (this.allowed(entry) && this.tryLinearize(entry, false)) {
+          entry = next[head]!;
+          continue;
+        }
+        entry = next[entry]!;
+      } else {
+        // The return of an operation not linearized yet: undo the latest choice.
+        entry = this.backtrack();
+        if (entry === -1) return false;
+      }
+    }
+    return true;
+  }
+
+  private allowed(i: number): boolean {
+    const op = this.ops[i]!;
+    const holds = this.afterInfo
+      ? op.requires === this.state
+      : op.requires === null || op.requires === this.state;
+    return holds && (this.hasReturn[i] || this.neededNext(i));
+  }
 
   /** Linearizes `i` unless the configuration it leads to was explored already. */
-  const tryLinearize = (i: number, forced: boolean): boolean => {
-    const op = ops[i]!;
-    const after = op.next ?? state;
-    const nextBelow = linearizeIn(i, frontier, below, hasReturn, effect);
-    const nextFrontier = Math.max(frontier, i + 1);
-    const u = `${nextBelow.ok.join(',')}/${nextBelow.info.join(',')}`;
-    const key = `${nextFrontier}/${u}|${after}${hasReturn[i] ? '' : '!'}`;
-    if (seen.has(key)) return false;
-    if (seen.size >= maxConfigurations) throw new SearchLimitError(seen.size);
-    seen.add(key);
-    stack.push({ entry: i, state, frontier, below, forced, afterInfo });
-    afterInfo = !hasReturn[i];
-    state = after;
-    frontier = nextFrontier;
-    below = nextBelow;
-    lift(i);
-    if (hasReturn[i]) okLeft--;
-    return true;
-  };
-  /** Undoes choices back to the latest real one; the entry to try next, or −1. */
-  const backtrack = (): number => {
-    for (;;) {
-      const top = stack.pop();
-      if (top === undefined) return -1;
-      unlift(top.entry);
-      if (hasReturn[top.entry]) okLeft++;
-      state = top.state;
-      frontier = top.frontier;
-      below = top.below;
-      afterInfo = top.afterInfo;
-      // A forced read failing means the configuration before it fails too.
-      if (!top.forced) return next[top.entry]!;
+  private tryLinearize(i: number, forced: boolean): boolean {
+    const op = this.ops[i]!;
+    const info = !this.hasReturn[i];
+    const after = op.next ?? this.state;
+    const below = linearizeIn(i, this.frontier, this.below, this.hasReturn, this.effect);
+    const frontier = Math.max(this.frontier, i + 1);
+    const u = `${below.ok.join(',')}/${below.info.join(',')}`;
+    const key = `${frontier}/${u}|${after}${info ? '!' : ''}`;
+    if (this.seen.has(key)) return false;
+    if (this.seen.size >= this.maxConfigurations) throw new SearchLimitError(this.seen.size);
+    this.seen.add(key);
+    const { state, afterInfo } = this;
+    this.stack.push({
+      entry: i,
+      state,
+      frontier: this.frontier,
+      below: this.below,
+      forced,
+      afterInfo,
+    });
+    this.afterInfo = info;
+    this.state = after;
+    this.frontier = frontier;
+    this.below = below;
+    unlink(i, this.next, this.prev);
+    if (!info) {
+      unlink(this.n + i, this.next, this.prev);
+      this.okLeft--;
     }
-  };
+    return true;
+  }
+
+  /** Undoes choices back to the latest real one; the entry to try next, or −1. */
+  private backtrack(): number {
+    for (;;) {
+      const top = this.stack.pop();
+      if (top === undefined) return -1;
+      const i = top.entry;
+      if (this.hasReturn[i]) {
+        relink(this.n + i, this.next, this.prev);
+        this.okLeft++;
+      }
+      relink(i, this.next, this.prev);
+      this.state = top.state;
+      this.frontier = top.frontier;
+      this.below = top.below;
+      this.afterInfo = top.afterInfo;
+      // A forced read failing means the configuration before it fails too.
+      if (!top.forced) return this.next[i]!;
+    }
+  }
+
   /** A callable `ok` op that leaves the state as it is and holds in it, or −1. */
-  const satisfiedRead = (): number => {
-    for (let e = next[head]!; e !== -1 && e < n; e = next[e]!) {
+  private satisfiedRead(): number {
+    const { next, ops, state } = this;
+    for (let e = next[this.head]!; e !== -1 && e < this.n; e = next[e]!) {
       const op = ops[e]!;
-      if (hasReturn[e] && op.requires === state && (op.next === null || op.next === state))
+      if (this.hasReturn[e] && op.requires === state && (op.next === null || op.next === state))
         return e;
     }
     return -1;
-  };
+  }
 
   /**
    * Whether indeterminate op `i` can be useful now: some other callable op requires what it
@@ -145,51 +211,20 @@ export function linearizable(
    * only where one can follow, and the op after it must be one (`afterInfo`). That op is
    * callable now: lifting `i` removes no return entry.
    */
-  const neededNext = (i: number): boolean => {
+  private neededNext(i: number): boolean {
+    const { next, ops } = this;
     const value = ops[i]!.next;
-    for (let e = next[head]!; e !== -1 && e < n; e = next[e]!)
+    for (let e = next[this.head]!; e !== -1 && e < this.n; e = next[e]!)
       if (e !== i && ops[e]!.requires === value) return true;
     return false;
-  };
-
-  let entry = next[head]!;
-  while (okLeft > 0) {
-    assert(entry !== -1, 'an ok operation left means a return entry is still listed');
-    if (entry === next[head]!) {
-      // Partial-order reduction: a callable read that holds now can go first. Any valid
-      // order from here can be rearranged to start with it: it changes no state, and no
-      // remaining operation returned before its call.
-      const read = satisfiedRead();
-      if (read !== -1) {
-        entry = tryLinearize(read, true) ? next[head]! : backtrack();
-        if (entry === -1 && okLeft > 0) return false;
-        continue;
-      }
-    }
-    if (entry < n) {
-      const op = ops[entry]!;
-      const holds = afterInfo
-        ? op.requires === state
-        : op.requires === null || op.requires === state;
-      if (holds && (hasReturn[entry] || neededNext(entry)) && tryLinearize(entry, false)) {
-        entry = next[head]!;
-        continue;
-      }
-      entry = next[entry]!;
-    } else {
-      // The return of an operation not linearized yet: undo the latest choice.
-      entry = backtrack();
-      if (entry === -1) return false;
-    }
   }
-  return true;
 }
 
 /**
  * Drops indeterminate operations no order can need: one that changes nothing, or whose
- * written value no operation that returns after its call requires. Placed in an order, such an op is
- * followed (before the next write) only by ops that require nothing, so leaving it out
- * keeps the order valid. Repeated, since dropping one can make another useless.
+ * written value no operation that returns after its call requires. Placed in an order, such
+ * an op is followed (before the next write) only by ops that require nothing, so leaving it
+ * out keeps the order valid. Repeated, since dropping one can make another useless.
  */
 export function withoutUselessIndeterminate(ops: readonly Operation[]): readonly Operation[] {
   let kept = ops;
