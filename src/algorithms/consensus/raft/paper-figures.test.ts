@@ -44,7 +44,7 @@ function server(
 ): Server {
   const storage = new MapStorage();
   const log = RaftLog.load(storage, nodes);
-  terms.forEach((term, i) => log.append({ index: i + 1, term, kind: 'noop' }));
+  for (const [i, term] of terms.entries()) log.append({ index: i + 1, term, kind: 'noop' });
   const env: RaftEnv = {
     id,
     nodes,
