@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The README's two commands on a fresh clone with only Node installed:
-//   npm start → install dependencies if missing, build if stale, run the main job;
+//   npm start → install dependencies if missing, build if stale, serve the Lab (the main job);
 //   npm test  → the same set-up, then typecheck, lint (Biome + import directions) and the
 //               whole test suite — exactly what CI runs.
 // Uses only Node built-ins, because it runs before `node_modules` exists.
@@ -66,21 +66,71 @@ function ensureBuild() {
   writeFileSync(stamp, `${new Date().toISOString()}\n`);
 }
 
+/** The Lab's page (web/ → dist/web), rebuilt when it or the simulator it bundles changed. */
+function ensureWebBuild() {
+  const index = join(root, 'dist', 'web', 'index.html');
+  const sources = Math.max(newest(join(root, 'web')), newest(join(root, 'src')));
+  if (existsSync(index) && newest(index) >= sources) return;
+  console.error('cohort: building the Lab…');
+  run(
+    process.execPath,
+    [
+      join(root, 'node_modules', 'vite', 'bin', 'vite.js'),
+      'build',
+      '--config',
+      'web/vite.config.ts',
+      '--logLevel',
+      'warn',
+    ],
+    'build (Lab)',
+  );
+}
+
+/**
+ * System programs the suite drives for real. Missing ones are installed with apt-get when
+ * running as root; otherwise the one command to run is printed and the suite does not start
+ * (a missing browser or server is a failure, never a skipped test).
+ */
+function ensureSystemPackages() {
+  const needed = [{ path: '/usr/bin/chromium', pkg: 'chromium' }].filter(
+    (p) => !existsSync(p.path),
+  );
+  if (needed.length === 0) return;
+  const pkgs = needed.map((p) => p.pkg);
+  if (process.getuid?.() !== 0) {
+    console.error(
+      `cohort: the tests need ${pkgs.join(', ')}: run  sudo apt-get install -y ${pkgs.join(' ')}`,
+    );
+    process.exit(2);
+  }
+  console.error(`cohort: installing ${pkgs.join(', ')} with apt-get…`);
+  run('apt-get', ['update', '-qq'], 'apt-get update');
+  run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...pkgs], 'apt-get install');
+}
+
 const [mode, ...rest] = process.argv.slice(2);
 ensureDependencies();
 ensureBuild();
+ensureWebBuild();
 const bin = (name, ...parts) => join(root, 'node_modules', name, ...parts);
 if (mode === 'start') {
+  // The Lab is the main job; `cohort tour` still prints every algorithm as a table.
   run(
     process.execPath,
-    [join(root, 'dist', 'src', 'cli', 'main.js'), 'tour', ...rest],
-    'cohort tour',
+    [join(root, 'dist', 'src', 'cli', 'main.js'), 'lab', ...rest],
+    'cohort lab',
   );
 } else if (mode === 'test') {
+  ensureSystemPackages();
   run(
     process.execPath,
     [bin('typescript', 'bin', 'tsc'), '-p', 'tsconfig.json', '--noEmit'],
     'typecheck',
+  );
+  run(
+    process.execPath,
+    [bin('typescript', 'bin', 'tsc'), '-p', 'web/tsconfig.json', '--noEmit'],
+    'typecheck (Lab)',
   );
   run(process.execPath, [bin('@biomejs', 'biome', 'bin', 'biome'), 'check', '.'], 'lint (biome)');
   run(

@@ -8,6 +8,7 @@ import { verifyHeaderCommand } from './chain-command.js';
 import { checkLinearizabilityCommand } from './check-command.js';
 import { fuzzCommand } from './fuzz-command.js';
 import { listCommand, simCommand } from './sim-command.js';
+import { labCommand } from './lab-command.js';
 import { tourCommand } from './tour-command.js';
 import { EXIT_USAGE, UsageError } from './usage-error.js';
 
@@ -149,6 +150,13 @@ Examples:
     .description('simulate every registered algorithm with its defaults and print a table')
     .option('--json', 'print one JSON document')
     .action((flags) => exit(tourCommand(flags)));
+
+  root
+    .command('lab')
+    .description('serve the Lab: run, animate and break every algorithm in your browser')
+    .option('--port <n>', 'port on 127.0.0.1 (0 picks a free one)', '4680')
+    .addHelpText('after', '\nExamples:\n  cohort lab\n  cohort lab --port 8080')
+    .action(async (flags) => exit(await labCommand(flags)));
 
   return root;
 }

@@ -1,0 +1,208 @@
+/** @jsxImportSource preact */
+// The Lab page: pick an algorithm and its options, write a fault plan (the CLI's syntax),
+// run the real simulator in the page, watch the run on the stage with a time slider, click
+// nodes to crash or restart them (each click becomes a fault-plan line), and read the
+// checks, metrics and message counts — the same numbers `cohort sim --json` prints.
+
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { algorithms } from '../../src/algorithms/registry.js';
+import { parseAlgorithmOptions } from '../../src/cli/algorithm-options.js';
+import { optionFlagName } from '../../src/core/algorithm.js';
+import { parseFaultPlan } from '../../src/sim/fault-plan.js';
+import { defaultNodes } from '../../src/sim/run.js';
+import { Panels } from './panels.js';
+import { findSpec, type LabRun, runLab } from './run.js';
+import { Stage } from './stage.js';
+import { readUrl, writeUrl } from './url-state.js';
+
+const initial = readUrl({
+  algorithm: 'consensus/raft',
+  nodes: undefined,
+  seed: 1,
+  faults: '',
+  options: {},
+});
+
+export function App() {
+  const [algorithm, setAlgorithm] = useState(initial.algorithm);
+  const [nodesText, setNodesText] = useState(
+    initial.nodes === undefined ? '' : String(initial.nodes),
+  );
+  const [seed, setSeed] = useState(initial.seed);
+  const [faults, setFaults] = useState(initial.faults);
+  const [rawOptions, setRawOptions] = useState<Record<string, string>>(initial.rawOptions);
+  const [run, setRun] = useState<LabRun | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [t, setT] = useState(0);
+  const [playing, setPlaying] = useState(false);
+  const [speed, setSpeed] = useState(0.2);
+  const spec = findSpec(algorithm);
+
+  const execute = (plan = faults) => {
+    if (spec === undefined) return setError(`unknown algorithm ${algorithm}`);
+    try {
+      const args = Object.entries(rawOptions)
+        .filter(([, v]) => v !== '')
+        .map(([k, v]) => `--${optionFlagName(k)}=${v}`);
+      const options = parseAlgorithmOptions(spec, args);
+      const nodes = nodesText === '' ? defaultNodes(spec, options) : Number(nodesText);
+      parseFaultPlan(plan, nodes);
+      const input = {
+        algorithm,
+        nodes: nodesText === '' ? undefined : nodes,
+        seed,
+        faults: plan,
+        options,
+      };
+      const next = runLab(input);
+      writeUrl(input, rawOptions);
+      setRun(next);
+      setError(null);
+      setT((old) => Math.min(old, next.result.virtualTimeMs));
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    }
+  };
+
+  useEffect(() => execute(), []);
+  useEffect(() => {
+    if (!playing || run === null) return;
+    let last = performance.now();
+    let frame = requestAnimationFrame(function tick(now) {
+      setT((old) => Math.min(run.result.virtualTimeMs, old + (now - last) * speed));
+      last = now;
+      frame = requestAnimationFrame(tick);
+    });
+    return () => cancelAnimationFrame(frame);
+  }, [playing, run, speed]);
+
+  const types = useMemo(() => Object.keys(run?.result.messages.byType ?? {}), [run]);
+  const onNode = (id: number, crashed: boolean) => {
+    const line = `${crashed ? 'restart' : 'crash'} ${id} @${Math.round(t)}`;
+    const plan = faults.trim() === '' ? line : `${faults.trim()}; ${line}`;
+    setFaults(plan);
+    execute(plan);
+  };
+  const step = () => {
+    if (run === null) return;
+    const next = run.records.find((r) => r.t > t);
+    setT(next?.t ?? run.result.virtualTimeMs);
+  };
+
+  return (
+    <main>
+      <header>
+        <h1>Cohort Lab</h1>
+        <p>
+          {spec?.summary} {spec !== undefined && <span class="seed">notes {spec.seed}</span>}
+        </p>
+      </header>
+      <section class="controls" aria-label="run settings">
+        <label>
+          algorithm
+          <select
+            id="algorithm"
+            value={algorithm}
+            onChange={(e) => {
+              setAlgorithm(e.currentTarget.value);
+              setRawOptions({});
+            }}
+          >
+            {algorithms.map((a) => (
+              <option value={a.name} key={a.name}>
+                {a.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          nodes
+          <input
+            value={nodesText}
+            placeholder="default"
+            inputMode="numeric"
+            onInput={(e) => setNodesText(e.currentTarget.value)}
+          />
+        </label>
+        <label>
+          seed
+          <input
+            value={String(seed)}
+            inputMode="numeric"
+            onInput={(e) => setSeed(Number(e.currentTarget.value) || 0)}
+          />
+        </label>
+        {spec !== undefined &&
+          Object.entries(spec.options).map(([name, opt]) => (
+            <label key={name} title={opt.description}>
+              {optionFlagName(name)}
+              <input
+                value={rawOptions[name] ?? ''}
+                placeholder={
+                  Array.isArray(opt.default) ? opt.default.join(',') : String(opt.default)
+                }
+                onInput={(e) => setRawOptions({ ...rawOptions, [name]: e.currentTarget.value })}
+              />
+            </label>
+          ))}
+        <label class="faults">
+          fault plan
+          <textarea
+            value={faults}
+            rows={2}
+            placeholder="crash 3 @400; restart 3 @1500; drop 5% @0..2000"
+            onInput={(e) => setFaults(e.currentTarget.value)}
+          />
+        </label>
+        <button type="button" id="run" onClick={() => execute()}>
+          Run
+        </button>
+        {error !== null && (
+          <p class="error" role="alert">
+            {error}
+          </p>
+        )}
+      </section>
+      {run !== null && (
+        <section class="run">
+          <div class="player">
+            <Stage run={run} t={t} types={types} onNode={onNode} />
+            <fieldset class="transport">
+              <legend>time</legend>
+              <button type="button" onClick={() => setPlaying(!playing)}>
+                {playing ? 'Pause' : 'Play'}
+              </button>
+              <button type="button" onClick={step}>
+                Step
+              </button>
+              <label>
+                speed
+                <select
+                  value={String(speed)}
+                  onChange={(e) => setSpeed(Number(e.currentTarget.value))}
+                >
+                  {[0.05, 0.2, 1, 5].map((s) => (
+                    <option value={String(s)} key={s}>
+                      {s}×
+                    </option>
+                  ))}
+                </select>
+              </label>
+              <input
+                type="range"
+                aria-label="time in ms"
+                min={0}
+                max={run.result.virtualTimeMs}
+                step={0.5}
+                value={t}
+                onInput={(e) => setT(Number(e.currentTarget.value))}
+              />
+              <output>{t.toFixed(1)} ms</output>
+            </fieldset>
+          </div>
+          <Panels run={run} t={t} types={types} />
+        </section>
+      )}
+    </main>
+  );
+}

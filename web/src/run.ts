@@ -1,0 +1,132 @@
+// One Lab run: the same `simulate` as `cohort sim`, with the full trace kept so the stage can
+// replay it, and the trace cut into what the stage draws at a time t.
+
+import { algorithms } from '../../src/algorithms/registry.js';
+import type { AnyAlgorithm, OptionValues } from '../../src/core/algorithm.js';
+import type { Message } from '../../src/core/process.js';
+import { defaultNodes, type RunResult, simulate } from '../../src/sim/run.js';
+import type { TraceRecord } from '../../src/sim/trace.js';
+
+export interface RunInput {
+  readonly algorithm: string;
+  readonly nodes: number | undefined;
+  readonly seed: number;
+  readonly faults: string;
+  readonly options: OptionValues;
+}
+
+export interface Flight {
+  readonly from: number;
+  readonly to: number;
+  readonly type: string;
+  readonly sentAt: number;
+  readonly arrivesAt: number;
+}
+
+export interface LabRun {
+  readonly spec: AnyAlgorithm;
+  readonly nodes: number;
+  readonly result: RunResult;
+  readonly records: readonly TraceRecord[];
+  readonly flights: readonly Flight[];
+}
+
+export function findSpec(name: string): AnyAlgorithm | undefined {
+  return algorithms.find((a) => a.name === name);
+}
+
+/** Pairs each send with the delivery of the same message on the same link (FIFO per link). */
+function flightsOf(records: readonly TraceRecord[]): Flight[] {
+  const open = new Map<string, { t: number; type: string }[]>();
+  const flights: Flight[] = [];
+  const keyOf = (from: number, to: number, msg: Message) => `${from}>${to}>${JSON.stringify(msg)}`;
+  for (const r of records) {
+    if (r.ev === 'send') {
+      const key = keyOf(r.from, r.to, r.msg);
+      const list = open.get(key) ?? [];
+      list.push({ t: r.t, type: r.msg.type });
+      open.set(key, list);
+    } else if (r.ev === 'deliver') {
+      const sent = open.get(keyOf(r.from, r.to, r.msg))?.shift();
+      if (sent !== undefined)
+        flights.push({ from: r.from, to: r.to, type: sent.type, sentAt: sent.t, arrivesAt: r.t });
+    }
+  }
+  return flights;
+}
+
+export function runLab(input: RunInput): LabRun {
+  const spec = findSpec(input.algorithm);
+  if (spec === undefined) throw new Error(`unknown algorithm ${input.algorithm}`);
+  const nodes = input.nodes ?? defaultNodes(spec, input.options);
+  const { result, sim } = simulate(spec, {
+    nodes,
+    seed: input.seed,
+    faults: input.faults,
+    options: input.options,
+    trace: 'full',
+  });
+  const records = sim.trace.records;
+  return { spec, nodes, result, records, flights: flightsOf(records) };
+}
+
+export interface NodeView {
+  readonly id: number;
+  readonly status: 'up' | 'crashed' | 'paused';
+  /** The node's latest output at t, as a short label (its role or last event). */
+  readonly badge: string;
+}
+
+/** Outputs that report progress rather than a role: they do not change a node's badge. */
+const PROGRESS = new Set([
+  'apply',
+  'commit',
+  'invoke',
+  'complete',
+  'propose',
+  'deliver',
+  'reply',
+  'admin',
+  'accepted',
+  'chosen',
+  'prepare',
+  'note',
+]);
+/** Outputs that claim leadership of a term: a newer claim clears older ones elsewhere. */
+const CLAIMS = new Set(['leader', 'elected']);
+
+interface Claim {
+  readonly type: string;
+  readonly term?: unknown;
+}
+
+function labelOf(output: Claim): string {
+  return typeof output.term === 'number' ? `${output.type} ${output.term}` : output.type;
+}
+
+/** Every node's status and badge (its latest role-like output) at time t. */
+export function nodesAt(run: LabRun, t: number): NodeView[] {
+  const status = new Map<number, NodeView['status']>();
+  const badge = new Map<number, { label: string; term: number; claim: boolean }>();
+  for (const r of run.records) {
+    if (r.t > t) break;
+    if (r.ev === 'crash') status.set(r.node, 'crashed');
+    else if (r.ev === 'pause') status.set(r.node, 'paused');
+    else if (r.ev === 'restart' || r.ev === 'resume' || r.ev === 'start') status.set(r.node, 'up');
+    else if (r.ev === 'output') {
+      const out = r.output as Claim;
+      if (PROGRESS.has(out.type)) continue;
+      const term = typeof out.term === 'number' ? out.term : 0;
+      const claim = CLAIMS.has(out.type);
+      if (claim)
+        for (const [id, b] of badge)
+          if (id !== r.node && b.claim && b.term < term) badge.delete(id);
+      badge.set(r.node, { label: labelOf(out), term, claim });
+    }
+  }
+  return Array.from({ length: run.nodes }, (_, i) => ({
+    id: i + 1,
+    status: status.get(i + 1) ?? 'up',
+    badge: badge.get(i + 1)?.label ?? '',
+  }));
+}
