@@ -7,8 +7,8 @@ import { benchCommand } from './bench-command.js';
 import { verifyHeaderCommand } from './chain-command.js';
 import { checkLinearizabilityCommand } from './check-command.js';
 import { fuzzCommand } from './fuzz-command.js';
-import { listCommand, simCommand } from './sim-command.js';
 import { labCommand } from './lab-command.js';
+import { listCommand, simCommand } from './sim-command.js';
 import { tourCommand } from './tour-command.js';
 import { EXIT_USAGE, UsageError } from './usage-error.js';
 
