@@ -7,7 +7,7 @@
 // `npm test` builds dist/ and dist/web and installs Chromium before the suite runs.
 
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { raft } from '../src/algorithms/consensus/raft/index.js';
@@ -94,10 +94,21 @@ describe('the Lab', () => {
       seed: 1,
       faults: 'crash 3 @600',
       options: { configChanges: false },
+      trace: 'full',
     });
     expect(await countsOn(page)).toEqual(cli.result.messages.byType);
     mkdirSync('test-output', { recursive: true });
     await page.screenshot({ path: 'test-output/lab-raft.png', fullPage: true });
+    // The exported trace is the CLI's `--trace` file, and opening it replays the run.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.click('text=Export trace'),
+    ]);
+    const file = (await download.path()) as string;
+    expect(readFileSync(file, 'utf8')).toBe(`${cli.sim.trace.lines.join('\n')}\n`);
+    await page.setInputFiles('input[type=file]', file);
+    await page.waitForSelector('text=A trace from a file');
+    expect(await page.$$('[data-node]')).toHaveLength(8);
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -109,6 +120,8 @@ describe('the Lab', () => {
     const width = await page.evaluate(() => document.documentElement.scrollWidth);
     expect(width).toBeLessThanOrEqual(390);
     await expect.poll(() => page.isVisible('#run')).toBe(true);
+    await page.click('#plot');
+    await page.waitForSelector('.chart .u-title');
     for (const name of ['chain/pow', 'byzantine/signed-messages', 'election/zab-fle']) {
       await page.selectOption('#algorithm', name);
       await page.click('#run');

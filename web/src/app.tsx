@@ -11,7 +11,8 @@ import { optionFlagName } from '../../src/core/algorithm.js';
 import { parseFaultPlan } from '../../src/sim/fault-plan.js';
 import { defaultNodes } from '../../src/sim/run.js';
 import { Panels } from './panels.js';
-import { findSpec, type LabRun, runLab } from './run.js';
+import { FamilyPlots } from './plots.js';
+import { findSpec, type LabRun, runFromTrace, runLab } from './run.js';
 import { Stage } from './stage.js';
 import { readUrl, writeUrl } from './url-state.js';
 
@@ -58,7 +59,7 @@ export function App() {
       writeUrl(input, rawOptions);
       setRun(next);
       setError(null);
-      setT((old) => Math.min(old, next.result.virtualTimeMs));
+      setT((old) => Math.min(old, next.endMs));
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
     }
@@ -69,24 +70,43 @@ export function App() {
     if (!playing || run === null) return;
     let last = performance.now();
     let frame = requestAnimationFrame(function tick(now) {
-      setT((old) => Math.min(run.result.virtualTimeMs, old + (now - last) * speed));
+      setT((old) => Math.min(run.endMs, old + (now - last) * speed));
       last = now;
       frame = requestAnimationFrame(tick);
     });
     return () => cancelAnimationFrame(frame);
   }, [playing, run, speed]);
 
-  const types = useMemo(() => Object.keys(run?.result.messages.byType ?? {}), [run]);
+  const types = useMemo(() => Object.keys(run?.result?.messages.byType ?? {}), [run]);
   const onNode = (id: number, crashed: boolean) => {
     const line = `${crashed ? 'restart' : 'crash'} ${id} @${Math.round(t)}`;
     const plan = faults.trim() === '' ? line : `${faults.trim()}; ${line}`;
     setFaults(plan);
     execute(plan);
   };
+  const exportTrace = () => {
+    if (run === null) return;
+    const blob = new Blob([`${run.lines.join('\n')}\n`], { type: 'application/x-ndjson' });
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(blob);
+    a.download = `${algorithm.replace('/', '-')}-seed${seed}.jsonl`;
+    a.click();
+    URL.revokeObjectURL(a.href);
+  };
+  const importTrace = async (file: File | undefined) => {
+    if (file === undefined) return;
+    try {
+      setRun(runFromTrace(await file.text()));
+      setT(0);
+      setError(null);
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    }
+  };
   const step = () => {
     if (run === null) return;
     const next = run.records.find((r) => r.t > t);
-    setT(next?.t ?? run.result.virtualTimeMs);
+    setT(next?.t ?? run.endMs);
   };
 
   return (
@@ -157,6 +177,17 @@ export function App() {
         <button type="button" id="run" onClick={() => execute()}>
           Run
         </button>
+        <button type="button" onClick={exportTrace} disabled={run === null}>
+          Export trace
+        </button>
+        <label class="import">
+          open a trace (cohort sim --trace)
+          <input
+            type="file"
+            accept=".jsonl,.json,.txt"
+            onChange={(e) => importTrace(e.currentTarget.files?.[0])}
+          />
+        </label>
         {error !== null && (
           <p class="error" role="alert">
             {error}
@@ -192,7 +223,7 @@ export function App() {
                 type="range"
                 aria-label="time in ms"
                 min={0}
-                max={run.result.virtualTimeMs}
+                max={run.endMs}
                 step={0.5}
                 value={t}
                 onInput={(e) => setT(Number(e.currentTarget.value))}
@@ -200,7 +231,12 @@ export function App() {
               <output>{t.toFixed(1)} ms</output>
             </fieldset>
           </div>
-          <Panels run={run} t={t} types={types} />
+          {spec !== undefined && <FamilyPlots family={spec.family} />}
+          {run.result !== null ? (
+            <Panels run={run} result={run.result} t={t} types={types} />
+          ) : (
+            <p class="note">A trace from a file: replayed without checks or metrics.</p>
+          )}
         </section>
       )}
     </main>

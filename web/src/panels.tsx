@@ -3,11 +3,17 @@
 // liveness, metrics, message counts by type with the algorithm's formula, and the messages
 // around time t as a small sequence list.
 
+import type { RunResult } from '../../src/sim/run.js';
 import type { LabRun } from './run.js';
 import { colourOf } from './stage.js';
 
-export function Panels(props: { run: LabRun; t: number; types: readonly string[] }) {
-  const { result } = props.run;
+export function Panels(props: {
+  run: LabRun;
+  result: RunResult;
+  t: number;
+  types: readonly string[];
+}) {
+  const { result } = props;
   const recent = props.run.flights.filter((f) => f.arrivesAt <= props.t).slice(-12);
   return (
     <div class="panels">

@@ -24,11 +24,15 @@ export interface Flight {
 }
 
 export interface LabRun {
-  readonly spec: AnyAlgorithm;
+  /** Null for a trace opened from a file: it replays without checks or metrics. */
+  readonly spec: AnyAlgorithm | null;
+  readonly result: RunResult | null;
   readonly nodes: number;
-  readonly result: RunResult;
   readonly records: readonly TraceRecord[];
+  /** The trace as `cohort sim --trace FILE` writes it (one JSON object per line). */
+  readonly lines: readonly string[];
   readonly flights: readonly Flight[];
+  readonly endMs: number;
 }
 
 export function findSpec(name: string): AnyAlgorithm | undefined {
@@ -67,7 +71,41 @@ export function runLab(input: RunInput): LabRun {
     trace: 'full',
   });
   const records = sim.trace.records;
-  return { spec, nodes, result, records, flights: flightsOf(records) };
+  const lines = sim.trace.lines;
+  return {
+    spec,
+    nodes,
+    result,
+    records,
+    lines,
+    flights: flightsOf(records),
+    endMs: result.virtualTimeMs,
+  };
+}
+
+/** A trace written by `cohort sim --trace FILE`, replayed on the stage. Errors name the line. */
+export function runFromTrace(text: string): LabRun {
+  const lines = text.split('\n').filter((l) => l.trim() !== '');
+  const records = lines.map((line, i) => {
+    try {
+      const r = JSON.parse(line) as TraceRecord;
+      if (
+        typeof r !== 'object' ||
+        r === null ||
+        typeof r.t !== 'number' ||
+        typeof r.ev !== 'string'
+      )
+        throw new Error('not a trace record');
+      return r;
+    } catch (e) {
+      throw new Error(`trace line ${i + 1}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  });
+  let nodes = 0;
+  for (const r of records) if (r.ev === 'start') nodes = Math.max(nodes, r.node);
+  if (nodes === 0) throw new Error('the trace has no node start events');
+  const endMs = records.at(-1)?.t ?? 0;
+  return { spec: null, result: null, nodes, records, lines, flights: flightsOf(records), endMs };
 }
 
 export interface NodeView {
