@@ -120,6 +120,14 @@ describe('the Lab', () => {
     const width = await page.evaluate(() => document.documentElement.scrollWidth);
     expect(width).toBeLessThanOrEqual(390);
     await expect.poll(() => page.isVisible('#run')).toBe(true);
+    // Shift-click two nodes: the link between them is cut (both ways) at the slider's time.
+    await page.click('[data-node="2"]', { modifiers: ['Shift'] });
+    await page.click('[data-node="3"]', { modifiers: ['Shift'] });
+    await expect
+      .poll(() => page.inputValue('textarea'))
+      .toBe('crash 1 @300; block 2->3 @0; block 3->2 @0');
+    await page.click('text=Heal links');
+    await expect.poll(() => page.inputValue('textarea')).toMatch(/; heal @0$/);
     await page.click('#plot');
     await page.waitForSelector('.chart .u-title');
     for (const name of ['chain/pow', 'byzantine/signed-messages', 'election/zab-fle']) {

@@ -78,11 +78,19 @@ export function App() {
   }, [playing, run, speed]);
 
   const types = useMemo(() => Object.keys(run?.result?.messages.byType ?? {}), [run]);
-  const onNode = (id: number, crashed: boolean) => {
-    const line = `${crashed ? 'restart' : 'crash'} ${id} @${Math.round(t)}`;
+  const [picked, setPicked] = useState<number | null>(null);
+  const addFault = (line: string) => {
     const plan = faults.trim() === '' ? line : `${faults.trim()}; ${line}`;
     setFaults(plan);
     execute(plan);
+  };
+  /** Click: crash or restart at t. Shift-click two nodes: cut the link between them at t. */
+  const onNode = (id: number, crashed: boolean, shift: boolean) => {
+    const at = Math.round(t);
+    if (!shift) return addFault(`${crashed ? 'restart' : 'crash'} ${id} @${at}`);
+    if (picked === null || picked === id) return setPicked(picked === id ? null : id);
+    setPicked(null);
+    addFault(`block ${picked}->${id} @${at}; block ${id}->${picked} @${at}`);
   };
   const exportTrace = () => {
     if (run === null) return;
@@ -197,7 +205,7 @@ export function App() {
       {run !== null && (
         <section class="run">
           <div class="player">
-            <Stage run={run} t={t} types={types} onNode={onNode} />
+            <Stage run={run} t={t} types={types} onNode={onNode} picked={picked} />
             <fieldset class="transport">
               <legend>time</legend>
               <button type="button" onClick={() => setPlaying(!playing)}>
@@ -229,6 +237,9 @@ export function App() {
                 onInput={(e) => setT(Number(e.currentTarget.value))}
               />
               <output>{t.toFixed(1)} ms</output>
+              <button type="button" onClick={() => addFault(`heal @${Math.round(t)}`)}>
+                Heal links
+              </button>
             </fieldset>
           </div>
           {spec !== undefined && <FamilyPlots family={spec.family} />}

@@ -1,7 +1,7 @@
 /** @jsxImportSource preact */
 // The stage: nodes on a circle, the messages in flight at time t moving along their links
 // (coloured by type), each node's status and latest output as a badge. Clicking a node asks
-// the app to crash it (or restart it) at t.
+// the app to crash it (or restart it) at t; shift-clicking two nodes cuts the link between them.
 
 import type { LabRun } from './run.js';
 import { nodesAt } from './run.js';
@@ -34,7 +34,9 @@ export function Stage(props: {
   run: LabRun;
   t: number;
   types: readonly string[];
-  onNode: (id: number, crashed: boolean) => void;
+  onNode: (id: number, crashed: boolean, shift: boolean) => void;
+  /** A node picked as the first end of a link to cut (shift-click), if any. */
+  picked: number | null;
 }) {
   const { run, t, types } = props;
   const nodes = nodesAt(run, t);
@@ -72,16 +74,17 @@ export function Stage(props: {
           // biome-ignore lint/a11y/useSemanticElements: SVG has no <button>; the group is focusable and answers Enter and Space.
           <g
             key={v.id}
-            class={`node ${v.status}`}
+            class={`node ${v.status}${props.picked === v.id ? ' picked' : ''}`}
             data-node={v.id}
             data-badge={v.badge}
             data-status={v.status}
             role="button"
             tabIndex={0}
             aria-label={`node ${v.id}, ${v.status}${v.badge ? `, ${v.badge}` : ''}: click to ${v.status === 'crashed' ? 'restart' : 'crash'}`}
-            onClick={() => props.onNode(v.id, v.status === 'crashed')}
+            onClick={(e) => props.onNode(v.id, v.status === 'crashed', e.shiftKey)}
             onKeyDown={(e) => {
-              if (e.key === 'Enter' || e.key === ' ') props.onNode(v.id, v.status === 'crashed');
+              if (e.key === 'Enter' || e.key === ' ')
+                props.onNode(v.id, v.status === 'crashed', e.shiftKey);
             }}
           >
             <circle cx={p.x} cy={p.y} r={22} />
