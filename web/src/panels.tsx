@@ -1,10 +1,11 @@
 /** @jsxImportSource preact */
 // What a run established, beside the stage: safety checks (red at the step that broke one),
 // liveness, metrics, message counts by type with the algorithm's formula, and the messages
-// around time t as a small sequence list.
+// around time t as a sequence diagram.
 
 import type { RunResult } from '../../src/sim/run.js';
 import type { LabRun } from './run.js';
+import { Sequence } from './sequence.js';
 import { colourOf } from './stage.js';
 
 export function Panels(props: {
@@ -14,7 +15,6 @@ export function Panels(props: {
   types: readonly string[];
 }) {
   const { result } = props;
-  const recent = props.run.flights.filter((f) => f.arrivesAt <= props.t).slice(-12);
   return (
     <div class="panels">
       <section aria-label="checks">
@@ -64,14 +64,12 @@ export function Panels(props: {
       </section>
       <section aria-label="recent messages">
         <h2>Delivered before {props.t.toFixed(0)} ms</h2>
-        <ol class="sequence">
-          {recent.map((f) => (
-            <li key={`${f.from}-${f.to}-${f.sentAt}`}>
-              {f.arrivesAt.toFixed(1)} ms: {f.from} → {f.to}{' '}
-              <b style={{ color: colourOf(f.type, props.types) }}>{f.type}</b>
-            </li>
-          ))}
-        </ol>
+        <Sequence
+          flights={props.run.flights}
+          nodes={props.run.nodes}
+          t={props.t}
+          types={props.types}
+        />
       </section>
     </div>
   );
