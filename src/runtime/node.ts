@@ -42,6 +42,12 @@ export interface RunningNode {
   stop(): Promise<void>;
 }
 
+/** The process's `state.role` when it has one (Raft, ZAB, Bully …), for launchers. */
+function roleOf(state: unknown): string | undefined {
+  const role = (state as { role?: unknown } | undefined)?.role;
+  return typeof role === 'string' ? role : undefined;
+}
+
 export async function startNode(c: NodeConfig): Promise<RunningNode> {
   const self = c.peers.get(c.id);
   if (self === undefined) throw new Error(`--peers has no address for node ${c.id}`);
@@ -74,6 +80,7 @@ export async function startNode(c: NodeConfig): Promise<RunningNode> {
     if (outputsFd !== undefined)
       fs.writeSync(outputsFd, `${toJson({ ...record, pid: process.pid })}\n`);
   });
+  const running = host;
   const port = await transport.start();
   const api = await startClientApi({
     host,
@@ -83,17 +90,18 @@ export async function startNode(c: NodeConfig): Promise<RunningNode> {
       cluster: c.cluster,
       algorithm: c.algorithm.name,
       port,
+      role: roleOf(running.state),
       transport: transport.stats(),
     }),
   });
   host.start();
-  const running = host;
   return {
     host: running,
     transport,
     port,
     apiPort: api.port,
     async stop() {
+      api.server.closeAllConnections();
       await new Promise<void>((resolve) => (api.server as Server).close(() => resolve()));
       await running.stop();
       await transport.close();

@@ -1,0 +1,133 @@
+// `cohort node --algorithm NAME --id N --peers 1=127.0.0.1:7001,… --data-dir DIR`: one real
+// node in the foreground. Structured logs (pino) go to stderr; stdout gets one JSON line
+// when the node is ready ({"event":"ready","id","port","apiPort","pid"}) so launchers and
+// tests learn its ports. SIGINT/SIGTERM stop it cleanly; SIGKILL is a crash.
+
+import { randomInt } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import pino from 'pino';
+import type { AnyAlgorithm, OptionValues } from '../core/algorithm.js';
+import { monotonicClock } from '../runtime/clock.js';
+import { startNode } from '../runtime/node.js';
+import { resolveOptions } from '../sim/run.js';
+import { parseAlgorithmOptions, resolveAlgorithm } from './algorithm-options.js';
+import { openStorage, type StorageKind } from './open-storage.js';
+import { parsePeers } from './peer-list.js';
+import { parseInteger } from './sim-command.js';
+import { UsageError } from './usage-error.js';
+
+export interface NodeFlags {
+  readonly algorithm?: string;
+  readonly id?: string;
+  readonly peers?: string;
+  readonly dataDir?: string;
+  readonly clusterId?: string;
+  readonly option?: readonly string[];
+  readonly seed?: string;
+  readonly apiPort?: string;
+  readonly outputsFile?: string;
+  readonly storage?: string;
+  readonly repair?: boolean;
+  readonly logLevel?: string;
+}
+
+/**
+ * Options as the real runtime needs them: simulated client nodes (`clients`, e.g.
+ * consensus/raft's workload) are the simulator's; real clients talk to a node's API, so
+ * every process is a server unless `--option clients=N` says otherwise.
+ */
+export function runtimeOptions(spec: AnyAlgorithm, given: OptionValues): OptionValues {
+  return 'clients' in spec.options && given.clients === undefined
+    ? { ...given, clients: 0 }
+    : given;
+}
+
+/** `--option requests=5 --option variant=fd` → the algorithm's own flags. */
+export function optionArgs(pairs: readonly string[]): string[] {
+  return pairs.flatMap((pair) => {
+    const m = /^([A-Za-z][\w-]*)=(.*)$/.exec(pair);
+    if (m === null) throw new UsageError(`--option '${pair}' is not KEY=VALUE`);
+    const flag = (m[1] as string).replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+    return [`--${flag}`, m[2] as string];
+  });
+}
+
+function required(flag: string, value: string | undefined): string {
+  if (value === undefined || value === '') throw new UsageError(`${flag} is required`);
+  return value;
+}
+
+/** Parses and checks every flag; resolves when the node has stopped (exit code). */
+export async function nodeCommand(flags: NodeFlags, extra: readonly string[]): Promise<number> {
+  const spec = resolveAlgorithm(required('--algorithm', flags.algorithm));
+  const id = parseInteger('--id', required('--id', flags.id), 1, 1_000_000) as number;
+  const peers = parsePeers(required('--peers', flags.peers));
+  if (!peers.has(id)) throw new UsageError(`--peers has no address for --id ${id}`);
+  if (peers.size < spec.nodes.min || peers.size > spec.nodes.max) {
+    throw new UsageError(
+      `${spec.name} runs on ${spec.nodes.min}..${spec.nodes.max} nodes, --peers lists ${peers.size}`,
+    );
+  }
+  const options = resolveOptions(
+    spec,
+    runtimeOptions(
+      spec,
+      parseAlgorithmOptions(spec, [...optionArgs(flags.option ?? []), ...extra]),
+    ),
+  );
+  const kind = (flags.storage ?? 'wal') as StorageKind;
+  if (kind !== 'wal' && kind !== 'memory') {
+    throw new UsageError(`--storage must be wal or memory, got '${kind}'`);
+  }
+  const dataDir = kind === 'wal' ? required('--data-dir', flags.dataDir) : flags.dataDir;
+  const seed = parseInteger('--seed', flags.seed, 0, 2 ** 31 - 1) ?? 1;
+  const apiPort = parseInteger('--api-port', flags.apiPort, 0, 65_535) ?? 0;
+  const cluster = flags.clusterId ?? 'cohort';
+  const log = pino(
+    { name: 'cohort-node', level: flags.logLevel ?? 'info', base: { node: id, pid: process.pid } },
+    pino.destination({ fd: 2, sync: true }),
+  );
+  const nodeDir = dataDir === undefined ? undefined : path.join(dataDir, `node-${id}`);
+  if (nodeDir !== undefined) fs.mkdirSync(nodeDir, { recursive: true });
+  const storage = await openStorage(kind, nodeDir, log, flags.repair === true);
+  let fatal: Error | undefined;
+  let wake: () => void = () => {};
+  const stopped = new Promise<void>((resolve) => {
+    wake = resolve;
+  });
+  const node = await startNode({
+    algorithm: spec,
+    id,
+    cluster,
+    peers,
+    options,
+    seed,
+    randomSeed: randomInt(2 ** 47),
+    storage,
+    clock: monotonicClock(),
+    apiPort,
+    ...(flags.outputsFile !== undefined && { outputsFile: flags.outputsFile }),
+    log,
+    onFatal: (error) => {
+      fatal = error;
+      log.fatal({ err: error }, 'node stopped: a step failed or storage could not sync');
+      wake();
+    },
+  }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'EADDRINUSE') throw new UsageError(`address in use: ${error.message}`);
+    throw error;
+  });
+  const ready = { event: 'ready', id, port: node.port, apiPort: node.apiPort, pid: process.pid };
+  process.stdout.write(`${JSON.stringify(ready)}\n`);
+  log.info({ algorithm: spec.name, cluster, port: node.port, apiPort: node.apiPort }, 'ready');
+  const onSignal = (signal: string) => {
+    log.info({ signal }, 'stopping');
+    wake();
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  await stopped;
+  await node.stop().catch((error: Error) => log.error({ err: error }, 'stop failed'));
+  return fatal === undefined ? 0 : 1;
+}

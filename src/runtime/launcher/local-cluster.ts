@@ -1,0 +1,163 @@
+// A local cluster of real `cohort node` processes on 127.0.0.1, for `cohort cluster up` and
+// the integration tests. Every node keeps its ports across restarts. With `chaos` on, a
+// LinkProxy sits on every directed link (chaos/link-proxy.ts): node i reaches node j through
+// the proxy i → j, so partitions, drops and delays act between the real processes.
+//
+// Fault model: nodes die when told (`kill`: SIGKILL, a crash with nothing flushed) or on
+// their own; the launcher reports each exit and never restarts a node unasked.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { type LinkFaults, LinkProxy } from '../chaos/link-proxy.js';
+import { freePort } from './free-port.js';
+import { type NodeExit, NodeProcess, type NodeReady } from './node-process.js';
+
+export interface LocalClusterOptions {
+  readonly algorithm: string;
+  readonly nodes: number;
+  readonly dataDir: string;
+  readonly clusterId: string;
+  /** The argv that runs the `cohort` CLI (e.g. [node, --import, tsx, src/cli/main.ts]). */
+  readonly cohort: readonly string[];
+  /** Extra `cohort node` arguments: algorithm options, --storage, --outputs-file … */
+  readonly nodeArgs?: readonly string[];
+  readonly chaos?: boolean;
+  readonly onExit?: (id: number, exit: NodeExit, expected: boolean) => void;
+}
+
+export interface NodeStatus {
+  readonly id: number;
+  readonly up: boolean;
+  readonly pid: number | null;
+  readonly port: number;
+  readonly apiPort: number;
+}
+
+export class LocalCluster {
+  readonly ids: number[];
+  private readonly ports = new Map<number, number>();
+  private readonly apiPorts = new Map<number, number>();
+  private readonly procs = new Map<number, NodeProcess>();
+  private readonly expected = new Set<NodeProcess>();
+  readonly proxies = new Map<string, LinkProxy>();
+
+  constructor(readonly o: LocalClusterOptions) {
+    this.ids = Array.from({ length: o.nodes }, (_, i) => i + 1);
+  }
+
+  /** Picks ports, starts the proxies and every node; resolves when all are ready. */
+  async start(): Promise<NodeReady[]> {
+    fs.mkdirSync(this.o.dataDir, { recursive: true });
+    for (const id of this.ids) {
+      this.ports.set(id, await freePort());
+      this.apiPorts.set(id, await freePort());
+    }
+    if (this.o.chaos === true) {
+      for (const from of this.ids) {
+        for (const to of this.ids) {
+          if (from === to) continue;
+          const proxy = new LinkProxy(from, to, { host: '127.0.0.1', port: this.port(to) });
+          await proxy.listen();
+          this.proxies.set(`${from}->${to}`, proxy);
+        }
+      }
+    }
+    return Promise.all(this.ids.map((id) => this.spawn(id)));
+  }
+
+  port(id: number): number {
+    const port = this.ports.get(id);
+    if (port === undefined) throw new Error(`no node ${id}`);
+    return port;
+  }
+
+  apiPort(id: number): number {
+    return this.apiPorts.get(id) as number;
+  }
+
+  /** Node `id`'s view of the cluster: itself at its port, the others through proxies. */
+  peersFor(id: number): string {
+    return this.ids
+      .map((j) => {
+        const proxy = this.proxies.get(`${id}->${j}`);
+        return `${j}=127.0.0.1:${proxy === undefined ? this.port(j) : proxy.port}`;
+      })
+      .join(',');
+  }
+
+  async spawn(id: number): Promise<NodeReady> {
+    const old = this.procs.get(id);
+    if (old?.alive === true) throw new Error(`node ${id} is running (pid ${old.pid})`);
+    const argv = [
+      ...this.o.cohort,
+      'node',
+      '--algorithm',
+      this.o.algorithm,
+      '--id',
+      String(id),
+      '--peers',
+      this.peersFor(id),
+      '--data-dir',
+      this.o.dataDir,
+      '--cluster-id',
+      this.o.clusterId,
+      '--api-port',
+      String(this.apiPort(id)),
+      ...(this.o.nodeArgs ?? []),
+    ];
+    const proc = new NodeProcess(argv, path.join(this.o.dataDir, `node-${id}.log`));
+    this.procs.set(id, proc);
+    void proc.exited.then((exit) => this.o.onExit?.(id, exit, this.expected.has(proc)));
+    return proc.ready;
+  }
+
+  /** SIGKILL: the node crashes with whatever it had not synced lost. */
+  async kill(id: number): Promise<NodeExit | undefined> {
+    const proc = this.procs.get(id);
+    if (proc === undefined || !proc.alive) return undefined;
+    this.expected.add(proc);
+    proc.kill('SIGKILL');
+    return proc.exited;
+  }
+
+  restart(id: number): Promise<NodeReady> {
+    return this.spawn(id);
+  }
+
+  /** Sends a signal to a running node (SIGSTOP/SIGCONT pause and resume it). */
+  signal(id: number, signal: NodeJS.Signals): void {
+    this.procs.get(id)?.kill(signal);
+  }
+
+  /** Sets the faults of the directed link from → to (chaos only). */
+  setLink(from: number, to: number, faults: LinkFaults): void {
+    const proxy = this.proxies.get(`${from}->${to}`);
+    if (proxy === undefined) throw new Error('links have faults only with chaos on');
+    proxy.set(faults);
+  }
+
+  status(): NodeStatus[] {
+    return this.ids.map((id) => {
+      const proc = this.procs.get(id);
+      const up = proc?.alive === true;
+      return {
+        id,
+        up,
+        pid: up ? (proc?.pid ?? null) : null,
+        port: this.port(id),
+        apiPort: this.apiPort(id),
+      };
+    });
+  }
+
+  /** SIGTERM to every node (a clean stop), then closes the proxies. */
+  async stop(): Promise<void> {
+    const running = [...this.procs.values()].filter((p) => p.alive);
+    for (const p of running) {
+      this.expected.add(p);
+      p.kill('SIGTERM');
+    }
+    await Promise.all(running.map((p) => p.exited));
+    await Promise.all([...this.proxies.values()].map((p) => p.close()));
+  }
+}
