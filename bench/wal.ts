@@ -1,9 +1,9 @@
 // `cohort bench wal`: the write-ahead log against the raw disk in the same run. Each writer
-// stores a 100-byte value and waits for it to be durable, over and over:
+// stores a 100-byte or 4 KiB value and waits for it to be durable, over and over:
 // - Cohort: `set` then `await sync()` on WalStorage (concurrent writers share fsyncs);
 // - raw disk: `write` of the same number of bytes then `datasync` on a plain file (concurrent
 //   writers each fsync — what a store without group commit does).
-// Reported: durable writes per second, p50 and p99 latency, fsyncs, and Cohort ÷ raw.
+// Reported: durable writes per second and MB/s, p50 and p99 latency, fsyncs, Cohort ÷ raw.
 
 import { mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,16 +12,18 @@ import { openWalStorage } from '../src/runtime/wal/index.js';
 import { encodeRecord } from '../src/runtime/wal/record.js';
 
 export interface WalBenchRow {
+  readonly recordBytes: number;
   readonly writers: number;
   readonly store: 'cohort' | 'raw';
   readonly writes: number;
   readonly writesPerSecond: number;
+  readonly megabytesPerSecond: number;
   readonly p50Ms: number;
   readonly p99Ms: number;
   readonly fsyncs: number;
 }
 
-const VALUE = 'v'.repeat(100);
+const SIZES = [100, 4096];
 
 function percentile(sorted: readonly number[], p: number): number {
   const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
@@ -51,36 +53,51 @@ async function measure(
 }
 
 function row(
+  recordBytes: number,
   writers: number,
   store: WalBenchRow['store'],
   r: { seconds: number; latencies: number[] },
   fsyncs: number,
 ): WalBenchRow {
+  const perSecond = r.latencies.length / r.seconds;
   return {
+    recordBytes,
     writers,
     store,
     writes: r.latencies.length,
-    writesPerSecond: Math.round(r.latencies.length / r.seconds),
+    writesPerSecond: Math.round(perSecond),
+    megabytesPerSecond: Math.round(((perSecond * recordBytes) / 1e6) * 100) / 100,
     p50Ms: percentile(r.latencies, 50),
     p99Ms: percentile(r.latencies, 99),
     fsyncs,
   };
 }
 
-async function cohort(dir: string, writers: number, perWriter: number): Promise<WalBenchRow> {
-  const wal = await openWalStorage(join(dir, `cohort-${writers}`));
+async function cohort(
+  dir: string,
+  size: number,
+  writers: number,
+  perWriter: number,
+): Promise<WalBenchRow> {
+  const wal = await openWalStorage(join(dir, `cohort-${size}-${writers}`));
+  const value = 'v'.repeat(size);
   const r = await measure(writers, perWriter, async (w, i) => {
-    wal.set(`w${w}/k${i % 64}`, VALUE);
+    wal.set(`w${w}/k${i % 64}`, value);
     await wal.sync();
   });
   const fsyncs = wal.fsyncs;
   await wal.close();
-  return row(writers, 'cohort', r, fsyncs);
+  return row(size, writers, 'cohort', r, fsyncs);
 }
 
-async function raw(dir: string, writers: number, perWriter: number): Promise<WalBenchRow> {
-  const handle = await open(join(dir, `raw-${writers}.log`), 'a');
-  const bytes = encodeRecord(1, ['set', 'w0/k0', VALUE]);
+async function raw(
+  dir: string,
+  size: number,
+  writers: number,
+  perWriter: number,
+): Promise<WalBenchRow> {
+  const handle = await open(join(dir, `raw-${size}-${writers}.log`), 'a');
+  const bytes = encodeRecord(1, ['set', 'w0/k0', 'v'.repeat(size)]);
   let fsyncs = 0;
   const r = await measure(writers, perWriter, async () => {
     await handle.write(bytes);
@@ -88,7 +105,7 @@ async function raw(dir: string, writers: number, perWriter: number): Promise<Wal
     fsyncs++;
   });
   await handle.close();
-  return row(writers, 'raw', r, fsyncs);
+  return row(size, writers, 'raw', r, fsyncs);
 }
 
 export async function benchWal(
@@ -97,14 +114,16 @@ export async function benchWal(
   const total = opts.writes ?? 2000;
   const dir = await mkdtemp(join(tmpdir(), 'cohort-bench-wal-'));
   try {
-    await raw(dir, 1, 200); // Warm-up: the first fsyncs of a run are slower.
+    await raw(dir, 100, 1, 200); // Warm-up: the first fsyncs of a run are slower.
     const rows: WalBenchRow[] = [];
-    for (const writers of [1, 16, 64]) {
-      const perWriter = Math.max(1, Math.floor(total / writers));
-      opts.onProgress?.(`bench wal: ${writers} writer(s), raw disk`);
-      rows.push(await raw(dir, writers, perWriter));
-      opts.onProgress?.(`bench wal: ${writers} writer(s), Cohort WAL`);
-      rows.push(await cohort(dir, writers, perWriter));
+    for (const size of SIZES) {
+      for (const writers of [1, 16, 64]) {
+        const perWriter = Math.max(1, Math.floor(total / writers));
+        opts.onProgress?.(`bench wal: ${size} B, ${writers} writer(s), raw disk`);
+        rows.push(await raw(dir, size, writers, perWriter));
+        opts.onProgress?.(`bench wal: ${size} B, ${writers} writer(s), Cohort WAL`);
+        rows.push(await cohort(dir, size, writers, perWriter));
+      }
     }
     return rows;
   } finally {

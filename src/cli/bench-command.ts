@@ -7,7 +7,7 @@ import { benchRaftElection } from '../../bench/raft-election.js';
 import { benchRaftSim } from '../../bench/raft-sim.js';
 import { benchSim } from '../../bench/sim.js';
 import { cdfSvg } from '../../bench/svg-cdf.js';
-import { benchWal } from '../../bench/wal.js';
+import { benchWal, type WalBenchRow } from '../../bench/wal.js';
 import { fmtNumber, progress, table } from './format.js';
 import { parseInteger } from './sim-command.js';
 import { EXIT_OK, UsageError } from './usage-error.js';
@@ -101,18 +101,31 @@ const benchmarks: Record<string, Benchmark> = {
     async run(flags, onProgress) {
       const writes = parseInteger('--writes', flags.writes, 1, 1_000_000) ?? 2000;
       const rows = await benchWal({ writes, onProgress });
-      const rawOf = (writers: number) =>
-        rows.find((r) => r.store === 'raw' && r.writers === writers)?.writesPerSecond ?? 1;
+      const rawOf = (r: WalBenchRow) =>
+        rows.find(
+          (x) => x.store === 'raw' && x.writers === r.writers && x.recordBytes === r.recordBytes,
+        )?.writesPerSecond ?? 1;
       const lines = rows.map((r) => [
+        `${r.recordBytes} B`,
         String(r.writers),
         r.store === 'raw' ? 'raw disk (write + fdatasync)' : 'Cohort WAL (set + sync)',
         fmtNumber(r.writesPerSecond),
+        String(r.megabytesPerSecond),
         `${r.p50Ms} / ${r.p99Ms}`,
         fmtNumber(r.fsyncs),
-        r.store === 'raw' ? '' : `${(r.writesPerSecond / rawOf(r.writers)).toFixed(2)}×`,
+        r.store === 'raw' ? '' : `${(r.writesPerSecond / rawOf(r)).toFixed(2)}×`,
       ]);
-      const header = ['writers', 'store', 'durable writes/s', 'p50 / p99 ms', 'fsyncs', 'vs raw'];
-      const text = `durable 100-byte writes, ${writes} per configuration\n${table(header, lines)}`;
+      const header = [
+        'record',
+        'writers',
+        'store',
+        'writes/s',
+        'MB/s',
+        'p50 / p99 ms',
+        'fsyncs',
+        'vs raw',
+      ];
+      const text = `durable writes, ${writes} per configuration\n${table(header, lines)}`;
       return { report: rows, text };
     },
   },
