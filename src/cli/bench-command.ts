@@ -7,6 +7,7 @@ import { benchRaftElection } from '../../bench/raft-election.js';
 import { benchRaftSim } from '../../bench/raft-sim.js';
 import { benchSim } from '../../bench/sim.js';
 import { cdfSvg } from '../../bench/svg-cdf.js';
+import { benchTransport, type TransportBenchRow } from '../../bench/transport.js';
 import { benchWal, type WalBenchRow } from '../../bench/wal.js';
 import { fmtNumber, progress, table } from './format.js';
 import { parseInteger } from './sim-command.js';
@@ -18,6 +19,7 @@ export interface BenchFlags {
   readonly trials?: string;
   readonly svg?: string;
   readonly writes?: string;
+  readonly messages?: string;
 }
 
 interface Benchmark {
@@ -126,6 +128,27 @@ const benchmarks: Record<string, Benchmark> = {
         'vs raw',
       ];
       const text = `durable writes, ${writes} per configuration\n${table(header, lines)}`;
+      return { report: rows, text };
+    },
+  },
+  transport: {
+    async run(flags, onProgress) {
+      const messages = parseInteger('--messages', flags.messages, 1, 10_000_000) ?? 50_000;
+      const rows = await benchTransport({ messages, onProgress });
+      const rawOf = (r: TransportBenchRow) =>
+        rows.find((x) => x.link === 'raw' && x.payloadBytes === r.payloadBytes)
+          ?.messagesPerSecond ?? 1;
+      const lines = rows.map((r) => [
+        `${r.payloadBytes} B`,
+        r.link === 'raw'
+          ? 'raw socket (length-prefixed bytes)'
+          : 'Cohort transport (msgpack frames)',
+        fmtNumber(r.messagesPerSecond),
+        String(r.megabytesPerSecond),
+        r.link === 'raw' ? '' : `${(r.messagesPerSecond / rawOf(r)).toFixed(2)}×`,
+      ]);
+      const header = ['payload', 'link', 'messages/s', 'MB/s', 'vs raw'];
+      const text = `loopback, ${messages} messages per configuration\n${table(header, lines)}`;
       return { report: rows, text };
     },
   },

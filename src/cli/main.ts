@@ -91,18 +91,21 @@ Examples:
       '<what>',
       "sim (simulated deliveries/s), raft-election (the Raft paper's Figure 16), " +
         'raft-sim (Raft client ops per wall-clock second in the simulator), ' +
-        'wal (the write-ahead log against raw write + fdatasync)',
+        'wal (the write-ahead log against raw write + fdatasync), ' +
+        'transport (node-to-node TCP against a raw socket)',
     )
     .option('--json', 'print one JSON document')
     .option('--repeats <n>', 'runs per configuration (the best is reported)', '3')
     .option('--trials <n>', 'raft-election: trials per timeout range', '1000')
     .option('--svg <file>', 'raft-election: where to write the CDF plot', 'raft-election-cdf.svg')
     .option('--writes <n>', 'wal: durable writes per configuration', '2000')
+    .option('--messages <n>', 'transport: messages per configuration', '50000')
     .addHelpText(
       'after',
       '\nExamples:\n  cohort bench sim\n  cohort bench sim --json\n' +
         '  cohort bench raft-election --trials 200 --svg docs/raft-election-cdf.svg\n' +
-        '  cohort bench raft-sim --repeats 1\n  cohort bench wal --writes 5000',
+        '  cohort bench raft-sim --repeats 1\n  cohort bench wal --writes 5000\n' +
+        '  cohort bench transport --messages 100000',
     )
     .action(async (what: string, flags) => exit(await benchCommand(what, flags)));
 
