@@ -110,6 +110,19 @@ export type FaultKind =
   | 'reorder'
   | 'delay';
 
+/** Every fault kind: a model that survives all of them but bounds one (e.g. drift). */
+export const ALL_FAULT_KINDS: readonly FaultKind[] = [
+  'crash',
+  'pause',
+  'partition',
+  'block',
+  'drift',
+  'drop',
+  'dup',
+  'reorder',
+  'delay',
+];
+
 /**
  * The faults an algorithm (or one of its variants) claims to survive. The fuzzer draws only
  * these; a named scenario should show what happens outside the model. Absent = every fault.

@@ -7,7 +7,7 @@
 //
 // Stakes and votes: see params.ts. Checks: checks.ts. Fault model: see producer.ts.
 
-import { defineAlgorithm, type RunContext } from '../../../core/algorithm.js';
+import { ALL_FAULT_KINDS, defineAlgorithm, type RunContext } from '../../../core/algorithm.js';
 import { ed25519Scheme } from '../../byzantine/signed-messages/ed25519-node.js';
 import type {
   SignatureScheme,
@@ -50,17 +50,7 @@ export function dposWith(schemeOf: SignatureSchemeFactory) {
     liveness: (ctx) => dposLiveness(ctx),
     metrics: (view, ctx) => dposMetrics(view, ctx),
     faultModel: (opts) => ({
-      tolerates: [
-        'crash',
-        'pause',
-        'partition',
-        'block',
-        'drift',
-        'drop',
-        'dup',
-        'reorder',
-        'delay',
-      ],
+      tolerates: ALL_FAULT_KINDS,
       maxDelayMs: Math.floor(opts.slotMs / 2),
       maxPauseMs: opts.slotMs,
       assumption: 'a block reaches the next producer within its slot (slot-synchronous delivery)',

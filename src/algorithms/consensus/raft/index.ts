@@ -10,7 +10,7 @@
 // reordering and delaying links, partitions, pauses and drift. Safety holds under all of
 // them; progress needs a majority of the configuration up and connected.
 
-import { defineAlgorithm, type Metrics } from '../../../core/algorithm.js';
+import { ALL_FAULT_KINDS, defineAlgorithm, type Metrics } from '../../../core/algorithm.js';
 import { createClient } from './client.js';
 import { clientHistory, lostAcknowledgedWrites } from './history.js';
 import { type RaftNodeState, raftInvariants } from './invariants.js';
@@ -75,17 +75,7 @@ export const raft = defineAlgorithm<RaftMessage, RaftOutput, RaftNodeState, Raft
     o.readMode !== 'lease'
       ? undefined
       : {
-          tolerates: [
-            'crash',
-            'pause',
-            'partition',
-            'block',
-            'drift',
-            'drop',
-            'dup',
-            'reorder',
-            'delay',
-          ],
+          tolerates: ALL_FAULT_KINDS,
           maxDriftPpm: Math.floor(o.clockDriftPpm / 2),
           assumption: `lease reads: clocks drift apart by at most ${o.clockDriftPpm} ppm`,
         },
