@@ -39,7 +39,8 @@ export class WalStorage implements DurableStorage {
   fsyncs = 0;
   private buffer: Buffer[] = [];
   private waiters: Waiter[] = [];
-  private writing = false;
+  /** The writer loop while it runs (it may still be rolling a segment after waking waiters). */
+  private running: Promise<void> | undefined;
   private failed: unknown;
   private closed = false;
   private durableSeq: number;
@@ -91,14 +92,16 @@ export class WalStorage implements DurableStorage {
     if (this.durableSeq === this.seq) return Promise.resolve();
     return new Promise((resolve, reject) => {
       this.waiters.push({ seq: this.seq, resolve, reject });
-      void this.writeLoop();
+      this.running ??= this.writeLoop();
     });
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
-    await this.sync();
     this.closed = true;
+    await this.sync();
+    // The loop may still be rolling the segment or snapshotting; close what it ends with.
+    await this.running;
     await this.segment.handle.close();
   }
 
@@ -113,8 +116,6 @@ export class WalStorage implements DurableStorage {
 
   /** Writes and fsyncs until no waiter is left: each round serves every waiter so far. */
   private async writeLoop(): Promise<void> {
-    if (this.writing) return;
-    this.writing = true;
     try {
       while (this.waiters.length > 0) {
         const upTo = this.seq;
@@ -136,7 +137,9 @@ export class WalStorage implements DurableStorage {
       for (const w of this.waiters) w.reject(error);
       this.waiters = [];
     } finally {
-      this.writing = false;
+      // Cleared in the same turn as the loop's last check, so a sync() arriving later
+      // always finds no loop and starts one.
+      this.running = undefined;
     }
   }
 

@@ -70,7 +70,9 @@ describe('runtime/wal', () => {
       expect(warnings.join()).toMatch(/torn tail/);
       r.set('k', 'after');
       await r.close();
-      expect((await openWalStorage(dir)).get('k')).toBe('after');
+      const reopened = await openWalStorage(dir);
+      expect(reopened.get('k')).toBe('after');
+      await reopened.close();
     }
   });
 
@@ -101,6 +103,31 @@ describe('runtime/wal', () => {
     expect(warnings.join()).toMatch(/corruption at byte/);
     await repaired.close();
     expect((await stat(file)).size).toBe(2 * recordBytes);
+  });
+
+  it('refuses a torn record at the end of a segment that is not the last one', async () => {
+    const dir = await tempDir();
+    const w = await openWalStorage(dir, { segmentBytes: 64, snapshotBytes: 0 });
+    for (let i = 0; i < 6; i++) {
+      w.set(`k${i}`, 'x'.repeat(40));
+      await w.sync();
+    }
+    await w.close();
+    const segments = await segmentsOf(dir);
+    expect(segments.length).toBeGreaterThan(2);
+    const first = join(dir, segments[0] as string);
+    const ends = await recordOffsets(first);
+    const lastStart = ends[ends.length - 2] as number;
+    await truncate(first, (ends[ends.length - 1] as number) - 3);
+    const error = await openWalStorage(dir).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WalCorruptionError);
+    expect(error).toMatchObject({ file: segments[0], offset: lastStart });
+    const repaired = await openWalStorage(dir, { repair: true });
+    // Every record before the torn one survives; the later segments are dropped.
+    const kept = Array.from({ length: ends.length - 2 }, (_, i) => `k${i}`);
+    expect(repaired.keys()).toEqual(kept);
+    await repaired.close();
+    expect(await segmentsOf(dir)).toEqual([segments[0]]);
   });
 
   it('snapshots, drops the segments it covers, and recovers from snapshot + log', async () => {
