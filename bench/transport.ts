@@ -4,9 +4,13 @@
 // protocol's replies would), and the clock stops when node 2 has received them all.
 // - Cohort: two Transport instances (handshake, msgpack frames, bounded send queues);
 // - raw: one net.Socket pair carrying the same payloads as length-prefixed frames, no codec.
-// Both endpoints live in this process; the sockets are real loopback TCP.
+// The receiver is a second process (bench/transport-receiver.ts).
 
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import net from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import type { Message } from '../src/core/process.js';
 import { freePort } from '../src/runtime/launcher/free-port.js';
@@ -68,40 +72,54 @@ function signal(): { wait(): Promise<void>; fire(): void } {
   };
 }
 
+/** Starts the receiving process; resolves with it once it listens (and on which port). */
+async function receiver(args: readonly string[]): Promise<{ child: ChildProcess; port: number }> {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const js = join(here, 'transport-receiver.js');
+  const script = existsSync(js) ? js : join(here, 'transport-receiver.ts');
+  const child = spawn(process.execPath, [...process.execArgv, script, ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stdout?.on('data', (chunk: Buffer) => {
+      const m = /ready (\d+)/.exec(chunk.toString());
+      if (m !== null) resolve(Number(m[1]));
+    });
+    child.once('exit', (code) => reject(new Error(`the receiver exited with ${code}`)));
+  });
+  return { child, port };
+}
+
+const exited = (child: ChildProcess) =>
+  new Promise<void>((r) => (child.exitCode !== null ? r() : child.once('exit', () => r())));
+
 async function cohortLink(payloadBytes: number, count: number): Promise<TransportBenchRow> {
-  const log = pino({ level: 'silent' });
   const body = 'x'.repeat(payloadBytes);
-  const peers = new Map([
-    [1, { host: '127.0.0.1', port: await freePort() }],
-    [2, { host: '127.0.0.1', port: await freePort() }],
+  const self = { host: '127.0.0.1', port: await freePort() };
+  const other = await freePort();
+  const peer = await receiver([
+    'cohort',
+    String(count),
+    String(ACK_EVERY),
+    String(self.port),
+    String(other),
   ]);
-  let received = 0;
   let acked = 0;
   const ack = signal();
-  const receiver: Transport = new Transport({
-    cluster: 'bench',
-    self: 2,
-    peers,
-    listen: peers.get(2) as { host: string; port: number },
-    log,
-    onMessage: () => {
-      received++;
-      if (received % ACK_EVERY === 0 || received === count)
-        receiver.send(1, { type: 'Ack', n: received } as Message);
-    },
-  });
   const sender = new Transport({
     cluster: 'bench',
     self: 1,
-    peers,
-    listen: peers.get(1) as { host: string; port: number },
-    log,
+    peers: new Map([
+      [1, self],
+      [2, { host: '127.0.0.1', port: peer.port }],
+    ]),
+    listen: self,
+    log: pino({ level: 'silent' }),
     onMessage: (_from, m) => {
       acked = Math.max(acked, (m as unknown as { n: number }).n);
       ack.fire();
     },
   });
-  await receiver.start();
   await sender.start();
   const started = performance.now();
   await pump(
@@ -111,39 +129,18 @@ async function cohortLink(payloadBytes: number, count: number): Promise<Transpor
     ack.wait,
   );
   const seconds = (performance.now() - started) / 1000;
+  await exited(peer.child);
   await sender.close();
-  await receiver.close();
   return rowOf(payloadBytes, 'cohort', count, seconds);
 }
 
 async function rawLink(payloadBytes: number, count: number): Promise<TransportBenchRow> {
-  const payload = Buffer.alloc(payloadBytes, 'x');
-  const frame = Buffer.alloc(4 + payloadBytes);
+  const frame = Buffer.alloc(4 + payloadBytes, 'x');
   frame.writeUInt32LE(payloadBytes, 0);
-  payload.copy(frame, 4);
+  const peer = await receiver(['raw', String(count), String(ACK_EVERY)]);
   let acked = 0;
   const ack = signal();
-  const server = net.createServer((socket) => {
-    let pending = Buffer.alloc(0);
-    let received = 0;
-    socket.on('data', (chunk) => {
-      pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
-      let at = 0;
-      while (pending.length - at >= 4 && pending.length - at >= 4 + pending.readUInt32LE(at)) {
-        at += 4 + pending.readUInt32LE(at);
-        received++;
-        if (received % ACK_EVERY === 0 || received === count) {
-          const out = Buffer.alloc(4);
-          out.writeUInt32LE(received, 0);
-          socket.write(out);
-        }
-      }
-      pending = pending.subarray(at);
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as net.AddressInfo).port;
-  const client = net.connect(port, '127.0.0.1');
+  const client = net.connect(peer.port, '127.0.0.1');
   await new Promise<void>((r) => client.once('connect', r));
   client.setNoDelay(true);
   let acks = Buffer.alloc(0);
@@ -164,7 +161,7 @@ async function rawLink(payloadBytes: number, count: number): Promise<TransportBe
   );
   const seconds = (performance.now() - started) / 1000;
   client.destroy();
-  await new Promise<void>((r) => server.close(() => r()));
+  await exited(peer.child);
   return rowOf(payloadBytes, 'raw', count, seconds);
 }
 
