@@ -42,6 +42,24 @@ describe('cohort check linearizability', () => {
     expect(typeof r.elapsedMs).toBe('number');
   });
 
+  it("reads Porcupine's key-value histories: get, put and append, keys in :key", () => {
+    const ok = cohort('check', 'linearizability', join(testdata, 'kv-append.edn'), '--model', 'kv');
+    expect(ok.stderr).toBe('');
+    expect(ok.status).toBe(0);
+    expect(ok.stdout).toMatch(/10 operations, 2 partitions/);
+    const stale = join(testdata, 'kv-append-stale.edn');
+    const bad = cohort('check', 'linearizability', stale, '--model', 'kv', '--json');
+    expect(bad.status).toBe(1);
+    const r = JSON.parse(bad.stdout);
+    expect(r.explanation.key).toBe('a');
+    // The stale get, the put of "" it ignores, and the get that saw the value before it.
+    expect(r.explanation.operations.map((o: { f: string }) => o.f)).toEqual([
+      'read',
+      'write',
+      'read',
+    ]);
+  });
+
   it('reads jepsen.util logs with --format jepsen-log', () => {
     const file = join(testdata, 'register-info-cas-too-late.log');
     const out = cohort(

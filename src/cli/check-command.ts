@@ -96,7 +96,7 @@ function render(
     out.push(
       '',
       `Minimal explanation (${e.operations.length} operations; relaxing any one of them — ` +
-        'a read dropped, a write or cas left indeterminate — makes the history linearizable):',
+        'a read dropped, a write, cas or append left indeterminate — makes the history linearizable):',
     );
     const [reason, ...ops] = formatExplanation(e).split('\n');
     out.push(`  ${reason}`);

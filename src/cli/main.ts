@@ -214,9 +214,12 @@ Examples:
       `
 Formats (auto-detected unless --format is given):
   jsonl       one event per line: {"process":0,"type":"invoke","f":"write","value":3,"time":0}
-              (type invoke|ok|fail|info, f read|write|cas, cas value [expected, new], "key" for kv)
+              (type invoke|ok|fail|info, f read|write|cas|append, cas value [expected, new],
+              append value a string added to the end, "key" for kv)
   edn         Jepsen's history: [{:process 0, :type :invoke, :f :write, :value 3} …] or one map
-              per line; kv histories as jepsen.independent tuples, :value [k v]
+              per line; kv histories as jepsen.independent tuples, :value [k v], or with :key
+              (Porcupine's kv logs: :f :get, :put, :append — read and write by other names;
+              in the kv model an absent key and "" are the same value)
   jepsen-log  jepsen.util log lines: INFO  jepsen.util - 0<TAB>:invoke<TAB>:read<TAB>nil
 
 Semantics as Knossos': a failed op did not happen; an info (timed-out) op may have happened at
@@ -227,7 +230,8 @@ linearizable, a 1-minimal set of operations that cannot be ordered is printed.
 Examples:
   cohort check linearizability history.jsonl --model kv
   cohort check linearizability jepsen/history.edn --model register --json
-  cohort check linearizability jepsen.log --model register --format jepsen-log`,
+  cohort check linearizability jepsen.log --model register --format jepsen-log
+  cohort check linearizability porcupine/test_data/kv/c50-ok.txt --model kv`,
     )
     .action((file: string, flags) => exit(checkLinearizabilityCommand(file, flags)));
 

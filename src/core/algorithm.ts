@@ -149,12 +149,13 @@ export interface MessageCount<S, O extends Output, Opts> {
 /**
  * One event of a client history, in the shape sim/linearizability checks (Jepsen's: an
  * invoke, then ok / fail / info for the same process). `value` is a write's value, a cas's
- * [expected, new], or the value a read returned (null on invoke).
+ * [expected, new], the string an append adds to the end of the value, or the value a read
+ * returned (null on invoke).
  */
 export interface ClientHistoryEvent {
   readonly process: number;
   readonly type: 'invoke' | 'ok' | 'fail' | 'info';
-  readonly f: 'read' | 'write' | 'cas';
+  readonly f: 'read' | 'write' | 'cas' | 'append';
   readonly key?: string;
   readonly value: unknown;
   readonly time: number;

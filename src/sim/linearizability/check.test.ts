@@ -156,6 +156,7 @@ describe('register model', () => {
     bad(['0 invoke write 1', '0 invoke write 2'], /while its earlier operation is open/, 1);
     bad(['0 invoke write 1', '0 ok read 1'], /completes read but invoked write/, 1);
     bad(['0 invoke cas 1'], /cas value must be \[expected, new\]/, 0);
+    bad(['0 invoke append 1'], /append value must be a string, got 1/, 0);
   });
 });
 

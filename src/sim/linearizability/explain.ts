@@ -16,11 +16,13 @@
 // it out of an order keeps the order valid — and of those with one effect (same required
 // and written value) writing v only the earliest m are kept, m being the number of
 // operations that may require v: each use needs its own later requirement, and an earlier
-// invoke admits every position a later one does.
+// invoke admits every position a later one does. With appends a value is built from
+// pieces, so the pruning differs (withAppendsRelaxed): a relaxed append matters only if its
+// piece occurs in a value something requires, a relaxed write only if it starts one.
 //
 // Fault model: none (pure computation).
 
-import type { Operation } from './operations.js';
+import { INITIAL_VALUE, type Operation } from './operations.js';
 import { linearizable, SearchLimitError } from './search.js';
 
 /** A 1-minimal set of operations of `ops` (which must fail) that fails, in call order. */
@@ -64,6 +66,7 @@ export function withRestRelaxed(
   kept: readonly Operation[],
 ): Operation[] {
   const keep = new Set(kept);
+  if (all.some((op) => op.appends !== null)) return withAppendsRelaxed(all, keep);
   // Values some order may need: those E requires and, transitively, those a relaxed cas
   // writing a needed value requires. Counting every such cas as a user over-approximates
   // the budget, which only keeps more writes than needed.
@@ -97,6 +100,30 @@ export function withRestRelaxed(
     out.push(relaxed(op));
   }
   return out;
+}
+
+/**
+ * withRestRelaxed for a partition with appends. An indeterminate append of s that took
+ * effect leaves s in the value until a write replaces it, so every op that requires a value
+ * in between requires one containing s; if no required value contains s, leaving the append
+ * out keeps any order valid. Likewise a write of w is followed, until the next write, only
+ * by values that start with w. Required values are those of E and of every relaxed cas.
+ */
+function withAppendsRelaxed(all: readonly Operation[], keep: ReadonlySet<Operation>): Operation[] {
+  const required = all
+    .filter((op) => op.requires !== null && (keep.has(op) || op.next !== null))
+    .map((op) => op.requires!);
+  const texts = required.flatMap((v) => (v.startsWith('"') ? [JSON.parse(v) as string] : []));
+  const needs = (op: Operation): boolean => {
+    if (op.appends !== null) return op.appends !== '' && texts.some((t) => t.includes(op.appends!));
+    const w = op.next;
+    if (w === null) return false; // A read: relaxed, it constrains nothing.
+    if (w === INITIAL_VALUE) return true; // Appends can build anything from nothing.
+    if (!w.startsWith('"')) return required.includes(w);
+    const prefix = JSON.parse(w) as string;
+    return texts.some((t) => t.startsWith(prefix));
+  };
+  return all.flatMap((op) => (keep.has(op) ? [op] : needs(op) ? [relaxed(op)] : []));
 }
 
 function relaxed(op: Operation): Operation {
@@ -154,7 +181,9 @@ export function reasonFor(
   initial: string,
 ): string {
   const where = ops[0]?.key === undefined ? '' : ` (key ${ops[0]!.key})`;
-  for (const r of ops) {
+  // The sentences below reason about blind writes; values built by appends need the search.
+  const blind = !all.some((op) => op.appends !== null);
+  for (const r of blind ? ops : []) {
     if (r.requires === null || r.outcome !== 'ok') continue;
     const seen = r.requires;
     const what = r.f === 'read' ? `read ${seen}` : `cas expecting ${seen}`;

@@ -9,6 +9,11 @@
 // error such as `:timed-out` instead); a read's value is known only from its `ok`, so an
 // indeterminate read constrains nothing and is dropped as well.
 //
+// An append adds a string to the end of the value (Porcupine's key-value model, Redis'
+// APPEND): unlike a write, what it leaves depends on what it found. In the kv model an
+// absent key and the empty string are one state, as in the stores such histories come from
+// (a Go client reads a missing key as ""; APPEND to a missing key starts from "").
+//
 // Fault model: the input is untrusted; every malformation is a HistoryError naming the
 // event, never an assertion.
 
@@ -35,6 +40,19 @@ export interface Operation {
   readonly requires: string | null;
   /** The encoded value the register holds afterwards, or null when it is unchanged. */
   readonly next: string | null;
+  /** An append's string: the register afterwards holds what it held with this at the end. */
+  readonly appends: string | null;
+}
+
+/** Whether an append can take effect in `state`: it holds a string, or nothing. */
+export function appendable(state: string): boolean {
+  return state === INITIAL_VALUE || state.startsWith('"');
+}
+
+/** The state after appending `suffix` to `state` (which must be appendable). */
+export function appended(state: string, suffix: string): string {
+  const before = state === INITIAL_VALUE ? '' : (JSON.parse(state) as string);
+  return encodeValue(before + suffix);
 }
 
 /** A malformed history, naming the (0-based) position of the offending event. */
@@ -101,12 +119,12 @@ export function toOperations(events: readonly ClientHistoryEvent[], model: Model
       );
     open.delete(event.process);
     if (event.type === 'fail') return;
-    const op = compile(o, event.type === 'ok' ? { event, index, value } : undefined);
+    const op = compile(o, event.type === 'ok' ? { event, index, value } : undefined, model);
     if (op !== undefined) add(op);
   });
   // Operations still open when the history ends are indeterminate, as in Knossos.
   for (const o of open.values()) {
-    const op = compile(o, undefined);
+    const op = compile(o, undefined, model);
     if (op !== undefined) add(op);
   }
   for (const list of partitions.values()) list.sort((a, b) => a.callIndex - b.callIndex);
@@ -137,8 +155,10 @@ function keyed(
 function compile(
   invoke: Open,
   ok: { event: ClientHistoryEvent; index: number; value: unknown } | undefined,
+  model: Model,
 ): Operation | undefined {
   const { event, index, key } = invoke;
+  const encode = model === 'kv' ? encodeKvValue : encodeValue;
   const base = {
     process: event.process,
     f: event.f,
@@ -148,21 +168,33 @@ function compile(
     returnIndex: ok === undefined ? Number.POSITIVE_INFINITY : ok.index,
     invokeTime: event.time,
     completeTime: ok === undefined ? null : ok.event.time,
+    appends: null,
   };
   switch (event.f) {
     case 'read':
       // An indeterminate read returned nothing we know of: it constrains nothing.
       if (ok === undefined) return undefined;
-      return { ...base, value: ok.value, requires: encodeValue(ok.value), next: null };
+      return { ...base, value: ok.value, requires: encode(ok.value), next: null };
     case 'write':
-      return { ...base, value: invoke.value, requires: null, next: encodeValue(invoke.value) };
+      return { ...base, value: invoke.value, requires: null, next: encode(invoke.value) };
     case 'cas': {
       const v = invoke.value;
       if (!Array.isArray(v) || v.length !== 2)
         throw new HistoryError(`a cas value must be [expected, new], got ${show(v)}`, index);
-      return { ...base, value: v, requires: encodeValue(v[0]), next: encodeValue(v[1]) };
+      return { ...base, value: v, requires: encode(v[0]), next: encode(v[1]) };
+    }
+    case 'append': {
+      const v = invoke.value;
+      if (typeof v !== 'string')
+        throw new HistoryError(`an append value must be a string, got ${show(v)}`, index);
+      return { ...base, value: v, requires: null, next: null, appends: v };
     }
   }
+}
+
+/** The kv model's encoding: the empty string is the absent value. */
+function encodeKvValue(v: unknown): string {
+  return v === '' ? INITIAL_VALUE : encodeValue(v);
 }
 
 function show(v: unknown): string {

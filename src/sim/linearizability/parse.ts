@@ -8,7 +8,8 @@
 // - `jepsen-log`: the op lines `jepsen.util` logs (`INFO  jepsen.util - 0\t:invoke\t:read\tnil`,
 //   or with a timestamp and thread before `jepsen.util`); other lines are skipped.
 // Operations of Jepsen's nemesis (a non-integer process) are not client operations and are
-// skipped. Each event keeps the line it came from, so later errors can name it too.
+// skipped. Porcupine's key-value histories name their operations get, put and append; get
+// and put are read and write under another name, and are read as such. Each event keeps the line it came from, so later errors can name it too.
 //
 // Fault model: the text is untrusted; every malformation is a HistoryParseError.
 
@@ -25,6 +26,7 @@ import {
   readEdnVector,
   Tagged,
 } from './edn.js';
+import { encodeValue } from './value.js';
 
 export type HistoryFormat = 'jsonl' | 'edn' | 'jepsen-log';
 export const HISTORY_FORMATS: readonly HistoryFormat[] = ['jsonl', 'edn', 'jepsen-log'];
@@ -47,7 +49,8 @@ export interface ParsedHistory {
 }
 
 const TYPES: readonly ClientHistoryEvent['type'][] = ['invoke', 'ok', 'fail', 'info'];
-const FS: readonly ClientHistoryEvent['f'][] = ['read', 'write', 'cas'];
+const FS: readonly ClientHistoryEvent['f'][] = ['read', 'write', 'cas', 'append'];
+const ALIASES: Readonly<Record<string, ClientHistoryEvent['f']>> = { get: 'read', put: 'write' };
 
 /** Parses `text` in `format`, or guesses the format when it is 'auto'. */
 export function parseHistory(text: string, format: HistoryFormat | 'auto' = 'auto'): ParsedHistory {
@@ -117,6 +120,7 @@ export function parseEdnHistory(text: string): ParsedHistory {
       process,
       type: keywordName(op.get('type')),
       f: keywordName(op.get('f')),
+      key: ednKey(op.get('key')),
       value: toJs(op.get('value') ?? null),
       time,
     };
@@ -180,6 +184,13 @@ function keywordName(v: EdnValue | undefined): unknown {
   return v instanceof Keyword ? v.name : v;
 }
 
+/** An op's `:key` as the kv model's partition name (non-string keys in canonical form). */
+function ednKey(v: EdnValue | undefined): string | undefined {
+  if (v === undefined) return undefined;
+  const key = toJs(v);
+  return typeof key === 'string' ? key : encodeValue(key);
+}
+
 function stripLine(error: EdnError): string {
   return error.message.replace(/^line \d+: /, '');
 }
@@ -210,13 +221,17 @@ function validated(
   line: number,
   position: number,
 ): ClientHistoryEvent {
-  const { process, type, f, key, value, time } = raw;
+  const { process, type, key, value, time } = raw;
+  const f = (typeof raw.f === 'string' && ALIASES[raw.f]) || raw.f;
   if (typeof process !== 'number' || !Number.isInteger(process))
     throw new HistoryParseError(`process must be an integer, got ${show(process)}`, line);
   if (!TYPES.includes(type as ClientHistoryEvent['type']))
     throw new HistoryParseError(`type must be invoke, ok, fail or info, got ${show(type)}`, line);
   if (!FS.includes(f as ClientHistoryEvent['f']))
-    throw new HistoryParseError(`f must be read, write or cas, got ${show(f)}`, line);
+    throw new HistoryParseError(
+      `f must be read, write, cas or append (or get, put), got ${show(f)}`,
+      line,
+    );
   if (key !== undefined && typeof key !== 'string')
     throw new HistoryParseError(`key must be a string, got ${show(key)}`, line);
   const at = time === undefined ? position : time;

@@ -4,12 +4,13 @@ import type { ClientHistoryEvent } from '../../core/algorithm.js';
 import { checkLinearizability } from './check.js';
 import { withRestRelaxed } from './explain.js';
 import { generateHistory, withStaleRead } from './generate.js';
-import { INITIAL_VALUE, type Operation, toOperations } from './operations.js';
+import { appendable, appended, INITIAL_VALUE, type Operation, toOperations } from './operations.js';
 
 /**
  * The definition, by brute force: some order of the operations, each placed after every
  * `ok` operation that returned before its invoke, in which the register gives every read
- * and cas its result; indeterminate operations may be left out.
+ * and cas its result (and holds a string, or nothing, where an append takes effect);
+ * indeterminate operations may be left out.
  */
 function bruteForce(ops: readonly Operation[]): boolean {
   const placed = new Array<boolean>(ops.length).fill(false);
@@ -21,8 +22,9 @@ function bruteForce(ops: readonly Operation[]): boolean {
       const op = ops[i]!;
       if (placed[i] || op.callIndex > horizon) continue;
       if (op.requires !== null && op.requires !== state) continue;
+      if (op.appends !== null && !appendable(state)) continue;
       placed[i] = true;
-      const ok = go(op.next ?? state);
+      const ok = go(op.appends === null ? (op.next ?? state) : appended(state, op.appends));
       placed[i] = false;
       if (ok) return true;
     }
@@ -32,36 +34,60 @@ function bruteForce(ops: readonly Operation[]): boolean {
 }
 
 /** Random small histories: any interleaving, values 0–2 or nil, ok/fail/info outcomes. */
-const smallHistory = fc
-  .array(
-    fc.record({
-      f: fc.constantFrom('read', 'write', 'cas'),
-      value: fc.constantFrom(null, 0, 1, 2),
-      expected: fc.constantFrom(null, 0, 1, 2),
-      outcome: fc.constantFrom('ok', 'ok', 'ok', 'info', 'fail'),
-      invokeAt: fc.nat(40),
-      length: fc.integer({ min: 1, max: 30 }),
-    }),
-    { minLength: 1, maxLength: 7 },
-  )
-  .map((specs) => {
-    const timed: { at: number; order: number; event: ClientHistoryEvent }[] = [];
-    specs.forEach((s, process) => {
-      const value = s.f === 'cas' ? [s.expected, s.value] : s.f === 'read' ? null : s.value;
-      const done = s.f === 'read' && s.outcome === 'ok' ? s.value : value;
-      const f = s.f as ClientHistoryEvent['f'];
-      const type = s.outcome as ClientHistoryEvent['type'];
-      timed.push({
-        at: s.invokeAt,
-        order: timed.length,
-        event: { process, type: 'invoke', f, value, time: s.invokeAt },
+const smallHistory = smallHistories(['read', 'write', 'cas'], [null, 0, 1, 2]);
+/** The same with appends: a read may see any string the appends and writes can build. */
+const smallAppendHistory = smallHistories(['read', 'write', 'append'], ['', 'a', 'b', 'ab'], 'k');
+
+function smallHistories(
+  fs: readonly ClientHistoryEvent['f'][],
+  values: readonly unknown[],
+  key?: string,
+) {
+  const keyed = key === undefined ? {} : { key };
+  return fc
+    .array(
+      fc.record({
+        f: fc.constantFrom(...fs),
+        value: fc.constantFrom(...values),
+        expected: fc.constantFrom(...values),
+        outcome: fc.constantFrom('ok', 'ok', 'ok', 'info', 'fail'),
+        invokeAt: fc.nat(40),
+        length: fc.integer({ min: 1, max: 30 }),
+      }),
+      { minLength: 1, maxLength: 7 },
+    )
+    .map((specs) => {
+      const timed: { at: number; order: number; event: ClientHistoryEvent }[] = [];
+      specs.forEach((s, process) => {
+        const value = s.f === 'cas' ? [s.expected, s.value] : s.f === 'read' ? null : s.value;
+        const done = s.f === 'read' && s.outcome === 'ok' ? s.value : value;
+        const f = s.f as ClientHistoryEvent['f'];
+        const type = s.outcome as ClientHistoryEvent['type'];
+        timed.push({
+          at: s.invokeAt,
+          order: timed.length,
+          event: { process, type: 'invoke', f, ...keyed, value, time: s.invokeAt },
+        });
+        const at = s.invokeAt + s.length;
+        timed.push({
+          at,
+          order: timed.length,
+          event: { process, type, f, ...keyed, value: done, time: at },
+        });
       });
-      const at = s.invokeAt + s.length;
-      timed.push({ at, order: timed.length, event: { process, type, f, value: done, time: at } });
+      timed.sort((a, b) => a.at - b.at || a.order - b.order);
+      return timed.map((t) => t.event);
     });
-    timed.sort((a, b) => a.at - b.at || a.order - b.order);
-    return timed.map((t) => t.event);
+}
+
+/** `kept` with every other op relaxed and nothing pruned: what an explanation claims. */
+function fullyRelaxed(all: readonly Operation[], kept: readonly Operation[]): Operation[] {
+  return all.flatMap((op) => {
+    if (kept.includes(op)) return [op];
+    if (op.next === null && op.appends === null) return [];
+    return [{ ...op, outcome: 'info' as const, returnIndex: Number.POSITIVE_INFINITY }];
   });
+}
 
 describe('linearizability checker (properties)', () => {
   it('agrees with a brute-force search over every order on small random histories', () => {
@@ -77,6 +103,21 @@ describe('linearizability checker (properties)', () => {
       { numRuns: 3000, seed: 20260101 },
     );
     // Both verdicts are well represented.
+    expect(linearizableCount).toBeGreaterThan(600);
+    expect(linearizableCount).toBeLessThan(2400);
+  });
+
+  it('agrees with brute force on small random histories with appends', () => {
+    let linearizableCount = 0;
+    fc.assert(
+      fc.property(smallAppendHistory, (events) => {
+        const ops = toOperations(events, 'kv').partitions.get('k') ?? [];
+        const expected = bruteForce(ops);
+        if (expected) linearizableCount++;
+        expect(checkLinearizability(events, 'kv', { explain: false }).linearizable).toBe(expected);
+      }),
+      { numRuns: 3000, seed: 20260105 },
+    );
     expect(linearizableCount).toBeGreaterThan(600);
     expect(linearizableCount).toBeLessThan(2400);
   });
@@ -147,6 +188,33 @@ describe('minimal explanations (properties)', () => {
           ).toBe(true);
       }),
       { numRuns: 1500, seed: 20260104 },
+    );
+    expect(failing).toBeGreaterThan(300);
+  });
+
+  it('hold with appends, against the relaxation with nothing pruned', () => {
+    let failing = 0;
+    fc.assert(
+      fc.property(smallAppendHistory, (events) => {
+        const r = checkLinearizability(events, 'kv');
+        if (r.linearizable) return;
+        failing++;
+        const all = toOperations(events, 'kv').partitions.get('k')!;
+        const minimal = r.explanation!.operations.map(
+          (e) => all.find((op) => op.callIndex === e.invokeEvent)!,
+        );
+        expect(bruteForce(fullyRelaxed(all, minimal))).toBe(false);
+        for (const op of minimal)
+          expect(
+            bruteForce(
+              fullyRelaxed(
+                all,
+                minimal.filter((o) => o !== op),
+              ),
+            ),
+          ).toBe(true);
+      }),
+      { numRuns: 1500, seed: 20260106 },
     );
     expect(failing).toBeGreaterThan(300);
   });

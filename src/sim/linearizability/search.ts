@@ -19,10 +19,14 @@
 // (a multiset), not by identity; without this, k unlinearized indeterminate writes of
 // one value would make 2^k configurations of one.
 //
+// With appends in the partition, values are built from pieces and those reductions do not
+// hold; a different one does (neededLater): an indeterminate op is linearized only where the
+// value it leaves is the start of a value some remaining op requires.
+//
 // Fault model: none (pure computation over a validated history).
 
 import { assert } from '../../core/assert.js';
-import type { Operation } from './operations.js';
+import { appendable, appended, INITIAL_VALUE, type Operation } from './operations.js';
 
 /** U: unlinearized ok operations below F by id, indeterminate ones by effect class. */
 interface Below {
@@ -72,6 +76,8 @@ class Search {
   private readonly hasReturn: readonly boolean[];
   /** Each op's effect class (same required and written value). */
   private readonly effect: readonly number[];
+  /** Some op appends: values are built from pieces (neededLater instead of neededNext). */
+  private readonly appends: boolean;
   private readonly seen = new Set<string>();
   private readonly stack: Frame[] = [];
   private okLeft: number;
@@ -93,9 +99,10 @@ class Search {
     linkInRealTimeOrder(ops, this.head, this.next, this.prev);
     this.hasReturn = ops.map((op) => op.outcome === 'ok');
     this.okLeft = this.hasReturn.filter(Boolean).length;
+    this.appends = ops.some((op) => op.appends !== null);
     const classes = new Map<string, number>();
     this.effect = ops.map((op) => {
-      const name = `${op.requires}>${op.next}`;
+      const name = `${op.requires}>${op.next}+${op.appends}`;
       if (!classes.has(name)) classes.set(name, classes.size);
       return classes.get(name)!;
     });
@@ -137,14 +144,16 @@ class Search {
     const holds = this.afterInfo
       ? op.requires === this.state
       : op.requires === null || op.requires === this.state;
-    return holds && (this.hasReturn[i] || this.neededNext(i));
+    if (op.appends !== null && !appendable(this.state)) return false;
+    if (!holds || this.hasReturn[i]) return holds;
+    return this.appends ? this.neededLater(i) : this.neededNext(i);
   }
 
   /** Linearizes `i` unless the configuration it leads to was explored already. */
   private tryLinearize(i: number, forced: boolean): boolean {
     const op = this.ops[i]!;
     const info = !this.hasReturn[i];
-    const after = op.next ?? this.state;
+    const after = this.after(op);
     const below = linearizeIn(i, this.frontier, this.below, this.hasReturn, this.effect);
     const frontier = Math.max(this.frontier, i + 1);
     const u = `${below.ok.join(',')}/${below.info.join(',')}`;
@@ -161,7 +170,7 @@ class Search {
       forced,
       afterInfo,
     });
-    this.afterInfo = info;
+    this.afterInfo = info && !this.appends;
     this.state = after;
     this.frontier = frontier;
     this.below = below;
@@ -193,13 +202,35 @@ class Search {
     }
   }
 
+  private after(op: Operation): string {
+    return op.appends !== null ? appended(this.state, op.appends) : (op.next ?? this.state);
+  }
+
+  /**
+   * neededNext when values are built by appends: whether some op not yet linearized
+   * requires a value that starts with the one indeterminate op `i` would leave. Until the
+   * next write every value starts with it, so if none does, no op between requires
+   * anything and an order with `i` there stays valid without it. (From a non-string value
+   * leaving `i` out could disable an append after it, so there `i` is always tried.)
+   */
+  private neededLater(i: number): boolean {
+    const { next, ops, n } = this;
+    if (!appendable(this.state)) return true;
+    const left = this.after(ops[i]!);
+    for (let e = next[this.head]!; e !== -1; e = next[e]!) {
+      const r = e < n && e !== i ? ops[e]!.requires : null;
+      if (r !== null && startsWith(r, left)) return true;
+    }
+    return false;
+  }
+
   /** A callable `ok` op that leaves the state as it is and holds in it, or −1. */
   private satisfiedRead(): number {
     const { next, ops, state } = this;
     for (let e = next[this.head]!; e !== -1 && e < this.n; e = next[e]!) {
       const op = ops[e]!;
-      if (this.hasReturn[e] && op.requires === state && (op.next === null || op.next === state))
-        return e;
+      const same = op.appends === null && (op.next === null || op.next === state);
+      if (this.hasReturn[e] && op.requires === state && same) return e;
     }
     return -1;
   }
@@ -213,6 +244,7 @@ class Search {
    */
   private neededNext(i: number): boolean {
     const { next, ops } = this;
+    if (ops[i]!.appends !== null) return true;
     const value = ops[i]!.next;
     for (let e = next[this.head]!; e !== -1 && e < this.n; e = next[e]!)
       if (e !== i && ops[e]!.requires === value) return true;
@@ -227,6 +259,8 @@ class Search {
  * out keeps the order valid. Repeated, since dropping one can make another useless.
  */
 export function withoutUselessIndeterminate(ops: readonly Operation[]): readonly Operation[] {
+  // With appends a value can be needed as the start of another; neededLater prunes then.
+  if (ops.some((op) => op.appends !== null)) return ops;
   let kept = ops;
   for (;;) {
     const lastReturn = new Map<string, number[]>();
@@ -245,6 +279,13 @@ export function withoutUselessIndeterminate(ops: readonly Operation[]): readonly
     if (next.length === kept.length) return kept;
     kept = next;
   }
+}
+
+/** Whether encoded value `value` starts with encoded `prefix` (strings; nil is empty). */
+export function startsWith(value: string, prefix: string): boolean {
+  if (value === prefix || prefix === INITIAL_VALUE) return true;
+  if (!value.startsWith('"') || !prefix.startsWith('"')) return false;
+  return (JSON.parse(value) as string).startsWith(JSON.parse(prefix) as string);
 }
 
 /** U after linearizing op `i`: drop it, or add the ops it jumps over (none linearized). */
