@@ -130,6 +130,9 @@ describe('bad usage exits 2 with one line on stderr', () => {
     ['unknown option', ['sim', 'clock/lamport', '--bogus', '3'], /unknown option '--bogus'/],
     ['unknown fuzz option', ['fuzz', 'clock/lamport', '--frob'], /unknown option '--frob'/],
     ['unknown command', ['frobnicate'], /unknown command/],
+    ['no command', [], /give a command/],
+    ['no subcommand', ['chain'], /'chain' needs a subcommand: verify-header/],
+    ['no subcommand', ['check'], /'check' needs a subcommand: linearizability/],
   ])('%s', (_label, args, message) => {
     const out = cohort(...args);
     expect(out.status).toBe(2);

@@ -248,7 +248,17 @@ Examples:
     .addHelpText('after', '\nExamples:\n  cohort lab\n  cohort lab --port 8080')
     .action(async (flags) => exit(await labCommand(flags)));
 
+  for (const group of root.commands)
+    if (group.commands.length > 0) group.action(() => needsSubcommand(group));
   return root;
+}
+
+/** `cohort chain` alone: bad usage, in one line that names the subcommands. */
+function needsSubcommand(group: Command): never {
+  const names = group.commands.map((c) => c.name()).join(', ');
+  throw new UsageError(
+    `'${group.name()}' needs a subcommand: ${names} (cohort ${group.name()} --help)`,
+  );
 }
 
 /** Commander's accumulator for repeatable options. */
@@ -267,7 +277,11 @@ async function main(argv: readonly string[]): Promise<number> {
   } catch (error) {
     if (error instanceof CommanderError) {
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return 0;
-      if (error.code === 'commander.help') return 0;
+      if (error.code === 'commander.help') {
+        // `cohort` alone.
+        process.stderr.write('cohort: give a command (cohort --help lists them)\n');
+        return EXIT_USAGE;
+      }
       process.stderr.write(`cohort: ${error.message.replace(/^error: /, '')}\n`);
       return EXIT_USAGE;
     }
