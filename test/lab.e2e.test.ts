@@ -3,7 +3,9 @@
 // Debian's Chromium opens it through playwright-core, runs consensus/raft, crashes the
 // leader by clicking its node, and sees a new leader elected on the page — with the message
 // counts the page shows equal to simulate()'s for the same seed and plan. A screenshot goes
-// to test-output/. The page must raise no console errors and fit a phone's width.
+// to test-output/. The page must raise no console errors and fit a phone's width. A run
+// that breaks an invariant raises its alarm at the breaking step and not before; links cut
+// and heal by a click; ring algorithms are drawn as their rings.
 // `npm test` builds dist/ and dist/web and installs Chromium before the suite runs.
 
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -11,6 +13,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { raft } from '../src/algorithms/consensus/raft/index.js';
+import { centralized } from '../src/algorithms/mutex/centralized/index.js';
 import { simulate } from '../src/sim/run.js';
 
 let server: ChildProcess;
@@ -136,6 +139,69 @@ describe('the Lab', () => {
       await page.waitForSelector('[data-check]');
       expect(await page.$$('.error')).toHaveLength(0);
     }
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('raises the alarm at the step that broke mutual exclusion, not before', async () => {
+    // mutex/centralized's failover-split-brain scenario: both sides of the partition grant.
+    const faults = encodeURIComponent('partition 1,2,3|4,5 @200..6000');
+    const query = `algorithm=mutex/centralized&seed=1&faults=${faults}&o.failover=true&o.requests=40&o.thinkMs=100`;
+    const { page, errors } = await openPage(1280, 800, query);
+    const cli = simulate(centralized, {
+      seed: 1,
+      faults: 'partition 1,2,3|4,5 @200..6000',
+      options: { failover: true, requests: 40, thinkMs: 100 },
+      trace: 'full',
+    });
+    const broken = cli.result.invariants.find((c) => !c.holds)?.name as string;
+    const atMs = cli.sim.violation?.atMs as number;
+    expect(atMs).toBeGreaterThan(200);
+    expect(await page.getAttribute('.violation-tick', 'data-violation-at')).toBe(String(atMs));
+    const check = page.locator(`[data-check="${broken}"]`);
+    await setTime(page, atMs - 1);
+    expect(await check.getAttribute('class')).toBe('pending');
+    expect(await check.textContent()).toContain('holds so far');
+    expect(await page.$$('.checks [role=alert]')).toHaveLength(0);
+    await page.click('.jump-violation');
+    expect(await page.textContent('.transport output')).toBe(`${atMs.toFixed(1)} ms`);
+    await page.waitForSelector(`.checks [role=alert][data-check="${broken}"]`);
+    expect(await check.getAttribute('class')).toBe('broken');
+    // The partition shows on the stage as cut links across it, none inside a side.
+    expect(await page.getAttribute('[data-link="3-4"]', 'data-cut')).toBe('true');
+    expect(await page.getAttribute('[data-link="1-2"]', 'data-cut')).toBe('false');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('draws the ring, cuts a link by a click and heals it from the keyboard', async () => {
+    const { page, errors } = await openPage(1280, 800, 'algorithm=mutex/token-ring&seed=1');
+    const edges = await page.$$eval('[data-ring-edge]', (lines) =>
+      lines.map((l) => l.getAttribute('data-ring-edge')),
+    );
+    expect(edges).toEqual(['1->2', '2->3', '3->4', '4->5', '5->1']);
+    expect(await page.$$('[data-link]')).toHaveLength(10);
+    await setTime(page, 300);
+    await page.click('[data-link="2-3"]');
+    await expect.poll(() => page.inputValue('textarea')).toBe('block 2->3 @300; block 3->2 @300');
+    await page.waitForSelector('[data-link="2-3"][data-cut="true"]');
+    expect(await page.$$('.ring-edge.cut')).toHaveLength(1);
+    await setTime(page, 800);
+    await page.focus('[data-link="2-3"]');
+    await page.keyboard.press('Enter');
+    await expect
+      .poll(() => page.inputValue('textarea'))
+      .toBe('block 2->3 @300..800; block 3->2 @300..800');
+    await page.waitForSelector('[data-link="2-3"][data-cut="false"]');
+    await setTime(page, 500);
+    await page.waitForSelector('[data-link="2-3"][data-cut="true"]');
+    // Two-layer rings: three LANs of three, each a small ring, their first nodes a big one.
+    await page.selectOption('#algorithm', 'mutex/two-layer-token-ring');
+    await page.fill('textarea', '');
+    await page.click('#run');
+    await expect.poll(() => page.$$('[data-ring-edge]').then((l) => l.length)).toBe(12);
+    expect(await page.$$('[data-ring-edge="7->1"]')).toHaveLength(1);
+    expect(await page.$$('[data-ring-edge="9->7"]')).toHaveLength(1);
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -6,6 +6,7 @@
 
 import type { VectorClock } from './clocks/vector.js';
 import type { Message, NodeId, Output, Process } from './process.js';
+import type { Topology } from './topology.js';
 
 export type OptionValue = number | string | boolean | readonly number[];
 
@@ -203,6 +204,8 @@ export interface AlgorithmSpec<
   faultModel?(options: Opts): FaultModel | undefined;
   /** The cluster size these options imply (e.g. LANs × nodes per LAN), when none is given. */
   nodesFor?(options: Opts): number;
+  /** How the nodes are wired, for drawing them; absent = every pair talks. */
+  topology?(nodes: number, options: Opts): Topology;
 }
 
 /** The registry's view of an algorithm, its type parameters erased. */

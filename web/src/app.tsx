@@ -1,8 +1,9 @@
 /** @jsxImportSource preact */
 // The Lab page: pick an algorithm and its options, write a fault plan (the CLI's syntax),
 // run the real simulator in the page, watch the run on the stage with a time slider, click
-// nodes to crash or restart them (each click becomes a fault-plan line), and read the
-// checks, metrics and message counts — the same numbers `cohort sim --json` prints.
+// nodes to crash or restart them and links to cut or heal them (each click becomes a
+// fault-plan edit), and read the checks, metrics and message counts — the same numbers
+// `cohort sim --json` prints. A broken safety check is marked on the slider at its step.
 
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { algorithms } from '../../src/algorithms/registry.js';
@@ -10,6 +11,7 @@ import { parseAlgorithmOptions } from '../../src/cli/algorithm-options.js';
 import { optionFlagName } from '../../src/core/algorithm.js';
 import { parseFaultPlan } from '../../src/sim/fault-plan.js';
 import { defaultNodes } from '../../src/sim/run.js';
+import { cutLinksAt, toggleLink } from './links.js';
 import { Panels } from './panels.js';
 import { FamilyPlots } from './plots.js';
 import { findSpec, type LabRun, runFromTrace, runLab } from './run.js';
@@ -84,14 +86,33 @@ export function App() {
     setFaults(plan);
     execute(plan);
   };
-  /** Click: crash or restart at t. Shift-click two nodes: cut the link between them at t. */
+  /** Cut the link a–b at t, or heal it if the plan has it cut then. */
+  const onLink = (a: number, b: number) => {
+    if (run === null) return;
+    try {
+      const plan = toggleLink(faults, run.nodes, a, b, Math.round(t));
+      setFaults(plan);
+      execute(plan);
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    }
+  };
+  /** Click: crash or restart at t. Shift-click two nodes: toggle the link between them. */
   const onNode = (id: number, crashed: boolean, shift: boolean) => {
-    const at = Math.round(t);
-    if (!shift) return addFault(`${crashed ? 'restart' : 'crash'} ${id} @${at}`);
+    if (!shift) return addFault(`${crashed ? 'restart' : 'crash'} ${id} @${Math.round(t)}`);
     if (picked === null || picked === id) return setPicked(picked === id ? null : id);
     setPicked(null);
-    addFault(`block ${picked}->${id} @${at}; block ${id}->${picked} @${at}`);
+    onLink(picked, id);
   };
+  const cut = useMemo(() => {
+    if (run === null) return new Set<string>();
+    try {
+      return cutLinksAt(faults, run.nodes, Math.round(t));
+    } catch {
+      return new Set<string>(); // Being typed: the stage shows no cuts until it parses.
+    }
+  }, [faults, run, t]);
+  const firstViolation = run?.violations[0];
   const exportTrace = () => {
     if (run === null) return;
     const blob = new Blob([`${run.lines.join('\n')}\n`], { type: 'application/x-ndjson' });
@@ -205,7 +226,15 @@ export function App() {
       {run !== null && (
         <section class="run">
           <div class="player">
-            <Stage run={run} t={t} types={types} onNode={onNode} picked={picked} />
+            <Stage
+              run={run}
+              t={t}
+              types={types}
+              onNode={onNode}
+              picked={picked}
+              cut={cut}
+              onLink={onLink}
+            />
             <fieldset class="transport">
               <legend>time</legend>
               <button type="button" onClick={() => setPlaying(!playing)}>
@@ -227,16 +256,39 @@ export function App() {
                   ))}
                 </select>
               </label>
-              <input
-                type="range"
-                aria-label="time in ms"
-                min={0}
-                max={run.endMs}
-                step={0.5}
-                value={t}
-                onInput={(e) => setT(Number(e.currentTarget.value))}
-              />
+              <div class="timeline">
+                <input
+                  type="range"
+                  aria-label="time in ms"
+                  min={0}
+                  max={run.endMs}
+                  step="any"
+                  value={t}
+                  onInput={(e) => setT(Number(e.currentTarget.value))}
+                />
+                {run.violations.map((v) => (
+                  <span
+                    key={`${v.check}-${v.t}`}
+                    class="violation-tick"
+                    data-violation-at={v.t}
+                    style={{ '--at': String(run.endMs > 0 ? v.t / run.endMs : 1) }}
+                    title={`${v.check} broke at ${v.t} ms`}
+                  />
+                ))}
+              </div>
               <output>{t.toFixed(1)} ms</output>
+              {firstViolation !== undefined && (
+                <button
+                  type="button"
+                  class="jump-violation"
+                  onClick={() => {
+                    setPlaying(false);
+                    setT(firstViolation.t);
+                  }}
+                >
+                  Jump to violation ({firstViolation.t.toFixed(1)} ms)
+                </button>
+              )}
               <button type="button" onClick={() => addFault(`heal @${Math.round(t)}`)}>
                 Heal links
               </button>

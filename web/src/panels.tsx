@@ -1,9 +1,11 @@
 /** @jsxImportSource preact */
 // What a run established, beside the stage: safety checks (red at the step that broke one),
 // liveness, metrics, message counts by type with the algorithm's formula, and the messages
-// around time t as a sequence diagram.
+// around time t as a sequence diagram. The checks follow the slider: a broken safety check
+// "holds so far" before its step and raises the alarm from it on; liveness is judged at the
+// end of the run, so its verdict waits for the slider to get there.
 
-import type { RunResult } from '../../src/sim/run.js';
+import type { CheckResult, RunResult } from '../../src/sim/run.js';
 import type { LabRun } from './run.js';
 import { Sequence } from './sequence.js';
 import { colourOf } from './stage.js';
@@ -14,18 +16,42 @@ export function Panels(props: {
   t: number;
   types: readonly string[];
 }) {
-  const { result } = props;
+  const { result, run, t } = props;
+  /** When a failed check's failure shows: its violation's step, or the end of the run. */
+  const shownFrom = (c: CheckResult, safety: boolean) =>
+    (safety ? run.violations.find((v) => v.check === c.name)?.t : undefined) ?? run.endMs;
+  const checks = [
+    ...result.invariants.map((c) => ({ c, safety: true })),
+    ...result.liveness.map((c) => ({ c, safety: false })),
+  ].map(({ c, safety }) => ({ c, safety, fired: !c.holds && t >= shownFrom(c, safety) }));
+  const anyFired = checks.some((x) => x.fired);
   return (
     <div class="panels">
       <section aria-label="checks">
-        <h2>Checks {result.ok ? '✓' : '✗'}</h2>
+        <h2>Checks {anyFired ? '✗' : result.ok ? '✓' : '…'}</h2>
         <ul class="checks">
-          {[...result.invariants, ...result.liveness].map((c) => (
-            <li key={c.name} class={c.holds ? 'holds' : 'broken'} data-check={c.name}>
-              {c.holds ? '✓' : '✗'} {c.name}
-              {c.violation !== null && <div class="violation">{c.violation}</div>}
-            </li>
-          ))}
+          {checks.map(({ c, safety, fired }) =>
+            c.holds ? (
+              <li key={c.name} class="holds" data-check={c.name}>
+                ✓ {c.name}
+              </li>
+            ) : fired ? (
+              <li
+                key={c.name}
+                class="broken"
+                data-check={c.name}
+                role={safety ? 'alert' : undefined}
+              >
+                ✗ {c.name}
+                {c.violation !== null && <div class="violation">{c.violation}</div>}
+              </li>
+            ) : (
+              <li key={c.name} class="pending" data-check={c.name}>
+                ○ {c.name}{' '}
+                <span class="so-far">{safety ? 'holds so far' : 'judged at the end'}</span>
+              </li>
+            ),
+          )}
         </ul>
       </section>
       <section aria-label="metrics">

@@ -33,6 +33,21 @@ export interface LabRun {
   readonly lines: readonly string[];
   readonly flights: readonly Flight[];
   readonly endMs: number;
+  /** The safety checks that broke, each at the step it broke (the run stops at the first). */
+  readonly violations: readonly Violation[];
+}
+
+export interface Violation {
+  readonly check: string;
+  readonly violation: string;
+  readonly t: number;
+}
+
+function violationsOf(records: readonly TraceRecord[]): Violation[] {
+  const found: Violation[] = [];
+  for (const r of records)
+    if (r.ev === 'violation') found.push({ check: r.check, violation: r.violation, t: r.t });
+  return found;
 }
 
 export function findSpec(name: string): AnyAlgorithm | undefined {
@@ -80,6 +95,7 @@ export function runLab(input: RunInput): LabRun {
     lines,
     flights: flightsOf(records),
     endMs: result.virtualTimeMs,
+    violations: violationsOf(records),
   };
 }
 
@@ -105,7 +121,9 @@ export function runFromTrace(text: string): LabRun {
   for (const r of records) if (r.ev === 'start') nodes = Math.max(nodes, r.node);
   if (nodes === 0) throw new Error('the trace has no node start events');
   const endMs = records.at(-1)?.t ?? 0;
-  return { spec: null, result: null, nodes, records, lines, flights: flightsOf(records), endMs };
+  const flights = flightsOf(records);
+  const violations = violationsOf(records);
+  return { spec: null, result: null, nodes, records, lines, flights, endMs, violations };
 }
 
 export interface NodeView {

@@ -1,13 +1,19 @@
 /** @jsxImportSource preact */
-// The stage: nodes on a circle, the messages in flight at time t moving along their links
-// (coloured by type), each node's status and latest output as a badge. Clicking a node asks
-// the app to crash it (or restart it) at t; shift-clicking two nodes cuts the link between them.
+// The stage: the nodes laid out as the algorithm wires them (one circle; a ring drawn with
+// its successor edges; two-layer rings as small rings round a big one), the messages in
+// flight at time t moving along their links (coloured by type), each node's status and
+// latest output as a badge. Clicking a node asks the app to crash it (or restart it) at t.
+// Every link (for small clusters; only the ring edges beyond that) is drawn faintly and
+// clicking it — or Enter/Space on it — cuts it at t, or heals it when the plan has it cut
+// then; cut links are red and dashed. Shift-clicking two nodes toggles their link too.
 
+import { SIZE, type StageLayout, stageLayout } from './layout.js';
+import { linkKey } from './links.js';
 import type { LabRun } from './run.js';
 import { nodesAt } from './run.js';
 
-const SIZE = 420;
-const R = 160;
+/** Beyond this many nodes every-pair links would be a hairball: only ring edges are drawn. */
+const ALL_LINKS_MAX_NODES = 12;
 const PALETTE = [
   '#1f77b4',
   '#ff7f0e',
@@ -25,9 +31,69 @@ export function colourOf(type: string, types: readonly string[]): string {
   return PALETTE[Math.max(0, types.indexOf(type)) % PALETTE.length] as string;
 }
 
-function position(id: number, n: number): { x: number; y: number } {
-  const angle = (2 * Math.PI * (id - 1)) / n - Math.PI / 2;
-  return { x: SIZE / 2 + R * Math.cos(angle), y: SIZE / 2 + R * Math.sin(angle) };
+function linksToDraw(n: number, layout: StageLayout): [number, number][] {
+  const seen = new Set<string>();
+  const links: [number, number][] = [];
+  const add = (a: number, b: number) => {
+    const key = linkKey(a, b);
+    if (a === b || seen.has(key)) return;
+    seen.add(key);
+    links.push([Math.min(a, b), Math.max(a, b)]);
+  };
+  for (const [a, b] of layout.ringEdges) add(a, b);
+  if (n <= ALL_LINKS_MAX_NODES)
+    for (let a = 1; a <= n; a++) for (let b = a + 1; b <= n; b++) add(a, b);
+  return links;
+}
+
+function Links(props: {
+  n: number;
+  layout: StageLayout;
+  cut: ReadonlySet<string>;
+  onLink: (a: number, b: number) => void;
+}) {
+  const at = (id: number) => props.layout.positions[id - 1] ?? { x: 0, y: 0 };
+  return (
+    <g class="links">
+      {props.layout.ringEdges.map(([a, b]) => (
+        <line
+          key={`ring-${a}-${b}`}
+          class={`ring-edge${props.cut.has(linkKey(a, b)) ? ' cut' : ''}`}
+          data-ring-edge={`${a}->${b}`}
+          x1={at(a).x}
+          y1={at(a).y}
+          x2={at(b).x}
+          y2={at(b).y}
+        />
+      ))}
+      {linksToDraw(props.n, props.layout).map(([a, b]) => {
+        const key = linkKey(a, b);
+        const cut = props.cut.has(key);
+        const line = { x1: at(a).x, y1: at(a).y, x2: at(b).x, y2: at(b).y };
+        return (
+          // biome-ignore lint/a11y/useSemanticElements: SVG has no <button>; the group is focusable and answers Enter and Space.
+          <g
+            key={key}
+            class={`link-toggle${cut ? ' cut' : ''}`}
+            data-link={key}
+            data-cut={String(cut)}
+            role="button"
+            tabindex={0}
+            aria-label={`link ${a}–${b}, ${cut ? 'cut: click to heal' : 'open: click to cut'}`}
+            onClick={() => props.onLink(a, b)}
+            onKeyDown={(e) => {
+              if (e.key !== 'Enter' && e.key !== ' ') return;
+              e.preventDefault();
+              props.onLink(a, b);
+            }}
+          >
+            <line {...line} class="hit" />
+            <line {...line} class="wire" />
+          </g>
+        );
+      })}
+    </g>
+  );
 }
 
 export function Stage(props: {
@@ -35,13 +101,18 @@ export function Stage(props: {
   t: number;
   types: readonly string[];
   onNode: (id: number, crashed: boolean, shift: boolean) => void;
-  /** A node picked as the first end of a link to cut (shift-click), if any. */
+  /** A node picked as the first end of a link to toggle (shift-click), if any. */
   picked: number | null;
+  /** The links (`a-b`) the fault plan has cut at t. */
+  cut: ReadonlySet<string>;
+  onLink: (a: number, b: number) => void;
 }) {
   const { run, t, types } = props;
+  const layout = stageLayout(run.spec, run.nodes, run.result?.options ?? {});
+  const at = (id: number) => layout.positions[id - 1] ?? { x: 0, y: 0 };
   const nodes = nodesAt(run, t);
-  const n = run.nodes;
   const flying = run.flights.filter((f) => f.sentAt <= t && t < f.arrivesAt);
+  const r = layout.nodeRadius;
   return (
     <svg
       class="stage"
@@ -50,9 +121,10 @@ export function Stage(props: {
       aria-label="cluster at the chosen time"
     >
       <title>Nodes and messages in flight at {t.toFixed(1)} ms</title>
+      <Links n={run.nodes} layout={layout} cut={props.cut} onLink={props.onLink} />
       {flying.map((f) => {
-        const a = position(f.from, n);
-        const b = position(f.to, n);
+        const a = at(f.from);
+        const b = at(f.to);
         const k = (t - f.sentAt) / Math.max(1e-9, f.arrivesAt - f.sentAt);
         return (
           <g key={`${f.from}-${f.to}-${f.sentAt}-${f.type}`}>
@@ -69,7 +141,7 @@ export function Stage(props: {
         );
       })}
       {nodes.map((v) => {
-        const p = position(v.id, n);
+        const p = at(v.id);
         return (
           // biome-ignore lint/a11y/useSemanticElements: SVG has no <button>; the group is focusable and answers Enter and Space.
           <g
@@ -79,7 +151,7 @@ export function Stage(props: {
             data-badge={v.badge}
             data-status={v.status}
             role="button"
-            tabIndex={0}
+            tabindex={0}
             aria-label={`node ${v.id}, ${v.status}${v.badge ? `, ${v.badge}` : ''}: click to ${v.status === 'crashed' ? 'restart' : 'crash'}`}
             onClick={(e) => props.onNode(v.id, v.status === 'crashed', e.shiftKey)}
             onKeyDown={(e) => {
@@ -87,11 +159,11 @@ export function Stage(props: {
                 props.onNode(v.id, v.status === 'crashed', e.shiftKey);
             }}
           >
-            <circle cx={p.x} cy={p.y} r={22} />
+            <circle cx={p.x} cy={p.y} r={r} />
             <text x={p.x} y={p.y + 5} text-anchor="middle" class="id">
               {v.id}
             </text>
-            <text x={p.x} y={p.y + 38} text-anchor="middle" class="badge">
+            <text x={p.x} y={p.y + r + 16} text-anchor="middle" class="badge">
               {v.status === 'up' ? v.badge : v.status}
             </text>
           </g>

@@ -3,6 +3,7 @@
 // hops (each acknowledged; acknowledgements and heartbeats are counted apart).
 
 import { defineAlgorithm } from '../../../core/algorithm.js';
+import { ascendingRing } from '../../../core/topology.js';
 import { allAgree, type ElectionOutput, electionMetrics, highestLiveLeads } from '../workload.js';
 import { createRing, type RingMessage, type RingState } from './ring.js';
 
@@ -43,6 +44,7 @@ export const ring = defineAlgorithm<RingMessage, ElectionOutput, RingState, Ring
     }),
   invariants: () => [],
   liveness: () => [allAgree(), highestLiveLeads((id) => id)],
+  topology: ascendingRing,
   metrics: (view) => electionMetrics(view),
   messageCount: {
     formula: '2n for one initiator (n ELECTION + n COORDINATOR hops; acks apart)',

@@ -17,6 +17,7 @@
 
 import type { ClusterView } from '../../../core/algorithm.js';
 import { defineAlgorithm, type FaultModel } from '../../../core/algorithm.js';
+import { ascendingRing } from '../../../core/topology.js';
 import {
   everyRequestServed,
   type MutexNodeState,
@@ -66,6 +67,7 @@ export const tokenRing = defineAlgorithm<
   livenessDeadlineMs: 15_000,
   options: tokenRingOptionSpecs,
   create: (_id, ctx) => createTokenRing(ctx.nodes.length, ctx.options),
+  topology: ascendingRing,
   invariants: () => [mutualExclusion(), noUnaskedGrant(), atMostOneToken()],
   liveness: (ctx) => [everyRequestServed(ctx.options.requests)],
   metrics: (view) => {

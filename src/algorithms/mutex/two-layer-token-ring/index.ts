@@ -22,7 +22,7 @@ import {
   noUnaskedGrant,
 } from '../workload.js';
 import { atMostOneTokenPerLayer } from './invariants.js';
-import { fullLoadMessagesPerEntry } from './layout.js';
+import { fullLoadMessagesPerEntry, layout, membersOf } from './layout.js';
 import type { TwoLayerMessage } from './messages.js';
 import type { TwoLayerOptions, TwoLayerState } from './state.js';
 import { createTwoLayer } from './two-layer.js';
@@ -67,6 +67,10 @@ export const twoLayerTokenRing = defineAlgorithm<
   livenessDeadlineMs: 8_000,
   options,
   nodesFor: (o) => o.lans * o.perLan,
+  topology: (n, o) => {
+    const l = layout(n, o.perLan);
+    return { kind: 'rings', rings: Array.from({ length: l.lans }, (_, i) => membersOf(l, i + 1)) };
+  },
   create: (id, ctx) => createTwoLayer(id, ctx.nodes.length, ctx.options),
   invariants: () => [mutualExclusion(), noUnaskedGrant(), atMostOneTokenPerLayer()],
   liveness: (ctx) => [everyRequestServed(ctx.options.requests)],
