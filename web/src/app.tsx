@@ -104,14 +104,11 @@ export function App() {
     setPicked(null);
     onLink(picked, id);
   };
-  const cut = useMemo(() => {
-    if (run === null) return new Set<string>();
-    try {
-      return cutLinksAt(faults, run.nodes, Math.round(t));
-    } catch {
-      return new Set<string>(); // Being typed: the stage shows no cuts until it parses.
-    }
-  }, [faults, run, t]);
+  // The cuts of the plan the run was made with (the text box may hold a newer draft).
+  const cut = useMemo(
+    () => cutLinksAt(run?.result?.faults ?? '', run?.nodes ?? 0, Math.round(t)),
+    [run, t],
+  );
   const firstViolation = run?.violations[0];
   const exportTrace = () => {
     if (run === null) return;
