@@ -47,27 +47,36 @@ function circle(n: number, order: readonly number[]): Point[] {
   return positions;
 }
 
+/** Room from the centre to the stage's edge, less a node's badge below it. */
+const REACH = SIZE / 2 - 18;
+/** Clear space kept between neighbouring LAN rings. */
+const LAN_GAP = 4;
+
 function twoLayer(n: number, rings: readonly (readonly number[])[]): StageLayout {
   const positions: Point[] = Array.from({ length: n }, () => ({ x: CENTRE, y: CENTRE }));
-  const outer = rings.length === 1 ? 0 : 125;
-  const gap = rings.length === 1 ? 2 * R : 2 * outer * Math.sin(Math.PI / rings.length);
-  const inner = Math.min(rings.length === 1 ? R : 75, 0.45 * gap);
-  let largest = 1;
+  const lans = rings.length;
+  // Each LAN takes a disc of radius `footprint` (its ring plus a node's radius); the discs'
+  // centres sit on the outer circle, as large as the stage allows without two touching.
+  const s = lans > 1 ? Math.sin(Math.PI / lans) : 1;
+  const footprint = lans > 1 ? (REACH * s - LAN_GAP) / (1 + s) : REACH;
+  const outer = lans > 1 ? REACH - footprint : 0;
+  const largest = Math.max(1, ...rings.map((members) => members.length));
+  const k = largest > 1 ? Math.sin(Math.PI / largest) : 1;
+  const nodeRadius = Math.max(6, Math.min(22, (footprint * k) / (1 + k)));
+  const inner = largest > 1 ? footprint - nodeRadius : 0;
   rings.forEach((members, l) => {
-    largest = Math.max(largest, members.length);
-    const angle = top + (2 * Math.PI * l) / rings.length;
+    const angle = top + (2 * Math.PI * l) / lans;
     const centre = onCircle({ x: CENTRE, y: CENTRE }, outer, angle);
+    const facing = lans > 1 ? angle + Math.PI : top;
     members.forEach((id, j) => {
-      const facing = rings.length === 1 ? top : angle + Math.PI;
       positions[id - 1] = onCircle(centre, inner, facing + (2 * Math.PI * j) / members.length);
     });
   });
   const firsts = rings.map((members) => members[0] as number);
-  const spacing = largest > 1 ? inner * Math.sin(Math.PI / largest) : inner;
   return {
     positions,
     ringEdges: [...successors(firsts), ...rings.flatMap(successors)],
-    nodeRadius: Math.max(9, Math.min(22, 0.8 * spacing)),
+    nodeRadius,
   };
 }
 
