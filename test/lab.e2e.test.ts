@@ -92,6 +92,8 @@ describe('the Lab', () => {
       nodes.map((n) => n.getAttribute('data-badge') ?? ''),
     );
     expect(badges.some((b) => /^leader [2-9]/.test(b))).toBe(true);
+    // A candidate that lost term 1 no longer shows as campaigning once term 2 has a leader.
+    expect(badges.filter((b) => /^campaign 1$/.test(b))).toEqual([]);
     expect(await page.getAttribute('[data-check="leader-elected"]', 'class')).toBe('holds');
     const cli = simulate(raft, {
       seed: 1,

@@ -148,7 +148,10 @@ const PROGRESS = new Set([
   'prepare',
   'note',
 ]);
-/** Outputs that claim leadership of a term: a newer claim clears older ones elsewhere. */
+/**
+ * Outputs that claim leadership of a term: a newer claim clears other nodes' badges of
+ * older terms (a candidate of term 1 that lost is no longer campaigning once 2 leads).
+ */
 const CLAIMS = new Set(['leader', 'elected']);
 
 interface Claim {
@@ -163,7 +166,7 @@ function labelOf(output: Claim): string {
 /** Every node's status and badge (its latest role-like output) at time t. */
 export function nodesAt(run: LabRun, t: number): NodeView[] {
   const status = new Map<number, NodeView['status']>();
-  const badge = new Map<number, { label: string; term: number; claim: boolean }>();
+  const badge = new Map<number, { label: string; term: number }>();
   for (const r of run.records) {
     if (r.t > t) break;
     if (r.ev === 'crash') status.set(r.node, 'crashed');
@@ -173,11 +176,9 @@ export function nodesAt(run: LabRun, t: number): NodeView[] {
       const out = r.output as Claim;
       if (PROGRESS.has(out.type)) continue;
       const term = typeof out.term === 'number' ? out.term : 0;
-      const claim = CLAIMS.has(out.type);
-      if (claim)
-        for (const [id, b] of badge)
-          if (id !== r.node && b.claim && b.term < term) badge.delete(id);
-      badge.set(r.node, { label: labelOf(out), term, claim });
+      if (CLAIMS.has(out.type))
+        for (const [id, b] of badge) if (id !== r.node && b.term < term) badge.delete(id);
+      badge.set(r.node, { label: labelOf(out), term });
     }
   }
   return Array.from({ length: run.nodes }, (_, i) => ({
