@@ -63,11 +63,31 @@ export interface MessageStats {
   readonly receivedBy: number[];
 }
 
-/** What checkers and metrics see of a run: node states, outputs so far, message counts. */
+/** What the host did to a node: its process lost (crash), rerun (restart), frozen or thawed. */
+export type LifecycleEvent = 'crash' | 'restart' | 'pause' | 'resume';
+
+export interface LifecycleRecord {
+  readonly atMs: number;
+  readonly node: NodeId;
+  readonly event: LifecycleEvent;
+  /**
+   * How many outputs were recorded before it: outputs and lifecycle events at the same
+   * instant interleave, and metrics that replay both need their exact order.
+   */
+  readonly outputsBefore: number;
+}
+
+/**
+ * What checkers and metrics see of a run: node states, outputs so far, what happened to the
+ * nodes (outputs alone cannot tell a leader that crashed from one that still leads), and
+ * message counts.
+ */
 export interface ClusterView<S = unknown, O extends Output = Output> {
   readonly nowMs: number;
   readonly nodes: readonly NodeView<S>[];
   readonly outputs: readonly OutputRecord<O>[];
+  /** Crashes, restarts, pauses and resumes so far, in order (not the first start). */
+  readonly lifecycle: readonly LifecycleRecord[];
   readonly stats: MessageStats;
 }
 

@@ -381,6 +381,27 @@ describe('node faults', () => {
     expect(sim.node(1).incarnation).toBe(0);
   });
 
+  it('logs crashes, restarts, pauses and resumes in order, after the outputs before them', () => {
+    const create: Create = (id) => ({
+      state: undefined,
+      onStart(env) {
+        env.output({ type: `started-${id}` });
+      },
+      onMessage() {},
+      onTimer() {},
+    });
+    const faults = 'pause 1 @10..20; crash 2 @50; crash 2 @60; restart 2 @80; restart 2 @90';
+    const sim = run(create, { nodes: 2, faults });
+    // A crash of a crashed node and a restart of a live one change nothing: not logged.
+    expect(sim.lifecycle).toEqual([
+      { atMs: 10, node: 1, event: 'pause', outputsBefore: 2 },
+      { atMs: 20, node: 1, event: 'resume', outputsBefore: 2 },
+      { atMs: 50, node: 2, event: 'crash', outputsBefore: 2 },
+      { atMs: 80, node: 2, event: 'restart', outputsBefore: 2 },
+    ]);
+    expect(sim.outputs.map((o) => o.atMs)).toEqual([0, 0, 80]);
+  });
+
   it('drift makes env.now() run fast (and timers follow the local clock)', () => {
     const create: Create = () => {
       const state = { ticks: [] as { atMs: number; local: number }[] };

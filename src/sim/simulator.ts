@@ -14,6 +14,8 @@
 import type {
   ClusterView,
   Invariant,
+  LifecycleEvent,
+  LifecycleRecord,
   MessageStats,
   NodeView,
   OutputRecord,
@@ -112,6 +114,7 @@ export interface Violation {
 export class Simulator implements ClusterView<unknown, Output> {
   readonly nodes: SimNode[];
   readonly outputs: OutputRecord[] = [];
+  readonly lifecycle: LifecycleRecord[] = [];
   readonly stats: MessageStats;
   readonly trace: Trace;
   readonly n: number;
@@ -391,6 +394,7 @@ export class Simulator implements ClusterView<unknown, Output> {
     node.random = Prng.derive(this.options.seed, `node/${node.id}/${node.incarnation}`);
     node.env = this.makeEnv(node);
     node.process = this.options.create(node.id);
+    if (node.incarnation > 0) this.noteLifecycle(node, 'restart');
     if (this.trace.on) {
       this.record({
         t: this.nowMs,
@@ -412,12 +416,19 @@ export class Simulator implements ClusterView<unknown, Output> {
     node.timers.clear();
     node.held = [];
     assert(node.pending.size === 0, 'crashes happen between steps');
+    this.noteLifecycle(node, 'crash');
     if (this.trace.on) this.record({ t: this.nowMs, ev: 'crash', node: node.id });
+  }
+
+  private noteLifecycle(node: SimNode, event: LifecycleEvent): void {
+    const outputsBefore = this.outputs.length;
+    this.lifecycle.push({ atMs: this.nowMs, node: node.id, event, outputsBefore });
   }
 
   private resume(node: SimNode): void {
     if (!node.up || !node.paused) return;
     node.paused = false;
+    this.noteLifecycle(node, 'resume');
     if (this.trace.on) this.record({ t: this.nowMs, ev: 'resume', node: node.id });
     const held = node.held;
     node.held = [];
@@ -554,6 +565,7 @@ export class Simulator implements ClusterView<unknown, Output> {
         if (phase === 'end') return this.resume(node);
         if (node.up && !node.paused) {
           node.paused = true;
+          this.noteLifecycle(node, 'pause');
           if (this.trace.on) this.record({ t: this.nowMs, ev: 'pause', node: node.id });
         }
         return;

@@ -1,10 +1,17 @@
 // What every leader-election algorithm shares: the view of a node the checks read, the
 // outputs it reports, and the family's checks and metrics [000, 001 §2.2, 002, 004].
 // A node reports `elected` when it starts leading (term = its election's number), `leader`
-// when it adopts a leader, and `suspect` when it notices the leader is gone — so election
-// time is measured from the first suspicion (or the start) to the last adoption.
+// when it adopts a leader, and `suspect` when it notices the leader is gone. Outputs alone
+// do not show crashes, so the metrics also replay the view's lifecycle events.
 
-import type { ClusterView, Invariant, Liveness, Metrics } from '../../core/algorithm.js';
+import type {
+  ClusterView,
+  Invariant,
+  LifecycleRecord,
+  Liveness,
+  Metrics,
+  OutputRecord,
+} from '../../core/algorithm.js';
 import type { NodeId } from '../../core/process.js';
 
 export interface ElectionNodeState {
@@ -75,40 +82,127 @@ export function highestLiveLeads(
   };
 }
 
+interface Following {
+  readonly leader: NodeId;
+  readonly term: number;
+}
+
 /**
- * leader, leaderChanges, electionTimeMs, maxLeadersAtOnce (same term) and
- * maxConcurrentLeaders (any terms: split brain). A leader stops counting when it reports
- * another leader or a suspicion (a node that steps down reports `suspect`).
+ * Replays a run's outputs and the nodes' crashes and restarts in their exact order, tracking
+ * what each node believes. Nobody believes anything while crashed, and a restarted node
+ * believes nothing until it reports again: its volatile state is gone, so it does not lead.
+ * A paused node keeps its beliefs (it still thinks it leads); the others' suspicions tell
+ * when its silence became a failure.
+ *
+ * An election opens at the start, at the agreed leader's crash, or at the first suspicion or
+ * victory once all agreed; every adoption while it is open counts, since a node may drop its
+ * leader without a word (a Bully node that joins an election) and only its next adoption
+ * shows it. A restart once the others agree closes it: the restarted node re-adopting the
+ * leader, and whatever its return stirs up, is no election — that leader never failed.
  */
-export function electionMetrics(view: View): Metrics {
-  const leading = new Map<NodeId, number>(); // node → term it leads
-  let maxLeadersAtOnce = 0;
-  let maxConcurrentLeaders = 0;
-  let elected = 0;
-  let since = 0;
-  let settled = 0;
-  for (const o of view.outputs) {
-    const out = o.output;
-    if (out.type === 'suspect' && settled >= since) since = o.atMs;
-    if (out.type === 'elected') {
-      elected++;
-      leading.set(o.node, out.term);
-      const same = [...leading.values()].filter((t) => t === out.term).length;
-      maxLeadersAtOnce = Math.max(maxLeadersAtOnce, same);
-      maxConcurrentLeaders = Math.max(maxConcurrentLeaders, leading.size);
-    }
-    if (out.type === 'leader' || out.type === 'suspect') {
-      if (out.type === 'suspect' || out.leader !== o.node) leading.delete(o.node);
-      settled = o.atMs;
+class ElectionReplay {
+  readonly up: Map<NodeId, boolean>;
+  /** The leader each node follows (itself while leading) and its term, or null. */
+  readonly follows = new Map<NodeId, Following | null>();
+  /** Node → the term it believes it leads. */
+  readonly leading = new Map<NodeId, number>();
+  open = true;
+  sinceMs = 0;
+  settledMs = 0;
+  elected = 0;
+  maxLeadersAtOnce = 0;
+  maxConcurrentLeaders = 0;
+
+  constructor(nodes: readonly NodeId[]) {
+    this.up = new Map(nodes.map((id) => [id, true]));
+  }
+
+  lifecycle(r: LifecycleRecord): void {
+    if (r.event === 'restart') {
+      if (this.agreed()) this.open = false; // BEFORE it counts as live: it follows no one yet.
+      this.up.set(r.node, true);
+      this.follows.set(r.node, null);
+    } else if (r.event === 'crash') {
+      // The agreed leader's crash is its failure: the next election's clock starts here.
+      if (this.leading.has(r.node)) this.startElection(r.atMs);
+      this.up.set(r.node, false);
+      this.follows.delete(r.node);
+      this.leading.delete(r.node);
     }
   }
+
+  output(o: OutputRecord<ElectionOutput>): void {
+    const out = o.output;
+    if (out.type === 'suspect') {
+      this.startElection(o.atMs);
+      this.follows.set(o.node, null);
+      this.leading.delete(o.node); // A leader that steps down reports a suspicion.
+      return;
+    }
+    if (out.type === 'elected') {
+      this.startElection(o.atMs);
+      this.elected++;
+      this.leading.set(o.node, out.term);
+      this.follows.set(o.node, { leader: o.node, term: out.term });
+      const same = [...this.leading.values()].filter((t) => t === out.term).length;
+      this.maxLeadersAtOnce = Math.max(this.maxLeadersAtOnce, same);
+      this.maxConcurrentLeaders = Math.max(this.maxConcurrentLeaders, this.leading.size);
+    } else {
+      this.follows.set(o.node, { leader: out.leader, term: out.term });
+      if (out.leader !== o.node) this.leading.delete(o.node);
+    }
+    if (this.open) this.settledMs = o.atMs;
+  }
+
+  /** Starts the clock of a new election, unless this one is still under way. */
+  private startElection(atMs: number): void {
+    if (this.open && !this.agreed()) return;
+    this.open = true;
+    this.sinceMs = atMs;
+    this.settledMs = atMs;
+  }
+
+  /** Every live node follows one live leader, in the term that leader still leads. */
+  private agreed(): boolean {
+    const live = [...this.up].filter(([, up]) => up).map(([id]) => id);
+    const first = this.follows.get(live[0] ?? 0) ?? null;
+    if (first === null || this.leading.get(first.leader) !== first.term) return false;
+    return live.every((id) => {
+      const it = this.follows.get(id);
+      return it?.leader === first.leader && it.term === first.term;
+    });
+  }
+}
+
+/**
+ * leader, leaderChanges, electionTimeMs (of the last election: from the start, or from the
+ * leader's failure — its crash, else the first suspicion — to the last adoption before every
+ * live node follows one leader), maxLeadersAtOnce (same term) and maxConcurrentLeaders (any
+ * terms: split brain).
+ */
+export function electionMetrics(view: View): Metrics {
+  const replay = new ElectionReplay(view.nodes.map((n) => n.id));
+  let next = 0;
+  const lifecycleUntil = (outputs: number) => {
+    let r = view.lifecycle[next];
+    while (r !== undefined && r.outputsBefore <= outputs) {
+      replay.lifecycle(r);
+      r = view.lifecycle[++next];
+    }
+  };
+  view.outputs.forEach((o, i) => {
+    lifecycleUntil(i);
+    replay.output(o);
+  });
+  lifecycleUntil(view.outputs.length);
   const leader = agreedLeader(view);
+  const electionMs = replay.settledMs - replay.sinceMs;
   return {
     leader,
-    leaderChanges: Math.max(0, elected - 1),
-    electionTimeMs: leader === null ? null : Math.round((settled - since) * 1000) / 1000,
-    maxLeadersAtOnce,
-    maxConcurrentLeaders,
+    leaderChanges: Math.max(0, replay.elected - 1),
+    electionTimeMs: leader === null ? null : Math.round(electionMs * 1000) / 1000,
+    maxLeadersAtOnce: replay.maxLeadersAtOnce,
+    maxConcurrentLeaders: replay.maxConcurrentLeaders,
     messages: view.stats.sent,
   };
 }

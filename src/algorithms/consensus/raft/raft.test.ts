@@ -152,6 +152,7 @@ describe('consensus/raft invariants', () => {
     nowMs: 0,
     nodes: [],
     outputs,
+    lifecycle: [],
     stats: {
       sent: 0,
       delivered: 0,

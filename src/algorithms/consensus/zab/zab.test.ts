@@ -101,6 +101,7 @@ describe('consensus/zab invariants', () => {
     nowMs: 0,
     nodes: [],
     outputs,
+    lifecycle: [],
     stats: {
       sent: 0,
       delivered: 0,
