@@ -4,10 +4,22 @@
 // irreversible once ⌊2D/3⌋+1 distinct delegates have produced it or a block on top of it
 // (the "last irreversible block" of BitShares/EOS).
 
-import { createHash } from 'node:crypto';
 import type { NodeId } from '../../../core/process.js';
 import type { SignatureScheme } from '../../byzantine/signed-messages/signature-scheme.js';
+import type { Checked } from '../shared/block-relay.js';
+import {
+  addLinkedEntry,
+  ancestry,
+  hashSigned,
+  type LinkedChain,
+  type LinkedEntry,
+  newLinkedChain,
+  placeBlock,
+  tipOf,
+} from '../shared/linked-chain.js';
 import { activeDelegates, type Electorate, roundOrder } from './schedule.js';
+
+export { ancestry, tipOf } from '../shared/linked-chain.js';
 
 /** Two different blocks a producer signed for one slot: proof that it double-produced. */
 export interface Evidence {
@@ -28,14 +40,9 @@ export interface Block {
   readonly sig: string;
 }
 
-export interface Entry {
-  readonly hash: string;
-  readonly block: Block;
-}
+export type Entry = LinkedEntry<Block>;
 
-export interface Chain {
-  readonly blocks: Map<string, Entry>;
-  tip: string;
+export interface Chain extends LinkedChain<Entry> {
   readonly genesis: string;
 }
 
@@ -55,28 +62,12 @@ export function payloadOf(b: Omit<Block, 'sig'>): string {
 }
 
 export function hashOf(b: Block): string {
-  return createHash('sha256')
-    .update(`${payloadOf(b)}|${b.sig}`)
-    .digest('hex');
+  return hashSigned(payloadOf(b), b.sig);
 }
 
 export function newChain(): Chain {
   const hash = hashOf(GENESIS);
-  return { blocks: new Map([[hash, { hash, block: GENESIS }]]), tip: hash, genesis: hash };
-}
-
-export function tipOf(c: Chain): Entry {
-  const e = c.blocks.get(c.tip);
-  if (e === undefined) throw new RangeError('the tip is in the chain');
-  return e;
-}
-
-/** The entries from `from` back to genesis, newest first. */
-export function ancestry(c: Chain, from: Entry): Entry[] {
-  const out: Entry[] = [];
-  for (let e: Entry | undefined = from; e !== undefined; e = c.blocks.get(e.block.prev))
-    out.push(e);
-  return out;
+  return { ...newLinkedChain({ hash, block: GENESIS }), genesis: hash };
 }
 
 /** Producers proven to double-produce on the chain ending at `at`. */
@@ -111,12 +102,6 @@ export function validEvidence(x: Evidence, scheme: SignatureScheme): boolean {
   );
 }
 
-export type Checked =
-  | { readonly kind: 'valid'; readonly entry: Entry }
-  | { readonly kind: 'known' }
-  | { readonly kind: 'orphan'; readonly parent: string }
-  | { readonly kind: 'invalid'; readonly reason: string };
-
 /** Checks a block from a peer (never throws). `nowSlot` bounds blocks from the future. */
 export function checkBlock(
   c: Chain,
@@ -124,12 +109,11 @@ export function checkBlock(
   scheme: SignatureScheme,
   b: Block,
   nowSlot: number,
-): Checked {
+): Checked<Entry> {
   const hash = hashOf(b);
-  if (c.blocks.has(hash)) return { kind: 'known' };
-  const parent = c.blocks.get(b.prev);
-  if (parent === undefined) return { kind: 'orphan', parent: b.prev };
-  if (b.height !== parent.block.height + 1) return { kind: 'invalid', reason: 'wrong height' };
+  const placed = placeBlock(c, b, hash);
+  if (placed.kind !== 'placed') return placed;
+  const { parent } = placed;
   if (b.slot <= parent.block.slot) return { kind: 'invalid', reason: 'slot not after the parent' };
   if (b.slot > nowSlot + 1) return { kind: 'invalid', reason: 'slot in the future' };
   if (producerFor(c, e, parent, b.slot) !== b.producer)
@@ -157,15 +141,12 @@ export function addEntry(
   entry: Entry,
   irreversible?: string,
 ): { moved: boolean; abandoned: Entry[] } {
-  c.blocks.set(entry.hash, entry);
-  const tip = tipOf(c);
-  if (entry.block.height <= tip.block.height) return { moved: false, abandoned: [] };
-  const newLine = new Set(ancestry(c, entry).map((x) => x.hash));
-  if (irreversible !== undefined && !newLine.has(irreversible))
-    return { moved: false, abandoned: [] };
-  const abandoned = ancestry(c, tip).filter((x) => !newLine.has(x.hash));
-  c.tip = entry.hash;
-  return { moved: true, abandoned };
+  return addLinkedEntry(c, entry, { better: longer, keep: irreversible });
+}
+
+/** The longest chain wins (the first seen keeps ties). */
+function longer(entry: Entry, tip: Entry): boolean {
+  return entry.block.height > tip.block.height;
 }
 
 /** The last irreversible block: ⌊2D/3⌋+1 distinct producers at or above it on the chain. */

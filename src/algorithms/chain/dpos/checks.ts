@@ -11,6 +11,8 @@ import type {
 } from '../../../core/algorithm.js';
 import type { NodeId } from '../../../core/process.js';
 import type { SignatureScheme } from '../../byzantine/signed-messages/signature-scheme.js';
+import { acceptedBlocksPassRules } from '../shared/chain-checks.js';
+import { hashAtHeight } from '../shared/linked-chain.js';
 import { addEntry, ancestry, type Chain, checkBlock, newChain, tipOf } from './chain.js';
 import { electorateOf, honest } from './params.js';
 import type { DposOptions, DposOutput, DposState } from './producer.js';
@@ -24,40 +26,41 @@ export function dposInvariants(
 ): Invariant<DposState, DposOutput>[] {
   const electorate = electorateOf(ctx.nodes, ctx.options);
   const reference: Chain = newChain();
+  return [
+    acceptedBlocksPassRules({
+      check: (block) => checkBlock(reference, electorate, scheme, block, Number.MAX_SAFE_INTEGER),
+      add: (entry) => addEntry(reference, entry),
+    }),
+    irreversibleAgreement(ctx.options),
+  ];
+}
+
+/**
+ * Safety of DPoS finality: honest nodes never hold different irreversible blocks at one
+ * height (each node's own never-revert rule is in chain.ts). The first violation sticks.
+ */
+function irreversibleAgreement(opts: DposOptions): Invariant<DposState, DposOutput> {
   const libAt = new Map<number, { node: NodeId; hash: string }>();
-  const problems = new Map<string, string>();
+  let problem: string | undefined;
   let seen = 0;
-  const update = (view: View) => {
-    for (; seen < view.outputs.length; seen++) {
-      const rec = view.outputs[seen];
-      if (rec === undefined) break;
-      const o = rec.output;
-      if (o.type === 'accepted') {
-        const c = checkBlock(reference, electorate, scheme, o.block, Number.MAX_SAFE_INTEGER);
-        if (c.kind === 'valid') addEntry(reference, c.entry);
-        else if (c.kind !== 'known' && !problems.has('valid-blocks-only'))
-          problems.set('valid-blocks-only', `node ${rec.node} accepted a block the rules reject`);
-      } else if (o.type === 'lib' && honest(ctx.options, rec.node)) {
-        // Safety of DPoS finality: honest nodes never hold different irreversible blocks
-        // at one height (each node's own never-revert rule is in chain.ts).
+  return {
+    name: 'irreversible-agreement',
+    check(view: View) {
+      for (; seen < view.outputs.length && problem === undefined; seen++) {
+        const rec = view.outputs[seen];
+        if (rec === undefined) break;
+        const o = rec.output;
+        if (o.type !== 'lib' || !honest(opts, rec.node)) continue;
         const known = libAt.get(o.height);
         if (known === undefined) libAt.set(o.height, { node: rec.node, hash: o.hash });
-        else if (known.hash !== o.hash && !problems.has('irreversible-agreement'))
-          problems.set(
-            'irreversible-agreement',
+        else if (known.hash !== o.hash)
+          problem =
             `nodes ${known.node} and ${rec.node} hold different ` +
-              `irreversible blocks at height ${o.height}`,
-          );
+            `irreversible blocks at height ${o.height}`;
       }
-    }
-  };
-  return ['valid-blocks-only', 'irreversible-agreement'].map((name) => ({
-    name,
-    check(view: View) {
-      update(view);
-      return problems.get(name);
+      return problem;
     },
-  }));
+  };
 }
 
 export function dposLiveness(ctx: RunContext<DposOptions>): Liveness<DposState, DposOutput>[] {
@@ -69,12 +72,7 @@ export function dposLiveness(ctx: RunContext<DposOptions>): Liveness<DposState, 
         const lows = up.map((n) => (n.state as DposState).lib.height);
         const low = Math.min(...lows);
         if (low < 3) return `the irreversible block did not advance (height ${low})`;
-        const hashes = new Set(
-          up.map((n) => {
-            const c = (n.state as DposState).chain;
-            return ancestry(c, tipOf(c)).find((x) => x.block.height === low)?.hash;
-          }),
-        );
+        const hashes = new Set(up.map((n) => hashAtHeight((n.state as DposState).chain, low)));
         return hashes.size === 1 ? undefined : `honest nodes differ at height ${low}`;
       },
     },

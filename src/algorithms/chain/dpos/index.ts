@@ -7,12 +7,11 @@
 //
 // Stakes and votes: see params.ts. Checks: checks.ts. Fault model: see producer.ts.
 
-import { ALL_FAULT_KINDS, defineAlgorithm, type RunContext } from '../../../core/algorithm.js';
+import { ALL_FAULT_KINDS, defineAlgorithm } from '../../../core/algorithm.js';
 import { ed25519Scheme } from '../../byzantine/signed-messages/ed25519-node.js';
-import type {
-  SignatureScheme,
-  SignatureSchemeFactory,
-} from '../../byzantine/signed-messages/signature-scheme.js';
+import type { SignatureSchemeFactory } from '../../byzantine/signed-messages/signature-scheme.js';
+import { floodedBlockCount } from '../shared/chain-checks.js';
+import { schemePerRun } from '../shared/scheme-per-run.js';
 import { dposInvariants, dposLiveness, dposMetrics } from './checks.js';
 import { dposOptionSpecs, electorateOf } from './params.js';
 import {
@@ -28,13 +27,7 @@ export type { DposMessage, DposOutput, DposState } from './producer.js';
 
 /** The algorithm with a given signature scheme (a browser host passes its own). */
 export function dposWith(schemeOf: SignatureSchemeFactory) {
-  // One scheme per run: every node of a run is created with the same context.
-  const schemes = new WeakMap<RunContext<DposOptions>, SignatureScheme>();
-  function schemeFor(ctx: RunContext<DposOptions>): SignatureScheme {
-    const known = schemes.get(ctx) ?? schemeOf(ctx.seed, ctx.nodes);
-    schemes.set(ctx, known);
-    return known;
-  }
+  const schemeFor = schemePerRun<DposOptions>(schemeOf);
   return defineAlgorithm<DposMessage, DposOutput, DposState, DposOptions>({
     name: 'chain/dpos',
     family: 'chain',
@@ -57,13 +50,7 @@ export function dposWith(schemeOf: SignatureSchemeFactory) {
     }),
     messageCount: {
       formula: '(n−1)² Block messages per produced block (flooding, as in chain/pow)',
-      compare: (view, ctx) => {
-        const produced = view.outputs.filter((o) => o.output.type === 'produced').length;
-        return {
-          expected: (ctx.nodes.length - 1) ** 2 * produced,
-          measured: view.stats.byType.Block ?? 0,
-        };
-      },
+      compare: floodedBlockCount('produced'),
     },
     scenarios: [
       {

@@ -1,6 +1,7 @@
 // A DPoS node: every node is a stakeholder and keeps the chain; at each slot boundary the
 // scheduled delegate signs a block on its tip and floods it. Blocks whose parent is unknown
-// wait while the node fetches the parent (GetBlock). Two signed blocks from one producer for
+// wait while the node fetches the parent (GetBlock; the node skeleton is
+// shared/slot-chain-node.ts). Two signed blocks from one producer for
 // one slot become evidence, which the next block this node produces carries — from the next
 // round on, the culprit is out of the schedule.
 //
@@ -9,12 +10,16 @@
 
 import type { Env, NodeId, Process } from '../../../core/process.js';
 import type { SignatureScheme } from '../../byzantine/signed-messages/signature-scheme.js';
+import { type Arrival, type BlockSyncMessage, blockKey } from '../shared/block-relay.js';
+import { isCount, isLinkedBlock } from '../shared/linked-chain.js';
+import { slotChainNode } from '../shared/slot-chain-node.js';
 import {
   addEntry,
   type Block,
   bannedAt,
   type Chain,
   checkBlock,
+  type Entry,
   type Evidence,
   lastIrreversible,
   newChain,
@@ -24,10 +29,7 @@ import {
 } from './chain.js';
 import type { Electorate } from './schedule.js';
 
-export type DposMessage =
-  | { readonly type: 'Block'; readonly block: Block }
-  | { readonly type: 'GetBlock'; readonly hash: string }
-  | { readonly type: 'BlockResponse'; readonly block: Block };
+export type DposMessage = BlockSyncMessage<Block>;
 
 export type DposOutput =
   | { readonly type: 'accepted'; readonly hash: string; readonly block: Block }
@@ -48,7 +50,7 @@ export interface DposState {
   pendingEvidence: Evidence[];
   /** (producer, slot) → the first signed block seen, to catch a second one. */
   readonly seenSlots: Map<string, Block>;
-  orphans: { readonly block: Block; readonly from: NodeId; readonly flood: boolean }[];
+  orphans: Arrival<Block>[];
   lib: { height: number; hash: string };
 }
 
@@ -61,12 +63,6 @@ interface Node {
   readonly opts: DposOptions;
   readonly electorate: Electorate;
   readonly scheme: SignatureScheme;
-}
-
-const ORPHANS_MAX = 64;
-
-function nowSlot(node: Node): number {
-  return Math.floor(node.env.now() / node.opts.slotMs);
 }
 
 function noteDoubleProduction(node: Node, b: Block): void {
@@ -85,12 +81,9 @@ function noteDoubleProduction(node: Node, b: Block): void {
   });
 }
 
-function accept(node: Node, entry: { hash: string; block: Block }): void {
+function accept(node: Node, entry: Entry): void {
   const { s, env } = node;
-  env.storage.set(
-    `block/${String(entry.block.height).padStart(10, '0')}/${entry.hash}`,
-    entry.block,
-  );
+  env.storage.set(blockKey(entry.block.height, entry.hash), entry.block);
   env.output({ type: 'accepted', hash: entry.hash, block: entry.block });
   noteDoubleProduction(node, entry.block);
   const { moved, abandoned } = addEntry(s.chain, entry, s.lib.hash);
@@ -104,42 +97,13 @@ function accept(node: Node, entry: { hash: string; block: Block }): void {
   }
 }
 
-/** Validates blocks, then the orphans they unblock (a work list, not recursion). */
-function receive(node: Node, first: { block: Block; from: NodeId; flood: boolean }): void {
-  const { s, env } = node;
-  const queue = [first];
-  for (let item = queue.shift(); item !== undefined; item = queue.shift()) {
-    const checked = checkBlock(s.chain, node.electorate, node.scheme, item.block, nowSlot(node));
-    if (checked.kind === 'invalid') {
-      env.note(`rejected a block from ${item.from}: ${checked.reason}`);
-      continue;
-    }
-    if (checked.kind === 'known') continue;
-    if (checked.kind === 'orphan') {
-      s.orphans = [...s.orphans, item].slice(-ORPHANS_MAX);
-      env.send(item.from, { type: 'GetBlock', hash: checked.parent });
-      continue;
-    }
-    accept(node, checked.entry);
-    if (item.flood)
-      for (const to of env.peers)
-        if (to !== item.from) env.send(to, { type: 'Block', block: item.block });
-    const hash = checked.entry.hash;
-    queue.push(...s.orphans.filter((o) => o.block.prev === hash));
-    s.orphans = s.orphans.filter((o) => o.block.prev !== hash);
-  }
-}
-
 function sign(node: Node, body: Omit<Block, 'sig'>): Block {
   return { ...body, sig: node.scheme.sign(node.id, payloadOf(body)) };
 }
 
 /** At a slot boundary: produce if this node is the scheduled delegate on its tip. */
-function onSlot(node: Node): void {
+function produce(node: Node, slot: number, receive: (a: Arrival<Block>) => void): void {
   const { s, env, id, opts } = node;
-  const slot = nowSlot(node);
-  if (slot >= opts.rounds * node.electorate.delegates) return; // The chain rests.
-  env.setTimer('slot', (slot + 1) * opts.slotMs - env.now());
   const tip = tipOf(s.chain);
   if (slot <= tip.block.slot || producerFor(s.chain, node.electorate, tip, slot) !== id) return;
   // Evidence already on this chain is not news; a delegate never accuses itself.
@@ -155,33 +119,16 @@ function onSlot(node: Node): void {
   };
   const block = sign(node, body);
   if (!opts.malicious.includes(id)) {
-    receive(node, { block, from: id, flood: false });
+    receive({ block, from: id, flood: false });
     env.broadcast({ type: 'Block', block });
     env.output({ type: 'produced', hash: tipOf(s.chain).hash, slot });
     return;
   }
   // A malicious delegate signs a second block for the same slot and shows each half one.
   const twin = sign(node, { ...body, nonce: 1 });
-  receive(node, { block, from: id, flood: false });
+  receive({ block, from: id, flood: false });
   env.output({ type: 'produced', hash: tipOf(s.chain).hash, slot });
   for (const to of env.peers) env.send(to, { type: 'Block', block: to % 2 === 0 ? block : twin });
-}
-
-function restore(node: Node): void {
-  for (const key of node.env.storage.keys('block/')) {
-    const block = node.env.storage.get<Block>(key);
-    if (block === undefined) continue;
-    const checked = checkBlock(
-      node.s.chain,
-      node.electorate,
-      node.scheme,
-      block,
-      Number.MAX_SAFE_INTEGER,
-    );
-    if (checked.kind === 'valid') addEntry(node.s.chain, checked.entry);
-  }
-  const lib = lastIrreversible(node.s.chain, node.electorate);
-  node.s.lib = { height: lib.block.height, hash: lib.hash };
 }
 
 export function createProducer(
@@ -199,50 +146,33 @@ export function createProducer(
     lib: { height: 0, hash: chain.genesis },
   };
   const nodeOf = (env: E): Node => ({ id, s: state, env, opts, electorate, scheme });
-  return {
-    state,
-    onStart(env) {
-      const node = nodeOf(env);
-      restore(node);
-      env.setTimer('slot', (nowSlot(node) + 1) * opts.slotMs - env.now());
+  return slotChainNode(state, {
+    slotMs: opts.slotMs,
+    // Slots 0 .. rounds·D − 1; after them the chain rests, so counts are exact.
+    lastSlot: opts.rounds * electorate.delegates - 1,
+    isBlock,
+    check: (block, nowSlot) => checkBlock(state.chain, electorate, scheme, block, nowSlot),
+    restore: (entry) => addEntry(state.chain, entry),
+    restored() {
+      const lib = lastIrreversible(state.chain, electorate);
+      state.lib = { height: lib.block.height, hash: lib.hash };
     },
-    onMessage(env, from, m) {
-      const node = nodeOf(env);
-      if (m.type === 'GetBlock') {
-        const entry = typeof m.hash === 'string' ? state.chain.blocks.get(m.hash) : undefined;
-        if (entry !== undefined && entry.block.height > 0)
-          env.send(from, { type: 'BlockResponse', block: entry.block });
-        return;
-      }
-      if (!isBlock(m.block)) {
-        env.note(`rejected a malformed block from ${from}`);
-        return;
-      }
-      receive(node, { block: m.block, from, flood: m.type === 'Block' });
-    },
-    onTimer(env, name) {
-      if (name === 'slot') onSlot(nodeOf(env));
-    },
-  };
+    accept: (env: E, entry) => accept(nodeOf(env), entry),
+    onSlot: (env: E, slot, receive) => produce(nodeOf(env), slot, receive),
+  });
 }
 
 function isBlock(b: unknown): b is Block {
-  const x = b as Block | null;
-  const int = (v: unknown) => Number.isSafeInteger(v) && (v as number) >= 0;
+  const x = b as Block;
   return (
-    typeof x === 'object' &&
-    x !== null &&
-    int(x.height) &&
-    typeof x.prev === 'string' &&
-    int(x.slot) &&
-    int(x.producer) &&
-    int(x.nonce) &&
-    typeof x.sig === 'string' &&
+    isLinkedBlock(b) &&
+    isCount(x.producer) &&
+    isCount(x.nonce) &&
     Array.isArray(x.evidence) &&
     x.evidence.every(
       (e) =>
-        int(e?.producer) &&
-        int(e.slot) &&
+        isCount(e?.producer) &&
+        isCount(e.slot) &&
         Array.isArray(e.payloads) &&
         e.payloads.length === 2 &&
         Array.isArray(e.sigs) &&

@@ -9,6 +9,17 @@
 import { createHash } from 'node:crypto';
 import type { NodeId } from '../../../core/process.js';
 import type { SignatureScheme } from '../../byzantine/signed-messages/signature-scheme.js';
+import type { Checked } from '../shared/block-relay.js';
+import {
+  addLinkedEntry,
+  ancestry,
+  hashSigned,
+  type LinkedChain,
+  newLinkedChain,
+  placeBlock,
+} from '../shared/linked-chain.js';
+
+export { ancestry, tipOf } from '../shared/linked-chain.js';
 
 export interface PosParams {
   readonly stakes: ReadonlyMap<NodeId, number>;
@@ -35,10 +46,7 @@ export interface Entry {
   readonly trust: number;
 }
 
-export interface Chain {
-  readonly blocks: Map<string, Entry>;
-  tip: string;
-}
+export type Chain = LinkedChain<Entry>;
 
 export const GENESIS: Block = { height: 0, prev: '', slot: 0, minter: 0, sig: '' };
 
@@ -47,27 +55,11 @@ export function payloadOf(b: Omit<Block, 'sig'>): string {
 }
 
 export function hashOf(b: Block): string {
-  return createHash('sha256')
-    .update(`${payloadOf(b)}|${b.sig}`)
-    .digest('hex');
+  return hashSigned(payloadOf(b), b.sig);
 }
 
 export function newChain(): Chain {
-  const hash = hashOf(GENESIS);
-  return { blocks: new Map([[hash, { hash, block: GENESIS, coinAge: 0, trust: 0 }]]), tip: hash };
-}
-
-export function tipOf(c: Chain): Entry {
-  const e = c.blocks.get(c.tip);
-  if (e === undefined) throw new RangeError('the tip is in the chain');
-  return e;
-}
-
-export function ancestry(c: Chain, from: Entry): Entry[] {
-  const out: Entry[] = [];
-  for (let e: Entry | undefined = from; e !== undefined; e = c.blocks.get(e.block.prev))
-    out.push(e);
-  return out;
+  return newLinkedChain({ hash: hashOf(GENESIS), block: GENESIS, coinAge: 0, trust: 0 });
 }
 
 /** Stake × slots since `minter` last minted on the chain ending at `parent` (or genesis). */
@@ -97,24 +89,17 @@ export function eligible(
   return kernel(prev, minter, slot) < Math.min(2 ** 32, p.targetPerCoinSlot * coinAge);
 }
 
-export type Checked =
-  | { readonly kind: 'valid'; readonly entry: Entry }
-  | { readonly kind: 'known' }
-  | { readonly kind: 'orphan'; readonly parent: string }
-  | { readonly kind: 'invalid'; readonly reason: string };
-
 export function checkBlock(
   c: Chain,
   p: PosParams,
   scheme: SignatureScheme,
   b: Block,
   nowSlot: number,
-): Checked {
+): Checked<Entry> {
   const hash = hashOf(b);
-  if (c.blocks.has(hash)) return { kind: 'known' };
-  const parent = c.blocks.get(b.prev);
-  if (parent === undefined) return { kind: 'orphan', parent: b.prev };
-  if (b.height !== parent.block.height + 1) return { kind: 'invalid', reason: 'wrong height' };
+  const placed = placeBlock(c, b, hash);
+  if (placed.kind !== 'placed') return placed;
+  const { parent } = placed;
   if (b.slot <= parent.block.slot || b.slot > nowSlot + 1)
     return { kind: 'invalid', reason: 'bad slot' };
   const coinAge = coinAgeAt(c, p, parent, b.minter, b.slot);
@@ -125,13 +110,11 @@ export function checkBlock(
   return { kind: 'valid', entry: { hash, block: b, coinAge, trust: parent.trust + coinAge } };
 }
 
+/** The most chain trust wins (the first seen keeps ties). */
+const moreTrust = { better: (entry: Entry, tip: Entry) => entry.trust > tip.trust };
+
 /** Adds a valid block; the tip moves to more chain trust. Returns the blocks abandoned. */
 export function addEntry(c: Chain, entry: Entry): { moved: boolean; reorg: number } {
-  c.blocks.set(entry.hash, entry);
-  const tip = tipOf(c);
-  if (entry.trust <= tip.trust) return { moved: false, reorg: 0 };
-  const line = new Set(ancestry(c, entry).map((e) => e.hash));
-  const reorg = ancestry(c, tip).filter((e) => !line.has(e.hash)).length;
-  c.tip = entry.hash;
-  return { moved: true, reorg };
+  const { moved, abandoned } = addLinkedEntry(c, entry, moreTrust);
+  return { moved, reorg: abandoned.length };
 }

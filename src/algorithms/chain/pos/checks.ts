@@ -10,6 +10,8 @@ import type {
   RunContext,
 } from '../../../core/algorithm.js';
 import type { SignatureScheme } from '../../byzantine/signed-messages/signature-scheme.js';
+import { acceptedBlocksPassRules } from '../shared/chain-checks.js';
+import { hashAtHeight } from '../shared/linked-chain.js';
 import { addEntry, ancestry, type Chain, checkBlock, newChain, tipOf } from './chain.js';
 import type { PosOutput, PosState } from './minter.js';
 import { COMMON_PREFIX_DEPTH, type PosOptions, posParams } from './params.js';
@@ -22,27 +24,11 @@ export function posInvariants(
 ): Invariant<PosState, PosOutput>[] {
   const params = posParams(ctx.nodes, ctx.options);
   const reference: Chain = newChain();
-  let seen = 0;
   return [
-    {
-      name: 'valid-blocks-only',
-      check(view) {
-        for (; seen < view.outputs.length; seen++) {
-          const rec = view.outputs[seen];
-          if (rec === undefined || rec.output.type !== 'accepted') continue;
-          const c = checkBlock(
-            reference,
-            params,
-            scheme,
-            rec.output.block,
-            Number.MAX_SAFE_INTEGER,
-          );
-          if (c.kind === 'valid') addEntry(reference, c.entry);
-          else if (c.kind !== 'known') return `node ${rec.node} accepted a block the rules reject`;
-        }
-        return undefined;
-      },
-    },
+    acceptedBlocksPassRules({
+      check: (block) => checkBlock(reference, params, scheme, block, Number.MAX_SAFE_INTEGER),
+      add: (entry) => addEntry(reference, entry),
+    }),
     {
       name: 'most-trust-tip',
       check(view) {
@@ -70,9 +56,7 @@ export function posLiveness(): Liveness<PosState, PosOutput>[] {
         const low = Math.min(...up.map((c) => tipOf(c).block.height));
         if (low <= COMMON_PREFIX_DEPTH) return `the chain did not grow (shortest tip ${low})`;
         const at = low - COMMON_PREFIX_DEPTH;
-        const hashes = new Set(
-          up.map((c) => ancestry(c, tipOf(c)).find((e) => e.block.height === at)?.hash),
-        );
+        const hashes = new Set(up.map((c) => hashAtHeight(c, at)));
         return hashes.size === 1 ? undefined : `nodes differ at height ${at}`;
       },
     },

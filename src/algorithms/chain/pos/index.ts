@@ -5,12 +5,11 @@
 //
 // Fault model: see minter.ts.
 
-import { defineAlgorithm, type RunContext } from '../../../core/algorithm.js';
+import { defineAlgorithm } from '../../../core/algorithm.js';
 import { ed25519Scheme } from '../../byzantine/signed-messages/ed25519-node.js';
-import type {
-  SignatureScheme,
-  SignatureSchemeFactory,
-} from '../../byzantine/signed-messages/signature-scheme.js';
+import type { SignatureSchemeFactory } from '../../byzantine/signed-messages/signature-scheme.js';
+import { floodedBlockCount } from '../shared/chain-checks.js';
+import { schemePerRun } from '../shared/scheme-per-run.js';
 import { posInvariants, posLiveness, posMetrics } from './checks.js';
 import { createMinter, type PosMessage, type PosOutput, type PosState } from './minter.js';
 import { type PosOptions, posOptionSpecs, posParams } from './params.js';
@@ -20,13 +19,7 @@ export { posParams } from './params.js';
 
 /** The algorithm with a given signature scheme (a browser host passes its own). */
 export function posWith(schemeOf: SignatureSchemeFactory) {
-  // One scheme per run: every node of a run is created with the same context.
-  const schemes = new WeakMap<RunContext<PosOptions>, SignatureScheme>();
-  function schemeFor(ctx: RunContext<PosOptions>): SignatureScheme {
-    const known = schemes.get(ctx) ?? schemeOf(ctx.seed, ctx.nodes);
-    schemes.set(ctx, known);
-    return known;
-  }
+  const schemeFor = schemePerRun<PosOptions>(schemeOf);
   return defineAlgorithm<PosMessage, PosOutput, PosState, PosOptions>({
     name: 'chain/pos',
     family: 'chain',
@@ -46,13 +39,7 @@ export function posWith(schemeOf: SignatureSchemeFactory) {
     metrics: (view, ctx) => posMetrics(view, ctx),
     messageCount: {
       formula: '(n−1)² Block messages per minted block (flooding, as in chain/pow)',
-      compare: (view, ctx) => {
-        const minted = view.outputs.filter((o) => o.output.type === 'minted').length;
-        return {
-          expected: (ctx.nodes.length - 1) ** 2 * minted,
-          measured: view.stats.byType.Block ?? 0,
-        };
-      },
+      compare: floodedBlockCount('minted'),
     },
     scenarios: [
       {

@@ -10,6 +10,7 @@
 // forgers by option). Safety here is validity and fork choice; finality is probabilistic.
 
 import { defineAlgorithm } from '../../../core/algorithm.js';
+import { floodedBlockCount } from '../shared/chain-checks.js';
 import { ancestorAt, genesisBlock, tipOf } from './block-tree.js';
 import { commonPrefix, powInvariants } from './invariants.js';
 import { createMiner, type PowMessage, type PowOutput, type PowState } from './miner.js';
@@ -81,11 +82,7 @@ export const pow = defineAlgorithm<PowMessage, PowOutput, PowState, PowOptions>(
     formula:
       '(n−1)² Block messages per mined block (the miner sends n−1, every other node ' +
       'forwards once to n−2); GetBlock/BlockResponse only when a block outruns its parent',
-    compare: (view, ctx) => {
-      const mined = view.outputs.filter((o) => o.output.type === 'mined').length;
-      const n = ctx.nodes.length;
-      return { expected: (n - 1) ** 2 * mined, measured: view.stats.byType.Block ?? 0 };
-    },
+    compare: floodedBlockCount('mined'),
   },
   scenarios: [
     {

@@ -5,6 +5,7 @@
 // 51 % attacker breaks it). Liveness: honest nodes share a common prefix once faults heal.
 
 import type { ClusterView, Invariant, Liveness } from '../../../core/algorithm.js';
+import { validBlocksOnly } from '../shared/chain-checks.js';
 import {
   addBlock,
   ancestorAt,
@@ -25,27 +26,18 @@ export const COMMON_PREFIX_DEPTH = 6;
 export function powInvariants(opts: PowOptions, genesis: Block): Invariant<PowState, PowOutput>[] {
   const params = retargetParams(opts);
   const reference: BlockTree = newTree(genesis);
-  let seen = 0;
   let reorgsSeen = 0;
   let outputsAtTipCheck = -1;
   const checkedStates = new WeakSet<PowState>();
   return [
-    {
-      name: 'valid-blocks-only',
-      check(view: View) {
-        for (; seen < view.outputs.length; seen++) {
-          const rec = view.outputs[seen];
-          if (rec === undefined || rec.output.type !== 'accepted') continue;
-          const checked = checkBlock(reference, params, rec.output.block);
-          if (checked.kind === 'valid') addBlock(reference, checked.entry);
-          else if (checked.kind === 'invalid')
-            return `node ${rec.node} accepted an invalid block: ${checked.reason}`;
-          else if (checked.kind === 'orphan')
-            return `node ${rec.node} accepted a block whose parent nobody accepted`;
-        }
-        return undefined;
-      },
-    },
+    validBlocksOnly((o: PowOutput) => {
+      if (o.type !== 'accepted') return undefined;
+      const checked = checkBlock(reference, params, o.block);
+      if (checked.kind === 'valid') addBlock(reference, checked.entry);
+      else if (checked.kind === 'invalid') return `accepted an invalid block: ${checked.reason}`;
+      else if (checked.kind === 'orphan') return 'accepted a block whose parent nobody accepted';
+      return undefined;
+    }),
     {
       name: 'most-work-tip',
       check(view: View) {

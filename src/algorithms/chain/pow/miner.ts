@@ -12,6 +12,15 @@
 import { assert } from '../../../core/assert.js';
 import type { Env, NodeId, Process } from '../../../core/process.js';
 import {
+  type Arrival,
+  type BlockSyncMessage,
+  blockKey,
+  ORPHANS_MAX,
+  onBlockSyncMessage,
+  receiveBlocks,
+  replayStoredBlocks,
+} from '../shared/block-relay.js';
+import {
   addBlock,
   type Block,
   type BlockTree,
@@ -27,7 +36,6 @@ import { type BlockHeader, headerHex, serializeHeader, sha256d } from './header.
 import { merkleRootOfTxs } from './merkle.js';
 import {
   hashrateOf,
-  ORPHANS_MAX,
   type PowOptions,
   retargetParams,
   SIM_POW_LIMIT_BITS,
@@ -36,10 +44,7 @@ import {
 } from './params.js';
 import type { RetargetParams } from './retarget.js';
 
-export type PowMessage =
-  | { readonly type: 'Block'; readonly block: Block }
-  | { readonly type: 'GetBlock'; readonly hash: string }
-  | { readonly type: 'BlockResponse'; readonly block: Block };
+export type PowMessage = BlockSyncMessage<Block>;
 
 export type PowOutput =
   | {
@@ -51,11 +56,9 @@ export type PowOutput =
   | { readonly type: 'mined'; readonly hash: string; readonly height: number }
   | { readonly type: 'reorg'; readonly depth: number; readonly tip: string };
 
-interface Orphan {
-  readonly block: Block;
+/** An arrival with the parent it waits for ('' until it is parked). */
+interface Orphan extends Arrival<Block> {
   readonly parent: string;
-  readonly from: NodeId;
-  readonly flood: boolean;
 }
 
 export interface PowState {
@@ -85,44 +88,31 @@ interface Node {
   readonly cache: { template?: Template };
 }
 
-function heightKey(height: number, hash: string): string {
-  return `block/${String(height).padStart(10, '0')}/${hash}`;
-}
-
-/** Validates and adds blocks, then any orphans they unblock (a work list, not recursion). */
 function receive(node: Node, first: Orphan): void {
   const { s, env } = node;
-  const queue = [first];
-  for (let item = queue.shift(); item !== undefined; item = queue.shift()) {
-    const checked = checkBlock(s.tree, node.params, item.block);
-    if (checked.kind === 'invalid') {
-      env.note(`rejected a block from ${item.from}: ${checked.reason}`);
-      continue;
-    }
-    if (checked.kind === 'known') continue;
-    if (checked.kind === 'orphan') {
-      if (
-        !s.orphans.some((o) => o.parent === checked.parent && o.block.header === item.block.header)
-      ) {
-        s.orphans = [...s.orphans, { ...item, parent: checked.parent }].slice(-ORPHANS_MAX);
-      }
-      env.send(item.from, { type: 'GetBlock', hash: checked.parent });
-      continue;
-    }
-    const entry = checked.entry;
-    accept(node, item.block, entry);
-    if (item.flood)
-      for (const to of env.peers)
-        if (to !== item.from) env.send(to, { type: 'Block', block: item.block });
-    const waiting = s.orphans.filter((o) => o.parent === entry.hash);
-    s.orphans = s.orphans.filter((o) => o.parent !== entry.hash);
-    queue.push(...waiting);
-  }
+  receiveBlocks(
+    {
+      env,
+      check: (block) => checkBlock(s.tree, node.params, block),
+      accept: (entry, arrival) => accept(node, arrival.block, entry),
+      // Unlike pos/dpos, a block already waiting for the same parent is not parked twice.
+      park(item, parent) {
+        if (!s.orphans.some((o) => o.parent === parent && o.block.header === item.block.header))
+          s.orphans = [...s.orphans, { ...item, parent }].slice(-ORPHANS_MAX);
+      },
+      unpark(hash) {
+        const waiting = s.orphans.filter((o) => o.parent === hash);
+        s.orphans = s.orphans.filter((o) => o.parent !== hash);
+        return waiting;
+      },
+    },
+    first,
+  );
 }
 
 function accept(node: Node, block: Block, entry: ReturnType<typeof tipOf>): void {
   const { s, env } = node;
-  env.storage.set(heightKey(entry.height, entry.hash), block);
+  env.storage.set(blockKey(entry.height, entry.hash), block);
   env.output({ type: 'accepted', hash: entry.hash, height: entry.height, block });
   const { tipMoved, reorg } = addBlock(s.tree, entry);
   if (!tipMoved) return;
@@ -219,12 +209,10 @@ function release(node: Node): void {
 }
 
 function restore(node: Node): void {
-  for (const key of node.env.storage.keys('block/')) {
-    const block = node.env.storage.get<Block>(key);
-    if (block === undefined) continue;
+  replayStoredBlocks<Block>(node.env.storage, (block) => {
     const checked = checkBlock(node.s.tree, node.params, block);
     if (checked.kind === 'valid') addBlock(node.s.tree, checked.entry);
-  }
+  });
   node.s.height = tipOf(node.s.tree).height;
 }
 
@@ -260,19 +248,19 @@ export function createMiner(
       }
     },
     onMessage(env, from, m) {
-      const node = nodeOf(env);
-      if (m.type === 'GetBlock') {
-        const entry = typeof m.hash === 'string' ? state.tree.blocks.get(m.hash) : undefined;
-        if (entry !== undefined)
-          env.send(from, {
-            type: 'BlockResponse',
-            block: { header: headerHex(entry.header), txs: entry.txs },
-          });
-        return;
-      }
-      // While withholding, the attacker ignores the public chain and extends its own.
-      if (state.withholding) return;
-      receive(node, { block: m.block, parent: '', from, flood: m.type === 'Block' });
+      onBlockSyncMessage(env, from, m, {
+        serve(hash) {
+          const entry = typeof hash === 'string' ? state.tree.blocks.get(hash) : undefined;
+          return entry && { header: headerHex(entry.header), txs: entry.txs };
+        },
+        // checkBlock rejects a malformed block itself, with the reason in the trace.
+        isBlock: (_block): _block is Block => true,
+        receive({ block, from, flood }) {
+          // While withholding, the attacker ignores the public chain and extends its own.
+          if (state.withholding) return;
+          receive(nodeOf(env), { block, parent: '', from, flood });
+        },
+      });
     },
     onTimer(env, name) {
       const node = nodeOf(env);

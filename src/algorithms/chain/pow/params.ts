@@ -15,8 +15,6 @@ export const TICK_MS = 20;
 export const TIME_BASE = 1_231_006_505;
 /** The simulation's easiest target (regtest's limit): bits 0x207fffff. */
 export const SIM_POW_LIMIT_BITS = 0x207fffff;
-/** Blocks a node keeps waiting for their parent. */
-export const ORPHANS_MAX = 64;
 /** Bitcoin's median-time-past window (a block's time must exceed the median of 11). */
 export const MEDIAN_TIME_SPAN = 11;
 
