@@ -22,7 +22,7 @@
 //
 // Fault model: none (pure computation).
 
-import { INITIAL_VALUE, type Operation } from './operations.js';
+import { INITIAL_VALUE, type Operation, valueStartsWith } from './operations.js';
 import { linearizable, SearchLimitError } from './search.js';
 
 /** A 1-minimal set of operations of `ops` (which must fail) that fails, in call order. */
@@ -118,10 +118,8 @@ function withAppendsRelaxed(all: readonly Operation[], keep: ReadonlySet<Operati
     if (op.appends !== null) return op.appends !== '' && texts.some((t) => t.includes(op.appends!));
     const w = op.next;
     if (w === null) return false; // A read: relaxed, it constrains nothing.
-    if (w === INITIAL_VALUE) return true; // Appends can build anything from nothing.
-    if (!w.startsWith('"')) return required.includes(w);
-    const prefix = JSON.parse(w) as string;
-    return texts.some((t) => t.startsWith(prefix));
+    // From nothing appends can build anything.
+    return w === INITIAL_VALUE || required.some((r) => valueStartsWith(r, w));
   };
   return all.flatMap((op) => (keep.has(op) ? [op] : needs(op) ? [relaxed(op)] : []));
 }

@@ -192,6 +192,13 @@ function compile(
   }
 }
 
+/** Whether encoded `value` starts with encoded `prefix` (strings; nil is the empty one). */
+export function valueStartsWith(value: string, prefix: string): boolean {
+  if (value === prefix || prefix === INITIAL_VALUE) return true;
+  if (!value.startsWith('"') || !prefix.startsWith('"')) return false;
+  return (JSON.parse(value) as string).startsWith(JSON.parse(prefix) as string);
+}
+
 /** The kv model's encoding: the empty string is the absent value. */
 function encodeKvValue(v: unknown): string {
   return v === '' ? INITIAL_VALUE : encodeValue(v);

@@ -26,7 +26,7 @@
 // Fault model: none (pure computation over a validated history).
 
 import { assert } from '../../core/assert.js';
-import { appendable, appended, INITIAL_VALUE, type Operation } from './operations.js';
+import { appendable, appended, type Operation, valueStartsWith } from './operations.js';
 
 /** U: unlinearized ok operations below F by id, indeterminate ones by effect class. */
 interface Below {
@@ -219,7 +219,7 @@ class Search {
     const left = this.after(ops[i]!);
     for (let e = next[this.head]!; e !== -1; e = next[e]!) {
       const r = e < n && e !== i ? ops[e]!.requires : null;
-      if (r !== null && startsWith(r, left)) return true;
+      if (r !== null && valueStartsWith(r, left)) return true;
     }
     return false;
   }
@@ -279,13 +279,6 @@ export function withoutUselessIndeterminate(ops: readonly Operation[]): readonly
     if (next.length === kept.length) return kept;
     kept = next;
   }
-}
-
-/** Whether encoded value `value` starts with encoded `prefix` (strings; nil is empty). */
-export function startsWith(value: string, prefix: string): boolean {
-  if (value === prefix || prefix === INITIAL_VALUE) return true;
-  if (!value.startsWith('"') || !prefix.startsWith('"')) return false;
-  return (JSON.parse(value) as string).startsWith(JSON.parse(prefix) as string);
 }
 
 /** U after linearizing op `i`: drop it, or add the ops it jumps over (none linearized). */
