@@ -4,6 +4,7 @@
 // runs show the figures the old replay (outputs only, no crashes) got wrong.
 
 import { describe, expect, it } from 'vitest';
+import { clusterView } from '../../../test/support/cluster-view.js';
 import type {
   ClusterView,
   LifecycleEvent,
@@ -44,16 +45,7 @@ function view(
     const state = up ? { role, leader: final.leader, term: final.term } : undefined;
     return { id, up, paused: false, incarnation: 0, state };
   });
-  const stats = {
-    sent: 0,
-    delivered: 0,
-    dropped: 0,
-    duplicated: 0,
-    byType: {},
-    sentBy: [],
-    receivedBy: [],
-  };
-  return { nowMs: 1_000, nodes, outputs, lifecycle, stats };
+  return clusterView({ nowMs: 1_000, nodes, outputs, lifecycle });
 }
 
 const firstElection: Event[] = [

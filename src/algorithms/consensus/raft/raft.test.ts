@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ClusterView, OutputRecord } from '../../../core/algorithm.js';
+import { clusterView } from '../../../../test/support/cluster-view.js';
+import type { OutputRecord } from '../../../core/algorithm.js';
 import { fuzz } from '../../../sim/fuzz.js';
 import { simulate } from '../../../sim/run.js';
 import type { ClientState } from './client.js';
@@ -148,21 +149,8 @@ describe('consensus/raft', () => {
 });
 
 describe('consensus/raft invariants', () => {
-  const view = (outputs: OutputRecord<RaftOutput>[]): ClusterView<RaftNodeState, RaftOutput> => ({
-    nowMs: 0,
-    nodes: [],
-    outputs,
-    lifecycle: [],
-    stats: {
-      sent: 0,
-      delivered: 0,
-      dropped: 0,
-      duplicated: 0,
-      byType: {},
-      sentBy: [],
-      receivedBy: [],
-    },
-  });
+  const view = (outputs: OutputRecord<RaftOutput>[]) =>
+    clusterView<RaftNodeState, RaftOutput>({ outputs });
 
   it('reports two leaders of one term and two entries applied at one index', () => {
     const [electionSafety] = raftInvariants();

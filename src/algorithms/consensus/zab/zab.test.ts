@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ClusterView, OutputRecord } from '../../../core/algorithm.js';
+import { clusterView } from '../../../../test/support/cluster-view.js';
+import type { OutputRecord } from '../../../core/algorithm.js';
 import { fuzz } from '../../../sim/fuzz.js';
 import { simulate } from '../../../sim/run.js';
 import { zab } from './index.js';
@@ -97,21 +98,8 @@ describe('consensus/zab invariants', () => {
     seq: counter,
     value: `${origin}.${counter}`,
   });
-  const view = (outputs: OutputRecord<ZabOutput>[]): ClusterView<ZabNodeState, ZabOutput> => ({
-    nowMs: 0,
-    nodes: [],
-    outputs,
-    lifecycle: [],
-    stats: {
-      sent: 0,
-      delivered: 0,
-      dropped: 0,
-      duplicated: 0,
-      byType: {},
-      sentBy: [],
-      receivedBy: [],
-    },
-  });
+  const view = (outputs: OutputRecord<ZabOutput>[]) =>
+    clusterView<ZabNodeState, ZabOutput>({ outputs });
   const check = (outputs: OutputRecord<ZabOutput>[]) =>
     zabInvariants().map((inv) => [inv.name, inv.check(view(outputs))] as const);
   const a = txn(1, 1, 1);
