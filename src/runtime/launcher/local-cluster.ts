@@ -33,6 +33,9 @@ export interface NodeStatus {
   readonly apiPort: number;
 }
 
+/** Starts tried before a port clash is reported (each with freshly picked ports). */
+const START_ATTEMPTS = 3;
+
 export class LocalCluster {
   readonly ids: number[];
   private readonly ports = new Map<number, number>();
@@ -45,8 +48,36 @@ export class LocalCluster {
     this.ids = Array.from({ length: o.nodes }, (_, i) => i + 1);
   }
 
-  /** Picks ports, starts the proxies and every node; resolves when all are ready. */
+  /**
+   * Picks ports, starts the proxies and every node; resolves when all are ready. A port
+   * freePort picked can be taken by another process (or one of our proxies) before the node
+   * binds it; then the whole start is undone and tried again with fresh ports.
+   */
   async start(): Promise<NodeReady[]> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.startOnce();
+      } catch (error) {
+        if (attempt === START_ATTEMPTS || !this.someNodeFoundAddressInUse()) throw error;
+        await this.stop();
+        this.proxies.clear();
+        this.procs.clear();
+      }
+    }
+  }
+
+  private someNodeFoundAddressInUse(): boolean {
+    return this.ids.some((id) => {
+      const log = this.logPath(id);
+      return fs.existsSync(log) && fs.readFileSync(log, 'utf8').includes('address in use');
+    });
+  }
+
+  private logPath(id: number): string {
+    return path.join(this.o.dataDir, `node-${id}.log`);
+  }
+
+  private async startOnce(): Promise<NodeReady[]> {
     fs.mkdirSync(this.o.dataDir, { recursive: true });
     for (const id of this.ids) {
       this.ports.set(id, await freePort());
@@ -105,7 +136,7 @@ export class LocalCluster {
       String(this.apiPort(id)),
       ...(this.o.nodeArgs ?? []),
     ];
-    const proc = new NodeProcess(argv, path.join(this.o.dataDir, `node-${id}.log`));
+    const proc = new NodeProcess(argv, this.logPath(id));
     this.procs.set(id, proc);
     void proc.exited.then((exit) => this.o.onExit?.(id, exit, this.expected.has(proc)));
     return proc.ready;
