@@ -163,29 +163,53 @@ describe('linearizability checker (properties)', () => {
   });
 });
 
+interface Explained {
+  readonly all: readonly Operation[];
+  readonly minimal: readonly Operation[];
+}
+
+/** The partition's operations and the explanation's, or undefined when linearizable. */
+function explanationOf(
+  events: readonly ClientHistoryEvent[],
+  model: 'register' | 'kv',
+  partition: string,
+): Explained | undefined {
+  const r = checkLinearizability(events, model);
+  if (r.linearizable) return undefined;
+  const all = toOperations(events, model).partitions.get(partition)!;
+  const minimal = r.explanation!.operations.map(
+    (e) => all.find((op) => op.callIndex === e.invokeEvent)!,
+  );
+  return { all, minimal };
+}
+
+/** The explanation fails with the rest relaxed, and passes once any one of it is relaxed. */
+function expectOneMinimal(
+  { all, minimal }: Explained,
+  relax: (all: readonly Operation[], kept: readonly Operation[]) => Operation[],
+): void {
+  expect(bruteForce(relax(all, minimal))).toBe(false);
+  for (const op of minimal)
+    expect(
+      bruteForce(
+        relax(
+          all,
+          minimal.filter((o) => o !== op),
+        ),
+      ),
+    ).toBe(true);
+}
+
 describe('minimal explanations (properties)', () => {
   it('fail on their own and become linearizable when any one of them is relaxed', () => {
     let failing = 0;
     fc.assert(
       fc.property(smallHistory, (events) => {
-        const r = checkLinearizability(events, 'register');
-        if (r.linearizable) return;
+        const explained = explanationOf(events, 'register', '');
+        if (explained === undefined) return;
         failing++;
-        const all = toOperations(events, 'register').partitions.get('')!;
-        const minimal = r.explanation!.operations.map(
-          (e) => all.find((op) => op.callIndex === e.invokeEvent)!,
-        );
-        expect(bruteForce(minimal)).toBe(false);
-        expect(bruteForce(withRestRelaxed(all, minimal))).toBe(false);
-        for (const op of minimal)
-          expect(
-            bruteForce(
-              withRestRelaxed(
-                all,
-                minimal.filter((o) => o !== op),
-              ),
-            ),
-          ).toBe(true);
+        expect(bruteForce(explained.minimal)).toBe(false);
+        expectOneMinimal(explained, withRestRelaxed);
       }),
       { numRuns: 1500, seed: 20260104 },
     );
@@ -196,23 +220,10 @@ describe('minimal explanations (properties)', () => {
     let failing = 0;
     fc.assert(
       fc.property(smallAppendHistory, (events) => {
-        const r = checkLinearizability(events, 'kv');
-        if (r.linearizable) return;
+        const explained = explanationOf(events, 'kv', 'k');
+        if (explained === undefined) return;
         failing++;
-        const all = toOperations(events, 'kv').partitions.get('k')!;
-        const minimal = r.explanation!.operations.map(
-          (e) => all.find((op) => op.callIndex === e.invokeEvent)!,
-        );
-        expect(bruteForce(fullyRelaxed(all, minimal))).toBe(false);
-        for (const op of minimal)
-          expect(
-            bruteForce(
-              fullyRelaxed(
-                all,
-                minimal.filter((o) => o !== op),
-              ),
-            ),
-          ).toBe(true);
+        expectOneMinimal(explained, fullyRelaxed);
       }),
       { numRuns: 1500, seed: 20260106 },
     );
