@@ -187,6 +187,11 @@ export interface ClientHistory {
   readonly events: readonly ClientHistoryEvent[];
 }
 
+/** A client command as `parseCommand` judged it. */
+export type ParsedCommand =
+  | { readonly ok: true; readonly command: unknown }
+  | { readonly ok: false; readonly reason: string };
+
 export interface AlgorithmSpec<
   M extends Message = Message,
   O extends Output = Output,
@@ -209,6 +214,18 @@ export interface AlgorithmSpec<
   /** Ask the simulator to record true happens-before (a vector clock per step). */
   readonly causality?: boolean;
   create(id: NodeId, ctx: RunContext<Opts>): Process<M, O, S>;
+  /**
+   * Turns untrusted peer input into a typed message, or undefined when it is malformed.
+   * Hosts call it before every delivery: a rejected message is dropped, counted and logged
+   * with its sender, never handed to the process. It returns its input itself (not a copy)
+   * when the input is valid, so traces are unchanged by validation.
+   */
+  parseMessage?(raw: unknown): M | undefined;
+  /**
+   * Checks a client command (the runtime's API) before `onCommand` sees it: the command, or
+   * the reason it is refused. Only algorithms that take commands have one.
+   */
+  parseCommand?(raw: unknown): ParsedCommand;
   /** Fresh checkers for one run (they may keep incremental state). */
   invariants(ctx: RunContext<Opts>): Invariant<S, O>[];
   liveness(ctx: RunContext<Opts>): Liveness<S, O>[];
