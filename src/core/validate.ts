@@ -1,0 +1,57 @@
+// Small, total checks for untrusted input (peer messages, client commands, files). Every
+// algorithm's message parser is built from these, so "is this a node id?" has one answer
+// everywhere. They never throw, whatever they are given: a value whose prototype has been
+// tampered with, a `__proto__` key or a getter-free foreign object are all just "not valid".
+//
+// Lookups by a peer-supplied name (a message `type`) must use `hasOwn`: a plain object
+// table indexed with 'toString' or 'constructor' finds Object.prototype's members.
+
+import type { NodeId } from './process.js';
+
+/** A plain object (not null, not an array). */
+export function isRecord(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+/** Whether `table` has `key` as its own property (never an inherited one). */
+export function hasOwn<T extends object>(table: T, key: unknown): key is keyof T {
+  return typeof key === 'string' && Object.hasOwn(table, key);
+}
+
+/** A safe integer ≥ 0 (an index, a term, a sequence number, a count). */
+export function isCount(x: unknown): x is number {
+  return typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
+}
+
+/** A safe integer (possibly negative). */
+export function isInt(x: unknown): x is number {
+  return typeof x === 'number' && Number.isSafeInteger(x);
+}
+
+/** A finite number. */
+export function isFiniteNumber(x: unknown): x is number {
+  return typeof x === 'number' && Number.isFinite(x);
+}
+
+export function isBool(x: unknown): x is boolean {
+  return typeof x === 'boolean';
+}
+
+export function isString(x: unknown): x is string {
+  return typeof x === 'string';
+}
+
+/** A node id of a cluster of `n` nodes (1..n), or any positive safe integer without `n`. */
+export function isNodeId(x: unknown, n?: number): x is NodeId {
+  return isCount(x) && x >= 1 && (n === undefined || x <= n);
+}
+
+/** An array every element of which passes `item`. */
+export function isArrayOf<T>(x: unknown, item: (v: unknown) => v is T): x is T[] {
+  return Array.isArray(x) && x.every((v) => item(v));
+}
+
+/** `x` or null. */
+export function isNullOr<T>(x: unknown, item: (v: unknown) => v is T): x is T | null {
+  return x === null || item(x);
+}
