@@ -6,7 +6,7 @@
 // Lookups by a peer-supplied name (a message `type`) must use `hasOwn`: a plain object
 // table indexed with 'toString' or 'constructor' finds Object.prototype's members.
 
-import type { NodeId } from './process.js';
+import type { Message, NodeId } from './process.js';
 
 /** A plain object (not null, not an array). */
 export function isRecord(x: unknown): x is Record<string, unknown> {
@@ -54,4 +54,25 @@ export function isArrayOf<T>(x: unknown, item: (v: unknown) => v is T): x is T[]
 /** `x` or null. */
 export function isNullOr<T>(x: unknown, item: (v: unknown) => v is T): x is T | null {
   return x === null || item(x);
+}
+
+/** One check per message type: whether a record of that `type` has every field it needs. */
+export type MessageChecks<M extends Message> = {
+  readonly [K in M['type']]: (m: Readonly<Record<string, unknown>>) => boolean;
+};
+
+/**
+ * An algorithm's `parseMessage` from its table of checks: the input itself (never a copy)
+ * when it is a record whose `type` is one of the table's own keys and whose check passes;
+ * undefined otherwise ('toString' or '__proto__' as a type name nothing).
+ */
+export function parseByType<M extends Message>(
+  checks: MessageChecks<M>,
+  raw: unknown,
+): M | undefined {
+  if (!isRecord(raw)) return undefined;
+  const type = raw.type;
+  if (!hasOwn(checks, type)) return undefined;
+  const check = checks[type] as (m: Readonly<Record<string, unknown>>) => boolean;
+  return check(raw) ? (raw as unknown as M) : undefined;
 }
