@@ -56,9 +56,12 @@ export function isNullOr<T>(x: unknown, item: (v: unknown) => v is T): x is T | 
   return x === null || item(x);
 }
 
-/** One check per message type: whether a record of that `type` has every field it needs. */
+/**
+ * One check per message type: whether a record of that `type` has every field it needs.
+ * `n`, when given, is the cluster size the message's node ids must lie within (1..n).
+ */
 export type MessageChecks<M extends Message> = {
-  readonly [K in M['type']]: (m: Readonly<Record<string, unknown>>) => boolean;
+  readonly [K in M['type']]: (m: Readonly<Record<string, unknown>>, n?: number) => boolean;
 };
 
 /**
@@ -69,10 +72,11 @@ export type MessageChecks<M extends Message> = {
 export function parseByType<M extends Message>(
   checks: MessageChecks<M>,
   raw: unknown,
+  n?: number,
 ): M | undefined {
   if (!isRecord(raw)) return undefined;
   const type = raw.type;
   if (!hasOwn(checks, type)) return undefined;
-  const check = checks[type] as (m: Readonly<Record<string, unknown>>) => boolean;
-  return check(raw) ? (raw as unknown as M) : undefined;
+  const check = checks[type] as (m: Readonly<Record<string, unknown>>, n?: number) => boolean;
+  return check(raw, n) ? (raw as unknown as M) : undefined;
 }

@@ -12,7 +12,11 @@ import { defineAlgorithm } from '../../../core/algorithm.js';
 import { ballotText } from '../paxos/ballot.js';
 import { multiPaxosHistory } from './history.js';
 import { multiPaxosInvariants } from './invariants.js';
-import type { MultiPaxosMessage, MultiPaxosOutput } from './messages.js';
+import {
+  type MultiPaxosMessage,
+  type MultiPaxosOutput,
+  parseMultiPaxosMessage,
+} from './messages.js';
 import { createMultiPaxos } from './node.js';
 import { type MultiPaxosOptions, multiPaxosOptionSpecs } from './options.js';
 import { commitPoint, type MultiPaxosState } from './state.js';
@@ -47,6 +51,7 @@ export const multiPaxos = defineAlgorithm<
   livenessDeadlineMs: 4_000,
   options: multiPaxosOptionSpecs,
   create: (_id, ctx) => createMultiPaxos(ctx.nodes, ctx.options),
+  parseMessage: (raw, ctx) => parseMultiPaxosMessage(raw, ctx.nodes.length),
   invariants: (ctx) => multiPaxosInvariants(Math.floor(ctx.nodes.length / 2) + 1),
   liveness: (ctx) => [
     {

@@ -3,6 +3,7 @@
 // the first execution's result back, as in Raft's §6.3 and Multi-Paxos deployments).
 
 import type { NodeId } from '../../../core/process.js';
+import { isCount, isNodeId, isRecord, isString } from '../../../core/validate.js';
 
 export type KvOp =
   | { readonly kind: 'put'; readonly key: string; readonly value: string }
@@ -46,18 +47,20 @@ export class KvMachine {
 
 const NAME = /^[\w.-]{1,64}$/;
 
-/** Validates a command received from a peer. */
-export function isCommand(c: unknown, n: number): c is Command {
-  if (typeof c !== 'object' || c === null) return false;
-  const x = c as Record<string, unknown>;
-  if (x.kind === 'noop') return true;
-  if (x.kind !== 'client') return false;
-  const client = x.client as number;
-  const op = x.op as Record<string, unknown> | null;
-  if (!Number.isInteger(client) || client < 1 || client > n) return false;
-  if (!Number.isSafeInteger(x.seq) || (x.seq as number) < 1) return false;
-  if (typeof op !== 'object' || op === null || typeof op.key !== 'string' || !NAME.test(op.key))
-    return false;
-  if (op.kind === 'get') return true;
-  return op.kind === 'put' && typeof op.value === 'string' && NAME.test(op.value);
+const isName = (x: unknown): x is string => isString(x) && NAME.test(x);
+
+/** Validates a command received from a peer (its client within 1..n when `n` is given). */
+export function isCommand(c: unknown, n?: number): c is Command {
+  if (!isRecord(c)) return false;
+  if (c.kind === 'noop') return true;
+  const op = c.op;
+  return (
+    c.kind === 'client' &&
+    isNodeId(c.client, n) &&
+    isCount(c.seq) &&
+    c.seq >= 1 &&
+    isRecord(op) &&
+    isName(op.key) &&
+    (op.kind === 'get' || (op.kind === 'put' && isName(op.value)))
+  );
 }

@@ -2,9 +2,19 @@
 // from `fromSlot` on, phase 2 per slot; the leader's commit point rides on Accept and
 // Heartbeat; a follower missing chosen entries asks for them (CatchUp → Chosen). Clients'
 // requests reach the leader (Request) and the leader answers the client's node (Reply).
+// `parseMultiPaxosMessage` checks the shape of peer input; who may send what is node.ts's.
 
-import type { Ballot } from '../paxos/ballot.js';
-import type { Command, KvResult } from './kv.js';
+import {
+  isArrayOf,
+  isCount,
+  isNullOr,
+  isRecord,
+  isString,
+  type MessageChecks,
+  parseByType,
+} from '../../../core/validate.js';
+import { type Ballot, isBallot } from '../paxos/ballot.js';
+import { type Command, isCommand, type KvResult } from './kv.js';
 
 export interface SlotProposal {
   readonly slot: number;
@@ -58,3 +68,34 @@ export type MultiPaxosOutput =
       readonly seq: number;
       readonly result: KvResult;
     };
+
+const isSlot = (x: unknown): x is number => isCount(x) && x >= 1;
+
+const checks: MessageChecks<MultiPaxosMessage> = {
+  Prepare: (m, n) => isBallot(m.ballot, n) && isSlot(m.fromSlot),
+  Promise: (m, n) =>
+    isBallot(m.ballot, n) &&
+    isArrayOf(
+      m.accepted,
+      (p): p is SlotProposal =>
+        isRecord(p) && isSlot(p.slot) && isBallot(p.ballot, n) && isCommand(p.command, n),
+    ),
+  Accept: (m, n) =>
+    isBallot(m.ballot, n) && isSlot(m.slot) && isCommand(m.command, n) && isCount(m.commitUpTo),
+  Accepted: (m, n) => isBallot(m.ballot, n) && isSlot(m.slot),
+  Nack: (m, n) => isBallot(m.ballot, n) && isBallot(m.promised, n),
+  Heartbeat: (m, n) => isBallot(m.ballot, n) && isCount(m.commitUpTo),
+  CatchUp: (m) => isSlot(m.fromSlot),
+  Chosen: (m, n) =>
+    isArrayOf(
+      m.entries,
+      (e): e is SlotValue => isRecord(e) && isSlot(e.slot) && isCommand(e.command, n),
+    ),
+  Request: (m, n) => isCommand(m.command, n),
+  Reply: (m) => isSlot(m.seq) && isNullOr(m.result, isString),
+};
+
+/** The message itself if it is well formed (node ids within 1..n when `n` is given). */
+export function parseMultiPaxosMessage(raw: unknown, n?: number): MultiPaxosMessage | undefined {
+  return parseByType(checks, raw, n);
+}

@@ -5,10 +5,10 @@
 
 import { assertNever } from '../../../core/assert.js';
 import type { NodeId, Process } from '../../../core/process.js';
-import { type Ballot, compareBallots, isBallot, ZERO_BALLOT } from '../paxos/ballot.js';
+import { type Ballot, compareBallots, ZERO_BALLOT } from '../paxos/ballot.js';
 import { accept, promise } from './acceptor.js';
 import { onClientRetry, onReply, onThink, startClient } from './client.js';
-import { type Command, isCommand, KvMachine } from './kv.js';
+import { type Command, KvMachine } from './kv.js';
 import {
   armElection,
   becomeFollower,
@@ -19,49 +19,32 @@ import {
   onPromise,
   submit,
 } from './leader.js';
-import type { MultiPaxosMessage, MultiPaxosOutput } from './messages.js';
+import {
+  type MultiPaxosMessage,
+  type MultiPaxosOutput,
+  parseMultiPaxosMessage,
+} from './messages.js';
 import type { MultiPaxosOptions } from './options.js';
 import { followCommit, onCatchUp, onChosen } from './replica.js';
 import type { AcceptedEntry, MpEnv, MpNode, MultiPaxosState } from './state.js';
 
-const isSlot = (x: unknown): x is number => Number.isSafeInteger(x) && (x as number) >= 1;
-const isIndex = (x: unknown): x is number => Number.isSafeInteger(x) && (x as number) >= 0;
-
+/** Whether a message from `from` is well formed and comes from a node allowed to send it. */
 export function isValidMessage(m: MultiPaxosMessage, from: NodeId, n: number): boolean {
+  if (parseMultiPaxosMessage(m, n) === undefined) return false;
   switch (m.type) {
     case 'Prepare':
-      return isBallot(m.ballot, n) && m.ballot.proposer === from && isSlot(m.fromSlot);
-    case 'Promise':
-      return (
-        isBallot(m.ballot, n) &&
-        Array.isArray(m.accepted) &&
-        m.accepted.every((p) => isSlot(p?.slot) && isBallot(p.ballot, n) && isCommand(p.command, n))
-      );
     case 'Accept':
-      return (
-        isBallot(m.ballot, n) &&
-        m.ballot.proposer === from &&
-        isSlot(m.slot) &&
-        isCommand(m.command, n) &&
-        isIndex(m.commitUpTo)
-      );
-    case 'Accepted':
-      return isBallot(m.ballot, n) && isSlot(m.slot);
-    case 'Nack':
-      return isBallot(m.ballot, n) && isBallot(m.promised, n);
     case 'Heartbeat':
-      return isBallot(m.ballot, n) && m.ballot.proposer === from && isIndex(m.commitUpTo);
-    case 'CatchUp':
-      return isSlot(m.fromSlot);
-    case 'Chosen':
-      return (
-        Array.isArray(m.entries) &&
-        m.entries.every((e) => isSlot(e?.slot) && isCommand(e.command, n))
-      );
+      return m.ballot.proposer === from;
     case 'Request':
-      return isCommand(m.command, n) && m.command.kind === 'client' && m.command.client === from;
+      return m.command.kind === 'client' && m.command.client === from;
+    case 'Promise':
+    case 'Accepted':
+    case 'Nack':
+    case 'CatchUp':
+    case 'Chosen':
     case 'Reply':
-      return isSlot(m.seq) && (m.result === null || typeof m.result === 'string');
+      return true;
     default:
       return assertNever(m, 'Multi-Paxos message');
   }

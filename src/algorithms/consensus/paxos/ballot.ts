@@ -4,6 +4,7 @@
 // proposer's id breaks ties, so two proposers never issue the same ballot.
 
 import type { NodeId } from '../../../core/process.js';
+import { isCount, isNodeId, isRecord } from '../../../core/validate.js';
 
 export interface Ballot {
   readonly round: number;
@@ -21,15 +22,7 @@ export function ballotText(b: Ballot): string {
   return `${b.round}.${b.proposer}`;
 }
 
-/** Validates a ballot received from a peer (never trust its shape). */
-export function isBallot(b: unknown, n: number): b is Ballot {
-  if (typeof b !== 'object' || b === null) return false;
-  const { round, proposer } = b as Record<string, unknown>;
-  return (
-    Number.isSafeInteger(round) &&
-    (round as number) >= 1 &&
-    Number.isSafeInteger(proposer) &&
-    (proposer as number) >= 1 &&
-    (proposer as number) <= n
-  );
+/** Validates a ballot received from a peer (never trust its shape); ids within 1..n if given. */
+export function isBallot(b: unknown, n?: number): b is Ballot {
+  return isRecord(b) && isCount(b.round) && b.round >= 1 && isNodeId(b.proposer, n);
 }

@@ -14,7 +14,7 @@
 
 import { defineAlgorithm } from '../../../core/algorithm.js';
 import { ChoiceTracker, paxosInvariants } from './invariants.js';
-import type { PaxosMessage, PaxosOutput } from './messages.js';
+import { type PaxosMessage, type PaxosOutput, parsePaxosMessage } from './messages.js';
 import { type PaxosOptions, paxosOptionSpecs, rolesOf } from './options.js';
 import { createPaxos } from './paxos.js';
 import type { PaxosState } from './state.js';
@@ -32,6 +32,7 @@ export const paxos = defineAlgorithm<PaxosMessage, PaxosOutput, PaxosState, Paxo
   livenessDeadlineMs: 3_000,
   options: paxosOptionSpecs,
   create: (id, ctx) => createPaxos(id, ctx.nodes, ctx.options),
+  parseMessage: (raw, ctx) => parsePaxosMessage(raw, ctx.nodes.length),
   invariants: (ctx) => paxosInvariants(rolesOf(ctx.nodes, ctx.options).majority),
   liveness: (ctx) => [
     {

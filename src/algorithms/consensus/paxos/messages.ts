@@ -2,8 +2,16 @@
 // Promise (phase 1), Accept and Accepted (phase 2), plus the optional Nack of §2.3 ("it would
 // be better for the acceptor to inform the proposer"), the distinguished learner's Chosen
 // announcement (§2.3), and a learner's LearnRequest for when that announcement was lost.
+// `parsePaxosMessage` checks the shape of peer input; who may send what is paxos.ts's check.
 
-import type { Ballot } from './ballot.js';
+import {
+  isInt,
+  isNullOr,
+  isRecord,
+  type MessageChecks,
+  parseByType,
+} from '../../../core/validate.js';
+import { type Ballot, isBallot } from './ballot.js';
 
 export interface Proposal {
   readonly ballot: Ballot;
@@ -35,3 +43,22 @@ export type PaxosOutput =
   | { readonly type: 'accepted'; readonly ballot: Ballot; readonly value: number }
   /** A learner learned the chosen value. */
   | { readonly type: 'learned'; readonly value: number };
+
+function isProposal(p: unknown, n?: number): p is Proposal {
+  return isRecord(p) && isBallot(p.ballot, n) && isInt(p.value);
+}
+
+const checks: MessageChecks<PaxosMessage> = {
+  Prepare: (m, n) => isBallot(m.ballot, n) && isNullOr(m.value, isInt),
+  Promise: (m, n) => isBallot(m.ballot, n) && (m.accepted === null || isProposal(m.accepted, n)),
+  Nack: (m, n) => isBallot(m.ballot, n) && isBallot(m.promised, n),
+  Accept: (m, n) => isBallot(m.ballot, n) && isInt(m.value),
+  Accepted: (m, n) => isBallot(m.ballot, n) && isInt(m.value),
+  Chosen: (m) => isInt(m.value),
+  LearnRequest: () => true,
+};
+
+/** The message itself if it is well formed (node ids within 1..n when `n` is given). */
+export function parsePaxosMessage(raw: unknown, n?: number): PaxosMessage | undefined {
+  return parseByType(checks, raw, n);
+}

@@ -1,45 +1,29 @@
 // consensus/paxos's process: one node that is a learner and, as the options say, an acceptor
 // and/or a proposer. Peer input is validated here once (shape, ballot ownership, roles), then
-// dispatched to the role that owns the message.
+// dispatched to the role that owns the message. Hosts parse peer input before delivery
+// (parsePaxosMessage); the node checks it again against its cluster and the senders' roles.
 
 import { assertNever } from '../../../core/assert.js';
 import type { NodeId, Process } from '../../../core/process.js';
 import { loadAcceptor, onAccept, onPrepare } from './acceptor.js';
-import { isBallot } from './ballot.js';
 import { armAsk, learn, onAskTimer, onLearnRequest } from './learner.js';
-import type { PaxosMessage, PaxosOutput } from './messages.js';
+import { type PaxosMessage, type PaxosOutput, parsePaxosMessage } from './messages.js';
 import { type PaxosOptions, type Roles, rolesOf } from './options.js';
 import { loadProposer, onProposerReply, onProposerTimer, startBallot } from './proposer.js';
 import type { PaxosEnv, PaxosNode, PaxosState } from './state.js';
 
-function isValue(v: unknown): v is number {
-  return Number.isSafeInteger(v);
-}
-
 /** Whether a message from `from` is well formed and comes from a node allowed to send it. */
 export function isValidMessage(m: PaxosMessage, from: NodeId, n: number, roles: Roles): boolean {
-  const fromAcceptor = roles.acceptors.includes(from);
+  if (parsePaxosMessage(m, n) === undefined) return false;
   switch (m.type) {
     case 'Prepare':
-      return (
-        isBallot(m.ballot, n) &&
-        m.ballot.proposer === from &&
-        (m.value === null || isValue(m.value))
-      );
     case 'Accept':
-      return isBallot(m.ballot, n) && m.ballot.proposer === from && isValue(m.value);
+      return m.ballot.proposer === from;
     case 'Promise':
-      return (
-        fromAcceptor &&
-        isBallot(m.ballot, n) &&
-        (m.accepted === null || (isBallot(m.accepted.ballot, n) && isValue(m.accepted.value)))
-      );
     case 'Accepted':
-      return fromAcceptor && isBallot(m.ballot, n) && isValue(m.value);
     case 'Nack':
-      return fromAcceptor && isBallot(m.ballot, n) && isBallot(m.promised, n);
+      return roles.acceptors.includes(from);
     case 'Chosen':
-      return isValue(m.value);
     case 'LearnRequest':
       return true;
     default:

@@ -11,7 +11,7 @@ import { defineAlgorithm, type Liveness } from '../../../core/algorithm.js';
 import { oneLeaderPerTerm } from '../../election/workload.js';
 import { isVoter, quorumSpec } from '../../election/zab-fle/quorum.js';
 import { zabInvariants } from './invariants.js';
-import type { ZabMessage } from './messages.js';
+import { parseZabMessage, type ZabMessage } from './messages.js';
 import { createZabServer, type ZabNodeState, type ZabOutput } from './server.js';
 
 export interface ZabOptions {
@@ -46,6 +46,7 @@ export const zab = defineAlgorithm<ZabMessage, ZabOutput, ZabNodeState, ZabOptio
     observers: { kind: 'ints', default: [], description: 'ids of observers (learn, never vote)' },
     weights: { kind: 'ints', default: [], description: 'voting weights of servers 1..n' },
   },
+  parseMessage: (raw, ctx) => parseZabMessage(raw, ctx.nodes.length),
   create: (id, ctx) => {
     const quorum = quorumSpec(ctx.nodes, ctx.options.weights, ctx.options.observers);
     return createZabServer(id, {

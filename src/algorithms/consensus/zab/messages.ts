@@ -5,6 +5,15 @@
 // Fault model: any message may be lost, duplicated, reordered or come from a stale epoch;
 // receivers check the epoch and the zxid order, and malformed input is dropped.
 
+import {
+  isArrayOf,
+  isCount,
+  isNodeId,
+  isRecord,
+  isString,
+  type MessageChecks,
+  parseByType,
+} from '../../../core/validate.js';
 import { type FleMessage, parseFleMessage } from '../../election/zab-fle/fle.js';
 
 /** A transaction: client `origin`'s write number `seq`. */
@@ -42,40 +51,27 @@ export type ZabMessage =
       readonly value: string;
     };
 
-const isCount = (x: unknown): x is number =>
-  typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
-
-function isTxn(x: unknown): x is Txn {
-  if (typeof x !== 'object' || x === null) return false;
-  const t = x as Record<string, unknown>;
-  return isCount(t.zxid) && isCount(t.origin) && isCount(t.seq) && typeof t.value === 'string';
+function isTxn(x: unknown, n?: number): x is Txn {
+  return (
+    isRecord(x) && isCount(x.zxid) && isNodeId(x.origin, n) && isCount(x.seq) && isString(x.value)
+  );
 }
 
-/** The message if it is well formed, else undefined. */
-export function parseZabMessage(raw: unknown): ZabMessage | undefined {
-  if (typeof raw !== 'object' || raw === null) return undefined;
-  const m = raw as Record<string, unknown>;
-  switch (m.type) {
-    case 'SyncRequest':
-      return isCount(m.epoch) && isCount(m.lastZxid) ? (m as ZabMessage) : undefined;
-    case 'NewLeader':
-      return isCount(m.epoch) &&
-        isCount(m.committed) &&
-        Array.isArray(m.history) &&
-        m.history.every(isTxn)
-        ? (m as ZabMessage)
-        : undefined;
-    case 'Proposal':
-      return isCount(m.epoch) && isTxn(m.txn) ? (m as ZabMessage) : undefined;
-    case 'AckNewLeader':
-    case 'Ack':
-    case 'Commit':
-      return isCount(m.epoch) && isCount(m.zxid) ? (m as ZabMessage) : undefined;
-    case 'Forward':
-      return isCount(m.origin) && isCount(m.seq) && typeof m.value === 'string'
-        ? (m as ZabMessage)
-        : undefined;
-    default:
-      return parseFleMessage(raw);
-  }
+const checks: MessageChecks<Exclude<ZabMessage, FleMessage>> = {
+  SyncRequest: (m) => isCount(m.epoch) && isCount(m.lastZxid),
+  NewLeader: (m, n) =>
+    isCount(m.epoch) && isCount(m.committed) && isArrayOf(m.history, (t): t is Txn => isTxn(t, n)),
+  AckNewLeader: (m) => isCount(m.epoch) && isCount(m.zxid),
+  Proposal: (m, n) => isCount(m.epoch) && isTxn(m.txn, n),
+  Ack: (m) => isCount(m.epoch) && isCount(m.zxid),
+  Commit: (m) => isCount(m.epoch) && isCount(m.zxid),
+  Forward: (m, n) => isNodeId(m.origin, n) && isCount(m.seq) && isString(m.value),
+};
+
+/**
+ * The message if it is well formed (node ids within 1..n when `n` is given), else
+ * undefined; the election's messages are zab-fle's to check.
+ */
+export function parseZabMessage(raw: unknown, n?: number): ZabMessage | undefined {
+  return parseByType(checks, raw, n) ?? parseFleMessage(raw);
 }
