@@ -8,8 +8,9 @@
 import { mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { crc32c } from '@node-rs/crc32';
 import { openWalStorage } from '../src/runtime/wal/index.js';
-import { encodeRecord } from '../src/runtime/wal/record.js';
+import { encodeStep } from '../src/runtime/wal/step-record.js';
 
 export interface WalBenchRow {
   readonly recordBytes: number;
@@ -83,6 +84,7 @@ async function cohort(
   const value = 'v'.repeat(size);
   const r = await measure(writers, perWriter, async (w, i) => {
     wal.set(`w${w}/k${i % 64}`, value);
+    wal.endStep();
     await wal.sync();
   });
   const fsyncs = wal.fsyncs;
@@ -97,7 +99,7 @@ async function raw(
   perWriter: number,
 ): Promise<WalBenchRow> {
   const handle = await open(join(dir, `raw-${size}-${writers}.log`), 'a');
-  const bytes = encodeRecord(1, ['set', 'w0/k0', 'v'.repeat(size)]);
+  const bytes = encodeStep(1, [['set', 'w0/k0', 'v'.repeat(size)]], crc32c);
   let fsyncs = 0;
   const r = await measure(writers, perWriter, async () => {
     await handle.write(bytes);

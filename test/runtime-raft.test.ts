@@ -9,12 +9,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { crc32c } from '@node-rs/crc32';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { KvOp } from '../src/algorithms/consensus/raft/client-api.js';
 import { NO_FAULTS } from '../src/runtime/chaos/link-proxy.js';
 import { LocalCluster } from '../src/runtime/launcher/local-cluster.js';
 import { until } from '../src/runtime/testing/wait.js';
-import { encodeRecord } from '../src/runtime/wal/record.js';
+import { encodeStep } from '../src/runtime/wal/step-record.js';
 import { checkLinearizability } from '../src/sim/linearizability/index.js';
 import { COHORT_ARGV } from './support/cohort-argv.js';
 import { KvClient } from './support/kv-client.js';
@@ -148,7 +149,7 @@ describe('consensus/raft across real processes', () => {
     // The write in progress when the process died reached the disk only in part: half of a
     // record follows the last complete one. (Cutting an acknowledged record instead would
     // lose data Raft was promised, which no crash can do: acknowledgements follow fsync.)
-    const torn = encodeRecord(1_000_000, ['set', 'hard', { term: 99, votedFor: 9 }]);
+    const torn = encodeStep(1_000_000, [['set', 'hard', { term: 99, votedFor: 9 }]], crc32c);
     fs.appendFileSync(last, torn.subarray(0, Math.floor(torn.length / 2)));
     for (let i = 20; i < 30; i++) await client.run({ type: 'put', key: 'x', value: `v${i}` });
     await cluster.restart(follower);

@@ -1,12 +1,16 @@
 // The host's contract: a step's writes are synced BEFORE its messages and outputs leave;
 // steps that end during a sync share the next one (group commit); release keeps step order.
 
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type AnyAlgorithm, defineAlgorithm } from '../core/algorithm.js';
 import type { Message, NodeId, Process } from '../core/process.js';
 import { NodeHost } from './host.js';
 import { MemoryStorage } from './memory-storage.js';
 import { until } from './testing/wait.js';
+import { openWalStorage } from './wal/index.js';
 
 /** A storage whose syncs complete only when the test says so. */
 class GatedStorage extends MemoryStorage {
@@ -17,7 +21,7 @@ class GatedStorage extends MemoryStorage {
   }
 }
 
-type Cmd = { readonly n: number };
+type Cmd = { readonly n: number; readonly fail?: boolean };
 interface Echo extends Message {
   readonly type: 'Echo';
   readonly n: number;
@@ -39,8 +43,9 @@ const probe: AnyAlgorithm = defineAlgorithm<Echo, { type: 'wrote'; n: number }, 
     onMessage: () => {},
     onTimer: () => {},
     onCommand(env, command) {
-      const { n } = command as Cmd;
+      const { n, fail } = command as Cmd;
       env.storage.set(`k${n}`, n);
+      if (fail === true) throw new Error('the step failed after writing');
       env.output({ type: 'wrote', n });
       env.send(2, { type: 'Echo', n });
     },
@@ -106,5 +111,34 @@ describe('NodeHost', () => {
     host.command({ n: 1 });
     expect(errors.length).toBe(1);
     expect(host.counters.steps).toBe(1);
+  });
+
+  it('seals each step; a step that threw never reaches the disk', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cohort-host-'));
+    try {
+      const errors: Error[] = [];
+      const host = new NodeHost({
+        algorithm: probe,
+        id: 1,
+        nodes: [1, 2],
+        options: {},
+        seed: 1,
+        randomSeed: 7,
+        storage: await openWalStorage(dir),
+        clock: () => 0,
+        transmit: () => {},
+        onFatal: (e) => errors.push(e),
+      });
+      host.start();
+      host.command({ n: 1 });
+      host.command({ n: 2, fail: true });
+      expect(errors.map((e) => e.message)).toEqual(['the step failed after writing']);
+      await host.stop();
+      const again = await openWalStorage(dir);
+      expect(again.keys()).toEqual(['k1']);
+      await again.close();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

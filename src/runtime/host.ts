@@ -3,7 +3,8 @@
 //
 // Ordering rule (ARCHITECTURE.md, rule 2). A step runs synchronously and buffers its
 // effects. Its storage writes go to the `DurableStorage` at once (so the next step reads
-// them), but its messages and outputs wait in a release queue until a `storage.sync()` that
+// them) and are sealed into one atomic step (`endStep`) when it returns, but its messages and
+// outputs wait in a release queue until a `storage.sync()` that
 // began AFTER the step has resolved: durable BEFORE anything leaves. Steps that finish while
 // a sync is in flight share the next one (group commit), and batches are released in step
 // order, so per-link FIFO order is kept.
@@ -104,6 +105,9 @@ export class NodeHost {
     this.step = batch;
     try {
       body();
+      // Sealed only when the body returned: a step that threw leaves its writes unsealed, and
+      // unsealed writes never become durable (the node stops; close() drops them).
+      this.o.storage.endStep();
     } catch (error) {
       this.stopped = true;
       this.o.onFatal(error as Error);

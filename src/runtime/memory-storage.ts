@@ -33,8 +33,13 @@ export class MemoryStorage implements DurableStorage {
     return [...this.values.keys()].filter((k) => k.startsWith(prefix)).sort();
   }
 
-  sync(): Promise<void> {
+  /** Nothing to seal: memory survives no crash, so there is no half-written step to avoid. */
+  endStep(): void {
     this.checkOpen();
+  }
+
+  sync(): Promise<void> {
+    if (this.closed) return Promise.reject(new Error('storage is closed'));
     this.syncs++;
     return Promise.resolve();
   }

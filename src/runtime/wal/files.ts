@@ -2,9 +2,11 @@
 // `snap-<last seq, 20 digits>.bin`; zero-padded so names sort in log order. New and renamed
 // files are made durable by syncing the directory itself (POSIX: fsync on the file is not
 // enough for its directory entry).
+//
+// Fault model: see wal-fs.ts (every operation may fail; failures are typed and permanent).
 
-import { open, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { WalFs } from './wal-fs.js';
 
 const SEGMENT = /^seg-(\d{20})\.wal$/;
 const SNAPSHOT = /^snap-(\d{20})\.bin$/;
@@ -19,8 +21,8 @@ export interface WalFiles {
   readonly snapshots: readonly { readonly name: string; readonly seq: number }[];
 }
 
-export async function listWalFiles(dir: string): Promise<WalFiles> {
-  const names = (await readdir(dir)).sort();
+export async function listWalFiles(fs: WalFs, dir: string): Promise<WalFiles> {
+  const names = (await fs.readdir(dir)).sort();
   const segments = names.flatMap((name) => {
     const m = SEGMENT.exec(name);
     return m === null ? [] : [{ name, firstSeq: Number(m[1]) }];
@@ -34,8 +36,8 @@ export async function listWalFiles(dir: string): Promise<WalFiles> {
   return { segments, snapshots };
 }
 
-export async function syncDirectory(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
+export async function syncDirectory(fs: WalFs, dir: string): Promise<void> {
+  const handle = await fs.open(dir, 'r');
   try {
     await handle.sync();
   } finally {

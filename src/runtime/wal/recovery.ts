@@ -1,20 +1,24 @@
-// Opening a WAL directory: the newest valid snapshot, then every later record in order.
+// Opening a WAL directory: the newest valid snapshot, then every later step record in order
+// (the replay itself is the pure `replaySegment` of step-record.ts, shared with the simulator).
 //
 // - A torn tail — the last segment ends in a record that is short or fails its checksum,
 //   with no valid record after it — is what a crash mid-write leaves: the tail is cut off
-//   and reported, and the log goes on from the last good record.
+//   and reported, and the log goes on from the last good record. Since a record is a whole
+//   step, the state recovered is always the state between two steps.
 // - Anything else that fails to read — a bad record with valid records after it, in a
-//   segment that is not the last, a gap in the sequence numbers, a corrupt newest snapshot —
-//   is corruption: opening refuses with WalCorruptionError naming the file and byte offset,
-//   unless `repair` is set, in which case the log is cut at the first bad byte (later
-//   segments removed) and what was dropped is reported.
+//   segment that is not the last, a gap in the sequence numbers, a corrupt newest snapshot,
+//   a record of an older format — is corruption: opening refuses with WalCorruptionError
+//   naming the file and byte offset, unless `repair` is set, in which case the log is cut at
+//   the first bad byte (later segments removed) and what was dropped is reported.
 //
-// Fault model: crashes at any instant (torn tails, stray temporary files) and bit flips.
+// Fault model: crashes at any instant (torn tails, stray temporary files, removed here) and
+// bit flips; a failing file operation rejects with WalIoError (wal-fs.ts).
 
-import { readFile, truncate } from 'node:fs/promises';
+import { crc32c } from '@node-rs/crc32';
 import { listWalFiles, pathIn } from './files.js';
-import { readRecord, validRecordAfter, type WalRecord } from './record.js';
 import { readSnapshot, removeFiles } from './snapshot.js';
+import { type ReplayState, replaySegment } from './step-record.js';
+import type { WalFs } from './wal-fs.js';
 
 export class WalCorruptionError extends Error {
   constructor(
@@ -41,15 +45,10 @@ export interface Recovered {
   readonly warnings: readonly string[];
 }
 
-function apply(map: Map<string, unknown>, r: WalRecord): void {
-  if (r.op[0] === 'set') map.set(r.op[1], r.op[2]);
-  else map.delete(r.op[1]);
-}
-
-async function loadSnapshot(dir: string, repair: boolean, warnings: string[]) {
-  const { snapshots } = await listWalFiles(dir);
+async function loadSnapshot(fs: WalFs, dir: string, repair: boolean, warnings: string[]) {
+  const { snapshots } = await listWalFiles(fs, dir);
   for (const [i, snap] of snapshots.entries()) {
-    const read = await readSnapshot(dir, snap.name);
+    const read = await readSnapshot(fs, dir, snap.name);
     if (read.ok) return { seq: read.seq, map: new Map(read.entries) };
     if (i === 0 && !repair) throw new WalCorruptionError(snap.name, 0, read.why);
     warnings.push(`snapshot ${snap.name} unreadable (${read.why}): ignored`);
@@ -57,55 +56,39 @@ async function loadSnapshot(dir: string, repair: boolean, warnings: string[]) {
   return { seq: 0, map: new Map<string, unknown>() };
 }
 
-export async function recover(dir: string, repair: boolean): Promise<Recovered> {
+export async function recover(fs: WalFs, dir: string, repair: boolean): Promise<Recovered> {
   const warnings: string[] = [];
-  const snapshot = await loadSnapshot(dir, repair, warnings);
-  const map = snapshot.map;
-  let lastSeq = snapshot.seq;
-  let tail: Recovered['tail'] = null;
-  const { segments } = await listWalFiles(dir);
+  // A snapshot interrupted by a crash or a full disk: its space is needed back.
+  const stale = (await fs.readdir(dir)).filter((name) => name.endsWith('.tmp'));
+  await removeFiles(fs, dir, stale);
+  const snapshot = await loadSnapshot(fs, dir, repair, warnings);
+  const state: ReplayState = { map: snapshot.map, lastSeq: snapshot.seq };
+  const done = (tail: Recovered['tail']): Recovered => ({
+    map: state.map,
+    lastSeq: state.lastSeq,
+    tail,
+    snapshotSeq: snapshot.seq,
+    warnings,
+  });
+  const { segments } = await listWalFiles(fs, dir);
   for (const [i, seg] of segments.entries()) {
-    const buf = await readFile(pathIn(dir, seg.name));
+    const buf = await fs.readFile(pathIn(dir, seg.name));
     const isLast = i === segments.length - 1;
-    let offset = 0;
-    let bad: string | undefined;
-    for (;;) {
-      const r = readRecord(buf, offset);
-      if (r.kind === 'end') break;
-      if (r.kind === 'bad') {
-        bad = r.why;
-        break;
-      }
-      const { seq } = r.record;
-      if (seq > lastSeq + 1) {
-        bad = `sequence gap: ${lastSeq} then ${seq}`;
-        break;
-      }
-      if (seq === lastSeq + 1) {
-        apply(map, r.record);
-        lastSeq = seq;
-      } // Else already in the snapshot (its segment outlived a crash before removal).
-      offset = r.next;
+    const r = replaySegment(buf, state, { isLast, crc: crc32c });
+    if (r.bad === undefined) {
+      if (isLast) return done({ name: seg.name, bytes: buf.length });
+      continue;
     }
-    if (bad !== undefined) {
-      const torn = isLast && !validRecordAfter(buf, offset, lastSeq);
-      if (!torn && !repair) throw new WalCorruptionError(seg.name, offset, bad);
-      const later = segments.slice(i + 1).map((s) => s.name);
-      warnings.push(
-        `${seg.name}: ${torn ? 'torn tail' : 'corruption'} at byte ${offset} (${bad}); ` +
-          `cut ${buf.length - offset} bytes${later.length > 0 ? ` and ${later.join(', ')}` : ''}`,
-      );
-      await truncate(pathIn(dir, seg.name), offset);
-      await removeFiles(dir, later);
-      return {
-        map,
-        lastSeq,
-        tail: { name: seg.name, bytes: offset },
-        snapshotSeq: snapshot.seq,
-        warnings,
-      };
-    }
-    if (isLast) tail = { name: seg.name, bytes: buf.length };
+    const { why, tornTail } = r.bad;
+    if (!tornTail && !repair) throw new WalCorruptionError(seg.name, r.end, why);
+    const later = segments.slice(i + 1).map((s) => s.name);
+    warnings.push(
+      `${seg.name}: ${tornTail ? 'torn tail' : 'corruption'} at byte ${r.end} (${why}); ` +
+        `cut ${buf.length - r.end} bytes${later.length > 0 ? ` and ${later.join(', ')}` : ''}`,
+    );
+    await fs.truncate(pathIn(dir, seg.name), r.end);
+    await removeFiles(fs, dir, later);
+    return done({ name: seg.name, bytes: r.end });
   }
-  return { map, lastSeq, tail, snapshotSeq: snapshot.seq, warnings };
+  return done(null);
 }

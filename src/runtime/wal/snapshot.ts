@@ -7,34 +7,36 @@
 //   …       codec (msgpack) of the [key, value] pairs in key order
 //
 // Fault model: a crash at any point leaves at most a stray temporary file (ignored and
-// removed on the next snapshot); a corrupt snapshot is detected by its checksum.
+// removed on the next snapshot); a corrupt snapshot is detected by its checksum; a failing
+// file operation rejects with WalIoError (wal-fs.ts).
 
-import { open, readFile, rename, rm } from 'node:fs/promises';
 import { crc32c } from '@node-rs/crc32';
-import { decode, encode } from '../../core/codec.js';
+import { decode } from '../../core/codec.js';
 import { pathIn, snapshotName, syncDirectory } from './files.js';
+import { type WalFs, writeAll } from './wal-fs.js';
 
+/** Writes the snapshot whose payload is `entries` (encodeEntries of the sorted map). */
 export async function writeSnapshot(
+  fs: WalFs,
   dir: string,
   seq: number,
-  entries: readonly (readonly [string, unknown])[],
+  entries: Uint8Array,
 ): Promise<string> {
-  const payload = encode(entries);
-  const buf = Buffer.alloc(12 + payload.length);
+  const buf = Buffer.alloc(12 + entries.length);
   buf.writeBigUInt64LE(BigInt(seq), 4);
-  buf.set(payload, 12);
+  buf.set(entries, 12);
   buf.writeUInt32LE(crc32c(buf.subarray(4)), 0);
   const name = snapshotName(seq);
   const tmp = pathIn(dir, `${name}.tmp`);
-  const handle = await open(tmp, 'w');
+  const handle = await fs.open(tmp, 'w');
   try {
-    await handle.writeFile(buf);
+    await writeAll(handle, tmp, buf);
     await handle.sync();
   } finally {
     await handle.close();
   }
-  await rename(tmp, pathIn(dir, name));
-  await syncDirectory(dir);
+  await fs.rename(tmp, pathIn(dir, name));
+  await syncDirectory(fs, dir);
   return name;
 }
 
@@ -42,8 +44,9 @@ export type SnapshotRead =
   | { readonly ok: true; readonly seq: number; readonly entries: [string, unknown][] }
   | { readonly ok: false; readonly why: string };
 
-export async function readSnapshot(dir: string, name: string): Promise<SnapshotRead> {
-  const buf = await readFile(pathIn(dir, name));
+export async function readSnapshot(fs: WalFs, dir: string, name: string): Promise<SnapshotRead> {
+  const bytes = await fs.readFile(pathIn(dir, name));
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (buf.length < 12) return { ok: false, why: 'short file' };
   if (crc32c(buf.subarray(4)) !== buf.readUInt32LE(0))
     return { ok: false, why: 'checksum mismatch' };
@@ -56,7 +59,7 @@ export async function readSnapshot(dir: string, name: string): Promise<SnapshotR
   }
 }
 
-export async function removeFiles(dir: string, names: readonly string[]): Promise<void> {
-  for (const name of names) await rm(pathIn(dir, name), { force: true });
-  if (names.length > 0) await syncDirectory(dir);
+export async function removeFiles(fs: WalFs, dir: string, names: readonly string[]): Promise<void> {
+  for (const name of names) await fs.rm(pathIn(dir, name));
+  if (names.length > 0) await syncDirectory(fs, dir);
 }

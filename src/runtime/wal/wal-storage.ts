@@ -1,21 +1,37 @@
-// The real runtime's DurableStorage: an in-memory map whose every change is a record of the
-// write-ahead log. `set`/`delete` apply to the map and append the encoded record to a
-// buffer; `sync()` resolves once that record is on disk. One writer loop writes whatever the
-// buffer holds and fsyncs once for every sync() that arrived meanwhile (group commit: many
-// steps per fsync). Segments roll at `segmentBytes`; once `snapshotBytes` of log follow the
-// last snapshot, the map is snapshotted atomically and the segments it covers are removed.
+// The real runtime's DurableStorage: an in-memory map whose changes are recorded in the
+// write-ahead log one STEP at a time. `set`/`delete` apply to the map at once (the step reads
+// its own writes) and encode the operation; `endStep()` seals the step's operations into ONE
+// record (step-record.ts), so recovery restores whole steps only; `sync()` resolves once
+// every sealed step is on disk. One writer loop writes whatever is sealed and fsyncs once
+// for every sync() that arrived meanwhile (group commit: many steps per fsync). Segments roll
+// at `segmentBytes`; once `snapshotBytes` of log follow the last snapshot, the map is
+// snapshotted atomically and the segments it covers are removed.
 //
-// Fault model: the process may be killed at any instant. Everything whose sync() resolved
-// survives; a torn last record is cut on the next open (recovery.ts); bit flips elsewhere
-// stop the open with WalCorruptionError unless repairing.
+// Values are kept as their codec bytes, encoded once on `set` (the record reuses them) and
+// decoded on `get`, so callers always hold copies and nothing is encoded twice.
+//
+// Fault model: the process may be killed at any instant. Every step whose sync() resolved
+// survives; a step is never half-present; writes never sealed (a step that threw) never
+// reach the disk. A torn last record is cut on the next open (recovery.ts); bit flips
+// elsewhere stop the open with WalCorruptionError unless repairing. Short writes are
+// completed; any failed file operation (ENOSPC, EIO, EROFS …) fails the storage for good:
+// every pending and later sync() rejects with that WalIoError, and close() still returns.
 
-import { type FileHandle, mkdir, open } from 'node:fs/promises';
-import { roundTrip } from '../../core/codec.js';
+import { crc32c } from '@node-rs/crc32';
+import { decode, encode } from '../../core/codec.js';
 import type { DurableStorage } from '../durable-storage.js';
 import { listWalFiles, pathIn, segmentName, syncDirectory } from './files.js';
-import { encodeRecord, type WalOp } from './record.js';
 import { recover } from './recovery.js';
 import { removeFiles, writeSnapshot } from './snapshot.js';
+import {
+  concatBytes,
+  deleteOpParts,
+  encodeEntries,
+  encodeStepRecord,
+  MAX_PAYLOAD_BYTES,
+  setOpParts,
+} from './step-record.js';
+import { guardedFs, nodeWalFs, type WalFile, type WalFs, writeAll } from './wal-fs.js';
 
 export interface WalOptions {
   /** Roll to a new segment file beyond this size. */
@@ -26,20 +42,44 @@ export interface WalOptions {
   readonly repair?: boolean;
   /** Called with what recovery cut away. */
   readonly onWarning?: (text: string) => void;
+  /** The file operations (tests inject faults here); node:fs/promises by default. */
+  readonly fs?: WalFs;
 }
 
-interface Waiter {
-  readonly seq: number;
+/** The syncs one round of the writer loop serves. */
+interface Round {
+  readonly promise: Promise<void>;
   resolve(): void;
   reject(error: unknown): void;
 }
 
+function newRound(): Round {
+  let resolve = () => {};
+  let reject: (error: unknown) => void = () => {};
+  const promise = new Promise<void>((ok, fail) => {
+    resolve = ok;
+    reject = fail;
+  });
+  promise.catch(() => {}); // Every sync() caller gets it; the failure is also kept in `failed`.
+  return { promise, resolve, reject };
+}
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 export class WalStorage implements DurableStorage {
   /** fsyncs done so far (tests and the benchmark read it). */
   fsyncs = 0;
-  private buffer: Buffer[] = [];
-  private waiters: Waiter[] = [];
-  /** The writer loop while it runs (it may still be rolling a segment after waking waiters). */
+  /** Encoded operations of the step not yet sealed, and how many operations they are. */
+  private stepParts: Uint8Array[] = [];
+  private stepOps = 0;
+  private stepBytes = 0;
+  /** Sealed records the writer has not taken yet. */
+  private sealed: Uint8Array[] = [];
+  /** The round being written (it covers steps up to `writingSeq`) and the one after it. */
+  private writing: Round | undefined;
+  private writingSeq = 0;
+  private next: Round | undefined;
+  /** The writer loop while it runs (it may still be rolling a segment after waking syncs). */
   private running: Promise<void> | undefined;
   private failed: unknown;
   private closed = false;
@@ -47,95 +87,159 @@ export class WalStorage implements DurableStorage {
   private logBytes = 0;
 
   private constructor(
+    private readonly fs: WalFs,
     private readonly dir: string,
-    private readonly map: Map<string, unknown>,
+    private readonly map: Map<string, Uint8Array>,
     private seq: number,
-    private segment: { name: string; handle: FileHandle; bytes: number },
-    private readonly o: Required<Omit<WalOptions, 'onWarning' | 'repair'>>,
+    private segment: { name: string; file: WalFile; bytes: number },
+    private readonly o: { readonly segmentBytes: number; readonly snapshotBytes: number },
   ) {
     this.durableSeq = seq;
   }
 
+  /** Opens (recovering) the WAL in `dir`; a file-system failure rejects with WalIoError. */
   static async open(dir: string, options: WalOptions = {}): Promise<WalStorage> {
-    await mkdir(dir, { recursive: true });
-    const r = await recover(dir, options.repair === true);
+    const fs = guardedFs(options.fs ?? nodeWalFs);
+    await fs.mkdir(dir);
+    const r = await recover(fs, dir, options.repair === true);
     for (const w of r.warnings) options.onWarning?.(w);
     const name = r.tail?.name ?? segmentName(r.lastSeq + 1);
-    const handle = await open(pathIn(dir, name), 'a');
-    if (r.tail === null) await syncDirectory(dir);
+    const file = await fs.open(pathIn(dir, name), 'a');
+    try {
+      if (r.tail === null) await syncDirectory(fs, dir);
+    } catch (error) {
+      await file.close().catch(() => {});
+      throw error;
+    }
     const o = {
       segmentBytes: options.segmentBytes ?? 64 * 1024 * 1024,
       snapshotBytes: options.snapshotBytes ?? 256 * 1024 * 1024,
     };
-    return new WalStorage(dir, r.map, r.lastSeq, { name, handle, bytes: r.tail?.bytes ?? 0 }, o);
+    const map = new Map([...r.map].map(([k, v]) => [k, encode(v).slice()] as const));
+    return new WalStorage(fs, dir, map, r.lastSeq, { name, file, bytes: r.tail?.bytes ?? 0 }, o);
   }
 
   get<T>(key: string): T | undefined {
-    const value = this.map.get(key);
-    return value === undefined ? undefined : roundTrip(value as T);
+    const bytes = this.map.get(key);
+    return bytes === undefined ? undefined : decode<T>(bytes);
   }
 
   set(key: string, value: unknown): void {
-    this.append(['set', key, roundTrip(value)]);
+    this.checkWritable();
+    // A copy of exactly the value's bytes: msgpackr's result is a view into a shared slab.
+    const bytes = encode(value).slice();
+    this.map.set(key, bytes);
+    this.addOp(setOpParts(key, bytes));
   }
 
   delete(key: string): void {
-    this.append(['delete', key]);
+    this.checkWritable();
+    this.map.delete(key);
+    this.addOp(deleteOpParts(key));
   }
 
   keys(prefix = ''): string[] {
-    return [...this.map.keys()].filter((k) => k.startsWith(prefix)).sort();
+    const out: string[] = [];
+    for (const k of this.map.keys()) if (k.startsWith(prefix)) out.push(k);
+    return out.sort();
+  }
+
+  endStep(): void {
+    if (this.stepOps === 0) return;
+    this.checkWritable();
+    if (this.stepBytes > MAX_PAYLOAD_BYTES)
+      throw new Error(`a step wrote ${this.stepBytes} bytes; the limit is ${MAX_PAYLOAD_BYTES}`);
+    this.seq += 1;
+    this.sealed.push(encodeStepRecord(this.seq, this.stepOps, this.stepParts, crc32c));
+    this.stepParts = [];
+    this.stepOps = 0;
+    this.stepBytes = 0;
   }
 
   sync(): Promise<void> {
-    if (this.failed !== undefined) return Promise.reject(this.failed);
-    if (this.durableSeq === this.seq) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      this.waiters.push({ seq: this.seq, resolve, reject });
-      this.running ??= this.writeLoop();
-    });
+    if (this.closed) return Promise.reject(new Error('storage is closed'));
+    return this.syncSealed();
   }
 
+  /**
+   * Writes what is sealed and releases the files; writes never sealed are dropped. After a
+   * failure it neither writes nor throws: it only lets go of the files.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.sync();
+    this.stepParts = [];
+    this.stepOps = 0;
+    const failedBefore = this.failed !== undefined;
+    let flushError: unknown;
+    if (!failedBefore) await this.syncSealed().catch((e: unknown) => (flushError = e));
     // The loop may still be rolling the segment or snapshotting; close what it ends with.
     await this.running;
-    await this.segment.handle.close();
+    const closing = this.segment.file.close();
+    if (failedBefore) return closing.catch(() => {});
+    if (flushError !== undefined) {
+      await closing.catch(() => {});
+      throw flushError;
+    }
+    await closing;
   }
 
-  private append(op: WalOp): void {
+  private syncSealed(): Promise<void> {
+    if (this.failed !== undefined) return Promise.reject(this.failed);
+    if (this.durableSeq === this.seq) return Promise.resolve();
+    if (this.writing !== undefined && this.seq <= this.writingSeq) return this.writing.promise;
+    this.next ??= newRound();
+    this.running ??= this.writeLoop();
+    return this.next.promise;
+  }
+
+  private checkWritable(): void {
     if (this.closed) throw new Error('storage is closed');
     if (this.failed !== undefined) throw this.failed;
-    this.seq += 1;
-    if (op[0] === 'set') this.map.set(op[1], op[2]);
-    else this.map.delete(op[1]);
-    this.buffer.push(encodeRecord(this.seq, op));
   }
 
-  /** Writes and fsyncs until no waiter is left: each round serves every waiter so far. */
+  private addOp(parts: Uint8Array[]): void {
+    for (const p of parts) {
+      this.stepParts.push(p);
+      this.stepBytes += p.length;
+    }
+    this.stepOps += 1;
+  }
+
+  /**
+   * Writes and fsyncs until no sync is waiting: each round serves every sync so far. Before
+   * each round it lets the event loop turn once, so that every step of this turn (and every
+   * writer the last round woke) seals and joins the round instead of waiting for the next.
+   */
   private async writeLoop(): Promise<void> {
     try {
-      while (this.waiters.length > 0) {
-        const upTo = this.seq;
-        const chunk = Buffer.concat(this.buffer);
-        this.buffer = [];
-        await this.segment.handle.write(chunk);
-        await this.segment.handle.datasync();
+      for (;;) {
+        await nextTurn();
+        const round = this.next;
+        if (round === undefined) break;
+        this.next = undefined;
+        this.writing = round;
+        this.writingSeq = this.seq;
+        const chunk = this.sealed.length === 1 ? this.sealed[0] : concatBytes(this.sealed);
+        this.sealed = [];
+        if (chunk !== undefined && chunk.length > 0)
+          await writeAll(this.segment.file, pathIn(this.dir, this.segment.name), chunk);
+        await this.segment.file.datasync();
         this.fsyncs += 1;
-        this.segment.bytes += chunk.length;
-        this.logBytes += chunk.length;
-        this.durableSeq = upTo;
-        const done = this.waiters.filter((w) => w.seq <= upTo);
-        this.waiters = this.waiters.filter((w) => w.seq > upTo);
-        for (const w of done) w.resolve();
+        // `bytes` counts only durable bytes: a failed round is cut back to it.
+        this.segment.bytes += chunk?.length ?? 0;
+        this.logBytes += chunk?.length ?? 0;
+        this.durableSeq = this.writingSeq;
+        this.writing = undefined;
+        round.resolve();
         await this.maintain();
       }
     } catch (error) {
-      this.failed = error;
-      for (const w of this.waiters) w.reject(error);
-      this.waiters = [];
+      this.fail(error);
+      // Best effort: cut what the failed round wrote, so the disk holds exactly the steps
+      // whose sync resolved (if this fails too, recovery still finds whole steps only).
+      const { name, bytes } = this.segment;
+      await this.fs.truncate(pathIn(this.dir, name), bytes).catch(() => {});
     } finally {
       // Cleared in the same turn as the loop's last check, so a sync() arriving later
       // always finds no loop and starts one.
@@ -143,32 +247,41 @@ export class WalStorage implements DurableStorage {
     }
   }
 
+  private fail(error: unknown): void {
+    this.failed = error;
+    this.writing?.reject(error);
+    this.next?.reject(error);
+    this.writing = undefined;
+    this.next = undefined;
+    this.sealed = [];
+  }
+
   /**
    * Rolls the segment when it is full, and snapshots when enough log has built up. A
-   * snapshot needs the map exactly as of the last durable record, so it is taken (copied,
-   * synchronously) only when nothing was appended during the fsync; otherwise the next
-   * round tries again.
+   * snapshot needs the map exactly as of the last durable step, so it is taken (copied,
+   * synchronously) only when nothing was written since — no step sealed during the fsync
+   * and none under way; otherwise the next round tries again.
    */
   private async maintain(): Promise<void> {
-    const atDurable = this.seq === this.durableSeq;
+    const atDurable = this.seq === this.durableSeq && this.stepOps === 0;
     const snapshotDue = this.o.snapshotBytes > 0 && this.logBytes >= this.o.snapshotBytes;
     const entries = snapshotDue && atDurable ? this.sortedEntries() : undefined;
     if (entries === undefined && this.segment.bytes < this.o.segmentBytes) return;
     const seq = this.durableSeq;
-    // Records appended from here on wait in the buffer and go to the new segment.
-    await this.segment.handle.close();
+    // Records sealed from here on wait in `sealed` and go to the new segment.
+    await this.segment.file.close();
     const name = segmentName(seq + 1);
-    this.segment = { name, handle: await open(pathIn(this.dir, name), 'a'), bytes: 0 };
-    await syncDirectory(this.dir);
+    this.segment = { name, file: await this.fs.open(pathIn(this.dir, name), 'a'), bytes: 0 };
+    await syncDirectory(this.fs, this.dir);
     if (entries === undefined) return;
-    await writeSnapshot(this.dir, seq, entries);
+    await writeSnapshot(this.fs, this.dir, seq, encodeEntries(entries));
     this.logBytes = 0;
-    const { segments, snapshots } = await listWalFiles(this.dir);
+    const { segments, snapshots } = await listWalFiles(this.fs, this.dir);
     const covered = segments.filter((x) => x.firstSeq <= seq).map((x) => x.name);
-    await removeFiles(this.dir, [...covered, ...snapshots.slice(1).map((x) => x.name)]);
+    await removeFiles(this.fs, this.dir, [...covered, ...snapshots.slice(1).map((x) => x.name)]);
   }
 
-  private sortedEntries(): [string, unknown][] {
+  private sortedEntries(): [string, Uint8Array][] {
     return [...this.map.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   }
 }

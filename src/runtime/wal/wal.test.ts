@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openWalStorage, WalCorruptionError } from './index.js';
-import { HEADER_BYTES } from './record.js';
+import { HEADER_BYTES } from './step-record.js';
 
 const dirs: string[] = [];
 async function tempDir(): Promise<string> {
@@ -32,6 +32,7 @@ describe('runtime/wal', () => {
     w.set('a', { n: 2 });
     w.delete('b');
     w.set('c/1', 'x');
+    w.endStep();
     await w.sync();
     await w.close();
     const again = await openWalStorage(dir);
@@ -54,8 +55,10 @@ describe('runtime/wal', () => {
     const dir = await tempDir();
     const w = await openWalStorage(dir);
     w.set('k', 'before');
+    w.endStep();
     await w.sync();
     w.set('k', 'torn');
+    w.endStep();
     await w.sync();
     await w.close();
     const [seg] = await segmentsOf(dir);
@@ -69,6 +72,7 @@ describe('runtime/wal', () => {
       expect(r.get('k'), `cut at ${cut}`).toBe('before');
       expect(warnings.join()).toMatch(/torn tail/);
       r.set('k', 'after');
+      r.endStep();
       await r.close();
       const reopened = await openWalStorage(dir);
       expect(reopened.get('k')).toBe('after');
@@ -81,6 +85,7 @@ describe('runtime/wal', () => {
     const w = await openWalStorage(dir);
     for (let i = 0; i < 5; i++) {
       w.set(`k${i}`, i);
+      w.endStep();
       await w.sync();
     }
     await w.close();
@@ -110,6 +115,7 @@ describe('runtime/wal', () => {
     const w = await openWalStorage(dir, { segmentBytes: 64, snapshotBytes: 0 });
     for (let i = 0; i < 6; i++) {
       w.set(`k${i}`, 'x'.repeat(40));
+      w.endStep();
       await w.sync();
     }
     await w.close();
@@ -136,6 +142,7 @@ describe('runtime/wal', () => {
     for (let i = 0; i < 200; i++) {
       w.set(`k${i % 17}`, { i, pad: 'x'.repeat(20) });
       if (i % 3 === 0) w.delete(`k${(i + 5) % 17}`);
+      w.endStep();
       await w.sync();
     }
     const expected = stateOf(w);
@@ -153,6 +160,7 @@ describe('runtime/wal', () => {
     await Promise.all(
       Array.from({ length: 50 }, async (_, i) => {
         w.set(`k${i}`, i);
+        w.endStep();
         await w.sync();
       }),
     );
@@ -161,7 +169,7 @@ describe('runtime/wal', () => {
     await w.close();
   });
 
-  it('recovers a prefix of the writes, at least every synced one, after any crash', async () => {
+  it('recovers whole steps only, at least every synced one, after any crash', async () => {
     const op = fc.oneof(
       fc.record({
         kind: fc.constant('set' as const),
@@ -169,6 +177,7 @@ describe('runtime/wal', () => {
         value: fc.string({ maxLength: 12 }),
       }),
       fc.record({ kind: fc.constant('delete' as const), key: fc.integer({ min: 0, max: 5 }) }),
+      fc.record({ kind: fc.constant('endStep' as const) }),
       fc.record({ kind: fc.constant('sync' as const) }),
     );
     await fc.assert(
@@ -178,24 +187,30 @@ describe('runtime/wal', () => {
         async (ops, cutAt) => {
           const dir = await tempDir();
           const w = await openWalStorage(dir);
+          // The state after each sealed step (records are steps; empty steps write none).
           const states: string[] = [JSON.stringify({})];
           const model = new Map<string, string>();
           let synced = 0;
+          let open = false;
           for (const o of ops) {
             if (o.kind === 'sync') {
               await w.sync();
               synced = states.length - 1;
-              continue;
-            }
-            if (o.kind === 'set') {
+            } else if (o.kind === 'endStep') {
+              w.endStep();
+              if (open) states.push(JSON.stringify(Object.fromEntries([...model].sort())));
+              open = false;
+            } else if (o.kind === 'set') {
               w.set(`k${o.key}`, o.value);
               model.set(`k${o.key}`, o.value);
+              open = true;
             } else {
               w.delete(`k${o.key}`);
               model.delete(`k${o.key}`);
+              open = true;
             }
-            states.push(JSON.stringify(Object.fromEntries([...model].sort())));
           }
+          // An unsealed step is dropped by close (as by a crash); sealed ones are flushed.
           await w.close();
           // A crash loses an arbitrary suffix of what was never synced, possibly mid-record.
           const [seg] = await segmentsOf(dir);
@@ -220,7 +235,7 @@ async function recordOffsets(file: string): Promise<number[]> {
   const buf = await readFile(file);
   const ends = [0];
   for (let at = 0; at + HEADER_BYTES <= buf.length; ) {
-    at += HEADER_BYTES + buf.readUInt32LE(at);
+    at += HEADER_BYTES + buf.readUInt32LE(at + 4);
     ends.push(at);
   }
   return ends;

@@ -1,0 +1,234 @@
+// The write-ahead log's record format and its replay, as pure functions over bytes (no file
+// system, no Node built-ins), so the simulator's storage fault model can reuse exactly the
+// recovery the real WAL does. One record holds ALL the storage writes of one step, so a
+// crash restores whole steps only (ARCHITECTURE.md: a step is one atomic unit on disk).
+//
+//   u8[4]   magic C0 48 57 and the format version, 02
+//   u32 LE  payload length
+//   u32 LE  CRC32C of everything after this field (sequence number and payload)
+//   u64 LE  sequence number (one per step: 1, 2, 3, … with no gaps across segments)
+//   …       payload: the shared codec (msgpack) of the step's list of operations,
+//           ['set', key, value] or ['delete', key], in the order the step made them
+//
+// Format 1 (before issue 14) held one operation per record and began with its length; such
+// a WAL is NOT readable by this version: opening one is refused, never cut as a torn tail.
+//
+// The checksum function is a parameter: the runtime passes the native `@node-rs/crc32`, a
+// browser the pure `crc32cJs` (core/crc32c.ts); both compute the same CRC-32C.
+//
+// Fault model: a crash can leave the last record torn (short, or ending in garbage or
+// zeros); a disk can flip bits anywhere. Reading reports either as `bad` and never throws.
+
+import { decode, encode } from '../../core/codec.js';
+
+export type Crc32c = (bytes: Uint8Array) => number;
+
+export type WalOp = readonly ['set', string, unknown] | readonly ['delete', string];
+
+export interface StepRecord {
+  readonly seq: number;
+  readonly ops: readonly WalOp[];
+}
+
+export const FORMAT_VERSION = 2;
+const MAGIC = [0xc0, 0x48, 0x57, FORMAT_VERSION] as const;
+export const HEADER_BYTES = 20;
+/** A record larger than this is treated as corrupt (a length field gone wrong). */
+export const MAX_PAYLOAD_BYTES = 256 * 1024 * 1024;
+
+// msgpack is concatenative: an array is its header followed by its elements' encodings, so a
+// step's payload is assembled from operations encoded once each, as they are made.
+const SET_PREFIX = Uint8Array.of(0x93, ...encode('set'));
+const DELETE_PREFIX = Uint8Array.of(0x92, ...encode('delete'));
+
+/** msgpack's array header for `n` elements. */
+export function arrayHeader(n: number): Uint8Array {
+  if (n < 16) return Uint8Array.of(0x90 | n);
+  if (n < 0x10000) return Uint8Array.of(0xdc, n >>> 8, n & 0xff);
+  return Uint8Array.of(0xdd, n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff);
+}
+
+/** The encoded parts of `['set', key, value]`, given the codec bytes of the value. */
+export function setOpParts(key: string, value: Uint8Array): Uint8Array[] {
+  return [SET_PREFIX, encode(key), value];
+}
+
+export function deleteOpParts(key: string): Uint8Array[] {
+  return [DELETE_PREFIX, encode(key)];
+}
+
+/** One record: the step `seq` of `opCount` operations whose encodings are `parts`. */
+export function encodeStepRecord(
+  seq: number,
+  opCount: number,
+  parts: readonly Uint8Array[],
+  crc: Crc32c,
+): Uint8Array {
+  const head = arrayHeader(opCount);
+  let length = head.length;
+  for (const p of parts) length += p.length;
+  const out = new Uint8Array(HEADER_BYTES + length);
+  const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
+  out.set(MAGIC, 0);
+  view.setUint32(4, length, true);
+  view.setUint32(12, seq % 2 ** 32, true);
+  view.setUint32(16, Math.floor(seq / 2 ** 32), true);
+  out.set(head, HEADER_BYTES);
+  let at = HEADER_BYTES + head.length;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  view.setUint32(8, crc(out.subarray(12)), true);
+  return out;
+}
+
+/** The record of a step given as plain operations (tests, the simulator). */
+export function encodeStep(seq: number, ops: readonly WalOp[], crc: Crc32c): Uint8Array {
+  const parts = ops.flatMap((op) =>
+    op[0] === 'set' ? setOpParts(op[1], encode(op[2])) : deleteOpParts(op[1]),
+  );
+  return encodeStepRecord(seq, ops.length, parts, crc);
+}
+
+/** msgpack of `[[key, value], …]`, given each value's codec bytes (the snapshot payload). */
+export function encodeEntries(entries: readonly (readonly [string, Uint8Array])[]): Uint8Array {
+  const parts: Uint8Array[] = [arrayHeader(entries.length)];
+  for (const [key, value] of entries) parts.push(PAIR, encode(key), value);
+  return concatBytes(parts);
+}
+const PAIR = Uint8Array.of(0x92);
+
+export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
+  let length = 0;
+  for (const p of parts) length += p.length;
+  const out = new Uint8Array(length);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+export type ReadResult =
+  | { readonly kind: 'ok'; readonly record: StepRecord; readonly next: number }
+  | { readonly kind: 'end' }
+  /** `mayBeTorn`: what a crash mid-write could leave (false for a record of another format). */
+  | { readonly kind: 'bad'; readonly why: string; readonly mayBeTorn: boolean };
+
+function isOp(x: unknown): x is WalOp {
+  if (!Array.isArray(x) || typeof x[1] !== 'string') return false;
+  return (x[0] === 'set' && x.length === 3) || (x[0] === 'delete' && x.length === 2);
+}
+
+const u32 = (buf: Uint8Array, at: number) =>
+  ((buf[at] as number) |
+    ((buf[at + 1] as number) << 8) |
+    ((buf[at + 2] as number) << 16) |
+    ((buf[at + 3] as number) << 24)) >>>
+  0;
+
+/** Whether a format-1 record (length, CRC, seq, one operation) starts at `offset`. */
+function isFormat1(buf: Uint8Array, offset: number, crc: Crc32c): boolean {
+  const length = u32(buf, offset);
+  const end = offset + 16 + length;
+  return end <= buf.length && crc(buf.subarray(offset + 8, end)) === u32(buf, offset + 4);
+}
+
+/** The record starting at `offset` of `buf`. */
+export function readStepRecord(buf: Uint8Array, offset: number, crc: Crc32c): ReadResult {
+  if (offset === buf.length) return { kind: 'end' };
+  const bad = (why: string, mayBeTorn = true): ReadResult => ({ kind: 'bad', why, mayBeTorn });
+  if (buf.length - offset < HEADER_BYTES) return bad('short header');
+  if (MAGIC.some((b, i) => buf[offset + i] !== b)) {
+    if (isFormat1(buf, offset, crc))
+      return bad('a record of format 1 (written before issue 14): not readable', false);
+    return bad('bad magic');
+  }
+  const length = u32(buf, offset + 4);
+  if (length > MAX_PAYLOAD_BYTES) return bad(`length ${length} too large`);
+  const end = offset + HEADER_BYTES + length;
+  if (end > buf.length) return bad('short payload');
+  if (crc(buf.subarray(offset + 12, end)) !== u32(buf, offset + 8)) return bad('checksum mismatch');
+  const seq = u32(buf, offset + 12) + u32(buf, offset + 16) * 2 ** 32;
+  let ops: unknown;
+  try {
+    ops = decode(buf.subarray(offset + HEADER_BYTES, end));
+  } catch {
+    return bad('undecodable payload');
+  }
+  if (!Array.isArray(ops) || !ops.every(isOp)) return bad('not a list of storage operations');
+  return { kind: 'ok', record: { seq, ops }, next: end };
+}
+
+/** Whether a valid record of a sequence number above `afterSeq` starts anywhere past `from`. */
+export function validRecordAfter(
+  buf: Uint8Array,
+  from: number,
+  afterSeq: number,
+  crc: Crc32c,
+): boolean {
+  for (let at = from + 1; at + HEADER_BYTES <= buf.length; at++) {
+    if (buf[at] !== MAGIC[0]) continue;
+    const r = readStepRecord(buf, at, crc);
+    if (r.kind === 'ok' && r.record.seq > afterSeq) return true;
+  }
+  return false;
+}
+
+export function applyStep(map: Map<string, unknown>, ops: readonly WalOp[]): void {
+  for (const op of ops) {
+    if (op[0] === 'set') map.set(op[1], op[2]);
+    else map.delete(op[1]);
+  }
+}
+
+/** What replaying a map and the records after it reached. */
+export interface ReplayState {
+  readonly map: Map<string, unknown>;
+  /** The last sequence number applied (the snapshot's, or 0, before any record). */
+  lastSeq: number;
+}
+
+export interface SegmentReplay {
+  /** Where the valid records end (the whole segment when nothing is bad). */
+  readonly end: number;
+  /** The first unreadable record, and whether it is a torn tail (a crash mid-write). */
+  readonly bad?: { readonly why: string; readonly tornTail: boolean };
+}
+
+/**
+ * Applies to `state` every step of one segment, in order, up to the first bad record or
+ * sequence gap. Records at or below `state.lastSeq` are skipped (already in the snapshot: a
+ * segment can outlive a crash before its removal). A bad record is a torn tail only if the
+ * segment is the last one and no valid later record follows it.
+ */
+export function replaySegment(
+  buf: Uint8Array,
+  state: ReplayState,
+  o: { readonly isLast: boolean; readonly crc: Crc32c },
+): SegmentReplay {
+  let offset = 0;
+  for (;;) {
+    const r = readStepRecord(buf, offset, o.crc);
+    if (r.kind === 'end') return { end: offset };
+    if (r.kind === 'bad') {
+      const tornTail =
+        o.isLast && r.mayBeTorn && !validRecordAfter(buf, offset, state.lastSeq, o.crc);
+      return { end: offset, bad: { why: r.why, tornTail } };
+    }
+    const { seq, ops } = r.record;
+    if (seq > state.lastSeq + 1) {
+      return {
+        end: offset,
+        bad: { why: `sequence gap: ${state.lastSeq} then ${seq}`, tornTail: false },
+      };
+    }
+    if (seq === state.lastSeq + 1) {
+      applyStep(state.map, ops);
+      state.lastSeq = seq;
+    }
+    offset = r.next;
+  }
+}
