@@ -18,10 +18,12 @@ import {
   interactiveConsistency,
   synchronousModel,
 } from '../generals.js';
-import { createOralMessages, type OralMessagesState, type OrderMessage } from './oral-messages.js';
+import { type OrderMessage, parseOralMessage } from './messages.js';
+import { createOralMessages, type OralMessagesState } from './oral-messages.js';
 import { omMessageCount } from './paths.js';
 
-export type { OralMessagesState, OrderMessage } from './oral-messages.js';
+export type { OrderMessage } from './messages.js';
+export type { OralMessagesState } from './oral-messages.js';
 
 export const oralMessages = defineAlgorithm<
   OrderMessage,
@@ -38,6 +40,7 @@ export const oralMessages = defineAlgorithm<
   livenessDeadlineMs: 1_000,
   options: generalsOptionSpecs,
   create: (id, ctx) => createOralMessages(id, ctx.nodes, ctx.options),
+  parseMessage: (raw, ctx) => parseOralMessage(raw, ctx.nodes.length),
   invariants: (ctx) => interactiveConsistency(ctx.nodes, ctx.options),
   liveness: (ctx) => [everyLoyalDecides(ctx.nodes, ctx.options)],
   metrics: (view, ctx) => ({

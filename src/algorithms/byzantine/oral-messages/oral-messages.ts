@@ -15,14 +15,8 @@ import {
   type Order,
   traitorOrder,
 } from '../generals.js';
+import type { OrderMessage } from './messages.js';
 import { decide, pathKey } from './paths.js';
-
-/** A value relayed along `path` (the paper's "i says that j says … that the commander said"). */
-export interface OrderMessage {
-  readonly type: 'Order';
-  readonly value: Order;
-  readonly path: readonly NodeId[];
-}
 
 export interface OralMessagesState extends GeneralState {
   readonly traitor: boolean;

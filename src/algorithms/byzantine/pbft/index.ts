@@ -12,7 +12,7 @@ import type {
   SignatureSchemeFactory,
 } from '../signed-messages/signature-scheme.js';
 import { pbftInvariants, pbftLiveness } from './invariants.js';
-import type { PbftMessage, PbftOutput } from './messages.js';
+import { type PbftMessage, type PbftOutput, parsePbftMessage } from './messages.js';
 import { createReplica } from './pbft.js';
 import { type PbftOptions, type PbftState, pbftOptionSpecs } from './state.js';
 
@@ -38,6 +38,7 @@ export function pbftWith(schemeOf: SignatureSchemeFactory) {
     livenessDeadlineMs: 4_000,
     options: pbftOptionSpecs,
     create: (id, ctx) => createReplica(id, ctx.nodes, ctx.options, schemeFor(ctx)),
+    parseMessage: (raw, ctx) => parsePbftMessage(raw, ctx.nodes.length),
     invariants: (ctx) => pbftInvariants(ctx.options),
     liveness: (ctx) => pbftLiveness(ctx.options),
     metrics: (view, ctx) => {

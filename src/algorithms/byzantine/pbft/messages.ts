@@ -3,8 +3,20 @@
 // PREPARE and VIEW-CHANGE carry Ed25519 signatures because they travel inside certificates
 // (a VIEW-CHANGE proves what was prepared; a NEW-VIEW proves the view changes) that third
 // parties must check; COMMIT and REPLY rely on the authenticated point-to-point channel.
+// `parsePbftMessage` checks the shape of peer input, certificates included; whether a
+// message tells the truth (digests, signatures, quorums) is crypto.ts's and the handlers'.
 
 import type { NodeId } from '../../../core/process.js';
+import {
+  isArrayOf,
+  isCount,
+  isInt,
+  isNodeId,
+  isRecord,
+  isString,
+  type MessageChecks,
+  parseByType,
+} from '../../../core/validate.js';
 
 /** The service's operation: add `op` to a counter; the result is the new total. */
 export interface Request {
@@ -74,6 +86,81 @@ export type PbftMessage =
       readonly viewChanges: readonly ViewChange[];
       readonly prePrepares: readonly PrePrepare[];
     };
+
+const isPositive = (x: unknown): x is number => isCount(x) && x >= 1;
+/** Digests and signatures are hex text of a fixed small size; 256 bounds what is kept. */
+const isText = (x: unknown): x is string => isString(x) && x.length <= 256;
+/** CommittedEntries is bounded: a reply to one catch-up request. */
+const ENTRIES_MAX = 1_000;
+
+function isRequest(r: unknown, n?: number): r is Request {
+  return isRecord(r) && isNodeId(r.client, n) && isPositive(r.t) && isCount(r.op);
+}
+
+function isPrePrepare(p: unknown, n?: number): p is PrePrepare {
+  return (
+    isRecord(p) &&
+    isCount(p.view) &&
+    isPositive(p.seq) &&
+    isText(p.digest) &&
+    isText(p.sig) &&
+    (p.request === null || isRequest(p.request, n))
+  );
+}
+
+function isPrepare(p: unknown, n?: number): p is Prepare {
+  return (
+    isRecord(p) &&
+    isCount(p.view) &&
+    isPositive(p.seq) &&
+    isText(p.digest) &&
+    isNodeId(p.replica, n) &&
+    isText(p.sig)
+  );
+}
+
+function isPrepared(c: unknown, n?: number): c is Prepared {
+  return (
+    isRecord(c) &&
+    isPrePrepare(c.prePrepare, n) &&
+    isArrayOf(c.prepares, (p): p is Prepare => isPrepare(p, n))
+  );
+}
+
+function isViewChange(v: unknown, n?: number): v is ViewChange {
+  return (
+    isRecord(v) &&
+    isPositive(v.newView) &&
+    isNodeId(v.replica, n) &&
+    isText(v.sig) &&
+    isArrayOf(v.prepared, (c): c is Prepared => isPrepared(c, n))
+  );
+}
+
+const checks: MessageChecks<PbftMessage> = {
+  Request: (m, n) => isRequest(m.request, n),
+  PrePrepare: (m, n) => isPrePrepare(m, n),
+  Prepare: (m, n) => isPrepare(m, n),
+  Commit: (m) => isCount(m.view) && isPositive(m.seq) && isText(m.digest),
+  Reply: (m) => isCount(m.view) && isPositive(m.t) && isInt(m.result),
+  ViewChange: (m, n) => isViewChange(m, n),
+  Status: (m) => isCount(m.view) && isCount(m.lastExecuted),
+  CommittedEntries: (m, n) =>
+    Array.isArray(m.entries) &&
+    m.entries.length <= ENTRIES_MAX &&
+    m.entries.every(
+      (e) => isRecord(e) && isPositive(e.seq) && (e.request === null || isRequest(e.request, n)),
+    ),
+  NewView: (m, n) =>
+    isPositive(m.view) &&
+    isArrayOf(m.viewChanges, (v): v is ViewChange => isViewChange(v, n)) &&
+    isArrayOf(m.prePrepares, (p): p is PrePrepare => isPrePrepare(p, n)),
+};
+
+/** The message itself if it is well formed (node ids within 1..n when `n` is given). */
+export function parsePbftMessage(raw: unknown, n?: number): PbftMessage | undefined {
+  return parseByType(checks, raw, n);
+}
 
 export type PbftOutput =
   | {

@@ -1,118 +1,20 @@
-// The PBFT replica process: validates each message's shape, lets a Byzantine replica
-// misbehave as configured, and dispatches to the normal case, the view change or the client.
+// The PBFT replica process: validates each message's shape (parsePbftMessage), lets a
+// Byzantine replica misbehave as configured, and dispatches to the normal case, the view
+// change or the client.
 
 import { assertNever } from '../../../core/assert.js';
 import type { NodeId, Process } from '../../../core/process.js';
 import type { SignatureScheme } from '../signed-messages/signature-scheme.js';
 import { onCommittedEntries, onStatus, onStatusTimer } from './catch-up.js';
 import { onClientRetry, onReply, onThink, startClient } from './client.js';
-import type {
-  PbftMessage,
-  PbftOutput,
-  PrePrepare,
-  Prepare,
-  Request,
-  ViewChange,
-} from './messages.js';
+import { type PbftMessage, type PbftOutput, parsePbftMessage } from './messages.js';
 import { onCommit, onPrePrepare, onPrepare, onRequest } from './normal.js';
 import { FUTURE_MAX, type PbftOptions, type PbftState, type Replica, STATUS_MS } from './state.js';
 import { onNewView, onViewChange, startViewChange } from './view-change.js';
 
-const isInt = (x: unknown, min: number): x is number =>
-  Number.isSafeInteger(x) && (x as number) >= min;
-const isText = (x: unknown): x is string => typeof x === 'string' && x.length <= 256;
-
-function isRequest(r: unknown, n: number): r is Request {
-  const x = r as Request | null;
-  return (
-    typeof x === 'object' &&
-    x !== null &&
-    isInt(x.client, 1) &&
-    x.client <= n &&
-    isInt(x.t, 1) &&
-    isInt(x.op, 0)
-  );
-}
-
-function isPrePrepare(p: unknown, n: number): p is PrePrepare {
-  const x = p as PrePrepare | null;
-  return (
-    typeof x === 'object' &&
-    x !== null &&
-    isInt(x.view, 0) &&
-    isInt(x.seq, 1) &&
-    isText(x.digest) &&
-    isText(x.sig) &&
-    (x.request === null || isRequest(x.request, n))
-  );
-}
-
-function isPrepare(p: unknown, n: number): p is Prepare {
-  const x = p as Prepare | null;
-  return (
-    typeof x === 'object' &&
-    x !== null &&
-    isInt(x.view, 0) &&
-    isInt(x.seq, 1) &&
-    isText(x.digest) &&
-    isInt(x.replica, 1) &&
-    x.replica <= n &&
-    isText(x.sig)
-  );
-}
-
-function isViewChange(v: unknown, n: number): v is ViewChange {
-  const x = v as ViewChange | null;
-  return (
-    typeof x === 'object' &&
-    x !== null &&
-    isInt(x.newView, 1) &&
-    isInt(x.replica, 1) &&
-    x.replica <= n &&
-    isText(x.sig) &&
-    Array.isArray(x.prepared) &&
-    x.prepared.every(
-      (c) =>
-        isPrePrepare(c?.prePrepare, n) &&
-        Array.isArray(c.prepares) &&
-        c.prepares.every((p: unknown) => isPrepare(p, n)),
-    )
-  );
-}
-
+/** Whether a message is well formed for this cluster (its node ids within 1..n). */
 export function isValidMessage(m: PbftMessage, n: number): boolean {
-  switch (m.type) {
-    case 'Request':
-      return isRequest(m.request, n);
-    case 'PrePrepare':
-      return isPrePrepare(m, n);
-    case 'Prepare':
-      return isPrepare(m, n);
-    case 'Commit':
-      return isInt(m.view, 0) && isInt(m.seq, 1) && isText(m.digest);
-    case 'Reply':
-      return isInt(m.view, 0) && isInt(m.t, 1) && Number.isSafeInteger(m.result);
-    case 'ViewChange':
-      return isViewChange(m, n);
-    case 'Status':
-      return isInt(m.view, 0) && isInt(m.lastExecuted, 0);
-    case 'CommittedEntries':
-      return (
-        Array.isArray(m.entries) &&
-        m.entries.length <= 1_000 &&
-        m.entries.every((e) => isInt(e?.seq, 1) && (e.request === null || isRequest(e.request, n)))
-      );
-    case 'NewView':
-      return (
-        isInt(m.view, 1) &&
-        Array.isArray(m.viewChanges) &&
-        m.viewChanges.every((v) => isViewChange(v, n)) &&
-        Array.isArray(m.prePrepares) &&
-        m.prePrepares.every((p) => isPrePrepare(p, n))
-      );
-    default:
-      return assertNever(m, 'PBFT message');
-  }
+  return parsePbftMessage(m, n) !== undefined;
 }
 
 /** A normal-case message for a view not entered yet (or being entered) waits for it. */

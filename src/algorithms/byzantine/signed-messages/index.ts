@@ -22,15 +22,13 @@ import {
   synchronousModel,
 } from '../generals.js';
 import { ed25519Scheme } from './ed25519-node.js';
+import { parseSignedMessage, type SignedOrder } from './messages.js';
 import type { SignatureScheme, SignatureSchemeFactory } from './signature-scheme.js';
-import {
-  createSignedMessages,
-  type SignedMessagesState,
-  type SignedOrder,
-} from './signed-messages.js';
+import { createSignedMessages, type SignedMessagesState } from './signed-messages.js';
 
+export type { Signature, SignedOrder } from './messages.js';
 export type { SignatureScheme, SignatureSchemeFactory } from './signature-scheme.js';
-export type { SignedMessagesState, SignedOrder } from './signed-messages.js';
+export type { SignedMessagesState } from './signed-messages.js';
 
 /** Messages of SM(m) with a loyal commander: n−1 orders, then each lieutenant relays once. */
 export function smLoyalMessageCount(n: number, m: number): number {
@@ -58,6 +56,7 @@ export function signedMessagesWith(schemeOf: SignatureSchemeFactory) {
     livenessDeadlineMs: 1_000,
     options: generalsOptionSpecs,
     create: (id, ctx) => createSignedMessages(id, ctx.options, schemeFor(ctx)),
+    parseMessage: (raw, ctx) => parseSignedMessage(raw, ctx.nodes.length),
     invariants: (ctx) => interactiveConsistency(ctx.nodes, ctx.options),
     liveness: (ctx) => [everyLoyalDecides(ctx.nodes, ctx.options)],
     metrics: (view, ctx) => ({

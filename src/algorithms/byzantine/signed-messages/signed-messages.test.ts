@@ -5,7 +5,8 @@ import { simulate } from '../../../sim/run.js';
 import type { Strategy } from '../generals.js';
 import { ed25519KeySeed, ed25519Scheme } from './ed25519-node.js';
 import { signedMessages, smLoyalMessageCount } from './index.js';
-import { type SignedOrder, signedPayload, verifyChain } from './signed-messages.js';
+import type { SignedOrder } from './messages.js';
+import { signedPayload, verifyChain } from './signed-messages.js';
 
 const STRATEGIES: readonly Strategy[] = ['lie-half', 'invert', 'silent', 'random'];
 

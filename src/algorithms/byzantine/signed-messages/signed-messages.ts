@@ -27,19 +27,8 @@ import {
   type Strategy,
   traitorOrder,
 } from '../generals.js';
+import type { Signature, SignedOrder } from './messages.js';
 import type { SignatureScheme } from './signature-scheme.js';
-
-export interface Signature {
-  readonly signer: NodeId;
-  readonly sig: string;
-}
-
-/** The paper's v:0:j1:…:jk — the order and its chain of signatures, commander first. */
-export interface SignedOrder {
-  readonly type: 'SignedOrder';
-  readonly value: Order;
-  readonly signatures: readonly Signature[];
-}
 
 export interface SignedMessagesState extends GeneralState {
   readonly traitor: boolean;
