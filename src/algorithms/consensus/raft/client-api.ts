@@ -7,6 +7,7 @@
 // with the same (client, seq) until it hears a definite answer.
 
 import type { NodeId } from '../../../core/process.js';
+import { isCount, isNodeId, isRecord } from '../../../core/validate.js';
 
 /** Values are strings; a missing key reads as null. */
 export type Value = string;
@@ -41,7 +42,8 @@ export type ClientCommand = Op & { readonly client: number; readonly seq: number
  * Why a command did not succeed. Only `cas-mismatch` and `rejected` are definite failures;
  * the others mean "not done here, try again (perhaps at `leaderHint`)".
  */
-export type FailReason = 'not-leader' | 'retry' | 'cas-mismatch' | 'rejected';
+export const FAIL_REASONS = ['not-leader', 'retry', 'cas-mismatch', 'rejected'] as const;
+export type FailReason = (typeof FAIL_REASONS)[number];
 
 /** The answer to one command (the runtime sees it as an output of type `reply`). */
 export interface ClientReplyBody {
@@ -58,23 +60,52 @@ export interface ClientReplyBody {
 export const KV_OPS: ReadonlySet<string> = new Set(['put', 'get', 'delete', 'cas']);
 const ADMIN_OPS: ReadonlySet<string> = new Set(['add-server', 'remove-server', 'transfer-leader']);
 
-function isCount(x: unknown): x is number {
-  return typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
+/** A client command as `checkClientCommand` judged it: the command, or why it is refused. */
+export type CheckedCommand =
+  | { readonly ok: true; readonly command: ClientCommand }
+  | { readonly ok: false; readonly reason: string };
+
+function refuse(reason: string): CheckedCommand {
+  return { ok: false, reason };
 }
 
-/** Validates a command from outside (a peer or the runtime); never trusts its shape. */
-export function parseClientCommand(x: unknown): ClientCommand | undefined {
-  if (typeof x !== 'object' || x === null) return undefined;
-  const c = x as Record<string, unknown>;
-  if (typeof c.type !== 'string' || !isCount(c.client) || !isCount(c.seq)) return undefined;
-  if (KV_OPS.has(c.type)) {
-    if (typeof c.key !== 'string') return undefined;
-    if ((c.type === 'put' || c.type === 'cas') && typeof c.value !== 'string') return undefined;
-    if (c.type === 'cas' && c.expected !== null && typeof c.expected !== 'string') return undefined;
-    return c as unknown as ClientCommand;
-  }
-  if (ADMIN_OPS.has(c.type) && isCount(c.node) && c.node >= 1) return c as unknown as ClientCommand;
+/** The first problem of a key-value operation's own fields, if any. */
+function kvOpProblem(c: Record<string, unknown>): string | undefined {
+  if (typeof c.key !== 'string') return `${c.type}: "key" must be a string`;
+  if ((c.type === 'put' || c.type === 'cas') && typeof c.value !== 'string')
+    return `${c.type}: "value" must be a string`;
+  if (c.type === 'cas' && c.expected !== null && typeof c.expected !== 'string')
+    return 'cas: "expected" must be a string or null';
   return undefined;
+}
+
+/**
+ * Validates a command from outside (a peer, the runtime's API); never trusts its shape. A
+ * refusal names the first problem found, for the API's 400 answer. Sequence numbers start
+ * at 1 (§6.3: a session begins with its client's first command).
+ */
+export function checkClientCommand(c: unknown): CheckedCommand {
+  if (!isRecord(c)) return refuse('a command must be a JSON object');
+  if (typeof c.type !== 'string') return refuse('missing command "type"');
+  const kv = KV_OPS.has(c.type);
+  if (!kv && !ADMIN_OPS.has(c.type))
+    return refuse(`unknown command type ${JSON.stringify(c.type)}`);
+  if (!isCount(c.client)) return refuse('missing or invalid "client" (an integer ≥ 0)');
+  if (!isCount(c.seq) || c.seq < 1) return refuse('missing or invalid "seq" (an integer ≥ 1)');
+  const problem = kv
+    ? kvOpProblem(c)
+    : isNodeId(c.node)
+      ? undefined
+      : `${c.type}: "node" must be a server id (an integer ≥ 1)`;
+  return problem === undefined
+    ? { ok: true, command: c as unknown as ClientCommand }
+    : refuse(problem);
+}
+
+/** The command if it is valid, else undefined (peer input: the caller drops it). */
+export function parseClientCommand(x: unknown): ClientCommand | undefined {
+  const checked = checkClientCommand(x);
+  return checked.ok ? checked.command : undefined;
 }
 
 export function isKvOp(op: Op): op is KvOp {

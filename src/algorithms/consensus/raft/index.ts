@@ -12,15 +12,18 @@
 
 import { ALL_FAULT_KINDS, defineAlgorithm, type Metrics } from '../../../core/algorithm.js';
 import { createClient } from './client.js';
+import { checkClientCommand } from './client-api.js';
 import { clientHistory, lostAcknowledgedWrites } from './history.js';
 import { type RaftNodeState, raftInvariants } from './invariants.js';
-import type { RaftMessage, RaftOutput } from './messages.js';
+import { parseRaftMessage, type RaftMessage, type RaftOutput } from './messages.js';
 import { clusterOf, type RaftOptions, raftOptionSpecs } from './options.js';
 import { createServer } from './raft.js';
 import { raftScenarios } from './scenarios.js';
 
-export type { ClientCommand, ClientReplyBody } from './client-api.js';
+export type { CheckedCommand, ClientCommand, ClientReplyBody } from './client-api.js';
+export { checkClientCommand } from './client-api.js';
 export type { RaftMessage, RaftOutput } from './messages.js';
+export { parseRaftMessage } from './messages.js';
 export type { RaftOptions } from './options.js';
 export { createServer } from './raft.js';
 export type { RaftNodeState };
@@ -43,6 +46,8 @@ export const raft = defineAlgorithm<RaftMessage, RaftOutput, RaftNodeState, Raft
       ? createClient(id, ctx.options, cluster)
       : createServer(id, ctx.options, cluster);
   },
+  parseMessage: parseRaftMessage,
+  parseCommand: checkClientCommand,
   invariants: () => raftInvariants(),
   liveness: (ctx) => [
     {

@@ -9,6 +9,7 @@
 // Fault model: none of its own — it is deterministic and fed only committed entries.
 
 import { assert } from '../../../core/assert.js';
+import { isCount } from '../../../core/validate.js';
 import type { KvOp, Value } from './client-api.js';
 
 export interface KvResult {
@@ -25,6 +26,33 @@ export interface Session {
 export interface KvSnapshot {
   readonly data: readonly (readonly [string, Value])[];
   readonly sessions: readonly (readonly [number, number, boolean, Value | null])[];
+}
+
+/**
+ * Whether untrusted input (a leader's InstallSnapshot) is a well-formed snapshot: string
+ * keys and values, each key and each client once (restore relies on it).
+ */
+export function isKvSnapshot(x: unknown): x is KvSnapshot {
+  if (typeof x !== 'object' || x === null) return false;
+  const { data, sessions } = x as Record<string, unknown>;
+  if (!Array.isArray(data) || !Array.isArray(sessions)) return false;
+  const keys = new Set<string>();
+  for (const pair of data) {
+    if (!Array.isArray(pair) || pair.length !== 2) return false;
+    const [k, v] = pair as unknown[];
+    if (typeof k !== 'string' || typeof v !== 'string' || keys.has(k)) return false;
+    keys.add(k);
+  }
+  const clients = new Set<number>();
+  for (const t of sessions) {
+    if (!Array.isArray(t) || t.length !== 4) return false;
+    const [client, seq, ok, value] = t as unknown[];
+    if (!isCount(client) || !isCount(seq) || typeof ok !== 'boolean') return false;
+    if (value !== null && typeof value !== 'string') return false;
+    if (clients.has(client)) return false;
+    clients.add(client);
+  }
+  return true;
 }
 
 export type ApplyOutcome =

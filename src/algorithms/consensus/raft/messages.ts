@@ -9,12 +9,24 @@
 
 import type { NodeId } from '../../../core/process.js';
 import {
+  isBool,
+  isCount,
+  isNodeId,
+  isNullOr,
+  isRecord,
+  isString,
+  type MessageChecks,
+  parseByType,
+} from '../../../core/validate.js';
+import {
   type ClientCommand,
   type ClientReplyBody,
+  FAIL_REASONS,
+  isKvOp,
   type KvOp,
   parseClientCommand,
 } from './client-api.js';
-import type { KvSnapshot } from './kv.js';
+import { isKvSnapshot, type KvSnapshot } from './kv.js';
 
 /** A log entry. `index` and `term` identify it (Log Matching, §5.3). */
 export type Entry =
@@ -164,80 +176,98 @@ export type RaftOutput =
 
 // ---- Validation of peer input --------------------------------------------------------------
 
-function isCount(x: unknown): x is number {
-  return typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
-}
-
+/** A configuration: at least one voter, ids ascending without repeats (as leaders build). */
 function isIdList(x: unknown): x is NodeId[] {
-  return Array.isArray(x) && x.every((v) => isCount(v) && v >= 1);
-}
-
-function isEntry(x: unknown): x is Entry {
-  if (typeof x !== 'object' || x === null) return false;
-  const e = x as Record<string, unknown>;
-  if (!isCount(e.index) || e.index < 1 || !isCount(e.term)) return false;
-  if (e.kind === 'noop') return true;
-  if (e.kind === 'config') return isIdList(e.voters) && isCount(e.client) && isCount(e.seq);
-  return e.kind === 'command' && parseClientCommand(e.command) !== undefined;
-}
-
-function isSnapshot(x: unknown): x is Snapshot {
-  if (typeof x !== 'object' || x === null) return false;
-  const s = x as Record<string, unknown>;
-  const kv = s.kv as Record<string, unknown> | undefined;
   return (
-    isCount(s.index) &&
-    isCount(s.term) &&
-    isIdList(s.voters) &&
-    typeof kv === 'object' &&
-    kv !== null &&
-    Array.isArray(kv.data) &&
-    Array.isArray(kv.sessions)
+    Array.isArray(x) &&
+    x.length > 0 &&
+    x.every((v, i) => isNodeId(v) && (i === 0 || v > (x[i - 1] as number)))
   );
 }
 
-/** Entries must be consecutive after prevLogIndex (a bad batch is rejected whole). */
-function entriesFollow(m: Record<string, unknown>): boolean {
-  if (!Array.isArray(m.entries) || !isCount(m.prevLogIndex)) return false;
-  return m.entries.every((e, i) => isEntry(e) && e.index === (m.prevLogIndex as number) + i + 1);
+function isEntry(x: unknown): x is Entry {
+  if (!isRecord(x)) return false;
+  if (!isCount(x.index) || x.index < 1 || !isCount(x.term)) return false;
+  if (x.kind === 'noop') return true;
+  if (x.kind === 'config') return isIdList(x.voters) && isCount(x.client) && isCount(x.seq);
+  if (x.kind !== 'command') return false;
+  // Only key-value operations enter the log as commands (requests.ts).
+  const command = parseClientCommand(x.command);
+  return command !== undefined && isKvOp(command);
 }
 
-const TERM_FIELDS: Readonly<Record<PeerMessage['type'], readonly string[]>> = {
-  RequestVote: ['lastLogIndex', 'lastLogTerm'],
-  RequestVoteReply: [],
-  PreVote: ['lastLogIndex', 'lastLogTerm'],
-  PreVoteReply: [],
-  AppendEntries: ['prevLogIndex', 'prevLogTerm', 'leaderCommit'],
-  AppendEntriesReply: ['matchIndex', 'rejectedIndex', 'conflictTerm', 'conflictIndex'],
-  Heartbeat: ['commit', 'round'],
-  HeartbeatReply: ['round', 'lastIndex'],
-  InstallSnapshot: [],
-  InstallSnapshotReply: ['matchIndex'],
-  TimeoutNow: [],
+function isSnapshot(x: unknown): x is Snapshot {
+  return (
+    isRecord(x) && isCount(x.index) && isCount(x.term) && isIdList(x.voters) && isKvSnapshot(x.kv)
+  );
+}
+
+/**
+ * A term a server may adopt: it must stay a safe integer after the increment a campaign
+ * makes (`term + 1`), or one forged or corrupt term would leave every server unable to
+ * campaign past it (issue 14: a Heartbeat of term 2^53−1 stalled a cluster for good).
+ */
+function isTerm(x: unknown): x is number {
+  return isCount(x) && x < Number.MAX_SAFE_INTEGER;
+}
+
+type Fields = Readonly<Record<string, unknown>>;
+
+/** A peer message's term and its other count fields. */
+function counts(m: Fields, ...fields: readonly string[]): boolean {
+  return isTerm(m.term) && fields.every((f) => isCount(m[f]));
+}
+
+/**
+ * Entries must be consecutive after prevLogIndex, and their terms never decrease along the
+ * log nor pass the leader's term (§5.3): a bad batch is rejected whole, so appending it can
+ * never trip the log's own checks.
+ */
+function isAppendEntries(m: Fields): boolean {
+  if (!counts(m, 'prevLogIndex', 'prevLogTerm', 'leaderCommit')) return false;
+  const { entries } = m;
+  const term = m.term as number;
+  const prevLogIndex = m.prevLogIndex as number;
+  const prevLogTerm = m.prevLogTerm as number;
+  if (!Array.isArray(entries) || prevLogTerm > term) return false;
+  let lastTerm = prevLogTerm;
+  for (const [i, e] of entries.entries()) {
+    if (!isEntry(e) || e.index !== prevLogIndex + i + 1) return false;
+    if (e.term < lastTerm || e.term > term) return false;
+    lastTerm = e.term;
+  }
+  return true;
+}
+
+const FAIL_REASON_SET: ReadonlySet<unknown> = new Set(FAIL_REASONS);
+
+/** A ClientReply's fields, as the client reads them (value, reason and hint are optional). */
+function isReplyBody(m: Fields): boolean {
+  if (!isCount(m.client) || !isCount(m.seq) || !isBool(m.ok)) return false;
+  if (m.value !== undefined && !isNullOr(m.value, isString)) return false;
+  if (m.reason !== undefined && !FAIL_REASON_SET.has(m.reason)) return false;
+  return m.leaderHint === undefined || isNullOr(m.leaderHint, isCount);
+}
+
+/** One check per message type, looked up as an own property ('toString' finds nothing). */
+const CHECKS: MessageChecks<RaftMessage> = {
+  RequestVote: (m) => counts(m, 'lastLogIndex', 'lastLogTerm') && isBool(m.transfer),
+  RequestVoteReply: (m) => counts(m) && isBool(m.voteGranted),
+  PreVote: (m) => counts(m, 'lastLogIndex', 'lastLogTerm'),
+  PreVoteReply: (m) => counts(m) && isBool(m.voteGranted),
+  AppendEntries: isAppendEntries,
+  AppendEntriesReply: (m) =>
+    counts(m, 'matchIndex', 'rejectedIndex', 'conflictTerm', 'conflictIndex') && isBool(m.success),
+  Heartbeat: (m) => counts(m, 'commit', 'round'),
+  HeartbeatReply: (m) => counts(m, 'round', 'lastIndex'),
+  InstallSnapshot: (m) => counts(m) && isSnapshot(m.snapshot),
+  InstallSnapshotReply: (m) => counts(m, 'matchIndex'),
+  TimeoutNow: (m) => counts(m),
+  ClientRequest: (m) => parseClientCommand(m.command) !== undefined,
+  ClientReply: isReplyBody,
 };
 
-/** Returns the message if it is well formed, else undefined (and the caller drops it). */
+/** Returns the message itself if it is well formed, else undefined (the caller drops it). */
 export function parseRaftMessage(x: unknown): RaftMessage | undefined {
-  if (typeof x !== 'object' || x === null) return undefined;
-  const m = x as Record<string, unknown>;
-  if (m.type === 'ClientRequest')
-    return parseClientCommand(m.command) === undefined ? undefined : (x as RaftMessage);
-  if (m.type === 'ClientReply')
-    return isCount(m.client) && isCount(m.seq) && typeof m.ok === 'boolean'
-      ? (x as RaftMessage)
-      : undefined;
-  const fields = TERM_FIELDS[m.type as PeerMessage['type']];
-  if (fields === undefined || !isCount(m.term)) return undefined;
-  if (!fields.every((f) => isCount(m[f]))) return undefined;
-  if ((m.type === 'RequestVoteReply' || m.type === 'PreVoteReply') && !isBool(m.voteGranted))
-    return undefined;
-  if (m.type === 'RequestVote' && !isBool(m.transfer)) return undefined;
-  if (m.type === 'AppendEntriesReply' && !isBool(m.success)) return undefined;
-  if (m.type === 'AppendEntries' && !entriesFollow(m)) return undefined;
-  if (m.type === 'InstallSnapshot' && !isSnapshot(m.snapshot)) return undefined;
-  return x as RaftMessage;
-}
-
-function isBool(x: unknown): x is boolean {
-  return typeof x === 'boolean';
+  return parseByType(CHECKS, x);
 }

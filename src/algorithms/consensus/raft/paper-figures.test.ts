@@ -8,7 +8,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { Prng } from '../../../core/prng.js';
-import type { Message, NodeId, Storage } from '../../../core/process.js';
+import type { Message, NodeId } from '../../../core/process.js';
 import { onAppendEntries } from './follower.js';
 import { KvMachine } from './kv.js';
 import { RaftLog } from './log.js';
@@ -17,22 +17,7 @@ import { defaultRaftOptions } from './options.js';
 import { Progress } from './progress.js';
 import { onAppendEntriesReply, propose, sendAppend } from './replication.js';
 import type { RaftEnv, Role, Server, ServerState } from './state.js';
-
-class MapStorage implements Storage {
-  private readonly map = new Map<string, unknown>();
-  get<T>(key: string): T | undefined {
-    return this.map.get(key) as T | undefined;
-  }
-  set(key: string, value: unknown): void {
-    this.map.set(key, value);
-  }
-  delete(key: string): void {
-    this.map.delete(key);
-  }
-  keys(prefix = ''): string[] {
-    return [...this.map.keys()].filter((k) => k.startsWith(prefix)).sort();
-  }
-}
+import { MapStorage } from './test-harness.js';
 
 function server(
   id: NodeId,

@@ -7,7 +7,7 @@
 // assume bounded). Malformed peer input is dropped, never asserted on.
 
 import type { NodeId, Process } from '../../../core/process.js';
-import { parseClientCommand } from './client-api.js';
+import { checkClientCommand } from './client-api.js';
 import { onPreVote, onPreVoteReply, onRequestVote, onRequestVoteReply } from './election.js';
 import { onAppendEntries, onHeartbeat, onInstallSnapshot, onTimeoutNow } from './follower.js';
 import { KvMachine } from './kv.js';
@@ -257,9 +257,10 @@ export function createServer(
     },
     onCommand(env, raw) {
       const sv = server(env);
-      const cmd = parseClientCommand(raw);
-      if (sv === undefined || cmd === undefined) return env.note('malformed command ignored');
-      onClientCommand(sv, cmd, { via: 'command', to: 0 });
+      const checked = checkClientCommand(raw);
+      if (!checked.ok) return env.note(`command refused: ${checked.reason}`);
+      if (sv === undefined) return;
+      onClientCommand(sv, checked.command, { via: 'command', to: 0 });
       stepDownIfRemoved(sv);
     },
   };

@@ -137,6 +137,7 @@ export function onAppendEntriesReply(sv: Server, from: NodeId, m: AppendEntriesR
     syncProgress(sv); // Lets go of a removed server once it holds its removal.
     sendTimeoutNowIfReady(sv, from);
   } else {
+    if (m.rejectedIndex > s.log.lastIndex) return; // Not a reply to anything we sent.
     // §5.3 fast backtracking: skip the follower's whole conflicting term at once.
     const known = m.conflictTerm > 0 ? s.log.lastIndexOfTerm(m.conflictTerm) : 0;
     const hint = known > 0 ? known + 1 : Math.max(1, m.conflictIndex);
