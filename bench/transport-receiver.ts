@@ -1,7 +1,7 @@
 // The receiving process of `cohort bench transport` (bench/transport.ts spawns it): it
 // listens, prints `ready <port>`, counts the messages of node 1, acknowledges every
 // ACK_EVERY-th and the last, and exits once all have arrived.
-//   node transport-receiver.js raw|cohort COUNT ACK_EVERY [SENDER_PORT]
+//   node transport-receiver.js raw|cohort COUNT ACK_EVERY [SENDER_PORT LISTEN_PORT SECRET_HEX]
 
 import net from 'node:net';
 import pino from 'pino';
@@ -51,6 +51,7 @@ async function cohort(): Promise<void> {
       [2, listen],
     ]),
     listen,
+    auth: { kind: 'secret', secret: Buffer.from(process.argv[7] ?? '', 'hex') },
     log: pino({ level: 'silent' }),
     onMessage: () => {
       received++;

@@ -2,11 +2,13 @@
 // same run, on loopback: node 1 sends N messages with a payload of 100 B or 4 KiB to node 2,
 // keeping at most WINDOW unacknowledged (node 2 acknowledges every ACK_EVERY-th, as a
 // protocol's replies would), and the clock stops when node 2 has received them all.
-// - Cohort: two Transport instances (handshake, msgpack frames, bounded send queues);
+// - Cohort: two Transport instances (the cluster-secret handshake, as `cohort cluster up`
+//   runs them; msgpack frames; bounded send queues);
 // - raw: one net.Socket pair carrying the same payloads as length-prefixed frames, no codec.
 // The receiver is a second process (bench/transport-receiver.ts).
 
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import net from 'node:net';
 import { dirname, join } from 'node:path';
@@ -97,12 +99,14 @@ async function cohortLink(payloadBytes: number, count: number): Promise<Transpor
   const body = 'x'.repeat(payloadBytes);
   const self = { host: '127.0.0.1', port: await freePort() };
   const other = await freePort();
+  const secret = randomBytes(32);
   const peer = await receiver([
     'cohort',
     String(count),
     String(ACK_EVERY),
     String(self.port),
     String(other),
+    secret.toString('hex'),
   ]);
   let acked = 0;
   const ack = signal();
@@ -114,6 +118,7 @@ async function cohortLink(payloadBytes: number, count: number): Promise<Transpor
       [2, { host: '127.0.0.1', port: peer.port }],
     ]),
     listen: self,
+    auth: { kind: 'secret', secret },
     log: pino({ level: 'silent' }),
     onMessage: (_from, m) => {
       acked = Math.max(acked, (m as unknown as { n: number }).n);

@@ -137,11 +137,22 @@ Examples:
       'cut a corrupt write-ahead log at the first bad record (drops what follows)',
     )
     .option('--log-level <level>', 'pino level: debug, info, warn, error', 'info')
+    .option(
+      '--cluster-secret-file <file>',
+      'peers authenticate with this secret (≥ 32 bytes, 0600)',
+    )
+    .option('--peer-cert-file <file>', "mutual TLS: this node's certificate (CN or DNS node-N)")
+    .option('--peer-key-file <file>', "mutual TLS: this node's private key")
+    .option('--peer-trusted-ca-file <file>', "mutual TLS: the CA of the cluster's certificates")
+    .option('--insecure-peers', 'no peer authentication: any local process can speak as a peer')
     .allowUnknownOption(true)
     .allowExcessArguments(true)
     .addHelpText(
       'after',
       `
+Peers must authenticate: give --cluster-secret-file (the same secret on every node, e.g.
+'openssl rand -hex 32 > cluster.secret; chmod 600 cluster.secret') or all three --peer-*
+files (TLS 1.3; each certificate names its node as node-<id>), or --insecure-peers.
 Logs are pino JSON lines on stderr; stdout gets one line when the node is ready:
   {"event":"ready","id":1,"port":7001,"apiPort":40123,"pid":4242}
 Client API (127.0.0.1:apiPort): POST /command (JSON), GET /outputs?after=N, /status, /state.
@@ -149,9 +160,11 @@ Algorithm options may also be given as their own flags (--requests 20).
 
 Examples:
   cohort node --algorithm mutex/ricart-agrawala --id 1 \
-    --peers 1=127.0.0.1:7001,2=127.0.0.1:7002,3=127.0.0.1:7003 --data-dir ./data
+    --peers 1=127.0.0.1:7001,2=127.0.0.1:7002,3=127.0.0.1:7003 --data-dir ./data \
+    --cluster-secret-file ./cluster.secret
   cohort node --algorithm consensus/raft --id 2 --peers 1=127.0.0.1:7001,2=127.0.0.1:7002,\
-3=127.0.0.1:7003 --data-dir ./data --cluster-id demo --option electionTimeoutMsMin=300
+3=127.0.0.1:7003 --data-dir ./data --cluster-id demo --option electionTimeoutMsMin=300 \
+    --peer-cert-file n2.crt --peer-key-file n2.key --peer-trusted-ca-file ca.crt
   curl -s 127.0.0.1:40123/outputs?after=0`,
     )
     .action(async (flags, cmd: Command) => exit(await nodeCommand(flags, cmd.args)));

@@ -13,11 +13,12 @@ import { startNode } from '../runtime/node.js';
 import { resolveOptions } from '../sim/run.js';
 import { parseAlgorithmOptions, resolveAlgorithm } from './algorithm-options.js';
 import { openStorage, type StorageKind } from './open-storage.js';
+import { type PeerAuthFlags, peerAuthFromFlags } from './peer-auth-flags.js';
 import { parsePeers } from './peer-list.js';
 import { parseInteger } from './sim-command.js';
 import { UsageError } from './usage-error.js';
 
-export interface NodeFlags {
+export interface NodeFlags extends PeerAuthFlags {
   readonly algorithm?: string;
   readonly id?: string;
   readonly peers?: string;
@@ -88,6 +89,7 @@ export async function nodeCommand(flags: NodeFlags, extra: readonly string[]): P
     { name: 'cohort-node', level: flags.logLevel ?? 'info', base: { node: id, pid: process.pid } },
     pino.destination({ fd: 2, sync: true }),
   );
+  const peerAuth = peerAuthFromFlags(id, flags, (line) => log.warn(line));
   const nodeDir = dataDir === undefined ? undefined : path.join(dataDir, `node-${id}`);
   if (nodeDir !== undefined) fs.mkdirSync(nodeDir, { recursive: true });
   const storage = await openStorage(kind, nodeDir, log, flags.repair === true);
@@ -101,6 +103,7 @@ export async function nodeCommand(flags: NodeFlags, extra: readonly string[]): P
     id,
     cluster,
     peers,
+    peerAuth,
     options,
     seed,
     randomSeed: randomInt(2 ** 47),

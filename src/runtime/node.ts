@@ -14,6 +14,7 @@ import { startClientApi, toJson } from './client-api.js';
 import type { Clock } from './clock.js';
 import type { DurableStorage } from './durable-storage.js';
 import { NodeHost } from './host.js';
+import type { PeerAuth } from './transport/peer-auth.js';
 import type { Address } from './transport/peer-link.js';
 import { Transport } from './transport/transport.js';
 
@@ -23,6 +24,8 @@ export interface NodeConfig {
   readonly cluster: string;
   /** Every node's address (this node's entry is where it listens). */
   readonly peers: ReadonlyMap<NodeId, Address>;
+  /** How this node and its peers authenticate each other (transport/peer-auth.ts). */
+  readonly peerAuth: PeerAuth;
   readonly options: OptionValues;
   readonly seed: number;
   readonly randomSeed: number;
@@ -58,6 +61,7 @@ export async function startNode(c: NodeConfig): Promise<RunningNode> {
     self: c.id,
     peers: c.peers,
     listen: self,
+    auth: c.peerAuth,
     log: c.log,
     onMessage: (from, message) => host?.deliver(from, message),
   });

@@ -91,6 +91,7 @@ export async function clusterUp(flags: ClusterUpFlags, extra: readonly string[])
     }),
   });
   say(`cluster '${clusterId}': ${n} × ${spec.name}, data in ${dataDir}`);
+  say(`peers authenticate with the cluster secret in ${cluster.secretFile}`);
   const ready = await cluster.start().catch(async (error: Error) => {
     await cluster.stop();
     control.server.close();

@@ -5,9 +5,15 @@
 //
 // The proxy understands frames (transport/frame.ts), so faults act on whole messages, as
 // in the simulator: `blocked` closes the link's connections and refuses new ones (a
-// partition or one-way block); `dropPpm` loses data frames (never the handshake); `delayMs`
-// holds each frame for a uniform time in the range, keeping TCP's FIFO order (a later frame
-// never overtakes an earlier one — unlike the simulator, real TCP links do not reorder).
+// partition or one-way block); `dropPpm` loses data frames (never the dialer's hello and
+// proof, the first two: transport/handshake.ts); `delayMs` holds each frame for a uniform
+// time in the range, keeping TCP's FIFO order (a later frame never overtakes an earlier
+// one — unlike the simulator, real TCP links do not reorder).
+// It forwards the bytes of each frame unchanged, so the handshake's MACs still match. A
+// TLS link (its first byte opens a TLS handshake record) is opaque: the proxy forwards the
+// chunks it reads, delayed in order; a drop cannot be hidden from TLS (records are
+// authenticated and numbered), so there it resets the connection — the messages in flight
+// are lost and the dialer reconnects, which the algorithms tolerate as they do loss.
 //
 // Fault model of the proxy itself: it is the launcher's, trusted; bytes that are not frames
 // close both sides of that connection.
@@ -27,6 +33,10 @@ export interface LinkFaults {
 export const NO_FAULTS: LinkFaults = { blocked: false, dropPpm: 0, delayMs: [0, 0] };
 
 const PPM = 1_000_000;
+/** The first byte of a TLS stream: a handshake record (RFC 8446 §5.1). */
+const TLS_HANDSHAKE_RECORD = 0x16;
+/** Frames of the dialer's handshake (hello, proof): never dropped, like the simulator's. */
+const HANDSHAKE_FRAMES = 2;
 
 export class LinkProxy {
   private readonly server: net.Server;
@@ -93,11 +103,31 @@ export class LinkProxy {
     };
     client.on('error', closeBoth).on('close', closeBoth);
     upstream.on('error', closeBoth).on('close', closeBoth);
-    upstream.pipe(client); // The acceptor's side carries only its Welcome.
+    upstream.pipe(client); // The acceptor's side carries only its handshake.
     const splitter = new FrameSplitter();
-    let frames = 0;
+    let tls: boolean | undefined;
+    let units = 0;
     let dueMs = 0;
+    /** Drops, delays or forwards one frame (or, with TLS, one chunk). */
+    const pass = (unit: Buffer) => {
+      const f = this.faults;
+      if (units++ >= HANDSHAKE_FRAMES && f.dropPpm > 0 && this.random() * PPM < f.dropPpm) {
+        this.counters.dropped++;
+        if (tls === true) closeBoth();
+        return;
+      }
+      this.counters.forwarded++;
+      const [lo, hi] = f.delayMs;
+      if (hi <= 0 && dueMs <= Date.now()) {
+        upstream.write(unit);
+        return;
+      }
+      dueMs = Math.max(dueMs, Date.now() + lo + this.random() * (hi - lo));
+      setTimeout(() => upstream.destroyed || upstream.write(unit), dueMs - Date.now());
+    };
     client.on('data', (chunk: Buffer) => {
+      tls ??= chunk[0] === TLS_HANDSHAKE_RECORD;
+      if (tls) return pass(chunk);
       let payloads: Buffer[];
       try {
         payloads = splitter.push(chunk);
@@ -108,19 +138,8 @@ export class LinkProxy {
         const frame = Buffer.allocUnsafe(FRAME_HEADER_BYTES + payload.length);
         frame.writeUInt32BE(payload.length, 0);
         frame.set(payload, FRAME_HEADER_BYTES);
-        const f = this.faults;
-        if (frames++ > 0 && f.dropPpm > 0 && this.random() * PPM < f.dropPpm) {
-          this.counters.dropped++;
-          continue;
-        }
-        this.counters.forwarded++;
-        const [lo, hi] = f.delayMs;
-        if (hi <= 0 && dueMs <= Date.now()) {
-          upstream.write(frame);
-          continue;
-        }
-        dueMs = Math.max(dueMs, Date.now() + lo + this.random() * (hi - lo));
-        setTimeout(() => upstream.destroyed || upstream.write(frame), dueMs - Date.now());
+        pass(frame);
+        if (client.destroyed) return;
       }
     });
   }

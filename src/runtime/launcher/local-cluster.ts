@@ -3,12 +3,16 @@
 // LinkProxy sits on every directed link (chaos/link-proxy.ts): node i reaches node j through
 // the proxy i → j, so partitions, drops and delays act between the real processes.
 //
+// Peers authenticate with a cluster secret: `<dataDir>/cluster.secret` unless told otherwise,
+// generated (32 random bytes, mode 0600) when absent, so restarts and `cluster up` reuse it.
+//
 // Fault model: nodes die when told (`kill`: SIGKILL, a crash with nothing flushed) or on
 // their own; the launcher reports each exit and never restarts a node unasked.
 
 import fs from 'node:fs';
 import path from 'node:path';
 import { type LinkFaults, LinkProxy } from '../chaos/link-proxy.js';
+import { ensureSecretFile } from '../transport/secret-file.js';
 import { freePort } from './free-port.js';
 import { type NodeExit, NodeProcess, type NodeReady } from './node-process.js';
 
@@ -22,6 +26,8 @@ export interface LocalClusterOptions {
   /** Extra `cohort node` arguments: algorithm options, --storage, --outputs-file … */
   readonly nodeArgs?: readonly string[];
   readonly chaos?: boolean;
+  /** The cluster secret every node authenticates with (made if absent). */
+  readonly clusterSecretFile?: string;
   readonly onExit?: (id: number, exit: NodeExit, expected: boolean) => void;
 }
 
@@ -79,6 +85,7 @@ export class LocalCluster {
 
   private async startOnce(): Promise<NodeReady[]> {
     fs.mkdirSync(this.o.dataDir, { recursive: true });
+    ensureSecretFile(this.secretFile);
     for (const id of this.ids) {
       this.ports.set(id, await freePort());
       this.apiPorts.set(id, await freePort());
@@ -104,6 +111,10 @@ export class LocalCluster {
 
   apiPort(id: number): number {
     return this.apiPorts.get(id) as number;
+  }
+
+  get secretFile(): string {
+    return this.o.clusterSecretFile ?? path.join(this.o.dataDir, 'cluster.secret');
   }
 
   /** Node `id`'s view of the cluster: itself at its port, the others through proxies. */
@@ -132,6 +143,8 @@ export class LocalCluster {
       this.o.dataDir,
       '--cluster-id',
       this.o.clusterId,
+      '--cluster-secret-file',
+      this.secretFile,
       '--api-port',
       String(this.apiPort(id)),
       ...(this.o.nodeArgs ?? []),

@@ -37,30 +37,48 @@ export function encodeFrame(value: unknown, maxFrameBytes = DEFAULT_MAX_FRAME_BY
   return frame;
 }
 
-/** Splits a byte stream into raw payloads, checking each length against the bound. */
+/**
+ * Splits a byte stream into raw payloads, checking each length against the bound. The bound
+ * may change between frames (`maxFrameBytes`): the transport raises it once a peer has
+ * authenticated, so frames are taken one at a time with `next()`.
+ */
 export class FrameSplitter {
   private chunks: Buffer[] = [];
   private buffered = 0;
 
-  constructor(private readonly maxFrameBytes = DEFAULT_MAX_FRAME_BYTES) {}
+  constructor(public maxFrameBytes = DEFAULT_MAX_FRAME_BYTES) {}
 
-  /** Feeds bytes; returns the complete payloads they finish. Throws FrameError. */
+  /** Feeds bytes and returns the complete payloads they finish. Throws FrameError. */
   push(chunk: Buffer): Buffer[] {
+    this.feed(chunk);
+    const payloads: Buffer[] = [];
+    for (let p = this.next(); p !== undefined; p = this.next()) payloads.push(p);
+    return payloads;
+  }
+
+  feed(chunk: Buffer): void {
     this.chunks.push(chunk);
     this.buffered += chunk.length;
-    const payloads: Buffer[] = [];
-    for (;;) {
-      if (this.buffered < FRAME_HEADER_BYTES) return payloads;
-      const head = this.peek(FRAME_HEADER_BYTES);
-      const length = head.readUInt32BE(0);
-      if (length === 0) throw new FrameError('empty', 'empty frame');
-      if (length > this.maxFrameBytes) {
-        throw new FrameError('oversized', `frame of ${length} bytes > ${this.maxFrameBytes}`);
-      }
-      if (this.buffered < FRAME_HEADER_BYTES + length) return payloads;
-      const whole = this.take(FRAME_HEADER_BYTES + length);
-      payloads.push(whole.subarray(FRAME_HEADER_BYTES));
+  }
+
+  /** The next complete payload, if the bytes fed hold one. Throws FrameError. */
+  next(): Buffer | undefined {
+    if (this.buffered < FRAME_HEADER_BYTES) return undefined;
+    const length = this.peek(FRAME_HEADER_BYTES).readUInt32BE(0);
+    if (length === 0) throw new FrameError('empty', 'empty frame');
+    if (length > this.maxFrameBytes) {
+      throw new FrameError('oversized', `frame of ${length} bytes > ${this.maxFrameBytes}`);
     }
+    if (this.buffered < FRAME_HEADER_BYTES + length) return undefined;
+    return this.take(FRAME_HEADER_BYTES + length).subarray(FRAME_HEADER_BYTES);
+  }
+
+  /**
+   * Copies the pending bytes out of the socket's chunks, so a partial frame holds only its
+   * own bytes and not the (up to 64 KiB) chunk it arrived in.
+   */
+  compact(): void {
+    if (this.buffered > 0) this.chunks = [Buffer.concat(this.chunks)]; // Always a copy.
   }
 
   /** Bytes held for a frame not yet complete. */

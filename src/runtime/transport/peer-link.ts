@@ -1,18 +1,34 @@
-// The dialling side of one directed link (this node → one peer): connect, handshake, drain
-// the bounded send queue into the socket, and reconnect after any failure with exponential
-// backoff and full jitter (so restarted nodes do not reconnect in lockstep).
+// The dialling side of one directed link (this node → one peer): connect (TCP, or TLS with
+// the peer's certificate checked to name it), handshake (handshake.ts: hello, the acceptor's
+// welcome checked — with its MAC in secret mode — and our proof), drain the bounded send
+// queue into the socket, and reconnect after any failure with exponential backoff and full
+// jitter (so restarted nodes do not reconnect in lockstep).
 //
-// Fault model: the peer may be down, slow, restarted, or not Cohort at all. Frames queued
+// Fault model: the peer may be down, slow, restarted, or not Cohort at all (or an impostor
+// listening on its port: it cannot produce the welcome's MAC or a certificate naming the
+// peer, and it can make us buffer at most one handshake-sized frame). Frames queued
 // while the link is down wait (up to the queue's bound, then the oldest go); frames already
 // handed to a socket that then breaks are lost — the algorithms tolerate loss. Backpressure:
 // we stop writing when `socket.write` returns false and resume on 'drain', so at most one
 // socket high-water mark of bytes sits in the kernel path beyond the bounded queue.
 
 import net from 'node:net';
+import tls from 'node:tls';
 import type { Logger } from 'pino';
 import type { NodeId } from '../../core/process.js';
 import { decodePayload, encodeFrame, FrameError, FrameSplitter } from './frame.js';
-import { checkWelcome, type Hello, PROTOCOL_VERSION } from './handshake.js';
+import {
+  checkWelcome,
+  freshNonce,
+  HANDSHAKE_MAX_FRAME_BYTES,
+  type Hello,
+  handshakeMac,
+  macMatches,
+  PROTOCOL_VERSION,
+  type Proof,
+  type Welcome,
+} from './handshake.js';
+import { type PeerAuth, tlsClientOptions } from './peer-auth.js';
 import { SendQueue, type SendQueueLimits } from './send-queue.js';
 
 export interface Address {
@@ -42,6 +58,9 @@ export interface PeerLinkOptions {
   readonly queue: SendQueueLimits;
   readonly backoff: BackoffOptions;
   readonly handshakeTimeoutMs: number;
+  readonly auth: PeerAuth;
+  /** The handshake MAC key (secret mode only). */
+  readonly key: Buffer | undefined;
   readonly log: Logger;
 }
 
@@ -53,6 +72,7 @@ export class PeerLink {
   private retry: NodeJS.Timeout | undefined;
   private closed = false;
   private loggedDown = false;
+  private lastError: string | undefined;
 
   constructor(private readonly o: PeerLinkOptions) {
     this.queue = new SendQueue(o.queue);
@@ -88,21 +108,28 @@ export class PeerLink {
   private connect(): void {
     if (this.closed) return;
     const { host, port } = this.o.address;
-    const socket = net.connect({ host, port });
+    const auth = this.o.auth;
+    const socket =
+      auth.kind === 'tls'
+        ? tls.connect({ host, port, ...tlsClientOptions(auth, this.o.peer) })
+        : net.connect({ host, port });
     this.socket = socket;
     socket.setNoDelay(true);
-    const splitter = new FrameSplitter(this.o.maxFrameBytes);
+    // The acceptor sends nothing but its welcome: a handshake-sized bound for good.
+    const splitter = new FrameSplitter(HANDSHAKE_MAX_FRAME_BYTES);
+    const nonce = freshNonce();
     const timeout = setTimeout(
       () => this.fail(socket, 'handshake-timeout'),
       this.o.handshakeTimeoutMs,
     );
-    socket.on('connect', () => {
+    socket.on(auth.kind === 'tls' ? 'secureConnect' : 'connect', () => {
       const hello: Hello = {
         kind: 'hello',
         protocol: PROTOCOL_VERSION,
         cluster: this.o.cluster,
         from: this.o.self,
         to: this.o.peer,
+        nonce,
       };
       socket.write(encodeFrame(hello));
     });
@@ -112,6 +139,7 @@ export class PeerLink {
           if (this.ready) return this.fail(socket, 'garbage', 'acceptor sent data after welcome');
           const checked = checkWelcome(decodePayload(payload), this.o.cluster, this.o.peer);
           if (!checked.ok) return this.fail(socket, checked.reason, checked.detail);
+          if (!this.prove(socket, nonce, checked.value)) return;
           clearTimeout(timeout);
           this.opened();
         }
@@ -125,17 +153,40 @@ export class PeerLink {
       }
     });
     socket.on('drain', () => this.flush());
-    socket.on('error', () => {}); // 'close' follows; the reason is logged there.
+    socket.on('error', (error) => {
+      this.lastError = error.message; // 'close' follows; logged with the link going down.
+    });
     socket.on('close', () => {
       clearTimeout(timeout);
       if (this.socket === socket) this.down();
     });
   }
 
+  /** Secret mode: checks the acceptor's MAC and sends ours (handshake.ts). */
+  private prove(socket: net.Socket, nonce: Buffer, welcome: Welcome): boolean {
+    const key = this.o.key;
+    if (key === undefined) return true;
+    const t = {
+      cluster: this.o.cluster,
+      dialer: this.o.self,
+      acceptor: this.o.peer,
+      dialerNonce: nonce,
+      acceptorNonce: welcome.nonce,
+    };
+    if (!macMatches(welcome.mac, handshakeMac(key, 'acceptor', t))) {
+      this.fail(socket, 'bad-mac', 'the welcome does not match the cluster secret');
+      return false;
+    }
+    const proof: Proof = { kind: 'proof', mac: handshakeMac(key, 'dialer', t) };
+    socket.write(encodeFrame(proof));
+    return true;
+  }
+
   private opened(): void {
     this.ready = true;
     this.attempt = 0;
     this.loggedDown = false;
+    this.lastError = undefined;
     this.o.log.info({ peer: this.o.peer, address: this.o.address }, 'link up');
     this.flush();
   }
@@ -149,7 +200,10 @@ export class PeerLink {
   }
 
   private fail(socket: net.Socket, reason: string, detail?: string): void {
-    this.o.log.warn({ peer: this.o.peer, reason, detail }, 'closing connection');
+    this.o.log.warn(
+      { peer: this.o.peer, address: this.o.address, reason, detail },
+      'closing connection',
+    );
     socket.destroy();
   }
 
@@ -159,7 +213,12 @@ export class PeerLink {
     this.socket = undefined;
     if (this.closed) return;
     if (wasReady || !this.loggedDown) {
-      this.o.log.info({ peer: this.o.peer, queued: this.queue.length }, 'link down; reconnecting');
+      const { peer, address } = this.o;
+      const error = this.lastError;
+      this.o.log.info(
+        { peer, address, queued: this.queue.length, error },
+        'link down; reconnecting',
+      );
       this.loggedDown = true;
     }
     const wait = backoffMs(this.attempt++, this.o.backoff);

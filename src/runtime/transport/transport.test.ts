@@ -1,13 +1,14 @@
 // The transport under bad peers: garbage, oversized frames, a wrong cluster id or an unknown
 // node close only that connection (logged with its reason) while real peers keep talking;
 // a dead or slow peer's queue stays within its bound; a restarted peer is reconnected.
+// (Authentication itself: peer-auth.test.ts.)
 
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Message, NodeId } from '../../core/process.js';
 import { type LogLine, recordingLogger, until } from '../testing/wait.js';
 import { encodeFrame } from './frame.js';
-import { PROTOCOL_VERSION } from './handshake.js';
+import { freshNonce, PROTOCOL_VERSION } from './handshake.js';
 import type { Address } from './peer-link.js';
 import { Transport } from './transport.js';
 
@@ -33,6 +34,8 @@ interface Node {
   readonly lines: LogLine[];
 }
 
+const TEST_SECRET = Buffer.alloc(32, 's');
+
 async function node(
   self: NodeId,
   ports: readonly number[],
@@ -50,6 +53,7 @@ async function node(
     listen: { host: '127.0.0.1', port: ports[self - 1] as number },
     onMessage: (from, message) => got.push({ from, message }),
     log,
+    auth: { kind: 'secret', secret: TEST_SECRET },
     backoff: { initialMs: 10, maxMs: 100 },
     ...extra,
   });
@@ -69,7 +73,14 @@ function rawSession(port: number, bytes: Buffer): Promise<void> {
 }
 
 function hello(fields: Record<string, unknown>): Buffer {
-  const base = { kind: 'hello', protocol: PROTOCOL_VERSION, cluster: 'test', from: 2, to: 1 };
+  const base = {
+    kind: 'hello',
+    protocol: PROTOCOL_VERSION,
+    cluster: 'test',
+    from: 2,
+    to: 1,
+    nonce: freshNonce(),
+  };
   return encodeFrame({ ...base, ...fields });
 }
 
@@ -108,16 +119,25 @@ describe('transport', () => {
       'wrong-cluster',
       'unknown-node',
       'wrong-node',
-      'not-a-message',
+      'bad-handshake', // Without the secret, the frame after the hello is not a proof.
       'handshake-timeout',
     ]);
-    // The real peer was disconnected once (the raw session that claimed to be node 2
-    // replaced its connection) and reconnects; messages flow both ways again.
+    // The real peer was never disconnected (the raw session that claimed to be node 2 did
+    // not authenticate); messages flow both ways.
     a.t.send(2, { type: 'Pong' });
     b.t.send(1, m({ type: 'Ping', i: 50 }));
     await until(() => b.got.length === 1, 'pong');
     await until(() => a.got.some((g) => (g.message as unknown as { i?: number }).i === 50), 'ping');
+    expect(b.lines.filter((l) => l.msg === 'link down; reconnecting')).toEqual([]);
     expect(a.t.stats().rejected).toBe(7);
+    expect(a.t.stats().rejectedBy).toEqual({
+      'oversized-frame': 2,
+      'wrong-cluster': 1,
+      'unknown-node': 1,
+      'wrong-node': 1,
+      'bad-handshake': 1,
+      'handshake-timeout': 1,
+    });
   });
 
   it('bounds the queue for a dead peer by dropping the oldest frames', async () => {
@@ -138,7 +158,13 @@ describe('transport', () => {
     const stuck = net.createServer((socket) => {
       socket.once('data', () => {
         socket.write(
-          encodeFrame({ kind: 'welcome', protocol: PROTOCOL_VERSION, cluster: 'test', node: 2 }),
+          encodeFrame({
+            kind: 'welcome',
+            protocol: PROTOCOL_VERSION,
+            cluster: 'test',
+            node: 2,
+            nonce: freshNonce(),
+          }),
         );
         socket.pause(); // Never read again: the kernel buffers fill, then ours.
       });
@@ -146,7 +172,10 @@ describe('transport', () => {
     servers.push(stuck);
     await new Promise<void>((r) => stuck.listen(ports[1], '127.0.0.1', () => r()));
     const maxBytes = 1 << 20;
-    const a = await node(1, ports, { queue: { maxFrames: 1_000_000, maxBytes } });
+    const a = await node(1, ports, {
+      queue: { maxFrames: 1_000_000, maxBytes },
+      auth: { kind: 'none' }, // The stuck peer answers with a bare welcome.
+    });
     await until(() => a.t.isConnected(2), 'the handshake with the stuck peer');
     const blob = 'z'.repeat(16 * 1024);
     for (let round = 0; round < 40; round++) {

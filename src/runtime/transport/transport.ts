@@ -1,32 +1,37 @@
-// TCP between the nodes of one cluster: a listening socket for inbound links and one
-// dialled `PeerLink` per peer for outbound messages. Inbound connections must open with a
-// valid `Hello`; after that every frame must be a message (an object with a string `type`),
-// handed to `onMessage` in arrival order.
+// TCP (or TLS) between the nodes of one cluster: a listening socket for inbound links and
+// one dialled `PeerLink` per peer for outbound messages. Inbound connections must first
+// authenticate (handshake.ts, peer-auth.ts); after that every frame must be a message (an
+// object with a string `type`), handed to `onMessage` in arrival order.
 //
 // Fault model: anything may connect and send anything. Garbage, an oversized frame, a wrong
-// cluster id, an unknown node id or a silent connection (no hello within the timeout)
-// closes THAT connection with a structured log line naming the reason; the node keeps
-// running. A peer that reconnects replaces its previous inbound connection.
+// cluster id, an unknown node id, a failed MAC or certificate, or a connection that has not
+// authenticated within the handshake timeout closes THAT connection with a warn log line
+// naming the remote address and the reason (counted in `stats().rejected`); the node keeps
+// running. Before authentication a connection costs at most one handshake-sized frame
+// (inbound.ts), and at most `maxUnauthenticated` connections may be authenticating at once
+// (more are closed on arrival). A peer's newer connection replaces its older one only once
+// it has authenticated (a restarted peer reconnects; an impostor evicts nobody).
 
 import net from 'node:net';
+import tls from 'node:tls';
 import type { Logger } from 'pino';
 import type { Message, NodeId } from '../../core/process.js';
+import { DEFAULT_MAX_FRAME_BYTES, encodeFrame, FrameError } from './frame.js';
+import type { RejectReason } from './handshake.js';
+import { Inbound, type InboundContext } from './inbound.js';
 import {
-  DEFAULT_MAX_FRAME_BYTES,
-  decodePayload,
-  encodeFrame,
-  FrameError,
-  FrameSplitter,
-} from './frame.js';
-import {
-  checkHello,
-  isMessage,
-  PROTOCOL_VERSION,
-  type RejectReason,
-  type Welcome,
-} from './handshake.js';
+  handshakeKey,
+  type PeerAuth,
+  peerCertificateNodeId,
+  tlsServerOptions,
+} from './peer-auth.js';
 import { type Address, type BackoffOptions, DEFAULT_BACKOFF, PeerLink } from './peer-link.js';
 import { DEFAULT_QUEUE_LIMITS, type SendQueueLimits } from './send-queue.js';
+
+export type { PeerAuth } from './peer-auth.js';
+
+/** Connections allowed to be authenticating at once (a cluster needs one per peer). */
+export const DEFAULT_MAX_UNAUTHENTICATED = 64;
 
 export interface TransportOptions {
   readonly cluster: string;
@@ -39,29 +44,66 @@ export interface TransportOptions {
   readonly maxFrameBytes?: number;
   readonly queue?: SendQueueLimits;
   readonly backoff?: BackoffOptions;
+  /** How peers prove who they are (peer-auth.ts); both sides of a link must agree. */
+  readonly auth: PeerAuth;
+  /** Covers the whole handshake, TLS included. */
   readonly handshakeTimeoutMs?: number;
+  readonly maxUnauthenticated?: number;
 }
 
 export interface TransportStats {
   /** Frames dropped by full send queues, per peer. */
   readonly dropped: Record<number, number>;
   readonly queued: Record<number, number>;
+  /** Inbound connections closed for a reason, in all and by reason. */
   readonly rejected: number;
+  readonly rejectedBy: Partial<Record<RejectReason, number>>;
+}
+
+/** One accepted TCP connection until it authenticates (or dies). */
+interface Pending {
+  readonly raw: net.Socket;
+  readonly timer: NodeJS.Timeout;
+  conn?: Inbound;
 }
 
 export class Transport {
   private readonly server: net.Server;
+  private readonly tlsServer: tls.Server | undefined;
   private readonly links = new Map<NodeId, PeerLink>();
-  private readonly inbound = new Map<NodeId, net.Socket>();
+  private readonly inbound = new Map<NodeId, Inbound>();
+  private readonly pending = new Map<string, Pending>();
   private readonly sockets = new Set<net.Socket>();
-  private readonly known: ReadonlySet<NodeId>;
+  private readonly context: InboundContext;
   private readonly maxFrameBytes: number;
+  private readonly handshakeTimeoutMs: number;
   private rejected = 0;
+  private readonly rejectedBy: Partial<Record<RejectReason, number>> = {};
 
   constructor(private readonly o: TransportOptions) {
     this.maxFrameBytes = o.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
-    this.known = new Set([o.self, ...o.peers.keys()]);
+    this.handshakeTimeoutMs = o.handshakeTimeoutMs ?? 5_000;
+    const key = o.auth.kind === 'secret' ? handshakeKey(o.auth.secret) : undefined;
+    this.context = {
+      cluster: o.cluster,
+      self: o.self,
+      known: new Set([o.self, ...o.peers.keys()]),
+      key,
+      maxFrameBytes: this.maxFrameBytes,
+      authenticated: (conn) => this.adopt(conn),
+      onMessage: o.onMessage,
+      reject: (conn, reason, detail) => this.reject(conn.remote, reason, detail, conn),
+    };
     this.server = net.createServer((socket) => this.accept(socket));
+    if (o.auth.kind === 'tls') {
+      // Sockets reach it only through emit('connection') (accept); it never listens.
+      const server = tls.createServer(tlsServerOptions(o.auth));
+      server.on('secureConnection', (socket) => this.secured(socket));
+      server.on('tlsClientError', (error, socket) =>
+        this.reject(remoteOf(socket), 'tls-error', error.message),
+      );
+      this.tlsServer = server;
+    }
     for (const [peer, address] of o.peers) {
       if (peer === o.self) continue;
       const link = new PeerLink({
@@ -72,7 +114,9 @@ export class Transport {
         maxFrameBytes: this.maxFrameBytes,
         queue: o.queue ?? DEFAULT_QUEUE_LIMITS,
         backoff: o.backoff ?? DEFAULT_BACKOFF,
-        handshakeTimeoutMs: o.handshakeTimeoutMs ?? 5_000,
+        handshakeTimeoutMs: this.handshakeTimeoutMs,
+        auth: o.auth,
+        key,
         log: o.log,
       });
       this.links.set(peer, link);
@@ -112,7 +156,7 @@ export class Transport {
       dropped[peer] = link.queue.dropped;
       queued[peer] = link.queue.length;
     }
-    return { dropped, queued, rejected: this.rejected };
+    return { dropped, queued, rejected: this.rejected, rejectedBy: { ...this.rejectedBy } };
   }
 
   isConnected(peer: NodeId): boolean {
@@ -125,62 +169,82 @@ export class Transport {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
-  private accept(socket: net.Socket): void {
-    this.sockets.add(socket);
-    socket.setNoDelay(true);
-    const remote = `${socket.remoteAddress}:${socket.remotePort}`;
-    const splitter = new FrameSplitter(this.maxFrameBytes);
-    let from: NodeId | undefined;
-    const reject = (reason: RejectReason, detail: string) => {
-      this.rejected++;
-      this.o.log.warn({ remote, from, reason, detail }, 'closing connection');
-      socket.destroy();
-    };
-    const timeout = setTimeout(
-      () => reject('handshake-timeout', 'no hello'),
-      this.o.handshakeTimeoutMs ?? 5_000,
-    );
-    socket.on('data', (chunk: Buffer) => {
-      try {
-        for (const payload of splitter.push(chunk)) {
-          if (socket.destroyed) return;
-          const value = decodePayload(payload);
-          if (from === undefined) {
-            const checked = checkHello(value, this.o.cluster, this.o.self, this.known);
-            if (!checked.ok) return reject(checked.reason, checked.detail);
-            clearTimeout(timeout);
-            from = checked.value.from;
-            this.adopt(from, socket);
-          } else if (!isMessage(value)) {
-            return reject('not-a-message', 'frame without a string type');
-          } else {
-            this.o.onMessage(from, value);
-          }
-        }
-      } catch (error) {
-        if (!(error instanceof FrameError)) throw error;
-        reject(error.reason === 'oversized' ? 'oversized-frame' : 'garbage', error.message);
-      }
-    });
-    socket.on('error', () => {}); // 'close' follows.
-    socket.on('close', () => {
-      clearTimeout(timeout);
-      this.sockets.delete(socket);
-      if (from !== undefined && this.inbound.get(from) === socket) this.inbound.delete(from);
+  private accept(raw: net.Socket): void {
+    const remote = remoteOf(raw);
+    const limit = this.o.maxUnauthenticated ?? DEFAULT_MAX_UNAUTHENTICATED;
+    if (this.pending.size >= limit) {
+      raw.destroy();
+      return this.reject(remote, 'too-many-unauthenticated', `${limit} are authenticating`);
+    }
+    raw.setNoDelay(true);
+    const timer = setTimeout(() => {
+      const conn = this.pending.get(remote)?.conn;
+      this.reject(remote, 'handshake-timeout', 'not authenticated in time', conn);
+      raw.destroy();
+    }, this.handshakeTimeoutMs);
+    this.pending.set(remote, { raw, timer });
+    this.track(raw, () => this.settle(remote));
+    if (this.tlsServer === undefined) this.open(raw, undefined);
+    else this.tlsServer.emit('connection', raw);
+  }
+
+  /** TLS: the handshake verified the peer's certificate against the cluster's CA. */
+  private secured(socket: tls.TLSSocket): void {
+    const node = peerCertificateNodeId(socket.getPeerCertificate()) ?? null;
+    this.open(socket, node);
+  }
+
+  private open(stream: net.Socket, certificateNode: NodeId | null | undefined): void {
+    const remote = remoteOf(stream);
+    const pending = this.pending.get(remote);
+    if (pending === undefined) return void stream.destroy(); // Timed out meanwhile.
+    const conn = new Inbound(stream, remote, this.context, certificateNode);
+    pending.conn = conn;
+    if (stream !== pending.raw) this.track(stream, () => this.settle(remote));
+    stream.on('data', (chunk: Buffer) => conn.onData(chunk));
+    stream.on('close', () => {
+      const from = conn.from;
+      if (from !== undefined && this.inbound.get(from) === conn) this.inbound.delete(from);
     });
   }
 
-  /** The newest connection from a peer wins: its old one is half-open or about to die. */
-  private adopt(from: NodeId, socket: net.Socket): void {
-    const old = this.inbound.get(from);
-    if (old !== undefined && old !== socket) old.destroy();
-    this.inbound.set(from, socket);
-    const welcome: Welcome = {
-      kind: 'welcome',
-      protocol: PROTOCOL_VERSION,
-      cluster: this.o.cluster,
-      node: this.o.self,
-    };
-    socket.write(encodeFrame(welcome));
+  private track(socket: net.Socket, onClose: () => void): void {
+    this.sockets.add(socket);
+    socket.on('error', () => {}); // 'close' follows.
+    socket.on('close', () => {
+      this.sockets.delete(socket);
+      onClose();
+    });
   }
+
+  /** The connection from `remote` authenticated or closed: it no longer counts as pending. */
+  private settle(remote: string): void {
+    const pending = this.pending.get(remote);
+    if (pending === undefined) return;
+    clearTimeout(pending.timer);
+    this.pending.delete(remote);
+  }
+
+  /** The newest AUTHENTICATED connection from a peer wins: its old one is half-open or dead. */
+  private adopt(conn: Inbound): void {
+    this.settle(conn.remote);
+    const from = conn.from as NodeId;
+    const old = this.inbound.get(from);
+    if (old !== undefined && old !== conn) old.stream.destroy();
+    this.inbound.set(from, conn);
+  }
+
+  private reject(remote: string, reason: RejectReason, detail: string, conn?: Inbound): void {
+    this.rejected++;
+    this.rejectedBy[reason] = (this.rejectedBy[reason] ?? 0) + 1;
+    this.o.log.warn({ remote, from: conn?.claimed, reason, detail }, 'closing connection');
+    if (conn !== undefined) {
+      conn.stream.destroy();
+      this.pending.get(remote)?.raw.destroy();
+    }
+  }
+}
+
+function remoteOf(socket: net.Socket): string {
+  return `${socket.remoteAddress}:${socket.remotePort}`;
 }
