@@ -13,17 +13,13 @@ import type { SignatureSchemeFactory } from '../../byzantine/signed-messages/sig
 import { floodedBlockCount } from '../shared/chain-checks.js';
 import { schemePerRun } from '../shared/scheme-per-run.js';
 import { dposInvariants, dposLiveness, dposMetrics } from './checks.js';
+import { type DposMessage, parseDposMessage } from './messages.js';
 import { dposOptionSpecs, electorateOf } from './params.js';
-import {
-  createProducer,
-  type DposMessage,
-  type DposOptions,
-  type DposOutput,
-  type DposState,
-} from './producer.js';
+import { createProducer, type DposOptions, type DposOutput, type DposState } from './producer.js';
 
+export type { DposMessage } from './messages.js';
 export { electorateOf } from './params.js';
-export type { DposMessage, DposOutput, DposState } from './producer.js';
+export type { DposOutput, DposState } from './producer.js';
 
 /** The algorithm with a given signature scheme (a browser host passes its own). */
 export function dposWith(schemeOf: SignatureSchemeFactory) {
@@ -39,6 +35,7 @@ export function dposWith(schemeOf: SignatureSchemeFactory) {
     options: dposOptionSpecs,
     create: (id, ctx) =>
       createProducer(id, ctx.options, electorateOf(ctx.nodes, ctx.options), schemeFor(ctx)),
+    parseMessage: (raw, ctx) => parseDposMessage(raw, ctx.nodes.length),
     invariants: (ctx) => dposInvariants(ctx, schemeFor(ctx)),
     liveness: (ctx) => dposLiveness(ctx),
     metrics: (view, ctx) => dposMetrics(view, ctx),

@@ -10,8 +10,7 @@
 
 import type { Env, NodeId, Process } from '../../../core/process.js';
 import type { SignatureScheme } from '../../byzantine/signed-messages/signature-scheme.js';
-import { type Arrival, type BlockSyncMessage, blockKey } from '../shared/block-relay.js';
-import { isCount, isLinkedBlock } from '../shared/linked-chain.js';
+import { type Arrival, blockKey } from '../shared/block-relay.js';
 import { slotChainNode } from '../shared/slot-chain-node.js';
 import {
   addEntry,
@@ -27,9 +26,8 @@ import {
   producerFor,
   tipOf,
 } from './chain.js';
+import { type DposMessage, isDposBlock } from './messages.js';
 import type { Electorate } from './schedule.js';
-
-export type DposMessage = BlockSyncMessage<Block>;
 
 export type DposOutput =
   | { readonly type: 'accepted'; readonly hash: string; readonly block: Block }
@@ -150,7 +148,7 @@ export function createProducer(
     slotMs: opts.slotMs,
     // Slots 0 .. rounds·D − 1; after them the chain rests, so counts are exact.
     lastSlot: opts.rounds * electorate.delegates - 1,
-    isBlock,
+    isBlock: isDposBlock,
     check: (block, nowSlot) => checkBlock(state.chain, electorate, scheme, block, nowSlot),
     restore: (entry) => addEntry(state.chain, entry),
     restored() {
@@ -160,24 +158,4 @@ export function createProducer(
     accept: (env: E, entry) => accept(nodeOf(env), entry),
     onSlot: (env: E, slot, receive) => produce(nodeOf(env), slot, receive),
   });
-}
-
-function isBlock(b: unknown): b is Block {
-  const x = b as Block;
-  return (
-    isLinkedBlock(b) &&
-    isCount(x.producer) &&
-    isCount(x.nonce) &&
-    Array.isArray(x.evidence) &&
-    x.evidence.every(
-      (e) =>
-        isCount(e?.producer) &&
-        isCount(e.slot) &&
-        Array.isArray(e.payloads) &&
-        e.payloads.length === 2 &&
-        Array.isArray(e.sigs) &&
-        e.sigs.length === 2 &&
-        [...e.payloads, ...e.sigs].every((t) => typeof t === 'string'),
-    )
-  );
 }

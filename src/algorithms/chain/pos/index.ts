@@ -11,10 +11,12 @@ import type { SignatureSchemeFactory } from '../../byzantine/signed-messages/sig
 import { floodedBlockCount } from '../shared/chain-checks.js';
 import { schemePerRun } from '../shared/scheme-per-run.js';
 import { posInvariants, posLiveness, posMetrics } from './checks.js';
-import { createMinter, type PosMessage, type PosOutput, type PosState } from './minter.js';
+import { type PosMessage, parsePosMessage } from './messages.js';
+import { createMinter, type PosOutput, type PosState } from './minter.js';
 import { type PosOptions, posOptionSpecs, posParams } from './params.js';
 
-export type { PosMessage, PosOutput, PosState } from './minter.js';
+export type { PosMessage } from './messages.js';
+export type { PosOutput, PosState } from './minter.js';
 export { posParams } from './params.js';
 
 /** The algorithm with a given signature scheme (a browser host passes its own). */
@@ -34,6 +36,7 @@ export function posWith(schemeOf: SignatureSchemeFactory) {
         slotMs: ctx.options.slotMs,
         lastSlot: ctx.options.slots,
       }),
+    parseMessage: (raw, ctx) => parsePosMessage(raw, ctx.nodes.length),
     invariants: (ctx) => posInvariants(ctx, schemeFor(ctx)),
     liveness: () => posLiveness(),
     metrics: (view, ctx) => posMetrics(view, ctx),

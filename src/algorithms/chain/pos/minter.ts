@@ -8,8 +8,7 @@
 
 import type { Env, NodeId, Process } from '../../../core/process.js';
 import type { SignatureScheme } from '../../byzantine/signed-messages/signature-scheme.js';
-import { type Arrival, type BlockSyncMessage, blockKey } from '../shared/block-relay.js';
-import { isCount, isLinkedBlock } from '../shared/linked-chain.js';
+import { type Arrival, blockKey } from '../shared/block-relay.js';
 import { slotChainNode } from '../shared/slot-chain-node.js';
 import {
   addEntry,
@@ -23,8 +22,7 @@ import {
   payloadOf,
   tipOf,
 } from './chain.js';
-
-export type PosMessage = BlockSyncMessage<Block>;
+import { isPosBlock, type PosMessage } from './messages.js';
 
 export type PosOutput =
   | { readonly type: 'accepted'; readonly hash: string; readonly block: Block }
@@ -59,10 +57,6 @@ function mint(m: Minter, env: E, slot: number, receive: (a: Arrival<Block>) => v
   env.broadcast({ type: 'Block', block });
 }
 
-function isBlock(b: unknown): b is Block {
-  return isLinkedBlock(b) && isCount((b as Block).minter);
-}
-
 export function createMinter(
   id: NodeId,
   params: PosParams,
@@ -74,7 +68,7 @@ export function createMinter(
   return slotChainNode(state, {
     slotMs: timing.slotMs,
     lastSlot: timing.lastSlot,
-    isBlock,
+    isBlock: isPosBlock,
     check: (block, nowSlot) => checkBlock(state.chain, params, scheme, block, nowSlot),
     restore: (entry) => addEntry(state.chain, entry),
     accept(env: E, entry) {

@@ -13,7 +13,8 @@ import { defineAlgorithm } from '../../../core/algorithm.js';
 import { floodedBlockCount } from '../shared/chain-checks.js';
 import { ancestorAt, genesisBlock, tipOf } from './block-tree.js';
 import { commonPrefix, powInvariants } from './invariants.js';
-import { createMiner, type PowMessage, type PowOutput, type PowState } from './miner.js';
+import { type PowMessage, parsePowMessage } from './messages.js';
+import { createMiner, type PowOutput, type PowState } from './miner.js';
 import {
   isHonest,
   type PowOptions,
@@ -22,7 +23,8 @@ import {
   startBitsOf,
 } from './params.js';
 
-export type { PowMessage, PowOutput, PowState } from './miner.js';
+export type { PowMessage } from './messages.js';
+export type { PowOutput, PowState } from './miner.js';
 
 function genesisOf(opts: PowOptions) {
   return genesisBlock(startBitsOf(opts), retargetParams(opts).powLimit);
@@ -38,6 +40,7 @@ export const pow = defineAlgorithm<PowMessage, PowOutput, PowState, PowOptions>(
   livenessDeadlineMs: 2_000,
   options: powOptionSpecs,
   create: (id, ctx) => createMiner(id, ctx.options, genesisOf(ctx.options)),
+  parseMessage: (raw) => parsePowMessage(raw),
   invariants: (ctx) => powInvariants(ctx.options, genesisOf(ctx.options)),
   liveness: (ctx) => [commonPrefix(ctx.options)],
   metrics: (view, ctx) => {

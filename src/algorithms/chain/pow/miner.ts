@@ -13,7 +13,6 @@ import { assert } from '../../../core/assert.js';
 import type { Env, NodeId, Process } from '../../../core/process.js';
 import {
   type Arrival,
-  type BlockSyncMessage,
   blockKey,
   ORPHANS_MAX,
   onBlockSyncMessage,
@@ -34,6 +33,7 @@ import {
 import { decodeCompact, meetsTarget, targetBytes } from './compact.js';
 import { type BlockHeader, headerHex, serializeHeader, sha256d } from './header.js';
 import { merkleRootOfTxs } from './merkle.js';
+import type { PowMessage } from './messages.js';
 import {
   hashrateOf,
   type PowOptions,
@@ -43,8 +43,6 @@ import {
   TIME_BASE,
 } from './params.js';
 import type { RetargetParams } from './retarget.js';
-
-export type PowMessage = BlockSyncMessage<Block>;
 
 export type PowOutput =
   | {

@@ -8,11 +8,31 @@
 // block and GetBlock repair gaps); blocks are peer input, checked before anything else.
 
 import type { Env, NodeId, Output, Storage } from '../../../core/process.js';
+import { isString, type MessageChecks, parseByType } from '../../../core/validate.js';
 
 export type BlockSyncMessage<B> =
   | { readonly type: 'Block'; readonly block: B }
   | { readonly type: 'GetBlock'; readonly hash: string }
   | { readonly type: 'BlockResponse'; readonly block: B };
+
+/** A chain's shape check of a block from a peer (its node ids within 1..n when given). */
+export type BlockShape<B> = (block: unknown, n?: number) => block is B;
+
+/**
+ * The parser of a chain's block-sync messages: the message itself when it is well formed
+ * (a hash is text, a block passes the chain's shape check), else undefined. Whether a block
+ * obeys the chain's rules is the chain's `check`, after delivery.
+ */
+export function blockSyncParser<B>(
+  isBlock: BlockShape<B>,
+): (raw: unknown, n?: number) => BlockSyncMessage<B> | undefined {
+  const checks: MessageChecks<BlockSyncMessage<B>> = {
+    Block: (m, n) => isBlock(m.block, n),
+    GetBlock: (m) => isString(m.hash),
+    BlockResponse: (m, n) => isBlock(m.block, n),
+  };
+  return (raw, n) => parseByType(checks, raw, n);
+}
 
 /** A block as it arrived; `flood` is false for responses and for the node's own blocks. */
 export interface Arrival<B> {

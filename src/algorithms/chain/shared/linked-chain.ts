@@ -6,6 +6,7 @@
 // Fault model: blocks are peer input; nothing here throws or asserts on them.
 
 import { createHash } from 'node:crypto';
+import { isCount, isRecord, isString } from '../../../core/validate.js';
 import type { Checked } from './block-relay.js';
 
 export interface LinkedBlock {
@@ -108,17 +109,5 @@ export function addLinkedEntry<E extends LinkedEntry>(
 
 /** Slot-based blocks carry this much from peers; each algorithm checks its own fields. */
 export function isLinkedBlock(x: unknown): x is LinkedBlock {
-  const b = x as LinkedBlock | null;
-  return (
-    typeof b === 'object' &&
-    b !== null &&
-    isCount(b.height) &&
-    typeof b.prev === 'string' &&
-    isCount(b.slot) &&
-    typeof b.sig === 'string'
-  );
-}
-
-export function isCount(v: unknown): v is number {
-  return Number.isSafeInteger(v) && (v as number) >= 0;
+  return isRecord(x) && isCount(x.height) && isString(x.prev) && isCount(x.slot) && isString(x.sig);
 }
