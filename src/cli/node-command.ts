@@ -12,7 +12,12 @@ import { monotonicClock } from '../runtime/clock.js';
 import { startNode } from '../runtime/node.js';
 import { resolveOptions } from '../sim/run.js';
 import { parseAlgorithmOptions, resolveAlgorithm } from './algorithm-options.js';
-import { openStorage, type StorageKind } from './open-storage.js';
+import {
+  openStorage,
+  STORAGE_STOP_DEADLINE_MS,
+  type StorageKind,
+  storageFailure,
+} from './open-storage.js';
 import { type PeerAuthFlags, peerAuthFromFlags } from './peer-auth-flags.js';
 import { parsePeers } from './peer-list.js';
 import { parseInteger } from './sim-command.js';
@@ -91,8 +96,18 @@ export async function nodeCommand(flags: NodeFlags, extra: readonly string[]): P
   );
   const peerAuth = peerAuthFromFlags(id, flags, (line) => log.warn(line));
   const nodeDir = dataDir === undefined ? undefined : path.join(dataDir, `node-${id}`);
+  // Storage first: a data directory on a failed or read-only disk ends the start here, with
+  // one clear line and exit 1, before anything else writes there.
+  const storage = await openStorage(kind, nodeDir, log, flags.repair === true).catch(
+    (error: unknown) => {
+      const line = storageFailure(error);
+      if (line === undefined) throw error;
+      log.fatal(line);
+      return undefined;
+    },
+  );
+  if (storage === undefined) return 1;
   if (nodeDir !== undefined) fs.mkdirSync(nodeDir, { recursive: true });
-  const storage = await openStorage(kind, nodeDir, log, flags.repair === true);
   let fatal: Error | undefined;
   let wake: () => void = () => {};
   const stopped = new Promise<void>((resolve) => {
@@ -114,7 +129,12 @@ export async function nodeCommand(flags: NodeFlags, extra: readonly string[]): P
     log,
     onFatal: (error) => {
       fatal = error;
-      log.fatal({ err: error }, 'node stopped: a step failed or storage could not sync');
+      const line = storageFailure(error);
+      if (line === undefined)
+        log.fatal({ err: error }, 'node stopped: a step failed or storage could not sync');
+      else log.fatal(line);
+      // No zombie: whatever closing hangs on (a dead disk), the process ends in bounded time.
+      setTimeout(() => process.exit(1), STORAGE_STOP_DEADLINE_MS).unref();
       wake();
     },
   }).catch((error: NodeJS.ErrnoException) => {

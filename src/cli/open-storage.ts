@@ -1,13 +1,19 @@
 // Which `DurableStorage` a real node uses: the write-ahead log in its data directory
 // (the default), or memory for throwaway runs (a restart then starts empty).
+//
+// Fault model: a corrupt log is bad usage (start with --repair); a failing disk (ENOSPC,
+// EIO, EROFS …) is a WalIoError, which `storageFailure` turns into the node's one fatal line.
 
 import type { Logger } from 'pino';
 import type { DurableStorage } from '../runtime/durable-storage.js';
 import { MemoryStorage } from '../runtime/memory-storage.js';
-import { openWalStorage, WalCorruptionError } from '../runtime/wal/index.js';
+import { openWalStorage, WalCorruptionError, WalIoError } from '../runtime/wal/index.js';
 import { UsageError } from './usage-error.js';
 
 export type StorageKind = 'wal' | 'memory';
+
+/** After a storage failure the node stops within this, even if closing something hangs. */
+export const STORAGE_STOP_DEADLINE_MS = 10_000;
 
 export async function openStorage(
   kind: StorageKind,
@@ -26,4 +32,10 @@ export async function openStorage(
     if (error instanceof WalCorruptionError) throw new UsageError(error.message);
     throw error;
   }
+}
+
+/** The one fatal log line for a failed disk, or undefined when `error` is not one. */
+export function storageFailure(error: unknown): string | undefined {
+  if (!(error instanceof WalIoError)) return undefined;
+  return `storage failed: ${error.message}; node stopped`;
 }
