@@ -95,11 +95,18 @@ function appendFrom(
 export function onHeartbeat(sv: Server, from: NodeId, m: Heartbeat): void {
   const { s, env } = sv;
   heardFromLeader(sv, from);
-  // The leader sends min(commit, our matchIndex): our log matches it up to there.
-  const commit = Math.min(m.commit, s.log.lastIndex);
-  if (commit > s.commitIndex) {
-    s.commitIndex = commit;
-    applyCommitted(sv);
+  // The leader sends min(commit, our matchIndex), and our log matches its log up to there —
+  // unless we lost entries since we acknowledged them (a wiped or cut log): then the entry
+  // at `commit` may be missing or another one (a cut can resurrect a suffix we replaced), so
+  // it is adopted only when its term is the leader's (Log Matching, §5.3), else ignored
+  // until the leader, seeing our log end in the reply, repairs us (replication.ts).
+  if (m.commit > s.commitIndex) {
+    if (s.log.term(m.commit) === m.commitTerm) {
+      s.commitIndex = m.commit;
+      applyCommitted(sv);
+    } else {
+      env.note(`Heartbeat commit ${m.commit} (term ${m.commitTerm}) not in our log: ignored`);
+    }
   }
   env.send(from, {
     type: 'HeartbeatReply',

@@ -9,6 +9,20 @@
 // Fault model: crash-recovery (term, vote, log and snapshot durable), lossy, duplicating,
 // reordering and delaying links, partitions, pauses and drift. Safety holds under all of
 // them; progress needs a majority of the configuration up and connected.
+//
+// Members that lose their disk (outside the model). A member whose durable state went
+// backwards — a wiped data directory, a write-ahead log cut back past acknowledged records,
+// `cohort node --repair` — broke Raft's promise that what it acknowledged survives. The
+// leader notices (a heartbeat reply shows a log shorter than the matchIndex it acked
+// before that round), emits `follower-log-lost` (level warn), trusts none of its log and
+// re-replicates from its log end or by snapshot, so the member catches up (progress.ts,
+// replication.ts). What cannot be repaired: a WIPED member also forgot its term and vote,
+// so it may vote twice in one term (two leaders of a term become possible), and an entry
+// committed with its acknowledgement may be held by fewer than a majority until it catches
+// up (a committed entry can be lost if the others fail meanwhile). This runtime repairs
+// such a member and says so at warn; the coordination server will refuse a member that lost
+// its data until an operator removes and re-adds it, as etcd does, because it cannot take
+// the double-vote risk silently.
 
 import { ALL_FAULT_KINDS, defineAlgorithm, type Metrics } from '../../../core/algorithm.js';
 import { createClient } from './client.js';

@@ -45,7 +45,13 @@ describe('consensus/raft message parser', () => {
   });
 
   it('refuses a term that cannot be incremented safely', () => {
-    const beat = (term: number) => ({ type: 'Heartbeat', term, commit: 0, round: 1 });
+    const beat = (term: number) => ({
+      type: 'Heartbeat',
+      term,
+      commit: 0,
+      commitTerm: 0,
+      round: 1,
+    });
     expect(parseRaftMessage(beat(Number.MAX_SAFE_INTEGER))).toBeUndefined();
     expect(parseRaftMessage(beat(2 ** 53))).toBeUndefined();
     const last = beat(Number.MAX_SAFE_INTEGER - 1);

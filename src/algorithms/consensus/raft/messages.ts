@@ -105,6 +105,12 @@ export interface Heartbeat {
   readonly term: number;
   /** min(leader commit, follower's matchIndex): safe to adopt without a consistency check. */
   readonly commit: number;
+  /**
+   * The term of the leader's entry at `commit` (0 when compacted): the follower adopts
+   * `commit` only if its own entry there has this term, which a follower that lost
+   * acknowledged entries may not (follower.ts).
+   */
+  readonly commitTerm: number;
   /** The leader's ReadIndex round (§6.4); echoed back. */
   readonly round: number;
 }
@@ -172,7 +178,19 @@ export type RaftOutput =
       readonly outcome: 'ok' | 'fail';
       readonly value: string | null;
     }
-  | { readonly type: 'admin'; readonly client: number; readonly seq: number; readonly op: string };
+  | { readonly type: 'admin'; readonly client: number; readonly seq: number; readonly op: string }
+  /**
+   * A leader found that `follower` lost entries it had acknowledged (its log ends at
+   * `lastIndex`, below `matchIndex`) and started its replication over. `level` asks hosts
+   * to log it as a warning: it means a disk lost acknowledged data.
+   */
+  | {
+      readonly type: 'follower-log-lost';
+      readonly level: 'warn';
+      readonly follower: NodeId;
+      readonly lastIndex: number;
+      readonly matchIndex: number;
+    };
 
 // ---- Validation of peer input --------------------------------------------------------------
 
@@ -258,7 +276,7 @@ const CHECKS: MessageChecks<RaftMessage> = {
   AppendEntries: isAppendEntries,
   AppendEntriesReply: (m) =>
     counts(m, 'matchIndex', 'rejectedIndex', 'conflictTerm', 'conflictIndex') && isBool(m.success),
-  Heartbeat: (m) => counts(m, 'commit', 'round'),
+  Heartbeat: (m) => counts(m, 'commit', 'commitTerm', 'round'),
   HeartbeatReply: (m) => counts(m, 'round', 'lastIndex'),
   InstallSnapshot: (m) => counts(m) && isSnapshot(m.snapshot),
   InstallSnapshotReply: (m) => counts(m, 'matchIndex'),

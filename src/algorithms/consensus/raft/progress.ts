@@ -3,9 +3,19 @@
 // until one succeeds, then replicated with up to `maxInflight` pipelined AppendEntries, and
 // sent a snapshot when the entries it needs are compacted away.
 //
+// A follower whose log went backwards (it lost durable state: a wiped data directory, a cut
+// write-ahead log, `cohort node --repair`) is noticed by a heartbeat round (`matchCheck`):
+// the leader notes its matchIndex when it sends a round, and a reply to that round or a
+// later one that reports a shorter log proves the loss — the follower acknowledged that
+// matchIndex before it handled the round, and a follower's log never shrinks below what
+// it acknowledged to the leader of its term unless storage lost it. Stale or duplicated
+// replies cannot fake this, which is why rejections of AppendEntries (indistinguishable
+// from stale ones) are not used as proof. `reset` then trusts nothing of that follower.
+//
 // Fault model: replies may be lost, duplicated or stale; `maybeDecrTo` ignores rejections
 // that do not answer the latest probe, and a heartbeat reply frees one inflight slot so a
-// window whose messages were all lost cannot stall forever.
+// window whose messages were all lost cannot stall forever. A follower may lose durable
+// state (detected as above; the README says what that costs).
 
 import { assert } from '../../../core/assert.js';
 
@@ -25,6 +35,8 @@ export class Progress {
   recentActive = true;
   /** The latest ReadIndex/heartbeat round it acknowledged (§6.4). */
   round = 0;
+  /** A heartbeat round sent while matchIndex was `matchIndex`, whose answer is awaited. */
+  matchCheck: { readonly round: number; readonly matchIndex: number } | null = null;
 
   constructor(nextIndex: number) {
     this.nextIndex = nextIndex;
@@ -100,6 +112,41 @@ export class Progress {
     } else if (this.state === 'probe') {
       this.probeSent = true;
     }
+  }
+
+  /** A heartbeat round goes out: check matchIndex against its answer (one check at a time). */
+  heartbeatSent(round: number): void {
+    if (this.matchCheck === null && this.matchIndex > 0)
+      this.matchCheck = { round, matchIndex: this.matchIndex };
+  }
+
+  /**
+   * The answer to heartbeat round `round` says the follower's log ends at `lastIndex`:
+   * whether it lost entries it had acknowledged (see the header). Rounds before the checked
+   * one prove nothing (they may predate the acknowledgement).
+   */
+  lostEntries(round: number, lastIndex: number): boolean {
+    const check = this.matchCheck;
+    if (check === null || round < check.round) return false;
+    this.matchCheck = null;
+    return lastIndex < check.matchIndex;
+  }
+
+  /**
+   * The follower's log went backwards: nothing it acknowledged is trusted any more, not
+   * even the entries it still holds (a cut log may end in a suffix it had since replaced),
+   * so matchIndex restarts at 0 and a probe at `nextIndex` (its log end + 1) lets the
+   * consistency check find the real match point — or a snapshot, if that is compacted.
+   */
+  reset(nextIndex: number): void {
+    assert(nextIndex >= 1, 'probes start after index 0');
+    this.matchIndex = 0;
+    this.nextIndex = nextIndex;
+    this.state = 'probe';
+    this.probeSent = false;
+    this.inflight = [];
+    this.pendingSnapshot = 0;
+    this.matchCheck = null;
   }
 
   /** A heartbeat reply proves the follower is alive: unblock a stalled probe or window. */

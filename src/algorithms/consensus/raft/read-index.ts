@@ -60,7 +60,10 @@ export function bcastHeartbeat(sv: Server): number {
   s.roundSentAt.set(s.round, env.now());
   for (const [id, pr] of s.progress) {
     const commit = Math.min(pr.matchIndex, s.commitIndex);
-    env.send(id, { type: 'Heartbeat', term: s.term, commit, round: s.round });
+    // 0 when compacted: the follower then adopts nothing (it is due a snapshot anyway).
+    const commitTerm = s.log.term(commit) ?? 0;
+    env.send(id, { type: 'Heartbeat', term: s.term, commit, commitTerm, round: s.round });
+    pr.heartbeatSent(s.round);
   }
   advanceReads(sv); // A single-voter configuration confirms its own rounds.
   return s.round;

@@ -153,11 +153,30 @@ export function onHeartbeatReply(sv: Server, from: NodeId, m: HeartbeatReply): v
   const pr = s.progress.get(from);
   if (pr === undefined) return;
   pr.recentActive = true;
-  if (m.round <= s.round) pr.round = Math.max(pr.round, m.round);
+  if (m.round <= s.round) {
+    pr.round = Math.max(pr.round, m.round);
+    if (pr.lostEntries(m.round, m.lastIndex)) repairFollower(sv, from, m.lastIndex);
+  }
   if (pr.state === 'snapshot' && m.lastIndex < pr.pendingSnapshot) pr.becomeProbe();
   pr.onHeartbeatReply(o.maxInflight);
   if (pr.matchIndex < s.log.lastIndex && sendAppend(sv, from, true)) sendAppendWhileOpen(sv, from);
   advanceReads(sv);
+}
+
+/**
+ * A follower lost entries it had acknowledged (progress.ts): its progress starts over from
+ * its log end, and the operator hears of it — a member that loses acknowledged state can
+ * cost committed entries if a majority does so (README, "Members that lose their disk").
+ */
+function repairFollower(sv: Server, from: NodeId, lastIndex: number): void {
+  const { s, env } = sv;
+  const pr = s.progress.get(from);
+  assert(pr !== undefined, 'only tracked followers are repaired');
+  const matchIndex = pr.matchIndex;
+  assert(lastIndex < matchIndex, 'a repair follows proof of a shorter log');
+  pr.reset(Math.min(lastIndex, s.log.lastIndex) + 1);
+  env.output({ type: 'follower-log-lost', level: 'warn', follower: from, lastIndex, matchIndex });
+  env.note(`follower ${from} lost acknowledged entries: log ends at ${lastIndex} < ${matchIndex}`);
 }
 
 export function onInstallSnapshotReply(sv: Server, from: NodeId, m: InstallSnapshotReply): void {
