@@ -218,9 +218,11 @@ export interface AlgorithmSpec<
    * Turns untrusted peer input into a typed message, or undefined when it is malformed.
    * Hosts call it before every delivery: a rejected message is dropped, counted and logged
    * with its sender, never handed to the process. It returns its input itself (not a copy)
-   * when the input is valid, so traces are unchanged by validation.
+   * when the input is valid, so traces are unchanged by validation. `ctx` is the run's (node
+   * ids are checked against 1..n, some fields depend on the options); a parser that needs
+   * neither may leave it out.
    */
-  parseMessage?(raw: unknown): M | undefined;
+  parseMessage?(raw: unknown, ctx: RunContext<Opts>): M | undefined;
   /**
    * Checks a client command (the runtime's API) before `onCommand` sees it: the command, or
    * the reason it is refused. Only algorithms that take commands have one.

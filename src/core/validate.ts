@@ -80,3 +80,21 @@ export function parseByType<M extends Message>(
   const check = checks[type] as (m: Readonly<Record<string, unknown>>, n?: number) => boolean;
   return check(raw, n) ? (raw as unknown as M) : undefined;
 }
+
+/**
+ * The `type` of a message for logs, counters and traces, whatever arrived: its own string
+ * `type`, or a bracketed description of what came instead ('(null)', '(array)', '(no type)').
+ */
+export function describeType(raw: unknown): string {
+  if (isRecord(raw)) {
+    const type = Object.hasOwn(raw, 'type') ? raw.type : undefined;
+    return typeof type === 'string' ? type : '(no type)';
+  }
+  if (raw === null) return '(null)';
+  return Array.isArray(raw) ? '(array)' : `(${typeof raw})`;
+}
+
+/** One of the given strings (a phase, a role, a reason). */
+export function isOneOf<T extends string>(x: unknown, values: readonly T[]): x is T {
+  return typeof x === 'string' && (values as readonly string[]).includes(x);
+}

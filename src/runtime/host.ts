@@ -13,14 +13,21 @@
 // was durable; what it had not released never left. A failed sync or a broken assertion
 // stops the node (`onFatal`): continuing could release an acknowledgement whose write is
 // not on disk.
+//
+// Peer input is untrusted: every message goes through the algorithm's parser first, and one
+// it rejects is dropped, counted (`counters.malformed`) and reported (`onDrop`) — it never
+// stops the node. A throw inside a handler on a message that passed is our bug: the node
+// stops as on an assertion, and the error names the message (step-error.ts).
 
 import type { AnyAlgorithm, OptionValues, RunContext } from '../core/algorithm.js';
 import { assert } from '../core/assert.js';
 import { Prng } from '../core/prng.js';
 import type { Env, Message, NodeId, Output, Process, Storage } from '../core/process.js';
+import { describeType } from '../core/validate.js';
 import type { Clock } from './clock.js';
 import type { DurableStorage } from './durable-storage.js';
 import { OutputLog } from './output-log.js';
+import { StepError } from './step-error.js';
 
 export interface HostOptions {
   readonly algorithm: AnyAlgorithm;
@@ -38,6 +45,8 @@ export interface HostOptions {
   readonly transmit: (to: NodeId, message: Message) => void;
   /** Called once when the node must stop (a failed sync, an assertion in a step). */
   readonly onFatal: (error: Error) => void;
+  /** A peer's message failed the algorithm's parser and was dropped (log it). */
+  readonly onDrop?: (from: NodeId, type: string) => void;
   readonly onNote?: (text: string) => void;
   readonly outputs?: OutputLog;
 }
@@ -59,12 +68,17 @@ export class NodeHost {
   private releasing = false;
   private dirty = false;
   private stopped = false;
-  /** Steps run and syncs awaited, for the status API and the group-commit test. */
-  readonly counters = { steps: 0, syncs: 0, released: 0 };
+  /**
+   * Steps run, syncs awaited and messages released, and peer messages dropped as malformed,
+   * for the status API and the tests.
+   */
+  readonly counters = { steps: 0, syncs: 0, released: 0, malformed: 0 };
+  private readonly ctx: RunContext;
 
   constructor(private readonly o: HostOptions) {
     this.outputs = o.outputs ?? new OutputLog();
     const ctx: RunContext = { nodes: o.nodes, options: o.options, seed: o.seed };
+    this.ctx = ctx;
     this.process = o.algorithm.create(o.id, ctx);
     this.env = this.makeEnv();
   }
@@ -77,8 +91,17 @@ export class NodeHost {
     this.run(() => this.process.onStart(this.env));
   }
 
-  deliver(from: NodeId, message: Message): void {
-    this.run(() => this.process.onMessage(this.env, from, message));
+  /** Hands a peer's message to the process, if its algorithm's parser accepts it. */
+  deliver(from: NodeId, raw: unknown): void {
+    if (this.stopped) return;
+    const parse = this.o.algorithm.parseMessage;
+    const message = parse === undefined ? (raw as Message) : parse(raw, this.ctx);
+    if (message === undefined) {
+      this.counters.malformed++;
+      this.o.onDrop?.(from, describeType(raw));
+      return;
+    }
+    this.run(() => this.process.onMessage(this.env, from, message), { from, message });
   }
 
   /** Runs a client command; false when the algorithm takes none. */
@@ -98,7 +121,8 @@ export class NodeHost {
     await this.o.storage.close();
   }
 
-  private run(body: () => void): void {
+  /** One step; `input` is the peer message it handles (named in the error if it throws). */
+  private run(body: () => void, input?: { from: NodeId; message: Message }): void {
     if (this.stopped) return;
     assert(this.step === undefined, 'steps do not nest');
     const batch: Batch = { sends: [], outputs: [] };
@@ -110,7 +134,9 @@ export class NodeHost {
       this.o.storage.endStep();
     } catch (error) {
       this.stopped = true;
-      this.o.onFatal(error as Error);
+      this.o.onFatal(
+        input === undefined ? (error as Error) : new StepError(error, input.from, input.message),
+      );
       return;
     } finally {
       this.step = undefined;

@@ -76,6 +76,7 @@ export async function startNode(c: NodeConfig): Promise<RunningNode> {
     clock: c.clock,
     transmit: (to, message) => transport.send(to, message),
     onFatal: c.onFatal,
+    onDrop: (from, type) => c.log.warn({ from, type }, 'malformed message dropped'),
     onNote: (text) => c.log.debug({ note: text }, 'note'),
   });
   const outputsFd = c.outputsFile === undefined ? undefined : fs.openSync(c.outputsFile, 'a');

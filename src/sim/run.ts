@@ -81,6 +81,7 @@ export function simulate(
     seed,
     nodes: n,
     create: (id) => spec.create(id, ctx),
+    ...(spec.parseMessage !== undefined && { parse: (raw) => spec.parseMessage?.(raw, ctx) }),
     faults: plan,
     trace: run.trace ?? 'hash',
     causality: spec.causality === true,

@@ -8,6 +8,9 @@
 // held until resume) and drift (a local clock running fast or slow). Every random choice
 // comes from sub-streams of one seed, so a run is a pure function of its inputs.
 //
+// Peer input is untrusted: every delivery goes through the algorithm's parser first, and a
+// message it rejects is dropped (trace reason 'malformed', counted in `stats.dropped`).
+//
 // Durability ordering. A step's effects are buffered: its storage writes are committed (and
 // copied through the codec, as a disk would) BEFORE its messages enter the network.
 
@@ -24,6 +27,7 @@ import { assert } from '../core/assert.js';
 import { roundTrip } from '../core/codec.js';
 import { Prng } from '../core/prng.js';
 import type { Env, Message, NodeId, Output, Process, Storage } from '../core/process.js';
+import { describeType } from '../core/validate.js';
 import { EventQueue } from './event-queue.js';
 import type { FaultEvent, FaultPlan, RateRule } from './fault-plan.js';
 import { formatFaultPlan } from './fault-plan.js';
@@ -36,6 +40,8 @@ export interface SimOptions {
   readonly seed: number;
   readonly nodes: number;
   readonly create: (id: NodeId) => Process<Message, Output, unknown>;
+  /** The algorithm's message parser (AlgorithmSpec.parseMessage); absent = trust all input. */
+  readonly parse?: (raw: unknown) => Message | undefined;
   readonly faults?: FaultPlan;
   readonly trace?: TraceLevel;
   /** Record the true happens-before relation (a vector clock per step). */
@@ -205,7 +211,7 @@ export class Simulator implements ClusterView<unknown, Output> {
     const taken = this.queue.extract(
       (e) => e.kind === Kind.Deliver && filter(e.from, e.node, e.msg as Message),
     );
-    for (const e of taken) this.recordDrop(e.from, e.node, e.msg as Message, 'loss');
+    for (const e of taken) this.recordDrop(e.from, e.node, describeType(e.msg), 'loss');
     return taken.length;
   }
 
@@ -271,14 +277,17 @@ export class Simulator implements ClusterView<unknown, Output> {
   private deliver(e: SimEvent): void {
     const node = this.nodes[e.node - 1] as SimNode;
     const msg = e.msg as Message;
-    if (!node.up) return this.recordDrop(e.from, e.node, msg, 'down');
+    if (!node.up) return this.recordDrop(e.from, e.node, describeType(msg), 'down');
     if (this.blocked[(e.from - 1) * this.n + e.node - 1] === 1) {
-      return this.recordDrop(e.from, e.node, msg, 'partition');
+      return this.recordDrop(e.from, e.node, describeType(msg), 'partition');
     }
     if (node.paused) {
       node.held.push(e);
       return;
     }
+    const parse = this.options.parse;
+    if (parse !== undefined && parse(msg) === undefined)
+      return this.recordDrop(e.from, e.node, describeType(msg), 'malformed');
     this.stats.delivered++;
     this.stats.receivedBy[e.node - 1] = (this.stats.receivedBy[e.node - 1] as number) + 1;
     if (this.trace.on) this.record({ t: this.nowMs, ev: 'deliver', from: e.from, to: e.node, msg });
@@ -355,10 +364,11 @@ export class Simulator implements ClusterView<unknown, Output> {
     stats.byType[msg.type] = (stats.byType[msg.type] ?? 0) + 1;
     if (this.trace.on) this.record({ t: this.nowMs, ev: 'send', from, to, msg });
     const link = (from - 1) * this.n + to - 1;
-    if (this.blocked[link] === 1) return this.recordDrop(from, to, msg, 'partition');
+    if (this.blocked[link] === 1) return this.recordDrop(from, to, msg.type, 'partition');
     const p = this.links[link] as LinkParams;
     const net = this.net;
-    if (p.dropPpm > 0 && net.chance(p.dropPpm, PPM)) return this.recordDrop(from, to, msg, 'loss');
+    if (p.dropPpm > 0 && net.chance(p.dropPpm, PPM))
+      return this.recordDrop(from, to, msg.type, 'loss');
     this.push(this.nowUs + this.latency(p), Kind.Deliver, to, { from, msg, vc: this.stepVc });
     if (p.dupPpm > 0 && net.chance(p.dupPpm, PPM)) {
       stats.duplicated++;
@@ -376,9 +386,9 @@ export class Simulator implements ClusterView<unknown, Output> {
     return us;
   }
 
-  private recordDrop(from: NodeId, to: NodeId, msg: Message, reason: DropReason): void {
+  private recordDrop(from: NodeId, to: NodeId, type: string, reason: DropReason): void {
     this.stats.dropped++;
-    if (this.trace.on) this.record({ t: this.nowMs, ev: 'drop', from, to, type: msg.type, reason });
+    if (this.trace.on) this.record({ t: this.nowMs, ev: 'drop', from, to, type, reason });
   }
 
   record(r: TraceRecord): void {

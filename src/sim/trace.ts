@@ -5,7 +5,8 @@
 import { TraceHasher } from '../core/hash.js';
 import type { Message, NodeId, Output } from '../core/process.js';
 
-export type DropReason = 'loss' | 'partition' | 'down';
+/** Why a message was not delivered; 'malformed': the receiver's parser rejected it. */
+export type DropReason = 'loss' | 'partition' | 'down' | 'malformed';
 
 export type TraceRecord =
   | { t: number; ev: 'start' | 'crash' | 'restart' | 'pause' | 'resume'; node: NodeId }

@@ -39,6 +39,7 @@ export const addNodes: CommandHandler = (ctx, cmd) => {
     seed,
     nodes: n,
     create: (id) => spec.create(id, runCtx),
+    ...(spec.parseMessage !== undefined && { parse: (raw) => spec.parseMessage?.(raw, runCtx) }),
     trace: 'full',
     causality: spec.causality === true,
     invariants: spec.invariants(runCtx),
