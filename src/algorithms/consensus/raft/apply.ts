@@ -48,7 +48,7 @@ function applyEntry(sv: Server, e: Entry): ApplyOutcome | undefined {
     case 'noop':
       return undefined;
     case 'command':
-      return s.kv.apply(e.command.client, e.command.seq, e.command);
+      return s.kv.apply(e.command.client, e.command.seq, e.command, e.atMs);
     case 'config':
       return s.kv.record(e.client, e.seq, { ok: true, value: null });
   }
@@ -61,6 +61,7 @@ export function replyFor(
   outcome: ApplyOutcome | undefined,
 ): ClientReplyBody | undefined {
   if (outcome === undefined || outcome.kind === 'stale') return undefined;
+  if (outcome.kind === 'expired') return { client, seq, ok: false, reason: 'session-expired' };
   const { ok, value } = outcome.result;
   if (ok) return { client, seq, ok: true, value };
   return { client, seq, ok: false, value, reason: 'cas-mismatch' };

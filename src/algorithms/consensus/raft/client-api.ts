@@ -40,9 +40,19 @@ export type ClientCommand = Op & { readonly client: number; readonly seq: number
 
 /**
  * Why a command did not succeed. Only `cas-mismatch` and `rejected` are definite failures;
- * the others mean "not done here, try again (perhaps at `leaderHint`)".
+ * `not-leader` and `retry` mean "not done here, try again (perhaps at `leaderHint`)".
+ * `session-expired` (§6.3 SESSION_EXPIRED): the client's session is gone, so this command
+ * was not applied now — but an earlier copy of it may have been, before the session
+ * expired: its outcome is unknown, and the client must start a new session (a new client
+ * id, its seq from 1) for what it does next.
  */
-export const FAIL_REASONS = ['not-leader', 'retry', 'cas-mismatch', 'rejected'] as const;
+export const FAIL_REASONS = [
+  'not-leader',
+  'retry',
+  'cas-mismatch',
+  'rejected',
+  'session-expired',
+] as const;
 export type FailReason = (typeof FAIL_REASONS)[number];
 
 /** The answer to one command (the runtime sees it as an output of type `reply`). */

@@ -6,8 +6,15 @@
 // the server's session makes the retries exactly-once. Outputs `invoke` and `complete` form
 // the history the linearizability checker reads.
 //
+// Sessions expire (kv.ts). A client told `session-expired` cannot know whether an earlier
+// copy of its command was applied, so it leaves the operation open (the history records it
+// as indeterminate) and starts a new session: a new client id (its node id plus
+// SESSION_STRIDE per session so far) with sequence numbers from 1 again — reusing the old
+// id could let a delayed retry of the old session apply in the new one.
+//
 // Fault model: a crashed client loses its pending operation (the history records it as
-// indeterminate); its sequence number is durable, so a restarted client never reuses one.
+// indeterminate); its sequence number and session are durable, so a restarted client never
+// reuses one.
 
 import type { NodeId, Process } from '../../../core/process.js';
 import type { AdminOp, ClientReplyBody, KvOp, Op } from './client-api.js';
@@ -19,7 +26,9 @@ import type { RaftEnv } from './state.js';
 export interface ClientState {
   readonly kind: 'client';
   readonly id: NodeId;
-  /** Durable: the last sequence number used. */
+  /** Durable: sessions started before the current one (see sessionClient). */
+  session: number;
+  /** Durable: the last sequence number used in the current session. */
   seq: number;
   /** Durable: operations completed. */
   done: number;
@@ -39,9 +48,22 @@ export interface ClientState {
 interface Durable {
   readonly seq: number;
   readonly done: number;
+  readonly session?: number;
 }
 
 const BACKOFF_MS = [5, 25] as const;
+
+/** Client ids of one node's sessions are this far apart (far above any node id). */
+export const SESSION_STRIDE = 1_000_000;
+
+/** The client id of the current session, in commands, replies and history outputs. */
+export function sessionClient(c: ClientState): number {
+  return c.id + SESSION_STRIDE * c.session;
+}
+
+function save(c: ClientState, env: RaftEnv): void {
+  env.storage.set('client', { seq: c.seq, done: c.done, session: c.session } satisfies Durable);
+}
 
 export function createClient(
   id: NodeId,
@@ -58,6 +80,7 @@ export function createClient(
       c = {
         kind: 'client',
         id,
+        session: saved.session ?? 0,
         seq: saved.seq,
         done: saved.done,
         pending: null,
@@ -108,14 +131,14 @@ function issue(c: ClientState, env: RaftEnv, o: RaftOptions, cluster: Cluster): 
   const op = admin ? adminOp(env, cluster) : kvOp(c, env, o, seq);
   c.seq = seq;
   c.pending = { seq, op };
-  env.storage.set('client', { seq: c.seq, done: c.done } satisfies Durable);
-  if (isKvOp(op)) env.output({ type: 'invoke', client: c.id, seq, op });
+  save(c, env);
+  if (isKvOp(op)) env.output({ type: 'invoke', client: sessionClient(c), seq, op });
   send(c, env, o);
 }
 
 function kvOp(c: ClientState, env: RaftEnv, o: RaftOptions, seq: number): KvOp {
   const key = `k${env.random.int(o.keys)}`;
-  const value = `${c.id}.${seq}`;
+  const value = `${sessionClient(c)}.${seq}`;
   const roll = env.random.int(10);
   if (roll < 4) return { type: 'get', key };
   if (roll < 7) return { type: 'put', key, value };
@@ -133,7 +156,7 @@ function send(c: ClientState, env: RaftEnv, o: RaftOptions): void {
   if (c.pending === null) return;
   env.send(c.target, {
     type: 'ClientRequest',
-    command: { ...c.pending.op, client: c.id, seq: c.pending.seq },
+    command: { ...c.pending.op, client: sessionClient(c), seq: c.pending.seq },
   });
   env.setTimer('timeout', o.clientTimeoutMs);
 }
@@ -146,7 +169,8 @@ function onReply(
   r: ClientReplyBody,
 ): void {
   const p = c.pending;
-  if (p === null || r.client !== c.id || r.seq !== p.seq) return; // Late or duplicated.
+  const client = sessionClient(c);
+  if (p === null || r.client !== client || r.seq !== p.seq) return; // Late or duplicated.
   if (!r.ok && (r.reason === 'not-leader' || r.reason === 'retry')) {
     c.target = retarget(c, cluster, r.leaderHint ?? null);
     env.cancelTimer('timeout');
@@ -156,7 +180,14 @@ function onReply(
   c.refused = [];
   c.pending = null;
   c.done += 1;
-  env.storage.set('client', { seq: c.seq, done: c.done } satisfies Durable);
+  if (!r.ok && r.reason === 'session-expired') {
+    // Outcome unknown: no `complete`, the history leaves it open (indeterminate).
+    c.session += 1;
+    c.seq = 0;
+    save(c, env);
+    return think(c, env, o);
+  }
+  save(c, env);
   const op = p.op;
   if (isKvOp(op)) {
     const value = r.value ?? null;
@@ -164,11 +195,11 @@ function onReply(
       c.seen.set(op.key, op.type === 'get' ? value : op.type === 'delete' ? null : op.value);
     else if (op.type === 'cas') c.seen.set(op.key, value);
     const outcome = r.ok ? 'ok' : 'fail';
-    env.output({ type: 'complete', client: c.id, seq: p.seq, op, outcome, value });
+    env.output({ type: 'complete', client, seq: p.seq, op, outcome, value });
   } else {
     env.output({
       type: 'admin',
-      client: c.id,
+      client,
       seq: p.seq,
       op: `${op.type} ${op.node} ${r.ok ? 'ok' : 'rejected'}`,
     });

@@ -126,7 +126,7 @@ export function onInstallSnapshot(sv: Server, from: NodeId, m: InstallSnapshot):
     return;
   }
   s.log.install(snap);
-  s.kv = KvMachine.restore(snap.kv);
+  s.kv = KvMachine.restore(snap.kv, sv.o);
   s.commitIndex = snap.index;
   s.lastApplied = snap.index;
   assert(s.log.lastIndex >= snap.index, 'the snapshot is part of the log now');

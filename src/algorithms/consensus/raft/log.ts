@@ -9,7 +9,7 @@
 
 import { assert } from '../../../core/assert.js';
 import type { NodeId, Storage } from '../../../core/process.js';
-import { KvMachine } from './kv.js';
+import { EMPTY_KV_SNAPSHOT } from './kv.js';
 import type { Entry, Snapshot } from './messages.js';
 
 const LOG_PREFIX = 'log/';
@@ -38,7 +38,7 @@ export class RaftLog {
       index: 0,
       term: 0,
       voters: initialVoters,
-      kv: new KvMachine().snapshot(),
+      kv: EMPTY_KV_SNAPSHOT,
     };
     const log = new RaftLog(storage, snapshot);
     for (const key of storage.keys(LOG_PREFIX)) {

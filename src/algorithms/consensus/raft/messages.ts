@@ -36,6 +36,8 @@ export type Entry =
       readonly term: number;
       readonly kind: 'command';
       readonly command: KvOp & { readonly client: number; readonly seq: number };
+      /** The leader's clock when it appended the entry: log time for sessions (kv.ts). */
+      readonly atMs: number;
     }
   | {
       readonly index: number;
@@ -208,7 +210,7 @@ function isEntry(x: unknown): x is Entry {
   if (!isCount(x.index) || x.index < 1 || !isCount(x.term)) return false;
   if (x.kind === 'noop') return true;
   if (x.kind === 'config') return isIdList(x.voters) && isCount(x.client) && isCount(x.seq);
-  if (x.kind !== 'command') return false;
+  if (x.kind !== 'command' || !isCount(x.atMs)) return false;
   // Only key-value operations enter the log as commands (requests.ts).
   const command = parseClientCommand(x.command);
   return command !== undefined && isKvOp(command);

@@ -77,6 +77,20 @@ export const raftOptionSpecs = {
     max: 1_000_000,
     description: 'snapshot once this many applied entries follow the last snapshot (0 = never)',
   },
+  sessionTimeoutMs: {
+    kind: 'int',
+    default: 600_000,
+    min: 1,
+    max: 2_592_000_000,
+    description: 'a client session idle this long in log time expires (§6.3)',
+  },
+  maxSessions: {
+    kind: 'int',
+    default: 4096,
+    min: 1,
+    max: 1_000_000,
+    description: 'beyond this many client sessions the least recently used expire (§6.3)',
+  },
   maxInflight: { kind: 'int', default: 8, min: 1, max: 1024, description: 'pipelined appends' },
   maxBatch: { kind: 'int', default: 64, min: 1, max: 100_000, description: 'entries per append' },
 } as const satisfies OptionSpecs;
@@ -98,6 +112,8 @@ export interface RaftOptions {
   readonly readMode: 'read-index' | 'lease';
   readonly clockDriftPpm: number;
   readonly snapshotEntries: number;
+  readonly sessionTimeoutMs: number;
+  readonly maxSessions: number;
   readonly maxInflight: number;
   readonly maxBatch: number;
 }

@@ -54,7 +54,7 @@ function server(
     log,
     commitIndex: 0,
     lastApplied: 0,
-    kv: new KvMachine(),
+    kv: new KvMachine(defaultRaftOptions),
     leaderContactAt: 0,
     votes: new Map(),
     progress: new Map(

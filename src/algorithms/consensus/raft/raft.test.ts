@@ -6,7 +6,6 @@ import { simulate } from '../../../sim/run.js';
 import type { ClientState } from './client.js';
 import { raft } from './index.js';
 import { type RaftNodeState, raftInvariants } from './invariants.js';
-import { KvMachine } from './kv.js';
 import type { RaftOutput } from './messages.js';
 import { Progress } from './progress.js';
 import { quorumIndex, voteResult } from './quorum.js';
@@ -169,18 +168,6 @@ describe('consensus/raft invariants', () => {
 });
 
 describe('consensus/raft parts', () => {
-  it('applies a retried command once and answers it from the session', () => {
-    const kv = new KvMachine();
-    const put = { type: 'put', key: 'x', value: 'a' } as const;
-    expect(kv.apply(6, 1, put)).toEqual({ kind: 'applied', result: { ok: true, value: null } });
-    expect(kv.apply(7, 1, { type: 'put', key: 'x', value: 'b' }).kind).toBe('applied');
-    expect(kv.apply(6, 1, put).kind).toBe('duplicate');
-    expect(kv.get('x')).toBe('b');
-    kv.apply(6, 2, { type: 'cas', key: 'x', expected: 'b', value: 'c' });
-    expect(kv.apply(6, 1, put).kind).toBe('stale');
-    expect(KvMachine.restore(kv.snapshot()).snapshot()).toEqual(kv.snapshot());
-  });
-
   it('counts a majority of match indices and votes', () => {
     const match = new Map([
       [1, 9],

@@ -194,7 +194,7 @@ function stepDownIfRemoved(sv: Server): void {
   }
 }
 
-function startState(id: NodeId, env: RaftEnv, cluster: Cluster): ServerState {
+function startState(id: NodeId, env: RaftEnv, o: RaftOptions, cluster: Cluster): ServerState {
   const hard = env.storage.get<HardState>(HARD_STATE_KEY);
   const log = RaftLog.load(env.storage, cluster.initialVoters);
   return {
@@ -207,7 +207,7 @@ function startState(id: NodeId, env: RaftEnv, cluster: Cluster): ServerState {
     log,
     commitIndex: log.snapshot.index,
     lastApplied: log.snapshot.index,
-    kv: KvMachine.restore(log.snapshot.kv),
+    kv: KvMachine.restore(log.snapshot.kv, o),
     leaderContactAt: env.now(),
     votes: new Map(),
     progress: new Map(),
@@ -233,7 +233,7 @@ export function createServer(
       return s as ServerState;
     },
     onStart(env) {
-      s = startState(id, env, cluster);
+      s = startState(id, env, o, cluster);
       resetElectionTimer({ s, env, o, cluster });
     },
     onMessage(env, from, raw) {

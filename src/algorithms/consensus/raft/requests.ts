@@ -47,7 +47,9 @@ export function onClientCommand(sv: Server, cmd: ClientCommand, route: ReplyRout
     });
   }
   wait(sv, index, cmd, route);
-  propose(sv, { index, term: s.term, kind: 'command', command: cmd });
+  // §6.3: log time for session expiry; never behind what the machine has applied already.
+  const atMs = Math.max(Math.floor(sv.env.now()), s.kv.timeMs);
+  propose(sv, { index, term: s.term, kind: 'command', command: cmd, atMs });
 }
 
 function wait(sv: Server, index: number, cmd: ClientCommand, route: ReplyRoute): void {
