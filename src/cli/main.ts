@@ -47,7 +47,7 @@ Algorithm options (see 'cohort sim list') follow the common ones.
 Fault plan syntax (';' or newline between faults; times in ms, or with an 's' suffix):
   crash 3 @2000   restart 3 @5s   pause 2 @100..400   resume 2 @300
   partition 1,2|3,4,5 @3000..8000   isolate 4 @0..900   block 1,2->3 @0..500   heal @9000
-  drop 0.05   dup 1%   reorder 0.1   delay 5..50   (each may end with a window @A..B)
+  drop 0.05   dup 1%   reorder 0.1   corrupt 1%   delay 5..50   (each may end with @A..B)
   link 1->2 drop 0.5   link 1-2 delay 100..200   drift 3 +500ppm
 
 Examples:
@@ -195,7 +195,7 @@ in --data-dir. kill sends SIGKILL (a crash: nothing unsynced survives). Faults g
 proxy on every directed link and use the simulator's fault-plan syntax (times from now):
   partition 1,2|3   block 1->2,3 @0..5000   drop 0.1   delay 20..80   link 1->2 drop 0.5
   crash 2 @1000; restart 2 @4000   pause 3 @0..2000   heal
-(dup, reorder and drift are simulator-only: TCP links neither duplicate nor reorder.)
+(dup, reorder, corrupt and drift are simulator-only: TCP links neither duplicate nor reorder.)
 
 Examples:
   cohort cluster up --algorithm consensus/raft --nodes 3 --data-dir ./data

@@ -129,7 +129,8 @@ export type FaultKind =
   | 'drop'
   | 'dup'
   | 'reorder'
-  | 'delay';
+  | 'delay'
+  | 'corrupt';
 
 /** Every fault kind: a model that survives all of them but bounds one (e.g. drift). */
 export const ALL_FAULT_KINDS: readonly FaultKind[] = [
@@ -142,6 +143,7 @@ export const ALL_FAULT_KINDS: readonly FaultKind[] = [
   'dup',
   'reorder',
   'delay',
+  'corrupt',
 ];
 
 /**

@@ -93,6 +93,21 @@ describe('parseFaultPlan: every fault kind', () => {
       { kind: 'rate', param: 'reorder', value: 100_000, fromMs: 0, untilMs: 8000, link: undefined },
     ],
     [
+      'corrupt 5% @100..900',
+      { kind: 'rate', param: 'corrupt', value: 50_000, fromMs: 100, untilMs: 900, link: undefined },
+    ],
+    [
+      'link 1->2 corrupt 0.5',
+      {
+        kind: 'rate',
+        param: 'corrupt',
+        value: 500_000,
+        fromMs: 0,
+        untilMs: undefined,
+        link: { from: 1, to: 2, both: false },
+      },
+    ],
+    [
       'delay 5..50',
       {
         kind: 'rate',
@@ -170,6 +185,9 @@ describe('formatFaultPlan', () => {
     'dup 1%',
     'reorder 0.1',
     'reorder 0.1 @0..8000',
+    'corrupt 5%',
+    'corrupt 0.25 @1s..2s',
+    'link 1-3 corrupt 1 @0..400',
     'drop 0.2 @100',
     'delay 5..50',
     'delay 100 @1s..2s',
@@ -191,6 +209,7 @@ describe('formatFaultPlan', () => {
     ['restart 3 @5s', 'restart 3 @5000'],
     ['partition {1,2}|{3,4,5} @3s-8s', 'partition 1,2|3,4,5 @3000..8000'],
     ['drop 5%', 'drop 0.05'],
+    ['corrupt 5%', 'corrupt 0.05'],
     ['drift 3 500', 'drift 3 +500ppm'],
     ['crash 1 @1\nheal @2', 'crash 1 @1; heal @2'],
   ])('canonicalises %s as %s', (text, canonical) => {
@@ -225,7 +244,8 @@ describe('parseFaultPlan errors', () => {
     ['delay 50..5', 7, 'a latency range like 5..50 (ms, low..high)'],
     ['link 1->1 drop 0.5', 6, 'a link between two different nodes'],
     ['link 1=>2 drop 0.5', 6, 'a link like 1->2 (one way) or 1-2 (both ways)'],
-    ['link 1->2 fly 0.5', 11, 'drop, dup, reorder or delay'],
+    ['link 1->2 fly 0.5', 11, 'drop, dup, reorder, corrupt or delay'],
+    ['corrupt 120%', 9, 'a rate between 0 and 1 (or 0% and 100%)'],
     ['drift 1 fast', 9, 'a drift like +500ppm (|drift| < 1000000)'],
     ['block 1,2 @0', 7, 'a one-way cut like 1,2->3'],
     ['crash 1 @1 extra', 12, 'end of this fault (separate faults with ;)'],

@@ -5,6 +5,7 @@
 //   block 1,2->3 @0..500     (one-way: 1 and 2 cannot reach 3; 3 still reaches them)
 //   heal @9000               (ends every partition and block)
 //   drop 0.05   dup 1%   reorder 0.1   delay 5..50    (optionally windowed: @0..8000)
+//   corrupt 5%               (a message arrives malformed: the receiver's parser drops it)
 //   link 1->2 drop 0.5       link 1-2 delay 100..200   (per-link overrides; `-` = both ways)
 //   drift 3 +500ppm          (node 3's clock runs 500 parts per million fast)
 //
@@ -14,12 +15,12 @@
 
 import type { NodeId } from '../core/process.js';
 
-export type NetworkParam = 'drop' | 'dup' | 'reorder' | 'delay';
+export type NetworkParam = 'drop' | 'dup' | 'reorder' | 'corrupt' | 'delay';
 
 export interface RateRule {
   readonly kind: 'rate';
   readonly param: NetworkParam;
-  /** For drop/dup/reorder: parts per million. For delay: [minMs, maxMs]. */
+  /** For drop/dup/reorder/corrupt: parts per million. For delay: [minMs, maxMs]. */
   readonly value: number | readonly [number, number];
   readonly fromMs: number;
   readonly untilMs: number | undefined;
@@ -189,13 +190,14 @@ function parseRange(line: Line): readonly [number, number] {
 }
 
 function parseRateRule(line: Line, link: RateRule['link']): RateRule {
-  const keyword = line.take('drop, dup, reorder or delay');
+  const keyword = line.take('drop, dup, reorder, corrupt or delay');
   let param: NetworkParam;
   let value: RateRule['value'];
   switch (keyword.text) {
     case 'drop':
     case 'dup':
     case 'reorder':
+    case 'corrupt':
       param = keyword.text;
       value = parseRate(line);
       break;
@@ -204,7 +206,7 @@ function parseRateRule(line: Line, link: RateRule['link']): RateRule {
       value = parseRange(line);
       break;
     default:
-      line.fail('drop, dup, reorder or delay', keyword);
+      line.fail('drop, dup, reorder, corrupt or delay', keyword);
   }
   let fromMs = 0;
   let untilMs: number | undefined;
@@ -277,11 +279,12 @@ function parseLine(line: Line, nodes: number): FaultEvent {
     case 'drop':
     case 'dup':
     case 'reorder':
+    case 'corrupt':
     case 'delay':
       return parseRateRule(new Line([keyword, ...drain(line)], line.endPosition), undefined);
     default:
       return line.fail(
-        'a fault (crash, restart, pause, resume, partition, isolate, block, heal, drop, dup, reorder, delay, link, drift)',
+        'a fault (crash, restart, pause, resume, partition, isolate, block, heal, drop, dup, reorder, corrupt, delay, link, drift)',
         keyword,
       );
   }

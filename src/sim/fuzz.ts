@@ -53,6 +53,7 @@ interface PlanShape {
   readonly reorderPpm: number;
   readonly delayMaxMs: number;
   readonly faults: readonly FaultEvent[];
+  readonly corruptPpm: number;
 }
 
 /** The fault-model kind a generated event belongs to (a restart undoes a crash). */
@@ -78,13 +79,14 @@ function faultKindOf(f: FaultEvent): FaultKind {
 function toPlan(shape: PlanShape, windowMs: number, model?: FaultModel): FaultPlan {
   const allowed = (kind: FaultKind) => model === undefined || model.tolerates.includes(kind);
   const faults: FaultEvent[] = [];
-  const rate = (param: 'drop' | 'dup' | 'reorder', value: number) => {
+  const rate = (param: 'drop' | 'dup' | 'reorder' | 'corrupt', value: number) => {
     if (value > 0 && allowed(param))
       faults.push({ kind: 'rate', param, value, fromMs: 0, untilMs: windowMs, link: undefined });
   };
   rate('drop', shape.dropPpm);
   rate('dup', shape.dupPpm);
   rate('reorder', shape.reorderPpm);
+  rate('corrupt', shape.corruptPpm);
   const delayMaxMs = Math.min(shape.delayMaxMs, model?.maxDelayMs ?? shape.delayMaxMs);
   if (delayMaxMs > 10 && allowed('delay')) {
     faults.push({
@@ -159,6 +161,9 @@ export function faultPlanArbitrary(
       reorderPpm: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 300_000 })),
       delayMaxMs: fc.oneof(fc.constant(10), fc.integer({ min: 10, max: 200 })),
       faults: events,
+      // Drawn last, after everything plans drew before the kind existed: a seed's other
+      // faults are unchanged by it.
+      corruptPpm: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 100_000 })),
     })
     .map((shape) => toPlan(shape, windowMs, model));
 }

@@ -1,12 +1,13 @@
 // The discrete-event simulator: one host of the process contract, over virtual time.
 //
 // Fault model. The network delivers each message after a latency drawn uniformly from the
-// link's delay range; it may lose it, duplicate it (the copy gets its own latency) or hold it
-// back (reorder); partitions (symmetric or one-way) drop messages at send time and at
-// delivery time, so a cut also swallows what was in flight. Nodes crash (volatile state and
-// timers lost, durable storage kept), restart (a fresh process runs `onStart`), pause (inputs
-// held until resume) and drift (a local clock running fast or slow). Every random choice
-// comes from sub-streams of one seed, so a run is a pure function of its inputs.
+// link's delay range; it may lose it, duplicate it (the copy gets its own latency), hold it
+// back (reorder) or corrupt it (replace it with a malformed one, see corrupt.ts); partitions
+// (symmetric or one-way) drop messages at send time and at delivery time, so a cut also
+// swallows what was in flight. Nodes crash (volatile state and timers lost, durable storage
+// kept), restart (a fresh process runs `onStart`), pause (inputs held until resume) and drift
+// (a local clock running fast or slow). Every random choice comes from sub-streams of one
+// seed, so a run is a pure function of its inputs.
 //
 // Peer input is untrusted: every delivery goes through the algorithm's parser first, and a
 // message it rejects is dropped (trace reason 'malformed', counted in `stats.dropped`).
@@ -28,6 +29,7 @@ import { roundTrip } from '../core/codec.js';
 import { Prng } from '../core/prng.js';
 import type { Env, Message, NodeId, Output, Process, Storage } from '../core/process.js';
 import { describeType } from '../core/validate.js';
+import { corruptMessage, junkFor } from './corrupt.js';
 import { EventQueue } from './event-queue.js';
 import type { FaultEvent, FaultPlan, RateRule } from './fault-plan.js';
 import { formatFaultPlan } from './fault-plan.js';
@@ -65,6 +67,7 @@ class SimEvent {
     readonly kind: Kind,
     readonly node: NodeId,
     readonly from: NodeId,
+    /** The message in flight; after a `corrupt` fault, not a well-formed one. */
     readonly msg: Message | undefined,
     readonly name: string,
     readonly gen: number,
@@ -77,6 +80,7 @@ interface LinkParams {
   dropPpm: number;
   dupPpm: number;
   reorderPpm: number;
+  corruptPpm: number;
   delayMinUs: number;
   delayMaxUs: number;
 }
@@ -131,6 +135,8 @@ export class Simulator implements ClusterView<unknown, Output> {
   private readonly queue = new EventQueue<SimEvent>();
   private seq = 0;
   private readonly net: Prng;
+  /** Which messages a `corrupt` fault hits, and how: its own stream, so it shifts no other. */
+  private readonly corruption: Prng;
   private readonly links: LinkParams[];
   private readonly rules: RateRule[] = [];
   private readonly blocked: Uint8Array;
@@ -150,6 +156,7 @@ export class Simulator implements ClusterView<unknown, Output> {
     this.ids = Array.from({ length: n }, (_, i) => i + 1);
     this.nodes = this.ids.map((id) => new SimNode(id, n, options.seed));
     this.net = Prng.derive(options.seed, 'network');
+    this.corruption = Prng.derive(options.seed, 'network/corrupt');
     this.trace = new Trace(options.trace ?? 'hash');
     this.stats = {
       sent: 0,
@@ -369,12 +376,28 @@ export class Simulator implements ClusterView<unknown, Output> {
     const net = this.net;
     if (p.dropPpm > 0 && net.chance(p.dropPpm, PPM))
       return this.recordDrop(from, to, msg.type, 'loss');
-    this.push(this.nowUs + this.latency(p), Kind.Deliver, to, { from, msg, vc: this.stepVc });
+    const at = this.nowUs + this.latency(p);
+    this.push(at, Kind.Deliver, to, { from, msg: this.carried(p, msg), vc: this.stepVc });
     if (p.dupPpm > 0 && net.chance(p.dupPpm, PPM)) {
       stats.duplicated++;
       if (this.trace.on) this.record({ t: this.nowMs, ev: 'dup', from, to, type: msg.type });
-      this.push(this.nowUs + this.latency(p), Kind.Deliver, to, { from, msg, vc: this.stepVc });
+      const copyAt = this.nowUs + this.latency(p);
+      this.push(copyAt, Kind.Deliver, to, { from, msg: this.carried(p, msg), vc: this.stepVc });
     }
+  }
+
+  /**
+   * The message as it travels: itself, or (at the link's corrupt rate) a malformed one. A
+   * corruption the parser still accepts (a field-less message stripped of its fields) is
+   * replaced by junk, so a corrupted message is always one the receiver drops.
+   */
+  private carried(p: LinkParams, msg: Message): Message {
+    const random = this.corruption;
+    if (p.corruptPpm === 0 || !random.chance(p.corruptPpm, PPM)) return msg;
+    const { how, value } = corruptMessage(msg, random);
+    const parse = this.options.parse;
+    const accepted = how === 'fields-removed' && parse !== undefined && parse(value) !== undefined;
+    return (accepted ? junkFor(msg, random) : value) as Message;
   }
 
   private latency(p: LinkParams): number {
@@ -623,6 +646,7 @@ export class Simulator implements ClusterView<unknown, Output> {
       dropPpm: 0,
       dupPpm: 0,
       reorderPpm: 0,
+      corruptPpm: 0,
       delayMinUs: Math.round(this.defaultDelay[0] * 1000),
       delayMaxUs: Math.round(this.defaultDelay[1] * 1000),
     };
@@ -641,6 +665,7 @@ export class Simulator implements ClusterView<unknown, Output> {
         p.delayMaxUs = Math.round(hi * 1000);
       } else if (r.param === 'drop') p.dropPpm = r.value as number;
       else if (r.param === 'dup') p.dupPpm = r.value as number;
+      else if (r.param === 'corrupt') p.corruptPpm = r.value as number;
       else p.reorderPpm = r.value as number;
     };
     const global = this.baseLink();

@@ -6,7 +6,8 @@
 //   crash N → SIGKILL            restart N → a new process on the same ports and data
 //   pause N @a..b → SIGSTOP, then SIGCONT
 // Not available between real processes (rejected with a reason): dup, reorder (TCP neither
-// duplicates nor reorders) and drift (the OS clock is the OS's).
+// duplicates nor reorders), corrupt (the proxies forward frames whole) and drift (the OS
+// clock is the OS's).
 
 import type { LinkFaults } from '../../runtime/chaos/link-proxy.js';
 import type { LocalCluster } from '../../runtime/launcher/local-cluster.js';
@@ -18,7 +19,10 @@ type Cut = Extract<FaultEvent, { kind: 'partition' | 'block' }>;
 export function checkRealFaults(plan: FaultPlan): void {
   for (const f of plan.faults) {
     if (f.kind === 'drift') throw new UsageError('drift is not available between real processes');
-    if (f.kind === 'rate' && (f.param === 'dup' || f.param === 'reorder')) {
+    if (
+      f.kind === 'rate' &&
+      (f.param === 'dup' || f.param === 'reorder' || f.param === 'corrupt')
+    ) {
       throw new UsageError(`${f.param} is not available between real processes (TCP links)`);
     }
   }

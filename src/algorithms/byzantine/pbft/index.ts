@@ -77,7 +77,17 @@ export function pbftWith(schemeOf: SignatureSchemeFactory) {
       },
     },
     faultModel: () => ({
-      tolerates: ['partition', 'block', 'drift', 'drop', 'dup', 'reorder', 'delay', 'pause'],
+      tolerates: [
+        'partition',
+        'block',
+        'drift',
+        'drop',
+        'corrupt',
+        'dup',
+        'reorder',
+        'delay',
+        'pause',
+      ],
       assumption:
         'at most f Byzantine replicas; a crash counts as one (volatile log, no checkpoints)',
     }),

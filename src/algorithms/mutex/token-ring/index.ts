@@ -16,7 +16,7 @@
 // algorithm that also regenerates after a crash (README.md, "Why a bound on pauses").
 
 import type { ClusterView } from '../../../core/algorithm.js';
-import { defineAlgorithm, type FaultModel } from '../../../core/algorithm.js';
+import { ALL_FAULT_KINDS, defineAlgorithm, type FaultModel } from '../../../core/algorithm.js';
 import { ascendingRing } from '../../../core/topology.js';
 import {
   everyRequestServed,
@@ -40,7 +40,7 @@ function entries(view: View): number {
 
 export function tokenRingFaultModel(opts: TokenRingOptions): FaultModel {
   return {
-    tolerates: ['crash', 'pause', 'partition', 'block', 'drift', 'drop', 'dup', 'reorder', 'delay'],
+    tolerates: ALL_FAULT_KINDS,
     maxPauseMs: opts.maxPauseMs,
     maxDriftPpm: MAX_DRIFT_PPM,
     assumption:
