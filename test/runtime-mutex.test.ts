@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { bearer } from '../src/runtime/api-token.js';
 import { LocalCluster } from '../src/runtime/launcher/local-cluster.js';
 import { until } from '../src/runtime/testing/wait.js';
 import { COHORT_ARGV } from './support/cohort-argv.js';
@@ -22,7 +23,9 @@ afterEach(async () => {
 
 async function served(cluster: LocalCluster, id: number): Promise<number> {
   try {
-    const res = await fetch(`http://127.0.0.1:${cluster.apiPort(id)}/state`);
+    const res = await fetch(`http://127.0.0.1:${cluster.apiPort(id)}/state`, {
+      headers: bearer(cluster.apiToken(id)),
+    });
     const body = (await res.json()) as { state: { served?: number } };
     return body.state.served ?? 0;
   } catch {

@@ -12,6 +12,7 @@ import path from 'node:path';
 import { crc32c } from '@node-rs/crc32';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { KvOp } from '../src/algorithms/consensus/raft/client-api.js';
+import { bearer } from '../src/runtime/api-token.js';
 import { NO_FAULTS } from '../src/runtime/chaos/link-proxy.js';
 import { LocalCluster } from '../src/runtime/launcher/local-cluster.js';
 import { until } from '../src/runtime/testing/wait.js';
@@ -42,7 +43,9 @@ async function startCluster(nodes: number): Promise<LocalCluster> {
 
 async function stateOf(cluster: LocalCluster, id: number) {
   try {
-    const res = await fetch(`http://127.0.0.1:${cluster.apiPort(id)}/state`);
+    const res = await fetch(`http://127.0.0.1:${cluster.apiPort(id)}/state`, {
+      headers: bearer(cluster.apiToken(id)),
+    });
     return ((await res.json()) as { state: { role: string; commitIndex: number } }).state;
   } catch {
     return undefined;

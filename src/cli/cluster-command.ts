@@ -1,10 +1,13 @@
 // `cohort cluster up|status|kill N|restart N|partition SPEC|heal|faults PLAN|down`: a local
 // cluster of real processes. `up` runs in the foreground (cluster/cluster-up.ts); the other
-// subcommands talk to it through the control port in `<data-dir>/cluster.json`.
+// subcommands talk to it through the control port in `<data-dir>/cluster.json`, with the
+// token in `<data-dir>/control.token` (cluster/control-server.ts). A refusal or failure of
+// the control API (e.g. a restarted node that died on start) is one line and exit 1.
 
+import { bearer } from '../runtime/api-token.js';
 import { FaultPlanError, parseFaultPlan } from '../sim/fault-plan.js';
 import { checkRealFaults } from './cluster/chaos-plan.js';
-import { readRunning } from './cluster/state-file.js';
+import { type ClusterStateFile, readControlToken, readRunning } from './cluster/state-file.js';
 import { EXIT_CHECK_FAILED, EXIT_OK, UsageError } from './usage-error.js';
 
 export interface ClusterFlags {
@@ -12,12 +15,29 @@ export interface ClusterFlags {
   readonly json?: boolean;
 }
 
-async function call(port: number, method: string, route: string, body?: string) {
-  const res = await fetch(`http://127.0.0.1:${port}${route}`, {
-    method,
-    ...(body !== undefined && { body }),
-  });
-  return { code: res.status, payload: (await res.json()) as Record<string, unknown> };
+interface ControlReply {
+  readonly code: number;
+  readonly payload: Record<string, unknown>;
+}
+
+/** One control API request; a POST always carries a JSON body (`{}` when it needs none). */
+async function call(
+  state: ClusterStateFile,
+  token: string,
+  route: string,
+  body?: object,
+): Promise<ControlReply> {
+  try {
+    const res = await fetch(`http://127.0.0.1:${state.controlPort}${route}`, {
+      headers: { ...bearer(token), 'content-type': 'application/json' },
+      ...(body === undefined ? { method: 'GET' } : { method: 'POST', body: JSON.stringify(body) }),
+    });
+    return { code: res.status, payload: (await res.json()) as Record<string, unknown> };
+  } catch (error) {
+    const reason = (error as Error).message;
+    const error_ = `the control API on 127.0.0.1:${state.controlPort} did not answer: ${reason}`;
+    return { code: 0, payload: { error: error_ } };
+  }
 }
 
 function parsePlan(text: string, nodes: number): string {
@@ -71,34 +91,32 @@ export async function clusterControl(
     throw new UsageError(`unknown cluster action '${action}' (up, ${ACTIONS.join(', ')})`);
   }
   const state = readRunning(flags.dataDir);
+  const token = readControlToken(flags.dataDir);
   const n = state.nodes;
-  let reply: { code: number; payload: Record<string, unknown> };
+  let reply: ControlReply;
   switch (action) {
     case 'status':
-      reply = await call(state.controlPort, 'GET', '/status');
+      reply = await call(state, token, '/status');
       if (reply.code === 200) printStatus(reply.payload, flags.json === true);
       break;
     case 'kill':
     case 'restart':
-      reply = await call(state.controlPort, 'POST', `/${action}?node=${nodeArg(args[0], n)}`);
+      reply = await call(state, token, `/${action}?node=${nodeArg(args[0], n)}`, {});
       break;
     case 'partition':
       if (args[0] === undefined) throw new UsageError("partition needs groups, e.g. '1,2|3'");
-      reply = await call(
-        state.controlPort,
-        'POST',
-        '/faults',
-        parsePlan(`partition ${args[0]} @0`, n),
-      );
+      reply = await call(state, token, '/faults', {
+        plan: parsePlan(`partition ${args[0]} @0`, n),
+      });
       break;
     case 'faults':
       if (args[0] === undefined)
         throw new UsageError("faults needs a plan, e.g. 'drop 0.1; delay 5..50'");
-      reply = await call(state.controlPort, 'POST', '/faults', parsePlan(args.join(' '), n));
+      reply = await call(state, token, '/faults', { plan: parsePlan(args.join(' '), n) });
       break;
     case 'heal':
     case 'down':
-      reply = await call(state.controlPort, 'POST', `/${action}`);
+      reply = await call(state, token, `/${action}`, {});
       break;
     default:
       throw new UsageError(

@@ -129,7 +129,15 @@ Examples:
     .option('--cluster-id <id>', 'connections from another cluster are refused', 'cohort')
     .option('--option <key=value>', 'an algorithm option (repeatable)', collect, [])
     .option('--seed <s>', "the cluster's seed, as in 'cohort sim' (same on every node)")
-    .option('--api-port <port>', 'client API port on 127.0.0.1 (0: any free port)', '0')
+    .option('--api-port <port>', 'client API port, on 127.0.0.1 only (0: any free port)', '0')
+    .option(
+      '--api-token-file <file>',
+      "read the client API's bearer token from here (default: a new one in node-N/api.token)",
+    )
+    .option(
+      '--allow-non-loopback',
+      'let this node listen for peers beyond loopback (its --peers address; warns)',
+    )
     .option('--outputs-file <file>', 'append each output as a JSON line (shareable by nodes)')
     .option('--storage <kind>', 'wal, or memory (nothing survives a restart)', 'wal')
     .option(
@@ -154,8 +162,11 @@ Peers must authenticate: give --cluster-secret-file (the same secret on every no
 'openssl rand -hex 32 > cluster.secret; chmod 600 cluster.secret') or all three --peer-*
 files (TLS 1.3; each certificate names its node as node-<id>), or --insecure-peers.
 Logs are pino JSON lines on stderr; stdout gets one line when the node is ready:
-  {"event":"ready","id":1,"port":7001,"apiPort":40123,"pid":4242}
-Client API (127.0.0.1:apiPort): POST /command (JSON), GET /outputs?after=N, /status, /state.
+  {"event":"ready","id":1,"port":7001,"apiPort":40123,"apiTokenFile":"data/node-1/api.token",…}
+Client API, on 127.0.0.1 only: POST /command (Content-Type: application/json), GET
+/outputs?after=N, /status, /state. Every request needs Authorization: Bearer TOKEN, the token
+in apiTokenFile (mode 0600, a new one at every start unless --api-token-file is given).
+A --peers address for this node beyond loopback needs --allow-non-loopback.
 Algorithm options may also be given as their own flags (--requests 20).
 
 Examples:
@@ -165,7 +176,8 @@ Examples:
   cohort node --algorithm consensus/raft --id 2 --peers 1=127.0.0.1:7001,2=127.0.0.1:7002,\
 3=127.0.0.1:7003 --data-dir ./data --cluster-id demo --option electionTimeoutMsMin=300 \
     --peer-cert-file n2.crt --peer-key-file n2.key --peer-trusted-ca-file ca.crt
-  curl -s 127.0.0.1:40123/outputs?after=0`,
+  curl -s -H "Authorization: Bearer $(cat data/node-1/api.token)" \
+    127.0.0.1:40123/outputs?after=0`,
     )
     .action(async (flags, cmd: Command) => exit(await nodeCommand(flags, cmd.args)));
 

@@ -1,7 +1,13 @@
 // `cohort node --algorithm NAME --id N --peers 1=127.0.0.1:7001,… --data-dir DIR`: one real
 // node in the foreground. Structured logs (pino) go to stderr; stdout gets one JSON line
-// when the node is ready ({"event":"ready","id","port","apiPort","pid"}) so launchers and
-// tests learn its ports. SIGINT/SIGTERM stop it cleanly; SIGKILL is a crash.
+// when the node is ready ({"event":"ready","id","port","apiPort","apiTokenFile","pid"}) so
+// launchers and tests learn its ports and where its API token is. A node whose start step
+// failed prints no ready line and exits 1. SIGINT/SIGTERM stop it cleanly; SIGKILL is a
+// crash.
+//
+// Exposure: the peer port listens at this node's --peers address, which must be loopback
+// unless --allow-non-loopback is given (then a warning: protect it with TLS or the cluster
+// secret); the client API listens on 127.0.0.1 only and requires its bearer token.
 
 import { randomInt } from 'node:crypto';
 import fs from 'node:fs';
@@ -12,6 +18,7 @@ import { monotonicClock } from '../runtime/clock.js';
 import { startNode } from '../runtime/node.js';
 import { resolveOptions } from '../sim/run.js';
 import { parseAlgorithmOptions, resolveAlgorithm } from './algorithm-options.js';
+import { nodeApiToken } from './node-api-token.js';
 import {
   openStorage,
   STORAGE_STOP_DEADLINE_MS,
@@ -19,7 +26,7 @@ import {
   storageFailure,
 } from './open-storage.js';
 import { type PeerAuthFlags, peerAuthFromFlags } from './peer-auth-flags.js';
-import { parsePeers } from './peer-list.js';
+import { listenBeyondLoopback, parsePeers } from './peer-list.js';
 import { parseInteger } from './sim-command.js';
 import { UsageError } from './usage-error.js';
 
@@ -32,6 +39,8 @@ export interface NodeFlags extends PeerAuthFlags {
   readonly option?: readonly string[];
   readonly seed?: string;
   readonly apiPort?: string;
+  readonly apiTokenFile?: string;
+  readonly allowNonLoopback?: boolean;
   readonly outputsFile?: string;
   readonly storage?: string;
   readonly repair?: boolean;
@@ -69,7 +78,9 @@ export async function nodeCommand(flags: NodeFlags, extra: readonly string[]): P
   const spec = resolveAlgorithm(required('--algorithm', flags.algorithm));
   const id = parseInteger('--id', required('--id', flags.id), 1, 1_000_000) as number;
   const peers = parsePeers(required('--peers', flags.peers));
-  if (!peers.has(id)) throw new UsageError(`--peers has no address for --id ${id}`);
+  const self = peers.get(id);
+  if (self === undefined) throw new UsageError(`--peers has no address for --id ${id}`);
+  const exposed = listenBeyondLoopback(self, id, flags.allowNonLoopback === true);
   if (peers.size < spec.nodes.min || peers.size > spec.nodes.max) {
     throw new UsageError(
       `${spec.name} runs on ${spec.nodes.min}..${spec.nodes.max} nodes, --peers lists ${peers.size}`,
@@ -95,6 +106,12 @@ export async function nodeCommand(flags: NodeFlags, extra: readonly string[]): P
     pino.destination({ fd: 2, sync: true }),
   );
   const peerAuth = peerAuthFromFlags(id, flags, (line) => log.warn(line));
+  if (exposed) {
+    log.warn(
+      { listen: `${self.host}:${self.port}` },
+      'the peer port is reachable from the network: protect it with TLS or the cluster secret',
+    );
+  }
   const nodeDir = dataDir === undefined ? undefined : path.join(dataDir, `node-${id}`);
   // Storage first: a data directory on a failed or read-only disk ends the start here, with
   // one clear line and exit 1, before anything else writes there.
@@ -108,6 +125,8 @@ export async function nodeCommand(flags: NodeFlags, extra: readonly string[]): P
   );
   if (storage === undefined) return 1;
   if (nodeDir !== undefined) fs.mkdirSync(nodeDir, { recursive: true });
+  const apiToken = nodeApiToken(flags.apiTokenFile, nodeDir, id);
+  if (apiToken.warning !== undefined) log.warn({ file: apiToken.file }, apiToken.warning);
   let fatal: Error | undefined;
   let wake: () => void = () => {};
   const stopped = new Promise<void>((resolve) => {
@@ -125,6 +144,7 @@ export async function nodeCommand(flags: NodeFlags, extra: readonly string[]): P
     storage,
     clock: monotonicClock(),
     apiPort,
+    apiToken: apiToken.token,
     ...(flags.outputsFile !== undefined && { outputsFile: flags.outputsFile }),
     log,
     onFatal: (error) => {
@@ -141,7 +161,21 @@ export async function nodeCommand(flags: NodeFlags, extra: readonly string[]): P
     if (error.code === 'EADDRINUSE') throw new UsageError(`address in use: ${error.message}`);
     throw error;
   });
-  const ready = { event: 'ready', id, port: node.port, apiPort: node.apiPort, pid: process.pid };
+  if (fatal !== undefined) {
+    // The start step itself failed (e.g. stored state it cannot load): not ready, so a
+    // launcher waiting for the ready line reports the failure instead of a started node.
+    await node.stop().catch((error: Error) => log.error({ err: error }, 'stop failed'));
+    apiToken.cleanup();
+    return 1;
+  }
+  const ready = {
+    event: 'ready',
+    id,
+    port: node.port,
+    apiPort: node.apiPort,
+    apiTokenFile: apiToken.file,
+    pid: process.pid,
+  };
   process.stdout.write(`${JSON.stringify(ready)}\n`);
   log.info({ algorithm: spec.name, cluster, port: node.port, apiPort: node.apiPort }, 'ready');
   const onSignal = (signal: string) => {
@@ -152,5 +186,6 @@ export async function nodeCommand(flags: NodeFlags, extra: readonly string[]): P
   process.once('SIGTERM', onSignal);
   await stopped;
   await node.stop().catch((error: Error) => log.error({ err: error }, 'stop failed'));
+  apiToken.cleanup();
   return fatal === undefined ? 0 : 1;
 }

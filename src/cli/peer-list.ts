@@ -1,7 +1,9 @@
 // `--peers 1=127.0.0.1:7001,2=127.0.0.1:7002,3=…`: every node's id and address. Ids must be
-// exactly 1..n (the process contract numbers nodes that way).
+// exactly 1..n (the process contract numbers nodes that way). A node listens for peers at
+// its own entry; an address beyond loopback needs --allow-non-loopback (listenBeyondLoopback).
 
 import type { NodeId } from '../core/process.js';
+import { isLoopbackHost } from '../runtime/http-guard.js';
 import type { Address } from '../runtime/transport/peer-link.js';
 import { UsageError } from './usage-error.js';
 
@@ -27,4 +29,19 @@ export function parsePeers(text: string): Map<NodeId, Address> {
 
 export function formatPeers(peers: ReadonlyMap<NodeId, Address>): string {
   return [...peers].map(([id, a]) => `${id}=${a.host}:${a.port}`).join(',');
+}
+
+/**
+ * Whether node `id` listens beyond loopback (its peer port then faces the network); a
+ * UsageError when it would and `allowed` is false.
+ */
+export function listenBeyondLoopback(address: Address, id: NodeId, allowed: boolean): boolean {
+  if (isLoopbackHost(address.host)) return false;
+  if (!allowed) {
+    throw new UsageError(
+      `node ${id} would listen on ${address.host}:${address.port}, beyond loopback; ` +
+        'pass --allow-non-loopback to expose its peer port to the network',
+    );
+  }
+  return true;
 }

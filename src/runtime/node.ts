@@ -1,6 +1,7 @@
-// One real node, wired: storage → host → transport, plus the client API, the structured
-// log of outputs (pino, stderr) and an optional outputs file (JSON lines, appended with
-// O_APPEND so several nodes can share one file: the mutual-exclusion check reads it).
+// One real node, wired: storage → host → transport, plus the client API (127.0.0.1 only,
+// bearer token: client-api.ts), the structured log of outputs (pino, stderr) and an
+// optional outputs file (JSON lines, appended with O_APPEND so several nodes can share one
+// file: the mutual-exclusion check reads it).
 //
 // Fault model: see host.ts (kill at any instant; durable before release) and
 // transport/transport.ts (bad peers close only their connection).
@@ -31,7 +32,10 @@ export interface NodeConfig {
   readonly randomSeed: number;
   readonly storage: DurableStorage;
   readonly clock: Clock;
+  /** The client API's port on 127.0.0.1 (0: any free port). */
   readonly apiPort: number;
+  /** The bearer token the client API requires (client-api.ts). */
+  readonly apiToken: string;
   readonly outputsFile?: string;
   readonly log: Logger;
   readonly onFatal: (error: Error) => void;
@@ -89,7 +93,9 @@ export async function startNode(c: NodeConfig): Promise<RunningNode> {
   const port = await transport.start();
   const api = await startClientApi({
     host,
+    algorithm: c.algorithm,
     port: c.apiPort,
+    token: c.apiToken,
     status: () => ({
       id: c.id,
       cluster: c.cluster,

@@ -3,10 +3,12 @@
 // through an output of type `reply`). Each operation keeps its (client, seq) across retries;
 // it follows leader hints, tries the next node on silence, and after `giveUpMs` records the
 // operation as indeterminate and continues as a new process (Jepsen's convention), so the
-// history it builds can go through the linearizability checker.
+// history it builds can go through the linearizability checker. Every request carries the
+// node's API token, read again for each request (a restarted node has a new one).
 
 import type { ClientReplyBody, KvOp } from '../../src/algorithms/consensus/raft/client-api.js';
 import type { ClientHistoryEvent } from '../../src/core/algorithm.js';
+import { bearer } from '../../src/runtime/api-token.js';
 import type { LocalCluster } from '../../src/runtime/launcher/local-cluster.js';
 
 const REPLY_WAIT_MS = 400;
@@ -66,16 +68,19 @@ export class KvClient {
   private async ask(node: number, command: object): Promise<ClientReplyBody | undefined> {
     const api = `http://127.0.0.1:${this.cluster.apiPort(node)}`;
     try {
-      const cursor = this.cursors.get(node) ?? (await this.last(api));
+      const headers = bearer(this.cluster.apiToken(node));
+      const cursor = this.cursors.get(node) ?? (await this.last(api, headers));
       const posted = await fetch(`${api}/command`, {
         method: 'POST',
+        headers: { ...headers, 'content-type': 'application/json' },
         body: JSON.stringify(command),
       });
       if (!posted.ok) return undefined;
       const deadline = Date.now() + REPLY_WAIT_MS;
       let after = cursor;
       while (Date.now() < deadline) {
-        const res = await fetch(`${api}/outputs?after=${after}`);
+        const res = await fetch(`${api}/outputs?after=${after}`, { headers });
+        if (!res.ok) break; // Restarted with a new token: ask again.
         const body = (await res.json()) as {
           outputs: { seq: number; output: { type: string; reply?: ClientReplyBody } }[];
           last: number;
@@ -102,8 +107,9 @@ export class KvClient {
     return undefined;
   }
 
-  private async last(api: string): Promise<number> {
-    const res = await fetch(`${api}/outputs?after=${Number.MAX_SAFE_INTEGER}`);
+  private async last(api: string, headers: { authorization: string }): Promise<number> {
+    const res = await fetch(`${api}/outputs?after=${Number.MAX_SAFE_INTEGER}`, { headers });
+    if (!res.ok) throw new Error(`GET /outputs: ${res.status}`);
     return ((await res.json()) as { last: number }).last;
   }
 }

@@ -1,6 +1,8 @@
 // `cohort cluster up`: a local cluster of real node processes in the foreground. It prints
 // each node's address and pid, role changes and exits as they happen, serves the control
 // API the other `cohort cluster` subcommands use, and stops every node on Ctrl-C.
+// Exposure: nodes, their APIs and the control API listen on 127.0.0.1 only; each API
+// requires its bearer token (node-N/api.token, control.token; 0600 in the data directory).
 
 import fs from 'node:fs';
 import path from 'node:path';
@@ -13,7 +15,7 @@ import { UsageError } from '../usage-error.js';
 import { ChaosController } from './chaos-plan.js';
 import { startControlServer } from './control-server.js';
 import { fetchStatus, watchRoles } from './role-watch.js';
-import { findRunning, removeStateFile, writeStateFile } from './state-file.js';
+import { findRunning, removeStateFile, writeControlToken, writeStateFile } from './state-file.js';
 
 export interface ClusterUpFlags {
   readonly algorithm?: string;
@@ -77,6 +79,7 @@ export async function clusterUp(flags: ClusterUpFlags, extra: readonly string[])
   const control = await startControlServer({
     cluster,
     chaos,
+    token: writeControlToken(dataDir),
     report: say,
     down: () => stop(),
     status: async () => ({
@@ -85,7 +88,7 @@ export async function clusterUp(flags: ClusterUpFlags, extra: readonly string[])
       nodes: await Promise.all(
         cluster.status().map(async (s) => ({
           ...s,
-          role: s.up ? (await fetchStatus(s.apiPort))?.role : undefined,
+          role: s.up ? (await fetchStatus(cluster, s.id))?.role : undefined,
         })),
       ),
     }),
@@ -95,6 +98,7 @@ export async function clusterUp(flags: ClusterUpFlags, extra: readonly string[])
   const ready = await cluster.start().catch(async (error: Error) => {
     await cluster.stop();
     control.server.close();
+    removeStateFile(dataDir);
     throw error;
   });
   for (const r of ready) {

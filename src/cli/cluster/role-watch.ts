@@ -1,7 +1,9 @@
 // Follows each node's role (`state.role`, via its client API's /status) and reports
 // changes, so `cohort cluster up` shows elections as they happen. Polling is enough: the
-// launcher shows roles to a person, it does not decide anything with them.
+// launcher shows roles to a person, it does not decide anything with them. Each request
+// carries the node's API token, read from its data directory (new at every start).
 
+import { bearer } from '../../runtime/api-token.js';
 import type { LocalCluster } from '../../runtime/launcher/local-cluster.js';
 
 export const ROLE_POLL_MS = 250;
@@ -11,11 +13,17 @@ export interface NodeLiveStatus {
   readonly counters?: { readonly steps: number };
 }
 
-export async function fetchStatus(apiPort: number): Promise<NodeLiveStatus | undefined> {
+/** Node `id`'s live status, or undefined when it does not answer (down, restarting). */
+export async function fetchStatus(
+  cluster: LocalCluster,
+  id: number,
+): Promise<NodeLiveStatus | undefined> {
   try {
-    const res = await fetch(`http://127.0.0.1:${apiPort}/status`, {
+    const res = await fetch(`http://127.0.0.1:${cluster.apiPort(id)}/status`, {
+      headers: bearer(cluster.apiToken(id)),
       signal: AbortSignal.timeout(2_000),
     });
+    if (!res.ok) return undefined;
     return (await res.json()) as NodeLiveStatus;
   } catch {
     return undefined;
@@ -33,7 +41,7 @@ export function watchRoles(cluster: LocalCluster, report: (line: string) => void
         roles.delete(s.id);
         continue;
       }
-      const role = (await fetchStatus(s.apiPort))?.role;
+      const role = (await fetchStatus(cluster, s.id))?.role;
       if (role === undefined || roles.get(s.id) === role) continue;
       const before = roles.get(s.id);
       roles.set(s.id, role);

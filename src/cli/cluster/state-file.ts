@@ -1,8 +1,16 @@
-// The running cluster's state file, `<data-dir>/cluster.json`: written by `cohort cluster up`
-// and read by the other `cohort cluster` subcommands to find its control port.
+// The running cluster's state file, `<data-dir>/cluster.json`, and its control token,
+// `<data-dir>/control.token` (0600, new at every `up`): written by `cohort cluster up` and
+// read by the other `cohort cluster` subcommands to find and authenticate to its control
+// port. Whoever can read the data directory controls the cluster; nobody else can.
 
 import fs from 'node:fs';
 import path from 'node:path';
+import {
+  newApiToken,
+  readTokenFile,
+  TokenFileError,
+  writeTokenFile,
+} from '../../runtime/api-token.js';
 import { UsageError } from '../usage-error.js';
 
 export interface ClusterStateFile {
@@ -15,6 +23,26 @@ export interface ClusterStateFile {
 
 export function stateFilePath(dataDir: string): string {
   return path.join(dataDir, 'cluster.json');
+}
+
+export function controlTokenPath(dataDir: string): string {
+  return path.join(dataDir, 'control.token');
+}
+
+/** A new control token, written (0600) before the control API starts. */
+export function writeControlToken(dataDir: string): string {
+  const token = newApiToken();
+  writeTokenFile(controlTokenPath(dataDir), token);
+  return token;
+}
+
+export function readControlToken(dataDir: string): string {
+  try {
+    return readTokenFile(controlTokenPath(dataDir));
+  } catch (error) {
+    if (error instanceof TokenFileError) throw new UsageError(error.message);
+    throw error;
+  }
 }
 
 function alive(pid: number): boolean {
@@ -53,4 +81,5 @@ export function writeStateFile(dataDir: string, state: ClusterStateFile): void {
 
 export function removeStateFile(dataDir: string): void {
   fs.rmSync(stateFilePath(dataDir), { force: true });
+  fs.rmSync(controlTokenPath(dataDir), { force: true });
 }

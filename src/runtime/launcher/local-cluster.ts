@@ -11,6 +11,7 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
+import { API_TOKEN_FILE, readTokenFile } from '../api-token.js';
 import { type LinkFaults, LinkProxy } from '../chaos/link-proxy.js';
 import { ensureSecretFile } from '../transport/secret-file.js';
 import { freePort } from './free-port.js';
@@ -111,6 +112,14 @@ export class LocalCluster {
 
   apiPort(id: number): number {
     return this.apiPorts.get(id) as number;
+  }
+
+  /**
+   * The bearer token of node `id`'s client API, read from its `api.token` (each start writes
+   * a new one, before its API listens: read it again after a 401).
+   */
+  apiToken(id: number): string {
+    return readTokenFile(path.join(this.o.dataDir, `node-${id}`, API_TOKEN_FILE));
   }
 
   get secretFile(): string {

@@ -14,6 +14,8 @@ export interface NodeReady {
   readonly id: number;
   readonly port: number;
   readonly apiPort: number;
+  /** Where the node's client-API token is (node-api-token.ts). */
+  readonly apiTokenFile: string;
   readonly pid: number;
 }
 
