@@ -3,16 +3,32 @@
 // one client at a time, but keeps who holds it in VOLATILE state: when it crashes and
 // restarts it forgets the holder and grants the lock again while the holder is still
 // inside. Everything else is careful (retries, grant numbers), so the crash of node 1 is
-// the only way to break mutual exclusion — which is what the shrinker must find.
+// the only way to break mutual exclusion — which is what the shrinker must find. Its peer
+// input is parsed like every algorithm's (`parseLockMessage`): the bug is the volatile
+// holder, nothing else.
 
 import { defineAlgorithm } from '../../core/algorithm.js';
 import type { Env, NodeId, Process } from '../../core/process.js';
+import { isCount, type MessageChecks, parseByType } from '../../core/validate.js';
 
 type LockMessage =
   | { readonly type: 'Acquire' }
   | { readonly type: 'Grant'; readonly grant: number }
   | { readonly type: 'Release'; readonly grant: number }
   | { readonly type: 'ReleaseAck'; readonly grant: number };
+
+const hasGrant = (m: Readonly<Record<string, unknown>>) => isCount(m.grant);
+
+const CHECKS: MessageChecks<LockMessage> = {
+  Acquire: () => true,
+  Grant: hasGrant,
+  Release: hasGrant,
+  ReleaseAck: hasGrant,
+};
+
+export function parseLockMessage(raw: unknown): LockMessage | undefined {
+  return parseByType(CHECKS, raw);
+}
 
 type LockOutput = { readonly type: 'enter' } | { readonly type: 'exit' };
 
@@ -116,6 +132,7 @@ export const volatileLock = defineAlgorithm<
   livenessDeadlineMs: 2_000,
   options: {},
   create: (id) => create(id),
+  parseMessage: parseLockMessage,
   invariants: () => [
     {
       name: 'mutual exclusion',

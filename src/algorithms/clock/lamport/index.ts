@@ -14,9 +14,9 @@ import {
   clockOptionSpecs,
   createClockProcess,
   pairwiseInvariant,
-  type Stamp,
   workloadDone,
 } from '../workload.js';
+import { type LamportMessage, parseLamportMessage } from './messages.js';
 
 const rules = {
   zero: () => 0,
@@ -25,7 +25,7 @@ const rules = {
 };
 
 export const lamport = defineAlgorithm<
-  Stamp<number>,
+  LamportMessage,
   ClockEvent<number>,
   ClockState<number>,
   ClockOptions
@@ -40,6 +40,7 @@ export const lamport = defineAlgorithm<
   options: clockOptionSpecs,
   causality: true,
   create: (id, ctx) => createClockProcess(rules, id, ctx),
+  parseMessage: parseLamportMessage,
   invariants: () => [
     pairwiseInvariant<number>('clock condition: a → b ⇒ C(a) < C(b)', (a, b, before) =>
       before && !(a < b) ? `happened before but C=${a} is not below C=${b}` : undefined,

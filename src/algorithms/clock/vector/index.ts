@@ -18,9 +18,9 @@ import {
   clockOptionSpecs,
   createClockProcess,
   pairwiseInvariant,
-  type Stamp,
   workloadDone,
 } from '../workload.js';
+import { parseVectorMessage, type VectorMessage } from './messages.js';
 
 const rules = {
   zero: (ctx: { nodes: readonly number[] }) => vectorZero(ctx.nodes.length) as VectorClock,
@@ -30,7 +30,7 @@ const rules = {
 };
 
 export const vector = defineAlgorithm<
-  Stamp<VectorClock>,
+  VectorMessage,
   ClockEvent<VectorClock>,
   ClockState<VectorClock>,
   ClockOptions
@@ -45,6 +45,7 @@ export const vector = defineAlgorithm<
   options: clockOptionSpecs,
   causality: true,
   create: (id, ctx) => createClockProcess(rules, id, ctx),
+  parseMessage: (raw, ctx) => parseVectorMessage(raw, ctx.nodes.length),
   invariants: () => [
     pairwiseInvariant<VectorClock>('clock condition: a → b ⇔ V(a) < V(b)', (a, b, before) => {
       const order = compareVectors(a, b);

@@ -16,13 +16,7 @@
 
 import type { Env, NodeId, Process } from '../../../core/process.js';
 import type { ElectionNodeState, ElectionOutput } from '../workload.js';
-
-export type BullyMessage =
-  | { readonly type: 'Election' }
-  | { readonly type: 'Alive' }
-  | { readonly type: 'Victory'; readonly term: number }
-  | { readonly type: 'Heartbeat'; readonly term: number }
-  | { readonly type: 'Ack'; readonly term: number };
+import type { BullyMessage } from './messages.js';
 
 export interface BullyState extends ElectionNodeState {
   /** `claiming`: step-down mode, Victory sent, waiting for a majority to acknowledge it. */

@@ -5,7 +5,8 @@
 import { defineAlgorithm } from '../../../core/algorithm.js';
 import type { NodeId } from '../../../core/process.js';
 import { allAgree, type ElectionOutput, electionMetrics, highestLiveLeads } from '../workload.js';
-import { type BullyMessage, type BullyState, createBully } from './bully.js';
+import { type BullyState, createBully } from './bully.js';
+import { type BullyMessage, parseBullyMessage } from './messages.js';
 
 export interface BullyOptions {
   readonly heartbeatMs: number;
@@ -61,6 +62,7 @@ export const bully = defineAlgorithm<BullyMessage, ElectionOutput, BullyState, B
       answerMs: 2 * ctx.options.heartbeatMs + 50,
       stepDownMinority: ctx.options.stepDownMinority,
     }),
+  parseMessage: parseBullyMessage,
   // Bully promises no safety under partitions (see split-brain); it promises who wins.
   invariants: () => [],
   liveness: (ctx) => [allAgree(), highestLiveLeads(bullyRank(ctx.options))],

@@ -14,8 +14,7 @@ import {
   electionMetrics,
   highestLiveLeads,
 } from '../workload.js';
-
-export type MaxIdMessage = { readonly type: 'Id'; readonly id: NodeId };
+import { type MaxIdMessage, parseMaxIdMessage } from './messages.js';
 
 export interface MaxIdState extends ElectionNodeState {
   role: 'candidate' | 'out' | 'leader' | 'follower';
@@ -86,6 +85,7 @@ export const maxId = defineAlgorithm<MaxIdMessage, ElectionOutput, MaxIdState, M
     },
   },
   create: (_id, ctx) => create(ctx.options),
+  parseMessage: (raw, ctx) => parseMaxIdMessage(raw, ctx.nodes.length),
   invariants: () => [],
   liveness: () => [allAgree(), highestLiveLeads((id) => id)],
   metrics: (view) => electionMetrics(view),

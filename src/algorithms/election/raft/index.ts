@@ -11,7 +11,12 @@
 
 import { defineAlgorithm, type Invariant, type Scenario } from '../../../core/algorithm.js';
 import type { Env, NodeId, Process } from '../../../core/process.js';
-import { createServer, type RaftMessage, type RaftOutput } from '../../consensus/raft/index.js';
+import {
+  createServer,
+  parseRaftMessage,
+  type RaftMessage,
+  type RaftOutput,
+} from '../../consensus/raft/index.js';
 import {
   clusterOf,
   defaultRaftOptions,
@@ -179,6 +184,8 @@ export const raftElection = defineAlgorithm<
     checkQuorum: raftOptionSpecs.checkQuorum,
   },
   create: (id, ctx) => electionNode(id, ctx.nodes, ctx.options),
+  // Raft's own messages, so consensus/raft's parser (a server with no clients sends a subset).
+  parseMessage: parseRaftMessage,
   invariants: () => [oneLeaderPerTerm(), oneWinnerPerTerm()],
   liveness: () => [allAgree()],
   metrics: (view) => electionMetrics(view),

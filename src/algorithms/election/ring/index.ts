@@ -5,7 +5,8 @@
 import { defineAlgorithm } from '../../../core/algorithm.js';
 import { ascendingRing } from '../../../core/topology.js';
 import { allAgree, type ElectionOutput, electionMetrics, highestLiveLeads } from '../workload.js';
-import { createRing, type RingMessage, type RingState } from './ring.js';
+import { parseRingMessage, type RingMessage } from './messages.js';
+import { createRing, type RingState } from './ring.js';
 
 export interface RingOptions {
   readonly variant: 'notes' | 'chang-roberts';
@@ -42,6 +43,7 @@ export const ring = defineAlgorithm<RingMessage, ElectionOutput, RingState, Ring
       suspectAfterMs: 4 * ctx.options.heartbeatMs + 100,
       ackMs: 2 * ctx.options.heartbeatMs,
     }),
+  parseMessage: (raw, ctx) => parseRingMessage(raw, ctx.nodes.length),
   invariants: () => [],
   liveness: () => [allAgree(), highestLiveLeads((id) => id)],
   topology: ascendingRing,

@@ -15,27 +15,7 @@
 
 import type { Env, NodeId, Process } from '../../../core/process.js';
 import type { ElectionNodeState, ElectionOutput } from '../workload.js';
-
-type Circulating =
-  | {
-      readonly type: 'Election';
-      readonly initiator: NodeId;
-      readonly term: number;
-      /** The notes: every id gathered so far. Chang–Roberts: the one candidate. */
-      readonly ids: readonly NodeId[];
-    }
-  | {
-      readonly type: 'Coordinator';
-      readonly initiator: NodeId;
-      readonly term: number;
-      readonly leader: NodeId;
-      readonly ring: readonly NodeId[];
-    };
-
-export type RingMessage =
-  | (Circulating & { readonly seq: number })
-  | { readonly type: 'Ack'; readonly seq: number }
-  | { readonly type: 'Heartbeat'; readonly term: number };
+import type { Circulating, RingMessage } from './messages.js';
 
 /** A hop waiting for its acknowledgement. */
 interface Hop {

@@ -19,68 +19,12 @@
 
 import type { Env, NodeId, Process } from '../../../core/process.js';
 import type { ElectionNodeState, ElectionOutput } from '../workload.js';
+import { type FleMessage, parseFleMessage, type ServerState, type Vote } from './messages.js';
 import { isQuorum, isVoter, type QuorumSpec } from './quorum.js';
 
-export type ServerState = 'LOOKING' | 'FOLLOWING' | 'LEADING' | 'OBSERVING';
-
-/** A vote: the proposed leader with its last zxid and epoch (ZooKeeper's Vote). */
-export interface Vote {
-  readonly leader: NodeId;
-  readonly zxid: number;
-  readonly epoch: number;
-}
-
-export type FleMessage =
-  | {
-      readonly type: 'Notification';
-      readonly vote: Vote;
-      readonly round: number;
-      readonly state: ServerState;
-    }
-  | { readonly type: 'FollowerInfo'; readonly acceptedEpoch: number; readonly acceptedFrom: NodeId }
-  | { readonly type: 'LeaderInfo'; readonly epoch: number }
-  | {
-      readonly type: 'AckEpoch';
-      readonly epoch: number;
-      /** The follower's history before it accepted `epoch` (ZooKeeper's ACKEPOCH). */
-      readonly currentEpoch: number;
-      readonly zxid: number;
-    }
-  | { readonly type: 'Ping'; readonly epoch: number }
-  | { readonly type: 'PingAck'; readonly epoch: number };
-
-const SERVER_STATES: readonly string[] = ['LOOKING', 'FOLLOWING', 'LEADING', 'OBSERVING'];
-const isCount = (x: unknown): x is number =>
-  typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
-
-function isVote(x: unknown): x is Vote {
-  if (typeof x !== 'object' || x === null) return false;
-  const v = x as Record<string, unknown>;
-  return isCount(v.leader) && isCount(v.zxid) && isCount(v.epoch);
-}
-
-/** The election message if it is well formed (peer input is never trusted), else undefined. */
-export function parseFleMessage(raw: unknown): FleMessage | undefined {
-  if (typeof raw !== 'object' || raw === null) return undefined;
-  const m = raw as Record<string, unknown>;
-  const ok = (() => {
-    switch (m.type) {
-      case 'Notification':
-        return isVote(m.vote) && isCount(m.round) && SERVER_STATES.includes(m.state as string);
-      case 'FollowerInfo':
-        return isCount(m.acceptedEpoch) && isCount(m.acceptedFrom);
-      case 'AckEpoch':
-        return isCount(m.epoch) && isCount(m.currentEpoch) && isCount(m.zxid);
-      case 'LeaderInfo':
-      case 'Ping':
-      case 'PingAck':
-        return isCount(m.epoch);
-      default:
-        return false;
-    }
-  })();
-  return ok ? (m as FleMessage) : undefined;
-}
+// The messages and their parser live in messages.ts; consensus/zab imports them from here.
+export type { FleMessage, ServerState, Vote } from './messages.js';
+export { parseFleMessage } from './messages.js';
 
 export interface FleState extends ElectionNodeState {
   role: 'looking' | 'establishing' | 'leader' | 'follower' | 'observer';

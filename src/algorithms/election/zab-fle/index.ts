@@ -8,7 +8,8 @@
 import { defineAlgorithm, type Invariant, type Liveness } from '../../../core/algorithm.js';
 import type { NodeId } from '../../../core/process.js';
 import { allAgree, type ElectionOutput, electionMetrics, oneLeaderPerTerm } from '../workload.js';
-import { createFle, type FleMessage, type FleState } from './fle.js';
+import { createFle, type FleState } from './fle.js';
+import { type FleMessage, parseFleMessage } from './messages.js';
 import { isVoter, type QuorumSpec, quorumSpec } from './quorum.js';
 
 export interface ZabFleOptions {
@@ -91,6 +92,7 @@ export const zabFle = defineAlgorithm<FleMessage, ElectionOutput, FleState, ZabF
       initialZxid: ctx.options.zxids[id - 1] ?? 0,
       initialEpoch: ctx.options.epochs[id - 1] ?? 1,
     }),
+  parseMessage: (raw, ctx) => parseFleMessage(raw, ctx.nodes.length),
   invariants: (ctx) => [oneLeaderPerTerm(), observersNeverLead(quorumOf(ctx.nodes, ctx.options))],
   liveness: (ctx) => [allAgree(), leaderMostUpToDate(quorumOf(ctx.nodes, ctx.options))],
   metrics: (view) => ({

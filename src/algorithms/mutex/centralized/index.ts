@@ -33,11 +33,12 @@ import {
   restartClient,
 } from './centralized.js';
 import { failoverMessage, failoverTimer, loadLeadership, startFailover } from './failover.js';
-import type {
-  CentralizedMessage,
-  CentralizedOptions,
-  CentralizedState,
-  CoordinatorBook,
+import {
+  type CentralizedMessage,
+  type CentralizedOptions,
+  type CentralizedState,
+  type CoordinatorBook,
+  parseCentralizedMessage,
 } from './messages.js';
 
 function create(id: NodeId, c: Config): Process<CentralizedMessage, MutexOutput, CentralizedState> {
@@ -130,6 +131,7 @@ export const centralized = defineAlgorithm<
       timing: detectorTiming(ctx.options.heartbeatMs, PERFECT_DETECTOR_WORST_LATENCY_MS),
       electMs: 2 * PERFECT_DETECTOR_WORST_LATENCY_MS + 20,
     }),
+  parseMessage: parseCentralizedMessage,
   invariants: () => [mutualExclusion(), noUnaskedGrant()],
   liveness: (ctx) => [everyRequestServed(ctx.options.requests, isRequester)],
   metrics: (view) => ({

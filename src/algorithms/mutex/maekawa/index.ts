@@ -14,7 +14,8 @@ import {
   mutualExclusion,
   noUnaskedGrant,
 } from '../workload.js';
-import { createMaekawa, type MaekawaMessage, type MaekawaState } from './maekawa.js';
+import { createMaekawa, type MaekawaState } from './maekawa.js';
+import { type MaekawaMessage, parseMaekawaMessage } from './messages.js';
 import { gridQuorum } from './quorum.js';
 
 export const maekawa = defineAlgorithm<MaekawaMessage, MutexOutput, MaekawaState, MutexOptions>({
@@ -28,6 +29,7 @@ export const maekawa = defineAlgorithm<MaekawaMessage, MutexOutput, MaekawaState
   livenessDeadlineMs: 5_000,
   options: mutexOptionSpecs,
   create: (id, ctx) => createMaekawa(gridQuorum(id, ctx.nodes.length), ctx.options),
+  parseMessage: parseMaekawaMessage,
   invariants: () => [mutualExclusion(), noUnaskedGrant()],
   liveness: (ctx) => [everyRequestServed(ctx.options.requests)],
   metrics: (view, ctx) => ({

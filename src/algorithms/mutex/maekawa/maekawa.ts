@@ -16,14 +16,7 @@
 import { compareLamport, lamportReceive, lamportTick } from '../../../core/clocks/lamport.js';
 import type { Env, NodeId, Process } from '../../../core/process.js';
 import { type MutexNodeState, type MutexOptions, type MutexOutput, retryMs } from '../workload.js';
-
-export type MaekawaMessage =
-  | { readonly type: 'Request'; readonly ts: number }
-  | { readonly type: 'Locked'; readonly ts: number; readonly stamp: number }
-  | { readonly type: 'Failed'; readonly ts: number }
-  | { readonly type: 'Inquire'; readonly ts: number; readonly stamp: number }
-  | { readonly type: 'Relinquish'; readonly ts: number; readonly stamp: number }
-  | { readonly type: 'Release'; readonly ts: number };
+import type { MaekawaMessage } from './messages.js';
 
 interface Ask {
   readonly node: NodeId;

@@ -18,9 +18,9 @@ import {
   mutualExclusion,
   noUnaskedGrant,
 } from '../workload.js';
+import { parseRicartAgrawalaMessage, type RicartAgrawalaMessage } from './messages.js';
 import {
   createRicartAgrawala,
-  type RicartAgrawalaMessage,
   type RicartAgrawalaOptions,
   type RicartAgrawalaState,
 } from './ricart-agrawala.js';
@@ -83,6 +83,7 @@ export const ricartAgrawala = defineAlgorithm<
       ctx.options,
       detectorTiming(ctx.options.heartbeatMs, PERFECT_DETECTOR_WORST_LATENCY_MS),
     ),
+  parseMessage: (raw, ctx) => parseRicartAgrawalaMessage(raw, ctx.nodes.length),
   invariants: () => [mutualExclusion(), noUnaskedGrant()],
   liveness: (ctx) => [
     everyRequestServed(ctx.options.requests),

@@ -25,20 +25,8 @@ import {
   suspectSilent,
 } from '../failure-detector.js';
 import { type MutexNodeState, type MutexOptions, type MutexOutput, retryMs } from '../workload.js';
+import type { RicartAgrawalaMessage } from './messages.js';
 import { EMPTY_FILE, edit, newer, type Replica, unacknowledged } from './replica.js';
-
-export type RicartAgrawalaMessage =
-  | {
-      readonly type: 'Request';
-      readonly resource: string;
-      readonly ts: number;
-      readonly id: NodeId;
-    }
-  /** `ts` echoes the request being answered; `file` is the replier's replica (HDFS mode). */
-  | { readonly type: 'OK'; readonly ts: number; readonly file?: Replica }
-  | { readonly type: 'Heartbeat' }
-  | { readonly type: 'Update'; readonly file: Replica }
-  | { readonly type: 'UpdateAck'; readonly version: number };
 
 export interface RicartAgrawalaOptions extends MutexOptions {
   readonly variant: 'classic' | 'fd';

@@ -12,11 +12,8 @@ import {
   mutualExclusion,
   noUnaskedGrant,
 } from '../workload.js';
-import {
-  createSuzukiKasami,
-  type SuzukiKasamiMessage,
-  type SuzukiKasamiState,
-} from './suzuki-kasami.js';
+import { parseSuzukiKasamiMessage, type SuzukiKasamiMessage } from './messages.js';
+import { createSuzukiKasami, type SuzukiKasamiState } from './suzuki-kasami.js';
 
 /** At most one live node holds the token, and a node inside holds it. */
 function atMostOneToken(): Invariant<SuzukiKasamiState, MutexOutput> {
@@ -48,6 +45,7 @@ export const suzukiKasami = defineAlgorithm<
   livenessDeadlineMs: 5_000,
   options: mutexOptionSpecs,
   create: (id, ctx) => createSuzukiKasami(id, ctx.nodes.length, ctx.options),
+  parseMessage: (raw, ctx) => parseSuzukiKasamiMessage(raw, ctx.nodes.length),
   invariants: () => [mutualExclusion(), noUnaskedGrant(), atMostOneToken()],
   liveness: (ctx) => [everyRequestServed(ctx.options.requests)],
   metrics: (view) => ({

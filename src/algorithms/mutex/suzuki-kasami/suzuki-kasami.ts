@@ -19,20 +19,7 @@
 
 import type { Env, NodeId, Process } from '../../../core/process.js';
 import { type MutexNodeState, type MutexOptions, type MutexOutput, retryMs } from '../workload.js';
-
-export interface Token {
-  /** LN[j − 1]: the number of node j's last served request. */
-  readonly ln: readonly number[];
-  /** Nodes waiting for the token, in the order they were queued. */
-  readonly queue: readonly NodeId[];
-  /** How many times the token has changed hands (the hand-off stamp). */
-  readonly transfers: number;
-}
-
-export type SuzukiKasamiMessage =
-  | { readonly type: 'Request'; readonly sn: number }
-  | { readonly type: 'Token'; readonly token: Token }
-  | { readonly type: 'TokenAck'; readonly transfers: number };
+import type { SuzukiKasamiMessage, Token } from './messages.js';
 
 export interface SuzukiKasamiState extends MutexNodeState {
   phase: 'idle' | 'wanting' | 'inside';

@@ -28,7 +28,7 @@ import {
 } from '../workload.js';
 import { MAX_DRIFT_PPM, type TokenRingOptions, tokenRingOptionSpecs } from './config.js';
 import { atMostOneToken } from './invariants.js';
-import type { TokenRingMessage } from './messages.js';
+import { parseTokenRingMessage, type TokenRingMessage } from './messages.js';
 import type { TokenRingOutput, TokenRingState } from './state.js';
 import { createTokenRing } from './token-ring.js';
 
@@ -67,6 +67,7 @@ export const tokenRing = defineAlgorithm<
   livenessDeadlineMs: 15_000,
   options: tokenRingOptionSpecs,
   create: (_id, ctx) => createTokenRing(ctx.nodes.length, ctx.options),
+  parseMessage: (raw, ctx) => parseTokenRingMessage(raw, ctx.nodes.length),
   topology: ascendingRing,
   invariants: () => [mutualExclusion(), noUnaskedGrant(), atMostOneToken()],
   liveness: (ctx) => [everyRequestServed(ctx.options.requests)],

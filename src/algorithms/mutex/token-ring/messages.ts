@@ -5,6 +5,16 @@
 // Prepare/Promise for a new generation, with Refuse for stale or needless candidates.
 
 import type { NodeId } from '../../../core/process.js';
+import {
+  isArrayOf,
+  isBool,
+  isCount,
+  isNodeId,
+  isOneOf,
+  isRecord,
+  type MessageChecks,
+  parseByType,
+} from '../../../core/validate.js';
 import { isStamp, type TokenStamp } from './stamp.js';
 
 export interface Grant {
@@ -56,60 +66,51 @@ export type TokenRingMessage =
   | {
       readonly type: 'Refuse';
       readonly gen: number;
-      readonly reason: 'stale' | 'alive';
+      readonly reason: (typeof REFUSALS)[number];
       readonly promised: number;
     };
 
-const nat = (x: unknown): boolean => Number.isSafeInteger(x) && (x as number) >= 0;
+const REFUSALS = ['stale', 'alive'] as const;
 
-function isIdList(x: unknown, n: number): x is NodeId[] {
+function isIdList(x: unknown, n: number | undefined): x is NodeId[] {
+  return isArrayOf(x, (id) => isNodeId(id, n)) && (n === undefined || x.length <= n);
+}
+
+function isGrant(x: unknown, n: number | undefined): x is Grant {
+  return isRecord(x) && isNodeId(x.node, n) && isCount(x.hop);
+}
+
+function isToken(x: unknown, n: number | undefined): x is RingToken {
+  if (!isRecord(x)) return false;
+  const log = x.log;
   return (
-    Array.isArray(x) && x.length <= n && x.every((id) => Number.isInteger(id) && id >= 1 && id <= n)
+    isCount(x.gen) &&
+    isCount(x.hop) &&
+    isIdList(x.ring, n) &&
+    isIdList(x.done, n) &&
+    isArrayOf(log, (g) => isGrant(g, n)) &&
+    (n === undefined || log.length <= n)
   );
 }
 
-function isToken(x: unknown, n: number): x is RingToken {
-  if (!isStamp(x)) return false;
-  const t = x as unknown as Record<string, unknown>;
-  const log = t.log;
-  return (
-    nat(t.gen) &&
-    nat(t.hop) &&
-    isIdList(t.ring, n) &&
-    isIdList(t.done, n) &&
-    Array.isArray(log) &&
-    log.length <= n &&
-    log.every((g) => isIdList([g?.node], n) && nat(g?.hop))
-  );
-}
+const hasGen = (m: Readonly<Record<string, unknown>>) => isCount(m.gen);
 
-/** Peer input is validated, never trusted (STYLE.md §6): false means drop it. */
-export function isValidMessage(m: TokenRingMessage, n: number): boolean {
-  switch (m.type) {
-    case 'Token':
-      return isToken(m.token, n);
-    case 'TokenAck':
-      return nat(m.gen) && nat(m.hop);
-    case 'TokenReject':
-      return nat(m.gen) && nat(m.hop) && nat(m.promised);
-    case 'Probe':
-      return true;
-    case 'ProbeReply':
-      return (
-        typeof m.alive === 'boolean' &&
-        typeof m.holding === 'boolean' &&
-        isStamp(m.seen) &&
-        nat(m.promised)
-      );
-    case 'Prepare':
-      return nat(m.gen) && (m.holding === null || isStamp(m.holding));
-    case 'Promise':
-      return nat(m.gen) && nat(m.remainingMs) && typeof m.done === 'boolean';
-    case 'Withdraw':
-      return nat(m.gen);
-    case 'Refuse':
-      return nat(m.gen) && nat(m.promised) && (m.reason === 'stale' || m.reason === 'alive');
-    default:
-      return false;
-  }
+const CHECKS: MessageChecks<TokenRingMessage> = {
+  Token: (m, n) => isToken(m.token, n),
+  TokenAck: (m) => isCount(m.gen) && isCount(m.hop),
+  TokenReject: (m) => isCount(m.gen) && isCount(m.hop) && isCount(m.promised),
+  Probe: () => true,
+  ProbeReply: (m) => isBool(m.alive) && isBool(m.holding) && isStamp(m.seen) && isCount(m.promised),
+  Prepare: (m) => isCount(m.gen) && (m.holding === null || isStamp(m.holding)),
+  Promise: (m) => isCount(m.gen) && isCount(m.remainingMs) && isBool(m.done),
+  Withdraw: hasGen,
+  Refuse: (m) => isCount(m.gen) && isCount(m.promised) && isOneOf(m.reason, REFUSALS),
+};
+
+/**
+ * The algorithm's parseMessage: peer input is validated, never trusted (STYLE.md §6); the
+ * host drops what fails. `n`: the cluster size (node ids are 1..n).
+ */
+export function parseTokenRingMessage(raw: unknown, n: number): TokenRingMessage | undefined {
+  return parseByType(CHECKS, raw, n);
 }

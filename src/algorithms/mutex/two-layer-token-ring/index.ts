@@ -23,7 +23,7 @@ import {
 } from '../workload.js';
 import { atMostOneTokenPerLayer } from './invariants.js';
 import { fullLoadMessagesPerEntry, layout, membersOf } from './layout.js';
-import type { TwoLayerMessage } from './messages.js';
+import { parseTwoLayerMessage, type TwoLayerMessage } from './messages.js';
 import type { TwoLayerOptions, TwoLayerState } from './state.js';
 import { createTwoLayer } from './two-layer.js';
 
@@ -72,6 +72,7 @@ export const twoLayerTokenRing = defineAlgorithm<
     return { kind: 'rings', rings: Array.from({ length: l.lans }, (_, i) => membersOf(l, i + 1)) };
   },
   create: (id, ctx) => createTwoLayer(id, ctx.nodes.length, ctx.options),
+  parseMessage: (raw, ctx) => parseTwoLayerMessage(raw, ctx.nodes.length),
   invariants: () => [mutualExclusion(), noUnaskedGrant(), atMostOneTokenPerLayer()],
   liveness: (ctx) => [everyRequestServed(ctx.options.requests)],
   metrics: (view) => {

@@ -3,7 +3,14 @@
 // and remembers which members are done; the global token goes round the coordinators and
 // remembers which LANs are done, so the rings park when the workload is over.
 
-import type { NodeId } from '../../../core/process.js';
+import {
+  isArrayOf,
+  isCount,
+  isNodeId,
+  isRecord,
+  type MessageChecks,
+  parseByType,
+} from '../../../core/validate.js';
 import type { TokenStamp } from '../token-ring/stamp.js';
 
 export interface LayerToken extends TokenStamp {
@@ -17,31 +24,30 @@ export type TwoLayerMessage =
   | { readonly type: 'GlobalToken'; readonly token: LayerToken }
   | { readonly type: 'GlobalAck'; readonly gen: number; readonly hop: number };
 
-const nat = (x: unknown): boolean => Number.isSafeInteger(x) && (x as number) >= 0;
-
-function isToken(x: unknown, max: number): x is LayerToken {
-  if (typeof x !== 'object' || x === null) return false;
-  const t = x as Record<string, unknown>;
-  const done = t.done;
+function isToken(x: unknown, max: number | undefined): x is LayerToken {
+  if (!isRecord(x)) return false;
+  const done = x.done;
   return (
-    t.gen === 0 &&
-    nat(t.hop) &&
-    Array.isArray(done) &&
-    done.length <= max &&
-    done.every((d) => Number.isInteger(d) && d >= 1 && d <= max)
+    x.gen === 0 &&
+    isCount(x.hop) &&
+    isArrayOf(done, (d) => isNodeId(d, max)) &&
+    (max === undefined || done.length <= max)
   );
 }
 
-/** Validates peer input (STYLE.md §6); `max` bounds the ids a token may name. */
-export function isValidMessage(m: TwoLayerMessage, max: NodeId): boolean {
-  switch (m.type) {
-    case 'LocalToken':
-    case 'GlobalToken':
-      return isToken(m.token, max);
-    case 'LocalAck':
-    case 'GlobalAck':
-      return m.gen === 0 && nat(m.hop);
-    default:
-      return false;
-  }
+const isAck = (m: Readonly<Record<string, unknown>>) => m.gen === 0 && isCount(m.hop);
+
+const CHECKS: MessageChecks<TwoLayerMessage> = {
+  LocalToken: (m, max) => isToken(m.token, max),
+  GlobalToken: (m, max) => isToken(m.token, max),
+  LocalAck: isAck,
+  GlobalAck: isAck,
+};
+
+/**
+ * The algorithm's parseMessage: peer input is validated (STYLE.md §6) and the host drops
+ * what fails. `n`, the cluster size, bounds the ids (members or LANs) a token may name.
+ */
+export function parseTwoLayerMessage(raw: unknown, n: number): TwoLayerMessage | undefined {
+  return parseByType(CHECKS, raw, n);
 }

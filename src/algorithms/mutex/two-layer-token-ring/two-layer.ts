@@ -11,7 +11,7 @@ import type { HandoffIo } from '../token-ring/handoff.js';
 import { retryHandoff } from '../token-ring/handoff.js';
 import type { MutexOutput } from '../workload.js';
 import { isCoordinator, type Layout, lanOf, layout } from './layout.js';
-import { isValidMessage, type LayerToken, type TwoLayerMessage } from './messages.js';
+import type { LayerToken, TwoLayerMessage } from './messages.js';
 import {
   leave,
   localTurn,
@@ -148,8 +148,7 @@ export function createTwoLayer(
       save(c);
     },
     onMessage(env, from, m) {
-      if (!isValidMessage(m, n)) return; // Malformed peer input is dropped.
-      const c = ctx(env);
+      const c = ctx(env); // The host has parsed m (parseTwoLayerMessage).
       onMessage(c, from, m);
       save(c);
     },

@@ -1,0 +1,21 @@
+// election/raft's peer-input validation (issue 14): every message its runs send parses as
+// itself, broken ones are refused, and nothing makes the parser throw (fast-check).
+
+import { describe, it } from 'vitest';
+import { checkMessageParser, normalRuns } from '../../../../test/support/message-parser.js';
+import { raftElection } from './index.js';
+
+describe('election/raft message parser', () => {
+  it('accepts every message of normal runs as is, refuses broken ones and never throws', () => {
+    checkMessageParser(raftElection, normalRuns(raftElection), [
+      'RequestVote',
+      'RequestVoteReply',
+      'PreVote',
+      'PreVoteReply',
+      'AppendEntries',
+      'AppendEntriesReply',
+      'Heartbeat',
+      'HeartbeatReply',
+    ]);
+  });
+});
