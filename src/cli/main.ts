@@ -208,6 +208,7 @@ proxy on every directed link and use the simulator's fault-plan syntax (times fr
   partition 1,2|3   block 1->2,3 @0..5000   drop 0.1   delay 20..80   link 1->2 drop 0.5
   crash 2 @1000; restart 2 @4000   pause 3 @0..2000   heal
 (dup, reorder, corrupt and drift are simulator-only: TCP links neither duplicate nor reorder.)
+The control API (127.0.0.1 only) takes the token in <data-dir>/control.token (mode 0600).
 
 Examples:
   cohort cluster up --algorithm consensus/raft --nodes 3 --data-dir ./data
