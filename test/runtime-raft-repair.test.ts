@@ -3,7 +3,7 @@
 // log is cut back to an earlier record boundary (found with the WAL's own record reader,
 // so the cut is a clean end, not a torn tail) or its data directory is wiped; it restarts
 // while a client keeps writing. Before the fix it stayed at commit 0 for minutes while the
-// leader kept its old matchIndex; now the leader notices, logs `follower-log-lost` and
+// leader kept its old matchIndex; now the leader notices, logs `follower-log-lost` at warn and
 // re-replicates, and the follower's commit index reaches the leader's.
 // Outcomes only: the limits turn a hang into a failure, they measure nothing.
 
@@ -130,7 +130,12 @@ describe('consensus/raft across real processes: a follower whose log went backwa
       }
       if (snapshotEntries > 0) return;
       const log = fs.readFileSync(path.join(cluster.o.dataDir, `node-${leader}.log`), 'utf8');
-      expect(log).toMatch(new RegExp(`"type":"follower-log-lost".*"follower":${follower}`));
+      // Logged at warn (pino level 40): a disk lost acknowledged data.
+      const lost = new RegExp(
+        `^\\{"level":40,.*"type":"follower-log-lost".*"follower":${follower}`,
+        'm',
+      );
+      expect(log).toMatch(lost);
     },
     120_000,
   );

@@ -85,7 +85,12 @@ export async function startNode(c: NodeConfig): Promise<RunningNode> {
   });
   const outputsFd = c.outputsFile === undefined ? undefined : fs.openSync(c.outputsFile, 'a');
   host.outputs.subscribe((record) => {
-    c.log.info({ seq: record.seq, atMs: record.atMs, output: record.output }, 'output');
+    // An output may ask to be a warning (`level: 'warn'`): e.g. raft's follower-log-lost,
+    // a member whose disk lost acknowledged data, which an operator must hear of.
+    const warn = (record.output as { level?: unknown }).level === 'warn';
+    const fields = { seq: record.seq, atMs: record.atMs, output: record.output };
+    if (warn) c.log.warn(fields, 'output');
+    else c.log.info(fields, 'output');
     if (outputsFd !== undefined)
       fs.writeSync(outputsFd, `${toJson({ ...record, pid: process.pid })}\n`);
   });
