@@ -11,6 +11,7 @@
 // sealed steps across reopen and unsealed writes never.
 
 import { describe, expect, it } from 'vitest';
+import { roundTrip } from '../../src/core/codec.js';
 
 /** What the suite needs of a storage (DurableStorage, structurally). */
 export interface ConformingStorage {
@@ -82,6 +83,20 @@ const cases: Record<string, { durable?: boolean; run: Case<ConformingStorage> }>
       expect(s.get('k')).toEqual({ list: [1] });
       s.endStep();
       await s.sync();
+    },
+  },
+  'values come back as the codec gives them, before and after a sync': {
+    async run(s) {
+      s.set('zero', -0);
+      s.set('text', 'a\ud800b'); // A lone surrogate: UTF-8 has no encoding for it.
+      s.set('list', [-0, 'x']);
+      const expected = { zero: 0, text: roundTrip('a\ud800b'), list: [0, 'x'] };
+      expect(expected.text).not.toBe('a\ud800b');
+      expect(Object.is(s.get('zero'), 0)).toBe(true);
+      expect(stateOf(s)).toEqual(expected);
+      s.endStep();
+      await s.sync();
+      expect(stateOf(s)).toEqual(expected);
     },
   },
   "a step's writes are visible to its own reads before it is sealed or synced": {

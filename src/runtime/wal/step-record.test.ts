@@ -9,7 +9,6 @@ import { decode, encode } from '../../core/codec.js';
 import { crc32cJs } from '../../core/crc32c.js';
 import {
   concatBytes,
-  encodeEntries,
   encodeStep,
   HEADER_BYTES,
   type ReplayState,
@@ -50,14 +49,14 @@ describe('runtime/wal step records', () => {
     );
   });
 
-  it('assembles snapshot entries as the codec would', () => {
-    const entries: [string, unknown][] = [
-      ['a', 1],
-      ['b', { x: [1, 2] }],
-      ...Array.from({ length: 20 }, (_, i): [string, unknown] => [`k${i}`, 'v'.repeat(i)]),
-    ];
-    const assembled = encodeEntries(entries.map(([k, v]) => [k, encode(v)]));
-    expect(decode(assembled)).toEqual(entries);
+  it('encodes every size of msgpack array header (fix, 16-bit and 32-bit counts)', () => {
+    for (const n of [15, 16, 65_535, 65_536, 70_000]) {
+      const ops = Array.from({ length: n }, (_, i): WalOp => ['delete', `k${i % 7}`]);
+      const bytes = encodeStep(9, ops, crc32c);
+      const r = readStepRecord(bytes, 0, crc32c);
+      expect(r.kind === 'ok' && r.record.ops.length).toBe(n);
+      expect(decode(bytes.subarray(HEADER_BYTES))).toEqual(decode(encode(ops)));
+    }
   });
 
   it('replays whole steps and reports a cut anywhere in the last one as a torn tail', () => {

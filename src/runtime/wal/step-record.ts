@@ -31,7 +31,7 @@ export interface StepRecord {
 }
 
 export const FORMAT_VERSION = 2;
-const MAGIC = [0xc0, 0x48, 0x57, FORMAT_VERSION] as const;
+const MAGIC = Uint8Array.of(0xc0, 0x48, 0x57, FORMAT_VERSION);
 export const HEADER_BYTES = 20;
 /** A record larger than this is treated as corrupt (a length field gone wrong). */
 export const MAX_PAYLOAD_BYTES = 256 * 1024 * 1024;
@@ -41,11 +41,21 @@ export const MAX_PAYLOAD_BYTES = 256 * 1024 * 1024;
 const SET_PREFIX = Uint8Array.of(0x93, ...encode('set'));
 const DELETE_PREFIX = Uint8Array.of(0x92, ...encode('delete'));
 
-/** msgpack's array header for `n` elements. */
-export function arrayHeader(n: number): Uint8Array {
-  if (n < 16) return Uint8Array.of(0x90 | n);
-  if (n < 0x10000) return Uint8Array.of(0xdc, n >>> 8, n & 0xff);
-  return Uint8Array.of(0xdd, n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff);
+/** The length of msgpack's array header for `n` elements. */
+const arrayHeaderBytes = (n: number) => (n < 16 ? 1 : n < 0x10000 ? 3 : 5);
+
+/** Writes msgpack's array header for `n` elements at `at`; returns where it ends. */
+function putArrayHeader(out: Uint8Array, at: number, n: number): number {
+  if (n < 16) {
+    out[at] = 0x90 | n;
+    return at + 1;
+  }
+  if (n < 0x10000) {
+    out.set([0xdc, n >>> 8, n & 0xff], at);
+    return at + 3;
+  }
+  out.set([0xdd, n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff], at);
+  return at + 5;
 }
 
 /** The encoded parts of `['set', key, value]`, given the codec bytes of the value. */
@@ -57,6 +67,44 @@ export function deleteOpParts(key: string): Uint8Array[] {
   return [DELETE_PREFIX, encode(key)];
 }
 
+/** The bytes of the record of `opCount` operations whose encodings total `partsBytes`. */
+export function stepRecordBytes(opCount: number, partsBytes: number): number {
+  return HEADER_BYTES + arrayHeaderBytes(opCount) + partsBytes;
+}
+
+function putU32(out: Uint8Array, at: number, v: number): void {
+  out[at] = v & 0xff;
+  out[at + 1] = (v >>> 8) & 0xff;
+  out[at + 2] = (v >>> 16) & 0xff;
+  out[at + 3] = (v >>> 24) & 0xff;
+}
+
+/**
+ * Writes the record of step `seq` — `opCount` operations whose encodings are `parts` — into
+ * `out` at `at` (which must have room: stepRecordBytes); returns where it ends. The writer
+ * appends records to one reused buffer this way, with no allocation per step.
+ */
+export function encodeStepRecordInto(
+  out: Uint8Array,
+  at: number,
+  record: { readonly seq: number; readonly opCount: number; readonly parts: readonly Uint8Array[] },
+  crc: Crc32c,
+): number {
+  let length = arrayHeaderBytes(record.opCount);
+  for (const p of record.parts) length += p.length;
+  out.set(MAGIC, at);
+  putU32(out, at + 4, length);
+  putU32(out, at + 12, record.seq % 2 ** 32);
+  putU32(out, at + 16, Math.floor(record.seq / 2 ** 32));
+  let end = putArrayHeader(out, at + HEADER_BYTES, record.opCount);
+  for (const p of record.parts) {
+    out.set(p, end);
+    end += p.length;
+  }
+  putU32(out, at + 8, crc(out.subarray(at + 12, end)));
+  return end;
+}
+
 /** One record: the step `seq` of `opCount` operations whose encodings are `parts`. */
 export function encodeStepRecord(
   seq: number,
@@ -64,22 +112,10 @@ export function encodeStepRecord(
   parts: readonly Uint8Array[],
   crc: Crc32c,
 ): Uint8Array {
-  const head = arrayHeader(opCount);
-  let length = head.length;
-  for (const p of parts) length += p.length;
-  const out = new Uint8Array(HEADER_BYTES + length);
-  const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
-  out.set(MAGIC, 0);
-  view.setUint32(4, length, true);
-  view.setUint32(12, seq % 2 ** 32, true);
-  view.setUint32(16, Math.floor(seq / 2 ** 32), true);
-  out.set(head, HEADER_BYTES);
-  let at = HEADER_BYTES + head.length;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  view.setUint32(8, crc(out.subarray(12)), true);
+  let partsBytes = 0;
+  for (const p of parts) partsBytes += p.length;
+  const out = new Uint8Array(stepRecordBytes(opCount, partsBytes));
+  encodeStepRecordInto(out, 0, { seq, opCount, parts }, crc);
   return out;
 }
 
@@ -90,14 +126,6 @@ export function encodeStep(seq: number, ops: readonly WalOp[], crc: Crc32c): Uin
   );
   return encodeStepRecord(seq, ops.length, parts, crc);
 }
-
-/** msgpack of `[[key, value], …]`, given each value's codec bytes (the snapshot payload). */
-export function encodeEntries(entries: readonly (readonly [string, Uint8Array])[]): Uint8Array {
-  const parts: Uint8Array[] = [arrayHeader(entries.length)];
-  for (const [key, value] of entries) parts.push(PAIR, encode(key), value);
-  return concatBytes(parts);
-}
-const PAIR = Uint8Array.of(0x92);
 
 export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
   let length = 0;

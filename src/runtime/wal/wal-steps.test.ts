@@ -6,7 +6,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { KvMachine } from '../../algorithms/consensus/raft/kv.js';
+import { EMPTY_KV_SNAPSHOT } from '../../algorithms/consensus/raft/kv.js';
 import { RaftLog } from '../../algorithms/consensus/raft/log.js';
 import { openWalStorage } from './index.js';
 import { HEADER_BYTES } from './step-record.js';
@@ -43,7 +43,7 @@ describe('runtime/wal steps', () => {
     const file = join(dir, segment as string);
     const stepStart = (await readFile(file)).length;
     // One step: compaction deletes entries 1..64 and writes the snapshot.
-    log.compact({ index: 64, term: 1, voters: VOTERS, kv: new KvMachine().snapshot() });
+    log.compact({ index: 64, term: 1, voters: VOTERS, kv: EMPTY_KV_SNAPSHOT });
     w.endStep();
     await w.sync();
     const after = summary(log);

@@ -7,8 +7,8 @@
 // at `segmentBytes`; once `snapshotBytes` of log follow the last snapshot, the map is
 // snapshotted atomically and the segments it covers are removed.
 //
-// Values are kept as their codec bytes, encoded once on `set` (the record reuses them) and
-// decoded on `get`, so callers always hold copies and nothing is encoded twice.
+// A value is encoded once, on `set` (the record reuses the bytes); the map keeps its decoded
+// copy, and `get` copies objects again, so callers never share what is stored.
 //
 // Fault model: the process may be killed at any instant. Every step whose sync() resolved
 // survives; a step is never half-present; writes never sealed (a step that threw) never
@@ -18,18 +18,17 @@
 // every pending and later sync() rejects with that WalIoError, and close() still returns.
 
 import { crc32c } from '@node-rs/crc32';
-import { decode, encode } from '../../core/codec.js';
+import { decode, encode, roundTrip } from '../../core/codec.js';
 import type { DurableStorage } from '../durable-storage.js';
 import { listWalFiles, pathIn, segmentName, syncDirectory } from './files.js';
 import { recover } from './recovery.js';
 import { removeFiles, writeSnapshot } from './snapshot.js';
 import {
-  concatBytes,
   deleteOpParts,
-  encodeEntries,
-  encodeStepRecord,
+  encodeStepRecordInto,
   MAX_PAYLOAD_BYTES,
   setOpParts,
+  stepRecordBytes,
 } from './step-record.js';
 import { guardedFs, nodeWalFs, type WalFile, type WalFs, writeAll } from './wal-fs.js';
 
@@ -64,7 +63,20 @@ function newRound(): Round {
   return { promise, resolve, reject };
 }
 
+type WellFormed = string & { isWellFormed(): boolean }; // ES2024, in Node 20.
+
+/** Whether the codec gives `value` back unchanged, so the map may keep it without a copy. */
+function isExact(value: unknown): boolean {
+  // Strings are immutable (a lone surrogate would come back as U+FFFD: not exact).
+  if (typeof value === 'string') return (value as WellFormed).isWellFormed();
+  if (typeof value === 'number') return !Object.is(value, -0); // -0 comes back as 0.
+  return typeof value === 'boolean' || value === null;
+}
+
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Sealed records collect in a reused buffer of at least this size (two: one being written). */
+const SEAL_BUFFER_BYTES = 1024 * 1024;
 
 export class WalStorage implements DurableStorage {
   /** fsyncs done so far (tests and the benchmark read it). */
@@ -73,8 +85,14 @@ export class WalStorage implements DurableStorage {
   private stepParts: Uint8Array[] = [];
   private stepOps = 0;
   private stepBytes = 0;
-  /** Sealed records the writer has not taken yet. */
-  private sealed: Uint8Array[] = [];
+  /**
+   * Sealed records the writer has not taken yet: `sealedBytes` bytes of `sealed`. The writer
+   * takes the buffer whole and hands it back (`spare`) once written, so steps are encoded
+   * straight into the bytes that go to the disk: no allocation or copy per step.
+   */
+  private sealed: Buffer = Buffer.allocUnsafe(SEAL_BUFFER_BYTES);
+  private sealedBytes = 0;
+  private spare: Buffer | undefined;
   /** The round being written (it covers steps up to `writingSeq`) and the one after it. */
   private writing: Round | undefined;
   private writingSeq = 0;
@@ -89,7 +107,7 @@ export class WalStorage implements DurableStorage {
   private constructor(
     private readonly fs: WalFs,
     private readonly dir: string,
-    private readonly map: Map<string, Uint8Array>,
+    private readonly map: Map<string, unknown>,
     private seq: number,
     private segment: { name: string; file: WalFile; bytes: number },
     private readonly o: { readonly segmentBytes: number; readonly snapshotBytes: number },
@@ -115,20 +133,21 @@ export class WalStorage implements DurableStorage {
       segmentBytes: options.segmentBytes ?? 64 * 1024 * 1024,
       snapshotBytes: options.snapshotBytes ?? 256 * 1024 * 1024,
     };
-    const map = new Map([...r.map].map(([k, v]) => [k, encode(v).slice()] as const));
-    return new WalStorage(fs, dir, map, r.lastSeq, { name, file, bytes: r.tail?.bytes ?? 0 }, o);
+    return new WalStorage(fs, dir, r.map, r.lastSeq, { name, file, bytes: r.tail?.bytes ?? 0 }, o);
   }
 
   get<T>(key: string): T | undefined {
-    const bytes = this.map.get(key);
-    return bytes === undefined ? undefined : decode<T>(bytes);
+    const value = this.map.get(key) as T | undefined;
+    // Primitives are immutable; objects go out as copies, so callers cannot change the map.
+    return typeof value === 'object' && value !== null ? roundTrip(value) : value;
   }
 
   set(key: string, value: unknown): void {
     this.checkWritable();
-    // A copy of exactly the value's bytes: msgpackr's result is a view into a shared slab.
-    const bytes = encode(value).slice();
-    this.map.set(key, bytes);
+    // Encoded once: the record copies these bytes when the step is sealed, and the map keeps
+    // the decoded copy (the encoding is a view into msgpackr's shared slab, not kept).
+    const bytes = encode(value);
+    this.map.set(key, isExact(value) ? value : decode(bytes));
     this.addOp(setOpParts(key, bytes));
   }
 
@@ -150,7 +169,14 @@ export class WalStorage implements DurableStorage {
     if (this.stepBytes > MAX_PAYLOAD_BYTES)
       throw new Error(`a step wrote ${this.stepBytes} bytes; the limit is ${MAX_PAYLOAD_BYTES}`);
     this.seq += 1;
-    this.sealed.push(encodeStepRecord(this.seq, this.stepOps, this.stepParts, crc32c));
+    const need = this.sealedBytes + stepRecordBytes(this.stepOps, this.stepBytes);
+    if (need > this.sealed.length) {
+      const larger = Buffer.allocUnsafe(Math.max(need, 2 * this.sealed.length));
+      this.sealed.copy(larger, 0, 0, this.sealedBytes);
+      this.sealed = larger;
+    }
+    const record = { seq: this.seq, opCount: this.stepOps, parts: this.stepParts };
+    this.sealedBytes = encodeStepRecordInto(this.sealed, this.sealedBytes, record, crc32c);
     this.stepParts = [];
     this.stepOps = 0;
     this.stepBytes = 0;
@@ -220,15 +246,20 @@ export class WalStorage implements DurableStorage {
         this.next = undefined;
         this.writing = round;
         this.writingSeq = this.seq;
-        const chunk = this.sealed.length === 1 ? this.sealed[0] : concatBytes(this.sealed);
-        this.sealed = [];
-        if (chunk !== undefined && chunk.length > 0)
+        const taken = this.sealed;
+        const chunk = taken.subarray(0, this.sealedBytes);
+        this.sealed = this.spare ?? Buffer.allocUnsafe(SEAL_BUFFER_BYTES);
+        this.sealedBytes = 0;
+        this.spare = undefined;
+        if (chunk.length > 0)
           await writeAll(this.segment.file, pathIn(this.dir, this.segment.name), chunk);
         await this.segment.file.datasync();
         this.fsyncs += 1;
+        // A buffer grown for a huge step is let go rather than kept.
+        if (taken.length === SEAL_BUFFER_BYTES) this.spare = taken;
         // `bytes` counts only durable bytes: a failed round is cut back to it.
-        this.segment.bytes += chunk?.length ?? 0;
-        this.logBytes += chunk?.length ?? 0;
+        this.segment.bytes += chunk.length;
+        this.logBytes += chunk.length;
         this.durableSeq = this.writingSeq;
         this.writing = undefined;
         round.resolve();
@@ -253,7 +284,7 @@ export class WalStorage implements DurableStorage {
     this.next?.reject(error);
     this.writing = undefined;
     this.next = undefined;
-    this.sealed = [];
+    this.sealedBytes = 0;
   }
 
   /**
@@ -274,14 +305,14 @@ export class WalStorage implements DurableStorage {
     this.segment = { name, file: await this.fs.open(pathIn(this.dir, name), 'a'), bytes: 0 };
     await syncDirectory(this.fs, this.dir);
     if (entries === undefined) return;
-    await writeSnapshot(this.fs, this.dir, seq, encodeEntries(entries));
+    await writeSnapshot(this.fs, this.dir, seq, encode(entries));
     this.logBytes = 0;
     const { segments, snapshots } = await listWalFiles(this.fs, this.dir);
     const covered = segments.filter((x) => x.firstSeq <= seq).map((x) => x.name);
     await removeFiles(this.fs, this.dir, [...covered, ...snapshots.slice(1).map((x) => x.name)]);
   }
 
-  private sortedEntries(): [string, Uint8Array][] {
+  private sortedEntries(): [string, unknown][] {
     return [...this.map.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   }
 }
