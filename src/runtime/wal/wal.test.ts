@@ -155,6 +155,24 @@ describe('runtime/wal', () => {
     await again.close();
   });
 
+  it('keeps steps larger than its seal buffer, and steps sealed while a round is written', async () => {
+    const dir = await tempDir();
+    const w = await openWalStorage(dir);
+    const big = 'b'.repeat(3 * 1024 * 1024);
+    w.set('big', big);
+    w.set('small', 1);
+    w.endStep();
+    const first = w.sync();
+    w.set('during', 2); // Sealed while the first round is being written.
+    w.endStep();
+    await Promise.all([first, w.sync()]);
+    await w.close();
+    const again = await openWalStorage(dir);
+    expect(again.get('big')).toBe(big);
+    expect(stateOf(again)).toMatchObject({ small: 1, during: 2 });
+    await again.close();
+  });
+
   it('commits many concurrent syncs with few fsyncs (group commit)', async () => {
     const w = await openWalStorage(await tempDir());
     await Promise.all(
