@@ -3,9 +3,13 @@
 // through an output of type `reply`). Each operation keeps its (client, seq) across retries;
 // it follows leader hints, tries the next node on silence, and after `giveUpMs` records the
 // operation as indeterminate and continues as a new process (Jepsen's convention), so the
-// history it builds can go through the linearizability checker. Every request carries the
-// node's API token, read again for each request (a restarted node has a new one).
+// history it builds can go through the linearizability checker. A `session-expired` answer
+// (the server dropped its session, dissertation §6.3) leaves the operation indeterminate
+// too — an earlier copy may have been applied — and the client starts a new session: a new
+// client id, its sequence numbers from 1. Every request carries the node's API token, read
+// again for each request (a restarted node has a new one).
 
+import { SESSION_STRIDE } from '../../src/algorithms/consensus/raft/client.js';
 import type { ClientReplyBody, KvOp } from '../../src/algorithms/consensus/raft/client-api.js';
 import type { ClientHistoryEvent } from '../../src/core/algorithm.js';
 import { bearer } from '../../src/runtime/api-token.js';
@@ -22,7 +26,7 @@ export class KvClient {
 
   constructor(
     private readonly cluster: LocalCluster,
-    private readonly client: number,
+    private client: number,
     private readonly giveUpMs = 4_000,
   ) {
     this.process = client;
@@ -43,6 +47,10 @@ export class KvClient {
     const started = Date.now();
     while (Date.now() - started < this.giveUpMs) {
       const reply = await this.ask(this.target, { ...op, client: this.client, seq: this.seq });
+      if (reply?.ok === false && reply.reason === 'session-expired') {
+        this.newSession();
+        break;
+      }
       if (
         reply === undefined ||
         (!reply.ok && (reply.reason === 'not-leader' || reply.reason === 'retry'))
@@ -63,6 +71,12 @@ export class KvClient {
     this.events.push({ ...base, type: 'info', value, time: Date.now() });
     this.process += 1000; // A process with an open operation never invokes again.
     return undefined;
+  }
+
+  /** The server forgot our session: go on under a new client id, from seq 1. */
+  private newSession(): void {
+    this.client += SESSION_STRIDE;
+    this.seq = 0;
   }
 
   private async ask(node: number, command: object): Promise<ClientReplyBody | undefined> {
