@@ -119,9 +119,13 @@ export async function startNode(c: NodeConfig): Promise<RunningNode> {
     async stop() {
       api.server.closeAllConnections();
       await new Promise<void>((resolve) => (api.server as Server).close(() => resolve()));
-      await running.stop();
-      await transport.close();
-      if (outputsFd !== undefined) fs.closeSync(outputsFd);
+      try {
+        await running.stop(); // Closes the storage: its last flush may fail (a full disk).
+      } finally {
+        // Whatever the storage did, the peer port closes: no node left listening (zombie).
+        await transport.close();
+        if (outputsFd !== undefined) fs.closeSync(outputsFd);
+      }
     },
   };
 }
