@@ -15,8 +15,8 @@ import { mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc32c } from '@node-rs/crc32';
+import { encodeStep } from '../src/core/step-record.js';
 import { openWalStorage } from '../src/runtime/wal/index.js';
-import { encodeStep } from '../src/runtime/wal/step-record.js';
 
 export interface WalBenchRow {
   readonly recordBytes: number;

@@ -12,10 +12,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { crc32c } from '@node-rs/crc32';
 import { afterEach, describe, expect, it } from 'vitest';
+import { readStepRecord } from '../src/core/step-record.js';
 import { bearer } from '../src/runtime/api-token.js';
 import { LocalCluster } from '../src/runtime/launcher/local-cluster.js';
 import { until } from '../src/runtime/testing/wait.js';
-import { readStepRecord } from '../src/runtime/wal/step-record.js';
 import { COHORT_ARGV } from './support/cohort-argv.js';
 import { KvClient } from './support/kv-client.js';
 

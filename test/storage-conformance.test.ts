@@ -1,6 +1,6 @@
-// The storage conformance suite against every DurableStorage of the runtime: the in-memory
-// storage (not durable: the reopen cases do not apply) and the write-ahead log, reopened
-// from its directory. The simulator's storage joins here when it has one.
+// The storage conformance suite against every storage a process can be given: the in-memory
+// storage (not durable: the reopen cases do not apply), the write-ahead log, reopened from
+// its directory, and the simulator's storage, reopened over the disk a closed one left.
 
 import fs from 'node:fs';
 import os from 'node:os';
@@ -8,6 +8,7 @@ import path from 'node:path';
 import { afterAll } from 'vitest';
 import { MemoryStorage } from '../src/runtime/memory-storage.js';
 import { openWalStorage, type WalStorage } from '../src/runtime/wal/index.js';
+import { SimStorage } from '../src/sim/sim-storage.js';
 import { runStorageConformance } from './support/storage-conformance.js';
 
 const dirs: string[] = [];
@@ -32,4 +33,10 @@ runStorageConformance({
     return openIn(dir);
   },
   reopen: (previous) => openIn(walDirs.get(previous) as string),
+});
+
+runStorageConformance({
+  name: 'SimStorage',
+  create: () => new SimStorage(),
+  reopen: (previous) => new SimStorage(previous.durable),
 });

@@ -130,7 +130,9 @@ export type FaultKind =
   | 'dup'
   | 'reorder'
   | 'delay'
-  | 'corrupt';
+  | 'corrupt'
+  /** A step interrupted while it is made durable (`disk N tear|lose|fail-sync`). */
+  | 'disk';
 
 /** Every fault kind: a model that survives all of them but bounds one (e.g. drift). */
 export const ALL_FAULT_KINDS: readonly FaultKind[] = [
@@ -144,6 +146,7 @@ export const ALL_FAULT_KINDS: readonly FaultKind[] = [
   'reorder',
   'delay',
   'corrupt',
+  'disk',
 ];
 
 /**

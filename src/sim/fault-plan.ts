@@ -8,12 +8,16 @@
 //   corrupt 5%               (a message arrives malformed: the receiver's parser drops it)
 //   link 1->2 drop 0.5       link 1-2 delay 100..200   (per-link overrides; `-` = both ways)
 //   drift 3 +500ppm          (node 3's clock runs 500 parts per million fast)
+//   disk 3 tear @2s..3s      (node 3's first step that writes in the window is torn on disk
+//                             and the node stops, until the window ends; also `lose` and
+//                             `fail-sync`: sim-storage.ts. Without an end it stays down.)
 //
 // Times are milliseconds unless suffixed `s`; a window is `@A..B` (or `@A-B`). Node groups
 // may be braced: `{1,2}|{3,4,5}`. Rates are fractions or percentages. Errors name the
 // character position and what was expected, so the CLI can answer in one line.
 
 import type { NodeId } from '../core/process.js';
+import { DISK_FAULT_MODES, type DiskFaultMode } from './sim-storage.js';
 
 export type NetworkParam = 'drop' | 'dup' | 'reorder' | 'corrupt' | 'delay';
 
@@ -49,6 +53,13 @@ export type FaultEvent =
       readonly untilMs: number | undefined;
     }
   | { readonly kind: 'heal'; readonly atMs: number }
+  | {
+      readonly kind: 'disk';
+      readonly node: NodeId;
+      readonly mode: DiskFaultMode;
+      readonly atMs: number;
+      readonly untilMs: number | undefined;
+    }
   | { readonly kind: 'drift'; readonly node: NodeId; readonly ppm: number }
   | RateRule;
 
@@ -272,6 +283,13 @@ function parseLine(line: Line, nodes: number): FaultEvent {
     }
     case 'heal':
       return { kind: 'heal', atMs: parseWhen(line, { window: false }).atMs };
+    case 'disk': {
+      const node = parseNode(line, nodes);
+      const token = line.take('tear, lose or fail-sync');
+      const mode = DISK_FAULT_MODES.find((m) => m === token.text);
+      if (mode === undefined) line.fail('tear, lose or fail-sync', token);
+      return { kind: 'disk', node, mode, ...parseWhen(line, { window: true }) };
+    }
     case 'drift':
       return parseDrift(line, nodes);
     case 'link':
@@ -284,7 +302,7 @@ function parseLine(line: Line, nodes: number): FaultEvent {
       return parseRateRule(new Line([keyword, ...drain(line)], line.endPosition), undefined);
     default:
       return line.fail(
-        'a fault (crash, restart, pause, resume, partition, isolate, block, heal, drop, dup, reorder, corrupt, delay, link, drift)',
+        'a fault (crash, restart, pause, resume, partition, isolate, block, heal, disk, drop, dup, reorder, corrupt, delay, link, drift)',
         keyword,
       );
   }
@@ -348,6 +366,8 @@ function formatFault(f: FaultEvent): string {
       return `block ${f.from.join(',')}->${f.to.join(',')} ${fmtWhen(f.atMs, f.untilMs)}`;
     case 'heal':
       return `heal @${fmtTime(f.atMs)}`;
+    case 'disk':
+      return `disk ${f.node} ${f.mode} ${fmtWhen(f.atMs, f.untilMs)}`;
     case 'drift':
       return `drift ${f.node} ${f.ppm >= 0 ? '+' : ''}${f.ppm}ppm`;
     case 'rate':

@@ -16,6 +16,7 @@ import { Prng } from '../core/prng.js';
 import type { NodeId } from '../core/process.js';
 import { type FaultEvent, type FaultPlan, formatFaultPlan } from './fault-plan.js';
 import { defaultNodes, type RunResult, resolveOptions, simulate } from './run.js';
+import { DISK_FAULT_MODES } from './sim-storage.js';
 
 /** Shell-quotes one argument for a printed command line. */
 export function shellQuote(arg: string): string {
@@ -54,6 +55,8 @@ interface PlanShape {
   readonly delayMaxMs: number;
   readonly faults: readonly FaultEvent[];
   readonly corruptPpm: number;
+  /** Storage faults (each window ends with its node back up). */
+  readonly disk: readonly FaultEvent[];
 }
 
 /** The fault-model kind a generated event belongs to (a restart undoes a crash). */
@@ -72,6 +75,7 @@ function faultKindOf(f: FaultEvent): FaultKind {
       return f.param;
     case 'block':
     case 'drift':
+    case 'disk':
       return f.kind;
   }
 }
@@ -99,6 +103,8 @@ function toPlan(shape: PlanShape, windowMs: number, model?: FaultModel): FaultPl
     });
   }
   faults.push(...shape.faults.filter((f) => allowed(faultKindOf(f))));
+  // A storage fault stops its node like a crash: it needs crashes in the model too.
+  if (allowed('crash')) faults.push(...shape.disk.filter((f) => allowed(faultKindOf(f))));
   return { faults };
 }
 
@@ -151,6 +157,11 @@ export function faultPlanArbitrary(
   const drift = fc
     .tuple(node, fc.integer({ min: -maxDriftPpm, max: maxDriftPpm }))
     .map(([id, ppm]): FaultEvent[] => (ppm === 0 ? [] : [{ kind: 'drift', node: id, ppm }]));
+  const disk = fc
+    .tuple(node, fc.constantFrom(...DISK_FAULT_MODES), time, fc.integer({ min: 1, max: windowMs }))
+    .map(([id, mode, at, len]): FaultEvent[] => [
+      { kind: 'disk', node: id, mode, atMs: at, untilMs: span(at, len) },
+    ]);
   const events = fc
     .array(fc.oneof(crash, partition, pause, block, drift), { maxLength: 6 })
     .map((lists) => lists.flat());
@@ -164,6 +175,7 @@ export function faultPlanArbitrary(
       // Drawn last, after everything plans drew before the kind existed: a seed's other
       // faults are unchanged by it.
       corruptPpm: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 100_000 })),
+      disk: fc.array(disk, { maxLength: 2 }).map((lists) => lists.flat()),
     })
     .map((shape) => toPlan(shape, windowMs, model));
 }

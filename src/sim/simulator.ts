@@ -33,10 +33,10 @@ import { corruptMessage, junkFor } from './corrupt.js';
 import { EventQueue } from './event-queue.js';
 import type { FaultEvent, FaultPlan, RateRule } from './fault-plan.js';
 import { formatFaultPlan } from './fault-plan.js';
+import { type DiskFaultMode, SimStorage } from './sim-storage.js';
 import { type DropReason, Trace, type TraceLevel, type TraceRecord } from './trace.js';
 
 const PPM = 1_000_000;
-const DELETED = Symbol('deleted');
 
 export interface SimOptions {
   readonly seed: number;
@@ -91,8 +91,12 @@ class SimNode implements NodeView<unknown> {
   incarnation = -1;
   process: Process<Message, Output, unknown> | undefined;
   env: Env | undefined;
-  readonly durable = new Map<string, unknown>();
-  readonly pending = new Map<string, unknown>();
+  /** The node's disk: kept across crashes, written a whole step at a time. */
+  readonly storage = new SimStorage();
+  /** A storage fault waiting for the node's next step that writes (`disk N … @T`). */
+  diskFault: DiskFaultMode | undefined;
+  /** Stopped by a storage fault (its window's end restarts it). */
+  downByDisk = false;
   readonly timers = new Map<string, number>();
   timerGen = 0;
   driftPpm = 0;
@@ -111,6 +115,11 @@ class SimNode implements NodeView<unknown> {
 
   get state(): unknown {
     return this.process?.state;
+  }
+
+  /** What survives a crash (tests and the golden scripts read it). */
+  get durable(): Map<string, unknown> {
+    return this.storage.durable;
   }
 }
 
@@ -145,6 +154,12 @@ export class Simulator implements ClusterView<unknown, Output> {
   private readonly outMsg: Message[] = [];
   private current: SimNode | undefined;
   private stepVc: readonly number[] | undefined;
+  /** How many outputs there were when the current step began (an interrupted step's go). */
+  private stepOutputs = 0;
+  /** The node's causal past before the current step, when a storage fault may undo it. */
+  private hbBefore: number[] | undefined;
+  /** Where storage faults cut a step's record (its own stream: other draws are unchanged). */
+  private readonly disk: Prng;
   private readonly checkedTypes = new Set<string>();
   private readonly ids: NodeId[];
   private readonly defaultDelay: readonly [number, number];
@@ -156,6 +171,7 @@ export class Simulator implements ClusterView<unknown, Output> {
     this.ids = Array.from({ length: n }, (_, i) => i + 1);
     this.nodes = this.ids.map((id) => new SimNode(id, n, options.seed));
     this.net = Prng.derive(options.seed, 'network');
+    this.disk = Prng.derive(options.seed, 'disk');
     this.corruption = Prng.derive(options.seed, 'network/corrupt');
     this.trace = new Trace(options.trace ?? 'hash');
     this.stats = {
@@ -322,8 +338,11 @@ export class Simulator implements ClusterView<unknown, Output> {
   private step(node: SimNode, received: readonly number[] | undefined): void {
     assert(this.current === undefined, 'steps do not nest');
     this.current = node;
+    this.stepOutputs = this.outputs.length;
     if (this.options.causality === true) {
       const hb = node.hb;
+      // A step a storage fault may undo: what it learnt is forgotten with it.
+      this.hbBefore = node.diskFault === undefined ? undefined : hb.slice();
       if (received !== undefined)
         for (let i = 0; i < hb.length; i++) hb[i] = Math.max(hb[i] as number, received[i] ?? 0);
       hb[node.id - 1] = (hb[node.id - 1] as number) + 1;
@@ -333,12 +352,9 @@ export class Simulator implements ClusterView<unknown, Output> {
 
   private endStep(node: SimNode): void {
     // Durable BEFORE the step's messages leave (the contract's ordering rule).
-    if (node.pending.size > 0) {
-      for (const [key, value] of node.pending) {
-        if (value === DELETED) node.durable.delete(key);
-        else node.durable.set(key, roundTrip(value));
-      }
-      node.pending.clear();
+    if (node.storage.dirty) {
+      if (node.diskFault !== undefined) return this.interruptStep(node, node.diskFault);
+      node.storage.endStep();
     }
     this.current = undefined;
     const to = this.outTo;
@@ -347,6 +363,33 @@ export class Simulator implements ClusterView<unknown, Output> {
     to.length = 0;
     msgs.length = 0;
     this.stepVc = undefined;
+    this.checkInvariants();
+  }
+
+  /**
+   * A storage fault fires (sim-storage.ts): the step's record is cut and recovered as the
+   * WAL would, its messages never leave, and the node stops — a failed sync stops a real
+   * node too. Its outputs (what checkers take as having happened) stay only if the disk
+   * kept the whole step.
+   */
+  private interruptStep(node: SimNode, mode: DiskFaultMode): void {
+    node.diskFault = undefined;
+    const torn = node.storage.tearStep(mode, this.disk);
+    // Nothing of a lost step survives, so nothing the node does later depends on it.
+    if (!torn.restored && this.hbBefore !== undefined) node.hb = this.hbBefore;
+    // What a lost step did never happened; a step the disk kept happened, unannounced.
+    if (!torn.restored) this.outputs.length = this.stepOutputs;
+    this.outTo.length = 0;
+    this.outMsg.length = 0;
+    this.current = undefined;
+    this.stepVc = undefined;
+    if (this.trace.on) {
+      const what = torn.restored ? 'whole: restored' : 'cut: the step is lost';
+      const text = `disk ${mode}: step record cut at byte ${torn.cutAt} of ${torn.recordBytes} (${what}); its messages never left`;
+      this.record({ t: this.nowMs, ev: 'note', node: node.id, text });
+    }
+    this.crash(node);
+    node.downByDisk = true;
     this.checkInvariants();
   }
 
@@ -365,6 +408,11 @@ export class Simulator implements ClusterView<unknown, Output> {
   }
 
   private transmit(from: NodeId, to: NodeId, msg: Message): void {
+    // A sent message is immutable: a later step that mutates what it shares with a message
+    // in flight throws here instead of changing what the receiver gets (zab's NewLeader did,
+    // and a step the disk then lost leaked into it). The real host encodes at release, after
+    // later steps may run, so the same mutation would change the bytes sent.
+    deepFreeze(msg);
     const stats = this.stats;
     stats.sent++;
     stats.sentBy[from - 1] = (stats.sentBy[from - 1] as number) + 1;
@@ -423,6 +471,7 @@ export class Simulator implements ClusterView<unknown, Output> {
   private boot(node: SimNode): void {
     node.up = true;
     node.paused = false;
+    node.downByDisk = false;
     node.incarnation++;
     node.random = Prng.derive(this.options.seed, `node/${node.id}/${node.incarnation}`);
     node.env = this.makeEnv(node);
@@ -448,7 +497,7 @@ export class Simulator implements ClusterView<unknown, Output> {
     node.env = undefined;
     node.timers.clear();
     node.held = [];
-    assert(node.pending.size === 0, 'crashes happen between steps');
+    assert(!node.storage.dirty, 'crashes happen between steps');
     this.noteLifecycle(node, 'crash');
     if (this.trace.on) this.record({ t: this.nowMs, ev: 'crash', node: node.id });
   }
@@ -484,28 +533,18 @@ export class Simulator implements ClusterView<unknown, Output> {
     const live = () => {
       assert(sim.current === node && node.incarnation === incarnation, 'env used outside its step');
     };
+    const disk = node.storage;
     const storage: Storage = {
-      get<T>(key: string): T | undefined {
-        if (node.pending.has(key)) {
-          const v = node.pending.get(key);
-          return v === DELETED ? undefined : (v as T);
-        }
-        // A copy, as a disk read would give: mutating it must not change durable state.
-        const v = node.durable.get(key);
-        return v === undefined ? undefined : roundTrip(v as T);
-      },
+      get: <T>(key: string) => disk.get<T>(key),
       set(key, value) {
         live();
-        node.pending.set(key, value);
+        disk.set(key, value);
       },
       delete(key) {
         live();
-        node.pending.set(key, DELETED);
+        disk.delete(key);
       },
-      keys(prefix = '') {
-        const all = new Set([...node.durable.keys(), ...node.pending.keys()]);
-        return [...all].filter((k) => k.startsWith(prefix) && this.get(k) !== undefined).sort();
-      },
+      keys: (prefix) => disk.keys(prefix),
     };
     return {
       id: node.id,
@@ -588,6 +627,15 @@ export class Simulator implements ClusterView<unknown, Output> {
     switch (f.kind) {
       case 'crash':
         return this.crash(this.node(f.node));
+      case 'disk': {
+        const node = this.node(f.node);
+        if (phase === 'begin') node.diskFault = f.mode;
+        else {
+          node.diskFault = undefined;
+          if (node.downByDisk && !node.up) this.boot(node);
+        }
+        return;
+      }
       case 'restart': {
         const node = this.node(f.node);
         if (!node.up) this.boot(node);
@@ -678,4 +726,11 @@ export class Simulator implements ClusterView<unknown, Output> {
         apply(this.links[(r.link.to - 1) * this.n + r.link.from - 1] as LinkParams, r);
     }
   }
+}
+
+/** Freezes a message and everything it holds (already frozen parts are skipped). */
+function deepFreeze(x: unknown): void {
+  if (typeof x !== 'object' || x === null || Object.isFrozen(x)) return;
+  Object.freeze(x);
+  for (const v of Object.values(x as object)) deepFreeze(v);
 }

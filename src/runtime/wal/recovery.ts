@@ -1,5 +1,5 @@
 // Opening a WAL directory: the newest valid snapshot, then every later step record in order
-// (the replay itself is the pure `replaySegment` of step-record.ts, shared with the simulator).
+// (the replay itself is the pure `replaySegment` of core/step-record.ts, shared with the simulator).
 //
 // - A torn tail — the last segment ends in a record that is short or fails its checksum,
 //   with no valid record after it — is what a crash mid-write leaves: the tail is cut off
@@ -15,9 +15,9 @@
 // bit flips; a failing file operation rejects with WalIoError (wal-fs.ts).
 
 import { crc32c } from '@node-rs/crc32';
+import { type ReplayState, replaySegment } from '../../core/step-record.js';
 import { listWalFiles, pathIn } from './files.js';
 import { readSnapshot, removeFiles } from './snapshot.js';
-import { type ReplayState, replaySegment } from './step-record.js';
 import type { WalFs } from './wal-fs.js';
 
 export class WalCorruptionError extends Error {

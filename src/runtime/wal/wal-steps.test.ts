@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EMPTY_KV_SNAPSHOT } from '../../algorithms/consensus/raft/kv.js';
 import { RaftLog } from '../../algorithms/consensus/raft/log.js';
+import { HEADER_BYTES } from '../../core/step-record.js';
 import { openWalStorage } from './index.js';
-import { HEADER_BYTES } from './step-record.js';
 
 const dirs: string[] = [];
 afterEach(async () => {

@@ -1,7 +1,7 @@
 // The real runtime's DurableStorage: an in-memory map whose changes are recorded in the
 // write-ahead log one STEP at a time. `set`/`delete` apply to the map at once (the step reads
 // its own writes) and encode the operation; `endStep()` seals the step's operations into ONE
-// record (step-record.ts), so recovery restores whole steps only; `sync()` resolves once
+// record (core/step-record.ts), so recovery restores whole steps only; `sync()` resolves once
 // every sealed step is on disk. One writer loop writes whatever is sealed and fsyncs once
 // for every sync() that arrived meanwhile (group commit: many steps per fsync). Segments roll
 // at `segmentBytes`; once `snapshotBytes` of log follow the last snapshot, the map is
@@ -19,17 +19,17 @@
 
 import { crc32c } from '@node-rs/crc32';
 import { decode, encode, roundTrip } from '../../core/codec.js';
-import type { DurableStorage } from '../durable-storage.js';
-import { listWalFiles, pathIn, segmentName, syncDirectory } from './files.js';
-import { recover } from './recovery.js';
-import { removeFiles, writeSnapshot } from './snapshot.js';
 import {
   deleteOpParts,
   encodeStepRecordInto,
   MAX_PAYLOAD_BYTES,
   setOpParts,
   stepRecordBytes,
-} from './step-record.js';
+} from '../../core/step-record.js';
+import type { DurableStorage } from '../durable-storage.js';
+import { listWalFiles, pathIn, segmentName, syncDirectory } from './files.js';
+import { recover } from './recovery.js';
+import { removeFiles, writeSnapshot } from './snapshot.js';
 import { guardedFs, nodeWalFs, type WalFile, type WalFs, writeAll } from './wal-fs.js';
 
 export interface WalOptions {

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
+import { HEADER_BYTES } from '../../core/step-record.js';
 import { openWalStorage, WalCorruptionError } from './index.js';
-import { HEADER_BYTES } from './step-record.js';
 
 const dirs: string[] = [];
 async function tempDir(): Promise<string> {

@@ -251,7 +251,10 @@ export function createZabServer(
   }
 
   function sendNewLeader(env: E, to: NodeId): void {
-    env.send(to, { type: 'NewLeader', epoch: z.epoch, history: z.history, committed: z.committed });
+    // A copy: the message must say what the history was when it was sent, not what a later
+    // step (possibly one the disk then lost) made of it.
+    const history = [...z.history];
+    env.send(to, { type: 'NewLeader', epoch: z.epoch, history, committed: z.committed });
   }
 
   /**

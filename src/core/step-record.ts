@@ -19,7 +19,7 @@
 // Fault model: a crash can leave the last record torn (short, or ending in garbage or
 // zeros); a disk can flip bits anywhere. Reading reports either as `bad` and never throws.
 
-import { decode, encode } from '../../core/codec.js';
+import { decode, encode } from './codec.js';
 
 export type Crc32c = (bytes: Uint8Array) => number;
 

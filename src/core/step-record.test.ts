@@ -5,8 +5,8 @@
 import { crc32c } from '@node-rs/crc32';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decode, encode } from '../../core/codec.js';
-import { crc32cJs } from '../../core/crc32c.js';
+import { decode, encode } from './codec.js';
+import { crc32cJs } from './crc32c.js';
 import {
   concatBytes,
   encodeStep,
