@@ -25,6 +25,7 @@ import { ricartAgrawala } from './mutex/ricart-agrawala/index.js';
 import { suzukiKasami } from './mutex/suzuki-kasami/index.js';
 import { tokenRing } from './mutex/token-ring/index.js';
 import { twoLayerTokenRing } from './mutex/two-layer-token-ring/index.js';
+import { forgetfulSession } from './testing/forgetful-session.js';
 import { volatileLock } from './testing/volatile-lock.js';
 
 export const algorithms: readonly AnyAlgorithm[] = [
@@ -52,6 +53,7 @@ export const algorithms: readonly AnyAlgorithm[] = [
   dpos,
   pos,
   volatileLock,
+  forgetfulSession,
 ];
 
 /** Listed algorithms (test-only ones are runnable by name but not listed). */

@@ -47,9 +47,10 @@ describe.each(algorithms.map((spec) => [spec.name, spec] as const))('%s', (_name
   it.each(SEEDS)('survives corrupt 0.2 in its fault window (seed %i)', (seed) => {
     const faults = `corrupt 0.2 @0..${windowMs(spec)}`;
     const { result } = simulate(spec, { seed, faults, trace: 'off' });
-    // An AssertionError inside a step is recorded as the check 'assertions'; any other
-    // exception would have thrown out of simulate().
+    // An exception inside a step is a failed check: 'assertions' for an AssertionError,
+    // 'exception' for any other (simulate() never throws it).
     expect(result.invariants.find((c) => c.name === 'assertions')).toBeUndefined();
+    expect(result.invariants.find((c) => c.name === 'exception')).toBeUndefined();
     expect(result.messages.dropped).toBeGreaterThan(0);
     if (tolerates(spec)) expect(broken(result, { liveness: true })).toEqual([]);
   });
@@ -68,6 +69,7 @@ describe.each(algorithms.map((spec) => [spec.name, spec] as const))('%s', (_name
     expect(onLink.filter((r) => r.ev === 'deliver')).toEqual([]);
     expect(malformed.length).toBeGreaterThan(0);
     expect(result.invariants.find((c) => c.name === 'assertions')).toBeUndefined();
+    expect(result.invariants.find((c) => c.name === 'exception')).toBeUndefined();
     if (tolerates(spec)) expect(broken(result, { liveness: false })).toEqual([]);
   });
 });

@@ -15,7 +15,7 @@ import {
 import { Prng } from '../core/prng.js';
 import type { NodeId } from '../core/process.js';
 import { type FaultEvent, type FaultPlan, formatFaultPlan } from './fault-plan.js';
-import { defaultNodes, type RunResult, resolveOptions, simulate } from './run.js';
+import { defaultNodes, describeError, type RunResult, resolveOptions, simulate } from './run.js';
 import { DISK_FAULT_MODES } from './sim-storage.js';
 
 /** Shell-quotes one argument for a printed command line. */
@@ -253,23 +253,47 @@ export function fuzz(spec: AnyAlgorithm, opts: FuzzOptions): FuzzReport {
   const failures: FuzzFailure[] = [];
   if (details.failed && details.counterexample !== null) {
     const [seed, plan] = details.counterexample;
-    const { result } = simulate(spec, {
-      nodes: n,
-      seed,
-      faults: plan,
-      ...(opts.options && { options: opts.options }),
-    });
-    const failure = firstFailure(result) ?? {
-      check: 'exception',
-      violation: String(details.errorInstance),
-    };
     const faults = formatFaultPlan(plan);
     failures.push({
       seed,
-      ...failure,
+      ...replayFailure(
+        spec,
+        { nodes: n, seed, plan, options: opts.options },
+        details.errorInstance,
+      ),
       faults,
-      replay: replayCommand(spec, { nodes: n, seed, faults, options: result.options }),
+      replay: replayCommand(spec, {
+        nodes: n,
+        seed,
+        faults,
+        options: resolveOptions(spec, opts.options),
+      }),
     });
   }
   return { algorithm: spec.name, runs: details.numRuns, failures };
+}
+
+/**
+ * Why the shrunk case fails, from a re-run of it. `simulate` turns an exception inside the
+ * run into a failed check. Should the re-run throw anyway (outside the run: building the
+ * processes, say), its error is the failure; should it pass (a nondeterminism bug of ours),
+ * the property's own error is. Either way the failure keeps its seed and replay command.
+ */
+function replayFailure(
+  spec: AnyAlgorithm,
+  run: { nodes: number; seed: number; plan: FaultPlan; options: OptionValues | undefined },
+  propertyError: unknown,
+): { check: string; violation: string } {
+  const fallback = { check: 'exception', violation: describeError(propertyError) };
+  try {
+    const { result } = simulate(spec, {
+      nodes: run.nodes,
+      seed: run.seed,
+      faults: run.plan,
+      ...(run.options && { options: run.options }),
+    });
+    return firstFailure(result) ?? fallback;
+  } catch (error) {
+    return { check: 'exception', violation: describeError(error) };
+  }
 }

@@ -89,15 +89,7 @@ export function simulate(
   });
   const quietMs = planQuietAfterMs(plan);
   const endMs = Math.max(run.durationMs ?? spec.durationMs, quietMs + spec.livenessDeadlineMs);
-  let crash: string | undefined;
-  try {
-    sim.start();
-    sim.runUntil(endMs);
-  } catch (error) {
-    if (!(error instanceof AssertionError)) throw error;
-    crash = error.message;
-    sim.record({ t: sim.nowMs, ev: 'violation', check: 'assertions', violation: crash });
-  }
+  const crash = runSteps(sim, endMs);
 
   const broken = sim.violation;
   const invariantResults: CheckResult[] = invariants.map((inv) => ({
@@ -105,11 +97,21 @@ export function simulate(
     holds: broken?.check !== inv.name,
     violation: broken?.check === inv.name ? `${broken.violation} (at ${broken.atMs} ms)` : null,
   }));
-  if (crash !== undefined)
-    invariantResults.push({ name: 'assertions', holds: false, violation: crash });
+  if (crash !== undefined) invariantResults.push(crash);
+  // A checker that throws after the run is as much a failure as a step that throws.
+  const guard = <T>(what: string, fallback: T, compute: () => T): T => {
+    try {
+      return compute();
+    } catch (error) {
+      invariantResults.push(exceptionCheck(`${describeError(error)} (while ${what})`));
+      return fallback;
+    }
+  };
   const stopped = broken !== undefined || crash !== undefined;
   const livenessResults = spec.liveness(ctx).map((l) => {
-    const failure = stopped ? 'not judged: the run stopped at a safety violation' : l.check(sim);
+    const failure = stopped
+      ? 'not judged: the run stopped at a safety violation'
+      : guard(`checking liveness '${l.name}'`, 'the check threw', () => l.check(sim));
     return {
       name: l.name,
       holds: failure === undefined,
@@ -117,9 +119,12 @@ export function simulate(
       deadlineMs: spec.livenessDeadlineMs,
     };
   });
-  const linearizability = checkHistory(spec, sim, ctx);
+  const linearizability = guard('checking linearizability', undefined, () =>
+    checkHistory(spec, sim, ctx),
+  );
   if (linearizability !== undefined) invariantResults.push(linearizability.check);
-  const count = spec.messageCount?.compare(sim, ctx);
+  const count = guard('counting messages', undefined, () => spec.messageCount?.compare(sim, ctx));
+  const metrics = guard('computing metrics', {}, () => spec.metrics?.(sim, ctx) ?? {});
   const { sent, delivered, dropped, duplicated, byType } = sim.stats;
   const result: RunResult = {
     algorithm: spec.name,
@@ -133,7 +138,7 @@ export function simulate(
     invariants: invariantResults,
     liveness: livenessResults,
     metrics: {
-      ...(spec.metrics?.(sim, ctx) ?? {}),
+      ...metrics,
       ...(linearizability === undefined ? {} : { linearizable: linearizability.check.holds }),
     },
     messageCount:
@@ -142,6 +147,39 @@ export function simulate(
     ok: invariantResults.every((c) => c.holds) && livenessResults.every((c) => c.holds),
   };
   return { result, sim };
+}
+
+/**
+ * Starts the nodes and runs to `endMs`. A step that throws stops the run and becomes a
+ * failed check, never an exception out of the run, so the fuzzer can shrink it and print
+ * its replay command: an `AssertionError` (our own check) is the check `assertions`, any
+ * other exception (a `TypeError` in a handler, say) is the check `exception`, naming the
+ * event it was thrown at. Either is recorded in the trace as a violation.
+ */
+function runSteps(sim: Simulator, endMs: number): CheckResult | undefined {
+  try {
+    sim.start();
+    sim.runUntil(endMs);
+    return undefined;
+  } catch (error) {
+    // The assertion's message is its violation as it always was: recorded traces keep
+    // their bytes.
+    const check =
+      error instanceof AssertionError
+        ? { name: 'assertions', holds: false, violation: error.message }
+        : exceptionCheck(`${describeError(error)} (at event ${sim.events}, ${sim.nowMs} ms)`);
+    sim.record({ t: sim.nowMs, ev: 'violation', check: check.name, violation: check.violation });
+    return check;
+  }
+}
+
+function exceptionCheck(violation: string): CheckResult & { violation: string } {
+  return { name: 'exception', holds: false, violation };
+}
+
+/** `TypeError: Cannot read properties of undefined (reading 'x')`, or what was thrown. */
+export function describeError(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : `thrown: ${String(error)}`;
 }
 
 /**
