@@ -5,6 +5,7 @@
 // against them, time above the median of the last 11 blocks, BIP34 height in the coinbase,
 // and the Merkle root over the transactions.
 
+import { assert } from '../../../core/assert.js';
 import { checkProofOfWork, workOf } from './compact.js';
 import { type BlockHeader, headerHash, headerHex, isHashHex, parseHeaderHex } from './header.js';
 import { merkleRootOfTxs } from './merkle.js';
@@ -60,7 +61,7 @@ export function genesisBlock(bits: number, powLimit: bigint): Block {
 
 export function newTree(genesis: Block): BlockTree {
   const parsed = parseHeaderHex(genesis.header);
-  if (!parsed.ok) throw new RangeError(parsed.reason);
+  assert(parsed.ok, 'the genesis block is our own, well formed');
   const hash = headerHash(parsed.header);
   const entry: BlockEntry = {
     hash,
@@ -74,7 +75,7 @@ export function newTree(genesis: Block): BlockTree {
 
 export function tipOf(tree: BlockTree): BlockEntry {
   const tip = tree.blocks.get(tree.tip);
-  if (tip === undefined) throw new RangeError('the tip is always in the tree');
+  assert(tip !== undefined, 'the tip is always in the tree');
   return tip;
 }
 

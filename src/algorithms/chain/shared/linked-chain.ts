@@ -3,9 +3,11 @@
 // rule. The first block seen wins ties, because the tip moves only to a strictly better one.
 // chain/pow keeps its own tree: its headers link by `prevHash` and weigh work as hex text.
 //
-// Fault model: blocks are peer input; nothing here throws or asserts on them.
+// Fault model: blocks are peer input; nothing here throws or asserts on them. The one
+// assertion is on our own bookkeeping: the tip is always a stored block.
 
 import { createHash } from 'node:crypto';
+import { assert } from '../../../core/assert.js';
 import { isCount, isRecord, isString } from '../../../core/validate.js';
 import type { Checked } from './block-relay.js';
 
@@ -37,7 +39,7 @@ export function newLinkedChain<E extends LinkedEntry>(genesis: E): LinkedChain<E
 
 export function tipOf<E extends LinkedEntry>(c: LinkedChain<E>): E {
   const e = c.blocks.get(c.tip);
-  if (e === undefined) throw new RangeError('the tip is in the chain');
+  assert(e !== undefined, 'the tip is in the chain');
   return e;
 }
 
