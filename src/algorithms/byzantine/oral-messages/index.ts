@@ -9,6 +9,7 @@
 // `--traitors` and follow `--strategy`.
 
 import { defineAlgorithm } from '../../../core/algorithm.js';
+import type { NodeId } from '../../../core/process.js';
 import {
   type DecideOutput,
   everyLoyalDecides,
@@ -24,6 +25,16 @@ import { omMessageCount } from './paths.js';
 
 export type { OrderMessage } from './messages.js';
 export type { OralMessagesState } from './oral-messages.js';
+
+/**
+ * Whether OM(m) must reach interactive consistency here (paper Theorem 1): more than 3m
+ * generals AND at most m of them traitors. (A traitor id repeated or outside the cluster
+ * is no extra general.)
+ */
+export function omPremise(nodes: readonly NodeId[], opts: GeneralsOptions): boolean {
+  const traitors = nodes.filter((id) => opts.traitors.includes(id)).length;
+  return nodes.length > 3 * opts.m && traitors <= opts.m;
+}
 
 export const oralMessages = defineAlgorithm<
   OrderMessage,
@@ -45,7 +56,7 @@ export const oralMessages = defineAlgorithm<
   liveness: (ctx) => [everyLoyalDecides(ctx.nodes, ctx.options)],
   metrics: (view, ctx) => ({
     ...generalsMetrics(view, ctx.nodes, ctx.options),
-    premise: ctx.nodes.length > 3 * ctx.options.m,
+    premise: omPremise(ctx.nodes, ctx.options),
     expectedMessages: omMessageCount(ctx.nodes.length, ctx.options.m),
   }),
   messageCount: {

@@ -70,6 +70,21 @@ describe('byzantine/oral-messages', () => {
     expect(fig2.metrics.decision).toBe('retreat');
   });
 
+  // The premise is n > 3m AND at most m traitors: the default m = 1 with two traitors is
+  // outside it, however many generals there are.
+  it.each([
+    [4, { traitors: [] }, true],
+    [4, { traitors: [3] }, true],
+    [4, { traitors: [2, 3] }, false],
+    [7, { traitors: [2, 3] }, false],
+    [7, { m: 2, traitors: [2, 3] }, true],
+    [7, { m: 2, traitors: [1, 2, 3] }, false],
+    [3, { traitors: [] }, false],
+    [4, { traitors: [3, 3] }, true],
+  ])('reports the premise: n=%i, %o → %s', (n, options, premise) => {
+    expect(run(n, options).metrics.premise).toBe(premise);
+  });
+
   it('evaluates the path tree as nested majorities (paper Fig. 3)', () => {
     // Lieutenant 2 of 4, OM(1): the commander said attack; 3 (a traitor) says retreat;
     // 4 says attack. majority(attack, retreat, attack) = attack.
