@@ -4,7 +4,8 @@
 // restarted and then cut off by a partition that later heals; afterwards every key is read
 // once more, and the whole history must pass the linearizability checker (so no
 // acknowledged write was lost). A follower whose WAL tail was torn mid-record recovers.
-// Outcomes only: the limits turn a hang into a failure, they measure nothing.
+// Outcomes only: each phase lasts until writes were acknowledged in it (no sleeps), and the
+// limits turn a hang into a failure, they measure nothing.
 
 import fs from 'node:fs';
 import os from 'node:os';
@@ -61,6 +62,12 @@ async function leaderOf(cluster: LocalCluster): Promise<number> {
   return leader;
 }
 
+/** Waits until node `id` has committed all that `leader` had committed when called. */
+async function catchUp(cluster: LocalCluster, id: number, leader: number, what: string) {
+  const target = (await stateOf(cluster, leader))?.commitIndex ?? 0;
+  await until(async () => ((await stateOf(cluster, id))?.commitIndex ?? 0) >= target, what);
+}
+
 function isolate(cluster: LocalCluster, id: number, blocked: boolean): void {
   for (const other of cluster.ids) {
     if (other === id) continue;
@@ -72,10 +79,25 @@ function isolate(cluster: LocalCluster, id: number, blocked: boolean): void {
 
 const KEYS = ['x', 'y'];
 
+/** Writes (puts and compare-and-swaps) the clients have had acknowledged so far. */
+interface Progress {
+  acked: number;
+}
+
+/** Waits until the clients have had more writes acknowledged than now: the cluster serves. */
+async function moreAcked(progress: Progress, when: string): Promise<void> {
+  const from = progress.acked;
+  await until(() => progress.acked >= from + 3, `writes acknowledged ${when}`);
+}
+
 /** Keeps a client busy until `done()`: reads, writes and compare-and-swaps on two keys. */
-async function workload(client: KvClient, name: number, done: () => boolean): Promise<number> {
+async function workload(
+  client: KvClient,
+  name: number,
+  progress: Progress,
+  done: () => boolean,
+): Promise<void> {
   const seen = new Map<string, string | null>();
-  let acked = 0;
   for (let i = 1; !done(); i++) {
     const key = KEYS[i % KEYS.length] as string;
     const value = `${name}.${i}`;
@@ -86,14 +108,13 @@ async function workload(client: KvClient, name: number, done: () => boolean): Pr
           ? { type: 'put', key, value }
           : { type: 'cas', key, expected: seen.get(key) ?? null, value };
     const reply = await client.run(op);
-    if (reply?.ok === true && op.type !== 'get') acked++;
+    if (reply?.ok === true && op.type !== 'get') progress.acked++;
     if (reply !== undefined)
       seen.set(
         key,
         op.type === 'get' ? (reply.value ?? null) : reply.ok ? value : (reply.value ?? null),
       );
   }
-  return acked;
 }
 
 async function finalHistory(cluster: LocalCluster, clients: KvClient[]) {
@@ -109,27 +130,33 @@ describe('consensus/raft across real processes', () => {
       const cluster = await startCluster(n);
       await leaderOf(cluster);
       const clients = [new KvClient(cluster, 101), new KvClient(cluster, 102)];
+      const progress: Progress = { acked: 0 };
       let done = false;
-      const work = clients.map((c, i) => workload(c, 101 + i, () => done));
-      await new Promise((r) => setTimeout(r, 1_000));
+      const work = clients.map((c, i) => workload(c, 101 + i, progress, () => done));
+      // Each phase lasts until the clients have had writes acknowledged in it: the history
+      // then holds operations before, across and after every fault.
+      await moreAcked(progress, 'before the leader is killed');
       const first = await leaderOf(cluster);
       expect((await cluster.kill(first))?.signal).toBe('SIGKILL');
       await until(async () => (await leaderOf(cluster)) !== first, 'a new leader');
+      await moreAcked(progress, 'by the new leader');
       await cluster.restart(first);
-      await new Promise((r) => setTimeout(r, 1_000));
       const second = await leaderOf(cluster);
+      await catchUp(cluster, first, second, 'the killed leader caught up');
+      await moreAcked(progress, 'with the killed leader back');
       isolate(cluster, second, true);
+      let third = 0;
       await until(async () => {
         for (const id of cluster.ids)
-          if (id !== second && (await stateOf(cluster, id))?.role === 'leader') return true;
-        return false;
+          if (id !== second && (await stateOf(cluster, id))?.role === 'leader') third = id;
+        return third !== 0;
       }, 'a leader on the majority side');
-      await new Promise((r) => setTimeout(r, 1_000));
+      await moreAcked(progress, 'while the leader is cut off');
       isolate(cluster, second, false);
-      await new Promise((r) => setTimeout(r, 1_000));
+      await catchUp(cluster, second, third, 'the cut-off leader caught up');
+      await moreAcked(progress, 'once the partition healed');
       done = true;
-      const acked = (await Promise.all(work)).reduce((a, b) => a + b, 0);
-      expect(acked).toBeGreaterThan(5);
+      await Promise.all(work);
       const verdict = checkLinearizability(await finalHistory(cluster, clients), 'kv');
       expect(verdict.explanation).toBeUndefined();
       expect(verdict.linearizable).toBe(true);
@@ -156,11 +183,7 @@ describe('consensus/raft across real processes', () => {
     fs.appendFileSync(last, torn.subarray(0, Math.floor(torn.length / 2)));
     for (let i = 20; i < 30; i++) await client.run({ type: 'put', key: 'x', value: `v${i}` });
     await cluster.restart(follower);
-    const target = (await stateOf(cluster, leader))?.commitIndex ?? 0;
-    await until(
-      async () => ((await stateOf(cluster, follower))?.commitIndex ?? 0) >= target,
-      'the follower caught up',
-    );
+    await catchUp(cluster, follower, leader, 'the follower caught up');
     const log = fs.readFileSync(path.join(cluster.o.dataDir, `node-${follower}.log`), 'utf8');
     expect(log).toMatch(/torn tail/);
     const verdict = checkLinearizability(await finalHistory(cluster, [client]), 'kv');
