@@ -152,8 +152,9 @@ describe('consensus/raft invariants', () => {
     clusterView<RaftNodeState, RaftOutput>({ outputs });
 
   it('reports two leaders of one term and two entries applied at one index', () => {
-    const [electionSafety] = raftInvariants();
-    const [, , , , stateMachineSafety] = raftInvariants();
+    const named = (name: string) => raftInvariants().find((inv) => inv.name === name);
+    const electionSafety = named('election-safety');
+    const stateMachineSafety = named('state-machine-safety');
     const two = view([
       { atMs: 1, node: 1, output: { type: 'leader', term: 4 } },
       { atMs: 2, node: 2, output: { type: 'leader', term: 4 } },
