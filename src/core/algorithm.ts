@@ -24,6 +24,20 @@ export function optionFlagName(option: string): string {
   return option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 }
 
+/**
+ * The option values a spec declares, typed from the spec itself (declare it `as const
+ * satisfies OptionSpecs` so choices keep their literal types): no hand-written duplicate.
+ */
+export type OptionsOf<Specs extends OptionSpecs> = {
+  readonly [K in keyof Specs]: Specs[K] extends { kind: 'int' }
+    ? number
+    : Specs[K] extends { kind: 'bool' }
+      ? boolean
+      : Specs[K] extends { kind: 'choice'; choices: readonly (infer C)[] }
+        ? C
+        : readonly number[];
+};
+
 /** Option values as the process factory receives them. */
 export type OptionValues = Readonly<Record<string, OptionValue>>;
 
@@ -216,6 +230,11 @@ export interface AlgorithmSpec<
   /** How long after the last fault heals liveness may take. */
   readonly livenessDeadlineMs: number;
   readonly options: OptionSpecs;
+  /**
+   * Option values that differ when the algorithm runs as real processes, applied beneath what
+   * the user gives (e.g. Raft's simulated client nodes: real clients use a node's API).
+   */
+  readonly runtimeDefaults?: Readonly<Partial<Opts>>;
   /** Ask the simulator to record true happens-before (a vector clock per step). */
   readonly causality?: boolean;
   create(id: NodeId, ctx: RunContext<Opts>): Process<M, O, S>;
