@@ -1,6 +1,7 @@
 // Import direction: core ← algorithms ← sim | runtime ← server ← cli (ARCHITECTURE.md).
 // Lower layers never import higher ones; sim and algorithms stay free of Node-only
-// modules so the Lab can run them in a browser.
+// modules so the Lab can run them in a browser. The Lab (web/) sits beside the CLI: it may
+// import core, algorithms and sim, and nothing that needs Node.
 const layer = (from, allowed) => ({
   name: `${from}-imports-only-${allowed.join('-') || 'itself'}`,
   severity: 'error',
@@ -28,6 +29,22 @@ module.exports = {
       to: { dependencyTypes: ['core'], pathNot: '^(node:)?crypto$' },
     },
     {
+      name: 'web-imports-only-core-algorithms-sim',
+      comment: 'The Lab runs in a browser: never the CLI, the runtime or the server.',
+      severity: 'error',
+      from: { path: '^web/src/' },
+      to: { path: '^src/', pathNot: '^src/(core|algorithms|sim)/' },
+    },
+    {
+      name: 'browser-safe-web',
+      comment:
+        'The Lab runs in a browser: no Node built-ins (vite.config.ts runs in Node; the shims ' +
+        "are the browser's stand-ins for them, on npm's buffer).",
+      severity: 'error',
+      from: { path: '^web/src/', pathNot: '^web/src/shims/' },
+      to: { dependencyTypes: ['core'] },
+    },
+    {
       name: 'no-circular',
       severity: 'error',
       from: {},
@@ -48,7 +65,7 @@ module.exports = {
     enhancedResolveOptions: {
       exportsFields: ['exports'],
       conditionNames: ['import', 'require', 'node', 'default'],
-      extensions: ['.ts', '.js'],
+      extensions: ['.ts', '.tsx', '.js'],
     },
   },
 };

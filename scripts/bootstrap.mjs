@@ -139,6 +139,7 @@ if (mode === 'start') {
       bin('dependency-cruiser', 'bin', 'dependency-cruise.mjs'),
       'src',
       'bench',
+      'web',
       '--config',
       '.dependency-cruiser.cjs',
     ],

@@ -1,14 +1,19 @@
 // The CLI contract: JSON shapes, exit codes (0 ok, 1 a check failed, 2 bad usage with one
-// line on stderr), and determinism across separate processes.
+// line on stderr), determinism across separate processes, --version, shell completion and
+// colour only on a terminal. Runs the CLI from source (COHORT_ARGV), never a stale dist/.
 
 import { type SpawnSyncReturns, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { listedAlgorithms } from '../src/algorithms/registry.js';
+import { COHORT_ARGV } from './support/cohort-argv.js';
+
+const [NODE, ...NODE_ARGS] = COHORT_ARGV as [string, ...string[]];
 
 function cohort(...args: string[]): SpawnSyncReturns<string> {
-  return spawnSync('node', ['dist/src/cli/main.js', ...args], { encoding: 'utf8' });
+  return spawnSync(NODE, [...NODE_ARGS, ...args], { encoding: 'utf8' });
 }
 
 function json<T = Record<string, unknown>>(out: SpawnSyncReturns<string>): T {
@@ -129,7 +134,20 @@ describe('bad usage exits 2 with one line on stderr', () => {
     ['zero nodes', ['sim', 'clock/lamport', '--nodes', '0'], /--nodes/],
     ['unknown option', ['sim', 'clock/lamport', '--bogus', '3'], /unknown option '--bogus'/],
     ['unknown fuzz option', ['fuzz', 'clock/lamport', '--frob'], /unknown option '--frob'/],
-    ['unknown command', ['frobnicate'], /unknown command/],
+    [
+      'unknown command',
+      ['frobnicate'],
+      /unknown command 'frobnicate' \(commands: sim, fuzz, .*completion\)/,
+    ],
+    ['unknown command with --help', ['serve', '--help'], /unknown command 'serve'/],
+    ['unknown command before -h', ['serve', '-h'], /unknown command 'serve'/],
+    ['unknown help topic', ['help', 'serve'], /unknown command 'serve'/],
+    [
+      'unknown subcommand with --help',
+      ['chain', 'verify', '--help'],
+      /unknown 'chain' subcommand 'verify' \('chain' subcommands: verify-header\)/,
+    ],
+    ['unknown shell', ['completion', 'fish'], /fish.*bash, zsh/],
     ['no command', [], /give a command/],
     ['no subcommand', ['chain'], /'chain' needs a subcommand: verify-header/],
     ['no subcommand', ['check'], /'check' needs a subcommand: linearizability/],
@@ -175,5 +193,105 @@ describe('cohort tour', () => {
     const out = cohort('tour');
     expect(out.status).toBe(0);
     expect(out.stdout).toContain('clock/lamport');
+  });
+});
+
+describe('cohort --version', () => {
+  const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
+
+  it.each(['--version', '-V'])('%s prints the package version', (flag) => {
+    const out = cohort(flag);
+    expect(out.status).toBe(0);
+    expect(out.stderr).toBe('');
+    expect(out.stdout).toBe(`${version}\n`);
+  });
+
+  it('is listed by --help', () => {
+    const out = cohort('--help');
+    expect(out.status).toBe(0);
+    expect(out.stdout).toMatch(/-V, --version/);
+    expect(out.stdout).toMatch(/completion/);
+  });
+});
+
+describe('cohort completion', () => {
+  const listed = listedAlgorithms().map((a) => a.name);
+
+  it.each(['bash', 'zsh'])('%s names every command and listed algorithm', (shell) => {
+    const out = cohort('completion', shell);
+    expect(out.status).toBe(0);
+    expect(out.stderr).toBe('');
+    for (const command of ['sim', 'fuzz', 'bench', 'chain', 'node', 'cluster', 'check', 'tour'])
+      expect(out.stdout).toContain(command);
+    for (const name of listed) expect(out.stdout).toContain(name);
+    expect(out.stdout).not.toContain("'testing/volatile-lock'"); // hidden: not offered
+    expect(out.stdout).toContain('--max-configurations');
+  });
+
+  /** What bash offers for `words` (the last one being completed). */
+  function complete(script: string, words: string[]): string[] {
+    const out = spawnSync(
+      'bash',
+      [
+        '-c',
+        'source "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _cohort; ' +
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: a bash expansion.
+          'printf "%s\\n" "${COMPREPLY[@]}"',
+        'complete',
+        script,
+        ...words,
+      ],
+      { encoding: 'utf8' },
+    );
+    expect(out.stderr).toBe('');
+    return out.stdout.split('\n').filter((l) => l !== '');
+  }
+
+  it('bash completes commands, algorithm names, flags and algorithm options', () => {
+    const script = join(scratch, 'cohort.bash');
+    writeFileSync(script, cohort('completion', 'bash').stdout);
+    expect(complete(script, ['cohort', 'fu'])).toEqual(['fuzz']);
+    expect(complete(script, ['cohort', 'sim', 'clock/'])).toEqual([
+      'clock/lamport',
+      'clock/vector',
+    ]);
+    expect(complete(script, ['cohort', 'sim', 'li'])).toEqual(['list']);
+    expect(complete(script, ['cohort', 'cluster', 'up', '--algorithm', 'consensus/r'])).toEqual([
+      'consensus/raft',
+    ]);
+    expect(complete(script, ['cohort', 'sim', 'consensus/raft', '--pre'])).toEqual(['--pre-vote']);
+    expect(complete(script, ['cohort', 'check', 'linearizability', '--mo'])).toEqual(['--model']);
+    expect(complete(script, ['cohort', 'completion', 'z'])).toEqual(['zsh']);
+    expect(complete(script, ['cohort', '--ver'])).toEqual(['--version']);
+  });
+});
+
+/** Runs the CLI under a pseudo-terminal (util-linux `script`), so stdout is a TTY. */
+function cohortOnTerminal(env: NodeJS.ProcessEnv, ...args: string[]): string {
+  const quote = (a: string) => `'${a.replaceAll("'", "'\\''")}'`;
+  const command = [...COHORT_ARGV, ...args].map(quote).join(' ');
+  const out = spawnSync('script', ['-qec', command, '/dev/null'], { encoding: 'utf8', env });
+  expect(out.status).toBe(0);
+  return out.stdout;
+}
+
+describe('colour', () => {
+  const ESC = '\u001b[';
+  const args = ['sim', 'clock/lamport'];
+  const env = { ...process.env, NO_COLOR: undefined, TERM: 'xterm' };
+
+  it('marks checks in colour on a terminal', () => {
+    const text = cohortOnTerminal(env, ...args);
+    expect(text).toContain('invariants:');
+    expect(text.includes(`${ESC}32m✓`)).toBe(true);
+  });
+
+  it('never when NO_COLOR is set, nor into a pipe', () => {
+    const text = cohortOnTerminal({ ...env, NO_COLOR: '1' }, ...args);
+    expect(text).toContain('invariants:');
+    expect(text.includes(ESC)).toBe(false);
+    const piped = cohort(...args);
+    expect(piped.stdout).toContain('✓');
+    expect(piped.stdout.includes(ESC)).toBe(false);
   });
 });

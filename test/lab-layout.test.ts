@@ -2,12 +2,12 @@
 // for every cluster the stage is meant for, no two nodes overlap and none leaves the stage.
 
 import { describe, expect, it } from 'vitest';
+import { findAlgorithm } from '../src/algorithms/registry.js';
 import { resolveOptions } from '../src/sim/run.js';
 import { SIZE, stageLayout } from '../web/src/layout.js';
-import { findSpec } from '../web/src/run.js';
 
 function layoutFor(name: string, n: number, options: Record<string, number> = {}) {
-  const spec = findSpec(name);
+  const spec = findAlgorithm(name);
   if (spec === undefined) throw new Error(name);
   return stageLayout(spec, n, resolveOptions(spec, options));
 }

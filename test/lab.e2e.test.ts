@@ -14,6 +14,7 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { raft } from '../src/algorithms/consensus/raft/index.js';
 import { centralized } from '../src/algorithms/mutex/centralized/index.js';
+import { listedAlgorithms } from '../src/algorithms/registry.js';
 import { simulate } from '../src/sim/run.js';
 
 let server: ChildProcess;
@@ -135,6 +136,11 @@ describe('the Lab', () => {
     await expect.poll(() => page.inputValue('textarea')).toMatch(/; heal @0$/);
     await page.click('#plot');
     await page.waitForSelector('.chart .u-title');
+    // The menu offers what `cohort sim list` lists: no test-only algorithm.
+    const menu = await page.$$eval('#algorithm option', (os) =>
+      os.map((o) => (o as HTMLOptionElement).value),
+    );
+    expect(menu).toEqual(listedAlgorithms().map((a) => a.name));
     for (const name of ['chain/pow', 'byzantine/signed-messages', 'election/zab-fle']) {
       await page.selectOption('#algorithm', name);
       await page.click('#run');

@@ -10,7 +10,7 @@ import { cdfSvg } from '../../bench/svg-cdf.js';
 import { benchTransport, type TransportBenchRow } from '../../bench/transport.js';
 import { benchWal, type WalBenchRow } from '../../bench/wal.js';
 import { fmtNumber, progress, table } from './format.js';
-import { parseInteger } from './sim-command.js';
+import { parseInteger } from './parse-flags.js';
 import { EXIT_OK, UsageError } from './usage-error.js';
 
 export interface BenchFlags {
@@ -166,7 +166,8 @@ const benchmarks: Record<string, Benchmark> = {
 };
 
 export async function benchCommand(what: string, flags: BenchFlags): Promise<number> {
-  const bench = benchmarks[what];
+  // Own names only: 'toString' is no benchmark.
+  const bench = Object.hasOwn(benchmarks, what) ? benchmarks[what] : undefined;
   if (bench === undefined) {
     const names = Object.keys(benchmarks).join(', ');
     throw new UsageError(`unknown benchmark '${what}' (available: ${names})`);

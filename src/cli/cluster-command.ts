@@ -8,6 +8,7 @@ import { bearer } from '../runtime/api-token.js';
 import { FaultPlanError, parseFaultPlan } from '../sim/fault-plan.js';
 import { checkRealFaults } from './cluster/chaos-plan.js';
 import { type ClusterStateFile, readControlToken, readRunning } from './cluster/state-file.js';
+import { CLUSTER_ACTIONS } from './operands.js';
 import { EXIT_CHECK_FAILED, EXIT_OK, UsageError } from './usage-error.js';
 
 export interface ClusterFlags {
@@ -79,16 +80,14 @@ function printStatus(payload: Record<string, unknown>, json: boolean): void {
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
-const ACTIONS = ['status', 'kill', 'restart', 'partition', 'faults', 'heal', 'down'];
-
 /** Every subcommand but `up`. */
 export async function clusterControl(
   action: string,
   args: readonly string[],
   flags: ClusterFlags,
 ): Promise<number> {
-  if (!ACTIONS.includes(action)) {
-    throw new UsageError(`unknown cluster action '${action}' (up, ${ACTIONS.join(', ')})`);
+  if (!(CLUSTER_ACTIONS as readonly string[]).includes(action) || action === 'up') {
+    throw new UsageError(`unknown cluster action '${action}' (${CLUSTER_ACTIONS.join(', ')})`);
   }
   const state = readRunning(flags.dataDir);
   const token = readControlToken(flags.dataDir);
@@ -119,9 +118,7 @@ export async function clusterControl(
       reply = await call(state, token, `/${action}`, {});
       break;
     default:
-      throw new UsageError(
-        `unknown cluster action '${action}' (up, status, kill, restart, partition, faults, heal, down)`,
-      );
+      throw new UsageError(`unknown cluster action '${action}' (${CLUSTER_ACTIONS.join(', ')})`);
   }
   if (reply.code !== 200) {
     process.stderr.write(`cohort: ${String(reply.payload.error)}\n`);

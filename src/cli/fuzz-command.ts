@@ -3,7 +3,7 @@
 import { fuzz } from '../sim/fuzz.js';
 import { parseAlgorithmOptions, resolveAlgorithm } from './algorithm-options.js';
 import { fmtNumber, progress } from './format.js';
-import { parseInteger, parseNodes } from './sim-command.js';
+import { parseInteger, parseNodes } from './parse-flags.js';
 import { EXIT_CHECK_FAILED, EXIT_OK } from './usage-error.js';
 
 export interface FuzzFlags {

@@ -13,11 +13,15 @@ import { randomInt } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import pino from 'pino';
-import type { AnyAlgorithm, OptionValues } from '../core/algorithm.js';
 import { monotonicClock } from '../runtime/clock.js';
 import { startNode } from '../runtime/node.js';
 import { resolveOptions } from '../sim/run.js';
-import { parseAlgorithmOptions, resolveAlgorithm } from './algorithm-options.js';
+import {
+  optionArgs,
+  parseAlgorithmOptions,
+  resolveAlgorithm,
+  runtimeOptions,
+} from './algorithm-options.js';
 import { nodeApiToken } from './node-api-token.js';
 import {
   openStorage,
@@ -25,9 +29,9 @@ import {
   type StorageKind,
   storageFailure,
 } from './open-storage.js';
+import { parseInteger } from './parse-flags.js';
 import { type PeerAuthFlags, peerAuthFromFlags } from './peer-auth-flags.js';
 import { listenBeyondLoopback, parsePeers } from './peer-list.js';
-import { parseInteger } from './sim-command.js';
 import { UsageError } from './usage-error.js';
 
 export interface NodeFlags extends PeerAuthFlags {
@@ -45,27 +49,6 @@ export interface NodeFlags extends PeerAuthFlags {
   readonly storage?: string;
   readonly repair?: boolean;
   readonly logLevel?: string;
-}
-
-/**
- * Options as the real runtime needs them: simulated client nodes (`clients`, e.g.
- * consensus/raft's workload) are the simulator's; real clients talk to a node's API, so
- * every process is a server unless `--option clients=N` says otherwise.
- */
-export function runtimeOptions(spec: AnyAlgorithm, given: OptionValues): OptionValues {
-  return 'clients' in spec.options && given.clients === undefined
-    ? { ...given, clients: 0 }
-    : given;
-}
-
-/** `--option requests=5 --option variant=fd` → the algorithm's own flags. */
-export function optionArgs(pairs: readonly string[]): string[] {
-  return pairs.flatMap((pair) => {
-    const m = /^([A-Za-z][\w-]*)=(.*)$/.exec(pair);
-    if (m === null) throw new UsageError(`--option '${pair}' is not KEY=VALUE`);
-    const flag = (m[1] as string).replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-    return [`--${flag}`, m[2] as string];
-  });
 }
 
 function required(flag: string, value: string | undefined): string {

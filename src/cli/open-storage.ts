@@ -29,7 +29,11 @@ export async function openStorage(
       onWarning: (text) => log.warn({ dir }, `write-ahead log recovery: ${text}`),
     });
   } catch (error) {
-    if (error instanceof WalCorruptionError) throw new UsageError(error.message);
+    if (error instanceof WalCorruptionError) {
+      throw new UsageError(
+        `${error.message}; start with --repair to cut the log there (later records are dropped)`,
+      );
+    }
     throw error;
   }
 }

@@ -1,14 +1,13 @@
-// `cohort sim list` and `cohort sim <algorithm>`: run one algorithm in the simulator and
+// `cohort sim <algorithm>`: run one algorithm in the simulator and
 // report messages, invariants, liveness and metrics (human text, or one JSON document).
 
 import { writeFileSync } from 'node:fs';
-import { listedAlgorithms } from '../algorithms/registry.js';
-import type { AnyAlgorithm } from '../core/algorithm.js';
 import { FaultPlanError, formatFaultPlan } from '../sim/fault-plan.js';
 import { randomFaultPlan } from '../sim/fuzz.js';
 import { defaultNodes, type RunResult, resolveOptions, simulate } from '../sim/run.js';
-import { describeOptions, parseAlgorithmOptions, resolveAlgorithm } from './algorithm-options.js';
+import { parseAlgorithmOptions, resolveAlgorithm } from './algorithm-options.js';
 import { fmtNumber, mark, table } from './format.js';
+import { parseInteger, parseNodes } from './parse-flags.js';
 import { EXIT_CHECK_FAILED, EXIT_OK, UsageError } from './usage-error.js';
 
 export interface SimFlags {
@@ -19,49 +18,6 @@ export interface SimFlags {
   readonly scenario?: string;
   readonly trace?: string;
   readonly json?: boolean;
-}
-
-export function listCommand(flags: { json?: boolean }): number {
-  const list = listedAlgorithms();
-  if (flags.json === true) {
-    const rows = list.map((a) => ({
-      name: a.name,
-      family: a.family,
-      summary: a.summary,
-      seed: a.seed,
-    }));
-    process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
-    return EXIT_OK;
-  }
-  const rows = list.map((a) => [a.name, a.summary, a.seed]);
-  process.stdout.write(`${table(['algorithm', 'summary', 'seed notes'], rows)}\n`);
-  for (const a of list) {
-    const extra = [
-      ...describeOptions(a),
-      ...a.scenarios.map((s) => `--scenario ${s.name}: ${s.description}`),
-    ];
-    if (extra.length > 0)
-      process.stdout.write(`\n${a.name}\n${extra.map((l) => `  ${l}`).join('\n')}\n`);
-  }
-  return EXIT_OK;
-}
-
-export function parseInteger(
-  flag: string,
-  raw: string | undefined,
-  min: number,
-  max: number,
-): number | undefined {
-  if (raw === undefined) return undefined;
-  const v = Number(raw);
-  if (!/^-?\d+$/.test(raw) || !Number.isSafeInteger(v) || v < min || v > max) {
-    throw new UsageError(`${flag} must be an integer in ${min}..${max}, got '${raw}'`);
-  }
-  return v;
-}
-
-export function parseNodes(spec: AnyAlgorithm, raw: string | undefined): number | undefined {
-  return parseInteger(`--nodes for ${spec.name}`, raw, spec.nodes.min, spec.nodes.max);
 }
 
 export function simCommand(name: string, flags: SimFlags, rest: readonly string[]): number {

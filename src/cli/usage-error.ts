@@ -7,3 +7,6 @@ export class UsageError extends Error {
 export const EXIT_OK = 0;
 export const EXIT_CHECK_FAILED = 1;
 export const EXIT_USAGE = 2;
+
+/** How a command's action reports its exit code. */
+export type Exit = (code: number) => void;

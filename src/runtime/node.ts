@@ -57,7 +57,7 @@ function roleOf(state: unknown): string | undefined {
 
 export async function startNode(c: NodeConfig): Promise<RunningNode> {
   const self = c.peers.get(c.id);
-  if (self === undefined) throw new Error(`--peers has no address for node ${c.id}`);
+  if (self === undefined) throw new Error(`the peer list has no address for node ${c.id}`);
   const nodes = [...c.peers.keys()].sort((a, b) => a - b);
   let host: NodeHost | undefined;
   const transport = new Transport({

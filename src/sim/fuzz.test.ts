@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { COHORT_ARGV } from '../../test/support/cohort-argv.js';
 import { findAlgorithm } from '../algorithms/registry.js';
 import { formatFaultPlan, parseFaultPlan } from './fault-plan.js';
 import { fuzz, randomFaultPlan, replayCommand, shellQuote } from './fuzz.js';
@@ -32,9 +33,8 @@ describe('fuzz', () => {
 
     const args = replayArgs(failure.replay);
     expect(args).toContain(failure.faults);
-    const out = spawnSync('node', ['dist/src/cli/main.js', ...args, '--json'], {
-      encoding: 'utf8',
-    });
+    const [node, ...nodeArgs] = COHORT_ARGV as [string, ...string[]];
+    const out = spawnSync(node, [...nodeArgs, ...args, '--json'], { encoding: 'utf8' });
     expect(out.stderr).toBe('');
     expect(out.status).toBe(1);
     const result = JSON.parse(out.stdout) as RunResult;

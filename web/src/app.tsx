@@ -6,15 +6,15 @@
 // `cohort sim --json` prints. A broken safety check is marked on the slider at its step.
 
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { algorithms } from '../../src/algorithms/registry.js';
-import { parseAlgorithmOptions } from '../../src/cli/algorithm-options.js';
+import { findAlgorithm, listedAlgorithms } from '../../src/algorithms/registry.js';
 import { optionFlagName } from '../../src/core/algorithm.js';
+import { parseOptionFields } from '../../src/core/option-parser.js';
 import { parseFaultPlan } from '../../src/sim/fault-plan.js';
 import { defaultNodes } from '../../src/sim/run.js';
 import { cutLinksAt, toggleLink } from './links.js';
 import { Panels } from './panels.js';
 import { FamilyPlots } from './plots.js';
-import { findSpec, type LabRun, runFromTrace, runLab } from './run.js';
+import { type LabRun, runFromTrace, runLab } from './run.js';
 import { Stage } from './stage.js';
 import { readUrl, writeUrl } from './url-state.js';
 
@@ -39,15 +39,12 @@ export function App() {
   const [t, setT] = useState(0);
   const [playing, setPlaying] = useState(false);
   const [speed, setSpeed] = useState(0.2);
-  const spec = findSpec(algorithm);
+  const spec = findAlgorithm(algorithm);
 
   const execute = (plan = faults) => {
     if (spec === undefined) return setError(`unknown algorithm ${algorithm}`);
     try {
-      const args = Object.entries(rawOptions)
-        .filter(([, v]) => v !== '')
-        .map(([k, v]) => `--${optionFlagName(k)}=${v}`);
-      const options = parseAlgorithmOptions(spec, args);
+      const options = parseOptionFields(spec, rawOptions);
       const nodes = nodesText === '' ? defaultNodes(spec, options) : Number(nodesText);
       parseFaultPlan(plan, nodes);
       const input = {
@@ -154,7 +151,7 @@ export function App() {
               setRawOptions({});
             }}
           >
-            {algorithms.map((a) => (
+            {listedAlgorithms().map((a) => (
               <option value={a.name} key={a.name}>
                 {a.name}
               </option>

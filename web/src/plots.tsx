@@ -6,7 +6,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { algorithms } from '../../src/algorithms/registry.js';
+import { findAlgorithm, listedAlgorithms } from '../../src/algorithms/registry.js';
 import { simulate } from '../../src/sim/run.js';
 
 const SIZES = [3, 5, 7, 9];
@@ -22,7 +22,7 @@ interface Plot {
 }
 
 function metricOf(name: string, nodes: number | undefined, seed: number, key: string) {
-  const spec = algorithms.find((a) => a.name === name);
+  const spec = findAlgorithm(name);
   if (spec === undefined) return null;
   try {
     const v = simulate(spec, { seed, trace: 'off', ...(nodes !== undefined && { nodes }) }).result
@@ -34,7 +34,9 @@ function metricOf(name: string, nodes: number | undefined, seed: number, key: st
 }
 
 function mutexPlot(): Plot {
-  const names = algorithms.filter((a) => a.family === 'mutex').map((a) => a.name);
+  const names = listedAlgorithms()
+    .filter((a) => a.family === 'mutex')
+    .map((a) => a.name);
   return {
     title: 'Messages per critical-section entry (seed 1, defaults)',
     xLabel: 'nodes',
@@ -48,7 +50,9 @@ function mutexPlot(): Plot {
 }
 
 function electionPlot(): Plot {
-  const names = algorithms.filter((a) => a.family === 'election').map((a) => a.name);
+  const names = listedAlgorithms()
+    .filter((a) => a.family === 'election')
+    .map((a) => a.name);
   const quantiles = Array.from({ length: 21 }, (_, i) => i * 5);
   return {
     title: `Election time over ${SEEDS} seeds, no faults (quantiles)`,

@@ -1,7 +1,7 @@
 // One Lab run: the same `simulate` as `cohort sim`, with the full trace kept so the stage can
 // replay it, and the trace cut into what the stage draws at a time t.
 
-import { algorithms } from '../../src/algorithms/registry.js';
+import { findAlgorithm } from '../../src/algorithms/registry.js';
 import type { AnyAlgorithm, OptionValues } from '../../src/core/algorithm.js';
 import type { Message } from '../../src/core/process.js';
 import { defaultNodes, type RunResult, simulate } from '../../src/sim/run.js';
@@ -50,10 +50,6 @@ function violationsOf(records: readonly TraceRecord[]): Violation[] {
   return found;
 }
 
-export function findSpec(name: string): AnyAlgorithm | undefined {
-  return algorithms.find((a) => a.name === name);
-}
-
 /** Pairs each send with the delivery of the same message on the same link (FIFO per link). */
 function flightsOf(records: readonly TraceRecord[]): Flight[] {
   const open = new Map<string, { t: number; type: string }[]>();
@@ -75,7 +71,7 @@ function flightsOf(records: readonly TraceRecord[]): Flight[] {
 }
 
 export function runLab(input: RunInput): LabRun {
-  const spec = findSpec(input.algorithm);
+  const spec = findAlgorithm(input.algorithm);
   if (spec === undefined) throw new Error(`unknown algorithm ${input.algorithm}`);
   const nodes = input.nodes ?? defaultNodes(spec, input.options);
   const { result, sim } = simulate(spec, {

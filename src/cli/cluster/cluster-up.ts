@@ -8,9 +8,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { LocalCluster } from '../../runtime/launcher/local-cluster.js';
 import { defaultNodes } from '../../sim/run.js';
-import { parseAlgorithmOptions, resolveAlgorithm } from '../algorithm-options.js';
-import { optionArgs, runtimeOptions } from '../node-command.js';
-import { parseInteger } from '../sim-command.js';
+import {
+  optionArgs,
+  parseAlgorithmOptions,
+  resolveAlgorithm,
+  runtimeOptions,
+} from '../algorithm-options.js';
+import { parseInteger } from '../parse-flags.js';
 import { UsageError } from '../usage-error.js';
 import { ChaosController } from './chaos-plan.js';
 import { startControlServer } from './control-server.js';

@@ -26,10 +26,8 @@ export class WalCorruptionError extends Error {
     readonly offset: number,
     readonly why: string,
   ) {
-    super(
-      `write-ahead log corrupt: ${file} at byte ${offset} (${why}); ` +
-        'start with --repair to cut the log there (later records are dropped)',
-    );
+    // The remedy is the host's to name (`cohort node --repair` opens with `repair`).
+    super(`write-ahead log corrupt: ${file} at byte ${offset} (${why})`);
     this.name = 'WalCorruptionError';
   }
 }

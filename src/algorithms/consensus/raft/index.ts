@@ -53,6 +53,8 @@ export const raft = defineAlgorithm<RaftMessage, RaftOutput, RaftNodeState, Raft
   durationMs: 3_000,
   livenessDeadlineMs: 6_000,
   options: raftOptionSpecs,
+  // Real processes serve real clients (through a node's API), not simulated client nodes.
+  runtimeDefaults: { clients: 0 },
   nodesFor: (o) => DEFAULT_SERVERS + o.spares + o.clients,
   create: (id, ctx) => {
     const cluster = clusterOf(ctx.nodes, ctx.options);

@@ -1,0 +1,26 @@
+// The fixed words some commands take as their first operand, in one place for the commands'
+// help, their dispatch and shell completion (which must not load the commands to list them).
+
+/** `cohort cluster`: `up` starts a cluster in the foreground; the others act on a running one. */
+export const CLUSTER_ACTIONS = [
+  'up',
+  'status',
+  'kill',
+  'restart',
+  'partition',
+  'faults',
+  'heal',
+  'down',
+] as const;
+
+/** `cohort bench`: what each benchmark measures, by name. */
+export const BENCHMARKS: Readonly<Record<string, string>> = {
+  sim: 'simulated deliveries/s',
+  'raft-election': "the Raft paper's Figure 16",
+  'raft-sim': 'Raft client ops per wall-clock second in the simulator',
+  wal: 'the write-ahead log against raw write + fdatasync',
+  transport: 'node-to-node TCP against a raw socket',
+};
+
+/** `cohort completion`. */
+export const SHELLS = ['bash', 'zsh'] as const;
