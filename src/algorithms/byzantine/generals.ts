@@ -21,6 +21,7 @@ import type {
   OptionSpecs,
 } from '../../core/algorithm.js';
 import type { Env, NodeId } from '../../core/process.js';
+import { isMajority } from '../../core/quorum.js';
 
 export type Order = 'attack' | 'retreat';
 /** The paper's default when no majority (or no message) exists. */
@@ -91,7 +92,7 @@ export function traitorOrder(strategy: Strategy, v: Order, to: NodeId, env: Env)
 export function majority(values: readonly Order[]): Order {
   let attack = 0;
   for (const v of values) if (v === 'attack') attack++;
-  return 2 * attack > values.length ? 'attack' : RETREAT;
+  return isMajority(attack, values.length) ? 'attack' : RETREAT;
 }
 
 export interface GeneralState {

@@ -6,6 +6,7 @@
 // Fault model: see state.ts (≤ f Byzantine replicas; any network fault; crashes excluded).
 
 import { defineAlgorithm, type RunContext } from '../../../core/algorithm.js';
+import { byzantineFaults } from '../../../core/quorum.js';
 import { ed25519Scheme } from '../signed-messages/ed25519-node.js';
 import type {
   SignatureScheme,
@@ -49,7 +50,7 @@ export function pbftWith(schemeOf: SignatureSchemeFactory) {
       ).length;
       const phase = PHASES.reduce((sum, t) => sum + (view.stats.byType[t] ?? 0), 0);
       return {
-        f: Math.floor((ctx.nodes.length - 1) / 3),
+        f: byzantineFaults(ctx.nodes.length),
         executed,
         accepted: view.outputs.filter((o) => o.output.type === 'accept').length,
         view: Math.max(0, ...correct.map((n) => n.state?.view ?? 0)),

@@ -4,6 +4,7 @@
 
 import { assertNever } from '../../../core/assert.js';
 import type { NodeId, Process } from '../../../core/process.js';
+import { byzantineFaults } from '../../../core/quorum.js';
 import type { SignatureScheme } from '../signed-messages/signature-scheme.js';
 import { onCommittedEntries, onStatus, onStatusTimer } from './catch-up.js';
 import { onClientRetry, onReply, onThink, startClient } from './client.js';
@@ -83,7 +84,7 @@ export function createReplica(
   scheme: SignatureScheme,
 ): Process<PbftMessage, PbftOutput, PbftState> {
   const n = nodes.length;
-  const c = { scheme, n, f: Math.floor((n - 1) / 3) };
+  const c = { scheme, n, f: byzantineFaults(n) };
   const byzantine = opts.byzantine.includes(id);
   const silent = byzantine && opts.behaviour === 'silent';
   const state = newState(byzantine);

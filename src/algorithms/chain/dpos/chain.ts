@@ -5,6 +5,7 @@
 // (the "last irreversible block" of BitShares/EOS).
 
 import type { NodeId } from '../../../core/process.js';
+import { twoThirdsMajority } from '../../../core/quorum.js';
 import type { SignatureScheme } from '../../byzantine/signed-messages/signature-scheme.js';
 import type { Checked } from '../shared/block-relay.js';
 import {
@@ -151,7 +152,7 @@ function longer(entry: Entry, tip: Entry): boolean {
 
 /** The last irreversible block: ⌊2D/3⌋+1 distinct producers at or above it on the chain. */
 export function lastIrreversible(c: Chain, e: Electorate): Entry {
-  const need = Math.floor((2 * e.delegates) / 3) + 1;
+  const need = twoThirdsMajority(e.delegates);
   const producers = new Set<NodeId>();
   const line = ancestry(c, tipOf(c));
   for (const x of line) {

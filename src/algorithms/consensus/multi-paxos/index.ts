@@ -9,6 +9,7 @@
 // holds under all; progress needs a majority up and connected long enough to elect a leader.
 
 import { defineAlgorithm } from '../../../core/algorithm.js';
+import { majority } from '../../../core/quorum.js';
 import { ballotText } from '../paxos/ballot.js';
 import { multiPaxosHistory } from './history.js';
 import { multiPaxosInvariants } from './invariants.js';
@@ -52,7 +53,7 @@ export const multiPaxos = defineAlgorithm<
   options: multiPaxosOptionSpecs,
   create: (_id, ctx) => createMultiPaxos(ctx.nodes, ctx.options),
   parseMessage: (raw, ctx) => parseMultiPaxosMessage(raw, ctx.nodes.length),
-  invariants: (ctx) => multiPaxosInvariants(Math.floor(ctx.nodes.length / 2) + 1),
+  invariants: (ctx) => multiPaxosInvariants(majority(ctx.nodes.length)),
   liveness: (ctx) => [
     {
       name: 'every-command-completes',

@@ -5,6 +5,7 @@
 
 import { assertNever } from '../../../core/assert.js';
 import type { NodeId, Process } from '../../../core/process.js';
+import { majority } from '../../../core/quorum.js';
 import { type Ballot, compareBallots, ZERO_BALLOT } from '../paxos/ballot.js';
 import { accept, promise } from './acceptor.js';
 import { onClientRetry, onReply, onThink, startClient } from './client.js';
@@ -155,13 +156,13 @@ export function createMultiPaxos(
   opts: MultiPaxosOptions,
 ): Process<MultiPaxosMessage, MultiPaxosOutput, MultiPaxosState> {
   let state = emptyState();
-  const majority = Math.floor(nodes.length / 2) + 1;
+  const need = majority(nodes.length);
   const nodeOf = (env: MpEnv): MpNode => {
     const node: MpNode = {
       s: state,
       env,
       opts,
-      majority,
+      majority: need,
       submit: (command) => submit(node, command),
       reply: (seq, result) => onReply(node, seq, result),
     };

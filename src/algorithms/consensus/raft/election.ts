@@ -8,8 +8,8 @@
 
 import { assert } from '../../../core/assert.js';
 import type { NodeId } from '../../../core/process.js';
+import { voteResult } from '../../../core/quorum.js';
 import type { PreVote, PreVoteReply, RequestVote, RequestVoteReply } from './messages.js';
-import { voteResult } from './quorum.js';
 import {
   becomeCandidate,
   becomeFollower,

@@ -8,7 +8,6 @@ import { raft } from './index.js';
 import { type RaftNodeState, raftInvariants } from './invariants.js';
 import type { RaftOutput } from './messages.js';
 import { Progress } from './progress.js';
-import { quorumIndex, voteResult } from './quorum.js';
 import type { ServerState } from './state.js';
 
 /** No membership changes or transfers, so one leader can be followed through a run. */
@@ -169,37 +168,6 @@ describe('consensus/raft invariants', () => {
 });
 
 describe('consensus/raft parts', () => {
-  it('counts a majority of match indices and votes', () => {
-    const match = new Map([
-      [1, 9],
-      [2, 7],
-      [3, 7],
-      [4, 2],
-      [5, 1],
-    ]);
-    expect(quorumIndex([1, 2, 3, 4, 5], (id) => match.get(id) ?? 0)).toBe(7);
-    expect(quorumIndex([1, 4, 5], (id) => match.get(id) ?? 0)).toBe(2);
-    expect(voteResult([1, 2, 3], new Map([[1, true]]))).toBe('pending');
-    expect(
-      voteResult(
-        [1, 2, 3],
-        new Map([
-          [1, true],
-          [3, true],
-        ]),
-      ),
-    ).toBe('won');
-    expect(
-      voteResult(
-        [1, 2, 3, 4],
-        new Map([
-          [2, false],
-          [3, false],
-        ]),
-      ),
-    ).toBe('lost');
-  });
-
   it('pipelines up to maxInflight appends, and a heartbeat reply frees a slot', () => {
     const pr = new Progress(1);
     pr.maybeUpdate(0);

@@ -7,6 +7,7 @@
 // assume bounded). Malformed peer input is dropped, never asserted on.
 
 import type { NodeId, Process } from '../../../core/process.js';
+import { majority } from '../../../core/quorum.js';
 import { checkClientCommand } from './client-api.js';
 import { onPreVote, onPreVoteReply, onRequestVote, onRequestVoteReply } from './election.js';
 import { onAppendEntries, onHeartbeat, onInstallSnapshot, onTimeoutNow } from './follower.js';
@@ -19,7 +20,6 @@ import {
   type RaftOutput,
 } from './messages.js';
 import type { Cluster, RaftOptions } from './options.js';
-import { majority } from './quorum.js';
 import { bcastHeartbeat } from './read-index.js';
 import { onAppendEntriesReply, onHeartbeatReply, onInstallSnapshotReply } from './replication.js';
 import { onClientCommand } from './requests.js';

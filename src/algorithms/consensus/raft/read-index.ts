@@ -15,7 +15,7 @@
 // bounded clock drift only for lease reads; a deposed leader fails its pending reads.
 
 import { assert } from '../../../core/assert.js';
-import { quorumIndex } from './quorum.js';
+import { quorumIndex } from '../../../core/quorum.js';
 import { answer, type ReplyRoute, type Server, votersOf } from './state.js';
 
 /** The leader has committed an entry of its own term (§6.4 step 1). */

@@ -9,6 +9,7 @@
 
 import { assert } from '../../../core/assert.js';
 import type { NodeId } from '../../../core/process.js';
+import { quorumIndex } from '../../../core/quorum.js';
 import { applyCommitted } from './apply.js';
 import type {
   AppendEntriesReply,
@@ -17,7 +18,6 @@ import type {
   InstallSnapshotReply,
 } from './messages.js';
 import { Progress } from './progress.js';
-import { quorumIndex } from './quorum.js';
 import { advanceReads, onLeaderCommit } from './read-index.js';
 import type { Server } from './state.js';
 import { votersOf } from './state.js';

@@ -7,7 +7,7 @@
 
 import { assert } from '../../../core/assert.js';
 import type { NodeId } from '../../../core/process.js';
-import { voteResult } from './quorum.js';
+import { voteResult } from '../../../core/quorum.js';
 import { failPending } from './read-index.js';
 import { propose, syncProgress } from './replication.js';
 import { isVoter, type Server, saveHardState, votersOf } from './state.js';

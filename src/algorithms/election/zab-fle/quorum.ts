@@ -4,6 +4,7 @@
 // weighted 3,1,1,1: {1} ∪ anyone outvotes the other side). Observers carry no weight.
 
 import type { NodeId } from '../../../core/process.js';
+import { isMajority } from '../../../core/quorum.js';
 
 export interface QuorumSpec {
   /** Weight of each voter by id; observers and unknown ids weigh 0. */
@@ -33,5 +34,5 @@ export function isQuorum(q: QuorumSpec, ids: Iterable<NodeId>): boolean {
   for (const w of q.weights.values()) total += w;
   let have = 0;
   for (const id of new Set(ids)) have += q.weights.get(id) ?? 0;
-  return 2 * have > total;
+  return isMajority(have, total);
 }

@@ -72,11 +72,6 @@ export function timing(n: number, opts: TokenRingOptions): Timing {
   };
 }
 
-/** The smallest number of nodes that is more than half of n. */
-export function majority(n: number): number {
-  return Math.floor(n / 2) + 1;
-}
-
 /** The next generation `id` may propose above `promised`: generations are unique per node. */
 export function nextGeneration(promised: number, id: number, n: number): number {
   return (Math.floor(promised / n) + 1) * n + (id - 1);

@@ -7,7 +7,7 @@
 
 import { assert } from '../../../core/assert.js';
 import type { NodeId } from '../../../core/process.js';
-import { majority } from './config.js';
+import { majority } from '../../../core/quorum.js';
 import { beginHandoff, classifyToken, onHandoffAck, takeToken } from './handoff.js';
 import { mayEnter } from './lease.js';
 import type { RingToken } from './messages.js';

@@ -19,7 +19,8 @@
 
 import { assert } from '../../../core/assert.js';
 import type { NodeId } from '../../../core/process.js';
-import { majority, nextGeneration } from './config.js';
+import { majority } from '../../../core/quorum.js';
+import { nextGeneration } from './config.js';
 import { onHolding } from './holder.js';
 import { remainingGrantMs } from './lease.js';
 import type { RingToken, TokenRingMessage } from './messages.js';
