@@ -4,14 +4,13 @@
 
 import { defineAlgorithm } from '../../../core/algorithm.js';
 import { ascendingRing } from '../../../core/topology.js';
-import { allAgree, type ElectionOutput, electionMetrics, highestLiveLeads } from '../workload.js';
+import { type ElectionOutput, electionMetrics } from '../workload.js';
+import { ringInvariants, ringLiveness } from './invariants.js';
 import { parseRingMessage, type RingMessage } from './messages.js';
-import { createRing, type RingState } from './ring.js';
-
-export interface RingOptions {
-  readonly variant: 'notes' | 'chang-roberts';
-  readonly heartbeatMs: number;
-}
+import { type RingOptions, ringConfig, ringOptionSpecs } from './options.js';
+import { createRing } from './ring.js';
+import { ringScenarios } from './scenarios.js';
+import type { RingState } from './state.js';
 
 export const ring = defineAlgorithm<RingMessage, ElectionOutput, RingState, RingOptions>({
   name: 'election/ring',
@@ -21,31 +20,11 @@ export const ring = defineAlgorithm<RingMessage, ElectionOutput, RingState, Ring
   nodes: { default: 5, min: 1, max: 64 },
   durationMs: 4_000,
   livenessDeadlineMs: 4_000,
-  options: {
-    variant: {
-      kind: 'choice',
-      default: 'notes',
-      choices: ['notes', 'chang-roberts'],
-      description: 'notes: append every id; chang-roberts: forward only larger ids',
-    },
-    heartbeatMs: {
-      kind: 'int',
-      default: 50,
-      min: 5,
-      max: 10_000,
-      description: "the coordinator's heartbeat period; 4 silent periods + 100 ms is a failure",
-    },
-  },
-  create: (_id, ctx) =>
-    createRing({
-      variant: ctx.options.variant,
-      heartbeatMs: ctx.options.heartbeatMs,
-      suspectAfterMs: 4 * ctx.options.heartbeatMs + 100,
-      ackMs: 2 * ctx.options.heartbeatMs,
-    }),
+  options: ringOptionSpecs,
+  create: (id, ctx) => createRing(ringConfig(ctx.options), id),
   parseMessage: (raw, ctx) => parseRingMessage(raw, ctx.nodes.length),
-  invariants: () => [],
-  liveness: () => [allAgree(), highestLiveLeads((id) => id)],
+  invariants: ringInvariants,
+  liveness: ringLiveness,
   topology: ascendingRing,
   metrics: (view) => electionMetrics(view),
   messageCount: {
@@ -55,20 +34,5 @@ export const ring = defineAlgorithm<RingMessage, ElectionOutput, RingState, Ring
       return { expected: 2 * ctx.nodes.length, measured: Election + Coordinator };
     },
   },
-  scenarios: [
-    {
-      name: 'coordinator-crash',
-      description:
-        'The coordinator (5) crashes: a node notices, the ELECTION skips node 5 and node 4 ' +
-        'is announced round the ring.',
-      faults: 'crash 5 @1000',
-      expect: { safety: 'hold', liveness: 'hold' },
-    },
-    {
-      name: 'successor-crash-skipped',
-      description: 'Node 3 is down during the election: its predecessor times out and skips it.',
-      faults: 'crash 3 @0; restart 3 @2000',
-      expect: { safety: 'hold', liveness: 'hold' },
-    },
-  ],
+  scenarios: ringScenarios,
 });
