@@ -1,52 +1,46 @@
 // byzantine/signed-messages — SM(m), Lamport, Shostak and Pease, "The Byzantine Generals
-// Problem" (TOPLAS 1982) §4 [001 §2.3, 004]. Orders travel with a chain of real Ed25519
-// signatures; a lieutenant relays each new value once, signed, and obeys choice(V) at the
-// deadline. Traitors cannot forge a loyal general's signature, so interactive consistency
-// holds with any n ≥ m+2 and at most m traitors — even 3 generals with 1 traitor, which OM
-// cannot handle (scenario `three-generals`). With more than m traitors a value revealed in
-// the last round reaches only some loyal lieutenants (scenario `too-many-traitors`).
-//
-// The signature scheme is a parameter (`signedMessagesWith`), Ed25519 via node:crypto by
-// default; a browser host passes its own (see signature-scheme.ts).
-//
-// Fault model: synchronous signed messages (see ../generals.ts).
+// Problem" (TOPLAS 1982) §4 [001 §2.3, 004]; the process is signed-messages.ts. Registry
+// entry: the generals' options, interactive consistency, the premise metric, the message
+// count and the scenarios. The signature scheme is a parameter (`signedMessagesWith`),
+// Ed25519 via node:crypto by default; a browser host passes its own (signature-scheme.ts).
 
 import { defineAlgorithm, type RunContext } from '../../../core/algorithm.js';
-import {
-  type DecideOutput,
-  everyLoyalDecides,
-  type GeneralsOptions,
-  generalsMetrics,
-  generalsOptionSpecs,
-  interactiveConsistency,
-  synchronousModel,
-} from '../generals.js';
+import { type DecideOutput, generalsMetrics, synchronousModel } from '../generals.js';
 import { ed25519Scheme } from './ed25519-node.js';
+import {
+  signedMessagesInvariants,
+  signedMessagesLiveness,
+  smLoyalMessageCount,
+  smPremise,
+} from './invariants.js';
 import { parseSignedMessage, type SignedOrder } from './messages.js';
+import {
+  type SignedMessagesOptions,
+  signedMessagesConfig,
+  signedMessagesOptionSpecs,
+} from './options.js';
+import { signedMessagesScenarios } from './scenarios.js';
 import type { SignatureScheme, SignatureSchemeFactory } from './signature-scheme.js';
-import { createSignedMessages, type SignedMessagesState } from './signed-messages.js';
+import { createSignedMessages } from './signed-messages.js';
+import type { SignedMessagesState } from './state.js';
 
+export { smLoyalMessageCount } from './invariants.js';
 export type { Signature, SignedOrder } from './messages.js';
 export type { SignatureScheme, SignatureSchemeFactory } from './signature-scheme.js';
-export type { SignedMessagesState } from './signed-messages.js';
-
-/** Messages of SM(m) with a loyal commander: n−1 orders, then each lieutenant relays once. */
-export function smLoyalMessageCount(n: number, m: number): number {
-  return m === 0 ? n - 1 : (n - 1) * (n - 1);
-}
+export type { SignedMessagesState } from './state.js';
 
 export function signedMessagesWith(schemeOf: SignatureSchemeFactory) {
   // One scheme per run (every node of a run is created with the same context), so keys are
   // derived once per run rather than once per node.
-  const schemes = new WeakMap<RunContext<GeneralsOptions>, SignatureScheme>();
-  const schemeFor = (ctx: RunContext<GeneralsOptions>): SignatureScheme => {
+  const schemes = new WeakMap<RunContext<SignedMessagesOptions>, SignatureScheme>();
+  const schemeFor = (ctx: RunContext<SignedMessagesOptions>): SignatureScheme => {
     const known = schemes.get(ctx);
     if (known !== undefined) return known;
     const scheme = schemeOf(ctx.seed, ctx.nodes);
     schemes.set(ctx, scheme);
     return scheme;
   };
-  return defineAlgorithm<SignedOrder, DecideOutput, SignedMessagesState, GeneralsOptions>({
+  return defineAlgorithm<SignedOrder, DecideOutput, SignedMessagesState, SignedMessagesOptions>({
     name: 'byzantine/signed-messages',
     family: 'byzantine',
     summary: 'SM(m): signed relay, choice(V); agreement with any number of traitors ≤ m',
@@ -54,14 +48,15 @@ export function signedMessagesWith(schemeOf: SignatureSchemeFactory) {
     nodes: { default: 4, min: 2, max: 16 },
     durationMs: 1_000,
     livenessDeadlineMs: 1_000,
-    options: generalsOptionSpecs,
-    create: (id, ctx) => createSignedMessages(id, ctx.options, schemeFor(ctx)),
+    options: signedMessagesOptionSpecs,
+    create: (id, ctx) =>
+      createSignedMessages(signedMessagesConfig(ctx.options, schemeFor(ctx)), id),
     parseMessage: (raw, ctx) => parseSignedMessage(raw, ctx.nodes.length),
-    invariants: (ctx) => interactiveConsistency(ctx.nodes, ctx.options),
-    liveness: (ctx) => [everyLoyalDecides(ctx.nodes, ctx.options)],
+    invariants: (ctx) => signedMessagesInvariants(ctx.nodes, ctx.options),
+    liveness: (ctx) => signedMessagesLiveness(ctx.nodes, ctx.options),
     metrics: (view, ctx) => ({
       ...generalsMetrics(view, ctx.nodes, ctx.options),
-      premise: ctx.options.traitors.length <= ctx.options.m,
+      premise: smPremise(ctx.options),
     }),
     messageCount: {
       formula:
@@ -73,47 +68,7 @@ export function signedMessagesWith(schemeOf: SignatureSchemeFactory) {
       }),
     },
     faultModel: (opts) => synchronousModel(opts),
-    scenarios: [
-      {
-        name: 'three-generals',
-        description:
-          'Paper §4: 3 generals, a two-faced commander. Each lieutenant relays the signed ' +
-          'order it got, both see {attack, retreat} and retreat: IC1 holds where OM fails.',
-        faults: '',
-        nodes: 3,
-        options: { m: 1, traitors: [1], strategy: 'lie-half' },
-        expect: { safety: 'hold', liveness: 'hold' },
-      },
-      {
-        name: 'three-generals-traitor-lieutenant',
-        description:
-          'Paper Fig. 1 with signatures: lieutenant 3 cannot forge "retreat" under the loyal ' +
-          "commander's name, so lieutenant 2 attacks (IC2 holds).",
-        faults: '',
-        nodes: 3,
-        options: { m: 1, traitors: [3], strategy: 'invert' },
-        expect: { safety: 'hold', liveness: 'hold' },
-      },
-      {
-        name: 'four-generals-two-traitors',
-        description: 'SM(2), commander and lieutenant 2 colluding at random: agreement holds.',
-        faults: '',
-        nodes: 4,
-        options: { m: 2, traitors: [1, 2], strategy: 'random' },
-        expect: { safety: 'hold', liveness: 'hold' },
-      },
-      {
-        name: 'too-many-traitors',
-        description:
-          'SM(1) with 2 colluding traitors: the commander orders attack, lieutenant 3 signs ' +
-          '"retreat" with the commander\'s key and shows it only to 4 in the last round; 4 ' +
-          'cannot relay it (m+1 signatures), so 2 attacks and 4 retreats. SM(2) would catch it.',
-        faults: '',
-        nodes: 4,
-        options: { m: 1, traitors: [1, 3], strategy: 'random' },
-        expect: { safety: 'violated', liveness: 'hold' },
-      },
-    ],
+    scenarios: signedMessagesScenarios,
   });
 }
 

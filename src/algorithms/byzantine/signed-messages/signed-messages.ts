@@ -15,12 +15,12 @@
 //
 // Fault model: the synchronous system of ../generals.ts; no durable state.
 
-import type { Env, NodeId, Process } from '../../../core/process.js';
+import { assert } from '../../../core/assert.js';
+import { defineProcess, type Step } from '../../../core/kernel.js';
+import type { NodeId } from '../../../core/process.js';
 import {
   type DecideOutput,
   flip,
-  type GeneralState,
-  type GeneralsOptions,
   isOrder,
   type Order,
   RETREAT,
@@ -28,17 +28,14 @@ import {
   traitorOrder,
 } from '../generals.js';
 import type { Signature, SignedOrder } from './messages.js';
+import type { SignedMessagesConfig, SignedMessagesOptions } from './options.js';
 import type { SignatureScheme } from './signature-scheme.js';
+import { initSignedMessagesState, type SignedMessagesState } from './state.js';
 
-export interface SignedMessagesState extends GeneralState {
-  readonly traitor: boolean;
-  /** The paper's V_i: the orders received with a valid chain, in arrival order. */
-  values: Order[];
-  /** New values received this round, relayed at the next round boundary. */
-  pending: SignedOrder[];
-}
+type X = Step<SignedOrder, DecideOutput, SignedMessagesState, SignedMessagesConfig>;
 
-type E = Env<SignedOrder, DecideOutput>;
+/** `round`: relays leave at round boundaries; `decide`: the synchronous deadline. */
+export type SignedMessagesTimer = 'round' | 'decide';
 
 /** What signer k signs: the order and every signature before its own. */
 export function signedPayload(value: Order, before: readonly Signature[]): string {
@@ -50,7 +47,7 @@ export function verifyChain(
   m: SignedOrder,
   from: NodeId,
   self: NodeId,
-  opts: GeneralsOptions,
+  opts: SignedMessagesOptions,
   scheme: SignatureScheme,
 ): boolean {
   const chain = m.signatures;
@@ -71,33 +68,31 @@ export function choice(values: readonly Order[]): Order {
   return values.length === 1 && values[0] !== undefined ? values[0] : RETREAT;
 }
 
-interface General {
-  readonly id: NodeId;
-  readonly opts: GeneralsOptions;
-  readonly scheme: SignatureScheme;
-  /** Keys this general may sign with: its own, plus fellow traitors' if it is a traitor. */
-  readonly ring: ReadonlySet<NodeId>;
+/**
+ * Appends this general's signature as `as`: with `as`'s key if it is in this general's key
+ * ring (its own; a traitor's ring also holds its fellow traitors'), else with its own key
+ * (a forgery that verification catches).
+ */
+function extend({ s, env, c }: X, value: Order, chain: readonly Signature[], as: NodeId) {
+  const inRing = as === env.id || (s.traitor && c.traitors.includes(as));
+  const key = inRing ? as : env.id;
+  return [...chain, { signer: as, sig: c.scheme.sign(key, signedPayload(value, chain)) }];
 }
 
-/** Appends this general's signature (as `as`, with its own key if `as` is not in its ring). */
-function extend(g: General, value: Order, chain: readonly Signature[], as: NodeId): Signature[] {
-  const key = g.ring.has(as) ? as : g.id;
-  return [...chain, { signer: as, sig: g.scheme.sign(key, signedPayload(value, chain)) }];
+function send(x: X, to: NodeId, value: Order, signatures: Signature[]): void {
+  x.env.send(to, { type: 'SignedOrder', value, signatures });
 }
 
-function send(env: E, to: NodeId, value: Order, signatures: Signature[]): void {
-  env.send(to, { type: 'SignedOrder', value, signatures });
-}
-
-function commanderSends(g: General, s: SignedMessagesState, env: E): void {
+function startCommanderSends(x: X): void {
+  const { s, env, c } = x;
   for (const to of env.peers) {
-    const value = s.traitor ? traitorOrder(g.opts.strategy, g.opts.order, to, env) : g.opts.order;
-    if (value !== null) send(env, to, value, extend(g, value, [], g.id));
+    const value = s.traitor ? traitorOrder(c.strategy, c.order, to, env) : c.order;
+    if (value !== null) send(x, to, value, extend(x, value, [], env.id));
   }
 }
 
 /** What a traitor lieutenant does instead of relaying honestly to `to`. */
-function lieutenantLie(strategy: Strategy, to: NodeId, env: E): 'relay' | 'withhold' | 'forge' {
+function lieutenantLie(strategy: Strategy, to: NodeId, x: X): 'relay' | 'withhold' | 'forge' {
   switch (strategy) {
     case 'silent':
       return 'withhold';
@@ -106,73 +101,85 @@ function lieutenantLie(strategy: Strategy, to: NodeId, env: E): 'relay' | 'withh
     case 'lie-half':
       return to % 2 === 0 ? 'forge' : 'relay';
     case 'random':
-      return env.random.pick(['relay', 'withhold', 'forge'] as const);
+      return x.env.random.pick(['relay', 'withhold', 'forge'] as const);
   }
 }
 
 /** Step 2(B)(ii): pass a new value on to every lieutenant not on the chain. */
-function relay(g: General, s: SignedMessagesState, env: E, m: SignedOrder): void {
-  const onChain = new Set(m.signatures.map((x) => x.signer));
-  const honest = extend(g, m.value, m.signatures, g.id);
+function roundRelay(x: X, m: SignedOrder): void {
+  const { s, env, c } = x;
+  const onChain = new Set(m.signatures.map((sig) => sig.signer));
+  const honest = extend(x, m.value, m.signatures, env.id);
   for (const to of env.peers) {
     if (onChain.has(to)) continue;
     if (!s.traitor) {
-      send(env, to, m.value, honest);
+      send(x, to, m.value, honest);
       continue;
     }
-    const lie = lieutenantLie(g.opts.strategy, to, env);
-    if (lie === 'relay') send(env, to, m.value, honest);
+    const lie = lieutenantLie(c.strategy, to, x);
+    if (lie === 'relay') send(x, to, m.value, honest);
     else if (lie === 'forge') {
       // Claim the commander ordered the opposite: valid only if the commander is a traitor.
       const forged = flip(m.value);
-      send(env, to, forged, extend(g, forged, extend(g, forged, [], g.opts.commander), g.id));
+      send(x, to, forged, extend(x, forged, extend(x, forged, [], c.commander), env.id));
     }
   }
 }
 
-export function createSignedMessages(
-  id: NodeId,
-  opts: GeneralsOptions,
-  scheme: SignatureScheme,
-): Process<SignedOrder, DecideOutput, SignedMessagesState> {
-  const traitor = opts.traitors.includes(id);
-  const ring = new Set(traitor ? [id, ...opts.traitors] : [id]);
-  const g: General = { id, opts, scheme, ring };
-  const state: SignedMessagesState = { traitor, decision: null, values: [], pending: [] };
-  return {
-    state,
-    onStart(env) {
-      if (id === opts.commander) {
-        state.decision = opts.order;
-        commanderSends(g, state, env);
-        return;
-      }
-      env.setTimer('decide', (opts.m + 2) * opts.roundMs);
-      env.setTimer('round', opts.roundMs);
-    },
-    onMessage(env, from, m) {
-      if (state.decision !== null) return;
-      if (m.type !== 'SignedOrder' || !verifyChain(m, from, id, opts, scheme)) {
+export const createSignedMessages = defineProcess<
+  SignedOrder,
+  DecideOutput,
+  SignedMessagesState,
+  SignedMessagesConfig,
+  SignedMessagesTimer
+>({
+  init: initSignedMessagesState,
+  onStart(x) {
+    const { s, env, c } = x;
+    if (env.id === c.commander) {
+      s.decision = c.order;
+      startCommanderSends(x);
+      assert(s.decision === c.order, 'the commander obeys its own order');
+      return;
+    }
+    env.setTimer('decide', (c.m + 2) * c.roundMs);
+    env.setTimer('round', c.roundMs);
+    assert(s.decision === null && s.values.length === 0, 'a lieutenant starts knowing nothing');
+  },
+  onMessage: {
+    SignedOrder(x, from, m) {
+      const { s, env, c } = x;
+      if (s.decision !== null) return;
+      if (!verifyChain(m, from, env.id, c, c.scheme)) {
         env.note(`rejected an order from ${from}: bad signature chain`);
         return;
       }
-      if (state.values.includes(m.value)) return; // Step 2(B): only a new value is relayed.
-      state.values.push(m.value);
-      if (m.signatures.length <= opts.m) state.pending.push(m);
+      if (s.values.includes(m.value)) return; // Step 2(B): only a new value is relayed.
+      s.values.push(m.value);
+      if (m.signatures.length <= c.m) s.pending.push(m);
+      assert(env.id !== c.commander, 'no valid chain leads back to the commander');
+      assert(s.values.length <= 2, 'V holds each of the two orders at most once');
     },
-    onTimer(env, name) {
-      if (state.decision !== null) return;
-      if (name === 'round') {
-        // Relays leave at round boundaries, so every lieutenant hears the commander (round
-        // 1) before any relay (round 2): the run is the paper's synchronous rounds.
-        for (const m of state.pending) relay(g, state, env, m);
-        state.pending = [];
-        env.setTimer('round', opts.roundMs);
-        return;
-      }
-      if (name !== 'decide') return;
-      state.decision = choice(state.values);
-      env.output({ type: 'decide', value: state.decision });
+  },
+  onTimer: {
+    round(x) {
+      const { s, env, c } = x;
+      if (s.decision !== null) return;
+      // Relays leave at round boundaries, so every lieutenant hears the commander (round 1)
+      // before any relay (round 2): the run is the paper's synchronous rounds.
+      for (const m of s.pending) roundRelay(x, m);
+      s.pending = [];
+      env.setTimer('round', c.roundMs);
+      assert(env.id !== c.commander, 'only lieutenants relay');
+      assert(s.pending.length === 0, 'a round relays everything pending');
     },
-  };
-}
+    decide(x) {
+      const { s, env, c } = x;
+      if (s.decision !== null) return;
+      s.decision = choice(s.values);
+      env.output({ type: 'decide', value: s.decision });
+      assert(env.id !== c.commander, 'only lieutenants wait for the deadline');
+      assert(isOrder(s.decision), 'a lieutenant decides on an order');
+    },
+  },
+});
