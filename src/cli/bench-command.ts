@@ -8,7 +8,7 @@ import { benchRaftSim } from '../../bench/raft-sim.js';
 import { benchSim } from '../../bench/sim.js';
 import { cdfSvg } from '../../bench/svg-cdf.js';
 import { benchTransport, type TransportBenchRow } from '../../bench/transport.js';
-import { benchWal, type WalBenchRow } from '../../bench/wal.js';
+import { benchWal, type WalBenchReport, type WalStoreName } from '../../bench/wal.js';
 import { fmtNumber, progress, table } from './format.js';
 import { parseInteger } from './parse-flags.js';
 import { EXIT_OK, UsageError } from './usage-error.js';
@@ -102,44 +102,9 @@ const benchmarks: Record<string, Benchmark> = {
   wal: {
     async run(flags, onProgress) {
       const writes = parseInteger('--writes', flags.writes, 1, 1_000_000) ?? 2000;
-      const rows = await benchWal({ writes, onProgress });
-      const ratio = (r: WalBenchRow, store: WalBenchRow['store']) => {
-        const base = rows.find(
-          (x) => x.store === store && x.writers === r.writers && x.recordBytes === r.recordBytes,
-        );
-        return base === undefined
-          ? ''
-          : `${(r.writesPerSecond / base.writesPerSecond).toFixed(2)}×`;
-      };
-      const stores: Record<WalBenchRow['store'], string> = {
-        raw: 'raw disk (write + fdatasync each)',
-        'raw-batch': 'raw disk (batch write + fdatasync)',
-        cohort: 'Cohort WAL (set + endStep + sync)',
-      };
-      const lines = rows.map((r) => [
-        `${r.recordBytes} B`,
-        String(r.writers),
-        stores[r.store],
-        fmtNumber(r.writesPerSecond),
-        String(r.megabytesPerSecond),
-        `${r.p50Ms} / ${r.p99Ms}`,
-        fmtNumber(r.fsyncs),
-        r.store === 'raw' ? '' : ratio(r, 'raw'),
-        r.store === 'cohort' ? ratio(r, 'raw-batch') : '',
-      ]);
-      const header = [
-        'record',
-        'writers',
-        'store',
-        'writes/s',
-        'MB/s',
-        'p50 / p99 ms',
-        'fsyncs',
-        'vs raw',
-        'vs batch',
-      ];
-      const text = `durable writes, ${writes} per configuration\n${table(header, lines)}`;
-      return { report: rows, text };
+      const repeats = repeatsOf(flags);
+      const report = await benchWal({ writes, repeats, onProgress });
+      return { report, text: walText(report, writes) };
     },
   },
   transport: {
@@ -164,6 +129,56 @@ const benchmarks: Record<string, Benchmark> = {
     },
   },
 };
+
+const WAL_STORES: Record<WalStoreName, string> = {
+  raw: 'raw disk (write + fdatasync each)',
+  'raw-batch': 'raw disk (batch write + fdatasync)',
+  cohort: 'Cohort WAL (set + endStep + sync)',
+};
+
+/** The WAL table: one row per store, Cohort's with its ratios (median and range). */
+function walText(report: WalBenchReport, writes: number): string {
+  const ratio = (r: WalBenchReport['rows'][number], baseline: 'raw' | 'raw-batch') => {
+    const x = report.ratios.find(
+      (q) => q.baseline === baseline && q.writers === r.writers && q.recordBytes === r.recordBytes,
+    );
+    if (r.store !== 'cohort' || x === undefined) return '';
+    return `${x.median.toFixed(2)}× (${x.min.toFixed(2)}–${x.max.toFixed(2)})`;
+  };
+  const lines = report.rows.map((r) => [
+    `${r.recordBytes} B (${r.bytesPerWrite})`,
+    String(r.writers),
+    WAL_STORES[r.store],
+    fmtNumber(r.writesPerSecond),
+    String(r.megabytesPerSecond),
+    `${r.p50Ms} / ${r.p99Ms}`,
+    `${fmtNumber(r.fsyncs)} (${r.recordsPerFsync})`,
+    String(r.cpuMicrosPerWrite),
+    String(r.peakRssMegabytes),
+    ratio(r, 'raw'),
+    ratio(r, 'raw-batch'),
+  ]);
+  const header = [
+    'value (on disk)',
+    'writers',
+    'store',
+    'writes/s',
+    'MB/s',
+    'p50 / p99 ms',
+    'fsyncs (records each)',
+    'CPU µs/write',
+    'peak RSS MB',
+    'vs raw',
+    'vs batch',
+  ];
+  return (
+    `durable writes, ${writes} per configuration and store, ${report.repeats} repetitions ` +
+    "(writes/s: the median; vs: the median (min–max) of the repetitions' ratios)\n" +
+    `${table(header, lines)}\n` +
+    'on disk: bytes per write, the record header included (every store writes the same ' +
+    "records); CPU: the process's, all threads; RSS includes the baselines' prepared batches"
+  );
+}
 
 export async function benchCommand(what: string, flags: BenchFlags): Promise<number> {
   // Own names only: 'toString' is no benchmark.

@@ -9,11 +9,19 @@ import { decode, encode } from './codec.js';
 import { crc32cJs } from './crc32c.js';
 import {
   concatBytes,
+  deleteOpRoom,
   encodeStep,
   HEADER_BYTES,
+  isWellFormed,
+  putDeleteOp,
+  putSetOp,
   type ReplayState,
   readStepRecord,
   replaySegment,
+  SEAL_SLACK_BYTES,
+  STEP_START_BYTES,
+  sealStep,
+  setOpRoom,
   type WalOp,
 } from './step-record.js';
 
@@ -56,6 +64,47 @@ describe('runtime/wal step records', () => {
       const r = readStepRecord(bytes, 0, crc32c);
       expect(r.kind === 'ok' && r.record.ops.length).toBe(n);
       expect(decode(bytes.subarray(HEADER_BYTES))).toEqual(decode(encode(ops)));
+    }
+  });
+
+  it('writes strings itself exactly as the codec reads them back, whatever their length or alphabet', () => {
+    // The runtime writes string keys and values straight into the record (putString), not
+    // through the codec: every str header size, non-ASCII, astral and lone surrogates.
+    const check = (strings: readonly string[]) => {
+      let room = STEP_START_BYTES + SEAL_SLACK_BYTES;
+      for (const k of strings) room += setOpRoom(k, k) + deleteOpRoom(k);
+      const out = new Uint8Array(room);
+      let end = STEP_START_BYTES;
+      const ops: WalOp[] = [];
+      for (const k of strings) {
+        // A value string goes in as itself only when well formed (WalStorage does the same).
+        const value = isWellFormed(k) ? k : encode(k);
+        end = putSetOp(out, end, k, value);
+        end = putDeleteOp(out, end, k);
+        ops.push(['set', k, k], ['delete', k]);
+      }
+      const record = out.slice(0, sealStep(out, 0, end, { seq: 7, opCount: ops.length }, crc32c));
+      expect(readStepRecord(record, 0, crc32cJs)).toEqual({
+        kind: 'ok',
+        record: { seq: 7, ops: decode(encode(ops)) },
+        next: record.length,
+      });
+    };
+    const lengths = [0, 1, 31, 32, 33, 255, 256, 65_535, 65_536, 70_000];
+    check(lengths.flatMap((n) => ['a'.repeat(n), 'é'.repeat(n), '😀'.repeat(n >> 1)]));
+    check(['ключ', 'a\ud800', '\udc00b', 'x'.repeat(31) + '\ud83d']);
+    fc.assert(fc.property(fc.array(fc.string({ unit: 'binary', maxLength: 80 })), check));
+  });
+
+  it('a record followed by zeros is a torn tail, cut where the record ends', () => {
+    // What a crash can leave when the file grew before its data reached the disk.
+    const first = encodeStep(1, [['set', 'a', 1]], crc32c);
+    const zeros = new Uint8Array(4096);
+    for (const tail of [zeros.subarray(0, 3), zeros]) {
+      const state: ReplayState = { map: new Map(), lastSeq: 0 };
+      const r = replaySegment(concatBytes([first, tail]), state, { isLast: true, crc: crc32c });
+      expect(r).toEqual({ end: first.length, bad: { why: expect.any(String), tornTail: true } });
+      expect(Object.fromEntries(state.map)).toEqual({ a: 1 });
     }
   });
 

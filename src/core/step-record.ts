@@ -37,9 +37,15 @@ export const HEADER_BYTES = 20;
 export const MAX_PAYLOAD_BYTES = 256 * 1024 * 1024;
 
 // msgpack is concatenative: an array is its header followed by its elements' encodings, so a
-// step's payload is assembled from operations encoded once each, as they are made.
+// step's payload is assembled operation by operation, straight into the buffer that goes to
+// the disk (the runtime encodes each operation as it is made; see `putSetOp`, `sealStep`).
 const SET_PREFIX = Uint8Array.of(0x93, ...encode('set'));
 const DELETE_PREFIX = Uint8Array.of(0x92, ...encode('delete'));
+
+/** Bytes before a step's first operation: the header and a one-byte array header. */
+export const STEP_START_BYTES = HEADER_BYTES + 1;
+/** Bytes `sealStep` may need past the operations (a 5-byte array header moves them). */
+export const SEAL_SLACK_BYTES = 4;
 
 /** The length of msgpack's array header for `n` elements. */
 const arrayHeaderBytes = (n: number) => (n < 16 ? 1 : n < 0x10000 ? 3 : 5);
@@ -58,18 +64,87 @@ function putArrayHeader(out: Uint8Array, at: number, n: number): number {
   return at + 5;
 }
 
-/** The encoded parts of `['set', key, value]`, given the codec bytes of the value. */
-export function setOpParts(key: string, value: Uint8Array): Uint8Array[] {
-  return [SET_PREFIX, encode(key), value];
+type WellFormed = string & { isWellFormed(): boolean }; // ES2024, in Node 20.
+
+/** Whether the codec gives `s` back unchanged (a lone surrogate comes back as U+FFFD). */
+export const isWellFormed = (s: string) => (s as WellFormed).isWellFormed();
+
+const utf8 = new TextEncoder();
+
+/** The length of msgpack's str header for `n` bytes. */
+const strHeaderBytes = (n: number) => (n < 32 ? 1 : n < 0x100 ? 2 : n < 0x10000 ? 3 : 5);
+
+/** At most the bytes `putString` writes (UTF-8 takes at most 3 bytes per UTF-16 unit). */
+const stringRoom = (s: string) => 5 + 3 * s.length;
+
+/**
+ * Writes `s` as a msgpack str at `at` (room: stringRoom) and returns where it ends: the same
+ * value the codec's encoding gives, without the codec's allocation per string.
+ */
+function putString(out: Uint8Array, at: number, s: string): number {
+  if (s.length < 32) {
+    // A short string (a key): ASCII is copied directly, with no allocation.
+    let i = 0;
+    for (; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0x80) break;
+      out[at + 1 + i] = c;
+    }
+    if (i === s.length) {
+      out[at] = 0xa0 | i;
+      return at + 1 + i;
+    }
+  }
+  if (!isWellFormed(s)) {
+    const bytes = encode(s); // The codec's own rendering of a lone surrogate.
+    out.set(bytes, at);
+    return at + bytes.length;
+  }
+  const guess = strHeaderBytes(3 * s.length);
+  const { read, written } = utf8.encodeInto(s, out.subarray(at + guess));
+  if (read !== s.length) throw new Error('putString: no room (a caller bug)');
+  const header = strHeaderBytes(written);
+  if (header !== guess) out.copyWithin(at + header, at + guess, at + guess + written);
+  if (header === 1) out[at] = 0xa0 | written;
+  else if (header === 2) out.set([0xd9, written], at);
+  else if (header === 3) out.set([0xda, written >>> 8, written & 0xff], at);
+  else
+    out.set(
+      [0xdb, written >>> 24, (written >>> 16) & 0xff, (written >>> 8) & 0xff, written & 0xff],
+      at,
+    );
+  return at + header + written;
 }
 
-export function deleteOpParts(key: string): Uint8Array[] {
-  return [DELETE_PREFIX, encode(key)];
+/**
+ * At most the bytes `putSetOp` writes for `key` and `value` (a well-formed string, written
+ * by `putString`, or the codec's encoding of the value).
+ */
+export const setOpRoom = (key: string, value: string | Uint8Array) =>
+  SET_PREFIX.length +
+  stringRoom(key) +
+  (typeof value === 'string' ? stringRoom(value) : value.length);
+
+export const deleteOpRoom = (key: string) => DELETE_PREFIX.length + stringRoom(key);
+
+/** Writes `['set', key, value]` at `at` (room: setOpRoom); returns where it ends. */
+export function putSetOp(
+  out: Uint8Array,
+  at: number,
+  key: string,
+  value: string | Uint8Array,
+): number {
+  out.set(SET_PREFIX, at);
+  const end = putString(out, at + SET_PREFIX.length, key);
+  if (typeof value === 'string') return putString(out, end, value);
+  out.set(value, end);
+  return end + value.length;
 }
 
-/** The bytes of the record of `opCount` operations whose encodings total `partsBytes`. */
-export function stepRecordBytes(opCount: number, partsBytes: number): number {
-  return HEADER_BYTES + arrayHeaderBytes(opCount) + partsBytes;
+/** Writes `['delete', key]` at `at` (room: deleteOpRoom); returns where it ends. */
+export function putDeleteOp(out: Uint8Array, at: number, key: string): number {
+  out.set(DELETE_PREFIX, at);
+  return putString(out, at + DELETE_PREFIX.length, key);
 }
 
 function putU32(out: Uint8Array, at: number, v: number): void {
@@ -80,51 +155,45 @@ function putU32(out: Uint8Array, at: number, v: number): void {
 }
 
 /**
- * Writes the record of step `seq` — `opCount` operations whose encodings are `parts` — into
- * `out` at `at` (which must have room: stepRecordBytes); returns where it ends. The writer
- * appends records to one reused buffer this way, with no allocation per step.
+ * Makes the record of step `seq` in place: its `opCount` operations were written from
+ * `start + STEP_START_BYTES` to `end` (with SEAL_SLACK_BYTES of room after them); writes the
+ * header and checksum before them and returns where the record ends.
  */
-export function encodeStepRecordInto(
+export function sealStep(
   out: Uint8Array,
-  at: number,
-  record: { readonly seq: number; readonly opCount: number; readonly parts: readonly Uint8Array[] },
+  start: number,
+  end: number,
+  step: { readonly seq: number; readonly opCount: number },
   crc: Crc32c,
 ): number {
-  let length = arrayHeaderBytes(record.opCount);
-  for (const p of record.parts) length += p.length;
-  out.set(MAGIC, at);
-  putU32(out, at + 4, length);
-  putU32(out, at + 12, record.seq % 2 ** 32);
-  putU32(out, at + 16, Math.floor(record.seq / 2 ** 32));
-  let end = putArrayHeader(out, at + HEADER_BYTES, record.opCount);
-  for (const p of record.parts) {
-    out.set(p, end);
-    end += p.length;
-  }
-  putU32(out, at + 8, crc(out.subarray(at + 12, end)));
-  return end;
-}
-
-/** One record: the step `seq` of `opCount` operations whose encodings are `parts`. */
-export function encodeStepRecord(
-  seq: number,
-  opCount: number,
-  parts: readonly Uint8Array[],
-  crc: Crc32c,
-): Uint8Array {
-  let partsBytes = 0;
-  for (const p of parts) partsBytes += p.length;
-  const out = new Uint8Array(stepRecordBytes(opCount, partsBytes));
-  encodeStepRecordInto(out, 0, { seq, opCount, parts }, crc);
-  return out;
+  const ops = start + STEP_START_BYTES;
+  const extra = arrayHeaderBytes(step.opCount) - 1;
+  if (extra > 0) out.copyWithin(ops + extra, ops, end);
+  const recordEnd = end + extra;
+  out.set(MAGIC, start);
+  putU32(out, start + 4, recordEnd - start - HEADER_BYTES);
+  putU32(out, start + 12, step.seq % 2 ** 32);
+  putU32(out, start + 16, Math.floor(step.seq / 2 ** 32));
+  putArrayHeader(out, start + HEADER_BYTES, step.opCount);
+  putU32(out, start + 8, crc(out.subarray(start + 12, recordEnd)));
+  return recordEnd;
 }
 
 /** The record of a step given as plain operations (tests, the simulator). */
 export function encodeStep(seq: number, ops: readonly WalOp[], crc: Crc32c): Uint8Array {
-  const parts = ops.flatMap((op) =>
-    op[0] === 'set' ? setOpParts(op[1], encode(op[2])) : deleteOpParts(op[1]),
-  );
-  return encodeStepRecord(seq, ops.length, parts, crc);
+  const values = ops.map((op) => (op[0] === 'set' ? encode(op[2]) : undefined));
+  let room = STEP_START_BYTES + SEAL_SLACK_BYTES;
+  for (const [i, op] of ops.entries()) {
+    const value = values[i];
+    room += value === undefined ? deleteOpRoom(op[1]) : setOpRoom(op[1], value);
+  }
+  const out = new Uint8Array(room);
+  let end = STEP_START_BYTES;
+  for (const [i, op] of ops.entries()) {
+    const value = values[i];
+    end = value === undefined ? putDeleteOp(out, end, op[1]) : putSetOp(out, end, op[1], value);
+  }
+  return out.slice(0, sealStep(out, 0, end, { seq, opCount: ops.length }, crc));
 }
 
 export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {

@@ -7,8 +7,11 @@
 // at `segmentBytes`; once `snapshotBytes` of log follow the last snapshot, the map is
 // snapshotted atomically and the segments it covers are removed.
 //
-// A value is encoded once, on `set` (the record reuses the bytes); the map keeps its decoded
-// copy, and `get` copies objects again, so callers never share what is stored.
+// Each operation is encoded once, on `set`/`delete`, straight into the buffer the next round
+// writes (strings without the codec's allocation), and `endStep` only adds the record header
+// and CRC: the CPU work of a write is done by its writer, none of it between the fsync that
+// ends a round and the write that starts the next. The map keeps a decoded copy of an object
+// value, and `get` copies objects again, so callers never share what is stored.
 //
 // Fault model: the process may be killed at any instant. Every step whose sync() resolved
 // survives; a step is never half-present; writes never sealed (a step that threw) never
@@ -20,11 +23,15 @@
 import { crc32c } from '@node-rs/crc32';
 import { decode, encode, roundTrip } from '../../core/codec.js';
 import {
-  deleteOpParts,
-  encodeStepRecordInto,
+  deleteOpRoom,
+  isWellFormed,
   MAX_PAYLOAD_BYTES,
-  setOpParts,
-  stepRecordBytes,
+  putDeleteOp,
+  putSetOp,
+  SEAL_SLACK_BYTES,
+  STEP_START_BYTES,
+  sealStep,
+  setOpRoom,
 } from '../../core/step-record.js';
 import type { DurableStorage } from '../durable-storage.js';
 import { listWalFiles, pathIn, segmentName, syncDirectory } from './files.js';
@@ -63,12 +70,10 @@ function newRound(): Round {
   return { promise, resolve, reject };
 }
 
-type WellFormed = string & { isWellFormed(): boolean }; // ES2024, in Node 20.
-
 /** Whether the codec gives `value` back unchanged, so the map may keep it without a copy. */
 function isExact(value: unknown): boolean {
   // Strings are immutable (a lone surrogate would come back as U+FFFD: not exact).
-  if (typeof value === 'string') return (value as WellFormed).isWellFormed();
+  if (typeof value === 'string') return isWellFormed(value);
   if (typeof value === 'number') return !Object.is(value, -0); // -0 comes back as 0.
   return typeof value === 'boolean' || value === null;
 }
@@ -81,18 +86,19 @@ const SEAL_BUFFER_BYTES = 1024 * 1024;
 export class WalStorage implements DurableStorage {
   /** fsyncs done so far (tests and the benchmark read it). */
   fsyncs = 0;
-  /** Encoded operations of the step not yet sealed, and how many operations they are. */
-  private stepParts: Uint8Array[] = [];
-  private stepOps = 0;
-  private stepBytes = 0;
   /**
-   * Sealed records the writer has not taken yet: `sealedBytes` bytes of `sealed`. The writer
-   * takes the buffer whole and hands it back (`spare`) once written, so steps are encoded
-   * straight into the bytes that go to the disk: no allocation or copy per step.
+   * Sealed records the writer has not taken yet: `sealedBytes` bytes of `sealed`. The step
+   * under way follows them: its `stepOps` operations are encoded into `sealed` as they are
+   * made (from sealedBytes + STEP_START_BYTES to `stepEnd`), and `endStep` writes the record
+   * header before them. The writer takes the buffer whole and hands it back (`spare`) once
+   * written, so operations are encoded straight into the bytes that go to the disk: no
+   * allocation or copy per step, and none of this work waits for the disk's round.
    */
-  private sealed: Buffer = Buffer.allocUnsafe(SEAL_BUFFER_BYTES);
+  private sealed: Uint8Array = new Uint8Array(SEAL_BUFFER_BYTES);
   private sealedBytes = 0;
-  private spare: Buffer | undefined;
+  private stepOps = 0;
+  private stepEnd = 0;
+  private spare: Uint8Array | undefined;
   /** The round being written (it covers steps up to `writingSeq`) and the one after it. */
   private writing: Round | undefined;
   private writingSeq = 0;
@@ -144,17 +150,29 @@ export class WalStorage implements DurableStorage {
 
   set(key: string, value: unknown): void {
     this.checkWritable();
-    // Encoded once: the record copies these bytes when the step is sealed, and the map keeps
-    // the decoded copy (the encoding is a view into msgpackr's shared slab, not kept).
-    const bytes = encode(value);
-    this.map.set(key, isExact(value) ? value : decode(bytes));
-    this.addOp(setOpParts(key, bytes));
+    if (isExact(value)) {
+      this.map.set(key, value);
+      // A string goes straight into the record; other primitives are a few bytes.
+      const encoded = typeof value === 'string' ? value : encode(value);
+      const at = this.opAt(setOpRoom(key, encoded)); // First: it may replace `sealed`.
+      this.stepEnd = putSetOp(this.sealed, at, key, encoded);
+    } else {
+      // Encoded once; the map keeps the decoded copy (a view into the codec's slab, which is
+      // never reused, so decoded binary values may share it).
+      const bytes = encode(value);
+      this.map.set(key, decode(bytes));
+      const at = this.opAt(setOpRoom(key, bytes));
+      this.stepEnd = putSetOp(this.sealed, at, key, bytes);
+    }
+    this.stepOps += 1;
   }
 
   delete(key: string): void {
     this.checkWritable();
     this.map.delete(key);
-    this.addOp(deleteOpParts(key));
+    const at = this.opAt(deleteOpRoom(key));
+    this.stepEnd = putDeleteOp(this.sealed, at, key);
+    this.stepOps += 1;
   }
 
   keys(prefix = ''): string[] {
@@ -166,20 +184,14 @@ export class WalStorage implements DurableStorage {
   endStep(): void {
     if (this.stepOps === 0) return;
     this.checkWritable();
-    if (this.stepBytes > MAX_PAYLOAD_BYTES)
-      throw new Error(`a step wrote ${this.stepBytes} bytes; the limit is ${MAX_PAYLOAD_BYTES}`);
+    // The payload is the operations and an array header of at most 5 bytes.
+    const bytes = this.stepEnd - this.sealedBytes - STEP_START_BYTES + 5;
+    if (bytes > MAX_PAYLOAD_BYTES)
+      throw new Error(`a step wrote ${bytes} bytes; the limit is ${MAX_PAYLOAD_BYTES}`);
     this.seq += 1;
-    const need = this.sealedBytes + stepRecordBytes(this.stepOps, this.stepBytes);
-    if (need > this.sealed.length) {
-      const larger = Buffer.allocUnsafe(Math.max(need, 2 * this.sealed.length));
-      this.sealed.copy(larger, 0, 0, this.sealedBytes);
-      this.sealed = larger;
-    }
-    const record = { seq: this.seq, opCount: this.stepOps, parts: this.stepParts };
-    this.sealedBytes = encodeStepRecordInto(this.sealed, this.sealedBytes, record, crc32c);
-    this.stepParts = [];
+    const step = { seq: this.seq, opCount: this.stepOps };
+    this.sealedBytes = sealStep(this.sealed, this.sealedBytes, this.stepEnd, step, crc32c);
     this.stepOps = 0;
-    this.stepBytes = 0;
   }
 
   sync(): Promise<void> {
@@ -194,7 +206,6 @@ export class WalStorage implements DurableStorage {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.stepParts = [];
     this.stepOps = 0;
     const failedBefore = this.failed !== undefined;
     let flushError: unknown;
@@ -224,12 +235,38 @@ export class WalStorage implements DurableStorage {
     if (this.failed !== undefined) throw this.failed;
   }
 
-  private addOp(parts: Uint8Array[]): void {
-    for (const p of parts) {
-      this.stepParts.push(p);
-      this.stepBytes += p.length;
+  /**
+   * Where the step's next operation goes in `sealed`, with `room` bytes for it (and room to
+   * seal the step after it): the buffer grows, keeping what it holds, when it lacks room.
+   */
+  private opAt(room: number): number {
+    const at = this.stepOps === 0 ? this.sealedBytes + STEP_START_BYTES : this.stepEnd;
+    const need = at + room + SEAL_SLACK_BYTES;
+    if (need > this.sealed.length) {
+      const larger = new Uint8Array(Math.max(need, 2 * this.sealed.length));
+      larger.set(this.sealed.subarray(0, at));
+      this.sealed = larger;
     }
-    this.stepOps += 1;
+    return at;
+  }
+
+  /**
+   * Hands the writer the sealed records and starts a new buffer (the spare one); the
+   * operations of a step under way, if any, move to it.
+   */
+  private takeSealed(): { buffer: Uint8Array; bytes: number } {
+    const taken = { buffer: this.sealed, bytes: this.sealedBytes };
+    const open = this.stepOps === 0 ? 0 : this.stepEnd - this.sealedBytes;
+    const need = open + SEAL_SLACK_BYTES;
+    const reuse = this.spare !== undefined && need <= this.spare.length;
+    this.sealed = reuse
+      ? (this.spare as Uint8Array)
+      : new Uint8Array(Math.max(need, SEAL_BUFFER_BYTES));
+    this.spare = undefined;
+    if (open > 0) this.sealed.set(taken.buffer.subarray(this.sealedBytes, this.stepEnd));
+    this.sealedBytes = 0;
+    this.stepEnd = open;
+    return taken;
   }
 
   /**
@@ -246,17 +283,14 @@ export class WalStorage implements DurableStorage {
         this.next = undefined;
         this.writing = round;
         this.writingSeq = this.seq;
-        const taken = this.sealed;
-        const chunk = taken.subarray(0, this.sealedBytes);
-        this.sealed = this.spare ?? Buffer.allocUnsafe(SEAL_BUFFER_BYTES);
-        this.sealedBytes = 0;
-        this.spare = undefined;
+        const taken = this.takeSealed();
+        const chunk = taken.buffer.subarray(0, taken.bytes);
         if (chunk.length > 0)
           await writeAll(this.segment.file, pathIn(this.dir, this.segment.name), chunk);
         await this.segment.file.datasync();
         this.fsyncs += 1;
         // A buffer grown for a huge step is let go rather than kept.
-        if (taken.length === SEAL_BUFFER_BYTES) this.spare = taken;
+        if (taken.buffer.length === SEAL_BUFFER_BYTES) this.spare = taken.buffer;
         // `bytes` counts only durable bytes: a failed round is cut back to it.
         this.segment.bytes += chunk.length;
         this.logBytes += chunk.length;
@@ -285,6 +319,7 @@ export class WalStorage implements DurableStorage {
     this.writing = undefined;
     this.next = undefined;
     this.sealedBytes = 0;
+    this.stepOps = 0;
   }
 
   /**

@@ -173,6 +173,26 @@ describe('runtime/wal', () => {
     await again.close();
   });
 
+  it('keeps a step whole when the writer takes the buffer in the middle of it', async () => {
+    const dir = await tempDir();
+    const w = await openWalStorage(dir);
+    w.set('a', 1);
+    w.endStep();
+    const first = w.sync();
+    // A step under way: its operations are encoded, not sealed, when the round starts.
+    w.set('ключ/1', 'é'.repeat(40));
+    for (let i = 0; i < 20; i++) w.delete(`gone/${i}`); // 21+ operations: a 3-byte header.
+    await new Promise((resolve) => setImmediate(resolve));
+    w.set('b', { n: 2 });
+    w.endStep();
+    await Promise.all([first, w.sync()]);
+    expect(w.fsyncs).toBe(2);
+    await w.close();
+    const again = await openWalStorage(dir);
+    expect(stateOf(again)).toEqual({ a: 1, 'ключ/1': 'é'.repeat(40), b: { n: 2 } });
+    await again.close();
+  });
+
   it('commits many concurrent syncs with few fsyncs (group commit)', async () => {
     const w = await openWalStorage(await tempDir());
     await Promise.all(
