@@ -10,6 +10,7 @@ import type {
   Liveness,
   Metrics,
   OptionSpecs,
+  OptionsOf,
 } from '../../core/algorithm.js';
 import type { NodeId } from '../../core/process.js';
 
@@ -37,11 +38,7 @@ export const mutexOptionSpecs = {
   },
 } as const satisfies OptionSpecs;
 
-export interface MutexOptions {
-  readonly requests: number;
-  readonly holdMs: number;
-  readonly thinkMs: number;
-}
+export type MutexOptions = OptionsOf<typeof mutexOptionSpecs>;
 
 /**
  * How long a requester waits before re-sending: longer than any fault-free wait (every

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fuzz, randomFaultPlan } from '../../../sim/fuzz.js';
 import { resolveOptions, simulate } from '../../../sim/run.js';
 import { centralized } from './index.js';
-import type { CentralizedState } from './messages.js';
+import type { CentralizedState } from './state.js';
 
 describe('mutex/centralized', () => {
   // Notes 000 / 001 §2.1: request, grant, release — exactly 3 messages per entry.

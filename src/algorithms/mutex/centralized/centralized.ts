@@ -1,173 +1,226 @@
 // The centralized mutex process [000, 001 §2.1]: node 1 coordinates, nodes 2..n ask it.
 // Request → Grant → Release: exactly 3 messages per entry without faults; first come, first
-// served. The coordinator's queue, holder and per-client progress are durable, so a
-// restarted coordinator resumes where it stopped (it never re-grants a lock that is held).
-// Requests carry a per-client number; a client re-sends its request when no grant came within
-// a timeout longer than any fault-free wait, and the coordinator probes a holder that has
-// not released long after its grant (the client answers with a Release if it is not inside).
-// So loss and duplication cost messages, never safety.
+// served (coordinator.ts, client.ts). The coordinator's book (queue, holder, per-client
+// progress) is durable, so a restarted coordinator resumes where it stopped and never
+// re-grants a lock that is held. Requests carry a per-client number; a client re-sends its
+// request when no grant came in time, and the coordinator probes a holder that has not
+// released long after its grant. So loss and duplication cost messages, never safety.
 //
 // With `--failover` the coordinator role moves (failover.ts); a node that becomes coordinator
-// keeps asking for the critical section too, handling its own messages locally (`post`).
+// keeps asking for the critical section too, handling its own messages locally (post.ts).
+//
+// Fault model: crash-recovery of any node, loss, duplication, reordering. Without
+// --failover a coordinator that stays down stalls everyone (scenario coordinator-crash);
+// with it, the perfect failure detector's model (failure-detector.ts).
 
-import type { Env, NodeId } from '../../../core/process.js';
-import type { DetectorTiming } from '../failure-detector.js';
-import { type MutexOutput, retryMs } from '../workload.js';
-import type {
+import { assert } from '../../../core/assert.js';
+import { defineProcess, type MessageHandlers } from '../../../core/kernel.js';
+import type { NodeId } from '../../../core/process.js';
+import { heardFrom } from '../failure-detector.js';
+import type { MutexOutput } from '../workload.js';
+import { clientAsk, clientGranted, clientRelease, clientRestart, clientRetry } from './client.js';
+import { coordinatorRelease, coordinatorRequest, grantNext, probeHolder } from './coordinator.js';
+import {
+  failoverAlive,
+  failoverClaim,
+  failoverElect,
+  failoverReport,
+  failoverWatch,
+  startElection,
+  startFailover,
+  win,
+} from './failover.js';
+import type { CentralizedMessage } from './messages.js';
+import type { CentralizedConfig, CentralizedRunConfig, X } from './options.js';
+import {
+  bookSettled,
+  CENTRALIZED_DURABLE,
+  type CentralizedState,
+  clientConsistent,
+  initCentralizedState,
+  isRequester,
+  queueUnique,
+} from './state.js';
+
+export type CentralizedTimer =
+  | 'think'
+  | 'hold'
+  | 'retry'
+  | 'probe'
+  | 'beat'
+  | 'watch'
+  | 'elect'
+  | 'victory'
+  | 'rebuild';
+
+type Handlers = MessageHandlers<
   CentralizedMessage,
-  CentralizedOptions,
+  MutexOutput,
   CentralizedState,
-  ClientPhase,
-} from './messages.js';
+  CentralizedConfig
+>;
 
-export type E = Env<CentralizedMessage, MutexOutput>;
-
-/** Fixed per run. */
-export interface Config {
-  readonly opts: CentralizedOptions;
-  readonly timing: DetectorTiming;
-  /** How long an election waits for answers, and a new coordinator for reports. */
-  readonly electMs: number;
+/** Any message from the coordinator we follow shows it is alive (failover's detector). */
+function heard({ s, env }: X, from: NodeId): void {
+  if (s.detector !== null && from === s.coord) heardFrom(s.detector, from, env.now());
 }
 
-/** Node 1 coordinates at first and never asks for the critical section itself. */
-export const ORIGINAL_COORDINATOR: NodeId = 1;
-
-export function isRequester(id: NodeId): boolean {
-  return id !== ORIGINAL_COORDINATOR;
+/** What holds after every step of ours (state.ts). */
+function assertConsistent(s: CentralizedState): void {
+  assert(clientConsistent(s), 'the phase, inCS, served and req agree');
+  assert(bookSettled(s), 'a settled coordinator never leaves the lock free while one waits');
 }
 
-/** A holder still not released after this long is asked whether it is inside. */
-function probeMs(opts: CentralizedOptions): number {
-  return 2 * opts.holdMs + 100;
-}
-
-/** The request number a client has finished with, given its phase. */
-export function finishedReq(req: number, phase: ClientPhase): number {
-  return phase === 'idle' ? req : req - 1;
-}
-
-export type Receive = (from: NodeId, m: CentralizedMessage) => void;
-
-/** Sends `m`, or handles it at once when it is addressed to this very node. */
-export function post(env: E, receive: Receive, to: NodeId, m: CentralizedMessage): void {
-  if (to === env.id) receive(env.id, m);
-  else env.send(to, m);
-}
-
-export function grantNext(s: CentralizedState, env: E, c: Config, receive: Receive): void {
-  if (s.book.holder !== null || s.election === 'rebuilding') return;
-  const next = s.book.queue.shift();
-  if (next === undefined) return;
-  s.book.holder = next;
-  env.setTimer('probe', probeMs(c.opts));
-  post(env, receive, next.node, { type: 'Grant', req: next.req });
-}
-
-export function coordinatorMessage(
-  s: CentralizedState,
-  env: E,
-  c: Config,
-  from: NodeId,
-  m: CentralizedMessage & { type: 'Request' | 'Release' },
-  receive: Receive,
-): void {
-  const book = s.book;
-  const done = book.done[from] ?? 0;
-  if (m.type === 'Request') {
-    if (m.req <= done) return; // A stale retry of a finished request.
-    if (book.holder?.node === from && book.holder.req === m.req) {
-      post(env, receive, from, { type: 'Grant', req: m.req }); // Our grant was lost: again.
-    } else if (!book.queue.some((t) => t.node === from && t.req === m.req)) {
-      book.queue.push({ node: from, req: m.req });
-      grantNext(s, env, c, receive);
-    }
-  } else {
-    book.done[from] = Math.max(done, m.req);
-    book.queue = book.queue.filter((t) => t.node !== from || t.req > m.req);
-    if (book.holder?.node === from && book.holder.req <= m.req) {
-      book.holder = null;
-      grantNext(s, env, c, receive);
-    }
-  }
-  env.storage.set('book', book); // Durable BEFORE the grant leaves (host ordering rule).
-}
-
-function setPhase(s: CentralizedState, env: E, phase: ClientPhase): void {
-  s.phase = phase;
-  s.inCS = phase === 'inside';
-  env.storage.set('inside', s.inCS); // So a restart knows the crash ended a critical section.
-}
-
-export function clientMessage(
-  s: CentralizedState,
-  env: E,
-  c: Config,
-  m: CentralizedMessage & { type: 'Grant' | 'Probe' },
-  receive: Receive,
-): void {
-  // A Probe for the request we wait on means its Grant was lost: it is a grant too.
-  if (s.phase === 'waiting' && m.req === s.req) {
-    setPhase(s, env, 'inside');
-    env.cancelTimer('retry');
-    env.output({ type: 'enter' });
-    env.setTimer('hold', env.random.range(1, 2 * c.opts.holdMs - 1));
-  } else if (!(s.phase === 'inside' && m.req === s.req)) {
-    post(env, receive, s.coord, { type: 'Release', req: m.req }); // Not ours: hand it back.
-  }
-}
-
-function think(s: CentralizedState, env: E, c: Config): void {
-  if (s.served < c.opts.requests)
-    env.setTimer('think', env.random.range(1, 2 * c.opts.thinkMs - 1));
-}
-
-function exit(s: CentralizedState, env: E, c: Config): void {
-  setPhase(s, env, 'idle');
-  s.served++;
-  env.storage.set('served', s.served);
-  env.output({ type: 'exit' });
-  think(s, env, c);
-}
-
-/** Handles the client's timers; returns false for a timer that is not the client's. */
-export function clientTimer(
-  s: CentralizedState,
-  env: E,
-  c: Config,
-  name: string,
-  receive: Receive,
-): boolean {
-  if (name === 'think' && s.phase === 'idle') {
-    setPhase(s, env, 'waiting');
-    s.req++;
-    env.storage.set('req', s.req);
-    env.output({ type: 'request' });
-  } else if (name === 'hold' && s.phase === 'inside') {
-    exit(s, env, c);
-    post(env, receive, s.coord, { type: 'Release', req: s.req });
-    return true;
-  } else if (name !== 'retry') {
-    return name === 'think' || name === 'hold';
-  }
-  if (s.phase !== 'waiting') return true;
-  env.setTimer('retry', retryMs(env.nodes.length, c.opts));
-  post(env, receive, s.coord, { type: 'Request', req: s.req });
+/** Failover messages mean nothing without --failover; with it, they carry an epoch. */
+function failoverHeard(x: X, from: NodeId, epoch: number): boolean {
+  heard(x, from);
+  if (!x.c.opts.failover) return false;
+  x.s.epochSeen = Math.max(x.s.epochSeen, epoch);
   return true;
 }
 
-export function probeHolder(s: CentralizedState, env: E, c: Config, receive: Receive): void {
-  const holder = s.book.holder;
-  if (holder === null || s.role !== 'coordinator') return;
-  env.setTimer('probe', probeMs(c.opts));
-  post(env, receive, holder.node, { type: 'Probe', req: holder.req });
+const onMessage: Handlers = {
+  Request(x, from, m) {
+    heard(x, from);
+    if (x.s.role === 'coordinator') coordinatorRequest(x, from, m.req);
+    assertConsistent(x.s);
+    assert(queueUnique(x.s.book), 'a request is queued at most once');
+  },
+  Release(x, from, m) {
+    heard(x, from);
+    if (x.s.role === 'coordinator') coordinatorRelease(x, from, m.req);
+    assertConsistent(x.s);
+    assert(
+      x.s.role !== 'coordinator' || (x.s.book.done[from] ?? 0) >= m.req,
+      'a release finishes its request',
+    );
+  },
+  Grant(x, from, m) {
+    heard(x, from);
+    if (from === x.s.coord && isRequester(x.env.id)) clientGranted(x, m.req);
+    assertConsistent(x.s);
+    assert(!x.s.inCS || x.s.phase === 'inside', 'only an inside client holds the lock');
+  },
+  Probe(x, from, m) {
+    heard(x, from);
+    if (from === x.s.coord && isRequester(x.env.id)) clientGranted(x, m.req);
+    assertConsistent(x.s);
+    assert(!x.s.inCS || x.s.phase === 'inside', 'only an inside client holds the lock');
+  },
+  Heartbeat(x, from, m) {
+    if (failoverHeard(x, from, m.epoch)) failoverClaim(x, from, m.epoch);
+    assertConsistent(x.s);
+    assert(x.s.epoch <= x.s.epochSeen, 'we follow no epoch above the highest seen');
+  },
+  Victory(x, from, m) {
+    if (failoverHeard(x, from, m.epoch)) failoverClaim(x, from, m.epoch);
+    assertConsistent(x.s);
+    assert(x.s.epoch <= x.s.epochSeen, 'we follow no epoch above the highest seen');
+  },
+  Elect(x, from, m) {
+    if (failoverHeard(x, from, m.epoch)) failoverElect(x, from);
+    assertConsistent(x.s);
+    assert(x.s.epoch <= x.s.epochSeen, 'we follow no epoch above the highest seen');
+  },
+  Alive(x, from, m) {
+    if (failoverHeard(x, from, m.epoch)) failoverAlive(x);
+    assertConsistent(x.s);
+    assert(x.s.election !== 'electing', "an Alive ends the election's wait for answers");
+  },
+  Report(x, from, m) {
+    if (failoverHeard(x, from, m.epoch)) failoverReport(x, from, m);
+    assertConsistent(x.s);
+    assert(queueUnique(x.s.book), 'a request is queued at most once');
+  },
+};
+
+/** Handles `m` as if it had arrived from `from`, in the current step (post.ts). */
+function receive(x: X, from: NodeId, m: CentralizedMessage): void {
+  const handler = onMessage[m.type] as (x: X, from: NodeId, m: CentralizedMessage) => void;
+  handler(x, from, m);
 }
 
-/** A restarted client: a crash inside ended that critical section; give back what it held. */
-export function restartClient(s: CentralizedState, env: E, c: Config, receive: Receive): void {
-  s.served = env.storage.get<number>('served') ?? 0;
-  s.req = env.storage.get<number>('req') ?? 0;
-  if (env.storage.get<boolean>('inside') === true) exit(s, env, c);
-  else think(s, env, c);
-  if (s.req > 0) post(env, receive, s.coord, { type: 'Release', req: s.req });
+const centralizedProcess = defineProcess<
+  CentralizedMessage,
+  MutexOutput,
+  CentralizedState,
+  CentralizedConfig,
+  CentralizedTimer
+>({
+  init: initCentralizedState,
+  durable: [...CENTRALIZED_DURABLE],
+  onStart(x) {
+    const { s, env, c } = x;
+    const restarted = s.starts > 0;
+    s.starts++;
+    if (c.opts.failover) {
+      if (restarted) s.role = 'client'; // A restarted node only coordinates again by election.
+      startFailover(x);
+    }
+    if (s.role === 'coordinator' && s.book.holder !== null) probeHolder(x);
+    if (isRequester(env.id)) clientRestart(x);
+    assertConsistent(s);
+    assert(s.starts >= 1, 'this incarnation is counted');
+  },
+  onMessage,
+  onTimer: {
+    think(x) {
+      clientAsk(x);
+      assertConsistent(x.s);
+      assert(x.s.phase !== 'idle', 'a client that has thought asks');
+    },
+    hold(x) {
+      clientRelease(x);
+      assertConsistent(x.s);
+      assert(x.s.phase !== 'inside', 'holding ends with leaving');
+    },
+    retry(x) {
+      clientRetry(x);
+      assertConsistent(x.s);
+      assert(x.s.served <= x.c.opts.requests, 'no client is served more than it asks');
+    },
+    probe(x) {
+      probeHolder(x);
+      assertConsistent(x.s);
+      assert(queueUnique(x.s.book), 'a request is queued at most once');
+    },
+    beat(x) {
+      const { s, env, c } = x;
+      if (s.role === 'coordinator') {
+        env.broadcast({ type: 'Heartbeat', epoch: s.epoch });
+        env.setTimer('beat', c.timing.heartbeatMs);
+      }
+      assertConsistent(s);
+      assert(s.role !== 'coordinator' || s.coord === env.id, 'a coordinator follows itself');
+    },
+    watch(x) {
+      failoverWatch(x);
+      assertConsistent(x.s);
+      assert(x.s.role !== 'coordinator' || x.s.coord === x.env.id, 'a coordinator follows itself');
+    },
+    elect(x) {
+      if (x.s.election === 'electing') win(x);
+      assertConsistent(x.s);
+      assert(x.s.election !== 'electing', 'an unanswered election is won');
+    },
+    victory(x) {
+      if (x.s.election === 'awaiting-victory') startElection(x);
+      assertConsistent(x.s);
+      assert(x.s.election !== 'awaiting-victory', 'no Victory in time: elect again');
+    },
+    rebuild(x) {
+      const rebuilding = x.s.election === 'rebuilding';
+      if (rebuilding) {
+        x.s.election = 'none';
+        grantNext(x);
+      }
+      assertConsistent(x.s);
+      assert(!rebuilding || x.s.election === 'none', 'the rebuild ends when its time is up');
+    },
+  },
+});
+
+/** One incarnation of node `id`: the kernel's process, with local delivery wired in. */
+export function createCentralized(c: CentralizedRunConfig, id: NodeId) {
+  return centralizedProcess({ ...c, receive }, id);
 }

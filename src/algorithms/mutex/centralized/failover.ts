@@ -12,27 +12,17 @@
 
 import type { NodeId } from '../../../core/process.js';
 import { freshDetector, suspectSilent } from '../failure-detector.js';
-import { type Config, type E, finishedReq, grantNext, post, type Receive } from './centralized.js';
-import type { CentralizedMessage, CentralizedState } from './messages.js';
+import { finishedReq } from './client.js';
+import { grantNext } from './coordinator.js';
+import type { CentralizedMessage } from './messages.js';
+import type { X } from './options.js';
+import { post } from './post.js';
 
-type FailoverMessage = CentralizedMessage & {
-  type: 'Heartbeat' | 'Elect' | 'Alive' | 'Victory' | 'Report';
-};
-
-function saveLeadership(s: CentralizedState, env: E): void {
-  env.storage.set('coord', { coord: s.coord, epoch: s.epoch, seen: s.epochSeen });
-}
-
-export function loadLeadership(s: CentralizedState, env: E): void {
-  const stored = env.storage.get<{ coord: NodeId; epoch: number; seen: number }>('coord');
-  if (stored === undefined) return;
-  s.coord = stored.coord;
-  s.epoch = stored.epoch;
-  s.epochSeen = stored.seen;
-}
+type ReportMessage = CentralizedMessage & { type: 'Report' };
 
 /** Follows `coord` from now on, watching its heartbeats. */
-function follow(s: CentralizedState, env: E, coord: NodeId, epoch: number): void {
+function follow(x: X, coord: NodeId, epoch: number): void {
+  const { s, env } = x;
   if (s.role === 'coordinator') env.cancelTimer('beat');
   s.role = 'client';
   s.coord = coord;
@@ -41,10 +31,10 @@ function follow(s: CentralizedState, env: E, coord: NodeId, epoch: number): void
   s.detector = freshDetector([coord], env.now());
   env.cancelTimer('elect');
   env.cancelTimer('victory');
-  saveLeadership(s, env);
 }
 
-function startElection(s: CentralizedState, env: E, c: Config): void {
+export function startElection(x: X): void {
+  const { s, env, c } = x;
   s.election = 'electing';
   const epoch = Math.max(s.epoch, s.epochSeen);
   for (const lower of env.peers.filter((p) => p < env.id))
@@ -53,7 +43,8 @@ function startElection(s: CentralizedState, env: E, c: Config): void {
 }
 
 /** Nobody lower answered: this node coordinates, once the clients have reported. */
-function win(s: CentralizedState, env: E, c: Config): void {
+export function win(x: X): void {
+  const { s, env, c } = x;
   s.role = 'coordinator';
   s.coord = env.id;
   s.epoch = Math.max(s.epoch, s.epochSeen) + 1;
@@ -61,17 +52,15 @@ function win(s: CentralizedState, env: E, c: Config): void {
   s.election = 'rebuilding';
   s.detector = null;
   s.book = { holder: null, queue: [], done: {} };
-  report(s, env.id, { type: 'Report', epoch: s.epoch, req: s.req, phase: s.phase });
-  env.storage.set('book', s.book);
-  saveLeadership(s, env);
+  foldReport(x, env.id, { type: 'Report', epoch: s.epoch, req: s.req, phase: s.phase });
   env.broadcast({ type: 'Victory', epoch: s.epoch });
   env.setTimer('rebuild', c.electMs);
   env.setTimer('beat', c.timing.heartbeatMs);
 }
 
 /** Folds one client's report into the book (during the rebuild or any time after). */
-function report(s: CentralizedState, from: NodeId, m: FailoverMessage & { type: 'Report' }): void {
-  const book = s.book;
+export function foldReport(x: X, from: NodeId, m: ReportMessage): void {
+  const book = x.s.book;
   book.done[from] = Math.max(book.done[from] ?? 0, finishedReq(m.req, m.phase));
   const queued = book.queue.some((t) => t.node === from && t.req === m.req);
   const holds = book.holder?.node === from && book.holder.req === m.req;
@@ -80,81 +69,45 @@ function report(s: CentralizedState, from: NodeId, m: FailoverMessage & { type: 
   else if (m.phase === 'idle' && book.holder?.node === from) book.holder = null;
 }
 
-export function failoverMessage(
-  s: CentralizedState,
-  env: E,
-  c: Config,
-  from: NodeId,
-  m: FailoverMessage,
-  receive: Receive,
-): void {
-  s.epochSeen = Math.max(s.epochSeen, m.epoch);
-  switch (m.type) {
-    case 'Heartbeat':
-    case 'Victory':
-      if (m.epoch <= s.epoch) return; // An old coordinator's, or the one we follow.
-      follow(s, env, from, m.epoch);
-      post(env, receive, from, { type: 'Report', epoch: m.epoch, req: s.req, phase: s.phase });
-      return;
-    case 'Elect':
-      if (from < env.id) return; // Elections only ask lower ids.
-      env.send(from, { type: 'Alive', epoch: s.epoch });
-      if (s.election === 'none') startElection(s, env, c);
-      return;
-    case 'Alive':
-      if (s.election !== 'electing') return;
-      s.election = 'awaiting-victory';
-      env.setTimer('victory', 2 * c.electMs);
-      return;
-    case 'Report':
-      if (s.role !== 'coordinator' || m.epoch !== s.epoch) return;
-      report(s, from, m);
-      env.storage.set('book', s.book);
-      grantNext(s, env, c, receive);
-      return;
-  }
+/** A Heartbeat or Victory: a coordinator of a newer epoch than ours takes over. */
+export function failoverClaim(x: X, from: NodeId, epoch: number): void {
+  const { s } = x;
+  if (epoch <= s.epoch) return; // An old coordinator's, or the one we follow.
+  follow(x, from, epoch);
+  post(x, from, { type: 'Report', epoch, req: s.req, phase: s.phase });
 }
 
-/** Handles the failover timers; returns false for a timer that is not one of them. */
-export function failoverTimer(
-  s: CentralizedState,
-  env: E,
-  c: Config,
-  name: string,
-  receive: Receive,
-): boolean {
-  switch (name) {
-    case 'beat':
-      if (s.role !== 'coordinator') return true;
-      env.broadcast({ type: 'Heartbeat', epoch: s.epoch });
-      env.setTimer('beat', c.timing.heartbeatMs);
-      return true;
-    case 'watch': {
-      env.setTimer('watch', c.timing.heartbeatMs);
-      if (s.role === 'coordinator' || s.election !== 'none' || s.detector === null) return true;
-      // A restarted ex-coordinator follows itself: it hears nothing, and so elects.
-      if (suspectSilent(s.detector, [s.coord], env.now(), c.timing).length > 0)
-        startElection(s, env, c);
-      return true;
-    }
-    case 'elect':
-      if (s.election === 'electing') win(s, env, c);
-      return true;
-    case 'victory':
-      if (s.election === 'awaiting-victory') startElection(s, env, c);
-      return true;
-    case 'rebuild':
-      if (s.election !== 'rebuilding') return true;
-      s.election = 'none';
-      grantNext(s, env, c, receive);
-      return true;
-    default:
-      return false;
-  }
+export function failoverElect(x: X, from: NodeId): void {
+  const { s, env } = x;
+  if (from < env.id) return; // Elections only ask lower ids.
+  env.send(from, { type: 'Alive', epoch: s.epoch });
+  if (s.election === 'none') startElection(x);
+}
+
+export function failoverAlive(x: X): void {
+  if (x.s.election !== 'electing') return;
+  x.s.election = 'awaiting-victory';
+  x.env.setTimer('victory', 2 * x.c.electMs);
+}
+
+export function failoverReport(x: X, from: NodeId, m: ReportMessage): void {
+  if (x.s.role !== 'coordinator' || m.epoch !== x.s.epoch) return;
+  foldReport(x, from, m);
+  grantNext(x);
+}
+
+/** The `watch` timer: a silent coordinator is suspected, and this node elects. */
+export function failoverWatch(x: X): void {
+  const { s, env, c } = x;
+  env.setTimer('watch', c.timing.heartbeatMs);
+  if (s.role === 'coordinator' || s.election !== 'none' || s.detector === null) return;
+  // A restarted ex-coordinator follows itself: it hears nothing, and so elects.
+  if (suspectSilent(s.detector, [s.coord], env.now(), c.timing).length > 0) startElection(x);
 }
 
 /** Starts the failover machinery: the first coordinator heartbeats, everyone else watches. */
-export function startFailover(s: CentralizedState, env: E, c: Config): void {
+export function startFailover(x: X): void {
+  const { s, env, c } = x;
   s.detector = freshDetector([s.coord], env.now());
   env.setTimer('watch', c.timing.heartbeatMs);
   if (s.role === 'coordinator') env.setTimer('beat', c.timing.heartbeatMs);

@@ -1,14 +1,11 @@
-// Messages and state of mutex/centralized. Request, Grant, Release and Probe are the
+// Messages of mutex/centralized. Request, Grant, Release and Probe are the
 // notes' protocol (plus a probe for lost grants); Heartbeat, Elect, Alive, Victory and Report
 // exist only with `--failover`, where a Bully-style election (lowest live id wins, as the
 // notes' successor) chooses a new coordinator that rebuilds its queue from the clients.
 // `parseCentralizedMessage` is the algorithm's parseMessage: peer input that fails it is
 // dropped by the host, never handed to a handler.
 
-import type { NodeId } from '../../../core/process.js';
 import { isCount, isOneOf, type MessageChecks, parseByType } from '../../../core/validate.js';
-import type { DetectorState } from '../failure-detector.js';
-import type { MutexNodeState, MutexOptions } from '../workload.js';
 
 export const CLIENT_PHASES = ['idle', 'waiting', 'inside'] as const;
 
@@ -48,42 +45,4 @@ const CHECKS: MessageChecks<CentralizedMessage> = {
 
 export function parseCentralizedMessage(raw: unknown): CentralizedMessage | undefined {
   return parseByType(CHECKS, raw);
-}
-
-export interface Ticket {
-  readonly node: NodeId;
-  readonly req: number;
-}
-
-export interface CoordinatorBook {
-  holder: Ticket | null;
-  /** Waiting requests in arrival order (FIFO). */
-  queue: Ticket[];
-  /** Highest request number each client has finished or abandoned, by node id. */
-  done: Record<string, number>;
-}
-
-export interface CentralizedOptions extends MutexOptions {
-  readonly failover: boolean;
-  readonly heartbeatMs: number;
-}
-
-export interface CentralizedState extends MutexNodeState {
-  /** Whether this node is acting as the coordinator now. */
-  role: 'coordinator' | 'client';
-  phase: ClientPhase;
-  inCS: boolean;
-  served: number;
-  /** The client's current request number (durable, grows by one per request). */
-  req: number;
-  book: CoordinatorBook;
-  /** The coordinator this node follows, and its epoch (durable; fixed at 1 without failover). */
-  coord: NodeId;
-  epoch: number;
-  /** The highest epoch seen in any message (durable): a new coordinator's epoch exceeds it. */
-  epochSeen: number;
-  /** Failover only (volatile): where this node is in an election, if anywhere. */
-  election: 'none' | 'electing' | 'awaiting-victory' | 'rebuilding';
-  /** Failover only (volatile): watches the coordinator's heartbeats. */
-  detector: DetectorState | null;
 }
