@@ -1,9 +1,9 @@
 // Safety of single-decree Paxos, checked after every simulated step (Paxos Made Simple §2.1
-// and §2.2). "Chosen" is rebuilt from the acceptors' `accepted` outputs: a value is chosen
-// when a majority of acceptors has accepted it in ONE ballot. A tracker shared by the checks
-// of one run reads each new output once.
+// and §2.2), and its liveness once faults heal. "Chosen" is rebuilt from the acceptors'
+// `accepted` outputs: a value is chosen when a majority of acceptors has accepted it in ONE
+// ballot. A tracker shared by the checks of one run reads each new output once.
 
-import type { ClusterView, Invariant, NodeView } from '../../../core/algorithm.js';
+import type { ClusterView, Invariant, Liveness, NodeView } from '../../../core/algorithm.js';
 import type { NodeId } from '../../../core/process.js';
 import { type Ballot, ballotText, compareBallots, ZERO_BALLOT } from './ballot.js';
 import type { PaxosOutput } from './messages.js';
@@ -136,4 +136,25 @@ export function paxosInvariants(majority: number): Invariant<PaxosState, PaxosOu
       return tracker.problems.find((p) => p.check === name)?.text;
     },
   }));
+}
+
+/**
+ * Once faults heal every live node has learned the chosen value. Duelling proposers are not
+ * exempted: after heal the randomized backoff must end the duel within the deadline.
+ */
+export function paxosLiveness(majority: number): Liveness<PaxosState, PaxosOutput>[] {
+  return [
+    {
+      name: 'every-node-learns',
+      check(view) {
+        const tracker = new ChoiceTracker(majority);
+        tracker.update(view);
+        const chosen = tracker.chosenValue();
+        if (chosen === null) return 'no value was chosen';
+        const behind = view.nodes.filter((n) => n.up && n.state?.learned !== chosen);
+        if (behind.length === 0) return undefined;
+        return `nodes ${behind.map((n) => n.id).join(',')} have not learned ${chosen}`;
+      },
+    },
+  ];
 }

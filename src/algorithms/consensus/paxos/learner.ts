@@ -2,13 +2,13 @@
 // a majority of Accepted is the distinguished learner: it announces Chosen to every other
 // node. Announcements can be lost, so a node that has learned nothing asks its peers every
 // `askMs` (LearnRequest); a node that knows the value answers with Chosen. The learned value
-// is durable, so a restarted node still knows it.
+// is a durable field (paxos.ts), so a restarted node still knows it.
 
 import type { NodeId } from '../../../core/process.js';
-import type { PaxosNode } from './state.js';
+import type { X } from './state.js';
 
-export function learn(node: PaxosNode, value: number): void {
-  const { s, env } = node;
+export function learn(x: X, value: number): void {
+  const { s, env } = x;
   if (s.learned !== null) {
     // Two different values announced means the variant broke safety; the invariant
     // `learners-agree` reports it, so the node only keeps the first one.
@@ -16,7 +16,6 @@ export function learn(node: PaxosNode, value: number): void {
     return;
   }
   s.learned = value;
-  env.storage.set('learned', value);
   env.output({ type: 'learned', value });
   env.cancelTimer('ask');
   if (s.proposer !== null) {
@@ -26,16 +25,16 @@ export function learn(node: PaxosNode, value: number): void {
   }
 }
 
-export function armAsk(node: PaxosNode): void {
-  if (node.s.learned === null) node.env.setTimer('ask', node.opts.askMs);
+export function armAsk(x: X): void {
+  if (x.s.learned === null) x.env.setTimer('ask', x.c.askMs);
 }
 
-export function onAskTimer(node: PaxosNode): void {
-  if (node.s.learned !== null) return;
-  node.env.broadcast({ type: 'LearnRequest' });
-  armAsk(node);
+export function onAskTimer(x: X): void {
+  if (x.s.learned !== null) return;
+  x.env.broadcast({ type: 'LearnRequest' });
+  armAsk(x);
 }
 
-export function onLearnRequest(node: PaxosNode, from: NodeId): void {
-  if (node.s.learned !== null) node.env.send(from, { type: 'Chosen', value: node.s.learned });
+export function onLearnRequest(x: X, from: NodeId): void {
+  if (x.s.learned !== null) x.env.send(from, { type: 'Chosen', value: x.s.learned });
 }

@@ -1,9 +1,9 @@
-// Options of consensus/paxos and how a node reads its role from them.
+// Options of consensus/paxos, how a node reads its role from them, and the fixed per-run
+// config the handlers read (paxosConfig). The option types come from the spec itself.
 
-import type { OptionSpecs } from '../../../core/algorithm.js';
+import type { OptionSpecs, OptionsOf } from '../../../core/algorithm.js';
 import type { NodeId } from '../../../core/process.js';
-
-export type PaxosVariant = 'paxos' | 'seed-notes';
+import { majority } from '../../../core/quorum.js';
 
 export const paxosOptionSpecs = {
   variant: {
@@ -43,15 +43,8 @@ export const paxosOptionSpecs = {
   },
 } as const satisfies OptionSpecs;
 
-export interface PaxosOptions {
-  readonly variant: PaxosVariant;
-  readonly proposers: readonly number[];
-  readonly values: readonly number[];
-  readonly acceptors: readonly number[];
-  readonly retryMs: number;
-  readonly backoffMs: number;
-  readonly askMs: number;
-}
+export type PaxosOptions = OptionsOf<typeof paxosOptionSpecs>;
+export type PaxosVariant = PaxosOptions['variant'];
 
 /** The roles of the cluster, resolved from the options (ids outside 1..n are ignored). */
 export interface Roles {
@@ -69,5 +62,19 @@ export function rolesOf(nodes: readonly NodeId[], opts: PaxosOptions): Roles {
   for (const [i, id] of opts.proposers.entries()) {
     if (valid(id) && !proposals.has(id)) proposals.set(id, opts.values[i] ?? id);
   }
-  return { acceptors, proposals, majority: Math.floor(acceptors.length / 2) + 1 };
+  return { acceptors, proposals, majority: majority(acceptors.length) };
+}
+
+/** Fixed for a run: what the handlers need of the options and the cluster. */
+export interface PaxosConfig {
+  readonly variant: PaxosVariant;
+  readonly retryMs: number;
+  readonly backoffMs: number;
+  readonly askMs: number;
+  readonly roles: Roles;
+}
+
+export function paxosConfig(nodes: readonly NodeId[], opts: PaxosOptions): PaxosConfig {
+  const { variant, retryMs, backoffMs, askMs } = opts;
+  return { variant, retryMs, backoffMs, askMs, roles: rolesOf(nodes, opts) };
 }

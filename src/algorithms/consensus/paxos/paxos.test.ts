@@ -5,7 +5,7 @@ import { resolveOptions, simulate } from '../../../sim/run.js';
 import { Simulator } from '../../../sim/simulator.js';
 import { paxos } from './index.js';
 import type { PaxosMessage } from './messages.js';
-import { rolesOf } from './options.js';
+import { type PaxosOptions, rolesOf } from './options.js';
 import { isValidMessage } from './paxos.js';
 import type { PaxosState } from './state.js';
 
@@ -122,7 +122,10 @@ describe('consensus/paxos', () => {
   });
 
   it('rejects malformed or misattributed peer messages', () => {
-    const roles = rolesOf(nodeIds(5), resolveOptions(paxos, { acceptors: [3, 4, 5] }) as never);
+    const roles = rolesOf(
+      nodeIds(5),
+      resolveOptions(paxos, { acceptors: [3, 4, 5] }) as PaxosOptions,
+    );
     const ballot = { round: 1, proposer: 2 };
     const cases: [PaxosMessage, number, boolean][] = [
       [{ type: 'Prepare', ballot, value: null }, 2, true],

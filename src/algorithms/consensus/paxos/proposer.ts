@@ -2,8 +2,9 @@
 // progress).
 //
 // Fault model: crash-recovery with lossy, duplicating, reordering links. The highest round
-// used is durable and written BEFORE a Prepare leaves, so a restarted proposer never reuses a
-// ballot (reusing one with another value could let two values be accepted in one ballot).
+// used (`round`, a durable field) is raised in the step that sends the Prepare, so the host
+// makes it durable BEFORE the Prepare leaves and a restarted proposer never reuses a ballot
+// (reusing one with another value could let two values be accepted in one ballot).
 // Everything else is volatile: a restarted proposer simply starts a higher ballot. Two
 // proposers can duel forever (§2.4); a Nack sends a proposer into a randomized exponential
 // backoff drawn from `env.random`, which ends duels with probability 1, and a ballot that
@@ -15,67 +16,68 @@ import { onAccept, onPrepare } from './acceptor.js';
 import { type Ballot, compareBallots } from './ballot.js';
 import { learn } from './learner.js';
 import type { PaxosMessage, Proposal } from './messages.js';
-import type { PaxosEnv, PaxosNode, ProposerState } from './state.js';
+import type { ProposerState, X } from './state.js';
 
-const KEY = 'proposer';
 /** The backoff window stops doubling after this many abandoned ballots. */
 const BACKOFF_MAX_DOUBLINGS = 6;
 
 type Promise_ = PaxosMessage & { type: 'Promise' };
 type Accepted = PaxosMessage & { type: 'Accepted' };
 type Nack = PaxosMessage & { type: 'Nack' };
+type Reply = Promise_ | Accepted | Nack;
 
-export function loadProposer(env: PaxosEnv, value: number): ProposerState {
-  const round = env.storage.get<number>(KEY) ?? 0;
-  return {
-    value,
-    round,
-    highestRound: round,
-    phase: 'idle',
-    ballot: null,
-    promises: [],
-    proposal: null,
-    accepts: [],
-    attempt: 0,
-  };
+/** What must hold of a proposer between steps (our own bookkeeping, never peer input). */
+export function assertProposer(x: X): void {
+  const { s, env, c } = x;
+  const p = s.proposer;
+  if (p === null) return;
+  assert((p.phase === 'done') === (s.learned !== null), 'a proposer is done once it learned');
+  assert(
+    p.ballot === null || (p.ballot.round === s.round && p.ballot.proposer === env.id),
+    'the current ballot is the last one this node issued',
+  );
+  assert(p.accepts.length <= c.roles.acceptors.length, 'at most every acceptor accepts');
 }
 
 /**
  * Sends a request to every acceptor: remote ones first, then this node's own acceptor, whose
  * reply is handled at once (a node does not message itself, so a round costs n−1 per phase).
  */
-function toAcceptors(node: PaxosNode, m: PaxosMessage & { type: 'Prepare' | 'Accept' }): void {
-  const { s, env, roles, opts } = node;
-  for (const to of roles.acceptors) if (to !== env.id) env.send(to, m);
+function toAcceptors(x: X, m: PaxosMessage & { type: 'Prepare' | 'Accept' }): void {
+  const { s, env, c } = x;
+  for (const to of c.roles.acceptors) if (to !== env.id) env.send(to, m);
   if (s.acceptor === null) return;
   const reply =
-    m.type === 'Prepare'
-      ? onPrepare(s.acceptor, env, opts.variant, m)
-      : onAccept(s.acceptor, env, m);
-  onProposerReply(node, env.id, reply);
+    m.type === 'Prepare' ? onPrepare(s.acceptor, c.variant, m) : onAccept(s.acceptor, env, m);
+  const handler = proposerReplies[reply.type as Reply['type']] as (
+    x: X,
+    from: NodeId,
+    m: PaxosMessage,
+  ) => void;
+  handler(x, env.id, reply);
 }
 
 /** Phase 1a with a ballot higher than any this proposer has used or seen. */
-export function startBallot(node: PaxosNode): void {
-  const { s, env, opts } = node;
+export function startBallot(x: X): void {
+  const { s, env, c } = x;
   const p = s.proposer;
   assert(p !== null, 'only proposers start ballots');
   if (p.phase === 'done') return;
-  p.round = Math.max(p.round, p.highestRound) + 1;
-  env.storage.set(KEY, p.round); // Durable BEFORE the Prepare leaves (the host's rule).
-  const ballot: Ballot = { round: p.round, proposer: env.id };
+  // Durable BEFORE the Prepare leaves: the kernel saves `round` in this step.
+  s.round = Math.max(s.round, p.highestRound) + 1;
+  const ballot: Ballot = { round: s.round, proposer: env.id };
   p.phase = 'preparing';
   p.ballot = ballot;
   p.promises = [];
   p.proposal = null;
   p.accepts = [];
   env.output({ type: 'prepare', ballot, value: p.value });
-  env.setTimer('retry', env.random.range(opts.retryMs, 2 * opts.retryMs));
+  env.setTimer('retry', env.random.range(c.retryMs, 2 * c.retryMs));
   // The notes' Prepare carries the proposal [n, v]; Paxos's carries only n.
-  toAcceptors(node, {
+  toAcceptors(x, {
     type: 'Prepare',
     ballot,
-    value: opts.variant === 'seed-notes' ? p.value : null,
+    value: c.variant === 'seed-notes' ? p.value : null,
   });
 }
 
@@ -93,37 +95,40 @@ function valueToPropose(p: ProposerState): number {
   return best === null ? p.value : best.value;
 }
 
-function onPromise(node: PaxosNode, from: NodeId, m: Promise_): void {
-  const p = node.s.proposer;
+function onPromise(x: X, from: NodeId, m: Promise_): void {
+  const { s, env, c } = x;
+  const p = s.proposer;
   if (p === null || !isCurrent(p, m.ballot, 'preparing')) return; // Stale or duplicate.
-  if (p.promises.some((x) => x.from === from)) return;
+  if (p.promises.some((q) => q.from === from)) return;
   p.promises.push({ from, accepted: m.accepted });
-  if (p.promises.length < node.roles.majority) return;
+  if (p.promises.length < c.roles.majority) return;
   const ballot = p.ballot;
   assert(ballot !== null, 'a preparing proposer has a ballot');
   p.phase = 'accepting';
   p.proposal = valueToPropose(p);
   p.accepts = [];
-  node.env.setTimer('retry', node.env.random.range(node.opts.retryMs, 2 * node.opts.retryMs));
-  toAcceptors(node, { type: 'Accept', ballot, value: p.proposal });
+  env.setTimer('retry', env.random.range(c.retryMs, 2 * c.retryMs));
+  toAcceptors(x, { type: 'Accept', ballot, value: p.proposal });
 }
 
-function onAccepted(node: PaxosNode, from: NodeId, m: Accepted): void {
-  const p = node.s.proposer;
+function onAccepted(x: X, from: NodeId, m: Accepted): void {
+  const { s, env, c } = x;
+  const p = s.proposer;
   if (p === null || !isCurrent(p, m.ballot, 'accepting')) return;
   if (m.value !== p.proposal || p.accepts.includes(from)) return;
   p.accepts = [...p.accepts, from].sort((a, b) => a - b);
-  if (p.accepts.length < node.roles.majority) return;
+  if (p.accepts.length < c.roles.majority) return;
   // A majority accepted this ballot: its value is chosen. As the distinguished learner this
   // proposer tells every other node (§2.3).
   const value = p.proposal;
   assert(value !== null, 'an accepting proposer has a proposal');
-  learn(node, value);
-  node.env.broadcast({ type: 'Chosen', value });
+  learn(x, value);
+  env.broadcast({ type: 'Chosen', value });
 }
 
-function onNack(node: PaxosNode, m: Nack): void {
-  const p = node.s.proposer;
+function onNack(x: X, _from: NodeId, m: Nack): void {
+  const { env, c } = x;
+  const p = x.s.proposer;
   if (p === null) return;
   p.highestRound = Math.max(p.highestRound, m.promised.round);
   if (!isCurrent(p, m.ballot, 'preparing') && !isCurrent(p, m.ballot, 'accepting')) return;
@@ -131,23 +136,31 @@ function onNack(node: PaxosNode, m: Nack): void {
   // Preempted (§2.3): abandon the ballot and back off for a random time before a higher one.
   p.phase = 'idle';
   p.attempt++;
-  node.env.cancelTimer('retry');
-  const window = node.opts.backoffMs * 2 ** Math.min(p.attempt, BACKOFF_MAX_DOUBLINGS);
-  node.env.setTimer('backoff', node.env.random.range(1, window));
+  env.cancelTimer('retry');
+  const window = c.backoffMs * 2 ** Math.min(p.attempt, BACKOFF_MAX_DOUBLINGS);
+  env.setTimer('backoff', env.random.range(1, window));
 }
 
-/** Replies from acceptors (also this node's own acceptor, handled in the same step). */
-export function onProposerReply(node: PaxosNode, from: NodeId, m: PaxosMessage): void {
-  if (m.type === 'Promise') onPromise(node, from, m);
-  else if (m.type === 'Accepted') onAccepted(node, from, m);
-  else if (m.type === 'Nack') onNack(node, m);
+/** Replies from acceptors, remote ones and this node's own (handled in the same step). */
+export const proposerReplies = {
+  Promise: onPromise,
+  Accepted: onAccepted,
+  Nack: onNack,
+} as const satisfies { [K in Reply['type']]: (x: X, from: NodeId, m: Reply & { type: K }) => void };
+
+/** `retry`: the ballot made no progress in time; start a higher one. Whether it did. */
+export function onRetryTimer(x: X): boolean {
+  const p = x.s.proposer;
+  if (p === null || p.phase === 'done' || p.phase === 'idle') return false;
+  p.attempt++;
+  startBallot(x);
+  return true;
 }
 
-export function onProposerTimer(node: PaxosNode, name: 'retry' | 'backoff'): void {
-  const p = node.s.proposer;
-  if (p === null || p.phase === 'done') return;
-  if (name === 'backoff' && p.phase !== 'idle') return;
-  if (name === 'retry' && p.phase === 'idle') return;
-  if (name === 'retry') p.attempt++;
-  startBallot(node);
+/** `backoff`: the random wait after a Nack is over; start a higher ballot. Whether it did. */
+export function onBackoffTimer(x: X): boolean {
+  const p = x.s.proposer;
+  if (p === null || p.phase !== 'idle') return false;
+  startBallot(x);
+  return true;
 }

@@ -1,19 +1,20 @@
 // One Paxos node's state: every node is a learner; the options make some nodes acceptors and
 // some proposers (Paxos Made Simple §2.1: "a single process may act as more than one agent").
+// Durable (declared in paxos.ts, saved by the kernel): the acceptor's whole state, the
+// highest round this node has used as a proposer, and the value it learned.
 
-import type { Env } from '../../../core/process.js';
+import type { Step } from '../../../core/kernel.js';
+import type { NodeId } from '../../../core/process.js';
 import type { AcceptorState } from './acceptor.js';
-import type { Ballot } from './ballot.js';
+import { type Ballot, ZERO_BALLOT } from './ballot.js';
 import type { PaxosMessage, PaxosOutput, Proposal } from './messages.js';
-import type { PaxosOptions, Roles } from './options.js';
+import type { PaxosConfig } from './options.js';
 
 export type ProposerPhase = 'idle' | 'preparing' | 'accepting' | 'done';
 
 export interface ProposerState {
   /** The value this proposer would like chosen. */
   readonly value: number;
-  /** The highest round this proposer has used; durable, so a ballot is never reused. */
-  round: number;
   /** The highest round seen in a Nack: the next ballot must exceed it. */
   highestRound: number;
   phase: ProposerPhase;
@@ -30,18 +31,42 @@ export interface ProposerState {
 }
 
 export interface PaxosState {
-  readonly acceptor: AcceptorState | null;
+  /** This node's acceptor (durable as a whole: §2.3), or null if it is none. */
+  acceptor: AcceptorState | null;
   readonly proposer: ProposerState | null;
+  /**
+   * The highest round this node has used as a proposer (durable, saved in the step that
+   * sends the Prepare, so a restarted proposer never reuses a ballot). 0 for non-proposers.
+   */
+  round: number;
   /** The value this node has learned as chosen, or null (durable). */
   learned: number | null;
 }
 
-export type PaxosEnv = Env<PaxosMessage, PaxosOutput>;
+function initProposer(value: number): ProposerState {
+  return {
+    value,
+    highestRound: 0,
+    phase: 'idle',
+    ballot: null,
+    promises: [],
+    proposal: null,
+    accepts: [],
+    attempt: 0,
+  };
+}
 
-/** What every handler needs: this node's state, its env, the options and the roles. */
-export interface PaxosNode {
-  readonly s: PaxosState;
-  readonly env: PaxosEnv;
-  readonly opts: PaxosOptions;
-  readonly roles: Roles;
+/** What every handler receives: this node's state, its Env and the run's config. */
+export type X = Step<PaxosMessage, PaxosOutput, PaxosState, PaxosConfig>;
+
+/** A fresh incarnation, before the kernel restores the durable fields. */
+export function initPaxosState(c: PaxosConfig, id: NodeId): PaxosState {
+  const value = c.roles.proposals.get(id);
+  const isAcceptor = c.roles.acceptors.includes(id);
+  return {
+    acceptor: isAcceptor ? { promised: ZERO_BALLOT, accepted: null, prepared: null } : null,
+    proposer: value === undefined ? null : initProposer(value),
+    round: 0,
+    learned: null,
+  };
 }
