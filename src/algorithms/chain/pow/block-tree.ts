@@ -9,7 +9,6 @@ import { assert } from '../../../core/assert.js';
 import { checkProofOfWork, workOf } from './compact.js';
 import { type BlockHeader, headerHash, headerHex, isHashHex, parseHeaderHex } from './header.js';
 import { merkleRootOfTxs } from './merkle.js';
-import { MEDIAN_TIME_SPAN, TIME_BASE } from './params.js';
 import { nextBits, type RetargetParams } from './retarget.js';
 
 /** A block as it travels: the header in hex and the transactions. */
@@ -33,6 +32,10 @@ export interface BlockTree {
 }
 
 export const MAX_TXS = 1_000;
+/** Bitcoin's genesis timestamp: header time = TIME_BASE + virtual ms. */
+export const TIME_BASE = 1_231_006_505;
+/** Bitcoin's median-time-past window (a block's time must exceed the median of 11). */
+export const MEDIAN_TIME_SPAN = 11;
 
 function workHex(work: bigint): string {
   return work.toString(16).padStart(64, '0');

@@ -15,8 +15,8 @@ import {
   newTree,
   tipOf,
 } from './block-tree.js';
-import type { PowOutput, PowState } from './miner.js';
-import { isHonest, type PowOptions, retargetParams } from './params.js';
+import { isHonest, type PowOptions, retargetParams } from './options.js';
+import type { PowOutput, PowState } from './state.js';
 
 type View = ClusterView<PowState, PowOutput>;
 

@@ -3,7 +3,7 @@ import { fuzz } from '../../../sim/fuzz.js';
 import { simulate } from '../../../sim/run.js';
 import { ancestorAt, tipOf } from './block-tree.js';
 import { pow } from './index.js';
-import type { PowState } from './miner.js';
+import type { PowState } from './state.js';
 
 function run(options: Record<string, unknown>, more: { nodes?: number; faults?: string } = {}) {
   return simulate(pow, { options: options as never, trace: 'full', ...more });

@@ -7,6 +7,7 @@
 // Fault model: any message loss, duplication, reordering or partition (the next flooded
 // block and GetBlock repair gaps); blocks are peer input, checked before anything else.
 
+import type { MessageHandlers, Step } from '../../../core/kernel.js';
 import type { Env, NodeId, Output, Storage } from '../../../core/process.js';
 import { isString, type MessageChecks, parseByType } from '../../../core/validate.js';
 
@@ -143,4 +144,37 @@ export function onBlockSyncMessage<B>(
     return;
   }
   handlers.receive({ block: m.block, from, flood: m.type === 'Block' });
+}
+
+/** What a chain's process supplies to the kernel's block-sync handler table. */
+export interface BlockSync<B, O extends Output, S, C> {
+  /** The block to answer a GetBlock with, if this node has one to give. */
+  serve(x: Step<BlockSyncMessage<B>, O, S, C>, hash: string): B | undefined;
+  /** The shape check of peer input that the chain's rules assume has been done. */
+  isBlock(block: unknown): block is B;
+  receive(x: Step<BlockSyncMessage<B>, O, S, C>, arrival: Arrival<B>): void;
+}
+
+/**
+ * The kernel's handlers of every block-sync message: serve fetches (GetBlock), take in
+ * flooded blocks (Block, flooded on) and fetched ones (BlockResponse, not flooded).
+ */
+export function blockSyncHandlers<B, O extends Output, S, C>(
+  sync: BlockSync<B, O, S, C>,
+): MessageHandlers<BlockSyncMessage<B>, O, S, C> {
+  const take = (x: Step<BlockSyncMessage<B>, O, S, C>, arrival: Arrival<B>): void => {
+    if (!sync.isBlock(arrival.block)) {
+      x.env.note(`rejected a malformed block from ${arrival.from}`);
+      return;
+    }
+    sync.receive(x, arrival);
+  };
+  return {
+    Block: (x, from, m) => take(x, { block: m.block, from, flood: true }),
+    BlockResponse: (x, from, m) => take(x, { block: m.block, from, flood: false }),
+    GetBlock(x, from, m) {
+      const block = sync.serve(x, m.hash);
+      if (block !== undefined) x.env.send(from, { type: 'BlockResponse', block });
+    },
+  };
 }

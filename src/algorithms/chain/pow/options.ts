@@ -1,22 +1,19 @@
-// Options and consensus parameters of chain/pow, scaled down so a simulated run mines tens of
-// blocks with REAL double SHA-256 hashing: the starting target makes about 1 hash in 32 a
+// Options, consensus parameters and the per-run config of chain/pow, scaled down so a
+// simulated run mines tens of blocks with REAL double SHA-256 hashing: the starting target makes about 1 hash in 32 a
 // block, each node tries `hashrates[i]` nonces every 20 ms of virtual time, and the header's
 // time field counts virtual milliseconds (from Bitcoin's genesis timestamp) instead of
 // seconds. Retargeting is Bitcoin's rule with `interval` blocks of `blockMs`.
 
-import type { OptionSpecs } from '../../../core/algorithm.js';
+import type { OptionSpecs, OptionsOf } from '../../../core/algorithm.js';
 import type { NodeId } from '../../../core/process.js';
+import { type Block, genesisBlock } from './block-tree.js';
 import { decodeCompact } from './compact.js';
 import type { RetargetParams } from './retarget.js';
 
 /** Virtual time per mining step; a node's hash rate is counted in nonces per tick. */
 export const TICK_MS = 20;
-/** Bitcoin's genesis timestamp: header time = TIME_BASE + virtual ms. */
-export const TIME_BASE = 1_231_006_505;
 /** The simulation's easiest target (regtest's limit): bits 0x207fffff. */
 export const SIM_POW_LIMIT_BITS = 0x207fffff;
-/** Bitcoin's median-time-past window (a block's time must exceed the median of 11). */
-export const MEDIAN_TIME_SPAN = 11;
 
 export const powOptionSpecs = {
   hashrates: {
@@ -50,15 +47,17 @@ export const powOptionSpecs = {
   },
 } as const satisfies OptionSpecs;
 
-export interface PowOptions {
-  readonly hashrates: readonly number[];
-  readonly startBits: string;
-  readonly blockMs: number;
-  readonly interval: number;
-  readonly attacker: number;
-  readonly releaseMs: number;
-  readonly forgers: readonly number[];
-  readonly finalityDepth: number;
+export type PowOptions = OptionsOf<typeof powOptionSpecs>;
+
+/** Fixed for a run: the options, the retarget rule and the genesis block every node shares. */
+export interface PowConfig extends PowOptions {
+  readonly params: RetargetParams;
+  readonly genesis: Block;
+}
+
+export function powConfig(opts: PowOptions): PowConfig {
+  const params = retargetParams(opts);
+  return { ...opts, params, genesis: genesisBlock(startBitsOf(opts), params.powLimit) };
 }
 
 export function retargetParams(opts: PowOptions): RetargetParams {
