@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fuzz } from '../../../sim/fuzz.js';
 import { simulate } from '../../../sim/run.js';
 import { ricartAgrawala } from './index.js';
-import type { RicartAgrawalaState } from './ricart-agrawala.js';
+import type { RicartAgrawalaState } from './state.js';
 
 describe('mutex/ricart-agrawala', () => {
   // Notes 001 §2.1: enter after OK from all n−1 others — 2(n−1) messages per entry.

@@ -14,128 +14,98 @@
 // waiting for peers it suspects, and re-include them when they speak again. It is safe only
 // while suspicion is accurate (see failure-detector.ts); a restarted node therefore gives up
 // whatever it held — others may have gone ahead without it — and asks afresh.
+//
+// Fault model: crash-recovery, loss, duplication, reordering (classic: a peer that stays
+// down stalls everyone); variant fd: the perfect detector's model.
 
+import { assert } from '../../../core/assert.js';
 import { compareLamport, lamportReceive, lamportTick } from '../../../core/clocks/lamport.js';
-import type { Env, NodeId, Process } from '../../../core/process.js';
-import {
-  type DetectorState,
-  type DetectorTiming,
-  freshDetector,
-  heardFrom,
-  suspectSilent,
-} from '../failure-detector.js';
-import { type MutexNodeState, type MutexOptions, type MutexOutput, retryMs } from '../workload.js';
+import { defineProcess, type Step } from '../../../core/kernel.js';
+import type { NodeId } from '../../../core/process.js';
+import { freshDetector, heardFrom, suspectSilent } from '../failure-detector.js';
+import { type MutexOutput, retryMs } from '../workload.js';
 import type { RicartAgrawalaMessage } from './messages.js';
-import { EMPTY_FILE, edit, newer, type Replica, unacknowledged } from './replica.js';
+import type { RicartAgrawalaConfig } from './options.js';
+import { edit, newer, unacknowledged } from './replica.js';
+import {
+  initRicartAgrawalaState,
+  RICART_AGRAWALA_DURABLE,
+  type RicartAgrawalaState,
+  raConsistent,
+} from './state.js';
 
-export interface RicartAgrawalaOptions extends MutexOptions {
-  readonly variant: 'classic' | 'fd';
-  readonly heartbeatMs: number;
-  readonly replicate: boolean;
-}
+type X = Step<RicartAgrawalaMessage, MutexOutput, RicartAgrawalaState, RicartAgrawalaConfig>;
 
-interface Deferred {
-  readonly node: NodeId;
-  readonly ts: number;
-}
-
-export interface RicartAgrawalaState extends MutexNodeState {
-  phase: 'idle' | 'wanting' | 'inside';
-  inCS: boolean;
-  served: number;
-  clock: number;
-  /** Timestamp of our outstanding request (meaningful while wanting or inside). */
-  ts: number;
-  /** Peers that answered OK to the current request, ascending. */
-  ok: NodeId[];
-  deferred: Deferred[];
-  /** This node's replica of the shared file (HDFS mode). */
-  file: Replica;
-  /** Peers that acknowledged our latest shipped version (HDFS mode), ascending. */
-  shippedTo: NodeId[];
-  /** Volatile: the failure detector (variant fd), null otherwise. */
-  detector: DetectorState | null;
-}
+export type RicartAgrawalaTimer = 'think' | 'retry' | 'hold' | 'ship' | 'beat';
 
 const RESOURCE = 'cs';
 
 /** A shipped file is re-sent after this long without an acknowledgement (10 worst RTTs). */
 const SHIP_RETRY_MS = 200;
 
-type E = Env<RicartAgrawalaMessage, MutexOutput>;
-
-/** Fixed per run: the options and the failure detector's timing. */
-interface Config {
-  readonly opts: RicartAgrawalaOptions;
-  readonly timing: DetectorTiming;
-}
-
-function save(s: RicartAgrawalaState, env: E): void {
-  const { detector: _volatile, ...durable } = s;
-  env.storage.set('state', durable);
-}
-
 /** The peers whose OK we still need: all of them, or (variant fd) the unsuspected ones. */
-function awaited(s: RicartAgrawalaState, env: E): NodeId[] {
+function awaited({ s, env }: X): NodeId[] {
   const suspected = s.detector?.suspected ?? [];
   return env.peers.filter((p) => !s.ok.includes(p) && !suspected.includes(p));
 }
 
-function ask(s: RicartAgrawalaState, env: E, peers: readonly NodeId[], c: Config): void {
+/** What holds after every handler: our books agree, and nobody waits with every OK in. */
+function assertSettled(x: X): void {
+  assert(raConsistent(x.s), 'phase and inCS agree, OKs and acks are sets, deferrals unique');
+  assert(
+    x.s.phase !== 'wanting' || awaited(x).length > 0,
+    'a node with every OK it awaits has entered',
+  );
+}
+
+function ask(x: X, peers: readonly NodeId[]): void {
+  const { s, env, c } = x;
   for (const peer of peers)
     env.send(peer, { type: 'Request', resource: RESOURCE, ts: s.ts, id: env.id });
   env.setTimer('retry', retryMs(env.nodes.length, c.opts));
 }
 
-function holdMs(env: E, c: Config): number {
+function holdMs({ env, c }: X): number {
   return env.random.range(1, 2 * c.opts.holdMs - 1);
 }
 
-function thinkMs(env: E, c: Config): number {
+function thinkMs({ env, c }: X): number {
   return env.random.range(1, 2 * c.opts.thinkMs - 1);
 }
 
-function enterIfAllAgreed(s: RicartAgrawalaState, env: E, c: Config): void {
-  if (s.phase !== 'wanting' || awaited(s, env).length > 0) return;
+function enterIfAllAgreed(x: X): void {
+  const { s, env } = x;
+  if (s.phase !== 'wanting' || awaited(x).length > 0) return;
   s.phase = 'inside';
   s.inCS = true;
   env.cancelTimer('retry');
   env.output({ type: 'enter' });
-  env.setTimer('hold', holdMs(env, c));
+  env.setTimer('hold', holdMs(x));
 }
 
-function request(s: RicartAgrawalaState, env: E, c: Config): void {
+function request(x: X): void {
+  const { s, env } = x;
   s.clock = lamportTick(s.clock);
   s.ts = s.clock;
   s.phase = 'wanting';
   s.ok = [];
-  ask(s, env, env.peers, c);
-  enterIfAllAgreed(s, env, c); // A cluster of one (or of suspects) needs no OKs.
+  ask(x, env.peers);
+  enterIfAllAgreed(x); // A cluster of one (or of suspects) needs no OKs.
 }
 
-function answer(s: RicartAgrawalaState, env: E, to: NodeId, ts: number, c: Config): void {
+function answer({ s, env, c }: X, to: NodeId, ts: number): void {
   env.send(to, c.opts.replicate ? { type: 'OK', ts, file: s.file } : { type: 'OK', ts });
 }
 
-function onRequest(s: RicartAgrawalaState, env: E, from: NodeId, ts: number, c: Config): void {
-  s.clock = lamportReceive(s.clock, ts);
-  const ours = { time: s.ts, id: env.id };
-  const theirs = { time: ts, id: from };
-  const defer = s.phase === 'inside' || (s.phase === 'wanting' && compareLamport(ours, theirs) < 0);
-  if (!defer) answer(s, env, from, ts, c);
-  else if (!s.deferred.some((d) => d.node === from && d.ts === ts))
-    s.deferred.push({ node: from, ts });
-}
-
 /** Answers every deferred request and forgets our own (after leaving, or giving up). */
-function releaseDeferred(s: RicartAgrawalaState, env: E, c: Config): void {
-  s.ok = [];
-  for (const d of s.deferred) answer(s, env, d.node, d.ts, c);
-  s.deferred = [];
+function releaseDeferred(x: X): void {
+  x.s.ok = [];
+  for (const d of x.s.deferred) answer(x, d.node, d.ts);
+  x.s.deferred = [];
 }
 
 /** Sends our replica to every peer that has not acknowledged it, until all have. */
-function ship(s: RicartAgrawalaState, env: E): void {
+function ship({ s, env }: X): void {
   const missing = unacknowledged(env.peers, s.shippedTo);
   for (const peer of missing) env.send(peer, { type: 'Update', file: s.file });
   if (missing.length > 0) env.setTimer('ship', SHIP_RETRY_MS);
@@ -145,129 +115,151 @@ function ship(s: RicartAgrawalaState, env: E): void {
  * Leaves the critical section. The file edit is made here, in the same step as the exit and
  * the shipping, so a crash inside leaves no half-made edit behind.
  */
-function leave(s: RicartAgrawalaState, env: E, c: Config, how: { abandoned: boolean }): void {
+function leave(x: X, how: { abandoned: boolean }): void {
+  const { s, env, c } = x;
   s.phase = 'idle';
   s.inCS = false;
   s.served++;
   env.output({ type: 'exit' });
   const edited = c.opts.replicate && !how.abandoned;
   if (edited) s.file = edit(s.file, env.id, s.served); // BEFORE the OKs carry it.
-  releaseDeferred(s, env, c);
+  releaseDeferred(x);
   if (edited) {
     s.shippedTo = [];
-    ship(s, env);
+    ship(x);
   }
-  if (s.served < c.opts.requests) env.setTimer('think', thinkMs(env, c));
+  if (s.served < c.opts.requests) env.setTimer('think', thinkMs(x));
 }
 
-function onMessage(
-  s: RicartAgrawalaState,
-  env: E,
-  from: NodeId,
-  m: RicartAgrawalaMessage,
-  c: Config,
-): void {
+/** Any message shows its sender alive (variant fd); one that came back must agree too. */
+function heard(x: X, from: NodeId): void {
+  const { s, env } = x;
   if (s.detector !== null && heardFrom(s.detector, from, env.now()) && s.phase === 'wanting')
-    ask(s, env, [from], c); // It came back: it must agree too.
-  switch (m.type) {
-    case 'Request':
-      if (m.resource === RESOURCE && m.id === from) onRequest(s, env, from, m.ts, c);
-      return;
-    case 'OK':
-      if (m.file !== undefined) s.file = newer(s.file, m.file);
-      if (s.phase === 'wanting' && m.ts === s.ts && !s.ok.includes(from)) {
-        s.ok = [...s.ok, from].sort((a, b) => a - b);
-        enterIfAllAgreed(s, env, c);
-      }
-      return;
-    case 'Update':
-      s.file = newer(s.file, m.file);
-      env.send(from, { type: 'UpdateAck', version: m.file.version });
-      return;
-    case 'UpdateAck':
-      if (m.version === s.file.version && !s.shippedTo.includes(from))
-        s.shippedTo = [...s.shippedTo, from].sort((a, b) => a - b);
-      return;
-    case 'Heartbeat':
-      return;
-  }
-}
-
-function onTimer(s: RicartAgrawalaState, env: E, name: string, c: Config): void {
-  if (name === 'think' && s.phase === 'idle') {
-    env.output({ type: 'request' });
-    request(s, env, c);
-  } else if (name === 'retry' && s.phase === 'wanting') {
-    ask(s, env, awaited(s, env), c);
-  } else if (name === 'hold' && s.phase === 'inside') {
-    leave(s, env, c, { abandoned: false });
-  } else if (name === 'ship') {
-    ship(s, env);
-  } else if (name === 'beat' && s.detector !== null) {
-    env.broadcast({ type: 'Heartbeat' });
-    env.setTimer('beat', c.timing.heartbeatMs);
-    const gone = suspectSilent(s.detector, env.peers, env.now(), c.timing);
-    if (gone.length > 0) enterIfAllAgreed(s, env, c);
-  }
+    ask(x, [from]);
 }
 
 /** Resumes after a restart. With a failure detector, others may have gone on without us. */
-function restart(s: RicartAgrawalaState, env: E, c: Config): void {
-  if (c.opts.replicate) ship(s, env);
+function restart(x: X): void {
+  const { s, c } = x;
+  if (c.opts.replicate) ship(x);
   if (s.phase === 'inside') {
-    if (s.detector === null) env.setTimer('hold', holdMs(env, c));
-    else leave(s, env, c, { abandoned: true }); // The crash ended our critical section.
+    if (s.detector === null) x.env.setTimer('hold', holdMs(x));
+    else leave(x, { abandoned: true }); // The crash ended our critical section.
   } else if (s.phase === 'wanting') {
-    if (s.detector === null) return ask(s, env, awaited(s, env), c);
-    releaseDeferred(s, env, c); // Our old request lost its OKs: let the others go first…
-    request(s, env, c); // …and ask again with a fresh timestamp, so stale OKs cannot count.
+    if (s.detector === null) return ask(x, awaited(x));
+    releaseDeferred(x); // Our old request lost its OKs: let the others go first…
+    request(x); // …and ask again with a fresh timestamp, so stale OKs cannot count.
   } else if (s.served < c.opts.requests) {
-    env.setTimer('think', thinkMs(env, c));
+    x.env.setTimer('think', thinkMs(x));
   }
 }
 
-export function createRicartAgrawala(
-  opts: RicartAgrawalaOptions,
-  timing: DetectorTiming,
-): Process<RicartAgrawalaMessage, MutexOutput, RicartAgrawalaState> {
-  const c: Config = { opts, timing };
-  let state: RicartAgrawalaState = {
-    phase: 'idle',
-    inCS: false,
-    served: 0,
-    clock: 0,
-    ts: 0,
-    ok: [],
-    deferred: [],
-    file: EMPTY_FILE,
-    shippedTo: [],
-    detector: null,
-  };
-  return {
-    get state() {
-      return state;
-    },
-    onStart(env) {
-      const stored = env.storage.get<Omit<RicartAgrawalaState, 'detector'>>('state');
-      state = { ...(stored ?? state), detector: null };
-      if (opts.variant === 'fd') {
-        state.detector = freshDetector(env.peers, env.now());
-        env.setTimer('beat', timing.heartbeatMs);
+export const createRicartAgrawala = defineProcess<
+  RicartAgrawalaMessage,
+  MutexOutput,
+  RicartAgrawalaState,
+  RicartAgrawalaConfig,
+  RicartAgrawalaTimer
+>({
+  init: initRicartAgrawalaState,
+  durable: [...RICART_AGRAWALA_DURABLE],
+  onStart(x) {
+    const { s, env, c } = x;
+    const restarted = s.starts > 0;
+    s.starts++;
+    if (c.opts.variant === 'fd') {
+      s.detector = freshDetector(env.peers, env.now());
+      env.setTimer('beat', c.timing.heartbeatMs);
+    }
+    if (restarted) restart(x);
+    else env.setTimer('think', thinkMs(x));
+    assertSettled(x);
+    assert(s.served <= c.opts.requests, 'nobody is served more than it asks');
+  },
+  onMessage: {
+    Request(x, from, m) {
+      const { s, env } = x;
+      heard(x, from);
+      if (m.resource === RESOURCE && m.id === from) {
+        s.clock = lamportReceive(s.clock, m.ts);
+        const ours = { time: s.ts, id: env.id };
+        const defer =
+          s.phase === 'inside' ||
+          (s.phase === 'wanting' && compareLamport(ours, { time: m.ts, id: from }) < 0);
+        if (!defer) answer(x, from, m.ts);
+        else if (!s.deferred.some((d) => d.node === from && d.ts === m.ts))
+          s.deferred.push({ node: from, ts: m.ts });
       }
-      if (stored === undefined) {
-        if (opts.requests > 0) env.setTimer('think', thinkMs(env, c));
-      } else {
-        restart(state, env, c);
+      assertSettled(x);
+      assert(s.phase !== 'idle' || s.deferred.length === 0, 'an idle node defers nobody');
+    },
+    OK(x, from, m) {
+      const { s } = x;
+      heard(x, from);
+      if (m.file !== undefined) s.file = newer(s.file, m.file);
+      if (s.phase === 'wanting' && m.ts === s.ts && !s.ok.includes(from)) {
+        s.ok = [...s.ok, from].sort((a, b) => a - b);
+        enterIfAllAgreed(x);
       }
-      save(state, env);
+      assertSettled(x);
+      assert(!s.ok.includes(x.env.id), 'we never OK ourselves');
     },
-    onMessage(env, from, m) {
-      onMessage(state, env, from, m, c);
-      save(state, env);
+    Update(x, from, m) {
+      const before = x.s.file.version;
+      heard(x, from);
+      x.s.file = newer(x.s.file, m.file);
+      x.env.send(from, { type: 'UpdateAck', version: m.file.version });
+      assertSettled(x);
+      assert(x.s.file.version >= before, 'a replica only moves forward');
     },
-    onTimer(env, name) {
-      onTimer(state, env, name, c);
-      save(state, env);
+    UpdateAck(x, from, m) {
+      const { s } = x;
+      heard(x, from);
+      if (m.version === s.file.version && !s.shippedTo.includes(from))
+        s.shippedTo = [...s.shippedTo, from].sort((a, b) => a - b);
+      assertSettled(x);
+      assert(!s.shippedTo.includes(x.env.id), 'we never ship to ourselves');
     },
-  };
-}
+    Heartbeat(x, from) {
+      heard(x, from);
+      assertSettled(x);
+      assert(x.s.detector === null || !x.s.detector.suspected.includes(from), 'it spoke');
+    },
+  },
+  onTimer: {
+    think(x) {
+      if (x.s.phase === 'idle') {
+        x.env.output({ type: 'request' });
+        request(x);
+      }
+      assertSettled(x);
+      assert(x.s.phase !== 'idle', 'a node that has thought asks');
+    },
+    retry(x) {
+      if (x.s.phase === 'wanting') ask(x, awaited(x));
+      assertSettled(x);
+      assert(x.s.served <= x.c.opts.requests, 'nobody is served more than it asks');
+    },
+    hold(x) {
+      if (x.s.phase === 'inside') leave(x, { abandoned: false });
+      assertSettled(x);
+      assert(x.s.phase !== 'inside', 'holding ends with leaving');
+    },
+    ship(x) {
+      ship(x);
+      assertSettled(x);
+      assert(x.s.shippedTo.length <= x.env.peers.length, 'acks come from peers');
+    },
+    beat(x) {
+      const { s, env, c } = x;
+      if (s.detector !== null) {
+        env.broadcast({ type: 'Heartbeat' });
+        env.setTimer('beat', c.timing.heartbeatMs);
+        const gone = suspectSilent(s.detector, env.peers, env.now(), c.timing);
+        if (gone.length > 0) enterIfAllAgreed(x);
+      }
+      assertSettled(x);
+      assert((s.detector !== null) === (c.opts.variant === 'fd'), 'only variant fd detects');
+    },
+  },
+});
