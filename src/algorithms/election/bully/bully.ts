@@ -20,6 +20,7 @@
 import { assert } from '../../../core/assert.js';
 import { defineProcess, type Step } from '../../../core/kernel.js';
 import type { NodeId } from '../../../core/process.js';
+import { majority } from '../../../core/quorum.js';
 import type { ElectionOutput } from '../workload.js';
 import type { BullyMessage } from './messages.js';
 import type { BullyConfig } from './options.js';
@@ -28,10 +29,6 @@ import { type BullyState, initBullyState, isLeading } from './state.js';
 type X = Step<BullyMessage, ElectionOutput, BullyState, BullyConfig>;
 
 export type BullyTimer = 'beat' | 'watch' | 'answer';
-
-function majority(n: number): number {
-  return Math.floor(n / 2) + 1;
-}
 
 function higher({ env, c }: X): NodeId[] {
   return env.peers.filter((p) => c.rank(p) > c.rank(env.id));
