@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fuzz } from '../../../sim/fuzz.js';
 import { simulate } from '../../../sim/run.js';
 import { suzukiKasami } from './index.js';
-import type { SuzukiKasamiState } from './suzuki-kasami.js';
+import type { SuzukiKasamiState } from './state.js';
 
 describe('mutex/suzuki-kasami', () => {
   // Suzuki & Kasami 1985: n messages per entry when the token is elsewhere, 0 when held.

@@ -17,45 +17,47 @@
 // A holder that crashes for good takes the token with it: everyone else stalls (scenario
 // `holder-crash-stalls`); regenerating it safely needs more (see mutex/token-ring).
 
-import type { Env, NodeId, Process } from '../../../core/process.js';
-import { type MutexNodeState, type MutexOptions, type MutexOutput, retryMs } from '../workload.js';
+import { assert } from '../../../core/assert.js';
+import { defineProcess, type Step } from '../../../core/kernel.js';
+import type { NodeId } from '../../../core/process.js';
+import { type MutexOutput, retryMs } from '../workload.js';
 import type { SuzukiKasamiMessage, Token } from './messages.js';
+import type { SuzukiKasamiConfig } from './options.js';
+import {
+  initSuzukiKasamiState,
+  SUZUKI_KASAMI_DURABLE,
+  type SuzukiKasamiState,
+  skConsistent,
+} from './state.js';
 
-export interface SuzukiKasamiState extends MutexNodeState {
-  phase: 'idle' | 'wanting' | 'inside';
-  inCS: boolean;
-  served: number;
-  /** RN[j − 1]: the highest request number heard from node j (our own included). */
-  rn: number[];
-  /** The token, while this node holds it; null otherwise. */
-  token: Token | null;
-  /** A token handed to `to` and not yet acknowledged (we no longer hold it). */
-  outgoing: { readonly to: NodeId; readonly token: Token } | null;
-  /** The highest hand-off stamp this node has accepted. */
-  accepted: number;
-}
+type X = Step<SuzukiKasamiMessage, MutexOutput, SuzukiKasamiState, SuzukiKasamiConfig>;
 
-type E = Env<SuzukiKasamiMessage, MutexOutput>;
-
-/** Node 1 holds the token at the start. */
-export const FIRST_HOLDER: NodeId = 1;
+export type SuzukiKasamiTimer = 'think' | 'hold' | 'retry' | 'handoff';
 
 /** A hand-off not acknowledged within this long is sent again (many fault-free round trips). */
 const HANDOFF_RETRY_MS = 100;
 
-function save(s: SuzukiKasamiState, env: E): void {
-  env.storage.set('state', s);
+function assertConsistent(x: X): void {
+  assert(skConsistent(x.s, x.c.n), 'inside means holding the token we accepted last');
 }
 
-function enter(s: SuzukiKasamiState, env: E, opts: MutexOptions): void {
-  s.phase = 'inside';
-  s.inCS = true;
-  env.cancelTimer('retry');
-  env.output({ type: 'enter' });
-  env.setTimer('hold', env.random.range(1, 2 * opts.holdMs - 1));
+function holdTimer({ env, c }: X): void {
+  env.setTimer('hold', env.random.range(1, 2 * c.opts.holdMs - 1));
 }
 
-function handOff(s: SuzukiKasamiState, env: E, to: NodeId, token: Token): void {
+function thinkTimer({ env, c }: X): void {
+  env.setTimer('think', env.random.range(1, 2 * c.opts.thinkMs - 1));
+}
+
+function enter(x: X): void {
+  x.s.phase = 'inside';
+  x.s.inCS = true;
+  x.env.cancelTimer('retry');
+  x.env.output({ type: 'enter' });
+  holdTimer(x);
+}
+
+function handOff({ s, env }: X, to: NodeId, token: Token): void {
   const stamped = { ...token, transfers: token.transfers + 1 };
   s.token = null;
   s.outgoing = { to, token: stamped };
@@ -64,7 +66,8 @@ function handOff(s: SuzukiKasamiState, env: E, to: NodeId, token: Token): void {
 }
 
 /** An idle holder passes the token on to a node whose request is outstanding. */
-function serveOutstanding(s: SuzukiKasamiState, env: E): void {
+function serveOutstanding(x: X): void {
+  const { s, env } = x;
   const token = s.token;
   if (token === null || s.phase !== 'idle') return;
   let queue = [...token.queue];
@@ -75,10 +78,11 @@ function serveOutstanding(s: SuzukiKasamiState, env: E): void {
   const next = queue[0];
   if (next === undefined) return;
   queue = queue.slice(1);
-  handOff(s, env, next, { ...token, queue });
+  handOff(x, next, { ...token, queue });
 }
 
-function leave(s: SuzukiKasamiState, env: E, opts: MutexOptions): void {
+function leave(x: X): void {
+  const { s, env, c } = x;
   const token = s.token;
   if (token === null) return;
   s.phase = 'idle';
@@ -88,98 +92,105 @@ function leave(s: SuzukiKasamiState, env: E, opts: MutexOptions): void {
   const ln = [...token.ln];
   ln[env.id - 1] = s.rn[env.id - 1] ?? 0;
   s.token = { ...token, ln };
-  serveOutstanding(s, env);
-  if (s.served < opts.requests) env.setTimer('think', env.random.range(1, 2 * opts.thinkMs - 1));
+  serveOutstanding(x);
+  if (s.served < c.opts.requests) thinkTimer(x);
 }
 
-function request(s: SuzukiKasamiState, env: E, opts: MutexOptions): void {
+function request(x: X): void {
+  const { s, env, c } = x;
   s.phase = 'wanting';
   env.output({ type: 'request' });
-  if (s.token !== null) return enter(s, env, opts); // The token is here: no messages.
+  if (s.token !== null) return enter(x); // The token is here: no messages.
   s.rn[env.id - 1] = (s.rn[env.id - 1] ?? 0) + 1;
   env.broadcast({ type: 'Request', sn: s.rn[env.id - 1] ?? 0 });
-  env.setTimer('retry', retryMs(env.nodes.length, opts));
+  env.setTimer('retry', retryMs(env.nodes.length, c.opts));
 }
 
-function onMessage(
-  s: SuzukiKasamiState,
-  env: E,
-  from: NodeId,
-  m: SuzukiKasamiMessage,
-  opts: MutexOptions,
-): void {
-  switch (m.type) {
-    case 'Request':
+export const createSuzukiKasami = defineProcess<
+  SuzukiKasamiMessage,
+  MutexOutput,
+  SuzukiKasamiState,
+  SuzukiKasamiConfig,
+  SuzukiKasamiTimer
+>({
+  init: initSuzukiKasamiState,
+  durable: [...SUZUKI_KASAMI_DURABLE],
+  onStart(x) {
+    const { s, env, c } = x;
+    if (s.outgoing !== null) env.setTimer('handoff', HANDOFF_RETRY_MS);
+    if (s.phase === 'inside') holdTimer(x);
+    else if (s.phase === 'wanting') env.setTimer('retry', 0);
+    else if (s.served < c.opts.requests) thinkTimer(x);
+    assertConsistent(x);
+    assert(s.served <= c.opts.requests, 'nobody is served more than it asks');
+  },
+  onMessage: {
+    Request(x, from, m) {
+      const { s } = x;
       s.rn[from - 1] = Math.max(s.rn[from - 1] ?? 0, m.sn);
-      serveOutstanding(s, env);
-      return;
-    case 'Token':
+      serveOutstanding(x);
+      assertConsistent(x);
+      assert((s.rn[from - 1] ?? 0) >= m.sn, 'RN keeps the highest request number heard');
+    },
+    Token(x, from, m) {
+      const { s, env } = x;
       env.send(from, { type: 'TokenAck', transfers: m.token.transfers });
-      if (m.token.transfers <= s.accepted || m.token.ln.length !== env.nodes.length) return;
-      s.accepted = m.token.transfers;
-      s.token = m.token;
-      if (s.phase === 'wanting') enter(s, env, opts);
-      else serveOutstanding(s, env); // Queued for a request we no longer have: pass it on.
-      return;
-    case 'TokenAck':
+      if (m.token.transfers > s.accepted && m.token.ln.length === env.nodes.length) {
+        s.accepted = m.token.transfers;
+        s.token = m.token;
+        if (s.phase === 'wanting') enter(x);
+        else serveOutstanding(x); // Queued for a request we no longer have: pass it on.
+      }
+      assertConsistent(x);
+      assert(
+        s.accepted >= m.token.transfers || m.token.ln.length !== env.nodes.length,
+        'a well-formed token is accepted or older than one we accepted',
+      );
+    },
+    TokenAck(x, from, m) {
+      const { s, env } = x;
       if (s.outgoing?.to === from && s.outgoing.token.transfers === m.transfers) {
         s.outgoing = null;
         env.cancelTimer('handoff');
       }
-      return;
-  }
-}
-
-function onTimer(s: SuzukiKasamiState, env: E, name: string, opts: MutexOptions): void {
-  if (name === 'think' && s.phase === 'idle') {
-    request(s, env, opts);
-  } else if (name === 'hold' && s.phase === 'inside') {
-    leave(s, env, opts);
-  } else if (name === 'retry' && s.phase === 'wanting' && s.token === null) {
-    env.broadcast({ type: 'Request', sn: s.rn[env.id - 1] ?? 0 });
-    env.setTimer('retry', retryMs(env.nodes.length, opts));
-  } else if (name === 'handoff' && s.outgoing !== null) {
-    env.send(s.outgoing.to, { type: 'Token', token: s.outgoing.token });
-    env.setTimer('handoff', HANDOFF_RETRY_MS);
-  }
-}
-
-export function createSuzukiKasami(
-  id: NodeId,
-  n: number,
-  opts: MutexOptions,
-): Process<SuzukiKasamiMessage, MutexOutput, SuzukiKasamiState> {
-  let state: SuzukiKasamiState = {
-    phase: 'idle',
-    inCS: false,
-    served: 0,
-    rn: new Array<number>(n).fill(0),
-    token:
-      id === FIRST_HOLDER ? { ln: new Array<number>(n).fill(0), queue: [], transfers: 0 } : null,
-    outgoing: null,
-    accepted: 0,
-  };
-  return {
-    get state() {
-      return state;
+      assertConsistent(x);
+      assert(
+        s.token === null || s.outgoing === null || s.outgoing.token.transfers <= s.accepted,
+        'a token we hold again is newer than the one still unacknowledged',
+      );
     },
-    onStart(env) {
-      const stored = env.storage.get<SuzukiKasamiState>('state');
-      state = stored ?? state;
-      const think = () => env.setTimer('think', env.random.range(1, 2 * opts.thinkMs - 1));
-      if (state.outgoing !== null) env.setTimer('handoff', HANDOFF_RETRY_MS);
-      if (state.phase === 'inside') env.setTimer('hold', env.random.range(1, 2 * opts.holdMs - 1));
-      else if (state.phase === 'wanting') env.setTimer('retry', 0);
-      else if (state.served < opts.requests) think();
-      save(state, env);
+  },
+  onTimer: {
+    think(x) {
+      if (x.s.phase === 'idle') request(x);
+      assertConsistent(x);
+      assert(x.s.phase !== 'idle', 'a node that has thought asks');
     },
-    onMessage(env, from, m) {
-      onMessage(state, env, from, m, opts);
-      save(state, env);
+    hold(x) {
+      if (x.s.phase === 'inside') leave(x);
+      assertConsistent(x);
+      assert(x.s.phase !== 'inside', 'holding ends with leaving');
     },
-    onTimer(env, name) {
-      onTimer(state, env, name, opts);
-      save(state, env);
+    retry(x) {
+      const { s, env, c } = x;
+      if (s.phase === 'wanting' && s.token === null) {
+        env.broadcast({ type: 'Request', sn: s.rn[env.id - 1] ?? 0 });
+        env.setTimer('retry', retryMs(env.nodes.length, c.opts));
+      }
+      assertConsistent(x);
+      assert(s.phase !== 'wanting' || s.token === null, 'a wanting holder has entered');
     },
-  };
-}
+    handoff(x) {
+      const { s, env } = x;
+      if (s.outgoing !== null) {
+        env.send(s.outgoing.to, { type: 'Token', token: s.outgoing.token });
+        env.setTimer('handoff', HANDOFF_RETRY_MS);
+      }
+      assertConsistent(x);
+      assert(
+        s.outgoing === null || s.outgoing.token.transfers <= s.accepted + 1,
+        'a hand-off is stamped one above the stamp we held it under',
+      );
+    },
+  },
+});
