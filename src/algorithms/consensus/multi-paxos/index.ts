@@ -2,24 +2,25 @@
 // [001 §2.3, 003]: a stable leader runs phase 1 once per leadership for all slots, then one
 // phase-2 round per slot; a new leader fills gaps with no-ops; chosen commands are applied in
 // slot order to a key-value machine with exactly-once client sessions, and every node runs
-// a client whose history is checked for linearizability.
+// a client whose history is checked for linearizability. The process is multi-paxos.ts;
+// README.md has the state diagram, the messages and the seed passage.
 //
 // Fault model: crash-recovery (promise, accepted slots, chosen log, round and client progress
 // are durable), lossy/duplicating/reordering links, partitions, pauses and drift. Safety
 // holds under all; progress needs a majority up and connected long enough to elect a leader.
 
 import { defineAlgorithm } from '../../../core/algorithm.js';
-import { majority } from '../../../core/quorum.js';
 import { ballotText } from '../paxos/ballot.js';
 import { multiPaxosHistory } from './history.js';
-import { multiPaxosInvariants } from './invariants.js';
+import { multiPaxosInvariants, multiPaxosLiveness } from './invariants.js';
 import {
   type MultiPaxosMessage,
   type MultiPaxosOutput,
   parseMultiPaxosMessage,
 } from './messages.js';
-import { createMultiPaxos } from './node.js';
-import { type MultiPaxosOptions, multiPaxosOptionSpecs } from './options.js';
+import { createMultiPaxos } from './multi-paxos.js';
+import { type MultiPaxosOptions, multiPaxosConfig, multiPaxosOptionSpecs } from './options.js';
+import { multiPaxosScenarios } from './scenarios.js';
 import { commitPoint, type MultiPaxosState } from './state.js';
 
 export type { MultiPaxosMessage, MultiPaxosOutput } from './messages.js';
@@ -51,31 +52,10 @@ export const multiPaxos = defineAlgorithm<
   durationMs: 3_000,
   livenessDeadlineMs: 4_000,
   options: multiPaxosOptionSpecs,
-  create: (_id, ctx) => createMultiPaxos(ctx.nodes, ctx.options),
+  create: (id, ctx) => createMultiPaxos(multiPaxosConfig(ctx.nodes, ctx.options), id),
   parseMessage: (raw, ctx) => parseMultiPaxosMessage(raw, ctx.nodes.length),
-  invariants: (ctx) => multiPaxosInvariants(majority(ctx.nodes.length)),
-  liveness: (ctx) => [
-    {
-      name: 'every-command-completes',
-      check(view) {
-        const behind = view.nodes.filter(
-          (n) => n.up && (n.state?.client.done ?? 0) < ctx.options.requests,
-        );
-        return behind.length === 0
-          ? undefined
-          : `clients ${behind.map((n) => n.id).join(',')} are not done`;
-      },
-    },
-    {
-      name: 'replicas-converge',
-      check(view) {
-        const points = view.nodes.flatMap((n) => (n.up && n.state ? [commitPoint(n.state)] : []));
-        const low = Math.min(...points);
-        const high = Math.max(...points);
-        return low === high ? undefined : `commit points range from ${low} to ${high}`;
-      },
-    },
-  ],
+  invariants: (ctx) => multiPaxosInvariants(multiPaxosConfig(ctx.nodes, ctx.options).majority),
+  liveness: (ctx) => multiPaxosLiveness(ctx.options.requests),
   history: (view) => multiPaxosHistory(view.outputs, view.nowMs),
   metrics: (view) => {
     const prepares = view.outputs.filter((o) => o.output.type === 'prepare').length;
@@ -113,26 +93,5 @@ export const multiPaxos = defineAlgorithm<
       };
     },
   },
-  scenarios: [
-    {
-      name: 'leader-crash',
-      description:
-        'The leader (node 3 at seed 1) crashes mid-workload and returns as a follower; a new ' +
-        'leader runs phase 1 once and the restarted node catches up.',
-      faults: 'crash 3 @400; restart 3 @1200',
-      expect: { safety: 'hold', liveness: 'hold' },
-    },
-    {
-      name: 'partitioned-leader',
-      description: 'A minority side cannot commit; the majority elects a leader and goes on.',
-      faults: 'partition 1,2|3,4,5 @300..1500',
-      expect: { safety: 'hold', liveness: 'hold' },
-    },
-    {
-      name: 'majority-down',
-      description: 'Three of five nodes crash for good: no slot can be chosen any more.',
-      faults: 'crash 3 @100; crash 4 @100; crash 5 @100',
-      expect: { safety: 'hold', liveness: 'violated' },
-    },
-  ],
+  scenarios: multiPaxosScenarios,
 });

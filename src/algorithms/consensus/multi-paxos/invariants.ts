@@ -8,12 +8,12 @@
 // (`log-order-linearizes`: a witness, stronger than and cheaper than the general checker
 // that sim/ runs on the same history at the end of every run as `linearizability`.)
 
-import type { ClusterView, Invariant } from '../../../core/algorithm.js';
+import type { ClusterView, Invariant, Liveness } from '../../../core/algorithm.js';
 import type { NodeId } from '../../../core/process.js';
 import { type Ballot, ballotText, compareBallots, ZERO_BALLOT } from '../paxos/ballot.js';
 import { type Command, commandKey, KvMachine, type KvResult, sameCommand } from './kv.js';
 import type { MultiPaxosOutput } from './messages.js';
-import type { MultiPaxosState } from './state.js';
+import { commitPoint, type MultiPaxosState } from './state.js';
 
 type View = ClusterView<MultiPaxosState, MultiPaxosOutput>;
 
@@ -190,4 +190,30 @@ export function multiPaxosInvariants(
       return tracker.problems.find((p) => p.check === name)?.text;
     },
   }));
+}
+
+/** Once faults heal: every live client finished its requests and every replica caught up. */
+export function multiPaxosLiveness(
+  requests: number,
+): Liveness<MultiPaxosState, MultiPaxosOutput>[] {
+  return [
+    {
+      name: 'every-command-completes',
+      check(view) {
+        const behind = view.nodes.filter((n) => n.up && (n.state?.client.done ?? 0) < requests);
+        return behind.length === 0
+          ? undefined
+          : `clients ${behind.map((n) => n.id).join(',')} are not done`;
+      },
+    },
+    {
+      name: 'replicas-converge',
+      check(view) {
+        const points = view.nodes.flatMap((n) => (n.up && n.state ? [commitPoint(n.state)] : []));
+        const low = Math.min(...points);
+        const high = Math.max(...points);
+        return low === high ? undefined : `commit points range from ${low} to ${high}`;
+      },
+    },
+  ];
 }

@@ -1,6 +1,9 @@
-// Options of consensus/multi-paxos: the client workload and the leader's timing.
+// Options of consensus/multi-paxos (the client workload and the leader's timing) and the
+// fixed per-run config the handlers read. The option types come from the spec itself.
 
-import type { OptionSpecs } from '../../../core/algorithm.js';
+import type { OptionSpecs, OptionsOf } from '../../../core/algorithm.js';
+import type { NodeId } from '../../../core/process.js';
+import { majority } from '../../../core/quorum.js';
 
 export const multiPaxosOptionSpecs = {
   requests: { kind: 'int', default: 5, min: 0, max: 10_000, description: 'commands per client' },
@@ -28,10 +31,17 @@ export const multiPaxosOptionSpecs = {
   },
 } as const satisfies OptionSpecs;
 
-export interface MultiPaxosOptions {
-  readonly requests: number;
-  readonly thinkMs: number;
-  readonly heartbeatMs: number;
-  readonly electionMs: number;
-  readonly retryMs: number;
+export type MultiPaxosOptions = OptionsOf<typeof multiPaxosOptionSpecs>;
+
+/** Fixed for a run: the options and the quorum size. */
+export interface MultiPaxosConfig extends MultiPaxosOptions {
+  /** Promises or Accepted needed: a majority of all nodes (every node is an acceptor). */
+  readonly majority: number;
+}
+
+export function multiPaxosConfig(
+  nodes: readonly NodeId[],
+  opts: MultiPaxosOptions,
+): MultiPaxosConfig {
+  return { ...opts, majority: majority(nodes.length) };
 }

@@ -1,13 +1,16 @@
 // One Multi-Paxos node: acceptor, proposer (leader or not), learner/replica and a client.
-// Durable keys: 'promised', 'round', 'acc/<slot>' (accepted proposals), 'chosen/<slot>'
-// (learned commands) and 'client' (the workload's progress). Everything else is volatile
-// and rebuilt on restart (the key-value map by re-applying the chosen log).
+// Durable: the fields `promised`, `round` and `client` (declared in multi-paxos.ts, saved by
+// the kernel), and the keyed logs 'acc/<slot>' (accepted proposals) and 'chosen/<slot>'
+// (learned commands), which the acceptor and the replica write themselves, one key per slot,
+// so a step writes only the slots it touched. Everything else is volatile and rebuilt on
+// restart (the key-value map by re-applying the chosen log).
 
-import type { Env, NodeId } from '../../../core/process.js';
-import type { Ballot } from '../paxos/ballot.js';
-import type { Command, KvMachine, KvResult } from './kv.js';
+import type { Step } from '../../../core/kernel.js';
+import type { NodeId } from '../../../core/process.js';
+import { type Ballot, ZERO_BALLOT } from '../paxos/ballot.js';
+import { type Command, KvMachine } from './kv.js';
 import type { MultiPaxosMessage, MultiPaxosOutput, SlotProposal } from './messages.js';
-import type { MultiPaxosOptions } from './options.js';
+import type { MultiPaxosConfig } from './options.js';
 
 export type Role = 'follower' | 'candidate' | 'leader';
 
@@ -33,7 +36,7 @@ export interface ClientState {
 }
 
 export interface MultiPaxosState {
-  // Acceptor (durable).
+  // Acceptor (durable: `promised` a field, `accepted` one storage key per slot).
   promised: Ballot;
   readonly accepted: Map<number, AcceptedEntry>;
   // Proposer.
@@ -53,26 +56,38 @@ export interface MultiPaxosState {
   readonly inflight: Map<number, Inflight>;
   /** Requests that arrived while phase 1 was running. */
   queue: Command[];
-  // Learner / replica.
+  // Learner / replica (durable: one storage key per chosen slot).
   readonly chosen: Map<number, Command>;
   /** Slots 1..applied have been applied to `kv`. */
   applied: number;
   kv: KvMachine;
-  // Client workload.
+  // Client workload (durable).
   client: ClientState;
 }
 
-export type MpEnv = Env<MultiPaxosMessage, MultiPaxosOutput>;
+/** What every handler receives: this node's state, its Env and the run's config. */
+export type X = Step<MultiPaxosMessage, MultiPaxosOutput, MultiPaxosState, MultiPaxosConfig>;
 
-export interface MpNode {
-  readonly s: MultiPaxosState;
-  readonly env: MpEnv;
-  readonly opts: MultiPaxosOptions;
-  readonly majority: number;
-  /** Hands a command to the proposer side (leader.ts), wired by node.ts. */
-  readonly submit: (command: Command) => void;
-  /** Hands a result to this node's own client (client.ts), wired by node.ts. */
-  readonly reply: (seq: number, result: KvResult) => void;
+/** A fresh incarnation, before the kernel restores the durable fields. */
+export function initMultiPaxosState(): MultiPaxosState {
+  return {
+    promised: ZERO_BALLOT,
+    accepted: new Map(),
+    role: 'follower',
+    round: 0,
+    seenRound: 0,
+    ballot: null,
+    leader: null,
+    promises: new Map(),
+    fromSlot: 1,
+    nextSlot: 1,
+    inflight: new Map(),
+    queue: [],
+    chosen: new Map(),
+    applied: 0,
+    kv: new KvMachine(),
+    client: { seq: 0, done: 0, pending: null },
+  };
 }
 
 /** The highest slot s such that every slot 1..s is chosen here. */
