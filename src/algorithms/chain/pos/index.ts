@@ -1,23 +1,23 @@
-// chain/pos — proof of stake by stake × coin age [003, 004] (Peercoin's kernel, simplified;
-// see chain.ts). Node i holds `stakes[i]` coins (default 10·i). The chance to mint in a slot
-// grows with stake and with the slots since the node last minted on the chain, so blocks
-// spread in proportion to stake over time, and minting resets the minter's coin age.
-//
-// Fault model: see minter.ts.
+// chain/pos — proof of stake by stake × coin age [001 §2.3.2, 003, 004] (Peercoin's kernel,
+// simplified; see chain.ts); the process is pos.ts. Registry entry: options, validity and
+// fork-choice checks, metrics, the flooding message count and the scenarios.
 
 import { defineAlgorithm } from '../../../core/algorithm.js';
 import { ed25519Scheme } from '../../byzantine/signed-messages/ed25519-node.js';
 import type { SignatureSchemeFactory } from '../../byzantine/signed-messages/signature-scheme.js';
 import { floodedBlockCount } from '../shared/chain-checks.js';
 import { schemePerRun } from '../shared/scheme-per-run.js';
-import { posInvariants, posLiveness, posMetrics } from './checks.js';
+import { posInvariants, posLiveness } from './invariants.js';
 import { type PosMessage, parsePosMessage } from './messages.js';
-import { createMinter, type PosOutput, type PosState } from './minter.js';
-import { type PosOptions, posOptionSpecs, posParams } from './params.js';
+import { posMetrics } from './metrics.js';
+import { type PosOptions, posConfig, posOptionSpecs } from './options.js';
+import { createPos } from './pos.js';
+import { posScenarios } from './scenarios.js';
+import type { PosOutput, PosState } from './state.js';
 
 export type { PosMessage } from './messages.js';
-export type { PosOutput, PosState } from './minter.js';
-export { posParams } from './params.js';
+export { posParams } from './options.js';
+export type { PosOutput, PosState } from './state.js';
 
 /** The algorithm with a given signature scheme (a browser host passes its own). */
 export function posWith(schemeOf: SignatureSchemeFactory) {
@@ -31,11 +31,7 @@ export function posWith(schemeOf: SignatureSchemeFactory) {
     durationMs: 3_000,
     livenessDeadlineMs: 2_000,
     options: posOptionSpecs,
-    create: (id, ctx) =>
-      createMinter(id, posParams(ctx.nodes, ctx.options), schemeFor(ctx), {
-        slotMs: ctx.options.slotMs,
-        lastSlot: ctx.options.slots,
-      }),
+    create: (id, ctx) => createPos(posConfig(ctx.nodes, ctx.options, schemeFor(ctx)), id),
     parseMessage: (raw, ctx) => parsePosMessage(raw, ctx.nodes.length),
     invariants: (ctx) => posInvariants(ctx, schemeFor(ctx)),
     liveness: () => posLiveness(),
@@ -44,31 +40,7 @@ export function posWith(schemeOf: SignatureSchemeFactory) {
       formula: '(n−1)² Block messages per minted block (flooding, as in chain/pow)',
       compare: floodedBlockCount('minted'),
     },
-    scenarios: [
-      {
-        name: 'stake-weighted',
-        description:
-          'Stakes 10, 10, 10, 10, 60: the rich node mints most blocks, the others still some.',
-        faults: '',
-        options: { stakes: [10, 10, 10, 10, 60] },
-        expect: { safety: 'hold', liveness: 'hold' },
-      },
-      {
-        name: 'offline-staker',
-        description:
-          'The richest staker (node 5) goes offline: the ' +
-          'others mint on; their coin age grows meanwhile.',
-        faults: 'crash 5 @500',
-        expect: { safety: 'hold', liveness: 'hold' },
-      },
-      {
-        name: 'partition-fork',
-        description:
-          'Both sides mint during a partition; on heal the side with more consumed coin age wins.',
-        faults: 'partition 1,2|3,4,5 @300..1500',
-        expect: { safety: 'hold', liveness: 'hold' },
-      },
-    ],
+    scenarios: posScenarios,
   });
 }
 

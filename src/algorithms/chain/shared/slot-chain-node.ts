@@ -1,17 +1,22 @@
-// The node skeleton of the slot-based chains (chain/pos, chain/dpos): it rebuilds the chain
-// from storage on start, syncs blocks with its peers (block-relay.ts), and wakes at every
-// slot boundary — slot k is [k·slotMs, (k+1)·slotMs) on the node's own clock — until the
-// run's last slot. Each algorithm supplies its block rules, what accepting a block does
-// (outputs, fork choice), and what a node does in a slot (mint or produce).
+// What the slot-based chains (chain/pos, chain/dpos) share on the process kernel: a node
+// rebuilds its chain from storage on start, syncs blocks with its peers (block-relay.ts),
+// and wakes at every slot boundary — slot k is [k·slotMs, (k+1)·slotMs) on the node's own
+// clock — until the run's last slot. Each algorithm's process (pos.ts, dpos.ts) declares its
+// own handlers and supplies its block rules and what accepting a block does; these helpers
+// are the parts that would otherwise be written twice.
 //
 // Fault model: crash-recovery (accepted blocks are durable under `block/<height>/<hash>`;
 // everything else is volatile), any network fault; clock drift shifts only that node's slots.
 
+import { assert } from '../../../core/assert.js';
+import type { MessageHandlers, Step } from '../../../core/kernel.js';
 import type { Env, Output, Process } from '../../../core/process.js';
 import {
   type Arrival,
   type BlockSyncMessage,
+  blockSyncHandlers,
   type Checked,
+  ORPHANS_MAX,
   onBlockSyncMessage,
   receiveBlocks,
   recentOrphans,
@@ -29,9 +34,113 @@ export interface SlotChainState<B extends LinkedBlock, E extends LinkedEntry<B>>
   orphans: Arrival<B>[];
 }
 
+/** The slot timing every slot chain's config holds. */
+export interface SlotTiming {
+  readonly slotMs: number;
+  /** After this slot the chain rests, so a run's counts are exact. */
+  readonly lastSlot: number;
+}
+
+/** The one timer of a slot chain: the next slot boundary. */
+export type SlotTimer = 'slot';
+
+type SlotStep<B, O extends Output, S, C> = Step<BlockSyncMessage<B>, O, S, C>;
+
+export interface SlotChainRules<
+  B extends LinkedBlock,
+  E extends LinkedEntry<B>,
+  O extends Output,
+  S extends SlotChainState<B, E>,
+  C extends SlotTiming,
+> {
+  /** The shape check of peer input that `check` assumes. */
+  isBlock(block: unknown): block is B;
+  /** The chain's rules; `nowSlot` bounds blocks from the future (no bound on replay). */
+  check(x: SlotStep<B, O, S, C>, block: B, nowSlot: number): Checked<E>;
+  /** Stores a valid block (BEFORE block-relay floods it on), outputs, moves the tip. */
+  accept(x: SlotStep<B, O, S, C>, entry: E): void;
+}
+
+export function slotAt(env: Env<never, Output>, slotMs: number): number {
+  return Math.floor(env.now() / slotMs);
+}
+
+/** Takes in a block (a peer's, or one this node made: `flood` false) and what it unblocks. */
+export function receiveSlotBlock<
+  B extends LinkedBlock,
+  E extends LinkedEntry<B>,
+  O extends Output,
+  S extends SlotChainState<B, E>,
+  C extends SlotTiming,
+>(x: SlotStep<B, O, S, C>, rules: SlotChainRules<B, E, O, S, C>, first: Arrival<B>): void {
+  receiveBlocks(
+    {
+      env: x.env,
+      check: (block) => rules.check(x, block, slotAt(x.env, x.c.slotMs)),
+      accept: (entry) => rules.accept(x, entry),
+      ...recentOrphans(x.s),
+    },
+    first,
+  );
+  assert(x.s.orphans.length <= ORPHANS_MAX, 'the orphan pool stays bounded');
+  assert(x.s.chain.blocks.has(x.s.chain.tip), 'the tip is a block of the chain');
+}
+
+/** The kernel's block-sync handlers of a slot chain: serve by hash, take blocks in. */
+export function slotChainHandlers<
+  B extends LinkedBlock,
+  E extends LinkedEntry<B>,
+  O extends Output,
+  S extends SlotChainState<B, E>,
+  C extends SlotTiming,
+>(rules: SlotChainRules<B, E, O, S, C>): MessageHandlers<BlockSyncMessage<B>, O, S, C> {
+  return blockSyncHandlers<B, O, S, C>({
+    serve(x, hash) {
+      const block = servableBlock(x.s.chain, hash);
+      assert(block === undefined || block.height > 0, 'genesis is never served');
+      assert(block === undefined || x.s.chain.blocks.has(hash), 'a served block is on file');
+      return block;
+    },
+    isBlock: rules.isBlock,
+    receive: (x, arrival) => receiveSlotBlock(x, rules, arrival),
+  });
+}
+
+/** onStart's part: replays the stored blocks through the rules (no outputs), arms the slot. */
+export function startSlotChain<
+  B extends LinkedBlock,
+  E extends LinkedEntry<B>,
+  O extends Output,
+  S extends SlotChainState<B, E>,
+  C extends SlotTiming,
+>(x: SlotStep<B, O, S, C>, rules: SlotChainRules<B, E, O, S, C>, restore: (entry: E) => void) {
+  replayStoredBlocks<B>(x.env.storage, (block) => {
+    const checked = rules.check(x, block, Number.MAX_SAFE_INTEGER);
+    if (checked.kind === 'valid') restore(checked.entry);
+  });
+  armNextSlot(x, slotAt(x.env, x.c.slotMs));
+}
+
+function armNextSlot(x: SlotStep<never, Output, unknown, SlotTiming>, slot: number): void {
+  x.env.setTimer('slot', (slot + 1) * x.c.slotMs - x.env.now());
+}
+
+/**
+ * The slot timer's part: the slot that has begun, with the next one armed — or undefined
+ * once the run's slots are over (the chain rests, no timer).
+ */
+export function nextSlot(x: SlotStep<never, Output, unknown, SlotTiming>): number | undefined {
+  const slot = slotAt(x.env, x.c.slotMs);
+  if (slot > x.c.lastSlot) return undefined;
+  armNextSlot(x, slot);
+  return slot;
+}
+
+// chain/dpos's node skeleton until it moves onto the kernel (issue 15): removed then.
+
 type SlotEnv<B, O extends Output> = Env<BlockSyncMessage<B>, O>;
 
-export interface SlotChainRules<B extends LinkedBlock, E extends LinkedEntry<B>, O extends Output> {
+interface LegacySlotChainRules<B extends LinkedBlock, E extends LinkedEntry<B>, O extends Output> {
   readonly slotMs: number;
   /** After this slot the chain rests, so a run's counts are exact. */
   readonly lastSlot: number;
@@ -49,18 +158,14 @@ export interface SlotChainRules<B extends LinkedBlock, E extends LinkedEntry<B>,
   onSlot(env: SlotEnv<B, O>, slot: number, receive: (arrival: Arrival<B>) => void): void;
 }
 
-export const SLOT_TIMER = 'slot';
-
-export function slotAt(env: SlotEnv<never, Output>, slotMs: number): number {
-  return Math.floor(env.now() / slotMs);
-}
+const SLOT_TIMER = 'slot';
 
 export function slotChainNode<
   B extends LinkedBlock,
   E extends LinkedEntry<B>,
   O extends Output,
   S extends SlotChainState<B, E>,
->(state: S, rules: SlotChainRules<B, E, O>): Process<BlockSyncMessage<B>, O, S> {
+>(state: S, rules: LegacySlotChainRules<B, E, O>): Process<BlockSyncMessage<B>, O, S> {
   const { slotMs } = rules;
   const receive = (env: SlotEnv<B, O>, first: Arrival<B>) =>
     receiveBlocks(

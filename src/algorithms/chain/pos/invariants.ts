@@ -1,22 +1,17 @@
-// The checks and metrics of chain/pos: every accepted block passes the rules when
+// The checks of chain/pos: every accepted block passes the rules when
 // re-checked from scratch; every tip has the most chain trust its node knows; once faults
 // heal, all nodes share the chain up to COMMON_PREFIX_DEPTH blocks below the shortest tip.
 
-import type {
-  ClusterView,
-  Invariant,
-  Liveness,
-  Metrics,
-  RunContext,
-} from '../../../core/algorithm.js';
+import type { Invariant, Liveness, RunContext } from '../../../core/algorithm.js';
 import type { SignatureScheme } from '../../byzantine/signed-messages/signature-scheme.js';
 import { acceptedBlocksPassRules } from '../shared/chain-checks.js';
 import { hashAtHeight } from '../shared/linked-chain.js';
-import { addEntry, ancestry, type Chain, checkBlock, newChain, tipOf } from './chain.js';
-import type { PosOutput, PosState } from './minter.js';
-import { COMMON_PREFIX_DEPTH, type PosOptions, posParams } from './params.js';
+import { addEntry, type Chain, checkBlock, newChain, tipOf } from './chain.js';
+import { type PosOptions, posParams } from './options.js';
+import type { PosOutput, PosState } from './state.js';
 
-type View = ClusterView<PosState, PosOutput>;
+/** Blocks below the shortest tip that every node must agree on. */
+export const COMMON_PREFIX_DEPTH = 6;
 
 export function posInvariants(
   ctx: RunContext<PosOptions>,
@@ -61,27 +56,4 @@ export function posLiveness(): Liveness<PosState, PosOutput>[] {
       },
     },
   ];
-}
-
-export function posMetrics(view: View, ctx: RunContext<PosOptions>): Metrics {
-  const chains = view.nodes
-    .filter((n) => n.state !== undefined)
-    .map((n) => (n.state as PosState).chain);
-  const best = chains.reduce<Chain | undefined>(
-    (a, b) => (a === undefined || tipOf(b).trust > tipOf(a).trust ? b : a),
-    undefined,
-  );
-  const line =
-    best === undefined ? [] : ancestry(best, tipOf(best)).filter((e) => e.block.height > 0);
-  const minted = view.outputs.filter((o) => o.output.type === 'minted').length;
-  const share = ctx.nodes.map((id) => line.filter((e) => e.block.minter === id).length).join(',');
-  return {
-    blocks: line.length,
-    minted,
-    forks: minted - line.length,
-    orphanRate: minted === 0 ? 0 : Number(((minted - line.length) / minted).toFixed(4)),
-    blocksByNode: share,
-    meanCoinAge:
-      line.length === 0 ? 0 : Math.round(line.reduce((a, e) => a + e.coinAge, 0) / line.length),
-  };
 }
