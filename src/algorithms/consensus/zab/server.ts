@@ -105,7 +105,7 @@ export function createZabServer(
     pending: null,
   };
   const lastZxid = () => z.history[z.history.length - 1]?.zxid ?? 0;
-  const fle = createFle({ ...c.fle, lastZxid, epochOnSync: true });
+  const fle = createFle({ ...c.fle, lastZxid, epochOnSync: true }, id);
   let seen = { role: fle.state.role, term: fle.state.term };
   /** Leader: each learner's acknowledged zxid at the previous tick. */
   let ackedAtTick: Record<string, number> = {};

@@ -1,9 +1,14 @@
 import { describe, expect, it } from 'vitest';
+import type { RunContext } from '../../../core/algorithm.js';
+import { DURABLE_KEY } from '../../../core/kernel.js';
+import { nodeIds } from '../../../core/process.js';
+import { parseFaultPlan } from '../../../sim/fault-plan.js';
 import { fuzz } from '../../../sim/fuzz.js';
-import { simulate } from '../../../sim/run.js';
-import type { FleState } from './fle.js';
+import { resolveOptions, simulate } from '../../../sim/run.js';
+import { Simulator } from '../../../sim/simulator.js';
 import { zabFle } from './index.js';
 import { isQuorum, quorumSpec } from './quorum.js';
+import type { FleState } from './state.js';
 
 const roles = (sim: ReturnType<typeof simulate>['sim']) =>
   sim.nodes.map((n) => (n.up ? (n.state as FleState).role : 'down'));
@@ -90,5 +95,28 @@ describe('election/zab-fle', () => {
   ])('settles on one leader (seed %i, %s)', (seed, faults) => {
     const { result } = simulate(zabFle, { seed, faults, nodes: 5 });
     expect(result.ok).toBe(true);
+  });
+
+  // The epochs are durable fields of the kernel: a restarted follower must come back with
+  // the epoch it accepted, or it could accept an older one from a deposed leader.
+  it('a restarted server comes back with the epochs it had accepted', () => {
+    const ctx: RunContext = { nodes: nodeIds(5), options: resolveOptions(zabFle), seed: 1 };
+    const sim = new Simulator({
+      seed: 1,
+      nodes: 5,
+      create: (id) => zabFle.create(id, ctx),
+      faults: parseFaultPlan('crash 2 @1500; restart 2 @1500', 5),
+    });
+    sim.start();
+    sim.runUntil(1499);
+    const before = sim.nodes[1]?.state as FleState;
+    expect(before.role).toBe('follower');
+    expect(before.acceptedEpoch).toBeGreaterThan(1);
+    const { acceptedEpoch, acceptedFrom, currentEpoch } = before;
+    expect(sim.nodes[1]?.storage.get(DURABLE_KEY)).toMatchObject({ acceptedEpoch, currentEpoch });
+    sim.runUntil(1500);
+    const after = sim.nodes[1]?.state as FleState;
+    expect(after).not.toBe(before);
+    expect(after).toMatchObject({ role: 'looking', acceptedEpoch, acceptedFrom, currentEpoch });
   });
 });
