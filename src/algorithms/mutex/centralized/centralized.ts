@@ -7,7 +7,8 @@
 // released long after its grant. So loss and duplication cost messages, never safety.
 //
 // With `--failover` the coordinator role moves (failover.ts); a node that becomes coordinator
-// keeps asking for the critical section too, handling its own messages locally (post.ts).
+// keeps asking for the critical section too, handling its own messages locally
+// (../local-delivery.ts).
 //
 // Fault model: crash-recovery of any node, loss, duplication, reordering. Without
 // --failover a coordinator that stays down stalls everyone (scenario coordinator-crash);
@@ -134,7 +135,7 @@ const onMessage: Handlers = {
   },
 };
 
-/** Handles `m` as if it had arrived from `from`, in the current step (post.ts). */
+/** Handles `m` as if it had arrived from `from`, in the current step (../local-delivery.ts). */
 function receive(x: X, from: NodeId, m: CentralizedMessage): void {
   const handler = onMessage[m.type] as (x: X, from: NodeId, m: CentralizedMessage) => void;
   handler(x, from, m);

@@ -4,10 +4,10 @@
 // the request it waits on is handed back with a Release. Its request number, served count
 // and whether it is inside are durable (state.ts).
 
+import { post } from '../local-delivery.js';
 import { retryMs } from '../workload.js';
 import type { ClientPhase } from './messages.js';
 import type { X } from './options.js';
-import { post } from './post.js';
 
 /** The request number a client has finished with, given its phase. */
 export function finishedReq(req: number, phase: ClientPhase): number {

@@ -4,8 +4,8 @@
 // its grant is probed: the client answers with a Release if it is not inside.
 
 import type { NodeId } from '../../../core/process.js';
+import { post } from '../local-delivery.js';
 import type { CentralizedOptions, X } from './options.js';
-import { post } from './post.js';
 
 /** A holder still not released after this long is asked whether it is inside. */
 function probeMs(opts: CentralizedOptions): number {

@@ -12,11 +12,11 @@
 
 import type { NodeId } from '../../../core/process.js';
 import { freshDetector, suspectSilent } from '../failure-detector.js';
+import { post } from '../local-delivery.js';
 import { finishedReq } from './client.js';
 import { grantNext } from './coordinator.js';
 import type { CentralizedMessage } from './messages.js';
 import type { X } from './options.js';
-import { post } from './post.js';
 
 type ReportMessage = CentralizedMessage & { type: 'Report' };
 

@@ -36,7 +36,8 @@ export type X = Step<CentralizedMessage, MutexOutput, CentralizedState, Centrali
 
 /**
  * Handles `m` from `from` in the current step, as if it had arrived: how a coordinator that
- * is also a client (with --failover) talks to itself (post.ts). centralized.ts supplies it.
+ * is also a client (with --failover) talks to itself (../local-delivery.ts). centralized.ts
+ * supplies it.
  */
 export type Receive = (x: X, from: NodeId, m: CentralizedMessage) => void;
 

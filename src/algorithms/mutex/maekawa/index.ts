@@ -1,24 +1,20 @@
 // mutex/maekawa — Maekawa's √n quorum algorithm with the deadlock-avoidance messages (beyond
-// the notes' list [001 §2.1]): a node enters after every member of its grid quorum (≤ 2√n−1
-// nodes, itself included) has voted for it. Fault-free cost per entry: 3(K−1) messages
-// (REQUEST, LOCKED, RELEASE to the K−1 other members) and up to 6(K−1) with contention
-// (FAILED, INQUIRE, RELINQUISH and the re-granted LOCKED).
+// the notes' list [001 §2.1]); the process is maekawa.ts. A node enters after every member
+// of its grid quorum (≤ 2√n−1 nodes, itself included) has voted for it. Fault-free cost per
+// entry: 3(K−1) messages (REQUEST, LOCKED, RELEASE to the K−1 other members) and up to
+// 6(K−1) with contention (FAILED, INQUIRE, RELINQUISH and the re-granted LOCKED).
 
 import { defineAlgorithm } from '../../../core/algorithm.js';
-import {
-  everyRequestServed,
-  type MutexOptions,
-  type MutexOutput,
-  mutexMetrics,
-  mutexOptionSpecs,
-  mutualExclusion,
-  noUnaskedGrant,
-} from '../workload.js';
-import { createMaekawa, type MaekawaState } from './maekawa.js';
+import { type MutexOutput, mutexMetrics } from '../workload.js';
+import { maekawaInvariants, maekawaLiveness } from './invariants.js';
+import { createMaekawa } from './maekawa.js';
 import { type MaekawaMessage, parseMaekawaMessage } from './messages.js';
+import { type MaekawaOptions, maekawaConfig, maekawaOptionSpecs } from './options.js';
 import { gridQuorum } from './quorum.js';
+import { maekawaScenarios } from './scenarios.js';
+import type { MaekawaState } from './state.js';
 
-export const maekawa = defineAlgorithm<MaekawaMessage, MutexOutput, MaekawaState, MutexOptions>({
+export const maekawa = defineAlgorithm<MaekawaMessage, MutexOutput, MaekawaState, MaekawaOptions>({
   name: 'mutex/maekawa',
   family: 'mutex',
   summary:
@@ -27,11 +23,11 @@ export const maekawa = defineAlgorithm<MaekawaMessage, MutexOutput, MaekawaState
   nodes: { default: 9, min: 1, max: 256 },
   durationMs: 5_000,
   livenessDeadlineMs: 5_000,
-  options: mutexOptionSpecs,
-  create: (id, ctx) => createMaekawa(gridQuorum(id, ctx.nodes.length), ctx.options),
+  options: maekawaOptionSpecs,
+  create: (id, ctx) => createMaekawa(maekawaConfig(ctx.options, ctx.nodes.length), id),
   parseMessage: parseMaekawaMessage,
-  invariants: () => [mutualExclusion(), noUnaskedGrant()],
-  liveness: (ctx) => [everyRequestServed(ctx.options.requests)],
+  invariants: maekawaInvariants,
+  liveness: (ctx) => maekawaLiveness(ctx.options),
   metrics: (view, ctx) => ({
     ...mutexMetrics(view),
     meanQuorumSize:
@@ -49,23 +45,5 @@ export const maekawa = defineAlgorithm<MaekawaMessage, MutexOutput, MaekawaState
       return { expected, measured: view.stats.sent };
     },
   },
-  scenarios: [
-    {
-      name: 'deadlock-avoidance',
-      description:
-        'Everyone asks at once, over and over: INQUIRE and RELINQUISH break the vote cycles ' +
-        'and everyone is served.',
-      faults: '',
-      options: { thinkMs: 2, holdMs: 5 },
-      expect: { safety: 'hold', liveness: 'hold' },
-    },
-    {
-      name: 'quorum-member-crash-stalls',
-      description:
-        'Node 5 crashes for good: every node whose quorum holds it (its row and column) ' +
-        'stalls — and, through the votes those hold, everyone else.',
-      faults: 'crash 5 @50',
-      expect: { safety: 'hold', liveness: 'violated' },
-    },
-  ],
+  scenarios: maekawaScenarios,
 });
