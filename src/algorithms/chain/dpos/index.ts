@@ -1,25 +1,26 @@
-// chain/dpos — delegated proof of stake [003, 004]: stakeholders elect a fixed number of
-// delegates by stake-weighted approval voting; the delegates produce signed blocks in
-// turn, one per time slot, in an order shuffled each round from the chain; the longest
-// chain wins and a block confirmed by ⌊2D/3⌋+1 delegates is irreversible. A delegate that
-// signs two blocks for one slot is caught by the evidence its twin blocks form and drops
-// out of the schedule from the next round (honest stakeholders withdraw their votes).
-//
-// Stakes and votes: see params.ts. Checks: checks.ts. Fault model: see producer.ts.
+// chain/dpos — delegated proof of stake [001 §2.3.3, 003, 004]; the process is dpos.ts.
+// Stakeholders elect a fixed number of delegates by stake-weighted approval voting; the
+// delegates produce signed blocks in turn, one per slot, in an order shuffled each round
+// from the chain; the longest chain wins and a block confirmed by ⌊2D/3⌋+1 delegates is
+// irreversible. Registry entry: options, checks, metrics, fault model, message count,
+// scenarios.
 
 import { ALL_FAULT_KINDS, defineAlgorithm } from '../../../core/algorithm.js';
 import { ed25519Scheme } from '../../byzantine/signed-messages/ed25519-node.js';
 import type { SignatureSchemeFactory } from '../../byzantine/signed-messages/signature-scheme.js';
 import { floodedBlockCount } from '../shared/chain-checks.js';
 import { schemePerRun } from '../shared/scheme-per-run.js';
-import { dposInvariants, dposLiveness, dposMetrics } from './checks.js';
+import { createDpos } from './dpos.js';
+import { dposInvariants, dposLiveness } from './invariants.js';
 import { type DposMessage, parseDposMessage } from './messages.js';
-import { dposOptionSpecs, electorateOf } from './params.js';
-import { createProducer, type DposOptions, type DposOutput, type DposState } from './producer.js';
+import { dposMetrics } from './metrics.js';
+import { type DposOptions, dposConfig, dposOptionSpecs } from './options.js';
+import { dposScenarios } from './scenarios.js';
+import type { DposOutput, DposState } from './state.js';
 
 export type { DposMessage } from './messages.js';
-export { electorateOf } from './params.js';
-export type { DposOutput, DposState } from './producer.js';
+export { electorateOf } from './options.js';
+export type { DposOutput, DposState } from './state.js';
 
 /** The algorithm with a given signature scheme (a browser host passes its own). */
 export function dposWith(schemeOf: SignatureSchemeFactory) {
@@ -33,8 +34,7 @@ export function dposWith(schemeOf: SignatureSchemeFactory) {
     durationMs: 3_000,
     livenessDeadlineMs: 2_000,
     options: dposOptionSpecs,
-    create: (id, ctx) =>
-      createProducer(id, ctx.options, electorateOf(ctx.nodes, ctx.options), schemeFor(ctx)),
+    create: (id, ctx) => createDpos(dposConfig(ctx.nodes, ctx.options, schemeFor(ctx)), id),
     parseMessage: (raw, ctx) => parseDposMessage(raw, ctx.nodes.length),
     invariants: (ctx) => dposInvariants(ctx, schemeFor(ctx)),
     liveness: (ctx) => dposLiveness(ctx),
@@ -49,32 +49,7 @@ export function dposWith(schemeOf: SignatureSchemeFactory) {
       formula: '(n−1)² Block messages per produced block (flooding, as in chain/pow)',
       compare: floodedBlockCount('produced'),
     },
-    scenarios: [
-      {
-        name: 'missed-slot',
-        description:
-          'Delegate 2 crashes for good: its slots stay empty, ' +
-          'the others go on and blocks still become irreversible.',
-        faults: 'crash 2 @200',
-        expect: { safety: 'hold', liveness: 'hold' },
-      },
-      {
-        name: 'malicious-delegate',
-        description:
-          'Delegate 3 signs two blocks per slot; the twins become ' +
-          'evidence on the chain and delegate 6 replaces it.',
-        faults: '',
-        options: { malicious: [3] },
-        expect: { safety: 'hold', liveness: 'hold' },
-      },
-      {
-        name: 'partitioned-delegates',
-        description:
-          'Two delegates are cut off for a while; the longer side wins when the partition heals.',
-        faults: 'partition 1,2|3,4,5,6,7 @300..1200',
-        expect: { safety: 'hold', liveness: 'hold' },
-      },
-    ],
+    scenarios: dposScenarios,
   });
 }
 

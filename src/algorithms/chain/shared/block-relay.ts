@@ -119,33 +119,6 @@ export function replayStoredBlocks<B>(storage: Storage, add: (block: B) => void)
   }
 }
 
-export interface SyncHandlers<B> {
-  /** The block to answer a GetBlock with, if this node has one to give. */
-  serve(hash: unknown): B | undefined;
-  /** The shape check of peer input that the chain's rules assume has been done. */
-  isBlock(block: unknown): block is B;
-  receive(arrival: Arrival<B>): void;
-}
-
-/** A node's handling of every block-sync message: serve fetches, take in blocks. */
-export function onBlockSyncMessage<B>(
-  env: Env<BlockSyncMessage<B>, Output>,
-  from: NodeId,
-  m: BlockSyncMessage<B>,
-  handlers: SyncHandlers<B>,
-): void {
-  if (m.type === 'GetBlock') {
-    const block = handlers.serve(m.hash);
-    if (block !== undefined) env.send(from, { type: 'BlockResponse', block });
-    return;
-  }
-  if (!handlers.isBlock(m.block)) {
-    env.note(`rejected a malformed block from ${from}`);
-    return;
-  }
-  handlers.receive({ block: m.block, from, flood: m.type === 'Block' });
-}
-
 /** What a chain's process supplies to the kernel's block-sync handler table. */
 export interface BlockSync<B, O extends Output, S, C> {
   /** The block to answer a GetBlock with, if this node has one to give. */

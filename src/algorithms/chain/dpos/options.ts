@@ -1,11 +1,13 @@
-// Options of chain/dpos and the electorate they describe.
+// Options of chain/dpos, the electorate they describe, and the per-run config the handlers
+// read (the electorate, slot timing, the malicious delegates, the run's signature scheme).
 //
 // Stakes: node i holds (n − i + 1) × 10; each stakeholder approves itself and the
 // `delegates` − 1 richest others, so the richest nodes are elected and node D+1 is next.
 
-import type { OptionSpecs } from '../../../core/algorithm.js';
+import type { OptionSpecs, OptionsOf } from '../../../core/algorithm.js';
 import type { NodeId } from '../../../core/process.js';
-import type { DposOptions } from './producer.js';
+import type { SignatureScheme } from '../../byzantine/signed-messages/signature-scheme.js';
+import type { SlotTiming } from '../shared/slot-chain-node.js';
 import type { Electorate } from './schedule.js';
 
 export const dposOptionSpecs = {
@@ -27,6 +29,8 @@ export const dposOptionSpecs = {
   },
 } as const satisfies OptionSpecs;
 
+export type DposOptions = OptionsOf<typeof dposOptionSpecs>;
+
 export function electorateOf(nodes: readonly NodeId[], opts: DposOptions): Electorate {
   const n = nodes.length;
   const stakes = new Map(nodes.map((id) => [id, (n - id + 1) * 10]));
@@ -43,4 +47,27 @@ export function electorateOf(nodes: readonly NodeId[], opts: DposOptions): Elect
 /** Honest nodes: every node that is not a configured malicious delegate. */
 export function honest(opts: DposOptions, id: NodeId): boolean {
   return !opts.malicious.includes(id);
+}
+
+/** Fixed for a run: who votes for whom, the slots, who double-produces, the scheme. */
+export interface DposConfig extends SlotTiming {
+  readonly electorate: Electorate;
+  readonly malicious: readonly number[];
+  readonly scheme: SignatureScheme;
+}
+
+export function dposConfig(
+  nodes: readonly NodeId[],
+  opts: DposOptions,
+  scheme: SignatureScheme,
+): DposConfig {
+  const electorate = electorateOf(nodes, opts);
+  return {
+    electorate,
+    malicious: opts.malicious,
+    scheme,
+    slotMs: opts.slotMs,
+    // Slots 0 .. rounds·D − 1; after them the chain rests, so counts are exact.
+    lastSlot: opts.rounds * electorate.delegates - 1,
+  };
 }
