@@ -1,24 +1,19 @@
-// The seeded workload both logical clocks run: each node performs `events` events, one per
-// `intervalMs` (drawn from its own random stream); an event is a send to a random peer with
-// probability `sendPercent`, else a local event; every receive is an event too. The clock
-// and the progress count are durable, so a restarted node keeps its causal history —
-// otherwise its clock would restart at zero and contradict events it already stamped.
+// The seeded workload both logical clocks run, as one process on the kernel: each node
+// performs `events` events, one per `intervalMs` (drawn from its own random stream); an
+// event is a send to a random peer with probability `sendPercent`, else a local event;
+// every receive is an event too. The clock and the progress count are durable fields, so a
+// restarted node keeps its causal history — otherwise its clock would restart at zero and
+// contradict events it already stamped. What differs between the clocks is their rules
+// (lamport/lamport.ts, vector/vector.ts).
+//
+// Fault model: crash-recovery, loss, duplication, reordering, delay, partitions, pauses and
+// drift — a logical clock needs only the messages that do arrive.
 
-import type {
-  Invariant,
-  Liveness,
-  Metrics,
-  OptionSpecs,
-  RunContext,
-} from '../../core/algorithm.js';
+import type { Invariant, Liveness, Metrics, OptionSpecs, OptionsOf } from '../../core/algorithm.js';
+import { assert } from '../../core/assert.js';
 import { happenedBefore } from '../../core/clocks/vector.js';
-import type { Env, NodeId, Process } from '../../core/process.js';
-
-export interface ClockOptions {
-  readonly events: number;
-  readonly intervalMs: number;
-  readonly sendPercent: number;
-}
+import { defineProcess, type Step } from '../../core/kernel.js';
+import type { NodeId } from '../../core/process.js';
 
 export const clockOptionSpecs = {
   events: {
@@ -44,11 +39,30 @@ export const clockOptionSpecs = {
   },
 } as const satisfies OptionSpecs;
 
+export type ClockOptions = OptionsOf<typeof clockOptionSpecs>;
+
+/** Fixed for a run: the workload and the cluster size (a vector has one entry per node). */
+export interface ClockConfig extends ClockOptions {
+  readonly nodes: number;
+}
+
+export function clockConfig(nodes: readonly NodeId[], o: ClockOptions): ClockConfig {
+  return {
+    events: o.events,
+    intervalMs: o.intervalMs,
+    sendPercent: o.sendPercent,
+    nodes: nodes.length,
+  };
+}
+
 /** How one kind of clock stamps events; `T` is the timestamp type. */
 export interface ClockRules<T> {
-  zero(ctx: RunContext<ClockOptions>): T;
+  /** The clock before any event, in a cluster of `n` nodes. */
+  zero(n: number): T;
   tick(clock: T, id: NodeId): T;
   receive(clock: T, received: T, id: NodeId): T;
+  /** Whether node `id`'s clock moved forward from `before` to `after` (every event does). */
+  advanced(before: T, after: T, id: NodeId): boolean;
 }
 
 export interface Stamp<T> {
@@ -63,57 +77,71 @@ export interface ClockEvent<T> {
 }
 
 export interface ClockState<T> {
+  /** Durable. */
   clock: T;
-  /** Local and send events performed so far (receives not counted). */
+  /** Local and send events performed so far (receives not counted); durable. */
   performed: number;
   done: boolean;
 }
 
-export function createClockProcess<T>(
-  rules: ClockRules<T>,
-  id: NodeId,
-  ctx: RunContext<ClockOptions>,
-): Process<Stamp<T>, ClockEvent<T>, ClockState<T>> {
-  const { events, intervalMs, sendPercent } = ctx.options;
-  const state: ClockState<T> = { clock: rules.zero(ctx), performed: 0, done: false };
-  type E = Env<Stamp<T>, ClockEvent<T>>;
+export type ClockTimer = 'next-event';
 
-  const record = (env: E, kind: ClockEvent<T>['kind']) => {
-    env.storage.set('clock', state.clock);
-    env.storage.set('performed', state.performed);
-    env.output({ type: 'event', kind, time: state.clock });
+/** A clock process from its rules: `create(config, id)` (the kernel's factory). */
+export function defineClockProcess<T>(rules: ClockRules<T>) {
+  type X = Step<Stamp<T>, ClockEvent<T>, ClockState<T>, ClockConfig>;
+
+  const record = ({ s, env }: X, kind: ClockEvent<T>['kind']) => {
+    env.output({ type: 'event', kind, time: s.clock });
   };
-  const arm = (env: E) => {
-    if (state.performed >= events) {
-      state.done = true;
+  const arm = ({ s, env, c }: X) => {
+    if (s.performed >= c.events) {
+      s.done = true;
       return;
     }
-    env.setTimer('next-event', env.random.range(1, 2 * intervalMs - 1));
+    env.setTimer('next-event', env.random.range(1, 2 * c.intervalMs - 1));
+  };
+  /** Our own bookkeeping after every step, whatever peers sent. */
+  const assertProgress = ({ s, c }: X) => {
+    assert(s.performed <= c.events, 'no more events than the workload asks for');
+    assert(!s.done || s.performed >= c.events, 'done only once every event is performed');
   };
 
-  return {
-    state,
-    onStart(env) {
-      state.clock = env.storage.get<T>('clock') ?? state.clock;
-      state.performed = env.storage.get<number>('performed') ?? 0;
-      arm(env);
+  return defineProcess<Stamp<T>, ClockEvent<T>, ClockState<T>, ClockConfig, ClockTimer>({
+    init: (c) => ({ clock: rules.zero(c.nodes), performed: 0, done: false }),
+    durable: ['clock', 'performed'],
+    onStart(x) {
+      arm(x);
+      assertProgress(x);
+      assert(x.s.done === x.s.performed >= x.c.events, 'a node with events left has a timer');
     },
-    onTimer(env) {
-      state.clock = rules.tick(state.clock, id);
-      state.performed++;
-      if (env.peers.length > 0 && env.random.chance(sendPercent, 100)) {
-        env.send(env.random.pick(env.peers), { type: 'Stamp', time: state.clock });
-        record(env, 'send');
-      } else {
-        record(env, 'local');
-      }
-      arm(env);
+    onMessage: {
+      Stamp(x, _from, m) {
+        const { s, env } = x;
+        const before = s.clock;
+        s.clock = rules.receive(s.clock, m.time, env.id);
+        record(x, 'receive');
+        assert(rules.advanced(before, s.clock, env.id), 'a receive moves the clock forward');
+        assertProgress(x);
+      },
     },
-    onMessage(env, _from, message) {
-      state.clock = rules.receive(state.clock, message.time, id);
-      record(env, 'receive');
+    onTimer: {
+      'next-event'(x) {
+        const { s, env, c } = x;
+        const before = s.clock;
+        s.clock = rules.tick(s.clock, env.id);
+        s.performed++;
+        if (env.peers.length > 0 && env.random.chance(c.sendPercent, 100)) {
+          env.send(env.random.pick(env.peers), { type: 'Stamp', time: s.clock });
+          record(x, 'send');
+        } else {
+          record(x, 'local');
+        }
+        arm(x);
+        assert(rules.advanced(before, s.clock, env.id), 'an event moves the clock forward');
+        assertProgress(x);
+      },
     },
-  };
+  });
 }
 
 export function workloadDone<T>(): Liveness<ClockState<T>, ClockEvent<T>> {
