@@ -21,7 +21,6 @@ import type {
   LifecycleEvent,
   LifecycleRecord,
   MessageStats,
-  NodeView,
   OutputRecord,
 } from '../core/algorithm.js';
 import { assert } from '../core/assert.js';
@@ -31,9 +30,10 @@ import type { Env, Message, NodeId, Output, Process, Storage } from '../core/pro
 import { describeType } from '../core/validate.js';
 import { corruptMessage, junkFor } from './corrupt.js';
 import { EventQueue } from './event-queue.js';
-import type { FaultEvent, FaultPlan, RateRule } from './fault-plan.js';
-import { formatFaultPlan } from './fault-plan.js';
-import { type DiskFaultMode, SimStorage } from './sim-storage.js';
+import { type FaultEvent, type FaultPlan, formatFaultPlan } from './fault-plan.js';
+import { type LinkParams, Links } from './links.js';
+import { Kind, SimEvent, SimNode } from './sim-node.js';
+import type { DiskFaultMode } from './sim-storage.js';
 import { type DropReason, Trace, type TraceLevel, type TraceRecord } from './trace.js';
 
 const PPM = 1_000_000;
@@ -51,76 +51,6 @@ export interface SimOptions {
   readonly invariants?: readonly Invariant[];
   /** Latency when the plan sets none, in ms. */
   readonly defaultDelayMs?: readonly [number, number];
-}
-
-enum Kind {
-  Deliver = 0,
-  Timer = 1,
-  Fault = 2,
-  Rates = 3,
-}
-
-class SimEvent {
-  constructor(
-    readonly atUs: number,
-    readonly seq: number,
-    readonly kind: Kind,
-    readonly node: NodeId,
-    readonly from: NodeId,
-    /** The message in flight; after a `corrupt` fault, not a well-formed one. */
-    readonly msg: Message | undefined,
-    readonly name: string,
-    readonly gen: number,
-    readonly vc: readonly number[] | undefined,
-    readonly fault: { readonly event: FaultEvent; readonly phase: 'begin' | 'end' } | undefined,
-  ) {}
-}
-
-interface LinkParams {
-  dropPpm: number;
-  dupPpm: number;
-  reorderPpm: number;
-  corruptPpm: number;
-  delayMinUs: number;
-  delayMaxUs: number;
-}
-
-class SimNode implements NodeView<unknown> {
-  up = false;
-  paused = false;
-  incarnation = -1;
-  process: Process<Message, Output, unknown> | undefined;
-  env: Env | undefined;
-  /** The node's disk: kept across crashes, written a whole step at a time. */
-  readonly storage = new SimStorage();
-  /** A storage fault waiting for the node's next step that writes (`disk N … @T`). */
-  diskFault: DiskFaultMode | undefined;
-  /** Stopped by a storage fault (its window's end restarts it). */
-  downByDisk = false;
-  readonly timers = new Map<string, number>();
-  timerGen = 0;
-  driftPpm = 0;
-  held: SimEvent[] = [];
-  hb: number[];
-  random: Prng;
-
-  constructor(
-    readonly id: NodeId,
-    n: number,
-    seed: number,
-  ) {
-    this.hb = new Array<number>(n).fill(0);
-    this.random = Prng.derive(seed, `node/${id}/0`);
-  }
-
-  get state(): unknown {
-    return this.process?.state;
-  }
-
-  /** What survives a crash (tests and the golden scripts read it). */
-  get durable(): Map<string, unknown> {
-    return this.storage.durable;
-  }
 }
 
 /** Thrown out of a run when an invariant breaks; the run stops at that step. */
@@ -146,10 +76,7 @@ export class Simulator implements ClusterView<unknown, Output> {
   private readonly net: Prng;
   /** Which messages a `corrupt` fault hits, and how: its own stream, so it shifts no other. */
   private readonly corruption: Prng;
-  private readonly links: LinkParams[];
-  private readonly rules: RateRule[] = [];
-  private readonly blocked: Uint8Array;
-  private readonly cuts: FaultEvent[] = [];
+  private readonly links: Links;
   private readonly outTo: NodeId[] = [];
   private readonly outMsg: Message[] = [];
   private current: SimNode | undefined;
@@ -162,7 +89,6 @@ export class Simulator implements ClusterView<unknown, Output> {
   private readonly disk: Prng;
   private readonly checkedTypes = new Set<string>();
   private readonly ids: NodeId[];
-  private readonly defaultDelay: readonly [number, number];
 
   constructor(private readonly options: SimOptions) {
     const n = options.nodes;
@@ -183,11 +109,9 @@ export class Simulator implements ClusterView<unknown, Output> {
       sentBy: new Array<number>(n).fill(0),
       receivedBy: new Array<number>(n).fill(0),
     };
-    this.blocked = new Uint8Array(n * n);
-    this.defaultDelay = options.defaultDelayMs ?? [1, 10];
-    this.links = Array.from({ length: n * n }, () => this.baseLink());
+    this.links = new Links(n, options.defaultDelayMs ?? [1, 10]);
     for (const f of options.faults?.faults ?? []) this.schedulePlanned(f);
-    this.recomputeLinks();
+    this.links.recompute(this.nowMs);
   }
 
   get nowMs(): number {
@@ -276,7 +200,7 @@ export class Simulator implements ClusterView<unknown, Output> {
       case Kind.Fault:
         return this.applyFault(e.fault!.event, e.fault!.phase);
       case Kind.Rates:
-        return this.recomputeLinks();
+        return this.links.recompute(this.nowMs);
     }
   }
 
@@ -301,7 +225,7 @@ export class Simulator implements ClusterView<unknown, Output> {
     const node = this.nodes[e.node - 1] as SimNode;
     const msg = e.msg as Message;
     if (!node.up) return this.recordDrop(e.from, e.node, describeType(msg), 'down');
-    if (this.blocked[(e.from - 1) * this.n + e.node - 1] === 1) {
+    if (this.links.blocked[this.links.index(e.from, e.node)] === 1) {
       return this.recordDrop(e.from, e.node, describeType(msg), 'partition');
     }
     if (node.paused) {
@@ -418,9 +342,9 @@ export class Simulator implements ClusterView<unknown, Output> {
     stats.sentBy[from - 1] = (stats.sentBy[from - 1] as number) + 1;
     stats.byType[msg.type] = (stats.byType[msg.type] ?? 0) + 1;
     if (this.trace.on) this.record({ t: this.nowMs, ev: 'send', from, to, msg });
-    const link = (from - 1) * this.n + to - 1;
-    if (this.blocked[link] === 1) return this.recordDrop(from, to, msg.type, 'partition');
-    const p = this.links[link] as LinkParams;
+    const link = this.links.index(from, to);
+    if (this.links.blocked[link] === 1) return this.recordDrop(from, to, msg.type, 'partition');
+    const p = this.links.params[link] as LinkParams;
     const net = this.net;
     if (p.dropPpm > 0 && net.chance(p.dropPpm, PPM))
       return this.recordDrop(from, to, msg.type, 'loss');
@@ -607,7 +531,7 @@ export class Simulator implements ClusterView<unknown, Output> {
         this.node(f.node).driftPpm = f.ppm;
         return;
       case 'rate':
-        this.rules.push(f);
+        this.links.addRule(f);
         if (f.fromMs > 0) this.push(f.fromMs * 1000, Kind.Rates, 0);
         if (f.untilMs !== undefined) this.push(f.untilMs * 1000, Kind.Rates, 0);
         return;
@@ -654,76 +578,16 @@ export class Simulator implements ClusterView<unknown, Output> {
       case 'resume':
         return this.resume(this.node(f.node));
       case 'partition':
-      case 'block': {
-        const i = this.cuts.indexOf(f);
-        if (phase === 'begin' && i === -1) this.cuts.push(f);
-        if (phase === 'end' && i !== -1) this.cuts.splice(i, 1);
-        return this.recomputeBlocked();
-      }
+      case 'block':
+        return this.links.setCut(f, phase);
       case 'heal':
-        this.cuts.length = 0;
-        return this.recomputeBlocked();
+        return this.links.heal();
       case 'drift':
         this.node(f.node).driftPpm = f.ppm;
         return;
       case 'rate':
-        this.rules.push(f);
-        return this.recomputeLinks();
-    }
-  }
-
-  private recomputeBlocked(): void {
-    const n = this.n;
-    this.blocked.fill(0);
-    const cut = (a: NodeId, b: NodeId) => {
-      this.blocked[(a - 1) * n + b - 1] = 1;
-    };
-    for (const f of this.cuts) {
-      if (f.kind === 'partition') {
-        for (const g of f.groups) {
-          for (const h of f.groups) if (g !== h) for (const a of g) for (const b of h) cut(a, b);
-        }
-      } else if (f.kind === 'block') {
-        for (const a of f.from) for (const b of f.to) if (a !== b) cut(a, b);
-      }
-    }
-  }
-
-  private baseLink(): LinkParams {
-    return {
-      dropPpm: 0,
-      dupPpm: 0,
-      reorderPpm: 0,
-      corruptPpm: 0,
-      delayMinUs: Math.round(this.defaultDelay[0] * 1000),
-      delayMaxUs: Math.round(this.defaultDelay[1] * 1000),
-    };
-  }
-
-  /** Effective link parameters now: the base, then global rules, then per-link rules. */
-  private recomputeLinks(): void {
-    const t = this.nowUs / 1000;
-    const active = this.rules.filter(
-      (r) => r.fromMs <= t && (r.untilMs === undefined || t < r.untilMs),
-    );
-    const apply = (p: LinkParams, r: RateRule) => {
-      if (r.param === 'delay') {
-        const [lo, hi] = r.value as readonly [number, number];
-        p.delayMinUs = Math.round(lo * 1000);
-        p.delayMaxUs = Math.round(hi * 1000);
-      } else if (r.param === 'drop') p.dropPpm = r.value as number;
-      else if (r.param === 'dup') p.dupPpm = r.value as number;
-      else if (r.param === 'corrupt') p.corruptPpm = r.value as number;
-      else p.reorderPpm = r.value as number;
-    };
-    const global = this.baseLink();
-    for (const r of active) if (r.link === undefined) apply(global, r);
-    for (let i = 0; i < this.links.length; i++) this.links[i] = { ...global };
-    for (const r of active) {
-      if (r.link === undefined) continue;
-      apply(this.links[(r.link.from - 1) * this.n + r.link.to - 1] as LinkParams, r);
-      if (r.link.both)
-        apply(this.links[(r.link.to - 1) * this.n + r.link.from - 1] as LinkParams, r);
+        this.links.addRule(f);
+        return this.links.recompute(this.nowMs);
     }
   }
 }
