@@ -18,17 +18,16 @@
 import type { ClusterView } from '../../../core/algorithm.js';
 import { ALL_FAULT_KINDS, defineAlgorithm, type FaultModel } from '../../../core/algorithm.js';
 import { ascendingRing } from '../../../core/topology.js';
-import {
-  everyRequestServed,
-  type MutexNodeState,
-  type MutexOutput,
-  mutexMetrics,
-  mutualExclusion,
-  noUnaskedGrant,
-} from '../workload.js';
-import { MAX_DRIFT_PPM, type TokenRingOptions, tokenRingOptionSpecs } from './config.js';
-import { atMostOneToken } from './invariants.js';
+import { type MutexNodeState, type MutexOutput, mutexMetrics } from '../workload.js';
+import { tokenRingInvariants, tokenRingLiveness } from './invariants.js';
 import { parseTokenRingMessage, type TokenRingMessage } from './messages.js';
+import {
+  MAX_DRIFT_PPM,
+  type TokenRingOptions,
+  tokenRingConfig,
+  tokenRingOptionSpecs,
+} from './options.js';
+import { tokenRingScenarios } from './scenarios.js';
 import type { TokenRingOutput, TokenRingState } from './state.js';
 import { createTokenRing } from './token-ring.js';
 
@@ -66,11 +65,11 @@ export const tokenRing = defineAlgorithm<
   durationMs: 5_000,
   livenessDeadlineMs: 15_000,
   options: tokenRingOptionSpecs,
-  create: (_id, ctx) => createTokenRing(ctx.nodes.length, ctx.options),
+  create: (id, ctx) => createTokenRing(tokenRingConfig(ctx.nodes.length, ctx.options), id),
   parseMessage: (raw, ctx) => parseTokenRingMessage(raw, ctx.nodes.length),
   topology: ascendingRing,
-  invariants: () => [mutualExclusion(), noUnaskedGrant(), atMostOneToken()],
-  liveness: (ctx) => [everyRequestServed(ctx.options.requests)],
+  invariants: tokenRingInvariants,
+  liveness: (ctx) => tokenRingLiveness(ctx.options),
   metrics: (view) => {
     const byType = view.stats.byType;
     const tokenPasses = byType.Token ?? 0;
@@ -96,62 +95,5 @@ export const tokenRing = defineAlgorithm<
     compare: (view) => ({ expected: 2 * entries(view), measured: view.stats.sent }),
   },
   faultModel: tokenRingFaultModel,
-  scenarios: [
-    {
-      name: 'holder-crash-regenerates',
-      description:
-        'The holder crashes for good inside its critical section: the others notice the ' +
-        'token is lost, regenerate it exactly once (generation agreed by a majority) and are ' +
-        'all served; the ring closes over the dead node.',
-      faults: 'crash 3 @400',
-      options: { thinkMs: 5, requests: 10 },
-      expect: { safety: 'hold', liveness: 'hold' },
-    },
-    {
-      name: 'successor-crash-repairs-ring',
-      description:
-        'A node crashes; its predecessor cannot hand it the token, skips it through a new ' +
-        'generation, and the node rejoins the ring when it restarts.',
-      faults: 'crash 4 @300; restart 4 @2500',
-      options: { thinkMs: 20, requests: 10 },
-      expect: { safety: 'hold', liveness: 'hold' },
-    },
-    {
-      name: 'idle-ring-wastes-messages',
-      description:
-        'Each node asks once, seconds apart: the token circulates all the while, so ' +
-        'hundreds of messages are spent per entry (the notes: wastes messages when idle).',
-      faults: '',
-      durationMs: 12_000,
-      options: { requests: 1, thinkMs: 3_000 },
-      expect: { safety: 'hold', liveness: 'hold' },
-    },
-    {
-      name: 'lossy-network',
-      description: 'A fifth of messages lost and a tenth duplicated: no token lost or doubled.',
-      faults: 'drop 20% @0..3000; dup 10% @0..3000',
-      expect: { safety: 'hold', liveness: 'hold' },
-    },
-    {
-      name: 'isolated-holder-waits-out-lease',
-      description:
-        'Node 5 is cut off just after entering a long critical section: its predecessor ' +
-        'cannot hand off, repairs the ring with a majority, but issues the new token only ' +
-        'after the lease node 5 entered under has run out — so 5 is out by then.',
-      faults: 'isolate 5 @4570..9000',
-      durationMs: 30_000,
-      options: { thinkMs: 5, requests: 1, holdMs: 1_000 },
-      expect: { safety: 'hold', liveness: 'hold' },
-    },
-    {
-      name: 'long-pause-breaks-lease',
-      description:
-        'Outside the fault model: the holder is paused inside the critical section for 3 s ' +
-        '(> maxPauseMs). To the others it is indistinguishable from a crash; they regenerate ' +
-        'and enter while it is still inside — mutual exclusion is violated.',
-      faults: 'pause 1 @460..3460',
-      options: { thinkMs: 5, requests: 20 },
-      expect: { safety: 'violated', liveness: 'hold' },
-    },
-  ],
+  scenarios: tokenRingScenarios,
 });

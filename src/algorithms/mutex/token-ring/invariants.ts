@@ -1,4 +1,5 @@
-// "At most one token", as a predicate over node states checked after every step.
+// The checks of mutex/token-ring: the family's safety rules (workload.ts), every node served
+// all its requests, and "at most one token", as a predicate over node states checked after every step.
 //
 // Let G be the highest generation of any token a live node has held so far in the run
 // (generations only grow, and a regenerated token appears in its issuer's state in the very
@@ -10,7 +11,9 @@
 // Older-generation copies may linger at cut-off or restarted nodes; (2) makes them useless
 // and the first promiser they reach refuses them.
 
-import type { Invariant } from '../../../core/algorithm.js';
+import type { Invariant, Liveness } from '../../../core/algorithm.js';
+import { everyRequestServed, mutualExclusion, noUnaskedGrant } from '../workload.js';
+import type { TokenRingOptions } from './options.js';
 import type { TokenRingOutput, TokenRingState } from './state.js';
 
 export function atMostOneToken(): Invariant<TokenRingState, TokenRingOutput> {
@@ -33,4 +36,14 @@ export function atMostOneToken(): Invariant<TokenRingState, TokenRingOutput> {
       return undefined;
     },
   };
+}
+
+export function tokenRingInvariants(): Invariant<TokenRingState, TokenRingOutput>[] {
+  return [mutualExclusion(), noUnaskedGrant(), atMostOneToken()];
+}
+
+export function tokenRingLiveness(
+  options: TokenRingOptions,
+): Liveness<TokenRingState, TokenRingOutput>[] {
+  return [everyRequestServed(options.requests)];
 }

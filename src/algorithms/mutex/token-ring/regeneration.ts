@@ -10,7 +10,7 @@
 //     The successor may have taken the token (its ack lost), so skipping it needs a new
 //     generation too; whoever saw a newer stamp answers "alive" and the repair is withdrawn.
 // Prepare(g) asks for a promise to refuse every generation below g; g is unique to its
-// candidate (config.ts nextGeneration). A promise is durable BEFORE it is sent and is a
+// candidate (options.ts nextGeneration). A promise is durable BEFORE it is sent and is a
 // grant (lease.ts): it reports what is left of the promiser's previous grant. With a
 // majority of promises the candidate waits out the largest remainder, then issues the
 // generation-g token with the promisers (and known joiners) as the ring — a dead node does
@@ -20,10 +20,10 @@
 import { assert } from '../../../core/assert.js';
 import type { NodeId } from '../../../core/process.js';
 import { majority } from '../../../core/quorum.js';
-import { nextGeneration } from './config.js';
 import { onHolding } from './holder.js';
 import { remainingGrantMs } from './lease.js';
 import type { RingToken, TokenRingMessage } from './messages.js';
+import { nextGeneration } from './options.js';
 import { compareStamps, type TokenStamp } from './stamp.js';
 import { armLost, type Ctx, isDone } from './state.js';
 

@@ -1,12 +1,13 @@
 // The state of one token-ring node, and the context every handler works in. Durable fields
-// are saved at the end of every step (the host commits them BEFORE the step's messages
-// leave); the rest is volatile and starts afresh on restart, conservatively.
+// are declared once (TOKEN_RING_DURABLE) and saved by the kernel at the end of every step
+// that changed them (the host commits them BEFORE the step's messages leave); the rest is
+// volatile and starts afresh on restart, conservatively.
 
 import type { Env, NodeId } from '../../../core/process.js';
 import type { MutexNodeState, MutexOutput } from '../workload.js';
-import type { Timing, TokenRingOptions } from './config.js';
 import type { Handoff, HandoffIo, HandoffState } from './handoff.js';
 import type { RingToken, TokenRingMessage } from './messages.js';
+import type { Timing, TokenRingOptions } from './options.js';
 import type { TokenStamp } from './stamp.js';
 
 export type TokenRingOutput = MutexOutput | { readonly type: 'regenerate'; readonly gen: number };
@@ -52,6 +53,8 @@ export interface TokenRingState extends MutexNodeState, HandoffState<RingToken> 
   token: RingToken | null;
   handoff: Handoff | null;
   seen: TokenStamp;
+  /** Incarnations started so far (durable): a restarted node may have been dropped. */
+  starts: number;
   // ---- volatile ----
   /** Our previous take of the current generation's token (lease reference point). */
   leaseRef: Take | null;
@@ -81,20 +84,49 @@ export interface TokenRingState extends MutexNodeState, HandoffState<RingToken> 
   parked: boolean;
 }
 
-export const DURABLE_KEY = 'node';
+/** Fields that survive a crash; the kernel restores them before onStart (token-ring.ts). */
+export const TOKEN_RING_DURABLE = [
+  'phase',
+  'served',
+  'promised',
+  'proposed',
+  'token',
+  'handoff',
+  'seen',
+  'starts',
+] as const satisfies readonly (keyof TokenRingState)[];
 
-export interface DurableState {
-  readonly phase: TokenRingState['phase'];
-  readonly served: number;
-  readonly promised: number;
-  readonly proposed: number;
-  readonly token: RingToken | null;
-  readonly handoff: Handoff | null;
-  readonly seen: TokenStamp;
+export function initTokenRingState(): TokenRingState {
+  return {
+    phase: 'idle',
+    inCS: false,
+    served: 0,
+    promised: 0,
+    proposed: 0,
+    token: null,
+    handoff: null,
+    seen: { gen: 0, hop: -1 },
+    starts: 0,
+    leaseRef: null,
+    visitRef: null,
+    grantedAtMs: 0,
+    lastToken: null,
+    regen: null,
+    promise: null,
+    withdrawn: [],
+    promiseNudges: 0,
+    deadToken: null,
+    joiners: [],
+    parked: false,
+  };
 }
 
 export type E = Env<TokenRingMessage, TokenRingOutput>;
 
+/**
+ * What the holder and regeneration rules work in: one step's state, Env and config, plus
+ * the hand-off's I/O over this Env (built per step by token-ring.ts).
+ */
 export interface Ctx {
   readonly s: TokenRingState;
   readonly env: E;
@@ -106,10 +138,17 @@ export interface Ctx {
   readonly regenerate: (c: Ctx, holding: TokenStamp | null) => void;
 }
 
-export function save(c: Ctx): void {
-  const { phase, served, promised, proposed, token, handoff, seen } = c.s;
-  const durable: DurableState = { phase, served, promised, proposed, token, handoff, seen };
-  c.env.storage.set(DURABLE_KEY, durable);
+/**
+ * Our own bookkeeping: phase and inCS agree, a hand-off is of a token we hold, the token we
+ * hold is the newest stamp we have seen, and nobody is served more than it asks.
+ */
+export function tokenRingConsistent(s: TokenRingState, requests: number): boolean {
+  return (
+    s.inCS === (s.phase === 'inside') &&
+    (s.handoff === null || s.token !== null) &&
+    (s.token === null || (s.token.gen === s.seen.gen && s.token.hop === s.seen.hop)) &&
+    s.served <= requests
+  );
 }
 
 export function isDone(c: Ctx): boolean {

@@ -7,6 +7,7 @@ import { resolveOptions, simulate } from '../../../sim/run.js';
 import { tokenRing } from './index.js';
 import { atMostOneToken } from './invariants.js';
 import { parseTokenRingMessage, type RingToken, type TokenRingMessage } from './messages.js';
+import { tokenRingConfig } from './options.js';
 import type { E, TokenRingOutput, TokenRingState } from './state.js';
 import { createTokenRing } from './token-ring.js';
 
@@ -198,13 +199,8 @@ describe('peer input', () => {
       output: () => undefined,
       note: () => undefined,
     };
-    const p = createTokenRing(3, {
-      requests: 1,
-      holdMs: 10,
-      thinkMs: 10,
-      passDelayMs: 5,
-      maxPauseMs: 200,
-    });
+    const options = { requests: 1, holdMs: 10, thinkMs: 10, passDelayMs: 5, maxPauseMs: 200 };
+    const p = createTokenRing(tokenRingConfig(3, options), 2);
     p.onStart(env);
     return { p, env, sent };
   }

@@ -1,19 +1,21 @@
-// The token-ring process: workload (request, enter, exit), message dispatch and timers.
-// The holder's rules are in holder.ts, loss detection and regeneration in regeneration.ts,
-// the reliable hand-off in handoff.ts and the lease arithmetic in lease.ts.
+// The token-ring process: workload (request, enter, exit), one handler per message type and
+// per timer, on the kernel (core/kernel.ts). The holder's rules are in holder.ts, loss
+// detection and regeneration in regeneration.ts, the reliable hand-off in handoff.ts and the
+// lease arithmetic in lease.ts; they work in a per-step Ctx (state.ts) built from the
+// kernel's step and the hand-off's I/O over its Env.
 //
 // Restart: the durable part (phase, served, promised generation, token, hand-off, newest
 // stamp seen) comes back; the lease reference points do not, so a restarted holder passes
 // its token on before it may use it again. A node that crashed inside the critical section
 // reports the interrupted section's `exit` and asks again.
 
-import { assertNever } from '../../../core/assert.js';
-import type { NodeId, Process } from '../../../core/process.js';
-import { HANDOFF_ATTEMPTS, type Timing, type TokenRingOptions, timing } from './config.js';
+import { assert } from '../../../core/assert.js';
+import { defineProcess, type Step } from '../../../core/kernel.js';
 import type { HandoffIo } from './handoff.js';
 import { retryHandoff } from './handoff.js';
 import { leave, onHolding, onToken, onTokenAck, onTokenReject, pass } from './holder.js';
 import type { RingToken, TokenRingMessage } from './messages.js';
+import { HANDOFF_ATTEMPTS, type Timing, type TokenRingConfig } from './options.js';
 import {
   issue,
   onLostTimer,
@@ -27,41 +29,30 @@ import {
   onWithdraw,
   startPrepare,
 } from './regeneration.js';
+import { compareStamps } from './stamp.js';
 import {
   armLost,
   type Ctx,
-  DURABLE_KEY,
-  type DurableState,
   type E,
+  initTokenRingState,
   isDone,
-  save,
+  TOKEN_RING_DURABLE,
   type TokenRingOutput,
   type TokenRingState,
+  tokenRingConsistent,
 } from './state.js';
 
-function initialState(): TokenRingState {
-  return {
-    phase: 'idle',
-    inCS: false,
-    served: 0,
-    promised: 0,
-    proposed: 0,
-    token: null,
-    handoff: null,
-    seen: { gen: 0, hop: -1 },
-    leaseRef: null,
-    visitRef: null,
-    grantedAtMs: 0,
-    lastToken: null,
-    regen: null,
-    promise: null,
-    withdrawn: [],
-    promiseNudges: 0,
-    deadToken: null,
-    joiners: [],
-    parked: false,
-  };
-}
+type X = Step<TokenRingMessage, TokenRingOutput, TokenRingState, TokenRingConfig>;
+
+export type TokenRingTimer =
+  | 'think'
+  | 'hold'
+  | 'pass'
+  | 'handoff'
+  | 'lost'
+  | 'regen'
+  | 'issue'
+  | 'promise';
 
 function handoffIo(env: E, t: Timing): HandoffIo<RingToken> {
   return {
@@ -73,6 +64,28 @@ function handoffIo(env: E, t: Timing): HandoffIo<RingToken> {
   };
 }
 
+/** The holder and regeneration rules' view of this step. */
+function ctx({ s, env, c }: X): Ctx {
+  const { opts, t, n } = c;
+  return { s, env, opts, t, io: handoffIo(env, t), n, regenerate: startPrepare };
+}
+
+/** A regeneration round is for a generation we proposed (proposals only grow). */
+function roundProposed(s: TokenRingState): boolean {
+  return s.regen === null || s.regen.kind === 'probe' || s.regen.gen <= s.proposed;
+}
+
+function promiseHeld(s: TokenRingState): boolean {
+  return s.promise === null || s.promise.gen <= s.promised;
+}
+
+function assertConsistent(x: X): void {
+  assert(
+    tokenRingConsistent(x.s, x.c.opts.requests),
+    'phase and inCS agree, a hand-off is of the token we hold, which is the newest we saw',
+  );
+}
+
 function request(c: Ctx): void {
   const { s, env } = c;
   s.phase = 'wanting';
@@ -80,20 +93,16 @@ function request(c: Ctx): void {
   onHolding(c, 'now');
 }
 
-function boot(c: Ctx): void {
+/** onStart: the kernel has restored the durable fields of an earlier incarnation, if any. */
+function boot(c: Ctx, restarted: boolean): void {
   const { s, env } = c;
-  const durable = env.storage.get<DurableState>(DURABLE_KEY);
   const now = env.now();
   s.grantedAtMs = now; // We may have granted just before a crash: count it from now.
-  if (durable === undefined) {
+  if (!restarted && env.id === 1) {
     // Node 1 creates generation 0 at its first start; its take is the first grant.
-    if (env.id === 1) {
-      s.token = { gen: 0, hop: 0, ring: env.nodes, log: [{ node: 1, hop: 0 }], done: [] };
-      s.seen = { gen: 0, hop: 0 };
-      s.visitRef = { gen: 0, hop: 0, atMs: now };
-    }
-  } else {
-    Object.assign(s, durable);
+    s.token = { gen: 0, hop: 0, ring: env.nodes, log: [{ node: 1, hop: 0 }], done: [] };
+    s.seen = { gen: 0, hop: 0 };
+    s.visitRef = { gen: 0, hop: 0, atMs: now };
   }
   if (s.phase === 'inside') {
     env.output({ type: 'exit' }); // The crash ended that critical section; ask again.
@@ -110,87 +119,128 @@ function boot(c: Ctx): void {
   }
   if (s.token !== null) return;
   // After a restart we may have been dropped from the ring while down: ask soon.
-  if (durable !== undefined && !isDone(c)) env.setTimer('lost', c.t.regenRetryMs);
+  if (restarted && !isDone(c)) env.setTimer('lost', c.t.regenRetryMs);
   else armLost(c);
 }
 
-function onMessage(c: Ctx, from: NodeId, m: TokenRingMessage): void {
-  switch (m.type) {
-    case 'Token':
-      return onToken(c, from, m.token);
-    case 'TokenAck':
-      return onTokenAck(c, from, m.gen, m.hop);
-    case 'TokenReject':
-      return onTokenReject(c, from, m.gen, m.hop, m.promised);
-    case 'Probe':
-      return onProbe(c, from);
-    case 'ProbeReply':
-      return onProbeReply(c, from, m);
-    case 'Prepare':
-      return onPrepare(c, from, m);
-    case 'Promise':
-      return onPromise(c, from, m);
-    case 'Refuse':
-      return onRefuse(c, m);
-    case 'Withdraw':
-      return onWithdraw(c, from, m);
-    default:
-      return assertNever(m, 'message');
-  }
-}
-
-function onTimer(c: Ctx, name: string): void {
-  const { s } = c;
-  if (name === 'think' && s.phase === 'idle') return request(c);
-  if (name === 'hold' && s.phase === 'inside') {
-    leave(c);
-    return onHolding(c, 'now');
-  }
-  if (name === 'pass') return pass(c);
-  if (name === 'handoff') {
-    if (s.token === null || s.handoff === null) return;
-    if (s.handoff.attempts < HANDOFF_ATTEMPTS) return retryHandoff(s, c.io);
-    return startPrepare(c, { gen: s.token.gen, hop: s.token.hop });
-  }
-  if (name === 'lost') return onLostTimer(c);
-  if (name === 'regen') return onRegenTimer(c);
-  if (name === 'issue') return issue(c);
-  if (name === 'promise') return onPromiseTimer(c);
-}
-
-export function createTokenRing(
-  n: number,
-  opts: TokenRingOptions,
-): Process<TokenRingMessage, TokenRingOutput, TokenRingState> {
-  const state = initialState();
-  const t = timing(n, opts);
-  const ctx = (env: E): Ctx => ({
-    s: state,
-    env,
-    opts,
-    t,
-    io: handoffIo(env, t),
-    n,
-    regenerate: startPrepare,
-  });
-  return {
-    get state() {
-      return state;
+export const createTokenRing = defineProcess<
+  TokenRingMessage,
+  TokenRingOutput,
+  TokenRingState,
+  TokenRingConfig,
+  TokenRingTimer
+>({
+  init: initTokenRingState,
+  durable: [...TOKEN_RING_DURABLE],
+  onStart(x) {
+    const restarted = x.s.starts > 0;
+    x.s.starts++;
+    boot(ctx(x), restarted);
+    assertConsistent(x);
+    assert(x.s.phase !== 'inside', 'a node starts outside the critical section');
+  },
+  onMessage: {
+    Token(x, from, m) {
+      onToken(ctx(x), from, m.token);
+      assertConsistent(x);
+      assert(
+        m.token.gen < x.s.promised || compareStamps(m.token, x.s.seen) <= 0,
+        'a token is refused as dead, or is no newer than what we have seen',
+      );
     },
-    onStart(env) {
-      const c = ctx(env);
-      boot(c);
-      save(c);
+    TokenAck(x, from, m) {
+      onTokenAck(ctx(x), from, m.gen, m.hop);
+      assertConsistent(x);
+      assert(x.s.handoff === null || x.s.token !== null, 'a hand-off is of a held token');
     },
-    onMessage(env, from, m) {
-      const c = ctx(env); // The host has parsed m (parseTokenRingMessage).
-      onMessage(c, from, m);
-      save(c);
+    TokenReject(x, from, m) {
+      onTokenReject(ctx(x), from, m.gen, m.hop, m.promised);
+      assertConsistent(x);
+      assert(x.s.handoff?.to !== from || x.s.token !== null, 'a rejected hand-off is dropped');
     },
-    onTimer(env, name) {
-      const c = ctx(env);
-      onTimer(c, name);
-      save(c);
+    Probe(x, from) {
+      onProbe(ctx(x), from);
+      assertConsistent(x);
+      assert(new Set(x.s.joiners).size === x.s.joiners.length, 'a joiner is listed once');
     },
-  };
-}
+    ProbeReply(x, from, m) {
+      onProbeReply(ctx(x), from, m);
+      assertConsistent(x);
+      assert(
+        x.s.regen?.kind !== 'probe' || x.s.regen.lost.includes(x.env.id),
+        'a prober counts itself',
+      );
+    },
+    Prepare(x, from, m) {
+      onPrepare(ctx(x), from, m);
+      assertConsistent(x);
+      assert(promiseHeld(x.s), 'our latest promise is no newer than our promised generation');
+    },
+    Promise(x, from, m) {
+      onPromise(ctx(x), from, m);
+      assertConsistent(x);
+      assert(roundProposed(x.s), 'a round is for a generation we proposed');
+    },
+    Refuse(x, _from, m) {
+      onRefuse(ctx(x), m);
+      assertConsistent(x);
+      assert(roundProposed(x.s), 'a round is for a generation we proposed');
+    },
+    Withdraw(x, from, m) {
+      onWithdraw(ctx(x), from, m);
+      assertConsistent(x);
+      assert(roundProposed(x.s), 'a round is for a generation we proposed');
+    },
+  },
+  onTimer: {
+    think(x) {
+      if (x.s.phase === 'idle') request(ctx(x));
+      assertConsistent(x);
+      assert(x.s.phase !== 'idle', 'a node that has thought asks');
+    },
+    hold(x) {
+      if (x.s.phase === 'inside') {
+        const c = ctx(x);
+        leave(c);
+        onHolding(c, 'now');
+      }
+      assertConsistent(x);
+      assert(x.s.phase !== 'inside', 'holding ends with leaving');
+    },
+    pass(x) {
+      pass(ctx(x));
+      assertConsistent(x);
+      assert(x.s.phase !== 'inside' || x.s.handoff === null, 'nobody inside hands off');
+    },
+    handoff(x) {
+      const { s } = x;
+      if (s.token !== null && s.handoff !== null) {
+        const c = ctx(x);
+        if (s.handoff.attempts < HANDOFF_ATTEMPTS) retryHandoff(s, c.io);
+        else startPrepare(c, { gen: s.token.gen, hop: s.token.hop });
+      }
+      assertConsistent(x);
+      assert(s.handoff === null || s.handoff.attempts <= HANDOFF_ATTEMPTS, 'retries are bounded');
+    },
+    lost(x) {
+      onLostTimer(ctx(x));
+      assertConsistent(x);
+      assert(roundProposed(x.s), 'a round is for a generation we proposed');
+    },
+    regen(x) {
+      onRegenTimer(ctx(x));
+      assertConsistent(x);
+      assert(roundProposed(x.s), 'a round is for a generation we proposed');
+    },
+    issue(x) {
+      issue(ctx(x));
+      assertConsistent(x);
+      assert(roundProposed(x.s), 'a round is for a generation we proposed');
+    },
+    promise(x) {
+      onPromiseTimer(ctx(x));
+      assertConsistent(x);
+      assert(promiseHeld(x.s), 'our latest promise is no newer than our promised generation');
+    },
+  },
+});

@@ -1,10 +1,11 @@
-// Options and the timing they imply. Timeouts only decide how fast faults are noticed;
-// safety rests on the lease rule alone (lease.ts), whose assumptions are `maxPauseMs` and a
+// Options of mutex/token-ring (typed from their spec: core/algorithm.ts OptionsOf), the
+// timing they imply and the per-run config the handlers read. Timeouts only decide how fast
+// faults are noticed; safety rests on the lease rule alone (lease.ts), whose assumptions are `maxPauseMs` and a
 // drift of at most ±5% (the simulator's largest). The latency assumed for a hop (10 ms, the
 // simulator's default range) only tunes timeouts.
 
-import type { OptionSpecs } from '../../../core/algorithm.js';
-import { type MutexOptions, mutexOptionSpecs } from '../workload.js';
+import type { OptionSpecs, OptionsOf } from '../../../core/algorithm.js';
+import { mutexOptionSpecs } from '../workload.js';
 import { type LeaseModel, leaseFor } from './lease.js';
 
 export const tokenRingOptionSpecs = {
@@ -25,10 +26,7 @@ export const tokenRingOptionSpecs = {
   },
 } as const satisfies OptionSpecs;
 
-export interface TokenRingOptions extends MutexOptions {
-  readonly passDelayMs: number;
-  readonly maxPauseMs: number;
-}
+export type TokenRingOptions = OptionsOf<typeof tokenRingOptionSpecs>;
 
 /** The clock drift the lease assumes: ±5%, the simulator's fuzzing range. */
 export const MAX_DRIFT_PPM = 50_000;
@@ -75,4 +73,15 @@ export function timing(n: number, opts: TokenRingOptions): Timing {
 /** The next generation `id` may propose above `promised`: generations are unique per node. */
 export function nextGeneration(promised: number, id: number, n: number): number {
   return (Math.floor(promised / n) + 1) * n + (id - 1);
+}
+
+/** Fixed per run: the options, their timing and the cluster size. */
+export interface TokenRingConfig {
+  readonly opts: TokenRingOptions;
+  readonly t: Timing;
+  readonly n: number;
+}
+
+export function tokenRingConfig(n: number, opts: TokenRingOptions): TokenRingConfig {
+  return { opts, t: timing(n, opts), n };
 }
