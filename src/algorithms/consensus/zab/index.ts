@@ -1,38 +1,26 @@
 // consensus/zab — ZooKeeper's atomic broadcast [003, 004]: the fast leader election and
 // epoch establishment of election/zab-fle (phases 0–1), then synchronization and broadcast
-// (phases 2–3) in server.ts; ZAB's properties in invariants.ts. Every server also runs a
-// small client that submits `requests` writes (learners forward them to the leader).
+// (phases 2–3). The process is zab.ts; README.md has the state diagram, the messages and the
+// seed passage. Every server also runs a small client that submits `requests` writes
+// (learners forward them to the leader).
 //
 // Fault model: crash-recovery with durable history, epochs and delivered zxid; lossy,
 // duplicating, reordering and delaying links, partitions, pauses, drift. The properties hold
 // under all of them; progress needs a quorum up and connected.
 
-import { defineAlgorithm, type Liveness } from '../../../core/algorithm.js';
+import { defineAlgorithm } from '../../../core/algorithm.js';
 import { oneLeaderPerTerm } from '../../election/workload.js';
-import { isVoter, quorumSpec } from '../../election/zab-fle/quorum.js';
-import { zabInvariants } from './invariants.js';
-import { parseZabMessage, type ZabMessage } from './messages.js';
-import { createZabServer, type ZabNodeState, type ZabOutput } from './server.js';
+import { zabInvariants, zabLiveness } from './invariants.js';
+import { parseZabMessage, type ZabMessage, type ZabOutput } from './messages.js';
+import { type ZabOptions, zabConfig, zabOptionSpecs } from './options.js';
+import { zabScenarios } from './scenarios.js';
+import type { ZabState } from './state.js';
+import { createZab } from './zab.js';
 
-export interface ZabOptions {
-  readonly requests: number;
-  readonly thinkMs: number;
-  readonly observers: readonly number[];
-  readonly weights: readonly number[];
-}
+export type { ZabMessage, ZabOutput } from './messages.js';
+export type { ZabState } from './state.js';
 
-const allDelivered: Liveness<ZabNodeState, ZabOutput> = {
-  name: 'every live server delivers every write',
-  check(view) {
-    const up = view.nodes.filter((n) => n.up && n.state !== undefined);
-    const behind = up.filter((n) => n.state?.zab.pending !== null);
-    if (behind.length > 0) return `writes of ${behind.map((n) => n.id).join(',')} pending`;
-    const ends = new Set(up.map((n) => n.state?.zab.delivered));
-    return ends.size <= 1 ? undefined : `servers delivered up to different zxids`;
-  },
-};
-
-export const zab = defineAlgorithm<ZabMessage, ZabOutput, ZabNodeState, ZabOptions>({
+export const zab = defineAlgorithm<ZabMessage, ZabOutput, ZabState, ZabOptions>({
   name: 'consensus/zab',
   family: 'consensus',
   summary: "ZooKeeper's atomic broadcast: FLE, discovery, synchronization, broadcast by zxid",
@@ -40,36 +28,11 @@ export const zab = defineAlgorithm<ZabMessage, ZabOutput, ZabNodeState, ZabOptio
   nodes: { default: 5, min: 1, max: 32 },
   durationMs: 4_000,
   livenessDeadlineMs: 5_000,
-  options: {
-    requests: { kind: 'int', default: 5, min: 0, max: 10_000, description: 'writes per server' },
-    thinkMs: { kind: 'int', default: 100, min: 0, max: 60_000, description: 'mean pause' },
-    observers: { kind: 'ints', default: [], description: 'ids of observers (learn, never vote)' },
-    weights: { kind: 'ints', default: [], description: 'voting weights of servers 1..n' },
-  },
+  options: zabOptionSpecs,
   parseMessage: (raw, ctx) => parseZabMessage(raw, ctx.nodes.length),
-  create: (id, ctx) => {
-    const quorum = quorumSpec(ctx.nodes, ctx.options.weights, ctx.options.observers);
-    return createZabServer(id, {
-      fle: {
-        quorum,
-        finalizeMs: 200,
-        pingMs: 50,
-        suspectAfterMs: 300,
-        establishMs: 600,
-        initialZxid: 0,
-        initialEpoch: 1,
-      },
-      quorum,
-      requests:
-        isVoter(quorum, id) || ctx.options.observers.includes(id) ? ctx.options.requests : 0,
-      thinkMs: ctx.options.thinkMs,
-      tickMs: 50,
-      retryMs: 400,
-      resendBatch: 32,
-    });
-  },
+  create: (id, ctx) => createZab(zabConfig(ctx.nodes, ctx.options, id), id),
   invariants: () => [oneLeaderPerTerm(), ...zabInvariants()],
-  liveness: () => [allDelivered],
+  liveness: () => zabLiveness(),
   metrics: (view) => {
     const count = (type: ZabOutput['type']) =>
       view.outputs.filter((o) => o.output.type === type).length;
@@ -97,36 +60,5 @@ export const zab = defineAlgorithm<ZabMessage, ZabOutput, ZabNodeState, ZabOptio
       };
     },
   },
-  scenarios: [
-    {
-      name: 'leader-crash-mid-broadcast',
-      description:
-        'The first leader (5) crashes while writes flow: the others elect the server with the ' +
-        'newest history, which synchronizes a quorum with it before proposing; nothing is lost.',
-      faults: 'crash 5 @900; restart 5 @2000',
-      expect: { safety: 'hold', liveness: 'hold' },
-    },
-    {
-      name: 'minority-partition',
-      description:
-        'The leader is cut off with one follower: it loses its quorum of pings and stops; ' +
-        'the majority elects a new epoch; after healing, the old side re-synchronizes.',
-      faults: 'partition 4,5|1,2,3 @700..2200',
-      expect: { safety: 'hold', liveness: 'hold' },
-    },
-    {
-      name: 'lossy-links',
-      description: 'Links drop 10% and reorder: in-order acceptance plus re-sends rebuild FIFO.',
-      faults: 'drop 0.1 @0..3000; reorder 0.2 @0..3000',
-      expect: { safety: 'hold', liveness: 'hold' },
-    },
-    {
-      name: 'observers-learn',
-      description: 'Servers 6 and 7 observe: they deliver every write but never vote or lead.',
-      nodes: 7,
-      options: { observers: [6, 7] },
-      faults: '',
-      expect: { safety: 'hold', liveness: 'hold' },
-    },
-  ],
+  scenarios: zabScenarios,
 });

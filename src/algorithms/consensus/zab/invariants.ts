@@ -10,13 +10,13 @@
 //
 // Fault model: outputs survive crashes of the nodes that produced them.
 
-import type { Invariant, OutputRecord } from '../../../core/algorithm.js';
+import type { Invariant, Liveness, OutputRecord } from '../../../core/algorithm.js';
 import type { NodeId } from '../../../core/process.js';
-import type { Txn } from './messages.js';
-import type { ZabNodeState, ZabOutput } from './server.js';
+import type { Txn, ZabOutput } from './messages.js';
+import type { ZabState } from './state.js';
 import { formatZxid } from './zxid.js';
 
-type ZabInvariant = Invariant<ZabNodeState, ZabOutput>;
+type ZabInvariant = Invariant<ZabState, ZabOutput>;
 
 const sameTxn = (a: Txn, b: Txn) =>
   a.zxid === b.zxid && a.origin === b.origin && a.seq === b.seq && a.value === b.value;
@@ -83,5 +83,21 @@ export function zabInvariants(): ZabInvariant[] {
     check('agreement and total order', (l) => l.agreement),
     check('primary order', (l) => l.primaryOrder),
     check('one transaction per zxid', (l) => l.uniqueZxid),
+  ];
+}
+
+/** Once faults heal: every live server's writes are delivered, and all delivered as far. */
+export function zabLiveness(): Liveness<ZabState, ZabOutput>[] {
+  return [
+    {
+      name: 'every live server delivers every write',
+      check(view) {
+        const up = view.nodes.filter((n) => n.up && n.state !== undefined);
+        const behind = up.filter((n) => n.state?.pending !== null);
+        if (behind.length > 0) return `writes of ${behind.map((n) => n.id).join(',')} pending`;
+        const ends = new Set(up.map((n) => n.state?.delivered));
+        return ends.size <= 1 ? undefined : `servers delivered up to different zxids`;
+      },
+    },
   ];
 }

@@ -14,7 +14,8 @@ import {
   type MessageChecks,
   parseByType,
 } from '../../../core/validate.js';
-import { type FleMessage, parseFleMessage } from '../../election/zab-fle/fle.js';
+import type { ElectionOutput } from '../../election/workload.js';
+import { type FleMessage, parseFleMessage } from '../../election/zab-fle/messages.js';
 
 /** A transaction: client `origin`'s write number `seq`. */
 export interface Txn {
@@ -51,6 +52,13 @@ export type ZabMessage =
       readonly value: string;
     };
 
+export type ZabOutput =
+  | ElectionOutput
+  | { readonly type: 'propose'; readonly txn: Txn }
+  | { readonly type: 'deliver'; readonly txn: Txn }
+  | { readonly type: 'invoke'; readonly seq: number; readonly value: string }
+  | { readonly type: 'complete'; readonly seq: number; readonly zxid: number };
+
 function isTxn(x: unknown, n?: number): x is Txn {
   return (
     isRecord(x) && isCount(x.zxid) && isNodeId(x.origin, n) && isCount(x.seq) && isString(x.value)
@@ -70,8 +78,8 @@ const checks: MessageChecks<Exclude<ZabMessage, FleMessage>> = {
 
 /**
  * The message if it is well formed (node ids within 1..n when `n` is given), else
- * undefined; the election's messages are zab-fle's to check.
+ * undefined; the election's messages are zab-fle's to check (with the same n).
  */
 export function parseZabMessage(raw: unknown, n?: number): ZabMessage | undefined {
-  return parseByType(checks, raw, n) ?? parseFleMessage(raw);
+  return parseByType(checks, raw, n) ?? parseFleMessage(raw, n);
 }

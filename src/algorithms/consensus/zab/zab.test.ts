@@ -5,12 +5,12 @@ import { fuzz } from '../../../sim/fuzz.js';
 import { simulate } from '../../../sim/run.js';
 import { zab } from './index.js';
 import { zabInvariants } from './invariants.js';
-import type { Txn } from './messages.js';
-import type { ZabNodeState, ZabOutput } from './server.js';
+import type { Txn, ZabOutput } from './messages.js';
+import type { ZabState } from './state.js';
 import { counterOf, epochOf, formatZxid, makeZxid } from './zxid.js';
 
 const states = (sim: ReturnType<typeof simulate>['sim']) =>
-  sim.nodes.filter((n) => n.up).map((n) => n.state as ZabNodeState);
+  sim.nodes.filter((n) => n.up).map((n) => n.state as ZabState);
 
 const scenario = (name: string) => {
   const sc = zab.scenarios.find((s) => s.name === name);
@@ -36,7 +36,7 @@ describe('consensus/zab', () => {
       writes: 25,
       proposals: 25,
     });
-    const histories = states(sim).map((s) => s.zab.history.map((t) => t.zxid));
+    const histories = states(sim).map((s) => s.history.map((t) => t.zxid));
     expect(new Set(histories.map((h) => h.join())).size).toBe(1);
     // The first epoch's counter starts at 1 and counts every proposal.
     expect(histories[0]?.map(counterOf)).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
@@ -50,7 +50,7 @@ describe('consensus/zab', () => {
     });
     expect(result.ok).toBe(true);
     expect(result.metrics.epochChanges).toBe(1);
-    const history = states(sim)[0]?.zab.history ?? [];
+    const history = states(sim)[0]?.history ?? [];
     const epochs = history.map((t) => epochOf(t.zxid));
     expect(epochs).toEqual([...epochs].sort((a, b) => a - b));
     expect(new Set(epochs).size).toBe(2);
@@ -63,8 +63,8 @@ describe('consensus/zab', () => {
   it('takes a new epoch as current only once synchronized with its leader', () => {
     const { sim } = simulate(zab, { seed: 1, faults: scenario('minority-partition').faults });
     for (const s of states(sim)) {
-      expect(s.fle.currentEpoch).toBe(s.zab.epoch);
-      expect(s.fle.acceptedEpoch).toBe(s.zab.epoch);
+      expect(s.currentEpoch).toBe(s.epoch);
+      expect(s.acceptedEpoch).toBe(s.epoch);
     }
   });
 
@@ -73,7 +73,7 @@ describe('consensus/zab', () => {
     const { result, sim } = simulate(zab, { seed: 1, nodes: 7, options: sc.options ?? {} });
     expect(result.ok).toBe(true);
     const observers = states(sim).filter((s) => s.role === 'observer');
-    expect(observers.map((s) => s.zab.history.length)).toEqual([35, 35]);
+    expect(observers.map((s) => s.history.length)).toEqual([35, 35]);
   });
 
   it('survives random fault plans on 3–7 servers, with observers and weights', () => {
@@ -99,7 +99,7 @@ describe('consensus/zab invariants', () => {
     value: `${origin}.${counter}`,
   });
   const view = (outputs: OutputRecord<ZabOutput>[]) =>
-    clusterView<ZabNodeState, ZabOutput>({ outputs });
+    clusterView<ZabState, ZabOutput>({ outputs });
   const check = (outputs: OutputRecord<ZabOutput>[]) =>
     zabInvariants().map((inv) => [inv.name, inv.check(view(outputs))] as const);
   const a = txn(1, 1, 1);

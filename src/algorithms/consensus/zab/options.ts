@@ -1,0 +1,54 @@
+// Options of consensus/zab and the fixed per-node config its handlers read. The option types
+// come from the spec itself (core/algorithm.ts OptionsOf), never a second interface.
+
+import type { OptionSpecs, OptionsOf } from '../../../core/algorithm.js';
+import type { NodeId } from '../../../core/process.js';
+import type { FleConfig } from '../../election/zab-fle/options.js';
+import { isVoter, type QuorumSpec, quorumSpec } from '../../election/zab-fle/quorum.js';
+
+export const zabOptionSpecs = {
+  requests: { kind: 'int', default: 5, min: 0, max: 10_000, description: 'writes per server' },
+  thinkMs: { kind: 'int', default: 100, min: 0, max: 60_000, description: 'mean pause' },
+  observers: { kind: 'ints', default: [], description: 'ids of observers (learn, never vote)' },
+  weights: { kind: 'ints', default: [], description: 'voting weights of servers 1..n' },
+} as const satisfies OptionSpecs;
+
+export type ZabOptions = OptionsOf<typeof zabOptionSpecs>;
+
+/** Fixed for a server's run: what the handlers need. */
+export interface ZabConfig {
+  /** The election's config (its `lastZxid` is added per step: state.ts fleConfigOf). */
+  readonly fle: FleConfig;
+  readonly quorum: QuorumSpec;
+  /** Writes this server submits (its client workload). */
+  readonly requests: number;
+  readonly thinkMs: number;
+  /** Leader re-sends and learner retries run every tickMs. */
+  readonly tickMs: number;
+  /** A submitted write not delivered after this long is submitted again (same seq). */
+  readonly retryMs: number;
+  /** Proposals re-sent to a lagging learner per tick. */
+  readonly resendBatch: number;
+}
+
+/** Server `id`'s config: ZooKeeper's timings scaled down; voters and observers write. */
+export function zabConfig(nodes: readonly NodeId[], o: ZabOptions, id: NodeId): ZabConfig {
+  const quorum = quorumSpec(nodes, o.weights, o.observers);
+  return {
+    fle: {
+      quorum,
+      finalizeMs: 200,
+      pingMs: 50,
+      suspectAfterMs: 300,
+      establishMs: 600,
+      initialZxid: 0,
+      initialEpoch: 1,
+    },
+    quorum,
+    requests: isVoter(quorum, id) || o.observers.includes(id) ? o.requests : 0,
+    thinkMs: o.thinkMs,
+    tickMs: 50,
+    retryMs: 400,
+    resendBatch: 32,
+  };
+}
