@@ -3,7 +3,6 @@
 
 import type { NodeId } from '../../../core/process.js';
 import type { MutexNodeState } from '../workload.js';
-import type { MaekawaRunConfig } from './options.js';
 import { gridQuorum } from './quorum.js';
 
 export interface Ask {
@@ -56,7 +55,8 @@ export const MAEKAWA_DURABLE = [
   'inquiring',
 ] as const satisfies readonly (keyof MaekawaState)[];
 
-export function initMaekawaState(c: MaekawaRunConfig, id: NodeId): MaekawaState {
+/** `c`: the run's config (options.ts), of which the state needs the cluster size. */
+export function initMaekawaState(c: { readonly n: number }, id: NodeId): MaekawaState {
   return {
     quorum: gridQuorum(id, c.n),
     phase: 'idle',
