@@ -13,6 +13,7 @@ import { assert } from '../../../core/assert.js';
 import { defineProcess } from '../../../core/kernel.js';
 import type { NodeId } from '../../../core/process.js';
 import { type Ballot, compareBallots } from '../paxos/ballot.js';
+import { admitted, type SenderChecks, senderAllowed } from '../paxos/senders.js';
 import { accept, promise } from './acceptor.js';
 import { onClientRetry, onThink, startClient } from './client.js';
 import { onReply } from './client-reply.js';
@@ -44,12 +45,8 @@ import {
 
 export type MultiPaxosTimer = 'election' | 'heartbeat' | 'client-think' | 'client-retry';
 
-type Sender<M> = (m: M, from: NodeId) => boolean;
-
 /** Who may send each message: a ballot names its proposer, a Request carries its client. */
-const SENDERS: {
-  readonly [K in MultiPaxosMessage['type']]: Sender<Extract<MultiPaxosMessage, { type: K }>>;
-} = {
+const SENDERS: SenderChecks<MultiPaxosMessage, undefined> = {
   Prepare: (m, from) => m.ballot.proposer === from,
   Accept: (m, from) => m.ballot.proposer === from,
   Heartbeat: (m, from) => m.ballot.proposer === from,
@@ -64,15 +61,12 @@ const SENDERS: {
 
 /** Whether a message from `from` is well formed and comes from a node allowed to send it. */
 export function isValidMessage(m: MultiPaxosMessage, from: NodeId, n: number): boolean {
-  if (parseMultiPaxosMessage(m, n) === undefined) return false;
-  return (SENDERS[m.type] as Sender<MultiPaxosMessage>)(m, from);
+  return parseMultiPaxosMessage(m, n) !== undefined && senderAllowed(SENDERS, m, from, undefined);
 }
 
 /** Peer input that fails the sender checks is dropped with a note (never asserted on). */
-function admitted(x: X, from: NodeId, m: MultiPaxosMessage): boolean {
-  if (isValidMessage(m, from, x.env.nodes.length)) return true;
-  x.env.note(`rejected malformed ${String(m.type)} from ${from}`);
-  return false;
+function accepts(x: X, from: NodeId, m: MultiPaxosMessage): boolean {
+  return admitted(x.env, from, m, isValidMessage(m, from, x.env.nodes.length));
 }
 
 /** What holds of a node between steps (our own bookkeeping, never peer input). */
@@ -142,7 +136,7 @@ export const createMultiPaxos = defineProcess<
   },
   onMessage: {
     Prepare(x, from, m) {
-      if (!admitted(x, from, m)) return;
+      if (!accepts(x, from, m)) return;
       const { s, env } = x;
       const reply = promise(x, m.ballot, m.fromSlot);
       if (reply.type === 'Promise') {
@@ -156,7 +150,7 @@ export const createMultiPaxos = defineProcess<
       assertNode(x);
     },
     Accept(x, from, m) {
-      if (!admitted(x, from, m)) return;
+      if (!accepts(x, from, m)) return;
       const reply = accept(x, m.ballot, m.slot, m.command);
       x.env.send(from, reply);
       if (reply.type === 'Accepted') heardLeader(x, m.ballot, m.commitUpTo);
@@ -164,7 +158,7 @@ export const createMultiPaxos = defineProcess<
       assertNode(x);
     },
     Heartbeat(x, from, m) {
-      if (!admitted(x, from, m)) return;
+      if (!accepts(x, from, m)) return;
       const { s, env } = x;
       const stale = compareBallots(m.ballot, s.promised) < 0;
       if (stale) env.send(from, { type: 'Nack', ballot: m.ballot, promised: s.promised });
@@ -173,33 +167,33 @@ export const createMultiPaxos = defineProcess<
       assertNode(x);
     },
     Promise(x, from, m) {
-      if (!admitted(x, from, m)) return;
+      if (!accepts(x, from, m)) return;
       onPromise(x, from, m);
       const { s, c } = x;
       assert(s.role !== 'candidate' || s.promises.size < c.majority, 'a majority makes a leader');
       assertNode(x);
     },
     Accepted(x, from, m) {
-      if (!admitted(x, from, m)) return;
+      if (!accepts(x, from, m)) return;
       onAcceptedReply(x, from, m);
       const flight = x.s.inflight.get(m.slot);
       assert(flight === undefined || flight.acks.length < x.c.majority, 'a majority chooses');
       assertNode(x);
     },
     Nack(x, from, m) {
-      if (!admitted(x, from, m)) return;
+      if (!accepts(x, from, m)) return;
       onNack(x, m.ballot, m.promised);
       assert(x.s.seenRound >= m.promised.round, 'a Nack raises the rounds seen');
       assertNode(x);
     },
     CatchUp(x, from, m) {
-      if (!admitted(x, from, m)) return;
+      if (!accepts(x, from, m)) return;
       onCatchUp(x, from, m.fromSlot);
       assert(from !== x.env.id, 'a node does not ask itself');
       assertNode(x);
     },
     Chosen(x, from, m) {
-      if (!admitted(x, from, m)) return;
+      if (!accepts(x, from, m)) return;
       onChosen(x, m.entries);
       assert(
         m.entries.every((e) => x.s.chosen.has(e.slot)),
@@ -208,13 +202,13 @@ export const createMultiPaxos = defineProcess<
       assertNode(x);
     },
     Request(x, from, m) {
-      if (!admitted(x, from, m)) return;
+      if (!accepts(x, from, m)) return;
       submit(x, m.command, from);
       assert(x.s.role !== 'candidate' || x.s.queue.length > 0, 'a candidate queues requests');
       assertNode(x);
     },
     Reply(x, from, m) {
-      if (!admitted(x, from, m)) return;
+      if (!accepts(x, from, m)) return;
       onReply(x, m.seq, m.result);
       assert(x.s.client.pending?.kind !== 'noop', 'a client never invokes a no-op');
       assertNode(x);

@@ -24,16 +24,13 @@ import {
   proposerReplies,
   startBallot,
 } from './proposer.js';
+import { admitted, type SenderChecks, senderAllowed } from './senders.js';
 import { initPaxosState, type PaxosState, type X } from './state.js';
 
 export type PaxosTimer = 'ask' | 'retry' | 'backoff';
 
-type SenderCheck<M> = (m: M, from: NodeId, roles: Roles) => boolean;
-
 /** Who may send each message: a request's ballot names its sender; replies come from acceptors. */
-const SENDERS: {
-  readonly [K in PaxosMessage['type']]: SenderCheck<Extract<PaxosMessage, { type: K }>>;
-} = {
+const SENDERS: SenderChecks<PaxosMessage, Roles> = {
   Prepare: (m, from) => m.ballot.proposer === from,
   Accept: (m, from) => m.ballot.proposer === from,
   Promise: (_m, from, roles) => roles.acceptors.includes(from),
@@ -45,16 +42,12 @@ const SENDERS: {
 
 /** Whether a message from `from` is well formed and comes from a node allowed to send it. */
 export function isValidMessage(m: PaxosMessage, from: NodeId, n: number, roles: Roles): boolean {
-  if (parsePaxosMessage(m, n) === undefined) return false;
-  const allowed = SENDERS[m.type] as SenderCheck<PaxosMessage>;
-  return allowed(m, from, roles);
+  return parsePaxosMessage(m, n) !== undefined && senderAllowed(SENDERS, m, from, roles);
 }
 
 /** Peer input that fails the role checks is dropped with a note (never asserted on). */
-function admitted(x: X, from: NodeId, m: PaxosMessage): boolean {
-  if (isValidMessage(m, from, x.env.nodes.length, x.c.roles)) return true;
-  x.env.note(`rejected malformed ${String(m.type)} from ${from}`);
-  return false;
+function accepts(x: X, from: NodeId, m: PaxosMessage): boolean {
+  return admitted(x.env, from, m, isValidMessage(m, from, x.env.nodes.length, x.c.roles));
 }
 
 /** What must hold of an acceptor between steps: nothing accepted above the promise. */
@@ -88,7 +81,7 @@ export const createPaxos = defineProcess<
   },
   onMessage: {
     Prepare(x, from, m) {
-      if (!admitted(x, from, m)) return;
+      if (!accepts(x, from, m)) return;
       const a = x.s.acceptor;
       if (a === null) return;
       x.env.send(from, onPrepare(a, x.c.variant, m));
@@ -96,7 +89,7 @@ export const createPaxos = defineProcess<
       assertAcceptor(x, a);
     },
     Accept(x, from, m) {
-      if (!admitted(x, from, m)) return;
+      if (!accepts(x, from, m)) return;
       const a = x.s.acceptor;
       if (a === null) return;
       x.env.send(from, onAccept(a, x.env, m));
@@ -104,32 +97,32 @@ export const createPaxos = defineProcess<
       assertAcceptor(x, a);
     },
     Promise(x, from, m) {
-      if (!admitted(x, from, m)) return;
+      if (!accepts(x, from, m)) return;
       proposerReplies.Promise(x, from, m);
       assert(from !== x.env.id, 'a node does not message itself');
       assertProposer(x);
     },
     Accepted(x, from, m) {
-      if (!admitted(x, from, m)) return;
+      if (!accepts(x, from, m)) return;
       proposerReplies.Accepted(x, from, m);
       assert(from !== x.env.id, 'a node does not message itself');
       assertProposer(x);
     },
     Nack(x, from, m) {
-      if (!admitted(x, from, m)) return;
+      if (!accepts(x, from, m)) return;
       proposerReplies.Nack(x, from, m);
       const p = x.s.proposer;
       assert(p === null || p.highestRound >= m.promised.round, 'a Nack raises the next round');
       assertProposer(x);
     },
     Chosen(x, from, m) {
-      if (!admitted(x, from, m)) return;
+      if (!accepts(x, from, m)) return;
       learn(x, m.value);
       assert(x.s.learned !== null, 'an announced value is learned (or one already was)');
       assertProposer(x);
     },
     LearnRequest(x, from, m) {
-      if (!admitted(x, from, m)) return;
+      if (!accepts(x, from, m)) return;
       onLearnRequest(x, from);
       assert(from !== x.env.id, 'a node does not ask itself');
       assertProposer(x);
