@@ -4,7 +4,7 @@
 // count and the scenarios. The signature scheme is a parameter (`signedMessagesWith`),
 // Ed25519 via node:crypto by default; a browser host passes its own (signature-scheme.ts).
 
-import { defineAlgorithm, type RunContext } from '../../../core/algorithm.js';
+import { defineAlgorithm } from '../../../core/algorithm.js';
 import { type DecideOutput, generalsMetrics, synchronousModel } from '../generals.js';
 import { ed25519Scheme } from './ed25519-node.js';
 import {
@@ -20,7 +20,7 @@ import {
   signedMessagesOptionSpecs,
 } from './options.js';
 import { signedMessagesScenarios } from './scenarios.js';
-import type { SignatureScheme, SignatureSchemeFactory } from './signature-scheme.js';
+import { type SignatureSchemeFactory, schemePerRun } from './signature-scheme.js';
 import { createSignedMessages } from './signed-messages.js';
 import type { SignedMessagesState } from './state.js';
 
@@ -30,16 +30,7 @@ export type { SignatureScheme, SignatureSchemeFactory } from './signature-scheme
 export type { SignedMessagesState } from './state.js';
 
 export function signedMessagesWith(schemeOf: SignatureSchemeFactory) {
-  // One scheme per run (every node of a run is created with the same context), so keys are
-  // derived once per run rather than once per node.
-  const schemes = new WeakMap<RunContext<SignedMessagesOptions>, SignatureScheme>();
-  const schemeFor = (ctx: RunContext<SignedMessagesOptions>): SignatureScheme => {
-    const known = schemes.get(ctx);
-    if (known !== undefined) return known;
-    const scheme = schemeOf(ctx.seed, ctx.nodes);
-    schemes.set(ctx, scheme);
-    return scheme;
-  };
+  const schemeFor = schemePerRun<SignedMessagesOptions>(schemeOf);
   return defineAlgorithm<SignedOrder, DecideOutput, SignedMessagesState, SignedMessagesOptions>({
     name: 'byzantine/signed-messages',
     family: 'byzantine',

@@ -7,6 +7,7 @@
 // the simulator plays all of them; the generals' code signs only with the keys of its own
 // key ring (its own key; a traitor's ring also holds its fellow traitors' keys).
 
+import type { RunContext } from '../../../core/algorithm.js';
 import type { NodeId } from '../../../core/process.js';
 
 export interface SignatureScheme {
@@ -20,3 +21,19 @@ export interface SignatureScheme {
 
 /** Builds the scheme of one run: one key pair per node, derived from the run's seed. */
 export type SignatureSchemeFactory = (seed: number, nodes: readonly NodeId[]) => SignatureScheme;
+
+/**
+ * The scheme of each run, derived once per run rather than once per node: every node of a
+ * run is created with the same context object, which keys the cache (a WeakMap, so a
+ * finished run's keys go with it).
+ */
+export function schemePerRun<Opts>(
+  schemeOf: SignatureSchemeFactory,
+): (ctx: RunContext<Opts>) => SignatureScheme {
+  const schemes = new WeakMap<RunContext<Opts>, SignatureScheme>();
+  return (ctx) => {
+    const known = schemes.get(ctx) ?? schemeOf(ctx.seed, ctx.nodes);
+    schemes.set(ctx, known);
+    return known;
+  };
+}

@@ -7,9 +7,11 @@
 
 import { ALL_FAULT_KINDS, defineAlgorithm } from '../../../core/algorithm.js';
 import { ed25519Scheme } from '../../byzantine/signed-messages/ed25519-node.js';
-import type { SignatureSchemeFactory } from '../../byzantine/signed-messages/signature-scheme.js';
+import {
+  type SignatureSchemeFactory,
+  schemePerRun,
+} from '../../byzantine/signed-messages/signature-scheme.js';
 import { floodedBlockCount } from '../shared/chain-checks.js';
-import { schemePerRun } from '../shared/scheme-per-run.js';
 import { createDpos } from './dpos.js';
 import { dposInvariants, dposLiveness } from './invariants.js';
 import { type DposMessage, parseDposMessage } from './messages.js';

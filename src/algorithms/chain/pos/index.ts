@@ -4,9 +4,11 @@
 
 import { defineAlgorithm } from '../../../core/algorithm.js';
 import { ed25519Scheme } from '../../byzantine/signed-messages/ed25519-node.js';
-import type { SignatureSchemeFactory } from '../../byzantine/signed-messages/signature-scheme.js';
+import {
+  type SignatureSchemeFactory,
+  schemePerRun,
+} from '../../byzantine/signed-messages/signature-scheme.js';
 import { floodedBlockCount } from '../shared/chain-checks.js';
-import { schemePerRun } from '../shared/scheme-per-run.js';
 import { posInvariants, posLiveness } from './invariants.js';
 import { type PosMessage, parsePosMessage } from './messages.js';
 import { posMetrics } from './metrics.js';
