@@ -5,29 +5,35 @@
 // entry once f+1 replicas report the same request at that number — one of them is correct,
 // and a correct replica reports only what it executed.
 
+import { assert } from '../../../core/assert.js';
 import type { NodeId } from '../../../core/process.js';
 import { digestOf, primaryOf } from './crypto.js';
 import type { Request } from './messages.js';
 import { execute } from './normal.js';
-import { CATCH_UP_BATCH, type Replica, STATUS_MS } from './state.js';
+import type { PbftStep as X } from './options.js';
+import { CATCH_UP_BATCH, STATUS_MS } from './state.js';
 
-export function onStatusTimer(r: Replica): void {
-  r.env.broadcast({ type: 'Status', view: r.s.view, lastExecuted: r.s.lastExecuted });
-  r.env.setTimer('status', STATUS_MS);
+export function onStatusTimer(x: X): void {
+  x.env.broadcast({ type: 'Status', view: x.s.view, lastExecuted: x.s.lastExecuted });
+  x.env.setTimer('status', STATUS_MS);
 }
 
-export function onStatus(
-  r: Replica,
-  from: NodeId,
-  m: { view: number; lastExecuted: number },
-): void {
-  const { s, env } = r;
+export function onStatus(x: X, from: NodeId, m: { view: number; lastExecuted: number }): void {
+  const { s, env } = x;
+  const { view, lastExecuted } = s;
   if (m.view < s.view && s.status === 'normal' && s.newView !== null) env.send(from, s.newView);
-  if (m.view === s.view && s.status === 'normal') retransmit(r, from, m.lastExecuted);
-  if (m.lastExecuted >= s.lastExecuted) return;
+  if (m.view === s.view && s.status === 'normal') retransmit(x, from, m.lastExecuted);
+  if (m.lastExecuted < s.lastExecuted) statusSendEntries(x, from, m.lastExecuted);
+  assert(s.view === view, 'answering a status changes no view');
+  assert(s.lastExecuted === lastExecuted, 'answering a status executes nothing');
+}
+
+/** The committed entries after `peerExecuted` that this replica has, a batch at most. */
+function statusSendEntries(x: X, from: NodeId, peerExecuted: number): void {
+  const { s, env } = x;
   const entries: { seq: number; request: Request | null }[] = [];
   for (
-    let seq = m.lastExecuted + 1;
+    let seq = peerExecuted + 1;
     seq <= s.lastExecuted && entries.length < CATCH_UP_BATCH;
     seq++
   ) {
@@ -37,11 +43,12 @@ export function onStatus(
 }
 
 export function onCommittedEntries(
-  r: Replica,
+  x: X,
   from: NodeId,
   entries: readonly { seq: number; request: Request | null }[],
 ): void {
-  const { s, c } = r;
+  const { s, c } = x;
+  const before = s.lastExecuted;
   for (const { seq, request } of entries) {
     if (seq <= s.lastExecuted || s.committed.has(seq)) continue;
     const bySeq =
@@ -56,22 +63,25 @@ export function onCommittedEntries(
       s.catchUp.delete(seq);
     }
   }
-  execute(r);
+  execute(x);
+  assert(s.lastExecuted >= before, 'catching up never undoes execution');
+  assert(!s.committed.has(s.lastExecuted + 1), 'what catch-up commits is executed in order');
 }
 
 /**
  * Re-sends this replica's own normal-case messages of the current view for the numbers the
  * peer has not executed: messages are lost, and PBFT assumes retransmission until delivery.
  */
-function retransmit(r: Replica, to: NodeId, lastExecuted: number): void {
-  const { s, env, id } = r;
+function retransmit(x: X, to: NodeId, lastExecuted: number): void {
+  const { s, env } = x;
+  const id = env.id;
   for (let seq = lastExecuted + 1; seq < lastExecuted + 1 + CATCH_UP_BATCH; seq++) {
     const slot = s.log.get(`${s.view}:${seq}`);
     const pp = slot?.prePrepare;
     if (slot === undefined || pp === null || pp === undefined) continue;
     // Only slots unfinished for a whole status period: a fault-free run re-sends nothing.
     if (env.now() - slot.sinceMs < STATUS_MS) continue;
-    if (primaryOf(s.view, r.c.n) === id) env.send(to, { type: 'PrePrepare', ...pp });
+    if (primaryOf(s.view, x.c.n) === id) env.send(to, { type: 'PrePrepare', ...pp });
     const own = slot.prepares.get(id);
     if (own !== undefined) env.send(to, { type: 'Prepare', ...own });
     if (slot.prepared) env.send(to, { type: 'Commit', view: pp.view, seq, digest: pp.digest });

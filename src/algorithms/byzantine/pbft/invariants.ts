@@ -6,7 +6,8 @@
 import type { ClusterView, Invariant, Liveness } from '../../../core/algorithm.js';
 import type { NodeId } from '../../../core/process.js';
 import type { PbftOutput } from './messages.js';
-import type { PbftOptions, PbftState } from './state.js';
+import type { PbftOptions } from './options.js';
+import type { PbftState } from './state.js';
 
 type View = ClusterView<PbftState, PbftOutput>;
 

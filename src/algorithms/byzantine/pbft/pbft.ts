@@ -1,129 +1,125 @@
-// The PBFT replica process: validates each message's shape (parsePbftMessage), lets a
-// Byzantine replica misbehave as configured, and dispatches to the normal case, the view
-// change or the client.
+// The PBFT replica process (Castro and Liskov 1999): every message type and timer has its
+// handler in the normal case (normal.ts), the view change (view-change.ts), catch-up
+// (catch-up.ts) or the co-located client (client.ts). Before a handler runs, a silent
+// Byzantine replica ignores everything, and a normal-case message for a view not entered
+// yet (or being entered) waits in `future` (replayed by enterView). Messages a replica
+// sends itself take the same path at once (`deliver`, the config's).
+//
+// Fault model: see state.ts (≤ f Byzantine replicas; any network fault; crashes excluded).
+// Nothing is durable: a crash counts as a Byzantine fault.
 
-import { assertNever } from '../../../core/assert.js';
-import type { NodeId, Process } from '../../../core/process.js';
-import { byzantineFaults } from '../../../core/quorum.js';
-import type { SignatureScheme } from '../signed-messages/signature-scheme.js';
+import { assert } from '../../../core/assert.js';
+import { defineProcess, type MessageHandlers } from '../../../core/kernel.js';
+import type { NodeId } from '../../../core/process.js';
 import { onCommittedEntries, onStatus, onStatusTimer } from './catch-up.js';
 import { onClientRetry, onReply, onThink, startClient } from './client.js';
-import { type PbftMessage, type PbftOutput, parsePbftMessage } from './messages.js';
+import type { PbftMessage, PbftOutput } from './messages.js';
 import { onCommit, onPrePrepare, onPrepare, onRequest } from './normal.js';
-import { FUTURE_MAX, type PbftOptions, type PbftState, type Replica, STATUS_MS } from './state.js';
+import type { PbftConfig, PbftStep as X } from './options.js';
+import { FUTURE_MAX, initPbftState, type PbftState, STATUS_MS } from './state.js';
 import { onNewView, onViewChange, startViewChange } from './view-change.js';
 
-/** Whether a message is well formed for this cluster (its node ids within 1..n). */
-export function isValidMessage(m: PbftMessage, n: number): boolean {
-  return parsePbftMessage(m, n) !== undefined;
+type Handlers = MessageHandlers<PbftMessage, PbftOutput, PbftState, PbftConfig>;
+type Handler = (x: X, from: NodeId, m: PbftMessage) => void;
+
+/** `view-change`: the request (or view-change) timer; the client's `client-think` and
+ *  `client-retry`; `status`: the catch-up report. */
+export type PbftTimer = 'view-change' | 'client-think' | 'client-retry' | 'status';
+
+/** A silent Byzantine replica: it never starts, sends or handles anything. */
+function isSilent({ s, c }: X): boolean {
+  return s.byzantine && c.behaviour === 'silent';
 }
 
 /** A normal-case message for a view not entered yet (or being entered) waits for it. */
-function early(r: Replica, m: PbftMessage): boolean {
+function early(s: PbftState, m: PbftMessage): boolean {
   if (m.type !== 'PrePrepare' && m.type !== 'Prepare' && m.type !== 'Commit') return false;
-  const { s } = r;
   return m.view > s.view || (m.view === s.view && s.status === 'view-change');
 }
 
-export function dispatch(r: Replica, from: NodeId, m: PbftMessage): void {
-  if (early(r, m)) {
-    r.s.future = [...r.s.future, { from, m }].slice(-FUTURE_MAX);
+/** The handler of each message type, as the protocol modules define it. */
+const HANDLE: Handlers = {
+  Request: (x, _from, m) => onRequest(x, m.request),
+  PrePrepare: onPrePrepare,
+  Prepare: onPrepare,
+  Commit: onCommit,
+  Reply: onReply,
+  ViewChange: onViewChange,
+  NewView: onNewView,
+  Status: onStatus,
+  CommittedEntries: (x, from, m) => onCommittedEntries(x, from, m.entries),
+};
+
+/** Hands `m` to its handler unless the replica is silent or the message is early. */
+export function deliverPbft(x: X, from: NodeId, m: PbftMessage): void {
+  if (isSilent(x)) return;
+  const { s } = x;
+  if (early(s, m)) {
+    s.future = [...s.future, { from, m }].slice(-FUTURE_MAX);
     return;
   }
-  switch (m.type) {
-    case 'Request':
-      return onRequest(r, m.request);
-    case 'PrePrepare':
-      return onPrePrepare(r, from, m);
-    case 'Prepare':
-      return onPrepare(r, from, m);
-    case 'Commit':
-      return onCommit(r, from, m);
-    case 'Reply':
-      return onReply(r, from, m);
-    case 'ViewChange':
-      return onViewChange(r, from, m);
-    case 'NewView':
-      return onNewView(r, from, m);
-    case 'Status':
-      return onStatus(r, from, m);
-    case 'CommittedEntries':
-      return onCommittedEntries(r, from, m.entries);
-    default:
-      assertNever(m, 'PBFT message');
-  }
+  (HANDLE[m.type] as Handler)(x, from, m);
 }
 
-function newState(byzantine: boolean): PbftState {
-  return {
-    byzantine,
-    view: 0,
-    status: 'normal',
-    log: new Map(),
-    certs: new Map(),
-    committed: new Map(),
-    nextSeq: 1,
-    lastExecuted: 0,
-    counter: 0,
-    lastReply: new Map(),
-    pending: new Map(),
-    viewChanges: new Map(),
-    future: [],
-    newView: null,
-    catchUp: new Map(),
-    timerOn: false,
-    attempts: 0,
-    client: { t: 0, done: 0, pending: null, replies: new Map(), viewHint: 0 },
-  };
+/** A message from the network: delivered, then what must hold after every step. */
+function fromNetwork(x: X, from: NodeId, m: PbftMessage): void {
+  const { s } = x;
+  deliverPbft(x, from, m);
+  assert(s.future.length <= FUTURE_MAX, 'the buffer of early messages stays bounded');
+  // Every step that commits executes what it can (nested deliveries may be mid-way).
+  assert(!s.committed.has(s.lastExecuted + 1), 'committed requests are executed in order');
 }
 
-export function createReplica(
-  id: NodeId,
-  nodes: readonly NodeId[],
-  opts: PbftOptions,
-  scheme: SignatureScheme,
-): Process<PbftMessage, PbftOutput, PbftState> {
-  const n = nodes.length;
-  const c = { scheme, n, f: byzantineFaults(n) };
-  const byzantine = opts.byzantine.includes(id);
-  const silent = byzantine && opts.behaviour === 'silent';
-  const state = newState(byzantine);
-  const replicaOf = (env: Replica['env']): Replica => {
-    const r: Replica = {
-      id,
-      s: state,
-      env,
-      opts,
-      c,
-      self: (m) => dispatch(r, id, m),
-      replay: (from, m) => dispatch(r, from, m),
-    };
-    return r;
-  };
-  return {
-    state,
-    onStart(env) {
-      if (silent) return;
-      startClient(replicaOf(env));
-      env.setTimer('status', STATUS_MS);
+/** The kernel's table: every message type from the network goes through fromNetwork. */
+const FROM_NETWORK = Object.fromEntries(
+  Object.keys(HANDLE).map((type) => [type, fromNetwork]),
+) as unknown as Handlers;
+
+export const createPbft = defineProcess<PbftMessage, PbftOutput, PbftState, PbftConfig, PbftTimer>({
+  init: (c, id) => initPbftState(c.byzantine.includes(id)),
+  onStart(x) {
+    const { s, env } = x;
+    if (isSilent(x)) return;
+    startClient(x);
+    env.setTimer('status', STATUS_MS);
+    assert(s.view === 0 && s.status === 'normal', 'a replica starts in view 0, normal status');
+    assert(s.client.pending === null, 'the client starts idle');
+  },
+  onMessage: FROM_NETWORK,
+  onTimer: {
+    'view-change'(x) {
+      const { s } = x;
+      if (isSilent(x)) return;
+      const from = s.view;
+      s.timerOn = false;
+      startViewChange(x, s.view + 1);
+      assert(s.view > from, 'an expired timer moves to a later view');
+      assert(s.attempts > 0 || s.status === 'normal', 'a view change under way counts attempts');
     },
-    onMessage(env, from, m) {
-      if (silent) return; // A silent Byzantine replica ignores everything.
-      if (!isValidMessage(m, n)) {
-        env.note(`rejected malformed ${String(m.type)} from ${from}`);
-        return;
-      }
-      dispatch(replicaOf(env), from, m);
+    'client-think'(x) {
+      const { s, c } = x;
+      if (isSilent(x)) return;
+      onThink(x);
+      assert(s.client.done <= c.requests, 'the client sends no more than its requests');
+      assert(
+        s.client.pending === null || s.client.pending.t === s.client.t,
+        'one request at a time',
+      );
     },
-    onTimer(env, name) {
-      if (silent) return;
-      const r = replicaOf(env);
-      if (name === 'view-change') {
-        state.timerOn = false;
-        startViewChange(r, state.view + 1);
-      } else if (name === 'client-think') onThink(r);
-      else if (name === 'client-retry') onClientRetry(r);
-      else if (name === 'status') onStatusTimer(r);
+    'client-retry'(x) {
+      const { s } = x;
+      if (isSilent(x)) return;
+      onClientRetry(x);
+      assert(!s.byzantine, 'only correct replicas run a client');
+      assert(s.client.done <= x.c.requests, 'the client sends no more than its requests');
     },
-  };
-}
+    status(x) {
+      const { s } = x;
+      if (isSilent(x)) return;
+      const view = s.view;
+      onStatusTimer(x);
+      assert(s.view === view, 'reporting status changes no view');
+      assert(s.lastExecuted >= 0, 'execution never goes backwards');
+    },
+  },
+});

@@ -1,4 +1,4 @@
-// A PBFT replica's state (Castro and Liskov 1999, §4.2–4.4) and the options of the run.
+// A PBFT replica's state (Castro and Liskov 1999, §4.2–4.4) and its constants.
 //
 // Fault model: up to f = ⌊(n−1)/3⌋ Byzantine replicas (chosen by `--byzantine`, behaving as
 // `--behaviour` says); links may lose, duplicate, delay and reorder messages and partition
@@ -6,65 +6,15 @@
 // as a Byzantine fault and is outside the fuzzed model: the log is volatile, and there are
 // no checkpoints — the log is kept whole, which short simulated runs allow.
 
-import type { OptionSpecs } from '../../../core/algorithm.js';
-import type { Env, NodeId } from '../../../core/process.js';
-import type { Checks } from './crypto.js';
+import type { NodeId } from '../../../core/process.js';
 import type {
   PbftMessage,
-  PbftOutput,
   PrePrepare,
   Prepare,
   Prepared,
   Request,
   ViewChange,
 } from './messages.js';
-
-export const pbftOptionSpecs = {
-  byzantine: {
-    kind: 'ints',
-    default: [],
-    description: 'the Byzantine replicas (at most f to be safe)',
-  },
-  behaviour: {
-    kind: 'choice',
-    default: 'silent',
-    choices: ['silent', 'equivocate'],
-    description: 'Byzantine replicas stay silent, or (as primary) send conflicting pre-prepares',
-  },
-  requests: { kind: 'int', default: 5, min: 0, max: 10_000, description: 'requests per client' },
-  thinkMs: {
-    kind: 'int',
-    default: 30,
-    min: 1,
-    max: 600_000,
-    description: 'pause between requests',
-  },
-  timeoutMs: {
-    kind: 'int',
-    default: 200,
-    min: 1,
-    max: 600_000,
-    description: 'a backup waits this long for a request to execute before a view change',
-  },
-  retryMs: {
-    kind: 'int',
-    default: 300,
-    min: 1,
-    max: 600_000,
-    description: 'a client without f+1 matching replies broadcasts its request again',
-  },
-} as const satisfies OptionSpecs;
-
-export type Behaviour = 'silent' | 'equivocate';
-
-export interface PbftOptions {
-  readonly byzantine: readonly number[];
-  readonly behaviour: Behaviour;
-  readonly requests: number;
-  readonly thinkMs: number;
-  readonly timeoutMs: number;
-  readonly retryMs: number;
-}
 
 export interface Slot {
   prePrepare: PrePrepare | null;
@@ -119,20 +69,6 @@ export interface PbftState {
   client: ClientState;
 }
 
-export type PbftEnv = Env<PbftMessage, PbftOutput>;
-
-export interface Replica {
-  readonly id: NodeId;
-  readonly s: PbftState;
-  readonly env: PbftEnv;
-  readonly opts: PbftOptions;
-  readonly c: Checks;
-  /** Handles a message to this replica itself at once (wired by pbft.ts). */
-  readonly self: (m: PbftMessage) => void;
-  /** Handles a buffered message again (wired by pbft.ts). */
-  readonly replay: (from: NodeId, m: PbftMessage) => void;
-}
-
 /** The view-change timeout doubles per failed view change, at most this many times. */
 export const BACKOFF_DOUBLINGS_MAX = 3;
 /** How often a replica tells its peers how far it has executed (catch-up, see catch-up.ts). */
@@ -142,6 +78,30 @@ export const CATCH_UP_BATCH = 32;
 
 /** Messages buffered for views not yet entered (older ones are dropped first). */
 export const FUTURE_MAX = 512;
+
+/** A fresh replica: normal status in view 0, nothing logged, its client idle. */
+export function initPbftState(byzantine: boolean): PbftState {
+  return {
+    byzantine,
+    view: 0,
+    status: 'normal',
+    log: new Map(),
+    certs: new Map(),
+    committed: new Map(),
+    nextSeq: 1,
+    lastExecuted: 0,
+    counter: 0,
+    lastReply: new Map(),
+    pending: new Map(),
+    viewChanges: new Map(),
+    future: [],
+    newView: null,
+    catchUp: new Map(),
+    timerOn: false,
+    attempts: 0,
+    client: { t: 0, done: 0, pending: null, replies: new Map(), viewHint: 0 },
+  };
+}
 
 export function slotOf(s: PbftState, view: number, seq: number): Slot {
   const key = `${view}:${seq}`;
@@ -162,15 +122,4 @@ export function slotOf(s: PbftState, view: number, seq: number): Slot {
 
 export function requestKey(r: Request): string {
   return `${r.client}:${r.t}`;
-}
-
-/** Sends to every other replica, in id order. */
-export function multicast(r: Replica, m: PbftMessage): void {
-  r.env.broadcast(m);
-}
-
-/** Sends to one node; a message to this node is handled at once, without the network. */
-export function sendTo(r: Replica, to: NodeId, m: PbftMessage): void {
-  if (to === r.id) r.self(m);
-  else r.env.send(to, m);
 }

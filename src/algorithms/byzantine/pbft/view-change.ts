@@ -6,6 +6,7 @@
 // it. A replica that sees f+1 view changes for higher views joins the smallest (§4.5.2), and
 // a view change that does not complete in time moves on with a doubled timeout.
 
+import { assert } from '../../../core/assert.js';
 import type { NodeId } from '../../../core/process.js';
 import {
   digestOf,
@@ -23,10 +24,13 @@ import {
   sendPrepare,
   signedPrePrepare,
 } from './normal.js';
-import { BACKOFF_DOUBLINGS_MAX, multicast, type Replica, slotOf } from './state.js';
+import type { PbftStep as X } from './options.js';
+import { multicast } from './send.js';
+import { BACKOFF_DOUBLINGS_MAX, slotOf } from './state.js';
 
-export function startViewChange(r: Replica, newView: number): void {
-  const { s, env, opts, id } = r;
+export function startViewChange(x: X, newView: number): void {
+  const { s, env, c } = x;
+  const id = env.id;
   if (newView < s.view || (newView === s.view && s.status === 'view-change')) return;
   s.view = newView;
   s.status = 'view-change';
@@ -37,34 +41,35 @@ export function startViewChange(r: Replica, newView: number): void {
     replica: id,
     prepared: [...s.certs.values()].sort((a, b) => a.prePrepare.seq - b.prePrepare.seq),
   };
-  const vc: ViewChange = { ...body, sig: r.c.scheme.sign(id, viewChangePayload(body)) };
-  multicast(r, { type: 'ViewChange', ...vc });
-  env.setTimer('view-change', opts.timeoutMs * 2 ** Math.min(s.attempts, BACKOFF_DOUBLINGS_MAX));
-  onViewChange(r, id, vc);
+  const vc: ViewChange = { ...body, sig: x.c.scheme.sign(id, viewChangePayload(body)) };
+  multicast(x, { type: 'ViewChange', ...vc });
+  env.setTimer('view-change', c.timeoutMs * 2 ** Math.min(s.attempts, BACKOFF_DOUBLINGS_MAX));
+  onViewChange(x, id, vc);
 }
 
-export function onViewChange(r: Replica, from: NodeId, m: ViewChange): void {
-  const { s, c } = r;
+export function onViewChange(x: X, from: NodeId, m: ViewChange): void {
+  const { s, c } = x;
   if (m.replica !== from || m.newView < s.view || (m.newView === s.view && s.status === 'normal'))
     return;
   if (!validViewChange(c, m)) return;
+  const before = s.view;
   const forView = s.viewChanges.get(m.newView) ?? new Map<NodeId, ViewChange>();
   s.viewChanges.set(m.newView, forView);
   forView.set(from, m);
   // f+1 replicas want a higher view: at least one is correct, so follow (liveness).
   const higher = [...s.viewChanges].filter(([v, vcs]) => v > s.view && vcs.size > 0);
   const voters = new Set(higher.flatMap(([, vcs]) => [...vcs.keys()]));
-  if (voters.size >= c.f + 1 && higher.length > 0) {
-    startViewChange(r, Math.min(...higher.map(([v]) => v)));
-    return;
-  }
-  if (
+  if (voters.size >= c.f + 1 && higher.length > 0)
+    startViewChange(x, Math.min(...higher.map(([v]) => v)));
+  else if (
     s.status === 'view-change' &&
     m.newView === s.view &&
-    primaryOf(s.view, c.n) === r.id &&
+    primaryOf(s.view, c.n) === x.env.id &&
     forView.size >= 2 * c.f + 1
   )
-    sendNewView(r, [...forView.values()].slice(0, 2 * c.f + 1));
+    sendNewView(x, [...forView.values()].slice(0, 2 * c.f + 1));
+  assert(s.viewChanges.get(m.newView)?.has(from) === true, 'a valid view change is recorded');
+  assert(s.view >= before, 'views only move forward');
 }
 
 /** The pre-prepares a NEW-VIEW must carry, computed from its view changes (§4.4). */
@@ -83,23 +88,23 @@ export function newViewPrePrepares(vcs: readonly ViewChange[]): Map<number, Prep
   return out;
 }
 
-function sendNewView(r: Replica, vcs: ViewChange[]): void {
-  const { s } = r;
+function sendNewView(x: X, vcs: ViewChange[]): void {
+  const { s } = x;
   const prePrepares: PrePrepare[] = [];
   for (const [seq, cert] of newViewPrePrepares(vcs))
-    prePrepares.push(signedPrePrepare(r, s.view, seq, cert?.prePrepare.request ?? null));
+    prePrepares.push(signedPrePrepare(x, s.view, seq, cert?.prePrepare.request ?? null));
   const message = { type: 'NewView', view: s.view, viewChanges: vcs, prePrepares } as const;
-  multicast(r, message);
+  multicast(x, message);
   s.newView = message;
-  enterView(r, s.view, prePrepares);
+  enterView(x, s.view, prePrepares);
 }
 
 export function onNewView(
-  r: Replica,
+  x: X,
   from: NodeId,
   m: { view: number; viewChanges: readonly ViewChange[]; prePrepares: readonly PrePrepare[] },
 ): void {
-  const { s, c } = r;
+  const { s, c } = x;
   if (
     m.view < s.view ||
     (m.view === s.view && s.status === 'normal') ||
@@ -117,12 +122,14 @@ export function onNewView(
     if (cert === undefined || pp.view !== m.view || !validPrePrepare(c, pp)) return;
     if (pp.digest !== digestOf(cert?.prePrepare.request ?? null)) return;
   }
-  r.s.newView = { type: 'NewView', ...m };
-  enterView(r, m.view, m.prePrepares);
+  x.s.newView = { type: 'NewView', ...m };
+  enterView(x, m.view, m.prePrepares);
+  assert(s.view === m.view && s.status === 'normal', 'a valid NEW-VIEW enters its view');
+  assert(s.attempts === 0, 'entering a view ends the failed attempts');
 }
 
-function enterView(r: Replica, view: number, prePrepares: readonly PrePrepare[]): void {
-  const { s, env } = r;
+function enterView(x: X, view: number, prePrepares: readonly PrePrepare[]): void {
+  const { s, env } = x;
   s.view = view;
   s.status = 'normal';
   s.attempts = 0;
@@ -132,15 +139,15 @@ function enterView(r: Replica, view: number, prePrepares: readonly PrePrepare[])
     const slot = slotOf(s, view, pp.seq);
     slot.prePrepare = pp;
     slot.sinceMs = env.now();
-    if (!isPrimary(r)) sendPrepare(r, slot, pp);
+    if (!isPrimary(x)) sendPrepare(x, slot, pp);
   }
   // Normal-case messages of this view that arrived before the NEW-VIEW count now.
   const waiting = s.future.filter((x) => 'view' in x.m && x.m.view === view);
   s.future = s.future.filter((x) => 'view' in x.m && x.m.view > view);
-  for (const { from, m } of waiting) r.replay(from, m);
-  execute(r);
+  for (const { from, m } of waiting) x.c.deliver(x, from, m);
+  execute(x);
   // Requests still waiting get a number in the new view: the primary assigns them, backups
   // pass them on to it (and keep their timers running).
-  for (const request of [...s.pending.values()]) onRequest(r, request);
-  armRequestTimer(r, { restart: true });
+  for (const request of [...s.pending.values()]) onRequest(x, request);
+  armRequestTimer(x, { restart: true });
 }
