@@ -19,6 +19,7 @@ import type {
   Liveness,
   Metrics,
   OptionSpecs,
+  OptionsOf,
 } from '../../core/algorithm.js';
 import type { Env, NodeId } from '../../core/process.js';
 import { isMajority } from '../../core/quorum.js';
@@ -58,14 +59,8 @@ export const generalsOptionSpecs = {
   },
 } as const satisfies OptionSpecs;
 
-export interface GeneralsOptions {
-  readonly m: number;
-  readonly commander: number;
-  readonly order: Order;
-  readonly traitors: readonly number[];
-  readonly strategy: Strategy;
-  readonly roundMs: number;
-}
+/** The generals' option values, typed from the spec (no second interface). */
+export type GeneralsOptions = OptionsOf<typeof generalsOptionSpecs>;
 
 export function flip(v: Order): Order {
   return v === 'attack' ? 'retreat' : 'attack';
