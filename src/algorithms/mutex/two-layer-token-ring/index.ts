@@ -12,39 +12,15 @@
 // needed. Not handled: a node that never returns stalls everyone (no regeneration or ring
 // repair in this design; `mutex/token-ring` shows how): scenario `member-crash-stalls`.
 
-import { defineAlgorithm, type OptionSpecs } from '../../../core/algorithm.js';
-import {
-  everyRequestServed,
-  type MutexOutput,
-  mutexMetrics,
-  mutexOptionSpecs,
-  mutualExclusion,
-  noUnaskedGrant,
-} from '../workload.js';
-import { atMostOneTokenPerLayer } from './invariants.js';
+import { defineAlgorithm } from '../../../core/algorithm.js';
+import { type MutexOutput, mutexMetrics } from '../workload.js';
+import { twoLayerInvariants, twoLayerLiveness } from './invariants.js';
 import { fullLoadMessagesPerEntry, layout, membersOf } from './layout.js';
 import { parseTwoLayerMessage, type TwoLayerMessage } from './messages.js';
-import type { TwoLayerOptions, TwoLayerState } from './state.js';
-import { createTwoLayer } from './two-layer.js';
-
-const options = {
-  ...mutexOptionSpecs,
-  lans: { kind: 'int', default: 3, min: 1, max: 16, description: 'number of LANs (L)' },
-  perLan: {
-    kind: 'int',
-    default: 3,
-    min: 1,
-    max: 16,
-    description: 'nodes per LAN, coordinator included (K); nodes = L·K',
-  },
-  passDelayMs: {
-    kind: 'int',
-    default: 5,
-    min: 0,
-    max: 10_000,
-    description: 'how long an idle holder keeps a local token before passing it (ms)',
-  },
-} as const satisfies OptionSpecs;
+import { type TwoLayerOptions, twoLayerConfig, twoLayerOptionSpecs } from './options.js';
+import { twoLayerScenarios } from './scenarios.js';
+import type { TwoLayerState } from './state.js';
+import { createTwoLayer } from './two-layer-token-ring.js';
 
 function count(byType: Record<string, number>, ...types: string[]): number {
   return types.reduce((sum, t) => sum + (byType[t] ?? 0), 0);
@@ -65,16 +41,16 @@ export const twoLayerTokenRing = defineAlgorithm<
   nodes: { default: 9, min: 1, max: 256 },
   durationMs: 5_000,
   livenessDeadlineMs: 8_000,
-  options,
+  options: twoLayerOptionSpecs,
   nodesFor: (o) => o.lans * o.perLan,
   topology: (n, o) => {
     const l = layout(n, o.perLan);
     return { kind: 'rings', rings: Array.from({ length: l.lans }, (_, i) => membersOf(l, i + 1)) };
   },
-  create: (id, ctx) => createTwoLayer(id, ctx.nodes.length, ctx.options),
+  create: (id, ctx) => createTwoLayer(twoLayerConfig(ctx.nodes.length, ctx.options), id),
   parseMessage: (raw, ctx) => parseTwoLayerMessage(raw, ctx.nodes.length),
-  invariants: () => [mutualExclusion(), noUnaskedGrant(), atMostOneTokenPerLayer()],
-  liveness: (ctx) => [everyRequestServed(ctx.options.requests)],
+  invariants: twoLayerInvariants,
+  liveness: (ctx) => twoLayerLiveness(ctx.options),
   metrics: (view) => {
     const by = view.stats.byType;
     const localMessages = count(by, 'LocalToken', 'LocalAck');
@@ -102,37 +78,5 @@ export const twoLayerTokenRing = defineAlgorithm<
       return { expected: Math.round(entries * perEntry * 1000) / 1000, measured: view.stats.sent };
     },
   },
-  scenarios: [
-    {
-      name: 'coordinator-restarts',
-      description:
-        'A coordinator crashes while its LAN is open and comes back: both tokens are durable, ' +
-        'the lap resumes and everyone is served.',
-      faults: 'crash 4 @300; restart 4 @900',
-      expect: { safety: 'hold', liveness: 'hold' },
-    },
-    {
-      name: 'wan-partition-heals',
-      description:
-        'The LANs are cut from each other for a second: the global token waits at the cut ' +
-        '(re-sent until acknowledged); once it heals every LAN gets its turns.',
-      faults: 'partition 1,2,3|4,5,6|7,8,9 @200..1200',
-      expect: { safety: 'hold', liveness: 'hold' },
-    },
-    {
-      name: 'lossy-network',
-      description: '20% loss and 10% duplication on every link: no token lost or doubled.',
-      faults: 'drop 20% @0..3000; dup 10% @0..3000',
-      expect: { safety: 'hold', liveness: 'hold' },
-    },
-    {
-      name: 'member-crash-stalls',
-      description:
-        'Outside the fault model: node 5 crashes for good. Its predecessor re-sends the LAN ' +
-        'token forever; LAN 2 never closes its lap, so the global token never moves on and ' +
-        'everyone stalls (no regeneration in this design).',
-      faults: 'crash 5 @100',
-      expect: { safety: 'hold', liveness: 'violated' },
-    },
-  ],
+  scenarios: twoLayerScenarios,
 });

@@ -1,4 +1,5 @@
-// "At most one token" for the two-layer ring, over node states after every step:
+// The checks of mutex/two-layer-token-ring: the family's safety rules (workload.ts), every
+// node served all its requests, and "at most one token" for the two-layer ring, over node states after every step:
 //   (1) at most one live node holds the global token without handing it off;
 //   (2) in each LAN, at most one live node holds that LAN's local token without handing it
 //       off;
@@ -7,8 +8,14 @@
 //       the inside node's coordinator. (During a hand-off the sender keeps a copy with the
 //       same stamp; and the holder may be down — then there is nothing to compare.)
 
-import type { Invariant } from '../../../core/algorithm.js';
-import type { MutexOutput } from '../workload.js';
+import type { Invariant, Liveness } from '../../../core/algorithm.js';
+import {
+  everyRequestServed,
+  type MutexOutput,
+  mutualExclusion,
+  noUnaskedGrant,
+} from '../workload.js';
+import type { TwoLayerOptions } from './options.js';
 import { holds, type TwoLayerState } from './state.js';
 
 export function atMostOneTokenPerLayer(): Invariant<TwoLayerState, MutexOutput> {
@@ -39,4 +46,12 @@ export function atMostOneTokenPerLayer(): Invariant<TwoLayerState, MutexOutput> 
       return undefined;
     },
   };
+}
+
+export function twoLayerInvariants(): Invariant<TwoLayerState, MutexOutput>[] {
+  return [mutualExclusion(), noUnaskedGrant(), atMostOneTokenPerLayer()];
+}
+
+export function twoLayerLiveness(options: TwoLayerOptions): Liveness<TwoLayerState, MutexOutput>[] {
+  return [everyRequestServed(options.requests)];
 }
