@@ -232,6 +232,99 @@ describe('peer input', () => {
   });
 });
 
+// Each seed below once failed the fuzzer; the comment says what was wrong.
+const regressions: [number, number, string[], Record<string, number>][] = [
+  // Hearsay "alive" replies echoed between probers forever after the token died.
+  [
+    5,
+    317429975,
+    [
+      'drop 0.069103 @0..3000',
+      'partition 1,5|2,3,4 @0..1656',
+      'block 4,5->1,2,3 @1117..1581',
+      'block 1,2,3->4,5 @1767..2916',
+    ],
+    {},
+  ],
+  // A token issued to a sub-majority ring could never give a lease, and was never rebuilt.
+  [3, 1, ['partition 2|1,3 @664..868', 'block 1->2,3 @190..921'], {}],
+  // Found with the two above, fixed by the same changes.
+  [
+    9,
+    1793670102,
+    [
+      'dup 0.002083 @0..3000',
+      'reorder 0.040242 @0..3000',
+      'crash 1 @6; restart 1 @1016',
+      'partition 1,2,3,4,5,8|6,7,9 @0..1211',
+      'crash 2 @296; restart 2 @1333',
+      'partition 2,5,6|1,3,4,7,8,9 @1340..2199',
+    ],
+    {},
+  ],
+  // A probe decided on a majority of "lost" before the parked holder's "alive" arrived.
+  [
+    9,
+    2103828941,
+    [
+      'drop 0.000001 @0..3000',
+      'delay 1..176 @0..3000',
+      'crash 9 @7; restart 9 @8',
+      'drift 4 -8722ppm',
+    ],
+    {},
+  ],
+  // A node restarted after being dropped from the ring waited a whole lost-timeout.
+  [9, 1, ['crash 1 @171; restart 1 @1378'], { requests: 3, holdMs: 100 }],
+  // A withdrawn generation number was proposed again; a lost Promise read as "stale".
+  [
+    9,
+    2147483633,
+    [
+      'reorder 0.146147 @0..3000',
+      'crash 1 @1679; restart 1 @2988',
+      'crash 7 @430; restart 7 @3000',
+    ],
+    { requests: 3, holdMs: 60, thinkMs: 20 },
+  ],
+  [
+    9,
+    351265546,
+    ['drop 0.045065 @0..3000', 'partition 6,7,9|1,2,3,4,5,8 @1478..2119'],
+    { requests: 3, holdMs: 100 },
+  ],
+  // Sightings of a token known dead kept it "alive"; slow links read as dead successors.
+  [
+    9,
+    1933035126,
+    ['reorder 0.005995 @0..3000', 'delay 1..171 @0..3000'],
+    { requests: 3, holdMs: 100 },
+  ],
+  [
+    5,
+    1,
+    [
+      'block 2,4->1,3,5 @931..2670',
+      'crash 2 @0; restart 2 @823',
+      'crash 4 @2670; restart 4 @2671',
+      'drift 3 -8743ppm',
+    ],
+    { requests: 3, holdMs: 100 },
+  ],
+  // A lost Withdraw left a promise standing, and it killed the live token.
+  [
+    9,
+    1008655848,
+    [
+      'drop 0.153292 @0..3000',
+      'dup 0.000001 @0..3000',
+      'block 1,2,9->3,4,5,6,7,8 @691..1444',
+      'drift 1 +31702ppm',
+    ],
+    { requests: 3, holdMs: 100 },
+  ],
+];
+
 describe('mutex/token-ring under random faults', () => {
   it('keeps mutual exclusion and one token, and serves everyone after heal', () => {
     expect(fuzz(tokenRing, { runs: 1000, seed: 11 }).failures).toEqual([]);
@@ -245,98 +338,6 @@ describe('mutex/token-ring under random faults', () => {
     expect(fuzz(tokenRing, { runs: 300, seed: 13, nodes: 9, options }).failures).toEqual([]);
   });
 
-  // Each seed below once failed the fuzzer; the comment says what was wrong.
-  const regressions: [number, number, string[], Record<string, number>][] = [
-    // Hearsay "alive" replies echoed between probers forever after the token died.
-    [
-      5,
-      317429975,
-      [
-        'drop 0.069103 @0..3000',
-        'partition 1,5|2,3,4 @0..1656',
-        'block 4,5->1,2,3 @1117..1581',
-        'block 1,2,3->4,5 @1767..2916',
-      ],
-      {},
-    ],
-    // A token issued to a sub-majority ring could never give a lease, and was never rebuilt.
-    [3, 1, ['partition 2|1,3 @664..868', 'block 1->2,3 @190..921'], {}],
-    // Found with the two above, fixed by the same changes.
-    [
-      9,
-      1793670102,
-      [
-        'dup 0.002083 @0..3000',
-        'reorder 0.040242 @0..3000',
-        'crash 1 @6; restart 1 @1016',
-        'partition 1,2,3,4,5,8|6,7,9 @0..1211',
-        'crash 2 @296; restart 2 @1333',
-        'partition 2,5,6|1,3,4,7,8,9 @1340..2199',
-      ],
-      {},
-    ],
-    // A probe decided on a majority of "lost" before the parked holder's "alive" arrived.
-    [
-      9,
-      2103828941,
-      [
-        'drop 0.000001 @0..3000',
-        'delay 1..176 @0..3000',
-        'crash 9 @7; restart 9 @8',
-        'drift 4 -8722ppm',
-      ],
-      {},
-    ],
-    // A node restarted after being dropped from the ring waited a whole lost-timeout.
-    [9, 1, ['crash 1 @171; restart 1 @1378'], { requests: 3, holdMs: 100 }],
-    // A withdrawn generation number was proposed again; a lost Promise read as "stale".
-    [
-      9,
-      2147483633,
-      [
-        'reorder 0.146147 @0..3000',
-        'crash 1 @1679; restart 1 @2988',
-        'crash 7 @430; restart 7 @3000',
-      ],
-      { requests: 3, holdMs: 60, thinkMs: 20 },
-    ],
-    [
-      9,
-      351265546,
-      ['drop 0.045065 @0..3000', 'partition 6,7,9|1,2,3,4,5,8 @1478..2119'],
-      { requests: 3, holdMs: 100 },
-    ],
-    // Sightings of a token known dead kept it "alive"; slow links read as dead successors.
-    [
-      9,
-      1933035126,
-      ['reorder 0.005995 @0..3000', 'delay 1..171 @0..3000'],
-      { requests: 3, holdMs: 100 },
-    ],
-    [
-      5,
-      1,
-      [
-        'block 2,4->1,3,5 @931..2670',
-        'crash 2 @0; restart 2 @823',
-        'crash 4 @2670; restart 4 @2671',
-        'drift 3 -8743ppm',
-      ],
-      { requests: 3, holdMs: 100 },
-    ],
-    // A lost Withdraw left a promise standing, and it killed the live token.
-    [
-      9,
-      1008655848,
-      [
-        'drop 0.153292 @0..3000',
-        'dup 0.000001 @0..3000',
-        'block 1,2,9->3,4,5,6,7,8 @691..1444',
-        'drift 1 +31702ppm',
-      ],
-      { requests: 3, holdMs: 100 },
-    ],
-  ];
   it.each(regressions)('regression: n=%i seed %i', (nodes, seed, faults, options) => {
     const { result } = simulate(tokenRing, { nodes, seed, faults: faults.join('; '), options });
     expect(result.ok).toBe(true);
