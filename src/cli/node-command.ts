@@ -56,8 +56,8 @@ function required(flag: string, value: string | undefined): string {
   return value;
 }
 
-/** Parses and checks every flag; resolves when the node has stopped (exit code). */
-export async function nodeCommand(flags: NodeFlags, extra: readonly string[]): Promise<number> {
+/** Every flag that needs no I/O, checked (bad usage throws UsageError: exit 2). */
+function parseNodeFlags(flags: NodeFlags, extra: readonly string[]) {
   const spec = resolveAlgorithm(required('--algorithm', flags.algorithm));
   const id = parseInteger('--id', required('--id', flags.id), 1, 1_000_000) as number;
   const peers = parsePeers(required('--peers', flags.peers));
@@ -84,6 +84,13 @@ export async function nodeCommand(flags: NodeFlags, extra: readonly string[]): P
   const seed = parseInteger('--seed', flags.seed, 0, 2 ** 31 - 1) ?? 1;
   const apiPort = parseInteger('--api-port', flags.apiPort, 0, 65_535) ?? 0;
   const cluster = flags.clusterId ?? 'cohort';
+  return { spec, id, peers, self, exposed, options, kind, dataDir, seed, apiPort, cluster };
+}
+
+/** Parses and checks every flag; resolves when the node has stopped (exit code). */
+export async function nodeCommand(flags: NodeFlags, extra: readonly string[]): Promise<number> {
+  const { spec, id, peers, self, exposed, options, kind, dataDir, seed, apiPort, cluster } =
+    parseNodeFlags(flags, extra);
   const log = pino(
     { name: 'cohort-node', level: flags.logLevel ?? 'info', base: { node: id, pid: process.pid } },
     pino.destination({ fd: 2, sync: true }),
