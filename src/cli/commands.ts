@@ -82,7 +82,11 @@ function addBench(root: Command, exit: Exit): void {
     .description('measure Cohort against its baseline')
     .argument('<what>', what.join(', '))
     .option('--json', 'print one JSON document')
-    .option('--repeats <n>', 'runs per configuration (sim, raft-sim: the best is reported; wal: the median)', '3')
+    .option(
+      '--repeats <n>',
+      'runs per configuration (sim, raft-sim: the best is reported; wal: the median)',
+      '3',
+    )
     .option('--trials <n>', 'raft-election: trials per timeout range', '1000')
     .option('--svg <file>', 'raft-election: where to write the CDF plot', 'raft-election-cdf.svg')
     .option('--writes <n>', 'wal: durable writes per configuration', '2000')
