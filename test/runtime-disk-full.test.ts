@@ -11,12 +11,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { bearer } from '../src/runtime/api-token.js';
 import { LocalCluster } from '../src/runtime/launcher/local-cluster.js';
 import type { NodeExit } from '../src/runtime/launcher/node-process.js';
 import { until } from '../src/runtime/testing/wait.js';
 import { COHORT_ARGV } from './support/cohort-argv.js';
 import { KvClient } from './support/kv-client.js';
+import { leaderOf, raftStateOf } from './support/raft-state.js';
 
 const mounts: string[] = [];
 const dirs: string[] = [];
@@ -32,26 +32,6 @@ afterEach(async () => {
   for (const dir of mounts.splice(0)) execFileSync('umount', [dir]);
   for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 });
-
-async function stateOf(cluster: LocalCluster, id: number) {
-  try {
-    const res = await fetch(`http://127.0.0.1:${cluster.apiPort(id)}/state`, {
-      headers: bearer(cluster.apiToken(id)),
-    });
-    return ((await res.json()) as { state: { role: string; commitIndex: number } }).state;
-  } catch {
-    return undefined;
-  }
-}
-
-async function leaderOf(cluster: LocalCluster): Promise<number> {
-  let leader = 0;
-  await until(async () => {
-    for (const id of cluster.ids) if ((await stateOf(cluster, id))?.role === 'leader') leader = id;
-    return leader !== 0;
-  }, 'a leader');
-  return leader;
-}
 
 /** Fills the file system holding `dir` with one file; returns its path. */
 function fill(dir: string): string {
@@ -132,9 +112,9 @@ describe('a node on a failing disk', () => {
       expect((await client.run({ type: 'put', key: 'x', value: `c${j}` }))?.ok).toBe(true);
     await cluster.restart(1);
     const leader = await leaderOf(cluster);
-    const target = (await stateOf(cluster, leader))?.commitIndex ?? Number.POSITIVE_INFINITY;
+    const target = (await raftStateOf(cluster, leader))?.commitIndex ?? Number.POSITIVE_INFINITY;
     await until(
-      async () => ((await stateOf(cluster, 1))?.commitIndex ?? 0) >= target,
+      async () => ((await raftStateOf(cluster, 1))?.commitIndex ?? 0) >= target,
       'node 1 to catch up after its disk was freed',
     );
 

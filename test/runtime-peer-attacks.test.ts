@@ -22,6 +22,7 @@ import { freshNonce, PROTOCOL_VERSION } from '../src/runtime/transport/handshake
 import { COHORT_ARGV } from './support/cohort-argv.js';
 import { KvClient } from './support/kv-client.js';
 import { checkMutexLog } from './support/mutex-log.js';
+import { leaderOf, type RaftNodeState, raftStateOf } from './support/raft-state.js';
 
 const clusters: LocalCluster[] = [];
 const sockets: net.Socket[] = [];
@@ -54,24 +55,6 @@ async function api<T>(cluster: LocalCluster, id: number, route: string): Promise
   } catch {
     return undefined;
   }
-}
-
-interface Raft {
-  readonly role: string;
-  readonly term: number;
-  readonly commitIndex: number;
-}
-const raftState = async (c: LocalCluster, id: number) =>
-  (await api<{ state: Raft }>(c, id, '/state'))?.state;
-
-async function leaderOf(cluster: LocalCluster): Promise<number> {
-  let leader = 0;
-  await until(async () => {
-    for (const id of cluster.ids)
-      if ((await raftState(cluster, id))?.role === 'leader') leader = id;
-    return leader !== 0;
-  }, 'a leader');
-  return leader;
 }
 
 async function rejectedBy(cluster: LocalCluster, id: number): Promise<Record<string, number>> {
@@ -145,7 +128,7 @@ describe('attacks on a consensus/raft cluster of real processes', () => {
     }
     const followers = cluster.ids.filter((id) => id !== leader);
     for (const to of followers) {
-      const s = (await raftState(cluster, to)) as Raft;
+      const s = (await raftStateOf(cluster, to)) as RaftNodeState;
       const entry = {
         index: s.commitIndex + 1,
         term: s.term,
@@ -198,7 +181,7 @@ describe('attacks on a consensus/raft cluster of real processes', () => {
     expect((await client.run({ type: 'put', key: 'x', value: 'after' }))?.ok).toBe(true);
     expect((await client.run({ type: 'get', key: 'x' }))?.value).toBe('after');
     for (const id of cluster.ids) {
-      const state = await api<{ state: Raft }>(cluster, id, '/state');
+      const state = await api<{ state: RaftNodeState }>(cluster, id, '/state');
       expect(state?.state.term).toBeLessThan(FORGED_TERM);
       expect(JSON.stringify(state)).not.toContain('FORGED');
     }

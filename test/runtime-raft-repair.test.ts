@@ -13,11 +13,11 @@ import path from 'node:path';
 import { crc32c } from '@node-rs/crc32';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readStepRecord } from '../src/core/step-record.js';
-import { bearer } from '../src/runtime/api-token.js';
 import { LocalCluster } from '../src/runtime/launcher/local-cluster.js';
 import { until } from '../src/runtime/testing/wait.js';
 import { COHORT_ARGV } from './support/cohort-argv.js';
 import { KvClient } from './support/kv-client.js';
+import { leaderOf, raftStateOf } from './support/raft-state.js';
 
 const clusters: LocalCluster[] = [];
 afterEach(async () => {
@@ -37,26 +37,6 @@ async function startCluster(snapshotEntries: number): Promise<LocalCluster> {
   clusters.push(cluster);
   await cluster.start();
   return cluster;
-}
-
-async function stateOf(cluster: LocalCluster, id: number) {
-  try {
-    const res = await fetch(`http://127.0.0.1:${cluster.apiPort(id)}/state`, {
-      headers: bearer(cluster.apiToken(id)),
-    });
-    return ((await res.json()) as { state: { role: string; commitIndex: number } }).state;
-  } catch {
-    return undefined;
-  }
-}
-
-async function leaderOf(cluster: LocalCluster): Promise<number> {
-  let leader = 0;
-  await until(async () => {
-    for (const id of cluster.ids) if ((await stateOf(cluster, id))?.role === 'leader') leader = id;
-    return leader !== 0;
-  }, 'a leader');
-  return leader;
 }
 
 /**
@@ -106,7 +86,7 @@ describe('consensus/raft across real processes: a follower whose log went backwa
       for (let i = 0; i < 40; i++) expect((await client.run(put(i)))?.ok).toBe(true);
       const follower = cluster.ids.find((id) => id !== leader) as number;
       await until(
-        async () => ((await stateOf(cluster, follower))?.commitIndex ?? 0) >= 40,
+        async () => ((await raftStateOf(cluster, follower))?.commitIndex ?? 0) >= 40,
         'the follower holds the writes',
       );
       await cluster.kill(follower);
@@ -121,8 +101,8 @@ describe('consensus/raft across real processes: a follower whose log went backwa
       })();
       try {
         await until(async () => {
-          const target = (await stateOf(cluster, leader))?.commitIndex ?? 0;
-          return ((await stateOf(cluster, follower))?.commitIndex ?? 0) >= target;
+          const target = (await raftStateOf(cluster, leader))?.commitIndex ?? 0;
+          return ((await raftStateOf(cluster, follower))?.commitIndex ?? 0) >= target;
         }, 'the follower caught up with the leader');
       } finally {
         done = true;

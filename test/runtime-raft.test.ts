@@ -14,13 +14,13 @@ import { crc32c } from '@node-rs/crc32';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { KvOp } from '../src/algorithms/consensus/raft/client-api.js';
 import { encodeStep } from '../src/core/step-record.js';
-import { bearer } from '../src/runtime/api-token.js';
 import { NO_FAULTS } from '../src/runtime/chaos/link-proxy.js';
 import { LocalCluster } from '../src/runtime/launcher/local-cluster.js';
 import { until } from '../src/runtime/testing/wait.js';
 import { checkLinearizability } from '../src/sim/linearizability/index.js';
 import { COHORT_ARGV } from './support/cohort-argv.js';
 import { KvClient } from './support/kv-client.js';
+import { leaderOf, raftStateOf } from './support/raft-state.js';
 
 const clusters: LocalCluster[] = [];
 afterEach(async () => {
@@ -42,30 +42,10 @@ async function startCluster(nodes: number): Promise<LocalCluster> {
   return cluster;
 }
 
-async function stateOf(cluster: LocalCluster, id: number) {
-  try {
-    const res = await fetch(`http://127.0.0.1:${cluster.apiPort(id)}/state`, {
-      headers: bearer(cluster.apiToken(id)),
-    });
-    return ((await res.json()) as { state: { role: string; commitIndex: number } }).state;
-  } catch {
-    return undefined;
-  }
-}
-
-async function leaderOf(cluster: LocalCluster): Promise<number> {
-  let leader = 0;
-  await until(async () => {
-    for (const id of cluster.ids) if ((await stateOf(cluster, id))?.role === 'leader') leader = id;
-    return leader !== 0;
-  }, 'a leader');
-  return leader;
-}
-
 /** Waits until node `id` has committed all that `leader` had committed when called. */
 async function catchUp(cluster: LocalCluster, id: number, leader: number, what: string) {
-  const target = (await stateOf(cluster, leader))?.commitIndex ?? 0;
-  await until(async () => ((await stateOf(cluster, id))?.commitIndex ?? 0) >= target, what);
+  const target = (await raftStateOf(cluster, leader))?.commitIndex ?? 0;
+  await until(async () => ((await raftStateOf(cluster, id))?.commitIndex ?? 0) >= target, what);
 }
 
 function isolate(cluster: LocalCluster, id: number, blocked: boolean): void {
@@ -148,7 +128,7 @@ describe('consensus/raft across real processes', () => {
       let third = 0;
       await until(async () => {
         for (const id of cluster.ids)
-          if (id !== second && (await stateOf(cluster, id))?.role === 'leader') third = id;
+          if (id !== second && (await raftStateOf(cluster, id))?.role === 'leader') third = id;
         return third !== 0;
       }, 'a leader on the majority side');
       await moreAcked(progress, 'while the leader is cut off');
