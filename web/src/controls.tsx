@@ -1,0 +1,110 @@
+/** @jsxImportSource preact */
+// The run settings: algorithm, node count, seed, the algorithm's options (named as the
+// CLI's flags, their defaults as placeholders), the fault plan, Run, and the trace's export
+// and import. Input that does not parse is reported by the run (use-lab-run.ts), shown here.
+
+import { listedAlgorithms } from '../../src/algorithms/registry.js';
+import { optionFlagName } from '../../src/core/algorithm.js';
+import type { LabRun } from './run.js';
+import type { Lab } from './use-lab-run.js';
+
+/** Save the run's trace as JSON lines, the format `cohort sim --trace` writes. */
+function exportTrace(run: LabRun, algorithm: string, seed: number) {
+  const blob = new Blob([`${run.lines.join('\n')}\n`], { type: 'application/x-ndjson' });
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(blob);
+  a.download = `${algorithm.replace('/', '-')}-seed${seed}.jsonl`;
+  a.click();
+  URL.revokeObjectURL(a.href);
+}
+
+/** One text box per option of the algorithm; empty means the default. */
+function OptionInputs({ lab }: { lab: Lab }) {
+  if (lab.spec === undefined) return null;
+  return (
+    <>
+      {Object.entries(lab.spec.options).map(([name, opt]) => (
+        <label key={name} title={opt.description}>
+          {optionFlagName(name)}
+          <input
+            value={lab.rawOptions[name] ?? ''}
+            placeholder={Array.isArray(opt.default) ? opt.default.join(',') : String(opt.default)}
+            onInput={(e) => lab.setRawOptions({ ...lab.rawOptions, [name]: e.currentTarget.value })}
+          />
+        </label>
+      ))}
+    </>
+  );
+}
+
+export function Controls({ lab }: { lab: Lab }) {
+  const { run } = lab;
+  return (
+    <section class="controls" aria-label="run settings">
+      <label>
+        algorithm
+        <select
+          id="algorithm"
+          value={lab.algorithm}
+          onChange={(e) => lab.selectAlgorithm(e.currentTarget.value)}
+        >
+          {listedAlgorithms().map((a) => (
+            <option value={a.name} key={a.name}>
+              {a.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        nodes
+        <input
+          value={lab.nodesText}
+          placeholder="default"
+          inputMode="numeric"
+          onInput={(e) => lab.setNodesText(e.currentTarget.value)}
+        />
+      </label>
+      <label>
+        seed
+        <input
+          value={String(lab.seed)}
+          inputMode="numeric"
+          onInput={(e) => lab.setSeed(Number(e.currentTarget.value) || 0)}
+        />
+      </label>
+      <OptionInputs lab={lab} />
+      <label class="faults">
+        fault plan
+        <textarea
+          value={lab.faults}
+          rows={2}
+          placeholder="crash 3 @400; restart 3 @1500; drop 5% @0..2000"
+          onInput={(e) => lab.setFaults(e.currentTarget.value)}
+        />
+      </label>
+      <button type="button" id="run" onClick={() => lab.execute()}>
+        Run
+      </button>
+      <button
+        type="button"
+        onClick={() => run !== null && exportTrace(run, lab.algorithm, lab.seed)}
+        disabled={run === null}
+      >
+        Export trace
+      </button>
+      <label class="import">
+        open a trace (cohort sim --trace)
+        <input
+          type="file"
+          accept=".jsonl,.json,.txt"
+          onChange={(e) => lab.importTrace(e.currentTarget.files?.[0])}
+        />
+      </label>
+      {lab.error !== null && (
+        <p class="error" role="alert">
+          {lab.error}
+        </p>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,98 @@
+/** @jsxImportSource preact */
+// The time controls under the stage: play/pause at a chosen speed (simulated ms per real
+// ms), step to the next trace record, a slider over the run with a tick at every broken
+// safety check, a jump to the first one, and "Heal links" at the current time.
+
+import { type Dispatch, type StateUpdater, useEffect, useState } from 'preact/hooks';
+import type { LabRun } from './run.js';
+
+type SetTime = Dispatch<StateUpdater<number>>;
+
+/** While playing, time advances every animation frame, and stops at the end of the run. */
+function usePlayback(run: LabRun, setT: SetTime) {
+  const [playing, setPlaying] = useState(false);
+  const [speed, setSpeed] = useState(0.2);
+  useEffect(() => {
+    if (!playing) return;
+    let last = performance.now();
+    let frame = requestAnimationFrame(function tick(now) {
+      setT((old) => Math.min(run.endMs, old + (now - last) * speed));
+      last = now;
+      frame = requestAnimationFrame(tick);
+    });
+    return () => cancelAnimationFrame(frame);
+  }, [playing, run, speed]);
+  return { playing, setPlaying, speed, setSpeed };
+}
+
+/** The slider, with a tick where each broken safety check broke. */
+function Timeline(props: { run: LabRun; t: number; setT: SetTime }) {
+  const { run } = props;
+  return (
+    <div class="timeline">
+      <input
+        type="range"
+        aria-label="time in ms"
+        min={0}
+        max={run.endMs}
+        step="any"
+        value={props.t}
+        onInput={(e) => props.setT(Number(e.currentTarget.value))}
+      />
+      {run.violations.map((v) => (
+        <span
+          key={`${v.check}-${v.t}`}
+          class="violation-tick"
+          data-violation-at={v.t}
+          style={{ '--at': String(run.endMs > 0 ? v.t / run.endMs : 1) }}
+          title={`${v.check} broke at ${v.t} ms`}
+        />
+      ))}
+    </div>
+  );
+}
+
+export function Transport(props: { run: LabRun; t: number; setT: SetTime; onHeal: () => void }) {
+  const { run, t, setT } = props;
+  const { playing, setPlaying, speed, setSpeed } = usePlayback(run, setT);
+  const firstViolation = run.violations[0];
+  const step = () => setT(run.records.find((r) => r.t > t)?.t ?? run.endMs);
+  return (
+    <fieldset class="transport">
+      <legend>time</legend>
+      <button type="button" onClick={() => setPlaying(!playing)}>
+        {playing ? 'Pause' : 'Play'}
+      </button>
+      <button type="button" onClick={step}>
+        Step
+      </button>
+      <label>
+        speed
+        <select value={String(speed)} onChange={(e) => setSpeed(Number(e.currentTarget.value))}>
+          {[0.05, 0.2, 1, 5].map((s) => (
+            <option value={String(s)} key={s}>
+              {s}×
+            </option>
+          ))}
+        </select>
+      </label>
+      <Timeline run={run} t={t} setT={setT} />
+      <output>{t.toFixed(1)} ms</output>
+      {firstViolation !== undefined && (
+        <button
+          type="button"
+          class="jump-violation"
+          onClick={() => {
+            setPlaying(false);
+            setT(firstViolation.t);
+          }}
+        >
+          Jump to violation ({firstViolation.t.toFixed(1)} ms)
+        </button>
+      )}
+      <button type="button" onClick={props.onHeal}>
+        Heal links
+      </button>
+    </fieldset>
+  );
+}

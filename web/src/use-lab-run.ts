@@ -1,0 +1,118 @@
+// The Lab's run settings (algorithm, nodes, seed, fault plan, options) and the run made
+// from them. A run starts from the URL's settings, and every successful run writes its
+// settings back to the URL, so a link replays the identical run. Fault-plan edits from the
+// stage (a click on a node or a link) rewrite the plan and run it at once. Bad input — an
+// unparsable option, node count or plan, or a trace file that is not one — becomes the
+// error the page shows; the previous run stays on screen.
+
+import { type Dispatch, type StateUpdater, useEffect, useState } from 'preact/hooks';
+import { findAlgorithm } from '../../src/algorithms/registry.js';
+import { parseOptionFields } from '../../src/core/option-parser.js';
+import { parseFaultPlan } from '../../src/sim/fault-plan.js';
+import { defaultNodes } from '../../src/sim/run.js';
+import { toggleLink } from './links.js';
+import { type LabRun, runFromTrace, runLab } from './run.js';
+import { readUrl, writeUrl } from './url-state.js';
+
+const initial = readUrl({
+  algorithm: 'consensus/raft',
+  nodes: undefined,
+  seed: 1,
+  faults: '',
+  options: {},
+});
+
+const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+/** `setT` moves the page's time: a new run keeps it (clamped to its end), a trace resets it. */
+export function useLabRun(setT: Dispatch<StateUpdater<number>>) {
+  const [algorithm, setAlgorithm] = useState(initial.algorithm);
+  const [nodesText, setNodesText] = useState(
+    initial.nodes === undefined ? '' : String(initial.nodes),
+  );
+  const [seed, setSeed] = useState(initial.seed);
+  const [faults, setFaults] = useState(initial.faults);
+  const [rawOptions, setRawOptions] = useState<Record<string, string>>(initial.rawOptions);
+  const [run, setRun] = useState<LabRun | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const spec = findAlgorithm(algorithm);
+
+  const execute = (plan = faults) => {
+    if (spec === undefined) return setError(`unknown algorithm ${algorithm}`);
+    try {
+      const options = parseOptionFields(spec, rawOptions);
+      const nodes = nodesText === '' ? defaultNodes(spec, options) : Number(nodesText);
+      parseFaultPlan(plan, nodes);
+      const input = {
+        algorithm,
+        nodes: nodesText === '' ? undefined : nodes,
+        seed,
+        faults: plan,
+        options,
+      };
+      const next = runLab(input);
+      writeUrl(input, rawOptions);
+      setRun(next);
+      setError(null);
+      setT((old) => Math.min(old, next.endMs));
+    } catch (e) {
+      setError(messageOf(e));
+    }
+  };
+  useEffect(() => execute(), []);
+
+  /** Append one fault-plan line (e.g. `crash 2 @400`) and run the new plan. */
+  const addFault = (line: string) => {
+    const plan = faults.trim() === '' ? line : `${faults.trim()}; ${line}`;
+    setFaults(plan);
+    execute(plan);
+  };
+  /** Cut the link a–b at atMs, or heal it if the plan has it cut then, and run the new plan. */
+  const toggleLinkAt = (a: number, b: number, atMs: number) => {
+    if (run === null) return;
+    try {
+      const plan = toggleLink(faults, run.nodes, a, b, atMs);
+      setFaults(plan);
+      execute(plan);
+    } catch (e) {
+      setError(messageOf(e));
+    }
+  };
+  /** Show a recorded trace (`cohort sim --trace`) instead of a run, from its start. */
+  const importTrace = async (file: File | undefined) => {
+    if (file === undefined) return;
+    try {
+      setRun(runFromTrace(await file.text()));
+      setT(0);
+      setError(null);
+    } catch (e) {
+      setError(messageOf(e));
+    }
+  };
+
+  return {
+    algorithm,
+    nodesText,
+    seed,
+    faults,
+    rawOptions,
+    spec,
+    run,
+    error,
+    setNodesText,
+    setSeed,
+    setFaults,
+    setRawOptions,
+    /** Another algorithm starts from its default options. */
+    selectAlgorithm: (name: string) => {
+      setAlgorithm(name);
+      setRawOptions({});
+    },
+    execute,
+    addFault,
+    toggleLinkAt,
+    importTrace,
+  };
+}
+
+export type Lab = ReturnType<typeof useLabRun>;
