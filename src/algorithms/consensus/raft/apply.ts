@@ -19,14 +19,14 @@ export function entryId(e: Entry): string {
   return 'noop';
 }
 
-export function applyCommitted(sv: Server): void {
-  const { s, env } = sv;
+export function applyCommitted(x: Server): void {
+  const { s, env } = x;
   assert(s.commitIndex <= s.log.lastIndex, 'commit never passes the log');
   while (s.lastApplied < s.commitIndex) {
     const index = s.lastApplied + 1;
     const e = s.log.entry(index);
     assert(e !== undefined, 'committed entries after the snapshot are in memory');
-    const outcome = applyEntry(sv, e);
+    const outcome = applyEntry(x, e);
     s.lastApplied = index;
     env.output({ type: 'apply', index, term: e.term, id: entryId(e) });
     const owed = s.waiters.get(index);
@@ -34,16 +34,16 @@ export function applyCommitted(sv: Server): void {
       s.waiters.delete(index);
       for (const w of owed) {
         const reply = replyFor(w.client, w.seq, outcome);
-        if (reply !== undefined) answer(sv, w, reply);
+        if (reply !== undefined) answer(x, w, reply);
       }
     }
   }
-  if (s.role === 'leader') serveReads(sv);
-  maybeCompact(sv);
+  if (s.role === 'leader') serveReads(x);
+  maybeCompact(x);
 }
 
-function applyEntry(sv: Server, e: Entry): ApplyOutcome | undefined {
-  const { s } = sv;
+function applyEntry(x: Server, e: Entry): ApplyOutcome | undefined {
+  const { s } = x;
   switch (e.kind) {
     case 'noop':
       return undefined;
@@ -67,10 +67,10 @@ export function replyFor(
   return { client, seq, ok: false, value, reason: 'cas-mismatch' };
 }
 
-function maybeCompact(sv: Server): void {
-  const { s, o } = sv;
-  if (o.snapshotEntries === 0) return;
-  if (s.lastApplied - s.log.snapshot.index < o.snapshotEntries) return;
+function maybeCompact(x: Server): void {
+  const { s, c } = x;
+  if (c.snapshotEntries === 0) return;
+  if (s.lastApplied - s.log.snapshot.index < c.snapshotEntries) return;
   const term = s.log.term(s.lastApplied);
   assert(term !== undefined, 'the applied entry is in memory');
   s.log.compact({

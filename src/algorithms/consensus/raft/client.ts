@@ -12,44 +12,25 @@
 // SESSION_STRIDE per session so far) with sequence numbers from 1 again — reusing the old
 // id could let a delayed retry of the old session apply in the new one.
 //
+// A client is a process of its own on Raft's message union (defineProcess, raft.ts picks it
+// by id): it handles ClientReply and ignores what only servers exchange.
+//
 // Fault model: a crashed client loses its pending operation (the history records it as
-// indeterminate); its sequence number and session are durable, so a restarted client never
-// reuses one.
+// indeterminate); its sequence number and session are durable (kernel `durable`), so a
+// restarted client never reuses one.
 
-import type { NodeId, Process } from '../../../core/process.js';
-import type { AdminOp, ClientReplyBody, KvOp, Op } from './client-api.js';
+import { assert } from '../../../core/assert.js';
+import { defineProcess, type Step } from '../../../core/kernel.js';
+import type { NodeId } from '../../../core/process.js';
+import type { AdminOp, ClientReplyBody, KvOp } from './client-api.js';
 import { isKvOp } from './client-api.js';
-import { parseRaftMessage, type RaftMessage, type RaftOutput } from './messages.js';
-import type { Cluster, RaftOptions } from './options.js';
-import type { RaftEnv } from './state.js';
+import type { RaftMessage, RaftOutput } from './messages.js';
+import type { RaftConfig } from './options.js';
+import { type ClientState, initClientState } from './state.js';
 
-export interface ClientState {
-  readonly kind: 'client';
-  readonly id: NodeId;
-  /** Durable: sessions started before the current one (see sessionClient). */
-  session: number;
-  /** Durable: the last sequence number used in the current session. */
-  seq: number;
-  /** Durable: operations completed. */
-  done: number;
-  pending: { readonly seq: number; readonly op: Op } | null;
-  /** The server the next attempt goes to. */
-  target: NodeId;
-  /**
-   * Servers that refused or timed out since the last answer: hints pointing back to them are
-   * not followed, so stale hints (a removed server still naming its old leader) cannot
-   * bounce the client between two servers forever.
-   */
-  refused: NodeId[];
-  /** Values this client last saw per key (what its compare-and-swaps expect). */
-  readonly seen: Map<string, string | null>;
-}
+export type ClientTimer = 'think' | 'timeout' | 'retry';
 
-interface Durable {
-  readonly seq: number;
-  readonly done: number;
-  readonly session?: number;
-}
+type X = Step<RaftMessage, RaftOutput, ClientState, RaftConfig>;
 
 const BACKOFF_MS = [5, 25] as const;
 
@@ -57,143 +38,164 @@ const BACKOFF_MS = [5, 25] as const;
 export const SESSION_STRIDE = 1_000_000;
 
 /** The client id of the current session, in commands, replies and history outputs. */
-export function sessionClient(c: ClientState): number {
-  return c.id + SESSION_STRIDE * c.session;
+export function sessionClient(s: ClientState): number {
+  return s.id + SESSION_STRIDE * s.session;
 }
 
-function save(c: ClientState, env: RaftEnv): void {
-  env.storage.set('client', { seq: c.seq, done: c.done, session: c.session } satisfies Durable);
+/** After every step: what must hold of the client's own bookkeeping. */
+function settle(x: X): void {
+  const { s, c } = x;
+  assert(s.done <= c.requests, 'a client completes at most its requests');
+  assert(s.pending === null || s.pending.seq === s.seq, 'the pending operation is the last issued');
+  assert(s.refused.length <= c.cluster.servers.length, 'refused lists servers once each');
 }
 
-export function createClient(
-  id: NodeId,
-  o: RaftOptions,
-  cluster: Cluster,
-): Process<RaftMessage, RaftOutput, ClientState> {
-  let c: ClientState | undefined;
-  return {
-    get state() {
-      return c as ClientState;
+/** What only servers exchange: a client never receives it from a correct peer. */
+function ignore(): void {}
+
+export const createClient = defineProcess<
+  RaftMessage,
+  RaftOutput,
+  ClientState,
+  RaftConfig,
+  ClientTimer
+>({
+  init: initClientState,
+  durable: ['session', 'seq', 'done'],
+  onStart(x) {
+    const { s, env, c } = x;
+    s.target = env.random.pick(c.cluster.initialVoters);
+    think(x);
+    settle(x);
+    assert(s.pending === null, 'a crash loses the pending operation');
+  },
+  onMessage: {
+    ClientReply(x, _from, m) {
+      onReply(x, m);
+      settle(x);
+      assert(x.s.pending === null || x.s.pending.seq === x.s.seq, 'a reply completes no other seq');
     },
-    onStart(env) {
-      const saved = env.storage.get<Durable>('client') ?? { seq: 0, done: 0 };
-      c = {
-        kind: 'client',
-        id,
-        session: saved.session ?? 0,
-        seq: saved.seq,
-        done: saved.done,
-        pending: null,
-        target: env.random.pick(cluster.initialVoters),
-        refused: [],
-        seen: new Map(),
-      };
-      think(c, env, o);
+    ClientRequest: ignore,
+    RequestVote: ignore,
+    RequestVoteReply: ignore,
+    PreVote: ignore,
+    PreVoteReply: ignore,
+    AppendEntries: ignore,
+    AppendEntriesReply: ignore,
+    Heartbeat: ignore,
+    HeartbeatReply: ignore,
+    InstallSnapshot: ignore,
+    InstallSnapshotReply: ignore,
+    TimeoutNow: ignore,
+  },
+  onTimer: {
+    think(x) {
+      issue(x);
+      settle(x);
+      assert(x.s.pending !== null || x.s.done >= x.c.requests, 'thinking ends in an operation');
     },
-    onMessage(env, _from, raw) {
-      const m = parseRaftMessage(raw);
-      if (c === undefined || m === undefined || m.type !== 'ClientReply') return;
-      onReply(c, env, o, cluster, m);
-    },
-    onTimer(env, name) {
-      if (c === undefined) return;
-      if (name === 'think') return issue(c, env, o, cluster);
-      if (name === 'timeout' && c.pending !== null) {
-        c.target = retarget(c, cluster, null);
-        return send(c, env, o);
+    timeout(x) {
+      if (x.s.pending !== null) {
+        x.s.target = retarget(x, null);
+        send(x);
       }
-      if (name === 'retry' && c.pending !== null) return send(c, env, o);
+      settle(x);
+      assert(x.c.cluster.servers.includes(x.s.target), 'the client targets a server');
     },
-  };
+    retry(x) {
+      if (x.s.pending !== null) send(x);
+      settle(x);
+      assert(x.c.cluster.servers.includes(x.s.target), 'the client targets a server');
+    },
+  },
+});
+
+function think(x: X): void {
+  const { s, env, c } = x;
+  if (s.done >= c.requests) return;
+  env.setTimer('think', c.thinkMs === 0 ? 0 : env.random.range(0, 2 * c.thinkMs));
 }
 
-function think(c: ClientState, env: RaftEnv, o: RaftOptions): void {
-  if (c.done >= o.requests) return;
-  env.setTimer('think', o.thinkMs === 0 ? 0 : env.random.range(0, 2 * o.thinkMs));
-}
-
-/** After `c.target` refused or timed out: its hint if fresh, else the next untried server. */
-function retarget(c: ClientState, cluster: Cluster, hint: NodeId | null): NodeId {
-  if (!c.refused.includes(c.target)) c.refused.push(c.target);
-  if (hint !== null && cluster.servers.includes(hint) && !c.refused.includes(hint)) return hint;
-  const i = cluster.servers.indexOf(c.target);
-  const order = [...cluster.servers.slice(i + 1), ...cluster.servers.slice(0, i + 1)];
-  const untried = order.find((id) => !c.refused.includes(id));
+/** After `s.target` refused or timed out: its hint if fresh, else the next untried server. */
+function retarget(x: X, hint: NodeId | null): NodeId {
+  const { s, c } = x;
+  const servers = c.cluster.servers;
+  if (!s.refused.includes(s.target)) s.refused.push(s.target);
+  if (hint !== null && servers.includes(hint) && !s.refused.includes(hint)) return hint;
+  const i = servers.indexOf(s.target);
+  const order = [...servers.slice(i + 1), ...servers.slice(0, i + 1)];
+  const untried = order.find((id) => !s.refused.includes(id));
   if (untried !== undefined) return untried;
-  c.refused = [];
+  s.refused = [];
   return order[0] as NodeId;
 }
 
-function issue(c: ClientState, env: RaftEnv, o: RaftOptions, cluster: Cluster): void {
-  if (c.pending !== null || c.done >= o.requests) return;
-  const seq = c.seq + 1;
-  const admin = o.configChanges && c.id === cluster.clients[0] && env.random.chance(1, 5);
-  const op = admin ? adminOp(env, cluster) : kvOp(c, env, o, seq);
-  c.seq = seq;
-  c.pending = { seq, op };
-  save(c, env);
-  if (isKvOp(op)) env.output({ type: 'invoke', client: sessionClient(c), seq, op });
-  send(c, env, o);
+function issue(x: X): void {
+  const { s, env, c } = x;
+  if (s.pending !== null || s.done >= c.requests) return;
+  const seq = s.seq + 1;
+  const admin = c.configChanges && s.id === c.cluster.clients[0] && env.random.chance(1, 5);
+  const op = admin ? adminOp(x) : kvOp(x, seq);
+  s.seq = seq;
+  s.pending = { seq, op };
+  if (isKvOp(op)) env.output({ type: 'invoke', client: sessionClient(s), seq, op });
+  send(x);
 }
 
-function kvOp(c: ClientState, env: RaftEnv, o: RaftOptions, seq: number): KvOp {
-  const key = `k${env.random.int(o.keys)}`;
-  const value = `${sessionClient(c)}.${seq}`;
+function kvOp(x: X, seq: number): KvOp {
+  const { s, env, c } = x;
+  const key = `k${env.random.int(c.keys)}`;
+  const value = `${sessionClient(s)}.${seq}`;
   const roll = env.random.int(10);
   if (roll < 4) return { type: 'get', key };
   if (roll < 7) return { type: 'put', key, value };
-  if (roll < 9) return { type: 'cas', key, expected: c.seen.get(key) ?? null, value };
+  if (roll < 9) return { type: 'cas', key, expected: s.seen.get(key) ?? null, value };
   return { type: 'delete', key };
 }
 
-function adminOp(env: RaftEnv, cluster: Cluster): AdminOp {
-  const node = env.random.pick(cluster.servers);
+function adminOp(x: X): AdminOp {
+  const { env, c } = x;
+  const node = env.random.pick(c.cluster.servers);
   const type = env.random.pick(['add-server', 'remove-server', 'transfer-leader'] as const);
   return { type, node };
 }
 
-function send(c: ClientState, env: RaftEnv, o: RaftOptions): void {
-  if (c.pending === null) return;
-  env.send(c.target, {
+function send(x: X): void {
+  const { s, env, c } = x;
+  if (s.pending === null) return;
+  env.send(s.target, {
     type: 'ClientRequest',
-    command: { ...c.pending.op, client: sessionClient(c), seq: c.pending.seq },
+    command: { ...s.pending.op, client: sessionClient(s), seq: s.pending.seq },
   });
-  env.setTimer('timeout', o.clientTimeoutMs);
+  env.setTimer('timeout', c.clientTimeoutMs);
 }
 
-function onReply(
-  c: ClientState,
-  env: RaftEnv,
-  o: RaftOptions,
-  cluster: Cluster,
-  r: ClientReplyBody,
-): void {
-  const p = c.pending;
-  const client = sessionClient(c);
+function onReply(x: X, r: ClientReplyBody): void {
+  const { s, env } = x;
+  const p = s.pending;
+  const client = sessionClient(s);
   if (p === null || r.client !== client || r.seq !== p.seq) return; // Late or duplicated.
   if (!r.ok && (r.reason === 'not-leader' || r.reason === 'retry')) {
-    c.target = retarget(c, cluster, r.leaderHint ?? null);
+    s.target = retarget(x, r.leaderHint ?? null);
     env.cancelTimer('timeout');
     return env.setTimer('retry', env.random.range(BACKOFF_MS[0], BACKOFF_MS[1]));
   }
   env.cancelTimer('timeout');
-  c.refused = [];
-  c.pending = null;
-  c.done += 1;
+  s.refused = [];
+  s.pending = null;
+  s.done += 1;
   if (!r.ok && r.reason === 'session-expired') {
     // Outcome unknown: no `complete`, the history leaves it open (indeterminate).
-    c.session += 1;
-    c.seq = 0;
-    save(c, env);
-    return think(c, env, o);
+    s.session += 1;
+    s.seq = 0;
+    return think(x);
   }
-  save(c, env);
   const op = p.op;
   if (isKvOp(op)) {
     const value = r.value ?? null;
     if (r.ok)
-      c.seen.set(op.key, op.type === 'get' ? value : op.type === 'delete' ? null : op.value);
-    else if (op.type === 'cas') c.seen.set(op.key, value);
+      s.seen.set(op.key, op.type === 'get' ? value : op.type === 'delete' ? null : op.value);
+    else if (op.type === 'cas') s.seen.set(op.key, value);
     const outcome = r.ok ? 'ok' : 'fail';
     env.output({ type: 'complete', client, seq: p.seq, op, outcome, value });
   } else {
@@ -204,5 +206,5 @@ function onReply(
       op: `${op.type} ${op.node} ${r.ok ? 'ok' : 'rejected'}`,
     });
   }
-  think(c, env, o);
+  think(x);
 }

@@ -19,25 +19,25 @@ import {
 } from './roles.js';
 import { type Server, saveHardState, votersOf } from './state.js';
 
-export function onRequestVote(sv: Server, from: NodeId, m: RequestVote): void {
-  const { s, env } = sv;
-  assert(m.term === s.term, 'step() adopted or rejected other terms');
+export function onRequestVote(x: Server, from: NodeId, m: RequestVote): void {
+  const { s, env } = x;
+  assert(m.term === s.term, 'the term rules (raft.ts) adopted or rejected other terms');
   const canVote = s.votedFor === null || s.votedFor === from;
   const granted = canVote && s.log.isUpToDate(m.lastLogIndex, m.lastLogTerm);
   if (granted) {
     s.votedFor = from;
-    saveHardState(sv);
-    resetElectionTimer(sv); // Figure 2: granting a vote restarts the election timer.
+    saveHardState(x);
+    resetElectionTimer(x); // Figure 2: granting a vote restarts the election timer.
   }
   env.send(from, { type: 'RequestVoteReply', term: s.term, voteGranted: granted });
 }
 
-export function onPreVote(sv: Server, from: NodeId, m: PreVote): void {
-  const { s, env } = sv;
-  assert(m.term >= s.term, 'step() rejected older terms');
+export function onPreVote(x: Server, from: NodeId, m: PreVote): void {
+  const { s, env } = x;
+  assert(m.term >= s.term, 'the term rules (raft.ts) rejected older terms');
   // A server in our term that already voted or follows a leader would not vote either.
   const free = m.term > s.term || (s.leaderId === null && (s.votedFor ?? from) === from);
-  const granted = free && !inLease(sv) && s.log.isUpToDate(m.lastLogIndex, m.lastLogTerm);
+  const granted = free && !inLease(x) && s.log.isUpToDate(m.lastLogIndex, m.lastLogTerm);
   env.send(from, {
     type: 'PreVoteReply',
     term: granted ? m.term : s.term,
@@ -45,24 +45,24 @@ export function onPreVote(sv: Server, from: NodeId, m: PreVote): void {
   });
 }
 
-export function onRequestVoteReply(sv: Server, from: NodeId, m: RequestVoteReply): void {
-  const { s } = sv;
+export function onRequestVoteReply(x: Server, from: NodeId, m: RequestVoteReply): void {
+  const { s } = x;
   if (s.role !== 'candidate') return; // Already decided; a late or duplicated reply.
-  assert(m.term === s.term, 'step() filters other terms');
+  assert(m.term === s.term, 'the term rules (raft.ts) filter other terms');
   s.votes.set(from, m.voteGranted);
   const result = voteResult(votersOf(s), s.votes);
-  if (result === 'won') becomeLeader(sv);
-  else if (result === 'lost') becomeFollower(sv, s.term, null);
+  if (result === 'won') becomeLeader(x);
+  else if (result === 'lost') becomeFollower(x, s.term, null);
 }
 
-export function onPreVoteReply(sv: Server, from: NodeId, m: PreVoteReply): void {
-  const { s } = sv;
+export function onPreVoteReply(x: Server, from: NodeId, m: PreVoteReply): void {
+  const { s } = x;
   if (s.role !== 'pre-candidate') return;
   // A grant names the term we asked about; a refusal names the voter's (our) term.
   if (m.voteGranted && m.term !== s.term + 1) return;
   if (!m.voteGranted && m.term !== s.term) return;
   s.votes.set(from, m.voteGranted);
   const result = voteResult(votersOf(s), s.votes);
-  if (result === 'won') becomeCandidate(sv, { transfer: false });
-  else if (result === 'lost') becomeFollower(sv, s.term, null);
+  if (result === 'won') becomeCandidate(x, { transfer: false });
+  else if (result === 'lost') becomeFollower(x, s.term, null);
 }

@@ -15,41 +15,41 @@ import { becomeCandidate, resetElectionTimer } from './roles.js';
 import { isVoter, type Server } from './state.js';
 
 /** Any message of the current term from the leader: follow it and restart the timer. */
-function heardFromLeader(sv: Server, from: NodeId): void {
-  const { s, env } = sv;
-  assert(s.role === 'follower', 'step() makes us a follower first');
+function heardFromLeader(x: Server, from: NodeId): void {
+  const { s, env } = x;
+  assert(s.role === 'follower', 'raft.ts makes us a follower first');
   s.leaderId = from;
   s.leaderContactAt = env.now();
-  resetElectionTimer(sv);
+  resetElectionTimer(x);
 }
 
-export function onAppendEntries(sv: Server, from: NodeId, m: AppendEntries): void {
-  heardFromLeader(sv, from);
-  const { s } = sv;
+export function onAppendEntries(x: Server, from: NodeId, m: AppendEntries): void {
+  heardFromLeader(x, from);
+  const { s } = x;
   if (m.prevLogIndex >= s.commitIndex) {
-    return appendFrom(sv, from, m, { prevLogIndex: m.prevLogIndex, prevLogTerm: m.prevLogTerm });
+    return appendFrom(x, from, m, { prevLogIndex: m.prevLogIndex, prevLogTerm: m.prevLogTerm });
   }
   // Entries at or below commitIndex already match the leader's (Leader Completeness), so
   // they are skipped; this also covers a prefix we compacted into a snapshot.
   const skip = Math.min(m.entries.length, s.commitIndex - m.prevLogIndex);
   const last = m.entries[skip - 1];
   if (skip === m.entries.length || last === undefined) {
-    return reply(sv, from, true, { matchIndex: s.commitIndex });
+    return reply(x, from, true, { matchIndex: s.commitIndex });
   }
-  appendFrom(sv, from, m, { prevLogIndex: last.index, prevLogTerm: last.term }, skip);
+  appendFrom(x, from, m, { prevLogIndex: last.index, prevLogTerm: last.term }, skip);
 }
 
 function reply(
-  sv: Server,
+  x: Server,
   to: NodeId,
   success: boolean,
   fields: Partial<
     Record<'matchIndex' | 'rejectedIndex' | 'conflictTerm' | 'conflictIndex', number>
   >,
 ): void {
-  sv.env.send(to, {
+  x.env.send(to, {
     type: 'AppendEntriesReply',
-    term: sv.s.term,
+    term: x.s.term,
     success,
     matchIndex: fields.matchIndex ?? 0,
     rejectedIndex: fields.rejectedIndex ?? 0,
@@ -60,13 +60,13 @@ function reply(
 
 /** Figure 2 receiver steps 2–5, for m.entries[skip..] following (prevLogIndex, prevLogTerm). */
 function appendFrom(
-  sv: Server,
+  x: Server,
   from: NodeId,
   m: AppendEntries,
   prev: { prevLogIndex: number; prevLogTerm: number },
   skip = 0,
 ): void {
-  const { s } = sv;
+  const { s } = x;
   const { prevLogIndex, prevLogTerm } = prev;
   if (!s.log.matchTerm(prevLogIndex, prevLogTerm)) {
     const beyond = prevLogIndex > s.log.lastIndex;
@@ -74,7 +74,7 @@ function appendFrom(
     const conflictIndex = beyond
       ? s.log.lastIndex + 1
       : s.log.firstIndexOfTerm(conflictTerm, prevLogIndex);
-    return reply(sv, from, false, { rejectedIndex: m.prevLogIndex, conflictTerm, conflictIndex });
+    return reply(x, from, false, { rejectedIndex: m.prevLogIndex, conflictTerm, conflictIndex });
   }
   for (let i = skip; i < m.entries.length; i++) {
     const e = m.entries[i] as Entry;
@@ -88,13 +88,13 @@ function appendFrom(
   }
   const lastNew = m.prevLogIndex + m.entries.length;
   s.commitIndex = Math.max(s.commitIndex, Math.min(m.leaderCommit, lastNew));
-  applyCommitted(sv);
-  reply(sv, from, true, { matchIndex: lastNew });
+  applyCommitted(x);
+  reply(x, from, true, { matchIndex: lastNew });
 }
 
-export function onHeartbeat(sv: Server, from: NodeId, m: Heartbeat): void {
-  const { s, env } = sv;
-  heardFromLeader(sv, from);
+export function onHeartbeat(x: Server, from: NodeId, m: Heartbeat): void {
+  const { s, env } = x;
+  heardFromLeader(x, from);
   // The leader sends min(commit, our matchIndex), and our log matches its log up to there —
   // unless we lost entries since we acknowledged them (a wiped or cut log): then the entry
   // at `commit` may be missing or another one (a cut can resurrect a suffix we replaced), so
@@ -103,7 +103,7 @@ export function onHeartbeat(sv: Server, from: NodeId, m: Heartbeat): void {
   if (m.commit > s.commitIndex) {
     if (s.log.term(m.commit) === m.commitTerm) {
       s.commitIndex = m.commit;
-      applyCommitted(sv);
+      applyCommitted(x);
     } else {
       env.note(`Heartbeat commit ${m.commit} (term ${m.commitTerm}) not in our log: ignored`);
     }
@@ -116,9 +116,9 @@ export function onHeartbeat(sv: Server, from: NodeId, m: Heartbeat): void {
   });
 }
 
-export function onInstallSnapshot(sv: Server, from: NodeId, m: InstallSnapshot): void {
-  const { s, env } = sv;
-  heardFromLeader(sv, from);
+export function onInstallSnapshot(x: Server, from: NodeId, m: InstallSnapshot): void {
+  const { s, env } = x;
+  heardFromLeader(x, from);
   const snap = m.snapshot;
   if (snap.index <= s.commitIndex) {
     // Already have it (a duplicate, or we caught up meanwhile): report how far we match.
@@ -126,15 +126,15 @@ export function onInstallSnapshot(sv: Server, from: NodeId, m: InstallSnapshot):
     return;
   }
   s.log.install(snap);
-  s.kv = KvMachine.restore(snap.kv, sv.o);
+  s.kv = KvMachine.restore(snap.kv, x.c);
   s.commitIndex = snap.index;
   s.lastApplied = snap.index;
   assert(s.log.lastIndex >= snap.index, 'the snapshot is part of the log now');
   env.send(from, { type: 'InstallSnapshotReply', term: s.term, matchIndex: snap.index });
 }
 
-export function onTimeoutNow(sv: Server, from: NodeId): void {
-  const { s, env } = sv;
+export function onTimeoutNow(x: Server, from: NodeId): void {
+  const { s, env } = x;
   if (!isVoter(s)) return env.note(`TimeoutNow from ${from} ignored: not a voter`);
-  becomeCandidate(sv, { transfer: true });
+  becomeCandidate(x, { transfer: true });
 }

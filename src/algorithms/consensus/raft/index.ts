@@ -25,20 +25,19 @@
 // the double-vote risk silently.
 
 import { ALL_FAULT_KINDS, defineAlgorithm, type Metrics } from '../../../core/algorithm.js';
-import { createClient } from './client.js';
 import { checkClientCommand } from './client-api.js';
 import { clientHistory, lostAcknowledgedWrites } from './history.js';
 import { type RaftNodeState, raftInvariants } from './invariants.js';
 import { parseRaftMessage, type RaftMessage, type RaftOutput } from './messages.js';
-import { clusterOf, type RaftOptions, raftOptionSpecs } from './options.js';
-import { createServer } from './raft.js';
+import { type RaftOptions, raftConfig, raftOptionSpecs } from './options.js';
+import { createRaftNode } from './raft.js';
 import { raftScenarios } from './scenarios.js';
 
 export type { CheckedCommand, ClientCommand, ClientReplyBody } from './client-api.js';
 export { checkClientCommand } from './client-api.js';
 export type { RaftMessage, RaftOutput } from './messages.js';
 export { parseRaftMessage } from './messages.js';
-export type { RaftOptions } from './options.js';
+export type { RaftConfig, RaftOptions } from './options.js';
 export { createServer } from './raft.js';
 export type { RaftNodeState };
 
@@ -56,12 +55,7 @@ export const raft = defineAlgorithm<RaftMessage, RaftOutput, RaftNodeState, Raft
   // Real processes serve real clients (through a node's API), not simulated client nodes.
   runtimeDefaults: { clients: 0 },
   nodesFor: (o) => DEFAULT_SERVERS + o.spares + o.clients,
-  create: (id, ctx) => {
-    const cluster = clusterOf(ctx.nodes, ctx.options);
-    return cluster.clients.includes(id)
-      ? createClient(id, ctx.options, cluster)
-      : createServer(id, ctx.options, cluster);
-  },
+  create: (id, ctx) => createRaftNode(raftConfig(ctx.nodes, ctx.options), id),
   parseMessage: parseRaftMessage,
   parseCommand: checkClientCommand,
   invariants: () => raftInvariants(),

@@ -10,12 +10,12 @@
 import type { ClusterView, Invariant, OutputRecord } from '../../../core/algorithm.js';
 import type { NodeId } from '../../../core/process.js';
 import { entryId } from './apply.js';
-import type { ClientState } from './client.js';
 import type { RaftLog } from './log.js';
 import type { RaftOutput } from './messages.js';
-import type { ServerState } from './state.js';
+import type { RaftNodeState, ServerState } from './state.js';
 
-export type RaftNodeState = ServerState | ClientState;
+export type { RaftNodeState };
+
 type View = ClusterView<RaftNodeState, RaftOutput>;
 type RaftInvariant = Invariant<RaftNodeState, RaftOutput>;
 

@@ -5,6 +5,11 @@
 // configuration entries it holds: a server uses the latest configuration in its log, whether
 // or not it is committed (dissertation §4.1).
 //
+// The log writes storage itself rather than being a kernel `durable` field: the kernel saves
+// its durable fields whole under one key whenever they change, which would rewrite the
+// whole log on every append; one key per entry writes only the entry, and compaction and
+// truncation delete exactly the keys they drop.
+//
 // Fault model: a crash keeps exactly what storage holds; `load` rebuilds the same log.
 
 import { assert } from '../../../core/assert.js';
@@ -13,6 +18,14 @@ import { EMPTY_KV_SNAPSHOT } from './kv.js';
 import type { Entry, Snapshot } from './messages.js';
 
 const LOG_PREFIX = 'log/';
+
+/** The disk of a server that has not started: empty, and never written (see unstarted). */
+const NO_DISK: Storage = {
+  get: () => undefined,
+  keys: () => [],
+  set: () => assert(false, 'a server writes its log only once started'),
+  delete: () => assert(false, 'a server writes its log only once started'),
+};
 const SNAPSHOT_KEY = 'snapshot';
 
 function logKey(index: number): string {
@@ -49,6 +62,14 @@ export class RaftLog {
       log.push(e);
     }
     return log;
+  }
+
+  /**
+   * The log a server shows before onStart loads the real one (the kernel makes a process's
+   * state before it has an Env): the bootstrap configuration and nothing else.
+   */
+  static unstarted(initialVoters: readonly NodeId[]): RaftLog {
+    return RaftLog.load(NO_DISK, initialVoters);
   }
 
   get lastIndex(): number {

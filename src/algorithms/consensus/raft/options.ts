@@ -3,7 +3,8 @@
 // (pre-vote and check-quorum §9.6, read mode §6.4), log compaction (§7), flow control, and
 // the simulated client workload.
 
-import type { OptionSpecs } from '../../../core/algorithm.js';
+import type { OptionSpecs, OptionsOf } from '../../../core/algorithm.js';
+import type { NodeId } from '../../../core/process.js';
 
 export const raftOptionSpecs = {
   clients: {
@@ -95,28 +96,7 @@ export const raftOptionSpecs = {
   maxBatch: { kind: 'int', default: 64, min: 1, max: 100_000, description: 'entries per append' },
 } as const satisfies OptionSpecs;
 
-export interface RaftOptions {
-  readonly clients: number;
-  readonly spares: number;
-  readonly requests: number;
-  readonly keys: number;
-  readonly thinkMs: number;
-  readonly clientTimeoutMs: number;
-  readonly configChanges: boolean;
-  readonly minVoters: number;
-  readonly electionTimeoutMsMin: number;
-  readonly electionTimeoutMsMax: number;
-  readonly heartbeatMs: number;
-  readonly preVote: boolean;
-  readonly checkQuorum: boolean;
-  readonly readMode: 'read-index' | 'lease';
-  readonly clockDriftPpm: number;
-  readonly snapshotEntries: number;
-  readonly sessionTimeoutMs: number;
-  readonly maxSessions: number;
-  readonly maxInflight: number;
-  readonly maxBatch: number;
-}
+export type RaftOptions = OptionsOf<typeof raftOptionSpecs>;
 
 /** Servers are ids 1..servers; clients follow. */
 export interface Cluster {
@@ -126,7 +106,7 @@ export interface Cluster {
   readonly initialVoters: readonly number[];
 }
 
-export function clusterOf(nodes: readonly number[], o: RaftOptions): Cluster {
+export function clusterOf(nodes: readonly NodeId[], o: RaftOptions): Cluster {
   const serverCount = Math.max(1, nodes.length - o.clients);
   const servers = nodes.slice(0, serverCount);
   const voterCount = Math.max(1, serverCount - o.spares);
@@ -135,6 +115,18 @@ export function clusterOf(nodes: readonly number[], o: RaftOptions): Cluster {
     clients: nodes.slice(serverCount),
     initialVoters: servers.slice(0, voterCount),
   };
+}
+
+/**
+ * Fixed for a run: the options and the cluster shape, what every handler reads as `x.c`
+ * (the options stay flat so that `c.heartbeatMs` reads like the option it is).
+ */
+export interface RaftConfig extends RaftOptions {
+  readonly cluster: Cluster;
+}
+
+export function raftConfig(nodes: readonly NodeId[], o: RaftOptions): RaftConfig {
+  return { ...o, cluster: clusterOf(nodes, o) };
 }
 
 /** Every option at its default, for hosts of the server outside this spec (election/raft). */

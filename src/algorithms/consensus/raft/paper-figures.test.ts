@@ -67,15 +67,11 @@ function server(
     leaseUntil: 0,
     transferee: null,
   };
-  return {
-    s,
-    env,
-    o: defaultRaftOptions,
-    cluster: { servers: nodes, clients: [], initialVoters: nodes },
-  };
+  const cluster = { servers: nodes, clients: [], initialVoters: nodes };
+  return { s, env, c: { ...defaultRaftOptions, cluster } };
 }
 
-const termsOf = (sv: Server) => sv.s.log.slice(1, sv.s.log.lastIndex).map((e) => e.term);
+const termsOf = (x: Server) => x.s.log.slice(1, x.s.log.lastIndex).map((e) => e.term);
 
 // Figure 7's leader log, plus the no-op our leader appends when it takes office in term 8.
 const LEADER = [1, 1, 1, 4, 4, 5, 5, 6, 6, 6, 8];

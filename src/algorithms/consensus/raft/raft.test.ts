@@ -3,12 +3,11 @@ import { clusterView } from '../../../../test/support/cluster-view.js';
 import type { OutputRecord } from '../../../core/algorithm.js';
 import { fuzz } from '../../../sim/fuzz.js';
 import { simulate } from '../../../sim/run.js';
-import type { ClientState } from './client.js';
 import { raft } from './index.js';
 import { type RaftNodeState, raftInvariants } from './invariants.js';
 import type { RaftOutput } from './messages.js';
 import { Progress } from './progress.js';
-import type { ServerState } from './state.js';
+import type { ClientState, ServerState } from './state.js';
 
 /** No membership changes or transfers, so one leader can be followed through a run. */
 const STABLE = { configChanges: false } as const;

@@ -19,20 +19,20 @@ import { quorumIndex } from '../../../core/quorum.js';
 import { answer, type ReplyRoute, type Server, votersOf } from './state.js';
 
 /** The leader has committed an entry of its own term (§6.4 step 1). */
-function committedInTerm(sv: Server): boolean {
-  return sv.s.log.term(sv.s.commitIndex) === sv.s.term;
+function committedInTerm(x: Server): boolean {
+  return x.s.log.term(x.s.commitIndex) === x.s.term;
 }
 
 export function registerRead(
-  sv: Server,
+  x: Server,
   read: { client: number; seq: number; key: string },
   route: ReplyRoute,
 ): void {
-  const { s, env, o } = sv;
+  const { s, env, c } = x;
   assert(s.role === 'leader', 'only leaders serve reads');
-  if (o.readMode === 'lease' && o.checkQuorum && s.transferee === null && committedInTerm(sv)) {
+  if (c.readMode === 'lease' && c.checkQuorum && s.transferee === null && committedInTerm(x)) {
     if (env.now() < s.leaseUntil && s.lastApplied >= s.commitIndex) {
-      answer(sv, route, {
+      answer(x, route, {
         client: read.client,
         seq: read.seq,
         ok: true,
@@ -45,17 +45,17 @@ export function registerRead(
     ...read,
     ...route,
     round: s.round + 1,
-    readIndex: committedInTerm(sv) ? s.commitIndex : null,
+    readIndex: committedInTerm(x) ? s.commitIndex : null,
     confirmed: false,
   };
   s.reads.push(pending);
-  const round = bcastHeartbeat(sv);
+  const round = bcastHeartbeat(x);
   assert(round === pending.round, 'the read waits for the round it started');
 }
 
 /** One heartbeat round (§5.2; a new ReadIndex round §6.4). Returns the round number. */
-export function bcastHeartbeat(sv: Server): number {
-  const { s, env } = sv;
+export function bcastHeartbeat(x: Server): number {
+  const { s, env } = x;
   s.round += 1;
   s.roundSentAt.set(s.round, env.now());
   for (const [id, pr] of s.progress) {
@@ -65,40 +65,40 @@ export function bcastHeartbeat(sv: Server): number {
     env.send(id, { type: 'Heartbeat', term: s.term, commit, commitTerm, round: s.round });
     pr.heartbeatSent(s.round);
   }
-  advanceReads(sv); // A single-voter configuration confirms its own rounds.
+  advanceReads(x); // A single-voter configuration confirms its own rounds.
   return s.round;
 }
 
 /** A round acknowledged by a majority confirms every read registered up to it. */
-export function advanceReads(sv: Server): void {
-  const { s, o } = sv;
+export function advanceReads(x: Server): void {
+  const { s, c } = x;
   const acked = quorumIndex(votersOf(s), (id) =>
     id === s.id ? s.round : (s.progress.get(id)?.round ?? 0),
   );
   const sentAt = s.roundSentAt.get(acked);
-  if (sentAt !== undefined && o.checkQuorum) {
-    const leaseMs = o.electionTimeoutMsMin * (1 - o.clockDriftPpm / 1_000_000);
+  if (sentAt !== undefined && c.checkQuorum) {
+    const leaseMs = c.electionTimeoutMsMin * (1 - c.clockDriftPpm / 1_000_000);
     s.leaseUntil = Math.max(s.leaseUntil, sentAt + leaseMs);
   }
   for (const [round] of s.roundSentAt) if (round < acked) s.roundSentAt.delete(round);
   for (const r of s.reads) if (r.round <= acked) r.confirmed = true;
-  serveReads(sv);
+  serveReads(x);
 }
 
 /** After the leader's first commit in its term, waiting reads get their read index. */
-export function onLeaderCommit(sv: Server): void {
-  const { s } = sv;
-  if (!committedInTerm(sv)) return;
+export function onLeaderCommit(x: Server): void {
+  const { s } = x;
+  if (!committedInTerm(x)) return;
   for (const r of s.reads) if (r.readIndex === null) r.readIndex = s.commitIndex;
 }
 
-export function serveReads(sv: Server): void {
-  const { s } = sv;
+export function serveReads(x: Server): void {
+  const { s } = x;
   if (s.reads.length === 0) return;
   const rest = [];
   for (const r of s.reads) {
     if (r.confirmed && r.readIndex !== null && s.lastApplied >= r.readIndex) {
-      answer(sv, r, { client: r.client, seq: r.seq, ok: true, value: s.kv.get(r.key) });
+      answer(x, r, { client: r.client, seq: r.seq, ok: true, value: s.kv.get(r.key) });
     } else {
       rest.push(r);
     }
@@ -107,10 +107,10 @@ export function serveReads(sv: Server): void {
 }
 
 /** A leader stepping down tells everyone it owes an answer to try again elsewhere. */
-export function failPending(sv: Server): void {
-  const { s } = sv;
+export function failPending(x: Server): void {
+  const { s } = x;
   const hint = { ok: false, reason: 'not-leader', leaderHint: null } as const;
-  for (const r of s.reads) answer(sv, r, { client: r.client, seq: r.seq, ...hint });
+  for (const r of s.reads) answer(x, r, { client: r.client, seq: r.seq, ...hint });
   for (const owed of s.waiters.values())
-    for (const w of owed) answer(sv, w, { client: w.client, seq: w.seq, ...hint });
+    for (const w of owed) answer(x, w, { client: w.client, seq: w.seq, ...hint });
 }

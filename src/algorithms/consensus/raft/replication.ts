@@ -28,8 +28,8 @@ import { votersOf } from './state.js';
  * AND it holds that entry: it then knows it is out and stops campaigning, instead of
  * timing out forever (the disruptive removed server of §4.2.3). Quorums count voters only.
  */
-export function syncProgress(sv: Server): void {
-  const { s } = sv;
+export function syncProgress(x: Server): void {
+  const { s } = x;
   const voters = votersOf(s);
   for (const v of voters) {
     if (v !== s.id && !s.progress.has(v)) s.progress.set(v, new Progress(s.log.lastIndex + 1));
@@ -42,25 +42,25 @@ export function syncProgress(sv: Server): void {
 }
 
 /** Appends an entry of the current term to the leader's log and replicates it. */
-export function propose(sv: Server, entry: Entry): void {
-  const { s } = sv;
+export function propose(x: Server, entry: Entry): void {
+  const { s } = x;
   assert(s.role === 'leader', 'only leaders propose');
   assert(entry.term === s.term && entry.index === s.log.lastIndex + 1, 'next entry, our term');
   s.log.append(entry);
-  if (entry.kind === 'config') syncProgress(sv);
-  maybeCommit(sv);
-  bcastAppend(sv);
+  if (entry.kind === 'config') syncProgress(x);
+  maybeCommit(x);
+  bcastAppend(x);
 }
 
-export function bcastAppend(sv: Server): void {
-  for (const id of sv.s.progress.keys()) sendAppendWhileOpen(sv, id);
+export function bcastAppend(x: Server): void {
+  for (const id of x.s.progress.keys()) sendAppendWhileOpen(x, id);
 }
 
 /** Sends as many AppendEntries as the follower's window allows (pipelining). */
-function sendAppendWhileOpen(sv: Server, to: NodeId): void {
-  const { s } = sv;
-  for (let i = 0; i < sv.o.maxInflight; i++) {
-    if (!sendAppend(sv, to)) return;
+function sendAppendWhileOpen(x: Server, to: NodeId): void {
+  const { s } = x;
+  for (let i = 0; i < x.c.maxInflight; i++) {
+    if (!sendAppend(x, to)) return;
     const pr = s.progress.get(to);
     if (pr === undefined || pr.state !== 'replicate' || pr.nextIndex > s.log.lastIndex) return;
   }
@@ -73,14 +73,14 @@ function sendAppendWhileOpen(sv: Server, to: NodeId): void {
  * have lost the appends in flight, and its rejection of an empty one at nextIndex rewinds
  * nextIndex (etcd's sendIfEmpty on MsgHeartbeatResp).
  */
-export function sendAppend(sv: Server, to: NodeId, sendIfEmpty = false): boolean {
-  const { s, env, o } = sv;
+export function sendAppend(x: Server, to: NodeId, sendIfEmpty = false): boolean {
+  const { s, env, c } = x;
   const pr = s.progress.get(to);
-  if (pr === undefined || pr.isPaused(o.maxInflight)) return false;
+  if (pr === undefined || pr.isPaused(c.maxInflight)) return false;
   const prevLogIndex = pr.nextIndex - 1;
   const prevLogTerm = s.log.term(prevLogIndex);
-  if (prevLogTerm === undefined) return sendSnapshot(sv, to);
-  const last = Math.min(s.log.lastIndex, prevLogIndex + o.maxBatch);
+  if (prevLogTerm === undefined) return sendSnapshot(x, to);
+  const last = Math.min(s.log.lastIndex, prevLogIndex + c.maxBatch);
   const entries = last > prevLogIndex ? s.log.slice(prevLogIndex + 1, last) : [];
   if (entries.length === 0 && pr.state !== 'probe' && !sendIfEmpty) return false;
   env.send(to, {
@@ -95,8 +95,8 @@ export function sendAppend(sv: Server, to: NodeId, sendIfEmpty = false): boolean
   return true;
 }
 
-function sendSnapshot(sv: Server, to: NodeId): boolean {
-  const { s, env } = sv;
+function sendSnapshot(x: Server, to: NodeId): boolean {
+  const { s, env } = x;
   const pr = s.progress.get(to);
   assert(pr !== undefined, 'snapshots go to tracked followers');
   const snapshot = s.log.snapshot;
@@ -107,24 +107,24 @@ function sendSnapshot(sv: Server, to: NodeId): boolean {
 }
 
 /** Figure 2 (leaders): the largest N replicated on a majority with log[N].term == term. */
-export function maybeCommit(sv: Server): void {
-  const { s } = sv;
+export function maybeCommit(x: Server): void {
+  const { s } = x;
   const n = quorumIndex(votersOf(s), (id) =>
     id === s.id ? s.log.lastIndex : (s.progress.get(id)?.matchIndex ?? 0),
   );
   // §5.4.2: never commit an older term's entry by counting replicas.
   if (n <= s.commitIndex || s.log.term(n) !== s.term) return;
   s.commitIndex = n;
-  sv.env.output({ type: 'commit', index: n, term: s.term });
-  syncProgress(sv);
-  onLeaderCommit(sv);
-  applyCommitted(sv);
+  x.env.output({ type: 'commit', index: n, term: s.term });
+  syncProgress(x);
+  onLeaderCommit(x);
+  applyCommitted(x);
 }
 
-export function onAppendEntriesReply(sv: Server, from: NodeId, m: AppendEntriesReply): void {
-  const { s } = sv;
+export function onAppendEntriesReply(x: Server, from: NodeId, m: AppendEntriesReply): void {
+  const { s } = x;
   assert(s.role === 'leader', 'only leaders handle replies');
-  assert(m.term === s.term, 'step() filters other terms');
+  assert(m.term === s.term, 'the term rules (raft.ts) filter other terms');
   const pr = s.progress.get(from);
   if (pr === undefined) return; // Not a voter of the latest configuration (any more).
   pr.recentActive = true;
@@ -133,9 +133,9 @@ export function onAppendEntriesReply(sv: Server, from: NodeId, m: AppendEntriesR
     const moved = pr.maybeUpdate(m.matchIndex);
     if (pr.state === 'probe' || (pr.state === 'snapshot' && pr.matchIndex >= pr.pendingSnapshot))
       pr.becomeReplicate();
-    if (moved) maybeCommit(sv);
-    syncProgress(sv); // Lets go of a removed server once it holds its removal.
-    sendTimeoutNowIfReady(sv, from);
+    if (moved) maybeCommit(x);
+    syncProgress(x); // Lets go of a removed server once it holds its removal.
+    sendTimeoutNowIfReady(x, from);
   } else {
     if (m.rejectedIndex > s.log.lastIndex) return; // Not a reply to anything we sent.
     // §5.3 fast backtracking: skip the follower's whole conflicting term at once.
@@ -144,23 +144,23 @@ export function onAppendEntriesReply(sv: Server, from: NodeId, m: AppendEntriesR
     if (!pr.maybeDecrTo(m.rejectedIndex, hint)) return;
   }
   assert(pr.matchIndex <= s.log.lastIndex, 'a follower cannot match beyond our log');
-  sendAppendWhileOpen(sv, from);
+  sendAppendWhileOpen(x, from);
 }
 
-export function onHeartbeatReply(sv: Server, from: NodeId, m: HeartbeatReply): void {
-  const { s, o } = sv;
+export function onHeartbeatReply(x: Server, from: NodeId, m: HeartbeatReply): void {
+  const { s, c } = x;
   assert(s.role === 'leader', 'only leaders handle replies');
   const pr = s.progress.get(from);
   if (pr === undefined) return;
   pr.recentActive = true;
   if (m.round <= s.round) {
     pr.round = Math.max(pr.round, m.round);
-    if (pr.lostEntries(m.round, m.lastIndex)) repairFollower(sv, from, m.lastIndex);
+    if (pr.lostEntries(m.round, m.lastIndex)) repairFollower(x, from, m.lastIndex);
   }
   if (pr.state === 'snapshot' && m.lastIndex < pr.pendingSnapshot) pr.becomeProbe();
-  pr.onHeartbeatReply(o.maxInflight);
-  if (pr.matchIndex < s.log.lastIndex && sendAppend(sv, from, true)) sendAppendWhileOpen(sv, from);
-  advanceReads(sv);
+  pr.onHeartbeatReply(c.maxInflight);
+  if (pr.matchIndex < s.log.lastIndex && sendAppend(x, from, true)) sendAppendWhileOpen(x, from);
+  advanceReads(x);
 }
 
 /**
@@ -168,8 +168,8 @@ export function onHeartbeatReply(sv: Server, from: NodeId, m: HeartbeatReply): v
  * its log end, and the operator hears of it — a member that loses acknowledged state can
  * cost committed entries if a majority does so (README, "Members that lose their disk").
  */
-function repairFollower(sv: Server, from: NodeId, lastIndex: number): void {
-  const { s, env } = sv;
+function repairFollower(x: Server, from: NodeId, lastIndex: number): void {
+  const { s, env } = x;
   const pr = s.progress.get(from);
   assert(pr !== undefined, 'only tracked followers are repaired');
   const matchIndex = pr.matchIndex;
@@ -179,8 +179,8 @@ function repairFollower(sv: Server, from: NodeId, lastIndex: number): void {
   env.note(`follower ${from} lost acknowledged entries: log ends at ${lastIndex} < ${matchIndex}`);
 }
 
-export function onInstallSnapshotReply(sv: Server, from: NodeId, m: InstallSnapshotReply): void {
-  const { s } = sv;
+export function onInstallSnapshotReply(x: Server, from: NodeId, m: InstallSnapshotReply): void {
+  const { s } = x;
   assert(s.role === 'leader', 'only leaders handle replies');
   const pr = s.progress.get(from);
   if (pr === undefined) return;
@@ -188,13 +188,13 @@ export function onInstallSnapshotReply(sv: Server, from: NodeId, m: InstallSnaps
   if (m.matchIndex > s.log.lastIndex) return;
   const moved = pr.maybeUpdate(m.matchIndex);
   if (pr.state === 'snapshot') pr.becomeProbe();
-  if (moved) maybeCommit(sv);
-  sendAppendWhileOpen(sv, from);
+  if (moved) maybeCommit(x);
+  sendAppendWhileOpen(x, from);
 }
 
 /** §3.10: once the target's log is up to date, tell it to start an election now. */
-export function sendTimeoutNowIfReady(sv: Server, to: NodeId): boolean {
-  const { s, env } = sv;
+export function sendTimeoutNowIfReady(x: Server, to: NodeId): boolean {
+  const { s, env } = x;
   if (s.transferee !== to) return false;
   const pr = s.progress.get(to);
   if (pr === undefined || pr.matchIndex !== s.log.lastIndex) return false;

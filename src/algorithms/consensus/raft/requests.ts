@@ -15,29 +15,29 @@ import { registerRead } from './read-index.js';
 import { propose, sendAppend, sendTimeoutNowIfReady } from './replication.js';
 import { answer, type ReplyRoute, type Server, votersOf } from './state.js';
 
-export function onClientCommand(sv: Server, cmd: ClientCommand, route: ReplyRoute): void {
-  const { s } = sv;
+export function onClientCommand(x: Server, cmd: ClientCommand, route: ReplyRoute): void {
+  const { s } = x;
   const fail = (reason: NonNullable<ClientReplyBody['reason']>, leaderHint: NodeId | null = null) =>
-    answer(sv, route, { client: cmd.client, seq: cmd.seq, ok: false, reason, leaderHint });
+    answer(x, route, { client: cmd.client, seq: cmd.seq, ok: false, reason, leaderHint });
   if (s.role !== 'leader') return fail('not-leader', s.leaderId);
   // §3.10: during a transfer the leader stops accepting new commands.
   if (s.transferee !== null) return fail('retry', s.transferee);
-  if (cmd.type === 'get') return registerRead(sv, cmd, route);
-  if (cmd.type === 'transfer-leader') return startTransfer(sv, cmd, route);
+  if (cmd.type === 'get') return registerRead(x, cmd, route);
+  if (cmd.type === 'transfer-leader') return startTransfer(x, cmd, route);
   const seen = s.kv.check(cmd.client, cmd.seq);
   if (seen !== undefined) {
     const reply = replyFor(cmd.client, cmd.seq, seen);
-    if (reply !== undefined) answer(sv, route, reply);
+    if (reply !== undefined) answer(x, route, reply);
     return;
   }
-  const pendingAt = pendingIndexOf(sv, cmd.client, cmd.seq);
-  if (pendingAt !== undefined) return wait(sv, pendingAt, cmd, route);
+  const pendingAt = pendingIndexOf(x, cmd.client, cmd.seq);
+  if (pendingAt !== undefined) return wait(x, pendingAt, cmd, route);
   const index = s.log.lastIndex + 1;
   if (cmd.type === 'add-server' || cmd.type === 'remove-server') {
-    const voters = changedVoters(sv, cmd);
+    const voters = changedVoters(x, cmd);
     if (typeof voters === 'string') return fail(voters === 'busy' ? 'retry' : 'rejected');
-    wait(sv, index, cmd, route);
-    return propose(sv, {
+    wait(x, index, cmd, route);
+    return propose(x, {
       index,
       term: s.term,
       kind: 'config',
@@ -46,21 +46,21 @@ export function onClientCommand(sv: Server, cmd: ClientCommand, route: ReplyRout
       seq: cmd.seq,
     });
   }
-  wait(sv, index, cmd, route);
+  wait(x, index, cmd, route);
   // §6.3: log time for session expiry; never behind what the machine has applied already.
-  const atMs = Math.max(Math.floor(sv.env.now()), s.kv.timeMs);
-  propose(sv, { index, term: s.term, kind: 'command', command: cmd, atMs });
+  const atMs = Math.max(Math.floor(x.env.now()), s.kv.timeMs);
+  propose(x, { index, term: s.term, kind: 'command', command: cmd, atMs });
 }
 
-function wait(sv: Server, index: number, cmd: ClientCommand, route: ReplyRoute): void {
-  const list = sv.s.waiters.get(index) ?? [];
+function wait(x: Server, index: number, cmd: ClientCommand, route: ReplyRoute): void {
+  const list = x.s.waiters.get(index) ?? [];
   list.push({ client: cmd.client, seq: cmd.seq, ...route });
-  sv.s.waiters.set(index, list);
+  x.s.waiters.set(index, list);
 }
 
 /** The uncommitted entry already carrying (client, seq) in this term, if any. */
-function pendingIndexOf(sv: Server, client: number, seq: number): number | undefined {
-  const { s } = sv;
+function pendingIndexOf(x: Server, client: number, seq: number): number | undefined {
+  const { s } = x;
   for (const [index, owed] of s.waiters) {
     if (owed.some((w) => w.client === client && w.seq === seq)) return index;
   }
@@ -73,30 +73,30 @@ function pendingIndexOf(sv: Server, client: number, seq: number): number | undef
  * 'invalid' when the change makes no sense or would leave fewer than `minVoters`.
  */
 function changedVoters(
-  sv: Server,
+  x: Server,
   cmd: ClientCommand & { type: 'add-server' | 'remove-server' },
 ): readonly NodeId[] | 'busy' | 'invalid' {
-  const { s, cluster, o } = sv;
+  const { s, c } = x;
   if (s.log.term(s.commitIndex) !== s.term) return 'busy';
   if (s.log.configIndex > s.commitIndex) return 'busy';
   const voters = votersOf(s);
-  if (!cluster.servers.includes(cmd.node)) return 'invalid';
+  if (!c.cluster.servers.includes(cmd.node)) return 'invalid';
   if (cmd.type === 'add-server') {
     if (voters.includes(cmd.node)) return 'invalid';
     return [...voters, cmd.node].sort((a, b) => a - b);
   }
-  if (!voters.includes(cmd.node) || voters.length - 1 < o.minVoters) return 'invalid';
+  if (!voters.includes(cmd.node) || voters.length - 1 < c.minVoters) return 'invalid';
   return voters.filter((v) => v !== cmd.node);
 }
 
-function startTransfer(sv: Server, cmd: ClientCommand, route: ReplyRoute): void {
-  const { s, env, o } = sv;
+function startTransfer(x: Server, cmd: ClientCommand, route: ReplyRoute): void {
+  const { s, env, c } = x;
   if (cmd.type !== 'transfer-leader') return;
   const ok = cmd.node !== s.id && votersOf(s).includes(cmd.node);
-  answer(sv, route, { client: cmd.client, seq: cmd.seq, ok, ...(!ok && { reason: 'rejected' }) });
+  answer(x, route, { client: cmd.client, seq: cmd.seq, ok, ...(!ok && { reason: 'rejected' }) });
   if (!ok) return;
   s.transferee = cmd.node;
   s.leaseUntil = 0; // The target will ignore leases: ours ends now (§6.4.1).
-  env.setTimer('transfer', o.electionTimeoutMsMin);
-  if (!sendTimeoutNowIfReady(sv, cmd.node)) sendAppend(sv, cmd.node);
+  env.setTimer('transfer', c.electionTimeoutMsMin);
+  if (!sendTimeoutNowIfReady(x, cmd.node)) sendAppend(x, cmd.node);
 }

@@ -12,9 +12,9 @@ import { failPending } from './read-index.js';
 import { propose, syncProgress } from './replication.js';
 import { isVoter, type Server, saveHardState, votersOf } from './state.js';
 
-export function resetElectionTimer(sv: Server): void {
-  const { o, env } = sv;
-  env.setTimer('election', env.random.range(o.electionTimeoutMsMin, o.electionTimeoutMsMax));
+export function resetElectionTimer(x: Server): void {
+  const { c, env } = x;
+  env.setTimer('election', env.random.range(c.electionTimeoutMsMin, c.electionTimeoutMsMax));
 }
 
 /**
@@ -23,34 +23,34 @@ export function resetElectionTimer(sv: Server): void {
  * healthy leader. A (re)started server counts its start as such contact: it may have been
  * part of a leader's lease just before it crashed (this keeps lease reads safe, §6.4.1).
  */
-export function inLease(sv: Server): boolean {
-  const { s, o, env } = sv;
-  if (!o.checkQuorum) return false;
+export function inLease(x: Server): boolean {
+  const { s, c, env } = x;
+  if (!c.checkQuorum) return false;
   if (s.role === 'leader') return true;
-  return env.now() - s.leaderContactAt < o.electionTimeoutMsMin;
+  return env.now() - s.leaderContactAt < c.electionTimeoutMsMin;
 }
 
 /** Steps down (or starts) as a follower in `term`, following `leader` when known. */
-export function becomeFollower(sv: Server, term: number, leader: NodeId | null): void {
-  const { s } = sv;
+export function becomeFollower(x: Server, term: number, leader: NodeId | null): void {
+  const { s } = x;
   assert(term >= s.term, 'terms never go back');
   if (term > s.term) {
     s.term = term;
     s.votedFor = null;
-    saveHardState(sv);
+    saveHardState(x);
   }
   const wasLeader = s.role === 'leader';
   s.role = 'follower';
   s.leaderId = leader;
   s.votes = new Map();
-  if (wasLeader) leaveLeadership(sv);
-  resetElectionTimer(sv);
+  if (wasLeader) leaveLeadership(x);
+  resetElectionTimer(x);
 }
 
 /** Clears what only a leader owns; pending clients are told to retry elsewhere. */
-function leaveLeadership(sv: Server): void {
-  const { s, env } = sv;
-  failPending(sv);
+function leaveLeadership(x: Server): void {
+  const { s, env } = x;
+  failPending(x);
   s.progress = new Map();
   s.waiters = new Map();
   s.reads = [];
@@ -63,16 +63,16 @@ function leaveLeadership(sv: Server): void {
 }
 
 /** §9.6: ask the voters whether they would vote at term + 1, without changing our term. */
-export function becomePreCandidate(sv: Server): void {
-  const { s, env } = sv;
+export function becomePreCandidate(x: Server): void {
+  const { s, env } = x;
   assert(s.role !== 'leader', 'a leader does not campaign');
   assert(isVoter(s), 'only voters campaign');
   s.role = 'pre-candidate';
   s.leaderId = null;
   s.votes = new Map([[s.id, true]]);
   env.output({ type: 'campaign', term: s.term + 1, pre: true });
-  resetElectionTimer(sv);
-  if (voteResult(votersOf(s), s.votes) === 'won') return becomeCandidate(sv, { transfer: false });
+  resetElectionTimer(x);
+  if (voteResult(votersOf(s), s.votes) === 'won') return becomeCandidate(x, { transfer: false });
   for (const v of votersOf(s)) {
     if (v === s.id) continue;
     const m = { term: s.term + 1, lastLogIndex: s.log.lastIndex, lastLogTerm: s.log.lastTerm };
@@ -81,19 +81,19 @@ export function becomePreCandidate(sv: Server): void {
 }
 
 /** §5.2: increment the term, vote for ourselves, and ask every other voter. */
-export function becomeCandidate(sv: Server, opts: { transfer: boolean }): void {
-  const { s, env } = sv;
+export function becomeCandidate(x: Server, opts: { transfer: boolean }): void {
+  const { s, env } = x;
   assert(s.role !== 'leader', 'a leader does not campaign');
   assert(isVoter(s), 'only voters campaign');
   s.role = 'candidate';
   s.term += 1;
   s.votedFor = s.id;
-  saveHardState(sv); // §3.8: the vote is durable BEFORE any RequestVote leaves.
+  saveHardState(x); // §3.8: the vote is durable BEFORE any RequestVote leaves.
   s.leaderId = null;
   s.votes = new Map([[s.id, true]]);
   env.output({ type: 'campaign', term: s.term, pre: false });
-  resetElectionTimer(sv);
-  if (voteResult(votersOf(s), s.votes) === 'won') return becomeLeader(sv);
+  resetElectionTimer(x);
+  if (voteResult(votersOf(s), s.votes) === 'won') return becomeLeader(x);
   for (const v of votersOf(s)) {
     if (v === s.id) continue;
     env.send(v, {
@@ -111,8 +111,8 @@ export function becomeCandidate(sv: Server, opts: { transfer: boolean }): void {
  * the new term (§8, dissertation §6.4): committing it commits every earlier entry and lets
  * ReadIndex start.
  */
-export function becomeLeader(sv: Server): void {
-  const { s, env, o } = sv;
+export function becomeLeader(x: Server): void {
+  const { s, env, c } = x;
   assert(s.role === 'candidate', 'only a candidate wins an election');
   assert(s.votedFor === s.id, 'a leader voted for itself');
   s.role = 'leader';
@@ -127,9 +127,9 @@ export function becomeLeader(sv: Server): void {
   s.transferee = null;
   env.cancelTimer('election');
   env.output({ type: 'leader', term: s.term });
-  syncProgress(sv);
-  env.setTimer('heartbeat', o.heartbeatMs);
-  if (o.checkQuorum) env.setTimer('check-quorum', o.electionTimeoutMsMin);
-  propose(sv, { index: s.log.lastIndex + 1, term: s.term, kind: 'noop' });
+  syncProgress(x);
+  env.setTimer('heartbeat', c.heartbeatMs);
+  if (c.checkQuorum) env.setTimer('check-quorum', c.electionTimeoutMsMin);
+  propose(x, { index: s.log.lastIndex + 1, term: s.term, kind: 'noop' });
   assert(s.progress.size === votersOf(s).filter((v) => v !== s.id).length, 'one per voter');
 }

@@ -1,16 +1,19 @@
-// A Raft server's state (Figure 2) and the context its handlers share. Persistent state
-// (currentTerm, votedFor, the log) lives in storage as well as here; everything else is
-// volatile and rebuilt on restart (commitIndex and lastApplied restart at the snapshot).
+// The state of consensus/raft's two roles — a Raft server (Figure 2) and a workload client —
+// with their `init…State()` (what the kernel builds before onStart), and the context server
+// handlers share (the kernel's step `{ s, env, c }`). A server's persistent state (currentTerm,
+// votedFor, the log) lives in storage as well as here; everything else is volatile and
+// rebuilt on restart (commitIndex and lastApplied restart at the snapshot).
 //
 // Fault model: crash-recovery; `saveHardState` must run in the same step that changes term or
 // vote, so the host makes it durable BEFORE any reply of that step leaves (§5.1, §3.8).
 
+import type { Step } from '../../../core/kernel.js';
 import type { Env, NodeId } from '../../../core/process.js';
-import type { ClientReplyBody } from './client-api.js';
-import type { KvMachine } from './kv.js';
-import type { RaftLog } from './log.js';
+import type { ClientReplyBody, Op } from './client-api.js';
+import { KvMachine } from './kv.js';
+import { RaftLog } from './log.js';
 import type { RaftMessage, RaftOutput } from './messages.js';
-import type { Cluster, RaftOptions } from './options.js';
+import type { RaftConfig } from './options.js';
 import type { Progress } from './progress.js';
 
 export type Role = 'follower' | 'pre-candidate' | 'candidate' | 'leader';
@@ -76,14 +79,84 @@ export interface ServerState {
   transferee: NodeId | null;
 }
 
-/** Everything a handler needs besides the state. */
-export interface Server {
-  readonly s: ServerState;
-  readonly env: RaftEnv;
-  readonly o: RaftOptions;
-  readonly cluster: Cluster;
+/** A workload client node (client.ts). */
+export interface ClientState {
+  readonly kind: 'client';
+  readonly id: NodeId;
+  /** Durable: sessions started before the current one (client.ts sessionClient). */
+  session: number;
+  /** Durable: the last sequence number used in the current session. */
+  seq: number;
+  /** Durable: operations completed. */
+  done: number;
+  pending: { readonly seq: number; readonly op: Op } | null;
+  /** The server the next attempt goes to. */
+  target: NodeId;
+  /**
+   * Servers that refused or timed out since the last answer: hints pointing back to them are
+   * not followed, so stale hints (a removed server still naming its old leader) cannot
+   * bounce the client between two servers forever.
+   */
+  refused: NodeId[];
+  /** Values this client last saw per key (what its compare-and-swaps expect). */
+  readonly seen: Map<string, string | null>;
 }
 
+/** A client before it starts; onStart picks the server it tries first. */
+export function initClientState(c: RaftConfig, id: NodeId): ClientState {
+  return {
+    kind: 'client',
+    id,
+    session: 0,
+    seq: 0,
+    done: 0,
+    pending: null,
+    target: c.cluster.initialVoters[0] as NodeId,
+    refused: [],
+    seen: new Map(),
+  };
+}
+
+export type RaftNodeState = ServerState | ClientState;
+
+/** What every server handler receives (the kernel's step): `{ s, env, c }`. */
+export type Server = Step<RaftMessage, RaftOutput, ServerState, RaftConfig>;
+
+/**
+ * A server before it starts: the bootstrap configuration, term 0, an empty log on no disk.
+ * onStart (raft.ts) replaces the persistent parts with what storage holds.
+ */
+export function initServerState(c: RaftConfig, id: NodeId): ServerState {
+  const log = RaftLog.unstarted(c.cluster.initialVoters);
+  return {
+    kind: 'server',
+    id,
+    role: 'follower',
+    term: 0,
+    votedFor: null,
+    leaderId: null,
+    log,
+    commitIndex: log.snapshot.index,
+    lastApplied: log.snapshot.index,
+    kv: KvMachine.restore(log.snapshot.kv, c),
+    leaderContactAt: 0,
+    votes: new Map(),
+    progress: new Map(),
+    waiters: new Map(),
+    reads: [],
+    round: 0,
+    roundSentAt: new Map(),
+    leaseUntil: 0,
+    transferee: null,
+  };
+}
+
+/**
+ * Term and vote are written here by hand, not declared as kernel `durable` fields: the key
+ * `hard` is what every data directory written so far holds, and a node that restarted under
+ * a new key would come back at term 0 with no vote — free to vote twice in a term it already
+ * voted in. The write happens in the step that changes them, as the kernel's would.
+ */
 export const HARD_STATE_KEY = 'hard';
 
 export interface HardState {
@@ -91,15 +164,15 @@ export interface HardState {
   readonly votedFor: NodeId | null;
 }
 
-export function saveHardState(sv: Server): void {
-  const hard: HardState = { term: sv.s.term, votedFor: sv.s.votedFor };
-  sv.env.storage.set(HARD_STATE_KEY, hard);
+export function saveHardState(x: Server): void {
+  const hard: HardState = { term: x.s.term, votedFor: x.s.votedFor };
+  x.env.storage.set(HARD_STATE_KEY, hard);
 }
 
 /** Sends an answer along its route. */
-export function answer(sv: Server, route: ReplyRoute, reply: ClientReplyBody): void {
-  if (route.via === 'message') sv.env.send(route.to, { type: 'ClientReply', ...reply });
-  else sv.env.output({ type: 'reply', reply });
+export function answer(x: Server, route: ReplyRoute, reply: ClientReplyBody): void {
+  if (route.via === 'message') x.env.send(route.to, { type: 'ClientReply', ...reply });
+  else x.env.output({ type: 'reply', reply });
 }
 
 /** The voters of the latest configuration in the log (dissertation §4.1). */

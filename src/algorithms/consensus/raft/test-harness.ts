@@ -70,7 +70,8 @@ export function handServer(
 ) {
   const nodes = [1, 2, 3];
   const o = { ...defaultRaftOptions, ...options };
-  const process = createServer(id, o, { servers: nodes, clients: [], initialVoters: nodes });
+  const cluster = { servers: nodes, clients: [], initialVoters: nodes };
+  const process = createServer({ ...o, cluster }, id);
   const record = emptyRecord();
   const clock = { nowMs: 0 };
   const env = plainEnv(id, nodes, storage, record, clock);

@@ -5,10 +5,10 @@
 import type { OptionSpecs, OptionsOf } from '../../../core/algorithm.js';
 import type { NodeId } from '../../../core/process.js';
 import {
-  type Cluster,
-  clusterOf,
   defaultRaftOptions,
+  type RaftConfig,
   type RaftOptions,
+  raftConfig,
   raftOptionSpecs,
 } from '../../consensus/raft/options.js';
 
@@ -22,10 +22,9 @@ export const raftElectionOptionSpecs = {
 
 export type RaftElectionOptions = OptionsOf<typeof raftElectionOptionSpecs>;
 
-/** Fixed for a run: the Raft server's options and its cluster. */
+/** Fixed for a run: the Raft server's config (its options and its cluster). */
 export interface RaftElectionConfig {
-  readonly server: RaftOptions;
-  readonly cluster: Cluster;
+  readonly server: RaftConfig;
 }
 
 export function raftElectionConfig(
@@ -33,5 +32,5 @@ export function raftElectionConfig(
   o: RaftElectionOptions,
 ): RaftElectionConfig {
   const server: RaftOptions = { ...defaultRaftOptions, ...o, clients: 0, requests: 0 };
-  return { server, cluster: clusterOf(nodes, server) };
+  return { server: raftConfig(nodes, server) };
 }

@@ -23,7 +23,7 @@ export function createRaftElection(
   c: RaftElectionConfig,
   id: NodeId,
 ): Process<RaftMessage, ElectionOutput, RaftElectionState> {
-  const server = createServer(id, c.server, c.cluster);
+  const server = createServer(c.server, id);
   /** What the adapter itself keeps (shown in `state`). */
   const own: { followed: NodeId | null } = { followed: null };
   const adapt = (env: E): Env<RaftMessage, RaftOutput> => ({
