@@ -111,6 +111,10 @@ export function clusterCommand(root: Command, exit: Exit): void {
     .option('--option <key=value>', 'up: an algorithm option (repeatable)', collect, [])
     .option('--storage <kind>', 'up: wal (default) or memory')
     .option('--no-chaos', 'up: connect nodes directly, without the fault-injecting proxies')
+    .option(
+      '--peer-tls-dir <dir>',
+      'up: mutual TLS between nodes, not a cluster secret: ca.pem, node-N.pem, node-N-key.pem',
+    )
     .option('--json', 'status and actions: print JSON')
     .allowUnknownOption(true)
     .addHelpText('after', CLUSTER_HELP)

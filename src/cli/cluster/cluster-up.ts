@@ -6,7 +6,7 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { LocalCluster } from '../../runtime/launcher/local-cluster.js';
+import { LocalCluster, peerTlsDir } from '../../runtime/launcher/local-cluster.js';
 import { defaultNodes } from '../../sim/run.js';
 import {
   optionArgs,
@@ -29,6 +29,7 @@ export interface ClusterUpFlags {
   readonly option?: readonly string[];
   readonly chaos?: boolean;
   readonly storage?: string;
+  readonly peerTlsDir?: string;
 }
 
 /** The argv that runs this same CLI again (under tsx when we run from source). */
@@ -55,6 +56,7 @@ export async function clusterUp(flags: ClusterUpFlags, extra: readonly string[])
   fs.mkdirSync(dataDir, { recursive: true });
   const say = (line: string) => process.stdout.write(`${line}\n`);
   const clusterId = flags.clusterId ?? `cohort-${path.basename(dataDir)}`;
+  const tlsDir = flags.peerTlsDir === undefined ? undefined : path.resolve(flags.peerTlsDir);
   const cluster = new LocalCluster({
     algorithm: spec.name,
     nodes: n,
@@ -66,6 +68,7 @@ export async function clusterUp(flags: ClusterUpFlags, extra: readonly string[])
       ...(flags.storage === undefined ? [] : ['--storage', flags.storage]),
     ],
     chaos: flags.chaos !== false,
+    ...(tlsDir === undefined ? {} : { peerTls: peerTlsDir(tlsDir) }),
     onExit: (id, exit, expected) => {
       const how = exit.signal ?? `code ${exit.code}`;
       say(
@@ -98,7 +101,11 @@ export async function clusterUp(flags: ClusterUpFlags, extra: readonly string[])
     }),
   });
   say(`cluster '${clusterId}': ${n} × ${spec.name}, data in ${dataDir}`);
-  say(`peers authenticate with the cluster secret in ${cluster.secretFile}`);
+  say(
+    tlsDir === undefined
+      ? `peers authenticate with the cluster secret in ${cluster.secretFile}`
+      : `peers authenticate with mutual TLS (certificates in ${tlsDir})`,
+  );
   const ready = await cluster.start().catch(async (error: Error) => {
     await cluster.stop();
     control.server.close();

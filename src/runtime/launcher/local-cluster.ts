@@ -5,6 +5,8 @@
 //
 // Peers authenticate with a cluster secret: `<dataDir>/cluster.secret` unless told otherwise,
 // generated (32 random bytes, mode 0600) when absent, so restarts and `cluster up` reuse it.
+// With `peerTls` they use mutual TLS instead (the three --peer-*-file flags; no secret is
+// made); the proxies relay bytes, so TLS passes through them end to end.
 //
 // Fault model: nodes die when told (`kill`: SIGKILL, a crash with nothing flushed) or on
 // their own; the launcher reports each exit and never restarts a node unasked.
@@ -29,7 +31,25 @@ export interface LocalClusterOptions {
   readonly chaos?: boolean;
   /** The cluster secret every node authenticates with (made if absent). */
   readonly clusterSecretFile?: string;
+  /** Mutual TLS between the nodes instead of the cluster secret. */
+  readonly peerTls?: PeerTlsFiles;
   readonly onExit?: (id: number, exit: NodeExit, expected: boolean) => void;
+}
+
+/** Where the CA and each node's certificate and key are (PEM; see transport/peer-auth.ts). */
+export interface PeerTlsFiles {
+  readonly caFile: string;
+  certFile(id: number): string;
+  keyFile(id: number): string;
+}
+
+/** The layout `cohort cluster up --peer-tls-dir` expects: ca.pem, node-N.pem, node-N-key.pem. */
+export function peerTlsDir(dir: string): PeerTlsFiles {
+  return {
+    caFile: path.join(dir, 'ca.pem'),
+    certFile: (id) => path.join(dir, `node-${id}.pem`),
+    keyFile: (id) => path.join(dir, `node-${id}-key.pem`),
+  };
 }
 
 export interface NodeStatus {
@@ -86,7 +106,7 @@ export class LocalCluster {
 
   private async startOnce(): Promise<NodeReady[]> {
     fs.mkdirSync(this.o.dataDir, { recursive: true });
-    ensureSecretFile(this.secretFile);
+    if (this.o.peerTls === undefined) ensureSecretFile(this.secretFile);
     for (const id of this.ids) {
       this.ports.set(id, await freePort());
       this.apiPorts.set(id, await freePort());
@@ -152,8 +172,7 @@ export class LocalCluster {
       this.o.dataDir,
       '--cluster-id',
       this.o.clusterId,
-      '--cluster-secret-file',
-      this.secretFile,
+      ...this.peerAuthArgs(id),
       '--api-port',
       String(this.apiPort(id)),
       ...(this.o.nodeArgs ?? []),
@@ -162,6 +181,19 @@ export class LocalCluster {
     this.procs.set(id, proc);
     void proc.exited.then((exit) => this.o.onExit?.(id, exit, this.expected.has(proc)));
     return proc.ready;
+  }
+
+  private peerAuthArgs(id: number): string[] {
+    const t = this.o.peerTls;
+    if (t === undefined) return ['--cluster-secret-file', this.secretFile];
+    return [
+      '--peer-cert-file',
+      t.certFile(id),
+      '--peer-key-file',
+      t.keyFile(id),
+      '--peer-trusted-ca-file',
+      t.caFile,
+    ];
   }
 
   /** SIGKILL: the node crashes with whatever it had not synced lost. */
