@@ -6,8 +6,8 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { EMPTY_KV_SNAPSHOT } from '../../algorithms/consensus/raft/kv.js';
 import { RaftLog } from '../../algorithms/consensus/raft/log.js';
+import { EMPTY_KV_SNAPSHOT } from '../../algorithms/replicated-kv/machine.js';
 import { HEADER_BYTES } from '../../core/step-record.js';
 import { openWalStorage } from './index.js';
 

@@ -5,7 +5,7 @@
 // slot ('acc/<slot>'), written here so a step writes only the slot it accepted.
 
 import { type Ballot, compareBallots } from '../paxos/ballot.js';
-import type { Command } from './kv.js';
+import type { Command } from './command.js';
 import type { MultiPaxosMessage, SlotProposal } from './messages.js';
 import { slotKey, type X } from './state.js';
 

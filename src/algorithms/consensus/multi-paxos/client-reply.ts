@@ -6,7 +6,7 @@
 //
 // Fault model: a Reply may be lost, duplicated or stale; only one for the pending seq counts.
 
-import type { KvResult } from './kv.js';
+import type { KvResult } from './command.js';
 import type { X } from './state.js';
 
 /** The result of command `seq` of this node's client (from the leader, maybe itself). */

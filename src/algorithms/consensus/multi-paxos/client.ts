@@ -5,7 +5,7 @@
 // every `retryMs` until a Reply comes. Outputs `invoke` and `complete` form the history the
 // linearizability check reads.
 
-import type { KvOp } from './kv.js';
+import type { WireOp } from './command.js';
 import { submit } from './leader.js';
 import type { X } from './state.js';
 
@@ -26,7 +26,7 @@ export function onThink(x: X): void {
   if (s.client.pending !== null || s.client.done >= c.requests) return;
   const key = env.random.pick(KEYS);
   const seq = s.client.seq + 1;
-  const op: KvOp = env.random.chance(1, 2)
+  const op: WireOp = env.random.chance(1, 2)
     ? { kind: 'put', key, value: `${env.id}.${seq}` }
     : { kind: 'get', key };
   const command = { kind: 'client', client: env.id, seq, op } as const;

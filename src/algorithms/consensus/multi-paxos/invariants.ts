@@ -10,8 +10,9 @@
 
 import type { ClusterView, Invariant, Liveness } from '../../../core/algorithm.js';
 import type { NodeId } from '../../../core/process.js';
+import { KvMachine, UNBOUNDED_SESSIONS } from '../../replicated-kv/machine.js';
 import { type Ballot, ballotText, compareBallots, ZERO_BALLOT } from '../paxos/ballot.js';
-import { type Command, commandKey, KvMachine, type KvResult, sameCommand } from './kv.js';
+import { applyCommand, type Command, commandKey, type KvResult, sameCommand } from './command.js';
 import type { MultiPaxosOutput } from './messages.js';
 import { commitPoint, type MultiPaxosState } from './state.js';
 
@@ -39,7 +40,7 @@ export class LogTracker {
   private readonly promised = new Map<NodeId, Ballot>();
   private seen = 0;
   // Linearizability: the reference machine runs the chosen log in slot order.
-  private readonly machine = new KvMachine();
+  private readonly machine = new KvMachine(UNBOUNDED_SESSIONS);
   private executed = 0;
   /** command key → its first slot and the reference result. */
   readonly firstSlot = new Map<string, { slot: number; result: KvResult }>();
@@ -136,7 +137,7 @@ export class LogTracker {
       c = this.chosen.get(this.executed + 1)
     ) {
       this.executed++;
-      const result = this.machine.apply(c.command);
+      const result = applyCommand(this.machine, c.command);
       const key = commandKey(c.command);
       if (c.command.kind !== 'client' || this.firstSlot.has(key)) continue;
       this.firstSlot.set(key, { slot: this.executed, result });

@@ -11,7 +11,7 @@
 import type { NodeId } from '../../../core/process.js';
 import { type Ballot, compareBallots } from '../paxos/ballot.js';
 import { accept, promise } from './acceptor.js';
-import { type Command, commandKey } from './kv.js';
+import { type Command, commandKey } from './command.js';
 import type { MultiPaxosMessage, SlotProposal } from './messages.js';
 import { learn } from './replica.js';
 import { commitPoint, type X } from './state.js';

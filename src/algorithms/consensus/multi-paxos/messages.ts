@@ -14,7 +14,7 @@ import {
   parseByType,
 } from '../../../core/validate.js';
 import { type Ballot, isBallot } from '../paxos/ballot.js';
-import { type Command, isCommand, type KvResult } from './kv.js';
+import { type Command, isCommand, type KvResult } from './command.js';
 
 export interface SlotProposal {
   readonly slot: number;

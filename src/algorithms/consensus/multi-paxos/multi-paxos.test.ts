@@ -3,8 +3,9 @@ import { nodeIds } from '../../../core/process.js';
 import { fuzz } from '../../../sim/fuzz.js';
 import { resolveOptions, simulate } from '../../../sim/run.js';
 import { Simulator } from '../../../sim/simulator.js';
+import { KvMachine, UNBOUNDED_SESSIONS } from '../../replicated-kv/machine.js';
+import { applyCommand } from './command.js';
 import { multiPaxos } from './index.js';
-import { KvMachine } from './kv.js';
 import type { MultiPaxosState } from './state.js';
 
 describe('consensus/multi-paxos', () => {
@@ -22,19 +23,21 @@ describe('consensus/multi-paxos', () => {
   });
 
   it('executes a retried command once and answers it with the first result', () => {
-    const kv = new KvMachine();
-    const put = {
-      kind: 'client',
-      client: 1,
-      seq: 1,
-      op: { kind: 'put', key: 'x', value: 'a' },
-    } as const;
-    expect(kv.apply(put)).toBeNull();
-    expect(
-      kv.apply({ kind: 'client', client: 2, seq: 1, op: { kind: 'put', key: 'x', value: 'b' } }),
-    ).toBe('a');
-    expect(kv.apply(put)).toBeNull(); // The retry: no second write, the first answer again.
-    expect(kv.data.get('x')).toBe('b');
+    const kv = new KvMachine(UNBOUNDED_SESSIONS);
+    const put = (client: number, seq: number, value: string) =>
+      ({ kind: 'client', client, seq, op: { kind: 'put', key: 'x', value } }) as const;
+    expect(applyCommand(kv, put(1, 1, 'a'))).toBeNull();
+    expect(applyCommand(kv, put(2, 1, 'b'))).toBe('a'); // A put answers the previous value.
+    expect(applyCommand(kv, put(1, 1, 'a'))).toBeNull(); // The retry: the first answer again.
+    expect(kv.get('x')).toBe('b');
+    expect(applyCommand(kv, put(2, 2, 'c'))).toBe('b');
+    expect(applyCommand(kv, put(2, 1, 'b'))).toBeNull(); // Stale: no effect, answered null.
+    const get = { kind: 'client', client: 1, seq: 2, op: { kind: 'get', key: 'x' } } as const;
+    expect(applyCommand(kv, get)).toBe('c');
+    // Sessions never expire here, so a client's first command seen may have any seq.
+    expect(applyCommand(kv, put(3, 7, 'd'))).toBe('c');
+    expect(applyCommand(kv, { kind: 'noop' })).toBeNull();
+    expect(kv.get('x')).toBe('d');
   });
 
   // §3: a new leader fills a slot no acceptor of its quorum accepted with a no-op.

@@ -17,7 +17,7 @@ import { admitted, type SenderChecks, senderAllowed } from '../paxos/senders.js'
 import { accept, promise } from './acceptor.js';
 import { onClientRetry, onThink, startClient } from './client.js';
 import { onReply } from './client-reply.js';
-import type { Command } from './kv.js';
+import { applyCommand, type Command } from './command.js';
 import {
   armElection,
   becomeFollower,
@@ -126,7 +126,7 @@ export const createMultiPaxos = defineProcess<
     restoreLogs(x);
     // Re-apply the chosen log (no replies: this node is not the leader yet).
     for (let slot = 1; s.chosen.has(slot); slot++) {
-      s.kv.apply(s.chosen.get(slot) as Command);
+      applyCommand(s.kv, s.chosen.get(slot) as Command);
       s.applied = slot;
     }
     armElection(x);

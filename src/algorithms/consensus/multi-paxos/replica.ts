@@ -7,7 +7,7 @@
 
 import { compareBallots } from '../paxos/ballot.js';
 import { onReply } from './client-reply.js';
-import type { Command } from './kv.js';
+import { applyCommand, type Command } from './command.js';
 import type { SlotValue } from './messages.js';
 import { commitPoint, slotKey, type X } from './state.js';
 
@@ -31,7 +31,7 @@ function applyChosen(x: X): void {
     next = s.chosen.get(s.applied + 1)
   ) {
     s.applied++;
-    const result = s.kv.apply(next);
+    const result = applyCommand(s.kv, next);
     if (next.kind !== 'client' || s.role !== 'leader') continue;
     if (next.client === env.id) onReply(x, next.seq, result);
     else env.send(next.client, { type: 'Reply', seq: next.seq, result });

@@ -7,8 +7,9 @@
 
 import type { Step } from '../../../core/kernel.js';
 import type { NodeId } from '../../../core/process.js';
+import { KvMachine, UNBOUNDED_SESSIONS } from '../../replicated-kv/machine.js';
 import { type Ballot, ZERO_BALLOT } from '../paxos/ballot.js';
-import { type Command, KvMachine } from './kv.js';
+import type { Command } from './command.js';
 import type { MultiPaxosMessage, MultiPaxosOutput, SlotProposal } from './messages.js';
 import type { MultiPaxosConfig } from './options.js';
 
@@ -85,7 +86,7 @@ export function initMultiPaxosState(): MultiPaxosState {
     queue: [],
     chosen: new Map(),
     applied: 0,
-    kv: new KvMachine(),
+    kv: new KvMachine(UNBOUNDED_SESSIONS),
     client: { seq: 0, done: 0, pending: null },
   };
 }

@@ -6,8 +6,8 @@
 // Fault model: crash-recovery; a restarted server re-applies from its snapshot.
 
 import { assert } from '../../../core/assert.js';
+import type { ApplyOutcome } from '../../replicated-kv/machine.js';
 import type { ClientReplyBody } from './client-api.js';
-import type { ApplyOutcome } from './kv.js';
 import type { Entry } from './messages.js';
 import { serveReads } from './read-index.js';
 import { answer, type Server } from './state.js';

@@ -8,21 +8,10 @@
 
 import type { NodeId } from '../../../core/process.js';
 import { isCount, isNodeId, isRecord } from '../../../core/validate.js';
+import { KV_OPS, type KvOp, kvOpProblem, type Value } from '../../replicated-kv/ops.js';
 
-/** Values are strings; a missing key reads as null. */
-export type Value = string;
-
-/** A key-value operation of the replicated state machine. */
-export type KvOp =
-  | { readonly type: 'put'; readonly key: string; readonly value: Value }
-  | { readonly type: 'get'; readonly key: string }
-  | { readonly type: 'delete'; readonly key: string }
-  | {
-      readonly type: 'cas';
-      readonly key: string;
-      readonly expected: Value | null;
-      readonly value: Value;
-    };
+/** The key-value operations are the shared machine's (replicated-kv/ops.ts). */
+export type { KvOp, Value };
 
 /**
  * Operator commands (dissertation §4.1 single-server changes, §3.10 leadership transfer).
@@ -67,7 +56,6 @@ export interface ClientReplyBody {
   readonly leaderHint?: NodeId | null;
 }
 
-export const KV_OPS: ReadonlySet<string> = new Set(['put', 'get', 'delete', 'cas']);
 const ADMIN_OPS: ReadonlySet<string> = new Set(['add-server', 'remove-server', 'transfer-leader']);
 
 /** A client command as `checkClientCommand` judged it: the command, or why it is refused. */
@@ -77,16 +65,6 @@ export type CheckedCommand =
 
 function refuse(reason: string): CheckedCommand {
   return { ok: false, reason };
-}
-
-/** The first problem of a key-value operation's own fields, if any. */
-function kvOpProblem(c: Record<string, unknown>): string | undefined {
-  if (typeof c.key !== 'string') return `${c.type}: "key" must be a string`;
-  if ((c.type === 'put' || c.type === 'cas') && typeof c.value !== 'string')
-    return `${c.type}: "value" must be a string`;
-  if (c.type === 'cas' && c.expected !== null && typeof c.expected !== 'string')
-    return 'cas: "expected" must be a string or null';
-  return undefined;
 }
 
 /**

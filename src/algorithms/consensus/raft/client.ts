@@ -6,11 +6,11 @@
 // the server's session makes the retries exactly-once. Outputs `invoke` and `complete` form
 // the history the linearizability checker reads.
 //
-// Sessions expire (kv.ts). A client told `session-expired` cannot know whether an earlier
-// copy of its command was applied, so it leaves the operation open (the history records it
-// as indeterminate) and starts a new session: a new client id (its node id plus
-// SESSION_STRIDE per session so far) with sequence numbers from 1 again — reusing the old
-// id could let a delayed retry of the old session apply in the new one.
+// Sessions expire (replicated-kv/machine.ts). A client told `session-expired` cannot know
+// whether an earlier copy of its command was applied, so it leaves the operation open (the
+// history records it as indeterminate) and starts a new session: a new client id (its node
+// id plus SESSION_STRIDE per session so far) with sequence numbers from 1 again — reusing
+// the old id could let a delayed retry of the old session apply in the new one.
 //
 // A client is a process of its own on Raft's message union (defineProcess, raft.ts picks it
 // by id): it handles ClientReply and ignores what only servers exchange.

@@ -8,8 +8,8 @@
 
 import { assert } from '../../../core/assert.js';
 import type { NodeId } from '../../../core/process.js';
+import { KvMachine } from '../../replicated-kv/machine.js';
 import { applyCommitted } from './apply.js';
-import { KvMachine } from './kv.js';
 import type { AppendEntries, Entry, Heartbeat, InstallSnapshot } from './messages.js';
 import { becomeCandidate, resetElectionTimer } from './roles.js';
 import { isVoter, type Server } from './state.js';

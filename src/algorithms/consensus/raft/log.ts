@@ -14,7 +14,7 @@
 
 import { assert } from '../../../core/assert.js';
 import type { NodeId, Storage } from '../../../core/process.js';
-import { EMPTY_KV_SNAPSHOT } from './kv.js';
+import { EMPTY_KV_SNAPSHOT } from '../../replicated-kv/machine.js';
 import type { Entry, Snapshot } from './messages.js';
 
 const LOG_PREFIX = 'log/';

@@ -18,6 +18,7 @@ import {
   type MessageChecks,
   parseByType,
 } from '../../../core/validate.js';
+import { isKvSnapshot, type KvSnapshot } from '../../replicated-kv/machine.js';
 import {
   type ClientCommand,
   type ClientReplyBody,
@@ -26,7 +27,6 @@ import {
   type KvOp,
   parseClientCommand,
 } from './client-api.js';
-import { isKvSnapshot, type KvSnapshot } from './kv.js';
 
 /** A log entry. `index` and `term` identify it (Log Matching, §5.3). */
 export type Entry =
@@ -36,7 +36,7 @@ export type Entry =
       readonly term: number;
       readonly kind: 'command';
       readonly command: KvOp & { readonly client: number; readonly seq: number };
-      /** The leader's clock when it appended the entry: log time for sessions (kv.ts). */
+      /** The leader's clock when it appended the entry: log time for sessions (replicated-kv/machine.ts). */
       readonly atMs: number;
     }
   | {

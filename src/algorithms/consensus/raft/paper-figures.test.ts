@@ -9,8 +9,8 @@
 import { describe, expect, it } from 'vitest';
 import { Prng } from '../../../core/prng.js';
 import type { Message, NodeId } from '../../../core/process.js';
+import { KvMachine } from '../../replicated-kv/machine.js';
 import { onAppendEntries } from './follower.js';
-import { KvMachine } from './kv.js';
 import { RaftLog } from './log.js';
 import type { AppendEntries, AppendEntriesReply } from './messages.js';
 import { defaultRaftOptions } from './options.js';

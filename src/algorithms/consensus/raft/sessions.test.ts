@@ -6,10 +6,10 @@
 
 import { describe, expect, it } from 'vitest';
 import { simulate } from '../../../sim/run.js';
+import { isKvSnapshot, KvMachine, type SessionLimits } from '../../replicated-kv/machine.js';
 import { SESSION_STRIDE } from './client.js';
 import type { KvOp } from './client-api.js';
 import { raft } from './index.js';
-import { isKvSnapshot, KvMachine, type SessionLimits } from './kv.js';
 import type { RaftOutput } from './messages.js';
 import { defaultRaftOptions } from './options.js';
 

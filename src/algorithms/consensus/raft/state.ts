@@ -9,8 +9,8 @@
 
 import type { Step } from '../../../core/kernel.js';
 import type { Env, NodeId } from '../../../core/process.js';
+import { KvMachine } from '../../replicated-kv/machine.js';
 import type { ClientReplyBody, Op } from './client-api.js';
-import { KvMachine } from './kv.js';
 import { RaftLog } from './log.js';
 import type { RaftMessage, RaftOutput } from './messages.js';
 import type { RaftConfig } from './options.js';

@@ -1,8 +1,9 @@
-// The replicated key-value state machine with client sessions (dissertation §6.3). Commands
-// are applied in log order; each client's last sequence number and result are remembered so
-// a command that reaches the log twice (the client retried through another leader) is applied
-// once and answered with the cached result. A session older than the cached one is stale:
-// the client has already moved on, so it gets no answer.
+// The replicated key-value state machine with client sessions (Raft dissertation §6.3),
+// shared by every replication algorithm (Raft, Multi-Paxos; issue 15). Commands are applied
+// in log order; each client's last sequence number and result are remembered so a command
+// that reaches the log twice (the client retried through another leader) is applied once and
+// answered with the cached result. A session older than the cached one is stale: the client
+// has already moved on, so it gets no answer.
 //
 // Sessions expire (§6.3), identically on every replica because time comes from the log: the
 // leader stamps each command entry with its clock (`atMs`), the machine's time is the
@@ -12,15 +13,17 @@
 // O(1) per command; equal stamps are ordered by log position, which every replica shares,
 // and snapshots keep that order. A command from a client without a session whose seq is
 // above 1 may be the retry of one applied before the session expired: it is not applied
-// again but answered SESSION_EXPIRED (the client starts a new session, client.ts).
+// again but answered SESSION_EXPIRED (the client starts a new session, raft/client.ts).
+// An algorithm whose log carries no time (Multi-Paxos) keeps sessions forever
+// (UNBOUNDED_SESSIONS): none can have expired, so that rule is off.
 //
 // Fault model: none of its own — it is deterministic and fed only committed entries; a
 // leader's clock that runs ahead expires sessions early (the client starts again), one that
 // runs behind keeps them longer (the machine's time never goes back).
 
-import { assert } from '../../../core/assert.js';
-import { isCount } from '../../../core/validate.js';
-import type { KvOp, Value } from './client-api.js';
+import { assert } from '../../core/assert.js';
+import { isCount } from '../../core/validate.js';
+import type { KvOp, Value } from './ops.js';
 
 export interface KvResult {
   readonly ok: boolean;
@@ -39,6 +42,12 @@ export interface SessionLimits {
   readonly sessionTimeoutMs: number;
   readonly maxSessions: number;
 }
+
+/** Sessions that never expire, for a log without time (Multi-Paxos). */
+export const UNBOUNDED_SESSIONS: SessionLimits = {
+  sessionTimeoutMs: Number.POSITIVE_INFINITY,
+  maxSessions: Number.POSITIVE_INFINITY,
+};
 
 /**
  * Plain data for snapshots: keys sorted, sessions least recently used first (as `sessions`
@@ -104,8 +113,12 @@ export class KvMachine {
   /** The largest leader stamp applied: the machine's clock, the same on every replica. */
   timeMs = 0;
 
+  /** Whether a session can be dropped (by time or count): only then can one have expired. */
+  private readonly expires: boolean;
+
   constructor(private readonly limits: SessionLimits) {
     assert(limits.maxSessions >= 1 && limits.sessionTimeoutMs >= 1, 'options are validated');
+    this.expires = Number.isFinite(limits.maxSessions) || Number.isFinite(limits.sessionTimeoutMs);
   }
 
   get(key: string): Value | null {
@@ -125,7 +138,7 @@ export class KvMachine {
     const seen = this.check(client, seq);
     if (seen?.kind === 'duplicate') this.touch(client, seq, seen.result);
     if (seen !== undefined) return seen;
-    if (!this.sessions.has(client) && seq > 1) return { kind: 'expired' };
+    if (this.expires && !this.sessions.has(client) && seq > 1) return { kind: 'expired' };
     const result = this.execute(op);
     this.touch(client, seq, result);
     return { kind: 'applied', result };
@@ -167,9 +180,11 @@ export class KvMachine {
     switch (op.type) {
       case 'get':
         return { ok: true, value: this.get(op.key) };
-      case 'put':
+      case 'put': {
+        const previous = op.returnPrevious === true ? this.get(op.key) : null;
         this.data.set(op.key, op.value);
-        return { ok: true, value: null };
+        return { ok: true, value: previous };
+      }
       case 'delete':
         this.data.delete(op.key);
         return { ok: true, value: null };

@@ -1,0 +1,48 @@
+// The operations of the replicated key-value state machine (machine.ts) that every
+// replication algorithm shares (Raft, Multi-Paxos; issue 15: one machine, one history).
+// Values are strings and a missing key reads as null. An algorithm whose messages spell an
+// operation differently keeps its wire shape and converts at its boundary (multi-paxos's
+// command.ts): the shape on the wire is what traces and peers see.
+//
+// Fault model: operations arrive from peers and clients, so `kvOpProblem` validates them.
+
+/** Values are strings; a missing key reads as null. */
+export type Value = string;
+
+/** A key-value operation of the replicated state machine. */
+export type KvOp =
+  | {
+      readonly type: 'put';
+      readonly key: string;
+      readonly value: Value;
+      /**
+       * Answer the value the key had before (null when missing) instead of null, as etcd's
+       * Put with prev_kv does. Multi-Paxos's put always answers it.
+       */
+      readonly returnPrevious?: boolean;
+    }
+  | { readonly type: 'get'; readonly key: string }
+  | { readonly type: 'delete'; readonly key: string }
+  | {
+      readonly type: 'cas';
+      readonly key: string;
+      readonly expected: Value | null;
+      readonly value: Value;
+    };
+
+export const KV_OPS: ReadonlySet<string> = new Set(['put', 'get', 'delete', 'cas']);
+
+/**
+ * The first problem of a key-value operation's own fields (`c.type` is one of KV_OPS), if
+ * any; untrusted input, so nothing is assumed of the other fields.
+ */
+export function kvOpProblem(c: Readonly<Record<string, unknown>>): string | undefined {
+  if (typeof c.key !== 'string') return `${c.type}: "key" must be a string`;
+  if ((c.type === 'put' || c.type === 'cas') && typeof c.value !== 'string')
+    return `${c.type}: "value" must be a string`;
+  if (c.type === 'put' && c.returnPrevious !== undefined && typeof c.returnPrevious !== 'boolean')
+    return 'put: "returnPrevious" must be a boolean';
+  if (c.type === 'cas' && c.expected !== null && typeof c.expected !== 'string')
+    return 'cas: "expected" must be a string or null';
+  return undefined;
+}
