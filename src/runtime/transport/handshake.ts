@@ -27,6 +27,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { encode } from '../../core/codec.js';
 import type { NodeId } from '../../core/process.js';
+import { isRecord } from '../../core/validate.js';
 
 /** 2: hellos carry a nonce, welcomes a nonce and a MAC, and the dialer's proof follows. */
 export const PROTOCOL_VERSION = 2;
@@ -110,10 +111,6 @@ export function handshakeMac(key: Buffer, role: 'acceptor' | 'dialer', t: Transc
 /** Does `mac` (peer input, any shape) equal the MAC we expect? Constant time. */
 export function macMatches(mac: unknown, expected: Buffer): boolean {
   return mac instanceof Uint8Array && mac.length === MAC_BYTES && timingSafeEqual(mac, expected);
-}
-
-function isRecord(x: unknown): x is Record<string, unknown> {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
 }
 
 function isNonce(x: unknown): x is Uint8Array {
