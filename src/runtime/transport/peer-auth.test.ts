@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { decode } from '../../core/codec.js';
 import type { Message, NodeId } from '../../core/process.js';
 import { LinkProxy } from '../chaos/link-proxy.js';
+import { freePort } from '../launcher/free-port.js';
 import { makeTestPki, type TestPki } from '../testing/certs.js';
 import { type LogLine, recordingLogger, until } from '../testing/wait.js';
 import { encodeFrame, FrameSplitter } from './frame.js';
@@ -28,14 +29,6 @@ afterEach(async () => {
   await Promise.all(open.splice(0).map((t) => t.close()));
   await Promise.all(proxies.splice(0).map((p) => p.close()));
 });
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
-}
 
 interface Node {
   readonly t: Transport;

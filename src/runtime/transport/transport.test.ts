@@ -6,6 +6,7 @@
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Message, NodeId } from '../../core/process.js';
+import { freePort } from '../launcher/free-port.js';
 import { type LogLine, recordingLogger, until } from '../testing/wait.js';
 import { encodeFrame } from './frame.js';
 import { freshNonce, PROTOCOL_VERSION } from './handshake.js';
@@ -19,14 +20,6 @@ afterEach(async () => {
   await Promise.all(open.splice(0).map((t) => t.close()));
   for (const s of servers.splice(0)) s.close();
 });
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
-}
 
 interface Node {
   readonly t: Transport;
