@@ -10,6 +10,7 @@ import {
   sign,
   verify,
 } from 'node:crypto';
+import { assert } from '../../../core/assert.js';
 import type { NodeId } from '../../../core/process.js';
 import type { SignatureScheme } from './signature-scheme.js';
 
@@ -41,7 +42,7 @@ export function ed25519Scheme(runSeed: number, nodes: readonly NodeId[]): Signat
     name: 'ed25519',
     sign(signer, payload) {
       const key = secret.get(signer);
-      if (key === undefined) throw new RangeError(`no key for node ${signer}`);
+      assert(key !== undefined, `no key for node ${signer}`);
       return sign(null, Buffer.from(payload, 'utf8'), key).toString('hex');
     },
     verify(signer, payload, signature) {

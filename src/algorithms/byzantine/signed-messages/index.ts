@@ -47,7 +47,7 @@ export function signedMessagesWith(schemeOf: SignatureSchemeFactory) {
     liveness: (ctx) => signedMessagesLiveness(ctx.nodes, ctx.options),
     metrics: (view, ctx) => ({
       ...generalsMetrics(view, ctx.nodes, ctx.options),
-      premise: smPremise(ctx.options),
+      premise: smPremise(ctx.nodes, ctx.options),
     }),
     messageCount: {
       formula:

@@ -21,9 +21,13 @@ export function signedMessagesLiveness(
   return [everyLoyalDecides(nodes, opts)];
 }
 
-/** Whether SM(m) must reach interactive consistency (paper Theorem 2): at most m traitors. */
-export function smPremise(opts: SignedMessagesOptions): boolean {
-  return opts.traitors.length <= opts.m;
+/**
+ * Whether SM(m) must reach interactive consistency (paper Theorem 2): at most m traitors,
+ * counting the cluster's nodes the option names (a repeated or absent id is no traitor).
+ */
+export function smPremise(nodes: readonly NodeId[], opts: SignedMessagesOptions): boolean {
+  const traitors = nodes.filter((id) => opts.traitors.includes(id)).length;
+  return traitors <= opts.m;
 }
 
 /** Messages of SM(m) with a loyal commander: n−1 orders, then each lieutenant relays once. */

@@ -119,4 +119,16 @@ describe('byzantine/signed-messages', () => {
       [],
     );
   });
+
+  // The premise is at most m traitors among the cluster's nodes: a repeated id, or one
+  // outside the cluster, is no extra traitor.
+  it.each([
+    [4, { m: 1, traitors: [3] }, true],
+    [4, { m: 1, traitors: [2, 3] }, false],
+    [4, { m: 1, traitors: [3, 3] }, true],
+    [4, { m: 1, traitors: [3, 9] }, true],
+    [4, { m: 2, traitors: [2, 3] }, true],
+  ])('reports the premise: n=%i, %o → %s', (n, options, premise) => {
+    expect(run(n, options).result.metrics.premise).toBe(premise);
+  });
 });
