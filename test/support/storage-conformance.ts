@@ -2,8 +2,8 @@
 // STYLE.md §3): the in-memory storage, the write-ahead log, and the simulator's storage.
 // `create` makes a fresh, empty storage; durable implementations also give `reopen`, which
 // opens the same durable state again after the previous instance was closed (or, for a
-// simulated disk, crashed) — the tests that need it are skipped without it. `skip` names
-// tests an implementation does not claim, each with its reason.
+// simulated disk, crashed). The durable cases are registered only for implementations with
+// `reopen`: a storage that keeps nothing across a restart (MemoryStorage) does not claim them.
 //
 // What every implementation must do: get/set/delete/keys (keys sorted, filtered by prefix),
 // copies on set and on get (a caller cannot change what is stored), a step's writes visible
@@ -30,7 +30,6 @@ export interface StorageConformanceOptions<S extends ConformingStorage> {
   create(): S | Promise<S>;
   /** The same durable state, opened again after `previous` was closed by the test. */
   reopen?(previous: S): S | Promise<S>;
-  readonly skip?: readonly { readonly reason: string; readonly tests: readonly string[] }[];
 }
 
 type Case<S> = (storage: S, o: StorageConformanceOptions<S & ConformingStorage>) => Promise<void>;
@@ -185,17 +184,10 @@ async function reopened<S extends ConformingStorage>(
 export function runStorageConformance<S extends ConformingStorage>(
   o: StorageConformanceOptions<S>,
 ): void {
-  const skipped = new Map<string, string>();
-  for (const s of o.skip ?? []) for (const t of s.tests) skipped.set(t, s.reason);
-  for (const name of skipped.keys())
-    if (!(name in cases)) throw new Error(`${o.name}: skip names no test '${name}'`);
-  describe(`storage conformance: ${o.name}`, () => {
+  const durable = o.reopen !== undefined;
+  describe(`storage conformance: ${o.name}${durable ? '' : ' (not durable)'}`, () => {
     for (const [name, c] of Object.entries(cases)) {
-      const reason = skipped.get(name) ?? (c.durable && !o.reopen ? 'not durable' : undefined);
-      if (reason !== undefined) {
-        it.skip(`${name} (skipped: ${reason})`, () => {});
-        continue;
-      }
+      if (c.durable === true && !durable) continue;
       it(name, async () => {
         const storage = await o.create();
         try {
