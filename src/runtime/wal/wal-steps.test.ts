@@ -32,7 +32,7 @@ describe('runtime/wal steps', () => {
     const dir = await mkdtemp(join(tmpdir(), 'cohort-wal-steps-'));
     dirs.push(dir);
     const w = await openWalStorage(dir);
-    const log = RaftLog.load(w, VOTERS);
+    const log = RaftLog.load(w, VOTERS, EMPTY_KV_SNAPSHOT);
     for (let index = 1; index <= 70; index++) {
       log.append({ index, term: 1, kind: 'noop' });
       w.endStep();
@@ -54,7 +54,7 @@ describe('runtime/wal steps', () => {
     for (let cut = stepStart; cut <= full.length; cut++) {
       await writeFile(file, full.subarray(0, cut));
       const r = await openWalStorage(dir);
-      const loaded = summary(RaftLog.load(r, VOTERS));
+      const loaded = summary(RaftLog.load(r, VOTERS, EMPTY_KV_SNAPSHOT));
       await r.close();
       expect(loaded, `cut at byte ${cut}`).toEqual(cut === full.length ? after : before);
     }

@@ -6,7 +6,7 @@
 // Fault model: crash-recovery; a restarted server re-applies from its snapshot.
 
 import { assert } from '../../../core/assert.js';
-import type { ApplyOutcome } from '../../replicated-kv/machine.js';
+import type { Outcome } from '../../replicated-kv/session-machine.js';
 import type { ClientReplyBody } from './client-api.js';
 import type { Entry } from './messages.js';
 import { serveReads } from './read-index.js';
@@ -42,7 +42,7 @@ export function applyCommitted(x: Server): void {
   maybeCompact(x);
 }
 
-function applyEntry(x: Server, e: Entry): ApplyOutcome | undefined {
+function applyEntry(x: Server, e: Entry): Outcome | undefined {
   const { s } = x;
   switch (e.kind) {
     case 'noop':
@@ -58,8 +58,8 @@ function applyEntry(x: Server, e: Entry): ApplyOutcome | undefined {
 export function replyFor(
   client: number,
   seq: number,
-  outcome: ApplyOutcome | undefined,
-): ClientReplyBody | undefined {
+  outcome: Outcome | undefined,
+): ClientReplyBody<unknown> | undefined {
   if (outcome === undefined || outcome.kind === 'stale') return undefined;
   if (outcome.kind === 'expired') return { client, seq, ok: false, reason: 'session-expired' };
   const { ok, value } = outcome.result;

@@ -8,10 +8,11 @@
 
 import type { NodeId } from '../../../core/process.js';
 import { isCount, isNodeId, isRecord } from '../../../core/validate.js';
-import { KV_OPS, type KvOp, kvOpProblem, type Value } from '../../replicated-kv/ops.js';
+import { KV_OPS, type KvOp, type Value } from '../../replicated-kv/ops.js';
+import { kvMachineDef, type MachineOp, type RaftMachineDef } from './machine.js';
 
 /** The key-value operations are the shared machine's (replicated-kv/ops.ts). */
-export type { KvOp, Value };
+export type { KvOp, MachineOp, Value };
 
 /**
  * Operator commands (dissertation §4.1 single-server changes, §3.10 leadership transfer).
@@ -22,10 +23,14 @@ export type AdminOp =
   | { readonly type: 'remove-server'; readonly node: NodeId }
   | { readonly type: 'transfer-leader'; readonly node: NodeId };
 
+/** What the key-value workload's clients send. */
 export type Op = KvOp | AdminOp;
 
+/** A command: the machine's operation (key-value, or wrapped for another machine) or Raft's own. */
+export type ServerOp = Op | MachineOp;
+
 /** What a server accepts: an operation stamped with the client session (id, seq). */
-export type ClientCommand = Op & { readonly client: number; readonly seq: number };
+export type ClientCommand = ServerOp & { readonly client: number; readonly seq: number };
 
 /**
  * Why a command did not succeed. Only `cas-mismatch` and `rejected` are definite failures;
@@ -44,13 +49,16 @@ export const FAIL_REASONS = [
 ] as const;
 export type FailReason = (typeof FAIL_REASONS)[number];
 
-/** The answer to one command (the runtime sees it as an output of type `reply`). */
-export interface ClientReplyBody {
+/**
+ * The answer to one command (the runtime sees it as an output of type `reply`). `V` is the
+ * machine's result: the key-value machine's is a value or null.
+ */
+export interface ClientReplyBody<V = Value | null> {
   readonly client: number;
   readonly seq: number;
   readonly ok: boolean;
   /** get: the value read (null when missing); cas-mismatch: the current value. */
-  readonly value?: Value | null;
+  readonly value?: V;
   readonly reason?: FailReason;
   /** The leader this server believes in, when it is not the leader itself. */
   readonly leaderHint?: NodeId | null;
@@ -72,16 +80,20 @@ function refuse(reason: string): CheckedCommand {
  * refusal names the first problem found, for the API's 400 answer. Sequence numbers start
  * at 1 (§6.3: a session begins with its client's first command).
  */
-export function checkClientCommand(c: unknown): CheckedCommand {
+export function checkClientCommand(
+  c: unknown,
+  machine: RaftMachineDef = kvMachineDef as RaftMachineDef,
+): CheckedCommand {
   if (!isRecord(c)) return refuse('a command must be a JSON object');
   if (typeof c.type !== 'string') return refuse('missing command "type"');
-  const kv = KV_OPS.has(c.type);
-  if (!kv && !ADMIN_OPS.has(c.type))
-    return refuse(`unknown command type ${JSON.stringify(c.type)}`);
+  const admin = ADMIN_OPS.has(c.type);
+  // The machine's own check names an unknown type, so an unknown type is refused first.
+  const machineProblem = admin ? undefined : machine.opProblem(c);
+  if (machineProblem?.startsWith('unknown command type')) return refuse(machineProblem);
   if (!isCount(c.client)) return refuse('missing or invalid "client" (an integer ≥ 0)');
   if (!isCount(c.seq) || c.seq < 1) return refuse('missing or invalid "seq" (an integer ≥ 1)');
-  const problem = kv
-    ? kvOpProblem(c)
+  const problem = !admin
+    ? machineProblem
     : isNodeId(c.node)
       ? undefined
       : `${c.type}: "node" must be a server id (an integer ≥ 1)`;
@@ -91,11 +103,19 @@ export function checkClientCommand(c: unknown): CheckedCommand {
 }
 
 /** The command if it is valid, else undefined (peer input: the caller drops it). */
-export function parseClientCommand(x: unknown): ClientCommand | undefined {
-  const checked = checkClientCommand(x);
+export function parseClientCommand(
+  x: unknown,
+  machine: RaftMachineDef = kvMachineDef as RaftMachineDef,
+): ClientCommand | undefined {
+  const checked = checkClientCommand(x, machine);
   return checked.ok ? checked.command : undefined;
 }
 
-export function isKvOp(op: Op): op is KvOp {
+export function isKvOp(op: ServerOp): op is KvOp {
   return KV_OPS.has(op.type);
+}
+
+/** Whether the command is the machine's (it enters the log as a command entry), not Raft's. */
+export function isMachineCommand(op: ServerOp): op is KvOp | MachineOp {
+  return op.type === 'machine' || KV_OPS.has(op.type);
 }

@@ -8,7 +8,6 @@
 
 import { assert } from '../../../core/assert.js';
 import type { NodeId } from '../../../core/process.js';
-import { KvMachine } from '../../replicated-kv/machine.js';
 import { applyCommitted } from './apply.js';
 import type { AppendEntries, Entry, Heartbeat, InstallSnapshot } from './messages.js';
 import { becomeCandidate, resetElectionTimer } from './roles.js';
@@ -126,7 +125,7 @@ export function onInstallSnapshot(x: Server, from: NodeId, m: InstallSnapshot): 
     return;
   }
   s.log.install(snap);
-  s.kv = KvMachine.restore(snap.kv, x.c);
+  s.kv = x.c.machine.restore(snap.kv, x.c);
   s.commitIndex = snap.index;
   s.lastApplied = snap.index;
   assert(s.log.lastIndex >= snap.index, 'the snapshot is part of the log now');

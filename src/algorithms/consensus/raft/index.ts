@@ -56,7 +56,7 @@ export const raft = defineAlgorithm<RaftMessage, RaftOutput, RaftNodeState, Raft
   runtimeDefaults: { clients: 0 },
   nodesFor: (o) => DEFAULT_SERVERS + o.spares + o.clients,
   create: (id, ctx) => createRaftNode(raftConfig(ctx.nodes, ctx.options), id),
-  parseMessage: parseRaftMessage,
+  parseMessage: (raw) => parseRaftMessage(raw),
   parseCommand: checkClientCommand,
   invariants: () => raftInvariants(),
   liveness: (ctx) => [

@@ -11,6 +11,7 @@ import type { RunContext } from '../../../core/algorithm.js';
 import { nodeIds } from '../../../core/process.js';
 import { resolveOptions } from '../../../sim/run.js';
 import { Simulator } from '../../../sim/simulator.js';
+import type { KvMachine } from '../../replicated-kv/machine.js';
 import { raft } from './index.js';
 import type { RaftNodeState } from './invariants.js';
 import type { Entry, RaftOutput } from './messages.js';
@@ -82,7 +83,9 @@ function repairs(sim: Simulator, follower: number) {
 function expectConverged(sim: Simulator): void {
   const states = nodeIds(SERVERS).map((id) => server(sim, id));
   expect(new Set(states.map((s) => s.commitIndex)).size).toBe(1);
-  expect(new Set(states.map((s) => JSON.stringify(s.kv.snapshot().data))).size).toBe(1);
+  expect(new Set(states.map((s) => JSON.stringify((s.kv as KvMachine).snapshot().data))).size).toBe(
+    1,
+  );
 }
 
 describe('consensus/raft: a follower whose log went backwards', () => {

@@ -14,7 +14,6 @@
 
 import { assert } from '../../../core/assert.js';
 import type { NodeId, Storage } from '../../../core/process.js';
-import { EMPTY_KV_SNAPSHOT } from '../../replicated-kv/machine.js';
 import type { Entry, Snapshot } from './messages.js';
 
 const LOG_PREFIX = 'log/';
@@ -46,12 +45,16 @@ export class RaftLog {
   ) {}
 
   /** Rebuilds the log from storage; a new node starts from the bootstrap configuration. */
-  static load(storage: Storage, initialVoters: readonly NodeId[]): RaftLog {
+  static load(
+    storage: Storage,
+    initialVoters: readonly NodeId[],
+    emptyMachine: Snapshot['kv'],
+  ): RaftLog {
     const snapshot = storage.get<Snapshot>(SNAPSHOT_KEY) ?? {
       index: 0,
       term: 0,
       voters: initialVoters,
-      kv: EMPTY_KV_SNAPSHOT,
+      kv: emptyMachine,
     };
     const log = new RaftLog(storage, snapshot);
     for (const key of storage.keys(LOG_PREFIX)) {
@@ -68,8 +71,8 @@ export class RaftLog {
    * The log a server shows before onStart loads the real one (the kernel makes a process's
    * state before it has an Env): the bootstrap configuration and nothing else.
    */
-  static unstarted(initialVoters: readonly NodeId[]): RaftLog {
-    return RaftLog.load(NO_DISK, initialVoters);
+  static unstarted(initialVoters: readonly NodeId[], emptyMachine: Snapshot['kv']): RaftLog {
+    return RaftLog.load(NO_DISK, initialVoters, emptyMachine);
   }
 
   get lastIndex(): number {

@@ -18,15 +18,16 @@ import {
   type MessageChecks,
   parseByType,
 } from '../../../core/validate.js';
-import { isKvSnapshot, type KvSnapshot } from '../../replicated-kv/machine.js';
 import {
   type ClientCommand,
   type ClientReplyBody,
   FAIL_REASONS,
-  isKvOp,
+  isMachineCommand,
   type KvOp,
+  type MachineOp,
   parseClientCommand,
 } from './client-api.js';
+import { kvMachineDef, type RaftMachineDef } from './machine.js';
 
 /** A log entry. `index` and `term` identify it (Log Matching, §5.3). */
 export type Entry =
@@ -35,7 +36,7 @@ export type Entry =
       readonly index: number;
       readonly term: number;
       readonly kind: 'command';
-      readonly command: KvOp & { readonly client: number; readonly seq: number };
+      readonly command: (KvOp | MachineOp) & { readonly client: number; readonly seq: number };
       /** The leader's clock when it appended the entry: log time for sessions (replicated-kv/machine.ts). */
       readonly atMs: number;
     }
@@ -54,7 +55,8 @@ export interface Snapshot {
   readonly index: number;
   readonly term: number;
   readonly voters: readonly NodeId[];
-  readonly kv: KvSnapshot;
+  /** The machine's snapshot (machine.ts), sessions included. */
+  readonly kv: unknown;
 }
 
 export interface RequestVote {
@@ -170,7 +172,7 @@ export type RaftOutput =
   | { readonly type: 'campaign'; readonly term: number; readonly pre: boolean }
   | { readonly type: 'commit'; readonly index: number; readonly term: number }
   | { readonly type: 'apply'; readonly index: number; readonly term: number; readonly id: string }
-  | { readonly type: 'reply'; readonly reply: ClientReplyBody }
+  | { readonly type: 'reply'; readonly reply: ClientReplyBody<unknown> }
   | { readonly type: 'invoke'; readonly client: number; readonly seq: number; readonly op: KvOp }
   | {
       readonly type: 'complete';
@@ -205,20 +207,24 @@ function isIdList(x: unknown): x is NodeId[] {
   );
 }
 
-function isEntry(x: unknown): x is Entry {
+function isEntry(x: unknown, machine: RaftMachineDef): x is Entry {
   if (!isRecord(x)) return false;
   if (!isCount(x.index) || x.index < 1 || !isCount(x.term)) return false;
   if (x.kind === 'noop') return true;
   if (x.kind === 'config') return isIdList(x.voters) && isCount(x.client) && isCount(x.seq);
   if (x.kind !== 'command' || !isCount(x.atMs)) return false;
-  // Only key-value operations enter the log as commands (requests.ts).
-  const command = parseClientCommand(x.command);
-  return command !== undefined && isKvOp(command);
+  // Only the machine's operations enter the log as commands (requests.ts).
+  const command = parseClientCommand(x.command, machine);
+  return command !== undefined && isMachineCommand(command);
 }
 
-function isSnapshot(x: unknown): x is Snapshot {
+function isSnapshot(x: unknown, machine: RaftMachineDef): x is Snapshot {
   return (
-    isRecord(x) && isCount(x.index) && isCount(x.term) && isIdList(x.voters) && isKvSnapshot(x.kv)
+    isRecord(x) &&
+    isCount(x.index) &&
+    isCount(x.term) &&
+    isIdList(x.voters) &&
+    machine.isSnapshot(x.kv)
   );
 }
 
@@ -243,7 +249,7 @@ function counts(m: Fields, ...fields: readonly string[]): boolean {
  * log nor pass the leader's term (§5.3): a bad batch is rejected whole, so appending it can
  * never trip the log's own checks.
  */
-function isAppendEntries(m: Fields): boolean {
+function isAppendEntries(m: Fields, machine: RaftMachineDef): boolean {
   if (!counts(m, 'prevLogIndex', 'prevLogTerm', 'leaderCommit')) return false;
   const { entries } = m;
   const term = m.term as number;
@@ -252,7 +258,7 @@ function isAppendEntries(m: Fields): boolean {
   if (!Array.isArray(entries) || prevLogTerm > term) return false;
   let lastTerm = prevLogTerm;
   for (const [i, e] of entries.entries()) {
-    if (!isEntry(e) || e.index !== prevLogIndex + i + 1) return false;
+    if (!isEntry(e, machine) || e.index !== prevLogIndex + i + 1) return false;
     if (e.term < lastTerm || e.term > term) return false;
     lastTerm = e.term;
   }
@@ -262,32 +268,45 @@ function isAppendEntries(m: Fields): boolean {
 const FAIL_REASON_SET: ReadonlySet<unknown> = new Set(FAIL_REASONS);
 
 /** A ClientReply's fields, as the client reads them (value, reason and hint are optional). */
-function isReplyBody(m: Fields): boolean {
+function isReplyBody(m: Fields, machine: RaftMachineDef): boolean {
   if (!isCount(m.client) || !isCount(m.seq) || !isBool(m.ok)) return false;
-  if (m.value !== undefined && !isNullOr(m.value, isString)) return false;
+  if (m.value !== undefined && !machine.isReplyValue(m.value)) return false;
   if (m.reason !== undefined && !FAIL_REASON_SET.has(m.reason)) return false;
   return m.leaderHint === undefined || isNullOr(m.leaderHint, isCount);
 }
 
 /** One check per message type, looked up as an own property ('toString' finds nothing). */
-const CHECKS: MessageChecks<RaftMessage> = {
+const checksFor = (machine: RaftMachineDef): MessageChecks<RaftMessage> => ({
   RequestVote: (m) => counts(m, 'lastLogIndex', 'lastLogTerm') && isBool(m.transfer),
   RequestVoteReply: (m) => counts(m) && isBool(m.voteGranted),
   PreVote: (m) => counts(m, 'lastLogIndex', 'lastLogTerm'),
   PreVoteReply: (m) => counts(m) && isBool(m.voteGranted),
-  AppendEntries: isAppendEntries,
+  AppendEntries: (m) => isAppendEntries(m, machine),
   AppendEntriesReply: (m) =>
     counts(m, 'matchIndex', 'rejectedIndex', 'conflictTerm', 'conflictIndex') && isBool(m.success),
   Heartbeat: (m) => counts(m, 'commit', 'commitTerm', 'round'),
   HeartbeatReply: (m) => counts(m, 'round', 'lastIndex'),
-  InstallSnapshot: (m) => counts(m) && isSnapshot(m.snapshot),
+  InstallSnapshot: (m) => counts(m) && isSnapshot(m.snapshot, machine),
   InstallSnapshotReply: (m) => counts(m, 'matchIndex'),
   TimeoutNow: (m) => counts(m),
-  ClientRequest: (m) => parseClientCommand(m.command) !== undefined,
-  ClientReply: isReplyBody,
-};
+  ClientRequest: (m) => parseClientCommand(m.command, machine) !== undefined,
+  ClientReply: (m) => isReplyBody(m, machine),
+});
 
-/** Returns the message itself if it is well formed, else undefined (the caller drops it). */
-export function parseRaftMessage(x: unknown): RaftMessage | undefined {
-  return parseByType(CHECKS, x);
+const CHECKS = new WeakMap<RaftMachineDef, MessageChecks<RaftMessage>>();
+
+/**
+ * Returns the message itself if it is well formed, else undefined (the caller drops it).
+ * Commands, snapshots and reply values are checked by the machine's definition.
+ */
+export function parseRaftMessage(
+  x: unknown,
+  machine: RaftMachineDef = kvMachineDef as RaftMachineDef,
+): RaftMessage | undefined {
+  let checks = CHECKS.get(machine);
+  if (checks === undefined) {
+    checks = checksFor(machine);
+    CHECKS.set(machine, checks);
+  }
+  return parseByType(checks, x);
 }

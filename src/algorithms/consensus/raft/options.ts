@@ -5,6 +5,7 @@
 
 import type { OptionSpecs, OptionsOf } from '../../../core/algorithm.js';
 import type { NodeId } from '../../../core/process.js';
+import { kvMachineDef, type RaftMachineDef } from './machine.js';
 
 export const raftOptionSpecs = {
   clients: {
@@ -123,10 +124,16 @@ export function clusterOf(nodes: readonly NodeId[], o: RaftOptions): Cluster {
  */
 export interface RaftConfig extends RaftOptions {
   readonly cluster: Cluster;
+  /** The replicated state machine (machine.ts): the key-value machine unless a host says. */
+  readonly machine: RaftMachineDef;
 }
 
-export function raftConfig(nodes: readonly NodeId[], o: RaftOptions): RaftConfig {
-  return { ...o, cluster: clusterOf(nodes, o) };
+export function raftConfig(
+  nodes: readonly NodeId[],
+  o: RaftOptions,
+  machine: RaftMachineDef = kvMachineDef as unknown as RaftMachineDef,
+): RaftConfig {
+  return { ...o, cluster: clusterOf(nodes, o), machine };
 }
 
 /** Every option at its default, for hosts of the server outside this spec (election/raft). */

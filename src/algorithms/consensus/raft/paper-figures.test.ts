@@ -9,11 +9,11 @@
 import { describe, expect, it } from 'vitest';
 import { Prng } from '../../../core/prng.js';
 import type { Message, NodeId } from '../../../core/process.js';
-import { KvMachine } from '../../replicated-kv/machine.js';
+import { EMPTY_KV_SNAPSHOT, KvMachine } from '../../replicated-kv/machine.js';
 import { onAppendEntries } from './follower.js';
 import { RaftLog } from './log.js';
 import type { AppendEntries, AppendEntriesReply } from './messages.js';
-import { defaultRaftOptions } from './options.js';
+import { defaultRaftOptions, raftConfig } from './options.js';
 import { Progress } from './progress.js';
 import { onAppendEntriesReply, propose, sendAppend } from './replication.js';
 import type { RaftEnv, Role, Server, ServerState } from './state.js';
@@ -28,7 +28,7 @@ function server(
   term = 8,
 ): Server {
   const storage = new MapStorage();
-  const log = RaftLog.load(storage, nodes);
+  const log = RaftLog.load(storage, nodes, EMPTY_KV_SNAPSHOT);
   for (const [i, term] of terms.entries()) log.append({ index: i + 1, term, kind: 'noop' });
   const env: RaftEnv = {
     id,
@@ -67,8 +67,7 @@ function server(
     leaseUntil: 0,
     transferee: null,
   };
-  const cluster = { servers: nodes, clients: [], initialVoters: nodes };
-  return { s, env, c: { ...defaultRaftOptions, cluster } };
+  return { s, env, c: raftConfig(nodes, { ...defaultRaftOptions, clients: 0, spares: 0 }) };
 }
 
 const termsOf = (x: Server) => x.s.log.slice(1, x.s.log.lastIndex).map((e) => e.term);

@@ -3,6 +3,7 @@ import { clusterView } from '../../../../test/support/cluster-view.js';
 import type { OutputRecord } from '../../../core/algorithm.js';
 import { fuzz } from '../../../sim/fuzz.js';
 import { simulate } from '../../../sim/run.js';
+import type { KvMachine } from '../../replicated-kv/machine.js';
 import { raft } from './index.js';
 import { type RaftNodeState, raftInvariants } from './invariants.js';
 import type { RaftOutput } from './messages.js';
@@ -87,7 +88,7 @@ describe('consensus/raft', () => {
     });
     expect(result.ok).toBe(true);
     expect(result.metrics.snapshotsSent).toBeGreaterThan(0);
-    const kvs = serverStates(sim).map((s) => JSON.stringify(s.kv.snapshot().data));
+    const kvs = serverStates(sim).map((s) => JSON.stringify((s.kv as KvMachine).snapshot().data));
     expect(new Set(kvs).size).toBe(1);
   });
 

@@ -15,7 +15,6 @@ import { assert } from '../../../core/assert.js';
 import { defineProcess } from '../../../core/kernel.js';
 import type { NodeId, Process } from '../../../core/process.js';
 import { majority } from '../../../core/quorum.js';
-import { KvMachine } from '../../replicated-kv/machine.js';
 import { createClient } from './client.js';
 import { checkClientCommand } from './client-api.js';
 import { onPreVote, onPreVoteReply, onRequestVote, onRequestVoteReply } from './election.js';
@@ -172,10 +171,10 @@ function onStart(x: Server): void {
   const hard = env.storage.get<HardState>(HARD_STATE_KEY);
   s.term = hard?.term ?? 0;
   s.votedFor = hard?.votedFor ?? null;
-  s.log = RaftLog.load(env.storage, c.cluster.initialVoters);
+  s.log = RaftLog.load(env.storage, c.cluster.initialVoters, c.machine.emptySnapshot);
   s.commitIndex = s.log.snapshot.index;
   s.lastApplied = s.log.snapshot.index;
-  s.kv = KvMachine.restore(s.log.snapshot.kv, c);
+  s.kv = c.machine.restore(s.log.snapshot.kv, c);
   // A (re)started server counts its start as leader contact (roles.ts inLease).
   s.leaderContactAt = env.now();
   resetElectionTimer(x);
@@ -250,7 +249,7 @@ export const createServer = defineProcess<
     }),
   },
   onCommand(x, raw) {
-    const checked = checkClientCommand(raw);
+    const checked = checkClientCommand(raw, x.c.machine);
     if (!checked.ok) return x.env.note(`command refused: ${checked.reason}`);
     const termBefore = x.s.term;
     onClientCommand(x, checked.command, { via: 'command', to: 0 });

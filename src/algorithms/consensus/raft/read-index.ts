@@ -16,6 +16,7 @@
 
 import { assert } from '../../../core/assert.js';
 import { quorumIndex } from '../../../core/quorum.js';
+import type { ClientCommand } from './client-api.js';
 import { answer, type ReplyRoute, type Server, votersOf } from './state.js';
 
 /** The leader has committed an entry of its own term (§6.4 step 1). */
@@ -23,26 +24,24 @@ function committedInTerm(x: Server): boolean {
   return x.s.log.term(x.s.commitIndex) === x.s.term;
 }
 
-export function registerRead(
-  x: Server,
-  read: { client: number; seq: number; key: string },
-  route: ReplyRoute,
-): void {
+export function registerRead(x: Server, command: ClientCommand, route: ReplyRoute): void {
   const { s, env, c } = x;
   assert(s.role === 'leader', 'only leaders serve reads');
   if (c.readMode === 'lease' && c.checkQuorum && s.transferee === null && committedInTerm(x)) {
     if (env.now() < s.leaseUntil && s.lastApplied >= s.commitIndex) {
       answer(x, route, {
-        client: read.client,
-        seq: read.seq,
+        client: command.client,
+        seq: command.seq,
         ok: true,
-        value: s.kv.get(read.key),
+        value: readValue(x, command),
       });
       return;
     }
   }
   const pending = {
-    ...read,
+    client: command.client,
+    seq: command.seq,
+    command,
     ...route,
     round: s.round + 1,
     readIndex: committedInTerm(x) ? s.commitIndex : null,
@@ -51,6 +50,11 @@ export function registerRead(
   s.reads.push(pending);
   const round = bcastHeartbeat(x);
   assert(round === pending.round, 'the read waits for the round it started');
+}
+
+function readValue(x: Server, command: ClientCommand): unknown {
+  assert(command.type === 'machine' || command.type === 'get', 'only reads are registered');
+  return x.c.machine.read(x.s.kv, command);
 }
 
 /** One heartbeat round (§5.2; a new ReadIndex round §6.4). Returns the round number. */
@@ -98,7 +102,7 @@ export function serveReads(x: Server): void {
   const rest = [];
   for (const r of s.reads) {
     if (r.confirmed && r.readIndex !== null && s.lastApplied >= r.readIndex) {
-      answer(x, r, { client: r.client, seq: r.seq, ok: true, value: s.kv.get(r.key) });
+      answer(x, r, { client: r.client, seq: r.seq, ok: true, value: readValue(x, r.command) });
     } else {
       rest.push(r);
     }

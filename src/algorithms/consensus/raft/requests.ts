@@ -10,7 +10,7 @@
 
 import type { NodeId } from '../../../core/process.js';
 import { replyFor } from './apply.js';
-import type { ClientCommand, ClientReplyBody } from './client-api.js';
+import { type ClientCommand, type ClientReplyBody, isMachineCommand } from './client-api.js';
 import { registerRead } from './read-index.js';
 import { propose, sendAppend, sendTimeoutNowIfReady } from './replication.js';
 import { answer, type ReplyRoute, type Server, votersOf } from './state.js';
@@ -22,7 +22,7 @@ export function onClientCommand(x: Server, cmd: ClientCommand, route: ReplyRoute
   if (s.role !== 'leader') return fail('not-leader', s.leaderId);
   // §3.10: during a transfer the leader stops accepting new commands.
   if (s.transferee !== null) return fail('retry', s.transferee);
-  if (cmd.type === 'get') return registerRead(x, cmd, route);
+  if (isMachineCommand(cmd) && x.c.machine.isRead(cmd)) return registerRead(x, cmd, route);
   if (cmd.type === 'transfer-leader') return startTransfer(x, cmd, route);
   const seen = s.kv.check(cmd.client, cmd.seq);
   if (seen !== undefined) {

@@ -9,10 +9,10 @@
 
 import type { Step } from '../../../core/kernel.js';
 import type { Env, NodeId } from '../../../core/process.js';
-import { KvMachine } from '../../replicated-kv/machine.js';
-import type { ClientReplyBody, Op } from './client-api.js';
+import type { ClientCommand, ClientReplyBody, Op } from './client-api.js';
 import { RaftLog } from './log.js';
-import type { RaftMessage, RaftOutput } from './messages.js';
+import type { RaftMachine } from './machine.js';
+import type { ClientReply, RaftMessage, RaftOutput } from './messages.js';
 import type { RaftConfig } from './options.js';
 import type { Progress } from './progress.js';
 
@@ -36,7 +36,8 @@ export interface Waiter extends ReplyRoute {
 export interface PendingRead extends ReplyRoute {
   readonly client: number;
   readonly seq: number;
-  readonly key: string;
+  /** The read itself, answered by the machine once the read index is applied. */
+  readonly command: ClientCommand;
   /** The heartbeat round whose quorum acknowledgement confirms leadership. */
   readonly round: number;
   /** commitIndex when the read arrived; null until the leader commits in its term. */
@@ -59,7 +60,8 @@ export interface ServerState {
   commitIndex: number;
   /** Highest index applied to `kv`; lastApplied ≤ commitIndex. */
   lastApplied: number;
-  kv: KvMachine;
+  /** The replicated state machine (machine.ts), with the client sessions. */
+  kv: RaftMachine;
   /** Local time of the last message from a leader of our term (or of start, see raft.ts). */
   leaderContactAt: number;
   /** Candidates and pre-candidates: votes received (voter → granted). */
@@ -127,7 +129,7 @@ export type Server = Step<RaftMessage, RaftOutput, ServerState, RaftConfig>;
  * onStart (raft.ts) replaces the persistent parts with what storage holds.
  */
 export function initServerState(c: RaftConfig, id: NodeId): ServerState {
-  const log = RaftLog.unstarted(c.cluster.initialVoters);
+  const log = RaftLog.unstarted(c.cluster.initialVoters, c.machine.emptySnapshot);
   return {
     kind: 'server',
     id,
@@ -138,7 +140,7 @@ export function initServerState(c: RaftConfig, id: NodeId): ServerState {
     log,
     commitIndex: log.snapshot.index,
     lastApplied: log.snapshot.index,
-    kv: KvMachine.restore(log.snapshot.kv, c),
+    kv: c.machine.restore(log.snapshot.kv, c),
     leaderContactAt: 0,
     votes: new Map(),
     progress: new Map(),
@@ -170,8 +172,11 @@ export function saveHardState(x: Server): void {
 }
 
 /** Sends an answer along its route. */
-export function answer(x: Server, route: ReplyRoute, reply: ClientReplyBody): void {
-  if (route.via === 'message') x.env.send(route.to, { type: 'ClientReply', ...reply });
+export function answer(x: Server, route: ReplyRoute, reply: ClientReplyBody<unknown>): void {
+  // The message type names the key-value machine's values; another machine's replies are
+  // checked by its definition when they arrive (messages.ts isReplyBody).
+  if (route.via === 'message')
+    x.env.send(route.to, { type: 'ClientReply', ...reply } as ClientReply);
   else x.env.output({ type: 'reply', reply });
 }
 

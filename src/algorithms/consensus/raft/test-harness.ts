@@ -6,6 +6,7 @@
 
 import { Prng } from '../../../core/prng.js';
 import type { NodeId, Storage } from '../../../core/process.js';
+import { kvMachineDef } from './machine.js';
 import type { RaftMessage, RaftOutput } from './messages.js';
 import { defaultRaftOptions, type RaftOptions } from './options.js';
 import { createServer } from './raft.js';
@@ -71,7 +72,7 @@ export function handServer(
   const nodes = [1, 2, 3];
   const o = { ...defaultRaftOptions, ...options };
   const cluster = { servers: nodes, clients: [], initialVoters: nodes };
-  const process = createServer({ ...o, cluster }, id);
+  const process = createServer({ ...o, cluster, machine: kvMachineDef }, id);
   const record = emptyRecord();
   const clock = { nowMs: 0 };
   const env = plainEnv(id, nodes, storage, record, clock);

@@ -32,7 +32,7 @@ export const raftElection = defineAlgorithm<
   livenessDeadlineMs: 3_000,
   options: raftElectionOptionSpecs,
   create: (id, ctx) => createRaftElection(raftElectionConfig(ctx.nodes, ctx.options), id),
-  parseMessage: parseRaftMessage,
+  parseMessage: (raw) => parseRaftMessage(raw),
   invariants: raftElectionInvariants,
   liveness: raftElectionLiveness,
   metrics: (view) => electionMetrics(view),
