@@ -14,7 +14,6 @@ import {
   isNodeId,
   isNullOr,
   isRecord,
-  isString,
   type MessageChecks,
   parseByType,
 } from '../../../core/validate.js';
