@@ -93,6 +93,12 @@ export const raftOptionSpecs = {
     max: 1_000_000,
     description: 'beyond this many client sessions the least recently used expire (§6.3)',
   },
+  forwardCommands: {
+    kind: 'bool',
+    default: false,
+    description:
+      "a follower forwards its host's commands to the leader (etcd's proposal forwarding)",
+  },
   maxInflight: { kind: 'int', default: 8, min: 1, max: 1024, description: 'pipelined appends' },
   maxBatch: { kind: 'int', default: 64, min: 1, max: 100_000, description: 'entries per append' },
 } as const satisfies OptionSpecs;

@@ -66,6 +66,7 @@ function server(
     roundSentAt: new Map(),
     leaseUntil: 0,
     transferee: null,
+    forwarded: new Map(),
   };
   return { s, env, c: raftConfig(nodes, { ...defaultRaftOptions, clients: 0, spares: 0 }) };
 }

@@ -24,7 +24,7 @@ import type { PeerMessage, RaftMessage, RaftOutput } from './messages.js';
 import type { RaftConfig } from './options.js';
 import { bcastHeartbeat } from './read-index.js';
 import { onAppendEntriesReply, onHeartbeatReply, onInstallSnapshotReply } from './replication.js';
-import { onClientCommand } from './requests.js';
+import { onClientCommand, onForwardedReply } from './requests.js';
 import {
   becomeCandidate,
   becomeFollower,
@@ -233,8 +233,11 @@ export const createServer = defineProcess<
       settle(x);
       assert(x.s.term === termBefore, 'a client command never changes the term');
     },
-    // An answer meant for a client node: a server has nothing to do with it.
-    ClientReply() {},
+    // The leader's answer to a command this follower forwarded (requests.ts); any other
+    // answer was meant for a client node and is dropped.
+    ClientReply(x, from, m) {
+      if (x.c.forwardCommands) onForwardedReply(x, from, m);
+    },
   },
   onTimer: {
     election: timer(onElectionTimer),

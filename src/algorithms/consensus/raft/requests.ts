@@ -8,6 +8,7 @@
 // Fault model: a command may arrive many times, at any server, in any term; it is applied at
 // most once thanks to the (client, seq) session check at apply time.
 
+import { assert } from '../../../core/assert.js';
 import type { NodeId } from '../../../core/process.js';
 import { replyFor } from './apply.js';
 import { type ClientCommand, type ClientReplyBody, isMachineCommand } from './client-api.js';
@@ -19,7 +20,11 @@ export function onClientCommand(x: Server, cmd: ClientCommand, route: ReplyRoute
   const { s } = x;
   const fail = (reason: NonNullable<ClientReplyBody['reason']>, leaderHint: NodeId | null = null) =>
     answer(x, route, { client: cmd.client, seq: cmd.seq, ok: false, reason, leaderHint });
-  if (s.role !== 'leader') return fail('not-leader', s.leaderId);
+  if (s.role !== 'leader') {
+    if (route.via === 'command' && x.c.forwardCommands && s.leaderId !== null)
+      return forward(x, cmd, s.leaderId);
+    return fail('not-leader', s.leaderId);
+  }
   // §3.10: during a transfer the leader stops accepting new commands.
   if (s.transferee !== null) return fail('retry', s.transferee);
   if (isMachineCommand(cmd) && x.c.machine.isRead(cmd)) return registerRead(x, cmd, route);
@@ -50,6 +55,36 @@ export function onClientCommand(x: Server, cmd: ClientCommand, route: ReplyRoute
   // §6.3: log time for session expiry; never behind what the machine has applied already.
   const atMs = Math.max(Math.floor(x.env.now()), s.kv.timeMs);
   propose(x, { index, term: s.term, kind: 'command', command: cmd, atMs });
+}
+
+/** Bounds `forwarded` whatever the host does; the oldest forwarding is forgotten first. */
+const MAX_FORWARDED = 65_536;
+
+/**
+ * etcd's proposal forwarding: a follower sends its host's command to the leader as a client
+ * would, and relays the answer (raft.ts ClientReply). A lost forward or answer is the host's
+ * to retry, with the same (client, seq), so the command still applies at most once.
+ */
+function forward(x: Server, cmd: ClientCommand, leader: NodeId): void {
+  const { s, env } = x;
+  assert(s.role !== 'leader' && leader !== s.id, 'only followers forward');
+  s.forwarded.delete(cmd.client);
+  s.forwarded.set(cmd.client, { seq: cmd.seq, to: leader });
+  for (const oldest of s.forwarded.keys()) {
+    if (s.forwarded.size <= MAX_FORWARDED) break;
+    s.forwarded.delete(oldest);
+  }
+  env.send(leader, { type: 'ClientRequest', command: cmd });
+}
+
+/** The leader's answer to a forwarded command goes on to the host; any other is dropped. */
+export function onForwardedReply(x: Server, from: NodeId, reply: ClientReplyBody<unknown>): void {
+  const { s } = x;
+  const sent = s.forwarded.get(reply.client);
+  if (sent === undefined || sent.seq !== reply.seq || sent.to !== from) return;
+  s.forwarded.delete(reply.client);
+  answer(x, { via: 'command', to: 0 }, reply);
+  assert(!s.forwarded.has(reply.client), 'an answer is relayed once');
 }
 
 function wait(x: Server, index: number, cmd: ClientCommand, route: ReplyRoute): void {

@@ -79,6 +79,11 @@ export interface ServerState {
   leaseUntil: number;
   /** Leaders: the server leadership is being handed to (§3.10), or null. */
   transferee: NodeId | null;
+  /**
+   * Followers with `forwardCommands`: the host's commands sent on to the leader, by client,
+   * until its answer comes back (at most one per client: a retry replaces it).
+   */
+  forwarded: Map<number, { readonly seq: number; readonly to: NodeId }>;
 }
 
 /** A workload client node (client.ts). */
@@ -150,6 +155,7 @@ export function initServerState(c: RaftConfig, id: NodeId): ServerState {
     roundSentAt: new Map(),
     leaseUntil: 0,
     transferee: null,
+    forwarded: new Map(),
   };
 }
 
