@@ -12,7 +12,10 @@ import type { ClientHistory, ClientHistoryEvent, OutputRecord } from '../../core
 import type { Output } from '../../core/process.js';
 import type { KvOp, Value } from './ops.js';
 
-/** A client invoked `op` as its command `seq` (raft/client.ts, multi-paxos/client.ts). */
+/**
+ * A client invoked `op` as its command `seq` (raft/client.ts, multi-paxos/client.ts,
+ * zab/client.ts).
+ */
 export interface KvInvoke {
   readonly type: 'invoke';
   readonly client: number;

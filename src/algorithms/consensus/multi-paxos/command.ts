@@ -3,10 +3,12 @@
 // sessions, as in Raft's §6.3 and Multi-Paxos deployments — a retried command keeps its
 // (client, seq) and gets the first execution's result back). The wire spells an operation
 // `{ kind: 'put' | 'get' }` and a put answers the key's previous value; `toKvOp` converts
-// at this boundary so messages, storage and traces keep their shape.
+// at this boundary (and `toWireOp` back, for the shared workload's operations) so messages,
+// storage and traces keep their shape.
 //
 // Fault model: commands arrive from peers; `isCommand` validates them before anything else.
 
+import { assert } from '../../../core/assert.js';
 import type { NodeId } from '../../../core/process.js';
 import { isCount, isNodeId, isRecord, isString } from '../../../core/validate.js';
 import type { KvMachine } from '../../replicated-kv/machine.js';
@@ -49,6 +51,14 @@ export function applyCommand(kv: KvMachine, c: Command): KvResult {
   if (c.kind === 'noop') return null;
   const outcome = kv.apply(c.client, c.seq, toKvOp(c.op), 0);
   return outcome.kind === 'applied' || outcome.kind === 'duplicate' ? outcome.result.value : null;
+}
+
+/** The wire operation for a workload's operation (the workload draws only put and get). */
+export function toWireOp(op: KvOp): WireOp {
+  assert(op.type === 'put' || op.type === 'get', 'the wire carries only put and get');
+  return op.type === 'put'
+    ? { kind: 'put', key: op.key, value: op.value }
+    : { kind: 'get', key: op.key };
 }
 
 const NAME = /^[\w.-]{1,64}$/;

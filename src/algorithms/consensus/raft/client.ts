@@ -1,5 +1,6 @@
-// A simulated client node (ids after the servers). It runs a seeded workload of `requests`
-// key-value operations (get 40%, put 30%, compare-and-swap 20%, delete 10%) one at a time;
+// A simulated client node (ids after the servers). It runs the shared seeded workload
+// (replicated-kv/workload.ts: get 40%, put 30%, compare-and-swap 20%, delete 10%) for
+// `requests` key-value operations, one at a time;
 // with configChanges, the first client also issues membership changes and leadership
 // transfers. Each operation keeps its (client, seq) across retries: on a timeout the client
 // tries the next server, on a redirect it follows the leader hint (dissertation §6.2), and
@@ -22,7 +23,14 @@
 import { assert } from '../../../core/assert.js';
 import { defineProcess, type Step } from '../../../core/kernel.js';
 import type { NodeId } from '../../../core/process.js';
-import type { AdminOp, ClientReplyBody, KvOp } from './client-api.js';
+import {
+  FULL_MIX,
+  type KvWorkload,
+  nextKvOp,
+  observeCompletion,
+  thinkTime,
+} from '../../replicated-kv/workload.js';
+import type { AdminOp, ClientReplyBody } from './client-api.js';
 import { isKvOp } from './client-api.js';
 import type { RaftMessage, RaftOutput } from './messages.js';
 import type { RaftConfig } from './options.js';
@@ -110,10 +118,15 @@ export const createClient = defineProcess<
   },
 });
 
+/** The shared workload with this run's keys and pause. */
+function workloadOf(c: RaftConfig): KvWorkload {
+  return { keys: c.keys, thinkMs: c.thinkMs, mix: FULL_MIX };
+}
+
 function think(x: X): void {
   const { s, env, c } = x;
   if (s.done >= c.requests) return;
-  env.setTimer('think', c.thinkMs === 0 ? 0 : env.random.range(0, 2 * c.thinkMs));
+  env.setTimer('think', thinkTime(env.random, workloadOf(c)));
 }
 
 /** After `s.target` refused or timed out: its hint if fresh, else the next untried server. */
@@ -135,22 +148,13 @@ function issue(x: X): void {
   if (s.pending !== null || s.done >= c.requests) return;
   const seq = s.seq + 1;
   const admin = c.configChanges && s.id === c.cluster.clients[0] && env.random.chance(1, 5);
-  const op = admin ? adminOp(x) : kvOp(x, seq);
+  const op = admin
+    ? adminOp(x)
+    : nextKvOp(env.random, workloadOf(c), sessionClient(s), seq, s.seen);
   s.seq = seq;
   s.pending = { seq, op };
   if (isKvOp(op)) env.output({ type: 'invoke', client: sessionClient(s), seq, op });
   send(x);
-}
-
-function kvOp(x: X, seq: number): KvOp {
-  const { s, env, c } = x;
-  const key = `k${env.random.int(c.keys)}`;
-  const value = `${sessionClient(s)}.${seq}`;
-  const roll = env.random.int(10);
-  if (roll < 4) return { type: 'get', key };
-  if (roll < 7) return { type: 'put', key, value };
-  if (roll < 9) return { type: 'cas', key, expected: s.seen.get(key) ?? null, value };
-  return { type: 'delete', key };
 }
 
 function adminOp(x: X): AdminOp {
@@ -193,10 +197,8 @@ function onReply(x: X, r: ClientReplyBody): void {
   const op = p.op;
   if (isKvOp(op)) {
     const value = r.value ?? null;
-    if (r.ok)
-      s.seen.set(op.key, op.type === 'get' ? value : op.type === 'delete' ? null : op.value);
-    else if (op.type === 'cas') s.seen.set(op.key, value);
     const outcome = r.ok ? 'ok' : 'fail';
+    observeCompletion(s.seen, op, outcome, value);
     env.output({ type: 'complete', client, seq: p.seq, op, outcome, value });
   } else {
     env.output({

@@ -12,6 +12,7 @@
 
 import type { Invariant, Liveness, OutputRecord } from '../../../core/algorithm.js';
 import type { NodeId } from '../../../core/process.js';
+import { sameKvOp } from '../../replicated-kv/ops.js';
 import type { Txn, ZabOutput } from './messages.js';
 import type { ZabState } from './state.js';
 import { formatZxid } from './zxid.js';
@@ -19,7 +20,7 @@ import { formatZxid } from './zxid.js';
 type ZabInvariant = Invariant<ZabState, ZabOutput>;
 
 const sameTxn = (a: Txn, b: Txn) =>
-  a.zxid === b.zxid && a.origin === b.origin && a.seq === b.seq && a.value === b.value;
+  a.zxid === b.zxid && a.origin === b.origin && a.seq === b.seq && sameKvOp(a.op, b.op);
 
 /** Reads the outputs once for all checks. */
 class Ledger {
@@ -86,15 +87,15 @@ export function zabInvariants(): ZabInvariant[] {
   ];
 }
 
-/** Once faults heal: every live server's writes are delivered, and all delivered as far. */
+/** Once faults heal: every live server's operations are delivered, and all as far. */
 export function zabLiveness(): Liveness<ZabState, ZabOutput>[] {
   return [
     {
-      name: 'every live server delivers every write',
+      name: 'every live server delivers every operation',
       check(view) {
         const up = view.nodes.filter((n) => n.up && n.state !== undefined);
         const behind = up.filter((n) => n.state?.pending !== null);
-        if (behind.length > 0) return `writes of ${behind.map((n) => n.id).join(',')} pending`;
+        if (behind.length > 0) return `operations of ${behind.map((n) => n.id).join(',')} pending`;
         const ends = new Set(up.map((n) => n.state?.delivered));
         return ends.size <= 1 ? undefined : `servers delivered up to different zxids`;
       },

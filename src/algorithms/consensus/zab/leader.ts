@@ -1,6 +1,6 @@
 // The ZAB leader (Junqueira et al., DSN 2011): phase 2 ends when a quorum holds its history
 // (all of it is then committed, whatever earlier epoch proposed it); phase 3 proposes each
-// write with zxid (epoch, counter + 1), commits the largest zxid a quorum of voters has
+// client operation with zxid (epoch, counter + 1), commits the largest zxid a quorum of voters has
 // acknowledged (acknowledgements are cumulative) and re-sends to learners that stalled.
 //
 // Fault model: learners' messages may be lost, duplicated, reordered or from another epoch
@@ -9,6 +9,7 @@
 
 import type { NodeId } from '../../../core/process.js';
 import { isQuorum } from '../../election/zab-fle/quorum.js';
+import type { KvOp } from '../../replicated-kv/ops.js';
 import { append, deliver } from './log.js';
 import type { Txn, ZabMessage } from './messages.js';
 import { lastZxid, type X } from './state.js';
@@ -35,11 +36,11 @@ export function maybeEstablish(x: X): void {
   sendCommits(x, s.committed);
 }
 
-/** Phase 3: a new write gets the epoch's next zxid, durably, and goes to every learner. */
-export function propose(x: X, origin: number, seq: number, value: string): void {
+/** Phase 3: a new operation gets the epoch's next zxid, durably, and goes to every learner. */
+export function propose(x: X, origin: number, seq: number, op: KvOp): void {
   const { s, env } = x;
   s.counter += 1;
-  const txn = { zxid: makeZxid(s.epoch, s.counter), origin, seq, value };
+  const txn = { zxid: makeZxid(s.epoch, s.counter), origin, seq, op };
   append(x, txn);
   s.learners[env.id] = txn.zxid;
   env.output({ type: 'propose', txn });
@@ -110,12 +111,12 @@ export function onAck(x: X, from: NodeId, m: Of<'Ack'>): void {
     env.send(from, { type: 'Commit', epoch: s.epoch, zxid: s.committed });
 }
 
-/** A write submitted at a learner: proposed once (a retry of a proposed write is not). */
+/** An operation submitted at a learner: proposed once (a retry of a proposed one is not). */
 export function onForward(x: X, m: Of<'Forward'>): void {
   const { s } = x;
   if (s.phase !== 'broadcast') return;
   if (s.history.some((t) => t.origin === m.origin && t.seq === m.seq)) return;
-  propose(x, m.origin, m.seq, m.value);
+  propose(x, m.origin, m.seq, m.op);
 }
 
 /**

@@ -2,6 +2,10 @@
 // Learner/LearnerHandler packets), and validation of peer input. The election's own messages
 // (Notification, FollowerInfo, LeaderInfo, AckEpoch, Ping, PingAck) are election/zab-fle's.
 //
+// A transaction carries a key-value operation of the shared machine (replicated-kv/ops.ts);
+// the client's `invoke` and `complete` outputs are the shared history's (replicated-kv/
+// history.ts), so the linearizability checker reads them as it reads Raft's.
+//
 // Fault model: any message may be lost, duplicated, reordered or come from a stale epoch;
 // receivers check the epoch and the zxid order, and malformed input is dropped.
 
@@ -10,19 +14,20 @@ import {
   isCount,
   isNodeId,
   isRecord,
-  isString,
   type MessageChecks,
   parseByType,
 } from '../../../core/validate.js';
 import type { ElectionOutput } from '../../election/workload.js';
 import { type FleMessage, parseFleMessage } from '../../election/zab-fle/messages.js';
+import type { KvComplete, KvInvoke } from '../../replicated-kv/history.js';
+import { type KvOp, parseKvOp } from '../../replicated-kv/ops.js';
 
-/** A transaction: client `origin`'s write number `seq`. */
+/** A transaction: server `origin`'s client operation number `seq`. */
 export interface Txn {
   readonly zxid: number;
   readonly origin: number;
   readonly seq: number;
-  readonly value: string;
+  readonly op: KvOp;
 }
 
 export type ZabMessage =
@@ -44,25 +49,31 @@ export type ZabMessage =
   | { readonly type: 'Ack'; readonly epoch: number; readonly zxid: number }
   /** Cumulative: every proposal up to `zxid` is committed. */
   | { readonly type: 'Commit'; readonly epoch: number; readonly zxid: number }
-  /** A write submitted at a learner, forwarded to the leader (ZooKeeper's REQUEST). */
+  /** An operation submitted at a learner, forwarded to the leader (ZooKeeper's REQUEST). */
   | {
       readonly type: 'Forward';
       readonly origin: number;
       readonly seq: number;
-      readonly value: string;
+      readonly op: KvOp;
     };
 
 export type ZabOutput =
   | ElectionOutput
   | { readonly type: 'propose'; readonly txn: Txn }
   | { readonly type: 'deliver'; readonly txn: Txn }
-  | { readonly type: 'invoke'; readonly seq: number; readonly value: string }
-  | { readonly type: 'complete'; readonly seq: number; readonly zxid: number };
+  /** The server's client invoked an operation (its client id is the server's). */
+  | KvInvoke
+  /** The server delivered its client's operation as transaction `zxid`. */
+  | (KvComplete & { readonly zxid: number });
+
+/** A well-formed operation with nothing but its own fields (what is stored is compared). */
+const isOp = (x: unknown): x is KvOp => {
+  const op = parseKvOp(x);
+  return op !== undefined && Object.keys(op).length === Object.keys(x as object).length;
+};
 
 function isTxn(x: unknown, n?: number): x is Txn {
-  return (
-    isRecord(x) && isCount(x.zxid) && isNodeId(x.origin, n) && isCount(x.seq) && isString(x.value)
-  );
+  return isRecord(x) && isCount(x.zxid) && isNodeId(x.origin, n) && isCount(x.seq) && isOp(x.op);
 }
 
 const checks: MessageChecks<Exclude<ZabMessage, FleMessage>> = {
@@ -73,7 +84,7 @@ const checks: MessageChecks<Exclude<ZabMessage, FleMessage>> = {
   Proposal: (m, n) => isCount(m.epoch) && isTxn(m.txn, n),
   Ack: (m) => isCount(m.epoch) && isCount(m.zxid),
   Commit: (m) => isCount(m.epoch) && isCount(m.zxid),
-  Forward: (m, n) => isNodeId(m.origin, n) && isCount(m.seq) && isString(m.value),
+  Forward: (m, n) => isNodeId(m.origin, n) && isCount(m.seq) && isOp(m.op),
 };
 
 /**

@@ -1,4 +1,4 @@
-// Named runs of consensus/zab: the leader crashing while writes flow (the new leader holds
+// Named runs of consensus/zab: the leader crashing while operations flow (the new leader holds
 // and re-commits what was committed), a leader cut off with a minority, lossy reordering
 // links (FIFO rebuilt), and observers that learn without voting.
 
@@ -8,7 +8,7 @@ export const zabScenarios: readonly Scenario[] = [
   {
     name: 'leader-crash-mid-broadcast',
     description:
-      'The first leader (5) crashes while writes flow: the others elect the server with the ' +
+      'The first leader (5) crashes while operations flow: the others elect the server with the ' +
       'newest history, which synchronizes a quorum with it before proposing; nothing is lost.',
     faults: 'crash 5 @900; restart 5 @2000',
     expect: { safety: 'hold', liveness: 'hold' },
@@ -29,7 +29,7 @@ export const zabScenarios: readonly Scenario[] = [
   },
   {
     name: 'observers-learn',
-    description: 'Servers 6 and 7 observe: they deliver every write but never vote or lead.',
+    description: 'Servers 6 and 7 observe: they deliver every operation but never vote or lead.',
     nodes: 7,
     options: { observers: [6, 7] },
     faults: '',

@@ -1,7 +1,7 @@
 // A ZooKeeper server's state (zab.ts explains the protocol). It is one flat object: the
 // election's fields (election/zab-fle's FleState: role, leader, term, votes, epochs), which
 // zab-fle's handlers read and write on this same object, and ZAB's own (phase, history,
-// commit point, the client). Flat because the kernel saves only top-level fields, and the
+// commit point, the key-value machine, the client). Flat because the kernel saves only top-level fields, and the
 // election's durable fields (zxid, currentEpoch, acceptedEpoch, acceptedFrom) must be saved
 // in the same step as ZAB's.
 //
@@ -14,6 +14,9 @@ import type { NodeId } from '../../../core/process.js';
 import type { FleConfig } from '../../election/zab-fle/options.js';
 import type { FleState } from '../../election/zab-fle/state.js';
 import { fleDefinition } from '../../election/zab-fle/zab-fle.js';
+import { KvMachine, UNBOUNDED_SESSIONS } from '../../replicated-kv/machine.js';
+import type { KvOp } from '../../replicated-kv/ops.js';
+import type { SeenValues } from '../../replicated-kv/workload.js';
 import type { Txn, ZabMessage, ZabOutput } from './messages.js';
 import type { ZabConfig } from './options.js';
 
@@ -30,6 +33,12 @@ export interface ZabState extends FleState {
   committed: number;
   /** Durable: highest zxid delivered. */
   delivered: number;
+  /**
+   * The shared key-value machine, fed every delivered transaction in zxid order (volatile:
+   * rebuilt on restart from the history up to `delivered`). Its sessions never expire:
+   * the history carries no time.
+   */
+  kv: KvMachine;
   /** Leader: the last zxid each synchronized learner acknowledged, by learner id. */
   learners: Record<string, number>;
   /** Leader: each learner's acknowledged zxid at the previous tick (to spot a stall). */
@@ -40,10 +49,12 @@ export interface ZabState extends FleState {
   early: Map<number, Txn>;
   /** The election's role and term when ZAB last looked: a change starts a new phase. */
   seen: { readonly role: FleState['role']; readonly term: number };
-  /** Client workload: durable sequence number and completed writes. */
+  /** Client workload: durable sequence number and completed operations. */
   seq: number;
   done: number;
-  pending: { readonly seq: number; readonly value: string; sentAt: number } | null;
+  pending: { readonly seq: number; readonly op: KvOp; sentAt: number } | null;
+  /** What the client last saw of each key (volatile): a compare-and-swap expects it. */
+  clientSeen: SeenValues;
 }
 
 /** What every ZAB handler receives: the server's state, its Env and the run's config. */
@@ -69,6 +80,7 @@ export function initZabState(c: ZabConfig, id: NodeId): ZabState {
     history: [],
     committed: 0,
     delivered: 0,
+    kv: new KvMachine(UNBOUNDED_SESSIONS),
     learners: {},
     ackedAtTick: {},
     counter: 0,
@@ -77,6 +89,7 @@ export function initZabState(c: ZabConfig, id: NodeId): ZabState {
     seq: 0,
     done: 0,
     pending: null,
+    clientSeen: new Map(),
   };
   return s;
 }

@@ -33,13 +33,27 @@ describe('consensus/zab', () => {
       leader: 5,
       epochChanges: 0,
       commits: 25,
-      writes: 25,
+      operations: 25,
       proposals: 25,
     });
     const histories = states(sim).map((s) => s.history.map((t) => t.zxid));
     expect(new Set(histories.map((h) => h.join())).size).toBe(1);
     // The first epoch's counter starts at 1 and counts every proposal.
     expect(histories[0]?.map(counterOf)).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
+  });
+
+  it('applies every delivery to the shared key-value machine; the clients read what it holds', () => {
+    const { result, sim } = simulate(zab, { seed: 2 });
+    expect(result.metrics.linearizable).toBe(true);
+    const outputs = sim.outputs as OutputRecord<ZabOutput>[];
+    const invoked = new Set(
+      outputs.flatMap((r) => (r.output.type === 'invoke' ? [r.output.op.type] : [])),
+    );
+    expect([...invoked].sort()).toEqual(['cas', 'delete', 'get', 'put']);
+    // Every replica applied the same log: equal machines.
+    const snapshots = states(sim).map((s) => JSON.stringify(s.kv.snapshot()));
+    expect(new Set(snapshots).size).toBe(1);
+    expect(states(sim)[0]?.kv.sessions.size).toBe(5);
   });
 
   // Phase 2: the new leader holds and re-commits the old epoch's proposals before new ones.
@@ -96,7 +110,7 @@ describe('consensus/zab invariants', () => {
     zxid: makeZxid(epoch, counter),
     origin,
     seq: counter,
-    value: `${origin}.${counter}`,
+    op: { type: 'put', key: 'k0', value: `${origin}.${counter}` },
   });
   const view = (outputs: OutputRecord<ZabOutput>[]) =>
     clusterView<ZabState, ZabOutput>({ outputs });

@@ -12,11 +12,11 @@
 // commits its whole history — every proposal committed in an earlier epoch is in it — and
 // only then proposes anything new (leader.ts, learner.ts).
 //
-// Phase 3, broadcast. A write is proposed by the leader with zxid (epoch, counter + 1),
-// durable in its history, and sent as a Proposal; learners accept proposals strictly in zxid
-// order and acknowledge cumulatively; a quorum of acknowledgements commits, and commits are
-// delivered in zxid order (log.ts). Writes submitted at a learner are forwarded to the
-// leader (submit.ts). Observers learn proposals and commits but their acknowledgements never
+// Phase 3, broadcast. A client operation is proposed by the leader with zxid (epoch,
+// counter + 1), durable in its history, and sent as a Proposal; learners accept proposals
+// strictly in zxid order and acknowledge cumulatively; a quorum of acknowledgements commits,
+// and commits are delivered in zxid order to the shared key-value machine (log.ts).
+// Operations submitted at a learner are forwarded to the leader (submit.ts). Observers learn proposals and commits but their acknowledgements never
 // count.
 //
 // Fault model: crash-recovery (history, delivered zxid, epochs and the client's progress
@@ -53,13 +53,13 @@ import {
   onNewLeader,
   onProposal,
 } from './learner.js';
-import { loadHistory } from './log.js';
+import { loadHistory, replay } from './log.js';
 import type { ZabMessage, ZabOutput } from './messages.js';
 import type { ZabConfig } from './options.js';
 import { initZabState, lastZxid, type X, type ZabState } from './state.js';
-import { startWrite, submit } from './submit.js';
+import { startOperation, submit } from './submit.js';
 
-export type ZabTimer = 'tick' | 'write' | FleTimer;
+export type ZabTimer = 'tick' | 'think' | FleTimer;
 
 /**
  * After every step: follow the election's role changes, then check what must hold (our own
@@ -79,7 +79,7 @@ function settle(x: X): void {
   assert(s.delivered <= s.committed, 'only committed transactions are delivered');
   assert(s.early.size <= MAX_EARLY, 'the early buffer is bounded');
   assert(s.done <= c.requests, 'a client completes at most its requests');
-  assert(s.pending === null || s.pending.seq === s.seq, 'the pending write is the last invoked');
+  assert(s.pending === null || s.pending.seq === s.seq, 'the pending operation is the last one');
 }
 
 type Of<T extends ZabMessage['type']> = Extract<ZabMessage, { type: T }>;
@@ -100,12 +100,13 @@ export const createZab = defineProcess<ZabMessage, ZabOutput, ZabState, ZabConfi
     const { s, env, c } = x;
     s.history = loadHistory(x);
     s.committed = s.delivered;
+    replay(x);
     fleDefinition.onStart(fleStep(x));
     s.seen = { role: s.role, term: s.term };
     env.setTimer('tick', c.tickMs);
     think(x);
     assert(s.phase === 'election', 'a started server is electing');
-    assert(s.pending === null, 'a crash loses the pending write');
+    assert(s.pending === null, 'a crash loses the pending operation');
   },
   onMessage: {
     Notification: election('Notification'),
@@ -138,7 +139,10 @@ export const createZab = defineProcess<ZabMessage, ZabOutput, ZabState, ZabConfi
       const { s } = x;
       if (s.role === 'leader') onForward(x, m);
       const proposed = s.history.some((t) => t.origin === m.origin && t.seq === m.seq);
-      assert(s.role !== 'leader' || s.phase !== 'broadcast' || proposed, 'a write is proposed');
+      assert(
+        s.role !== 'leader' || s.phase !== 'broadcast' || proposed,
+        'an operation is proposed',
+      );
       settle(x);
     },
     NewLeader(x, from, m) {
@@ -179,10 +183,10 @@ export const createZab = defineProcess<ZabMessage, ZabOutput, ZabState, ZabConfi
       assert(p === null || env.now() - p.sentAt < c.retryMs || s.phase !== 'broadcast', 'retried');
       settle(x);
     },
-    write(x) {
+    think(x) {
       const seq = x.s.seq;
-      startWrite(x);
-      assert(x.s.seq - seq <= 1, 'one write at a time');
+      startOperation(x);
+      assert(x.s.seq - seq <= 1, 'one operation at a time');
       settle(x);
     },
     finalize: (x) => timer(x, 'finalize'),
