@@ -1,0 +1,232 @@
+// The multi-version key space: etcd's mvcc store (kvstore.go, kvstore_txn.go, index.go) as
+// plain in-memory data. One revision counter (an empty store is at 1); a write transaction
+// writes every change at revision + 1 with increasing sub-revisions and bumps the counter once
+// at its end, and only if it changed something. Keys live in a B-tree (btree.ts) by their
+// latin1 spelling, each with its retained versions (key-history.ts); `log` lists the same
+// entries in revision order, so watch catch-up and compaction cost what they touch rather than
+// a walk over every key.
+//
+// Invariants: `log` holds exactly the retained entries with modRevision ≥ compactRevision,
+// in (modRevision, sub) order; every entry in `log` is in its key's history; the lease table
+// names exactly the keys whose current version carries that lease.
+//
+// Fault model: none (pure and deterministic; time and ids come in as arguments). Errors are
+// etcd's (errors.ts), thrown before anything is written.
+
+import { assert } from '../../core/assert.js';
+import { EtcdError } from '../errors.js';
+import { BTree } from './btree.js';
+import { fromLatin1 } from './bytes.js';
+import {
+  appendEntry,
+  compactHistory,
+  type Entry,
+  type History,
+  isTombstone,
+  visibleAt,
+} from './key-history.js';
+import type { LeaseTable } from './leases.js';
+import type { Event, EventType, KeyValue } from './types.js';
+
+/** A key range in latin1: `end` undefined is the single key, '' is "to the end". */
+export interface KeySpan {
+  readonly key: string;
+  readonly end: string | undefined;
+}
+
+export interface RangeResult {
+  /** Visible versions in key order, at most `limit` of them (all when limit ≤ 0). */
+  readonly entries: Entry[];
+  /** How many keys the range holds at the read revision, whatever the limit. */
+  readonly count: number;
+  /** The revision the answer is reported at (the store's, not the one read). */
+  readonly revision: number;
+}
+
+const EMPTY = new Uint8Array(0);
+
+export function toKeyValue(entry: Entry, options?: { readonly keysOnly?: boolean }): KeyValue {
+  return {
+    key: fromLatin1(entry.key),
+    createRevision: entry.createRevision,
+    modRevision: entry.modRevision,
+    version: entry.version,
+    value: options?.keysOnly === true || entry.value === '' ? EMPTY : fromLatin1(entry.value),
+    lease: entry.lease,
+  };
+}
+
+export class KvStore {
+  readonly tree = new BTree<History>();
+  /** Retained entries with modRevision ≥ compactRevision, in revision order. */
+  log: Entry[] = [];
+  revision = 1;
+  /** etcd starts at -1: no compaction yet. */
+  compactRevision = -1;
+
+  constructor(readonly leases: LeaseTable) {}
+
+  /** The visible versions of `span` at `atRev`; etcd's rangeKeys, for a txn reading at `curRev`. */
+  rangeAt(span: KeySpan, atRev: number, curRev: number, limit = 0, countOnly = false): RangeResult {
+    if (atRev > curRev) throw new EtcdError('futureRev');
+    const rev = atRev <= 0 ? curRev : atRev;
+    if (rev < this.compactRevision) throw new EtcdError('compacted');
+    const entries: Entry[] = [];
+    let count = 0;
+    this.visit(span, rev, (entry) => {
+      count++;
+      if (!countOnly && (limit <= 0 || entries.length < limit)) entries.push(entry);
+    });
+    return { entries, count, revision: curRev };
+  }
+
+  /** Calls `fn` with each key of `span` visible at `rev`, in key order. */
+  visit(span: KeySpan, rev: number, fn: (entry: Entry) => void): void {
+    if (span.end === undefined) {
+      const history = this.tree.get(span.key);
+      const entry = history === undefined ? undefined : visibleAt(history, rev);
+      if (entry !== undefined) fn(entry);
+      return;
+    }
+    this.tree.scan(span.key, span.end === '' ? undefined : span.end, (_key, history) => {
+      const entry = visibleAt(history, rev);
+      if (entry !== undefined) fn(entry);
+      return true;
+    });
+  }
+
+  /** The key's current live version. */
+  current(key: string): Entry | undefined {
+    const history = this.tree.get(key);
+    return history === undefined ? undefined : visibleAt(history, this.revision);
+  }
+
+  write(): WriteTxn {
+    return new WriteTxn(this);
+  }
+
+  /** Adds an entry written by a WriteTxn (the only writer). */
+  append(entry: Entry): void {
+    this.tree.set(entry.key, appendEntry(this.tree.get(entry.key), entry));
+    this.log.push(entry);
+  }
+
+  /** etcd's Compact: forget what no read or watch at a revision ≥ `rev` needs. */
+  compact(rev: number): void {
+    if (rev <= this.compactRevision) throw new EtcdError('compacted');
+    if (rev > this.revision) throw new EtcdError('futureRev');
+    let cut = 0;
+    while (cut < this.log.length && (this.log[cut] as Entry).modRevision < rev) cut++;
+    // Only keys written since the last compaction can have versions to drop: any other key
+    // holds just its newest put from before it, which stays the value reads see.
+    const touched = new Set<string>();
+    for (let i = 0; i < cut; i++) touched.add((this.log[i] as Entry).key);
+    for (const key of touched) {
+      const history = this.tree.get(key);
+      assert(history !== undefined, 'a logged entry belongs to a retained key');
+      const kept = compactHistory(history, rev);
+      if (kept === undefined) this.tree.delete(key);
+      else if (kept !== history) this.tree.set(key, kept);
+    }
+    this.log = this.log.slice(cut);
+    this.compactRevision = rev;
+  }
+
+  /** The key's value just before `rev` as a watch event's prev_kv (absent if compacted). */
+  prevKv(key: string, rev: number): KeyValue | undefined {
+    if (rev - 1 < this.compactRevision) return undefined;
+    const history = this.tree.get(key);
+    const prev = history === undefined ? undefined : visibleAt(history, rev - 1);
+    return prev === undefined ? undefined : toKeyValue(prev);
+  }
+
+  /** The event an entry records, with prev_kv. A tombstone's kv is etcd's: key and revision. */
+  eventOf(entry: Entry): Event {
+    const prevKv = this.prevKv(entry.key, entry.modRevision);
+    const type: EventType = isTombstone(entry) ? 'DELETE' : 'PUT';
+    const kv = toKeyValue(entry);
+    return prevKv === undefined ? { type, kv } : { type, kv, prevKv };
+  }
+}
+
+/**
+ * One write transaction (etcd's storeTxnWrite): reads see its own earlier writes; every write
+ * lands at `beginRev + 1`; `end()` commits the revision if anything changed.
+ */
+export class WriteTxn {
+  readonly beginRev: number;
+  readonly changes: Entry[] = [];
+  readonly events: Event[] = [];
+  private ended = false;
+
+  constructor(private readonly store: KvStore) {
+    this.beginRev = store.revision;
+  }
+
+  /** The revision reads inside the txn see (its own writes once it has any). */
+  get readRev(): number {
+    return this.changes.length > 0 ? this.beginRev + 1 : this.beginRev;
+  }
+
+  range(span: KeySpan, atRev = 0, limit = 0, countOnly = false): RangeResult {
+    return this.store.rangeAt(span, atRev, this.readRev, limit, countOnly);
+  }
+
+  put(key: string, value: string, lease: bigint): number {
+    assert(!this.ended, 'a txn writes before it ends');
+    const rev = this.beginRev + 1;
+    const history = this.store.tree.get(key);
+    const prev = history === undefined ? undefined : visibleAt(history, rev);
+    const entry: Entry = {
+      key,
+      modRevision: rev,
+      sub: this.changes.length,
+      createRevision: prev === undefined ? rev : prev.createRevision,
+      version: prev === undefined ? 1 : prev.version + 1,
+      value,
+      lease,
+    };
+    this.record(entry);
+    if (prev !== undefined && prev.lease !== 0n) this.store.leases.detach(prev.lease, key);
+    if (lease !== 0n) this.store.leases.attach(lease, key);
+    return rev;
+  }
+
+  /** Deletes the live keys of `span`; returns how many and the revision to report. */
+  deleteRange(span: KeySpan): { readonly deleted: number; readonly revision: number } {
+    assert(!this.ended, 'a txn writes before it ends');
+    const live: Entry[] = [];
+    this.store.visit(span, this.readRev, (entry) => live.push(entry));
+    for (const prev of live) {
+      const tombstone: Entry = {
+        key: prev.key,
+        modRevision: this.beginRev + 1,
+        sub: this.changes.length,
+        createRevision: 0,
+        version: 0,
+        value: '',
+        lease: 0n,
+      };
+      this.record(tombstone);
+      if (prev.lease !== 0n) this.store.leases.detach(prev.lease, prev.key);
+    }
+    const changed = live.length > 0 || this.changes.length > 0;
+    return { deleted: live.length, revision: changed ? this.beginRev + 1 : this.beginRev };
+  }
+
+  /** Commits: the store's revision moves on once, if anything changed. Returns it. */
+  end(): number {
+    assert(!this.ended, 'a txn ends once');
+    this.ended = true;
+    if (this.changes.length > 0) this.store.revision = this.beginRev + 1;
+    return this.store.revision;
+  }
+
+  private record(entry: Entry): void {
+    // The event's prev_kv reads the key at beginRev, which the new entry (at beginRev + 1)
+    // does not hide, so the event may be built after the append.
+    this.changes.push(entry);
+    this.store.append(entry);
+    this.events.push(this.store.eventOf(entry));
+  }
+}
