@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+const cli = join(root, 'dist', 'cli', 'cohort.js');
 
 function run(command, args, what) {
   const r = spawnSync(command, args, { cwd: root, stdio: 'inherit' });
@@ -49,20 +50,23 @@ function ensureDependencies() {
   run(npm, ['install', '--no-audit', '--no-fund'], 'npm install');
 }
 
+/** dist/src (the library, tsc) and dist/cli (the `cohort` bin, bundled: scripts/build-cli.mjs). */
 function ensureBuild() {
   const stamp = join(root, 'dist', '.build-stamp');
   const sources = Math.max(
     newest(join(root, 'src')),
     newest(join(root, 'bench')),
     newest(join(root, 'tsconfig.build.json')),
+    newest(join(root, 'scripts', 'build-cli.mjs')),
   );
-  if (existsSync(stamp) && newest(stamp) >= sources) return;
+  if (existsSync(stamp) && existsSync(cli) && newest(stamp) >= sources) return;
   console.error('cohort: building…');
   run(
     process.execPath,
     [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'],
     'build',
   );
+  run(process.execPath, [join(root, 'scripts', 'build-cli.mjs')], 'build (CLI)');
   writeFileSync(stamp, `${new Date().toISOString()}\n`);
 }
 
@@ -115,11 +119,7 @@ ensureWebBuild();
 const bin = (name, ...parts) => join(root, 'node_modules', name, ...parts);
 if (mode === 'start') {
   // The Lab is the main job; `cohort tour` still prints every algorithm as a table.
-  run(
-    process.execPath,
-    [join(root, 'dist', 'src', 'cli', 'main.js'), 'lab', ...rest],
-    'cohort lab',
-  );
+  run(process.execPath, [cli, 'lab', ...rest], 'cohort lab');
 } else if (mode === 'test') {
   ensureSystemPackages();
   run(

@@ -1,13 +1,13 @@
 // `cohort sim list`: every listed algorithm with its summary, seed notes, options and named
-// scenarios (or one JSON array). Loads the registry only, never the simulator.
+// scenarios (or one JSON array). Reads sim-listing.ts: from source that loads the registry
+// (never the simulator); in the bundled CLI it is data generated at build time.
 
-import { listedAlgorithms } from '../algorithms/registry.js';
-import { describeOptions } from './algorithm-options.js';
 import { table } from './format.js';
+import { simListing } from './sim-listing.js';
 import { EXIT_OK } from './usage-error.js';
 
 export function listCommand(flags: { json?: boolean }): number {
-  const list = listedAlgorithms();
+  const list = simListing();
   if (flags.json === true) {
     const rows = list.map((a) => ({
       name: a.name,
@@ -20,13 +20,8 @@ export function listCommand(flags: { json?: boolean }): number {
   }
   const rows = list.map((a) => [a.name, a.summary, a.seed]);
   process.stdout.write(`${table(['algorithm', 'summary', 'seed notes'], rows)}\n`);
-  for (const a of list) {
-    const extra = [
-      ...describeOptions(a),
-      ...a.scenarios.map((s) => `--scenario ${s.name}: ${s.description}`),
-    ];
-    if (extra.length > 0)
-      process.stdout.write(`\n${a.name}\n${extra.map((l) => `  ${l}`).join('\n')}\n`);
-  }
+  for (const a of list)
+    if (a.details.length > 0)
+      process.stdout.write(`\n${a.name}\n${a.details.map((l) => `  ${l}`).join('\n')}\n`);
   return EXIT_OK;
 }

@@ -2,7 +2,8 @@
 // The `cohort` command line. Human-readable output by default, `--json` for machines;
 // exit 0 success, 1 a check failed, 2 bad usage (one line on stderr, never a stack trace).
 // Startup loads commander and the command tree only; each command loads what it needs
-// (commands.ts), so `cohort --help` and `cohort sim list` answer quickly.
+// (commands.ts). The bin is this file bundled (scripts/build-cli.mjs → dist/cli/cohort.js),
+// one chunk per command, so `cohort --help` and `cohort sim list` answer quickly.
 
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
