@@ -21,6 +21,7 @@
 // machine's time never goes back).
 
 import { assert } from '../../core/assert.js';
+import { isCount } from '../../core/validate.js';
 
 /** What a command did: `ok: false` is a definite, machine-level refusal (a failed CAS). */
 export interface MachineResult<V = unknown> {
@@ -55,6 +56,32 @@ export interface Executor<Op, V> {
 
 /** A session as snapshots list it: [client, seq, ok, value, lastActiveMs]. */
 export type SessionTuple<V = unknown> = readonly [number, number, boolean, V, number];
+
+/**
+ * Whether untrusted input (a leader's InstallSnapshot) lists sessions `restoreSessions`
+ * accepts: each client once, values the machine's, none active after the machine's time,
+ * least recently used first (expiry stops at the first session still young enough).
+ */
+export function isSessionTuples(
+  x: unknown,
+  timeMs: number,
+  isValue: (value: unknown) => boolean,
+): x is SessionTuple[] {
+  if (!Array.isArray(x)) return false;
+  const clients = new Set<number>();
+  let lastActive = 0;
+  for (const t of x) {
+    if (!Array.isArray(t) || t.length !== 5) return false;
+    const [client, seq, ok, value, lastActiveMs] = t as unknown[];
+    if (!isCount(client) || !isCount(seq) || typeof ok !== 'boolean' || !isValue(value))
+      return false;
+    if (!isCount(lastActiveMs) || lastActiveMs > timeMs || lastActiveMs < lastActive) return false;
+    if (clients.has(client)) return false;
+    clients.add(client);
+    lastActive = lastActiveMs;
+  }
+  return true;
+}
 
 export class SessionMachine<Op, V> {
   /** Least recently used first; at most `maxSessions`. */

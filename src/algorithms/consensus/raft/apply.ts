@@ -28,7 +28,11 @@ export function applyCommitted(x: Server): void {
     assert(e !== undefined, 'committed entries after the snapshot are in memory');
     const outcome = applyEntry(x, e);
     s.lastApplied = index;
-    env.output({ type: 'apply', index, term: e.term, id: entryId(e) });
+    const applied = { type: 'apply', index, term: e.term, id: entryId(e) } as const;
+    // A host that watches the machine (the server's watchers) hears what each command did.
+    if (x.c.machine.reportsApplied === true && outcome?.kind === 'applied')
+      env.output({ ...applied, result: outcome.result.value });
+    else env.output(applied);
     const owed = s.waiters.get(index);
     if (owed !== undefined) {
       s.waiters.delete(index);

@@ -56,6 +56,8 @@ export interface RaftMachineDef<M extends RaftMachine = RaftMachine> {
   read(machine: M, op: KvOp | MachineOp): unknown;
   /** Whether a reply value from a peer (a forwarded command's answer) is well formed. */
   isReplyValue(x: unknown): boolean;
+  /** Whether every applied command's result goes out with its `apply` output (for watchers). */
+  readonly reportsApplied?: boolean;
 }
 
 /** The shared key-value machine (the registered consensus/raft). */

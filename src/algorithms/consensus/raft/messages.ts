@@ -170,7 +170,14 @@ export type RaftOutput =
   | { readonly type: 'leader'; readonly term: number }
   | { readonly type: 'campaign'; readonly term: number; readonly pre: boolean }
   | { readonly type: 'commit'; readonly index: number; readonly term: number }
-  | { readonly type: 'apply'; readonly index: number; readonly term: number; readonly id: string }
+  | {
+      readonly type: 'apply';
+      readonly index: number;
+      readonly term: number;
+      readonly id: string;
+      /** The machine's result, for machines that report it (machine.ts reportsApplied). */
+      readonly result?: unknown;
+    }
   | { readonly type: 'reply'; readonly reply: ClientReplyBody<unknown> }
   | { readonly type: 'invoke'; readonly client: number; readonly seq: number; readonly op: KvOp }
   | {
