@@ -1,0 +1,151 @@
+// The coordination server's replicated state machine in Raft's slot (consensus/raft
+// machine.ts): etcd's MVCC store (mvcc/) inside Raft's client sessions
+// (replicated-kv/session-machine.ts), so a write retried through another member applies
+// once. Writes are logged commands (mvcc/commands.ts); reads — Range, LeaseTimeToLive,
+// LeaseLeases — are `read: true` operations that Raft serves after a ReadIndex on the leader
+// (or that a member answers from its own machine when the client asks for serializable).
+//
+// Every outcome is a plain value, because it travels: to the waiting gRPC call, to a
+// follower that forwarded the command (msgpack), and on the `apply` output to the watchers:
+//   { ok: true, response, events? } | { ok: false, error: EtcdErrorKind }
+//
+// Fault model: commands and snapshots from peers are shape-checked before they are applied
+// (command-shape.ts, MvccMachine.restore), so a bad one is refused, never half-applied.
+
+import type { MachineOp, RaftMachineDef } from '../algorithms/consensus/raft/machine.js';
+import { machineOpProblem } from '../algorithms/consensus/raft/machine.js';
+import {
+  type Executor,
+  isSessionTuples,
+  type MachineResult,
+  type SessionLimits,
+  SessionMachine,
+  type SessionTuple,
+} from '../algorithms/replicated-kv/session-machine.js';
+import { isRecord } from '../core/validate.js';
+import { commandShapeProblem } from './command-shape.js';
+import { EtcdError, type EtcdErrorKind } from './errors.js';
+import {
+  applyCommand,
+  type Event,
+  type LeaseTimeToLiveRequest,
+  type MvccCommand,
+  MvccMachine,
+  type MvccOptions,
+  type MvccSnapshot,
+  type RangeRequest,
+} from './mvcc/index.js';
+
+/** Reads, answered from the applied state (never logged). */
+export type MvccRead =
+  | { readonly type: 'range'; readonly request: RangeRequest }
+  | {
+      readonly type: 'leaseTimeToLive';
+      readonly request: LeaseTimeToLiveRequest;
+      readonly nowMs: number;
+    }
+  | { readonly type: 'leaseLeases' };
+
+/** What a command or read did: etcd's response (and a write's events), or etcd's error. */
+export type ServerResult =
+  | { readonly ok: true; readonly response: unknown; readonly events?: readonly Event[] }
+  | { readonly ok: false; readonly error: EtcdErrorKind };
+
+export interface ServerSnapshot {
+  readonly mvcc: MvccSnapshot;
+  readonly sessions: readonly SessionTuple<ServerResult>[];
+  readonly timeMs: number;
+}
+
+/** Applies a logged command: Raft hands over its `{ type: 'machine', op }` wrapper. */
+class MvccExecutor implements Executor<MachineOp, ServerResult> {
+  constructor(readonly mvcc: MvccMachine) {}
+
+  execute(wrapped: MachineOp): MachineResult<ServerResult> {
+    const r = applyCommand(this.mvcc, wrapped.op as MvccCommand);
+    // The machine's answer is always `ok` to Raft: an etcd error is a definite answer too.
+    return {
+      ok: true,
+      value: r.ok
+        ? { ok: true, response: r.response, ...(r.events.length > 0 && { events: r.events }) }
+        : { ok: false, error: r.error.kind },
+    };
+  }
+}
+
+/** The MVCC machine with client sessions: what Raft's state holds as `kv` on a server. */
+export class ServerMachine extends SessionMachine<MachineOp, ServerResult> {
+  readonly mvcc: MvccMachine;
+
+  constructor(limits: SessionLimits, mvcc: MvccMachine) {
+    const executor = new MvccExecutor(mvcc);
+    super(limits, executor);
+    this.mvcc = mvcc;
+  }
+
+  /** Answers a read from the applied state. */
+  read(op: MvccRead): ServerResult {
+    try {
+      switch (op.type) {
+        case 'range':
+          return { ok: true, response: this.mvcc.range(op.request) };
+        case 'leaseTimeToLive':
+          return { ok: true, response: this.mvcc.leaseTimeToLive(op.request, op.nowMs) };
+        case 'leaseLeases':
+          return { ok: true, response: this.mvcc.leaseLeases() };
+      }
+    } catch (error) {
+      if (error instanceof EtcdError) return { ok: false, error: error.kind };
+      throw error;
+    }
+  }
+
+  snapshot(): ServerSnapshot {
+    return { mvcc: this.mvcc.snapshot(), sessions: this.sessionTuples(), timeMs: this.timeMs };
+  }
+}
+
+const READS: ReadonlySet<string> = new Set(['range', 'leaseTimeToLive', 'leaseLeases']);
+
+function isResult(x: unknown): boolean {
+  return isRecord(x) && typeof x.ok === 'boolean';
+}
+
+/** Raft's slot filled with the server machine (options: etcd's --max-txn-ops …). */
+export function serverMachineDef(options: MvccOptions = {}): RaftMachineDef<ServerMachine> {
+  const restore = (snapshot: ServerSnapshot, limits: SessionLimits) => {
+    const m = new ServerMachine(limits, MvccMachine.restore(snapshot.mvcc, options));
+    m.restoreSessions(snapshot.sessions, snapshot.timeMs);
+    return m;
+  };
+  return {
+    emptySnapshot: {
+      mvcc: MvccMachine.create(options).snapshot(),
+      sessions: [],
+      timeMs: 0,
+    } satisfies ServerSnapshot,
+    isSnapshot(x) {
+      if (!isRecord(x) || typeof x.timeMs !== 'number') return false;
+      if (!isSessionTuples(x.sessions, x.timeMs, isResult)) return false;
+      try {
+        MvccMachine.restore(x.mvcc as MvccSnapshot, options);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    restore: (snapshot, limits) => restore(snapshot as ServerSnapshot, limits),
+    opProblem(op) {
+      const problem = machineOpProblem(op);
+      if (problem !== undefined) return problem;
+      const inner = op.op as { type?: unknown };
+      if (READS.has(inner.type as string) !== op.read)
+        return 'machine: "read" must say whether the command is a read';
+      return commandShapeProblem(inner);
+    },
+    isRead: (op) => op.type === 'machine' && op.read,
+    read: (machine, op) => machine.read((op as MachineOp).op as MvccRead),
+    isReplyValue: isResult,
+    reportsApplied: true,
+  };
+}

@@ -1,0 +1,198 @@
+// One member of the coordination server: Raft (algorithms/consensus/raft) replicating the
+// server's state machine, hosted by the real runtime — durable storage (the WAL), the
+// authenticated peer transport, real timers — with proposal forwarding on, so any member
+// accepts writes. The gRPC services (grpc/) talk to it through `propose` (writes and
+// linearizable reads, through Raft), `machine` (serializable reads of the applied state)
+// and `onApplied` (what each applied command did, for watchers).
+//
+// Everything the services see is released by the host only after it is durable (host.ts):
+// an answer or an applied event never describes a write a crash could take back.
+//
+// Fault model: crash-recovery (see host.ts and the WAL); peers are authenticated by the
+// transport; a failed disk or a broken assertion stops the member through `onFatal`.
+
+import type { Logger } from 'pino';
+import {
+  type ClientReplyBody,
+  checkClientCommand,
+} from '../algorithms/consensus/raft/client-api.js';
+import { raft } from '../algorithms/consensus/raft/index.js';
+import type {
+  MachineOp,
+  RaftMachine,
+  RaftMachineDef,
+} from '../algorithms/consensus/raft/machine.js';
+import { parseRaftMessage, type RaftOutput } from '../algorithms/consensus/raft/messages.js';
+import {
+  defaultRaftOptions,
+  type RaftOptions,
+  raftConfig,
+} from '../algorithms/consensus/raft/options.js';
+import { createServer } from '../algorithms/consensus/raft/raft.js';
+import type { ServerState } from '../algorithms/consensus/raft/state.js';
+import type { AnyAlgorithm } from '../core/algorithm.js';
+import type { NodeId } from '../core/process.js';
+import type { Clock } from '../runtime/clock.js';
+import type { DurableStorage } from '../runtime/durable-storage.js';
+import { NodeHost } from '../runtime/host.js';
+import { OutputLog } from '../runtime/output-log.js';
+import type { PeerAuth } from '../runtime/transport/peer-auth.js';
+import type { Address } from '../runtime/transport/peer-link.js';
+import { Transport } from '../runtime/transport/transport.js';
+import { type ProposalOptions, Proposals } from './proposals.js';
+
+export interface MemberConfig {
+  /** Raft's id of this member (1, 2, …). */
+  readonly id: NodeId;
+  /** Names the cluster on the peer transport (peers of another cluster are refused). */
+  readonly cluster: string;
+  /** Every member's peer address (this member's entry is where it listens). */
+  readonly peers: ReadonlyMap<NodeId, Address>;
+  readonly peerAuth: PeerAuth;
+  readonly storage: DurableStorage;
+  readonly clock: Clock;
+  readonly log: Logger;
+  readonly onFatal: (error: Error) => void;
+  readonly machine: RaftMachineDef;
+  /** Raft's options over the server's defaults (serverRaftOptions). */
+  readonly raft?: Partial<RaftOptions>;
+  readonly proposals?: Partial<ProposalOptions>;
+  /** Seed of `env.random` for this incarnation (crypto-drawn by the caller). */
+  readonly randomSeed: number;
+}
+
+/** Raft as the server runs it: no simulated clients, forwarding on, etcd-like timing. */
+export const SERVER_RAFT_OPTIONS: Partial<RaftOptions> = {
+  clients: 0,
+  spares: 0,
+  requests: 0,
+  configChanges: false,
+  minVoters: 1,
+  forwardCommands: true,
+  // etcd's defaults: 100 ms heartbeats, 1 s election timeout.
+  heartbeatMs: 100,
+  electionTimeoutMsMin: 1000,
+  electionTimeoutMsMax: 2000,
+  snapshotEntries: 10_000,
+  maxBatch: 1024,
+  maxInflight: 64,
+};
+
+const DEFAULT_PROPOSALS: Omit<ProposalOptions, 'sessionTimeoutMs'> = {
+  lanes: 1024,
+  maxQueued: 16_384,
+  attemptMs: 1000,
+  timeoutMs: 7000,
+};
+
+/** consensus/raft with `machine` in its slot: what the runtime's host runs. */
+function serverAlgorithm(machine: RaftMachineDef): AnyAlgorithm {
+  return {
+    ...raft,
+    name: 'server/raft',
+    create: (id, ctx) =>
+      createServer(raftConfig(ctx.nodes, ctx.options as RaftOptions, machine), id),
+    parseMessage: (raw) => parseRaftMessage(raw, machine),
+    parseCommand: (raw) => checkClientCommand(raw, machine),
+  } as AnyAlgorithm;
+}
+
+export type AppliedListener = (index: number, result: unknown) => void;
+
+export class Member {
+  readonly proposals: Proposals;
+  private readonly applied = new Set<AppliedListener>();
+
+  private constructor(
+    private readonly host: NodeHost,
+    private readonly transport: Transport,
+    readonly id: NodeId,
+    readonly peerPort: number,
+    proposals: (submit: (command: unknown) => void) => Proposals,
+  ) {
+    this.proposals = proposals((command) => host.command(command));
+    host.outputs.subscribe(({ output }) => this.onOutput(output as RaftOutput));
+  }
+
+  static async start(c: MemberConfig): Promise<Member> {
+    const options = { ...defaultRaftOptions, ...SERVER_RAFT_OPTIONS, ...c.raft };
+    const self = c.peers.get(c.id);
+    if (self === undefined) throw new Error(`the peer list has no address for member ${c.id}`);
+    let host: NodeHost | undefined;
+    const transport = new Transport({
+      cluster: c.cluster,
+      self: c.id,
+      peers: c.peers,
+      listen: self,
+      auth: c.peerAuth,
+      log: c.log,
+      onMessage: (from, message) => host?.deliver(from, message),
+    });
+    host = new NodeHost({
+      algorithm: serverAlgorithm(c.machine),
+      id: c.id,
+      nodes: [...c.peers.keys()].sort((a, b) => a - b),
+      options,
+      seed: 1,
+      randomSeed: c.randomSeed,
+      storage: c.storage,
+      clock: c.clock,
+      transmit: (to, message) => transport.send(to, message),
+      onFatal: c.onFatal,
+      onDrop: (from, type) => c.log.warn({ from, type }, 'malformed peer message dropped'),
+      // Outputs are consumed as they are released; the host keeps no history of them.
+      outputs: new OutputLog(1),
+    });
+    const port = await transport.start();
+    const proposalOptions = {
+      ...DEFAULT_PROPOSALS,
+      sessionTimeoutMs: options.sessionTimeoutMs,
+      ...c.proposals,
+    };
+    const member = new Member(
+      host,
+      transport,
+      c.id,
+      port,
+      (submit) => new Proposals(proposalOptions, submit),
+    );
+    host.start();
+    return member;
+  }
+
+  /** Proposes a machine operation through Raft (a write, or a linearizable read). */
+  propose(op: MachineOp['op'], read: boolean): Promise<unknown> {
+    return this.proposals.propose({ type: 'machine', read, op });
+  }
+
+  /** Raft's state on this member (role, term, leader, commit and applied indices). */
+  get raftState(): ServerState {
+    return this.host.state as ServerState;
+  }
+
+  /** The applied state machine, for serializable reads (may lag the leader). */
+  get machine(): RaftMachine {
+    return this.raftState.kv;
+  }
+
+  /** Hears every command applied here, in log order, with what it did. */
+  onApplied(listener: AppliedListener): () => void {
+    this.applied.add(listener);
+    return () => this.applied.delete(listener);
+  }
+
+  async stop(): Promise<void> {
+    this.proposals.close();
+    try {
+      await this.host.stop();
+    } finally {
+      await this.transport.close();
+    }
+  }
+
+  private onOutput(output: RaftOutput): void {
+    if (output.type === 'reply') this.proposals.onReply(output.reply as ClientReplyBody<unknown>);
+    else if (output.type === 'apply' && output.result !== undefined)
+      for (const listener of this.applied) listener(output.index, output.result);
+  }
+}

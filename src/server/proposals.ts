@@ -1,0 +1,165 @@
+// Commands from the server's gRPC handlers into Raft, and their answers back: each command
+// takes a LANE — a Raft client session (dissertation §6.3) with at most one command in
+// flight — so a command retried after a lost forward or a leader change is applied at most
+// once, and the machine's session table stays one entry per lane. A lane's client id is a
+// random base drawn per incarnation plus the lane number, so a restarted member never
+// reuses a (client, seq) an earlier incarnation sent; a lane idle for half the session
+// timeout starts a new session before use, so it never runs into SESSION_EXPIRED.
+//
+// Commands beyond the lanes wait in a bounded queue; a command not answered within
+// `attemptMs` is sent again (same client and seq), and one not answered by its deadline
+// fails with etcd's "request timed out" — its outcome is then unknown, as with etcd.
+//
+// Fault model: answers may never come (the leader died, a forward was lost); Raft may
+// answer not-leader or retry while an election runs. Nothing here is durable: a member that
+// restarts has no commands in flight.
+
+import { randomInt } from 'node:crypto';
+import type { ClientReplyBody } from '../algorithms/consensus/raft/client-api.js';
+import type { MachineOp } from '../algorithms/consensus/raft/machine.js';
+import { EtcdError } from './errors.js';
+
+export interface ProposalOptions {
+  /** Commands in flight at once (one per lane). */
+  readonly lanes: number;
+  /** Commands waiting for a lane; beyond it a command fails at once ("too many requests"). */
+  readonly maxQueued: number;
+  /** Re-send an unanswered command after this long. */
+  readonly attemptMs: number;
+  /** Fail a command not answered after this long (etcd: "request timed out"). */
+  readonly timeoutMs: number;
+  /** The machine's session timeout: lanes idle for half of it start a new session. */
+  readonly sessionTimeoutMs: number;
+}
+
+interface Lane {
+  client: number;
+  seq: number;
+  lastUsedMs: number;
+  busy: Pending | undefined;
+}
+
+interface Pending {
+  readonly op: MachineOp;
+  readonly deadline: number;
+  resolve(value: unknown): void;
+  reject(error: Error): void;
+  lane?: Lane;
+  timer?: NodeJS.Timeout;
+}
+
+/** Lane client ids: a 32-bit random base per incarnation, times 2^16 lanes at most. */
+const LANE_BITS = 16;
+
+export class Proposals {
+  private readonly lanes: Lane[] = [];
+  private readonly byClient = new Map<number, Lane>();
+  private readonly queue: Pending[] = [];
+  private closed = false;
+
+  constructor(
+    private readonly o: ProposalOptions,
+    /** Hands a command to the local Raft (NodeHost.command). */
+    private readonly submit: (command: unknown) => void,
+    private readonly now: () => number = () => performance.now(),
+  ) {
+    if (o.lanes < 1 || o.lanes > 2 ** LANE_BITS) throw new RangeError('lanes: 1 … 65536');
+    for (let i = 0; i < o.lanes; i++) {
+      const lane = { client: 0, seq: 0, lastUsedMs: 0, busy: undefined };
+      this.renew(lane, i);
+      this.lanes.push(lane);
+    }
+  }
+
+  /** Proposes `op` (a write, or a linearizable read); resolves with the machine's value. */
+  propose(op: MachineOp): Promise<unknown> {
+    if (this.closed) return Promise.reject(new EtcdError('stopped'));
+    return new Promise((resolve, reject) => {
+      const p: Pending = { op, deadline: this.now() + this.o.timeoutMs, resolve, reject };
+      const lane = this.lanes.find((l) => l.busy === undefined);
+      if (lane !== undefined) return this.start(p, lane);
+      if (this.queue.length >= this.o.maxQueued) return reject(new EtcdError('tooManyRequests'));
+      this.queue.push(p);
+    });
+  }
+
+  /** An answer Raft released (an output of type `reply`). */
+  onReply(reply: ClientReplyBody<unknown>): void {
+    const lane = this.byClient.get(reply.client);
+    const p = lane?.busy;
+    if (lane === undefined || p === undefined || reply.seq !== lane.seq) return;
+    if (reply.ok) return this.finish(lane, () => p.resolve(reply.value));
+    switch (reply.reason) {
+      case 'not-leader':
+      case 'retry':
+        // No leader yet (or a transfer runs): try again shortly, until the deadline.
+        return this.retryLater(lane, p, Math.min(this.o.attemptMs, 50));
+      case 'session-expired':
+        return this.finish(lane, () => p.reject(new EtcdError('timeout')), true);
+      default:
+        // Raft refuses only its own commands (membership); the machine answers ok with its
+        // result or its error, so this is a bug in the caller.
+        return this.finish(lane, () => p.reject(new Error(`command refused: ${reply.reason}`)));
+    }
+  }
+
+  /** Fails everything in flight or queued (the member stops). */
+  close(): void {
+    this.closed = true;
+    for (const lane of this.lanes) {
+      const p = lane.busy;
+      if (p !== undefined) this.finish(lane, () => p.reject(new EtcdError('stopped')));
+    }
+    for (const p of this.queue.splice(0)) p.reject(new EtcdError('stopped'));
+  }
+
+  /** Commands in flight and queued, for status and metrics. */
+  get load(): { readonly inFlight: number; readonly queued: number } {
+    return {
+      inFlight: this.lanes.filter((l) => l.busy !== undefined).length,
+      queued: this.queue.length,
+    };
+  }
+
+  private start(p: Pending, lane: Lane): void {
+    const t = this.now();
+    if (t - lane.lastUsedMs > this.o.sessionTimeoutMs / 2)
+      this.renew(lane, this.lanes.indexOf(lane));
+    lane.seq += 1;
+    lane.lastUsedMs = t;
+    lane.busy = p;
+    p.lane = lane;
+    this.send(lane, p);
+  }
+
+  private send(lane: Lane, p: Pending): void {
+    if (this.now() >= p.deadline)
+      return this.finish(lane, () => p.reject(new EtcdError('timeout')));
+    p.timer = setTimeout(() => this.send(lane, p), this.o.attemptMs);
+    this.submit({ ...p.op, client: lane.client, seq: lane.seq });
+  }
+
+  private retryLater(lane: Lane, p: Pending, delayMs: number): void {
+    clearTimeout(p.timer);
+    p.timer = setTimeout(() => this.send(lane, p), delayMs);
+  }
+
+  private finish(lane: Lane, settle: () => void, newSession = false): void {
+    const p = lane.busy;
+    clearTimeout(p?.timer);
+    lane.busy = undefined;
+    if (newSession) this.renew(lane, this.lanes.indexOf(lane));
+    settle();
+    const next = this.queue.shift();
+    if (next !== undefined && !this.closed) this.start(next, lane);
+  }
+
+  /** A new session for the lane: a fresh client id, seq from 1. */
+  private renew(lane: Lane, index: number): void {
+    this.byClient.delete(lane.client);
+    lane.client = randomInt(1, 2 ** 32) * 2 ** LANE_BITS + index;
+    lane.seq = 0;
+    lane.lastUsedMs = this.now();
+    this.byClient.set(lane.client, lane);
+  }
+}
