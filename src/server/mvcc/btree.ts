@@ -84,8 +84,15 @@ export class BTree<V> {
 
   /** Inserts or replaces. Values must not be `undefined` (get() uses it for "absent"). */
   set(key: string, value: V): void {
-    assert(value !== undefined, 'a B-tree value cannot be undefined');
-    const split = this.insert(this.root, key, value);
+    this.upsert(key, () => value);
+  }
+
+  /**
+   * Sets `key` to `update(current value or undefined)` in one descent: a read-modify-write
+   * costs one walk down the tree instead of two (`update` must not touch the tree).
+   */
+  upsert(key: string, update: (current: V | undefined) => V): void {
+    const split = this.insert(this.root, key, update);
     if (split === undefined) return;
     const root = new Branch<V>();
     root.keys.push(split.separator);
@@ -137,10 +144,17 @@ export class BTree<V> {
     }
   }
 
-  private insert(node: Node<V>, key: string, value: V): Split<V> | undefined {
+  private insert(
+    node: Node<V>,
+    key: string,
+    update: (current: V | undefined) => V,
+  ): Split<V> | undefined {
     if (node instanceof Leaf) {
       const i = lowerBound(node.keys, key);
-      if (node.keys[i] === key) {
+      const found = node.keys[i] === key;
+      const value = update(found ? node.vals[i] : undefined);
+      assert(value !== undefined, 'a B-tree value cannot be undefined');
+      if (found) {
         node.vals[i] = value;
         return undefined;
       }
@@ -150,7 +164,7 @@ export class BTree<V> {
       return node.keys.length > this.order ? this.splitLeaf(node) : undefined;
     }
     const i = upperBound(node.keys, key);
-    const split = this.insert(node.children[i] as Node<V>, key, value);
+    const split = this.insert(node.children[i] as Node<V>, key, update);
     if (split === undefined) return undefined;
     node.keys.splice(i, 0, split.separator);
     node.children.splice(i + 1, 0, split.right);

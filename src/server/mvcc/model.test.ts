@@ -12,6 +12,7 @@ import { decode, encode } from '../../core/codec.js';
 import { EtcdError } from '../errors.js';
 import { MvccMachine } from './machine.js';
 import { b, s } from './test-helpers.js';
+import type { Event } from './types.js';
 
 interface ModelKv {
   readonly value: string;
@@ -110,25 +111,34 @@ class Model {
   }
 }
 
+/** A write's own events are the history's events at its revision (none if it changed nothing). */
+function expectEventsLogged(m: MvccMachine, before: number, events: readonly Event[]): void {
+  if (m.revision === before) expect(events).toEqual([]);
+  else expect(norm(events)).toEqual(norm(m.events(m.revision, m.revision)));
+}
+
 function applyBoth(m: MvccMachine, model: Model, op: Op): MvccMachine {
+  const before = m.revision;
   switch (op.t) {
     case 'put':
-      m.put({ key: b(op.key), value: b(op.value) });
+      expectEventsLogged(m, before, m.put({ key: b(op.key), value: b(op.value) }).events);
       model.write((st, rev) => Model.put(st, rev, op.key, op.value));
       return m;
-    case 'del':
-      m.deleteRange(
-        op.end === undefined ? { key: b(op.key) } : { key: b(op.key), rangeEnd: b(op.end) },
-      );
-      model.write((st) => Model.del(st, op.key, op.end));
+    case 'del': {
+      const { key, end } = op;
+      const span = end === undefined ? { key: b(key) } : { key: b(key), rangeEnd: b(end) };
+      expectEventsLogged(m, before, m.deleteRange(span).events);
+      model.write((st) => Model.del(st, key, end));
       return m;
+    }
     case 'txn': {
       const del = op.puts.includes(op.del) ? [] : [{ requestDeleteRange: { key: b(op.del) } }];
-      m.txn({
+      const r = m.txn({
         compare: [{ key: b(op.guard), target: 'VERSION', result: 'EQUAL', version: op.version }],
         success: [...op.puts.map((k) => ({ requestPut: { key: b(k), value: b('t') } })), ...del],
         failure: [{ requestPut: { key: b(op.guard), value: b('f') } }],
       });
+      expectEventsLogged(m, before, r.events);
       const holds = (model.current.get(op.guard)?.version ?? 0) === op.version;
       model.write((st, rev) => {
         if (!holds) return Model.put(st, rev, op.guard, 'f');
@@ -238,6 +248,25 @@ describe('MVCC machine against a reference model', () => {
         },
       ),
       { numRuns: 100 },
+    );
+  });
+
+  it('compacts to the same state through the log or by walking the tree', () => {
+    fc.assert(
+      fc.property(fc.array(opArb, { maxLength: 40 }), fc.nat(), (ops, back) => {
+        let m = MvccMachine.create();
+        const model = new Model();
+        for (const op of ops) m = applyBoth(m, model, op);
+        const rev = Math.max(m.compactRevision + 1, m.revision - (back % 6));
+        if (rev > m.revision) return;
+        const viaLog = MvccMachine.restore(m.snapshot());
+        const viaWalk = MvccMachine.restore(m.snapshot());
+        viaLog.store.compact(rev, 'log');
+        viaWalk.store.compact(rev, 'walk');
+        expect(norm(viaLog.snapshot())).toEqual(norm(viaWalk.snapshot()));
+        expect(viaLog.store.log).toEqual(viaWalk.store.log);
+      }),
+      { numRuns: 200 },
     );
   });
 });

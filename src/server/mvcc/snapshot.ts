@@ -13,7 +13,7 @@
 // throws SnapshotError rather than building a store that breaks an invariant later.
 
 import { Buffer } from 'node:buffer';
-import { crc32cJs } from '../../core/crc32c.js';
+import { crc32c } from '@node-rs/crc32';
 import { EtcdError } from '../errors.js';
 import { type Entry, entriesOf, type History, lastEntry } from './key-history.js';
 import { LeaseTable } from './leases.js';
@@ -216,23 +216,33 @@ export function hashKV(store: KvStore, revision: number): number {
   if (revision > 0 && revision <= store.compactRevision) throw new EtcdError('compacted');
   if (revision > store.revision) throw new EtcdError('futureRev');
   const upTo = revision > 0 ? revision : store.revision;
-  const head = new DataView(new ArrayBuffer(48));
-  const headBytes = new Uint8Array(head.buffer);
+  // Entries are packed into one buffer and checksummed a buffer at a time (CRC-32C streams
+  // over concatenation, so batching does not change the value): a Buffer and a native call
+  // per key and value would cost more than the checksum itself.
+  let scratch = Buffer.alloc(1 << 16);
+  let used = 0;
   let crc = 0;
   for (const [key, history] of store.tree.entries()) {
     for (const e of entriesOf(history)) {
       if (e.modRevision > upTo) break;
-      head.setFloat64(0, e.modRevision);
-      head.setFloat64(8, e.sub);
-      head.setFloat64(16, e.createRevision);
-      head.setFloat64(24, e.version);
-      head.setBigInt64(32, e.lease);
-      head.setUint32(40, key.length);
-      head.setUint32(44, e.value.length);
-      crc = crc32cJs(headBytes, crc);
-      crc = crc32cJs(Buffer.from(key, 'latin1'), crc);
-      crc = crc32cJs(Buffer.from(e.value, 'latin1'), crc);
+      const size = 48 + key.length + e.value.length;
+      if (used + size > scratch.length) {
+        crc = crc32c(scratch.subarray(0, used), crc);
+        used = 0;
+        if (size > scratch.length) scratch = Buffer.alloc(size);
+      }
+      scratch.writeDoubleBE(e.modRevision, used);
+      scratch.writeDoubleBE(e.sub, used + 8);
+      scratch.writeDoubleBE(e.createRevision, used + 16);
+      scratch.writeDoubleBE(e.version, used + 24);
+      scratch.writeBigInt64BE(e.lease, used + 32);
+      scratch.writeUInt32BE(key.length, used + 40);
+      scratch.writeUInt32BE(e.value.length, used + 44);
+      scratch.write(key, used + 48, 'latin1');
+      scratch.write(e.value, used + 48 + key.length, 'latin1');
+      used += size;
     }
   }
+  crc = crc32c(scratch.subarray(0, used), crc);
   return crc;
 }

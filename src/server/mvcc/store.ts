@@ -105,31 +105,74 @@ export class KvStore {
     return new WriteTxn(this);
   }
 
-  /** Adds an entry written by a WriteTxn (the only writer). */
-  append(entry: Entry): void {
-    this.tree.set(entry.key, appendEntry(this.tree.get(entry.key), entry));
-    this.log.push(entry);
-  }
-
-  /** etcd's Compact: forget what no read or watch at a revision ≥ `rev` needs. */
-  compact(rev: number): void {
+  /**
+   * etcd's Compact: forget what no read or watch at a revision ≥ `rev` needs. Two ways to
+   * find the keys with versions to drop, same result: through the log when few keys changed
+   * since the last compaction (random-order lookups), or one walk over the whole tree in key
+   * order when many did (a sequential walk beats a million lookups by an order of magnitude).
+   */
+  compact(rev: number, how: 'auto' | 'log' | 'walk' = 'auto'): void {
     if (rev <= this.compactRevision) throw new EtcdError('compacted');
     if (rev > this.revision) throw new EtcdError('futureRev');
-    let cut = 0;
-    while (cut < this.log.length && (this.log[cut] as Entry).modRevision < rev) cut++;
-    // Only keys written since the last compaction can have versions to drop: any other key
-    // holds just its newest put from before it, which stays the value reads see.
-    const touched = new Set<string>();
-    for (let i = 0; i < cut; i++) touched.add((this.log[i] as Entry).key);
-    for (const key of touched) {
-      const history = this.tree.get(key);
-      assert(history !== undefined, 'a logged entry belongs to a retained key');
-      const kept = compactHistory(history, rev);
+    let lo = 0;
+    let hi = this.log.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((this.log[mid] as Entry).modRevision < rev) lo = mid + 1;
+      else hi = mid;
+    }
+    const cut = lo;
+    const walk = how === 'walk' || (how === 'auto' && cut > this.tree.size / 4);
+    const changes = walk ? this.compactionByWalk(rev) : this.compactionByLog(rev);
+    for (const [key, kept] of changes) {
       if (kept === undefined) this.tree.delete(key);
-      else if (kept !== history) this.tree.set(key, kept);
+      else this.tree.set(key, kept);
     }
     this.log = this.log.slice(cut);
     this.compactRevision = rev;
+  }
+
+  /**
+   * Only keys written at revisions in [compactRevision, rev] can change: any other key holds
+   * at most one put from before compactRevision, still the value reads at `rev` see. (Keys
+   * written exactly at `rev` count: their older versions go.)
+   */
+  private compactionByLog(rev: number): [string, History | undefined][] {
+    const changes: [string, History | undefined][] = [];
+    const done = new Set<string>(); // Keys with several versions, compacted already.
+    for (let i = 0; i < this.log.length; i++) {
+      const logged = this.log[i] as Entry;
+      if (logged.modRevision > rev) break;
+      const history = this.tree.get(logged.key);
+      assert(history !== undefined, 'a logged entry belongs to a retained key');
+      if (!Array.isArray(history)) {
+        // One version: only a tombstone before `rev` goes. Every tombstone is in the log
+        // (older ones were dropped), so it is met here when it matters.
+        if (history === logged && isTombstone(logged) && logged.modRevision < rev) {
+          changes.push([logged.key, undefined]);
+        }
+        continue;
+      }
+      if (done.has(logged.key)) continue;
+      done.add(logged.key);
+      const kept = compactHistory(history, rev);
+      if (kept !== history) changes.push([logged.key, kept]);
+    }
+    return changes;
+  }
+
+  private compactionByWalk(rev: number): [string, History | undefined][] {
+    const changes: [string, History | undefined][] = [];
+    for (const [key, history] of this.tree.entries()) {
+      if (!Array.isArray(history)) {
+        const only = history as Entry;
+        if (isTombstone(only) && only.modRevision < rev) changes.push([key, undefined]);
+        continue;
+      }
+      const kept = compactHistory(history, rev);
+      if (kept !== history) changes.push([key, kept]);
+    }
+    return changes;
   }
 
   /** The key's value just before `rev` as a watch event's prev_kv (absent if compacted). */
@@ -175,19 +218,29 @@ export class WriteTxn {
   put(key: string, value: string, lease: bigint): number {
     assert(!this.ended, 'a txn writes before it ends');
     const rev = this.beginRev + 1;
-    const history = this.store.tree.get(key);
-    const prev = history === undefined ? undefined : visibleAt(history, rev);
-    const entry: Entry = {
-      key,
-      modRevision: rev,
-      sub: this.changes.length,
-      createRevision: prev === undefined ? rev : prev.createRevision,
-      version: prev === undefined ? 1 : prev.version + 1,
-      value,
-      lease,
-    };
-    this.record(entry);
-    if (prev !== undefined && prev.lease !== 0n) this.store.leases.detach(prev.lease, key);
+    const sub = this.changes.length;
+    let prev: Entry | undefined;
+    let before: Entry | undefined;
+    let entry: Entry | undefined;
+    // One descent of the tree reads the key's history and appends the new version.
+    this.store.tree.upsert(key, (history) => {
+      prev = history === undefined ? undefined : visibleAt(history, rev);
+      before = history === undefined ? undefined : visibleAt(history, this.beginRev);
+      entry = {
+        key,
+        modRevision: rev,
+        sub,
+        createRevision: prev === undefined ? rev : prev.createRevision,
+        version: prev === undefined ? 1 : prev.version + 1,
+        value,
+        lease,
+      };
+      return appendEntry(history, entry);
+    });
+    assert(entry !== undefined, 'upsert ran the update');
+    this.logged(entry, before);
+    const old = prev as Entry | undefined;
+    if (old !== undefined && old.lease !== 0n) this.store.leases.detach(old.lease, key);
     if (lease !== 0n) this.store.leases.attach(lease, key);
     return rev;
   }
@@ -223,10 +276,24 @@ export class WriteTxn {
   }
 
   private record(entry: Entry): void {
-    // The event's prev_kv reads the key at beginRev, which the new entry (at beginRev + 1)
-    // does not hide, so the event may be built after the append.
+    let before: Entry | undefined;
+    this.store.tree.upsert(entry.key, (history) => {
+      before = history === undefined ? undefined : visibleAt(history, this.beginRev);
+      return appendEntry(history, entry);
+    });
+    this.logged(entry, before);
+  }
+
+  /**
+   * An entry is in its key's history: log it and produce its event, whose prev_kv is the key
+   * at beginRev (watchers read it at the event's revision - 1; etcd does the same).
+   */
+  private logged(entry: Entry, before: Entry | undefined): void {
     this.changes.push(entry);
-    this.store.append(entry);
-    this.events.push(this.store.eventOf(entry));
+    this.store.log.push(entry);
+    const type: EventType = isTombstone(entry) ? 'DELETE' : 'PUT';
+    const kv = toKeyValue(entry);
+    const prevKv = before === undefined ? undefined : toKeyValue(before);
+    this.events.push(prevKv === undefined ? { type, kv } : { type, kv, prevKv });
   }
 }
