@@ -37,7 +37,7 @@
 //   m.leaseTimeToLive(req, nowMs)      → LeaseTimeToLiveResponse (unknown lease: TTL -1, as
 //                                        etcd's server answers; not an error)
 //   m.leaseLeases()                    → LeaseLeasesResponse     (by expiry, then id)
-//   m.expiredLeases(nowMs)             → bigint[]  ids the LEADER should propose to revoke;
+//   m.expiredLeases(nowMs, limit?)     → bigint[]  ids the LEADER should propose to revoke;
 //                                        the machine never expires anything by itself
 //   m.events(fromRev, toRev?)          → Event[]   history for a watch starting in the past;
 //                                        fromRev < compactRevision throws `compacted` (the

@@ -96,6 +96,7 @@ describe('leases', () => {
     }); // Now expires at 18 s.
     expect(m.expiredLeases(12_000)).toEqual([2n]);
     expect(m.expiredLeases(18_000)).toEqual([2n, 1n]); // Soonest first.
+    expect(m.expiredLeases(18_000, 1)).toEqual([2n]);
     // An expired lease cannot be renewed back to life; an unknown one is not found.
     expect(kindOf(() => m.leaseKeepAlive({ ID: 2n }, 6_000))).toBe('leaseNotFound');
     expect(kindOf(() => m.leaseKeepAlive({ ID: 42n }, 6_000))).toBe('leaseNotFound');
