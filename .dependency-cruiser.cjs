@@ -21,6 +21,24 @@ module.exports = {
     layer('runtime', ['core', 'algorithms']),
     layer('server', ['core', 'algorithms', 'runtime']),
     {
+      name: 'client-imports-only-the-wire-contract',
+      comment:
+        'The client (cohort/client) talks to any etcd: it shares only the wire contract with ' +
+        "the server (the .proto loader, conversions, etcd's error table, message types), " +
+        'never its machine, services or runtime.',
+      severity: 'error',
+      from: { path: '^src/client/', pathNot: '\\.test\\.ts$' },
+      to: {
+        path: '^src/',
+        pathNot: [
+          '^src/client/',
+          '^src/core/',
+          '^src/server/(proto|wire|errors)\\.ts$',
+          '^src/server/mvcc/types\\.ts$',
+        ],
+      },
+    },
+    {
       name: 'browser-safe-sim',
       comment:
         'core, algorithms and sim run in the browser (the Lab): no Node built-ins but crypto hashing.',

@@ -96,9 +96,11 @@ function ensureWebBuild() {
  * (a missing browser or server is a failure, never a skipped test).
  */
 function ensureSystemPackages() {
-  const needed = [{ path: '/usr/bin/chromium', pkg: 'chromium' }].filter(
-    (p) => !existsSync(p.path),
-  );
+  const needed = [
+    { path: '/usr/bin/chromium', pkg: 'chromium' },
+    { path: '/usr/bin/etcd', pkg: 'etcd-server' },
+    { path: '/usr/bin/etcdctl', pkg: 'etcd-client' },
+  ].filter((p) => !existsSync(p.path));
   if (needed.length === 0) return;
   const pkgs = needed.map((p) => p.pkg);
   if (process.getuid?.() !== 0) {

@@ -1,0 +1,27 @@
+// The servers that speak etcd's v3 API, as the client tests see them: the same tests run
+// against each kind (`describe.each(API_SERVERS)`). Only a real etcd 3.4 today; Cohort's
+// server (`cohort serve`) joins this table when it exists (issue 16).
+//
+// Fault model: see each kind's launcher (test/support/etcd.ts).
+
+import { EtcdCluster } from './etcd.js';
+
+/** A running server (one or more members) the tests can restart under a client. */
+export interface ApiServer {
+  readonly endpoints: string[];
+  /** Stops member `index` (SIGTERM or SIGKILL). */
+  stopMember(index: number, signal?: 'SIGTERM' | 'SIGKILL'): Promise<void>;
+  /** Starts a stopped member again on its data; resolves once it serves. */
+  startMember(index: number): Promise<void>;
+  restartMember(index: number, signal?: 'SIGTERM' | 'SIGKILL'): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface ApiServerKind {
+  readonly kind: string;
+  start(options: { readonly members?: number }): Promise<ApiServer>;
+}
+
+export const API_SERVERS: readonly ApiServerKind[] = [
+  { kind: 'etcd', start: (options) => EtcdCluster.start(options) },
+];

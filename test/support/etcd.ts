@@ -1,0 +1,147 @@
+// A real etcd 3.4 (Debian's etcd-server, /usr/bin/etcd) for integration tests: one or more
+// members on 127.0.0.1 with kernel-chosen free ports, data in a temporary directory, ready
+// once every running member's /health says true. Members can be stopped (SIGTERM or SIGKILL,
+// by the pid we started — nothing else is ever signalled) and started again on the same data
+// directory and ports, which is how tests restart a server under a connected client.
+//
+// Fault model: etcd may fail to start (a port taken meanwhile, a missing binary): start()
+// throws with the tail of its log. A member that exits unexpectedly is reported by the
+// next readiness wait, not silently restarted.
+
+import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { freePort } from '../../src/runtime/launcher/free-port.js';
+import { until } from '../../src/runtime/testing/wait.js';
+
+export const ETCD_BIN = '/usr/bin/etcd';
+const LOG_TAIL_BYTES = 16 * 1024;
+
+interface Member {
+  readonly name: string;
+  readonly clientPort: number;
+  readonly peerPort: number;
+  readonly dataDir: string;
+  child: ChildProcess | undefined;
+  log: string;
+}
+
+async function healthy(port: number): Promise<boolean> {
+  try {
+    const response = await fetch(`http://127.0.0.1:${port}/health`);
+    const body = (await response.json()) as { health?: string };
+    return body.health === 'true';
+  } catch {
+    return false;
+  }
+}
+
+export class EtcdCluster {
+  private constructor(
+    readonly dir: string,
+    private readonly members: Member[],
+  ) {}
+
+  /** Starts `members` fresh members (default 1) and waits until the cluster is healthy. */
+  static async start(options: { readonly members?: number } = {}): Promise<EtcdCluster> {
+    if (!fs.existsSync(ETCD_BIN))
+      throw new Error(`${ETCD_BIN} is missing: apt-get install etcd-server (npm test does)`);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cohort-etcd-'));
+    const members: Member[] = [];
+    for (let i = 1; i <= (options.members ?? 1); i++) {
+      const name = `m${i}`;
+      const dataDir = path.join(dir, name);
+      members.push({
+        name,
+        clientPort: await freePort(),
+        peerPort: await freePort(),
+        dataDir,
+        child: undefined,
+        log: '',
+      });
+    }
+    const cluster = new EtcdCluster(dir, members);
+    for (let i = 0; i < members.length; i++) cluster.spawn(i, 'new');
+    await cluster.ready();
+    return cluster;
+  }
+
+  /** Client endpoints, `127.0.0.1:port`, in member order. */
+  get endpoints(): string[] {
+    return this.members.map((m) => `127.0.0.1:${m.clientPort}`);
+  }
+
+  get size(): number {
+    return this.members.length;
+  }
+
+  private member(index: number): Member {
+    const member = this.members[index];
+    if (member === undefined) throw new RangeError(`no etcd member ${index}`);
+    return member;
+  }
+
+  private spawn(index: number, state: 'new' | 'existing'): void {
+    const m = this.member(index);
+    const initialCluster = this.members
+      .map((x) => `${x.name}=http://127.0.0.1:${x.peerPort}`)
+      .join(',');
+    const client = `http://127.0.0.1:${m.clientPort}`;
+    const peer = `http://127.0.0.1:${m.peerPort}`;
+    const args = [
+      ...['--name', m.name, '--data-dir', m.dataDir],
+      ...['--listen-client-urls', client, '--advertise-client-urls', client],
+      ...['--listen-peer-urls', peer, '--initial-advertise-peer-urls', peer],
+      ...['--initial-cluster', initialCluster, '--initial-cluster-state', state],
+      ...['--initial-cluster-token', path.basename(this.dir)],
+      ...['--logger', 'zap', '--log-outputs', 'stderr', '--log-level', 'warn'],
+    ];
+    const child = spawn(ETCD_BIN, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      m.log = (m.log + chunk.toString('utf8')).slice(-LOG_TAIL_BYTES);
+    });
+    m.child = child;
+  }
+
+  private async ready(): Promise<void> {
+    await until(async () => {
+      for (const m of this.members) {
+        if (m.child === undefined) continue;
+        if (m.child.exitCode !== null || m.child.signalCode !== null)
+          throw new Error(`etcd ${m.name} exited (${m.child.exitCode}); its log ends:\n${m.log}`);
+        if (!(await healthy(m.clientPort))) return false;
+      }
+      return true;
+    }, 'etcd to be healthy');
+  }
+
+  /** Stops member `index` (SIGTERM: a clean stop; SIGKILL: a crash) and waits for its exit. */
+  async stopMember(index: number, signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM'): Promise<void> {
+    const m = this.member(index);
+    const child = m.child;
+    m.child = undefined;
+    if (child === undefined || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    if (child.pid !== undefined) process.kill(child.pid, signal);
+    await exited;
+  }
+
+  /** Starts a stopped member again on its data directory and ports; waits for health. */
+  async startMember(index: number): Promise<void> {
+    if (this.member(index).child !== undefined) return;
+    this.spawn(index, 'existing');
+    await this.ready();
+  }
+
+  async restartMember(index: number, signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM'): Promise<void> {
+    await this.stopMember(index, signal);
+    await this.startMember(index);
+  }
+
+  /** Stops every member and removes the data. */
+  async stop(): Promise<void> {
+    for (let i = 0; i < this.members.length; i++) await this.stopMember(i, 'SIGKILL');
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+}
