@@ -74,10 +74,16 @@ const RETRY_ROUNDS = 2;
 const BACKOFF_MS_MIN = 25;
 const BACKOFF_MS_MAX = 1_000;
 
-/** grpc-js reconnects quickly, so a restarted member is found again within about a second. */
+/**
+ * grpc-js reconnects quickly, so a restarted member is found again within about a second;
+ * pings on busy connections (every 10 s, above etcd's 5 s enforcement minimum) detect a
+ * member that hangs or is cut off, so watch and keep-alive streams move on.
+ */
 const CHANNEL_DEFAULTS: ChannelOptions = {
   'grpc.initial_reconnect_backoff_ms': 100,
   'grpc.max_reconnect_backoff_ms': 1_000,
+  'grpc.keepalive_time_ms': 10_000,
+  'grpc.keepalive_timeout_ms': 5_000,
   'grpc.max_receive_message_length': 64 * 1024 * 1024,
 };
 

@@ -14,6 +14,9 @@ export interface ApiServer {
   /** Starts a stopped member again on its data; resolves once it serves. */
   startMember(index: number): Promise<void>;
   restartMember(index: number, signal?: 'SIGTERM' | 'SIGKILL'): Promise<void>;
+  /** Freezes member `index` (SIGSTOP): its connections stay open and nothing is answered. */
+  pauseMember(index: number): void;
+  resumeMember(index: number): void;
   stop(): Promise<void>;
 }
 

@@ -134,6 +134,17 @@ export class EtcdCluster {
     await this.ready();
   }
 
+  /** Freezes member `index` (SIGSTOP): connections stay open, nothing is answered. */
+  pauseMember(index: number): void {
+    const pid = this.member(index).child?.pid;
+    if (pid !== undefined) process.kill(pid, 'SIGSTOP');
+  }
+
+  resumeMember(index: number): void {
+    const pid = this.member(index).child?.pid;
+    if (pid !== undefined) process.kill(pid, 'SIGCONT');
+  }
+
   async restartMember(index: number, signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM'): Promise<void> {
     await this.stopMember(index, signal);
     await this.startMember(index);
@@ -141,7 +152,10 @@ export class EtcdCluster {
 
   /** Stops every member and removes the data. */
   async stop(): Promise<void> {
-    for (let i = 0; i < this.members.length; i++) await this.stopMember(i, 'SIGKILL');
+    for (let i = 0; i < this.members.length; i++) {
+      this.resumeMember(i);
+      await this.stopMember(i, 'SIGKILL');
+    }
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
 }
