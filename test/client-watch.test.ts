@@ -79,8 +79,16 @@ describe.each(API_SERVERS)('client watch against $kind', ({ start }) => {
     const seen = watchers.map(collect);
     for (let i = 0; i < 20; i++) await client.put(`w3/${i}`, `v${i}`);
     await until(() => seen.every((s) => s.events.length === 1), 'one event per watcher');
-    seen.forEach((s, i) => expect(show(s.events)).toEqual([`PUT w3/${i}=v${i}`]));
-    // Half stop (by break and by abort); the rest keep receiving.
+    const expected = seen.map((_, i) => [`PUT w3/${i}=v${i}`]);
+    expect(seen.map((s) => show(s.events))).toEqual(expected);
+    // A `break` ends a watcher (the iterator's return cancels it).
+    const broken = client.watch('w3/0', { startRevision: 1 });
+    for await (const event of broken) {
+      expect(event.kv.keyString()).toBe('w3/0');
+      break;
+    }
+    expect(broken.ended).toBe(true);
+    // Half stop (by abort and by cancel); the rest keep receiving.
     const controller = new AbortController();
     const aborted = client.watch('w3/0', { signal: controller.signal });
     await aborted.ready;
