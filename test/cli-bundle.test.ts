@@ -2,7 +2,7 @@
 // the same stdout, stderr and exit code for every command shape it changes — above all
 // `sim list`, whose listing the bundle carries as data generated at build time — and the
 // modules each quick command loads, read from the bundle's source maps: `--help`, `sim list`
-// and `check …` load no algorithm, no runtime and no codec. Builds into test-output/ (inside
+// and `check …` load no algorithm, runtime, server or codec. Builds into test-output/ (inside
 // the project, so the bundle's npm dependencies resolve); never reads a stale dist/.
 
 import { type SpawnSyncReturns, spawnSync } from 'node:child_process';
@@ -98,7 +98,11 @@ register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hooks)}`)})
 }
 
 describe('the quick commands load only what they need', () => {
-  const heavy = [/^src\/algorithms\//, /^src\/runtime\//, /^src\/core\/codec/, /msgpackr|pino/];
+  const heavy = [
+    /^src\/(algorithms|runtime|server)\//,
+    /^src\/core\/codec/,
+    /node_modules\/(msgpackr|pino|@grpc)/,
+  ];
 
   it.each([
     [['--help'], []],
