@@ -4,7 +4,7 @@
 //
 // Fault model: see each kind's launcher (test/support/etcd.ts).
 
-import { EtcdCluster } from './etcd.js';
+import { EtcdCluster, type EtcdOptions } from './etcd.js';
 
 /** A running server (one or more members) the tests can restart under a client. */
 export interface ApiServer {
@@ -22,7 +22,8 @@ export interface ApiServer {
 
 export interface ApiServerKind {
   readonly kind: string;
-  start(options: { readonly members?: number }): Promise<ApiServer>;
+  /** Fresh members (default 1), optionally serving clients over TLS. */
+  start(options: EtcdOptions): Promise<ApiServer>;
 }
 
 export const API_SERVERS: readonly ApiServerKind[] = [

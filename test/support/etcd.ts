@@ -10,13 +10,31 @@
 
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
+import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
+import { checkServerIdentity } from 'node:tls';
 import { freePort } from '../../src/runtime/launcher/free-port.js';
 import { until } from '../../src/runtime/testing/wait.js';
 
 export const ETCD_BIN = '/usr/bin/etcd';
 const LOG_TAIL_BYTES = 16 * 1024;
+
+/** Serve clients over TLS (etcd's --cert-file, --key-file, --trusted-ca-file). */
+export interface EtcdTls {
+  readonly certFile: string;
+  readonly keyFile: string;
+  readonly caFile: string;
+  /** The name the server certificate carries (the health check verifies it). */
+  readonly serverName: string;
+  /** etcd's --client-cert-auth: clients must present a certificate signed by the CA. */
+  readonly clientCertAuth?: { readonly certFile: string; readonly keyFile: string };
+}
+
+export interface EtcdOptions {
+  readonly members?: number;
+  readonly tls?: EtcdTls;
+}
 
 interface Member {
   readonly name: string;
@@ -27,7 +45,33 @@ interface Member {
   log: string;
 }
 
-async function healthy(port: number): Promise<boolean> {
+function healthyOverTls(port: number, tls: EtcdTls): Promise<boolean> {
+  const client = tls.clientCertAuth;
+  const options: https.RequestOptions = {
+    host: '127.0.0.1',
+    port,
+    path: '/health',
+    ca: fs.readFileSync(tls.caFile),
+    servername: tls.serverName,
+    checkServerIdentity: (_host, cert) => checkServerIdentity(tls.serverName, cert),
+    ...(client === undefined
+      ? {}
+      : { cert: fs.readFileSync(client.certFile), key: fs.readFileSync(client.keyFile) }),
+  };
+  return new Promise((resolve) => {
+    const request = https.get(options, (response) => {
+      let body = '';
+      response.on('data', (chunk: Buffer) => {
+        body += chunk.toString('utf8');
+      });
+      response.on('end', () => resolve(body.includes('"health":"true"')));
+    });
+    request.on('error', () => resolve(false));
+  });
+}
+
+async function healthy(port: number, tls: EtcdTls | undefined): Promise<boolean> {
+  if (tls !== undefined) return healthyOverTls(port, tls);
   try {
     const response = await fetch(`http://127.0.0.1:${port}/health`);
     const body = (await response.json()) as { health?: string };
@@ -41,10 +85,11 @@ export class EtcdCluster {
   private constructor(
     readonly dir: string,
     private readonly members: Member[],
+    private readonly tls: EtcdTls | undefined,
   ) {}
 
   /** Starts `members` fresh members (default 1) and waits until the cluster is healthy. */
-  static async start(options: { readonly members?: number } = {}): Promise<EtcdCluster> {
+  static async start(options: EtcdOptions = {}): Promise<EtcdCluster> {
     if (!fs.existsSync(ETCD_BIN))
       throw new Error(`${ETCD_BIN} is missing: apt-get install etcd-server (npm test does)`);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cohort-etcd-'));
@@ -61,7 +106,7 @@ export class EtcdCluster {
         log: '',
       });
     }
-    const cluster = new EtcdCluster(dir, members);
+    const cluster = new EtcdCluster(dir, members, options.tls);
     for (let i = 0; i < members.length; i++) cluster.spawn(i, 'new');
     await cluster.ready();
     return cluster;
@@ -87,7 +132,7 @@ export class EtcdCluster {
     const initialCluster = this.members
       .map((x) => `${x.name}=http://127.0.0.1:${x.peerPort}`)
       .join(',');
-    const client = `http://127.0.0.1:${m.clientPort}`;
+    const client = `${this.tls === undefined ? 'http' : 'https'}://127.0.0.1:${m.clientPort}`;
     const peer = `http://127.0.0.1:${m.peerPort}`;
     const args = [
       ...['--name', m.name, '--data-dir', m.dataDir],
@@ -96,6 +141,7 @@ export class EtcdCluster {
       ...['--initial-cluster', initialCluster, '--initial-cluster-state', state],
       ...['--initial-cluster-token', path.basename(this.dir)],
       ...['--logger', 'zap', '--log-outputs', 'stderr', '--log-level', 'warn'],
+      ...this.tlsArgs(),
     ];
     const child = spawn(ETCD_BIN, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     child.stderr?.on('data', (chunk: Buffer) => {
@@ -104,13 +150,22 @@ export class EtcdCluster {
     m.child = child;
   }
 
+  private tlsArgs(): string[] {
+    const tls = this.tls;
+    if (tls === undefined) return [];
+    const args = ['--cert-file', tls.certFile, '--key-file', tls.keyFile];
+    args.push('--trusted-ca-file', tls.caFile);
+    if (tls.clientCertAuth !== undefined) args.push('--client-cert-auth');
+    return args;
+  }
+
   private async ready(): Promise<void> {
     await until(async () => {
       for (const m of this.members) {
         if (m.child === undefined) continue;
         if (m.child.exitCode !== null || m.child.signalCode !== null)
           throw new Error(`etcd ${m.name} exited (${m.child.exitCode}); its log ends:\n${m.log}`);
-        if (!(await healthy(m.clientPort))) return false;
+        if (!(await healthy(m.clientPort, this.tls))) return false;
       }
       return true;
     }, 'etcd to be healthy');
