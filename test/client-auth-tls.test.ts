@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Client, connect, EtcdError, GrpcError } from '../src/client/index.js';
+import { connect, EtcdError, GrpcError } from '../src/client/index.js';
 import { makeTestPki, type TestPki } from '../src/runtime/testing/certs.js';
 import { API_SERVERS, type ApiServer } from './support/api-servers.js';
 
