@@ -5,6 +5,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Client, Compare, connect, EtcdError, GrpcError, Op } from '../src/client/index.js';
+import { freePort } from '../src/runtime/launcher/free-port.js';
 import { API_SERVERS, type ApiServer } from './support/api-servers.js';
 
 const text = (kvs: readonly { keyString(): string; valueString(): string }[]) =>
@@ -167,6 +168,23 @@ describe.each(API_SERVERS)('client KV against $kind', ({ start }) => {
     const expired = await client.get('kv/a', { timeoutMs: 0 }).catch((e) => e);
     expect(expired).toBeInstanceOf(GrpcError);
     expect(expired.code).toBe('DEADLINE_EXCEEDED');
+  });
+
+  it('adds a learner and removes it, with member ids as bigints', async () => {
+    const peerUrl = `http://127.0.0.1:${await freePort()}`;
+    const added = await client.memberAdd([peerUrl], { isLearner: true });
+    expect(typeof added.member.id).toBe('bigint');
+    expect(added.member.peerUrls).toEqual([peerUrl]);
+    expect(added.member.isLearner).toBe(true);
+    expect(added.members).toHaveLength(2);
+    const listed = await client.memberList();
+    const learner = listed.members.find((m) => m.id === added.member.id);
+    expect(learner?.name).toBe(''); // Never started.
+    const after = await client.memberRemove(added.member.id);
+    expect(after.members.map((m) => m.id)).not.toContain(added.member.id);
+    const missing = await client.memberRemove(added.member.id).catch((e) => e);
+    expect(missing).toBeInstanceOf(EtcdError);
+    expect(missing.kind).toBe('memberNotFound');
   });
 
   it('lists members and reports status, hash and a snapshot', async () => {
