@@ -1,13 +1,15 @@
 // cohort/client's watches against a real server (every kind in API_SERVERS): events in
 // order with previous values and filters, a start revision in the past, many watchers on one
-// stream, cancellation by break and by AbortSignal, compaction as WatchCompactedError, and
-// resume after the server restarts on the same data directory — every revision seen exactly
-// once across the restart.
+// stream, cancellation by break and by AbortSignal, compaction as WatchCompactedError, a
+// consumer that does not read (the stream pauses, then delivers everything), and resume
+// after the server restarts on the same data directory — every revision seen exactly once
+// across the restart.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type Client,
   connect,
+  Op,
   WatchCompactedError,
   type WatchEvent,
   type Watcher,
@@ -111,6 +113,37 @@ describe.each(API_SERVERS)('client watch against $kind', ({ start }) => {
     const error = await seen.ended;
     expect(error).toBeInstanceOf(WatchCompactedError);
     expect((error as WatchCompactedError).compactRevision).toBe(last.header.revision);
+  });
+
+  it('pauses the stream for a consumer that does not read, then delivers everything', async () => {
+    // 100 Txns of 128 puts: 12,800 events, more than the 10,000 the client buffers.
+    const first = (await client.put('w6/start', '')).header.revision + 1;
+    for (let t = 0; t < 100; t++) {
+      const ops = Array.from({ length: 128 }, (_, i) => Op.put(`w6/${t}/${i}`, `${t}.${i}`));
+      await client
+        .txn()
+        .then(...ops)
+        .commit();
+    }
+    const slow = client.watch('w6/', { prefix: true, startRevision: first });
+    await until(() => slow.buffered >= 10_000, 'the buffer to fill');
+    const keys: string[] = [];
+    for await (const event of slow) {
+      keys.push(event.kv.keyString());
+      if (keys.length === 12_800) break;
+    }
+    const expected = Array.from({ length: 100 }, (_, t) =>
+      Array.from({ length: 128 }, (_, i) => `w6/${t}/${i}`),
+    ).flat();
+    expect(keys).toEqual(expected);
+    // The shared stream flows again: a new watcher gets its event.
+    const after = client.watch('w6/after');
+    await after.ready;
+    await client.put('w6/after', 'x');
+    for await (const event of after) {
+      expect(event.kv.valueString()).toBe('x');
+      break;
+    }
   });
 
   it('resumes every watcher after a server restart, each revision exactly once', async () => {

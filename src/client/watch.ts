@@ -13,8 +13,9 @@
 //
 // Fault model: endpoints fail and come back (retried forever, with backoff, while watchers
 // exist); other stream errors end every watcher with the typed error. Memory: a consumer that
-// does not read lets its buffer grow to BUFFERED_EVENTS_HIGH, then the hub pauses the whole
-// stream (gRPC flow control, the server keeps the events: etcd's slow-watcher path) until
+// does not read lets its buffer grow past BUFFERED_EVENTS_HIGH (by at most one server
+// response: etcd sends a catching-up watcher's history in large batches), then the hub pauses
+// the whole stream (gRPC flow control, the server keeps the events: etcd's slow-watcher path) until
 // the buffers drain to BUFFERED_EVENTS_LOW — one slow consumer delays every watcher of its
 // client.
 
