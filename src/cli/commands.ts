@@ -5,6 +5,7 @@
 
 import { Argument, Command } from 'commander';
 import { clusterCommand, nodeCommand } from './commands-real.js';
+import { serveCommandDef } from './commands-serve.js';
 import { BENCHMARKS, SHELLS } from './operands.js';
 import { type Exit, UsageError } from './usage-error.js';
 
@@ -211,6 +212,7 @@ export function program(exit: Exit, version: string): Command {
   addBench(root, exit);
   addChain(root, exit);
   nodeCommand(root, exit);
+  serveCommandDef(root, exit);
   clusterCommand(root, exit);
   addCheck(root, exit);
   addTourAndLab(root, exit);

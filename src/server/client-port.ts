@@ -59,14 +59,20 @@ export async function listenClientPort(o: ClientPortOptions): Promise<ClientPort
       socket.setTimeout(o.firstByteMs ?? 10_000, () => socket.destroy());
       socket.once('data', (chunk: Buffer) => {
         socket.setTimeout(0);
+        // Put the bytes back for whichever server takes the connection.
         socket.pause();
         socket.unshift(chunk);
         const h2 = chunk
           .subarray(0, H2_PREFACE.length)
           .equals(H2_PREFACE.subarray(0, chunk.length));
-        if (h2) injector.injectConnection(socket);
-        else http.emit('connection', socket);
-        socket.resume();
+        if (h2) {
+          // Paused: HTTP/2 reads the buffered bytes itself; resuming would let them flow
+          // to no listener.
+          injector.injectConnection(socket);
+        } else {
+          http.emit('connection', socket);
+          socket.resume();
+        }
       });
       socket.on('error', () => socket.destroy());
     });
