@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 // The README's two commands on a fresh clone with only Node installed:
-//   npm start → install dependencies if missing, build if stale, serve the Lab (the main job);
+//   npm start → install dependencies if missing, build if stale, serve the Lab and a
+//               single-member coordination server (the main job);
 //   npm test  → the same set-up, then typecheck, lint (Biome + import directions) and the
 //               whole test suite — exactly what CI runs.
 // Uses only Node built-ins, because it runs before `node_modules` exists.
 
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -114,14 +115,62 @@ function ensureSystemPackages() {
   run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...pkgs], 'apt-get install');
 }
 
+/**
+ * `npm start`: the Lab and a single-member coordination server (`cohort serve` with its
+ * embedded defaults: data in ./cohort-data, clients on 127.0.0.1:2379), side by side. Both
+ * addresses are printed; Ctrl-C, or either one ending, stops both.
+ */
+function startLabAndServer(labArgs) {
+  const children = [];
+  const stopAll = () => {
+    for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
+  };
+  const track = (child, what) => {
+    children.push(child);
+    child.on('exit', (code, signal) => {
+      if (code !== 0 && signal === null) console.error(`cohort: ${what} exited (${code})`);
+      stopAll();
+      if (children.every((c) => c.exitCode !== null || c.signalCode !== null))
+        process.exit(code ?? 0);
+    });
+  };
+  const server = spawn(process.execPath, [cli, 'serve', '--log-level', 'warn'], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  track(server, 'cohort serve');
+  let buffered = '';
+  server.stdout.on('data', (chunk) => {
+    buffered += chunk;
+    const line = buffered.split('\n')[0];
+    if (!buffered.includes('\n')) return;
+    server.stdout.removeAllListeners('data');
+    server.stdout.resume();
+    try {
+      const ready = JSON.parse(line);
+      const endpoint = ready.clientUrl.replace(/^https?:\/\//, '');
+      console.log(
+        `Coordination server: ${ready.clientUrl}  (etcd v3 API; data in ${ready.dataDir})\n` +
+          `  try: etcdctl --endpoints ${endpoint} put greeting hello`,
+      );
+    } catch {
+      console.log(line);
+    }
+  });
+  track(
+    spawn(process.execPath, [cli, 'lab', ...labArgs], { cwd: root, stdio: 'inherit' }),
+    'cohort lab',
+  );
+  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, stopAll);
+}
+
 const [mode, ...rest] = process.argv.slice(2);
 ensureDependencies();
 ensureBuild();
 ensureWebBuild();
 const bin = (name, ...parts) => join(root, 'node_modules', name, ...parts);
 if (mode === 'start') {
-  // The Lab is the main job; `cohort tour` still prints every algorithm as a table.
-  run(process.execPath, [cli, 'lab', ...rest], 'cohort lab');
+  startLabAndServer(rest);
 } else if (mode === 'test') {
   ensureSystemPackages();
   run(
