@@ -14,6 +14,7 @@ secret or the --peer-* TLS files, as for 'cohort node').
 
 Examples:
   cohort serve
+  cohort serve --cluster 3          # m1, m2, m3 on 127.0.0.1:2379, :2381, :2383
   etcdctl --endpoints 127.0.0.1:2379 put greeting hello
   cohort serve --name a --data-dir ./a --listen-client-urls http://127.0.0.1:2379 \\
     --listen-peer-urls http://127.0.0.1:2380 --cluster-secret-file ./cluster.secret \\
@@ -52,8 +53,15 @@ export function serveCommandDef(root: Command, exit: Exit): void {
     .option('--peer-trusted-ca-file <file>', "mutual TLS between members: the members' CA")
     .option('--insecure-peers', 'no peer authentication: any local process can speak as a peer')
     .option('--log-level <level>', 'pino level: debug, info, warn, error', 'info')
+    .option('--cluster <n>', 'run a local cluster of n members (m1…mn) as child processes')
     .addHelpText('after', SERVE_HELP)
     .action(async (flags) => {
+      if (flags.cluster !== undefined) {
+        const { parseInteger } = await import('./parse-flags.js');
+        const { serveCluster } = await import('./serve-cluster.js');
+        const size = parseInteger('--cluster', flags.cluster, 1, 9) as number;
+        return exit(await serveCluster(flags, size));
+      }
       const { serveCommand } = await import('./serve-command.js');
       exit(await serveCommand(flags));
     });

@@ -15,6 +15,7 @@ import {
   runtimeOptions,
 } from '../algorithm-options.js';
 import { parseInteger } from '../parse-flags.js';
+import { selfArgv } from '../self-argv.js';
 import { UsageError } from '../usage-error.js';
 import { ChaosController } from './chaos-plan.js';
 import { startControlServer } from './control-server.js';
@@ -30,11 +31,6 @@ export interface ClusterUpFlags {
   readonly chaos?: boolean;
   readonly storage?: string;
   readonly peerTlsDir?: string;
-}
-
-/** The argv that runs this same CLI again (under tsx when we run from source). */
-function selfArgv(): string[] {
-  return [process.execPath, ...process.execArgv, process.argv[1] as string];
 }
 
 export async function clusterUp(flags: ClusterUpFlags, extra: readonly string[]): Promise<number> {
