@@ -3,8 +3,11 @@
 // prints a human table, or one JSON document with --json.
 
 import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { benchRaftElection } from '../../bench/raft-election.js';
 import { benchRaftSim } from '../../bench/raft-sim.js';
+import { benchServer, SERVER_WORKLOADS, type ServerWorkload } from '../../bench/server.js';
+import { serverBenchText } from '../../bench/server-text.js';
 import { benchSim } from '../../bench/sim.js';
 import { cdfSvg } from '../../bench/svg-cdf.js';
 import { benchTransport, type TransportBenchRow } from '../../bench/transport.js';
@@ -20,6 +23,11 @@ export interface BenchFlags {
   readonly svg?: string;
   readonly writes?: string;
   readonly messages?: string;
+  readonly members?: string;
+  readonly concurrency?: string;
+  readonly workloads?: string;
+  readonly duration?: string;
+  readonly cpuProf?: string;
 }
 
 interface Benchmark {
@@ -33,6 +41,19 @@ interface BenchOutput {
 }
 
 const repeatsOf = (flags: BenchFlags) => parseInteger('--repeats', flags.repeats, 1, 100) ?? 3;
+
+/** A comma-separated list of integers, each in min..max. */
+const integersOf = (flag: string, raw: string | undefined, min: number, max: number) =>
+  raw?.split(',').map((x) => parseInteger(flag, x.trim(), min, max) as number);
+
+function workloadsOf(raw: string | undefined): ServerWorkload[] | undefined {
+  const all: readonly string[] = SERVER_WORKLOADS;
+  const names = raw?.split(',').map((x) => x.trim());
+  const bad = names?.find((x) => !all.includes(x));
+  if (bad !== undefined)
+    throw new UsageError(`--workloads: unknown '${bad}' (available: ${all.join(', ')})`);
+  return names as ServerWorkload[] | undefined;
+}
 
 const benchmarks: Record<string, Benchmark> = {
   sim: {
@@ -105,6 +126,24 @@ const benchmarks: Record<string, Benchmark> = {
       const repeats = repeatsOf(flags);
       const report = await benchWal({ writes, repeats, onProgress });
       return { report, text: walText(report, writes) };
+    },
+  },
+  server: {
+    async run(flags, onProgress) {
+      const members = integersOf('--members', flags.members, 1, 3);
+      const concurrency = integersOf('--concurrency', flags.concurrency, 1, 4096);
+      const workloads = workloadsOf(flags.workloads);
+      const durationMs = parseInteger('--duration', flags.duration, 100, 3_600_000);
+      const report = await benchServer({
+        cohortArgv: [process.execPath, ...process.execArgv, process.argv[1] as string],
+        ...(members !== undefined && { members }),
+        ...(concurrency !== undefined && { concurrency }),
+        ...(workloads !== undefined && { workloads }),
+        ...(durationMs !== undefined && { durationMs }),
+        ...(flags.cpuProf !== undefined && { cpuProfileDir: resolve(flags.cpuProf) }),
+        onProgress,
+      });
+      return { report, text: serverBenchText(report) };
     },
   },
   transport: {

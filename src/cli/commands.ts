@@ -92,12 +92,18 @@ function addBench(root: Command, exit: Exit): void {
     .option('--svg <file>', 'raft-election: where to write the CDF plot', 'raft-election-cdf.svg')
     .option('--writes <n>', 'wal: durable writes per configuration', '2000')
     .option('--messages <n>', 'transport: messages per configuration', '50000')
+    .option('--members <list>', 'server: cluster sizes (1 and/or 3)', '1,3')
+    .option('--concurrency <list>', 'server: requests in flight', '1,16,64,256')
+    .option('--workloads <list>', 'server: put, get, get-serializable, txn (default all)')
+    .option('--duration <ms>', 'server: milliseconds per workload, concurrency and server', '1000')
+    .option('--cpu-prof <dir>', "server: write each Cohort member's V8 CPU profile here")
     .addHelpText(
       'after',
       '\nExamples:\n  cohort bench sim\n  cohort bench sim --json\n' +
         '  cohort bench raft-election --trials 200 --svg docs/raft-election-cdf.svg\n' +
         '  cohort bench raft-sim --repeats 1\n  cohort bench wal --writes 5000\n' +
-        '  cohort bench transport --messages 100000',
+        '  cohort bench transport --messages 100000\n' +
+        '  cohort bench server --members 1 --duration 3000 --json',
     )
     .action(async (name: string, flags) => {
       const { benchCommand } = await import('./bench-command.js');

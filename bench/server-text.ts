@@ -1,0 +1,80 @@
+// The human table of `cohort bench server`: one row per cluster size, workload and
+// concurrency, Cohort's figures beside etcd's and the ratio Cohort ÷ etcd; then the servers
+// that did not start and the runs that had errors.
+
+import { fmtNumber, table } from '../src/cli/format.js';
+import type { ServerBenchReport, ServerBenchRun } from './server.js';
+
+const HEADER = [
+  'members',
+  'workload',
+  'conc.',
+  'ops/s Cohort',
+  'ops/s etcd',
+  'ops ×',
+  'p50 ms C / E',
+  'p99 ms C / E',
+  'p99 ×',
+  'CPU µs/op C / E',
+  'CPU ×',
+  'RSS MB C / E',
+  'client µs/op',
+];
+
+const pair = (c: number | undefined, e: number | undefined) =>
+  `${c === undefined ? '—' : fmtNumber(c)} / ${e === undefined ? '—' : fmtNumber(e)}`;
+const times = (x: number | undefined) => (x === undefined ? '—' : `${x.toFixed(2)}×`);
+
+export function serverBenchText(report: ServerBenchReport): string {
+  const keyed = new Map<string, { cohort?: ServerBenchRun; etcd?: ServerBenchRun }>();
+  for (const run of report.runs) {
+    const key = `${run.members}|${run.workload}|${run.concurrency}`;
+    keyed.set(key, { ...keyed.get(key), [run.server]: run });
+  }
+  const rows = [...keyed.values()].map(({ cohort: c, etcd: e }) => {
+    const any = (c ?? e) as ServerBenchRun;
+    const ratio = report.ratios.find(
+      (r) =>
+        r.members === any.members &&
+        r.workload === any.workload &&
+        r.concurrency === any.concurrency,
+    );
+    return [
+      String(any.members),
+      any.workload,
+      String(any.concurrency),
+      c === undefined ? '—' : fmtNumber(c.opsPerSecond),
+      e === undefined ? '—' : fmtNumber(e.opsPerSecond),
+      times(ratio?.opsPerSecond),
+      pair(c?.p50Ms, e?.p50Ms),
+      pair(c?.p99Ms, e?.p99Ms),
+      times(ratio?.p99),
+      pair(c?.serverCpuMicrosPerOp, e?.serverCpuMicrosPerOp),
+      times(ratio?.cpuPerOp),
+      pair(c?.rssMegabytes, e?.rssMegabytes),
+      pair(c?.clientCpuMicrosPerOp, e?.clientCpuMicrosPerOp),
+    ];
+  });
+  const notes = [
+    ...report.failures.map(
+      (f) => `${f.server} with ${f.members} member(s) did not start: ${f.error}`,
+    ),
+    ...report.runs
+      .filter((r) => r.errors > 0)
+      .map(
+        (r) =>
+          `${r.server}, ${r.members} member(s), ${r.workload} at ${r.concurrency}: ` +
+          `${r.errors} failed requests (first: ${r.firstError})`,
+      ),
+  ];
+  return [
+    `Cohort (cohort serve) and etcd 3.4 side by side, same client (cohort/client, one ` +
+      `connection to the leader), both fsync on commit; ${report.keys} keys of ` +
+      `${report.keyBytes} B, values of ${report.valueBytes} B; ${report.durationMs} ms per run`,
+    table(HEADER, rows),
+    'ops ×, p99 ×, CPU ×: Cohort ÷ etcd. CPU: all members, user + system, per operation. ' +
+      'RSS: all members after the run.\nclient µs/op: the benchmark process (the client) — ' +
+      'both share the machine with the servers.',
+    ...notes,
+  ].join('\n');
+}

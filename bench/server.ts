@@ -1,0 +1,321 @@
+// `cohort bench server`: Cohort's coordination server (`cohort serve`) against a real etcd
+// 3.4 in the same run, on the same machine and disk, through the same client (cohort/client)
+// and with the same durability (both fsync a write before acknowledging it). For each cluster
+// size both servers run side by side; every workload and concurrency is measured on one,
+// then the other (the order alternates, so a drifting disk or a busy neighbour slows both
+// alike). A measurement is a closed loop: `concurrency` callers each send one request, wait
+// for the answer, and send the next, for `durationMs`.
+// Workloads, over KEYS keys of KEY_BYTES bytes holding VALUE_BYTES-byte values (written
+// before the first measurement): put; get (linearizable: ReadIndex on the leader); get with
+// serializable (served by the member, no quorum round); txn (compare the value, then put it:
+// a guarded write).
+// Reported per run: ops/s, p50/p99 latency, the servers' CPU time per operation (all members,
+// from /proc/<pid>/stat before and after), their summed RSS after the run, and the client's
+// own CPU per operation (this process: when it nears 1 s per s, the client is the limit for
+// both servers alike); and per configuration the ratios Cohort ÷ etcd.
+// Not measured yet (issue 16): lock acquire/release cycles, one hot lock with 16 waiters, and
+// watch fan-out latency.
+//
+// Fault model: a server that fails to start is reported (`failures`) and the other is still
+// measured; a failed request counts as an error of its run (the first message is kept).
+
+import { type Client, Compare, connect, Op } from '../src/client/index.js';
+import { type ProcessSample, ServerCluster, type ServerKind } from './server-cluster.js';
+
+export const SERVER_WORKLOADS = ['put', 'get', 'get-serializable', 'txn'] as const;
+export type ServerWorkload = (typeof SERVER_WORKLOADS)[number];
+
+export const KEYS = 1000;
+export const KEY_BYTES = 16;
+export const VALUE_BYTES = 32;
+const CALL_TIMEOUT_MS = 10_000;
+const WARMUP_MS = 300;
+
+export interface ServerBenchRun {
+  readonly server: ServerKind;
+  readonly members: number;
+  readonly workload: ServerWorkload;
+  readonly concurrency: number;
+  readonly ops: number;
+  readonly errors: number;
+  readonly firstError?: string;
+  readonly opsPerSecond: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  /** CPU time (user + system) of every member per operation. */
+  readonly serverCpuMicrosPerOp: number;
+  /** The server's CPU seconds per wall-clock second during the run (2 = both cores busy). */
+  readonly serverCores: number;
+  /** This process's (the client's) CPU time per operation. */
+  readonly clientCpuMicrosPerOp: number;
+  /** The summed resident set size of the members after the run. */
+  readonly rssMegabytes: number;
+}
+
+/** Cohort ÷ etcd for one configuration (above 1: Cohort is faster, or uses more). */
+export interface ServerBenchRatio {
+  readonly members: number;
+  readonly workload: ServerWorkload;
+  readonly concurrency: number;
+  readonly opsPerSecond: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly cpuPerOp: number;
+  readonly rss: number;
+}
+
+export interface ServerBenchReport {
+  readonly durationMs: number;
+  readonly keys: number;
+  readonly keyBytes: number;
+  readonly valueBytes: number;
+  readonly runs: readonly ServerBenchRun[];
+  readonly ratios: readonly ServerBenchRatio[];
+  /** Servers that did not start: no runs for them at that size. */
+  readonly failures: readonly { server: ServerKind; members: number; error: string }[];
+}
+
+export interface ServerBenchOptions {
+  readonly members?: readonly number[];
+  readonly concurrency?: readonly number[];
+  readonly workloads?: readonly ServerWorkload[];
+  readonly durationMs?: number;
+  /** Which servers to run (default both). */
+  readonly servers?: readonly ServerKind[];
+  /** How to run the `cohort` CLI: [node, ...node flags, entry script]. */
+  readonly cohortArgv: readonly string[];
+  /** Cohort members write V8 CPU profiles here. */
+  readonly cpuProfileDir?: string;
+  readonly onProgress?: (text: string) => void;
+}
+
+const keyOf = (n: number) => `bench/${String(n % KEYS).padStart(KEY_BYTES - 6, '0')}`;
+const VALUE = 'v'.repeat(VALUE_BYTES);
+
+/** One request of `workload`; caller `w` makes its `i`-th (callers spread over the keys). */
+function operation(
+  client: Client,
+  workload: ServerWorkload,
+): (w: number, i: number) => Promise<unknown> {
+  const call = { timeoutMs: CALL_TIMEOUT_MS };
+  const key = (w: number, i: number) => keyOf(w * 7919 + i);
+  switch (workload) {
+    case 'put':
+      return (w, i) => client.put(key(w, i), VALUE, call);
+    case 'get':
+      return (w, i) => client.get(key(w, i), call);
+    case 'get-serializable':
+      return (w, i) => client.get(key(w, i), { ...call, serializable: true });
+    case 'txn':
+      return (w, i) => {
+        const k = key(w, i);
+        return client
+          .txn()
+          .if(Compare.value(k, '=', VALUE))
+          .then(Op.put(k, VALUE))
+          .else(Op.get(k))
+          .commit(call);
+      };
+  }
+}
+
+function percentile(sorted: Float64Array, p: number): number {
+  if (sorted.length === 0) return 0;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[i] as number;
+}
+
+const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;
+
+interface LoopResult {
+  readonly latencies: number[];
+  readonly errors: number;
+  readonly firstError?: string;
+  readonly seconds: number;
+}
+
+/** `concurrency` callers in a closed loop for `durationMs`. */
+async function closedLoop(
+  op: (w: number, i: number) => Promise<unknown>,
+  concurrency: number,
+  durationMs: number,
+): Promise<LoopResult> {
+  const latencies: number[] = [];
+  let errors = 0;
+  let firstError: string | undefined;
+  const started = performance.now();
+  const end = started + durationMs;
+  await Promise.all(
+    Array.from({ length: concurrency }, async (_, w) => {
+      for (let i = 0; performance.now() < end; i++) {
+        const t = performance.now();
+        try {
+          await op(w, i);
+          latencies.push(performance.now() - t);
+        } catch (error) {
+          errors++;
+          firstError ??= (error as Error).message;
+        }
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  return { latencies, errors, seconds, ...(firstError !== undefined && { firstError }) };
+}
+
+interface Target {
+  readonly cluster: ServerCluster;
+  readonly client: Client;
+}
+
+async function measure(
+  target: Target,
+  members: number,
+  workload: ServerWorkload,
+  concurrency: number,
+  durationMs: number,
+): Promise<ServerBenchRun> {
+  const before: ProcessSample = target.cluster.sample();
+  const cpu = process.cpuUsage();
+  const loop = await closedLoop(operation(target.client, workload), concurrency, durationMs);
+  const used = process.cpuUsage(cpu);
+  const after = target.cluster.sample();
+  const ops = loop.latencies.length;
+  const sorted = Float64Array.from(loop.latencies).sort();
+  const serverCpu = after.cpuSeconds - before.cpuSeconds;
+  return {
+    server: target.cluster.kind,
+    members,
+    workload,
+    concurrency,
+    ops,
+    errors: loop.errors,
+    ...(loop.firstError !== undefined && { firstError: loop.firstError }),
+    opsPerSecond: Math.round(ops / loop.seconds),
+    p50Ms: round(percentile(sorted, 50), 3),
+    p99Ms: round(percentile(sorted, 99), 3),
+    serverCpuMicrosPerOp: round((serverCpu * 1e6) / Math.max(1, ops), 1),
+    serverCores: round(serverCpu / loop.seconds, 2),
+    clientCpuMicrosPerOp: round((used.user + used.system) / Math.max(1, ops), 1),
+    rssMegabytes: round(after.rssBytes / 2 ** 20, 1),
+  };
+}
+
+/** Writes every key once (so reads find them), then runs each workload briefly, unmeasured. */
+async function prepare(client: Client): Promise<void> {
+  const callers = 32;
+  await Promise.all(
+    Array.from({ length: callers }, async (_, w) => {
+      for (let n = w; n < KEYS; n += callers) await client.put(keyOf(n), VALUE);
+    }),
+  );
+  for (const workload of SERVER_WORKLOADS)
+    await closedLoop(operation(client, workload), 16, WARMUP_MS);
+}
+
+async function startTarget(
+  kind: ServerKind,
+  members: number,
+  opts: ServerBenchOptions,
+): Promise<Target> {
+  const cluster = await ServerCluster.start({
+    kind,
+    members,
+    cohortArgv: opts.cohortArgv,
+    ...(opts.cpuProfileDir !== undefined && { cpuProfileDir: opts.cpuProfileDir }),
+  });
+  try {
+    const client = await connect({ endpoints: cluster.endpoints });
+    await prepare(client);
+    return { cluster, client };
+  } catch (error) {
+    await cluster.stop();
+    throw error;
+  }
+}
+
+function ratioOf(c: ServerBenchRun, e: ServerBenchRun): ServerBenchRatio {
+  const r = (x: number, y: number) => (y === 0 ? 0 : round(x / y, 2));
+  return {
+    members: c.members,
+    workload: c.workload,
+    concurrency: c.concurrency,
+    opsPerSecond: r(c.opsPerSecond, e.opsPerSecond),
+    p50: r(c.p50Ms, e.p50Ms),
+    p99: r(c.p99Ms, e.p99Ms),
+    cpuPerOp: r(c.serverCpuMicrosPerOp, e.serverCpuMicrosPerOp),
+    rss: r(c.rssMegabytes, e.rssMegabytes),
+  };
+}
+
+/** Every configuration at one cluster size, both servers side by side. */
+async function atSize(
+  members: number,
+  opts: ServerBenchOptions,
+  report: { runs: ServerBenchRun[]; failures: ServerBenchReport['failures'][number][] },
+): Promise<void> {
+  const targets: Target[] = [];
+  for (const kind of opts.servers ?? (['cohort', 'etcd'] as const)) {
+    opts.onProgress?.(`bench server: starting ${kind} with ${members} member(s)`);
+    try {
+      targets.push(await startTarget(kind, members, opts));
+    } catch (error) {
+      report.failures.push({ server: kind, members, error: (error as Error).message });
+    }
+  }
+  try {
+    let turn = 0;
+    for (const workload of opts.workloads ?? SERVER_WORKLOADS) {
+      for (const concurrency of opts.concurrency ?? [1, 16, 64, 256]) {
+        const order = turn++ % 2 === 0 ? targets : [...targets].reverse();
+        for (const target of order) {
+          opts.onProgress?.(
+            `bench server: ${members} member(s), ${workload}, concurrency ${concurrency}, ${target.cluster.kind}`,
+          );
+          const run = await measure(
+            target,
+            members,
+            workload,
+            concurrency,
+            opts.durationMs ?? 1000,
+          );
+          report.runs.push(run);
+        }
+      }
+    }
+  } finally {
+    for (const t of targets) {
+      t.client.close();
+      await t.cluster.stop();
+    }
+  }
+}
+
+export async function benchServer(opts: ServerBenchOptions): Promise<ServerBenchReport> {
+  const report = {
+    runs: [] as ServerBenchRun[],
+    failures: [] as ServerBenchReport['failures'][number][],
+  };
+  for (const members of opts.members ?? [1, 3]) await atSize(members, opts, report);
+  const ratios: ServerBenchRatio[] = [];
+  for (const c of report.runs) {
+    if (c.server !== 'cohort') continue;
+    const e = report.runs.find(
+      (x) =>
+        x.server === 'etcd' &&
+        x.members === c.members &&
+        x.workload === c.workload &&
+        x.concurrency === c.concurrency,
+    );
+    if (e !== undefined) ratios.push(ratioOf(c, e));
+  }
+  return {
+    durationMs: opts.durationMs ?? 1000,
+    keys: KEYS,
+    keyBytes: KEY_BYTES,
+    valueBytes: VALUE_BYTES,
+    runs: report.runs,
+    ratios,
+    failures: report.failures,
+  };
+}
