@@ -1,9 +1,11 @@
 // The servers that speak etcd's v3 API, as the client tests see them: the same tests run
-// against each kind (`describe.each(API_SERVERS)`). Only a real etcd 3.4 today; Cohort's
-// server (`cohort serve`) joins this table when it exists (issue 16).
+// against each kind (`describe.each(API_SERVERS)`): a real etcd 3.4 and Cohort's own server
+// (`cohort serve`, issue 16). A case that needs a feature Cohort lacks runs for 'etcd' only
+// (`onlyEtcd`), with a comment naming the feature.
 //
-// Fault model: see each kind's launcher (test/support/etcd.ts).
+// Fault model: see each kind's launcher (test/support/etcd.ts, test/support/cohort-server.ts).
 
+import { CohortServer } from './cohort-server.js';
 import { EtcdCluster, type EtcdOptions } from './etcd.js';
 
 /** A running server (one or more members) the tests can restart under a client. */
@@ -28,4 +30,11 @@ export interface ApiServerKind {
 
 export const API_SERVERS: readonly ApiServerKind[] = [
   { kind: 'etcd', start: (options) => EtcdCluster.start(options) },
+  { kind: 'cohort', start: (options) => CohortServer.start(options) },
 ];
+
+/** Whether `kind` has a feature Cohort's server lacks (yet): `it.runIf(onlyEtcd(kind))`. */
+export const onlyEtcd = (kind: string): boolean => kind === 'etcd';
+
+/** The kinds for a whole `describe.each` that needs a feature Cohort's server lacks. */
+export const ETCD_ONLY: readonly ApiServerKind[] = API_SERVERS.filter((s) => onlyEtcd(s.kind));

@@ -70,7 +70,8 @@ function healthyOverTls(port: number, tls: EtcdTls): Promise<boolean> {
   });
 }
 
-async function healthy(port: number, tls: EtcdTls | undefined): Promise<boolean> {
+/** Whether the server on `port` says {"health":"true"} on /health (etcd's and Cohort's). */
+export async function healthy(port: number, tls: EtcdTls | undefined): Promise<boolean> {
   if (tls !== undefined) return healthyOverTls(port, tls);
   try {
     const response = await fetch(`http://127.0.0.1:${port}/health`);

@@ -1,0 +1,195 @@
+// Cohort's own server (`cohort serve`, run from source as test/support/cohort-argv.ts does) for
+// the client tests, with the same handle as a real etcd (api-servers.ts: ApiServer): one or
+// more members on 127.0.0.1 with kernel-chosen free ports, each with its own data directory
+// in a temporary directory, ready once its JSON ready line is on stdout and every running
+// member's /health says true (a leader is known and a linearizable read went through).
+// Several members authenticate to each other with a generated cluster secret (mode 0600).
+// Members can be stopped (SIGTERM or SIGKILL, by the pid we started — nothing else is ever
+// signalled), frozen (SIGSTOP) and started again on the same data directory and ports.
+//
+// Fault model: a member may fail to start (a free port taken meanwhile: the whole start is
+// retried with fresh ports; anything else throws with the tail of its log). A member that
+// exits unexpectedly is reported by the next readiness wait, not silently restarted.
+
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { freePort } from '../../src/runtime/launcher/free-port.js';
+import { NodeProcess } from '../../src/runtime/launcher/node-process.js';
+import { until } from '../../src/runtime/testing/wait.js';
+import { ensureSecretFile } from '../../src/runtime/transport/secret-file.js';
+import type { ApiServer } from './api-servers.js';
+import { COHORT_ARGV } from './cohort-argv.js';
+import { type EtcdOptions, healthy } from './etcd.js';
+
+const LOG_TAIL_BYTES = 16 * 1024;
+/** Starts tried before a port clash is reported (each with freshly picked ports). */
+const START_ATTEMPTS = 3;
+
+/** `cohort serve`'s ready line (cli/serve-command.ts). */
+interface ServeReady {
+  readonly event: 'ready';
+  readonly clientUrl: string;
+  readonly pid: number;
+}
+
+interface Member {
+  readonly name: string;
+  readonly dataDir: string;
+  readonly logFile: string;
+  clientPort: number;
+  peerPort: number;
+  proc: NodeProcess | undefined;
+}
+
+function logTail(file: string): string {
+  try {
+    const text = fs.readFileSync(file, 'utf8');
+    return text.slice(-LOG_TAIL_BYTES);
+  } catch {
+    return '(no log)';
+  }
+}
+
+export class CohortServer implements ApiServer {
+  private constructor(
+    readonly dir: string,
+    private readonly members: Member[],
+    private readonly options: EtcdOptions,
+  ) {}
+
+  /** Starts `members` fresh members (default 1) and waits until every one is healthy. */
+  static async start(options: EtcdOptions = {}): Promise<CohortServer> {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cohort-serve-'));
+    const members: Member[] = [];
+    for (let i = 1; i <= (options.members ?? 1); i++) {
+      const name = `m${i}`;
+      const dataDir = path.join(dir, name);
+      const logFile = path.join(dir, `${name}.log`);
+      members.push({ name, dataDir, logFile, clientPort: 0, peerPort: 0, proc: undefined });
+    }
+    const server = new CohortServer(dir, members, options);
+    if (members.length > 1) ensureSecretFile(server.secretFile);
+    for (let attempt = 1; ; attempt++) {
+      for (const m of members) {
+        m.clientPort = await freePort();
+        m.peerPort = await freePort();
+      }
+      try {
+        await Promise.all(members.map((_, i) => server.spawn(i)));
+        await server.ready();
+        return server;
+      } catch (error) {
+        await server.killAll();
+        const clash = members.some((m) => logTail(m.logFile).includes('address in use'));
+        if (attempt < START_ATTEMPTS && clash) {
+          for (const m of members) fs.rmSync(m.dataDir, { recursive: true, force: true });
+          continue;
+        }
+        fs.rmSync(dir, { recursive: true, force: true });
+        throw error;
+      }
+    }
+  }
+
+  /** Client endpoints, `127.0.0.1:port`, in member order. */
+  get endpoints(): string[] {
+    return this.members.map((m) => `127.0.0.1:${m.clientPort}`);
+  }
+
+  private get secretFile(): string {
+    return path.join(this.dir, 'cluster.secret');
+  }
+
+  private member(index: number): Member {
+    const member = this.members[index];
+    if (member === undefined) throw new RangeError(`no cohort member ${index}`);
+    return member;
+  }
+
+  /** Spawns member `index`; resolves with its ready line (checked against the pid). */
+  private async spawn(index: number): Promise<void> {
+    const m = this.member(index);
+    const tls = this.options.tls;
+    const initialCluster = this.members
+      .map((x) => `${x.name}=http://127.0.0.1:${x.peerPort}`)
+      .join(',');
+    const client = `${tls === undefined ? 'http' : 'https'}://127.0.0.1:${m.clientPort}`;
+    const argv = [
+      ...COHORT_ARGV,
+      'serve',
+      ...['--name', m.name, '--data-dir', m.dataDir],
+      ...['--listen-client-urls', client],
+      ...['--listen-peer-urls', `http://127.0.0.1:${m.peerPort}`],
+      ...['--initial-cluster', initialCluster],
+      ...['--initial-cluster-token', path.basename(this.dir)],
+      ...['--log-level', 'warn'],
+      ...(this.members.length > 1 ? ['--cluster-secret-file', this.secretFile] : []),
+      ...(tls === undefined ? [] : ['--cert-file', tls.certFile, '--key-file', tls.keyFile]),
+      ...(tls === undefined ? [] : ['--trusted-ca-file', tls.caFile]),
+      ...(tls?.clientCertAuth === undefined ? [] : ['--client-cert-auth']),
+    ];
+    const proc = new NodeProcess(argv, m.logFile);
+    m.proc = proc;
+    const ready = (await proc.ready.catch((error: Error) => {
+      throw new Error(`cohort ${m.name}: ${error.message}; its log ends:\n${logTail(m.logFile)}`);
+    })) as unknown as ServeReady;
+    if (ready.pid !== proc.pid || ready.clientUrl !== client)
+      throw new Error(`cohort ${m.name}: unexpected ready line ${JSON.stringify(ready)}`);
+  }
+
+  private async ready(): Promise<void> {
+    await until(async () => {
+      for (const m of this.members) {
+        if (m.proc === undefined) continue;
+        if (!m.proc.alive)
+          throw new Error(`cohort ${m.name} exited; its log ends:\n${logTail(m.logFile)}`);
+        if (!(await healthy(m.clientPort, this.options.tls))) return false;
+      }
+      return true;
+    }, 'cohort serve to be healthy');
+  }
+
+  /** Stops member `index` (SIGTERM: a clean stop; SIGKILL: a crash) and waits for its exit. */
+  async stopMember(index: number, signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM'): Promise<void> {
+    const m = this.member(index);
+    const proc = m.proc;
+    m.proc = undefined;
+    if (proc === undefined || !proc.alive) return;
+    // A frozen process does not act on SIGTERM until it runs again.
+    proc.kill('SIGCONT');
+    proc.kill(signal);
+    await proc.exited;
+  }
+
+  /** Starts a stopped member again on its data directory and ports; waits for health. */
+  async startMember(index: number): Promise<void> {
+    if (this.member(index).proc !== undefined) return;
+    await this.spawn(index);
+    await this.ready();
+  }
+
+  async restartMember(index: number, signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM'): Promise<void> {
+    await this.stopMember(index, signal);
+    await this.startMember(index);
+  }
+
+  /** Freezes member `index` (SIGSTOP): connections stay open, nothing is answered. */
+  pauseMember(index: number): void {
+    this.member(index).proc?.kill('SIGSTOP');
+  }
+
+  resumeMember(index: number): void {
+    this.member(index).proc?.kill('SIGCONT');
+  }
+
+  private async killAll(): Promise<void> {
+    for (let i = 0; i < this.members.length; i++) await this.stopMember(i, 'SIGKILL');
+  }
+
+  /** Stops every member and removes the data. */
+  async stop(): Promise<void> {
+    await this.killAll();
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+}
