@@ -31,6 +31,8 @@ async function start(): Promise<Member> {
       throw error;
     },
     machine: serverMachineDef(),
+    // One lane of each kind: a read and a write after it would share one if they could.
+    proposals: { lanes: 1 },
     randomSeed: 7,
   });
   return member;
@@ -56,6 +58,17 @@ describe('server member', () => {
     expect(response.count).toBe(1);
     expect(new TextDecoder().decode(response.kvs[0]?.value)).toBe('1');
     expect(applied.length).toBe(1);
+  });
+
+  it('takes a write after reads (reads open no session, so they use lanes of their own)', async () => {
+    const m = await start();
+    const range = { type: 'range', request: { key: text('a'), rangeEnd: new Uint8Array(0) } };
+    for (let i = 0; i < 3; i++) expect(await m.propose(range, true)).toMatchObject({ ok: true });
+    const put = await m.propose(
+      { type: 'put', request: { key: text('a'), value: text('1'), lease: 0n } },
+      false,
+    );
+    expect(put).toMatchObject({ ok: true, response: { header: { revision: 2 } } });
   });
 
   it("answers etcd's error as a value: a put on a lease that does not exist", async () => {

@@ -1,7 +1,9 @@
 // Commands from the server's gRPC handlers into Raft, and their answers back: each command
 // takes a LANE — a Raft client session (dissertation §6.3) with at most one command in
 // flight — so a command retried after a lost forward or a leader change is applied at most
-// once, and the machine's session table stays one entry per lane. A lane's client id is a
+// once, and the machine's session table stays one entry per lane. Reads have lanes of their
+// own: Raft answers them without logging them, so they never open a session, and a write
+// lane's next seq must follow its last WRITE (a gap reads as an expired session). A lane's client id is a
 // random base drawn per incarnation plus the lane number, so a restarted member never
 // reuses a (client, seq) an earlier incarnation sent; a lane idle for half the session
 // timeout starts a new session before use, so it never runs into SESSION_EXPIRED.
@@ -33,6 +35,8 @@ export interface ProposalOptions {
 }
 
 interface Lane {
+  readonly index: number;
+  readonly pool: Pool;
   client: number;
   seq: number;
   lastUsedMs: number;
@@ -51,10 +55,16 @@ interface Pending {
 /** Lane client ids: a 32-bit random base per incarnation, times 2^16 lanes at most. */
 const LANE_BITS = 16;
 
+/** Lanes of one kind (writes, or reads) and the commands waiting for one. */
+interface Pool {
+  readonly lanes: Lane[];
+  readonly queue: Pending[];
+}
+
 export class Proposals {
-  private readonly lanes: Lane[] = [];
+  private readonly writes: Pool = { lanes: [], queue: [] };
+  private readonly reads: Pool = { lanes: [], queue: [] };
   private readonly byClient = new Map<number, Lane>();
-  private readonly queue: Pending[] = [];
   private closed = false;
 
   constructor(
@@ -63,11 +73,18 @@ export class Proposals {
     private readonly submit: (command: unknown) => void,
     private readonly now: () => number = () => performance.now(),
   ) {
-    if (o.lanes < 1 || o.lanes > 2 ** LANE_BITS) throw new RangeError('lanes: 1 … 65536');
-    for (let i = 0; i < o.lanes; i++) {
-      const lane = { client: 0, seq: 0, lastUsedMs: 0, busy: undefined };
-      this.renew(lane, i);
-      this.lanes.push(lane);
+    if (o.lanes < 1 || 2 * o.lanes > 2 ** LANE_BITS) throw new RangeError('lanes: 1 … 32768');
+    for (let i = 0; i < 2 * o.lanes; i++) {
+      const lane: Lane = {
+        index: i,
+        pool: i < o.lanes ? this.writes : this.reads,
+        client: 0,
+        seq: 0,
+        lastUsedMs: 0,
+        busy: undefined,
+      };
+      this.renew(lane);
+      lane.pool.lanes.push(lane);
     }
   }
 
@@ -76,10 +93,11 @@ export class Proposals {
     if (this.closed) return Promise.reject(new EtcdError('stopped'));
     return new Promise((resolve, reject) => {
       const p: Pending = { op, deadline: this.now() + this.o.timeoutMs, resolve, reject };
-      const lane = this.lanes.find((l) => l.busy === undefined);
+      const pool = op.read ? this.reads : this.writes;
+      const lane = pool.lanes.find((l) => l.busy === undefined);
       if (lane !== undefined) return this.start(p, lane);
-      if (this.queue.length >= this.o.maxQueued) return reject(new EtcdError('tooManyRequests'));
-      this.queue.push(p);
+      if (pool.queue.length >= this.o.maxQueued) return reject(new EtcdError('tooManyRequests'));
+      pool.queue.push(p);
     });
   }
 
@@ -106,25 +124,27 @@ export class Proposals {
   /** Fails everything in flight or queued (the member stops). */
   close(): void {
     this.closed = true;
-    for (const lane of this.lanes) {
-      const p = lane.busy;
-      if (p !== undefined) this.finish(lane, () => p.reject(new EtcdError('stopped')));
+    for (const pool of [this.writes, this.reads]) {
+      for (const lane of pool.lanes) {
+        const p = lane.busy;
+        if (p !== undefined) this.finish(lane, () => p.reject(new EtcdError('stopped')));
+      }
+      for (const p of pool.queue.splice(0)) p.reject(new EtcdError('stopped'));
     }
-    for (const p of this.queue.splice(0)) p.reject(new EtcdError('stopped'));
   }
 
   /** Commands in flight and queued, for status and metrics. */
   get load(): { readonly inFlight: number; readonly queued: number } {
+    const pools = [this.writes, this.reads];
     return {
-      inFlight: this.lanes.filter((l) => l.busy !== undefined).length,
-      queued: this.queue.length,
+      inFlight: pools.reduce((n, p) => n + p.lanes.filter((l) => l.busy !== undefined).length, 0),
+      queued: pools.reduce((n, p) => n + p.queue.length, 0),
     };
   }
 
   private start(p: Pending, lane: Lane): void {
     const t = this.now();
-    if (t - lane.lastUsedMs > this.o.sessionTimeoutMs / 2)
-      this.renew(lane, this.lanes.indexOf(lane));
+    if (t - lane.lastUsedMs > this.o.sessionTimeoutMs / 2) this.renew(lane);
     lane.seq += 1;
     lane.lastUsedMs = t;
     lane.busy = p;
@@ -148,16 +168,16 @@ export class Proposals {
     const p = lane.busy;
     clearTimeout(p?.timer);
     lane.busy = undefined;
-    if (newSession) this.renew(lane, this.lanes.indexOf(lane));
+    if (newSession) this.renew(lane);
     settle();
-    const next = this.queue.shift();
+    const next = lane.pool.queue.shift();
     if (next !== undefined && !this.closed) this.start(next, lane);
   }
 
   /** A new session for the lane: a fresh client id, seq from 1. */
-  private renew(lane: Lane, index: number): void {
+  private renew(lane: Lane): void {
     this.byClient.delete(lane.client);
-    lane.client = randomInt(1, 2 ** 32) * 2 ** LANE_BITS + index;
+    lane.client = randomInt(1, 2 ** 32) * 2 ** LANE_BITS + lane.index;
     lane.seq = 0;
     lane.lastUsedMs = this.now();
     this.byClient.set(lane.client, lane);

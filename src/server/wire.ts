@@ -170,7 +170,7 @@ export function eventToWire(e: Event): Wire {
 
 /**
  * A machine response whose header is replaced by etcd's full one, with every KeyValue's
- * lease made encodable. Nested Txn responses get the same header, as etcd's do.
+ * lease made encodable.
  */
 export function responseToWire(response: Wire, header: Wire): Wire {
   const out: Wire = { ...response, header };
@@ -179,12 +179,13 @@ export function responseToWire(response: Wire, header: Wire): Wire {
   if (response.prevKv !== undefined && response.prevKv !== null)
     out.prevKv = kvToWire(response.prevKv as KeyValue);
   if (Array.isArray(response.responses))
-    out.responses = (response.responses as ResponseOp[]).map((op) => responseOpToWire(op, header));
+    out.responses = (response.responses as ResponseOp[]).map(responseOpToWire);
   if (typeof response.ID === 'bigint') out.ID = long(response.ID);
   return out;
 }
 
-function responseOpToWire(op: ResponseOp, header: Wire): Wire {
+/** A Txn's inner responses keep the machine's own header (the revision only), as etcd's do. */
+function responseOpToWire(op: ResponseOp): Wire {
   const [name, body] = Object.entries(op)[0] as [string, Wire];
-  return { [name]: responseToWire(body, header) };
+  return { [name]: responseToWire(body, body.header as Wire) };
 }
