@@ -1,15 +1,22 @@
-// The gRPC server with etcd's services registered (KV, Watch, Lease, Cluster, Maintenance),
-// under etcd's request size limits: grpc-js refuses a message over --max-request-bytes plus
-// etcd's 512 KiB of gRPC overhead before decoding it, as etcd's server does.
+// The gRPC server with etcd's services registered (KV, Watch, Lease, Cluster, Maintenance,
+// Auth — with etcd's permission checks around the others' methods: auth/gate.ts —
+// and the v3lock and v3election recipes: lock.ts, election.ts), under etcd's request size
+// limits: grpc-js refuses a message over --max-request-bytes plus etcd's 512 KiB of gRPC
+// overhead before decoding it, as etcd's server does.
 //
 // Fault model: see each service; grpc-js bounds message sizes and closes bad connections.
 
 import { Server, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
+import { AuthGate, type MethodKinds } from '../auth/gate.js';
+import { authService } from '../auth/service.js';
+import { TokenManager } from '../auth/tokens.js';
 import type { EtcdServer } from '../etcd-server.js';
 import { etcdServices } from '../proto.js';
+import { electionService } from './election.js';
 import { type KvLimits, kvService } from './kv.js';
 import { leaseService } from './lease.js';
+import { lockService } from './lock.js';
 import { clusterService, maintenanceService } from './maintenance.js';
 import { watchService } from './watch.js';
 
@@ -22,15 +29,22 @@ export function createGrpcServer(server: EtcdServer, limits: KvLimits, log: Logg
     'grpc.max_send_message_length': 2 ** 31 - 1,
   });
   const pb = etcdServices().etcdserverpb;
-  const add = (name: string, impl: object) => {
-    const service = pb[name]?.service;
+  // etcd's auth: tokens, and each method's permission check wrapped around its handler.
+  const tokens = new TokenManager({ appliedIndex: server.raft.lastApplied });
+  const gate = new AuthGate(server, tokens, log, limits.maxTxnOps);
+  const add = (name: string, impl: object, pkg = pb) => {
+    const service = pkg[name]?.service;
     if (service === undefined) throw new Error(`etcd's ${name} service is not in the protos`);
-    grpc.addService(service, impl as UntypedServiceImplementation);
+    const checked = gate.wrap(name, service as unknown as MethodKinds, impl);
+    grpc.addService(service, checked as UntypedServiceImplementation);
   };
   add('KV', kvService(server, limits, log));
   add('Watch', watchService(server, log));
   add('Lease', leaseService(server, log));
   add('Maintenance', maintenanceService(server, log));
   add('Cluster', clusterService(server, log));
+  add('Auth', authService(server, gate, log));
+  add('Lock', lockService(server, limits, log), etcdServices().v3lockpb);
+  add('Election', electionService(server, limits, log), etcdServices().v3electionpb);
   return grpc;
 }
