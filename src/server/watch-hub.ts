@@ -9,6 +9,13 @@
 // drains they are caught up from the history in chunks. If compaction removed that history
 // meanwhile, the watcher is cancelled with `compactRevision`, as etcd does.
 //
+// etcd 3.4's conventions are kept where a client can see them: a refused create answers
+// watch id -1 with etcd's cancel reason; a catch-up response carries the current revision
+// (etcd's syncWatchers), a compaction cancel revision 0; an empty key means "\0". One
+// deliberate difference: a progress request is answered only once every watcher of the
+// stream is synced (deferred until then, as etcd 3.5 does), because 3.4's immediate answer
+// can promise a revision a catching-up watcher has not seen.
+//
 // Fault model: clients are untrusted (they may never read, or open watches forever; the
 // number of watchers per stream is capped); the history source may be compacted at any time.
 
@@ -62,6 +69,9 @@ interface Watcher {
   active: boolean;
 }
 
+/** etcd's watch id for a refused create and for a progress response (clientv3.InvalidWatchID). */
+export const INVALID_WATCH_ID = -1;
+
 /** Revisions caught up per step before giving the event loop (and other streams) a turn. */
 const CATCH_UP_REVISIONS = 1000;
 
@@ -71,6 +81,8 @@ class Stream {
   readonly watchers = new Map<number, Watcher>();
   nextId = 0;
   behind = false;
+  /** A progress request waits for every watcher to be synced. */
+  progressWanted = false;
   constructor(readonly sink: WatchSink) {}
 }
 
@@ -86,10 +98,10 @@ export class WatchHub {
     return {
       create: (c: WatchCreate) => this.create(stream, c),
       cancel: (id: number) => this.cancel(stream, id),
-      /** etcd's progress request: the revision, if every watcher of the stream is synced. */
+      /** etcd's progress request: the revision, once every watcher of the stream is synced. */
       progress: () => {
-        const synced = [...stream.watchers.values()].every((w) => w.next > this.source.revision());
-        if (synced) this.send(stream, { revision: this.source.revision(), watchId: -1 });
+        stream.progressWanted = true;
+        this.answerProgress(stream);
       },
       drained: () => this.drained(stream),
       close: () => this.streams.delete(stream),
@@ -104,13 +116,19 @@ export class WatchHub {
     for (const stream of this.streams) {
       if (stream.behind) continue;
       for (const w of stream.watchers.values()) {
-        if (w.next !== revision) continue; // Behind (catching up) or starting later.
-        const mine = events.filter((e) => this.wants(w, e));
-        w.next = revision + 1;
-        if (mine.length > 0) this.deliver(w, revision, mine);
+        // A watcher short of `revision` missed one (never handed to us): from history. One
+        // past it starts later.
+        if (w.next < revision) this.catchUp(w);
+        else if (w.next === revision) this.deliverLive(w, revision, events);
         if (stream.behind) break;
       }
     }
+  }
+
+  private deliverLive(w: Watcher, revision: number, events: readonly Event[]): void {
+    const mine = events.filter((e) => this.wants(w, e));
+    w.next = revision + 1;
+    if (mine.length > 0) this.deliver(w, revision, mine);
   }
 
   /** Progress notifications for watchers that asked (etcd: every 10 minutes by default). */
@@ -127,29 +145,34 @@ export class WatchHub {
 
   private create(stream: Stream, c: WatchCreate): void {
     const revision = this.source.revision();
-    let id = c.watchId;
-    if (id === 0) {
-      while (stream.watchers.has(stream.nextId)) stream.nextId++;
-      id = stream.nextId++;
-    }
     const refuse = (reason: string) =>
       this.send(stream, {
         revision,
-        watchId: id,
+        watchId: INVALID_WATCH_ID,
         created: true,
         canceled: true,
         cancelReason: reason,
       });
-    if (stream.watchers.has(id)) return refuse('mvcc: duplicate watch ID');
-    if (stream.watchers.size >= MAX_WATCHERS_PER_STREAM) return refuse('mvcc: too many watchers');
+    // etcd: an empty key is "\0", the smallest; a range end of "\0" means every key from it.
+    const key = c.key.length === 0 ? Buffer.from([0]) : Buffer.from(c.key);
     const end =
       c.rangeEnd.length === 0
         ? undefined
         : c.rangeEnd.length === 1 && c.rangeEnd[0] === 0
           ? Buffer.alloc(0)
           : Buffer.from(c.rangeEnd);
+    if (end !== undefined && end.length > 0 && Buffer.compare(key, end) >= 0)
+      return refuse('mvcc: watcher range is empty');
+    if (c.watchId !== 0 && stream.watchers.has(c.watchId))
+      return refuse('mvcc: duplicate watch ID provided on the WatchStream');
+    if (stream.watchers.size >= MAX_WATCHERS_PER_STREAM) return refuse('mvcc: too many watchers');
+    let id = c.watchId;
+    if (id === 0) {
+      while (stream.watchers.has(stream.nextId)) stream.nextId++;
+      id = stream.nextId++;
+    }
     const next = c.startRevision > 0 ? c.startRevision : revision + 1;
-    const w: Watcher = { id, stream, key: Buffer.from(c.key), end, c, next, active: false };
+    const w: Watcher = { id, stream, key, end, c, next, active: false };
     stream.watchers.set(id, w);
     this.send(stream, { revision, watchId: id, created: true });
     if (w.next <= revision) this.catchUp(w);
@@ -158,6 +181,16 @@ export class WatchHub {
   private cancel(stream: Stream, id: number): void {
     if (!stream.watchers.delete(id)) return;
     this.send(stream, { revision: this.source.revision(), watchId: id, canceled: true });
+    this.answerProgress(stream); // The watcher it waited for may be gone.
+  }
+
+  /** Answers a waiting progress request if every watcher of the stream is synced. */
+  private answerProgress(stream: Stream): void {
+    if (!stream.progressWanted || stream.behind) return;
+    const revision = this.source.revision();
+    for (const w of stream.watchers.values()) if (w.next <= revision) return;
+    stream.progressWanted = false;
+    this.send(stream, { revision, watchId: INVALID_WATCH_ID });
   }
 
   private wants(w: Watcher, e: Event): boolean {
@@ -185,6 +218,7 @@ export class WatchHub {
       if (stream.behind) return;
       if (w.next <= this.source.revision()) this.catchUp(w);
     }
+    this.answerProgress(stream);
   }
 
   /** Sends a watcher's missed revisions from history until it is synced or its stream full. */
@@ -192,16 +226,19 @@ export class WatchHub {
     const stream = w.stream;
     while (!stream.behind && stream.watchers.get(w.id) === w) {
       const revision = this.source.revision();
-      if (w.next > revision) return;
-      if (w.next < this.source.compactRevision()) {
+      if (w.next > revision) return this.answerProgress(stream);
+      const compactRevision = this.source.compactRevision();
+      if (w.next < compactRevision) {
         stream.watchers.delete(w.id);
-        const compactRevision = this.source.compactRevision();
-        return this.send(stream, { revision, watchId: w.id, canceled: true, compactRevision });
+        // etcd's compaction cancel carries no revision (its header says 0).
+        this.send(stream, { revision: 0, watchId: w.id, canceled: true, compactRevision });
+        return this.answerProgress(stream);
       }
       const to = Math.min(revision, w.next + CATCH_UP_REVISIONS - 1);
       const events = this.source.events(w.next, to).filter((e) => this.wants(w, e));
       w.next = to + 1;
-      if (events.length > 0) this.deliver(w, to, events);
+      // etcd's syncWatchers answers at the current revision, even for a partial batch.
+      if (events.length > 0) this.deliver(w, revision, events);
     }
   }
 }
