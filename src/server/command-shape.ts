@@ -106,7 +106,28 @@ function txn(x: unknown): boolean {
 
 const leaseId = shaped({ ID: big }, ['ID']);
 
-/** The machine's commands (mvcc/commands.ts MvccCommand) and reads (server/machine.ts). */
+// Auth (auth/commands.ts): names are strings, `auth` names the sender (empty user: none).
+const str: Check = (x) => typeof x === 'string';
+const named = (...names: readonly string[]): Check =>
+  shaped(Object.fromEntries(names.map((n) => [n, str])), names);
+const auth = shaped({ user: str, revision: int }, ['user', 'revision']);
+const perm = shaped(
+  { permType: oneOf('READ', 'WRITE', 'READWRITE'), key: bytes, rangeEnd: bytes },
+  ['permType', 'key', 'rangeEnd'],
+);
+const userAdd = shaped({ name: str, password: str, noPassword: bool }, [
+  'name',
+  'password',
+  'noPassword',
+]);
+const revokePermission = shaped({ role: str, key: bytes, rangeEnd: bytes }, [
+  'role',
+  'key',
+  'rangeEnd',
+]);
+
+/** The machine's commands (mvcc/commands.ts MvccCommand, auth/commands.ts AuthCommand) and
+ * reads (server/machine.ts). */
 const COMMANDS: Readonly<Record<string, Fields>> = {
   put: { request: put },
   deleteRange: { request: deleteRange },
@@ -121,6 +142,23 @@ const COMMANDS: Readonly<Record<string, Fields>> = {
     nowMs: int,
   },
   leaseLeases: {},
+  authEnable: { auth },
+  authDisable: { auth },
+  authenticate: { request: named('name', 'prefix'), revision: int },
+  userAdd: { request: userAdd, auth },
+  userDelete: { request: named('name'), auth },
+  userChangePassword: { request: named('name', 'password'), auth },
+  userGrantRole: { request: named('user', 'role'), auth },
+  userRevokeRole: { request: named('name', 'role'), auth },
+  roleAdd: { request: named('name'), auth },
+  roleDelete: { request: named('role'), auth },
+  roleGrantPermission: { request: shaped({ name: str, perm }, ['name', 'perm']), auth },
+  roleRevokePermission: { request: revokePermission, auth },
+  userGet: { request: named('name'), auth },
+  userList: { auth },
+  roleGet: { request: named('role'), auth },
+  roleList: { auth },
+  authUser: { request: named('name') },
 };
 
 /** The first problem of a command's shape, or undefined when the machine may apply it. */

@@ -4,6 +4,8 @@
 // once. Writes are logged commands (mvcc/commands.ts); reads — Range, LeaseTimeToLive,
 // LeaseLeases — are `read: true` operations that Raft serves after a ReadIndex on the leader
 // (or that a member answers from its own machine when the client asks for serializable).
+// etcd's auth store (auth/) is part of the same machine and snapshot: its commands (users,
+// roles, permissions, auth enable/disable, authenticate) are logged too, its reads are reads.
 //
 // Every outcome is a plain value, because it travels: to the waiting gRPC call, to a
 // follower that forwarded the command (msgpack), and on the `apply` output to the watchers:
@@ -23,6 +25,16 @@ import {
   type SessionTuple,
 } from '../algorithms/replicated-kv/session-machine.js';
 import { isRecord } from '../core/validate.js';
+import {
+  AUTH_COMMANDS,
+  AUTH_READS,
+  type AuthCommand,
+  type AuthEffect,
+  type AuthRead,
+  applyAuthCommand,
+  readAuth,
+} from './auth/commands.js';
+import { type AuthSnapshot, AuthStore } from './auth/store.js';
 import { commandShapeProblem } from './command-shape.js';
 import { EtcdError, type EtcdErrorKind } from './errors.js';
 import {
@@ -44,24 +56,38 @@ export type MvccRead =
       readonly request: LeaseTimeToLiveRequest;
       readonly nowMs: number;
     }
-  | { readonly type: 'leaseLeases' };
+  | { readonly type: 'leaseLeases' }
+  | AuthRead;
 
 /** What a command or read did: etcd's response (and a write's events), or etcd's error. */
 export type ServerResult =
-  | { readonly ok: true; readonly response: unknown; readonly events?: readonly Event[] }
+  | {
+      readonly ok: true;
+      readonly response: unknown;
+      readonly events?: readonly Event[];
+      /** What an auth command did to the members' simple tokens (auth/tokens.ts). */
+      readonly effect?: AuthEffect;
+    }
   | { readonly ok: false; readonly error: EtcdErrorKind };
 
 export interface ServerSnapshot {
   readonly mvcc: MvccSnapshot;
   readonly sessions: readonly SessionTuple<ServerResult>[];
   readonly timeMs: number;
+  /** Users, roles, permissions, the enabled flag (absent in snapshots from before auth). */
+  readonly auth?: AuthSnapshot;
 }
 
 /** Applies a logged command: Raft hands over its `{ type: 'machine', op }` wrapper. */
 class MvccExecutor implements Executor<MachineOp, ServerResult> {
-  constructor(readonly mvcc: MvccMachine) {}
+  constructor(
+    readonly mvcc: MvccMachine,
+    readonly auth: AuthStore,
+  ) {}
 
   execute(wrapped: MachineOp): MachineResult<ServerResult> {
+    const op = wrapped.op as { type: string };
+    if (AUTH_COMMANDS.has(op.type)) return { ok: true, value: this.executeAuth(op as AuthCommand) };
     const r = applyCommand(this.mvcc, wrapped.op as MvccCommand);
     // The machine's answer is always `ok` to Raft: an etcd error is a definite answer too.
     return {
@@ -71,16 +97,32 @@ class MvccExecutor implements Executor<MachineOp, ServerResult> {
         : { ok: false, error: r.error.kind },
     };
   }
+
+  private executeAuth(command: AuthCommand): ServerResult {
+    try {
+      const r = applyAuthCommand(this.auth, command, this.mvcc.revision);
+      return {
+        ok: true,
+        response: r.response,
+        ...(r.effect !== undefined && { effect: r.effect }),
+      };
+    } catch (error) {
+      if (error instanceof EtcdError) return { ok: false, error: error.kind };
+      throw error;
+    }
+  }
 }
 
 /** The MVCC machine with client sessions: what Raft's state holds as `kv` on a server. */
 export class ServerMachine extends SessionMachine<MachineOp, ServerResult> {
   readonly mvcc: MvccMachine;
+  readonly auth: AuthStore;
 
-  constructor(limits: SessionLimits, mvcc: MvccMachine) {
-    const executor = new MvccExecutor(mvcc);
+  constructor(limits: SessionLimits, mvcc: MvccMachine, auth: AuthStore = new AuthStore()) {
+    const executor = new MvccExecutor(mvcc, auth);
     super(limits, executor);
     this.mvcc = mvcc;
+    this.auth = auth;
   }
 
   /** Answers a read from the applied state. */
@@ -93,6 +135,8 @@ export class ServerMachine extends SessionMachine<MachineOp, ServerResult> {
           return { ok: true, response: this.mvcc.leaseTimeToLive(op.request, op.nowMs) };
         case 'leaseLeases':
           return { ok: true, response: this.mvcc.leaseLeases() };
+        default:
+          return { ok: true, response: readAuth(this.auth, op, this.mvcc.revision) };
       }
     } catch (error) {
       if (error instanceof EtcdError) return { ok: false, error: error.kind };
@@ -101,11 +145,21 @@ export class ServerMachine extends SessionMachine<MachineOp, ServerResult> {
   }
 
   snapshot(): ServerSnapshot {
-    return { mvcc: this.mvcc.snapshot(), sessions: this.sessionTuples(), timeMs: this.timeMs };
+    return {
+      mvcc: this.mvcc.snapshot(),
+      sessions: this.sessionTuples(),
+      timeMs: this.timeMs,
+      auth: this.auth.snapshot(),
+    };
   }
 }
 
-const READS: ReadonlySet<string> = new Set(['range', 'leaseTimeToLive', 'leaseLeases']);
+const READS: ReadonlySet<string> = new Set([
+  'range',
+  'leaseTimeToLive',
+  'leaseLeases',
+  ...AUTH_READS,
+]);
 
 function isResult(x: unknown): boolean {
   return isRecord(x) && typeof x.ok === 'boolean';
@@ -114,7 +168,8 @@ function isResult(x: unknown): boolean {
 /** Raft's slot filled with the server machine (options: etcd's --max-txn-ops …). */
 export function serverMachineDef(options: MvccOptions = {}): RaftMachineDef<ServerMachine> {
   const restore = (snapshot: ServerSnapshot, limits: SessionLimits) => {
-    const m = new ServerMachine(limits, MvccMachine.restore(snapshot.mvcc, options));
+    const auth = snapshot.auth === undefined ? new AuthStore() : AuthStore.restore(snapshot.auth);
+    const m = new ServerMachine(limits, MvccMachine.restore(snapshot.mvcc, options), auth);
     m.restoreSessions(snapshot.sessions, snapshot.timeMs);
     return m;
   };
@@ -129,6 +184,7 @@ export function serverMachineDef(options: MvccOptions = {}): RaftMachineDef<Serv
       if (!isSessionTuples(x.sessions, x.timeMs, isResult)) return false;
       try {
         MvccMachine.restore(x.mvcc as MvccSnapshot, options);
+        if (x.auth !== undefined) AuthStore.restore(x.auth);
         return true;
       } catch {
         return false;
