@@ -7,7 +7,8 @@
 //   - Range/Put/DeleteRange/Txn need READ/WRITE on their keys (prev_kv needs READ; a lease
 //     attached or revoked needs WRITE on every key of that lease); Txn checks its compares
 //     and every op, nested Txns included (etcd v3.4 skips nested ones: we do not);
-//   - Defragment, Hash, HashKV, Snapshot and membership changes need the root role;
+//   - Defragment, Hash, HashKV, Snapshot and membership changes need the root role (the
+//     Maintenance ones answer the auth store's raw error, gRPC UNKNOWN, as etcd does);
 //   - Compact, LeaseGrant and Alarm only need a valid token if one is sent;
 //   - a watch on keys the user may not read is created and cancelled at once, with etcd's
 //     reason; Status, MemberList, lease TTL/keep-alive queries are not checked (etcd: same).
@@ -21,11 +22,17 @@
 //
 // Fault model: metadata and requests are untrusted; every refusal is etcd's error.
 
-import type { Metadata, ServerDuplexStream, ServerUnaryCall, sendUnaryData } from '@grpc/grpc-js';
+import {
+  type Metadata,
+  type ServerDuplexStream,
+  type ServerUnaryCall,
+  type sendUnaryData,
+  status,
+} from '@grpc/grpc-js';
 import type { Logger } from 'pino';
-import { EtcdError } from '../errors.js';
+import { EtcdError, type EtcdErrorKind } from '../errors.js';
 import type { EtcdServer } from '../etcd-server.js';
-import { toStatus } from '../grpc/call.js';
+import { type GrpcStatus, toStatus } from '../grpc/call.js';
 import type { ServerMachine } from '../machine.js';
 import {
   checkDeleteRangeRequest,
@@ -49,8 +56,24 @@ import type { TokenManager } from './tokens.js';
 const EMPTY = new Uint8Array(0);
 const NUL = new Uint8Array([0]);
 
-/** What a method needs: a check of its decoded request, or a valid token if sent. */
-type Need = 'token' | 'admin' | ((gate: AuthGate, info: AuthInfo, request: Wire) => void);
+/**
+ * What a method needs: a check of its decoded request, a valid token if sent, or the root
+ * role — `rawAdmin` for Maintenance, where etcd answers the auth store's own error unmapped
+ * (gRPC UNKNOWN, "auth: permission denied" …).
+ */
+type Need =
+  | 'token'
+  | 'admin'
+  | 'rawAdmin'
+  | ((gate: AuthGate, info: AuthInfo, request: Wire) => void);
+
+/** etcd's auth package errors, as Maintenance answers them (codes.Unknown). */
+const RAW_AUTH_ERRORS: Partial<Record<EtcdErrorKind, string>> = {
+  userEmpty: 'auth: user name is empty',
+  userNotFound: 'auth: user not found',
+  permissionDenied: 'auth: permission denied',
+  invalidAuthToken: 'auth: invalid auth token',
+};
 
 /** Whether the handler will refuse `request` by itself (then it is not checked here). */
 function invalid(validate: () => void): boolean {
@@ -119,10 +142,10 @@ function methodNeeds(maxTxnOps: number): Record<string, Record<string, Need>> {
     },
     Maintenance: {
       Alarm: 'token',
-      Defragment: 'admin',
-      Hash: 'admin',
-      HashKV: 'admin',
-      Snapshot: 'admin',
+      Defragment: 'rawAdmin',
+      Hash: 'rawAdmin',
+      HashKV: 'rawAdmin',
+      Snapshot: 'rawAdmin',
     },
     Cluster: {
       MemberAdd: 'admin',
@@ -197,7 +220,7 @@ export class AuthGate {
 
   private async admit(need: Need, call: UnaryCall): Promise<AuthInfo | undefined> {
     const info = await this.infoOf(call.metadata);
-    if (need === 'admin') this.store.checkAdmin(info ?? NO_AUTH);
+    if (need === 'admin' || need === 'rawAdmin') this.store.checkAdmin(info ?? NO_AUTH);
     else if (need !== 'token') need(this, info ?? NO_AUTH, call.request ?? {});
     return info;
   }
@@ -218,9 +241,15 @@ export class AuthGate {
             callback(error, value);
           });
         },
-        (error: unknown) => callback(toStatus(error, this.log) as never),
+        (error: unknown) => callback(this.status(need, error) as never),
       );
     };
+  }
+
+  private status(need: Need, error: unknown): GrpcStatus {
+    const raw = error instanceof EtcdError ? RAW_AUTH_ERRORS[error.kind] : undefined;
+    if (need === 'rawAdmin' && raw !== undefined) return { code: status.UNKNOWN, details: raw };
+    return toStatus(error, this.log);
   }
 
   private stream(need: Need, inner: (call: UnaryCall) => void): Handler {
@@ -228,9 +257,9 @@ export class AuthGate {
       this.admit(need, call).then(
         () => inner(call),
         (error: unknown) => {
-          const status = toStatus(error, this.log);
+          const s = this.status(need, error);
           (call as unknown as { destroy(e: Error): void }).destroy(
-            Object.assign(new Error(status.details), status),
+            Object.assign(new Error(s.details), s),
           );
         },
       );
