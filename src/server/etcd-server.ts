@@ -31,6 +31,8 @@ export interface EtcdServerOptions {
   readonly members: readonly MemberInfo[];
   /** How often the leader looks for expired leases. */
   readonly leaseCheckMs?: number;
+  /** Where the member keeps its data (Status reports its size on disk as etcd's db size). */
+  readonly dataDir?: string;
   /** etcd's progress notification interval for watchers that ask (10 minutes). */
   readonly progressNotifyMs?: number;
   readonly clock: () => number;

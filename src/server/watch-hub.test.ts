@@ -60,7 +60,12 @@ function setup() {
   };
 }
 
-const watch = (over: Partial<WatchCreate> & { key: string; rangeEnd?: string }): WatchCreate => ({
+type WatchSpec = Partial<Omit<WatchCreate, 'key' | 'rangeEnd'>> & {
+  readonly key: string;
+  readonly rangeEnd?: string;
+};
+
+const watch = (over: WatchSpec): WatchCreate => ({
   startRevision: 0,
   progressNotify: false,
   noPut: false,

@@ -1,25 +1,94 @@
 // etcd's Maintenance and Cluster services, as far as a static membership goes: Status (the
-// fields `etcdctl endpoint status` prints), HashKV, Alarm (none raised yet), Defragment (a
-// no-op: the store is in memory and the WAL compacts itself), and MemberList.
+// fields `etcdctl endpoint status` prints; the database size is what the member keeps on
+// disk, as etcd's is its bolt file), HashKV, Alarm (none raised yet), Defragment (a no-op:
+// the store is in memory and the WAL compacts itself), Snapshot, and MemberList.
 //
-// Fault model: read-only views of local state; nothing here can fail but the lookup.
+// Snapshot streams this member's applied MVCC state as etcd streams its database: chunks of
+// 32 KiB with the bytes remaining, then the SHA-256 of everything before it (etcdctl
+// snapshot save's integrity trailer). The bytes are the MVCC snapshot (mvcc/snapshot.ts,
+// format cohort-mvcc/1) in the shared codec, which MvccMachine.restore takes back; they are
+// not a bolt file, so `etcdctl snapshot restore` cannot read them.
+//
+// Fault model: read-only views of local state; a snapshot client may stop reading (writes
+// wait for the stream to drain) or go away (the stream stops).
 
+import { createHash } from 'node:crypto';
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ServerWritableStream } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
+import { encode } from '../../core/codec.js';
 import type { EtcdServer } from '../etcd-server.js';
 import { ETCD_API_VERSION } from '../version.js';
 import { int, long, responseToWire, type Wire } from '../wire.js';
-import { type Unary, unary, unimplemented } from './call.js';
+import { toStatus, type Unary, unary, unimplemented } from './call.js';
+
+/** etcd's snapshotSendBufferSize. */
+const SNAPSHOT_CHUNK_BYTES = 32 * 1024;
+
+type SnapshotCall = ServerWritableStream<Wire, Wire>;
+
+/** The bytes of the files under `dir` (0 when it cannot be read). */
+async function diskBytes(dir: string | undefined): Promise<number> {
+  if (dir === undefined) return 0;
+  let total = 0;
+  try {
+    for (const entry of await readdir(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) total += await diskBytes(path);
+      else if (entry.isFile()) total += (await stat(path).catch(() => ({ size: 0 }))).size;
+    }
+  } catch {
+    // Gone or unreadable meanwhile: count what was seen.
+  }
+  return total;
+}
+
+/** Writes `response`; resolves once the stream can take more, rejects if it went away. */
+function send(call: SnapshotCall, response: Wire): Promise<void> {
+  if (call.cancelled || call.destroyed) return Promise.reject(new Error('snapshot cancelled'));
+  if (call.write(response)) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const done = (error?: Error) => {
+      call.off('drain', onDrain);
+      call.off('close', onClose);
+      if (error === undefined) resolve();
+      else reject(error);
+    };
+    const onDrain = () => done();
+    const onClose = () => done(new Error('snapshot cancelled'));
+    call.on('drain', onDrain);
+    call.on('close', onClose);
+  });
+}
+
+async function streamSnapshot(server: EtcdServer, call: SnapshotCall): Promise<void> {
+  const revision = server.machine.mvcc.revision;
+  const bytes = encode(server.machine.mvcc.snapshot());
+  const hash = createHash('sha256');
+  for (let sent = 0; sent < bytes.length; ) {
+    const blob = bytes.subarray(sent, sent + SNAPSHOT_CHUNK_BYTES);
+    sent += blob.length;
+    hash.update(blob);
+    const first = sent === blob.length;
+    const response: Wire = { remainingBytes: bytes.length - sent, blob };
+    await send(call, first ? { ...response, header: server.header(revision) } : response);
+  }
+  await send(call, { remainingBytes: 0, blob: hash.digest() });
+  call.end();
+}
 
 export function maintenanceService(server: EtcdServer, log: Logger): Record<string, Unary> {
   const header = () => server.header(server.machine.mvcc.revision);
   return {
-    Status: unary(log, () => {
+    Status: unary(log, async () => {
+      const dbSize = await diskBytes(server.o.dataDir);
       const raft = server.raft;
       return {
         header: header(),
         version: ETCD_API_VERSION,
-        dbSize: 0,
-        dbSizeInUse: 0,
+        dbSize,
+        dbSizeInUse: dbSize,
         leader: long(server.leaderId()),
         raftIndex: raft.commitIndex,
         raftTerm: raft.term,
@@ -36,7 +105,12 @@ export function maintenanceService(server: EtcdServer, log: Logger): Record<stri
     Defragment: unary(log, () => ({ header: header() })),
     Hash: unimplemented('Hash'),
     MoveLeader: unimplemented('MoveLeader'),
-    Snapshot: unimplemented('Snapshot') as never,
+    Snapshot: ((call: SnapshotCall) => {
+      streamSnapshot(server, call).catch((error: unknown) => {
+        if (!call.cancelled && !call.destroyed)
+          call.destroy(Object.assign(new Error(), toStatus(error, log)));
+      });
+    }) as never,
   };
 }
 
