@@ -70,7 +70,8 @@ export function serverBenchText(report: ServerBenchReport): string {
   return [
     `Cohort (cohort serve) and etcd 3.4 side by side, same client (cohort/client, one ` +
       `connection to the leader), both fsync on commit; ${report.keys} keys of ` +
-      `${report.keyBytes} B, values of ${report.valueBytes} B; ${report.durationMs} ms per run`,
+      `${report.keyBytes} B, values of ${report.valueBytes} B; ${report.repeats} × ${report.durationMs} ms per configuration ` +
+      '(ops/s: the median; latencies pooled)',
     table(HEADER, rows),
     'ops ×, p99 ×, CPU ×: Cohort ÷ etcd. CPU: all members, user + system, per operation. ' +
       'RSS: all members after the run.\nclient µs/op: the benchmark process (the client) — ' +

@@ -4,7 +4,8 @@
 // size both servers run side by side; every workload and concurrency is measured on one,
 // then the other (the order alternates, so a drifting disk or a busy neighbour slows both
 // alike). A measurement is a closed loop: `concurrency` callers each send one request, wait
-// for the answer, and send the next, for `durationMs`.
+// for the answer, and send the next, for `durationMs`; each configuration is measured
+// `repeats` times per server, interleaved: ops/s is the median, latencies are pooled.
 // Workloads, over KEYS keys of KEY_BYTES bytes holding VALUE_BYTES-byte values (written
 // before the first measurement): put; get (linearizable: ReadIndex on the leader); get with
 // serializable (served by the member, no quorum round); txn (compare the value, then put it:
@@ -30,6 +31,7 @@ export const KEY_BYTES = 16;
 export const VALUE_BYTES = 32;
 const CALL_TIMEOUT_MS = 10_000;
 const WARMUP_MS = 300;
+const DEFAULT_DURATION_MS = 500;
 
 export interface ServerBenchRun {
   readonly server: ServerKind;
@@ -66,6 +68,7 @@ export interface ServerBenchRatio {
 
 export interface ServerBenchReport {
   readonly durationMs: number;
+  readonly repeats: number;
   readonly keys: number;
   readonly keyBytes: number;
   readonly valueBytes: number;
@@ -80,6 +83,8 @@ export interface ServerBenchOptions {
   readonly concurrency?: readonly number[];
   readonly workloads?: readonly ServerWorkload[];
   readonly durationMs?: number;
+  /** Measurements per configuration and server (interleaved; the median ops/s is reported). */
+  readonly repeats?: number;
   /** Which servers to run (default both). */
   readonly servers?: readonly ServerKind[];
   /** How to run the `cohort` CLI: [node, ...node flags, entry script]. */
@@ -168,36 +173,62 @@ interface Target {
   readonly client: Client;
 }
 
-async function measure(
+/** One repetition of one configuration on one server: the loop and the CPU around it. */
+interface Repetition {
+  readonly loop: LoopResult;
+  readonly serverCpuSeconds: number;
+  readonly clientCpuMicros: number;
+  readonly rssBytes: number;
+}
+
+async function repetition(
   target: Target,
-  members: number,
   workload: ServerWorkload,
   concurrency: number,
   durationMs: number,
-): Promise<ServerBenchRun> {
+): Promise<Repetition> {
   const before: ProcessSample = target.cluster.sample();
   const cpu = process.cpuUsage();
   const loop = await closedLoop(operation(target.client, workload), concurrency, durationMs);
   const used = process.cpuUsage(cpu);
   const after = target.cluster.sample();
-  const ops = loop.latencies.length;
-  const sorted = Float64Array.from(loop.latencies).sort();
-  const serverCpu = after.cpuSeconds - before.cpuSeconds;
+  return {
+    loop,
+    serverCpuSeconds: after.cpuSeconds - before.cpuSeconds,
+    clientCpuMicros: used.user + used.system,
+    rssBytes: after.rssBytes,
+  };
+}
+
+/**
+ * The row of one configuration on one server: ops/s is the median of the repetitions;
+ * latencies are pooled over them; CPU is their total over their operations; RSS the last.
+ */
+function runOf(
+  target: Target,
+  config: { members: number; workload: ServerWorkload; concurrency: number },
+  reps: readonly Repetition[],
+): ServerBenchRun {
+  const ops = reps.reduce((n, r) => n + r.loop.latencies.length, 0);
+  const seconds = reps.reduce((n, r) => n + r.loop.seconds, 0);
+  const sorted = Float64Array.from(reps.flatMap((r) => r.loop.latencies)).sort();
+  const rates = Float64Array.from(reps, (r) => r.loop.latencies.length / r.loop.seconds).sort();
+  const serverCpu = reps.reduce((n, r) => n + r.serverCpuSeconds, 0);
+  const clientCpu = reps.reduce((n, r) => n + r.clientCpuMicros, 0);
+  const firstError = reps.find((r) => r.loop.firstError !== undefined)?.loop.firstError;
   return {
     server: target.cluster.kind,
-    members,
-    workload,
-    concurrency,
+    ...config,
     ops,
-    errors: loop.errors,
-    ...(loop.firstError !== undefined && { firstError: loop.firstError }),
-    opsPerSecond: Math.round(ops / loop.seconds),
+    errors: reps.reduce((n, r) => n + r.loop.errors, 0),
+    ...(firstError !== undefined && { firstError }),
+    opsPerSecond: Math.round(percentile(rates, 50)),
     p50Ms: round(percentile(sorted, 50), 3),
     p99Ms: round(percentile(sorted, 99), 3),
     serverCpuMicrosPerOp: round((serverCpu * 1e6) / Math.max(1, ops), 1),
-    serverCores: round(serverCpu / loop.seconds, 2),
-    clientCpuMicrosPerOp: round((used.user + used.system) / Math.max(1, ops), 1),
-    rssMegabytes: round(after.rssBytes / 2 ** 20, 1),
+    serverCores: round(serverCpu / seconds, 2),
+    clientCpuMicrosPerOp: round(clientCpu / Math.max(1, ops), 1),
+    rssMegabytes: round((reps.at(-1)?.rssBytes ?? 0) / 2 ** 20, 1),
   };
 }
 
@@ -267,20 +298,23 @@ async function atSize(
     let turn = 0;
     for (const workload of opts.workloads ?? SERVER_WORKLOADS) {
       for (const concurrency of opts.concurrency ?? [1, 16, 64, 256]) {
-        const order = turn++ % 2 === 0 ? targets : [...targets].reverse();
-        for (const target of order) {
-          opts.onProgress?.(
-            `bench server: ${members} member(s), ${workload}, concurrency ${concurrency}, ${target.cluster.kind}`,
-          );
-          const run = await measure(
-            target,
-            members,
-            workload,
-            concurrency,
-            opts.durationMs ?? 1000,
-          );
-          report.runs.push(run);
+        const reps = targets.map((): Repetition[] => []);
+        for (let k = 0; k < (opts.repeats ?? 1); k++) {
+          // Each repetition alternates which server goes first.
+          const order = targets.map((_, i) => i);
+          if (turn++ % 2 === 1) order.reverse();
+          for (const i of order) {
+            const target = targets[i] as Target;
+            opts.onProgress?.(
+              `bench server: ${members} member(s), ${workload}, concurrency ${concurrency}, ` +
+                `${target.cluster.kind}, repetition ${k + 1}`,
+            );
+            const durationMs = opts.durationMs ?? DEFAULT_DURATION_MS;
+            reps[i]?.push(await repetition(target, workload, concurrency, durationMs));
+          }
         }
+        const config = { members, workload, concurrency };
+        report.runs.push(...targets.map((t, i) => runOf(t, config, reps[i] ?? [])));
       }
     }
   } finally {
@@ -310,7 +344,8 @@ export async function benchServer(opts: ServerBenchOptions): Promise<ServerBench
     if (e !== undefined) ratios.push(ratioOf(c, e));
   }
   return {
-    durationMs: opts.durationMs ?? 1000,
+    durationMs: opts.durationMs ?? DEFAULT_DURATION_MS,
+    repeats: opts.repeats ?? 1,
     keys: KEYS,
     keyBytes: KEY_BYTES,
     valueBytes: VALUE_BYTES,

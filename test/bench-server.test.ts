@@ -37,12 +37,13 @@ describe('cohort bench server', () => {
   it('measures Cohort and etcd on every workload and cleans up', async () => {
     const out = await run([
       ...['bench', 'server', '--json', '--members', '1', '--concurrency', '1,4'],
-      ...['--duration', '200'],
+      ...['--duration', '200', '--repeats', '2'],
     ]);
     expect(out.stderr).toBe('');
     expect(out.code).toBe(0);
     const report = JSON.parse(out.stdout) as ServerBenchReport;
     expect(report.failures).toEqual([]);
+    expect(report.repeats).toBe(2);
     const workloads = ['put', 'get', 'get-serializable', 'txn'];
     expect(report.runs).toHaveLength(2 * workloads.length * 2);
     for (const server of ['cohort', 'etcd'])

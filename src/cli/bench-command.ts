@@ -140,6 +140,7 @@ const benchmarks: Record<string, Benchmark> = {
         ...(concurrency !== undefined && { concurrency }),
         ...(workloads !== undefined && { workloads }),
         ...(durationMs !== undefined && { durationMs }),
+        repeats: repeatsOf(flags),
         ...(flags.cpuProf !== undefined && { cpuProfileDir: resolve(flags.cpuProf) }),
         onProgress,
       });

@@ -85,7 +85,7 @@ function addBench(root: Command, exit: Exit): void {
     .option('--json', 'print one JSON document')
     .option(
       '--repeats <n>',
-      'runs per configuration (sim, raft-sim: the best is reported; wal: the median)',
+      'runs per configuration (sim, raft-sim: the best is reported; wal, server: the median)',
       '3',
     )
     .option('--trials <n>', 'raft-election: trials per timeout range', '1000')
@@ -95,7 +95,11 @@ function addBench(root: Command, exit: Exit): void {
     .option('--members <list>', 'server: cluster sizes (1 and/or 3)', '1,3')
     .option('--concurrency <list>', 'server: requests in flight', '1,16,64,256')
     .option('--workloads <list>', 'server: put, get, get-serializable, txn (default all)')
-    .option('--duration <ms>', 'server: milliseconds per workload, concurrency and server', '1000')
+    .option(
+      '--duration <ms>',
+      'server: milliseconds per run (workload, concurrency, server)',
+      '500',
+    )
     .option('--cpu-prof <dir>', "server: write each Cohort member's V8 CPU profile here")
     .addHelpText(
       'after',
