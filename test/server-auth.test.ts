@@ -8,6 +8,7 @@
 //
 // Fault model: none injected — this is the conformance check of the Auth service.
 
+import { writeFileSync } from 'node:fs';
 import { credentials, Metadata } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { until } from '../src/runtime/testing/wait.js';
@@ -75,6 +76,8 @@ const SCRIPT: readonly Step[] = [
   { ...as(ALICE, 'txn'), stdin: 'value("b") = "1"\n\nput pre/t yes\n\n\n' },
   { ...as(ALICE, 'txn'), stdin: '\nput pre/t yes\nget b\n\n\n' },
   as(ALICE, 'get', 'foo', '-w', 'json'),
+  as(ALICE, 'lock', 'pre/lk', 'echo', 'held'),
+  as(ALICE, 'lock', 'lk', 'echo', 'held'),
   { ...as(ALICE, 'watch', 'b'), timeoutMs: 2_000 },
   as(ALICE, 'defrag'),
   { args: ['defrag'] },
@@ -141,6 +144,10 @@ describe('auth through etcdctl against real etcd and Cohort', () => {
       servers.push(server);
       results.set(kind.kind, await run(server));
     }
+    // To read both transcripts: AUTH_DIFF_DUMP=/tmp/auth npx vitest run test/server-auth.test.ts
+    const dump = process.env.AUTH_DIFF_DUMP;
+    if (dump !== undefined)
+      for (const [kind, lines] of results) writeFileSync(`${dump}.${kind}.txt`, lines.join('\n'));
   }, 240_000);
 
   afterAll(async () => {

@@ -9,6 +9,8 @@
 //     and every op, nested Txns included (etcd v3.4 skips nested ones: we do not);
 //   - Defragment, Hash, HashKV, Snapshot and membership changes need the root role (the
 //     Maintenance ones answer the auth store's raw error, gRPC UNKNOWN, as etcd does);
+//   - Lock/Campaign need READ and WRITE on `name/<lease hex>` and READ under `name/`,
+//     Unlock/Proclaim/Resign WRITE (and READ) on their key, Leader/Observe READ under `name/`;
 //   - Compact, LeaseGrant and Alarm only need a valid token if one is sent;
 //   - a watch on keys the user may not read is created and cancelled at once, with etcd's
 //     reason; Status, MemberList, lease TTL/keep-alive queries are not checked (etcd: same).
@@ -33,6 +35,7 @@ import type { Logger } from 'pino';
 import { EtcdError, type EtcdErrorKind } from '../errors.js';
 import type { EtcdServer } from '../etcd-server.js';
 import { type GrpcStatus, toStatus } from '../grpc/call.js';
+import { prefixEnd, recipePrefix, sessionKey } from '../grpc/recipes.js';
 import type { ServerMachine } from '../machine.js';
 import {
   checkDeleteRangeRequest,
@@ -109,6 +112,29 @@ function checkTxn(gate: AuthGate, info: AuthInfo, txn: TxnRequest): void {
   checkOps(gate, info, txn.failure);
 }
 
+const bytes = (x: unknown): Uint8Array => (x instanceof Uint8Array ? x : EMPTY);
+
+/** READ on everything under `name/`. */
+function prefixRead(g: AuthGate, info: AuthInfo, w: Wire): void {
+  const prefix = recipePrefix(bytes(w.name));
+  g.store.checkRange(info, 'READ', prefix, prefixEnd(prefix));
+}
+
+/** Lock and Campaign: the txn that creates `name/<lease hex>` and reads who is first. */
+function campaignChecks(g: AuthGate, info: AuthInfo, w: Wire): void {
+  const key = sessionKey(recipePrefix(bytes(w.name)), big(w.lease));
+  g.store.checkRange(info, 'READ', key, EMPTY);
+  g.store.checkRange(info, 'WRITE', key, EMPTY);
+  prefixRead(g, info, w);
+}
+
+/** Proclaim and Resign: a txn comparing and writing the leader's own key. */
+function leaderKeyChecks(g: AuthGate, info: AuthInfo, w: Wire): void {
+  const leader = (w.leader ?? {}) as Wire;
+  g.store.checkRange(info, 'READ', bytes(leader.key), EMPTY);
+  g.store.checkRange(info, 'WRITE', bytes(leader.key), EMPTY);
+}
+
 function methodNeeds(maxTxnOps: number): Record<string, Record<string, Need>> {
   return {
     KV: {
@@ -146,6 +172,19 @@ function methodNeeds(maxTxnOps: number): Record<string, Record<string, Need>> {
       Hash: 'rawAdmin',
       HashKV: 'rawAdmin',
       Snapshot: 'rawAdmin',
+    },
+    // The recipes act with the caller's identity on `name/` keys (etcd's v3lock and
+    // v3election run clientv3 in-process with the caller's context).
+    Lock: {
+      Lock: campaignChecks,
+      Unlock: (g, info, w) => g.store.checkRange(info, 'WRITE', bytes(w.key), EMPTY),
+    },
+    Election: {
+      Campaign: campaignChecks,
+      Proclaim: leaderKeyChecks,
+      Resign: leaderKeyChecks,
+      Leader: prefixRead,
+      Observe: prefixRead,
     },
     Cluster: {
       MemberAdd: 'admin',
