@@ -275,6 +275,28 @@ describe.each(API_SERVERS)('v3lock and v3election on 3 members of $kind', ({ sta
     for (const s of seen) expect(s).toEqual(['a', 'b']);
     for (const s of streams) s.cancel();
   });
+
+  it('wakes a waiter on a follower when the holder unlocks after the leader is killed', async () => {
+    const leaders = await Promise.all(rpcs.map((r) => r.isLeader()));
+    const leader = leaders.indexOf(true);
+    const [f1, f2] = rpcs.filter((_, i) => i !== leader) as [RecipeRpc, RecipeRpc];
+    const held = await f1.call(f1.lock, 'lock', { name: b('kl'), lease: await f1.grant(60) });
+    const lease2 = await f2.grant(60);
+    const waiting = f2.call(f2.lock, 'lock', { name: b('kl'), lease: lease2 });
+    await until(async () => (await f1.keys('kl/')).length === 2, 'the waiter to queue');
+    await server.stopMember(leader, 'SIGKILL');
+    // Writes fail while the survivors elect a leader; the unlock is retried until it lands.
+    await until(
+      () =>
+        f1.call(f1.lock, 'unlock', { key: held.key }).then(
+          () => true,
+          () => false,
+        ),
+      'the unlock to land after the election',
+    );
+    expect(str((await waiting).key)).toBe(`kl/${BigInt(lease2).toString(16)}`);
+    await server.startMember(leader);
+  });
 });
 
 /** What two clusters cannot share: ids, lease ids (also as hex in keys) and raft terms. */

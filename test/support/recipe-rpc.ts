@@ -26,6 +26,7 @@ export class RecipeRpc {
   readonly election: Client;
   readonly kv: Client;
   readonly lease: Client;
+  readonly maintenance: Client;
 
   constructor(endpoint: string) {
     const s = etcdServices();
@@ -35,6 +36,7 @@ export class RecipeRpc {
     this.election = make(s.v3electionpb.Election as never);
     this.kv = make(s.etcdserverpb.KV as never);
     this.lease = make(s.etcdserverpb.Lease as never);
+    this.maintenance = make(s.etcdserverpb.Maintenance as never);
   }
 
   /** A unary call; with `signal`, aborting it cancels the call. */
@@ -65,6 +67,12 @@ export class RecipeRpc {
     return r.ID as string;
   }
 
+  /** Whether the member behind this endpoint is the Raft leader (Maintenance.Status). */
+  async isLeader(): Promise<boolean> {
+    const r = await this.call(this.maintenance, 'status', {});
+    return (r.header as Message).memberId === r.leader;
+  }
+
   /** Election.Observe: the stream of leader responses. */
   observe(name: string): ClientReadableStream<Message> {
     const fn = (this.election as unknown as Record<string, (r: Message) => unknown>).observe;
@@ -86,6 +94,6 @@ export class RecipeRpc {
   }
 
   close(): void {
-    for (const c of [this.lock, this.election, this.kv, this.lease]) c.close();
+    for (const c of [this.lock, this.election, this.kv, this.lease, this.maintenance]) c.close();
   }
 }
