@@ -60,7 +60,11 @@ export function cancellableUnary(
       .then(() => handler(call.request, abort.signal))
       .then(
         (response) => callback(null, response),
-        (error: unknown) => callback(recipeStatus(error, log) as never),
+        (error: unknown) => {
+          // The client is gone: nobody reads the answer, and its going is no failure of ours.
+          if (abort.signal.aborted) return callback({ code: status.CANCELLED } as never);
+          callback(recipeStatus(error, log) as never);
+        },
       );
   };
 }
