@@ -104,6 +104,7 @@ export async function startServer(c: ServeConfig): Promise<RunningServer> {
     self,
     members,
     clock,
+    dataDir: c.dataDir,
   });
   const grpc = createGrpcServer(
     server,
