@@ -73,7 +73,9 @@ export function serverBenchText(report: ServerBenchReport): string {
       `${report.keyBytes} B, values of ${report.valueBytes} B; ${report.repeats} × ${report.durationMs} ms per configuration ` +
       '(ops/s: the median; latencies pooled)',
     table(HEADER, rows),
-    'ops ×, p99 ×, CPU ×: Cohort ÷ etcd. CPU: all members, user + system, per operation. ' +
+    'watch-fanout: conc. is the number of watchers; ops are writes (one at a time, each ' +
+      'waited for on every watcher); p50/p99: from the put to each watcher’s event.\n' +
+      'ops ×, p99 ×, CPU ×: Cohort ÷ etcd. CPU: all members, user + system, per operation. ' +
       'RSS: all members after the run.\nclient µs/op: the benchmark process (the client) — ' +
       'both share the machine with the servers.',
     ...notes,

@@ -9,21 +9,25 @@
 // Workloads, over KEYS keys of KEY_BYTES bytes holding VALUE_BYTES-byte values (written
 // before the first measurement): put; get (linearizable: ReadIndex on the leader); get with
 // serializable (served by the member, no quorum round); txn (compare the value, then put it:
-// a guarded write).
+// a guarded write); watch-fanout (one writer, 1,000 watchers of its key: server-watch.ts).
 // Reported per run: ops/s, p50/p99 latency, the servers' CPU time per operation (all members,
 // from /proc/<pid>/stat before and after), their summed RSS after the run, and the client's
 // own CPU per operation (this process: when it nears 1 s per s, the client is the limit for
 // both servers alike); and per configuration the ratios Cohort ÷ etcd.
-// Not measured yet (issue 16): lock acquire/release cycles, one hot lock with 16 waiters, and
-// watch fan-out latency.
+// Not measured yet (issue 16): lock acquire/release cycles and one hot lock with 16 waiters
+// (cohort/client has no Lock call yet).
 //
 // Fault model: a server that fails to start is reported (`failures`) and the other is still
 // measured; a failed request counts as an error of its run (the first message is kept).
 
 import { type Client, Compare, connect, Op } from '../src/client/index.js';
 import { type ProcessSample, ServerCluster, type ServerKind } from './server-cluster.js';
+import { closedLoop, type LoopResult } from './server-loop.js';
+import { type Fanout, openFanout } from './server-watch.js';
 
-export const SERVER_WORKLOADS = ['put', 'get', 'get-serializable', 'txn'] as const;
+const CLOSED_LOOP_WORKLOADS = ['put', 'get', 'get-serializable', 'txn'] as const;
+type ClosedLoopWorkload = (typeof CLOSED_LOOP_WORKLOADS)[number];
+export const SERVER_WORKLOADS = [...CLOSED_LOOP_WORKLOADS, 'watch-fanout'] as const;
 export type ServerWorkload = (typeof SERVER_WORKLOADS)[number];
 
 export const KEYS = 1000;
@@ -32,11 +36,13 @@ export const VALUE_BYTES = 32;
 const CALL_TIMEOUT_MS = 10_000;
 const WARMUP_MS = 300;
 const DEFAULT_DURATION_MS = 500;
+const DEFAULT_WATCHERS = 1000;
 
 export interface ServerBenchRun {
   readonly server: ServerKind;
   readonly members: number;
   readonly workload: ServerWorkload;
+  /** Requests in flight (watch-fanout: the number of watchers; one write at a time). */
   readonly concurrency: number;
   readonly ops: number;
   readonly errors: number;
@@ -83,6 +89,8 @@ export interface ServerBenchOptions {
   readonly concurrency?: readonly number[];
   readonly workloads?: readonly ServerWorkload[];
   readonly durationMs?: number;
+  /** watch-fanout: watchers of the one key written (default 1,000). */
+  readonly watchers?: number;
   /** Measurements per configuration and server (interleaved; the median ops/s is reported). */
   readonly repeats?: number;
   /** Which servers to run (default both). */
@@ -100,7 +108,7 @@ const VALUE = 'v'.repeat(VALUE_BYTES);
 /** One request of `workload`; caller `w` makes its `i`-th (callers spread over the keys). */
 function operation(
   client: Client,
-  workload: ServerWorkload,
+  workload: ClosedLoopWorkload,
 ): (w: number, i: number) => Promise<unknown> {
   const call = { timeoutMs: CALL_TIMEOUT_MS };
   const key = (w: number, i: number) => keyOf(w * 7919 + i);
@@ -132,42 +140,6 @@ function percentile(sorted: Float64Array, p: number): number {
 
 const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;
 
-interface LoopResult {
-  readonly latencies: number[];
-  readonly errors: number;
-  readonly firstError?: string;
-  readonly seconds: number;
-}
-
-/** `concurrency` callers in a closed loop for `durationMs`. */
-async function closedLoop(
-  op: (w: number, i: number) => Promise<unknown>,
-  concurrency: number,
-  durationMs: number,
-): Promise<LoopResult> {
-  const latencies: number[] = [];
-  let errors = 0;
-  let firstError: string | undefined;
-  const started = performance.now();
-  const end = started + durationMs;
-  await Promise.all(
-    Array.from({ length: concurrency }, async (_, w) => {
-      for (let i = 0; performance.now() < end; i++) {
-        const t = performance.now();
-        try {
-          await op(w, i);
-          latencies.push(performance.now() - t);
-        } catch (error) {
-          errors++;
-          firstError ??= (error as Error).message;
-        }
-      }
-    }),
-  );
-  const seconds = (performance.now() - started) / 1000;
-  return { latencies, errors, seconds, ...(firstError !== undefined && { firstError }) };
-}
-
 interface Target {
   readonly cluster: ServerCluster;
   readonly client: Client;
@@ -183,13 +155,11 @@ interface Repetition {
 
 async function repetition(
   target: Target,
-  workload: ServerWorkload,
-  concurrency: number,
-  durationMs: number,
+  measure: (target: Target) => Promise<LoopResult>,
 ): Promise<Repetition> {
   const before: ProcessSample = target.cluster.sample();
   const cpu = process.cpuUsage();
-  const loop = await closedLoop(operation(target.client, workload), concurrency, durationMs);
+  const loop = await measure(target);
   const used = process.cpuUsage(cpu);
   const after = target.cluster.sample();
   return {
@@ -209,10 +179,10 @@ function runOf(
   config: { members: number; workload: ServerWorkload; concurrency: number },
   reps: readonly Repetition[],
 ): ServerBenchRun {
-  const ops = reps.reduce((n, r) => n + r.loop.latencies.length, 0);
+  const ops = reps.reduce((n, r) => n + r.loop.ops, 0);
   const seconds = reps.reduce((n, r) => n + r.loop.seconds, 0);
   const sorted = Float64Array.from(reps.flatMap((r) => r.loop.latencies)).sort();
-  const rates = Float64Array.from(reps, (r) => r.loop.latencies.length / r.loop.seconds).sort();
+  const rates = Float64Array.from(reps, (r) => r.loop.ops / r.loop.seconds).sort();
   const serverCpu = reps.reduce((n, r) => n + r.serverCpuSeconds, 0);
   const clientCpu = reps.reduce((n, r) => n + r.clientCpuMicros, 0);
   const firstError = reps.find((r) => r.loop.firstError !== undefined)?.loop.firstError;
@@ -240,7 +210,7 @@ async function prepare(client: Client): Promise<void> {
       for (let n = w; n < KEYS; n += callers) await client.put(keyOf(n), VALUE);
     }),
   );
-  for (const workload of SERVER_WORKLOADS)
+  for (const workload of CLOSED_LOOP_WORKLOADS)
     await closedLoop(operation(client, workload), 16, WARMUP_MS);
 }
 
@@ -279,6 +249,73 @@ function ratioOf(c: ServerBenchRun, e: ServerBenchRun): ServerBenchRatio {
   };
 }
 
+type Interleave = (
+  workload: ServerWorkload,
+  concurrency: number,
+  measure: (target: Target) => Promise<LoopResult>,
+) => Promise<void>;
+
+/**
+ * Measures one configuration on every target, `repeats` times, alternating which server
+ * goes first, and adds one row per target to `runs`.
+ */
+function interleaved(
+  members: number,
+  targets: readonly Target[],
+  opts: ServerBenchOptions,
+  runs: ServerBenchRun[],
+): Interleave {
+  let turn = 0;
+  return async (workload, concurrency, measure) => {
+    const reps = targets.map((): Repetition[] => []);
+    for (let k = 0; k < (opts.repeats ?? 1); k++) {
+      const order = targets.map((_, i) => i);
+      if (turn++ % 2 === 1) order.reverse();
+      for (const i of order) {
+        const target = targets[i] as Target;
+        opts.onProgress?.(
+          `bench server: ${members} member(s), ${workload}, concurrency ${concurrency}, ` +
+            `${target.cluster.kind}, repetition ${k + 1}`,
+        );
+        reps[i]?.push(await repetition(target, measure));
+      }
+    }
+    const config = { members, workload, concurrency };
+    runs.push(...targets.map((t, i) => runOf(t, config, reps[i] ?? [])));
+  };
+}
+
+/** Watch fan-out on every target: the watchers are opened before and closed after. */
+async function fanoutRuns(
+  targets: readonly Target[],
+  opts: ServerBenchOptions,
+  interleave: Interleave,
+): Promise<void> {
+  const watchers = opts.watchers ?? DEFAULT_WATCHERS;
+  const fanouts = new Map<Target, Fanout | Error>();
+  try {
+    for (const t of targets) {
+      opts.onProgress?.(`bench server: opening ${watchers} watchers on ${t.cluster.kind}`);
+      fanouts.set(t, await openFanout(t.cluster.endpoints, watchers).catch((e: Error) => e));
+    }
+    const durationMs = opts.durationMs ?? DEFAULT_DURATION_MS;
+    await interleave('watch-fanout', watchers, async (t) => {
+      const fanout = fanouts.get(t) as Fanout | Error;
+      if (!(fanout instanceof Error)) return fanout.run(t.client, durationMs);
+      // The watchers could not be opened: a row with the error and no operations.
+      return {
+        ops: 0,
+        latencies: [],
+        seconds: durationMs / 1000,
+        errors: 1,
+        firstError: fanout.message,
+      };
+    });
+  } finally {
+    for (const fanout of fanouts.values()) if (!(fanout instanceof Error)) await fanout.close();
+  }
+}
+
 /** Every configuration at one cluster size, both servers side by side. */
 async function atSize(
   members: number,
@@ -295,28 +332,18 @@ async function atSize(
     }
   }
   try {
-    let turn = 0;
-    for (const workload of opts.workloads ?? SERVER_WORKLOADS) {
+    const durationMs = opts.durationMs ?? DEFAULT_DURATION_MS;
+    const interleave = interleaved(members, targets, opts, report.runs);
+    const workloads = opts.workloads ?? SERVER_WORKLOADS;
+    for (const workload of CLOSED_LOOP_WORKLOADS) {
+      if (!workloads.includes(workload)) continue;
       for (const concurrency of opts.concurrency ?? [1, 16, 64, 256]) {
-        const reps = targets.map((): Repetition[] => []);
-        for (let k = 0; k < (opts.repeats ?? 1); k++) {
-          // Each repetition alternates which server goes first.
-          const order = targets.map((_, i) => i);
-          if (turn++ % 2 === 1) order.reverse();
-          for (const i of order) {
-            const target = targets[i] as Target;
-            opts.onProgress?.(
-              `bench server: ${members} member(s), ${workload}, concurrency ${concurrency}, ` +
-                `${target.cluster.kind}, repetition ${k + 1}`,
-            );
-            const durationMs = opts.durationMs ?? DEFAULT_DURATION_MS;
-            reps[i]?.push(await repetition(target, workload, concurrency, durationMs));
-          }
-        }
-        const config = { members, workload, concurrency };
-        report.runs.push(...targets.map((t, i) => runOf(t, config, reps[i] ?? [])));
+        await interleave(workload, concurrency, (t) =>
+          closedLoop(operation(t.client, workload), concurrency, durationMs),
+        );
       }
     }
+    if (workloads.includes('watch-fanout')) await fanoutRuns(targets, opts, interleave);
   } finally {
     for (const t of targets) {
       t.client.close();

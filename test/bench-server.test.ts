@@ -37,7 +37,7 @@ describe('cohort bench server', () => {
   it('measures Cohort and etcd on every workload and cleans up', async () => {
     const out = await run([
       ...['bench', 'server', '--json', '--members', '1', '--concurrency', '1,4'],
-      ...['--duration', '200', '--repeats', '2'],
+      ...['--duration', '200', '--repeats', '2', '--watchers', '50'],
     ]);
     expect(out.stderr).toBe('');
     expect(out.code).toBe(0);
@@ -45,21 +45,25 @@ describe('cohort bench server', () => {
     expect(report.failures).toEqual([]);
     expect(report.repeats).toBe(2);
     const workloads = ['put', 'get', 'get-serializable', 'txn'];
-    expect(report.runs).toHaveLength(2 * workloads.length * 2);
+    // Every closed-loop workload at both concurrencies, and the fan-out to 50 watchers.
+    expect(report.runs).toHaveLength(2 * (workloads.length * 2 + 1));
+    const configs = [
+      ...workloads.flatMap((workload) => [1, 4].map((concurrency) => ({ workload, concurrency }))),
+      { workload: 'watch-fanout', concurrency: 50 },
+    ];
     for (const server of ['cohort', 'etcd'])
-      for (const workload of workloads)
-        for (const concurrency of [1, 4]) {
-          const r = report.runs.find(
-            (x) => x.server === server && x.workload === workload && x.concurrency === concurrency,
-          );
-          expect(r, `${server} ${workload} ${concurrency}`).toBeDefined();
-          expect(r?.errors).toBe(0);
-          expect(r?.ops).toBeGreaterThan(0);
-          expect(r?.p99Ms).toBeGreaterThanOrEqual(r?.p50Ms ?? Number.NaN);
-          expect(r?.rssMegabytes).toBeGreaterThan(1);
-          expect(r?.serverCpuMicrosPerOp).toBeGreaterThanOrEqual(0);
-        }
-    expect(report.ratios).toHaveLength(workloads.length * 2);
+      for (const { workload, concurrency } of configs) {
+        const r = report.runs.find(
+          (x) => x.server === server && x.workload === workload && x.concurrency === concurrency,
+        );
+        expect(r, `${server} ${workload} ${concurrency}`).toBeDefined();
+        expect(r?.errors).toBe(0);
+        expect(r?.ops).toBeGreaterThan(0);
+        expect(r?.p99Ms).toBeGreaterThanOrEqual(r?.p50Ms ?? Number.NaN);
+        expect(r?.rssMegabytes).toBeGreaterThan(1);
+        expect(r?.serverCpuMicrosPerOp).toBeGreaterThanOrEqual(0);
+      }
+    expect(report.ratios).toHaveLength(configs.length);
     for (const ratio of report.ratios) expect(ratio.opsPerSecond).toBeGreaterThan(0);
     // Every member was stopped and its data removed (tsx keeps its cache there too).
     expect(readdirSync(scratch).filter((f) => f.startsWith('cohort-bench-'))).toEqual([]);

@@ -28,6 +28,7 @@ export interface BenchFlags {
   readonly workloads?: string;
   readonly duration?: string;
   readonly cpuProf?: string;
+  readonly watchers?: string;
 }
 
 interface Benchmark {
@@ -134,6 +135,7 @@ const benchmarks: Record<string, Benchmark> = {
       const concurrency = integersOf('--concurrency', flags.concurrency, 1, 4096);
       const workloads = workloadsOf(flags.workloads);
       const durationMs = parseInteger('--duration', flags.duration, 100, 3_600_000);
+      const watchers = parseInteger('--watchers', flags.watchers, 1, 100_000);
       const report = await benchServer({
         cohortArgv: [process.execPath, ...process.execArgv, process.argv[1] as string],
         ...(members !== undefined && { members }),
@@ -141,6 +143,7 @@ const benchmarks: Record<string, Benchmark> = {
         ...(workloads !== undefined && { workloads }),
         ...(durationMs !== undefined && { durationMs }),
         repeats: repeatsOf(flags),
+        ...(watchers !== undefined && { watchers }),
         ...(flags.cpuProf !== undefined && { cpuProfileDir: resolve(flags.cpuProf) }),
         onProgress,
       });

@@ -94,7 +94,11 @@ function addBench(root: Command, exit: Exit): void {
     .option('--messages <n>', 'transport: messages per configuration', '50000')
     .option('--members <list>', 'server: cluster sizes (1 and/or 3)', '1,3')
     .option('--concurrency <list>', 'server: requests in flight', '1,16,64,256')
-    .option('--workloads <list>', 'server: put, get, get-serializable, txn (default all)')
+    .option(
+      '--workloads <list>',
+      'server: put, get, get-serializable, txn, watch-fanout (default all)',
+    )
+    .option('--watchers <n>', 'server: watchers in watch-fanout', '1000')
     .option(
       '--duration <ms>',
       'server: milliseconds per run (workload, concurrency, server)',

@@ -20,7 +20,7 @@ export const BENCHMARKS: Readonly<Record<string, string>> = {
   'raft-sim': 'Raft client ops per wall-clock second in the simulator',
   wal: 'the write-ahead log against raw write + fdatasync',
   transport: 'node-to-node TCP against a raw socket',
-  server: 'cohort serve against a real etcd 3.4: put, get, txn',
+  server: 'cohort serve against a real etcd 3.4: put, get, txn, watch fan-out',
 };
 
 /** `cohort completion`. */
