@@ -139,9 +139,9 @@ describe('bad usage exits 2 with one line on stderr', () => {
       ['frobnicate'],
       /unknown command 'frobnicate' \(commands: sim, fuzz, .*completion\)/,
     ],
-    ['unknown command with --help', ['serve', '--help'], /unknown command 'serve'/],
-    ['unknown command before -h', ['serve', '-h'], /unknown command 'serve'/],
-    ['unknown help topic', ['help', 'serve'], /unknown command 'serve'/],
+    ['unknown command with --help', ['frobnicate', '--help'], /unknown command 'frobnicate'/],
+    ['unknown command before -h', ['frobnicate', '-h'], /unknown command 'frobnicate'/],
+    ['unknown help topic', ['help', 'frobnicate'], /unknown command 'frobnicate'/],
     [
       'unknown subcommand with --help',
       ['chain', 'verify', '--help'],

@@ -14,6 +14,7 @@ import { benchTransport, type TransportBenchRow } from '../../bench/transport.js
 import { benchWal, type WalBenchReport, type WalStoreName } from '../../bench/wal.js';
 import { fmtNumber, progress, table } from './format.js';
 import { parseInteger } from './parse-flags.js';
+import { selfArgv } from './self-argv.js';
 import { EXIT_OK, UsageError } from './usage-error.js';
 
 export interface BenchFlags {
@@ -137,7 +138,7 @@ const benchmarks: Record<string, Benchmark> = {
       const durationMs = parseInteger('--duration', flags.duration, 100, 3_600_000);
       const watchers = parseInteger('--watchers', flags.watchers, 1, 100_000);
       const report = await benchServer({
-        cohortArgv: [process.execPath, ...process.execArgv, process.argv[1] as string],
+        cohortArgv: selfArgv(),
         ...(members !== undefined && { members }),
         ...(concurrency !== undefined && { concurrency }),
         ...(workloads !== undefined && { workloads }),
