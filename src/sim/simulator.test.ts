@@ -554,8 +554,7 @@ describe('invariants', () => {
     expect(records(sim, 'violation')).toEqual([
       { t: 40, ev: 'violation', check: 'at most 3 ticks', violation: '4 ticks' },
     ]);
-    // Running further does nothing once violated.
-    sim.runUntil(20_000);
+    sim.runUntil(20_000); // Running further does nothing once violated.
     expect((sim.node(1).state as { ticks: number }).ticks).toBe(4);
   });
 

@@ -45,6 +45,41 @@ function permFromWire(x: unknown): Permission {
   return { permType, key: bytes(w.key), rangeEnd: bytes(w.rangeEnd) };
 }
 
+/** Logged auth commands from gRPC requests (passwords are hashed here, at the proposer). */
+const COMMANDS: Record<string, (w: Wire) => Promise<Wire> | Wire> = {
+  AuthEnable: () => ({ type: 'authEnable' }),
+  AuthDisable: () => ({ type: 'authDisable' }),
+  UserAdd: async (w) => {
+    const options = (w.options ?? {}) as Wire;
+    const noPassword = options.noPassword === true;
+    const password = noPassword ? '' : await hashPassword(str(w.password));
+    return { type: 'userAdd', request: { name: str(w.name), password, noPassword } };
+  },
+  UserDelete: (w) => ({ type: 'userDelete', request: { name: str(w.name) } }),
+  UserChangePassword: async (w) => ({
+    type: 'userChangePassword',
+    request: { name: str(w.name), password: await hashPassword(str(w.password)) },
+  }),
+  UserGrantRole: (w) => ({
+    type: 'userGrantRole',
+    request: { user: str(w.user), role: str(w.role) },
+  }),
+  UserRevokeRole: (w) => ({
+    type: 'userRevokeRole',
+    request: { name: str(w.name), role: str(w.role) },
+  }),
+  RoleAdd: (w) => ({ type: 'roleAdd', request: { name: str(w.name) } }),
+  RoleDelete: (w) => ({ type: 'roleDelete', request: { role: str(w.role) } }),
+  RoleGrantPermission: (w) => ({
+    type: 'roleGrantPermission',
+    request: { name: str(w.name), perm: permFromWire(w.perm) },
+  }),
+  RoleRevokePermission: (w) => ({
+    type: 'roleRevokePermission',
+    request: { role: str(w.role), key: bytes(w.key), rangeEnd: bytes(w.rangeEnd) },
+  }),
+};
+
 export function authService(
   server: EtcdServer,
   gate: AuthGate,
@@ -108,37 +143,9 @@ export function authService(
           ),
       );
     },
-    AuthEnable: command(() => ({ type: 'authEnable' })),
-    AuthDisable: command(() => ({ type: 'authDisable' })),
-    UserAdd: command(async (w) => {
-      const options = (w.options ?? {}) as Wire;
-      const noPassword = options.noPassword === true;
-      const password = noPassword ? '' : await hashPassword(str(w.password));
-      return { type: 'userAdd', request: { name: str(w.name), password, noPassword } };
-    }),
-    UserDelete: command((w) => ({ type: 'userDelete', request: { name: str(w.name) } })),
-    UserChangePassword: command(async (w) => ({
-      type: 'userChangePassword',
-      request: { name: str(w.name), password: await hashPassword(str(w.password)) },
-    })),
-    UserGrantRole: command((w) => ({
-      type: 'userGrantRole',
-      request: { user: str(w.user), role: str(w.role) },
-    })),
-    UserRevokeRole: command((w) => ({
-      type: 'userRevokeRole',
-      request: { name: str(w.name), role: str(w.role) },
-    })),
-    RoleAdd: command((w) => ({ type: 'roleAdd', request: { name: str(w.name) } })),
-    RoleDelete: command((w) => ({ type: 'roleDelete', request: { role: str(w.role) } })),
-    RoleGrantPermission: command((w) => ({
-      type: 'roleGrantPermission',
-      request: { name: str(w.name), perm: permFromWire(w.perm) },
-    })),
-    RoleRevokePermission: command((w) => ({
-      type: 'roleRevokePermission',
-      request: { role: str(w.role), key: bytes(w.key), rangeEnd: bytes(w.rangeEnd) },
-    })),
+    ...Object.fromEntries(
+      Object.entries(COMMANDS).map(([method, build]) => [method, command(build)]),
+    ),
     UserGet: withAuth(async (w, auth) => {
       const r = await run({ type: 'userGet', request: { name: str(w.name) }, auth }, true);
       return respond(r, { roles: r.roles });

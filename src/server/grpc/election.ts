@@ -71,118 +71,125 @@ function drained(call: ObserveCall, signal: AbortSignal): Promise<void> {
   });
 }
 
+interface Ctx {
+  readonly server: EtcdServer;
+  readonly kv: RecipeKv;
+}
+
+const createdAt = (key: Uint8Array, rev: number) =>
+  ({ key, target: 'CREATE', result: 'EQUAL', createRevision: rev }) as const;
+
+/** election.go's Proclaim: a new value, only while `key` is still the one created at `rev`. */
+async function proclaim(
+  { kv }: Ctx,
+  key: Uint8Array,
+  rev: number,
+  lease: bigint,
+  value: Uint8Array,
+): Promise<ResponseHeader> {
+  kv.bounded(key, value);
+  const r = await kv.txn({
+    compare: [createdAt(key, rev)],
+    success: [{ requestPut: { key, value, lease } }],
+  });
+  if (!r.succeeded) throw new RecipeError('election: not leader');
+  return r.header;
+}
+
+/** election.go's Resign: deletes `key` if it is still the one created at `rev`. */
+async function resign({ kv }: Ctx, key: Uint8Array, rev: number): Promise<ResponseHeader> {
+  const r = await kv.txn({
+    compare: [createdAt(key, rev)],
+    success: [{ requestDeleteRange: { key } }],
+  });
+  return r.header;
+}
+
+async function campaign(x: Ctx, w: Wire, signal: AbortSignal): Promise<Wire> {
+  const name = bytes(w.name);
+  const value = bytes(w.value);
+  const lease = await x.kv.session(big(w.lease));
+  const prefix = recipePrefix(name);
+  const key = sessionKey(prefix, lease);
+  x.kv.bounded(key, value);
+  const r = await x.kv.txn({
+    compare: [createdAt(key, 0)],
+    success: [{ requestPut: { key, value, lease } }],
+    failure: [rangeOp({ key })],
+  });
+  let rev = r.header.revision;
+  const mine = r.succeeded ? undefined : rangeKvs(r, 0)[0];
+  if (mine !== undefined) {
+    // This session campaigned before: keep its place, with the value asked for now.
+    rev = mine.createRevision;
+    if (!Buffer.from(mine.value).equals(value)) {
+      try {
+        await proclaim(x, key, rev, lease, value);
+      } catch (error) {
+        await resign(x, key, rev).catch(() => {});
+        throw error;
+      }
+    }
+  }
+  try {
+    await x.kv.waitDeletes(prefix, rev - 1, signal);
+  } catch (error) {
+    if (signal.aborted) await resign(x, key, rev).catch(() => {});
+    throw error;
+  }
+  return { header: x.kv.header(r.header), leader: { name, key, rev, lease: long(lease) } };
+}
+
+/** election.go's observe: the leader, its proclamations, and its successors, in order. */
+async function observe({ server, kv }: Ctx, call: ObserveCall, signal: AbortSignal): Promise<void> {
+  const prefix = recipePrefix(bytes(call.request.name));
+  const send = (revision: number, leader: KeyValue): boolean =>
+    call.cancelled ? true : call.write({ header: server.header(revision), kv: kvToWire(leader) });
+  for (;;) {
+    const r = await kv.get(byCreate(prefix, 'ASCEND'));
+    let leader = r.kvs[0];
+    let revision = r.header.revision;
+    if (leader === undefined) {
+      // Nobody campaigns: the first put under the prefix is the leader (a delete is not).
+      const spec = { key: prefix, rangeEnd: prefixEnd(prefix), startRevision: revision };
+      leader = await watchUntil(server, spec, signal, (response) => {
+        const put = response.events?.find((e) => e.type === 'PUT');
+        return put === undefined ? true : { done: put.kv };
+      });
+      revision = leader.modRevision;
+    }
+    if (!send(revision, leader)) await drained(call, signal);
+    const follow = { key: leader.key, startRevision: revision + 1 };
+    await watchUntil(
+      server,
+      follow,
+      signal,
+      (response) => {
+        let more = true;
+        for (const e of response.events ?? []) {
+          if (e.type === 'DELETE') return { done: undefined };
+          more = send(response.revision, e.kv);
+        }
+        return more;
+      },
+      call,
+    );
+  }
+}
+
 export function electionService(
   server: EtcdServer,
   limits: KvLimits,
   log: Logger,
 ): Record<string, Unary | ((call: ObserveCall) => void)> {
   const kv = new RecipeKv(server, limits);
-  const createdAt = (key: Uint8Array, rev: number) =>
-    ({ key, target: 'CREATE', result: 'EQUAL', createRevision: rev }) as const;
-
-  /** election.go's Proclaim: a new value, only while `key` is still the one created at `rev`. */
-  async function proclaim(
-    key: Uint8Array,
-    rev: number,
-    lease: bigint,
-    value: Uint8Array,
-  ): Promise<ResponseHeader> {
-    kv.bounded(key, value);
-    const r = await kv.txn({
-      compare: [createdAt(key, rev)],
-      success: [{ requestPut: { key, value, lease } }],
-    });
-    if (!r.succeeded) throw new RecipeError('election: not leader');
-    return r.header;
-  }
-
-  /** election.go's Resign: deletes `key` if it is still the one created at `rev`. */
-  async function resign(key: Uint8Array, rev: number): Promise<ResponseHeader> {
-    const r = await kv.txn({
-      compare: [createdAt(key, rev)],
-      success: [{ requestDeleteRange: { key } }],
-    });
-    return r.header;
-  }
-
-  async function campaign(w: Wire, signal: AbortSignal): Promise<Wire> {
-    const name = bytes(w.name);
-    const value = bytes(w.value);
-    const lease = await kv.session(big(w.lease));
-    const prefix = recipePrefix(name);
-    const key = sessionKey(prefix, lease);
-    kv.bounded(key, value);
-    const r = await kv.txn({
-      compare: [createdAt(key, 0)],
-      success: [{ requestPut: { key, value, lease } }],
-      failure: [rangeOp({ key })],
-    });
-    let rev = r.header.revision;
-    const mine = r.succeeded ? undefined : rangeKvs(r, 0)[0];
-    if (mine !== undefined) {
-      // This session campaigned before: keep its place, with the value asked for now.
-      rev = mine.createRevision;
-      if (!Buffer.from(mine.value).equals(value)) {
-        try {
-          await proclaim(key, rev, lease, value);
-        } catch (error) {
-          await resign(key, rev).catch(() => {});
-          throw error;
-        }
-      }
-    }
-    try {
-      await kv.waitDeletes(prefix, rev - 1, signal);
-    } catch (error) {
-      if (signal.aborted) await resign(key, rev).catch(() => {});
-      throw error;
-    }
-    return { header: kv.header(r.header), leader: { name, key, rev, lease: long(lease) } };
-  }
-
-  /** election.go's observe: the leader, its proclamations, and its successors, in order. */
-  async function observe(call: ObserveCall, signal: AbortSignal): Promise<void> {
-    const prefix = recipePrefix(bytes(call.request.name));
-    const send = (revision: number, leader: KeyValue): boolean =>
-      call.cancelled ? true : call.write({ header: server.header(revision), kv: kvToWire(leader) });
-    for (;;) {
-      const r = await kv.get(byCreate(prefix, 'ASCEND'));
-      let leader = r.kvs[0];
-      let revision = r.header.revision;
-      if (leader === undefined) {
-        // Nobody campaigns: the first put under the prefix is the leader (a delete is not).
-        const spec = { key: prefix, rangeEnd: prefixEnd(prefix), startRevision: revision };
-        leader = await watchUntil(server, spec, signal, (response) => {
-          const put = response.events?.find((e) => e.type === 'PUT');
-          return put === undefined ? true : { done: put.kv };
-        });
-        revision = leader.modRevision;
-      }
-      if (!send(revision, leader)) await drained(call, signal);
-      const follow = { key: leader.key, startRevision: revision + 1 };
-      await watchUntil(
-        server,
-        follow,
-        signal,
-        (response) => {
-          let more = true;
-          for (const e of response.events ?? []) {
-            if (e.type === 'DELETE') return { done: undefined };
-            more = send(response.revision, e.kv);
-          }
-          return more;
-        },
-        call,
-      );
-    }
-  }
-
+  const x: Ctx = { server, kv };
   return {
-    Campaign: cancellableUnary(log, campaign),
+    Campaign: cancellableUnary(log, (w, signal) => campaign(x, w, signal)),
     Proclaim: cancellableUnary(log, async (w) => {
       const leader = leaderKeyOf(w.leader);
       const lease = await kv.session(leader.lease);
-      const header = await proclaim(leader.key, leader.rev, lease, bytes(w.value));
+      const header = await proclaim(x, leader.key, leader.rev, lease, bytes(w.value));
       return { header: kv.header(header) };
     }),
     Leader: cancellableUnary(log, async (w) => {
@@ -195,13 +202,13 @@ export function electionService(
       const leader = leaderKeyOf(w.leader);
       // etcd opens a session first, which grants a lease when the request names none.
       await kv.session(leader.lease);
-      return { header: kv.header(await resign(leader.key, leader.rev)) };
+      return { header: kv.header(await resign(x, leader.key, leader.rev)) };
     }),
     Observe(call: ObserveCall) {
       const abort = new AbortController();
       call.on('cancelled', () => abort.abort(new Error('context canceled')));
       call.on('error', () => {});
-      observe(call, abort.signal).then(
+      observe(x, call, abort.signal).then(
         () => call.end(),
         (error: unknown) => {
           if (abort.signal.aborted || call.cancelled) return;
