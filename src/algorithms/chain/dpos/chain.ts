@@ -11,11 +11,11 @@ import type { Checked } from '../shared/block-relay.js';
 import {
   addLinkedEntry,
   ancestry,
+  checkOnParent,
   hashSigned,
   type LinkedChain,
   type LinkedEntry,
   newLinkedChain,
-  placeBlock,
   tipOf,
 } from '../shared/linked-chain.js';
 import { activeDelegates, type Electorate, roundOrder } from './schedule.js';
@@ -111,25 +111,24 @@ export function checkBlock(
   b: Block,
   nowSlot: number,
 ): Checked<Entry> {
-  const hash = hashOf(b);
-  const placed = placeBlock(c, b, hash);
-  if (placed.kind !== 'placed') return placed;
-  const { parent } = placed;
-  if (b.slot <= parent.block.slot) return { kind: 'invalid', reason: 'slot not after the parent' };
-  if (b.slot > nowSlot + 1) return { kind: 'invalid', reason: 'slot in the future' };
-  if (producerFor(c, e, parent, b.slot) !== b.producer)
-    return {
-      kind: 'invalid',
-      reason: `delegate ${b.producer} is not scheduled for slot ${b.slot}`,
-    };
-  if (!scheme.verify(b.producer, payloadOf(b), b.sig))
-    return { kind: 'invalid', reason: 'bad signature' };
-  const already = bannedAt(c, parent);
-  for (const x of b.evidence) {
-    if (already.has(x.producer) || !validEvidence(x, scheme))
-      return { kind: 'invalid', reason: 'bad evidence' };
-  }
-  return { kind: 'valid', entry: { hash, block: b } };
+  return checkOnParent(c, b, hashOf, (parent, hash) => {
+    if (b.slot <= parent.block.slot)
+      return { kind: 'invalid', reason: 'slot not after the parent' };
+    if (b.slot > nowSlot + 1) return { kind: 'invalid', reason: 'slot in the future' };
+    if (producerFor(c, e, parent, b.slot) !== b.producer)
+      return {
+        kind: 'invalid',
+        reason: `delegate ${b.producer} is not scheduled for slot ${b.slot}`,
+      };
+    if (!scheme.verify(b.producer, payloadOf(b), b.sig))
+      return { kind: 'invalid', reason: 'bad signature' };
+    const already = bannedAt(c, parent);
+    for (const x of b.evidence) {
+      if (already.has(x.producer) || !validEvidence(x, scheme))
+        return { kind: 'invalid', reason: 'bad evidence' };
+    }
+    return { kind: 'valid', entry: { hash, block: b } };
+  });
 }
 
 /**

@@ -11,13 +11,12 @@
 
 import { assert } from '../../../core/assert.js';
 import { defineProcess, type Step } from '../../../core/kernel.js';
-import { blockKey } from '../shared/block-relay.js';
 import {
-  nextSlot,
   receiveSlotBlock,
   type SlotChainRules,
   type SlotTimer,
   slotChainHandlers,
+  slotChainTimers,
   startSlotChain,
 } from '../shared/slot-chain-node.js';
 import {
@@ -67,7 +66,6 @@ const rules: SlotChainRules<Block, Entry, DposOutput, DposState, DposConfig> = {
   check: ({ s, c }, block, nowSlot) => checkBlock(s.chain, c.electorate, c.scheme, block, nowSlot),
   accept(x, entry) {
     const { s, env } = x;
-    env.storage.set(blockKey(entry.block.height, entry.hash), entry.block);
     env.output({ type: 'accepted', hash: entry.hash, block: entry.block });
     acceptNoteDoubleProduction(x, entry.block);
     const { moved, abandoned } = addEntry(s.chain, entry, s.lib.hash);
@@ -80,6 +78,7 @@ const rules: SlotChainRules<Block, Entry, DposOutput, DposState, DposConfig> = {
       });
     if (advanceLib(x)) env.output({ type: 'lib', height: s.lib.height, hash: s.lib.hash });
   },
+  authorOf: (block) => block.producer,
 };
 
 function slotSign(x: X, body: Omit<Block, 'sig'>): Block {
@@ -133,14 +132,5 @@ export const createDpos = defineProcess<DposMessage, DposOutput, DposState, Dpos
     );
   },
   onMessage: slotChainHandlers(rules),
-  onTimer: {
-    slot(x) {
-      const { s, env } = x;
-      const slot = nextSlot(x);
-      if (slot === undefined) return; // The run's slots are over: the chain rests.
-      const produced = slotProduce(x, slot);
-      assert(slot <= x.c.lastSlot, 'no slot after the last one');
-      assert(!produced || tipOf(s.chain).block.producer === env.id, 'our new block is the tip');
-    },
-  },
+  onTimer: slotChainTimers(rules, slotProduce),
 });

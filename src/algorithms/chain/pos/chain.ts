@@ -13,10 +13,10 @@ import type { Checked } from '../shared/block-relay.js';
 import {
   addLinkedEntry,
   ancestry,
+  checkOnParent,
   hashSigned,
   type LinkedChain,
   newLinkedChain,
-  placeBlock,
 } from '../shared/linked-chain.js';
 
 export { ancestry, tipOf } from '../shared/linked-chain.js';
@@ -96,18 +96,16 @@ export function checkBlock(
   b: Block,
   nowSlot: number,
 ): Checked<Entry> {
-  const hash = hashOf(b);
-  const placed = placeBlock(c, b, hash);
-  if (placed.kind !== 'placed') return placed;
-  const { parent } = placed;
-  if (b.slot <= parent.block.slot || b.slot > nowSlot + 1)
-    return { kind: 'invalid', reason: 'bad slot' };
-  const coinAge = coinAgeAt(c, p, parent, b.minter, b.slot);
-  if (!eligible(p, b.prev, b.minter, b.slot, coinAge))
-    return { kind: 'invalid', reason: 'kernel above its stake target' };
-  if (!scheme.verify(b.minter, payloadOf(b), b.sig))
-    return { kind: 'invalid', reason: 'bad signature' };
-  return { kind: 'valid', entry: { hash, block: b, coinAge, trust: parent.trust + coinAge } };
+  return checkOnParent(c, b, hashOf, (parent, hash) => {
+    if (b.slot <= parent.block.slot || b.slot > nowSlot + 1)
+      return { kind: 'invalid', reason: 'bad slot' };
+    const coinAge = coinAgeAt(c, p, parent, b.minter, b.slot);
+    if (!eligible(p, b.prev, b.minter, b.slot, coinAge))
+      return { kind: 'invalid', reason: 'kernel above its stake target' };
+    if (!scheme.verify(b.minter, payloadOf(b), b.sig))
+      return { kind: 'invalid', reason: 'bad signature' };
+    return { kind: 'valid', entry: { hash, block: b, coinAge, trust: parent.trust + coinAge } };
+  });
 }
 
 /** The most chain trust wins (the first seen keeps ties). */

@@ -9,13 +9,12 @@
 
 import { assert } from '../../../core/assert.js';
 import { defineProcess, type Step } from '../../../core/kernel.js';
-import { blockKey } from '../shared/block-relay.js';
 import {
-  nextSlot,
   receiveSlotBlock,
   type SlotChainRules,
   type SlotTimer,
   slotChainHandlers,
+  slotChainTimers,
   startSlotChain,
 } from '../shared/slot-chain-node.js';
 import {
@@ -38,11 +37,11 @@ const rules: SlotChainRules<Block, Entry, PosOutput, PosState, PosConfig> = {
   isBlock: isPosBlock,
   check: ({ s, c }, block, nowSlot) => checkBlock(s.chain, c.params, c.scheme, block, nowSlot),
   accept({ s, env }, entry) {
-    env.storage.set(blockKey(entry.block.height, entry.hash), entry.block);
     env.output({ type: 'accepted', hash: entry.hash, block: entry.block });
     const { reorg } = addEntry(s.chain, entry);
     if (reorg > 0) env.output({ type: 'reorg', depth: reorg });
   },
+  authorOf: (block) => block.minter,
 };
 
 /** Mints on the tip if this node's kernel passes its stake × coin-age target in `slot`. */
@@ -69,15 +68,5 @@ export const createPos = defineProcess<PosMessage, PosOutput, PosState, PosConfi
     assert(tipOf(s.chain).trust >= 0, 'the restored tip has a chain trust');
   },
   onMessage: slotChainHandlers(rules),
-  onTimer: {
-    slot(x) {
-      const { s, env } = x;
-      const slot = nextSlot(x);
-      if (slot === undefined) return; // The run's slots are over: the chain rests.
-      const minted = slotMint(x, slot);
-      assert(slot <= x.c.lastSlot, 'no slot after the last one');
-      // A minted block consumes coin age > 0, so it adds trust: it is the new tip.
-      assert(!minted || tipOf(s.chain).block.minter === env.id, 'our new block is the tip');
-    },
-  },
+  onTimer: slotChainTimers(rules, slotMint),
 });

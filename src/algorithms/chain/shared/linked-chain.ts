@@ -67,22 +67,23 @@ export function servableBlock<B extends LinkedBlock>(
   return entry !== undefined && entry.block.height > 0 ? entry.block : undefined;
 }
 
-export type Placement<E> = Exclude<Checked<E>, { kind: 'valid' }> | { kind: 'placed'; parent: E };
-
 /**
- * The checks every slot-based block passes before its algorithm's own rules: not already
- * known, parent known (else an orphan to fetch), and exactly one above its parent.
+ * A slot-based block's verdict (never a throw): first the checks every such block passes —
+ * not already known, parent known (else an orphan to fetch), exactly one above its parent —
+ * then the algorithm's own `rules`, given the parent and the block's hash.
  */
-export function placeBlock<E extends LinkedEntry>(
+export function checkOnParent<B extends LinkedBlock, E extends LinkedEntry<B>>(
   c: LinkedChain<E>,
-  b: LinkedBlock,
-  hash: string,
-): Placement<E> {
+  b: B,
+  hashOf: (b: B) => string,
+  rules: (parent: E, hash: string) => Checked<E>,
+): Checked<E> {
+  const hash = hashOf(b);
   if (c.blocks.has(hash)) return { kind: 'known' };
   const parent = c.blocks.get(b.prev);
   if (parent === undefined) return { kind: 'orphan', parent: b.prev };
   if (b.height !== parent.block.height + 1) return { kind: 'invalid', reason: 'wrong height' };
-  return { kind: 'placed', parent };
+  return rules(parent, hash);
 }
 
 export interface ForkChoice<E> {

@@ -1,19 +1,20 @@
 // What the slot-based chains (chain/pos, chain/dpos) share on the process kernel: a node
 // rebuilds its chain from storage on start, syncs blocks with its peers (block-relay.ts),
 // and wakes at every slot boundary — slot k is [k·slotMs, (k+1)·slotMs) on the node's own
-// clock — until the run's last slot. Each algorithm's process (pos.ts, dpos.ts) declares its
-// own handlers and supplies its block rules and what accepting a block does; these helpers
-// are the parts that would otherwise be written twice.
+// clock — until the run's last slot. Each algorithm's process (pos.ts, dpos.ts) supplies its
+// block rules, what accepting a block does and how it makes a block in its slot; these
+// helpers are the handlers and everything else that would otherwise be written twice.
 //
 // Fault model: crash-recovery (accepted blocks are durable under `block/<height>/<hash>`;
 // everything else is volatile), any network fault; clock drift shifts only that node's slots.
 
 import { assert } from '../../../core/assert.js';
-import type { MessageHandlers, Step } from '../../../core/kernel.js';
-import type { Env, Output } from '../../../core/process.js';
+import type { MessageHandlers, Step, TimerHandlers } from '../../../core/kernel.js';
+import type { Env, NodeId, Output } from '../../../core/process.js';
 import {
   type Arrival,
   type BlockSyncMessage,
+  blockKey,
   blockSyncHandlers,
   type Checked,
   ORPHANS_MAX,
@@ -26,6 +27,7 @@ import {
   type LinkedChain,
   type LinkedEntry,
   servableBlock,
+  tipOf,
 } from './linked-chain.js';
 
 export interface SlotChainState<B extends LinkedBlock, E extends LinkedEntry<B>> {
@@ -56,8 +58,10 @@ export interface SlotChainRules<
   isBlock(block: unknown): block is B;
   /** The chain's rules; `nowSlot` bounds blocks from the future (no bound on replay). */
   check(x: SlotStep<B, O, S, C>, block: B, nowSlot: number): Checked<E>;
-  /** Stores a valid block (BEFORE block-relay floods it on), outputs, moves the tip. */
+  /** Takes in a valid block, already stored: outputs, moves the tip. */
   accept(x: SlotStep<B, O, S, C>, entry: E): void;
+  /** The node that signed the block (its minter, its producer). */
+  authorOf(block: B): NodeId;
 }
 
 export function slotAt(env: Env<never, Output>, slotMs: number): number {
@@ -76,7 +80,11 @@ export function receiveSlotBlock<
     {
       env: x.env,
       check: (block) => rules.check(x, block, slotAt(x.env, x.c.slotMs)),
-      accept: (entry) => rules.accept(x, entry),
+      accept(entry) {
+        // Durable BEFORE block-relay floods it on: a restart replays it (startSlotChain).
+        x.env.storage.set(blockKey(entry.block.height, entry.hash), entry.block);
+        rules.accept(x, entry);
+      },
       ...recentOrphans(x.s),
     },
     first,
@@ -133,4 +141,33 @@ export function nextSlot(x: SlotStep<never, Output, unknown, SlotTiming>): numbe
   if (slot > x.c.lastSlot) return undefined;
   armNextSlot(x, slot);
   return slot;
+}
+
+/**
+ * The slot timer's handler: at each slot boundary until the run's last, `author` makes a
+ * block on the tip if this node's turn has come (pos mints, dpos produces) and says whether
+ * it did.
+ */
+export function slotChainTimers<
+  B extends LinkedBlock,
+  E extends LinkedEntry<B>,
+  O extends Output,
+  S extends SlotChainState<B, E>,
+  C extends SlotTiming,
+>(
+  rules: SlotChainRules<B, E, O, S, C>,
+  author: (x: SlotStep<B, O, S, C>, slot: number) => boolean,
+): TimerHandlers<SlotTimer, BlockSyncMessage<B>, O, S, C> {
+  return {
+    slot(x) {
+      const slot = nextSlot(x);
+      if (slot === undefined) return; // The run's slots are over: the chain rests.
+      const authored = author(x, slot);
+      assert(slot <= x.c.lastSlot, 'no slot after the last one');
+      // A block on the tip beats it under either fork choice: dpos's is one longer, and
+      // pos's consumes coin age > 0, so it adds trust.
+      const tip = tipOf(x.s.chain).block;
+      assert(!authored || rules.authorOf(tip) === x.env.id, 'our new block is the tip');
+    },
+  };
 }
