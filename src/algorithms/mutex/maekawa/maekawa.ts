@@ -17,18 +17,17 @@ import { assert } from '../../../core/assert.js';
 import { lamportReceive } from '../../../core/clocks/lamport.js';
 import { defineProcess, type MessageHandlers } from '../../../core/kernel.js';
 import type { NodeId } from '../../../core/process.js';
+import { armHold, armThink } from '../critical-section.js';
 import type { MutexOutput } from '../workload.js';
 import type { MaekawaMessage } from './messages.js';
 import type { MaekawaConfig, MaekawaRunConfig, X } from './options.js';
 import {
   ask,
-  holdTimer,
   leave,
   request,
   requesterFailed,
   requesterInquire,
   requesterLocked,
-  thinkTimer,
 } from './requester.js';
 import {
   initMaekawaState,
@@ -120,10 +119,10 @@ const maekawaProcess = defineProcess<
   init: initMaekawaState,
   durable: [...MAEKAWA_DURABLE],
   onStart(x) {
-    const { s, c } = x;
-    if (s.phase === 'inside') holdTimer(x);
+    const { s, env, c } = x;
+    if (s.phase === 'inside') armHold(env, c.opts);
     else if (s.phase === 'wanting') ask(x);
-    else if (s.served < c.opts.requests) thinkTimer(x);
+    else if (s.served < c.opts.requests) armThink(env, c.opts);
     s.inquiring = false; // Timers died with the crash.
     keepInquiring(x);
     assertConsistent(x);

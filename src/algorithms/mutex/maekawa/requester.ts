@@ -4,6 +4,7 @@
 
 import { lamportTick } from '../../../core/clocks/lamport.js';
 import type { NodeId } from '../../../core/process.js';
+import { armThink, enterCriticalSection, meanHoldMaxMs } from '../critical-section.js';
 import { post } from '../local-delivery.js';
 import { retryMs } from '../workload.js';
 import type { X } from './options.js';
@@ -21,20 +22,8 @@ function current(x: X, ts: number): boolean {
   return x.s.phase !== 'idle' && ts === x.s.ts;
 }
 
-export function holdTimer({ env, c }: X): void {
-  env.setTimer('hold', env.random.range(1, 2 * c.opts.holdMs - 1));
-}
-
-export function thinkTimer({ env, c }: X): void {
-  env.setTimer('think', env.random.range(1, 2 * c.opts.thinkMs - 1));
-}
-
-function enter(x: X): void {
-  x.s.phase = 'inside';
-  x.s.inCS = true;
-  x.env.cancelTimer('retry');
-  x.env.output({ type: 'enter' });
-  holdTimer(x);
+function enter({ s, env, c }: X): void {
+  enterCriticalSection(s, env, { waiting: 'retry', holdMaxMs: meanHoldMaxMs(c.opts) });
 }
 
 export function requesterLocked(x: X, from: NodeId, ts: number, stamp: number): void {
@@ -88,5 +77,5 @@ export function leave(x: X): void {
   s.votes = {};
   env.output({ type: 'exit' });
   for (const v of s.quorum) post(x, v, { type: 'Release', ts: s.ts });
-  if (s.served < c.opts.requests) thinkTimer(x);
+  if (s.served < c.opts.requests) armThink(env, c.opts);
 }

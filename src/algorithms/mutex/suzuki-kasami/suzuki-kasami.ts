@@ -20,6 +20,7 @@
 import { assert } from '../../../core/assert.js';
 import { defineProcess, type Step } from '../../../core/kernel.js';
 import type { NodeId } from '../../../core/process.js';
+import { armHold, armThink, enterCriticalSection, meanHoldMaxMs } from '../critical-section.js';
 import { type MutexOutput, retryMs } from '../workload.js';
 import type { SuzukiKasamiMessage, Token } from './messages.js';
 import type { SuzukiKasamiConfig } from './options.js';
@@ -41,20 +42,8 @@ function assertConsistent(x: X): void {
   assert(skConsistent(x.s, x.c.n), 'inside means holding the token we accepted last');
 }
 
-function holdTimer({ env, c }: X): void {
-  env.setTimer('hold', env.random.range(1, 2 * c.opts.holdMs - 1));
-}
-
-function thinkTimer({ env, c }: X): void {
-  env.setTimer('think', env.random.range(1, 2 * c.opts.thinkMs - 1));
-}
-
-function enter(x: X): void {
-  x.s.phase = 'inside';
-  x.s.inCS = true;
-  x.env.cancelTimer('retry');
-  x.env.output({ type: 'enter' });
-  holdTimer(x);
+function enter({ s, env, c }: X): void {
+  enterCriticalSection(s, env, { waiting: 'retry', holdMaxMs: meanHoldMaxMs(c.opts) });
 }
 
 function handOff({ s, env }: X, to: NodeId, token: Token): void {
@@ -93,7 +82,7 @@ function leave(x: X): void {
   ln[env.id - 1] = s.rn[env.id - 1] ?? 0;
   s.token = { ...token, ln };
   serveOutstanding(x);
-  if (s.served < c.opts.requests) thinkTimer(x);
+  if (s.served < c.opts.requests) armThink(env, c.opts);
 }
 
 function request(x: X): void {
@@ -118,9 +107,9 @@ export const createSuzukiKasami = defineProcess<
   onStart(x) {
     const { s, env, c } = x;
     if (s.outgoing !== null) env.setTimer('handoff', HANDOFF_RETRY_MS);
-    if (s.phase === 'inside') holdTimer(x);
+    if (s.phase === 'inside') armHold(env, c.opts);
     else if (s.phase === 'wanting') env.setTimer('retry', 0);
-    else if (s.served < c.opts.requests) thinkTimer(x);
+    else if (s.served < c.opts.requests) armThink(env, c.opts);
     assertConsistent(x);
     assert(s.served <= c.opts.requests, 'nobody is served more than it asks');
   },

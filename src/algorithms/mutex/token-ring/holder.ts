@@ -8,6 +8,7 @@
 import { assert } from '../../../core/assert.js';
 import type { NodeId } from '../../../core/process.js';
 import { majority } from '../../../core/quorum.js';
+import { enterCriticalSection } from '../critical-section.js';
 import { beginHandoff, classifyToken, onHandoffAck, takeToken } from './handoff.js';
 import { mayEnter } from './lease.js';
 import type { RingToken } from './messages.js';
@@ -38,26 +39,10 @@ export function leaseAllows(c: Ctx): boolean {
   return mayEnter(env.now() - ref.atMs, c.t.holdMaxMs, c.t.leaseMs, c.t.model);
 }
 
+/** Enters while holding the token; the lease bounds the hold (holdMaxMs). */
 function enter(c: Ctx): void {
-  const { s, env } = c;
-  assert(s.phase === 'wanting', 'only a node that asked enters');
-  assert(s.token !== null && s.handoff === null, 'enter only while holding the token');
-  s.phase = 'inside';
-  s.inCS = true;
-  env.cancelTimer('pass');
-  env.output({ type: 'enter' });
-  env.setTimer('hold', env.random.range(1, c.t.holdMaxMs));
-}
-
-/** Leaves the critical section; the caller passes the token on. */
-export function leave(c: Ctx): void {
-  const { s, env } = c;
-  assert(s.phase === 'inside' && s.inCS, 'leave only from inside');
-  s.phase = 'idle';
-  s.inCS = false;
-  s.served++;
-  env.output({ type: 'exit' });
-  if (!isDone(c)) env.setTimer('think', env.random.range(1, 2 * c.opts.thinkMs - 1));
+  assert(c.s.token !== null && c.s.handoff === null, 'enter only while holding the token');
+  enterCriticalSection(c.s, c.env, { waiting: 'pass', holdMaxMs: c.t.holdMaxMs });
 }
 
 /** Adds joiners and our done mark to the token we hold (before it moves on). */

@@ -11,9 +11,10 @@
 
 import { assert } from '../../../core/assert.js';
 import { defineProcess, type Step } from '../../../core/kernel.js';
+import { resumeCriticalSection, thinkAndHoldTimers } from '../critical-section.js';
 import type { HandoffIo } from './handoff.js';
 import { retryHandoff } from './handoff.js';
-import { leave, onHolding, onToken, onTokenAck, onTokenReject, pass } from './holder.js';
+import { onHolding, onToken, onTokenAck, onTokenReject, pass } from './holder.js';
 import type { RingToken, TokenRingMessage } from './messages.js';
 import { HANDOFF_ATTEMPTS, type Timing, type TokenRingConfig } from './options.js';
 import {
@@ -86,13 +87,6 @@ function assertConsistent(x: X): void {
   );
 }
 
-function request(c: Ctx): void {
-  const { s, env } = c;
-  s.phase = 'wanting';
-  env.output({ type: 'request' });
-  onHolding(c, 'now');
-}
-
 /** onStart: the kernel has restored the durable fields of an earlier incarnation, if any. */
 function boot(c: Ctx, restarted: boolean): void {
   const { s, env } = c;
@@ -104,13 +98,7 @@ function boot(c: Ctx, restarted: boolean): void {
     s.seen = { gen: 0, hop: 0 };
     s.visitRef = { gen: 0, hop: 0, atMs: now };
   }
-  if (s.phase === 'inside') {
-    env.output({ type: 'exit' }); // The crash ended that critical section; ask again.
-    s.phase = 'wanting';
-    env.output({ type: 'request' });
-  }
-  if (s.phase === 'idle' && !isDone(c))
-    env.setTimer('think', env.random.range(1, 2 * c.opts.thinkMs - 1));
+  resumeCriticalSection(s, env, c.opts);
   if (s.handoff !== null) {
     s.handoff = { to: s.handoff.to, attempts: 0 };
     retryHandoff(s, c.io);
@@ -193,20 +181,13 @@ export const createTokenRing = defineProcess<
     },
   },
   onTimer: {
-    think(x) {
-      if (x.s.phase === 'idle') request(ctx(x));
-      assertConsistent(x);
-      assert(x.s.phase !== 'idle', 'a node that has thought asks');
-    },
-    hold(x) {
-      if (x.s.phase === 'inside') {
-        const c = ctx(x);
-        leave(c);
-        onHolding(c, 'now');
-      }
-      assertConsistent(x);
-      assert(x.s.phase !== 'inside', 'holding ends with leaving');
-    },
+    // Asking or leaving, a holder acts on its token at once (enters, or passes it on).
+    ...thinkAndHoldTimers({
+      ctx,
+      asked: (c) => onHolding(c, 'now'),
+      left: (c) => onHolding(c, 'now'),
+      check: assertConsistent,
+    }),
     pass(x) {
       pass(ctx(x));
       assertConsistent(x);

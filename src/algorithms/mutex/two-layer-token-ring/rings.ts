@@ -14,6 +14,7 @@
 
 import { assert } from '../../../core/assert.js';
 import type { NodeId } from '../../../core/process.js';
+import { enterCriticalSection, meanHoldMaxMs } from '../critical-section.js';
 import { beginHandoff, classifyToken, onHandoffAck, takeToken } from '../token-ring/handoff.js';
 import { globalSuccessor, lanOf, localSuccessor, membersOf } from './layout.js';
 import type { LayerToken } from './messages.js';
@@ -25,23 +26,9 @@ function union(list: readonly number[], item: number): readonly number[] {
 
 function enter(c: Ctx): void {
   const { s, env } = c;
-  assert(s.phase === 'wanting', 'only a node that asked enters');
   assert(holds(s.local), 'enter only while holding the LAN token');
   assert(!s.coordinator || holds(s.global), 'a coordinator enters only with its LAN open');
-  s.phase = 'inside';
-  s.inCS = true;
-  env.cancelTimer('localPass');
-  env.output({ type: 'enter' });
-  env.setTimer('hold', env.random.range(1, 2 * c.opts.holdMs - 1));
-}
-
-export function leave(c: Ctx): void {
-  const { s, env } = c;
-  s.phase = 'idle';
-  s.inCS = false;
-  s.served++;
-  env.output({ type: 'exit' });
-  if (!isDone(c)) env.setTimer('think', env.random.range(1, 2 * c.opts.thinkMs - 1));
+  enterCriticalSection(s, env, { waiting: 'localPass', holdMaxMs: meanHoldMaxMs(c.opts) });
 }
 
 /** We hold the local token during a lap: enter if we want, else pass it on. */

@@ -8,26 +8,18 @@
 
 import { assert } from '../../../core/assert.js';
 import { defineProcess, type Step } from '../../../core/kernel.js';
+import { resumeCriticalSection, thinkAndHoldTimers } from '../critical-section.js';
 import type { HandoffIo } from '../token-ring/handoff.js';
 import { retryHandoff } from '../token-ring/handoff.js';
 import type { MutexOutput } from '../workload.js';
 import type { LayerToken, TwoLayerMessage } from './messages.js';
 import type { TwoLayerConfig } from './options.js';
-import {
-  leave,
-  localTurn,
-  onAck,
-  onGlobalToken,
-  onLocalToken,
-  openLap,
-  passLocal,
-} from './rings.js';
+import { localTurn, onAck, onGlobalToken, onLocalToken, openLap, passLocal } from './rings.js';
 import {
   type Ctx,
   type E,
   holds,
   initTwoLayerState,
-  isDone,
   TWO_LAYER_DURABLE,
   type TwoLayerState,
   twoLayerConsistent,
@@ -79,22 +71,10 @@ function lapHeld(s: TwoLayerState): boolean {
   return !s.lapOpen || s.global.token !== null;
 }
 
-function request(c: Ctx): void {
-  c.s.phase = 'wanting';
-  c.env.output({ type: 'request' });
-  localTurn(c, 'now');
-}
-
 /** onStart: the kernel has restored the durable fields of an earlier incarnation, if any. */
 function boot(c: Ctx): void {
   const { s, env } = c;
-  if (s.phase === 'inside') {
-    env.output({ type: 'exit' }); // The crash ended that critical section; ask again.
-    s.phase = 'wanting';
-    env.output({ type: 'request' });
-  }
-  if (s.phase === 'idle' && !isDone(c))
-    env.setTimer('think', env.random.range(1, 2 * c.opts.thinkMs - 1));
+  resumeCriticalSection(s, env, c.opts);
   for (const [h, hio] of [
     [s.local, c.localIo],
     [s.global, c.globalIo],
@@ -146,20 +126,12 @@ export const createTwoLayer = defineProcess<
     },
   },
   onTimer: {
-    think(x) {
-      if (x.s.phase === 'idle') request(ctx(x));
-      assertConsistent(x);
-      assert(x.s.phase !== 'idle', 'a node that has thought asks');
-    },
-    hold(x) {
-      if (x.s.phase === 'inside') {
-        const c = ctx(x);
-        leave(c);
-        passLocal(c);
-      }
-      assertConsistent(x);
-      assert(x.s.phase !== 'inside', 'holding ends with leaving');
-    },
+    ...thinkAndHoldTimers({
+      ctx,
+      asked: (c) => localTurn(c, 'now'), // Enter at once if the LAN token is here.
+      left: passLocal,
+      check: assertConsistent,
+    }),
     localPass(x) {
       passLocal(ctx(x));
       assertConsistent(x);
