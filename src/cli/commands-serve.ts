@@ -39,6 +39,17 @@ export function serveCommandDef(root: Command, exit: Exit): void {
     .option('--initial-cluster-state <state>', "'new' (members are static for now)", 'new')
     .option('--max-request-bytes <n>', 'the largest write accepted', String(1.5 * 1024 * 1024))
     .option('--max-txn-ops <n>', 'the most operations in one txn', '128')
+    .option(
+      '--quota-backend-bytes <n>',
+      'raise NOSPACE and refuse writes beyond this store size (0: 2 GiB, negative: off)',
+      '0',
+    )
+    .option(
+      '--auto-compaction-retention <r>',
+      'periodic: hours or a duration like 30m; revision: revisions to keep (0: off)',
+      '0',
+    )
+    .option('--auto-compaction-mode <mode>', "'periodic' or 'revision'", 'periodic')
     .option('--cert-file <file>', 'TLS certificate for the client port')
     .option('--key-file <file>', 'TLS key for the client port')
     .option('--trusted-ca-file <file>', 'CA of client certificates')

@@ -1,7 +1,8 @@
 // `cohort serve`: one member of the coordination server in the foreground, with etcd's flag
 // names where the meaning is the same (--name, --data-dir, --listen-client-urls,
 // --advertise-client-urls, --listen-peer-urls, --initial-cluster, --initial-cluster-token,
-// --max-request-bytes, --max-txn-ops, TLS flags). With no flags it is a single member named
+// --max-request-bytes, --max-txn-ops, --quota-backend-bytes, --auto-compaction-retention,
+// --auto-compaction-mode, TLS flags). With no flags it is a single member named
 // "default" with its data in ./cohort-data, clients on 127.0.0.1:2379, peers on :2380.
 // stdout gets one JSON line when it is ready ({"event":"ready","name","clientUrl",…}); logs
 // are pino JSON lines on stderr. SIGINT/SIGTERM stop it cleanly.
@@ -15,6 +16,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import type { ClientTls } from '../server/client-port.js';
 import { addressOfUrl, type ClusterMember, startServer } from '../server/serve.js';
+import { parseAutoCompaction } from './compaction-flags.js';
 import { STORAGE_STOP_DEADLINE_MS, storageFailure } from './open-storage.js';
 import { parseInteger } from './parse-flags.js';
 import { type PeerAuthFlags, peerAuthFromFlags } from './peer-auth-flags.js';
@@ -33,6 +35,9 @@ export interface ServeFlags extends PeerAuthFlags {
   readonly initialClusterState: string;
   readonly maxRequestBytes: string;
   readonly maxTxnOps: string;
+  readonly quotaBackendBytes: string;
+  readonly autoCompactionRetention: string;
+  readonly autoCompactionMode: string;
   readonly certFile?: string;
   readonly keyFile?: string;
   readonly trustedCaFile?: string;
@@ -119,6 +124,16 @@ function parseServeFlags(flags: ServeFlags) {
   const peerExposed = listenBeyondLoopback(peer, index + 1, flags.allowNonLoopback === true);
   const maxRequestBytes = parseInteger('--max-request-bytes', flags.maxRequestBytes, 1, 2 ** 30);
   const maxTxnOps = parseInteger('--max-txn-ops', flags.maxTxnOps, 1, 1_000_000);
+  const quotaBackendBytes = parseInteger(
+    '--quota-backend-bytes',
+    flags.quotaBackendBytes,
+    -(2 ** 53 - 1),
+    2 ** 53 - 1,
+  );
+  const autoCompaction = parseAutoCompaction(
+    flags.autoCompactionMode,
+    flags.autoCompactionRetention,
+  );
   return {
     client,
     clientExposed,
@@ -129,6 +144,8 @@ function parseServeFlags(flags: ServeFlags) {
     tls,
     maxRequestBytes: maxRequestBytes as number,
     maxTxnOps: maxTxnOps as number,
+    quotaBackendBytes: quotaBackendBytes as number,
+    autoCompaction,
     advertiseClientUrls: (flags.advertiseClientUrls ?? clientUrl.toString().replace(/\/$/, ''))
       .split(',')
       .filter((u) => u !== ''),
@@ -167,6 +184,8 @@ export async function serveCommand(flags: ServeFlags): Promise<number> {
     clusterToken: flags.initialClusterToken,
     maxRequestBytes: p.maxRequestBytes,
     maxTxnOps: p.maxTxnOps,
+    quotaBackendBytes: p.quotaBackendBytes,
+    autoCompaction: p.autoCompaction,
     peerAuth,
     ...(p.tls !== undefined && { clientTls: p.tls }),
     log,

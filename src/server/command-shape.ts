@@ -8,6 +8,7 @@
 // corrupt frame must not stop a member): anything unexpected is refused, whole.
 
 import { isRecord } from '../core/validate.js';
+import { ALARM_TYPES } from './cluster-state.js';
 
 type Check = (x: unknown) => boolean;
 type Fields = Readonly<Record<string, Check>>;
@@ -126,8 +127,21 @@ const revokePermission = shaped({ role: str, key: bytes, rangeEnd: bytes }, [
   'rangeEnd',
 ]);
 
-/** The machine's commands (mvcc/commands.ts MvccCommand, auth/commands.ts AuthCommand) and
- * reads (server/machine.ts). */
+// Cluster state (cluster-state.ts): a member's attributes, alarms.
+const alarmType = oneOf(...ALARM_TYPES);
+const publishMember = shaped({ ID: big, name: str, clientURLs: listOf(str) }, [
+  'ID',
+  'name',
+  'clientURLs',
+]);
+const alarm = shaped({ action: oneOf('ACTIVATE', 'DEACTIVATE'), memberID: big, alarm: alarmType }, [
+  'action',
+  'memberID',
+  'alarm',
+]);
+
+/** The machine's commands (mvcc/commands.ts MvccCommand, auth/commands.ts AuthCommand,
+ * cluster-state.ts ClusterCommand) and reads (server/machine.ts). */
 const COMMANDS: Readonly<Record<string, Fields>> = {
   put: { request: put },
   deleteRange: { request: deleteRange },
@@ -159,6 +173,9 @@ const COMMANDS: Readonly<Record<string, Fields>> = {
   roleGet: { request: named('role'), auth },
   roleList: { auth },
   authUser: { request: named('name') },
+  publishMember: { request: publishMember },
+  alarm: { request: alarm },
+  alarmGet: { request: shaped({ alarm: alarmType }, ['alarm']) },
 };
 
 /** The first problem of a command's shape, or undefined when the machine may apply it. */

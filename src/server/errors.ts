@@ -120,6 +120,11 @@ export const ETCD_ERRORS = {
   corrupt: spec('DATA_LOSS', 'etcdserver: corrupt cluster'),
   notSupportedForLearner: spec('UNAVAILABLE', 'etcdserver: rpc not supported for learner'),
   badLeaderTransferee: spec('FAILED_PRECONDITION', 'etcdserver: bad leader transferee'),
+  // etcdserver.ErrTimeoutLeaderTransfer has no rpctypes entry: togRPCError answers UNKNOWN.
+  timeoutLeaderTransfer: spec(
+    'UNKNOWN',
+    'etcdserver: request timed out, leader transfer took too long',
+  ),
 } as const satisfies Record<string, ErrorSpec>;
 
 export type EtcdErrorKind = keyof typeof ETCD_ERRORS;

@@ -3,16 +3,24 @@
 // reads, serializable reads from the local machine, the watch hub fed by applied events,
 // and the leader's lease keeper (expired leases are revoked through Raft; a new leader first
 // renews every lease, as etcd's lessor does on promotion, so a failover never expires one).
+// Like etcd, the member publishes its attributes (name, client URLs) through Raft once a
+// leader exists (etcd's `publish`), so MemberList anywhere names every member's client URLs;
+// it enforces the backend quota (space-quota.ts) and runs auto-compaction on the leader
+// (compactor.ts); MoveLeader hands leadership over with Raft's transfer (§3.10).
 //
 // Fault model: a member may lose leadership at any time (lease revokes are re-proposed by the
 // next leader); watchers only ever see events whose apply output was released, i.e. durable.
 
 import { randomBytes } from 'node:crypto';
-import type { ServerState } from '../algorithms/consensus/raft/state.js';
+import { type ServerState, votersOf } from '../algorithms/consensus/raft/state.js';
+import type { AlarmMember, AlarmType, ClusterCommand, ClusterRead } from './cluster-state.js';
+import { type AutoCompaction, startCompactor } from './compactor.js';
 import { EtcdError } from './errors.js';
 import type { MvccRead, ServerMachine, ServerResult } from './machine.js';
 import type { Member } from './member.js';
 import type { Event, MvccCommand } from './mvcc/index.js';
+import { RaftRefusal } from './proposals.js';
+import { quotaBytesOf, SpaceQuota } from './space-quota.js';
 import { WatchHub } from './watch-hub.js';
 import { type Header, headerToWire, type Wire } from './wire.js';
 
@@ -35,8 +43,19 @@ export interface EtcdServerOptions {
   readonly dataDir?: string;
   /** etcd's progress notification interval for watchers that ask (10 minutes). */
   readonly progressNotifyMs?: number;
+  /** --quota-backend-bytes: 0 is etcd's default (2 GiB), negative turns the quota off. */
+  readonly quotaBackendBytes?: number;
+  /** --auto-compaction-retention and --auto-compaction-mode (absent: off). */
+  readonly autoCompaction?: AutoCompaction;
   readonly clock: () => number;
 }
+
+/** How long a failed publish waits before it is proposed again. */
+const PUBLISH_RETRY_MS = 500;
+/** How often MoveLeader looks whether the target leads (etcd: one tick, 100 ms). */
+const TRANSFER_POLL_MS = 100;
+/** MoveLeader's bound when the client gave no deadline (etcd waits on the client's). */
+const TRANSFER_TIMEOUT_MS = 7000;
 
 export class EtcdServer {
   readonly hub: WatchHub;
@@ -45,6 +64,9 @@ export class EtcdServer {
   private readonly timers: NodeJS.Timeout[] = [];
   private leaderTerm = 0;
   private readonly revoking = new Set<bigint>();
+  private readonly quota: SpaceQuota;
+  private readonly compactor: { stop(): void } | undefined;
+  private closed = false;
 
   constructor(
     readonly member: Member,
@@ -56,9 +78,29 @@ export class EtcdServer {
       compactRevision: () => this.machine.mvcc.compactRevision,
       events: (from, to) => this.machine.mvcc.events(from, to),
     });
+    this.quota = new SpaceQuota(quotaBytesOf(o.quotaBackendBytes ?? 0), {
+      memberId: o.self.id,
+      storeBytes: () => this.machine.storeBytes,
+      hasNoSpace: (memberId) =>
+        this.machine.cluster
+          .get('NOSPACE')
+          .some((a) => memberId === undefined || a.memberID === memberId),
+      isLeader: () => this.raft.role === 'leader',
+      activate: () => this.alarm('ACTIVATE', o.self.id, 'NOSPACE'),
+    });
     member.onApplied((_index, result) => this.onApplied(result as ServerResult));
     this.timers.push(setInterval(() => this.keepLeases(), o.leaseCheckMs ?? 500));
     this.timers.push(setInterval(() => this.hub.tickProgress(), o.progressNotifyMs ?? 600_000));
+    this.compactor =
+      o.autoCompaction === undefined
+        ? undefined
+        : startCompactor(o.autoCompaction, {
+            revision: () => this.machine.mvcc.revision,
+            isLeader: () => this.raft.role === 'leader',
+            compact: (revision) => this.write({ type: 'compact', request: { revision } }),
+            now: o.clock,
+          });
+    this.publish();
   }
 
   get machine(): ServerMachine {
@@ -86,9 +128,63 @@ export class EtcdServer {
     return this.o.members.find((m) => m.raftId === raftLeader)?.id ?? 0n;
   }
 
-  /** Proposes a write; resolves with etcd's response or rejects with etcd's error. */
+  /** The members with what each published about itself (name and client URLs). */
+  members(): MemberInfo[] {
+    return this.o.members.map((m) => {
+      const published = this.machine.cluster.attributes(m.id);
+      if (published !== undefined)
+        return { ...m, name: published.name, clientUrls: published.clientURLs };
+      // Until its publish applies, a member answers with its own (etcd serves no client
+      // before publishing); others are shown without client URLs, as etcd shows them.
+      return m.id === this.o.self.id ? this.o.self : { ...m, clientUrls: [] };
+    });
+  }
+
+  /**
+   * Proposes a write; resolves with etcd's response or rejects with etcd's error. A write
+   * that would not fit the quota is refused here, as etcd's gRPC layer refuses it.
+   */
   async write(command: MvccCommand): Promise<Wire> {
+    this.quota.check(command);
     return unwrap((await this.member.propose(command, false)) as ServerResult);
+  }
+
+  /** etcd's Alarm: GET reads the alarms (linearizable), ACTIVATE/DEACTIVATE go through Raft. */
+  async alarm(
+    action: 'GET' | 'ACTIVATE' | 'DEACTIVATE',
+    memberID: bigint,
+    alarm: AlarmType,
+  ): Promise<AlarmMember[]> {
+    const op: ClusterCommand | ClusterRead =
+      action === 'GET'
+        ? { type: 'alarmGet', request: { alarm } }
+        : { type: 'alarm', request: { action, memberID, alarm } };
+    const result = (await this.member.propose(op, action === 'GET')) as ServerResult;
+    return (unwrap(result) as { alarms: AlarmMember[] }).alarms;
+  }
+
+  /**
+   * etcd's MoveLeader: only the leader takes it, the target must be a voting member; resolves
+   * once the target leads, or fails with etcd's timeout at `deadlineMs` (clock time).
+   */
+  async moveLeader(target: bigint, deadlineMs?: number): Promise<void> {
+    if (this.raft.role !== 'leader') throw new EtcdError('notLeader');
+    const to = this.o.members.find((m) => m.id === target);
+    if (to === undefined || !votersOf(this.raft).includes(to.raftId))
+      throw new EtcdError('badLeaderTransferee');
+    if (to.raftId === this.raft.id) return; // Leads already: etcd's wait ends at once.
+    const deadline = deadlineMs ?? this.o.clock() + TRANSFER_TIMEOUT_MS;
+    try {
+      await this.member.admin({ type: 'transfer-leader', node: to.raftId });
+    } catch (error) {
+      if (error instanceof RaftRefusal) throw new EtcdError('badLeaderTransferee');
+      throw error;
+    }
+    while (this.leaderId() !== target) {
+      if (this.closed) throw new EtcdError('stopped');
+      if (this.o.clock() >= deadline) throw new EtcdError('timeoutLeaderTransfer');
+      await new Promise((resolve) => setTimeout(resolve, TRANSFER_POLL_MS));
+    }
   }
 
   /** A read: linearizable through Raft's ReadIndex, or serializable from this member. */
@@ -103,10 +199,32 @@ export class EtcdServer {
   }
 
   close(): void {
+    this.closed = true;
     for (const t of this.timers) clearInterval(t);
+    this.compactor?.stop();
+  }
+
+  /** etcd's publish: this member's attributes through Raft, retried until they apply. */
+  private publish(): void {
+    const { id, name, clientUrls } = this.o.self;
+    const command: ClusterCommand = {
+      type: 'publishMember',
+      request: { ID: id, name, clientURLs: [...clientUrls] },
+    };
+    const attempt = () => {
+      if (this.closed) return;
+      this.member.propose(command, false).then(
+        () => {},
+        () => {
+          if (!this.closed) setTimeout(attempt, PUBLISH_RETRY_MS).unref();
+        },
+      );
+    };
+    attempt();
   }
 
   private onApplied(result: ServerResult): void {
+    this.quota.afterApply();
     if (!result.ok || result.events === undefined || result.events.length === 0) return;
     const events = result.events as readonly Event[];
     const revision = events[0]?.kv.modRevision ?? this.appliedRevision;

@@ -6,6 +6,9 @@
 // (or that a member answers from its own machine when the client asks for serializable).
 // etcd's auth store (auth/) is part of the same machine and snapshot: its commands (users,
 // roles, permissions, auth enable/disable, authenticate) are logged too, its reads are reads.
+// So is the cluster state (cluster-state.ts): members' published attributes and the alarms,
+// which cap writes while NOSPACE is raised. The machine also keeps the store's size as the
+// quota counts it (space-quota.ts), updated per applied write and recounted on compaction.
 //
 // Every outcome is a plain value, because it travels: to the waiting gRPC call, to a
 // follower that forwarded the command (msgpack), and on the `apply` output to the watchers:
@@ -35,6 +38,14 @@ import {
   readAuth,
 } from './auth/commands.js';
 import { type AuthSnapshot, AuthStore } from './auth/store.js';
+import {
+  CLUSTER_COMMANDS,
+  CLUSTER_READS,
+  type ClusterCommand,
+  type ClusterRead,
+  type ClusterSnapshot,
+  ClusterState,
+} from './cluster-state.js';
 import { commandShapeProblem } from './command-shape.js';
 import { EtcdError, type EtcdErrorKind } from './errors.js';
 import {
@@ -47,6 +58,7 @@ import {
   type MvccSnapshot,
   type RangeRequest,
 } from './mvcc/index.js';
+import { eventsBytes, LEASE_BYTES, retainedKvBytes } from './space-quota.js';
 
 /** Reads, answered from the applied state (never logged). */
 export type MvccRead =
@@ -57,7 +69,8 @@ export type MvccRead =
       readonly nowMs: number;
     }
   | { readonly type: 'leaseLeases' }
-  | AuthRead;
+  | AuthRead
+  | ClusterRead;
 
 /** What a command or read did: etcd's response (and a write's events), or etcd's error. */
 export type ServerResult =
@@ -76,19 +89,34 @@ export interface ServerSnapshot {
   readonly timeMs: number;
   /** Users, roles, permissions, the enabled flag (absent in snapshots from before auth). */
   readonly auth?: AuthSnapshot;
+  /** Published member attributes and alarms (absent in snapshots from before them). */
+  readonly cluster?: ClusterSnapshot;
 }
 
 /** Applies a logged command: Raft hands over its `{ type: 'machine', op }` wrapper. */
 class MvccExecutor implements Executor<MachineOp, ServerResult> {
+  /** The key space's retained bytes (space-quota.ts retainedKvBytes, kept incrementally). */
+  kvBytes: number;
+
   constructor(
     readonly mvcc: MvccMachine,
     readonly auth: AuthStore,
-  ) {}
+    readonly cluster: ClusterState,
+  ) {
+    this.kvBytes = retainedKvBytes(mvcc);
+  }
 
   execute(wrapped: MachineOp): MachineResult<ServerResult> {
     const op = wrapped.op as { type: string };
     if (AUTH_COMMANDS.has(op.type)) return { ok: true, value: this.executeAuth(op as AuthCommand) };
+    if (CLUSTER_COMMANDS.has(op.type))
+      return { ok: true, value: { ok: true, response: this.cluster.apply(op as ClusterCommand) } };
+    // A raised NOSPACE or CORRUPT alarm refuses the write on every member alike.
+    const refusal = this.cluster.refusal(op);
+    if (refusal !== undefined) return { ok: true, value: { ok: false, error: refusal } };
     const r = applyCommand(this.mvcc, wrapped.op as MvccCommand);
+    if (r.ok && op.type === 'compact') this.kvBytes = retainedKvBytes(this.mvcc);
+    else if (r.ok) this.kvBytes += eventsBytes(r.events);
     // The machine's answer is always `ok` to Raft: an etcd error is a definite answer too.
     return {
       ok: true,
@@ -117,12 +145,26 @@ class MvccExecutor implements Executor<MachineOp, ServerResult> {
 export class ServerMachine extends SessionMachine<MachineOp, ServerResult> {
   readonly mvcc: MvccMachine;
   readonly auth: AuthStore;
+  readonly cluster: ClusterState;
+  private readonly applier: MvccExecutor;
 
-  constructor(limits: SessionLimits, mvcc: MvccMachine, auth: AuthStore = new AuthStore()) {
-    const executor = new MvccExecutor(mvcc, auth);
+  constructor(
+    limits: SessionLimits,
+    mvcc: MvccMachine,
+    auth: AuthStore = new AuthStore(),
+    cluster: ClusterState = new ClusterState(),
+  ) {
+    const executor = new MvccExecutor(mvcc, auth, cluster);
     super(limits, executor);
+    this.applier = executor;
     this.mvcc = mvcc;
     this.auth = auth;
+    this.cluster = cluster;
+  }
+
+  /** The store's size as the quota counts it (space-quota.ts): retained versions and leases. */
+  get storeBytes(): number {
+    return this.applier.kvBytes + this.mvcc.leases.size * LEASE_BYTES;
   }
 
   /** Answers a read from the applied state. */
@@ -135,6 +177,8 @@ export class ServerMachine extends SessionMachine<MachineOp, ServerResult> {
           return { ok: true, response: this.mvcc.leaseTimeToLive(op.request, op.nowMs) };
         case 'leaseLeases':
           return { ok: true, response: this.mvcc.leaseLeases() };
+        case 'alarmGet':
+          return { ok: true, response: this.cluster.read(op) };
         default:
           return { ok: true, response: readAuth(this.auth, op, this.mvcc.revision) };
       }
@@ -150,6 +194,7 @@ export class ServerMachine extends SessionMachine<MachineOp, ServerResult> {
       sessions: this.sessionTuples(),
       timeMs: this.timeMs,
       auth: this.auth.snapshot(),
+      cluster: this.cluster.snapshot(),
     };
   }
 }
@@ -159,6 +204,7 @@ const READS: ReadonlySet<string> = new Set([
   'leaseTimeToLive',
   'leaseLeases',
   ...AUTH_READS,
+  ...CLUSTER_READS,
 ]);
 
 function isResult(x: unknown): boolean {
@@ -169,7 +215,10 @@ function isResult(x: unknown): boolean {
 export function serverMachineDef(options: MvccOptions = {}): RaftMachineDef<ServerMachine> {
   const restore = (snapshot: ServerSnapshot, limits: SessionLimits) => {
     const auth = snapshot.auth === undefined ? new AuthStore() : AuthStore.restore(snapshot.auth);
-    const m = new ServerMachine(limits, MvccMachine.restore(snapshot.mvcc, options), auth);
+    const cluster =
+      snapshot.cluster === undefined ? new ClusterState() : ClusterState.restore(snapshot.cluster);
+    const mvcc = MvccMachine.restore(snapshot.mvcc, options);
+    const m = new ServerMachine(limits, mvcc, auth, cluster);
     m.restoreSessions(snapshot.sessions, snapshot.timeMs);
     return m;
   };
@@ -185,6 +234,7 @@ export function serverMachineDef(options: MvccOptions = {}): RaftMachineDef<Serv
       try {
         MvccMachine.restore(x.mvcc as MvccSnapshot, options);
         if (x.auth !== undefined) AuthStore.restore(x.auth);
+        if (x.cluster !== undefined) ClusterState.restore(x.cluster);
         return true;
       } catch {
         return false;

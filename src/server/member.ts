@@ -13,6 +13,7 @@
 
 import type { Logger } from 'pino';
 import {
+  type AdminOp,
   type ClientReplyBody,
   checkClientCommand,
 } from '../algorithms/consensus/raft/client-api.js';
@@ -163,6 +164,11 @@ export class Member {
   /** Proposes a machine operation through Raft (a write, or a linearizable read). */
   propose(op: MachineOp['op'], read: boolean): Promise<unknown> {
     return this.proposals.propose({ type: 'machine', read, op });
+  }
+
+  /** Runs one of Raft's operator commands (a leadership transfer: proposals.ts RaftRefusal). */
+  admin(op: AdminOp): Promise<unknown> {
+    return this.proposals.propose(op);
   }
 
   /** Raft's state on this member (role, term, leader, commit and applied indices). */

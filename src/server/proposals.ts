@@ -8,6 +8,11 @@
 // reuses a (client, seq) an earlier incarnation sent; a lane idle for half the session
 // timeout starts a new session before use, so it never runs into SESSION_EXPIRED.
 //
+// Raft's own operator commands (AdminOp) travel the same way: a leadership transfer is not
+// logged, so it takes a read lane; a membership change is logged with its (client, seq) in
+// the session table, so it takes a write lane. Raft's refusal of one (a transfer to a
+// non-voter, an impossible change) rejects with RaftRefusal.
+//
 // Commands beyond the lanes wait in a bounded queue; a command not answered within
 // `attemptMs` is sent again (same client and seq), and one not answered by its deadline
 // fails with etcd's "request timed out" — its outcome is then unknown, as with etcd.
@@ -17,7 +22,7 @@
 // restarts has no commands in flight.
 
 import { randomInt } from 'node:crypto';
-import type { ClientReplyBody } from '../algorithms/consensus/raft/client-api.js';
+import type { AdminOp, ClientReplyBody } from '../algorithms/consensus/raft/client-api.js';
 import type { MachineOp } from '../algorithms/consensus/raft/machine.js';
 import { EtcdError } from './errors.js';
 
@@ -43,8 +48,16 @@ interface Lane {
   busy: Pending | undefined;
 }
 
+/** What a lane carries: the machine's operation, or one of Raft's own. */
+export type ProposedOp = MachineOp | AdminOp;
+
+/** Raft refused an operator command for good (reason 'rejected'). */
+export class RaftRefusal extends Error {
+  override readonly name = 'RaftRefusal';
+}
+
 interface Pending {
-  readonly op: MachineOp;
+  readonly op: ProposedOp;
   readonly deadline: number;
   resolve(value: unknown): void;
   reject(error: Error): void;
@@ -88,12 +101,16 @@ export class Proposals {
     }
   }
 
-  /** Proposes `op` (a write, or a linearizable read); resolves with the machine's value. */
-  propose(op: MachineOp): Promise<unknown> {
+  /**
+   * Proposes `op` (a write, a linearizable read, or an operator command); resolves with the
+   * machine's value (an operator command's: undefined).
+   */
+  propose(op: ProposedOp): Promise<unknown> {
     if (this.closed) return Promise.reject(new EtcdError('stopped'));
     return new Promise((resolve, reject) => {
       const p: Pending = { op, deadline: this.now() + this.o.timeoutMs, resolve, reject };
-      const pool = op.read ? this.reads : this.writes;
+      const unlogged = op.type === 'machine' ? op.read : op.type === 'transfer-leader';
+      const pool = unlogged ? this.reads : this.writes;
       const lane = pool.lanes.find((l) => l.busy === undefined);
       if (lane !== undefined) return this.start(p, lane);
       if (pool.queue.length >= this.o.maxQueued) return reject(new EtcdError('tooManyRequests'));
@@ -114,6 +131,10 @@ export class Proposals {
         return this.retryLater(lane, p, Math.min(this.o.attemptMs, 50));
       case 'session-expired':
         return this.finish(lane, () => p.reject(new EtcdError('timeout')), true);
+      case 'rejected':
+        if (p.op.type !== 'machine')
+          return this.finish(lane, () => p.reject(new RaftRefusal(`${p.op.type} refused`)));
+        return this.finish(lane, () => p.reject(new Error(`command refused: ${reply.reason}`)));
       default:
         // Raft refuses only its own commands (membership); the machine answers ok with its
         // result or its error, so this is a bug in the caller.

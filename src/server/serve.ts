@@ -15,6 +15,7 @@ import type { PeerAuth } from '../runtime/transport/peer-auth.js';
 import type { Address } from '../runtime/transport/peer-link.js';
 import { openWalStorage } from '../runtime/wal/index.js';
 import { type ClientTls, listenClientPort } from './client-port.js';
+import type { AutoCompaction } from './compactor.js';
 import { EtcdServer, type MemberInfo } from './etcd-server.js';
 import { createGrpcServer } from './grpc/services.js';
 import { httpHandler, metricsRegistry } from './http.js';
@@ -43,6 +44,10 @@ export interface ServeConfig {
   readonly clusterToken: string;
   readonly maxRequestBytes: number;
   readonly maxTxnOps: number;
+  /** --quota-backend-bytes: 0 is etcd's default (2 GiB), negative turns the quota off. */
+  readonly quotaBackendBytes?: number;
+  /** --auto-compaction-retention / --auto-compaction-mode (absent: off). */
+  readonly autoCompaction?: AutoCompaction;
   readonly peerAuth: PeerAuth;
   readonly clientTls?: ClientTls;
   readonly log: Logger;
@@ -105,6 +110,8 @@ export async function startServer(c: ServeConfig): Promise<RunningServer> {
     members,
     clock,
     dataDir: c.dataDir,
+    ...(c.quotaBackendBytes !== undefined && { quotaBackendBytes: c.quotaBackendBytes }),
+    ...(c.autoCompaction !== undefined && { autoCompaction: c.autoCompaction }),
   });
   const grpc = createGrpcServer(
     server,

@@ -128,6 +128,7 @@ export class CohortServer implements ApiServer {
       ...(tls === undefined ? [] : ['--cert-file', tls.certFile, '--key-file', tls.keyFile]),
       ...(tls === undefined ? [] : ['--trusted-ca-file', tls.caFile]),
       ...(tls?.clientCertAuth === undefined ? [] : ['--client-cert-auth']),
+      ...(this.options.args ?? []),
     ];
     const proc = new NodeProcess(argv, m.logFile);
     m.proc = proc;

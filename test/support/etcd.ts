@@ -34,6 +34,8 @@ export interface EtcdTls {
 export interface EtcdOptions {
   readonly members?: number;
   readonly tls?: EtcdTls;
+  /** More flags for every member, with etcd's names (both servers take them). */
+  readonly args?: readonly string[];
 }
 
 interface Member {
@@ -87,6 +89,7 @@ export class EtcdCluster {
     readonly dir: string,
     private readonly members: Member[],
     private readonly tls: EtcdTls | undefined,
+    private readonly args: readonly string[] = [],
   ) {}
 
   /** Starts `members` fresh members (default 1) and waits until the cluster is healthy. */
@@ -107,7 +110,7 @@ export class EtcdCluster {
         log: '',
       });
     }
-    const cluster = new EtcdCluster(dir, members, options.tls);
+    const cluster = new EtcdCluster(dir, members, options.tls, options.args);
     for (let i = 0; i < members.length; i++) cluster.spawn(i, 'new');
     await cluster.ready();
     return cluster;
@@ -143,6 +146,7 @@ export class EtcdCluster {
       ...['--initial-cluster-token', path.basename(this.dir)],
       ...['--logger', 'zap', '--log-outputs', 'stderr', '--log-level', 'warn'],
       ...this.tlsArgs(),
+      ...this.args,
     ];
     const child = spawn(ETCD_BIN, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     child.stderr?.on('data', (chunk: Buffer) => {

@@ -1,7 +1,10 @@
 // etcd's Maintenance and Cluster services, as far as a static membership goes: Status (the
 // fields `etcdctl endpoint status` prints; the database size is what the member keeps on
-// disk, as etcd's is its bolt file), HashKV, Alarm (none raised yet), Defragment (a no-op:
-// the store is in memory and the WAL compacts itself), Snapshot, and MemberList.
+// disk, as etcd's is its bolt file; `errors` lists "no leader" and the alarms as etcd prints
+// them), HashKV, Alarm (GET/ACTIVATE/DEACTIVATE of the replicated alarms; etcd answers with
+// no header), MoveLeader (Raft's leadership transfer: etcd-server.ts), Defragment (a no-op:
+// the store is in memory and the WAL compacts itself), Snapshot, and MemberList (every
+// member's published client URLs).
 //
 // Snapshot streams this member's applied MVCC state as etcd streams its database: chunks of
 // 32 KiB with the bytes remaining, then the SHA-256 of everything before it (etcdctl
@@ -15,12 +18,14 @@
 import { createHash } from 'node:crypto';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ServerWritableStream } from '@grpc/grpc-js';
+import type { ServerUnaryCall, ServerWritableStream, sendUnaryData } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { encode } from '../../core/codec.js';
+import { ALARM_TYPES, type AlarmType, alarmText } from '../cluster-state.js';
+import { EtcdError } from '../errors.js';
 import type { EtcdServer } from '../etcd-server.js';
 import { ETCD_API_VERSION } from '../version.js';
-import { int, long, responseToWire, type Wire } from '../wire.js';
+import { big, int, long, responseToWire, type Wire } from '../wire.js';
 import { toStatus, type Unary, unary, unimplemented } from './call.js';
 
 /** etcd's snapshotSendBufferSize. */
@@ -78,6 +83,36 @@ async function streamSnapshot(server: EtcdServer, call: SnapshotCall): Promise<v
   call.end();
 }
 
+/** The client's deadline on the server's clock (undefined: none given). */
+function deadlineOf(call: ServerUnaryCall<Wire, Wire>, clock: () => number): number | undefined {
+  const deadline = call.getDeadline();
+  const at = deadline instanceof Date ? deadline.getTime() : deadline;
+  if (!Number.isFinite(at)) return undefined;
+  return clock() + (at - Date.now());
+}
+
+/** MoveLeader needs the call itself: it waits for the transfer until the client's deadline. */
+function moveLeader(server: EtcdServer, log: Logger): Unary {
+  return (call: ServerUnaryCall<Wire, Wire>, callback: sendUnaryData<Wire>) => {
+    server.moveLeader(big(call.request.targetID), deadlineOf(call, server.o.clock)).then(
+      () => callback(null, {}),
+      (error: unknown) => callback(toStatus(error, log) as never),
+    );
+  };
+}
+
+const ALARM_ACTIONS = ['GET', 'ACTIVATE', 'DEACTIVATE'] as const;
+
+async function alarm(server: EtcdServer, w: Wire): Promise<Wire> {
+  const action = w.action as (typeof ALARM_ACTIONS)[number];
+  const type = w.alarm as AlarmType;
+  // An unknown action does nothing in etcd (its switch has no default); an unknown alarm
+  // type etcd would store, we do not (the machine knows three): both answer no alarms.
+  if (!ALARM_ACTIONS.includes(action) || !ALARM_TYPES.includes(type)) return { alarms: [] };
+  const alarms = await server.alarm(action, big(w.memberID), type);
+  return { alarms: alarms.map((a) => ({ memberID: long(a.memberID), alarm: a.alarm })) };
+}
+
 export function maintenanceService(server: EtcdServer, log: Logger): Record<string, Unary> {
   const header = () => server.header(server.machine.mvcc.revision);
   return {
@@ -93,7 +128,10 @@ export function maintenanceService(server: EtcdServer, log: Logger): Record<stri
         raftIndex: raft.commitIndex,
         raftTerm: raft.term,
         raftAppliedIndex: raft.lastApplied,
-        errors: [],
+        errors: [
+          ...(server.leaderId() === 0n ? [new EtcdError('noLeader').message] : []),
+          ...server.machine.cluster.get('NONE').map(alarmText),
+        ],
         isLearner: false,
       };
     }),
@@ -101,10 +139,10 @@ export function maintenanceService(server: EtcdServer, log: Logger): Record<stri
       const r = server.machine.mvcc.hashKV(int(w.revision));
       return responseToWire(r as unknown as Wire, header());
     }),
-    Alarm: unary(log, () => ({ header: header(), alarms: [] })),
+    Alarm: unary(log, (w) => alarm(server, w)),
     Defragment: unary(log, () => ({ header: header() })),
     Hash: unimplemented('Hash'),
-    MoveLeader: unimplemented('MoveLeader'),
+    MoveLeader: moveLeader(server, log),
     Snapshot: ((call: SnapshotCall) => {
       streamSnapshot(server, call).catch((error: unknown) => {
         if (!call.cancelled && !call.destroyed)
@@ -118,7 +156,7 @@ export function clusterService(server: EtcdServer, log: Logger): Record<string, 
   return {
     MemberList: unary(log, () => ({
       header: server.header(server.machine.mvcc.revision),
-      members: server.o.members.map((m) => ({
+      members: server.members().map((m) => ({
         ID: long(m.id),
         name: m.name,
         peerURLs: m.peerUrls,
