@@ -12,6 +12,7 @@
 import { defineAlgorithm } from '../../core/algorithm.js';
 import type { Env, NodeId, Process } from '../../core/process.js';
 import { isCount, type MessageChecks, parseByType } from '../../core/validate.js';
+import { outputInLastSecond } from './recent-output.js';
 
 type SessionMessage =
   | { readonly type: 'Open' }
@@ -125,15 +126,11 @@ export const forgetfulSession = defineAlgorithm<
   parseMessage: parseSessionMessage,
   invariants: () => [],
   liveness: () => [
-    {
-      name: 'clients keep being served',
-      check(view) {
-        const last = view.outputs.findLast((o) => o.output.type === 'served');
-        return last !== undefined && last.atMs > view.nowMs - 1_000
-          ? undefined
-          : 'no request served in the last second';
-      },
-    },
+    outputInLastSecond(
+      'clients keep being served',
+      'served',
+      'no request served in the last second',
+    ),
   ],
   scenarios: [
     {

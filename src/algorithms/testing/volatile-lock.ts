@@ -10,6 +10,7 @@
 import { defineAlgorithm } from '../../core/algorithm.js';
 import type { Env, NodeId, Process } from '../../core/process.js';
 import { isCount, type MessageChecks, parseByType } from '../../core/validate.js';
+import { outputInLastSecond } from './recent-output.js';
 
 type LockMessage =
   | { readonly type: 'Acquire' }
@@ -145,15 +146,7 @@ export const volatileLock = defineAlgorithm<
     },
   ],
   liveness: () => [
-    {
-      name: 'clients keep entering',
-      check(view) {
-        const last = view.outputs.findLast((o) => o.output.type === 'enter');
-        return last !== undefined && last.atMs > view.nowMs - 1_000
-          ? undefined
-          : 'no entry in the last second';
-      },
-    },
+    outputInLastSecond('clients keep entering', 'enter', 'no entry in the last second'),
   ],
   scenarios: [
     {
