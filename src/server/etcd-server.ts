@@ -145,7 +145,7 @@ export class EtcdServer {
    * that would not fit the quota is refused here, as etcd's gRPC layer refuses it.
    */
   async write(command: MvccCommand): Promise<Wire> {
-    this.quota.check(command);
+    await this.quota.check(command);
     return unwrap((await this.member.propose(command, false)) as ServerResult);
   }
 

@@ -8,6 +8,7 @@ import { freePort } from '../runtime/launcher/free-port.js';
 import { MemoryStorage } from '../runtime/memory-storage.js';
 import { type ServerResult, serverMachineDef } from './machine.js';
 import { Member } from './member.js';
+import { RaftRefusal } from './proposals.js';
 
 const text = (s: string) => new TextEncoder().encode(s);
 let member: Member | undefined;
@@ -64,6 +65,21 @@ describe('server member', () => {
     const m = await start();
     const range = { type: 'range', request: { key: text('a'), rangeEnd: new Uint8Array(0) } };
     for (let i = 0; i < 3; i++) expect(await m.propose(range, true)).toMatchObject({ ok: true });
+    const put = await m.propose(
+      { type: 'put', request: { key: text('a'), value: text('1'), lease: 0n } },
+      false,
+    );
+    expect(put).toMatchObject({ ok: true, response: { header: { revision: 2 } } });
+  });
+
+  it("hands Raft's leadership transfer over and reports its refusal", async () => {
+    const m = await start();
+    const range = { type: 'range', request: { key: text('a'), rangeEnd: new Uint8Array(0) } };
+    expect(await m.propose(range, true)).toMatchObject({ ok: true });
+    // Member 1 is the only voter: a transfer to itself or to a stranger is refused.
+    await expect(m.admin({ type: 'transfer-leader', node: 1 })).rejects.toThrow(RaftRefusal);
+    await expect(m.admin({ type: 'transfer-leader', node: 2 })).rejects.toThrow(RaftRefusal);
+    // The transfer took a read lane (it is not logged): the write lane's session is intact.
     const put = await m.propose(
       { type: 'put', request: { key: text('a'), value: text('1'), lease: 0n } },
       false,

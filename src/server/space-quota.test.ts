@@ -69,19 +69,20 @@ describe('space quota', () => {
     const one = 1 + 100 + ENTRY_OVERHEAD_BYTES;
     const { machine, apply, quota, raised } = setUp(3 * one);
     for (const k of ['a', 'b']) {
-      quota.check(put(k, 'x'.repeat(100)));
+      await quota.check(put(k, 'x'.repeat(100)));
       apply(put(k, 'x'.repeat(100)));
     }
     expect(machine.storeBytes).toBe(2 * one);
-    // 2 × one + one is not < 3 × one: refused.
-    expect(() => quota.check(put('c', 'x'.repeat(100)))).toThrow(EtcdError);
-    await Promise.resolve();
+    // 2 × one + one is not < 3 × one: refused, once the alarm is raised.
+    await expect(quota.check(put('c', 'x'.repeat(100)))).rejects.toThrow(EtcdError);
     expect(raised).toEqual(['NOSPACE']);
-    expect(() => quota.check(put('c', 'x'.repeat(99)))).not.toThrow();
-    expect(() => quota.check(put('d', 'x'.repeat(100)))).toThrow('database space exceeded');
-    await Promise.resolve();
+    expect(machine.cluster.has('NOSPACE')).toBe(true);
+    await expect(quota.check(put('c', 'x'.repeat(99)))).resolves.toBeUndefined();
+    await expect(quota.check(put('d', 'x'.repeat(100)))).rejects.toThrow('database space exceeded');
     expect(raised).toEqual(['NOSPACE']); // its alarm stands: not raised again
-    expect(() => quota.check({ type: 'deleteRange', request: { key: b('a') } })).not.toThrow();
+    await expect(
+      quota.check({ type: 'deleteRange', request: { key: b('a') } }),
+    ).resolves.toBeUndefined();
   });
 
   it('after applied writes fill the store, the leader raises NOSPACE if nobody has', async () => {
@@ -100,7 +101,7 @@ describe('space quota', () => {
     expect(raised).toEqual(['NOSPACE']);
   });
 
-  it('does nothing when the quota is off', () => {
+  it('does nothing when the quota is off', async () => {
     const off = new SpaceQuota(undefined, {
       memberId: 1n,
       storeBytes: () => Number.MAX_SAFE_INTEGER,
@@ -110,7 +111,7 @@ describe('space quota', () => {
         throw new Error('must not raise');
       },
     });
-    expect(() => off.check(put('a', 'b'))).not.toThrow();
+    await expect(off.check(put('a', 'b'))).resolves.toBeUndefined();
     off.afterApply();
   });
 });

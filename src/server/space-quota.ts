@@ -8,14 +8,15 @@
 // shrink it (tombstones are added), compaction does — etcd needs compaction AND defrag.
 //
 // As etcd: a write that would not fit (size + its cost ≥ quota) is refused at the member that
-// received it with "etcdserver: mvcc: database space exceeded" (RESOURCE_EXHAUSTED), and that
-// member raises NOSPACE for itself through Raft (v3rpc/quota.go); writes that slip past the
+// received it with "etcdserver: mvcc: database space exceeded" (RESOURCE_EXHAUSTED), once that
+// member has raised NOSPACE for itself through Raft (v3rpc/quota.go); writes that slip past the
 // check and fill the store make the leader raise it (apply.go's quota applier). Once raised,
 // the alarm is machine state (cluster-state.ts): every member refuses puts, txns with puts
 // and lease grants until `etcdctl alarm disarm`; deletes, reads and compaction still work.
 //
-// Fault model: the raise is a proposal that may fail (no leader, timeout): it is retried at
-// the next refused write or applied write; the refusal itself never waits for it.
+// Fault model: the raise is a proposal that may fail (no leader, timeout): the refusal is
+// answered anyway and the raise is tried again at the next refused or applied write. One
+// raise is in flight at a time; refused writes meanwhile wait for that one.
 
 import { EtcdError } from './errors.js';
 import type { Event, MvccCommand, MvccMachine, RequestOp, TxnRequest } from './mvcc/index.js';
@@ -91,7 +92,7 @@ export interface QuotaHost {
 }
 
 export class SpaceQuota {
-  private raising = false;
+  private raising: Promise<void> | undefined;
 
   constructor(
     /** undefined: no quota (etcd's negative --quota-backend-bytes). */
@@ -99,12 +100,15 @@ export class SpaceQuota {
     private readonly host: QuotaHost,
   ) {}
 
-  /** etcd's quotaKVServer: refuses a write that would not fit, raising NOSPACE (throws). */
-  check(command: MvccCommand): void {
+  /**
+   * etcd's quotaKVServer: a write that would not fit raises NOSPACE (unless this member's
+   * stands already), then is refused (rejects with etcd's noSpace).
+   */
+  async check(command: MvccCommand): Promise<void> {
     if (this.quotaBytes === undefined) return;
     const cost = requestCost(command);
     if (cost === 0 || this.host.storeBytes() + cost < this.quotaBytes) return;
-    if (!this.host.hasNoSpace(this.host.memberId)) this.raise();
+    if (!this.host.hasNoSpace(this.host.memberId)) await this.raise();
     throw new EtcdError('noSpace');
   }
 
@@ -115,14 +119,15 @@ export class SpaceQuota {
     this.raise();
   }
 
-  private raise(): void {
-    if (this.raising) return;
-    this.raising = true;
-    this.host
-      .activate()
-      .catch(() => {})
-      .finally(() => {
-        this.raising = false;
-      });
+  private raise(): Promise<void> {
+    this.raising ??= this.host.activate().then(
+      () => {
+        this.raising = undefined;
+      },
+      () => {
+        this.raising = undefined;
+      },
+    );
+    return this.raising;
   }
 }

@@ -156,13 +156,16 @@ export function clusterService(server: EtcdServer, log: Logger): Record<string, 
   return {
     MemberList: unary(log, () => ({
       header: server.header(server.machine.mvcc.revision),
-      members: server.members().map((m) => ({
-        ID: long(m.id),
-        name: m.name,
-        peerURLs: m.peerUrls,
-        clientURLs: m.clientUrls,
-        isLearner: false,
-      })),
+      // By id, as etcd's cluster lists its members.
+      members: [...server.members()]
+        .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+        .map((m) => ({
+          ID: long(m.id),
+          name: m.name,
+          peerURLs: m.peerUrls,
+          clientURLs: m.clientUrls,
+          isLearner: false,
+        })),
     })),
     MemberAdd: unimplemented('MemberAdd'),
     MemberRemove: unimplemented('MemberRemove'),
