@@ -67,7 +67,8 @@ describe.each(API_SERVERS)('client failover against $kind (3 members)', ({ start
       const watcher = client.watch('fo2/', { prefix: true });
       await watcher.ready;
       const seen = collect(watcher);
-      const lease = await client.grant(2);
+      // A TTL well above an election (about 2 s): the failover itself must not expire it.
+      const lease = await client.grant(5);
       const keeper = lease.keepAlive();
       let lost: unknown;
       let renewals = 0;
