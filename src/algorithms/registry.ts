@@ -26,7 +26,7 @@ import { suzukiKasami } from './mutex/suzuki-kasami/index.js';
 import { tokenRing } from './mutex/token-ring/index.js';
 import { twoLayerTokenRing } from './mutex/two-layer-token-ring/index.js';
 import { forgetfulSession } from './testing/forgetful-session.js';
-import { volatileLock } from './testing/volatile-lock.js';
+import { volatileLock } from './testing/volatile-lock/index.js';
 
 export const algorithms: readonly AnyAlgorithm[] = [
   lamport,

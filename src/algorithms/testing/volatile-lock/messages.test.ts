@@ -2,8 +2,8 @@
 // itself, broken ones are refused, and nothing makes the parser throw (fast-check).
 
 import { describe, it } from 'vitest';
-import { checkMessageParser, normalRuns } from '../../../test/support/message-parser.js';
-import { volatileLock } from './volatile-lock.js';
+import { checkMessageParser, normalRuns } from '../../../../test/support/message-parser.js';
+import { volatileLock } from './index.js';
 
 describe('testing/volatile-lock message parser', () => {
   it('accepts every message of normal runs as is, refuses broken ones and never throws', () => {
