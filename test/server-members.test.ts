@@ -4,7 +4,8 @@
 // through Raft); `move-leader` to a follower prints etcd's line and returns once the target
 // leads (every member then says so); a non-member target is etcd's "bad leader transferee";
 // etcdctl given only a follower finds no leader; MoveLeader sent to a follower directly is
-// "etcdserver: not leader" (FAILED_PRECONDITION); writes go on under the new leader.
+// "etcdserver: not leader" (FAILED_PRECONDITION); writes go on under the new leader; a
+// frozen target never takes over and the call ends at the client's deadline.
 //
 // Fault model: none injected (a leadership change is the event under test).
 
@@ -25,6 +26,18 @@ async function statuses(endpoints: string[]): Promise<{ id: string; leader: stri
     id: BigInt(m[1] as string).toString(16),
     leader: BigInt(m[2] as string).toString(16),
   }));
+}
+
+/** Whether every member answers Status and `agree` holds of the answers (retried by `until`). */
+async function eventually(
+  endpoints: string[],
+  agree: (s: { id: string; leader: string }[]) => boolean,
+): Promise<boolean> {
+  try {
+    return agree(await statuses(endpoints));
+  } catch {
+    return false; // A member just thawed or elected may not answer yet.
+  }
 }
 
 describe.each(API_SERVERS)('3 members of $kind', ({ start }) => {
@@ -69,12 +82,37 @@ describe.each(API_SERVERS)('3 members of $kind', ({ start }) => {
       stdout: `Leadership transferred from ${leader} to ${target}\n`,
       stderr: '',
     });
-    await until(async () => {
-      const now = await statuses(server.endpoints);
-      return now.every((s) => s.leader === target);
-    }, 'every member to follow the new leader');
+    await until(
+      () => eventually(server.endpoints, (now) => now.every((s) => s.leader === target)),
+      'every member to follow the new leader',
+    );
     const put = await etcdctl(server.endpoints.join(','), ['put', 'after', 'transfer']);
     expect(put.stdout).toBe('OK\n');
+  });
+
+  it('gives up on a target that cannot take over (frozen) at the deadline', async () => {
+    const status = await statuses(server.endpoints);
+    const leader = status[0]?.leader as string;
+    const l = status.findIndex((s) => s.id === leader);
+    const t = status.findIndex((s) => s.id !== leader);
+    server.pauseMember(t);
+    try {
+      const o = await etcdctl(server.endpoints[l] as string, [
+        'move-leader',
+        status[t]?.id as string,
+      ]);
+      // etcd waits for the target until the client's deadline (etcdctl's 5 s) runs out.
+      expect(o).toEqual({ code: 1, stdout: '', stderr: 'Error: context deadline exceeded' });
+    } finally {
+      server.resumeMember(t);
+    }
+    await until(
+      () =>
+        eventually(server.endpoints, (now) =>
+          now.every((s) => s.leader === now[0]?.leader && s.leader !== '0'),
+        ),
+      'one leader again',
+    );
   });
 
   it("answers etcd's errors: a bad transferee, no leader endpoint, a follower", async () => {

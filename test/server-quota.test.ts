@@ -7,8 +7,8 @@
 // defragmenting and disarming, writes accepted again. Masked: member ids, ports, and the
 // counts that depend on where each server's size crossed the quota (etcd measures its bolt
 // file, Cohort the bytes its MVCC store retains: src/server/space-quota.ts).
-// Then --auto-compaction-retention 1s: both compact by themselves (an old revision becomes
-// "compacted").
+// The alarm survives a crash (SIGKILL) and restart, and makes /health say false. Then --auto-compaction-retention 1s: both
+// compact by themselves (an old revision becomes "compacted").
 //
 // Fault model: none injected — this is the conformance check of the quota and compactor.
 
@@ -137,6 +137,35 @@ describe('NOSPACE through etcdctl against real etcd and Cohort', () => {
       expect(results.get('cohort')?.lines[i]).toBe(etcd);
     },
   );
+});
+
+describe.each(API_SERVERS)('NOSPACE across a restart of $kind', ({ start }) => {
+  let server: ApiServer;
+
+  beforeAll(async () => {
+    server = await start({ args: QUOTA });
+  }, 60_000);
+
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it('is still raised after a crash, and still refuses writes', async () => {
+    const endpoints = server.endpoints.join(',');
+    await fill(endpoints);
+    await server.restartMember(0, 'SIGKILL');
+    const list = await etcdctl(endpoints, ['alarm', 'list']);
+    expect(mask(list.stdout)).toBe('memberID:<id> alarm:NOSPACE \n');
+    const put = await etcdctl(endpoints, ['put', 'a', 'b']);
+    expect(put.stderr).toBe('Error: etcdserver: mvcc: database space exceeded');
+    // /health reports the alarm unless told to leave NOSPACE out.
+    const health = async (query: string) => {
+      const r = await fetch(`http://${server.endpoints[0]}/health${query}`);
+      return [r.status, ((await r.json()) as { health: string }).health];
+    };
+    expect(await health('')).toEqual([503, 'false']);
+    expect(await health('?exclude=NOSPACE')).toEqual([200, 'true']);
+  }, 120_000);
 });
 
 describe.each(API_SERVERS)('auto-compaction on $kind', ({ start }) => {

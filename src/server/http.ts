@@ -1,6 +1,6 @@
 // The HTTP side of the client port, as etcd serves it: `/health` (200 {"health":"true"}
-// when a leader is known and a linearizable read succeeds within a second, else 503
-// {"health":"false"}), `/version`, and `/metrics` in Prometheus' text format (prom-client:
+// when no alarm is raised — except those named by `?exclude=NOSPACE` — a leader is known and
+// a linearizable read succeeds within a second, else 503 {"health":"false"}), `/version`, and `/metrics` in Prometheus' text format (prom-client:
 // the process's default metrics and etcd's names for the server's own).
 //
 // Fault model: anyone who reaches the port may ask; nothing here changes state, and
@@ -57,13 +57,16 @@ export function httpHandler(server: EtcdServer, registry: Registry) {
     res.end(JSON.stringify(body));
   };
   return (req: IncomingMessage, res: ServerResponse) => {
-    const path = (req.url ?? '/').split('?')[0];
+    const url = new URL(req.url ?? '/', 'http://client-port');
+    const path = url.pathname;
     if (req.method !== 'GET' && req.method !== 'HEAD')
       return json(res, 405, { message: 'Method Not Allowed' });
     if (path === '/version')
       return json(res, 200, { etcdserver: ETCD_API_VERSION, etcdcluster: ETCD_CLUSTER_VERSION });
     if (path === '/health') {
-      if (server.leaderId() === 0n) return json(res, 503, { health: 'false' });
+      const excluded = url.searchParams.getAll('exclude');
+      const alarmed = server.machine.cluster.get('NONE').some((a) => !excluded.includes(a.alarm));
+      if (alarmed || server.leaderId() === 0n) return json(res, 503, { health: 'false' });
       const read = server.read({ type: 'range', request: { key: Buffer.from('health') } }, false);
       const timeout = new Promise((_, reject) =>
         setTimeout(() => reject(new Error('timeout')), 1000).unref(),

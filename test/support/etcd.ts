@@ -52,7 +52,7 @@ function healthyOverTls(port: number, tls: EtcdTls): Promise<boolean> {
   const options: https.RequestOptions = {
     host: '127.0.0.1',
     port,
-    path: '/health',
+    path: HEALTH_PATH,
     ca: fs.readFileSync(tls.caFile),
     servername: tls.serverName,
     checkServerIdentity: (_host, cert) => checkServerIdentity(tls.serverName, cert),
@@ -72,11 +72,14 @@ function healthyOverTls(port: number, tls: EtcdTls): Promise<boolean> {
   });
 }
 
+/** A member whose store is full (NOSPACE raised) still serves: readiness ignores that alarm. */
+const HEALTH_PATH = '/health?exclude=NOSPACE';
+
 /** Whether the server on `port` says {"health":"true"} on /health (etcd's and Cohort's). */
 export async function healthy(port: number, tls: EtcdTls | undefined): Promise<boolean> {
   if (tls !== undefined) return healthyOverTls(port, tls);
   try {
-    const response = await fetch(`http://127.0.0.1:${port}/health`);
+    const response = await fetch(`http://127.0.0.1:${port}${HEALTH_PATH}`);
     const body = (await response.json()) as { health?: string };
     return body.health === 'true';
   } catch {

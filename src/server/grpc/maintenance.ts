@@ -1,6 +1,6 @@
 // etcd's Maintenance and Cluster services, as far as a static membership goes: Status (the
 // fields `etcdctl endpoint status` prints; the database size is what the member keeps on
-// disk, as etcd's is its bolt file; `errors` lists "no leader" and the alarms as etcd prints
+// disk, as etcd's is its bolt file, the size in use what the quota counts; `errors` lists "no leader" and the alarms as etcd prints
 // them), HashKV, Alarm (GET/ACTIVATE/DEACTIVATE of the replicated alarms; etcd answers with
 // no header), MoveLeader (Raft's leadership transfer: etcd-server.ts), Defragment (a no-op:
 // the store is in memory and the WAL compacts itself), Snapshot, and MemberList (every
@@ -123,7 +123,9 @@ export function maintenanceService(server: EtcdServer, log: Logger): Record<stri
         header: header(),
         version: ETCD_API_VERSION,
         dbSize,
-        dbSizeInUse: dbSize,
+        // What the store holds as the quota counts it (space-quota.ts), as etcd's in-use
+        // size is the part of its file holding data.
+        dbSizeInUse: server.machine.storeBytes,
         leader: long(server.leaderId()),
         raftIndex: raft.commitIndex,
         raftTerm: raft.term,
