@@ -59,6 +59,14 @@ const TRANSFER_TIMEOUT_MS = 7000;
 
 export class EtcdServer {
   readonly hub: WatchHub;
+  /**
+   * Resolves once this member's publish has applied here — so it has applied everything
+   * committed before it (a compaction, a revoke …). Like etcd, the member serves no client
+   * before that (serve.ts), so a client that reconnects to a restarted member never sees
+   * the state it had before it went down.
+   */
+  readonly published: Promise<void>;
+  private onPublished: () => void = () => {};
   /** The revision of the last apply output released here: what watchers may see. */
   private appliedRevision: number;
   private readonly timers: NodeJS.Timeout[] = [];
@@ -100,6 +108,9 @@ export class EtcdServer {
             compact: (revision) => this.write({ type: 'compact', request: { revision } }),
             now: o.clock,
           });
+    this.published = new Promise((resolve) => {
+      this.onPublished = resolve;
+    });
     this.publish();
   }
 
@@ -214,13 +225,31 @@ export class EtcdServer {
     const attempt = () => {
       if (this.closed) return;
       this.member.propose(command, false).then(
-        () => {},
+        () => this.appliedHere(this.o.clock()),
         () => {
           if (!this.closed) setTimeout(attempt, PUBLISH_RETRY_MS).unref();
         },
       );
     };
     attempt();
+  }
+
+  /**
+   * The publish was applied by the leader at `repliedAt`; this member has applied it too once
+   * it leads, or once a leader's message newer than that has come and everything it knows
+   * committed is applied (a leader's message carries its commit index; an approximation of
+   * etcd's wait on the entry itself, which Raft's replies do not name).
+   */
+  private appliedHere(repliedAt: number): void {
+    const check = setInterval(() => {
+      const raft = this.raft;
+      const caughtUp =
+        raft.role === 'leader' ||
+        (raft.leaderContactAt > repliedAt && raft.lastApplied >= raft.commitIndex);
+      if (!caughtUp && !this.closed) return;
+      clearInterval(check);
+      this.onPublished();
+    }, 20);
   }
 
   private onApplied(result: ServerResult): void {

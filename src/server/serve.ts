@@ -118,6 +118,8 @@ export async function startServer(c: ServeConfig): Promise<RunningServer> {
     { maxRequestBytes: c.maxRequestBytes, maxTxnOps: c.maxTxnOps },
     c.log,
   );
+  // etcd serves clients only once the member has published itself through Raft.
+  await server.published;
   const port = await listenClientPort({
     host: c.client.host,
     port: c.client.port,
