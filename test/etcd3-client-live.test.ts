@@ -38,7 +38,8 @@ describe.each(API_SERVERS)('the etcd3 npm client (leases, watches, auth) against
       { ID: id, TTL: '3' },
     ]);
     const ttl = await script.client.leaseClient.leaseTimeToLive({ ID: id, keys: true });
-    expect([ttl.ID, ttl.grantedTTL, ttl.keys.map(String)]).toEqual([
+    // etcd 3.4 lists a lease's keys in Go map order: compared as a set.
+    expect([ttl.ID, ttl.grantedTTL, ttl.keys.map(String).sort()]).toEqual([
       id,
       '3',
       ['lease/a', 'lease/b'],
@@ -78,6 +79,44 @@ describe.each(API_SERVERS)('the etcd3 npm client (leases, watches, auth) against
     expect(lost).toBeInstanceOf(EtcdLeaseInvalidError);
     await watcher.cancel();
     expect((await script.client.leaseClient.leaseLeases()).leases).toEqual([]);
+  });
+
+  it('leases: chosen ids beyond 2^53, ignoreLease, a lease revoked elsewhere is lost', async () => {
+    const c = script.client;
+    const big = '1311768467463790320';
+    const granted = await c.leaseClient.leaseGrant({ TTL: 30, ID: big });
+    expect([granted.ID, granted.TTL, granted.header.revision]).toEqual([big, '30', now()]);
+    expect(await failure(c.leaseClient.leaseGrant({ TTL: 30, ID: big }))).toEqual([
+      'GRPCFailedPreconditionError',
+      '9 FAILED_PRECONDITION: etcdserver: lease already exists',
+    ]);
+    await c.put('lease/big').value('1').lease(big);
+    const ignoring = await c.put('lease/big').value('2').ignoreLease();
+    expect(ignoring.header.revision).toBe(wrote(2));
+    expect(kvText((await c.get('lease/big').exec()).kvs[0])).toMatchObject({
+      value: '2',
+      version: '2',
+      lease: big,
+    });
+    const once = await c.leaseClient.leaseTimeToLive({ ID: big, keys: true });
+    expect([once.grantedTTL, once.keys.map(String)]).toEqual(['30', ['lease/big']]);
+    expect(Number(once.TTL)).toBeGreaterThan(0);
+    expect(Number(once.TTL)).toBeLessThanOrEqual(30);
+
+    const kept = c.lease(6);
+    const keptId = await kept.grant();
+    const lost = new Promise<[string, string]>((resolve) =>
+      kept.on('lost', (e) => resolve([e.constructor.name, e.message])),
+    );
+    await kept.put('lease/kept').value('k');
+    wrote();
+    await c.leaseClient.leaseRevoke({ ID: keptId });
+    wrote();
+    // The next keep-alive finds it gone (TTL 0) and the package reports the lease lost.
+    expect(await lost).toEqual(['EtcdLeaseInvalidError', `Lease ${keptId} is expired or revoked`]);
+    await c.leaseClient.leaseRevoke({ ID: big });
+    expect(await c.getAll().prefix('lease/').count()).toBe(0);
+    expect((await c.get('lease/big').exec()).header.revision).toBe(wrote());
   });
 
   it('watches: puts and deletes with previous values, start revision, filters, unwatch', async () => {
@@ -180,6 +219,57 @@ describe.each(API_SERVERS)('the etcd3 npm client (leases, watches, auth) against
     expect(seen.every((s) => s.length === 1)).toBe(true);
   });
 
+  it('watches: a transaction’s writes in one response, namespaced watchers, ranges', async () => {
+    const c = script.client;
+    const app = c.namespace('wapp/');
+    const ranged = await c.watch().inRange({ start: 'wt/b', end: 'wt/d' }).create();
+    const scoped = await app.watch().prefix('').withPreviousKV().create();
+    const responses: { revision: string; events: [string, string, string][] }[] = [];
+    ranged.on('data', (res) =>
+      responses.push({
+        revision: res.header.revision,
+        events: res.events.map((e) => [e.type, e.kv.key.toString(), e.kv.mod_revision]),
+      }),
+    );
+    const scopedSeen = record(scoped);
+    const txn = await c
+      .if('wt/a', 'Version', '==', 0)
+      .then(c.put('wt/a'), c.put('wt/b'), c.put('wt/c').value('c'), c.put('wt/d'))
+      .commit();
+    const at = wrote();
+    expect(txn.header.revision).toBe(at);
+    await c.delete().inRange({ start: 'wt/', end: 'wt0' });
+    const deletedAt = wrote();
+    await app.put('x').value('1');
+    await app.put('x').value('2');
+    wrote(2);
+    await until(() => responses.length === 2 && scopedSeen.length === 2, 'both watchers');
+    expect(responses).toEqual([
+      {
+        revision: at,
+        events: [
+          ['Put', 'wt/b', at],
+          ['Put', 'wt/c', at],
+        ],
+      },
+      {
+        revision: deletedAt,
+        events: [
+          ['Delete', 'wt/b', deletedAt],
+          ['Delete', 'wt/c', deletedAt],
+        ],
+      },
+    ]);
+    // The package strips the namespace from watched keys (and previous ones).
+    expect(scopedSeen.map((e) => [e.type, e.kv?.key, e.kv?.value, e.prev?.key])).toEqual([
+      ['put', 'x', '1', undefined],
+      ['put', 'x', '2', 'x'],
+    ]);
+    await Promise.all([ranged.cancel(), scoped.cancel()]);
+    await app.delete().all();
+    wrote();
+  });
+
   it('users and roles: a user touches only its role’s range once auth is enabled', async () => {
     await script.client.user('root').create('root-pw');
     await script.client.user('root').addRole('root');
@@ -221,5 +311,83 @@ describe.each(API_SERVERS)('the etcd3 npm client (leases, watches, auth) against
     expect((await asRoot.put('app/x').value('2')).header.revision).toBe(wrote());
     await asRoot.auth.authDisable();
     expect(await script.client.get('app/x').string()).toBe('2');
+  });
+
+  it('users and roles: etcd’s errors, a user’s watch, a new password ends the old token', async () => {
+    const c = script.client;
+    expect(await failure(c.user('alice').create('again'))).toEqual([
+      'EtcdUserExistsError',
+      '9 FAILED_PRECONDITION: etcdserver: user name already exists',
+    ]);
+    expect(await failure(c.role('app').create())).toEqual([
+      'EtcdRoleExistsError',
+      '9 FAILED_PRECONDITION: etcdserver: role name already exists',
+    ]);
+    expect(await failure(c.user('nobody').addRole('app'))).toEqual([
+      'EtcdUserNotFoundError',
+      '9 FAILED_PRECONDITION: etcdserver: user name not found',
+    ]);
+    expect(await failure(c.user('alice').addRole('nope'))).toEqual([
+      'EtcdRoleNotFoundError',
+      '9 FAILED_PRECONDITION: etcdserver: role name not found',
+    ]);
+    expect(await failure(c.user('alice').removeRole('root'))).toEqual([
+      'EtcdRoleNotGrantedError',
+      '9 FAILED_PRECONDITION: etcdserver: role is not granted to the user',
+    ]);
+    await c.role('app').grant({ permission: 'Readwrite', range: Range.prefix('app/') });
+    await c.auth.authEnable();
+    expect(await failure(c.get('app/x').string())).toEqual([
+      'GRPCInvalidArgumentError',
+      '3 INVALID_ARGUMENT: etcdserver: user name is empty',
+    ]);
+
+    const asAlice = script.connect({ username: 'alice', password: 'alice-pw' });
+    const asRoot = script.connect({ username: 'root', password: 'root-pw' });
+    const mine = await asAlice.watch().prefix('app/').withPreviousKV().create();
+    const seen = record(mine);
+    await asRoot.put('app/x').value('3');
+    await until(() => seen.length === 1, 'alice’s watch to see root’s put');
+    expect([seen[0]?.kv?.value, seen[0]?.kv?.mod, seen[0]?.prev?.value]).toEqual([
+      '3',
+      wrote(),
+      '2',
+    ]);
+    const lease = asAlice.lease(10, { autoKeepAlive: false });
+    expect((await lease.put('app/leased').value('l')).header.revision).toBe(wrote());
+    await lease.revoke();
+    wrote();
+
+    await asRoot.user('alice').setPassword('alice-new');
+    expect(await failure(asAlice.get('app/x').string())).toEqual([
+      'EtcdAuthenticationFailedError',
+      '3 INVALID_ARGUMENT: etcdserver: authentication failed, invalid user ID or password',
+    ]);
+    const renewed = script.connect({ username: 'alice', password: 'alice-new' });
+    expect(await renewed.get('app/x').string()).toBe('3');
+    await mine.cancel();
+    await asRoot.auth.authDisable();
+    expect(await c.getAll().prefix('app/').keys()).toEqual(['app/x']);
+  });
+
+  it('users and roles: a watch outside the user’s range is refused with etcd’s reason', async () => {
+    await script.client.auth.authEnable();
+    const asRoot = script.connect({ username: 'root', password: 'root-pw' });
+    try {
+      const asAlice = script.connect({ username: 'alice', password: 'alice-new' });
+      const refused = asAlice.watch().prefix('secret/').create();
+      // etcd 3.4 puts the gRPC status error's Go text in cancel_reason (the package shows it).
+      expect(await failure(refused)).toEqual([
+        'EtcdPermissionDeniedError',
+        'Watcher canceled: rpc error: code = PermissionDenied desc = etcdserver: permission denied',
+      ]);
+      const anonymous = script.client.watch().prefix('app/').create();
+      expect(await failure(anonymous)).toEqual([
+        'EtcdError',
+        'Watcher canceled: rpc error: code = InvalidArgument desc = etcdserver: user name is empty',
+      ]);
+    } finally {
+      await asRoot.auth.authDisable();
+    }
   });
 });
