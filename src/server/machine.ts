@@ -58,7 +58,7 @@ import {
   type MvccSnapshot,
   type RangeRequest,
 } from './mvcc/index.js';
-import { eventsBytes, LEASE_BYTES, retainedKvBytes } from './space-quota.js';
+import { eventsBytes, LEASE_BYTES, measureCompaction, retainedKvBytes } from './space-quota.js';
 
 /** Reads, answered from the applied state (never logged). */
 export type MvccRead =
@@ -114,8 +114,13 @@ class MvccExecutor implements Executor<MachineOp, ServerResult> {
     // A raised NOSPACE or CORRUPT alarm refuses the write on every member alike.
     const refusal = this.cluster.refusal(op);
     if (refusal !== undefined) return { ok: true, value: { ok: false, error: refusal } };
-    const r = applyCommand(this.mvcc, wrapped.op as MvccCommand);
-    if (r.ok && op.type === 'compact') this.kvBytes = retainedKvBytes(this.mvcc);
+    const command = wrapped.op as MvccCommand;
+    const compacted =
+      command.type === 'compact'
+        ? measureCompaction(this.mvcc, command.request.revision, this.kvBytes)
+        : undefined;
+    const r = applyCommand(this.mvcc, command);
+    if (r.ok && compacted !== undefined) this.kvBytes = compacted();
     else if (r.ok) this.kvBytes += eventsBytes(r.events);
     // The machine's answer is always `ok` to Raft: an etcd error is a definite answer too.
     return {

@@ -20,7 +20,7 @@
 
 import { EtcdError } from './errors.js';
 import type { Event, MvccCommand, MvccMachine, RequestOp, TxnRequest } from './mvcc/index.js';
-import { entriesOf } from './mvcc/key-history.js';
+import { entriesOf, type History } from './mvcc/key-history.js';
 
 /** A retained version's numbers: create and mod revision, sub-revision, version, lease id. */
 export const ENTRY_OVERHEAD_BYTES = 40;
@@ -32,10 +32,44 @@ export const DEFAULT_QUOTA_BYTES = 2 * 1024 ** 3;
 /** The bytes the key space retains (all versions of all keys), by walking it. */
 export function retainedKvBytes(mvcc: MvccMachine): number {
   let total = 0;
-  for (const [key, history] of mvcc.store.tree.entries())
-    for (const entry of entriesOf(history))
-      total += key.length + entry.value.length + ENTRY_OVERHEAD_BYTES;
+  for (const [key, history] of mvcc.store.tree.entries()) total += historyBytes(key, history);
   return total;
+}
+
+function historyBytes(key: string, history: History | undefined): number {
+  if (history === undefined) return 0;
+  let total = 0;
+  for (const entry of entriesOf(history))
+    total += key.length + entry.value.length + ENTRY_OVERHEAD_BYTES;
+  return total;
+}
+
+/**
+ * Measures a compaction at `revision`: call before applying it, and the result once it has
+ * applied, for the new retained bytes. Only keys written since the last compaction, up to
+ * `revision`, can lose versions (mvcc/store.ts compact): when they are few, only they are
+ * counted before and after; otherwise the whole space is counted again.
+ */
+export function measureCompaction(
+  mvcc: MvccMachine,
+  revision: number,
+  bytesBefore: number,
+): () => number {
+  const log = mvcc.store.log;
+  const few = mvcc.store.tree.size / 4;
+  let cut = 0;
+  while (cut < log.length && (log[cut]?.modRevision ?? 0) <= revision) {
+    if (++cut > few) return () => retainedKvBytes(mvcc);
+  }
+  const keys = new Set<string>();
+  for (let i = 0; i < cut; i++) keys.add(log[i]?.key as string);
+  const measure = () => {
+    let total = 0;
+    for (const key of keys) total += historyBytes(key, mvcc.store.tree.get(key));
+    return total;
+  };
+  const before = measure();
+  return () => bytesBefore - before + measure();
 }
 
 /** The bytes a write's events added: each event is one new retained version. */
