@@ -25,7 +25,7 @@ import { ricartAgrawala } from './mutex/ricart-agrawala/index.js';
 import { suzukiKasami } from './mutex/suzuki-kasami/index.js';
 import { tokenRing } from './mutex/token-ring/index.js';
 import { twoLayerTokenRing } from './mutex/two-layer-token-ring/index.js';
-import { forgetfulSession } from './testing/forgetful-session.js';
+import { forgetfulSession } from './testing/forgetful-session/index.js';
 import { volatileLock } from './testing/volatile-lock/index.js';
 
 export const algorithms: readonly AnyAlgorithm[] = [
