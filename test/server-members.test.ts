@@ -5,7 +5,8 @@
 // leads (every member then says so); a non-member target is etcd's "bad leader transferee";
 // etcdctl given only a follower finds no leader; MoveLeader sent to a follower directly is
 // "etcdserver: not leader" (FAILED_PRECONDITION); writes go on under the new leader; a
-// frozen target never takes over and the call ends at the client's deadline.
+// frozen target never takes over and the call ends at the client's deadline; a member left
+// alone reports "etcdserver: no leader" in Status errors.
 //
 // Fault model: none injected (a leadership change is the event under test).
 
@@ -141,5 +142,18 @@ describe.each(API_SERVERS)('3 members of $kind', ({ start }) => {
     } finally {
       rpc.close();
     }
+  });
+
+  it('reports "etcdserver: no leader" in Status errors once a lone member has no leader', async () => {
+    await server.stopMember(1);
+    await server.stopMember(2);
+    const lone = server.endpoints[0] as string;
+    let last = '';
+    await until(async () => {
+      const o = await etcdctl(lone, ['endpoint', 'status', '-w', 'json']);
+      last = o.stdout;
+      return o.stdout.includes('"errors":["etcdserver: no leader"]');
+    }, 'the lone member to report no leader');
+    expect(last).not.toMatch(/"leader":/); // 0, which etcdctl's JSON leaves out
   });
 });
