@@ -3,7 +3,8 @@
 // etcd3-client.test.ts). The cases run in order as one script on a fresh server, so every
 // revision is asserted exactly from the script's own writes (support/etcd3-script.ts).
 //
-// Fault model: none injected; a lease left without keep-alives expires on the server's clock.
+// Fault model: one restart of the server (SIGTERM) under a watcher; a lease left without
+// keep-alives expires on the server's clock.
 
 import {
   EtcdAuthenticationFailedError,
@@ -268,6 +269,26 @@ describe.each(API_SERVERS)('the etcd3 npm client (leases, watches, auth) against
     await Promise.all([ranged.cancel(), scoped.cancel()]);
     await app.delete().all();
     wrote();
+  });
+
+  it('watches: a watcher resumes after the server restarts, missing and repeating nothing', async () => {
+    const watcher = await script.client.watch().prefix('r/').create();
+    const seen = record(watcher);
+    await script.client.put('r/a').value('1');
+    const before = wrote();
+    await until(() => seen.length === 1, 'the put before the restart');
+    await script.server.restartMember(0);
+    // A fresh client writes: the package's own channel reconnects on its own schedule.
+    const fresh = script.connect();
+    await fresh.put('r/b').value('2');
+    const after = wrote();
+    await until(() => seen.length === 2, 'the watcher to resume', 60_000);
+    expect(seen.map((e) => [e.type, e.kv?.key, e.kv?.mod])).toEqual([
+      ['put', 'r/a', before],
+      ['put', 'r/b', after],
+    ]);
+    expect(String(watcher.lastRevision())).toBe(String(Number(after) + 1));
+    await watcher.cancel();
   });
 
   it('users and roles: a user touches only its role’s range once auth is enabled', async () => {
