@@ -346,4 +346,36 @@ describe.each(API_SERVERS)('the etcd3 npm client against $kind', (kind) => {
     });
     expect((await script.client.get('bank/a').exec()).kvs[0]?.mod_revision).toBe(wrote());
   });
+
+  it('STM: a write between read and commit forces exactly one retry; deletes; prefetch', async () => {
+    const c = script.client;
+    await c.put('stm2/a').value(1);
+    await c.put('stm2/gone').value('x');
+    wrote(2);
+    for (const [name, isolation] of Object.entries(ISOLATION)) {
+      if (name === 'readCommitted') continue; // commits whatever was read
+      let attempts = 0;
+      const stm = c.stm({ isolation, retries: 3, prefetch: ['stm2/a'] });
+      const read = await stm.transact(async (tx) => {
+        attempts++;
+        const a = (await tx.get('stm2/a').number()) ?? Number.NaN;
+        if (attempts === 1) {
+          await c.put('stm2/a').value(a + 100); // another writer, between read and commit
+          wrote();
+        }
+        await tx.put('stm2/a').value(a + 1);
+        expect(await tx.get('stm2/a').number()).toBe(a + 1); // reads its own write
+        await tx.delete().key('stm2/gone');
+        expect(await tx.get('stm2/gone').string()).toBeNull();
+        return a;
+      });
+      const committedAt = wrote();
+      expect(attempts).toBe(2);
+      const kv = (await c.get('stm2/a').exec()).kvs[0];
+      expect([kv?.value.toString(), kv?.mod_revision]).toEqual([String(read + 1), committedAt]);
+      expect(await c.get('stm2/gone').exists()).toBe(false);
+      await c.put('stm2/gone').value('x');
+      wrote();
+    }
+  });
 });
