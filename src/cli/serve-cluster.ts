@@ -21,6 +21,21 @@ export interface ServeClusterFlags {
   readonly dataDir: string;
   readonly listenClientUrls: string;
   readonly logLevel: string;
+  readonly maxRequestBytes: string;
+  readonly maxTxnOps: string;
+  readonly quotaBackendBytes: string;
+  readonly autoCompactionRetention: string;
+  readonly autoCompactionMode: string;
+}
+
+/** The flags every member gets as given (each member checks them as `cohort serve` does). */
+function sharedFlags(f: ServeClusterFlags): string[] {
+  return [
+    ...['--max-request-bytes', f.maxRequestBytes, '--max-txn-ops', f.maxTxnOps],
+    ...['--quota-backend-bytes', f.quotaBackendBytes],
+    ...['--auto-compaction-retention', f.autoCompactionRetention],
+    ...['--auto-compaction-mode', f.autoCompactionMode],
+  ];
 }
 
 interface ServeReady {
@@ -56,6 +71,7 @@ export async function serveCluster(flags: ServeClusterFlags, size: number): Prom
           ...['--listen-client-urls', `http://${host}:${port0 + 2 * i}`],
           ...['--listen-peer-urls', peerUrl(i), '--initial-cluster', initialCluster],
           ...['--cluster-secret-file', secret, '--log-level', flags.logLevel],
+          ...sharedFlags(flags),
         ],
         path.join(flags.dataDir, `${name}.log`),
       ),
