@@ -34,7 +34,7 @@ import {
 import type { Logger } from 'pino';
 import { EtcdError, type EtcdErrorKind } from '../errors.js';
 import type { EtcdServer } from '../etcd-server.js';
-import { type GrpcStatus, toStatus } from '../grpc/call.js';
+import { type GrpcStatus, goStatusText, toStatus } from '../grpc/call.js';
 import { prefixEnd, recipePrefix, sessionKey } from '../grpc/recipes.js';
 import type { ServerMachine } from '../machine.js';
 import {
@@ -342,7 +342,9 @@ export class AuthGate {
     } catch (error) {
       if (!(error instanceof EtcdError)) throw error;
       const known = ['invalidAuthToken', 'authOldRevision', 'userEmpty'];
-      return new EtcdError(known.includes(error.kind) ? error.kind : 'permissionDenied').message;
+      return goStatusText(
+        new EtcdError(known.includes(error.kind) ? error.kind : 'permissionDenied'),
+      );
     }
   }
 
