@@ -6,12 +6,8 @@
 //
 // Fault model: none injected — this is the conformance check; faults are tested elsewhere.
 
-import { execFile } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API_SERVERS, type ApiServer } from './support/api-servers.js';
-
-const ETCDCTL = '/usr/bin/etcdctl';
+import type { ApiServer } from './support/api-servers.js';
+import { describeTranscripts, etcdctl } from './support/etcdctl.js';
 
 interface Step {
   readonly args: readonly string[];
@@ -20,34 +16,6 @@ interface Step {
   readonly dynamic?: (vars: Map<string, string>) => readonly string[];
   /** Remember something of this step's output for later steps. */
   readonly capture?: (stdout: string, vars: Map<string, string>) => void;
-}
-
-interface Outcome {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function etcdctl(
-  endpoints: string,
-  args: readonly string[],
-  stdin?: string,
-  timeoutMs = 15_000,
-): Promise<Outcome> {
-  return new Promise((resolve) => {
-    const child = execFile(
-      ETCDCTL,
-      ['--endpoints', endpoints, '--command-timeout', '5s', ...args],
-      { env: { PATH: process.env.PATH, ETCDCTL_API: '3' }, timeout: timeoutMs },
-      (error, stdout, stderr) => {
-        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : 1;
-        // etcdctl's retry warnings are JSON log lines; the last plain line is the error.
-        const lines = stderr.split('\n').filter((l) => l !== '' && !l.startsWith('{'));
-        resolve({ code, stdout, stderr: lines.at(-1) ?? '' });
-      },
-    );
-    if (stdin !== undefined) child.stdin?.end(stdin);
-  });
 }
 
 /** Masks what two different clusters cannot share. */
@@ -121,33 +89,10 @@ async function run(server: ApiServer): Promise<string[]> {
   return out;
 }
 
-describe('etcdctl against real etcd and Cohort', () => {
-  const results = new Map<string, string[]>();
-  const servers: ApiServer[] = [];
-
-  beforeAll(async () => {
-    for (const kind of API_SERVERS) {
-      const server = await kind.start({});
-      servers.push(server);
-      results.set(kind.kind, await run(server));
-    }
-    // To read both transcripts side by side: ETCDCTL_DIFF_DUMP=/tmp/diff npx vitest run …
-    const dump = process.env.ETCDCTL_DIFF_DUMP;
-    if (dump !== undefined)
-      for (const [kind, lines] of results) writeFileSync(`${dump}.${kind}.txt`, lines.join('\n'));
-  }, 180_000);
-
-  afterAll(async () => {
-    await Promise.all(servers.map((s) => s.stop()));
-  });
-
-  it.each(SCRIPT.map((s, i) => [i, (s.args[0] ?? s.dynamic?.(new Map())[0]) as string]))(
-    'step %i (%s) prints the same',
-    (i) => {
-      const etcd = results.get('etcd')?.[i];
-      const cohort = results.get('cohort')?.[i];
-      expect(etcd).toBeDefined();
-      expect(cohort).toBe(etcd);
-    },
-  );
-});
+describeTranscripts(
+  'etcdctl against real etcd and Cohort',
+  SCRIPT.map((s) => (s.args[0] ?? s.dynamic?.(new Map())[0]) as string),
+  run,
+  // ETCD_DIFF_DUMP=/tmp/diff npx vitest run test/etcdctl-diff.test.ts writes both transcripts.
+  'ETCD_DIFF_DUMP',
+);

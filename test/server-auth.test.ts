@@ -8,13 +8,12 @@
 //
 // Fault model: none injected — this is the conformance check of the Auth service.
 
-import { writeFileSync } from 'node:fs';
 import { credentials, Metadata } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { until } from '../src/runtime/testing/wait.js';
 import { etcdServices } from '../src/server/proto.js';
 import { API_SERVERS, type ApiServer } from './support/api-servers.js';
-import { etcdctl } from './support/etcdctl.js';
+import { describeTranscripts, etcdctl } from './support/etcdctl.js';
 
 interface Step {
   readonly args: readonly string[];
@@ -134,32 +133,13 @@ async function run(server: ApiServer): Promise<string[]> {
   return out;
 }
 
-describe('auth through etcdctl against real etcd and Cohort', () => {
-  const results = new Map<string, string[]>();
-  const servers: ApiServer[] = [];
-
-  beforeAll(async () => {
-    for (const kind of API_SERVERS) {
-      const server = await kind.start({});
-      servers.push(server);
-      results.set(kind.kind, await run(server));
-    }
-    // To read both transcripts: AUTH_DIFF_DUMP=/tmp/auth npx vitest run test/server-auth.test.ts
-    const dump = process.env.AUTH_DIFF_DUMP;
-    if (dump !== undefined)
-      for (const [kind, lines] of results) writeFileSync(`${dump}.${kind}.txt`, lines.join('\n'));
-  }, 240_000);
-
-  afterAll(async () => {
-    await Promise.all(servers.map((s) => s.stop()));
-  });
-
-  it.each(SCRIPT.map((s, i) => [i, s.args.join(' ')]))('step %i (%s) prints the same', (i) => {
-    const etcd = results.get('etcd')?.[i];
-    expect(etcd).toBeDefined();
-    expect(results.get('cohort')?.[i]).toBe(etcd);
-  });
-});
+describeTranscripts(
+  'auth through etcdctl against real etcd and Cohort',
+  SCRIPT.map((s) => s.args.join(' ')),
+  run,
+  // AUTH_DIFF_DUMP=/tmp/auth npx vitest run test/server-auth.test.ts writes both transcripts.
+  'AUTH_DIFF_DUMP',
+);
 
 type Call = (
   request: object,

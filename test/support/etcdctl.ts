@@ -2,10 +2,16 @@
 // returns what a person would compare: the exit code, stdout, and the last plain line of
 // stderr (etcdctl's retry warnings are JSON log lines with timestamps and random ids).
 //
+// `describeTranscripts` runs one script against a fresh real etcd and a fresh Cohort server
+// and checks, step by step, that they print the same.
+//
 // Fault model: etcdctl may hang (a watch never ends by itself): it is killed after
 // `timeoutMs`, and what it printed until then is returned.
 
 import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { API_SERVERS, type ApiServer } from './api-servers.js';
 
 export const ETCDCTL = '/usr/bin/etcdctl';
 
@@ -34,5 +40,43 @@ export function etcdctl(
       },
     );
     if (stdin !== undefined) child.stdin?.end(stdin);
+  });
+}
+
+/**
+ * One test per step: its masked transcript on Cohort equals etcd's. `run` plays the whole
+ * script against one server; `dumpVar` names an environment variable that, when set, is a
+ * path prefix to write both transcripts to (for reading them side by side).
+ */
+export function describeTranscripts(
+  title: string,
+  steps: readonly string[],
+  run: (server: ApiServer) => Promise<string[]>,
+  dumpVar: string,
+): void {
+  describe(title, () => {
+    const results = new Map<string, string[]>();
+    const servers: ApiServer[] = [];
+
+    beforeAll(async () => {
+      for (const kind of API_SERVERS) {
+        const server = await kind.start({});
+        servers.push(server);
+        results.set(kind.kind, await run(server));
+      }
+      const dump = process.env[dumpVar];
+      if (dump !== undefined)
+        for (const [kind, lines] of results) writeFileSync(`${dump}.${kind}.txt`, lines.join('\n'));
+    }, 240_000);
+
+    afterAll(async () => {
+      await Promise.all(servers.map((s) => s.stop()));
+    });
+
+    it.each(steps.map((s, i) => [i, s]))('step %i (%s) prints the same', (i) => {
+      const etcd = results.get('etcd')?.[i];
+      expect(etcd).toBeDefined();
+      expect(results.get('cohort')?.[i]).toBe(etcd);
+    });
   });
 }
