@@ -22,13 +22,9 @@ import {
   resolveAlgorithm,
   runtimeOptions,
 } from './algorithm-options.js';
+import { foreground } from './foreground.js';
 import { nodeApiToken } from './node-api-token.js';
-import {
-  openStorage,
-  STORAGE_STOP_DEADLINE_MS,
-  type StorageKind,
-  storageFailure,
-} from './open-storage.js';
+import { openStorage, type StorageKind, storageFailure } from './open-storage.js';
 import { parseInteger } from './parse-flags.js';
 import { type PeerAuthFlags, peerAuthFromFlags } from './peer-auth-flags.js';
 import { listenBeyondLoopback, parsePeers } from './peer-list.js';
@@ -117,11 +113,7 @@ export async function nodeCommand(flags: NodeFlags, extra: readonly string[]): P
   if (nodeDir !== undefined) fs.mkdirSync(nodeDir, { recursive: true });
   const apiToken = nodeApiToken(flags.apiTokenFile, nodeDir, id);
   if (apiToken.warning !== undefined) log.warn({ file: apiToken.file }, apiToken.warning);
-  let fatal: Error | undefined;
-  let wake: () => void = () => {};
-  const stopped = new Promise<void>((resolve) => {
-    wake = resolve;
-  });
+  const fg = foreground(log, 'node');
   const node = await startNode({
     algorithm: spec,
     id,
@@ -137,21 +129,12 @@ export async function nodeCommand(flags: NodeFlags, extra: readonly string[]): P
     apiToken: apiToken.token,
     ...(flags.outputsFile !== undefined && { outputsFile: flags.outputsFile }),
     log,
-    onFatal: (error) => {
-      fatal = error;
-      const line = storageFailure(error);
-      if (line === undefined)
-        log.fatal({ err: error }, 'node stopped: a step failed or storage could not sync');
-      else log.fatal(line);
-      // No zombie: whatever closing hangs on (a dead disk), the process ends in bounded time.
-      setTimeout(() => process.exit(1), STORAGE_STOP_DEADLINE_MS).unref();
-      wake();
-    },
+    onFatal: fg.onFatal,
   }).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'EADDRINUSE') throw new UsageError(`address in use: ${error.message}`);
     throw error;
   });
-  if (fatal !== undefined) {
+  if (fg.fatal !== undefined) {
     // The start step itself failed (e.g. stored state it cannot load): not ready, so a
     // launcher waiting for the ready line reports the failure instead of a started node.
     await node.stop().catch((error: Error) => log.error({ err: error }, 'stop failed'));
@@ -168,14 +151,8 @@ export async function nodeCommand(flags: NodeFlags, extra: readonly string[]): P
   };
   process.stdout.write(`${JSON.stringify(ready)}\n`);
   log.info({ algorithm: spec.name, cluster, port: node.port, apiPort: node.apiPort }, 'ready');
-  const onSignal = (signal: string) => {
-    log.info({ signal }, 'stopping');
-    wake();
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  await stopped;
+  await fg.stopped();
   await node.stop().catch((error: Error) => log.error({ err: error }, 'stop failed'));
   apiToken.cleanup();
-  return fatal === undefined ? 0 : 1;
+  return fg.fatal === undefined ? 0 : 1;
 }

@@ -17,7 +17,8 @@ import pino from 'pino';
 import type { ClientTls } from '../server/client-port.js';
 import { addressOfUrl, type ClusterMember, startServer } from '../server/serve.js';
 import { parseAutoCompaction } from './compaction-flags.js';
-import { STORAGE_STOP_DEADLINE_MS, storageFailure } from './open-storage.js';
+import { foreground } from './foreground.js';
+import { storageFailure } from './open-storage.js';
 import { parseInteger } from './parse-flags.js';
 import { type PeerAuthFlags, peerAuthFromFlags } from './peer-auth-flags.js';
 import { listenBeyondLoopback } from './peer-list.js';
@@ -169,11 +170,7 @@ export async function serveCommand(flags: ServeFlags): Promise<number> {
     log.warn(
       'the peer port is reachable from the network: protect it with TLS or the cluster secret',
     );
-  let fatal: Error | undefined;
-  let wake: () => void = () => {};
-  const stopped = new Promise<void>((resolve) => {
-    wake = resolve;
-  });
+  const fg = foreground(log, 'member');
   const running = await startServer({
     name: flags.name,
     dataDir: flags.dataDir,
@@ -189,14 +186,7 @@ export async function serveCommand(flags: ServeFlags): Promise<number> {
     peerAuth,
     ...(p.tls !== undefined && { clientTls: p.tls }),
     log,
-    onFatal: (error) => {
-      fatal = error;
-      const line = storageFailure(error);
-      if (line === undefined) log.fatal({ err: error }, 'member stopped: a step failed');
-      else log.fatal(line);
-      setTimeout(() => process.exit(1), STORAGE_STOP_DEADLINE_MS).unref();
-      wake();
-    },
+    onFatal: fg.onFatal,
   }).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'EADDRINUSE') throw new UsageError(`address in use: ${error.message}`);
     const line = storageFailure(error);
@@ -215,15 +205,9 @@ export async function serveCommand(flags: ServeFlags): Promise<number> {
   };
   process.stdout.write(`${JSON.stringify(ready)}\n`);
   log.info({ clientUrl, peerPort: running.peerPort }, 'ready to serve client requests');
-  const onSignal = (signal: string) => {
-    log.info({ signal }, 'stopping');
-    wake();
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  await stopped;
+  await fg.stopped();
   await running.stop().catch((error: Error) => log.error({ err: error }, 'stop failed'));
-  return fatal === undefined ? 0 : 1;
+  return fg.fatal === undefined ? 0 : 1;
 }
 
 function hasPeerAuthFlags(f: PeerAuthFlags): boolean {
