@@ -171,7 +171,6 @@ describe.each(API_SERVERS)('client KV against $kind', ({ kind, start }) => {
     expect(expired.code).toBe('DEADLINE_EXCEEDED');
   });
 
-  // Cohort's server lacks MemberAdd/MemberRemove (its membership is static).
   // Cohort's membership is static for now (docs/server.md): it must say so, not half-work.
   it('adds a learner and removes it, with member ids as bigints (Cohort: UNIMPLEMENTED)', async () => {
     if (!onlyEtcd(kind)) {
