@@ -3,7 +3,9 @@
 // its own writes) and encode the operation; `endStep()` seals the step's operations into ONE
 // record (core/step-record.ts), so recovery restores whole steps only; `sync()` resolves once
 // every sealed step is on disk. One writer loop writes whatever is sealed and fsyncs once
-// for every sync() that arrived meanwhile (group commit: many steps per fsync). Segments roll
+// for every sync() that arrived meanwhile (group commit: many steps per fsync). Segments are
+// opened O_DSYNC where the platform has it (wal-fs.ts), so a round's write is its fsync: one
+// system call, one thread-pool job per round. Segments roll
 // at `segmentBytes`; once `snapshotBytes` of log follow the last snapshot, the map is
 // snapshotted atomically and the segments it covers are removed.
 //
@@ -287,7 +289,8 @@ export class WalStorage implements DurableStorage {
         const chunk = taken.buffer.subarray(0, taken.bytes);
         if (chunk.length > 0)
           await writeAll(this.segment.file, pathIn(this.dir, this.segment.name), chunk);
-        await this.segment.file.datasync();
+        if (this.segment.file.syncsOnWrite !== true || chunk.length === 0)
+          await this.segment.file.datasync();
         this.fsyncs += 1;
         // A buffer grown for a huge step is let go rather than kept.
         if (taken.buffer.length === SEAL_BUFFER_BYTES) this.spare = taken.buffer;

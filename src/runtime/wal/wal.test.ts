@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HEADER_BYTES } from '../../core/step-record.js';
-import { openWalStorage, WalCorruptionError } from './index.js';
+import { nodeWalFs, openWalStorage, WalCorruptionError } from './index.js';
 
 const dirs: string[] = [];
 async function tempDir(): Promise<string> {
@@ -24,6 +24,16 @@ const stateOf = (w: { keys(): string[]; get(k: string): unknown }) =>
   Object.fromEntries(w.keys().map((k) => [k, w.get(k)]));
 
 describe('runtime/wal', () => {
+  it('appends with O_DSYNC on this platform, so a round is one system call (wal-fs.ts)', async () => {
+    const dir = await tempDir();
+    const appending = await nodeWalFs.open(join(dir, 'a.wal'), 'a');
+    const truncating = await nodeWalFs.open(join(dir, 'b.snap'), 'w');
+    expect(appending.syncsOnWrite).toBe(process.platform !== 'win32');
+    expect(truncating.syncsOnWrite).toBe(false);
+    await appending.close();
+    await truncating.close();
+  });
+
   it('keeps every synced write across close and reopen', async () => {
     const dir = await tempDir();
     const w = await openWalStorage(dir);
