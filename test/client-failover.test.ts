@@ -7,28 +7,11 @@
 // is unknown; the caller gets the error).
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type Client,
-  connect,
-  GrpcError,
-  WatchCompactedError,
-  type WatchEvent,
-  type Watcher,
-} from '../src/client/index.js';
+import { type Client, connect, GrpcError, WatchCompactedError } from '../src/client/index.js';
 import { freePort } from '../src/runtime/launcher/free-port.js';
 import { until } from '../src/runtime/testing/wait.js';
 import { API_SERVERS, type ApiServer } from './support/api-servers.js';
-
-function collect(watcher: Watcher): { events: WatchEvent[]; ended: Promise<unknown> } {
-  const events: WatchEvent[] = [];
-  const ended = (async () => {
-    for await (const event of watcher) events.push(event);
-  })().then(
-    () => 'done',
-    (e: unknown) => e,
-  );
-  return { events, ended };
-}
+import { collect } from './support/collect-watch.js';
 
 describe.each(API_SERVERS)('client failover against $kind (3 members)', ({ start }) => {
   let server: ApiServer;

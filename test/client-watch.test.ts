@@ -12,23 +12,12 @@ import {
   Op,
   WatchCompactedError,
   type WatchEvent,
-  type Watcher,
 } from '../src/client/index.js';
 import { until } from '../src/runtime/testing/wait.js';
 import { API_SERVERS, type ApiServer } from './support/api-servers.js';
+import { collect } from './support/collect-watch.js';
 
 /** Collects a watcher's events in the background; `ended` settles when iteration stops. */
-function collect(watcher: Watcher): { events: WatchEvent[]; ended: Promise<unknown> } {
-  const events: WatchEvent[] = [];
-  const ended = (async () => {
-    for await (const event of watcher) events.push(event);
-  })().then(
-    () => 'done',
-    (e: unknown) => e,
-  );
-  return { events, ended };
-}
-
 const show = (events: readonly WatchEvent[]) =>
   events.map((e) => `${e.type} ${e.kv.keyString()}=${e.kv.valueString()}`);
 

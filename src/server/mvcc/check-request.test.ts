@@ -3,24 +3,14 @@
 // etcd's duplicate-key check (sibling order, then/else exclusivity, the "\0" range end).
 
 import { describe, expect, it } from 'vitest';
-import type { EtcdError } from '../errors.js';
 import {
   checkLeaseGrantRequest,
   checkRangeRequest,
   checkTxnRequest,
   MAX_LEASE_TTL_SECONDS,
 } from './check-request.js';
-import { b } from './test-helpers.js';
+import { b, kindOf } from './test-helpers.js';
 import type { RequestOp, TxnRequest } from './types.js';
-
-function kindOf(f: () => unknown): string | undefined {
-  try {
-    f();
-  } catch (error) {
-    return (error as EtcdError).kind;
-  }
-  return undefined;
-}
 
 const put = (key: string): RequestOp => ({ requestPut: { key: b(key), value: b('v') } });
 const del = (key: string, rangeEnd?: string): RequestOp => ({

@@ -4,19 +4,9 @@
 
 import { describe, expect, it } from 'vitest';
 import { decode, encode } from '../../core/codec.js';
-import type { EtcdError } from '../errors.js';
 import { MvccMachine } from './machine.js';
 import { SnapshotError } from './snapshot.js';
-import { b, evt } from './test-helpers.js';
-
-function kindOf(f: () => unknown): string | undefined {
-  try {
-    f();
-  } catch (error) {
-    return (error as EtcdError).kind;
-  }
-  return undefined;
-}
+import { b, evt, kindOf } from './test-helpers.js';
 
 function history(): MvccMachine {
   const m = MvccMachine.create();

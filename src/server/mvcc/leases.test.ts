@@ -4,21 +4,11 @@
 // leader revokes. Ids beyond 2^53 stay exact (bigint).
 
 import { describe, expect, it } from 'vitest';
-import type { EtcdError } from '../errors.js';
 import { applyCommand } from './commands.js';
 import { MvccMachine } from './machine.js';
-import { b, evt, s } from './test-helpers.js';
+import { b, evt, kindOf, s } from './test-helpers.js';
 
 const BIG = 2n ** 62n + 12345n; // Not representable as a JS number.
-
-function kindOf(f: () => unknown): string | undefined {
-  try {
-    f();
-  } catch (error) {
-    return (error as EtcdError).kind;
-  }
-  return undefined;
-}
 
 describe('leases', () => {
   it('grants with the given id, raising the TTL to the minimum', () => {

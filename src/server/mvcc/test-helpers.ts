@@ -4,6 +4,7 @@
 // Fault model: none (test support).
 
 import { Buffer } from 'node:buffer';
+import type { EtcdError } from '../errors.js';
 import type { Event, KeyValue } from './types.js';
 
 /** Bytes of a latin1 string (every char 0–255 is one byte). */
@@ -30,3 +31,13 @@ export const evt = (e: Event): [string, KvTuple, KvTuple | undefined] => [
   kvt(e.kv),
   e.prevKv === undefined ? undefined : kvt(e.prevKv),
 ];
+
+/** The kind of the EtcdError `f` throws, or undefined when it throws nothing. */
+export function kindOf(f: () => unknown): string | undefined {
+  try {
+    f();
+  } catch (error) {
+    return (error as EtcdError).kind;
+  }
+  return undefined;
+}

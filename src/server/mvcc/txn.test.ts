@@ -4,9 +4,8 @@
 // duplicate-key rules (with the "\0" quirk) and pre-write checks that leave nothing behind.
 
 import { describe, expect, it } from 'vitest';
-import type { EtcdError } from '../errors.js';
 import { MvccMachine } from './machine.js';
-import { b, evt, kvt, s } from './test-helpers.js';
+import { b, evt, kindOf, kvt, s } from './test-helpers.js';
 import type { Compare, RequestOp, TxnRequest } from './types.js';
 
 const put = (key: string, value = 'v'): RequestOp => ({
@@ -18,15 +17,6 @@ const del = (key: string, rangeEnd?: string): RequestOp => ({
 });
 const get = (key: string, revision = 0): RequestOp => ({ requestRange: { key: b(key), revision } });
 const txn = (t: TxnRequest): RequestOp => ({ requestTxn: t });
-
-function kindOf(f: () => unknown): string | undefined {
-  try {
-    f();
-  } catch (error) {
-    return (error as EtcdError).kind;
-  }
-  return undefined;
-}
 
 /** a = "x" at 2 (lease 0), then a = "y" at 3 (version 2); b = "z" at 4. */
 function seeded(): MvccMachine {
