@@ -14,10 +14,11 @@ import type { NodeId } from '../core/process.js';
 import { startClientApi, toJson } from './client-api.js';
 import type { Clock } from './clock.js';
 import type { DurableStorage } from './durable-storage.js';
-import { NodeHost } from './host.js';
+import type { NodeHost } from './host.js';
+import { hostOnTransport, isWarning } from './hosted-node.js';
 import type { PeerAuth } from './transport/peer-auth.js';
 import type { Address } from './transport/peer-link.js';
-import { Transport } from './transport/transport.js';
+import type { Transport } from './transport/transport.js';
 
 export interface NodeConfig {
   readonly algorithm: AnyAlgorithm;
@@ -56,41 +57,12 @@ function roleOf(state: unknown): string | undefined {
 }
 
 export async function startNode(c: NodeConfig): Promise<RunningNode> {
-  const self = c.peers.get(c.id);
-  if (self === undefined) throw new Error(`the peer list has no address for node ${c.id}`);
-  const nodes = [...c.peers.keys()].sort((a, b) => a - b);
-  let host: NodeHost | undefined;
-  const transport = new Transport({
-    cluster: c.cluster,
-    self: c.id,
-    peers: c.peers,
-    listen: self,
-    auth: c.peerAuth,
-    log: c.log,
-    onMessage: (from, message) => host?.deliver(from, message),
-  });
-  host = new NodeHost({
-    algorithm: c.algorithm,
-    id: c.id,
-    nodes,
-    options: c.options,
-    seed: c.seed,
-    randomSeed: c.randomSeed,
-    storage: c.storage,
-    clock: c.clock,
-    transmit: (to, message) => transport.send(to, message),
-    onFatal: c.onFatal,
-    onDrop: (from, type) => c.log.warn({ from, type }, 'malformed message dropped'),
-    onNote: (text) => c.log.debug({ note: text }, 'note'),
-  });
+  const { host, transport } = hostOnTransport(c);
   const outputsFd = c.outputsFile === undefined ? undefined : fs.openSync(c.outputsFile, 'a');
   host.outputs.subscribe((record) => {
-    // An output may ask to be a warning (`level: 'warn'`): e.g. raft's follower-log-lost,
-    // a member whose disk lost acknowledged data, which an operator must hear of.
-    const warn = (record.output as { level?: unknown }).level === 'warn';
-    const fields = { seq: record.seq, atMs: record.atMs, output: record.output };
-    if (warn) c.log.warn(fields, 'output');
-    else c.log.info(fields, 'output');
+    // Warnings are logged by hostOnTransport; every other output at info.
+    if (!isWarning(record.output))
+      c.log.info({ seq: record.seq, atMs: record.atMs, output: record.output }, 'output');
     if (outputsFd !== undefined)
       fs.writeSync(outputsFd, `${toJson({ ...record, pid: process.pid })}\n`);
   });

@@ -35,11 +35,12 @@ import type { AnyAlgorithm } from '../core/algorithm.js';
 import type { NodeId } from '../core/process.js';
 import type { Clock } from '../runtime/clock.js';
 import type { DurableStorage } from '../runtime/durable-storage.js';
-import { NodeHost } from '../runtime/host.js';
+import type { NodeHost } from '../runtime/host.js';
+import { hostOnTransport } from '../runtime/hosted-node.js';
 import { OutputLog } from '../runtime/output-log.js';
 import type { PeerAuth } from '../runtime/transport/peer-auth.js';
 import type { Address } from '../runtime/transport/peer-link.js';
-import { Transport } from '../runtime/transport/transport.js';
+import type { Transport } from '../runtime/transport/transport.js';
 import { type ProposalOptions, Proposals } from './proposals.js';
 
 export interface MemberConfig {
@@ -117,30 +118,11 @@ export class Member {
 
   static async start(c: MemberConfig): Promise<Member> {
     const options = { ...defaultRaftOptions, ...SERVER_RAFT_OPTIONS, ...c.raft };
-    const self = c.peers.get(c.id);
-    if (self === undefined) throw new Error(`the peer list has no address for member ${c.id}`);
-    let host: NodeHost | undefined;
-    const transport = new Transport({
-      cluster: c.cluster,
-      self: c.id,
-      peers: c.peers,
-      listen: self,
-      auth: c.peerAuth,
-      log: c.log,
-      onMessage: (from, message) => host?.deliver(from, message),
-    });
-    host = new NodeHost({
+    const { host, transport } = hostOnTransport({
+      ...c,
       algorithm: serverAlgorithm(c.machine),
-      id: c.id,
-      nodes: [...c.peers.keys()].sort((a, b) => a - b),
       options,
       seed: 1,
-      randomSeed: c.randomSeed,
-      storage: c.storage,
-      clock: c.clock,
-      transmit: (to, message) => transport.send(to, message),
-      onFatal: c.onFatal,
-      onDrop: (from, type) => c.log.warn({ from, type }, 'malformed peer message dropped'),
       // Outputs are consumed as they are released; the host keeps no history of them.
       outputs: new OutputLog(1),
     });
