@@ -79,8 +79,9 @@ async function run(server: ApiServer): Promise<string[]> {
   const out: string[] = [];
   for (const step of SCRIPT) {
     const args = step.dynamic?.(vars) ?? step.args;
-    // A watch never ends by itself: it prints the history, then is stopped.
-    const o = await etcdctl(endpoints, args, step.stdin, args[0] === 'watch' ? 2000 : 15_000);
+    // A watch never ends by itself: it prints the history (well within 4 s, even on a busy
+    // machine), then is stopped.
+    const o = await etcdctl(endpoints, args, step.stdin, args[0] === 'watch' ? 4000 : 15_000);
     step.capture?.(o.stdout, vars);
     out.push(
       mask(`$ etcdctl ${args.join(' ').slice(0, 60)}\n${o.stdout}${o.stderr}\n[exit ${o.code}]`),
