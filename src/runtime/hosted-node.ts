@@ -25,6 +25,7 @@ export interface HostedNodeConfig {
   readonly cluster: string;
   /** Every node's address (this node's entry is where it listens). */
   readonly peers: ReadonlyMap<NodeId, Address>;
+  /** How this node and its peers authenticate each other (transport/peer-auth.ts). */
   readonly peerAuth: PeerAuth;
   readonly options: OptionValues;
   readonly seed: number;

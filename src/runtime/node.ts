@@ -8,38 +8,18 @@
 
 import fs from 'node:fs';
 import type { Server } from 'node:http';
-import type { Logger } from 'pino';
-import type { AnyAlgorithm, OptionValues } from '../core/algorithm.js';
-import type { NodeId } from '../core/process.js';
 import { startClientApi, toJson } from './client-api.js';
-import type { Clock } from './clock.js';
-import type { DurableStorage } from './durable-storage.js';
 import type { NodeHost } from './host.js';
-import { hostOnTransport, isWarning } from './hosted-node.js';
-import type { PeerAuth } from './transport/peer-auth.js';
-import type { Address } from './transport/peer-link.js';
+import { type HostedNodeConfig, hostOnTransport, isWarning } from './hosted-node.js';
 import type { Transport } from './transport/transport.js';
 
-export interface NodeConfig {
-  readonly algorithm: AnyAlgorithm;
-  readonly id: NodeId;
-  readonly cluster: string;
-  /** Every node's address (this node's entry is where it listens). */
-  readonly peers: ReadonlyMap<NodeId, Address>;
-  /** How this node and its peers authenticate each other (transport/peer-auth.ts). */
-  readonly peerAuth: PeerAuth;
-  readonly options: OptionValues;
-  readonly seed: number;
-  readonly randomSeed: number;
-  readonly storage: DurableStorage;
-  readonly clock: Clock;
+/** A hosted node (hosted-node.ts) with its client API and outputs file. */
+export interface NodeConfig extends HostedNodeConfig {
   /** The client API's port on 127.0.0.1 (0: any free port). */
   readonly apiPort: number;
   /** The bearer token the client API requires (client-api.ts). */
   readonly apiToken: string;
   readonly outputsFile?: string;
-  readonly log: Logger;
-  readonly onFatal: (error: Error) => void;
 }
 
 export interface RunningNode {
