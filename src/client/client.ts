@@ -1,6 +1,7 @@
 // Cohort's typed client for etcd's v3 API (Cohort's server or a real etcd 3.4): `connect()`
 // returns a Client with the KV calls, a Txn builder, watches as async iterables, leases with
-// keep-alive, and the Cluster and Maintenance calls. Every call takes `{ signal, timeoutMs }`.
+// keep-alive, locks and elections (etcd's v3lock and v3election services), and the Cluster and
+// Maintenance calls. Every call takes `{ signal, timeoutMs }`.
 //
 // Retry rules (connection.ts): reads are retried on the next endpoint after UNAVAILABLE;
 // writes (put, delete, a Txn with writes, compact, lease grant/revoke, member add/remove) are
@@ -12,7 +13,9 @@
 
 import { Cluster, Maintenance } from './cluster.js';
 import { type CallOptions, Connection, type ConnectOptions } from './connection.js';
+import { Election } from './election.js';
 import { Leases } from './lease.js';
+import { type LockOptions, type LockResult, Locks } from './lock.js';
 import {
   type DeleteOptions,
   type DeleteResult,
@@ -36,12 +39,17 @@ export class Client {
   private readonly leaseCalls: Leases;
   private readonly clusterCalls: Cluster;
   private readonly maintenanceCalls: Maintenance;
+  private readonly lockCalls: Locks;
+  /** Elections (etcd's v3election): campaign, proclaim, leader, observe, resign. */
+  readonly election: Election;
 
   constructor(private readonly connection: Connection) {
     this.watches = new WatchHub(connection);
     this.leaseCalls = new Leases(connection);
     this.clusterCalls = new Cluster(connection);
     this.maintenanceCalls = new Maintenance(connection);
+    this.lockCalls = new Locks(connection);
+    this.election = new Election(connection);
   }
 
   /** The endpoint calls go to now (it changes on failover). */
@@ -131,6 +139,18 @@ export class Client {
     return this.leaseCalls.keepAlive(...args);
   }
 
+  // ---- Locks (etcd's v3lock) ---------------------------------------------------------------
+
+  /** Waits until lock `name` is held under `options.lease`; the key is the holder's proof. */
+  lock(name: BytesLike, options: LockOptions): Promise<LockResult> {
+    return this.lockCalls.lock(name, options);
+  }
+
+  /** Releases a lock by the key `lock()` returned. */
+  unlock(key: BytesLike, options?: CallOptions): Promise<Header> {
+    return this.lockCalls.unlock(key, options);
+  }
+
   // ---- Cluster and Maintenance -------------------------------------------------------------
 
   memberList(options?: CallOptions) {
@@ -162,6 +182,7 @@ export class Client {
   close(): void {
     this.watches.close();
     this.leaseCalls.close();
+    this.election.close();
     this.connection.close();
   }
 }

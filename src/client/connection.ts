@@ -63,7 +63,15 @@ export interface CallOptions {
   readonly timeoutMs?: number;
 }
 
-export type ServiceName = 'KV' | 'Watch' | 'Lease' | 'Cluster' | 'Maintenance' | 'Auth';
+export type ServiceName =
+  | 'KV'
+  | 'Watch'
+  | 'Lease'
+  | 'Cluster'
+  | 'Maintenance'
+  | 'Auth'
+  | 'Lock'
+  | 'Election';
 
 /** Whether a call may be repeated after an UNAVAILABLE answer (see the header). */
 export type Safety = 'idempotent' | 'at-most-once';
@@ -95,7 +103,14 @@ interface Endpoint {
 type AnyMethod = MethodDefinition<Wire, Wire>;
 
 function method(service: ServiceName, name: string): AnyMethod {
-  const ctor = etcdServices().etcdserverpb[service];
+  const services = etcdServices();
+  // v3lock and v3election are services of their own packages (etcd's gRPC gateway protos).
+  const ctor =
+    service === 'Lock'
+      ? services.v3lockpb.Lock
+      : service === 'Election'
+        ? services.v3electionpb.Election
+        : services.etcdserverpb[service];
   const def = ctor?.service[name] as AnyMethod | undefined;
   if (def === undefined) throw new Error(`etcd's API has no method ${service}.${name}`);
   return def;

@@ -8,6 +8,15 @@ export { Client, connect } from './client.js';
 export type { HashKV, Member, Members, Status } from './cluster.js';
 export type { CallOptions, ConnectOptions, TlsOptions } from './connection.js';
 export {
+  type CampaignOptions,
+  Election,
+  ElectionError,
+  type ElectionErrorKind,
+  type LeaderKey,
+  type LeaderState,
+  type Leadership,
+} from './election.js';
+export {
   type ClientError,
   EtcdError,
   type EtcdErrorKind,
@@ -19,6 +28,7 @@ export {
   WatchCompactedError,
 } from './errors.js';
 export { KeepAlive, Lease, type TimeToLive } from './lease.js';
+export type { LockOptions, LockResult } from './lock.js';
 export type {
   DeleteOptions,
   DeleteResult,
