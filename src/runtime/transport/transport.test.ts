@@ -1,6 +1,7 @@
 // The transport under bad peers: garbage, oversized frames, a wrong cluster id or an unknown
 // node close only that connection (logged with its reason) while real peers keep talking;
-// a dead or slow peer's queue stays within its bound; a restarted peer is reconnected.
+// a dead or slow peer's queue stays within its bound; a restarted peer is reconnected;
+// peers added, moved and removed at runtime are dialled, re-dialled and refused.
 // (Authentication itself: peer-auth.test.ts.)
 
 import net from 'node:net';
@@ -194,5 +195,42 @@ describe('transport', () => {
     a.t.send(2, { type: 'Two' });
     await until(() => b2.got.some((g) => g.message.type === 'Two'), 'the message after restart');
     expect(a.lines.filter((l) => l.msg === 'link up').length).toBe(2);
+  });
+
+  it('adds, moves and removes peers at runtime', async () => {
+    const ports = [await freePort(), await freePort(), await freePort()];
+    // Node 1 starts knowing only itself; node 3 joins later at a port of its own.
+    const a = await node(1, ports.slice(0, 1));
+    const c = await node(3, ports);
+    c.t.send(1, { type: 'Early' });
+    await until(() => a.t.stats().rejectedBy['unknown-node'] !== undefined, 'an unknown hello');
+    expect(a.got).toEqual([]);
+    expect(a.t.send(3, { type: 'Nobody' })).toBe(false);
+    a.t.addPeer(3, { host: '127.0.0.1', port: ports[2] as number });
+    expect(a.t.send(3, { type: 'Hello3' })).toBe(true);
+    await until(() => c.got.some((g) => g.message.type === 'Hello3'), 'a message to the new peer');
+    c.t.send(1, { type: 'Back' });
+    await until(() => a.got.some((g) => g.message.type === 'Back'), 'its hellos are accepted');
+    // Node 3 moves to another port: node 1 re-dials it there.
+    await c.t.close();
+    open.splice(open.indexOf(c.t), 1);
+    const moved = await freePort();
+    const c2 = await node(3, [...ports.slice(0, 2), moved]);
+    a.t.addPeer(3, { host: '127.0.0.1', port: moved });
+    expect(a.t.peers().get(3)).toEqual({ host: '127.0.0.1', port: moved });
+    a.t.send(3, { type: 'Moved' });
+    await until(() => c2.got.some((g) => g.message.type === 'Moved'), 'the moved peer');
+    // Removed: nothing is sent to it, its connection is closed and its hellos refused.
+    const refusedBefore = a.t.stats().rejectedBy['unknown-node'] ?? 0;
+    a.t.removePeer(3);
+    expect(a.t.send(3, { type: 'Gone' })).toBe(false);
+    expect(a.t.peers().has(3)).toBe(false);
+    await until(() => !c2.t.isConnected(1) || c2.t.stats().queued[1] === 0, 'settled');
+    c2.t.send(1, { type: 'AfterRemoval' });
+    await until(
+      () => (a.t.stats().rejectedBy['unknown-node'] ?? 0) > refusedBefore,
+      'the removed peer refused',
+    );
+    expect(a.got.some((g) => g.message.type === 'AfterRemoval')).toBe(false);
   });
 });

@@ -11,6 +11,11 @@
 // (inbound.ts), and at most `maxUnauthenticated` connections may be authenticating at once
 // (more are closed on arrival). A peer's newer connection replaces its older one only once
 // it has authenticated (a restarted peer reconnects; an impostor evicts nobody).
+//
+// Peers may change at runtime (a coordination-server member added, moved or removed):
+// `addPeer` starts dialling a new one (or re-dials a known one at a new address),
+// `removePeer` stops dialling it, drops its queue and closes its inbound connection; from
+// then on its hellos are refused as an unknown node's.
 
 import net from 'node:net';
 import tls from 'node:tls';
@@ -71,10 +76,16 @@ export class Transport {
   private readonly server: net.Server;
   private readonly tlsServer: tls.Server | undefined;
   private readonly links = new Map<NodeId, PeerLink>();
+  private readonly addresses = new Map<NodeId, Address>();
   private readonly inbound = new Map<NodeId, Inbound>();
   private readonly pending = new Map<string, Pending>();
   private readonly sockets = new Set<net.Socket>();
   private readonly context: InboundContext;
+  /** The ids whose hellos are accepted: this node and its current peers. */
+  private readonly known: Set<NodeId>;
+  private started = false;
+  private closed = false;
+  private readonly key: Buffer | undefined;
   private readonly maxFrameBytes: number;
   private readonly handshakeTimeoutMs: number;
   private rejected = 0;
@@ -84,10 +95,12 @@ export class Transport {
     this.maxFrameBytes = o.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
     this.handshakeTimeoutMs = o.handshakeTimeoutMs ?? 5_000;
     const key = o.auth.kind === 'secret' ? handshakeKey(o.auth.secret) : undefined;
+    this.key = key;
+    this.known = new Set([o.self, ...o.peers.keys()]);
     this.context = {
       cluster: o.cluster,
       self: o.self,
-      known: new Set([o.self, ...o.peers.keys()]),
+      known: this.known,
       key,
       maxFrameBytes: this.maxFrameBytes,
       authenticated: (conn) => this.adopt(conn),
@@ -105,22 +118,57 @@ export class Transport {
       this.tlsServer = server;
     }
     for (const [peer, address] of o.peers) {
-      if (peer === o.self) continue;
-      const link = new PeerLink({
-        cluster: o.cluster,
-        self: o.self,
-        peer,
-        address,
-        maxFrameBytes: this.maxFrameBytes,
-        queue: o.queue ?? DEFAULT_QUEUE_LIMITS,
-        backoff: o.backoff ?? DEFAULT_BACKOFF,
-        handshakeTimeoutMs: this.handshakeTimeoutMs,
-        auth: o.auth,
-        key,
-        log: o.log,
-      });
-      this.links.set(peer, link);
+      if (peer !== o.self) this.links.set(peer, this.link(peer, address));
     }
+  }
+
+  private link(peer: NodeId, address: Address): PeerLink {
+    this.addresses.set(peer, address);
+    return new PeerLink({
+      cluster: this.o.cluster,
+      self: this.o.self,
+      peer,
+      address,
+      maxFrameBytes: this.maxFrameBytes,
+      queue: this.o.queue ?? DEFAULT_QUEUE_LIMITS,
+      backoff: this.o.backoff ?? DEFAULT_BACKOFF,
+      handshakeTimeoutMs: this.handshakeTimeoutMs,
+      auth: this.o.auth,
+      key: this.key,
+      log: this.o.log,
+    });
+  }
+
+  /**
+   * Adds a peer (or moves a known one to `address`): its hellos are accepted and, once the
+   * transport has started, it is dialled. A move drops what was queued for the old address.
+   */
+  addPeer(peer: NodeId, address: Address): void {
+    if (peer === this.o.self || this.closed) return;
+    const old = this.links.get(peer);
+    const at = this.addresses.get(peer);
+    if (old !== undefined && at !== undefined && sameAddress(at, address)) return;
+    old?.close();
+    this.known.add(peer);
+    const link = this.link(peer, address);
+    this.links.set(peer, link);
+    if (this.started) link.start();
+  }
+
+  /** Forgets a peer: no more dialling, its queue dropped, its inbound connection closed. */
+  removePeer(peer: NodeId): void {
+    if (peer === this.o.self) return;
+    this.links.get(peer)?.close();
+    this.links.delete(peer);
+    this.addresses.delete(peer);
+    this.known.delete(peer);
+    this.inbound.get(peer)?.stream.destroy();
+    this.inbound.delete(peer);
+  }
+
+  /** The peers this transport dials, with their addresses. */
+  peers(): Map<NodeId, Address> {
+    return new Map(this.addresses);
   }
 
   /** Listens, then starts dialling every peer; resolves with the bound port. */
@@ -129,6 +177,7 @@ export class Transport {
       this.server.once('error', reject);
       this.server.listen(this.o.listen.port, this.o.listen.host, () => resolve());
     });
+    this.started = true;
     for (const link of this.links.values()) link.start();
     return (this.server.address() as net.AddressInfo).port;
   }
@@ -164,6 +213,7 @@ export class Transport {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     for (const link of this.links.values()) link.close();
     for (const socket of this.sockets) socket.destroy();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
@@ -243,6 +293,10 @@ export class Transport {
       this.pending.get(remote)?.raw.destroy();
     }
   }
+}
+
+function sameAddress(a: Address, b: Address): boolean {
+  return a.host === b.host && a.port === b.port;
 }
 
 function remoteOf(socket: net.Socket): string {
