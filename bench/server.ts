@@ -9,26 +9,47 @@
 // Workloads, over KEYS keys of KEY_BYTES bytes holding VALUE_BYTES-byte values (written
 // before the first measurement): put; get (linearizable: ReadIndex on the leader); get with
 // serializable (served by the member, no quorum round); txn (compare the value, then put it:
-// a guarded write); watch-fanout (one writer, 1,000 watchers of its key: server-watch.ts).
+// a guarded write); lock, lock-shared and hot-lock (etcd's v3lock: acquire/release cycles on
+// a name per caller and on one name, and hand-offs between 16 waiters: server-lock.ts);
+// watch-fanout (one writer, 1,000 watchers of its key: server-watch.ts); and, only when
+// asked for, rss (1,000,000 keys loaded, then the servers' RSS: server-rss.ts).
 // Reported per run: ops/s, p50/p99 latency, the servers' CPU time per operation (all members,
 // from /proc/<pid>/stat before and after), their summed RSS after the run, and the client's
 // own CPU per operation (this process: when it nears 1 s per s, the client is the limit for
 // both servers alike); and per configuration the ratios Cohort ÷ etcd.
-// Not measured yet (issue 16): lock acquire/release cycles and one hot lock with 16 waiters
-// (cohort/client has no Lock call yet).
 //
 // Fault model: a server that fails to start is reported (`failures`) and the other is still
 // measured; a failed request counts as an error of its run (the first message is kept).
 
 import { type Client, Compare, connect, Op } from '../src/client/index.js';
 import { type ProcessSample, ServerCluster, type ServerKind } from './server-cluster.js';
+import { HOT_LOCK_WAITERS, hotLock, LockLeases, lockCycle } from './server-lock.js';
 import { closedLoop, type LoopResult } from './server-loop.js';
+import {
+  DEFAULT_RSS_KEYS,
+  DEFAULT_RSS_VALUE_BYTES,
+  dbBytes,
+  LOAD_CALLERS,
+  loadKeys,
+  settledRss,
+} from './server-rss.js';
 import { type Fanout, openFanout } from './server-watch.js';
 
 const CLOSED_LOOP_WORKLOADS = ['put', 'get', 'get-serializable', 'txn'] as const;
 type ClosedLoopWorkload = (typeof CLOSED_LOOP_WORKLOADS)[number];
-export const SERVER_WORKLOADS = [...CLOSED_LOOP_WORKLOADS, 'watch-fanout'] as const;
+const LOCK_WORKLOADS = ['lock', 'lock-shared'] as const;
+export const SERVER_WORKLOADS = [
+  ...CLOSED_LOOP_WORKLOADS,
+  ...LOCK_WORKLOADS,
+  'hot-lock',
+  'watch-fanout',
+  'rss',
+] as const;
 export type ServerWorkload = (typeof SERVER_WORKLOADS)[number];
+/** Every workload but rss (a long load that leaves a million keys): the default run. */
+export const DEFAULT_SERVER_WORKLOADS: readonly ServerWorkload[] = SERVER_WORKLOADS.filter(
+  (w) => w !== 'rss',
+);
 
 export const KEYS = 1000;
 export const KEY_BYTES = 16;
@@ -37,6 +58,7 @@ const CALL_TIMEOUT_MS = 10_000;
 const WARMUP_MS = 300;
 const DEFAULT_DURATION_MS = 500;
 const DEFAULT_WATCHERS = 1000;
+const DEFAULT_CONCURRENCY = [1, 16, 64, 256];
 
 export interface ServerBenchRun {
   readonly server: ServerKind;
@@ -58,6 +80,12 @@ export interface ServerBenchRun {
   readonly clientCpuMicrosPerOp: number;
   /** The summed resident set size of the members after the run. */
   readonly rssMegabytes: number;
+  /** rss only: the keys loaded, their values' size, the RSS once settled, the database. */
+  readonly keys?: number;
+  readonly valueBytes?: number;
+  readonly rssSettledMegabytes?: number;
+  readonly settleSeconds?: number;
+  readonly dbMegabytes?: number;
 }
 
 /** Cohort ÷ etcd for one configuration (above 1: Cohort is faster, or uses more). */
@@ -70,6 +98,8 @@ export interface ServerBenchRatio {
   readonly p99: number;
   readonly cpuPerOp: number;
   readonly rss: number;
+  /** rss only: settled RSS, Cohort ÷ etcd. */
+  readonly rssSettled?: number;
 }
 
 export interface ServerBenchReport {
@@ -91,6 +121,9 @@ export interface ServerBenchOptions {
   readonly durationMs?: number;
   /** watch-fanout: watchers of the one key written (default 1,000). */
   readonly watchers?: number;
+  /** rss: keys to load (default 1,000,000) and their values' size (default 100 B). */
+  readonly rssKeys?: number;
+  readonly valueBytes?: number;
   /** Measurements per configuration and server (interleaved; the median ops/s is reported). */
   readonly repeats?: number;
   /** Which servers to run (default both). */
@@ -143,6 +176,8 @@ const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 *
 interface Target {
   readonly cluster: ServerCluster;
   readonly client: Client;
+  /** The lock workloads' leases, one per caller. */
+  readonly locks: LockLeases;
 }
 
 /** One repetition of one configuration on one server: the loop and the CPU around it. */
@@ -228,7 +263,7 @@ async function startTarget(
   try {
     const client = await connect({ endpoints: cluster.endpoints });
     await prepare(client);
-    return { cluster, client };
+    return { cluster, client, locks: new LockLeases(client) };
   } catch (error) {
     await cluster.stop();
     throw error;
@@ -246,6 +281,10 @@ function ratioOf(c: ServerBenchRun, e: ServerBenchRun): ServerBenchRatio {
     p99: r(c.p99Ms, e.p99Ms),
     cpuPerOp: r(c.serverCpuMicrosPerOp, e.serverCpuMicrosPerOp),
     rss: r(c.rssMegabytes, e.rssMegabytes),
+    ...(c.rssSettledMegabytes !== undefined &&
+      e.rssSettledMegabytes !== undefined && {
+        rssSettled: r(c.rssSettledMegabytes, e.rssSettledMegabytes),
+      }),
   };
 }
 
@@ -316,6 +355,80 @@ async function fanoutRuns(
   }
 }
 
+/** A lock or lock-shared loop; overlapping grants (checked at the end) count as errors. */
+async function lockLoop(
+  t: Target,
+  shared: boolean,
+  concurrency: number,
+  durationMs: number,
+): Promise<LoopResult> {
+  const { op, check } = lockCycle(t.client, t.locks, shared);
+  const loop = await closedLoop(op, concurrency, durationMs);
+  const overlaps = check();
+  if (overlaps.count === 0) return loop;
+  const firstError = loop.firstError ?? overlaps.first ?? 'overlapping grants';
+  return { ...loop, errors: loop.errors + overlaps.count, firstError };
+}
+
+/** Lock cycles at each concurrency, then the hot lock; leases are granted unmeasured. */
+async function lockRuns(
+  targets: readonly Target[],
+  workloads: readonly ServerWorkload[],
+  opts: ServerBenchOptions,
+  interleave: Interleave,
+): Promise<void> {
+  const durationMs = opts.durationMs ?? DEFAULT_DURATION_MS;
+  const wanted = LOCK_WORKLOADS.filter((w) => workloads.includes(w));
+  if (wanted.length > 0 || workloads.includes('hot-lock')) {
+    for (const t of targets) {
+      await t.locks.ensure(16);
+      await closedLoop(lockCycle(t.client, t.locks, false).op, 16, WARMUP_MS);
+    }
+  }
+  for (const workload of wanted) {
+    for (const concurrency of opts.concurrency ?? DEFAULT_CONCURRENCY) {
+      for (const t of targets) await t.locks.ensure(concurrency);
+      await interleave(workload, concurrency, (t) =>
+        lockLoop(t, workload === 'lock-shared', concurrency, durationMs),
+      );
+    }
+  }
+  if (!workloads.includes('hot-lock')) return;
+  for (const t of targets) await t.locks.ensure(HOT_LOCK_WAITERS);
+  await interleave('hot-lock', HOT_LOCK_WAITERS, (t) =>
+    hotLock(t.client, t.locks, HOT_LOCK_WAITERS, durationMs),
+  );
+}
+
+/** rss: loads the keys into each server in turn (once: a second load would add history). */
+async function rssRuns(
+  members: number,
+  targets: readonly Target[],
+  opts: ServerBenchOptions,
+  runs: ServerBenchRun[],
+): Promise<void> {
+  const keys = opts.rssKeys ?? DEFAULT_RSS_KEYS;
+  const valueBytes = opts.valueBytes ?? DEFAULT_RSS_VALUE_BYTES;
+  const mb = (bytes: number) => round(bytes / 2 ** 20, 1);
+  for (const t of targets) {
+    opts.onProgress?.(
+      `bench server: ${members} member(s), rss: loading ${keys} keys into ${t.cluster.kind}`,
+    );
+    const load = await repetition(t, (x) => loadKeys(x.client, keys, valueBytes, opts.onProgress));
+    opts.onProgress?.(`bench server: rss: ${t.cluster.kind} settling`);
+    const settled = await settledRss(t.cluster);
+    const config = { members, workload: 'rss' as const, concurrency: LOAD_CALLERS };
+    runs.push({
+      ...runOf(t, config, [load]),
+      keys,
+      valueBytes,
+      rssSettledMegabytes: mb(settled.rssBytes),
+      settleSeconds: round(settled.seconds, 1),
+      dbMegabytes: mb(await dbBytes(t.cluster.endpoints)),
+    });
+  }
+}
+
 /** Every configuration at one cluster size, both servers side by side. */
 async function atSize(
   members: number,
@@ -334,18 +447,22 @@ async function atSize(
   try {
     const durationMs = opts.durationMs ?? DEFAULT_DURATION_MS;
     const interleave = interleaved(members, targets, opts, report.runs);
-    const workloads = opts.workloads ?? SERVER_WORKLOADS;
+    const workloads = opts.workloads ?? DEFAULT_SERVER_WORKLOADS;
     for (const workload of CLOSED_LOOP_WORKLOADS) {
       if (!workloads.includes(workload)) continue;
-      for (const concurrency of opts.concurrency ?? [1, 16, 64, 256]) {
+      for (const concurrency of opts.concurrency ?? DEFAULT_CONCURRENCY) {
         await interleave(workload, concurrency, (t) =>
           closedLoop(operation(t.client, workload), concurrency, durationMs),
         );
       }
     }
+    await lockRuns(targets, workloads, opts, interleave);
     if (workloads.includes('watch-fanout')) await fanoutRuns(targets, opts, interleave);
+    // Last: it leaves the servers holding the keys.
+    if (workloads.includes('rss')) await rssRuns(members, targets, opts, report.runs);
   } finally {
     for (const t of targets) {
+      await t.locks.close();
       t.client.close();
       await t.cluster.stop();
     }

@@ -44,11 +44,13 @@ describe('cohort bench server', () => {
     const report = JSON.parse(out.stdout) as ServerBenchReport;
     expect(report.failures).toEqual([]);
     expect(report.repeats).toBe(2);
-    const workloads = ['put', 'get', 'get-serializable', 'txn'];
-    // Every closed-loop workload at both concurrencies, and the fan-out to 50 watchers.
-    expect(report.runs).toHaveLength(2 * (workloads.length * 2 + 1));
+    const workloads = ['put', 'get', 'get-serializable', 'txn', 'lock', 'lock-shared'];
+    // Every closed-loop workload at both concurrencies, the hot lock's 16 waiters, and the
+    // fan-out to 50 watchers; rss only when asked for.
+    expect(report.runs).toHaveLength(2 * (workloads.length * 2 + 2));
     const configs = [
       ...workloads.flatMap((workload) => [1, 4].map((concurrency) => ({ workload, concurrency }))),
+      { workload: 'hot-lock', concurrency: 16 },
       { workload: 'watch-fanout', concurrency: 50 },
     ];
     for (const server of ['cohort', 'etcd'])
@@ -69,10 +71,33 @@ describe('cohort bench server', () => {
     expect(readdirSync(scratch).filter((f) => f.startsWith('cohort-bench-'))).toEqual([]);
   }, 120_000);
 
+  it('loads keys into both servers and reports their RSS (rss, tiny)', async () => {
+    const out = await run([
+      ...['bench', 'server', '--json', '--members', '1', '--workloads', 'rss'],
+      ...['--keys', '1000', '--value-bytes', '100'],
+    ]);
+    expect(out.stderr).toBe('');
+    expect(out.code).toBe(0);
+    const report = JSON.parse(out.stdout) as ServerBenchReport;
+    expect(report.failures).toEqual([]);
+    expect(report.runs.map((r) => r.server).sort()).toEqual(['cohort', 'etcd']);
+    for (const r of report.runs) {
+      expect(r.workload).toBe('rss');
+      expect([r.keys, r.valueBytes, r.ops, r.errors]).toEqual([1000, 100, 1000, 0]);
+      expect(r.rssMegabytes).toBeGreaterThan(1);
+      expect(r.rssSettledMegabytes).toBeGreaterThan(1);
+      // 1,000 values of 100 B are in each database.
+      expect(r.dbMegabytes).toBeGreaterThan(0);
+    }
+    expect(report.ratios).toHaveLength(1);
+    expect(report.ratios[0]?.rssSettled).toBeGreaterThan(0);
+    expect(readdirSync(scratch).filter((f) => f.startsWith('cohort-bench-'))).toEqual([]);
+  }, 120_000);
+
   it('names the workloads when given an unknown one (exit 2)', async () => {
-    const out = await run(['bench', 'server', '--workloads', 'put,lock']);
+    const out = await run(['bench', 'server', '--workloads', 'put,locks']);
     expect(out.code).toBe(2);
-    expect(out.stderr).toContain("unknown 'lock'");
-    expect(out.stderr).toContain('get-serializable');
+    expect(out.stderr).toContain("unknown 'locks'");
+    expect(out.stderr).toContain('hot-lock');
   });
 });

@@ -30,6 +30,8 @@ export interface BenchFlags {
   readonly duration?: string;
   readonly cpuProf?: string;
   readonly watchers?: string;
+  readonly keys?: string;
+  readonly valueBytes?: string;
 }
 
 interface Benchmark {
@@ -137,6 +139,8 @@ const benchmarks: Record<string, Benchmark> = {
       const workloads = workloadsOf(flags.workloads);
       const durationMs = parseInteger('--duration', flags.duration, 100, 3_600_000);
       const watchers = parseInteger('--watchers', flags.watchers, 1, 100_000);
+      const rssKeys = parseInteger('--keys', flags.keys, 1, 100_000_000);
+      const valueBytes = parseInteger('--value-bytes', flags.valueBytes, 0, 1_000_000);
       const report = await benchServer({
         cohortArgv: selfArgv(),
         ...(members !== undefined && { members }),
@@ -145,6 +149,8 @@ const benchmarks: Record<string, Benchmark> = {
         ...(durationMs !== undefined && { durationMs }),
         repeats: repeatsOf(flags),
         ...(watchers !== undefined && { watchers }),
+        ...(rssKeys !== undefined && { rssKeys }),
+        ...(valueBytes !== undefined && { valueBytes }),
         ...(flags.cpuProf !== undefined && { cpuProfileDir: resolve(flags.cpuProf) }),
         onProgress,
       });

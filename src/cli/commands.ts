@@ -96,9 +96,11 @@ function addBench(root: Command, exit: Exit): void {
     .option('--concurrency <list>', 'server: requests in flight', '1,16,64,256')
     .option(
       '--workloads <list>',
-      'server: put, get, get-serializable, txn, watch-fanout (default all)',
+      'server: put, get, get-serializable, txn, lock, lock-shared, hot-lock, watch-fanout, rss (default all but rss)',
     )
     .option('--watchers <n>', 'server: watchers in watch-fanout', '1000')
+    .option('--keys <n>', 'server: keys the rss workload loads', '1000000')
+    .option('--value-bytes <n>', "server: the rss workload's value size", '100')
     .option(
       '--duration <ms>',
       'server: milliseconds per run (workload, concurrency, server)',
