@@ -78,11 +78,12 @@ export class Proposals {
   private readonly writes: Pool = { lanes: [], queue: [] };
   private readonly reads: Pool = { lanes: [], queue: [] };
   private readonly byClient = new Map<number, Lane>();
+  private outbox: unknown[] = [];
   private closed = false;
 
   constructor(
     private readonly o: ProposalOptions,
-    /** Hands a command to the local Raft (NodeHost.command). */
+    /** Hands a command, or an array of them (one step), to the local Raft (NodeHost.command). */
     private readonly submit: (command: unknown) => void,
     private readonly now: () => number = () => performance.now(),
   ) {
@@ -177,7 +178,20 @@ export class Proposals {
     if (this.now() >= p.deadline)
       return this.finish(lane, () => p.reject(new EtcdError('timeout')));
     p.timer = setTimeout(() => this.send(lane, p), this.o.attemptMs);
-    this.submit({ ...p.op, client: lane.client, seq: lane.seq });
+    this.outbox.push({ ...p.op, client: lane.client, seq: lane.seq });
+    if (this.outbox.length === 1) setImmediate(() => this.flush());
+  }
+
+  /**
+   * Hands the commands of this turn of the event loop (every request read in it) to Raft in
+   * one step: an array is Raft's batch (one log append, one WAL record, one AppendEntries
+   * per follower for them all).
+   */
+  private flush(): void {
+    const batch = this.outbox;
+    this.outbox = [];
+    if (batch.length === 0 || this.closed) return;
+    this.submit(batch.length === 1 ? batch[0] : batch);
   }
 
   private retryLater(lane: Lane, p: Pending, delayMs: number): void {

@@ -25,6 +25,8 @@ import { type EtcdOptions, healthy } from './etcd.js';
 const LOG_TAIL_BYTES = 16 * 1024;
 /** Starts tried before a port clash is reported (each with freshly picked ports). */
 const START_ATTEMPTS = 3;
+/** A start that has not become healthy by then fails with every member's log tail. */
+const START_LIMIT_MS = 90_000;
 
 /** `cohort serve`'s ready line (cli/serve-command.ts). */
 interface ServeReady {
@@ -39,7 +41,17 @@ interface Member {
   readonly logFile: string;
   clientPort: number;
   peerPort: number;
+  /** Where the other members dial this one: its peer port, or a proxy in front of it. */
+  frontPort: number;
   proc: NodeProcess | undefined;
+}
+
+export interface CohortOptions extends EtcdOptions {
+  /**
+   * Puts something (test/support/peer-proxy.ts) in front of member `index`'s peer port:
+   * returns the port the other members dial instead (--initial-cluster names it).
+   */
+  readonly peerFront?: (index: number, peerPort: number) => Promise<number>;
 }
 
 function logTail(file: string): string {
@@ -55,29 +67,40 @@ export class CohortServer implements ApiServer {
   private constructor(
     readonly dir: string,
     private readonly members: Member[],
-    private readonly options: EtcdOptions,
+    private readonly options: CohortOptions,
   ) {}
 
   /** Starts `members` fresh members (default 1) and waits until every one is healthy. */
-  static async start(options: EtcdOptions = {}): Promise<CohortServer> {
+  static async start(options: CohortOptions = {}): Promise<CohortServer> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cohort-serve-'));
     const members: Member[] = [];
     for (let i = 1; i <= (options.members ?? 1); i++) {
       const name = `m${i}`;
       const dataDir = path.join(dir, name);
       const logFile = path.join(dir, `${name}.log`);
-      members.push({ name, dataDir, logFile, clientPort: 0, peerPort: 0, proc: undefined });
+      members.push({
+        name,
+        dataDir,
+        logFile,
+        clientPort: 0,
+        peerPort: 0,
+        frontPort: 0,
+        proc: undefined,
+      });
     }
     const server = new CohortServer(dir, members, options);
     if (members.length > 1) ensureSecretFile(server.secretFile);
     for (let attempt = 1; ; attempt++) {
-      for (const m of members) {
+      for (const [i, m] of members.entries()) {
         m.clientPort = await freePort();
         m.peerPort = await freePort();
+        m.frontPort = (await options.peerFront?.(i, m.peerPort)) ?? m.peerPort;
       }
       try {
-        await Promise.all(members.map((_, i) => server.spawn(i)));
-        await server.ready();
+        await server.within(START_LIMIT_MS, async () => {
+          await Promise.all(members.map((_, i) => server.spawn(i)));
+          await server.ready();
+        });
         return server;
       } catch (error) {
         await server.killAll();
@@ -92,9 +115,45 @@ export class CohortServer implements ApiServer {
     }
   }
 
+  /** Runs `work`; past `limitMs` it fails naming what every member logged. */
+  private async within(limitMs: number, work: () => Promise<void>): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const tails = this.members.map((m) => `--- ${m.name}:\n${logTail(m.logFile)}`);
+        reject(new Error(`cohort serve not healthy after ${limitMs} ms\n${tails.join('\n')}`));
+      }, limitMs);
+    });
+    try {
+      await Promise.race([work(), late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   /** Client endpoints, `127.0.0.1:port`, in member order. */
   get endpoints(): string[] {
     return this.members.map((m) => `127.0.0.1:${m.clientPort}`);
+  }
+
+  /** Member `index`'s peer port (where it listens; other members may dial a proxy). */
+  peerPort(index: number): number {
+    return this.member(index).peerPort;
+  }
+
+  /** The pid of member `index` while it runs. */
+  pid(index: number): number | undefined {
+    return this.member(index).proc?.pid;
+  }
+
+  /** The transport's cluster id of these members (serve.ts: `cohort-serve/<token>`). */
+  get peerClusterId(): string {
+    return `cohort-serve/${path.basename(this.dir)}`;
+  }
+
+  /** The WAL directory of member `index` (serve.ts: <data-dir>/wal). */
+  walDir(index: number): string {
+    return path.join(this.member(index).dataDir, 'wal');
   }
 
   private get secretFile(): string {
@@ -112,7 +171,7 @@ export class CohortServer implements ApiServer {
     const m = this.member(index);
     const tls = this.options.tls;
     const initialCluster = this.members
-      .map((x) => `${x.name}=http://127.0.0.1:${x.peerPort}`)
+      .map((x) => `${x.name}=http://127.0.0.1:${x.frontPort}`)
       .join(',');
     const client = `${tls === undefined ? 'http' : 'https'}://127.0.0.1:${m.clientPort}`;
     const argv = [
@@ -121,9 +180,10 @@ export class CohortServer implements ApiServer {
       ...['--name', m.name, '--data-dir', m.dataDir],
       ...['--listen-client-urls', client],
       ...['--listen-peer-urls', `http://127.0.0.1:${m.peerPort}`],
+      ...['--initial-advertise-peer-urls', `http://127.0.0.1:${m.frontPort}`],
       ...['--initial-cluster', initialCluster],
       ...['--initial-cluster-token', path.basename(this.dir)],
-      ...['--log-level', 'warn'],
+      ...['--log-level', 'info'],
       ...(this.members.length > 1 ? ['--cluster-secret-file', this.secretFile] : []),
       ...(tls === undefined ? [] : ['--cert-file', tls.certFile, '--key-file', tls.keyFile]),
       ...(tls === undefined ? [] : ['--trusted-ca-file', tls.caFile]),

@@ -73,6 +73,7 @@ export class PeerLink {
   private closed = false;
   private loggedDown = false;
   private lastError: string | undefined;
+  private flushScheduled = false;
 
   constructor(private readonly o: PeerLinkOptions) {
     this.queue = new SendQueue(o.queue);
@@ -92,7 +93,14 @@ export class PeerLink {
         'send queue full: dropping oldest',
       );
     }
-    this.flush();
+    // One flush per turn of the event loop: the frames every step of this turn sends to
+    // this peer leave in one writev system call instead of one write each.
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      this.flush();
+    });
   }
 
   get connected(): boolean {
@@ -194,8 +202,13 @@ export class PeerLink {
   private flush(): void {
     const socket = this.socket;
     if (!this.ready || socket === undefined || socket.writableNeedDrain) return;
-    for (let frame = this.queue.shift(); frame !== undefined; frame = this.queue.shift()) {
-      if (!socket.write(frame)) return; // Resume on 'drain'.
+    socket.cork();
+    try {
+      for (let frame = this.queue.shift(); frame !== undefined; frame = this.queue.shift()) {
+        if (!socket.write(frame)) return; // Resume on 'drain'.
+      }
+    } finally {
+      socket.uncork();
     }
   }
 

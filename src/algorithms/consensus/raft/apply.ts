@@ -10,7 +10,7 @@ import type { Outcome } from '../../replicated-kv/session-machine.js';
 import type { ClientReplyBody } from './client-api.js';
 import type { Entry } from './messages.js';
 import { serveReads } from './read-index.js';
-import { answer, type Server } from './state.js';
+import { answer, type Server, waitingKey } from './state.js';
 
 /** A stable identity of an entry's command, for checkers: `client:seq`, or the kind. */
 export function entryId(e: Entry): string {
@@ -37,6 +37,7 @@ export function applyCommitted(x: Server): void {
     if (owed !== undefined) {
       s.waiters.delete(index);
       for (const w of owed) {
+        s.waiting.delete(waitingKey(w.client, w.seq));
         const reply = replyFor(w.client, w.seq, outcome);
         if (reply !== undefined) answer(x, w, reply);
       }

@@ -100,6 +100,24 @@ describe('consensus/raft client commands', () => {
     expect(checkClientCommand(put)).toEqual({ ok: true, command: put });
     expect(checkClientCommand(cas)).toEqual({ ok: true, command: cas });
   });
+
+  it('takes a host’s batch in one step: one AppendEntries per follower carries all of it', () => {
+    const { process, env, record } = handLeader();
+    record.sent.length = 0;
+    const put = (seq: number) => ({ type: 'put', key: `b${seq}`, value: 'v', client: 7, seq });
+    process.onCommand?.(env, [put(1), { type: 'put', client: 7 }, put(2), put(3)]);
+    const appends = record.sent.filter((s) => s.message.type === 'AppendEntries');
+    expect(appends.map((s) => s.to).sort()).toEqual([2, 3]);
+    for (const { message } of appends) {
+      const keys = message.type === 'AppendEntries' ? message.entries : [];
+      expect(keys.map((e) => (e.kind === 'command' ? e.command : undefined))).toEqual([
+        put(1),
+        put(2),
+        put(3),
+      ]);
+    }
+    expect(record.notes.some((n) => n.startsWith('command refused'))).toBe(true);
+  });
 });
 
 /** Paths to the numbers inside `v`, where a hostile or corrupt peer would put extremes. */

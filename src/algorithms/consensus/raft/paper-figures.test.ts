@@ -61,6 +61,7 @@ function server(
       nodes.filter((n) => n !== id).map((n) => [n, new Progress(log.lastIndex + 1)] as const),
     ),
     waiters: new Map(),
+    waiting: new Map(),
     reads: [],
     round: 0,
     roundSentAt: new Map(),

@@ -23,7 +23,12 @@ import { RaftLog } from './log.js';
 import type { PeerMessage, RaftMessage, RaftOutput } from './messages.js';
 import type { RaftConfig } from './options.js';
 import { bcastHeartbeat } from './read-index.js';
-import { onAppendEntriesReply, onHeartbeatReply, onInstallSnapshotReply } from './replication.js';
+import {
+  bcastAppend,
+  onAppendEntriesReply,
+  onHeartbeatReply,
+  onInstallSnapshotReply,
+} from './replication.js';
 import { onClientCommand, onForwardedReply } from './requests.js';
 import {
   becomeCandidate,
@@ -251,11 +256,17 @@ export const createServer = defineProcess<
       if (x.s.role === 'leader') x.s.transferee = null; // §3.10: abort after an election timeout.
     }),
   },
+  // One command, or a host's batch of them (an array): one step, one log append of them
+  // all, and one AppendEntries per follower for the lot.
   onCommand(x, raw) {
-    const checked = checkClientCommand(raw, x.c.machine);
-    if (!checked.ok) return x.env.note(`command refused: ${checked.reason}`);
     const termBefore = x.s.term;
-    onClientCommand(x, checked.command, { via: 'command', to: 0 });
+    const batch = Array.isArray(raw);
+    for (const one of batch ? (raw as unknown[]) : [raw]) {
+      const checked = checkClientCommand(one, x.c.machine);
+      if (!checked.ok) x.env.note(`command refused: ${checked.reason}`);
+      else onClientCommand(x, checked.command, { via: 'command', to: 0 }, !batch);
+    }
+    if (batch && x.s.role === 'leader') bcastAppend(x);
     settle(x);
     assert(x.s.term === termBefore, 'a client command never changes the term');
   },

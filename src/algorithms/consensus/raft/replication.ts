@@ -41,15 +41,20 @@ export function syncProgress(x: Server): void {
   }
 }
 
-/** Appends an entry of the current term to the leader's log and replicates it. */
-export function propose(x: Server, entry: Entry): void {
+/**
+ * Appends an entry of the current term to the leader's log and replicates it — or, with
+ * `broadcast` false, leaves the AppendEntries to the caller, which proposes several entries
+ * in one step and then calls `bcastAppend` once (etcd's raft appends a MsgProp's entries
+ * together), so followers get one message for the lot instead of one each.
+ */
+export function propose(x: Server, entry: Entry, broadcast = true): void {
   const { s } = x;
   assert(s.role === 'leader', 'only leaders propose');
   assert(entry.term === s.term && entry.index === s.log.lastIndex + 1, 'next entry, our term');
   s.log.append(entry);
   if (entry.kind === 'config') syncProgress(x);
   maybeCommit(x);
-  bcastAppend(x);
+  if (broadcast) bcastAppend(x);
 }
 
 export function bcastAppend(x: Server): void {

@@ -14,9 +14,18 @@ import { replyFor } from './apply.js';
 import { type ClientCommand, type ClientReplyBody, isMachineCommand } from './client-api.js';
 import { registerRead } from './read-index.js';
 import { propose, sendAppend, sendTimeoutNowIfReady } from './replication.js';
-import { answer, type ReplyRoute, type Server, votersOf } from './state.js';
+import { answer, type ReplyRoute, type Server, votersOf, waitingKey } from './state.js';
 
-export function onClientCommand(x: Server, cmd: ClientCommand, route: ReplyRoute): void {
+/**
+ * One client command. With `broadcast` false a proposal is only appended: the caller (a
+ * host's batch of commands in one step) sends the AppendEntries once for all of them.
+ */
+export function onClientCommand(
+  x: Server,
+  cmd: ClientCommand,
+  route: ReplyRoute,
+  broadcast = true,
+): void {
   const { s } = x;
   const fail = (reason: NonNullable<ClientReplyBody['reason']>, leaderHint: NodeId | null = null) =>
     answer(x, route, { client: cmd.client, seq: cmd.seq, ok: false, reason, leaderHint });
@@ -42,19 +51,13 @@ export function onClientCommand(x: Server, cmd: ClientCommand, route: ReplyRoute
     const voters = changedVoters(x, cmd);
     if (typeof voters === 'string') return fail(voters === 'busy' ? 'retry' : 'rejected');
     wait(x, index, cmd, route);
-    return propose(x, {
-      index,
-      term: s.term,
-      kind: 'config',
-      voters,
-      client: cmd.client,
-      seq: cmd.seq,
-    });
+    const config = { client: cmd.client, seq: cmd.seq };
+    return propose(x, { index, term: s.term, kind: 'config', voters, ...config }, broadcast);
   }
   wait(x, index, cmd, route);
   // §6.3: log time for session expiry; never behind what the machine has applied already.
   const atMs = Math.max(Math.floor(x.env.now()), s.kv.timeMs);
-  propose(x, { index, term: s.term, kind: 'command', command: cmd, atMs });
+  propose(x, { index, term: s.term, kind: 'command', command: cmd, atMs }, broadcast);
 }
 
 /** Bounds `forwarded` whatever the host does; the oldest forwarding is forgotten first. */
@@ -91,15 +94,12 @@ function wait(x: Server, index: number, cmd: ClientCommand, route: ReplyRoute): 
   const list = x.s.waiters.get(index) ?? [];
   list.push({ client: cmd.client, seq: cmd.seq, ...route });
   x.s.waiters.set(index, list);
+  x.s.waiting.set(waitingKey(cmd.client, cmd.seq), index);
 }
 
 /** The uncommitted entry already carrying (client, seq) in this term, if any. */
 function pendingIndexOf(x: Server, client: number, seq: number): number | undefined {
-  const { s } = x;
-  for (const [index, owed] of s.waiters) {
-    if (owed.some((w) => w.client === client && w.seq === seq)) return index;
-  }
-  return undefined;
+  return x.s.waiting.get(waitingKey(client, seq));
 }
 
 /**

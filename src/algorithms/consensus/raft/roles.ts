@@ -53,6 +53,7 @@ function leaveLeadership(x: Server): void {
   failPending(x);
   s.progress = new Map();
   s.waiters = new Map();
+  s.waiting = new Map();
   s.reads = [];
   s.roundSentAt = new Map();
   s.leaseUntil = 0;
@@ -120,6 +121,7 @@ export function becomeLeader(x: Server): void {
   s.votes = new Map();
   s.progress = new Map();
   s.waiters = new Map();
+  s.waiting = new Map();
   s.reads = [];
   s.round = 0;
   s.roundSentAt = new Map();

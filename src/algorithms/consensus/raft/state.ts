@@ -70,6 +70,8 @@ export interface ServerState {
   progress: Map<NodeId, Progress>;
   /** Leaders: answers owed once an index is applied. */
   waiters: Map<number, Waiter[]>;
+  /** Leaders: the index each waiting (client, seq) — key `client:seq` — waits for. */
+  waiting: Map<string, number>;
   /** Leaders: reads in arrival order. */
   reads: PendingRead[];
   /** Leaders: the latest heartbeat round and when each recent round was sent (local time). */
@@ -150,6 +152,7 @@ export function initServerState(c: RaftConfig, id: NodeId): ServerState {
     votes: new Map(),
     progress: new Map(),
     waiters: new Map(),
+    waiting: new Map(),
     reads: [],
     round: 0,
     roundSentAt: new Map(),
@@ -178,6 +181,11 @@ export function saveHardState(x: Server): void {
 }
 
 /** Sends an answer along its route. */
+/** The key of `ServerState.waiting`. */
+export function waitingKey(client: number, seq: number): string {
+  return `${client}:${seq}`;
+}
+
 export function answer(x: Server, route: ReplyRoute, reply: ClientReplyBody<unknown>): void {
   // The message type names the key-value machine's values; another machine's replies are
   // checked by its definition when they arrive (messages.ts isReplyBody).
