@@ -49,6 +49,11 @@ interface Member {
 export interface ProcessSample {
   readonly cpuSeconds: number;
   readonly rssBytes: number;
+  /**
+   * The anonymous part of the RSS: without file pages mapped in (etcd's bbolt database is
+   * an mmapped file, so its pages count in VmRSS but the kernel may drop them at will).
+   */
+  readonly anonBytes: number;
 }
 
 /** /proc/<pid>/stat fields 14 and 15 (utime, stime), after the parenthesised command name. */
@@ -59,10 +64,14 @@ function cpuSecondsOf(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
 }
 
-function rssBytesOf(pid: number): number {
+/** Resident bytes of a process: VmRSS, and its anonymous part (heap, stacks: not file pages). */
+function rssBytesOf(pid: number): { rss: number; anon: number } {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  const m = /^VmRSS:\s+(\d+) kB$/m.exec(status);
-  return m === null ? 0 : Number(m[1]) * 1024;
+  const kb = (field: string) => {
+    const m = new RegExp(`^${field}:\\s+(\\d+) kB$`, 'm').exec(status);
+    return m === null ? 0 : Number(m[1]) * 1024;
+  };
+  return { rss: kb('VmRSS'), anon: kb('RssAnon') };
 }
 
 export class ServerCluster {
@@ -106,13 +115,16 @@ export class ServerCluster {
   sample(): ProcessSample {
     let cpuSeconds = 0;
     let rssBytes = 0;
+    let anonBytes = 0;
     for (const m of this.members) {
       const pid = m.child?.pid;
       if (pid === undefined) continue;
       cpuSeconds += cpuSecondsOf(pid);
-      rssBytes += rssBytesOf(pid);
+      const { rss, anon } = rssBytesOf(pid);
+      rssBytes += rss;
+      anonBytes += anon;
     }
-    return { cpuSeconds, rssBytes };
+    return { cpuSeconds, rssBytes, anonBytes };
   }
 
   /** Stops every member we started (by pid) and removes the data. */

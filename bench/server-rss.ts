@@ -3,8 +3,9 @@
 // bytes with `valueBytes`-byte values (default 100) in Txns of TXN_PUTS puts (etcd's default
 // --max-txn-ops is 128), LOAD_CALLERS Txns in flight; then reads the servers' RSS right after
 // the load and once it has settled (no longer falling: the runtimes' collectors return what
-// they will return when idle — V8's memory reducer, Go's scavenger — within the cap), and
-// each member's own account of its database (Status dbSize). An operation is one key; its
+// they will return when idle — V8's memory reducer, Go's scavenger — within the cap), its
+// anonymous part (RssAnon: without mapped file pages, which etcd's mmapped bbolt file adds
+// to VmRSS), and each member's own account of its database (Status dbSize). An operation is one key; its
 // latency is its Txn's.
 //
 // Fault model: a failed Txn counts as an error (its keys are missing; the row says how
@@ -72,7 +73,7 @@ export async function loadKeys(
 /** The cluster's RSS once it stops falling (see the header), and how long that took. */
 export async function settledRss(
   cluster: ServerCluster,
-): Promise<{ rssBytes: number; seconds: number }> {
+): Promise<{ rssBytes: number; anonBytes: number; seconds: number }> {
   const started = performance.now();
   let lowest = cluster.sample().rssBytes;
   let lowestAt = started;
@@ -84,7 +85,8 @@ export async function settledRss(
     if (rss < lowest * 0.99) lowestAt = now;
     lowest = Math.min(lowest, rss);
   }
-  return { rssBytes: cluster.sample().rssBytes, seconds: (now - started) / 1000 };
+  const { rssBytes, anonBytes } = cluster.sample();
+  return { rssBytes, anonBytes, seconds: (now - started) / 1000 };
 }
 
 /** The database size each member reports (Status dbSize), summed over the members. */

@@ -36,6 +36,7 @@ const RSS_HEADER = [
   'RSS ×',
   'RSS MB settled C / E',
   'RSS settled ×',
+  'anon MB settled C / E',
   'DB MB C / E',
   'CPU µs/key C / E',
 ];
@@ -68,14 +69,16 @@ function rssTable(report: ServerBenchReport): string | undefined {
       times(ratio?.rss),
       pair(c?.rssSettledMegabytes, e?.rssSettledMegabytes),
       times(ratio?.rssSettled),
+      pair(c?.anonSettledMegabytes, e?.anonSettledMegabytes),
       pair(c?.dbMegabytes, e?.dbMegabytes),
       pair(c?.serverCpuMicrosPerOp, e?.serverCpuMicrosPerOp),
     ];
   });
   return (
     'rss: keys loaded in Txns of 128 puts, 16 Txns in flight; RSS summed over the members, ' +
-    'right after the load and once it stopped falling (at most 30 s); DB: Status dbSize ' +
-    `summed over the members\n${table(RSS_HEADER, rows)}`
+    'right after the load and once it stopped falling (at most 30 s); anon: the settled ' +
+    'RSS without mapped file pages (RssAnon; etcd maps its database file); DB: Status ' +
+    `dbSize summed over the members\n${table(RSS_HEADER, rows)}`
   );
 }
 

@@ -84,6 +84,8 @@ export interface ServerBenchRun {
   readonly keys?: number;
   readonly valueBytes?: number;
   readonly rssSettledMegabytes?: number;
+  /** The anonymous part of the settled RSS (without mapped file pages: etcd's mmapped DB). */
+  readonly anonSettledMegabytes?: number;
   readonly settleSeconds?: number;
   readonly dbMegabytes?: number;
 }
@@ -423,6 +425,7 @@ async function rssRuns(
       keys,
       valueBytes,
       rssSettledMegabytes: mb(settled.rssBytes),
+      anonSettledMegabytes: mb(settled.anonBytes),
       settleSeconds: round(settled.seconds, 1),
       dbMegabytes: mb(await dbBytes(t.cluster.endpoints)),
     });

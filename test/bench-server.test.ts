@@ -86,6 +86,8 @@ describe('cohort bench server', () => {
       expect([r.keys, r.valueBytes, r.ops, r.errors]).toEqual([1000, 100, 1000, 0]);
       expect(r.rssMegabytes).toBeGreaterThan(1);
       expect(r.rssSettledMegabytes).toBeGreaterThan(1);
+      expect(r.anonSettledMegabytes).toBeGreaterThan(1);
+      expect(r.anonSettledMegabytes).toBeLessThanOrEqual(r.rssSettledMegabytes ?? 0);
       // 1,000 values of 100 B are in each database.
       expect(r.dbMegabytes).toBeGreaterThan(0);
     }
