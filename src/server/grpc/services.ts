@@ -18,6 +18,7 @@ import { type KvLimits, kvService } from './kv.js';
 import { leaseService } from './lease.js';
 import { lockService } from './lock.js';
 import { clusterService, maintenanceService } from './maintenance.js';
+import { requestEofInterceptor } from './request-eof.js';
 import { watchService } from './watch.js';
 
 /** etcd's grpcOverheadBytes: room for the envelope around a request at the size limit. */
@@ -27,6 +28,7 @@ export function createGrpcServer(server: EtcdServer, limits: KvLimits, log: Logg
   const grpc = new Server({
     'grpc.max_receive_message_length': limits.maxRequestBytes + GRPC_OVERHEAD_BYTES,
     'grpc.max_send_message_length': 2 ** 31 - 1,
+    interceptors: [requestEofInterceptor],
   });
   const pb = etcdServices().etcdserverpb;
   // etcd's auth: tokens, and each method's permission check wrapped around its handler.

@@ -3,8 +3,9 @@
 // responses carry etcd's header (at the hub's revision) and events in wire form.
 //
 // Fault model: a client may never read (the hub stops sending and catches up from history
-// once grpc-js's buffer drains), send garbage requests (ignored, as etcd ignores unknown
-// ones), or vanish (the stream's watchers are dropped).
+// once grpc-js's buffer drains; meanwhile the stream's requests are not read, so a client
+// that keeps creating watches without reading piles up nothing here), send garbage requests
+// (ignored, as etcd ignores unknown ones), or vanish (the stream's watchers are dropped).
 
 import type { ServerDuplexStream } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
@@ -32,9 +33,19 @@ export function watchService(server: EtcdServer, _log: Logger) {
   return {
     Watch(call: WatchCall) {
       const stream = server.hub.open({
-        send: (r) => call.write(toWire(server, r)),
+        send: (r) => {
+          if (call.write(toWire(server, r))) return true;
+          // Behind: read no more requests until the client reads (each would add a reply
+          // to the buffer), as etcd's recvLoop blocks on its full control channel; HTTP/2
+          // flow control then holds the client's requests back.
+          call.pause();
+          return false;
+        },
       });
-      call.on('drain', () => stream.drained());
+      call.on('drain', () => {
+        call.resume();
+        stream.drained();
+      });
       call.on('data', (w: Wire) => {
         if (w.requestUnion === 'createRequest') {
           const c = w.createRequest as Wire;
