@@ -36,7 +36,11 @@ export function serveCommandDef(root: Command, exit: Exit): void {
       'names the cluster (enters member ids)',
       'etcd-cluster',
     )
-    .option('--initial-cluster-state <state>', "'new' (members are static for now)", 'new')
+    .option(
+      '--initial-cluster-state <state>',
+      "'new', or 'existing' to join a running cluster (after etcdctl member add)",
+      'new',
+    )
     .option('--max-request-bytes <n>', 'the largest write accepted', String(1.5 * 1024 * 1024))
     .option('--max-txn-ops <n>', 'the most operations in one txn', '128')
     .option(

@@ -1,7 +1,8 @@
 // `cohort serve`: one member of the coordination server in the foreground, with etcd's flag
 // names where the meaning is the same (--name, --data-dir, --listen-client-urls,
 // --advertise-client-urls, --listen-peer-urls, --initial-cluster, --initial-cluster-token,
-// --max-request-bytes, --max-txn-ops, --quota-backend-bytes, --auto-compaction-retention,
+// --initial-cluster-state (new, or existing to join a running cluster after `etcdctl member
+// add`, with the --initial-cluster it printed), --max-request-bytes, --max-txn-ops, --quota-backend-bytes, --auto-compaction-retention,
 // --auto-compaction-mode, TLS flags). With no flags it is a single member named
 // "default" with its data in ./cohort-data, clients on 127.0.0.1:2379, peers on :2380.
 // stdout gets one JSON line when it is ready ({"event":"ready","name","clientUrl",…}); logs
@@ -63,7 +64,7 @@ function oneUrl(flag: string, list: string): URL {
 }
 
 /** --initial-cluster "a=http://127.0.0.1:2380,b=…" (a name may repeat for several URLs). */
-function parseCluster(text: string): ClusterMember[] {
+export function parseCluster(text: string): ClusterMember[] {
   const byName = new Map<string, string[]>();
   for (const part of text.split(',').filter((p) => p !== '')) {
     const at = part.indexOf('=');
@@ -114,8 +115,12 @@ function parseServeFlags(flags: ServeFlags) {
   const cluster = parseCluster(flags.initialCluster ?? `${flags.name}=${advertisedPeer}`);
   const index = cluster.findIndex((m) => m.name === flags.name);
   if (index < 0) throw new UsageError(`--initial-cluster has no member named '${flags.name}'`);
-  if (flags.initialClusterState !== 'new')
-    throw new UsageError("--initial-cluster-state: only 'new' is supported (members are static)");
+  const state = flags.initialClusterState;
+  if (state !== 'new' && state !== 'existing')
+    throw new UsageError("--initial-cluster-state: 'new' or 'existing'");
+  // Peer certificates name positional node ids (peer-auth.ts): a joiner's id is derived.
+  if (state === 'existing' && flags.peerCertFile !== undefined)
+    throw new UsageError('--initial-cluster-state existing: not with --peer-cert-file yet');
   const tls = clientTls(flags, clientUrl.protocol === 'https:');
   const client = addressOfUrl(clientUrl.toString());
   const clientExposed =
@@ -147,6 +152,7 @@ function parseServeFlags(flags: ServeFlags) {
     maxTxnOps: maxTxnOps as number,
     quotaBackendBytes: quotaBackendBytes as number,
     autoCompaction,
+    initialClusterState: state as 'new' | 'existing',
     advertiseClientUrls: (flags.advertiseClientUrls ?? clientUrl.toString().replace(/\/$/, ''))
       .split(',')
       .filter((u) => u !== ''),
@@ -185,6 +191,10 @@ export async function serveCommand(flags: ServeFlags): Promise<number> {
     autoCompaction: p.autoCompaction,
     peerAuth,
     ...(p.tls !== undefined && { clientTls: p.tls }),
+    initialClusterState: p.initialClusterState,
+    positionalIds: flags.peerCertFile !== undefined,
+    // etcd exits once removed ("the member has been permanently removed from the cluster").
+    onRemoved: () => process.kill(process.pid, 'SIGTERM'),
     log,
     onFatal: fg.onFatal,
   }).catch((error: NodeJS.ErrnoException) => {

@@ -5,6 +5,10 @@
 // e.g. Raft's follower-log-lost: a member whose disk lost acknowledged data) is logged at
 // warn for an operator to hear of.
 //
+// A node whose peers change at runtime (a coordination-server member: server/member.ts)
+// passes `nodes`, an array it grows as ids become known: the host reads it live (its
+// send check), so it must never shrink below an id the process may still send to.
+//
 // Fault model: see host.ts (kill at any instant; durable before release) and
 // transport/transport.ts (bad peers close only their connection).
 
@@ -36,6 +40,10 @@ export interface HostedNodeConfig {
   readonly onFatal: (error: Error) => void;
   /** The host's output history (default: the host's own). */
   readonly outputs?: OutputLog;
+  /** Every id the node may send to, grown by the caller at runtime (default: the peers'). */
+  readonly nodes?: NodeId[];
+  /** Runs after each peer message has been stepped (a caller watching the process's state). */
+  readonly afterDeliver?: () => void;
 }
 
 /** Whether an output asks to be logged as a warning. */
@@ -55,12 +63,15 @@ export function hostOnTransport(c: HostedNodeConfig): { host: NodeHost; transpor
     listen: self,
     auth: c.peerAuth,
     log: c.log,
-    onMessage: (from, message) => host?.deliver(from, message),
+    onMessage: (from, message) => {
+      host?.deliver(from, message);
+      c.afterDeliver?.();
+    },
   });
   host = new NodeHost({
     algorithm: c.algorithm,
     id: c.id,
-    nodes: [...c.peers.keys()].sort((a, b) => a - b),
+    nodes: c.nodes ?? [...c.peers.keys()].sort((a, b) => a - b),
     options: c.options,
     seed: c.seed,
     randomSeed: c.randomSeed,

@@ -134,6 +134,11 @@ const publishMember = shaped({ ID: big, name: str, clientURLs: listOf(str) }, [
   'name',
   'clientURLs',
 ]);
+const raftId: Check = (x) => int(x) && (x as number) >= 1;
+const seed = { ID: big, raftId, peerURLs: listOf(str) };
+const rosterSeed = shaped(seed, ['ID', 'raftId', 'peerURLs']);
+const addMember = shaped({ ...seed, isLearner: bool }, ['ID', 'raftId', 'peerURLs', 'isLearner']);
+const updateMember = shaped({ ID: big, peerURLs: listOf(str) }, ['ID', 'peerURLs']);
 const alarm = shaped({ action: oneOf('ACTIVATE', 'DEACTIVATE'), memberID: big, alarm: alarmType }, [
   'action',
   'memberID',
@@ -174,6 +179,10 @@ const COMMANDS: Readonly<Record<string, Fields>> = {
   roleList: { auth },
   authUser: { request: named('name') },
   publishMember: { request: publishMember },
+  bootstrapMembers: { request: shaped({ members: listOf(rosterSeed) }, ['members']) },
+  addMember: { request: addMember },
+  removeMember: { request: shaped({ ID: big }, ['ID']) },
+  updateMember: { request: updateMember },
   alarm: { request: alarm },
   alarmGet: { request: shaped({ alarm: alarmType }, ['alarm']) },
 };

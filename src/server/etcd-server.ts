@@ -18,6 +18,7 @@ import { type AutoCompaction, startCompactor } from './compactor.js';
 import { EtcdError } from './errors.js';
 import type { MvccRead, ServerMachine, ServerResult } from './machine.js';
 import type { Member } from './member.js';
+import type { Membership } from './membership.js';
 import type { Event, MvccCommand } from './mvcc/index.js';
 import { RaftRefusal } from './proposals.js';
 import { quotaBytesOf, SpaceQuota } from './space-quota.js';
@@ -47,6 +48,8 @@ export interface EtcdServerOptions {
   readonly quotaBackendBytes?: number;
   /** --auto-compaction-retention and --auto-compaction-mode (absent: off). */
   readonly autoCompaction?: AutoCompaction;
+  /** Dynamic membership (membership.ts): MemberAdd/Remove/Update and the roster. */
+  readonly membership?: Membership;
   readonly clock: () => number;
 }
 
@@ -136,11 +139,23 @@ export class EtcdServer {
   /** The leader's etcd member id, or 0n when there is none known. */
   leaderId(): bigint {
     const raftLeader = this.raft.role === 'leader' ? this.raft.id : this.raft.leaderId;
-    return this.o.members.find((m) => m.raftId === raftLeader)?.id ?? 0n;
+    return this.members().find((m) => m.raftId === raftLeader)?.id ?? 0n;
   }
 
-  /** The members with what each published about itself (name and client URLs). */
+  /**
+   * The members with what each published about itself (name and client URLs): the
+   * replicated roster once it exists (membership.ts), else --initial-cluster.
+   */
   members(): MemberInfo[] {
+    const cluster = this.machine.cluster;
+    if (cluster.hasRoster)
+      return cluster.rosterMembers().map((m) => ({
+        id: m.ID,
+        name: m.name,
+        peerUrls: m.peerURLs,
+        clientUrls: m.clientURLs,
+        raftId: m.raftId,
+      }));
     return this.o.members.map((m) => {
       const published = this.machine.cluster.attributes(m.id);
       if (published !== undefined)
@@ -180,7 +195,7 @@ export class EtcdServer {
    */
   async moveLeader(target: bigint, deadlineMs?: number): Promise<void> {
     if (this.raft.role !== 'leader') throw new EtcdError('notLeader');
-    const to = this.o.members.find((m) => m.id === target);
+    const to = this.members().find((m) => m.id === target);
     if (to === undefined || !votersOf(this.raft).includes(to.raftId))
       throw new EtcdError('badLeaderTransferee');
     if (to.raftId === this.raft.id) return; // Leads already: etcd's wait ends at once.

@@ -212,8 +212,9 @@ const READS: ReadonlySet<string> = new Set([
   ...CLUSTER_READS,
 ]);
 
+/** A machine result, or null: what Raft's own entries (a membership change) answer with. */
 function isResult(x: unknown): boolean {
-  return isRecord(x) && typeof x.ok === 'boolean';
+  return x === null || (isRecord(x) && typeof x.ok === 'boolean');
 }
 
 /** Raft's slot filled with the server machine (options: etcd's --max-txn-ops …). */

@@ -8,6 +8,12 @@
 // Everything the services see is released by the host only after it is durable (host.ts):
 // an answer or an applied event never describes a write a crash could take back.
 //
+// Membership may change at runtime (membership.ts): Raft's servers — the ids it takes
+// messages from and may add — and the host's sendable ids are one array this member grows
+// (never shrinks: a removed id may still be owed messages until Raft forgets it), from the
+// roster and from every configuration Raft appends (a configuration can reach this member
+// before the roster entry naming its new voter has applied here).
+//
 // Fault model: crash-recovery (see host.ts and the WAL); peers are authenticated by the
 // transport; a failed disk or a broken assertion stops the member through `onFatal`.
 
@@ -48,8 +54,10 @@ export interface MemberConfig {
   readonly id: NodeId;
   /** Names the cluster on the peer transport (peers of another cluster are refused). */
   readonly cluster: string;
-  /** Every member's peer address (this member's entry is where it listens). */
+  /** Every known member's peer address (this member's entry is where it listens). */
   readonly peers: ReadonlyMap<NodeId, Address>;
+  /** The first configuration's voters (default: every peer; a member joining: none). */
+  readonly initialVoters?: readonly NodeId[];
   readonly peerAuth: PeerAuth;
   readonly storage: DurableStorage;
   readonly clock: Clock;
@@ -71,6 +79,8 @@ export const SERVER_RAFT_OPTIONS: Partial<RaftOptions> = {
   configChanges: false,
   minVoters: 1,
   forwardCommands: true,
+  // The leader writes new entries while followers do (dissertation §10.2.1).
+  parallelAppend: true,
   // etcd's defaults: 100 ms heartbeats, 1 s election timeout.
   heartbeatMs: 100,
   electionTimeoutMsMin: 1000,
@@ -87,13 +97,26 @@ const DEFAULT_PROPOSALS: Omit<ProposalOptions, 'sessionTimeoutMs'> = {
   timeoutMs: 7000,
 };
 
-/** consensus/raft with `machine` in its slot: what the runtime's host runs. */
-function serverAlgorithm(machine: RaftMachineDef): AnyAlgorithm {
+/**
+ * consensus/raft with `machine` in its slot: what the runtime's host runs. `servers` is the
+ * member's growing array (see the header); the first configuration is `initialVoters`.
+ */
+function serverAlgorithm(
+  machine: RaftMachineDef,
+  servers: NodeId[],
+  initialVoters: readonly NodeId[],
+): AnyAlgorithm {
   return {
     ...raft,
     name: 'server/raft',
     create: (id, ctx) =>
-      createServer(raftConfig(ctx.nodes, ctx.options as RaftOptions, machine), id),
+      createServer(
+        {
+          ...raftConfig(ctx.nodes, ctx.options as RaftOptions, machine),
+          cluster: { servers, clients: [], initialVoters },
+        },
+        id,
+      ),
     parseMessage: (raw) => parseRaftMessage(raw, machine),
     parseCommand: (raw) => checkClientCommand(raw, machine),
   } as AnyAlgorithm;
@@ -108,6 +131,7 @@ export class Member {
   private constructor(
     private readonly host: NodeHost,
     private readonly transport: Transport,
+    private readonly servers: NodeId[],
     readonly id: NodeId,
     readonly peerPort: number,
     proposals: (submit: (command: unknown) => void) => Proposals,
@@ -118,13 +142,18 @@ export class Member {
 
   static async start(c: MemberConfig): Promise<Member> {
     const options = { ...defaultRaftOptions, ...SERVER_RAFT_OPTIONS, ...c.raft };
+    const initialVoters = c.initialVoters ?? [...c.peers.keys()].sort((a, b) => a - b);
+    const servers = [...new Set([...c.peers.keys(), ...initialVoters])].sort((a, b) => a - b);
+    let member: Member | undefined;
     const { host, transport } = hostOnTransport({
       ...c,
-      algorithm: serverAlgorithm(c.machine),
+      algorithm: serverAlgorithm(c.machine, servers, initialVoters),
       options,
       seed: 1,
       // Outputs are consumed as they are released; the host keeps no history of them.
       outputs: new OutputLog(1),
+      nodes: servers,
+      afterDeliver: () => member?.knowVoters(),
     });
     const port = await transport.start();
     const proposalOptions = {
@@ -132,15 +161,49 @@ export class Member {
       sessionTimeoutMs: options.sessionTimeoutMs,
       ...c.proposals,
     };
-    const member = new Member(
+    member = new Member(
       host,
       transport,
+      servers,
       c.id,
       port,
       (submit) => new Proposals(proposalOptions, submit),
     );
     host.start();
+    member.knowVoters();
     return member;
+  }
+
+  /** Raft may send to `id` from now on; `address` (if known) is where it listens. */
+  addPeer(id: NodeId, address?: Address): void {
+    this.knowServer(id);
+    if (address !== undefined && id !== this.id) this.transport.addPeer(id, address);
+  }
+
+  /** Stops dialling a removed member (its id stays known: see the header). */
+  removePeer(id: NodeId): void {
+    if (id !== this.id) this.transport.removePeer(id);
+  }
+
+  /** Where the transport dials each peer. */
+  peerAddresses(): Map<NodeId, Address> {
+    return this.transport.peers();
+  }
+
+  /** Whether the transport has a live link to `id` (etcd's "active since" for a peer). */
+  isConnected(id: NodeId): boolean {
+    return this.transport.isConnected(id);
+  }
+
+  /** Every voter of Raft's latest configuration is a server this member may talk to. */
+  private knowVoters(): void {
+    for (const v of this.raftState.log.voters()) this.knowServer(v);
+  }
+
+  private knowServer(id: NodeId): void {
+    if (this.servers.includes(id)) return;
+    this.servers.push(id);
+    this.servers.sort((a, b) => a - b);
   }
 
   /** Proposes a machine operation through Raft (a write, or a linearizable read). */
@@ -180,7 +243,8 @@ export class Member {
 
   private onOutput(output: RaftOutput): void {
     if (output.type === 'reply') this.proposals.onReply(output.reply as ClientReplyBody<unknown>);
-    else if (output.type === 'apply' && output.result !== undefined)
+    // A configuration entry (a membership change) applies with no machine result.
+    else if (output.type === 'apply' && output.result !== undefined && output.result !== null)
       for (const listener of this.applied) listener(output.index, output.result);
   }
 }

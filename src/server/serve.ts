@@ -3,10 +3,19 @@
 // client port. `cohort serve` (cli/serve-command.ts) parses etcd's flags into a ServeConfig;
 // tests and benchmarks call `startServer` directly.
 //
+// Raft ids: a new data directory derives every member's from its peer URLs and the token
+// (identity.ts raftIdOf) and records its own in <data-dir>/member.json; a data directory
+// written before that (a WAL, no member.json) keeps the positional ids (position in
+// --initial-cluster + 1), as do clusters whose peer certificates name positional nodes.
+// --initial-cluster-state existing joins a running cluster: the member starts with no
+// configuration of its own, waits to be replicated to (a snapshot or the log from the
+// leader), and learns its etcd id from the roster before it serves.
+//
 // Fault model: the process may be killed at any instant (the WAL recovers whole steps);
 // a failed disk or a broken assertion stops the member through `onFatal`.
 
 import { randomInt } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { monotonicClock } from '../runtime/clock.js';
@@ -19,9 +28,10 @@ import type { AutoCompaction } from './compactor.js';
 import { EtcdServer, type MemberInfo } from './etcd-server.js';
 import { createGrpcServer } from './grpc/services.js';
 import { httpHandler, metricsRegistry } from './http.js';
-import { clusterId, memberId } from './identity.js';
-import { serverMachineDef } from './machine.js';
+import { clusterId, memberId, raftIdOf } from './identity.js';
+import { type ServerMachine, serverMachineDef } from './machine.js';
 import { Member } from './member.js';
+import { addressOfUrl, Membership } from './membership.js';
 import { DEFAULT_MAX_TXN_OPS } from './mvcc/index.js';
 
 /** One member of --initial-cluster. */
@@ -54,6 +64,48 @@ export interface ServeConfig {
   readonly onFatal: (error: Error) => void;
   /** Tests may run in memory. */
   readonly storage?: DurableStorage;
+  /** --initial-cluster-state: 'existing' joins a running cluster (default 'new'). */
+  readonly initialClusterState?: 'new' | 'existing';
+  /** Raft ids by position in --initial-cluster (peer certificates name them so). */
+  readonly positionalIds?: boolean;
+  /** This member was removed from the cluster: stop it (default: onFatal). */
+  readonly onRemoved?: () => void;
+}
+
+/** What <data-dir>/member.json keeps: this member's Raft id, and whether it joined. */
+interface MemberFile {
+  readonly raftId: number;
+  readonly joined: boolean;
+}
+
+function readMemberFile(dataDir: string): MemberFile | undefined {
+  const file = join(dataDir, 'member.json');
+  if (!existsSync(file)) return undefined;
+  const x = JSON.parse(readFileSync(file, 'utf8')) as Partial<MemberFile>;
+  if (typeof x.raftId !== 'number' || !Number.isSafeInteger(x.raftId) || x.raftId < 1)
+    throw new Error(`${file}: no valid raftId`);
+  return { raftId: x.raftId, joined: x.joined === true };
+}
+
+function hasWal(dataDir: string): boolean {
+  const wal = join(dataDir, 'wal');
+  return existsSync(wal) && readdirSync(wal).length > 0;
+}
+
+/** Every --initial-cluster member's Raft id, and this member's record. */
+function raftIds(c: ServeConfig, index: number): { ids: number[]; self: MemberFile } {
+  const recorded = c.storage === undefined ? readMemberFile(c.dataDir) : undefined;
+  const legacy = c.positionalIds === true || (recorded === undefined && hasWal(c.dataDir));
+  const ids = c.cluster.map((m, i) => (legacy ? i + 1 : raftIdOf(m.peerUrls, c.clusterToken)));
+  if (new Set(ids).size !== ids.length)
+    throw new Error('--initial-cluster: two members share a Raft id (give other peer URLs)');
+  const joining = c.initialClusterState === 'existing' && !hasWal(c.dataDir);
+  const self = recorded ?? { raftId: ids[index] as number, joined: joining };
+  if (recorded === undefined && c.storage === undefined && !legacy) {
+    mkdirSync(c.dataDir, { recursive: true });
+    writeFileSync(join(c.dataDir, 'member.json'), `${JSON.stringify(self)}\n`);
+  }
+  return { ids, self };
 }
 
 export const SERVE_DEFAULTS = {
@@ -69,32 +121,46 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-/** A peer URL's host and port (http(s)://host:port). */
-export function addressOfUrl(url: string): Address {
-  const u = new URL(url);
-  const port = Number(u.port || (u.protocol === 'https:' ? 443 : 80));
-  return { host: u.hostname.replace(/^\[|\]$/g, ''), port };
+export { addressOfUrl };
+
+/** A joining member waits until the roster names its Raft id: that entry holds its etcd id. */
+async function selfFromRoster(member: Member, closed: () => boolean): Promise<bigint> {
+  for (;;) {
+    const machine = member.machine as ServerMachine;
+    const me = machine.cluster.rosterMembers().find((m) => m.raftId === member.id);
+    if (me !== undefined) return me.ID;
+    if (closed()) throw new Error('stopped before joining');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 export async function startServer(c: ServeConfig): Promise<RunningServer> {
   const index = c.cluster.findIndex((m) => m.name === c.name);
   if (index < 0) throw new Error(`--initial-cluster has no member named ${c.name}`);
+  const { ids, self: record } = raftIds(c, index);
   const members: MemberInfo[] = c.cluster.map((m, i) => ({
     id: memberId(m.peerUrls, c.clusterToken),
     name: m.name,
     peerUrls: m.peerUrls,
     clientUrls: i === index ? c.advertiseClientUrls : [],
-    raftId: i + 1,
+    raftId: ids[i] as number,
   }));
   const peers = new Map<number, Address>(
-    c.cluster.map((m, i) => [i + 1, i === index ? c.peer : addressOfUrl(m.peerUrls[0] ?? '')]),
+    c.cluster.map((m, i) => [
+      ids[i] as number,
+      i === index ? c.peer : addressOfUrl(m.peerUrls[0] ?? ''),
+    ]),
   );
+  peers.set(record.raftId, c.peer);
   const storage = c.storage ?? (await openWalStorage(join(c.dataDir, 'wal')));
   const clock = monotonicClock();
   const member = await Member.start({
-    id: index + 1,
+    id: record.raftId,
     cluster: `cohort-serve/${c.clusterToken}`,
     peers,
+    // A joining member has no configuration of its own: it never campaigns before the
+    // leader's log (or snapshot) gives it the cluster's.
+    initialVoters: record.joined ? [] : [...ids].sort((a, b) => a - b),
     peerAuth: c.peerAuth,
     storage,
     clock,
@@ -103,11 +169,33 @@ export async function startServer(c: ServeConfig): Promise<RunningServer> {
     machine: serverMachineDef({ maxTxnOps: c.maxTxnOps }),
     randomSeed: randomInt(2 ** 31),
   });
-  const self = members[index] as MemberInfo;
+  let stopped = false;
+  let selfId: bigint | undefined = record.joined ? undefined : members[index]?.id;
+  const membership = new Membership({
+    member,
+    token: c.clusterToken,
+    log: c.log,
+    clock,
+    selfId: () => selfId,
+    onRemoved:
+      c.onRemoved ??
+      (() => c.onFatal(new Error('the member has been permanently removed from the cluster'))),
+  });
+  if (!record.joined) bootstrapRoster(member, members, () => stopped);
+  else selfId = await selfFromRoster(member, () => stopped);
+  const cluster = (member.machine as ServerMachine).cluster;
+  const self: MemberInfo = {
+    id: selfId as bigint,
+    name: c.name,
+    peerUrls: c.cluster[index]?.peerUrls ?? [],
+    clientUrls: c.advertiseClientUrls,
+    raftId: record.raftId,
+  };
   const server = new EtcdServer(member, {
-    clusterId: clusterId(members.map((m) => m.id)),
+    clusterId: record.joined ? cluster.clusterId : clusterId(members.map((m) => m.id)),
     self,
-    members,
+    members: record.joined ? [self] : members,
+    membership,
     clock,
     dataDir: c.dataDir,
     ...(c.quotaBackendBytes !== undefined && { quotaBackendBytes: c.quotaBackendBytes }),
@@ -132,10 +220,33 @@ export async function startServer(c: ServeConfig): Promise<RunningServer> {
     peerPort: member.peerPort,
     server,
     async stop() {
+      stopped = true;
+      membership.close();
       server.close();
       await port.close();
       grpc.forceShutdown();
       await member.stop();
     },
   };
+}
+
+/**
+ * The first members write --initial-cluster into the roster (etcd's bootstrap ConfChanges):
+ * every one proposes it, the first to apply wins, retried until one has applied.
+ */
+function bootstrapRoster(member: Member, members: readonly MemberInfo[], closed: () => boolean) {
+  const command = {
+    type: 'bootstrapMembers',
+    request: {
+      members: members.map((m) => ({ ID: m.id, raftId: m.raftId, peerURLs: [...m.peerUrls] })),
+    },
+  };
+  const attempt = () => {
+    if (closed() || (member.machine as ServerMachine).cluster.hasRoster) return;
+    member.propose(command, false).then(
+      () => {},
+      () => setTimeout(attempt, 500).unref(),
+    );
+  };
+  attempt();
 }

@@ -166,8 +166,37 @@ export class CohortServer implements ApiServer {
     return member;
   }
 
+  /**
+   * Ports and a data directory for one more member, not started: its peer URL is what
+   * `etcdctl member add` is given; `startJoining` then starts it.
+   */
+  async newMember(): Promise<{ index: number; peerUrl: string }> {
+    const index = this.members.length;
+    const name = `m${index + 1}`;
+    const [clientPort, peerPort] = [await freePort(), await freePort()];
+    this.members.push({
+      name,
+      dataDir: path.join(this.dir, name),
+      logFile: path.join(this.dir, `${name}.log`),
+      ...{ clientPort, peerPort, frontPort: peerPort, proc: undefined },
+    });
+    return { index, peerUrl: `http://127.0.0.1:${peerPort}` };
+  }
+
+  /** Starts member `index` with --initial-cluster-state existing (as member add printed). */
+  async startJoining(index: number, initialCluster: string): Promise<void> {
+    const joining = ['--initial-cluster', initialCluster, '--initial-cluster-state', 'existing'];
+    await this.spawn(index, joining);
+    await this.ready();
+  }
+
+  /** The name of member `index` (m1, m2, …). */
+  memberName(index: number): string {
+    return this.member(index).name;
+  }
+
   /** Spawns member `index`; resolves with its ready line (checked against the pid). */
-  private async spawn(index: number): Promise<void> {
+  private async spawn(index: number, extra: readonly string[] = []): Promise<void> {
     const m = this.member(index);
     const tls = this.options.tls;
     const initialCluster = this.members
@@ -189,6 +218,7 @@ export class CohortServer implements ApiServer {
       ...(tls === undefined ? [] : ['--trusted-ca-file', tls.caFile]),
       ...(tls?.clientCertAuth === undefined ? [] : ['--client-cert-auth']),
       ...(this.options.args ?? []),
+      ...extra,
     ];
     const proc = new NodeProcess(argv, m.logFile);
     m.proc = proc;

@@ -1,10 +1,9 @@
-// etcd's Maintenance and Cluster services, as far as a static membership goes: Status (the
+// etcd's Maintenance service (the Cluster service is cluster.ts): Status (the
 // fields `etcdctl endpoint status` prints; the database size is what the member keeps on
 // disk, as etcd's is its bolt file, the size in use what the quota counts; `errors` lists "no leader" and the alarms as etcd prints
 // them), HashKV, Alarm (GET/ACTIVATE/DEACTIVATE of the replicated alarms; etcd answers with
 // no header), MoveLeader (Raft's leadership transfer: etcd-server.ts), Defragment (a no-op:
-// the store is in memory and the WAL compacts itself), Snapshot, and MemberList (every
-// member's published client URLs).
+// the store is in memory and the WAL compacts itself) and Snapshot.
 //
 // Snapshot streams this member's applied MVCC state as etcd streams its database: chunks of
 // 32 KiB with the bytes remaining, then the SHA-256 of everything before it (etcdctl
@@ -151,27 +150,5 @@ export function maintenanceService(server: EtcdServer, log: Logger): Record<stri
           call.destroy(Object.assign(new Error(), toStatus(error, log)));
       });
     }) as never,
-  };
-}
-
-export function clusterService(server: EtcdServer, log: Logger): Record<string, Unary> {
-  return {
-    MemberList: unary(log, () => ({
-      header: server.header(server.machine.mvcc.revision),
-      // By id, as etcd's cluster lists its members.
-      members: [...server.members()]
-        .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
-        .map((m) => ({
-          ID: long(m.id),
-          name: m.name,
-          peerURLs: m.peerUrls,
-          clientURLs: m.clientUrls,
-          isLearner: false,
-        })),
-    })),
-    MemberAdd: unimplemented('MemberAdd'),
-    MemberRemove: unimplemented('MemberRemove'),
-    MemberUpdate: unimplemented('MemberUpdate'),
-    MemberPromote: unimplemented('MemberPromote'),
   };
 }

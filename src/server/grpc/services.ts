@@ -13,11 +13,12 @@ import { authService } from '../auth/service.js';
 import { TokenManager } from '../auth/tokens.js';
 import type { EtcdServer } from '../etcd-server.js';
 import { etcdServices } from '../proto.js';
+import { clusterService } from './cluster.js';
 import { electionService } from './election.js';
 import { type KvLimits, kvService } from './kv.js';
 import { leaseService } from './lease.js';
 import { lockService } from './lock.js';
-import { clusterService, maintenanceService } from './maintenance.js';
+import { maintenanceService } from './maintenance.js';
 import { requestEofInterceptor } from './request-eof.js';
 import { watchService } from './watch.js';
 
