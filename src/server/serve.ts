@@ -152,7 +152,12 @@ export async function startServer(c: ServeConfig): Promise<RunningServer> {
     ]),
   );
   peers.set(record.raftId, c.peer);
-  const storage = c.storage ?? (await openWalStorage(join(c.dataDir, 'wal')));
+  // A torn tail cut on recovery is worth a line in the log (as `cohort node` and etcd say).
+  const storage =
+    c.storage ??
+    (await openWalStorage(join(c.dataDir, 'wal'), {
+      onWarning: (text) => c.log.warn(`write-ahead log recovery: ${text}`),
+    }));
   const clock = monotonicClock();
   const member = await Member.start({
     id: record.raftId,
