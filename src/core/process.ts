@@ -32,6 +32,10 @@ export interface Storage {
   keys(prefix?: string): string[];
 }
 
+export interface SendOptions {
+  readonly beforeDurable?: boolean;
+}
+
 export interface Env<M extends Message = Message, O extends Output = Output> {
   /** This node's id. */
   readonly id: NodeId;
@@ -41,7 +45,15 @@ export interface Env<M extends Message = Message, O extends Output = Output> {
   readonly peers: readonly NodeId[];
   /** Milliseconds on this node's local clock; may drift from other nodes' clocks. */
   now(): number;
-  send(to: NodeId, message: M): void;
+  /**
+   * Sends `message` once this step is durable — or, with `beforeDurable`, as soon as the step
+   * ends (a real host may then let it overtake messages still waiting for the disk). Only
+   * for a message that promises nothing a crash could take back: Raft's leader sends its
+   * new entries while it writes them, and counts its own copy only once it is durable
+   * (Ongaro's dissertation §10.2.1). A simulated step is durable when it ends, so there
+   * the option changes nothing.
+   */
+  send(to: NodeId, message: M, options?: SendOptions): void;
   /** Sends to every peer in ascending id order. */
   broadcast(message: M): void;
   /** Arms the named timer `delayMs` from now (local clock); re-arming replaces it. */

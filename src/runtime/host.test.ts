@@ -21,7 +21,7 @@ class GatedStorage extends MemoryStorage {
   }
 }
 
-type Cmd = { readonly n: number; readonly fail?: boolean };
+type Cmd = { readonly n: number; readonly fail?: boolean; readonly early?: boolean };
 interface Echo extends Message {
   readonly type: 'Echo';
   readonly n: number;
@@ -43,11 +43,11 @@ const probe: AnyAlgorithm = defineAlgorithm<Echo, { type: 'wrote'; n: number }, 
     onMessage: () => {},
     onTimer: () => {},
     onCommand(env, command) {
-      const { n, fail } = command as Cmd;
+      const { n, fail, early } = command as Cmd;
       env.storage.set(`k${n}`, n);
       if (fail === true) throw new Error('the step failed after writing');
       env.output({ type: 'wrote', n });
-      env.send(2, { type: 'Echo', n });
+      env.send(2, { type: 'Echo', n }, { beforeDurable: early === true });
     },
   }),
   invariants: () => [],
@@ -90,6 +90,33 @@ describe('NodeHost', () => {
     expect(sent.map((s) => s.n)).toEqual([1, 2, 3]);
     expect(storage.syncs).toBe(2);
     expect(host.counters.syncs).toBe(2);
+  });
+
+  it('lets a message sent beforeDurable leave when its step ends, ahead of the disk', async () => {
+    const storage = new GatedStorage();
+    const sent: number[] = [];
+    const host = new NodeHost({
+      algorithm: probe,
+      id: 1,
+      nodes: [1, 2],
+      options: {},
+      seed: 1,
+      randomSeed: 7,
+      storage,
+      clock: () => 0,
+      transmit: (_to, m) => sent.push((m as Echo).n),
+      onFatal: (e) => {
+        throw e;
+      },
+    });
+    host.start();
+    host.command({ n: 1 });
+    host.command({ n: 2, early: true });
+    expect(sent).toEqual([2]); // Step 2's message overtook step 1's, which waits for the disk.
+    expect(host.outputs.since(0)).toEqual([]); // Outputs always wait.
+    storage.gates.shift()?.();
+    await until(() => sent.length === 2, 'step 1 released');
+    expect(sent).toEqual([2, 1]);
   });
 
   it('stops the node when a step breaks an assertion', () => {

@@ -7,7 +7,9 @@
 // outputs wait in a release queue until a `storage.sync()` that
 // began AFTER the step has resolved: durable BEFORE anything leaves. Steps that finish while
 // a sync is in flight share the next one (group commit), and batches are released in step
-// order, so per-link FIFO order is kept.
+// order, so per-link FIFO order is kept. The one exception is a message sent with
+// `beforeDurable` (core/process.ts): it goes to the network as soon as its step ends, and
+// may overtake messages of earlier steps still waiting for the disk.
 //
 // Fault model: the OS process may be killed at any instant. What a killed node had released
 // was durable; what it had not released never left. A failed sync or a broken assertion
@@ -51,8 +53,15 @@ export interface HostOptions {
   readonly outputs?: OutputLog;
 }
 
+interface Send {
+  readonly to: NodeId;
+  readonly message: Message;
+}
+
 interface Batch {
-  readonly sends: { readonly to: NodeId; readonly message: Message }[];
+  readonly sends: Send[];
+  /** Sent with `beforeDurable`: they leave when the step ends. */
+  readonly early: Send[];
   readonly outputs: { readonly atMs: number; readonly output: Output }[];
 }
 
@@ -125,7 +134,7 @@ export class NodeHost {
   private run(body: () => void, input?: { from: NodeId; message: Message }): void {
     if (this.stopped) return;
     assert(this.step === undefined, 'steps do not nest');
-    const batch: Batch = { sends: [], outputs: [] };
+    const batch: Batch = { sends: [], early: [], outputs: [] };
     this.step = batch;
     try {
       body();
@@ -142,6 +151,7 @@ export class NodeHost {
       this.step = undefined;
     }
     this.counters.steps++;
+    if (batch.early.length > 0) this.transmitNow(batch.early);
     if (batch.sends.length > 0 || batch.outputs.length > 0 || this.dirty) {
       this.releases.push(batch);
       void this.release();
@@ -172,7 +182,11 @@ export class NodeHost {
     // Outputs first: an observer (the mutual-exclusion log) records an exit BEFORE the
     // message that lets the next node in can leave.
     for (const { atMs, output } of b.outputs) this.outputs.add(this.o.id, atMs, output);
-    for (const { to, message } of b.sends) {
+    this.transmitNow(b.sends);
+  }
+
+  private transmitNow(sends: readonly Send[]): void {
+    for (const { to, message } of sends) {
       this.counters.released++;
       if (to === this.o.id) setImmediate(() => this.deliver(to, message));
       else this.o.transmit(to, message);
@@ -208,9 +222,12 @@ export class NodeHost {
       nodes: o.nodes,
       peers,
       now: o.clock,
-      send(to, message) {
+      send(to, message, options) {
         assert(o.nodes.includes(to), `send to unknown node ${to}`);
-        host.live().sends.push({ to, message });
+        const step = host.live();
+        // A message to ourselves is a note for after the disk: it always waits.
+        if (options?.beforeDurable === true && to !== o.id) step.early.push({ to, message });
+        else step.sends.push({ to, message });
       },
       broadcast(message) {
         for (const to of peers) this.send(to, message);

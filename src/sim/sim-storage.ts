@@ -40,6 +40,22 @@ export interface TornStep {
 }
 
 export class SimStorage implements Storage {
+  /** This storage for one incarnation's env: writes only inside its steps (`live` asserts it). */
+  guarded(live: () => void): Storage {
+    return {
+      get: <T>(key: string) => this.get<T>(key),
+      set: (key, value) => {
+        live();
+        this.set(key, value);
+      },
+      delete: (key) => {
+        live();
+        this.delete(key);
+      },
+      keys: (prefix) => this.keys(prefix),
+    };
+  }
+
   /** What survives a crash: every committed step. */
   readonly durable: Map<string, unknown>;
   private readonly pending = new Map<string, unknown>();

@@ -26,7 +26,7 @@ import type {
 import { assert } from '../core/assert.js';
 import { roundTrip } from '../core/codec.js';
 import { Prng } from '../core/prng.js';
-import type { Env, Message, NodeId, Output, Process, Storage } from '../core/process.js';
+import type { Env, Message, NodeId, Output, Process } from '../core/process.js';
 import { describeType } from '../core/validate.js';
 import { corruptMessage, junkFor } from './corrupt.js';
 import { EventQueue } from './event-queue.js';
@@ -79,6 +79,8 @@ export class Simulator implements ClusterView<unknown, Output> {
   private readonly links: Links;
   private readonly outTo: NodeId[] = [];
   private readonly outMsg: Message[] = [];
+  /** Indexes into outTo/outMsg of messages sent `beforeDurable`: a disk fault cannot stop them. */
+  private readonly outEarly: number[] = [];
   private current: SimNode | undefined;
   private stepVc: readonly number[] | undefined;
   /** How many outputs there were when the current step began (an interrupted step's go). */
@@ -284,8 +286,7 @@ export class Simulator implements ClusterView<unknown, Output> {
     const to = this.outTo;
     const msgs = this.outMsg;
     for (let i = 0; i < to.length; i++) this.transmit(node.id, to[i] as NodeId, msgs[i] as Message);
-    to.length = 0;
-    msgs.length = 0;
+    this.clearOut();
     this.stepVc = undefined;
     this.checkInvariants();
   }
@@ -303,13 +304,18 @@ export class Simulator implements ClusterView<unknown, Output> {
     if (!torn.restored && this.hbBefore !== undefined) node.hb = this.hbBefore;
     // What a lost step did never happened; a step the disk kept happened, unannounced.
     if (!torn.restored) this.outputs.length = this.stepOutputs;
-    this.outTo.length = 0;
-    this.outMsg.length = 0;
+    // Messages sent `beforeDurable` left while the disk was still writing; no others did.
+    const early = this.outEarly.length;
+    for (const i of this.outEarly)
+      this.transmit(node.id, this.outTo[i] as NodeId, this.outMsg[i] as Message);
+    this.clearOut();
     this.current = undefined;
     this.stepVc = undefined;
     if (this.trace.on) {
       const what = torn.restored ? 'whole: restored' : 'cut: the step is lost';
-      const text = `disk ${mode}: step record cut at byte ${torn.cutAt} of ${torn.recordBytes} (${what}); its messages never left`;
+      const left =
+        early === 0 ? 'its messages never left' : `only ${early} sent before durable left`;
+      const text = `disk ${mode}: step record cut at byte ${torn.cutAt} of ${torn.recordBytes} (${what}); ${left}`;
       this.record({ t: this.nowMs, ev: 'note', node: node.id, text });
     }
     this.crash(node);
@@ -317,17 +323,19 @@ export class Simulator implements ClusterView<unknown, Output> {
     this.checkInvariants();
   }
 
+  private clearOut(): void {
+    this.outTo.length = 0;
+    this.outMsg.length = 0;
+    this.outEarly.length = 0;
+  }
+
   private checkInvariants(): void {
-    const invariants = this.options.invariants;
-    if (invariants === undefined) return;
-    for (const inv of invariants) {
-      const violation = inv.check(this);
-      if (violation !== undefined) {
-        this.violation = { check: inv.name, violation, atMs: this.nowMs };
-        if (this.trace.on)
-          this.record({ t: this.nowMs, ev: 'violation', check: inv.name, violation });
-        return;
-      }
+    for (const { name: check, check: holds } of this.options.invariants ?? []) {
+      const violation = holds(this);
+      if (violation === undefined) continue;
+      this.violation = { check, violation, atMs: this.nowMs };
+      if (this.trace.on) this.record({ t: this.nowMs, ev: 'violation', check, violation });
+      return;
     }
   }
 
@@ -457,28 +465,17 @@ export class Simulator implements ClusterView<unknown, Output> {
     const live = () => {
       assert(sim.current === node && node.incarnation === incarnation, 'env used outside its step');
     };
-    const disk = node.storage;
-    const storage: Storage = {
-      get: <T>(key: string) => disk.get<T>(key),
-      set(key, value) {
-        live();
-        disk.set(key, value);
-      },
-      delete(key) {
-        live();
-        disk.delete(key);
-      },
-      keys: (prefix) => disk.keys(prefix),
-    };
+    const storage = node.storage.guarded(live);
     return {
       id: node.id,
       nodes: this.ids,
       peers,
       now: () => sim.localNowMs(node),
-      send(to, message) {
+      send(to, message, options) {
         live();
         assert(Number.isInteger(to) && to >= 1 && to <= sim.n, `send to unknown node ${to}`);
         sim.checkCodec(message);
+        if (options?.beforeDurable === true && to !== node.id) sim.outEarly.push(sim.outTo.length);
         sim.outTo.push(to);
         sim.outMsg.push(message);
       },

@@ -99,6 +99,12 @@ export const raftOptionSpecs = {
     description:
       "a follower forwards its host's commands to the leader (etcd's proposal forwarding)",
   },
+  parallelAppend: {
+    kind: 'bool',
+    default: false,
+    description:
+      'the leader sends new entries while it writes them, counting its own copy once durable (dissertation §10.2.1)',
+  },
   maxInflight: { kind: 'int', default: 8, min: 1, max: 1024, description: 'pipelined appends' },
   maxBatch: { kind: 'int', default: 64, min: 1, max: 100_000, description: 'entries per append' },
 } as const satisfies OptionSpecs;

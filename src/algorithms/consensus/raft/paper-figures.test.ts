@@ -62,6 +62,8 @@ function server(
     ),
     waiters: new Map(),
     waiting: new Map(),
+    durableIndex: 0,
+    durableAsked: 0,
     reads: [],
     round: 0,
     roundSentAt: new Map(),

@@ -144,6 +144,15 @@ describe('consensus/raft', () => {
     expect(fuzz(raft, { runs: 300, seed: 12, options: spare }).failures).toEqual([]);
     expect(fuzz(raft, { runs: 200, seed: 13, options: STABLE }).failures).toEqual([]);
   });
+
+  // The server's mode: the leader's appends leave before its own write (a disk fault does
+  // not stop them), and its copy counts only once its durability note comes back.
+  it('survives random fault plans, disk faults included, with parallelAppend', () => {
+    const parallel = { parallelAppend: true };
+    expect(fuzz(raft, { runs: 600, seed: 21, options: parallel }).failures).toEqual([]);
+    const result = simulate(raft, { seed: 4, options: { ...STABLE, ...parallel } }).result;
+    expect(result.ok).toBe(true);
+  });
 });
 
 describe('consensus/raft invariants', () => {

@@ -24,6 +24,7 @@ import type { PeerMessage, RaftMessage, RaftOutput } from './messages.js';
 import type { RaftConfig } from './options.js';
 import { bcastHeartbeat } from './read-index.js';
 import {
+  askDurable,
   bcastAppend,
   onAppendEntriesReply,
   onHeartbeatReply,
@@ -79,6 +80,7 @@ function settle(x: Server): void {
     env.note(`removed by the configuration at ${s.log.configIndex}: stepping down`);
     becomeFollower(x, s.term, null);
   }
+  askDurable(x);
   assert(s.lastApplied <= s.commitIndex, 'only committed entries are applied');
   assert(s.commitIndex >= s.log.snapshot.index, 'the snapshot is committed');
   assert(s.role !== 'leader' || (s.leaderId === s.id && s.votedFor === s.id), 'a leader won');
@@ -249,6 +251,7 @@ export const createServer = defineProcess<
     heartbeat: timer((x) => {
       if (x.s.role !== 'leader') return;
       bcastHeartbeat(x);
+      askDurable(x, true);
       x.env.setTimer('heartbeat', x.c.heartbeatMs);
     }),
     'check-quorum': timer(checkQuorum),

@@ -88,14 +88,17 @@ export function sendAppend(x: Server, to: NodeId, sendIfEmpty = false): boolean 
   const last = Math.min(s.log.lastIndex, prevLogIndex + c.maxBatch);
   const entries = last > prevLogIndex ? s.log.slice(prevLogIndex + 1, last) : [];
   if (entries.length === 0 && pr.state !== 'probe' && !sendIfEmpty) return false;
-  env.send(to, {
+  const message = {
     type: 'AppendEntries',
     term: s.term,
     prevLogIndex,
     prevLogTerm,
     entries,
     leaderCommit: s.commitIndex,
-  });
+  } as const;
+  // parallelAppend: once something of this leadership is durable (so our term and vote
+  // are), entries leave while we write them; we count our own copy only when it is on disk.
+  env.send(to, message, { beforeDurable: c.parallelAppend && s.durableIndex > 0 });
   pr.sent(last, entries.length);
   return true;
 }
@@ -111,11 +114,16 @@ function sendSnapshot(x: Server, to: NodeId): boolean {
   return true;
 }
 
-/** Figure 2 (leaders): the largest N replicated on a majority with log[N].term == term. */
+/**
+ * Figure 2 (leaders): the largest N replicated on a majority with log[N].term == term. Our
+ * own copy counts once it is durable: at once when nothing leaves before the disk (the host
+ * holds every message until the step is durable), else as `durableIndex` says.
+ */
 export function maybeCommit(x: Server): void {
-  const { s } = x;
+  const { s, c } = x;
+  const own = c.parallelAppend ? s.durableIndex : s.log.lastIndex;
   const n = quorumIndex(votersOf(s), (id) =>
-    id === s.id ? s.log.lastIndex : (s.progress.get(id)?.matchIndex ?? 0),
+    id === s.id ? own : (s.progress.get(id)?.matchIndex ?? 0),
   );
   // §5.4.2: never commit an older term's entry by counting replicas.
   if (n <= s.commitIndex || s.log.term(n) !== s.term) return;
@@ -126,10 +134,40 @@ export function maybeCommit(x: Server): void {
   applyCommitted(x);
 }
 
+/**
+ * parallelAppend: asks the host, by a message to ourselves (which a host releases only
+ * once everything before it is durable), to tell us when our log through its last index is
+ * on disk. Asked again on each heartbeat while unanswered, since a simulated network may
+ * lose it.
+ */
+export function askDurable(x: Server, again = false): void {
+  const { s, c, env } = x;
+  if (!c.parallelAppend || s.role !== 'leader') return;
+  if (s.log.lastIndex <= s.durableAsked && !(again && s.durableIndex < s.log.lastIndex)) return;
+  s.durableAsked = s.log.lastIndex;
+  const none = { rejectedIndex: 0, conflictTerm: 0, conflictIndex: 0 };
+  env.send(s.id, {
+    type: 'AppendEntriesReply',
+    term: s.term,
+    success: true,
+    matchIndex: s.log.lastIndex,
+    ...none,
+  });
+}
+
 export function onAppendEntriesReply(x: Server, from: NodeId, m: AppendEntriesReply): void {
   const { s } = x;
   assert(s.role === 'leader', 'only leaders handle replies');
   assert(m.term === s.term, 'the term rules (raft.ts) filter other terms');
+  if (from === s.id) {
+    // Our own log is durable through m.matchIndex (askDurable): entries of this term only
+    // are ever asked about, and a leader's log only grows.
+    if (m.success && m.matchIndex > s.durableIndex && m.matchIndex <= s.log.lastIndex) {
+      s.durableIndex = m.matchIndex;
+      maybeCommit(x);
+    }
+    return;
+  }
   const pr = s.progress.get(from);
   if (pr === undefined) return; // Not a voter of the latest configuration (any more).
   pr.recentActive = true;

@@ -122,6 +122,8 @@ export function becomeLeader(x: Server): void {
   s.progress = new Map();
   s.waiters = new Map();
   s.waiting = new Map();
+  s.durableIndex = 0;
+  s.durableAsked = 0;
   s.reads = [];
   s.round = 0;
   s.roundSentAt = new Map();

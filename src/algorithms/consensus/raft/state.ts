@@ -72,6 +72,12 @@ export interface ServerState {
   waiters: Map<number, Waiter[]>;
   /** Leaders: the index each waiting (client, seq) — key `client:seq` — waits for. */
   waiting: Map<string, number>;
+  /**
+   * Leaders with parallelAppend: our own log is durable through this index (0: nothing of
+   * this leadership is known durable yet), and the index we last asked the host about.
+   */
+  durableIndex: number;
+  durableAsked: number;
   /** Leaders: reads in arrival order. */
   reads: PendingRead[];
   /** Leaders: the latest heartbeat round and when each recent round was sent (local time). */
@@ -153,6 +159,8 @@ export function initServerState(c: RaftConfig, id: NodeId): ServerState {
     progress: new Map(),
     waiters: new Map(),
     waiting: new Map(),
+    durableIndex: 0,
+    durableAsked: 0,
     reads: [],
     round: 0,
     roundSentAt: new Map(),

@@ -30,7 +30,12 @@ export class MapStorage implements Storage {
 
 /** What a hand-driven node sent, output and noted so far. */
 export interface Recorded {
-  readonly sent: { readonly to: NodeId; readonly message: RaftMessage }[];
+  readonly sent: {
+    readonly to: NodeId;
+    readonly message: RaftMessage;
+    /** Sent `beforeDurable`. */
+    readonly early?: true;
+  }[];
   readonly outputs: RaftOutput[];
   readonly notes: string[];
 }
@@ -48,7 +53,10 @@ export function plainEnv(
     nodes,
     peers: nodes.filter((n) => n !== id),
     now: () => clock.nowMs,
-    send: (to, message) => record.sent.push({ to, message }),
+    send: (to, message, options) =>
+      record.sent.push(
+        options?.beforeDurable === true ? { to, message, early: true } : { to, message },
+      ),
     broadcast: () => {},
     setTimer: () => {},
     cancelTimer: () => {},
