@@ -173,19 +173,32 @@ export class Membership {
     if (machine === this.seenMachine && cluster.rosterVersion === this.seenVersion) return;
     this.seenMachine = machine;
     this.seenVersion = cluster.rosterVersion;
-    const named = new Set<NodeId>();
     for (const m of cluster.rosterMembers()) {
-      named.add(m.raftId);
       const address = tryAddress(m.peerURLs[0]);
       if (address === undefined) this.o.log.warn({ member: m.ID }, 'unusable peer URL');
       this.o.member.addPeer(m.raftId, address);
     }
+    this.dropPeers();
+  }
+
+  /**
+   * Stops dialling members gone from the roster — once Raft is done with them too: a removed
+   * member must still get the configuration that removes it (the leader keeps its progress
+   * until it holds that entry: raft/replication.ts syncProgress), or it never learns.
+   */
+  private dropPeers(): void {
+    const cluster = this.machine.cluster;
+    if (!cluster.hasRoster) return;
+    const raft = this.o.member.raftState;
+    const keep = new Set<NodeId>([...votersOf(raft), ...raft.progress.keys()]);
+    for (const m of cluster.rosterMembers()) keep.add(m.raftId);
     for (const id of this.o.member.peerAddresses().keys())
-      if (!named.has(id)) this.o.member.removePeer(id);
+      if (!keep.has(id)) this.o.member.removePeer(id);
   }
 
   private tick(): void {
     this.syncPeers();
+    this.dropPeers();
     this.checkRemoved();
     this.reconcile();
   }
