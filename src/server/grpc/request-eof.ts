@@ -21,16 +21,15 @@ import {
 /** grpc-js's details for a call that ended without its one request message. */
 const NO_REQUEST = /^Received no request message for /;
 
+/** Stateless, so one serves every call (a call costs one wrapper, nothing more). */
+const responder = new ResponderBuilder()
+  .withSendStatus((s, next) => {
+    const eof = s.code === status.UNIMPLEMENTED && NO_REQUEST.test(s.details ?? '');
+    next(eof ? { ...s, code: status.UNKNOWN, details: 'unexpected EOF' } : s);
+  })
+  .build();
+
 export const requestEofInterceptor: ServerInterceptor = (
   _method,
   call: ServerInterceptingCallInterface,
-) =>
-  new ServerInterceptingCall(
-    call,
-    new ResponderBuilder()
-      .withSendStatus((s, next) => {
-        const eof = s.code === status.UNIMPLEMENTED && NO_REQUEST.test(s.details ?? '');
-        next(eof ? { ...s, code: status.UNKNOWN, details: 'unexpected EOF' } : s);
-      })
-      .build(),
-  );
+) => new ServerInterceptingCall(call, responder);
