@@ -2,6 +2,7 @@
 // runs, so the rest of the CLI starts without gRPC.
 
 import type { Command } from 'commander';
+import { snapshotCommandDef } from './commands-snapshot.js';
 import type { Exit } from './usage-error.js';
 
 const SERVE_HELP = `
@@ -80,4 +81,6 @@ export function serveCommandDef(root: Command, exit: Exit): void {
       const { serveCommand } = await import('./serve-command.js');
       exit(await serveCommand(flags));
     });
+  // The offline companion of serve's Maintenance.Snapshot: etcdctl's snapshot status|restore.
+  snapshotCommandDef(root, exit);
 }

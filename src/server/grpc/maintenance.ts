@@ -5,11 +5,11 @@
 // no header), MoveLeader (Raft's leadership transfer: etcd-server.ts), Defragment (a no-op:
 // the store is in memory and the WAL compacts itself) and Snapshot.
 //
-// Snapshot streams this member's applied MVCC state as etcd streams its database: chunks of
-// 32 KiB with the bytes remaining, then the SHA-256 of everything before it (etcdctl
-// snapshot save's integrity trailer). The bytes are the MVCC snapshot (mvcc/snapshot.ts,
-// format cohort-mvcc/1) in the shared codec, which MvccMachine.restore takes back; they are
-// not a bolt file, so `etcdctl snapshot restore` cannot read them.
+// Snapshot streams this member's applied state as etcd streams its database: the bbolt file
+// etcd 3.4 would hold (snapshot/: `etcdctl snapshot status|restore` and `cohort snapshot
+// restore` read it), built once per call, in chunks of 32 KiB with the bytes remaining, then
+// the SHA-256 of everything before it (etcdctl snapshot save's integrity trailer). Hash is
+// etcd's backend hash over the same buckets, HashKV etcd's over the key bucket (snapshot/).
 //
 // Fault model: read-only views of local state; a snapshot client may stop reading (writes
 // wait for the stream to drain) or go away (the stream stops).
@@ -19,13 +19,13 @@ import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ServerUnaryCall, ServerWritableStream, sendUnaryData } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
-import { encode } from '../../core/codec.js';
 import { ALARM_TYPES, type AlarmType, alarmText } from '../cluster-state.js';
 import { EtcdError } from '../errors.js';
 import type { EtcdServer } from '../etcd-server.js';
+import { serverHash, serverHashKV, serverSnapshotFile } from '../snapshot/index.js';
 import { ETCD_API_VERSION } from '../version.js';
 import { big, int, long, responseToWire, type Wire } from '../wire.js';
-import { toStatus, type Unary, unary, unimplemented } from './call.js';
+import { toStatus, type Unary, unary } from './call.js';
 
 /** etcd's snapshotSendBufferSize. */
 const SNAPSHOT_CHUNK_BYTES = 32 * 1024;
@@ -67,8 +67,7 @@ function send(call: SnapshotCall, response: Wire): Promise<void> {
 }
 
 async function streamSnapshot(server: EtcdServer, call: SnapshotCall): Promise<void> {
-  const revision = server.machine.mvcc.revision;
-  const bytes = encode(server.machine.mvcc.snapshot());
+  const { bytes, revision } = serverSnapshotFile(server);
   const hash = createHash('sha256');
   for (let sent = 0; sent < bytes.length; ) {
     const blob = bytes.subarray(sent, sent + SNAPSHOT_CHUNK_BYTES);
@@ -137,12 +136,16 @@ export function maintenanceService(server: EtcdServer, log: Logger): Record<stri
       };
     }),
     HashKV: unary(log, (w) => {
-      const r = server.machine.mvcc.hashKV(int(w.revision));
-      return responseToWire(r as unknown as Wire, header());
+      const r = serverHashKV(server, int(w.revision));
+      const response = { hash: r.hash, compactRevision: r.compactRevision };
+      return responseToWire(response as unknown as Wire, server.header(r.revision));
     }),
     Alarm: unary(log, (w) => alarm(server, w)),
     Defragment: unary(log, () => ({ header: header() })),
-    Hash: unimplemented('Hash'),
+    Hash: unary(log, () => {
+      const r = serverHash(server);
+      return { header: server.header(r.revision), hash: r.hash };
+    }),
     MoveLeader: moveLeader(server, log),
     Snapshot: ((call: SnapshotCall) => {
       streamSnapshot(server, call).catch((error: unknown) => {
