@@ -118,6 +118,23 @@ describe('consensus/raft client commands', () => {
     }
     expect(record.notes.some((n) => n.startsWith('command refused'))).toBe(true);
   });
+
+  it('confirms a batch of reads with one heartbeat round', () => {
+    const { process, env, record } = handLeader();
+    record.sent.length = 0;
+    const get = (seq: number) => ({ type: 'get', key: 'k', client: 8, seq });
+    process.onCommand?.(env, [get(1), get(2), get(3)]);
+    const beats = record.sent.filter((s) => s.message.type === 'Heartbeat');
+    expect(beats.map((s) => s.to).sort()).toEqual([2, 3]);
+    for (const from of [2, 3]) {
+      const round = beats[0]?.message.type === 'Heartbeat' ? beats[0].message.round : 0;
+      process.onMessage(env, from, { type: 'HeartbeatReply', term: 1, round, lastIndex: 2 });
+    }
+    const answers = record.outputs.flatMap((o) =>
+      o.type === 'reply' && o.reply.client === 8 ? [o.reply.seq] : [],
+    );
+    expect(answers).toEqual([1, 2, 3]);
+  });
 });
 
 /** Paths to the numbers inside `v`, where a hostile or corrupt peer would put extremes. */

@@ -22,7 +22,7 @@ import { onAppendEntries, onHeartbeat, onInstallSnapshot, onTimeoutNow } from '.
 import { RaftLog } from './log.js';
 import type { PeerMessage, RaftMessage, RaftOutput } from './messages.js';
 import type { RaftConfig } from './options.js';
-import { bcastHeartbeat } from './read-index.js';
+import { bcastHeartbeat, startBatchedRound } from './read-index.js';
 import {
   askDurable,
   bcastAppend,
@@ -269,7 +269,10 @@ export const createServer = defineProcess<
       if (!checked.ok) x.env.note(`command refused: ${checked.reason}`);
       else onClientCommand(x, checked.command, { via: 'command', to: 0 }, !batch);
     }
-    if (batch && x.s.role === 'leader') bcastAppend(x);
+    if (batch && x.s.role === 'leader') {
+      bcastAppend(x);
+      startBatchedRound(x);
+    }
     settle(x);
     assert(x.s.term === termBefore, 'a client command never changes the term');
   },

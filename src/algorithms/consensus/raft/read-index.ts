@@ -24,7 +24,16 @@ function committedInTerm(x: Server): boolean {
   return x.s.log.term(x.s.commitIndex) === x.s.term;
 }
 
-export function registerRead(x: Server, command: ClientCommand, route: ReplyRoute): void {
+/**
+ * A linearizable read at the leader. With `broadcast` false the read waits for the next
+ * round without starting it: a host's batch of reads shares one round (`startBatchedRound`).
+ */
+export function registerRead(
+  x: Server,
+  command: ClientCommand,
+  route: ReplyRoute,
+  broadcast = true,
+): void {
   const { s, env, c } = x;
   assert(s.role === 'leader', 'only leaders serve reads');
   if (c.readMode === 'lease' && c.checkQuorum && s.transferee === null && committedInTerm(x)) {
@@ -48,8 +57,15 @@ export function registerRead(x: Server, command: ClientCommand, route: ReplyRout
     confirmed: false,
   };
   s.reads.push(pending);
+  if (!broadcast) return;
   const round = bcastHeartbeat(x);
   assert(round === pending.round, 'the read waits for the round it started');
+}
+
+/** Starts the round that reads registered without a broadcast wait for, if any do. */
+export function startBatchedRound(x: Server): void {
+  const { s } = x;
+  if (s.reads.some((r) => r.round > s.round)) bcastHeartbeat(x);
 }
 
 function readValue(x: Server, command: ClientCommand): unknown {

@@ -17,8 +17,9 @@ import { propose, sendAppend, sendTimeoutNowIfReady } from './replication.js';
 import { answer, type ReplyRoute, type Server, votersOf, waitingKey } from './state.js';
 
 /**
- * One client command. With `broadcast` false a proposal is only appended: the caller (a
- * host's batch of commands in one step) sends the AppendEntries once for all of them.
+ * One client command. With `broadcast` false a proposal is only appended and a read only
+ * registered: the caller (a host's batch of commands in one step) sends the AppendEntries
+ * and starts the ReadIndex round once for all of them.
  */
 export function onClientCommand(
   x: Server,
@@ -36,7 +37,8 @@ export function onClientCommand(
   }
   // §3.10: during a transfer the leader stops accepting new commands.
   if (s.transferee !== null) return fail('retry', s.transferee);
-  if (isMachineCommand(cmd) && x.c.machine.isRead(cmd)) return registerRead(x, cmd, route);
+  if (isMachineCommand(cmd) && x.c.machine.isRead(cmd))
+    return registerRead(x, cmd, route, broadcast);
   if (cmd.type === 'transfer-leader') return startTransfer(x, cmd, route);
   const seen = s.kv.check(cmd.client, cmd.seq);
   if (seen !== undefined) {
