@@ -91,6 +91,15 @@ function ensureWebBuild() {
   );
 }
 
+/** A PostgreSQL server program of the newest installed major version (Debian's layout). */
+function postgresBin(name) {
+  const base = '/usr/lib/postgresql';
+  if (!existsSync(base)) return undefined;
+  const versions = readdirSync(base).filter((v) => existsSync(join(base, v, 'bin', name)));
+  versions.sort((a, b) => Number(b) - Number(a));
+  return versions.length === 0 ? undefined : join(base, versions[0], 'bin', name);
+}
+
 /**
  * System programs the suite drives for real. Missing ones are installed with apt-get when
  * running as root; otherwise the one command to run is printed and the suite does not start
@@ -101,7 +110,10 @@ function ensureSystemPackages() {
     { path: '/usr/bin/chromium', pkg: 'chromium' },
     { path: '/usr/bin/etcd', pkg: 'etcd-server' },
     { path: '/usr/bin/etcdctl', pkg: 'etcd-client' },
-  ].filter((p) => !existsSync(p.path));
+    { path: '/usr/bin/redis-server', pkg: 'redis-server' },
+    { path: '/usr/share/zookeeper/bin/zkServer.sh', pkg: 'zookeeper' },
+    { path: postgresBin('initdb'), pkg: 'postgresql' },
+  ].filter((p) => p.path === undefined || !existsSync(p.path));
   if (needed.length === 0) return;
   const pkgs = needed.map((p) => p.pkg);
   if (process.getuid?.() !== 0) {
