@@ -21,11 +21,14 @@ export const RSS_KEY_BYTES = 16;
 const TXN_PUTS = 128;
 export const LOAD_CALLERS = 16;
 const CALL_TIMEOUT_MS = 30_000;
-/** Settling: sample every SETTLE_STEP_MS; settled when a sample is not 1 % below the last
- * minimum for SETTLE_QUIET_MS; never longer than SETTLE_CAP_MS. */
+/**
+ * Settling: sample every SETTLE_STEP_MS; settled when no sample fell 1 % below the lowest
+ * before it for SETTLE_QUIET_MS (long enough for V8's memory reducer, which starts some
+ * seconds after allocation stops); never longer than SETTLE_CAP_MS.
+ */
 const SETTLE_STEP_MS = 500;
-const SETTLE_QUIET_MS = 3_000;
-const SETTLE_CAP_MS = 30_000;
+const SETTLE_QUIET_MS = 10_000;
+const SETTLE_CAP_MS = 60_000;
 
 /** `rss/` and a zero-padded number: RSS_KEY_BYTES bytes for up to 10^12 keys. */
 const keyOf = (n: number) => `rss/${String(n).padStart(RSS_KEY_BYTES - 4, '0')}`;

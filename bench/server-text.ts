@@ -76,7 +76,7 @@ function rssTable(report: ServerBenchReport): string | undefined {
   });
   return (
     'rss: keys loaded in Txns of 128 puts, 16 Txns in flight; RSS summed over the members, ' +
-    'right after the load and once it stopped falling (at most 30 s); anon: the settled ' +
+    'right after the load and once it stopped falling (no 1 % drop for 10 s; at most 60 s); anon: the settled ' +
     'RSS without mapped file pages (RssAnon; etcd maps its database file); DB: Status ' +
     `dbSize summed over the members\n${table(RSS_HEADER, rows)}`
   );
