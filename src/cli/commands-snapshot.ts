@@ -127,7 +127,8 @@ async function restoreCommand(file: string, flags: RestoreFlags): Promise<number
   const db = await checkedDatabase(file, flags.skipHashCheck === true);
   const { readBolt, restoredState, writeDataDir } = await import('../server/snapshot/index.js');
   const state = await typed(() => restoredState(readBolt(db)));
-  await typed(() => writeDataDir(dataDir, state, cluster.length));
+  const target = { dataDir, name: flags.name, cluster, token: flags.initialClusterToken };
+  await typed(() => writeDataDir(target, state));
   const line = {
     event: 'restored',
     path: file,
@@ -157,7 +158,11 @@ export function snapshotCommandDef(root: Command, exit: Exit): void {
     .option('--data-dir <dir>', 'the directory to create (default: <name>.etcd)')
     .option('--name <name>', "this member's name in --initial-cluster", 'default')
     .option('--initial-cluster <list>', 'every member: name=http://host:port,…')
-    .option('--initial-cluster-token <token>', 'names the restored cluster', 'etcd-cluster')
+    .option(
+      '--initial-cluster-token <token>',
+      'names the restored cluster (give serve the same, with the same --initial-cluster)',
+      'etcd-cluster',
+    )
     .option(
       '--initial-advertise-peer-urls <urls>',
       "this member's peer URL",

@@ -73,7 +73,7 @@ export interface ServeConfig {
 }
 
 /** What <data-dir>/member.json keeps: this member's Raft id, and whether it joined. */
-interface MemberFile {
+export interface MemberFile {
   readonly raftId: number;
   readonly joined: boolean;
 }
@@ -85,6 +85,12 @@ function readMemberFile(dataDir: string): MemberFile | undefined {
   if (typeof x.raftId !== 'number' || !Number.isSafeInteger(x.raftId) || x.raftId < 1)
     throw new Error(`${file}: no valid raftId`);
   return { raftId: x.raftId, joined: x.joined === true };
+}
+
+/** Records this member's Raft id (here, and in a data dir `cohort snapshot restore` makes). */
+export function writeMemberFile(dataDir: string, self: MemberFile): void {
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(join(dataDir, 'member.json'), `${JSON.stringify(self)}\n`);
 }
 
 function hasWal(dataDir: string): boolean {
@@ -102,8 +108,7 @@ function raftIds(c: ServeConfig, index: number): { ids: number[]; self: MemberFi
   const joining = c.initialClusterState === 'existing' && !hasWal(c.dataDir);
   const self = recorded ?? { raftId: ids[index] as number, joined: joining };
   if (recorded === undefined && c.storage === undefined && !legacy) {
-    mkdirSync(c.dataDir, { recursive: true });
-    writeFileSync(join(c.dataDir, 'member.json'), `${JSON.stringify(self)}\n`);
+    writeMemberFile(c.dataDir, self);
   }
   return { ids, self };
 }

@@ -96,6 +96,12 @@ export class CohortServer implements ApiServer {
         m.peerPort = await freePort();
         m.frontPort = (await options.peerFront?.(i, m.peerPort)) ?? m.peerPort;
       }
+      const initialCluster = members.map((x) => `${x.name}=http://127.0.0.1:${x.frontPort}`);
+      for (const m of members) {
+        const peerUrl = `http://127.0.0.1:${m.frontPort}`;
+        const prepared = { name: m.name, dataDir: m.dataDir, peerUrl, token: path.basename(dir) };
+        await options.prepare?.({ ...prepared, initialCluster: initialCluster.join(',') });
+      }
       try {
         await server.within(START_LIMIT_MS, async () => {
           await Promise.all(members.map((_, i) => server.spawn(i)));

@@ -36,6 +36,17 @@ export interface EtcdOptions {
   readonly tls?: EtcdTls;
   /** More flags for every member, with etcd's names (both servers take them). */
   readonly args?: readonly string[];
+  /** Fills each member's data directory before its first start (e.g. a snapshot restore). */
+  readonly prepare?: (member: PreparedMember) => Promise<void>;
+}
+
+/** What `prepare` knows of a member: where its data goes and how the cluster names it. */
+export interface PreparedMember {
+  readonly name: string;
+  readonly dataDir: string;
+  readonly peerUrl: string;
+  readonly initialCluster: string;
+  readonly token: string;
 }
 
 interface Member {
@@ -114,6 +125,12 @@ export class EtcdCluster {
       });
     }
     const cluster = new EtcdCluster(dir, members, options.tls, options.args);
+    const initialCluster = members.map((x) => `${x.name}=http://127.0.0.1:${x.peerPort}`).join(',');
+    for (const m of members) {
+      const peerUrl = `http://127.0.0.1:${m.peerPort}`;
+      const token = path.basename(dir);
+      await options.prepare?.({ name: m.name, dataDir: m.dataDir, peerUrl, initialCluster, token });
+    }
     for (let i = 0; i < members.length; i++) cluster.spawn(i, 'new');
     await cluster.ready();
     return cluster;

@@ -22,7 +22,7 @@ import type { Logger } from 'pino';
 import { ALARM_TYPES, type AlarmType, alarmText } from '../cluster-state.js';
 import { EtcdError } from '../errors.js';
 import type { EtcdServer } from '../etcd-server.js';
-import { serverHash, serverHashKV, serverSnapshotFile } from '../snapshot/index.js';
+import { serverHash, serverHashKV, serverSnapshotFile } from '../snapshot/server-state.js';
 import { ETCD_API_VERSION } from '../version.js';
 import { big, int, long, responseToWire, type Wire } from '../wire.js';
 import { toStatus, type Unary, unary } from './call.js';

@@ -1,10 +1,13 @@
 // Creates a member's data directory from a restored etcd snapshot (`cohort snapshot restore`):
 // the write-ahead log under <data-dir>/wal holding what Raft loads at start — a snapshot of
 // the server machine at index 1, term 1, with every member of the new cluster a voter — and
-// nothing else. `cohort serve` on that directory then starts as if the cluster had installed
-// the snapshot: every member restored from the same file starts from the same state at the
-// same index, and the log continues from there. (etcd's restore writes its WAL and snap
-// files for the same purpose.)
+// <data-dir>/member.json with this member's Raft id (serve.ts). Raft ids derive from each
+// member's peer URLs and the cluster token (identity.ts raftIdOf), so `cohort serve` must
+// be given the same --initial-cluster and --initial-cluster-token, as etcd requires. It then
+// starts as if the cluster had installed the snapshot: every member restored from the same
+// file starts from the same state at the same index, the first leader writes the roster
+// (the old cluster's members are dropped, as etcd's restore drops them) and renews every
+// lease. (etcd's restore writes its WAL and snap files for the same purpose.)
 //
 // Fault model: the state comes from an untrusted file; it is validated whole by the machines'
 // restore BEFORE anything is written (their typed errors propagate), and an existing
@@ -17,8 +20,10 @@ import { HARD_STATE_KEY, type HardState } from '../../algorithms/consensus/raft/
 import { openWalStorage } from '../../runtime/wal/index.js';
 import { AuthStore } from '../auth/store.js';
 import { ClusterState } from '../cluster-state.js';
+import { raftIdOf } from '../identity.js';
 import type { ServerSnapshot } from '../machine.js';
 import { MvccMachine } from '../mvcc/index.js';
+import { type ClusterMember, writeMemberFile } from '../serve.js';
 import type { RestoredState } from './etcd-restore.js';
 
 export class DataDirExistsError extends Error {
@@ -43,17 +48,28 @@ export function serverSnapshotOf(state: RestoredState): ServerSnapshot {
   return snapshot;
 }
 
-/** Writes <dataDir>/wal for a cluster of `members` voters starting from `state`. */
-export async function writeDataDir(
-  dataDir: string,
-  state: RestoredState,
-  members: number,
-): Promise<void> {
+/** Where the restored member goes: the new cluster, this member's name, the cluster token. */
+export interface RestoreTarget {
+  readonly dataDir: string;
+  readonly name: string;
+  readonly cluster: readonly ClusterMember[];
+  readonly token: string;
+}
+
+/** Writes <dataDir>/wal and member.json for member `name` of `cluster` starting from `state`. */
+export async function writeDataDir(target: RestoreTarget, state: RestoredState): Promise<void> {
+  const { dataDir } = target;
   if (existsSync(dataDir)) throw new DataDirExistsError(`data-dir "${dataDir}" exists`);
+  const ids = target.cluster.map((m) => raftIdOf(m.peerUrls, target.token));
+  const self = ids[target.cluster.findIndex((m) => m.name === target.name)];
+  if (self === undefined)
+    throw new TypeError(`--initial-cluster has no member named '${target.name}'`);
+  if (new Set(ids).size !== ids.length)
+    throw new TypeError('--initial-cluster: two members share a Raft id (give other peer URLs)');
   const kv = serverSnapshotOf(state);
   const storage = await openWalStorage(join(dataDir, 'wal'));
   try {
-    const voters = Array.from({ length: members }, (_, i) => i + 1);
+    const voters = [...ids].sort((a, b) => a - b);
     const snapshot: Snapshot = { index: 1, term: 1, voters, kv };
     const hard: HardState = { term: 1, votedFor: null };
     storage.set(RAFT_SNAPSHOT_KEY, snapshot);
@@ -63,4 +79,6 @@ export async function writeDataDir(
   } finally {
     await storage.close();
   }
+  // After the WAL: a directory with member.json but no WAL would start as a fresh member.
+  writeMemberFile(dataDir, { raftId: self, joined: false });
 }

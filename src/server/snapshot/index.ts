@@ -15,7 +15,12 @@
 export { type BoltBucket, BoltFormatError, type BoltPair, PAGE_SIZE } from './bolt-format.js';
 export { type BoltFile, readBolt } from './bolt-reader.js';
 export { writeBolt } from './bolt-writer.js';
-export { DataDirExistsError, serverSnapshotOf, writeDataDir } from './data-dir.js';
+export {
+  DataDirExistsError,
+  type RestoreTarget,
+  serverSnapshotOf,
+  writeDataDir,
+} from './data-dir.js';
 export {
   type EtcdMember,
   type EtcdState,
