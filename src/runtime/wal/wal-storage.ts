@@ -12,8 +12,9 @@
 // Each operation is encoded once, on `set`/`delete`, straight into the buffer the next round
 // writes (strings without the codec's allocation), and `endStep` only adds the record header
 // and CRC: the CPU work of a write is done by its writer, none of it between the fsync that
-// ends a round and the write that starts the next. The map keeps a decoded copy of an object
-// value, and `get` copies objects again, so callers never share what is stored.
+// ends a round and the write that starts the next. The map keeps an object value as the
+// bytes it was encoded to (Packed: compact, and no decode on `set`); `get` decodes a fresh
+// copy, so callers never share what is stored.
 //
 // Fault model: the process may be killed at any instant. Every step whose sync() resolved
 // survives; a step is never half-present; writes never sealed (a step that threw) never
@@ -70,6 +71,19 @@ function newRound(): Round {
   });
   promise.catch(() => {}); // Every sync() caller gets it; the failure is also kept in `failed`.
   return { promise, resolve, reject };
+}
+
+/**
+ * An object value as the map keeps it: its encoding (a view into the codec's slab, which is
+ * never reused). Smaller than the object, and decoded only when read.
+ */
+class Packed {
+  constructor(readonly bytes: Uint8Array) {}
+}
+
+/** The value the map holds for `key`, decoded (a snapshot writes values, not their bytes). */
+function unpacked(value: unknown): unknown {
+  return value instanceof Packed ? decode(value.bytes) : value;
 }
 
 /** Whether the codec gives `value` back unchanged, so the map may keep it without a copy. */
@@ -145,9 +159,11 @@ export class WalStorage implements DurableStorage {
   }
 
   get<T>(key: string): T | undefined {
-    const value = this.map.get(key) as T | undefined;
-    // Primitives are immutable; objects go out as copies, so callers cannot change the map.
-    return typeof value === 'object' && value !== null ? roundTrip(value) : value;
+    const value = this.map.get(key);
+    if (value instanceof Packed) return decode<T>(value.bytes);
+    // Primitives are immutable; objects (as recovery decoded them) go out as copies, so
+    // callers cannot change the map.
+    return (typeof value === 'object' && value !== null ? roundTrip(value) : value) as T;
   }
 
   set(key: string, value: unknown): void {
@@ -159,10 +175,9 @@ export class WalStorage implements DurableStorage {
       const at = this.opAt(setOpRoom(key, encoded)); // First: it may replace `sealed`.
       this.stepEnd = putSetOp(this.sealed, at, key, encoded);
     } else {
-      // Encoded once; the map keeps the decoded copy (a view into the codec's slab, which is
-      // never reused, so decoded binary values may share it).
+      // Encoded once: the same bytes go into the record and stay in the map.
       const bytes = encode(value);
-      this.map.set(key, decode(bytes));
+      this.map.set(key, new Packed(bytes));
       const at = this.opAt(setOpRoom(key, bytes));
       this.stepEnd = putSetOp(this.sealed, at, key, bytes);
     }
@@ -351,6 +366,7 @@ export class WalStorage implements DurableStorage {
   }
 
   private sortedEntries(): [string, unknown][] {
-    return [...this.map.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const entries = [...this.map.entries()].map(([k, v]): [string, unknown] => [k, unpacked(v)]);
+    return entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   }
 }
