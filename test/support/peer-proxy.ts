@@ -6,7 +6,10 @@
 // only), and each opens with the dialler's hello frame (frame.ts: a 4-byte length, then
 // MessagePack) naming `from` and `to` — readable in secret mode, where only the welcome and
 // the proof carry MACs. So the proxy reads the hello, learns who dials whom, and forwards
-// every byte unchanged (the MACs still match). A directed link `from → to` can be blocked:
+// every byte unchanged (the MACs still match). Members are named by their index in
+// --initial-cluster; their Raft ids (serve.ts derives them from the peer URLs) are learned
+// from the hellos: every hello reaching member i's proxy names i's id as `to`. A directed
+// link `from → to` can be blocked:
 // its connections are destroyed and new ones refused; `cut(a, b)` blocks both directions,
 // `heal()` lifts every block. Unlike SIGSTOP, the members keep running and keep talking to
 // whoever they still reach.
@@ -19,27 +22,29 @@ import { decodePayload, FrameSplitter } from '../../src/runtime/transport/frame.
 import { HANDSHAKE_MAX_FRAME_BYTES } from '../../src/runtime/transport/handshake.js';
 
 interface Link {
+  /** Raft ids, as the hello names them. */
   readonly from: number;
   readonly to: number;
   readonly sockets: readonly net.Socket[];
 }
 
-/** Raft ids are member indexes + 1 (serve.ts: a member's position in --initial-cluster). */
 export class PeerProxy {
   private readonly listeners = new Map<number, net.Server>();
   private readonly targets = new Map<number, number>();
   private readonly links = new Set<Link>();
+  /** Blocked directed links, `<from Raft id>-><to Raft id>`. */
   private readonly blocked = new Set<string>();
+  /** Member index → its Raft id, as the hellos reaching its proxy name it. */
+  private readonly raftIds = new Map<number, number>();
   readonly counters = { forwarded: 0, refused: 0, cut: 0 };
 
   /** Puts a proxy in front of member `index`'s `peerPort` (again: re-targets it). */
   async front(index: number, peerPort: number): Promise<number> {
-    const to = index + 1;
-    this.targets.set(to, peerPort);
-    let listener = this.listeners.get(to);
+    this.targets.set(index, peerPort);
+    let listener = this.listeners.get(index);
     if (listener === undefined) {
-      listener = net.createServer((socket) => this.accept(to, socket));
-      this.listeners.set(to, listener);
+      listener = net.createServer((socket) => this.accept(index, socket));
+      this.listeners.set(index, listener);
       await new Promise<void>((resolve) => listener?.listen(0, '127.0.0.1', resolve));
     }
     return (listener.address() as net.AddressInfo).port;
@@ -47,7 +52,7 @@ export class PeerProxy {
 
   /** Blocks the messages of member `from` to member `to` (indexes), one direction. */
   block(from: number, to: number): void {
-    const key = `${from + 1}->${to + 1}`;
+    const key = `${this.raftIdOf(from)}->${this.raftIdOf(to)}`;
     this.blocked.add(key);
     for (const link of this.links) {
       if (`${link.from}->${link.to}` !== key) continue;
@@ -67,6 +72,13 @@ export class PeerProxy {
     for (let other = 0; other < members; other++) if (other !== index) this.cut(index, other);
   }
 
+  private raftIdOf(index: number): number {
+    const id = this.raftIds.get(index);
+    // A member no hello has reached yet could not be told apart when it dials.
+    if (id === undefined) throw new Error(`no hello has reached member ${index} yet`);
+    return id;
+  }
+
   heal(): void {
     this.blocked.clear();
   }
@@ -78,6 +90,7 @@ export class PeerProxy {
     );
   }
 
+  /** A connection to member `to` (an index): read its hello, then forward or refuse. */
   private accept(to: number, client: net.Socket): void {
     const splitter = new FrameSplitter(HANDSHAKE_MAX_FRAME_BYTES);
     const early: Buffer[] = [];
@@ -94,20 +107,25 @@ export class PeerProxy {
         return;
       }
       client.off('data', onData);
-      const from = (hello as { from?: unknown }).from;
-      if (typeof from !== 'number' || this.blocked.has(`${from}->${to}`)) {
+      const { from, to: toId } = hello as { from?: unknown; to?: unknown };
+      if (typeof from !== 'number' || typeof toId !== 'number') {
+        client.destroy();
+        return;
+      }
+      this.raftIds.set(to, toId);
+      if (this.blocked.has(`${from}->${toId}`)) {
         this.counters.refused++;
         client.destroy();
         return;
       }
-      this.forward(from, to, client, early);
+      this.forward(from, toId, to, client, early);
     };
     client.on('data', onData);
   }
 
-  private forward(from: number, to: number, client: net.Socket, early: Buffer[]): void {
+  private forward(from: number, to: number, index: number, client: net.Socket, early: Buffer[]) {
     client.pause();
-    const upstream = net.connect({ host: '127.0.0.1', port: this.targets.get(to) as number });
+    const upstream = net.connect({ host: '127.0.0.1', port: this.targets.get(index) as number });
     const link: Link = { from, to, sockets: [client, upstream] };
     this.links.add(link);
     this.counters.forwarded++;
