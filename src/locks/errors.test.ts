@@ -22,7 +22,7 @@ import {
 import { resolveAcquireOptions, resolveLockSpec, validUntilOf } from './lock.js';
 
 describe('validateLockName', () => {
-  it.each([
+  it.each<[unknown, string]>([
     ['', 'empty'],
     ['x'.repeat(257), '257 bytes'],
     ['é'.repeat(129), '258 bytes of UTF-8 in 129 characters'],
