@@ -47,8 +47,9 @@ const latin1 = (b: Uint8Array) =>
   Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('latin1');
 const view = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
 
-/** A revision number that fits a JS number and is positive. */
-function revisionNumber(v: bigint, what: string): number {
+/** A revision number that fits a JS number and is not negative. */
+function revisionNumber(v: number | bigint, what: string): number {
+  if (typeof v === 'number') return v;
   if (v < 0n || v > BigInt(Number.MAX_SAFE_INTEGER)) fail(`${what} out of range`);
   return Number(v);
 }
@@ -70,7 +71,7 @@ function parseVersion(key: Uint8Array, value: Uint8Array): Version {
   if (kv.key.length === 0) fail(`revision ${main}: a version without a key`);
   if (tombstone)
     return { key: latin1(kv.key), mod: main, sub, create: 0, version: 0, value: '', lease: 0n };
-  if (kv.modRevision !== BigInt(main)) fail(`revision ${main}: mod_revision differs`);
+  if (kv.modRevision !== main) fail(`revision ${main}: mod_revision differs`);
   if (kv.lease < 0n) fail(`revision ${main}: negative lease`);
   return {
     key: latin1(kv.key),

@@ -119,6 +119,40 @@ describe('etcd snapshot of the MVCC state', () => {
   });
 });
 
+describe('auth and alarms in the snapshot', () => {
+  it('round-trip users, roles, permissions, the enabled flag and alarms', () => {
+    const auth = AuthStore.restore({
+      enabled: true,
+      revision: 9,
+      users: [
+        ['alice', 'scrypt$14$8$1$c2FsdA==$aGFzaA==', false, ['reader', 'root']],
+        ['bob', '', true, []],
+        ['root', 'scrypt$14$8$1$c2FsdA==$aGFzaA==', false, ['root']],
+      ],
+      roles: [
+        [
+          'reader',
+          [
+            ['READ', b('a'), b('b')],
+            ['READWRITE', b('k'), new Uint8Array(0)],
+          ],
+        ],
+        ['root', []],
+      ],
+    }).snapshot();
+    const alarms = [
+      [5n, 'NOSPACE'],
+      [0xffff_ffff_ffff_fff0n, 'CORRUPT'],
+    ] as const;
+    const m = MvccMachine.create();
+    const file = writeBolt(etcdBuckets({ ...stateOf(m), auth, alarms }));
+    const back = restoredState(readBolt(file));
+    expect(back.auth).toEqual(auth);
+    expect(back.alarms).toEqual(alarms);
+    expect(AuthStore.restore(back.auth).snapshot()).toEqual(auth);
+  });
+});
+
 describe('etcd snapshot content from an untrusted file', () => {
   const fileWith = (key: Uint8Array, value: Uint8Array) =>
     writeBolt([bucket('key', [{ key, value }]), bucket('meta', [])]);

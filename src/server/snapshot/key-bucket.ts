@@ -21,9 +21,15 @@ export const TOMBSTONE_MARK = 0x74; // 't'
 
 /** Writes etcd's revision key (17 bytes; 18 with the tombstone mark) at `at`. */
 export function writeRevision(out: Buffer, at: number, main: number, sub: number): void {
-  out.writeBigUInt64BE(BigInt(main), at);
+  writeU64(out, at, main);
   out[at + 8] = 0x5f; // '_'
-  out.writeBigUInt64BE(BigInt(sub), at + 9);
+  writeU64(out, at + 9, sub);
+}
+
+/** A safe non-negative integer as 8 big-endian bytes (no BigInt: one per version adds up). */
+function writeU64(out: Buffer, at: number, n: number): void {
+  out.writeUInt32BE(Math.floor(n / 0x1_0000_0000), at);
+  out.writeUInt32BE(n % 0x1_0000_0000, at + 4);
 }
 
 /** etcd's 17-byte revision key of (main, 0), as the meta bucket keeps compact revisions. */

@@ -41,7 +41,7 @@ export class ProtoWriter {
   }
 
   private smallVarint(value: number): void {
-    this.room(5);
+    this.room(10);
     let v = value;
     while (v >= 0x80) {
       this.buf[this.at++] = (v & 0x7f) | 0x80;
@@ -52,11 +52,12 @@ export class ProtoWriter {
 
   /** An int64/uint64/enum/bool field; zero is omitted (proto3). */
   int(field: number, value: number | bigint | boolean): this {
-    const v = typeof value === 'bigint' ? value : BigInt(Number(value));
-    if (v === 0n) return this;
+    const n = typeof value === 'boolean' ? Number(value) : value;
+    if (n === 0 || n === 0n) return this;
     this.smallVarint((field << 3) | WIRE_VARINT);
-    if (v > 0n && v < 0x8000_0000n) this.smallVarint(Number(v));
-    else this.varint(v);
+    // Revisions and versions are safe non-negative integers: no BigInt on the hot path.
+    if (typeof n === 'number' && n > 0 && Number.isSafeInteger(n)) this.smallVarint(n);
+    else this.varint(BigInt(n));
     return this;
   }
 
@@ -122,39 +123,94 @@ export function asInt64(v: bigint): bigint {
   return BigInt.asIntN(64, v);
 }
 
+/** A decoded KeyValue: revisions as numbers when exact (bigint beyond 2^53 or negative). */
 export interface KeyValueFields {
   readonly key: Uint8Array;
-  readonly createRevision: bigint;
-  readonly modRevision: bigint;
-  readonly version: bigint;
+  readonly createRevision: number | bigint;
+  readonly modRevision: number | bigint;
+  readonly version: number | bigint;
   readonly value: Uint8Array;
   readonly lease: bigint;
 }
 
 const EMPTY: Uint8Array = new Uint8Array(0);
 
-/** mvccpb.KeyValue; a field of the wrong wire type is an error. */
+/** Reads varints from `bytes` as numbers while they are exact, else as bigint. */
+class VarintCursor {
+  at = 0;
+  constructor(readonly bytes: Uint8Array) {}
+
+  /** A varint as a number (exact below 2^53), or -1 when it is larger (read it as bigint). */
+  number(): number {
+    const { bytes } = this;
+    let value = 0;
+    let scale = 1;
+    for (let i = 0; i < 10; i++) {
+      if (this.at >= bytes.length) throw new ProtoError('truncated varint');
+      const b = bytes[this.at++] as number;
+      value += (b & 0x7f) * scale;
+      if (b < 0x80) return value <= Number.MAX_SAFE_INTEGER ? value : -1;
+      scale *= 128;
+    }
+    throw new ProtoError('varint longer than ten bytes');
+  }
+
+  /** The varint that starts at `from`, as int64. */
+  bigint(from: number): bigint {
+    this.at = from;
+    let v = 0n;
+    for (let shift = 0n; shift < 70n; shift += 7n) {
+      const b = this.bytes[this.at++] as number;
+      v |= BigInt(b & 0x7f) << shift;
+      if (b < 0x80) return BigInt.asIntN(64, v);
+    }
+    throw new ProtoError('varint longer than ten bytes');
+  }
+}
+
+const KV_INT_FIELDS = [0, 0, 1, 1, 1, 0, 1];
+
+/**
+ * mvccpb.KeyValue, read field by field without intermediate objects (a snapshot has one per
+ * version); a known field of the wrong wire type is an error, unknown fields are skipped.
+ */
 export function decodeKeyValue(bytes: Uint8Array): KeyValueFields {
+  const c = new VarintCursor(bytes);
   let key = EMPTY;
   let value = EMPTY;
-  const ints = [0n, 0n, 0n, 0n, 0n, 0n, 0n];
-  for (const [field, v] of readFields(bytes)) {
-    if (field === 1 || field === 5) {
-      if (!(v instanceof Uint8Array)) throw new ProtoError(`KeyValue field ${field}: not bytes`);
-      if (field === 1) key = v;
-      else value = v;
-    } else if (field >= 2 && field <= 6) {
-      if (typeof v !== 'bigint') throw new ProtoError(`KeyValue field ${field}: not a varint`);
-      ints[field] = asInt64(v);
-    }
+  const ints: (number | bigint)[] = [0, 0, 0, 0, 0, 0, 0];
+  while (c.at < bytes.length) {
+    const tag = c.number();
+    const field = Math.floor(tag / 8);
+    const wire = tag % 8;
+    if (tag < 8) throw new ProtoError('field number 0');
+    const known = field >= 1 && field <= 6;
+    if (known && (wire === WIRE_VARINT) !== (KV_INT_FIELDS[field] === 1))
+      throw new ProtoError(`KeyValue field ${field}: wrong wire type ${wire}`);
+    if (wire === WIRE_VARINT) {
+      const from = c.at;
+      const n = c.number();
+      if (known) ints[field] = n >= 0 ? n : c.bigint(from);
+    } else if (wire === WIRE_BYTES) {
+      const length = c.number();
+      if (length < 0 || length > bytes.length - c.at)
+        throw new ProtoError('length beyond the message');
+      const fieldBytes = bytes.subarray(c.at, c.at + length);
+      c.at += length;
+      if (field === 1) key = fieldBytes;
+      else if (field === 5) value = fieldBytes;
+    } else if (wire === WIRE_FIXED64 || wire === WIRE_FIXED32) {
+      c.at += wire === WIRE_FIXED64 ? 8 : 4;
+      if (c.at > bytes.length) throw new ProtoError('truncated fixed field');
+    } else throw new ProtoError(`wire type ${wire}`);
   }
-  const [, , createRevision, modRevision, version, , lease] = ints as [bigint, ...bigint[]];
+  const big = (x: number | bigint) => (typeof x === 'bigint' ? x : BigInt(x));
   return {
     key,
-    createRevision: createRevision as bigint,
-    modRevision: modRevision as bigint,
-    version: version as bigint,
+    createRevision: ints[2] as number | bigint,
+    modRevision: ints[3] as number | bigint,
+    version: ints[4] as number | bigint,
     value,
-    lease: lease as bigint,
+    lease: big(ints[6] as number | bigint),
   };
 }
