@@ -1,0 +1,274 @@
+// One Redis server as a lock store: an ioredis client that runs the lock scripts
+// (redis-scripts.ts) and a second, subscriber connection for the release channels that wake
+// waiters. The Redis backend uses one node; Redlock uses N independent ones.
+//
+// Fault model: the server may be down, restarted, paused or slow. Commands are never queued
+// while disconnected and never re-sent after a reconnect (a re-sent acquire could take a
+// second hold the caller never sees); a command that fails, times out or finds the
+// connection down rejects with BackendUnavailableError carrying the client's error. A command
+// whose reply was lost may still have run: an acquire then holds the lock until its TTL (the
+// caller never saw the grant), a release or extend may have happened. Replies are checked
+// against the shapes the scripts return; anything else is also BackendUnavailableError.
+// Pub/sub messages can be lost (a reconnect drops them): waiters never rely on them alone.
+
+import { Redis, type RedisOptions } from 'ioredis';
+import { BackendUnavailableError } from './errors.js';
+import type { ResolvedLockSpec } from './lock.js';
+import { LOCK_SCRIPTS, type LockScriptCommands, type RedisLockKeys } from './redis-scripts.js';
+
+export interface RedisNodeOptions {
+  /** ioredis connection options (host, port, password, tls, db …) or a redis:// URL. */
+  readonly redis: RedisOptions | string;
+  /** A command not answered within this long fails (BackendUnavailableError). */
+  readonly commandTimeoutMs: number;
+}
+
+/** One acquire attempt's outcome on one node. */
+export type NodeAttempt =
+  | { readonly granted: true; readonly token: bigint; readonly grant: string }
+  | { readonly granted: false; readonly retryInMs: number }
+  | { readonly granted: 'other-mode' };
+
+export interface NodeRequest {
+  readonly owner: string;
+  readonly grant: string;
+  readonly ttlMs: number;
+  /** For a write lock that will wait: how long its "writer waiting" mark holds readers off. */
+  readonly writerIntentMs: number;
+}
+
+type ScriptMode = 'exclusive' | 's' | 'r' | 'w';
+
+function scriptMode(spec: ResolvedLockSpec): ScriptMode {
+  if (spec.mode === 'read') return 'r';
+  if (spec.mode === 'write') return 'w';
+  return spec.limit > 1 ? 's' : 'exclusive';
+}
+
+/** Our replies are parsed in ioredis's default ('legacy') reply mapping. */
+type NodeConnectionOptions = Omit<RedisOptions, 'replyMapping'>;
+
+function connectionOptions(options: RedisNodeOptions): NodeConnectionOptions {
+  const { replyMapping: _ignored, ...base }: RedisOptions =
+    typeof options.redis === 'string' ? parseUrl(options.redis) : options.redis;
+  return {
+    ...base,
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    autoResendUnfulfilledCommands: false,
+    maxRetriesPerRequest: 0,
+    commandTimeout: options.commandTimeoutMs,
+    // Reconnect for ever, at most a second apart: a restarted server is found again.
+    retryStrategy: (times: number) => Math.min(50 * times, 1_000),
+  };
+}
+
+function parseUrl(url: string): RedisOptions {
+  const u = new URL(url);
+  if (u.protocol !== 'redis:' && u.protocol !== 'rediss:') {
+    throw new BackendUnavailableError(`not a redis:// URL: ${u.protocol}`);
+  }
+  const db = u.pathname.length > 1 ? Number(u.pathname.slice(1)) : 0;
+  return {
+    host: u.hostname,
+    port: u.port === '' ? 6379 : Number(u.port),
+    ...(u.username === '' ? {} : { username: decodeURIComponent(u.username) }),
+    ...(u.password === '' ? {} : { password: decodeURIComponent(u.password) }),
+    ...(Number.isInteger(db) ? { db } : {}),
+    ...(u.protocol === 'rediss:' ? { tls: {} } : {}),
+  };
+}
+
+function unexpected(where: string, reply: unknown): BackendUnavailableError {
+  return new BackendUnavailableError(`${where}: unexpected reply ${JSON.stringify(reply)}`);
+}
+
+function parseAttempt(reply: unknown, where: string): NodeAttempt {
+  if (!Array.isArray(reply)) throw unexpected(where, reply);
+  const [status, a, b] = reply as unknown[];
+  if (status === 1 && typeof a === 'number' && Number.isSafeInteger(a) && typeof b === 'string') {
+    return { granted: true, token: BigInt(a), grant: b };
+  }
+  if (status === 0 && typeof a === 'number') return { granted: false, retryInMs: a };
+  if (status === -1) return { granted: 'other-mode' };
+  throw unexpected(where, reply);
+}
+
+interface Subscription {
+  readonly wakers: Set<() => void>;
+  readonly ready: Promise<unknown>;
+}
+
+export class RedisNode {
+  private readonly client: Redis & LockScriptCommands;
+  private subscriber: Redis | undefined;
+  private readonly subscriptions = new Map<string, Subscription>();
+  private readonly options: NodeConnectionOptions;
+  /** host:port, for error messages. */
+  readonly address: string;
+
+  constructor(options: RedisNodeOptions) {
+    this.options = connectionOptions(options);
+    this.address = `${this.options.host ?? '127.0.0.1'}:${this.options.port ?? 6379}`;
+    this.client = new Redis({ ...this.options, scripts: LOCK_SCRIPTS }) as Redis &
+      LockScriptCommands;
+    // Errors surface on the commands; an unhandled 'error' event would only add noise.
+    this.client.on('error', () => {});
+  }
+
+  /** Connects; rejects with BackendUnavailableError if the first attempt fails (the client
+   *  keeps trying in the background, so a node that comes up later is used then). */
+  async connect(): Promise<void> {
+    try {
+      await this.client.connect();
+    } catch (error) {
+      throw this.unavailable('connect', error);
+    }
+  }
+
+  private unavailable(what: string, error: unknown): BackendUnavailableError {
+    if (error instanceof BackendUnavailableError) return error;
+    const message = error instanceof Error ? error.message : String(error);
+    return new BackendUnavailableError(`redis ${this.address} ${what}: ${message}`, {
+      cause: error,
+    });
+  }
+
+  private async call<T>(what: string, run: () => Promise<unknown>, parse: (r: unknown) => T) {
+    let reply: unknown;
+    try {
+      reply = await run();
+    } catch (error) {
+      throw this.unavailable(what, error);
+    }
+    return parse(reply);
+  }
+
+  async acquire(keys: RedisLockKeys, spec: ResolvedLockSpec, r: NodeRequest): Promise<NodeAttempt> {
+    const mode = scriptMode(spec);
+    const where = `redis ${this.address} acquire`;
+    if (mode === 'exclusive') {
+      return this.call(
+        'acquire',
+        () => this.client.cohortLockAcquire(keys.lock, keys.fence, r.owner, r.grant, r.ttlMs),
+        (reply) => parseAttempt(reply, where),
+      );
+    }
+    const argv = [r.owner, r.grant, r.ttlMs, mode, spec.limit, mode === 'w' ? r.writerIntentMs : 0];
+    return this.call(
+      'acquire',
+      () =>
+        this.client.cohortSharedAcquire(
+          keys.holders,
+          keys.records,
+          keys.fence,
+          keys.writerWaiting,
+          ...argv,
+        ),
+      (reply) => parseAttempt(reply, where),
+    );
+  }
+
+  /** Releases one hold: the holds left (0: gone), or −1 when the grant is not ours. */
+  async release(
+    keys: RedisLockKeys,
+    spec: ResolvedLockSpec,
+    owner: string,
+    grant: string,
+  ): Promise<number> {
+    const parse = (reply: unknown): number => {
+      if (typeof reply !== 'number') throw unexpected(`redis ${this.address} release`, reply);
+      return reply;
+    };
+    if (scriptMode(spec) === 'exclusive') {
+      return this.call(
+        'release',
+        () => this.client.cohortLockRelease(keys.lock, grant, keys.channel),
+        parse,
+      );
+    }
+    return this.call(
+      'release',
+      () => this.client.cohortSharedRelease(keys.holders, keys.records, owner, grant, keys.channel),
+      parse,
+    );
+  }
+
+  /** Lengthens the lease to at least `ttlMs`; false when the grant is not ours (lost). */
+  async extend(
+    keys: RedisLockKeys,
+    spec: ResolvedLockSpec,
+    owner: string,
+    grant: string,
+    ttlMs: number,
+  ): Promise<boolean> {
+    const parse = (reply: unknown): boolean => {
+      if (reply !== 0 && reply !== 1) throw unexpected(`redis ${this.address} extend`, reply);
+      return reply === 1;
+    };
+    if (scriptMode(spec) === 'exclusive') {
+      return this.call(
+        'extend',
+        () => this.client.cohortLockExtend(keys.lock, grant, ttlMs),
+        parse,
+      );
+    }
+    return this.call(
+      'extend',
+      () => this.client.cohortSharedExtend(keys.holders, keys.records, owner, grant, ttlMs),
+      parse,
+    );
+  }
+
+  /**
+   * Calls `wake` on every message on `channel` until the returned function is called.
+   * Resolves once Redis confirmed the subscription, so a release after that is seen (unless
+   * the connection drops: waiters also retry on a timer). Rejects with
+   * BackendUnavailableError if the subscription cannot be made.
+   */
+  async subscribe(channel: string, wake: () => void): Promise<() => void> {
+    const subscriber = this.subscriberClient();
+    let s = this.subscriptions.get(channel);
+    if (s === undefined) {
+      s = { wakers: new Set(), ready: subscriber.subscribe(channel) };
+      this.subscriptions.set(channel, s);
+    }
+    const subscription = s;
+    subscription.wakers.add(wake);
+    const unsubscribe = (): void => {
+      subscription.wakers.delete(wake);
+      if (subscription.wakers.size > 0 || this.subscriptions.get(channel) !== subscription) return;
+      this.subscriptions.delete(channel);
+      // Commands on one connection run in order: a later subscribe comes after this.
+      subscriber.unsubscribe(channel).catch(() => {});
+    };
+    try {
+      await subscription.ready;
+    } catch (error) {
+      unsubscribe();
+      throw this.unavailable('subscribe', error);
+    }
+    return unsubscribe;
+  }
+
+  private subscriberClient(): Redis {
+    if (this.subscriber !== undefined) return this.subscriber;
+    // The offline queue holds SUBSCRIBE until connected; ioredis re-subscribes on reconnect.
+    const subscriber = new Redis({ ...this.options, lazyConnect: false, enableOfflineQueue: true });
+    subscriber.on('error', () => {});
+    subscriber.on('message', (channel: string) => {
+      const s = this.subscriptions.get(channel);
+      if (s !== undefined) for (const wake of [...s.wakers]) wake();
+    });
+    this.subscriber = subscriber;
+    return subscriber;
+  }
+
+  /** Closes both connections (pending commands reject). */
+  close(): void {
+    this.client.disconnect();
+    this.subscriber?.disconnect();
+    this.subscriber = undefined;
+    this.subscriptions.clear();
+  }
+}

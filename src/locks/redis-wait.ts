@@ -1,0 +1,127 @@
+// Waiting for a lock on Redis (and Redlock) without spinning: an attempt; if the lock is
+// held, subscribe to its release channel FIRST, then attempt again (a release between the
+// first attempt and the subscription would otherwise be missed), then sleep until a release
+// is published, the holder's lease runs out (the attempt says when: an expiry publishes
+// nothing), or a jittered safety-net timer fires (a message lost in a reconnect). A wake-up
+// that arrives while an attempt is in flight is kept, never lost.
+//
+// Fault model: the backend may be unavailable for a while. During a wait that is retried
+// (with a capped, jittered back-off) until the wait ends; the wait then fails with the
+// backend's BackendUnavailableError rather than NotAcquiredError, since nobody knows whether
+// the lock was free. `waitMs: 0` makes exactly one attempt.
+
+import { abortReason, BackendUnavailableError, NotAcquiredError } from './errors.js';
+
+export type Attempt<T> =
+  | { readonly granted: true; readonly value: T }
+  /** Held; `retryInMs` is when the holder's lease ends if not extended (−1: unknown). */
+  | { readonly granted: false; readonly retryInMs: number };
+
+export interface WaitOptions<T> {
+  readonly attempt: () => Promise<Attempt<T>>;
+  /** Subscribes `wake` to the lock's releases; resolves to the unsubscribe function. */
+  readonly subscribe: (wake: () => void) => Promise<() => void>;
+  /** Gives back a grant that came too late (the wait was aborted meanwhile). */
+  readonly undo: (value: T) => Promise<void>;
+  readonly waitMs: number | undefined;
+  readonly signal: AbortSignal | undefined;
+  /** The safety-net timer's longest sleep. */
+  readonly retryMaxMs: number;
+  /** For error messages: the lock's name. */
+  readonly name: string;
+}
+
+/** How long to sleep before the next attempt: until the holder's lease ends if that comes
+ *  first, else the safety-net period; jittered so that waiters do not attempt in lock-step. */
+export function retryDelayMs(retryInMs: number, retryMaxMs: number, random: number): number {
+  if (retryInMs >= 0 && retryInMs < retryMaxMs) {
+    return retryInMs + 1 + Math.floor(random * Math.min(retryInMs / 4 + 2, retryMaxMs / 4));
+  }
+  return Math.max(1, Math.floor(retryMaxMs / 2 + (random * retryMaxMs) / 2));
+}
+
+async function attemptOrUnavailable<T>(
+  attempt: () => Promise<Attempt<T>>,
+): Promise<Attempt<T> | BackendUnavailableError> {
+  try {
+    return await attempt();
+  } catch (error) {
+    if (error instanceof BackendUnavailableError) return error;
+    throw error;
+  }
+}
+
+/** Acquires through `o.attempt`, waiting as the header describes. */
+export async function waitForGrant<T>(o: WaitOptions<T>): Promise<T> {
+  if (o.signal?.aborted === true) throw abortReason(o.signal);
+  const first = await (o.waitMs === 0 ? o.attempt() : attemptOrUnavailable(o.attempt));
+  if (!(first instanceof BackendUnavailableError) && first.granted) return first.value;
+  if (o.waitMs === 0) throw new NotAcquiredError(`lock ${o.name} is held`);
+  const deadline = o.waitMs === undefined ? Number.POSITIVE_INFINITY : performance.now() + o.waitMs;
+
+  let woken = false;
+  let wakeSleeper: (() => void) | undefined;
+  const wake = (): void => {
+    woken = true;
+    wakeSleeper?.();
+  };
+  let unsubscribe: () => void = () => {};
+  try {
+    unsubscribe = await o.subscribe(wake);
+  } catch {
+    // Without a subscription the timers still find the lock free; only later.
+  }
+  try {
+    for (;;) {
+      woken = false;
+      const result = await attemptOrUnavailable(o.attempt);
+      if (!(result instanceof BackendUnavailableError) && result.granted) {
+        if (o.signal !== undefined && isAborted(o.signal)) {
+          await o.undo(result.value).catch(() => {});
+          throw abortReason(o.signal);
+        }
+        return result.value;
+      }
+      const left = deadline - performance.now();
+      if (left <= 0) {
+        if (result instanceof BackendUnavailableError) throw result;
+        throw new NotAcquiredError(`lock ${o.name} still held after ${o.waitMs} ms`);
+      }
+      if (woken) continue;
+      if (o.signal !== undefined && isAborted(o.signal)) throw abortReason(o.signal);
+      const retryInMs = result instanceof BackendUnavailableError ? -1 : result.retryInMs;
+      const delay = Math.min(left, retryDelayMs(retryInMs, o.retryMaxMs, Math.random()));
+      await sleep(delay, o.signal, (resume) => {
+        wakeSleeper = resume;
+      });
+      wakeSleeper = undefined;
+      if (o.signal !== undefined && isAborted(o.signal)) throw abortReason(o.signal);
+    }
+  } finally {
+    unsubscribe();
+  }
+}
+
+/** A function, not a property read, so that TypeScript does not keep an old narrowing. */
+function isAborted(signal: AbortSignal | undefined): boolean {
+  return signal?.aborted === true;
+}
+
+/** Sleeps `ms`, or until the signal aborts, or until the function given to `onResume` is
+ *  called. Resolves in every case (the caller checks why). */
+function sleep(
+  ms: number,
+  signal: AbortSignal | undefined,
+  onResume: (resume: () => void) => void,
+): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+    onResume(done);
+  });
+}

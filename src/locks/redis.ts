@@ -1,0 +1,167 @@
+// The Redis lock backend (issue 17): one Redis server. Exclusive locks are the notes'
+// `SET key value NX PX ttl`, released and extended by compare-and-delete and
+// compare-and-pexpire scripts; the fencing token is `INCR` of the name's counter in the same
+// script as the SET, so a grant and its token are one atomic step. Reentrancy by owner and
+// the hold count live in the value (redis-scripts.ts). Semaphores (limit N) and read/write
+// locks (writer-preferring: a waiting writer holds new readers off) are sorted sets of
+// holders scored by expiry. Waiters sleep on the lock's release channel (pub/sub) with a
+// jittered timer as the safety net (redis-wait.ts); nobody spins.
+//
+// Guarantees and limits (docs/locks.md): mutual exclusion holds while the one Redis server
+// keeps its data; the lease protects against crashed holders, not against paused ones —
+// fence with handle.token. If the server loses its data (a restart without AOF fsync
+// always, a failover to a replica that missed the write — replication is asynchronous) a
+// lock can be granted twice and the fencing counter can go back: run it with
+// `appendonly yes` and `appendfsync always` and without failover, or use etcd/ZooKeeper.
+//
+// Fault model: connection failures, timeouts and restarts surface as BackendUnavailableError
+// (redis-node.ts); a wait keeps trying through them until it ends. A lost reply to an
+// acquire leaves that grant held until its TTL.
+
+import { randomBytes } from 'node:crypto';
+import type { RedisOptions } from 'ioredis';
+import { InvalidLockArgument } from './errors.js';
+import { LeaseHandle } from './lease-handle.js';
+import {
+  type AcquireOptions,
+  type Lock,
+  type LockBackend,
+  type LockHandle,
+  type LockSpec,
+  type ResolvedLockSpec,
+  randomOwner,
+  resolveAcquireOptions,
+  resolveLockSpec,
+} from './lock.js';
+import { type NodeAttempt, RedisNode } from './redis-node.js';
+import { type RedisLockKeys, redisLockKeys } from './redis-scripts.js';
+import { type Attempt, waitForGrant } from './redis-wait.js';
+
+export interface RedisLockOptions {
+  /** ioredis connection options (host, port, password, tls, db …) or a redis:// URL. */
+  readonly redis: RedisOptions | string;
+  /** Prepended to every key and channel (default `cohort:`). */
+  readonly keyPrefix?: string;
+  /** A command not answered within this long fails as unavailable (default 2,000 ms). */
+  readonly commandTimeoutMs?: number;
+  /** A waiter re-checks at least this often when no release wakes it (default 1,000 ms). */
+  readonly retryMaxMs?: number;
+}
+
+export const REDIS_DEFAULTS = {
+  keyPrefix: 'cohort:',
+  commandTimeoutMs: 2_000,
+  retryMaxMs: 1_000,
+} as const;
+
+/** A random id per acquire attempt: what release and extend compare on the server. */
+export function newGrantId(): string {
+  return randomBytes(8).toString('hex');
+}
+
+/** How long a waiting writer's mark holds new readers off: a few of its retry periods. */
+export function writerIntentMs(waitMs: number | undefined, retryMaxMs: number): number {
+  return waitMs === 0 ? 0 : 3 * retryMaxMs;
+}
+
+export function otherModeError(name: string, owner: string): InvalidLockArgument {
+  return new InvalidLockArgument(
+    `owner ${owner} holds lock ${name} in another mode (locks are not upgraded or downgraded)`,
+  );
+}
+
+interface Granted {
+  readonly token: bigint;
+  readonly grant: string;
+  readonly requestedAt: number;
+}
+
+function toAttempt(a: NodeAttempt, requestedAt: number, spec: ResolvedLockSpec, owner: string) {
+  if (a.granted === 'other-mode') throw otherModeError(spec.name, owner);
+  const attempt: Attempt<Granted> = a.granted
+    ? { granted: true, value: { token: a.token, grant: a.grant, requestedAt } }
+    : { granted: false, retryInMs: a.retryInMs };
+  return attempt;
+}
+
+class RedisLock implements Lock {
+  private readonly defaultOwner = randomOwner();
+  private readonly keys: RedisLockKeys;
+
+  constructor(
+    readonly spec: ResolvedLockSpec,
+    private readonly node: RedisNode,
+    private readonly options: Required<Omit<RedisLockOptions, 'redis'>>,
+  ) {
+    this.keys = redisLockKeys(options.keyPrefix, spec.name);
+  }
+
+  async acquire(o: AcquireOptions): Promise<LockHandle> {
+    const { ttlMs, waitMs, signal, owner } = resolveAcquireOptions(o, this.defaultOwner);
+    const { node, keys, spec } = this;
+    const request = {
+      owner,
+      grant: newGrantId(),
+      ttlMs,
+      writerIntentMs: writerIntentMs(waitMs, this.options.retryMaxMs),
+    };
+    const granted = await waitForGrant<Granted>({
+      attempt: async () => {
+        const requestedAt = performance.now();
+        return toAttempt(await node.acquire(keys, spec, request), requestedAt, spec, owner);
+      },
+      subscribe: (wake) => node.subscribe(keys.channel, wake),
+      undo: async (g) => {
+        await node.release(keys, spec, owner, g.grant);
+      },
+      waitMs,
+      signal,
+      retryMaxMs: this.options.retryMaxMs,
+      name: spec.name,
+    });
+    return new LeaseHandle(
+      { name: spec.name, owner, token: granted.token, requestedAt: granted.requestedAt, ttlMs },
+      {
+        extend: (ms) => node.extend(keys, spec, owner, granted.grant, ms),
+        release: async () => (await node.release(keys, spec, owner, granted.grant)) >= 0,
+      },
+    );
+  }
+}
+
+export class RedisLockBackend implements LockBackend {
+  readonly kind = 'redis';
+
+  private constructor(
+    private readonly node: RedisNode,
+    private readonly options: Required<Omit<RedisLockOptions, 'redis'>>,
+  ) {}
+
+  /** Connects to Redis; rejects with BackendUnavailableError if it cannot. */
+  static async connect(options: RedisLockOptions): Promise<RedisLockBackend> {
+    const resolved = {
+      keyPrefix: options.keyPrefix ?? REDIS_DEFAULTS.keyPrefix,
+      commandTimeoutMs: options.commandTimeoutMs ?? REDIS_DEFAULTS.commandTimeoutMs,
+      retryMaxMs: options.retryMaxMs ?? REDIS_DEFAULTS.retryMaxMs,
+    };
+    const node = new RedisNode({
+      redis: options.redis,
+      commandTimeoutMs: resolved.commandTimeoutMs,
+    });
+    try {
+      await node.connect();
+    } catch (error) {
+      node.close();
+      throw error;
+    }
+    return new RedisLockBackend(node, resolved);
+  }
+
+  lock(spec: LockSpec | string): Lock {
+    return new RedisLock(resolveLockSpec(spec), this.node, this.options);
+  }
+
+  async close(): Promise<void> {
+    this.node.close();
+  }
+}
