@@ -67,7 +67,7 @@ function send(call: SnapshotCall, response: Wire): Promise<void> {
 }
 
 async function streamSnapshot(server: EtcdServer, call: SnapshotCall): Promise<void> {
-  const { bytes, revision } = serverSnapshotFile(server);
+  const { bytes, revision } = await serverSnapshotFile(server);
   const hash = createHash('sha256');
   for (let sent = 0; sent < bytes.length; ) {
     const blob = bytes.subarray(sent, sent + SNAPSHOT_CHUNK_BYTES);
@@ -135,15 +135,15 @@ export function maintenanceService(server: EtcdServer, log: Logger): Record<stri
         isLearner: false,
       };
     }),
-    HashKV: unary(log, (w) => {
-      const r = serverHashKV(server, int(w.revision));
+    HashKV: unary(log, async (w) => {
+      const r = await serverHashKV(server, int(w.revision));
       const response = { hash: r.hash, compactRevision: r.compactRevision };
       return responseToWire(response as unknown as Wire, server.header(r.revision));
     }),
     Alarm: unary(log, (w) => alarm(server, w)),
     Defragment: unary(log, () => ({ header: header() })),
-    Hash: unary(log, () => {
-      const r = serverHash(server);
+    Hash: unary(log, async () => {
+      const r = await serverHash(server);
       return { header: server.header(r.revision), hash: r.hash };
     }),
     MoveLeader: moveLeader(server, log),

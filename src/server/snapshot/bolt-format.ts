@@ -73,10 +73,16 @@ export function bucket(name: string, pairs: readonly BoltPair[]): BoltBucket {
 
 /** Pairs packed into two growing buffers, appended in order. */
 export class PackedPairs implements PairList {
-  private keys: Buffer = Buffer.alloc(1024);
-  private values: Buffer = Buffer.alloc(1024);
+  private keys: Buffer;
+  private values: Buffer;
   private keyEnds: number[] = [];
   private valueEnds: number[] = [];
+
+  /** Sizes the buffers for what is expected, so a large bucket is not copied as it grows. */
+  constructor(expected: { keyBytes: number; valueBytes: number } = { keyBytes: 0, valueBytes: 0 }) {
+    this.keys = Buffer.allocUnsafe(Math.max(1024, expected.keyBytes));
+    this.values = Buffer.allocUnsafe(Math.max(1024, expected.valueBytes));
+  }
 
   get length(): number {
     return this.keyEnds.length;

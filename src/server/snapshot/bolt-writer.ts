@@ -33,6 +33,7 @@ import {
   pagesFor,
   pairList,
 } from './bolt-format.js';
+import { runSteps, STEP_ITEMS, type Steps } from './steps.js';
 
 interface LeafNode {
   readonly kind: 'leaf';
@@ -76,11 +77,13 @@ const leafItemBytes = (pairs: PairList, i: number) =>
   ELEMENT_BYTES + pairs.key(i).length + pairs.value(i).length;
 
 /** Greedy split of `pairs` into leaves of at most a page (one oversized pair per leaf). */
-function planLeaves(pairs: PairList, flags: number): LeafNode[] {
+function* planLeaves(pairs: PairList, flags: number): Steps<LeafNode[]> {
   const leaves: LeafNode[] = [];
   let start = 0;
   let bytes = PAGE_HEADER_BYTES;
   for (let i = 0; i < pairs.length; i++) {
+    if (i % STEP_ITEMS === STEP_ITEMS - 1) yield;
+    assert(i === 0 || compareBytes(pairs.key(i - 1), pairs.key(i)) < 0, 'keys ascending, unique');
     const size = leafItemBytes(pairs, i);
     if (i > start && bytes + size > PAGE_SIZE) {
       leaves.push({ kind: 'leaf', id: 0, pairs, start, end: i, flags, bytes });
@@ -94,8 +97,9 @@ function planLeaves(pairs: PairList, flags: number): LeafNode[] {
 }
 
 /** Places a tree over `pairs`: leaves, then branch levels until one root; returns its id. */
-function placeTree(alloc: PageAllocator, pairs: PairList, flags: number): number {
-  let level: BranchItem[] = planLeaves(pairs, flags).map((leaf) => ({
+function* placeTree(alloc: PageAllocator, pairs: PairList, flags: number): Steps<number> {
+  const leaves = yield* planLeaves(pairs, flags);
+  let level: BranchItem[] = leaves.map((leaf) => ({
     key: leaf.start < leaf.end ? pairs.key(leaf.start) : new Uint8Array(0),
     id: alloc.place(leaf),
   }));
@@ -166,10 +170,12 @@ function writeBranch(buf: Buffer, at: number, node: BranchNode): void {
 }
 
 /** The value of a bucket's element in its parent: a header, plus the page when inline. */
-function placeBucket(alloc: PageAllocator, pairs: PairList): Uint8Array {
+function* placeBucket(alloc: PageAllocator, pairs: PairList): Steps<Uint8Array> {
   let leafBytes = PAGE_HEADER_BYTES;
-  for (let i = 0; i < pairs.length && leafBytes <= MAX_INLINE_BUCKET_BYTES; i++)
+  for (let i = 0; i < pairs.length && leafBytes <= MAX_INLINE_BUCKET_BYTES; i++) {
+    assert(i === 0 || compareBytes(pairs.key(i - 1), pairs.key(i)) < 0, 'keys ascending, unique');
     leafBytes += leafItemBytes(pairs, i);
+  }
   if (leafBytes <= MAX_INLINE_BUCKET_BYTES) {
     const value = Buffer.alloc(BUCKET_HEADER_BYTES + leafBytes);
     const node = { pairs, start: 0, end: pairs.length, flags: 0, bytes: leafBytes };
@@ -177,7 +183,7 @@ function placeBucket(alloc: PageAllocator, pairs: PairList): Uint8Array {
     return value;
   }
   const value = Buffer.alloc(BUCKET_HEADER_BYTES);
-  value.writeBigUInt64LE(BigInt(placeTree(alloc, pairs, 0)), 0);
+  value.writeBigUInt64LE(BigInt(yield* placeTree(alloc, pairs, 0)), 0);
   return value;
 }
 
@@ -204,20 +210,35 @@ function assertSorted(keys: { readonly length: number; key(i: number): Uint8Arra
 
 /** The bytes of a bbolt file holding `buckets` (names ascending, each's pairs ascending). */
 export function writeBolt(buckets: readonly BoltBucket[], options: { txid?: number } = {}): Buffer {
+  return runSteps(writeBoltSteps(buckets, options));
+}
+
+/** writeBolt in steps (see steps.ts): a yield every so many pages written. */
+export function* writeBoltSteps(
+  buckets: readonly BoltBucket[],
+  options: { txid?: number } = {},
+): Steps<Buffer> {
   assertSorted({ length: buckets.length, key: (i) => (buckets[i] as BoltBucket).name }, 'buckets');
   const alloc = new PageAllocator();
-  const rootPairs: BoltPair[] = buckets.map((b) => {
-    assertSorted(b.pairs, 'bucket pairs');
-    return { key: b.name, value: placeBucket(alloc, b.pairs) };
-  });
-  const root = placeTree(alloc, pairList(rootPairs), BUCKET_LEAF_FLAG);
+  const rootPairs: BoltPair[] = [];
+  for (const b of buckets) {
+    yield;
+    rootPairs.push({ key: b.name, value: yield* placeBucket(alloc, b.pairs) });
+  }
+  const root = yield* placeTree(alloc, pairList(rootPairs), BUCKET_LEAF_FLAG);
   const highWater = alloc.next;
-  const buf = Buffer.alloc(highWater * PAGE_SIZE);
+  // Zeroed page by page as they are written (zeroing 100 MiB at once is a long pause).
+  const buf = Buffer.allocUnsafe(highWater * PAGE_SIZE);
+  buf.fill(0, 0, 2 * PAGE_SIZE);
   const txid = options.txid ?? 2;
   writeMeta(buf, 0, root, highWater, txid);
   writeMeta(buf, 1, root, highWater, txid + 1);
-  for (const node of alloc.nodes) {
+  yield;
+  for (let i = 0; i < alloc.nodes.length; i++) {
+    const node = alloc.nodes[i] as PlannedNode;
+    if (i % (STEP_ITEMS / 16) === 0) yield;
     const at = node.id * PAGE_SIZE;
+    buf.fill(0, at, at + pagesFor(node.bytes) * PAGE_SIZE);
     if (node.kind === 'leaf') writeLeaf(buf, at, node.id, node);
     else writeBranch(buf, at, node);
     buf.writeUInt32LE(pagesFor(node.bytes) - 1, at + 12);

@@ -26,8 +26,9 @@ import type { MvccSnapshot } from '../mvcc/index.js';
 import { ETCD_CLUSTER_VERSION } from '../version.js';
 import { type BoltBucket, type BoltPair, bucket, compareBytes } from './bolt-format.js';
 import type { BoltFile } from './bolt-reader.js';
-import { keyBucketPairs, REVISION_BYTES, revisionKey } from './key-bucket.js';
+import { keyBucketSteps, REVISION_BYTES, revisionKey } from './key-bucket.js';
 import { ProtoWriter } from './protobuf.js';
+import { runSteps, STEP_ITEMS, type Steps } from './steps.js';
 
 export interface EtcdMember {
   readonly id: bigint;
@@ -148,13 +149,19 @@ function alarmPairs(alarms: EtcdState['alarms']): BoltPair[] {
 
 /** The buckets of etcd's database for `s`, by name. */
 export function etcdBuckets(s: EtcdState): BoltBucket[] {
+  return runSteps(etcdBucketSteps(s));
+}
+
+/** etcdBuckets in steps (see steps.ts). */
+export function* etcdBucketSteps(s: EtcdState): Steps<BoltBucket[]> {
+  const key = yield* keyBucketSteps(s.mvcc);
   return [
     bucket('alarm', alarmPairs(s.alarms)),
     bucket('auth', authPairs(s.auth)),
     bucket('authRoles', rolePairs(s.auth)),
     bucket('authUsers', userPairs(s.auth)),
     bucket('cluster', [{ key: text('clusterVersion'), value: text(ETCD_CLUSTER_VERSION) }]),
-    { name: text('key'), pairs: keyBucketPairs(s.mvcc) },
+    { name: text('key'), pairs: key },
     bucket('lease', leasePairs(s.mvcc)),
     bucket('members', memberPairs(s.members)),
     bucket('members_removed', []),
@@ -169,11 +176,20 @@ const CONSISTENT_INDEX = text('consistent_index');
  * which skips meta's consistent_index) or snapshot status's (which does not).
  */
 export function hashBuckets(buckets: readonly BoltBucket[], o: { consistentIndex: boolean }) {
+  return runSteps(hashBucketSteps(buckets, o));
+}
+
+/** hashBuckets in steps (see steps.ts). */
+export function* hashBucketSteps(
+  buckets: readonly BoltBucket[],
+  o: { consistentIndex: boolean },
+): Steps<number> {
   let crc = 0;
   for (const b of buckets) {
     crc = crc32c(Buffer.from(b.name), crc);
     const meta = Buffer.from(b.name).toString('latin1') === 'meta';
     for (let i = 0; i < b.pairs.length; i++) {
+      if (i % STEP_ITEMS === STEP_ITEMS - 1) yield;
       const key = b.pairs.key(i);
       if (meta && !o.consistentIndex && compareBytes(key, CONSISTENT_INDEX) === 0) continue;
       crc = crc32c(Buffer.from(key.buffer, key.byteOffset, key.byteLength), crc);

@@ -89,6 +89,8 @@ describe('etcd snapshot of the MVCC state', () => {
       }),
       fc.record({ t: fc.constant('del' as const), k: fc.integer({ min: 0, max: 6 }) }),
       fc.record({ t: fc.constant('compact' as const), back: fc.integer({ min: 0, max: 5 }) }),
+      // A txn writes several keys at one revision (sub revisions 0, 1, 2 in the bucket).
+      fc.record({ t: fc.constant('txn' as const), k: fc.integer({ min: 0, max: 6 }) }),
     );
     fc.assert(
       fc.property(fc.array(op, { maxLength: 60 }), (ops) => {
@@ -97,6 +99,14 @@ describe('etcd snapshot of the MVCC state', () => {
         for (const o of ops) {
           if (o.t === 'put') m.put({ key: b(`k${o.k}`), value: b(o.v), lease: o.lease ? 77n : 0n });
           else if (o.t === 'del') m.deleteRange({ key: b(`k${o.k}`) });
+          else if (o.t === 'txn')
+            m.txn({
+              success: [
+                { requestPut: { key: b(`k${(o.k + 2) % 7}`), value: b('t') } },
+                { requestDeleteRange: { key: b(`k${(o.k + 1) % 7}`) } },
+                { requestPut: { key: b(`k${o.k}`), value: b('t') } },
+              ],
+            });
           else {
             const rev = m.revision - o.back;
             if (rev > m.compactRevision && rev >= 1) m.compact({ revision: rev });

@@ -15,6 +15,7 @@ import { EtcdError } from '../errors.js';
 import type { MvccSnapshot } from '../mvcc/index.js';
 import { PackedPairs } from './bolt-format.js';
 import { ProtoWriter } from './protobuf.js';
+import { runSteps, STEP_ITEMS, type Steps } from './steps.js';
 
 export const REVISION_BYTES = 17;
 export const TOMBSTONE_MARK = 0x74; // 't'
@@ -68,6 +69,14 @@ export class SnapshotEntries {
     }
   }
 
+  /** Key bytes over all versions (each version's KeyValue repeats its key). */
+  keyBytesTotal(): number {
+    let total = 0;
+    for (let k = 0; k < this.s.entryCounts.length; k++)
+      total += (this.s.keyLengths[k] as number) * (this.s.entryCounts[k] as number);
+    return total;
+  }
+
   isTombstone(e: number): boolean {
     return this.s.versions[e] === 0;
   }
@@ -77,16 +86,53 @@ export class SnapshotEntries {
     return !(this.isTombstone(e) && (this.s.modRevisions[e] as number) <= this.s.compactRevision);
   }
 
-  /** Entry indices sorted by revision (the bucket's order), filtered by `keep`. */
-  byRevision(keep: (e: number) => boolean): Uint32Array {
-    const picked: number[] = [];
-    for (let e = 0; e < this.count; e++) if (keep(e)) picked.push(e);
+  /**
+   * Entry indices sorted by revision (the bucket's order), filtered by `keep`: a counting
+   * sort on the main revision when the revisions span little more than the entries (the
+   * usual case: linear, no comparator calls), a comparison sort otherwise.
+   */
+  *byRevision(keep: (e: number) => boolean): Steps<Uint32Array> {
     const mod = this.s.modRevisions;
     const sub = this.s.subs;
-    const order = Uint32Array.from(picked);
-    order.sort(
-      (a, b) => (mod[a] as number) - (mod[b] as number) || (sub[a] as number) - (sub[b] as number),
-    );
+    const picked: number[] = [];
+    let low = Number.POSITIVE_INFINITY;
+    let high = 0;
+    yield;
+    for (let e = 0; e < this.count; e++) {
+      if (e % STEP_ITEMS === STEP_ITEMS - 1) yield;
+      if (!keep(e)) continue;
+      picked.push(e);
+      low = Math.min(low, mod[e] as number);
+      high = Math.max(high, mod[e] as number);
+    }
+    yield;
+    const bySub = (a: number, b: number) => (sub[a] as number) - (sub[b] as number);
+    if (picked.length === 0 || high - low > 4 * picked.length + 1024) {
+      const order = Uint32Array.from(picked);
+      order.sort((a, b) => (mod[a] as number) - (mod[b] as number) || bySub(a, b));
+      return order;
+    }
+    const starts = new Uint32Array(high - low + 2);
+    for (const e of picked) {
+      const slot = (mod[e] as number) - low + 1;
+      starts[slot] = (starts[slot] as number) + 1;
+    }
+    for (let i = 1; i < starts.length; i++)
+      starts[i] = (starts[i] as number) + (starts[i - 1] as number);
+    const order = new Uint32Array(picked.length);
+    for (const e of picked) {
+      const slot = (mod[e] as number) - low;
+      order[starts[slot] as number] = e;
+      starts[slot] = (starts[slot] as number) + 1;
+    }
+    yield;
+    // A txn writes several keys at one main revision: order them by sub revision.
+    for (let i = 0; i < order.length; ) {
+      let j = i + 1;
+      while (j < order.length && mod[order[j] as number] === mod[order[i] as number]) j++;
+      if (j - i > 1) order.subarray(i, j).sort(bySub);
+      i = j;
+    }
     return order;
   }
 
@@ -113,18 +159,30 @@ export class SnapshotEntries {
   }
 }
 
-/** etcd's `key` bucket for the machine state `s`. */
-export function keyBucketPairs(s: MvccSnapshot): PackedPairs {
+/** etcd's `key` bucket for the machine state `s`, in steps. */
+export function* keyBucketSteps(s: MvccSnapshot): Steps<PackedPairs> {
   const entries = new SnapshotEntries(s);
-  const pairs = new PackedPairs();
+  // Each KeyValue: its key (once per version), its value, and about 30 bytes of tags and
+  // varints; a tombstone has a 't' more in its key.
+  const pairs = new PackedPairs({
+    keyBytes: entries.count * (REVISION_BYTES + 1),
+    valueBytes: s.valueBytes.length + entries.keyBytesTotal() + entries.count * 32,
+  });
   const key = Buffer.alloc(REVISION_BYTES + 1);
   const w = new ProtoWriter();
-  for (const e of entries.byRevision((e) => entries.retained(e))) {
+  const order = yield* entries.byRevision((e) => entries.retained(e));
+  for (let i = 0; i < order.length; i++) {
+    const e = order[i] as number;
     w.reset();
     entries.encodeValue(w, e);
     pairs.push(key.subarray(0, entries.writeKey(key, 0, e)), w.finish());
+    if (i % STEP_ITEMS === STEP_ITEMS - 1) yield;
   }
   return pairs;
+}
+
+export function keyBucketPairs(s: MvccSnapshot): PackedPairs {
+  return runSteps(keyBucketSteps(s));
 }
 
 /**
@@ -158,12 +216,17 @@ function keptAt(entries: SnapshotEntries, upTo: number): { kept: Uint8Array; any
  * delete. Refuses a compacted or future revision with etcd's errors.
  */
 export function hashKV(s: MvccSnapshot, revision: number): number {
+  return runSteps(hashKVSteps(s, revision));
+}
+
+/** hashKV in steps (see steps.ts). */
+export function* hashKVSteps(s: MvccSnapshot, revision: number): Steps<number> {
   if (revision > 0 && revision <= s.compactRevision) throw new EtcdError('compacted');
   if (revision > s.revision) throw new EtcdError('futureRev');
   const upTo = revision > 0 ? revision : s.revision;
   const entries = new SnapshotEntries(s);
   const { kept, any } = keptAt(entries, upTo);
-  const order = entries.byRevision((e) => {
+  const order = yield* entries.byRevision((e) => {
     const mod = s.modRevisions[e] as number;
     if (mod > upTo || !entries.retained(e)) return false;
     return !(mod <= s.compactRevision && any && kept[e] === 0);
@@ -174,7 +237,9 @@ export function hashKV(s: MvccSnapshot, revision: number): number {
   let scratch = Buffer.alloc(1 << 16);
   let used = 0;
   const w = new ProtoWriter();
-  for (const e of order) {
+  for (let i = 0; i < order.length; i++) {
+    const e = order[i] as number;
+    if (i % STEP_ITEMS === STEP_ITEMS - 1) yield;
     w.reset();
     entries.encodeValue(w, e);
     const value = w.finish();

@@ -1,13 +1,16 @@
 // A running member's applied state as etcd's database, for the Maintenance handlers: the
 // snapshot file (Snapshot), etcd's backend hash (Hash) and HashKV. Each takes the machine's
-// state at one instant (synchronously), so what is streamed or hashed is one revision.
+// state at one instant (synchronously), so what is streamed or hashed is one revision, then
+// works on that copy in steps that let the event loop run (steps.ts): Raft keeps its
+// heartbeats while a million keys are encoded.
 //
 // Fault model: reads local, already-validated state only.
 
 import type { EtcdServer } from '../etcd-server.js';
-import { writeBolt } from './bolt-writer.js';
-import { type EtcdState, etcdBuckets, hashBuckets } from './etcd-buckets.js';
-import { hashKV } from './key-bucket.js';
+import { writeBoltSteps } from './bolt-writer.js';
+import { type EtcdState, etcdBucketSteps, hashBucketSteps } from './etcd-buckets.js';
+import { hashKVSteps } from './key-bucket.js';
+import { runStepsYielding } from './steps.js';
 
 function stateOf(server: EtcdServer): EtcdState {
   const machine = server.machine;
@@ -26,25 +29,33 @@ function stateOf(server: EtcdServer): EtcdState {
 }
 
 /** The bbolt file etcd's `snapshot save` would get, and the revision it holds. */
-export function serverSnapshotFile(server: EtcdServer): { bytes: Buffer; revision: number } {
+export async function serverSnapshotFile(server: EtcdServer) {
   const state = stateOf(server);
-  return { bytes: writeBolt(etcdBuckets(state)), revision: state.mvcc.revision };
+  const bytes = await runStepsYielding(
+    (function* () {
+      return yield* writeBoltSteps(yield* etcdBucketSteps(state));
+    })(),
+  );
+  return { bytes, revision: state.mvcc.revision };
 }
 
 /** Maintenance.Hash: etcd's backend hash over the buckets, and the revision hashed. */
-export function serverHash(server: EtcdServer): { hash: number; revision: number } {
+export async function serverHash(server: EtcdServer) {
   const state = stateOf(server);
-  return {
-    hash: hashBuckets(etcdBuckets(state), { consistentIndex: false }),
-    revision: state.mvcc.revision,
-  };
+  const hash = await runStepsYielding(
+    (function* () {
+      const buckets = yield* etcdBucketSteps(state);
+      return yield* hashBucketSteps(buckets, { consistentIndex: false });
+    })(),
+  );
+  return { hash, revision: state.mvcc.revision };
 }
 
 /** Maintenance.HashKV at `revision` (0: current), with the compact revision. */
-export function serverHashKV(server: EtcdServer, revision: number) {
+export async function serverHashKV(server: EtcdServer, revision: number) {
   const mvcc = server.machine.mvcc.snapshot();
   return {
-    hash: hashKV(mvcc, revision),
+    hash: await runStepsYielding(hashKVSteps(mvcc, revision)),
     compactRevision: mvcc.compactRevision,
     revision: mvcc.revision,
   };
