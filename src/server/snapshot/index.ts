@@ -8,6 +8,7 @@
 //   etcd-restore.ts  etcd's buckets → the state (untrusted input)
 //   data-dir.ts      a member's data directory from a restored state
 //   server-state.ts  a running server's state (for the Maintenance handlers)
+//   steps.ts         long builds as generators that yield, so a member keeps its heartbeats
 //
 // Fault model: see each file; files read from disk are untrusted and rejected with typed
 // errors (BoltFormatError, EtcdSnapshotError, ProtoError, SnapshotError, AuthSnapshotError).
