@@ -28,7 +28,7 @@
 // written by others are untrusted: unparsable values count as writers with no owner.
 
 import { backoffMs, sleep } from '../client/connection.js';
-import type { Client, ConnectOptions, KeyValue } from '../client/index.js';
+import type { Client, ConnectOptions } from '../client/index.js';
 import { Compare, connect, Op, WatchCompactedError } from '../client/index.js';
 import {
   abortReason,
@@ -39,12 +39,12 @@ import {
   throwIfAborted,
   validateTtl,
 } from './errors.js';
+import { blockersOf, leaseHex, parseQueue, type QueueEntry } from './etcd-queue.js';
 import {
   type AcquireOptions,
   type Lock,
   type LockBackend,
   type LockHandle,
-  type LockMode,
   type LockSpec,
   type ResolvedAcquireOptions,
   type ResolvedLockSpec,
@@ -59,77 +59,11 @@ export interface EtcdLockOptions {
   readonly prefix?: string;
 }
 
-/** One key in a lock's queue. */
-export interface QueueEntry {
-  readonly key: string;
-  readonly createRevision: number;
-  readonly lease: bigint;
-  /** Undefined when the value is not ours to read (written by someone else). */
-  readonly owner: string | undefined;
-  readonly mode: LockMode;
-}
-
 /** Calls are retried on transient failures for this long before BackendUnavailableError. */
 const RETRY_WINDOW_MS = 20_000;
 /** One call's deadline: a hung server is retried elsewhere rather than waited on. */
 const CALL_TIMEOUT_MS = 5_000;
-const LEASE_SUFFIX = /^[0-9a-f]{16}$/;
 const MODE_CODES = { exclusive: 'x', read: 'r', write: 'w' } as const;
-
-// ---- the pure part: the queue and who blocks whom ------------------------------------------
-
-export function leaseHex(lease: bigint): string {
-  return BigInt.asUintN(64, lease).toString(16).padStart(16, '0');
-}
-
-function modeOf(code: unknown): LockMode {
-  if (code === 'r') return 'read';
-  if (code === 'x') return 'exclusive';
-  return 'write';
-}
-
-/** The queue under `dir` (a lock's directory, ending in '/'), oldest first. */
-export function parseQueue(kvs: readonly KeyValue[], dir: string): QueueEntry[] {
-  const entries: QueueEntry[] = [];
-  for (const kv of kvs) {
-    const key = kv.keyString();
-    // Names may contain '/': `a/b/<lease>` is in `a/`'s range but is not one of its keys.
-    if (!key.startsWith(dir) || !LEASE_SUFFIX.test(key.slice(dir.length))) continue;
-    let value: { o?: unknown; m?: unknown } = {};
-    try {
-      const parsed: unknown = JSON.parse(kv.valueString());
-      if (parsed !== null && typeof parsed === 'object') value = parsed;
-    } catch {
-      // Not ours: a writer with no owner (the safe reading).
-    }
-    const owner = typeof value.o === 'string' ? value.o : undefined;
-    entries.push({
-      key,
-      createRevision: kv.createRevision,
-      lease: kv.lease,
-      owner,
-      mode: modeOf(value.m),
-    });
-  }
-  return entries.sort((a, b) => a.createRevision - b.createRevision);
-}
-
-/**
- * The keys `me` waits on (to watch for deletion); none = `me` holds. Exclusive and write
- * waiters need fewer than `limit` keys before them; readers need no writer before them.
- */
-export function blockersOf(
-  queue: readonly QueueEntry[],
-  me: QueueEntry,
-  limit: number,
-): QueueEntry[] {
-  const before = queue.filter((e) => e.createRevision < me.createRevision);
-  if (me.mode === 'read') {
-    const writer = before.findLast((e) => e.mode !== 'read');
-    return writer === undefined ? [] : [writer];
-  }
-  return before.length < limit ? [] : before.slice(-limit);
-}
 
 // ---- calls with retries ----------------------------------------------------------------------
 
