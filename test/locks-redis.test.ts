@@ -4,6 +4,7 @@
 // read/write locks as sorted sets, the fencing counter across a server restart, and
 // unavailability as a typed error. No timing thresholds: every wait is on an outcome.
 
+import path from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -16,7 +17,10 @@ import type { LockHandle } from '../src/locks/lock.js';
 import { RedisLockBackend } from '../src/locks/redis.js';
 import { freePort } from '../src/runtime/launcher/free-port.js';
 import { until } from '../src/runtime/testing/wait.js';
+import { runLockConformance } from './support/lock-conformance.js';
 import { RedisServers } from './support/redis.js';
+
+const MODULE = path.resolve(import.meta.dirname, '../src/locks/redis.ts');
 
 let servers: RedisServers;
 let backend: RedisLockBackend;
@@ -54,6 +58,15 @@ afterAll(async () => {
 });
 
 const LONG = 600_000;
+
+const endpoint = () => servers.endpoints[0] as { host: string; port: number };
+
+runLockConformance({
+  name: 'redis (one instance)',
+  create: () => RedisLockBackend.connect({ redis: endpoint() }),
+  worker: () => ({ module: MODULE, options: { redis: endpoint() } }),
+  restart: () => servers.restartAll('SIGKILL'),
+});
 
 describe('redis lock backend', () => {
   it('grants once, refuses a second holder, and grows the token with every grant', async () => {

@@ -58,8 +58,8 @@ function connectionOptions(options: RedisNodeOptions): NodeConnectionOptions {
     autoResendUnfulfilledCommands: false,
     maxRetriesPerRequest: 0,
     commandTimeout: options.commandTimeoutMs,
-    // Reconnect for ever, at most a second apart: a restarted server is found again.
-    retryStrategy: (times: number) => Math.min(50 * times, 1_000),
+    // Reconnect for ever, at most 200 ms apart: a restarted server is found again soon.
+    retryStrategy: (times: number) => Math.min(20 * times, 200),
   };
 }
 
@@ -104,11 +104,13 @@ export class RedisNode {
   private subscriber: Redis | undefined;
   private readonly subscriptions = new Map<string, Subscription>();
   private readonly options: NodeConnectionOptions;
+  private readonly commandTimeoutMs: number;
   /** host:port, for error messages. */
   readonly address: string;
 
   constructor(options: RedisNodeOptions) {
     this.options = connectionOptions(options);
+    this.commandTimeoutMs = options.commandTimeoutMs;
     this.address = `${this.options.host ?? '127.0.0.1'}:${this.options.port ?? 6379}`;
     this.client = new Redis({ ...this.options, scripts: LOCK_SCRIPTS }) as Redis &
       LockScriptCommands;
@@ -134,9 +136,31 @@ export class RedisNode {
     });
   }
 
+  /** Waits (at most the command timeout) for a reconnecting client to be ready, so that a
+   *  command right after a server restart is not refused; it is sent once, when ready. */
+  private ready(): Promise<void> {
+    const client = this.client;
+    if (client.status === 'ready') return Promise.resolve();
+    if (client.status === 'end' || client.status === 'wait') {
+      return Promise.reject(new Error(`connection is ${client.status}`));
+    }
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        client.off('ready', onReady);
+        reject(new Error(`not connected within ${this.commandTimeoutMs} ms`));
+      }, this.commandTimeoutMs);
+      const onReady = (): void => {
+        clearTimeout(timer);
+        resolve();
+      };
+      client.once('ready', onReady);
+    });
+  }
+
   private async call<T>(what: string, run: () => Promise<unknown>, parse: (r: unknown) => T) {
     let reply: unknown;
     try {
+      await this.ready();
       reply = await run();
     } catch (error) {
       throw this.unavailable(what, error);

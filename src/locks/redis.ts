@@ -129,6 +129,11 @@ class RedisLock implements Lock {
   }
 }
 
+/** The factory the conformance suite's worker processes call (JSON options). */
+export function createLockBackend(options: RedisLockOptions): Promise<RedisLockBackend> {
+  return RedisLockBackend.connect(options);
+}
+
 export class RedisLockBackend implements LockBackend {
   readonly kind = 'redis';
 
