@@ -12,6 +12,7 @@ import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_SERVERS, type ApiServer } from './api-servers.js';
+import type { EtcdOptions } from './etcd.js';
 
 export const ETCDCTL = '/usr/bin/etcdctl';
 
@@ -53,6 +54,8 @@ export function describeTranscripts(
   steps: readonly string[],
   run: (server: ApiServer) => Promise<string[]>,
   dumpVar: string,
+  /** How each server is started (default: one member). */
+  options: EtcdOptions = {},
 ): void {
   describe(title, () => {
     const results = new Map<string, string[]>();
@@ -60,7 +63,7 @@ export function describeTranscripts(
 
     beforeAll(async () => {
       for (const kind of API_SERVERS) {
-        const server = await kind.start({});
+        const server = await kind.start(options);
         servers.push(server);
         results.set(kind.kind, await run(server));
       }

@@ -55,7 +55,7 @@ export function clusterService(server: EtcdServer, log: Logger): Record<string, 
   const list = (members: readonly RosterMember[]) => members.map(rosterToWire);
   return {
     MemberList: unary(log, () => ({
-      header: server.header(server.machine.mvcc.revision),
+      header: header(server),
       // By id, as etcd's cluster lists its members.
       members: [...server.members()]
         .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
