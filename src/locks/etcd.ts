@@ -185,6 +185,8 @@ interface Hold {
   readonly controller: AbortController;
   validUntil: number;
   count: number;
+  /** The renewal in flight, if any. */
+  renewal: { readonly sentAt: number; readonly ttlSeconds: Promise<number> } | undefined;
   /** Ends the watch on our own key. */
   readonly unguard: AbortController;
 }
@@ -217,12 +219,24 @@ class EtcdHandle implements LockHandle {
     const ttl = validateTtl(ttlMs ?? this.hold.ttlMs);
     if (this.released) throw new NotOwnerError(`lock ${this.hold.name}: already released`);
     if (this.hold.controller.signal.aborted) throw lostReason(this.hold);
-    const sentAt = performance.now();
+    // One renewal at a time per lease (the client keeps one keep-alive per lease): a
+    // re-entered hold's handles extending together share it.
+    const hold = this.hold;
+    hold.renewal ??= {
+      sentAt: performance.now(),
+      ttlSeconds: retrying('lease renewal', undefined, () =>
+        renewOnce(this.backend.client, hold.lease, CALL_TIMEOUT_MS),
+      ).finally(() => {
+        hold.renewal = undefined;
+      }),
+    };
+    const { sentAt, ttlSeconds } = hold.renewal;
     try {
-      const granted = await retrying('lease renewal', undefined, () =>
-        renewOnce(this.backend.client, this.hold.lease, Math.max(CALL_TIMEOUT_MS, ttl)),
+      const granted = await ttlSeconds;
+      hold.validUntil = Math.max(
+        hold.validUntil,
+        validUntilOf(sentAt, Math.min(ttl, granted * 1000)),
       );
-      this.hold.validUntil = validUntilOf(sentAt, Math.min(ttl, granted * 1000));
     } catch (e) {
       if (e instanceof LockLostError) this.backend.lose(this.hold, e);
       throw e;
@@ -449,6 +463,7 @@ export class EtcdLockBackend implements LockBackend {
       controller: new AbortController(),
       validUntil: validUntilOf(requestedAt, o.ttlMs),
       count: 1,
+      renewal: undefined,
       unguard: new AbortController(),
     };
     this.holds.set(holdKey, hold);
@@ -469,7 +484,10 @@ export class EtcdLockBackend implements LockBackend {
         if (signal.aborted) return;
         // A delete, or a gap in history: is the key still ours?
         const read = await this.client.get(hold.key, callOptions(signal)).catch(() => undefined);
-        if (read === undefined) continue;
+        if (read === undefined) {
+          await sleep(backoffMs(4), signal).catch(() => {});
+          continue;
+        }
         if (read.kvs[0]?.createRevision !== Number(hold.token)) {
           return this.lose(
             hold,
