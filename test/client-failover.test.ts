@@ -82,6 +82,25 @@ describe.each(API_SERVERS)('client failover against $kind (3 members)', ({ start
     }
   });
 
+  // Regression: grpc-js can move a dead endpoint's channel from IDLE straight to
+  // TRANSIENT_FAILURE, and the wait for a connection never counted that as a failed attempt
+  // (nor ran out, its dial window being recomputed each turn): the call sat on the dead
+  // member until its own deadline, with two members up.
+  it('moves a call off a member that died while the channel was idle', async () => {
+    const client = await connect({ endpoints: server.endpoints });
+    try {
+      await client.memberList();
+      expect(client.endpoint).toBe(server.endpoints[0]);
+      await server.stopMember(0, 'SIGKILL');
+      const members = await client.memberList({ timeoutMs: 60_000 });
+      expect(members.members.length).toBe(3);
+      expect(client.endpoint).not.toBe(server.endpoints[0]);
+    } finally {
+      client.close();
+      await server.startMember(0);
+    }
+  });
+
   it('resumes a watch after the last event seen, with what was written meanwhile', async () => {
     const client = await connect({ endpoints: [server.endpoints[0] as string] });
     try {

@@ -212,19 +212,22 @@ export class Connection {
    */
   private async ready(index: number, untilMs: number, signal?: AbortSignal): Promise<boolean> {
     const channel = this.client(index).getChannel();
-    let attempted = false;
+    // One dial window per wait: recomputed in the loop, it would never run out.
+    const deadline = Math.min(untilMs, Date.now() + this.dialTimeoutMs);
+    // A failure counts once we saw the channel move: grpc-js may go from IDLE straight to
+    // TRANSIENT_FAILURE (a refused connection), never showing CONNECTING.
+    let moved = false;
     for (;;) {
       signal?.throwIfAborted();
       const state = channel.getConnectivityState(true);
       if (state === connectivityState.READY) return true;
       if (state === connectivityState.SHUTDOWN) return false;
-      if (state === connectivityState.TRANSIENT_FAILURE && attempted) return false;
-      if (state === connectivityState.CONNECTING) attempted = true;
-      const deadline = Math.min(untilMs, Date.now() + this.dialTimeoutMs);
+      if (state === connectivityState.TRANSIENT_FAILURE && moved) return false;
       if (Date.now() >= deadline) return false;
       await new Promise<void>((resolve) =>
         channel.watchConnectivityState(state, deadline, () => resolve()),
       );
+      moved = true;
     }
   }
 
