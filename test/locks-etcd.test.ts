@@ -8,11 +8,19 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from '../src/client/index.js';
+import { LockLostError } from '../src/locks/errors.js';
 import { EtcdLockBackend } from '../src/locks/etcd.js';
 import type { LockHandle } from '../src/locks/lock.js';
+import { using } from '../src/locks/using.js';
 import { until } from '../src/runtime/testing/wait.js';
 import { API_SERVERS, type ApiServer } from './support/api-servers.js';
 import { runLockConformance } from './support/lock-conformance.js';
+
+const codeOf = (p: Promise<unknown>) =>
+  p.then(
+    () => 'resolved',
+    (e: { code?: unknown }) => e.code,
+  );
 
 const MODULE = path.resolve(import.meta.dirname, '../src/locks/etcd.ts');
 
@@ -30,6 +38,42 @@ describe.each(API_SERVERS)('etcd lock backend on $kind', ({ kind, start }) => {
     create: () => EtcdLockBackend.connect({ endpoints: server.endpoints }),
     worker: () => ({ module: MODULE, options: { endpoints: server.endpoints } }),
     restart: () => server.restartMember(0),
+  });
+
+  it('aborts using()’s signal when the key is deleted under the holder', async () => {
+    const client = await connect({ endpoints: server.endpoints });
+    const backend = new EtcdLockBackend(client, { ownsClient: true });
+    try {
+      const result = await using(backend.lock('deleted'), { ttlMs: 30_000 }, (signal) => {
+        void client.delete('deleted/', { prefix: true }); // An operator's mistake.
+        return new Promise((resolve) => {
+          signal.addEventListener('abort', () => resolve(signal.reason));
+        });
+      });
+      expect(result).toBeInstanceOf(LockLostError);
+    } finally {
+      await backend.close();
+    }
+  });
+
+  it('lets the same owner in another process re-enter with the same token', async () => {
+    const [a, b] = await Promise.all([
+      EtcdLockBackend.connect({ endpoints: server.endpoints }),
+      EtcdLockBackend.connect({ endpoints: server.endpoints }),
+    ]);
+    try {
+      const first = await a.lock('adopt').acquire({ ttlMs: 30_000, owner: 'job-7' });
+      const second = await b.lock('adopt').acquire({ ttlMs: 30_000, owner: 'job-7', waitMs: 0 });
+      expect(second.token).toBe(first.token);
+      await second.extend(); // Renews the one lease both share.
+      await first.release();
+      // The key went with the first release: the other process's guard sees it go.
+      await until(() => second.signal.aborted, 'the second handle to see its key go');
+      expect(second.signal.reason).toBeInstanceOf(LockLostError);
+      expect(await codeOf(second.release())).toBe('not-yours');
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
   });
 
   it('hands the lock on in FIFO order, waking one waiter per release (no herd)', async () => {

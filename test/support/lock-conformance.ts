@@ -23,6 +23,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidLockArgument, LockError } from '../../src/locks/errors.js';
 import type { LockBackend, LockHandle } from '../../src/locks/lock.js';
+import { using } from '../../src/locks/using.js';
 import { until } from '../../src/runtime/testing/wait.js';
 import type { WorkerJob } from './lock-worker.js';
 import { checkMutexLog } from './mutex-log.js';
@@ -47,6 +48,7 @@ export const LOCK_TESTS = {
   restart: 'the backend restarted mid-test',
   abort: 'an AbortSignal aborting a wait',
   waitMs: 'waitMs ending a wait',
+  using: 'using() renews the lease past its TTL and releases at the end',
   readWrite: 'read/write: readers share, writers exclude, FIFO',
   semaphore: 'semaphore: limit N holders',
   badInput: 'bad input: typed errors, nothing corrupted',
@@ -289,6 +291,24 @@ export function runLockConformance(options: LockConformanceOptions): void {
         'not-acquired',
       );
       await holder.release();
+      expect(await isFree(b, name)).toBe(true);
+    });
+
+    test(LOCK_TESTS.using, async () => {
+      const [a, b] = [await backend(), await backend()];
+      const name = fresh('using');
+      const ttlMs = 3000;
+      const token = await using(a.lock(name), { ttlMs }, async (signal, handle) => {
+        // Held for 2.5 TTLs: without the renewals the lease would have run out meanwhile.
+        const end = performance.now() + ttlMs * 2.5;
+        while (performance.now() < end) {
+          await new Promise((r) => setTimeout(r, ttlMs / 4));
+          expect(signal.aborted).toBe(false);
+        }
+        expect(await codeOf(b.lock(name).acquire({ ttlMs, waitMs: 0 }))).toBe('not-acquired');
+        return handle.token;
+      });
+      expect(typeof token).toBe('bigint');
       expect(await isFree(b, name)).toBe(true);
     });
 
