@@ -19,6 +19,7 @@ import { maxId } from './election/max-id/index.js';
 import { raftElection } from './election/raft/index.js';
 import { ring } from './election/ring/index.js';
 import { zabFle } from './election/zab-fle/index.js';
+import { leaseLock } from './locks/lease-lock/index.js';
 import { centralized } from './mutex/centralized/index.js';
 import { maekawa } from './mutex/maekawa/index.js';
 import { ricartAgrawala } from './mutex/ricart-agrawala/index.js';
@@ -37,6 +38,7 @@ export const algorithms: readonly AnyAlgorithm[] = [
   twoLayerTokenRing,
   suzukiKasami,
   maekawa,
+  leaseLock,
   bully,
   maxId,
   ring,

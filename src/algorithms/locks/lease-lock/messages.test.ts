@@ -1,0 +1,19 @@
+// locks/lease-lock's peer-input validation: every message its runs send parses as itself,
+// broken ones are refused, and nothing makes the parser throw (fast-check).
+
+import { describe, it } from 'vitest';
+import { checkMessageParser, normalRuns } from '../../../../test/support/message-parser.js';
+import { leaseLock } from './index.js';
+
+describe('locks/lease-lock message parser', () => {
+  it('accepts every message of normal runs as is, refuses broken ones and never throws', () => {
+    checkMessageParser(leaseLock, normalRuns(leaseLock), [
+      'Acquire',
+      'Granted',
+      'Release',
+      'Ready',
+      'Write',
+      'WriteReply',
+    ]);
+  });
+});
