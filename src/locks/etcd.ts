@@ -29,7 +29,7 @@
 
 import { backoffMs, sleep } from '../client/connection.js';
 import type { Client, ConnectOptions } from '../client/index.js';
-import { Compare, connect, Op, WatchCompactedError } from '../client/index.js';
+import { Compare, connect, type LeaseLostError, Op, WatchCompactedError } from '../client/index.js';
 import {
   abortReason,
   BackendUnavailableError,
@@ -122,9 +122,12 @@ function renewOnce(client: Client, lease: bigint, timeoutMs: number): Promise<nu
       keeper.stop();
       resolve(ttl);
     });
-    keeper.once('lost', (e: unknown) => {
+    keeper.once('lost', (e: LeaseLostError) => {
       clearTimeout(timer);
-      reject(new LockLostError('etcd: the lease expired or was revoked', { cause: e }));
+      // 'error': the stream failed (say, the client closed), which says nothing of the lease.
+      if (e.reason === 'error') {
+        reject(new BackendUnavailableError('etcd: lease renewal failed', { cause: e }));
+      } else reject(new LockLostError('etcd: the lease expired or was revoked', { cause: e }));
     });
   });
 }
