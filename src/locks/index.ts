@@ -27,8 +27,6 @@ export {
   validateWait,
 } from './errors.js';
 export { EtcdLockBackend, type EtcdLockOptions } from './etcd.js';
-export { RedisLockBackend, type RedisLockOptions } from './redis.js';
-export { RedlockBackend, type RedlockOptions } from './redlock.js';
 export {
   createFencedTable,
   Fence,
@@ -44,4 +42,6 @@ export type {
   LockMode,
   LockSpec,
 } from './lock.js';
+export { RedisLockBackend, type RedisLockOptions } from './redis.js';
+export { RedlockBackend, type RedlockOptions } from './redlock.js';
 export { using } from './using.js';
