@@ -20,6 +20,8 @@ module.exports = {
     layer('sim', ['core', 'algorithms']),
     layer('runtime', ['core', 'algorithms']),
     layer('server', ['core', 'algorithms', 'runtime']),
+    // Locks (cohort/locks) are a library over the backends' clients and cohort/client.
+    layer('locks', ['core', 'client']),
     {
       name: 'client-imports-only-the-wire-contract',
       comment:
