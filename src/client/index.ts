@@ -45,3 +45,5 @@ export type {
 export { Compare, type CompareOp, Op, TxnBuilder, type TxnCompare, type TxnOp } from './txn.js';
 export { type BytesLike, type Header, KeyValue, type LeaseRef } from './values.js';
 export type { WatchEvent, Watcher, WatchOptions } from './watch.js';
+// Coordination recipes (issue 17): election, semaphore, barriers, queue, registry, config.
+export * from './recipes/index.js';
