@@ -20,6 +20,7 @@ import { raftElection } from './election/raft/index.js';
 import { ring } from './election/ring/index.js';
 import { zabFle } from './election/zab-fle/index.js';
 import { leaseLock } from './locks/lease-lock/index.js';
+import { redlock } from './locks/redlock/index.js';
 import { centralized } from './mutex/centralized/index.js';
 import { maekawa } from './mutex/maekawa/index.js';
 import { ricartAgrawala } from './mutex/ricart-agrawala/index.js';
@@ -39,6 +40,7 @@ export const algorithms: readonly AnyAlgorithm[] = [
   suzukiKasami,
   maekawa,
   leaseLock,
+  redlock,
   bully,
   maxId,
   ring,

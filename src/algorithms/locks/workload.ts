@@ -41,6 +41,8 @@ export type LockOptions = OptionsOf<typeof lockOptionSpecs>;
 
 export type LockOutput =
   | { readonly type: 'request' }
+  /** One try at a lock that may fail and be retried (Redlock's round over every instance). */
+  | { readonly type: 'attempt' }
   | { readonly type: 'enter'; readonly token: number }
   | { readonly type: 'exit' }
   /** The storage applied a write carrying `token` from `client`. */
