@@ -1,19 +1,22 @@
 // Shape checks for the server machine's commands as they arrive from peers (inside Raft's
 // AppendEntries and forwarded ClientRequests): every field the MVCC machine will touch has
-// the type it expects — bytes are Uint8Array, revisions safe integers, lease ids bigint —
-// so applying a command can only fail with etcd's errors, never with a TypeError that would
-// stop the member. The machine checks the request's MEANING (empty key, too many ops …).
+// the type it expects — bytes are Uint8Array (latin1 strings too in MVCC requests), revisions
+// safe integers, lease ids bigint — so applying a command can only fail with etcd's errors,
+// never with a TypeError that would stop the member. The machine checks the request's MEANING (empty key, too many ops …).
 //
 // Fault model: peers are authenticated, but their input is still untrusted (a bug or a
 // corrupt frame must not stop a member): anything unexpected is refused, whole.
 
 import { isRecord } from '../core/validate.js';
 import { ALARM_TYPES } from './cluster-state.js';
+import { isLatin1 } from './mvcc/bytes.js';
 
 type Check = (x: unknown) => boolean;
 type Fields = Readonly<Record<string, Check>>;
 
 const bytes: Check = (x) => x instanceof Uint8Array;
+/** MVCC request bytes: also their latin1 spelling, as a proposer logs them (mvcc/pack.ts). */
+const reqBytes: Check = (x) => x instanceof Uint8Array || (typeof x === 'string' && isLatin1(x));
 const int: Check = (x) => typeof x === 'number' && Number.isSafeInteger(x);
 const bool: Check = (x) => typeof x === 'boolean';
 const big: Check = (x) => typeof x === 'bigint';
@@ -45,8 +48,8 @@ function shaped(fields: Fields, required: readonly string[] = []): Check {
 
 const range = shaped(
   {
-    key: bytes,
-    rangeEnd: optional(bytes),
+    key: reqBytes,
+    rangeEnd: optional(reqBytes),
     limit: optional(int),
     revision: optional(int),
     sortOrder: optional(oneOf('NONE', 'ASCEND', 'DESCEND')),
@@ -63,8 +66,8 @@ const range = shaped(
 );
 const put = shaped(
   {
-    key: bytes,
-    value: optional(bytes),
+    key: reqBytes,
+    value: optional(reqBytes),
     lease: optional(big),
     prevKv: optional(bool),
     ignoreValue: optional(bool),
@@ -72,19 +75,20 @@ const put = shaped(
   },
   ['key'],
 );
-const deleteRange = shaped({ key: bytes, rangeEnd: optional(bytes), prevKv: optional(bool) }, [
-  'key',
-]);
+const deleteRange = shaped(
+  { key: reqBytes, rangeEnd: optional(reqBytes), prevKv: optional(bool) },
+  ['key'],
+);
 const compare = shaped(
   {
     result: oneOf('EQUAL', 'GREATER', 'LESS', 'NOT_EQUAL'),
     target: oneOf('VERSION', 'CREATE', 'MOD', 'VALUE', 'LEASE'),
-    key: bytes,
-    rangeEnd: optional(bytes),
+    key: reqBytes,
+    rangeEnd: optional(reqBytes),
     version: optional(int),
     createRevision: optional(int),
     modRevision: optional(int),
-    value: optional(bytes),
+    value: optional(reqBytes),
     lease: optional(big),
   },
   ['result', 'target', 'key'],

@@ -19,7 +19,7 @@ import { EtcdError } from './errors.js';
 import type { MvccRead, ServerMachine, ServerResult } from './machine.js';
 import type { Member } from './member.js';
 import type { Membership } from './membership.js';
-import type { Event, MvccCommand } from './mvcc/index.js';
+import { type Event, type MvccCommand, packCommand } from './mvcc/index.js';
 import { RaftRefusal } from './proposals.js';
 import { quotaBytesOf, SpaceQuota } from './space-quota.js';
 import { WatchHub } from './watch-hub.js';
@@ -172,7 +172,8 @@ export class EtcdServer {
    */
   async write(command: MvccCommand): Promise<Wire> {
     await this.quota.check(command);
-    return unwrap((await this.member.propose(command, false)) as ServerResult);
+    // Logged compact (mvcc/pack.ts): the log, the WAL and the store share its strings.
+    return unwrap((await this.member.propose(packCommand(command), false)) as ServerResult);
   }
 
   /** etcd's Alarm: GET reads the alarms (linearizable), ACTIVATE/DEACTIVATE go through Raft. */

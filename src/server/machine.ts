@@ -57,6 +57,7 @@ import {
   type MvccOptions,
   type MvccSnapshot,
   type RangeRequest,
+  type ReqBytes,
 } from './mvcc/index.js';
 import { eventsBytes, LEASE_BYTES, measureCompaction, retainedKvBytes } from './space-quota.js';
 
@@ -114,7 +115,7 @@ class MvccExecutor implements Executor<MachineOp, ServerResult> {
     // A raised NOSPACE or CORRUPT alarm refuses the write on every member alike.
     const refusal = this.cluster.refusal(op);
     if (refusal !== undefined) return { ok: true, value: { ok: false, error: refusal } };
-    const command = wrapped.op as MvccCommand;
+    const command = wrapped.op as MvccCommand<ReqBytes>;
     const compacted =
       command.type === 'compact'
         ? measureCompaction(this.mvcc, command.request.revision, this.kvBytes)

@@ -20,6 +20,7 @@ import type {
   LeaseGrantRequest,
   PutRequest,
   RangeRequest,
+  ReqBytes,
   RequestOp,
   TxnRequest,
 } from './types.js';
@@ -32,9 +33,9 @@ export const MAX_LEASE_TTL_SECONDS = 9_000_000_000;
 const SORT_ORDERS: ReadonlySet<unknown> = new Set(['NONE', 'ASCEND', 'DESCEND']);
 const SORT_TARGETS: ReadonlySet<unknown> = new Set(['KEY', 'VERSION', 'CREATE', 'MOD', 'VALUE']);
 
-const isEmpty = (bytes: Uint8Array | undefined) => bytes === undefined || bytes.length === 0;
+const isEmpty = (bytes: ReqBytes | undefined) => bytes === undefined || bytes.length === 0;
 
-export function checkRangeRequest(r: RangeRequest): void {
+export function checkRangeRequest(r: RangeRequest<ReqBytes>): void {
   if (isEmpty(r.key)) throw new EtcdError('emptyKey');
   // etcd 3.4 panics on an unknown sort option; 3.5 answers this, and so do we.
   if (r.sortOrder !== undefined && !SORT_ORDERS.has(r.sortOrder)) {
@@ -45,13 +46,13 @@ export function checkRangeRequest(r: RangeRequest): void {
   }
 }
 
-export function checkPutRequest(r: PutRequest): void {
+export function checkPutRequest(r: PutRequest<ReqBytes>): void {
   if (isEmpty(r.key)) throw new EtcdError('emptyKey');
   if (r.ignoreValue === true && !isEmpty(r.value)) throw new EtcdError('valueProvided');
   if (r.ignoreLease === true && (r.lease ?? 0n) !== 0n) throw new EtcdError('leaseProvided');
 }
 
-export function checkDeleteRangeRequest(r: DeleteRangeRequest): void {
+export function checkDeleteRangeRequest(r: DeleteRangeRequest<ReqBytes>): void {
   if (isEmpty(r.key)) throw new EtcdError('emptyKey');
 }
 
@@ -60,14 +61,14 @@ export function checkLeaseGrantRequest(r: LeaseGrantRequest): void {
 }
 
 /** checkTxnRequest and the duplicate-key check of both branches, as etcd's kvServer.Txn. */
-export function checkTxnRequest(r: TxnRequest, maxTxnOps = DEFAULT_MAX_TXN_OPS): void {
+export function checkTxnRequest(r: TxnRequest<ReqBytes>, maxTxnOps = DEFAULT_MAX_TXN_OPS): void {
   checkTxnOps(r, maxTxnOps);
   // After the op checks, as etcd does: the interval check is the expensive one.
   checkIntervals(r.success ?? []);
   checkIntervals(r.failure ?? []);
 }
 
-function checkTxnOps(r: TxnRequest, maxTxnOps: number): void {
+function checkTxnOps(r: TxnRequest<ReqBytes>, maxTxnOps: number): void {
   const compare = r.compare ?? [];
   const success = r.success ?? [];
   const failure = r.failure ?? [];
@@ -78,7 +79,7 @@ function checkTxnOps(r: TxnRequest, maxTxnOps: number): void {
   for (const op of failure) checkRequestOp(op, maxTxnOps - opc);
 }
 
-function checkRequestOp(op: RequestOp, maxTxnOps: number): void {
+function checkRequestOp(op: RequestOp<ReqBytes>, maxTxnOps: number): void {
   if (op.requestRange !== undefined) checkRangeRequest(op.requestRange);
   else if (op.requestPut !== undefined) checkPutRequest(op.requestPut);
   else if (op.requestDeleteRange !== undefined) checkDeleteRangeRequest(op.requestDeleteRange);
@@ -137,7 +138,10 @@ class DeleteSet {
 }
 
 /** etcd's checkIntervals: puts must not repeat a key or fall in a delete of the same txn. */
-function checkIntervals(reqs: readonly RequestOp[]): { puts: Set<string>; dels: DeleteSet } {
+function checkIntervals(reqs: readonly RequestOp<ReqBytes>[]): {
+  puts: Set<string>;
+  dels: DeleteSet;
+} {
   const dels = new DeleteSet();
   for (const op of reqs) {
     const d = op.requestDeleteRange;

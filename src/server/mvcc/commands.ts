@@ -14,6 +14,7 @@
 import { EtcdError } from '../errors.js';
 import type { MvccMachine } from './machine.js';
 import type {
+  Bytes,
   CompactionRequest,
   CompactionResponse,
   DeleteRangeRequest,
@@ -27,14 +28,16 @@ import type {
   LeaseRevokeResponse,
   PutRequest,
   PutResponse,
+  ReqBytes,
   TxnRequest,
   TxnResponse,
 } from './types.js';
 
-export type MvccCommand =
-  | { readonly type: 'put'; readonly request: PutRequest }
-  | { readonly type: 'deleteRange'; readonly request: DeleteRangeRequest }
-  | { readonly type: 'txn'; readonly request: TxnRequest }
+/** A replicated write; byte fields Uint8Array, or latin1 strings once packed (pack.ts). */
+export type MvccCommand<B extends ReqBytes = Bytes> =
+  | { readonly type: 'put'; readonly request: PutRequest<B> }
+  | { readonly type: 'deleteRange'; readonly request: DeleteRangeRequest<B> }
+  | { readonly type: 'txn'; readonly request: TxnRequest<B> }
   | { readonly type: 'compact'; readonly request: CompactionRequest }
   | { readonly type: 'leaseGrant'; readonly request: LeaseGrantRequest; readonly nowMs: number }
   | { readonly type: 'leaseRevoke'; readonly request: LeaseRevokeRequest }
@@ -58,7 +61,7 @@ export type MvccCommandResult<T extends MvccCommand['type'] = MvccCommand['type'
   | { readonly ok: true; readonly response: MvccCommandResponses[T]; readonly events: Event[] }
   | { readonly ok: false; readonly error: EtcdError };
 
-function run(m: MvccMachine, c: MvccCommand): { response: unknown; events: Event[] } {
+function run(m: MvccMachine, c: MvccCommand<ReqBytes>): { response: unknown; events: Event[] } {
   switch (c.type) {
     case 'put':
       return m.put(c.request);
@@ -78,7 +81,7 @@ function run(m: MvccMachine, c: MvccCommand): { response: unknown; events: Event
 }
 
 /** Applies one committed command; etcd's errors come back as `{ ok: false }`. */
-export function applyCommand<C extends MvccCommand>(
+export function applyCommand<C extends MvccCommand<ReqBytes>>(
   m: MvccMachine,
   command: C,
 ): MvccCommandResult<C['type']> {

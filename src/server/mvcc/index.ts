@@ -32,6 +32,10 @@
 // write's revision) for the watch hub; a write that changed nothing has none and did not
 // move the revision (a delete of a missing key, a read-only txn, revoking a keyless lease).
 //
+// A proposer logs `packCommand(cmd)` in place of `cmd` (pack.ts): the same outcome, with keys
+// and values as latin1 strings (request bytes may be Uint8Array or latin1 string: ReqBytes),
+// so the Raft log, the WAL and the store share one compact copy.
+//
 // Reads — local, any member (serializable), or after a ReadIndex (linearizable):
 //   m.range(RangeRequest)              → RangeResponse
 //   m.leaseTimeToLive(req, nowMs)      → LeaseTimeToLiveResponse (unknown lease: TTL -1, as
@@ -80,5 +84,6 @@ export {
   type MvccCommandResult,
 } from './commands.js';
 export { MvccMachine, type MvccOptions, type WriteResult } from './machine.js';
+export { packCommand } from './pack.js';
 export { type MvccSnapshot, SNAPSHOT_FORMAT, SnapshotError } from './snapshot.js';
 export type * from './types.js';

@@ -43,6 +43,7 @@ import type {
   PutResponse,
   RangeRequest,
   RangeResponse,
+  ReqBytes,
   TxnRequest,
   TxnResponse,
 } from './types.js';
@@ -98,7 +99,7 @@ export class MvccMachine {
     return this.store.compactRevision;
   }
 
-  range(r: RangeRequest): RangeResponse {
+  range(r: RangeRequest<ReqBytes>): RangeResponse {
     checkRangeRequest(r);
     const rev = this.store.revision;
     return executeRange(
@@ -107,18 +108,18 @@ export class MvccMachine {
     );
   }
 
-  put(r: PutRequest): WriteResult<PutResponse> {
+  put(r: PutRequest<ReqBytes>): WriteResult<PutResponse> {
     checkPutRequest(r);
     checkStandalonePut(this.store, r);
     return this.write((txn) => executePut(txn, r));
   }
 
-  deleteRange(r: DeleteRangeRequest): WriteResult<DeleteRangeResponse> {
+  deleteRange(r: DeleteRangeRequest<ReqBytes>): WriteResult<DeleteRangeResponse> {
     checkDeleteRangeRequest(r);
     return this.write((txn) => executeDeleteRange(txn, r));
   }
 
-  txn(r: TxnRequest): WriteResult<TxnResponse> {
+  txn(r: TxnRequest<ReqBytes>): WriteResult<TxnResponse> {
     checkTxnRequest(r, this.maxTxnOps);
     const txn = this.store.write();
     let result: Omit<TxnResponse, 'header'>;

@@ -11,10 +11,10 @@
 import { isZeroByte, toLatin1 } from './bytes.js';
 import type { Entry } from './key-history.js';
 import { type KeySpan, type RangeResult, toKeyValue } from './store.js';
-import type { RangeRequest, RangeResponse, SortTarget } from './types.js';
+import type { RangeRequest, RangeResponse, ReqBytes, SortTarget } from './types.js';
 
 /** etcd's key-range conventions: no range_end is one key, "\0" is "from key to the end". */
-export function spanOf(key: Uint8Array, rangeEnd: Uint8Array | undefined): KeySpan {
+export function spanOf(key: ReqBytes, rangeEnd: ReqBytes | undefined): KeySpan {
   if (rangeEnd === undefined || rangeEnd.length === 0)
     return { key: toLatin1(key), end: undefined };
   return { key: toLatin1(key), end: isZeroByte(rangeEnd) ? '' : toLatin1(rangeEnd) };
@@ -36,7 +36,7 @@ const byTarget: Record<SortTarget, (a: Entry, b: Entry) => number> = {
   VALUE: (a, b) => (a.value < b.value ? -1 : a.value > b.value ? 1 : 0),
 };
 
-export function executeRange(read: RangeReader, r: RangeRequest): RangeResponse {
+export function executeRange(read: RangeReader, r: RangeRequest<ReqBytes>): RangeResponse {
   const limit = r.limit ?? 0;
   const minMod = r.minModRevision ?? 0;
   const maxMod = r.maxModRevision ?? 0;

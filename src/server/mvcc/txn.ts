@@ -25,6 +25,7 @@ import type {
   DeleteRangeResponse,
   PutRequest,
   PutResponse,
+  ReqBytes,
   RequestOp,
   ResponseOp,
   TxnRequest,
@@ -36,7 +37,7 @@ export function readerOf(txn: WriteTxn): RangeReader {
 }
 
 /** A standalone Put's checks, in etcd's order: the lease first, then the ignore flags. */
-export function checkStandalonePut(store: KvStore, p: PutRequest): void {
+export function checkStandalonePut(store: KvStore, p: PutRequest<ReqBytes>): void {
   const lease = p.lease ?? 0n;
   if (lease !== 0n && !store.leases.has(lease)) throw new EtcdError('leaseNotFound');
   if (p.ignoreValue === true || p.ignoreLease === true) {
@@ -45,7 +46,7 @@ export function checkStandalonePut(store: KvStore, p: PutRequest): void {
 }
 
 /** A Put inside a Txn is checked in the other order (etcd's checkRequestPut). */
-function checkTxnPut(store: KvStore, leases: LeaseTable, p: PutRequest): void {
+function checkTxnPut(store: KvStore, leases: LeaseTable, p: PutRequest<ReqBytes>): void {
   if (p.ignoreValue === true || p.ignoreLease === true) {
     if (store.current(toLatin1(p.key)) === undefined) throw new EtcdError('keyNotFound');
   }
@@ -53,7 +54,7 @@ function checkTxnPut(store: KvStore, leases: LeaseTable, p: PutRequest): void {
   if (lease !== 0n && !leases.has(lease)) throw new EtcdError('leaseNotFound');
 }
 
-export function executePut(txn: WriteTxn, p: PutRequest): PutResponse {
+export function executePut(txn: WriteTxn, p: PutRequest<ReqBytes>): PutResponse {
   const key = toLatin1(p.key);
   const ignoreValue = p.ignoreValue === true;
   const ignoreLease = p.ignoreLease === true;
@@ -72,7 +73,10 @@ export function executePut(txn: WriteTxn, p: PutRequest): PutResponse {
   return { header: { revision } };
 }
 
-export function executeDeleteRange(txn: WriteTxn, d: DeleteRangeRequest): DeleteRangeResponse {
+export function executeDeleteRange(
+  txn: WriteTxn,
+  d: DeleteRangeRequest<ReqBytes>,
+): DeleteRangeResponse {
   const span = spanOf(d.key, d.rangeEnd);
   const prevKvs = d.prevKv === true ? txn.range(span).entries.map((e) => toKeyValue(e)) : [];
   const { deleted, revision } = txn.deleteRange(span);
@@ -82,12 +86,12 @@ export function executeDeleteRange(txn: WriteTxn, d: DeleteRangeRequest): Delete
 /** The branch every level of a txn takes, decided before anything runs. */
 interface Plan {
   readonly succeeded: boolean;
-  readonly ops: readonly RequestOp[];
+  readonly ops: readonly RequestOp<ReqBytes>[];
   /** Per op index, the plan of a nested txn. */
   readonly nested: ReadonlyMap<number, Plan>;
 }
 
-function planOf(store: KvStore, rt: TxnRequest): Plan {
+function planOf(store: KvStore, rt: TxnRequest<ReqBytes>): Plan {
   const succeeded = (rt.compare ?? []).every((c) => compareHolds(store, c));
   const ops = (succeeded ? rt.success : rt.failure) ?? [];
   const nested = new Map<number, Plan>();
@@ -97,7 +101,7 @@ function planOf(store: KvStore, rt: TxnRequest): Plan {
   return { succeeded, ops, nested };
 }
 
-function compareHolds(store: KvStore, c: Compare): boolean {
+function compareHolds(store: KvStore, c: Compare<ReqBytes>): boolean {
   const value = c.target === 'VALUE' ? toLatin1(c.value) : '';
   let any = false;
   let all = true;
@@ -112,7 +116,7 @@ function compareHolds(store: KvStore, c: Compare): boolean {
 
 const sign = <T extends number | bigint | string>(a: T, b: T) => (a < b ? -1 : a > b ? 1 : 0);
 
-function compareEntry(c: Compare, e: Entry | undefined, value: string): boolean {
+function compareEntry(c: Compare<ReqBytes>, e: Entry | undefined, value: string): boolean {
   let r: number;
   switch (c.target) {
     case 'VALUE':
@@ -147,8 +151,8 @@ function compareEntry(c: Compare, e: Entry | undefined, value: string): boolean 
   }
 }
 
-function isReadOnly(rt: TxnRequest): boolean {
-  const opsReadOnly = (ops: readonly RequestOp[] | undefined) =>
+function isReadOnly(rt: TxnRequest<ReqBytes>): boolean {
+  const opsReadOnly = (ops: readonly RequestOp<ReqBytes>[] | undefined) =>
     (ops ?? []).every(
       (op) =>
         op.requestPut === undefined &&
@@ -159,7 +163,7 @@ function isReadOnly(rt: TxnRequest): boolean {
 }
 
 /** etcd's checkRequests along the chosen path, against the state before the txn. */
-function checkPlan(plan: Plan, check: (op: RequestOp) => void): void {
+function checkPlan(plan: Plan, check: (op: RequestOp<ReqBytes>) => void): void {
   plan.ops.forEach((op, i) => {
     const nested = plan.nested.get(i);
     if (nested !== undefined) checkPlan(nested, check);
@@ -167,7 +171,7 @@ function checkPlan(plan: Plan, check: (op: RequestOp) => void): void {
   });
 }
 
-function checkRangeRevision(store: KvStore, op: RequestOp): void {
+function checkRangeRevision(store: KvStore, op: RequestOp<ReqBytes>): void {
   const rev = op.requestRange?.revision ?? 0;
   if (rev === 0) return;
   if (rev > store.revision) throw new EtcdError('futureRev');
@@ -197,7 +201,7 @@ function runPlan(txn: WriteTxn, plan: Plan): ResponseOp[] {
 export function executeTxn(
   store: KvStore,
   txn: WriteTxn,
-  rt: TxnRequest,
+  rt: TxnRequest<ReqBytes>,
 ): Omit<TxnResponse, 'header'> {
   const plan = planOf(store, rt);
   // Two passes in etcd's order: every put first (write txns only), then every range.

@@ -3,7 +3,9 @@
 // `rangeEnd`, and the lease messages keep etcd's capitals: `ID`, `TTL`, `grantedTTL`), enums
 // as their proto names. Representation choices, shared with the gRPC layer:
 // - keys and values are Uint8Array byte strings, ordered as unsigned bytes; an empty array is
-//   proto3's "unset";
+//   proto3's "unset"; the request types take the byte type as a parameter, because the
+//   machine also applies them with latin1 strings instead (ReqBytes: a logged command's
+//   compact form, pack.ts);
 // - revisions, versions and counts are JS numbers (int64 on the wire, but a store would need
 //   2^53 writes to overflow one);
 // - lease ids are bigint: etcd draws them from the whole positive int64 range;
@@ -14,6 +16,8 @@
 // Fault model: none (types only).
 
 export type Bytes = Uint8Array;
+/** Request bytes: a Uint8Array, or already spelled in latin1 (bytes.ts; pack.ts). */
+export type ReqBytes = Uint8Array | string;
 
 export interface ResponseHeader {
   readonly revision: number;
@@ -41,9 +45,9 @@ export interface Event {
 export type SortOrder = 'NONE' | 'ASCEND' | 'DESCEND';
 export type SortTarget = 'KEY' | 'VERSION' | 'CREATE' | 'MOD' | 'VALUE';
 
-export interface RangeRequest {
-  readonly key: Bytes;
-  readonly rangeEnd?: Bytes;
+export interface RangeRequest<B extends ReqBytes = Bytes> {
+  readonly key: B;
+  readonly rangeEnd?: B;
   readonly limit?: number;
   readonly revision?: number;
   readonly sortOrder?: SortOrder;
@@ -65,9 +69,9 @@ export interface RangeResponse {
   readonly count: number;
 }
 
-export interface PutRequest {
-  readonly key: Bytes;
-  readonly value?: Bytes;
+export interface PutRequest<B extends ReqBytes = Bytes> {
+  readonly key: B;
+  readonly value?: B;
   readonly lease?: bigint;
   readonly prevKv?: boolean;
   readonly ignoreValue?: boolean;
@@ -79,9 +83,9 @@ export interface PutResponse {
   readonly prevKv?: KeyValue;
 }
 
-export interface DeleteRangeRequest {
-  readonly key: Bytes;
-  readonly rangeEnd?: Bytes;
+export interface DeleteRangeRequest<B extends ReqBytes = Bytes> {
+  readonly key: B;
+  readonly rangeEnd?: B;
   readonly prevKv?: boolean;
 }
 
@@ -98,24 +102,24 @@ export type CompareTarget = 'VERSION' | 'CREATE' | 'MOD' | 'VALUE' | 'LEASE';
  * One guard of a Txn. The proto's `target_union` oneof becomes one optional field per target;
  * the one named by `target` is read (absent: 0, empty bytes or 0n, as etcd reads an unset one).
  */
-export interface Compare {
+export interface Compare<B extends ReqBytes = Bytes> {
   readonly result: CompareResult;
   readonly target: CompareTarget;
-  readonly key: Bytes;
-  readonly rangeEnd?: Bytes;
+  readonly key: B;
+  readonly rangeEnd?: B;
   readonly version?: number;
   readonly createRevision?: number;
   readonly modRevision?: number;
-  readonly value?: Bytes;
+  readonly value?: B;
   readonly lease?: bigint;
 }
 
 /** The proto's `request` oneof: exactly one field should be set (none: "key not found"). */
-export interface RequestOp {
-  readonly requestRange?: RangeRequest;
-  readonly requestPut?: PutRequest;
-  readonly requestDeleteRange?: DeleteRangeRequest;
-  readonly requestTxn?: TxnRequest;
+export interface RequestOp<B extends ReqBytes = Bytes> {
+  readonly requestRange?: RangeRequest<B>;
+  readonly requestPut?: PutRequest<B>;
+  readonly requestDeleteRange?: DeleteRangeRequest<B>;
+  readonly requestTxn?: TxnRequest<B>;
 }
 
 export type ResponseOp =
@@ -124,10 +128,10 @@ export type ResponseOp =
   | { readonly responseDeleteRange: DeleteRangeResponse }
   | { readonly responseTxn: TxnResponse };
 
-export interface TxnRequest {
-  readonly compare?: readonly Compare[];
-  readonly success?: readonly RequestOp[];
-  readonly failure?: readonly RequestOp[];
+export interface TxnRequest<B extends ReqBytes = Bytes> {
+  readonly compare?: readonly Compare<B>[];
+  readonly success?: readonly RequestOp<B>[];
+  readonly failure?: readonly RequestOp<B>[];
 }
 
 export interface TxnResponse {
