@@ -170,5 +170,11 @@ describe.each(API_SERVERS)('registry and config recipes against $kind', ({ start
       stored.kvs.map((kv) => [kv.keyString().slice(4), kv.valueString()]),
     );
     expect(Object.fromEntries(watcher.current)).toEqual(snapshot);
+
+    // A watcher asked to start inside compacted history fails with etcd's error.
+    await client(0).compact(last);
+    const stale = new ConfigWatcher(client(1), 'cfg/', { revision: last - 3 });
+    await expect(stale.ready).rejects.toMatchObject({ kind: 'compacted' });
+    await expect(stale[Symbol.asyncIterator]().next()).rejects.toMatchObject({ kind: 'compacted' });
   });
 });

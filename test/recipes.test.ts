@@ -102,6 +102,14 @@ describe.each(API_SERVERS)('recipes against $kind', ({ start }) => {
     stop.abort();
     await observing;
     expect(seen).toEqual(['-', 'a', 'a2', 'b', 'c', '-']);
+
+    // An observer started afterwards, from the same revision, replays the same history.
+    const replayed: string[] = [];
+    for await (const change of election(1).observe({ revision: from })) {
+      replayed.push(change.leader?.value ?? '-');
+      if (replayed.length === seen.length) break;
+    }
+    expect(replayed).toEqual(seen);
   });
 
   it('semaphore: the N+1-th acquirer waits and is admitted when one of N leaves', async () => {

@@ -42,8 +42,8 @@ export type {
   SortTarget,
   TxnResult,
 } from './ops.js';
+// Coordination recipes (issue 17): election, semaphore, barriers, queue, registry, config.
+export * from './recipes/index.js';
 export { Compare, type CompareOp, Op, TxnBuilder, type TxnCompare, type TxnOp } from './txn.js';
 export { type BytesLike, type Header, KeyValue, type LeaseRef } from './values.js';
 export type { WatchEvent, Watcher, WatchOptions } from './watch.js';
-// Coordination recipes (issue 17): election, semaphore, barriers, queue, registry, config.
-export * from './recipes/index.js';

@@ -9,8 +9,8 @@
 export { Barrier, DoubleBarrier, type EnterOptions } from './barrier.js';
 export { type ConfigUpdate, ConfigWatcher } from './config.js';
 export {
-  type LeaderCampaignOptions,
   Leader,
+  type LeaderCampaignOptions,
   type LeaderChange,
   LeaderElection,
   type LeaderInfo,
