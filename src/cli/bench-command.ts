@@ -32,6 +32,7 @@ export interface BenchFlags {
   readonly watchers?: string;
   readonly keys?: string;
   readonly valueBytes?: string;
+  readonly backends?: string;
 }
 
 interface Benchmark {
@@ -57,6 +58,15 @@ function workloadsOf(raw: string | undefined): ServerWorkload[] | undefined {
   if (bad !== undefined)
     throw new UsageError(`--workloads: unknown '${bad}' (available: ${all.join(', ')})`);
   return names as ServerWorkload[] | undefined;
+}
+
+/** --backends for `bench locks`: names from BACKENDS (bench/locks-targets.ts). */
+function backendsOf(raw: string | undefined, all: readonly string[]): string[] | undefined {
+  const names = raw?.split(',').map((x) => x.trim());
+  const bad = names?.find((x) => !all.includes(x));
+  if (bad !== undefined)
+    throw new UsageError(`--backends: unknown '${bad}' (available: ${all.join(', ')})`);
+  return names;
 }
 
 const benchmarks: Record<string, Benchmark> = {
@@ -155,6 +165,25 @@ const benchmarks: Record<string, Benchmark> = {
         onProgress,
       });
       return { report, text: serverBenchText(report) };
+    },
+  },
+  locks: {
+    async run(flags, onProgress) {
+      // Loaded here: the lock backends and their peers' clients load only for this benchmark.
+      const { BACKENDS, benchLocks } = await import('../../bench/locks.js');
+      const { locksBenchText } = await import('../../bench/locks-text.js');
+      const backends = backendsOf(flags.backends, BACKENDS) as (typeof BACKENDS)[number][];
+      const concurrency = integersOf('--concurrency', flags.concurrency, 1, 4096);
+      const durationMs = parseInteger('--duration', flags.duration, 100, 3_600_000);
+      const report = await benchLocks({
+        cohortArgv: selfArgv(),
+        ...(flags.backends !== undefined && { backends }),
+        ...(concurrency !== undefined && { concurrency }),
+        ...(durationMs !== undefined && { durationMs }),
+        repeats: repeatsOf(flags),
+        onProgress,
+      });
+      return { report, text: locksBenchText(report) };
     },
   },
   transport: {

@@ -85,7 +85,7 @@ function addBench(root: Command, exit: Exit): void {
     .option('--json', 'print one JSON document')
     .option(
       '--repeats <n>',
-      'runs per configuration (sim, raft-sim: the best is reported; wal, server: the median)',
+      'runs per configuration (sim, raft-sim: the best is reported; wal, server, locks: the median)',
       '3',
     )
     .option('--trials <n>', 'raft-election: trials per timeout range', '1000')
@@ -93,7 +93,14 @@ function addBench(root: Command, exit: Exit): void {
     .option('--writes <n>', 'wal: durable writes per configuration', '2000')
     .option('--messages <n>', 'transport: messages per configuration', '50000')
     .option('--members <list>', 'server: cluster sizes (1 and/or 3)', '1,3')
-    .option('--concurrency <list>', 'server: requests in flight', '1,16,64,256')
+    .option(
+      '--concurrency <list>',
+      'server: requests in flight (1,16,64,256); locks: workers (1,16,64)',
+    )
+    .option(
+      '--backends <list>',
+      'locks: redis, redlock, postgres, postgres-advisory, etcd, etcd-on-cohort, zookeeper (default all; peers run with theirs)',
+    )
     .option(
       '--workloads <list>',
       'server: put, get, get-serializable, txn, lock, lock-shared, hot-lock, watch-fanout, rss (default all but rss)',
@@ -103,7 +110,7 @@ function addBench(root: Command, exit: Exit): void {
     .option('--value-bytes <n>', "server: the rss workload's value size", '100')
     .option(
       '--duration <ms>',
-      'server: milliseconds per run (workload, concurrency, server)',
+      'server, locks: milliseconds per run (workload, concurrency, server or implementation)',
       '500',
     )
     .option('--cpu-prof <dir>', "server: write each Cohort member's V8 CPU profile here")
@@ -113,7 +120,8 @@ function addBench(root: Command, exit: Exit): void {
         '  cohort bench raft-election --trials 200 --svg docs/raft-election-cdf.svg\n' +
         '  cohort bench raft-sim --repeats 1\n  cohort bench wal --writes 5000\n' +
         '  cohort bench transport --messages 100000\n' +
-        '  cohort bench server --members 1 --duration 3000 --json',
+        '  cohort bench server --members 1 --duration 3000 --json\n' +
+        '  cohort bench locks --backends redis,etcd --duration 1000',
     )
     .action(async (name: string, flags) => {
       const { benchCommand } = await import('./bench-command.js');

@@ -21,6 +21,7 @@ export const BENCHMARKS: Readonly<Record<string, string>> = {
   wal: 'the write-ahead log against raw write + fdatasync',
   transport: 'node-to-node TCP against a raw socket',
   server: 'cohort serve against a real etcd 3.4: put, get, txn, watch fan-out',
+  locks: "lock backends beside redlock, redis-semaphore and etcd3's lock() on the same servers",
 };
 
 /** `cohort completion`. */
