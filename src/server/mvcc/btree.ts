@@ -174,8 +174,13 @@ export class BTree<V> {
   private splitLeaf(leaf: Leaf<V>): Split<V> {
     const right = new Leaf<V>();
     const mid = Math.ceil(leaf.keys.length / 2);
-    right.keys = leaf.keys.splice(mid);
-    right.vals = leaf.vals.splice(mid);
+    right.keys = leaf.keys.slice(mid);
+    right.vals = leaf.vals.slice(mid);
+    // Fresh arrays of the exact size: a shortened array keeps the capacity it grew to (about
+    // twice what it now holds), and the left half of a split never grows again when keys
+    // arrive in ascending order — the common case — so that room would be waste for good.
+    leaf.keys = leaf.keys.slice(0, mid);
+    leaf.vals = leaf.vals.slice(0, mid);
     right.next = leaf.next;
     leaf.next = right;
     return { separator: right.keys[0] as string, right };
@@ -184,10 +189,13 @@ export class BTree<V> {
   private splitBranch(branch: Branch<V>): Split<V> {
     const right = new Branch<V>();
     const mid = Math.ceil(branch.children.length / 2);
-    right.children = branch.children.splice(mid);
-    right.keys = branch.keys.splice(mid);
+    right.children = branch.children.slice(mid);
+    right.keys = branch.keys.slice(mid);
     // The key between the halves moves up: it separates them in the parent.
-    const separator = branch.keys.pop() as string;
+    const separator = branch.keys[mid - 1] as string;
+    // Exact-size arrays, as in splitLeaf.
+    branch.children = branch.children.slice(0, mid);
+    branch.keys = branch.keys.slice(0, mid - 1);
     return { separator, right };
   }
 
