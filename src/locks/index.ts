@@ -42,6 +42,16 @@ export type {
   LockMode,
   LockSpec,
 } from './lock.js';
+export {
+  ensureSchema as ensurePostgresLockSchema,
+  PostgresLockBackend,
+  type PostgresLockOptions,
+} from './postgres.js';
+export {
+  PostgresAdvisoryLockBackend,
+  type PostgresAdvisoryLockOptions,
+} from './postgres-advisory.js';
 export { RedisLockBackend, type RedisLockOptions } from './redis.js';
 export { RedlockBackend, type RedlockOptions } from './redlock.js';
 export { using } from './using.js';
+export { ZooKeeperLockBackend, type ZooKeeperLockOptions } from './zookeeper.js';
