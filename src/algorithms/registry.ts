@@ -21,6 +21,7 @@ import { ring } from './election/ring/index.js';
 import { zabFle } from './election/zab-fle/index.js';
 import { leaseLock } from './locks/lease-lock/index.js';
 import { redlock } from './locks/redlock/index.js';
+import { znodeQueue } from './locks/znode-queue/index.js';
 import { centralized } from './mutex/centralized/index.js';
 import { maekawa } from './mutex/maekawa/index.js';
 import { ricartAgrawala } from './mutex/ricart-agrawala/index.js';
@@ -41,6 +42,7 @@ export const algorithms: readonly AnyAlgorithm[] = [
   maekawa,
   leaseLock,
   redlock,
+  znodeQueue,
   bully,
   maxId,
   ring,

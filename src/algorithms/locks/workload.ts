@@ -45,6 +45,11 @@ export type LockOutput =
   | { readonly type: 'attempt' }
   | { readonly type: 'enter'; readonly token: number }
   | { readonly type: 'exit' }
+  /**
+   * A lock's coordinator removed an entry (released, or its session expired), leaving
+   * `waiting` entries, and woke `woken` watchers of it.
+   */
+  | { readonly type: 'unlock'; readonly waiting: number; readonly woken: number }
   /** The storage applied a write carrying `token` from `client`. */
   | { readonly type: 'write'; readonly token: number; readonly client: number }
   /** The storage refused it: a newer token had been seen (fencing). */
