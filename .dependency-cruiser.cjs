@@ -22,6 +22,10 @@ module.exports = {
     layer('server', ['core', 'algorithms', 'runtime']),
     // Locks (cohort/locks) are a library over the backends' clients and cohort/client.
     layer('locks', ['core', 'client']),
+    // Allocation (cohort's scheduling library) is pure math over core's asserts.
+    layer('scheduling', ['core']),
+    // Reliability (balancers, rate limiters) are libraries over core's PRNG and nothing else.
+    layer('reliability', ['core']),
     {
       name: 'client-imports-only-the-wire-contract',
       comment:
