@@ -28,6 +28,78 @@ export interface Entry {
   readonly lease: bigint;
 }
 
+/**
+ * Entries are made by `makeEntry` only, as one of three classes, so the common ones carry no
+ * field they can derive: a generation's first put (most keys' only version, after a bulk
+ * load) knows its version is 1 and its create revision its own, and a tombstone holds only
+ * its key and revision. At a million keys each field left out saves 8 MB of live heap.
+ */
+class FirstPut implements Entry {
+  constructor(
+    readonly key: string,
+    readonly modRevision: number,
+    readonly sub: number,
+    readonly value: string,
+    readonly lease: bigint,
+  ) {}
+  get createRevision(): number {
+    return this.modRevision;
+  }
+  get version(): number {
+    return 1;
+  }
+}
+
+class LaterPut implements Entry {
+  constructor(
+    readonly key: string,
+    readonly modRevision: number,
+    readonly sub: number,
+    readonly createRevision: number,
+    readonly version: number,
+    readonly value: string,
+    readonly lease: bigint,
+  ) {}
+}
+
+class Tombstone implements Entry {
+  constructor(
+    readonly key: string,
+    readonly modRevision: number,
+    readonly sub: number,
+  ) {}
+  get createRevision(): number {
+    return 0;
+  }
+  get version(): number {
+    return 0;
+  }
+  get value(): string {
+    return '';
+  }
+  get lease(): bigint {
+    return 0n;
+  }
+}
+
+/** An entry (a tombstone when `version` is 0, whose other fields are then ignored). */
+export function makeEntry(
+  key: string,
+  modRevision: number,
+  sub: number,
+  createRevision: number,
+  version: number,
+  value: string,
+  lease: bigint,
+): Entry {
+  if (version === 0) return new Tombstone(key, modRevision, sub);
+  // A decoded 0n is an object of its own; the literal is one shared constant.
+  const shared = lease === 0n ? 0n : lease;
+  if (version === 1 && createRevision === modRevision)
+    return new FirstPut(key, modRevision, sub, value, shared);
+  return new LaterPut(key, modRevision, sub, createRevision, version, value, shared);
+}
+
 /** Mutable on purpose: a hot key appends in place instead of copying its history per put. */
 export type History = Entry | Entry[];
 

@@ -15,7 +15,7 @@
 import { Buffer } from 'node:buffer';
 import { crc32c } from '@node-rs/crc32';
 import { EtcdError } from '../errors.js';
-import { type Entry, entriesOf, type History, lastEntry } from './key-history.js';
+import { type Entry, entriesOf, type History, lastEntry, makeEntry } from './key-history.js';
 import { LeaseTable } from './leases.js';
 import { KvStore } from './store.js';
 
@@ -143,9 +143,8 @@ function checkEntry(e: Entry, prev: Entry | undefined, revision: number): void {
       e.modRevision > prev.modRevision || (e.modRevision === prev.modRevision && e.sub > prev.sub);
     check(after, 'entries of a key out of order');
   }
-  if (e.version === 0) {
-    check(e.createRevision === 0 && e.value === '' && e.lease === 0n, 'tombstone fields');
-  } else {
+  // A tombstone's fields are checked on the columns, before makeEntry drops them.
+  if (e.version !== 0) {
     check(e.version > 0 && e.createRevision >= 1 && e.createRevision <= e.modRevision, 'version');
   }
 }
@@ -181,15 +180,21 @@ export function restoreSnapshot(s: MvccSnapshot): { store: KvStore; leases: Leas
       const valueEnd = valAt + (s.valueLengths[e] as number);
       const value = valBuf.toString('latin1', valAt, valueEnd);
       valAt = valueEnd;
-      const entry: Entry = {
+      const version = s.versions[e] as number;
+      // Checked on the columns: a tombstone entry keeps none of these fields.
+      if (version === 0) {
+        const bare = s.createRevisions[e] === 0 && value === '' && s.leases[e] === 0n;
+        check(bare, 'tombstone fields');
+      }
+      const entry = makeEntry(
         key,
-        modRevision: s.modRevisions[e] as number,
-        sub: s.subs[e] as number,
-        createRevision: s.createRevisions[e] as number,
-        version: s.versions[e] as number,
+        s.modRevisions[e] as number,
+        s.subs[e] as number,
+        s.createRevisions[e] as number,
+        version,
         value,
-        lease: s.leases[e] as bigint,
-      };
+        s.leases[e] as bigint,
+      );
       checkEntry(entry, entries[entries.length - 1], s.revision);
       entries.push(entry);
       if (entry.modRevision >= s.compactRevision) log.push(entry);

@@ -23,6 +23,7 @@ import {
   type Entry,
   type History,
   isTombstone,
+  makeEntry,
   visibleAt,
 } from './key-history.js';
 import type { LeaseTable } from './leases.js';
@@ -226,15 +227,15 @@ export class WriteTxn {
     this.store.tree.upsert(key, (history) => {
       prev = history === undefined ? undefined : visibleAt(history, rev);
       before = history === undefined ? undefined : visibleAt(history, this.beginRev);
-      entry = {
+      entry = makeEntry(
         key,
-        modRevision: rev,
+        rev,
         sub,
-        createRevision: prev === undefined ? rev : prev.createRevision,
-        version: prev === undefined ? 1 : prev.version + 1,
+        prev === undefined ? rev : prev.createRevision,
+        prev === undefined ? 1 : prev.version + 1,
         value,
         lease,
-      };
+      );
       return appendEntry(history, entry);
     });
     assert(entry !== undefined, 'upsert ran the update');
@@ -251,15 +252,7 @@ export class WriteTxn {
     const live: Entry[] = [];
     this.store.visit(span, this.readRev, (entry) => live.push(entry));
     for (const prev of live) {
-      const tombstone: Entry = {
-        key: prev.key,
-        modRevision: this.beginRev + 1,
-        sub: this.changes.length,
-        createRevision: 0,
-        version: 0,
-        value: '',
-        lease: 0n,
-      };
+      const tombstone = makeEntry(prev.key, this.beginRev + 1, this.changes.length, 0, 0, '', 0n);
       this.record(tombstone);
       if (prev.lease !== 0n) this.store.leases.detach(prev.lease, prev.key);
     }
