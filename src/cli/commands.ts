@@ -4,6 +4,8 @@
 // never the simulator, fast-check, pino or the runtime unless the command needs them.
 
 import { Argument, Command } from 'commander';
+import { allocateCommandDef } from './commands-allocate.js';
+import { partitionCommandDef } from './commands-partition.js';
 import { clusterCommand, nodeCommand } from './commands-real.js';
 import { serveCommandDef } from './commands-serve.js';
 import { BENCHMARKS, SHELLS } from './operands.js';
@@ -238,7 +240,9 @@ export function program(exit: Exit, version: string): Command {
   nodeCommand(root, exit);
   serveCommandDef(root, exit);
   clusterCommand(root, exit);
+  partitionCommandDef(root, exit);
   addCheck(root, exit);
+  allocateCommandDef(root, exit);
   addTourAndLab(root, exit);
   addCompletion(root, exit);
   for (const group of root.commands)
