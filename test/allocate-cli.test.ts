@@ -73,6 +73,18 @@ describe('cohort allocate drf', () => {
     ]);
   });
 
+  it('users that need no saturated resource keep filling; decimals print exactly', () => {
+    const out = cohort('drf', '--capacity', '10,10', '--demands', '2,0/1,2/0,1');
+    expect(out.status).toBe(0);
+    expect(rows(out.stdout).slice(2)).toEqual([
+      ['A', '⟨2, 0⟩', '1', '3.75', '7.5', '0', '0.75 (r1)'],
+      ['B', '⟨1, 2⟩', '1', '2.5', '2.5', '5', '0.5 (r2)'],
+      ['C', '⟨0, 1⟩', '1', '5', '0', '5', '0.5 (r2)'],
+      ['used', '10', '10'],
+      ['free', '0', '0'],
+    ]);
+  });
+
   it('--discrete --json: whole tasks and the schedule of Algorithm 1', () => {
     const out = cohort(
       'drf',

@@ -117,7 +117,7 @@ export async function maxMinCommand(flags: CommonFlags): Promise<number> {
     write(JSON.stringify(maxMinJson(a, who), null, 2));
     return EXIT_OK;
   }
-  const fmt = lib.formatRational;
+  const fmt = (q: Rational) => lib.formatRational(q);
   const level = a.fairShare === null ? 'every demand met' : `fair share ${fmt(a.fairShare)}`;
   write(`max-min fairness: ${fmt(a.allocated)} of ${fmt(a.capacity)} allocated, ${level}\n`);
   const rows = a.users.map((u, i) => [
@@ -172,7 +172,7 @@ export async function drfCommand(flags: DrfFlags): Promise<number> {
     write(JSON.stringify(drfJson(a, mode, who, what), null, 2));
     return EXIT_OK;
   }
-  const fmt = lib.formatRational;
+  const fmt = (q: Rational) => lib.formatRational(q);
   const vector = (v: readonly Rational[]) => `⟨${v.map(fmt).join(', ')}⟩`;
   const title =
     flags.discrete === true
