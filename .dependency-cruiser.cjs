@@ -22,6 +22,8 @@ module.exports = {
     layer('server', ['core', 'algorithms', 'runtime']),
     // Locks (cohort/locks) are a library over the backends' clients and cohort/client.
     layer('locks', ['core', 'client']),
+    // Partitioning and cluster tools (src/cluster) are pure libraries over core.
+    layer('cluster', ['core']),
     // Allocation (cohort's scheduling library) is pure math over core's asserts.
     layer('scheduling', ['core']),
     // Reliability (balancers, rate limiters) are libraries over core's PRNG and nothing else.

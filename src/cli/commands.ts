@@ -5,6 +5,7 @@
 
 import { Argument, Command } from 'commander';
 import { allocateCommandDef } from './commands-allocate.js';
+import { partitionCommandDef } from './commands-partition.js';
 import { clusterCommand, nodeCommand } from './commands-real.js';
 import { serveCommandDef } from './commands-serve.js';
 import { BENCHMARKS, SHELLS } from './operands.js';
@@ -239,6 +240,7 @@ export function program(exit: Exit, version: string): Command {
   nodeCommand(root, exit);
   serveCommandDef(root, exit);
   clusterCommand(root, exit);
+  partitionCommandDef(root, exit);
   addCheck(root, exit);
   allocateCommandDef(root, exit);
   addTourAndLab(root, exit);

@@ -72,7 +72,8 @@ export interface Movement {
 
 export interface PartitionReport {
   readonly scheme: Scheme;
-  readonly hash: HashName;
+  /** slots hash with CRC16/XMODEM, whatever the config says. */
+  readonly hash: HashName | 'crc16';
   readonly vnodes?: number;
   readonly keys: number;
   readonly nodes: readonly string[];
@@ -146,7 +147,7 @@ export function analysePartitioning(
   const assigned = mapKeys(before, keys);
   const report: PartitionReport = {
     scheme: config.scheme,
-    hash: config.hash ?? DEFAULT_HASH,
+    hash: config.scheme === 'slots' ? 'crc16' : (config.hash ?? DEFAULT_HASH),
     ...(config.scheme === 'ring' ? { vnodes: config.vnodes ?? DEFAULT_VNODES } : {}),
     keys,
     nodes: before.nodes,
