@@ -5,6 +5,7 @@
 
 import { Argument, Command } from 'commander';
 import { allocateCommandDef } from './commands-allocate.js';
+import { balanceCommandDef } from './commands-balance.js';
 import { partitionCommandDef } from './commands-partition.js';
 import { clusterCommand, nodeCommand } from './commands-real.js';
 import { serveCommandDef } from './commands-serve.js';
@@ -243,6 +244,7 @@ export function program(exit: Exit, version: string): Command {
   partitionCommandDef(root, exit);
   addCheck(root, exit);
   allocateCommandDef(root, exit);
+  balanceCommandDef(root, exit);
   addTourAndLab(root, exit);
   addCompletion(root, exit);
   for (const group of root.commands)
