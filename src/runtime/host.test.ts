@@ -55,24 +55,29 @@ const probe: AnyAlgorithm = defineAlgorithm<Echo, { type: 'wrote'; n: number }, 
   scenarios: [],
 });
 
+/** Node 1 of {1, 2} running the probe on `storage`; a fatal error fails the test. */
+function probeHost(storage: GatedStorage, transmit: (to: NodeId, m: Message) => void): NodeHost {
+  return new NodeHost({
+    algorithm: probe,
+    id: 1,
+    nodes: [1, 2],
+    options: {},
+    seed: 1,
+    randomSeed: 7,
+    storage,
+    clock: () => 0,
+    transmit,
+    onFatal: (e) => {
+      throw e;
+    },
+  });
+}
+
 describe('NodeHost', () => {
   it('releases messages only after a sync that covers their step, many steps per sync', async () => {
     const storage = new GatedStorage();
     const sent: { to: NodeId; n: number }[] = [];
-    const host = new NodeHost({
-      algorithm: probe,
-      id: 1,
-      nodes: [1, 2],
-      options: {},
-      seed: 1,
-      randomSeed: 7,
-      storage,
-      clock: () => 0,
-      transmit: (to, m) => sent.push({ to, n: (m as Echo).n }),
-      onFatal: (e) => {
-        throw e;
-      },
-    });
+    const host = probeHost(storage, (to, m) => sent.push({ to, n: (m as Echo).n }));
     host.start();
     host.command({ n: 1 });
     expect(storage.get('k1')).toBe(1); // The write reached the storage at once…
@@ -95,20 +100,7 @@ describe('NodeHost', () => {
   it('lets a message sent beforeDurable leave when its step ends, ahead of the disk', async () => {
     const storage = new GatedStorage();
     const sent: number[] = [];
-    const host = new NodeHost({
-      algorithm: probe,
-      id: 1,
-      nodes: [1, 2],
-      options: {},
-      seed: 1,
-      randomSeed: 7,
-      storage,
-      clock: () => 0,
-      transmit: (_to, m) => sent.push((m as Echo).n),
-      onFatal: (e) => {
-        throw e;
-      },
-    });
+    const host = probeHost(storage, (_to, m) => sent.push((m as Echo).n));
     host.start();
     host.command({ n: 1 });
     host.command({ n: 2, early: true });
