@@ -121,11 +121,14 @@ describe('NOSPACE through etcdctl against real etcd and Cohort', () => {
     await Promise.all(servers.map((s) => s.stop()));
   });
 
+  // etcd counts its bolt file's size, which grows in steps that depend on how its batched
+  // commits fell (10 to 13 puts of 100 KB seen); Cohort counts the bytes it retains.
   it('refuses a put once about 1 MB is stored on both', () => {
-    for (const kind of ['etcd', 'cohort']) {
+    const limits = { etcd: [5, 15], cohort: [5, 10] } as const;
+    for (const [kind, [least, most]] of Object.entries(limits)) {
       const filled = results.get(kind)?.filled ?? 0;
-      expect(filled).toBeGreaterThanOrEqual(5);
-      expect(filled).toBeLessThanOrEqual(10);
+      expect(filled, kind).toBeGreaterThanOrEqual(least);
+      expect(filled, kind).toBeLessThanOrEqual(most);
     }
   });
 
