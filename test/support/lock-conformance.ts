@@ -11,7 +11,9 @@
 // holder is SIGKILLed; reentrancy by owner; strictly increasing fencing tokens; release of a
 // lock someone else now holds refused (NotOwnerError); the backend restarted mid-test; an
 // AbortSignal and a waitMs ending a wait (leaving nothing behind); read/write and semaphore
-// variants (skip them where the backend has none); bad input refused with typed errors.
+// variants; bad input refused with typed errors. A backend that lacks read/write or
+// semaphores names them in `skip`, and the suite then checks that asking for them is refused
+// with InvalidLockArgument instead.
 //
 // No timing thresholds: waits are bounded only to turn a hang into a failure. A test names
 // its case in `skip` by its exact title.
@@ -107,11 +109,27 @@ async function isFree(backend: LockBackend, name: string): Promise<boolean> {
   }
 }
 
+/** What asking for a variant looks like, for a backend that does not offer it. */
+const VARIANTS: Readonly<Record<string, readonly { mode?: 'read' | 'write'; limit?: number }[]>> = {
+  [LOCK_TESTS.readWrite]: [{ mode: 'read' }, { mode: 'write' }],
+  [LOCK_TESTS.semaphore]: [{ limit: 2 }],
+};
+
 export function runLockConformance(options: LockConformanceOptions): void {
   const skipped = new Map<string, string>();
   for (const s of options.skip ?? []) for (const t of s.tests) skipped.set(t, s.reason);
-  const test = (title: string, fn: () => Promise<void>) =>
-    skipped.has(title) ? it.skip(`${title} (skipped: ${skipped.get(title)})`, fn) : it(title, fn);
+  const test = (title: string, fn: () => Promise<void>) => {
+    const reason = skipped.get(title);
+    const variants = VARIANTS[title];
+    if (reason === undefined) it(title, fn);
+    else if (variants === undefined) it.skip(`${title} (skipped: ${reason})`, fn);
+    else
+      it(`${title}: not offered (${reason}), so refused with InvalidLockArgument`, async () => {
+        const b = await backend();
+        for (const variant of variants)
+          expect(() => b.lock({ name: fresh('variant'), ...variant })).toThrow(InvalidLockArgument);
+      });
+  };
   const shortTtlMs = options.shortTtlMs ?? 1000;
   const backends: LockBackend[] = [];
   let dir = '';
