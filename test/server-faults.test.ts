@@ -10,17 +10,9 @@
 // ('info'), as a Jepsen history does.
 
 import { afterEach, describe, it } from 'vitest';
-import { type Client, connect } from '../src/client/index.js';
-import type { ClientHistoryEvent } from '../src/core/algorithm.js';
+import type { Client } from '../src/client/index.js';
 import { CohortServer } from './support/cohort-server.js';
-import {
-  expectLinearizable,
-  followEveryKey,
-  leaderIndex,
-  moreAcked,
-  type Progress,
-  workload,
-} from './support/fault-history.js';
+import { leaderIndex, moreAcked, startLoad } from './support/fault-history.js';
 
 let server: CohortServer | undefined;
 const clients: Client[] = [];
@@ -34,23 +26,7 @@ afterEach(async () => {
 describe('cohort serve under faults', () => {
   it('stays linearizable and keeps watchers whole through a killed and a frozen leader', async () => {
     server = await CohortServer.start({ members: 3 });
-    const endpoints = server.endpoints;
-    const admin = await connect({ endpoints });
-    clients.push(admin);
-    const each = await Promise.all(endpoints.map((e) => connect({ endpoints: [e] })));
-    clients.push(...each);
-    const watchClient = await connect({ endpoints });
-    clients.push(watchClient);
-    const follower = followEveryKey(watchClient);
-    const history: ClientHistoryEvent[] = [];
-    const progress: Progress = { acked: 0 };
-    let stop = false;
-    const workers: Promise<void>[] = [];
-    for (const [i, p] of [101, 102, 103].entries()) {
-      const c = await connect({ endpoints: [...endpoints.slice(i), ...endpoints.slice(0, i)] });
-      clients.push(c);
-      workers.push(workload(c, p, history, progress, () => stop));
-    }
+    const { each, progress, finish } = await startLoad(server.endpoints, clients);
     await moreAcked(progress, 'before any fault');
     const first = await leaderIndex(each);
     await server.stopMember(first, 'SIGKILL');
@@ -62,10 +38,6 @@ describe('cohort serve under faults', () => {
     await moreAcked(progress, 'with the leader frozen');
     server.resumeMember(second);
     await moreAcked(progress, 'after the thaw');
-    stop = true;
-    await Promise.all(workers);
-    await expectLinearizable(admin, history);
-    // The watcher: every revision after the first, in order, exactly once.
-    await follower.check((await admin.get('x')).header.revision);
+    await finish();
   }, 150_000);
 });

@@ -21,19 +21,10 @@
 // that fail over between endpoints. Deadlines (`until`) only turn a hang into a failure.
 
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Client, connect } from '../src/client/index.js';
-import type { ClientHistoryEvent } from '../src/core/algorithm.js';
+import type { Client } from '../src/client/index.js';
 import { until } from '../src/runtime/testing/wait.js';
 import { CohortServer } from './support/cohort-server.js';
-import {
-  expectLinearizable,
-  followEveryKey,
-  leaderIndex,
-  moreAcked,
-  type Progress,
-  recordOne,
-  workload,
-} from './support/fault-history.js';
+import { leaderIndex, moreAcked, recordOne, startLoad } from './support/fault-history.js';
 import { PeerProxy } from './support/peer-proxy.js';
 
 const MEMBERS = 3;
@@ -76,20 +67,10 @@ describe('cohort serve under network partitions', () => {
       peerFront: (i, port) => p.front(i, port),
     });
     const endpoints = server.endpoints;
-    const admin = await connect({ endpoints });
-    const each = await Promise.all(endpoints.map((e) => connect({ endpoints: [e] })));
-    const watchClient = await connect({ endpoints });
-    clients.push(admin, ...each, watchClient);
-    const follower = followEveryKey(watchClient);
-    const history: ClientHistoryEvent[] = [];
-    const progress: Progress = { acked: 0 };
-    let stop = false;
-    const workers: Promise<void>[] = [];
-    for (const [i, process] of [101, 102, 103].entries()) {
-      const c = await connect({ endpoints: [...endpoints.slice(i), ...endpoints.slice(0, i)] });
-      clients.push(c);
-      workers.push(workload(c, process, history, progress, () => stop));
-    }
+    const { admin, each, follower, history, progress, finish } = await startLoad(
+      endpoints,
+      clients,
+    );
     await moreAcked(progress, 'before any fault');
 
     // (a) The leader, cut off from both followers, with a lease that expires meanwhile.
@@ -148,10 +129,7 @@ describe('cohort serve under network partitions', () => {
     // The proxy did cut: connections destroyed, redials refused.
     expect(p.counters.cut).toBeGreaterThan(0);
     expect(p.counters.refused).toBeGreaterThan(0);
-    stop = true;
-    await Promise.all(workers);
-    await expectLinearizable(admin, history);
-    await follower.check((await admin.get('x')).header.revision);
+    await finish();
     // The expired lease's key is gone everywhere, its deletion seen by the watcher.
     for (const c of each) expect((await c.get('leased', { serializable: true })).kvs).toEqual([]);
     expect(follower.seen.filter((e) => e.kv.keyString() === 'leased').map((e) => e.type)).toEqual([

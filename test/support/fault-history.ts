@@ -9,7 +9,7 @@
 // read as 'fail'. Deadlines (`until`) only turn a hang into a failure.
 
 import { expect } from 'vitest';
-import type { Client, WatchEvent } from '../../src/client/index.js';
+import { type Client, connect, type WatchEvent } from '../../src/client/index.js';
 import type { ClientHistoryEvent } from '../../src/core/algorithm.js';
 import { until } from '../../src/runtime/testing/wait.js';
 import { checkLinearizability } from '../../src/sim/linearizability/index.js';
@@ -139,3 +139,43 @@ export function followEveryKey(client: Client) {
 }
 
 const byRevision = (a: string, b: string) => Number(a.split('/')[0]) - Number(b.split('/')[0]);
+
+/**
+ * The load every fault test runs: an admin client, one client pinned to each member (`each`,
+ * for finding the leader), a watcher of every key, and three workers (processes 101–103,
+ * each starting at a different member) recording one history. Every client goes into
+ * `clients` (the test closes them). `finish()` stops the workers and checks the history and
+ * the watch.
+ */
+export async function startLoad(endpoints: readonly string[], clients: Client[]) {
+  const all = [...endpoints];
+  const admin = await connect({ endpoints: all });
+  const each = await Promise.all(all.map((e) => connect({ endpoints: [e] })));
+  const watchClient = await connect({ endpoints: all });
+  clients.push(admin, ...each, watchClient);
+  const follower = followEveryKey(watchClient);
+  const history: ClientHistoryEvent[] = [];
+  const progress: Progress = { acked: 0 };
+  let stop = false;
+  const workers: Promise<void>[] = [];
+  for (const [i, process] of [101, 102, 103].entries()) {
+    const c = await connect({ endpoints: [...all.slice(i), ...all.slice(0, i)] });
+    clients.push(c);
+    workers.push(workload(c, process, history, progress, () => stop));
+  }
+  return {
+    admin,
+    each,
+    follower,
+    history,
+    progress,
+    /** Stops the workers; the history must be linearizable and the watch whole. */
+    async finish(): Promise<void> {
+      stop = true;
+      await Promise.all(workers);
+      await expectLinearizable(admin, history);
+      // The watcher: every revision after the first, in order, exactly once.
+      await follower.check((await admin.get('x')).header.revision);
+    },
+  };
+}
