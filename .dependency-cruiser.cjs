@@ -28,6 +28,8 @@ module.exports = {
     layer('scheduling', ['core']),
     // Reliability (balancers, rate limiters) are libraries over core's PRNG and nothing else.
     layer('reliability', ['core']),
+    // The broker (src/comm) runs on the runtime's WAL; server/proto.ts finds the .proto files.
+    layer('comm', ['core', 'runtime', 'server']),
     {
       name: 'client-imports-only-the-wire-contract',
       comment:
