@@ -132,6 +132,9 @@ export class Proposals {
         return this.retryLater(lane, p, Math.min(this.o.attemptMs, 50));
       case 'session-expired':
         return this.finish(lane, () => p.reject(new EtcdError('timeout')), true);
+      case 'not-ready':
+        // A learner too far behind to be promoted (etcd's ErrLearnerNotReady).
+        return this.finish(lane, () => p.reject(new EtcdError('learnerNotReady')));
       case 'rejected':
         if (p.op.type !== 'machine')
           return this.finish(lane, () => p.reject(new RaftRefusal(`${p.op.type} refused`)));

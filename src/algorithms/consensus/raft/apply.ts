@@ -15,7 +15,10 @@ import { answer, type Server, waitingKey } from './state.js';
 /** A stable identity of an entry's command, for checkers: `client:seq`, or the kind. */
 export function entryId(e: Entry): string {
   if (e.kind === 'command') return `${e.command.client}:${e.command.seq}`;
-  if (e.kind === 'config') return `${e.client}:${e.seq}:config:${e.voters.join(',')}`;
+  if (e.kind === 'config') {
+    const learners = e.learners?.length ? `+${e.learners.join(',')}` : '';
+    return `${e.client}:${e.seq}:config:${e.voters.join(',')}${learners}`;
+  }
   return 'noop';
 }
 
@@ -78,10 +81,12 @@ function maybeCompact(x: Server): void {
   if (s.lastApplied - s.log.snapshot.index < c.snapshotEntries) return;
   const term = s.log.term(s.lastApplied);
   assert(term !== undefined, 'the applied entry is in memory');
+  const { voters, learners } = s.log.configAt(s.lastApplied);
   s.log.compact({
     index: s.lastApplied,
     term,
-    voters: s.log.votersAt(s.lastApplied),
+    voters,
+    ...(learners.length > 0 && { learners }),
     kv: s.kv.snapshot(),
   });
 }

@@ -20,6 +20,11 @@ export type { KvOp, MachineOp, Value };
  */
 export type AdminOp =
   | { readonly type: 'add-server'; readonly node: NodeId }
+  /** A non-voting member (etcd's learner): it receives the log and counts in no quorum. */
+  | { readonly type: 'add-learner'; readonly node: NodeId }
+  /** A learner becomes a voter, once it holds most of the leader's log. */
+  | { readonly type: 'promote-learner'; readonly node: NodeId }
+  /** Removes a voter or a learner. */
   | { readonly type: 'remove-server'; readonly node: NodeId }
   | { readonly type: 'transfer-leader'; readonly node: NodeId };
 
@@ -33,7 +38,8 @@ export type ServerOp = Op | MachineOp;
 export type ClientCommand = ServerOp & { readonly client: number; readonly seq: number };
 
 /**
- * Why a command did not succeed. Only `cas-mismatch` and `rejected` are definite failures;
+ * Why a command did not succeed. `cas-mismatch`, `rejected` and `not-ready` (a learner too
+ * far behind to be promoted) are definite failures;
  * `not-leader` and `retry` mean "not done here, try again (perhaps at `leaderHint`)".
  * `session-expired` (§6.3 SESSION_EXPIRED): the client's session is gone, so this command
  * was not applied now — but an earlier copy of it may have been, before the session
@@ -46,6 +52,7 @@ export const FAIL_REASONS = [
   'cas-mismatch',
   'rejected',
   'session-expired',
+  'not-ready',
 ] as const;
 export type FailReason = (typeof FAIL_REASONS)[number];
 
@@ -64,7 +71,13 @@ export interface ClientReplyBody<V = Value | null> {
   readonly leaderHint?: NodeId | null;
 }
 
-const ADMIN_OPS: ReadonlySet<string> = new Set(['add-server', 'remove-server', 'transfer-leader']);
+const ADMIN_OPS: ReadonlySet<string> = new Set([
+  'add-server',
+  'add-learner',
+  'promote-learner',
+  'remove-server',
+  'transfer-leader',
+]);
 
 /** A client command as `checkClientCommand` judged it: the command, or why it is refused. */
 export type CheckedCommand =

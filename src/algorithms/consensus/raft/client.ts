@@ -157,10 +157,15 @@ function issue(x: X): void {
   send(x);
 }
 
+const ADMIN_TYPES = ['add-server', 'remove-server', 'transfer-leader'] as const;
+const WITH_LEARNERS = [...ADMIN_TYPES, 'add-learner', 'promote-learner'] as const;
+
 function adminOp(x: X): AdminOp {
   const { env, c } = x;
   const node = env.random.pick(c.cluster.servers);
-  const type = env.random.pick(['add-server', 'remove-server', 'transfer-leader'] as const);
+  const type = env.random.pick(c.learnerChanges ? WITH_LEARNERS : ADMIN_TYPES);
+  // Promote the learner this client added, when there is one: a random pick rarely names it.
+  if (type === 'promote-learner' && x.s.learner !== null) return { type, node: x.s.learner };
   return { type, node };
 }
 
@@ -201,6 +206,7 @@ function onReply(x: X, r: ClientReplyBody): void {
     observeCompletion(s.seen, op, outcome, value);
     env.output({ type: 'complete', client, seq: p.seq, op, outcome, value });
   } else {
+    if (op.type === 'add-learner' && r.ok) s.learner = op.node;
     env.output({
       type: 'admin',
       client,

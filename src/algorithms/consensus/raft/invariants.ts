@@ -1,6 +1,6 @@
 // The Raft paper's Figure 3 properties as checks run after every simulated step:
 // Election Safety, Leader Append-Only, Log Matching, Leader Completeness and State Machine
-// Safety. They read node states and the outputs `leader` (a server won term T), `commit`
+// Safety, and that learners never lead. They read node states and the outputs `leader` (a server won term T), `commit`
 // (a leader advanced commitIndex in its term) and `apply` (a server applied an entry), all
 // incrementally, so a check costs about what the step changed.
 //
@@ -222,6 +222,24 @@ function leaderCompleteness(ledger: Ledger): RaftInvariant {
   };
 }
 
+/**
+ * A learner never leads: it does not campaign, and no configuration makes a leader one (a
+ * removed leader steps down before it could be added back). Checked against each server's
+ * own latest configuration, the one it acts on (§4.1).
+ */
+function learnersNeverLead(): RaftInvariant {
+  return {
+    name: 'learners-never-lead',
+    check(view) {
+      for (const { id, s } of servers(view)) {
+        if (s.role === 'leader' && s.log.learners().includes(id))
+          return `node ${id} leads term ${s.term} as a learner`;
+      }
+      return undefined;
+    },
+  };
+}
+
 export function raftInvariants(): RaftInvariant[] {
   const ledger = new Ledger();
   return [
@@ -230,5 +248,6 @@ export function raftInvariants(): RaftInvariant[] {
     logMatching(),
     leaderCompleteness(ledger),
     stateMachineSafety(ledger),
+    learnersNeverLead(),
   ];
 }

@@ -26,6 +26,13 @@ const NO_DISK: Storage = {
   delete: () => assert(false, 'a server writes its log only once started'),
 };
 const SNAPSHOT_KEY = 'snapshot';
+const NONE: readonly NodeId[] = [];
+
+/** Who votes and who only learns, in one configuration. */
+export interface Config {
+  readonly voters: readonly NodeId[];
+  readonly learners: readonly NodeId[];
+}
 
 function logKey(index: number): string {
   return LOG_PREFIX + String(index).padStart(12, '0');
@@ -169,19 +176,24 @@ export class RaftLog {
 
   /** The latest configuration in the log (committed or not), dissertation §4.1. */
   voters(): readonly NodeId[] {
-    return this.votersAt(this.lastIndex);
+    return this.configAt(this.lastIndex).voters;
+  }
+
+  /** The latest configuration's learners (they replicate but do not vote). */
+  learners(): readonly NodeId[] {
+    return this.configAt(this.lastIndex).learners;
   }
 
   /** The configuration in force at `index`: the last config entry at or before it. */
-  votersAt(index: number): readonly NodeId[] {
+  configAt(index: number): Config {
     for (let k = this.configIndices.length - 1; k >= 0; k--) {
       const i = this.configIndices[k] as number;
       if (i > index) continue;
       const e = this.entry(i);
       assert(e !== undefined && e.kind === 'config', 'configIndices point at config entries');
-      return e.voters;
+      return { voters: e.voters, learners: e.learners ?? NONE };
     }
-    return this.snapshot.voters;
+    return { voters: this.snapshot.voters, learners: this.snapshot.learners ?? NONE };
   }
 
   /** Index of the latest config entry in memory (0 when the snapshot holds the config). */

@@ -45,6 +45,12 @@ export type Entry =
       readonly kind: 'config';
       /** The voters of the configuration this entry starts (dissertation §4.1). */
       readonly voters: readonly NodeId[];
+      /**
+       * Its learners: members that receive the log but neither vote nor count toward a
+       * quorum (etcd's learners; the dissertation's §4.2.1 non-voting catch-up). Absent when
+       * there are none, which is how every entry written before learners existed reads.
+       */
+      readonly learners?: readonly NodeId[];
       readonly client: number;
       readonly seq: number;
     };
@@ -54,6 +60,8 @@ export interface Snapshot {
   readonly index: number;
   readonly term: number;
   readonly voters: readonly NodeId[];
+  /** The learners of that configuration (absent: none). */
+  readonly learners?: readonly NodeId[];
   /** The machine's snapshot (machine.ts), sessions included. */
   readonly kv: unknown;
 }
@@ -204,20 +212,28 @@ export type RaftOutput =
 
 // ---- Validation of peer input --------------------------------------------------------------
 
-/** A configuration: at least one voter, ids ascending without repeats (as leaders build). */
-function isIdList(x: unknown): x is NodeId[] {
+/** Ids ascending without repeats (as leaders build them); at least one unless `mayBeEmpty`. */
+function isIdList(x: unknown, mayBeEmpty = false): x is NodeId[] {
   return (
     Array.isArray(x) &&
-    x.length > 0 &&
+    (mayBeEmpty || x.length > 0) &&
     x.every((v, i) => isNodeId(v) && (i === 0 || v > (x[i - 1] as number)))
   );
+}
+
+/** A configuration: at least one voter; learners, when given, none of them a voter. */
+function isConfig(x: Record<string, unknown>): boolean {
+  if (!isIdList(x.voters)) return false;
+  if (x.learners === undefined) return true;
+  const voters = x.voters;
+  return isIdList(x.learners, true) && x.learners.every((l) => !voters.includes(l));
 }
 
 function isEntry(x: unknown, machine: RaftMachineDef): x is Entry {
   if (!isRecord(x)) return false;
   if (!isCount(x.index) || x.index < 1 || !isCount(x.term)) return false;
   if (x.kind === 'noop') return true;
-  if (x.kind === 'config') return isIdList(x.voters) && isCount(x.client) && isCount(x.seq);
+  if (x.kind === 'config') return isConfig(x) && isCount(x.client) && isCount(x.seq);
   if (x.kind !== 'command' || !isCount(x.atMs)) return false;
   // Only the machine's operations enter the log as commands (requests.ts).
   const command = parseClientCommand(x.command, machine);
@@ -226,11 +242,7 @@ function isEntry(x: unknown, machine: RaftMachineDef): x is Entry {
 
 function isSnapshot(x: unknown, machine: RaftMachineDef): x is Snapshot {
   return (
-    isRecord(x) &&
-    isCount(x.index) &&
-    isCount(x.term) &&
-    isIdList(x.voters) &&
-    machine.isSnapshot(x.kv)
+    isRecord(x) && isCount(x.index) && isCount(x.term) && isConfig(x) && machine.isSnapshot(x.kv)
   );
 }
 

@@ -43,6 +43,11 @@ export const raftOptionSpecs = {
     default: true,
     description: 'the first client also adds/removes servers and transfers leadership',
   },
+  learnerChanges: {
+    kind: 'bool',
+    default: false,
+    description: 'with configChanges, the first client also adds learners and promotes them',
+  },
   minVoters: {
     kind: 'int',
     default: 3,

@@ -20,23 +20,24 @@ import type {
 import { Progress } from './progress.js';
 import { advanceReads, onLeaderCommit } from './read-index.js';
 import type { Server } from './state.js';
-import { votersOf } from './state.js';
+import { membersOf, votersOf } from './state.js';
 
 /**
- * Keeps one Progress per other voter of the latest configuration (dissertation §4.1). A
- * removed server keeps its Progress until the configuration that removes it is committed
- * AND it holds that entry: it then knows it is out and stops campaigning, instead of
- * timing out forever (the disruptive removed server of §4.2.3). Quorums count voters only.
+ * Keeps one Progress per other member — voter or learner — of the latest configuration
+ * (dissertation §4.1). A removed server keeps its Progress until the configuration that
+ * removes it is committed AND it holds that entry: it then knows it is out and stops
+ * campaigning, instead of timing out forever (the disruptive removed server of §4.2.3).
+ * Quorums count voters only, so a learner's Progress only feeds its own replication.
  */
 export function syncProgress(x: Server): void {
   const { s } = x;
-  const voters = votersOf(s);
-  for (const v of voters) {
+  const members = membersOf(s);
+  for (const v of members) {
     if (v !== s.id && !s.progress.has(v)) s.progress.set(v, new Progress(s.log.lastIndex + 1));
   }
   const settled = s.log.configIndex <= s.commitIndex;
   for (const [id, pr] of s.progress) {
-    if (!voters.includes(id) && settled && pr.matchIndex >= s.log.configIndex)
+    if (!members.includes(id) && settled && pr.matchIndex >= s.log.configIndex)
       s.progress.delete(id);
   }
 }

@@ -12,9 +12,11 @@ import { assert } from '../../../core/assert.js';
 import type { NodeId } from '../../../core/process.js';
 import { replyFor } from './apply.js';
 import { type ClientCommand, type ClientReplyBody, isMachineCommand } from './client-api.js';
+import type { Config } from './log.js';
+import type { Entry } from './messages.js';
 import { registerRead } from './read-index.js';
 import { propose, sendAppend, sendTimeoutNowIfReady } from './replication.js';
-import { answer, type ReplyRoute, type Server, votersOf, waitingKey } from './state.js';
+import { answer, learnersOf, type ReplyRoute, type Server, votersOf, waitingKey } from './state.js';
 
 /**
  * One client command. With `broadcast` false a proposal is only appended and a read only
@@ -49,13 +51,13 @@ export function onClientCommand(
   const pendingAt = pendingIndexOf(x, cmd.client, cmd.seq);
   if (pendingAt !== undefined) return wait(x, pendingAt, cmd, route);
   const index = s.log.lastIndex + 1;
-  if (cmd.type === 'add-server' || cmd.type === 'remove-server') {
-    const voters = changedVoters(x, cmd);
-    if (typeof voters === 'string') return fail(voters === 'busy' ? 'retry' : 'rejected');
+  if (isConfigChange(cmd)) {
+    const config = changedConfig(x, cmd);
+    if (typeof config === 'string') return fail(config === 'busy' ? 'retry' : config);
     wait(x, index, cmd, route);
-    const config = { client: cmd.client, seq: cmd.seq };
-    return propose(x, { index, term: s.term, kind: 'config', voters, ...config }, broadcast);
+    return propose(x, configEntry(index, s.term, config, cmd), broadcast);
   }
+  if (!isMachineCommand(cmd)) return fail('rejected'); // Every admin type is handled above.
   wait(x, index, cmd, route);
   // §6.3: log time for session expiry; never behind what the machine has applied already.
   const atMs = Math.max(Math.floor(x.env.now()), s.kv.timeMs);
@@ -104,26 +106,63 @@ function pendingIndexOf(x: Server, client: number, seq: number): number | undefi
   return x.s.waiting.get(waitingKey(client, seq));
 }
 
+type ConfigChange = ClientCommand & { type: ConfigChangeType };
+type ConfigChangeType = 'add-server' | 'add-learner' | 'promote-learner' | 'remove-server';
+
+function isConfigChange(cmd: ClientCommand): cmd is ConfigChange {
+  return (
+    cmd.type === 'add-server' ||
+    cmd.type === 'add-learner' ||
+    cmd.type === 'promote-learner' ||
+    cmd.type === 'remove-server'
+  );
+}
+
+/** A config entry; `learners` only when there are some, as entries before learners read. */
+function configEntry(index: number, term: number, config: Config, cmd: ConfigChange): Entry {
+  const { voters, learners } = config;
+  const entry = { index, term, kind: 'config', voters, client: cmd.client, seq: cmd.seq } as const;
+  return learners.length > 0 ? { ...entry, learners } : entry;
+}
+
+/** etcd's readyPercentThreshold: a learner is promoted once it holds 90 % of our log. */
+const LEARNER_READY_FRACTION = 0.9;
+
 /**
- * The voters after a single-server change, or why it cannot run now: 'busy' (retry later)
- * when the leader has not committed an entry of its term or a change is uncommitted;
- * 'invalid' when the change makes no sense or would leave fewer than `minVoters`.
+ * The configuration after a single-server change, or why it cannot run now: 'busy' (retry
+ * later) when the leader has not committed an entry of its term or a change is uncommitted;
+ * 'not-ready' when a learner to promote is too far behind (a voter that cannot keep up
+ * would stall commits: etcd's isLearnerReady); 'rejected' when the change makes no sense or
+ * would leave fewer than `minVoters`. A learner changes one member at a time like a voter,
+ * so the single-server argument (§4.1) still holds: it never counts in any quorum, and a
+ * promotion adds exactly one voter.
  */
-function changedVoters(
-  x: Server,
-  cmd: ClientCommand & { type: 'add-server' | 'remove-server' },
-): readonly NodeId[] | 'busy' | 'invalid' {
+function changedConfig(x: Server, cmd: ConfigChange): Config | 'busy' | 'not-ready' | 'rejected' {
   const { s, c } = x;
   if (s.log.term(s.commitIndex) !== s.term) return 'busy';
   if (s.log.configIndex > s.commitIndex) return 'busy';
+  if (!c.cluster.servers.includes(cmd.node)) return 'rejected';
   const voters = votersOf(s);
-  if (!c.cluster.servers.includes(cmd.node)) return 'invalid';
-  if (cmd.type === 'add-server') {
-    if (voters.includes(cmd.node)) return 'invalid';
-    return [...voters, cmd.node].sort((a, b) => a - b);
+  const learners = learnersOf(s);
+  const isMember = voters.includes(cmd.node) || learners.includes(cmd.node);
+  const without = (ids: readonly NodeId[]) => ids.filter((v) => v !== cmd.node);
+  const withNode = (ids: readonly NodeId[]) => [...ids, cmd.node].sort((a, b) => a - b);
+  switch (cmd.type) {
+    case 'add-server':
+      return isMember ? 'rejected' : { voters: withNode(voters), learners };
+    case 'add-learner':
+      return isMember ? 'rejected' : { voters, learners: withNode(learners) };
+    case 'promote-learner': {
+      if (!learners.includes(cmd.node)) return 'rejected';
+      const match = s.progress.get(cmd.node)?.matchIndex ?? 0;
+      if (match < LEARNER_READY_FRACTION * s.log.lastIndex) return 'not-ready';
+      return { voters: withNode(voters), learners: without(learners) };
+    }
+    case 'remove-server':
+      if (learners.includes(cmd.node)) return { voters, learners: without(learners) };
+      if (!voters.includes(cmd.node) || voters.length - 1 < c.minVoters) return 'rejected';
+      return { voters: without(voters), learners };
   }
-  if (!voters.includes(cmd.node) || voters.length - 1 < c.minVoters) return 'invalid';
-  return voters.filter((v) => v !== cmd.node);
 }
 
 function startTransfer(x: Server, cmd: ClientCommand, route: ReplyRoute): void {

@@ -10,7 +10,7 @@ import type { NodeId } from '../../../core/process.js';
 import { voteResult } from '../../../core/quorum.js';
 import { failPending } from './read-index.js';
 import { propose, syncProgress } from './replication.js';
-import { isVoter, type Server, saveHardState, votersOf } from './state.js';
+import { isVoter, membersOf, type Server, saveHardState, votersOf } from './state.js';
 
 export function resetElectionTimer(x: Server): void {
   const { c, env } = x;
@@ -135,5 +135,5 @@ export function becomeLeader(x: Server): void {
   env.setTimer('heartbeat', c.heartbeatMs);
   if (c.checkQuorum) env.setTimer('check-quorum', c.electionTimeoutMsMin);
   propose(x, { index: s.log.lastIndex + 1, term: s.term, kind: 'noop' });
-  assert(s.progress.size === votersOf(s).filter((v) => v !== s.id).length, 'one per voter');
+  assert(s.progress.size === membersOf(s).filter((v) => v !== s.id).length, 'one per member');
 }

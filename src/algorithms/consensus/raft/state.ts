@@ -115,6 +115,8 @@ export interface ClientState {
   refused: NodeId[];
   /** Values this client last saw per key (what its compare-and-swaps expect). */
   readonly seen: Map<string, string | null>;
+  /** The learner this client last added (learnerChanges), the one it tries to promote. */
+  learner: NodeId | null;
 }
 
 /** A client before it starts; onStart picks the server it tries first. */
@@ -129,6 +131,7 @@ export function initClientState(c: RaftConfig, id: NodeId): ClientState {
     target: c.cluster.initialVoters[0] as NodeId,
     refused: [],
     seen: new Map(),
+    learner: null,
   };
 }
 
@@ -209,4 +212,18 @@ export function votersOf(s: ServerState): readonly NodeId[] {
 
 export function isVoter(s: ServerState, id: NodeId = s.id): boolean {
   return s.log.voters().includes(id);
+}
+
+/** The learners of the latest configuration: they get the log, never vote or count. */
+export function learnersOf(s: ServerState): readonly NodeId[] {
+  return s.log.learners();
+}
+
+export function isLearner(s: ServerState, id: NodeId = s.id): boolean {
+  return s.log.learners().includes(id);
+}
+
+/** Everyone the latest configuration replicates to: voters, then learners. */
+export function membersOf(s: ServerState): readonly NodeId[] {
+  return [...s.log.voters(), ...s.log.learners()];
 }
