@@ -30,6 +30,8 @@ module.exports = {
     layer('reliability', ['core']),
     // The broker (src/comm) runs on the runtime's WAL; server/proto.ts finds the .proto files.
     layer('comm', ['core', 'runtime', 'server']),
+    // Transactions (cohort/transactions) are libraries over pg and the runtime's WAL (their logs).
+    layer('transactions', ['core', 'runtime']),
     {
       name: 'client-imports-only-the-wire-contract',
       comment:

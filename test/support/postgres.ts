@@ -58,6 +58,14 @@ function command(user: RunAs | undefined, bin: string, args: string[]): [string,
   return ['setpriv', [...ids, '--', file, ...args]];
 }
 
+export interface PostgresStartOptions {
+  /**
+   * Extra server settings, passed as `-c name=value` after the defaults (so they override
+   * them): e.g. `{ max_prepared_transactions: '64' }` for PREPARE TRANSACTION (XA).
+   */
+  readonly settings?: Readonly<Record<string, string>>;
+}
+
 export class PostgresServer {
   private child: ChildProcess | undefined;
   private log = '';
@@ -67,10 +75,11 @@ export class PostgresServer {
     readonly dataDir: string,
     readonly port: number,
     private readonly user: RunAs | undefined,
+    private readonly settings: Readonly<Record<string, string>> = {},
   ) {}
 
   /** initdb into a fresh temporary directory and start the server; waits for SELECT 1. */
-  static async start(): Promise<PostgresServer> {
+  static async start(options: PostgresStartOptions = {}): Promise<PostgresServer> {
     if (!fs.existsSync(path.join(PG_BIN_DIR, 'postgres')))
       throw new Error(`${PG_BIN_DIR} is missing: apt-get install postgresql (npm test does)`);
     const user = runAs();
@@ -87,7 +96,7 @@ export class PostgresServer {
       const stderr = (err as { stderr?: Buffer }).stderr?.toString('utf8') ?? '';
       throw new Error(`initdb failed: ${stderr.slice(-LOG_TAIL_BYTES)}`);
     }
-    const server = new PostgresServer(dir, dataDir, await freePort(), user);
+    const server = new PostgresServer(dir, dataDir, await freePort(), user, options.settings);
     await server.startServer();
     return server;
   }
@@ -116,6 +125,7 @@ export class PostgresServer {
       // an immediate stop loses acknowledged commits — a grant, a fencing counter.
       ...['-c', 'fsync=off', '-c', 'full_page_writes=off'],
       ...['-c', 'max_connections=300', '-c', 'log_min_messages=warning'],
+      ...Object.entries(this.settings).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
     ]);
     const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd: this.dir });
     const keep = (chunk: Buffer): void => {

@@ -1,0 +1,37 @@
+// Cohort's real distributed transactions (issue 18): XA two-phase commit across PostgreSQL
+// databases, TCC (try/confirm/cancel) and orchestrated sagas, each with a durable
+// coordinator log on the runtime's WAL and recovery after a crash. See docs/transactions.md.
+//
+// Fault model: see each module (errors are typed, and name the transaction: errors.ts).
+
+export { DurableLog } from './durable-log.js';
+export {
+  BranchConflictError,
+  InDoubtError,
+  InvalidTransactionArgument,
+  ParticipantError,
+  ParticipantTimeoutError,
+  SuspendedTryError,
+  TransactionAbortedError,
+  TransactionError,
+  type TransactionErrorCode,
+  UnknownTransactionError,
+} from './errors.js';
+export {
+  type AccountRef,
+  InsufficientFunds,
+  openAccounts,
+  type Transfer,
+  transfer,
+} from './examples/bank-transfer.js';
+export { type PgConnection, PgParticipant, type PgParticipantOptions } from './pg-participant.js';
+export { DEFAULT_RETRY, type RetryOptions, withRetries } from './retry.js';
+export { formatGid, type Gid, parseGid } from './xa/gid.js';
+export {
+  type XaHooks,
+  type XaOptions,
+  type XaStep,
+  type XaTransaction,
+  XaTransactionManager,
+} from './xa/manager.js';
+export type { RecoveryReport, XaDecisionRecord } from './xa/recovery.js';

@@ -1,0 +1,128 @@
+// XA recovery (presumed abort): finishes what a crashed (or cut-off) transaction manager left
+// prepared. On every participant it lists pg_prepared_xacts for this manager's gids
+// (gid.ts), then COMMITs PREPARED those whose transaction has a commit decision in the log
+// and ROLLs BACK PREPARED all others — a transaction the log does not know never reached its
+// decision, so no participant can have committed it. A commit decision is dropped from the
+// log once every participant it names was scanned and none still holds its branch.
+// Transactions running in this manager right now are skipped (their own code finishes them).
+//
+// Fault model: a participant may be unreachable during recovery: its branches stay prepared
+// (and the decisions that name it stay logged) until the next recovery; the report lists the
+// error. Gids of other managers or of other software are left alone; our own gids that do
+// not parse are reported as foreign and left alone too.
+
+import type { DurableLog } from '../durable-log.js';
+import type { PgParticipant } from '../pg-participant.js';
+import type { RetryOptions } from '../retry.js';
+import { withRetries } from '../retry.js';
+import { isUndefinedObject } from './branch.js';
+import { gidLiteral, gidPrefix, parseGid } from './gid.js';
+
+export interface XaDecisionRecord {
+  readonly decision: 'commit';
+  /** The participants that prepared (and must commit). */
+  readonly participants: readonly string[];
+}
+
+export interface RecoveryReport {
+  /** Gids committed (their decision was in the log). */
+  readonly committed: string[];
+  /** Gids rolled back (presumed abort). */
+  readonly rolledBack: string[];
+  /** Transactions whose decision was fully applied and dropped from the log. */
+  readonly forgotten: string[];
+  /** Gids with our prefix that do not parse, left alone. */
+  readonly foreign: string[];
+  /** Participants that could not be scanned or finished, with the error. */
+  readonly errors: { participant: string; error: unknown }[];
+}
+
+/** What recovery needs from the manager (manager.ts). */
+export interface RecoveryHost {
+  readonly tmId: string;
+  readonly log: DurableLog;
+  readonly participants: ReadonlyMap<string, PgParticipant>;
+}
+
+const RECOVERY_TXN = 'recovery';
+
+export async function recoverXa(
+  host: RecoveryHost,
+  active: ReadonlySet<string>,
+  retry: RetryOptions,
+): Promise<RecoveryReport> {
+  const report: RecoveryReport = {
+    committed: [],
+    rolledBack: [],
+    forgotten: [],
+    foreign: [],
+    errors: [],
+  };
+  // Only decisions logged before recovery began, by transactions not running then, may be
+  // forgotten: any other may still have a branch that this scan did not see prepared.
+  const runningAtStart = new Set(active);
+  const decided = host.log
+    .keys('xa/')
+    .map((k) => k.slice('xa/'.length))
+    .filter((txnId) => !runningAtStart.has(txnId));
+  const unclean = new Set<string>(); // Participants not fully scanned and finished.
+  const remaining = new Set<string>(); // Transactions with a branch still prepared somewhere.
+  for (const [name, participant] of host.participants) {
+    try {
+      const gids = await prepared(host.tmId, participant);
+      for (const text of gids) {
+        const gid = parseGid(text);
+        if (gid === undefined || gid.participant !== name) {
+          if (gid === undefined) report.foreign.push(text);
+          continue;
+        }
+        if (active.has(gid.txnId)) {
+          remaining.add(gid.txnId);
+          continue;
+        }
+        // Read the log now, not at the start: a transaction that ended (InDoubtError) after
+        // the scan began may have logged its commit meanwhile.
+        const commit = host.log.get(`xa/${gid.txnId}`) !== undefined;
+        try {
+          await withRetries(retry, () => finish(participant, text, commit));
+          (commit ? report.committed : report.rolledBack).push(text);
+        } catch (error) {
+          unclean.add(name);
+          remaining.add(gid.txnId);
+          report.errors.push({ participant: name, error });
+        }
+      }
+    } catch (error) {
+      unclean.add(name);
+      report.errors.push({ participant: name, error });
+    }
+  }
+  for (const txnId of decided) {
+    if (active.has(txnId) || remaining.has(txnId)) continue;
+    const record = host.log.get<XaDecisionRecord>(`xa/${txnId}`);
+    if (record === undefined || record.participants.some((p) => unclean.has(p))) continue;
+    host.log.forget(`xa/${txnId}`);
+    report.forgotten.push(txnId);
+  }
+  return report;
+}
+
+async function prepared(tmId: string, participant: PgParticipant): Promise<string[]> {
+  const prefix = gidPrefix(tmId);
+  const result = await participant.once(
+    RECOVERY_TXN,
+    'SELECT gid FROM pg_prepared_xacts WHERE database = current_database() ' +
+      'AND left(gid, length($1)) = $1 ORDER BY gid',
+    [prefix],
+  );
+  return result.rows.map((row: { gid: string }) => row.gid);
+}
+
+async function finish(participant: PgParticipant, gid: string, commit: boolean): Promise<void> {
+  const sql = `${commit ? 'COMMIT' : 'ROLLBACK'} PREPARED ${gidLiteral(gid)}`;
+  try {
+    await participant.once(parseGid(gid)?.txnId ?? RECOVERY_TXN, sql);
+  } catch (error) {
+    if (!isUndefinedObject(error)) throw error; // Gone meanwhile: finished by its owner.
+  }
+}
