@@ -30,6 +30,7 @@ import { tokenRing } from './mutex/token-ring/index.js';
 import { twoLayerTokenRing } from './mutex/two-layer-token-ring/index.js';
 import { forgetfulSession } from './testing/forgetful-session/index.js';
 import { volatileLock } from './testing/volatile-lock/index.js';
+import { twoPc } from './txn/2pc/index.js';
 
 export const algorithms: readonly AnyAlgorithm[] = [
   lamport,
@@ -58,6 +59,7 @@ export const algorithms: readonly AnyAlgorithm[] = [
   pow,
   dpos,
   pos,
+  twoPc,
   volatileLock,
   forgetfulSession,
 ];
