@@ -10,7 +10,6 @@
 // crashing at a deterministic step); a participant frozen behind a proxy (hangs), replaced by
 // a garbage-speaking server, or unreachable during phase 2.
 
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -35,13 +34,12 @@ import {
   balances,
   createDatabases,
   preparedGids,
+  runTxnWorker,
   startTxnPostgres,
   sum,
   withClient,
 } from './support/txn-databases.js';
-import type { XaJob } from './support/txn-worker.js';
 
-const WORKER = path.resolve(import.meta.dirname, 'support/txn-worker.ts');
 const START = 1_000;
 
 let server: PostgresServer;
@@ -76,21 +74,6 @@ async function twoBanks(accounts = ['alice', 'bob', 'carol', 'dave']): Promise<p
     ),
   );
   return [a, b];
-}
-
-async function runWorker(job: XaJob): Promise<{ code: number | null; signal: string | null }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', WORKER, JSON.stringify(job)], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.on('data', (d: Buffer) => {
-    stderr += d.toString('utf8');
-  });
-  const [code, signal] = await new Promise<[number | null, string | null]>((resolve) =>
-    child.once('exit', (c, s) => resolve([c, s])),
-  );
-  if (code !== null && code !== 0) throw new Error(`worker failed: ${stderr}`);
-  return { code, signal };
 }
 
 describe('XA across two PostgreSQL databases', () => {
@@ -189,7 +172,8 @@ describe('XA across two PostgreSQL databases', () => {
         to: { bank: 'b', account: 'bob' },
         amount: 10,
       };
-      const exit = await runWorker({
+      const exit = await runTxnWorker({
+        kind: 'xa',
         tmId: 'tm-crash',
         logDir,
         participants: { a, b },
@@ -239,7 +223,8 @@ describe('XA across two PostgreSQL databases', () => {
       amount: i + 1,
     }));
     for (const step of ['after-decision', 'between-commits'] as const) {
-      const exit = await runWorker({
+      const exit = await runTxnWorker({
+        kind: 'xa',
         tmId: 'tm-many',
         logDir,
         participants: { a, b },

@@ -24,8 +24,31 @@ export {
   type Transfer,
   transfer,
 } from './examples/bank-transfer.js';
+export {
+  type AccountChange,
+  accountBusiness,
+  InsufficientBalance,
+  openTccAccounts,
+  TCC_ACCOUNTS_SCHEMA,
+} from './examples/tcc-transfer.js';
 export { type PgConnection, PgParticipant, type PgParticipantOptions } from './pg-participant.js';
 export { DEFAULT_RETRY, type RetryOptions, withRetries } from './retry.js';
+export {
+  type TccBranch,
+  TccCoordinator,
+  type TccOptions,
+  type TccRecord,
+  type TccRecoveryReport,
+  type TccStep,
+} from './tcc/coordinator.js';
+export {
+  type BranchRef,
+  type BranchState,
+  type PgTccOptions,
+  PgTccParticipant,
+  type TccBusiness,
+  type TccResource,
+} from './tcc/participant.js';
 export { formatGid, type Gid, parseGid } from './xa/gid.js';
 export {
   type XaHooks,

@@ -1,11 +1,17 @@
 // PostgreSQL databases for the transaction tests: one server (test/support/postgres.ts) with
 // prepared transactions enabled, a fresh pair (or more) of databases per test, and the
-// queries the tests check outcomes with (balances, prepared transactions left behind).
+// queries the tests check outcomes with (balances, prepared transactions left behind), and
+// the crash worker (txn-worker.ts) run as a child process.
 //
 // Fault model: none of its own; the server is real, failures reject.
 
+import { spawn } from 'node:child_process';
+import path from 'node:path';
 import pg from 'pg';
 import { PostgresServer } from './postgres.js';
+import type { Job } from './txn-worker.js';
+
+const WORKER = path.resolve(import.meta.dirname, 'txn-worker.ts');
 
 export const PREPARED_SETTINGS = { max_prepared_transactions: '64' } as const;
 
@@ -70,3 +76,21 @@ export async function preparedGids(connection: pg.ClientConfig): Promise<string[
 }
 
 export const sum = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
+
+/** Runs the crash worker to its end: a SIGKILL it gave itself, or success (else throws). */
+export async function runTxnWorker(
+  job: Job,
+): Promise<{ code: number | null; signal: string | null }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', WORKER, JSON.stringify(job)], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => {
+    stderr += d.toString('utf8');
+  });
+  const [code, signal] = await new Promise<[number | null, string | null]>((resolve) =>
+    child.once('exit', (c, s) => resolve([c, s])),
+  );
+  if (code !== null && code !== 0) throw new Error(`worker failed: ${stderr}`);
+  return { code, signal };
+}

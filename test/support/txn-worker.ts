@@ -1,17 +1,21 @@
-// The crash tests' transaction manager process (test/transactions-xa.test.ts): a separate
-// Node process that runs bank transfers through a real XaTransactionManager and SIGKILLs
+// The crash tests' coordinator process (test/transactions-*.test.ts): a separate Node process
+// that runs bank transfers through a real XaTransactionManager or TccCoordinator and SIGKILLs
 // itself at a chosen step of a chosen transaction — a deterministic crash point, not a timed
-// one. Run with tsx:  node --import tsx test/support/txn-worker.ts '<XaJob as JSON>'
+// one. Run with tsx:  node --import tsx test/support/txn-worker.ts '<Job as JSON>'
 // Prints {"event":"done"} when every transfer finished (none crashed it).
 //
 // Fault model: none of its own; any error is printed on stderr and exits with status 1.
 
 import type { Transfer } from '../../src/transactions/examples/bank-transfer.js';
 import { transfer } from '../../src/transactions/examples/bank-transfer.js';
+import { accountBusiness } from '../../src/transactions/examples/tcc-transfer.js';
 import type { PgConnection } from '../../src/transactions/pg-participant.js';
+import { TccCoordinator, type TccStep } from '../../src/transactions/tcc/coordinator.js';
+import { PgTccParticipant } from '../../src/transactions/tcc/participant.js';
 import { type XaStep, XaTransactionManager } from '../../src/transactions/xa/manager.js';
 
 export interface XaJob {
+  readonly kind: 'xa';
   readonly tmId: string;
   readonly logDir: string;
   readonly participants: Record<string, PgConnection>;
@@ -22,33 +26,64 @@ export interface XaJob {
   readonly crashAt?: { readonly step: XaStep; readonly nth: number };
 }
 
-async function main(job: XaJob): Promise<void> {
+/** The same transfers through TCC: resources named like the banks (participants). */
+export interface TccJob extends Omit<XaJob, 'kind' | 'crashAt'> {
+  readonly kind: 'tcc';
+  readonly crashAt?: { readonly step: TccStep; readonly nth: number };
+}
+
+export type Job = XaJob | TccJob;
+
+/** A hook that SIGKILLs this process at the `nth` arrival at `crashAt.step`. */
+function crasher(crashAt: { step: string; nth: number } | undefined) {
   let reached = 0;
-  const tm = await XaTransactionManager.open({
-    tmId: job.tmId,
-    logDir: job.logDir,
-    participants: job.participants,
-    hooks: {
-      at(step) {
-        if (step !== job.crashAt?.step) return;
-        if (reached++ === job.crashAt.nth) process.kill(process.pid, 'SIGKILL');
-      },
+  return {
+    at(step: string) {
+      if (step !== crashAt?.step) return;
+      if (reached++ === crashAt.nth) process.kill(process.pid, 'SIGKILL');
     },
-  });
+  };
+}
+
+async function runAll(job: Job, one: (t: Transfer) => Promise<unknown>): Promise<void> {
   let next = 0;
   await Promise.all(
     Array.from({ length: job.concurrency }, async () => {
-      while (next < job.transfers.length) {
-        const t = job.transfers[next++] as Transfer;
-        await transfer(tm, t);
-      }
+      while (next < job.transfers.length) await one(job.transfers[next++] as Transfer);
     }),
   );
-  await tm.close();
+}
+
+async function main(job: Job): Promise<void> {
+  if (job.kind === 'xa') {
+    const tm = await XaTransactionManager.open({ ...job, hooks: crasher(job.crashAt) });
+    await runAll(job, (t) => transfer(tm, t));
+    await tm.close();
+  } else {
+    const resources = await Promise.all(
+      Object.entries(job.participants).map(([name, connection]) =>
+        PgTccParticipant.open({ name, connection, business: accountBusiness }),
+      ),
+    );
+    const tcc = await TccCoordinator.open({
+      coordinatorId: job.tmId,
+      logDir: job.logDir,
+      resources,
+      hooks: crasher(job.crashAt),
+    });
+    await runAll(job, (t) =>
+      tcc.run([
+        { resource: t.from.bank, args: { account: t.from.account, delta: -t.amount } },
+        { resource: t.to.bank, args: { account: t.to.account, delta: t.amount } },
+      ]),
+    );
+    await tcc.close();
+    await Promise.all(resources.map((r) => r.close()));
+  }
   process.stdout.write(`${JSON.stringify({ event: 'done' })}\n`);
 }
 
-main(JSON.parse(process.argv[2] ?? '{}') as XaJob).then(
+main(JSON.parse(process.argv[2] ?? '{}') as Job).then(
   () => process.exit(0),
   (e: unknown) => {
     process.stderr.write(`txn-worker: ${e instanceof Error ? (e.stack ?? e.message) : e}\n`);
