@@ -226,6 +226,15 @@ export class Groups {
     return this.memberGroup.has(memberId);
   }
 
+  /** Deliveries in flight to the member (unacknowledged). */
+  inFlight(memberId: string): number {
+    return this.memberOf(memberId).inflight;
+  }
+
+  groupNameOf(memberId: string): string {
+    return this.groupOf(memberId).name;
+  }
+
   generationOf(memberId: string): number {
     return this.groupOf(memberId).generation;
   }

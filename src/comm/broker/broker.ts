@@ -1,0 +1,292 @@
+// The broker host: the state machine (machine.ts) on the runtime's write-ahead log, with real
+// time, a tick timer, and the sinks of connected consumers and transaction checkers. Every
+// call runs the machine synchronously (one step), seals the step, and answers only after
+// the WAL's sync() resolved — so an acknowledged publish, prepare, end of transaction,
+// offset commit or ack is durable. Many calls share one fsync (the WAL's group commit).
+// Deliveries are released only after a sync too, so a consumer never sees a record a crash
+// could take back.
+//
+// Fault model: the process may be killed at any instant (the WAL recovers whole steps; what
+// was in flight is delivered again). A disk failure fails the broker for good: `onFatal`
+// runs once and every later call is refused with BrokerUnavailableError. Client input errors
+// are BrokerErrors thrown before the step writes anything. Consumers may be slow (a sink
+// that is not writable gets nothing until it drains; its deliveries time out to others),
+// hang (session timeout) or vanish (the server calls leave when the stream ends).
+
+import { type WalOptions, WalStorage } from '../../runtime/wal/index.js';
+import type { TopicPartition } from './assign.js';
+import { type BrokerConfig, brokerConfig, type MessageInput, type TopicConfig } from './config.js';
+import { BrokerError, BrokerUnavailableError } from './errors.js';
+import type { Delivery, Joined, JoinInput } from './groups.js';
+import type { CheckRequest, EndResult, Outcome } from './halves.js';
+import { BrokerMachine, type PartitionInfo, type Published } from './machine.js';
+
+export interface ConsumerSink {
+  /** Whether the consumer's connection can take more now (flow control). */
+  writable(): boolean;
+  deliver(deliveries: Delivery[]): void;
+  assignment(memberId: string, generation: number, partitions: TopicPartition[]): void;
+}
+
+export interface CheckSink {
+  check(request: CheckRequest): void;
+}
+
+export interface BrokerOptions {
+  readonly config?: Partial<BrokerConfig>;
+  readonly wal?: WalOptions;
+  /** How often time-driven work runs (timeouts, retention by age, checks). */
+  readonly tickMs?: number;
+  /** The disk failed (or a bug): the broker has stopped. */
+  readonly onFatal?: (error: unknown) => void;
+  readonly now?: () => number;
+}
+
+export class Broker {
+  private readonly consumers = new Map<string, ConsumerSink>();
+  private readonly checkers = new Map<string, CheckSink[]>();
+  private readonly timer: NodeJS.Timeout;
+  private failed: unknown;
+  private closed = false;
+  private pumping = new Set<string>();
+  private pumpQueued = false;
+
+  private constructor(
+    private readonly storage: WalStorage,
+    readonly machine: BrokerMachine,
+    private readonly o: BrokerOptions,
+    private readonly now: () => number,
+  ) {
+    this.timer = setInterval(() => void this.tick(), o.tickMs ?? 50);
+    this.timer.unref();
+  }
+
+  static async open(dir: string, options: BrokerOptions = {}): Promise<Broker> {
+    const config = brokerConfig(options.config);
+    const storage = await WalStorage.open(dir, options.wal);
+    const now = options.now ?? Date.now;
+    const machine = new BrokerMachine(storage, config, now());
+    storage.endStep();
+    await storage.sync();
+    return new Broker(storage, machine, options, now);
+  }
+
+  get config(): BrokerConfig {
+    return this.machine.config;
+  }
+
+  /** WAL fsyncs so far (group commit: many calls per fsync). */
+  get fsyncs(): number {
+    return this.storage.fsyncs;
+  }
+
+  createTopic(name: string, config: Partial<TopicConfig>): Promise<TopicConfig> {
+    return this.step(() => this.machine.createTopic(name, config, this.now()));
+  }
+
+  describeTopic(name: string): { config: TopicConfig; partitions: PartitionInfo[] } {
+    const partitions = this.machine.partitions(name); // Throws UnknownTopicError.
+    return { config: this.machine.topicConfig(name) as TopicConfig, partitions };
+  }
+
+  async publish(topic: string, messages: readonly MessageInput[]): Promise<Published[]> {
+    const out = await this.step(() => this.machine.publish(topic, messages, this.now()));
+    this.schedulePump(this.machine.groups.membersReading(topic));
+    return out;
+  }
+
+  prepare(producerGroup: string, topic: string, message: MessageInput): Promise<string> {
+    return this.step(() => this.machine.prepare(producerGroup, topic, message, this.now()));
+  }
+
+  async endTransaction(txId: string, outcome: Outcome): Promise<EndResult> {
+    const r = await this.step(() => this.machine.endTransaction(txId, outcome, this.now()));
+    const half = r.partition !== undefined;
+    if (half) this.schedulePump([...this.consumers.keys()]);
+    return r;
+  }
+
+  committed(group: string, topic: string): (number | undefined)[] {
+    return this.machine
+      .partitions(topic)
+      .map((p) => this.machine.groups.committedOf(group, topic, p.partition));
+  }
+
+  async join(input: JoinInput, sink: ConsumerSink): Promise<Joined> {
+    const joined = await this.step(() => this.machine.groups.join(input, this.now()));
+    this.consumers.set(joined.memberId, sink);
+    this.announce([input.group]);
+    return joined;
+  }
+
+  /** The member's stream ended; what it held is delivered again to others. */
+  async leave(memberId: string): Promise<void> {
+    this.consumers.delete(memberId);
+    if (this.closed || !this.machine.groups.has(memberId)) return;
+    const group = await this.step(() => this.machine.groups.leave(memberId));
+    this.announce([group]);
+  }
+
+  heartbeat(memberId: string): void {
+    this.check();
+    this.machine.groups.heartbeat(memberId, this.now());
+  }
+
+  async ack(memberId: string, positions: readonly TopicPartitionOffset[]): Promise<void> {
+    await this.settle(memberId, positions, (p) =>
+      this.machine.groups.ack(memberId, p.topic, p.partition, p.offset),
+    );
+  }
+
+  async nack(memberId: string, positions: readonly TopicPartitionOffset[]): Promise<void> {
+    await this.settle(memberId, positions, (p) =>
+      this.machine.groups.nack(memberId, p.topic, p.partition, p.offset),
+    );
+    this.schedulePump(this.machine.groups.membersOf(this.machine.groups.groupNameOf(memberId)));
+  }
+
+  async commit(memberId: string, generation: number, p: TopicPartitionOffset): Promise<void> {
+    await this.step(() =>
+      this.machine.groups.commit(memberId, generation, p.topic, p.partition, p.offset),
+    );
+  }
+
+  registerChecker(producerGroup: string, sink: CheckSink): () => void {
+    this.check();
+    this.machine.halves.registerChecker(producerGroup);
+    this.checkers.set(producerGroup, [...(this.checkers.get(producerGroup) ?? []), sink]);
+    return () => {
+      const left = (this.checkers.get(producerGroup) ?? []).filter((s) => s !== sink);
+      if (left.length > 0) this.checkers.set(producerGroup, left);
+      else this.checkers.delete(producerGroup);
+      this.machine.halves.unregisterChecker(producerGroup);
+    };
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.timer);
+    this.consumers.clear();
+    await this.storage.close().catch(() => {});
+  }
+
+  /**
+   * Applies `f` to each position; the first failure is reported after the others were
+   * applied (an ack batch is not all-or-nothing: each ack stands alone).
+   */
+  private async settle<P>(memberId: string, ps: readonly P[], f: (p: P) => void): Promise<void> {
+    let first: unknown;
+    await this.step(() => {
+      this.machine.groups.heartbeat(memberId, this.now());
+      for (const p of ps)
+        try {
+          f(p);
+        } catch (e) {
+          if (!(e instanceof BrokerError)) throw e;
+          first ??= e;
+        }
+    });
+    this.schedulePump([memberId]);
+    if (first !== undefined) throw first;
+  }
+
+  /** Runs one step of the machine and resolves once it is durable. */
+  private async step<T>(f: () => T): Promise<T> {
+    this.check();
+    let out: T;
+    try {
+      out = f();
+    } catch (error) {
+      if (error instanceof BrokerError) throw error; // Thrown before any write.
+      this.fail(error);
+      throw new BrokerUnavailableError('broker failed', { cause: error });
+    }
+    this.storage.endStep();
+    try {
+      await this.storage.sync();
+    } catch (error) {
+      this.fail(error);
+      throw new BrokerUnavailableError('broker storage failed', { cause: error });
+    }
+    return out;
+  }
+
+  private check(): void {
+    if (this.closed || this.failed !== undefined)
+      throw new BrokerUnavailableError(this.closed ? 'broker closed' : 'broker failed');
+  }
+
+  private fail(error: unknown): void {
+    if (this.failed !== undefined) return;
+    this.failed = error;
+    clearInterval(this.timer);
+    this.o.onFatal?.(error);
+  }
+
+  /** Tells every member of `groups` its (new) assignment, then feeds them. */
+  private announce(groups: readonly string[]): void {
+    const ids: string[] = [];
+    for (const g of groups)
+      for (const id of this.machine.groups.membersOf(g)) {
+        const sink = this.consumers.get(id);
+        if (sink === undefined) continue;
+        const g = this.machine.groups;
+        sink.assignment(id, g.generationOf(id), g.assignmentOf(id));
+        ids.push(id);
+      }
+    this.schedulePump(ids);
+  }
+
+  private async tick(): Promise<void> {
+    if (this.closed || this.failed !== undefined) return;
+    let t: ReturnType<BrokerMachine['tick']>;
+    try {
+      t = await this.step(() => this.machine.tick(this.now()));
+    } catch {
+      return; // Failed: reported through onFatal.
+    }
+    for (const c of t.checks) {
+      const sinks = this.checkers.get(c.producerGroup) ?? [];
+      // Any producer of the group may answer (RocketMQ): spread checks over them.
+      const sink = sinks[Number(c.txId.slice(-6)) % Math.max(1, sinks.length)];
+      sink?.check(c);
+    }
+    if (t.rebalanced.length > 0) this.announce(t.rebalanced);
+    if (t.requeued > 0) this.schedulePump([...this.consumers.keys()]);
+  }
+
+  /** Feeds the members once this turn's steps are durable (several wakes, one pass). */
+  schedulePump(ids: readonly string[]): void {
+    for (const id of ids) this.pumping.add(id);
+    if (this.pumpQueued || this.pumping.size === 0) return;
+    this.pumpQueued = true;
+    setImmediate(() => {
+      this.pumpQueued = false;
+      const ids = [...this.pumping];
+      this.pumping.clear();
+      for (const id of ids) this.pump(id);
+    });
+  }
+
+  private pump(memberId: string): void {
+    const sink = this.consumers.get(memberId);
+    if (sink === undefined || this.closed || this.failed !== undefined) return;
+    if (!this.machine.groups.has(memberId) || !sink.writable()) return;
+    const ds = this.machine.groups.pull(memberId, this.now());
+    if (ds.length === 0) return;
+    // Records published in steps not yet durable are released only after they are.
+    this.storage.sync().then(
+      () => {
+        if (this.consumers.get(memberId) === sink) sink.deliver(ds);
+      },
+      (error: unknown) => this.fail(error),
+    );
+  }
+}
+
+export interface TopicPartitionOffset {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: number;
+}
