@@ -31,6 +31,7 @@ import { twoLayerTokenRing } from './mutex/two-layer-token-ring/index.js';
 import { forgetfulSession } from './testing/forgetful-session/index.js';
 import { volatileLock } from './testing/volatile-lock/index.js';
 import { twoPc } from './txn/2pc/index.js';
+import { threePc } from './txn/3pc/index.js';
 
 export const algorithms: readonly AnyAlgorithm[] = [
   lamport,
@@ -60,6 +61,7 @@ export const algorithms: readonly AnyAlgorithm[] = [
   dpos,
   pos,
   twoPc,
+  threePc,
   volatileLock,
   forgetfulSession,
 ];

@@ -3,50 +3,51 @@
 // id) and collects votes; one No, or votes missing at the vote timeout, aborts. Phase 2: the
 // decision is written to its log — durable BEFORE DoCommit / DoAbort leave, the kernel saving
 // it in the same step — then sent to every cohort and resent to those that have not answered
-// HaveCommitted. Recovery: a restarted coordinator resends every decision its log holds and
-// not yet acknowledged, and aborts every transaction it began without deciding (presumed
-// abort: no cohort can have committed it, since a commit needs the logged decision).
+// HaveCommitted (../shared/decision-log.ts). Recovery: a restarted coordinator resends every
+// decision its log holds and not yet acknowledged, and aborts every transaction it began
+// without deciding (presumed abort: no cohort can have committed it, since a commit needs
+// the logged decision).
 
 import { assert } from '../../../core/assert.js';
 import type { NodeId } from '../../../core/process.js';
+import {
+  armBegin,
+  beginTxn,
+  logDecision,
+  recordAck,
+  resendLate,
+  resendUndone,
+  type SendDecision,
+} from '../shared/decision-log.js';
 import type { TxnOutcome } from '../shared/outputs.js';
 import type { X } from './options.js';
 
 const decisionMessage = (txn: number, outcome: TxnOutcome) =>
   ({ type: outcome === 'commit' ? 'DoCommit' : 'DoAbort', txn }) as const;
 
+const sender =
+  (x: X): SendDecision =>
+  (to, txn, outcome) =>
+    x.env.send(to, decisionMessage(txn, outcome));
+
 export function coordinatorStart(x: X): void {
-  const { s, env, c } = x;
-  for (let txn = 1; txn <= s.begun; txn++) {
-    const decision = s.log[txn];
-    if (decision === undefined) decide(x, txn, 'abort');
-    else if (!decision.done) {
-      s.acks[txn] = { from: [], sentAtMs: env.now() };
-      for (const to of c.cohorts) env.send(to, decisionMessage(txn, decision.outcome));
-    }
-  }
-  if (s.begun < c.opts.transactions) env.setTimer('begin', c.opts.intervalMs);
+  const { s } = x;
+  resendUndone(x, sender(x));
+  for (let txn = 1; txn <= s.begun; txn++) if (s.log[txn] === undefined) decide(x, txn, 'abort');
+  armBegin(s, x.env, x.c);
   assert(Object.keys(s.voting).length === 0, 'a fresh coordinator collects no votes');
 }
 
 export function coordinatorBegin(x: X): void {
   const { s, env, c } = x;
-  assert(s.begun < c.opts.transactions, 'the workload is bounded');
-  const txn = ++s.begun;
+  const txn = beginTxn(s, env, c);
   s.voting[txn] = { yes: [], sinceMs: env.now() };
-  env.output({ type: 'begin', txn });
   for (const to of c.cohorts) env.send(to, { type: 'CanCommit', txn });
-  if (s.begun < c.opts.transactions) env.setTimer('begin', c.opts.intervalMs);
 }
 
 function decide(x: X, txn: number, outcome: TxnOutcome): void {
-  const { s, env, c } = x;
-  assert(s.log[txn] === undefined, 'a transaction is decided once');
-  s.log = { ...s.log, [txn]: { outcome, done: false } };
-  delete s.voting[txn];
-  s.acks[txn] = { from: [], sentAtMs: env.now() };
-  env.output({ type: 'decide', txn, outcome });
-  for (const to of c.cohorts) env.send(to, decisionMessage(txn, outcome));
+  delete x.s.voting[txn];
+  logDecision(x, txn, outcome, sender(x));
 }
 
 export function coordinatorVote(x: X, from: NodeId, txn: number, vote: 'yes' | 'no'): void {
@@ -60,14 +61,7 @@ export function coordinatorVote(x: X, from: NodeId, txn: number, vote: 'yes' | '
 }
 
 export function coordinatorAck(x: X, from: NodeId, txn: number): void {
-  const { s, c } = x;
-  const decision = s.log[txn];
-  const acks = s.acks[txn];
-  if (decision === undefined || acks === undefined) return;
-  if (!acks.from.includes(from)) acks.from.push(from);
-  if (acks.from.length < c.cohorts.length) return;
-  s.log = { ...s.log, [txn]: { ...decision, done: true } };
-  delete s.acks[txn];
+  recordAck(x.s, x.c, from, txn);
 }
 
 /** An in-doubt cohort asks: answer from the log (an undecided transaction is still voting). */
@@ -82,12 +76,5 @@ export function coordinatorTick(x: X): void {
   const now = env.now();
   for (const [txn, voting] of Object.entries(s.voting))
     if (now - voting.sinceMs >= c.opts.voteTimeoutMs) decide(x, Number(txn), 'abort');
-  for (const [txn, acks] of Object.entries(s.acks)) {
-    if (now - acks.sentAtMs < c.opts.retryMs) continue;
-    const decision = s.log[Number(txn)];
-    assert(decision !== undefined && !decision.done, 'only undone decisions wait for acks');
-    acks.sentAtMs = now;
-    for (const to of c.cohorts)
-      if (!acks.from.includes(to)) env.send(to, decisionMessage(Number(txn), decision.outcome));
-  }
+  resendLate(x, sender(x));
 }

@@ -4,7 +4,7 @@ import type { OptionSpecs, OptionsOf } from '../../../core/algorithm.js';
 import type { Step } from '../../../core/kernel.js';
 import type { NodeId } from '../../../core/process.js';
 import type { TxnOutput } from '../shared/outputs.js';
-import { txnWorkloadOptionSpecs } from '../shared/workload.js';
+import { cohortIds, txnWorkloadOptionSpecs } from '../shared/workload.js';
 import type { TwoPcMessage } from './messages.js';
 import type { TwoPcState } from './state.js';
 
@@ -50,7 +50,7 @@ export type X = Step<TwoPcMessage, TxnOutput, TwoPcState, TwoPcConfig>;
 export function twoPcConfig(n: number, opts: TwoPcOptions): TwoPcConfig {
   return {
     opts,
-    cohorts: Array.from({ length: n - 1 }, (_, i) => i + 2),
+    cohorts: cohortIds(n),
     inDoubtMs: opts.voteTimeoutMs + opts.retryMs,
   };
 }

@@ -7,29 +7,20 @@
 
 import type { NodeId } from '../../../core/process.js';
 import type { TxnCohortState } from '../shared/cohort.js';
+import type { DecisionLogState } from '../shared/decision-log.js';
 import type { TxnNodeState, TxnOutcome } from '../shared/outputs.js';
 
 export const COORDINATOR = 1;
 
 export type TwoPcRole = 'coordinator' | 'cohort';
 
-export interface Decision {
-  readonly outcome: TxnOutcome;
-  /** Every cohort acknowledged it: the coordinator may forget the transaction. */
-  readonly done: boolean;
-}
-
-export interface TwoPcState extends TxnNodeState, TxnCohortState {
+export interface TwoPcState extends TxnNodeState, TxnCohortState, DecisionLogState {
   role: TwoPcRole;
-  // ---- coordinator
-  /** Durable: transactions begun; ids 1..begun. */
+  // ---- coordinator: begun, log (durable; absent from the log = undecided, so presumed
+  // abort after a restart) and acks, from DecisionLogState.
   begun: number;
-  /** Durable: the decision on each transaction (absent: undecided, so presumed abort). */
-  log: Record<number, Decision>;
   /** Transactions collecting votes: the cohorts that voted Yes, and since when. */
   voting: Record<number, { yes: NodeId[]; sinceMs: number }>;
-  /** Decided, not done: the cohorts that acknowledged, and when the decision last left. */
-  acks: Record<number, { from: NodeId[]; sentAtMs: number }>;
   // ---- cohort
   /** Durable. */
   prepared: number[];

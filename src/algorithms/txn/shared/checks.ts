@@ -6,10 +6,10 @@
 //     cohort's applied outcome and a coordinator's decision alike;
 //   - commit only if every cohort voted Yes: a commit (applied or decided) needs a Yes from
 //     every cohort of the transaction and a No from none.
-// Liveness, over the final states (every node is up once faults have healed): the
-// coordinator has begun every transaction of the workload, every cohort has applied an
-// outcome to each of them, and all cohorts applied the same one (atomicity again, now on
-// the durable states themselves).
+// Liveness, over the final states (every node is up once faults have healed, but a
+// scenario may leave the coordinator down): every cohort has applied an outcome to each
+// transaction begun, all cohorts the same one (atomicity again, now on the durable states
+// themselves), and the coordinator has begun every transaction of the workload.
 
 import type { ClusterView, Invariant, Liveness } from '../../../core/algorithm.js';
 import type { NodeId } from '../../../core/process.js';
@@ -97,6 +97,18 @@ function undecided(view: View, cohorts: readonly NodeId[], begun: number): strin
   return undefined;
 }
 
+/**
+ * How many transactions were begun: the coordinator's durable count, or — while it is down
+ * (3PC's cohorts finish without it) — the highest id a `begin` output named.
+ */
+function begunOf(view: View, coordinator: NodeId): number {
+  const state = view.nodes[coordinator - 1]?.state;
+  if (state !== undefined) return state.begun;
+  let begun = 0;
+  for (const { output: o } of view.outputs) if (o.type === 'begin') begun = Math.max(begun, o.txn);
+  return begun;
+}
+
 export function everyTxnDecided(
   coordinator: NodeId,
   cohorts: readonly NodeId[],
@@ -105,11 +117,13 @@ export function everyTxnDecided(
   return {
     name: EVERY_TXN_DECIDED,
     check(view) {
-      const state = view.nodes[coordinator - 1]?.state;
-      if (state === undefined) return `the coordinator (node ${coordinator}) is down`;
-      if (state.begun < transactions)
-        return `the coordinator began ${state.begun} of ${transactions} transactions`;
-      return undecided(view, cohorts, state.begun);
+      const begun = begunOf(view, coordinator);
+      return (
+        undecided(view, cohorts, begun) ??
+        (begun < transactions
+          ? `the coordinator began ${begun} of ${transactions} transactions`
+          : undefined)
+      );
     },
   };
 }

@@ -55,3 +55,8 @@ export function drawVote(
   if (opts.alwaysNo.includes(id)) return 'no';
   return env.random.chance(opts.noProbability, 100) ? 'no' : 'yes';
 }
+
+/** The cohorts of a run whose node 1 is the coordinator: nodes 2..n. */
+export function cohortIds(n: number): NodeId[] {
+  return Array.from({ length: n - 1 }, (_, i) => i + 2);
+}
