@@ -1,0 +1,55 @@
+// `cohort broker`: runs Cohort's durable message broker (src/comm/broker) — its flags and
+// help here, the action (broker-command.ts) loaded only when it runs, so the rest of the CLI
+// starts without gRPC.
+
+import type { Command } from 'commander';
+import type { Exit } from './usage-error.js';
+
+const BROKER_HELP = `
+With no flags: data in ./cohort-broker-data, gRPC (proto/cohort/broker.proto) on
+127.0.0.1:7070. No authentication: beyond loopback needs --allow-non-loopback (warns).
+stdout gets one JSON line when it is ready:
+  {"event":"ready","address":"127.0.0.1:7070","port":7070,"pid":…}
+Every publish, prepare, end of transaction, ack and offset commit is answered once it is
+fsynced (many share one fsync). See docs/broker.md.
+
+Examples:
+  cohort broker
+  cohort broker --listen 127.0.0.1:0 --data-dir /tmp/b --ack-timeout-ms 5000
+  cohort broker --check-interval-ms 2000 --check-max-attempts 3 --on-check-exhausted keep`;
+
+export interface BrokerFlags {
+  dataDir: string;
+  listen: string;
+  allowNonLoopback?: boolean;
+  ackTimeoutMs?: string;
+  sessionTimeoutMs?: string;
+  checkIntervalMs?: string;
+  checkMaxAttempts?: string;
+  onCheckExhausted?: string;
+  maxMessageBytes?: string;
+  maxInFlight?: string;
+  logLevel: string;
+}
+
+export function brokerCommandDef(root: Command, exit: Exit): void {
+  root
+    .command('broker')
+    .description('run the durable message broker (topics, consumer groups, transactional messages)')
+    .option('--data-dir <dir>', 'where the write-ahead log lives', 'cohort-broker-data')
+    .option('--listen <host:port>', 'gRPC address (port 0: any free port)', '127.0.0.1:7070')
+    .option('--allow-non-loopback', 'listen beyond loopback (no authentication: warns)')
+    .option('--ack-timeout-ms <ms>', 'redeliver a delivery not acknowledged within this')
+    .option('--session-timeout-ms <ms>', "a consumer's default session timeout")
+    .option('--check-interval-ms <ms>', 'check back a half message with no outcome after this')
+    .option('--check-max-attempts <n>', 'checks before --on-check-exhausted applies')
+    .option('--on-check-exhausted <what>', "'rollback' (default) or 'keep'")
+    .option('--max-message-bytes <n>', 'the largest message value accepted')
+    .option('--max-in-flight <n>', 'unacknowledged deliveries per consumer at most')
+    .option('--log-level <level>', 'pino level: debug, info, warn, error', 'info')
+    .addHelpText('after', BROKER_HELP)
+    .action(async (flags: BrokerFlags) => {
+      const { brokerCommand } = await import('./broker-command.js');
+      exit(await brokerCommand(flags));
+    });
+}
