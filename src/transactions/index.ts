@@ -25,6 +25,13 @@ export {
   transfer,
 } from './examples/bank-transfer.js';
 export {
+  ORDER_SCHEMAS,
+  type OrderInput,
+  OrderRefused,
+  type OrderServices,
+  orderSaga,
+} from './examples/order-saga.js';
+export {
   type AccountChange,
   accountBusiness,
   InsufficientBalance,
@@ -33,6 +40,17 @@ export {
 } from './examples/tcc-transfer.js';
 export { type PgConnection, PgParticipant, type PgParticipantOptions } from './pg-participant.js';
 export { DEFAULT_RETRY, type RetryOptions, withRetries } from './retry.js';
+export {
+  type SagaContext,
+  type SagaDefinition,
+  type SagaHookStep,
+  type SagaOptions,
+  SagaOrchestrator,
+  type SagaRecord,
+  type SagaResult,
+  type SagaStep,
+} from './saga/orchestrator.js';
+export { PgSagaEffects, StepCompensatedError } from './saga/pg-effects.js';
 export {
   type TccBranch,
   TccCoordinator,

@@ -82,6 +82,29 @@ export class PgParticipant {
     }
   }
 
+  /**
+   * Runs `body` in one local transaction on a connection of its own: committed if it
+   * returns, rolled back if it throws (or the connection dropped, which rolls back too).
+   */
+  async local<T>(txnId: string, body: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.connect(txnId);
+    try {
+      await this.run(txnId, client, 'BEGIN');
+      const value = await body(client);
+      await this.run(txnId, client, 'COMMIT');
+      client.release();
+      return value;
+    } catch (error) {
+      try {
+        await this.run(txnId, client, 'ROLLBACK');
+        client.release();
+      } catch (rollbackError) {
+        release(client, rollbackError);
+      }
+      throw error;
+    }
+  }
+
   /** The typed error for `error`, raised by `what` (a statement or 'connect'). */
   failure(txnId: string, what: string, error: unknown): ParticipantError | ParticipantTimeoutError {
     if (error instanceof ParticipantError || error instanceof ParticipantTimeoutError) return error;

@@ -28,7 +28,7 @@ import {
   UnknownTransactionError,
   validateId,
 } from '../errors.js';
-import { type PgConnection, PgParticipant, release } from '../pg-participant.js';
+import { type PgConnection, PgParticipant } from '../pg-participant.js';
 
 /** What a coordinator calls (an in-process participant, or an adapter for a remote one). */
 export interface TccResource {
@@ -183,32 +183,19 @@ export class PgTccParticipant<A> implements TccResource {
     );
   }
 
-  /** Runs `body` in one local transaction: committed if it returns, rolled back if it throws. */
-  private async local(
+  /** One local transaction; every statement first checks the caller's signal. */
+  private local(
     txnId: string,
     signal: AbortSignal | undefined,
     body: (client: pg.PoolClient, run: Run) => Promise<void>,
   ): Promise<void> {
     signal?.throwIfAborted();
-    const client = await this.db.connect(txnId);
-    const run: Run = (sql, params) => {
-      signal?.throwIfAborted();
-      return this.db.run(txnId, client, sql, params);
-    };
-    try {
-      await run('BEGIN');
-      await body(client, run);
-      await run('COMMIT');
-      release(client);
-    } catch (error) {
-      try {
-        await this.db.run(txnId, client, 'ROLLBACK');
-        release(client);
-      } catch (rollbackError) {
-        release(client, rollbackError); // Dropping the connection rolls back too.
-      }
-      throw error;
-    }
+    return this.db.local(txnId, (client) =>
+      body(client, (sql, params) => {
+        signal?.throwIfAborted();
+        return this.db.run(txnId, client, sql, params);
+      }),
+    );
   }
 }
 
