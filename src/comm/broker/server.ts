@@ -115,6 +115,7 @@ function consume(broker: Broker, call: ServerDuplexStream<ConsumerRequest, unkno
   let writable = true;
   let pending = 0;
   let ended = false;
+  let halfClosed = false;
   const sink = {
     writable: () => writable && !ended,
     deliver: (ds: Delivery[]) => {
@@ -165,6 +166,7 @@ function consume(broker: Broker, call: ServerDuplexStream<ConsumerRequest, unkno
       .finally(() => {
         pending -= 1;
         if (call.isPaused() && pending < MAX_PENDING_PER_STREAM / 2) call.resume();
+        if (halfClosed && pending === 0) finish();
       });
   });
   call.on('drain', () => {
@@ -177,7 +179,11 @@ function consume(broker: Broker, call: ServerDuplexStream<ConsumerRequest, unkno
     if (memberId !== undefined) void broker.leave(memberId).catch(() => {});
     call.end();
   };
-  call.on('end', finish);
+  // The client closed its side: answer what it sent (its last acks), then leave.
+  call.on('end', () => {
+    halfClosed = true;
+    if (pending === 0) finish();
+  });
   call.on('cancelled', finish);
   call.on('error', finish);
 }
