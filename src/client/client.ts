@@ -165,6 +165,14 @@ export class Client {
     return this.clusterCalls.memberRemove(...args);
   }
 
+  memberUpdate(...args: Parameters<Cluster['memberUpdate']>) {
+    return this.clusterCalls.memberUpdate(...args);
+  }
+
+  memberPromote(...args: Parameters<Cluster['memberPromote']>) {
+    return this.clusterCalls.memberPromote(...args);
+  }
+
   status(options?: CallOptions) {
     return this.maintenanceCalls.status(options);
   }

@@ -92,6 +92,29 @@ export class Cluster {
       await this.connection.unary('Cluster', 'MemberRemove', request, 'at-most-once', options),
     );
   }
+
+  /** Changes a member's peer URLs. */
+  async memberUpdate(
+    id: bigint,
+    peerUrls: readonly string[],
+    options?: CallOptions,
+  ): Promise<Members> {
+    const request = { ID: long(id), peerURLs: [...peerUrls] };
+    return membersFromWire(
+      await this.connection.unary('Cluster', 'MemberUpdate', request, 'at-most-once', options),
+    );
+  }
+
+  /**
+   * Makes a learner a voting member. Refused (EtcdError 'learnerNotReady') until the learner
+   * holds 90 % of the leader's log: retry once it has caught up.
+   */
+  async memberPromote(id: bigint, options?: CallOptions): Promise<Members> {
+    const request = { ID: long(id) };
+    return membersFromWire(
+      await this.connection.unary('Cluster', 'MemberPromote', request, 'at-most-once', options),
+    );
+  }
 }
 
 export class Maintenance {

@@ -41,6 +41,31 @@ function errorOf(r: ServerResult): string | undefined {
 }
 
 describe('server machine: cluster state', () => {
+  it('admits one learner, promotes only a learner, and keeps learners through a snapshot', () => {
+    seq = 0;
+    const m = fresh();
+    const seedOf = (ID: bigint, port: number) => ({
+      ID,
+      raftId: Number(ID),
+      peerURLs: [`http://127.0.0.1:${port}`],
+    });
+    apply(m, { type: 'bootstrapMembers', request: { members: [seedOf(1n, 2380)] } });
+    const add = (ID: bigint, port: number, isLearner: boolean) =>
+      apply(m, { type: 'addMember', request: { ...seedOf(ID, port), isLearner } });
+    const outcome = (r: ServerResult) => (r.ok ? r.response : r.error);
+    expect(outcome(add(2n, 2381, true))).toMatchObject({ members: [{}, { isLearner: true }] });
+    expect(outcome(add(3n, 2382, true))).toEqual({ error: 'tooManyLearners' });
+    expect(outcome(add(3n, 2382, false))).toMatchObject({ members: [{}, {}, {}] });
+    const promote = (ID: bigint) => outcome(apply(m, { type: 'promoteMember', request: { ID } }));
+    expect(promote(3n)).toEqual({ error: 'memberNotLearner' });
+    expect(promote(7n)).toEqual({ error: 'memberNotFound' });
+    const def = serverMachineDef();
+    const back = def.restore(roundTrip(m.snapshot()), LIMITS) as ServerMachine;
+    expect(back.cluster.rosterMembers().map((x) => x.isLearner)).toEqual([false, true, false]);
+    expect(promote(2n)).toMatchObject({ members: [{}, { isLearner: false }, {}] });
+    expect(commandShapeProblem({ type: 'promoteMember', request: { ID: 'x' } })).toBeDefined();
+  });
+
   it('keeps published member attributes and alarms through a snapshot', () => {
     seq = 0;
     const m = fresh();

@@ -48,7 +48,12 @@ export interface RosterMember extends RosterEntry, MemberAttributes {
   readonly ID: bigint;
 }
 
-export type RosterError = 'memberExist' | 'peerUrlExist' | 'memberNotFound' | 'tooManyLearners';
+export type RosterError =
+  | 'memberExist'
+  | 'peerUrlExist'
+  | 'memberNotFound'
+  | 'tooManyLearners'
+  | 'memberNotLearner';
 
 /** What a membership command did: the members after it, or etcd's error. */
 export type RosterResult =
@@ -68,6 +73,8 @@ export type ClusterCommand =
       readonly request: RosterSeed & { readonly isLearner: boolean };
     }
   | { readonly type: 'removeMember'; readonly request: { readonly ID: bigint } }
+  /** etcd's PromoteMember: the roster's learner becomes a voting member. */
+  | { readonly type: 'promoteMember'; readonly request: { readonly ID: bigint } }
   | {
       readonly type: 'updateMember';
       readonly request: { readonly ID: bigint; readonly peerURLs: readonly string[] };
@@ -98,10 +105,11 @@ export const CLUSTER_COMMANDS: ReadonlySet<string> = new Set([
   'addMember',
   'removeMember',
   'updateMember',
+  'promoteMember',
 ]);
 
-/** etcd 3.4 admits one learner; Cohort's Raft has no non-voting members, so none. */
-export const MAX_LEARNERS = 0;
+/** etcd 3.4's maxLearners: one learner at a time. */
+export const MAX_LEARNERS = 1;
 export const CLUSTER_READS: ReadonlySet<string> = new Set(['alarmGet']);
 
 export interface ClusterSnapshot {
@@ -111,6 +119,8 @@ export interface ClusterSnapshot {
   readonly alarms: readonly (readonly [bigint, AlarmType])[];
   /** [member id, Raft id, peer URLs], by id (absent before the roster existed). */
   readonly roster?: readonly (readonly [bigint, number, readonly string[]])[];
+  /** The roster's learners' ids (absent: none, as before learners existed). */
+  readonly learners?: readonly bigint[];
   readonly removed?: readonly bigint[];
   readonly bootstrapped?: boolean;
   readonly clusterId?: bigint;
@@ -153,6 +163,7 @@ export class ClusterState {
       case 'addMember':
       case 'removeMember':
       case 'updateMember':
+      case 'promoteMember':
         return this.changeRoster(command);
       case 'alarm':
         return this.applyAlarm(command);
@@ -170,7 +181,10 @@ export class ClusterState {
 
   /** etcd's ValidateConfigurationChange, then the change (membership/cluster.go). */
   private changeRoster(
-    command: Extract<ClusterCommand, { type: 'addMember' | 'removeMember' | 'updateMember' }>,
+    command: Extract<
+      ClusterCommand,
+      { type: 'addMember' | 'removeMember' | 'updateMember' | 'promoteMember' }
+    >,
   ): RosterResult {
     const { ID } = command.request;
     if (this.removed.has(ID)) return { error: 'memberNotFound' };
@@ -182,7 +196,8 @@ export class ClusterState {
       if (peerURLs.some((u) => taken.has(u))) return { error: 'peerUrlExist' };
       // A Raft id is derived from peer URLs (identity.ts): one in use is a member id in use.
       if (others.some(([, m]) => m.raftId === raftId)) return { error: 'memberExist' };
-      if (isLearner) return { error: 'tooManyLearners' };
+      const learners = others.filter(([, m]) => m.isLearner).length;
+      if (isLearner && learners >= MAX_LEARNERS) return { error: 'tooManyLearners' };
       this.setEntry(ID, { raftId, peerURLs: [...peerURLs], isLearner });
       return { members: this.rosterMembers() };
     }
@@ -193,6 +208,11 @@ export class ClusterState {
       this.members.delete(ID);
       this.removed.add(ID);
       this.rosterVersion++;
+      return { members: this.rosterMembers() };
+    }
+    if (command.type === 'promoteMember') {
+      if (!entry.isLearner) return { error: 'memberNotLearner' };
+      this.setEntry(ID, { ...entry, isLearner: false });
       return { members: this.rosterMembers() };
     }
     const { peerURLs } = command.request;
@@ -275,6 +295,10 @@ export class ClusterState {
       roster: [...this.roster]
         .map(([id, m]) => [id, m.raftId, [...m.peerURLs]] as const)
         .sort(byId),
+      learners: [...this.roster]
+        .filter(([, m]) => m.isLearner)
+        .map(([id]) => id)
+        .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)),
       removed: [...this.removed].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)),
       bootstrapped: this.bootstrapped,
       clusterId: this.clusterId,
@@ -300,7 +324,8 @@ export class ClusterState {
       state.alarms.set(alarmKey(m), m);
     }
     const roster = rosterOf(x);
-    for (const m of roster.seeds) state.roster.set(m.ID, { ...m, isLearner: false });
+    for (const m of roster.seeds)
+      state.roster.set(m.ID, { ...m, isLearner: roster.learners.includes(m.ID) });
     for (const id of roster.removed) state.removed.add(id);
     state.bootstrapped = roster.bootstrapped;
     state.clusterId = typeof x.clusterId === 'bigint' ? x.clusterId : 0n;
@@ -311,22 +336,29 @@ export class ClusterState {
 /** The roster part of a snapshot (absent in snapshots written before it existed). */
 function rosterOf(x: Record<string, unknown>): {
   seeds: RosterSeed[];
+  learners: bigint[];
   removed: bigint[];
   bootstrapped: boolean;
 } {
   const roster = x.roster ?? [];
+  const learners = x.learners ?? [];
   const removed = x.removed ?? [];
-  if (!Array.isArray(roster) || !Array.isArray(removed))
-    throw new TypeError('cluster snapshot: roster and removed lists');
+  if (!Array.isArray(roster) || !Array.isArray(learners) || !Array.isArray(removed))
+    throw new TypeError('cluster snapshot: roster, learners and removed lists');
   const seeds: RosterSeed[] = roster.map((m) => {
     const [ID, raftId, peerURLs] = Array.isArray(m) ? m : [];
     if (typeof ID !== 'bigint' || !isNodeId(raftId) || !isStringList(peerURLs))
       throw new TypeError('cluster snapshot: a roster entry is [id, Raft id, peer URLs]');
     return { ID, raftId, peerURLs };
   });
-  if (!removed.every((id) => typeof id === 'bigint'))
-    throw new TypeError('cluster snapshot: removed ids are int64');
-  return { seeds, removed: removed as bigint[], bootstrapped: x.bootstrapped === true };
+  if (![...removed, ...learners].every((id) => typeof id === 'bigint'))
+    throw new TypeError('cluster snapshot: removed and learner ids are int64');
+  return {
+    seeds,
+    learners: learners as bigint[],
+    removed: removed as bigint[],
+    bootstrapped: x.bootstrapped === true,
+  };
 }
 
 function isStringList(x: unknown): x is string[] {

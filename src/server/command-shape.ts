@@ -187,6 +187,7 @@ const COMMANDS: Readonly<Record<string, Fields>> = {
   addMember: { request: addMember },
   removeMember: { request: shaped({ ID: big }, ['ID']) },
   updateMember: { request: updateMember },
+  promoteMember: { request: shaped({ ID: big }, ['ID']) },
   alarm: { request: alarm },
   alarmGet: { request: shaped({ alarm: alarmType }, ['alarm']) },
 };

@@ -32,6 +32,8 @@ export interface MemberInfo {
   readonly clientUrls: readonly string[];
   /** Raft's id of the member. */
   readonly raftId: number;
+  /** A learner: it replicates the log but does not vote (etcd's MemberAdd --learner). */
+  readonly isLearner?: boolean;
 }
 
 export interface EtcdServerOptions {
@@ -155,6 +157,7 @@ export class EtcdServer {
         peerUrls: m.peerURLs,
         clientUrls: m.clientURLs,
         raftId: m.raftId,
+        isLearner: m.isLearner,
       }));
     return this.o.members.map((m) => {
       const published = this.machine.cluster.attributes(m.id);

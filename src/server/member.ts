@@ -36,7 +36,7 @@ import {
   raftConfig,
 } from '../algorithms/consensus/raft/options.js';
 import { createServer } from '../algorithms/consensus/raft/raft.js';
-import type { ServerState } from '../algorithms/consensus/raft/state.js';
+import { membersOf, type ServerState } from '../algorithms/consensus/raft/state.js';
 import type { AnyAlgorithm } from '../core/algorithm.js';
 import type { NodeId } from '../core/process.js';
 import type { Clock } from '../runtime/clock.js';
@@ -153,7 +153,7 @@ export class Member {
       // Outputs are consumed as they are released; the host keeps no history of them.
       outputs: new OutputLog(1),
       nodes: servers,
-      afterDeliver: () => member?.knowVoters(),
+      afterDeliver: () => member?.knowMembers(),
     });
     const port = await transport.start();
     const proposalOptions = {
@@ -170,7 +170,7 @@ export class Member {
       (submit) => new Proposals(proposalOptions, submit),
     );
     host.start();
-    member.knowVoters();
+    member.knowMembers();
     return member;
   }
 
@@ -195,9 +195,9 @@ export class Member {
     return this.transport.isConnected(id);
   }
 
-  /** Every voter of Raft's latest configuration is a server this member may talk to. */
-  private knowVoters(): void {
-    for (const v of this.raftState.log.voters()) this.knowServer(v);
+  /** Every member (voter or learner) of Raft's latest configuration is a server we may talk to. */
+  private knowMembers(): void {
+    for (const v of membersOf(this.raftState)) this.knowServer(v);
   }
 
   private knowServer(id: NodeId): void {

@@ -14,9 +14,12 @@
 //   If remove-server fails after the roster removal, the leader's reconciliation proposes
 //   it again: a voter whose Raft id the roster no longer names is always removed.
 // - MemberUpdate: the roster's peer URLs; every transport re-dials (same Raft id).
-// - Learners: Cohort's Raft has no non-voting members, so MemberAdd --learner answers
-//   etcd's own "too many learner members in cluster" (the limit is 0) and MemberPromote
-//   "can only promote a learner member" (or "member not found").
+// - Learners (etcd 3.4: at most one): MemberAdd --learner writes a learner roster entry,
+//   then Raft's add-learner — a non-voting member that receives the log and counts in no
+//   quorum, so adding one needs none of the voter checks. MemberPromote runs Raft's
+//   promote-learner first (the leader refuses a learner holding less than 90 % of its log:
+//   "can only promote a learner member which is in sync with leader"), then marks the roster
+//   entry a voter; if the proposer dies in between, the leader's reconciliation finishes it.
 //
 // Fault model: the proposer may crash between the two steps of a change: a roster entry
 // whose add-server never ran shows as an unstarted member (remove it); a removal is finished
@@ -25,7 +28,7 @@
 // it stays up, isolated, until stopped.
 
 import type { Logger } from 'pino';
-import { votersOf } from '../algorithms/consensus/raft/state.js';
+import { membersOf, votersOf } from '../algorithms/consensus/raft/state.js';
 import type { NodeId } from '../core/process.js';
 import type { Address } from '../runtime/transport/peer-link.js';
 import type { ClusterCommand, RosterMember, RosterResult } from './cluster-state.js';
@@ -86,7 +89,7 @@ export class Membership {
     const request = { ID, raftId, peerURLs: urls, isLearner };
     const members = await this.change({ type: 'addMember', request });
     try {
-      await this.o.member.admin({ type: 'add-server', node: raftId });
+      await this.o.member.admin({ type: isLearner ? 'add-learner' : 'add-server', node: raftId });
     } catch (error) {
       // Raft refused (a change in flight, or the id votes already): undo the roster entry.
       await this.change({ type: 'removeMember', request: { ID } }).catch(() => {});
@@ -101,7 +104,7 @@ export class Membership {
     if (target === undefined) throw new EtcdError('memberNotFound');
     this.mayRemoveVoter(target);
     const members = await this.change({ type: 'removeMember', request: { ID } });
-    if (votersOf(this.o.member.raftState).includes(target.raftId)) {
+    if (membersOf(this.o.member.raftState).includes(target.raftId)) {
       await this.o.member.admin({ type: 'remove-server', node: target.raftId }).catch((error) => {
         if (error instanceof RaftRefusal) throw new EtcdError('memberNotEnoughStarted');
         throw error;
@@ -115,10 +118,20 @@ export class Membership {
     return this.change({ type: 'updateMember', request: { ID, peerURLs: urls } });
   }
 
-  /** etcd's PromoteMember: there are no learners to promote. */
-  promote(ID: bigint): never {
-    if (!this.members().some((m) => m.ID === ID)) throw new EtcdError('memberNotFound');
-    throw new EtcdError('memberNotLearner');
+  /** etcd's PromoteMember: Raft's promotion (which checks the learner is in sync), then the roster. */
+  async promote(ID: bigint): Promise<RosterMember[]> {
+    const target = this.members().find((m) => m.ID === ID);
+    if (target === undefined) throw new EtcdError('memberNotFound');
+    if (!target.isLearner) throw new EtcdError('memberNotLearner');
+    this.mayPromote();
+    const raft = this.o.member.raftState;
+    if (!votersOf(raft).includes(target.raftId)) {
+      await this.o.member.admin({ type: 'promote-learner', node: target.raftId }).catch((error) => {
+        if (error instanceof RaftRefusal) throw new EtcdError('memberNotLearner');
+        throw error;
+      });
+    }
+    return this.change({ type: 'promoteMember', request: { ID } });
   }
 
   private async change(command: ClusterCommand): Promise<RosterMember[]> {
@@ -153,8 +166,21 @@ export class Membership {
     if (!voters.every((v) => v.active)) throw new EtcdError('unhealthy');
   }
 
+  /**
+   * etcd's IsReadyToPromoteMember: the learner counted as started, the started voters must
+   * make the new quorum. (etcd checks the learner is in sync first; here the leader's Raft
+   * does, when the promotion is proposed, so a cluster failing both gets this error.)
+   */
+  private mayPromote(): void {
+    const voters = this.voters();
+    const started = voters.filter((v) => v.started).length + 1;
+    if (started < Math.floor((voters.length + 1) / 2) + 1)
+      throw new EtcdError('memberNotEnoughStarted');
+  }
+
   /** etcd's mayRemoveMember: IsReadyToRemoveVotingMember, then the active quorum. */
   private mayRemoveVoter(target: RosterMember): void {
+    if (target.isLearner) return; // No quorum depends on a learner.
     const voters = this.voters();
     const others = voters.filter((v) => v.id !== target.ID);
     const started = others.filter((v) => v.started).length;
@@ -190,7 +216,7 @@ export class Membership {
     const cluster = this.machine.cluster;
     if (!cluster.hasRoster) return;
     const raft = this.o.member.raftState;
-    const keep = new Set<NodeId>([...votersOf(raft), ...raft.progress.keys()]);
+    const keep = new Set<NodeId>([...membersOf(raft), ...raft.progress.keys()]);
     for (const m of cluster.rosterMembers()) keep.add(m.raftId);
     for (const id of this.o.member.peerAddresses().keys())
       if (!keep.has(id)) this.o.member.removePeer(id);
@@ -203,29 +229,38 @@ export class Membership {
     this.reconcile();
   }
 
-  /** Removed from the roster and no longer a voter in our own log: stop (etcd's words). */
+  /** Removed from the roster and no longer a member in our own log: stop (etcd's words). */
   private checkRemoved(): void {
     const selfId = this.o.selfId();
     if (this.removed || selfId === undefined) return;
     const raft = this.o.member.raftState;
-    if (!this.machine.cluster.isRemoved(selfId) || votersOf(raft).includes(raft.id)) return;
+    if (!this.machine.cluster.isRemoved(selfId) || membersOf(raft).includes(raft.id)) return;
     this.removed = true;
     this.o.log.warn('the member has been permanently removed from the cluster');
     setTimeout(() => this.o.onRemoved(), REMOVED_STOP_DELAY_MS).unref();
   }
 
-  /** The leader removes a voter the roster no longer names (a removal left half done). */
+  /**
+   * The leader finishes a change left half done: it removes a member the roster no longer
+   * names, and marks a learner the roster still lists as one a voter once Raft promoted it.
+   */
   private reconcile(): void {
     const raft = this.o.member.raftState;
     const cluster = this.machine.cluster;
     if (raft.role !== 'leader' || !cluster.hasRoster || this.reconciling) return;
-    const named = new Set(cluster.rosterMembers().map((m) => m.raftId));
-    const stray = votersOf(raft).find((v) => !named.has(v));
-    if (stray === undefined) return;
+    const roster = cluster.rosterMembers();
+    const named = new Set(roster.map((m) => m.raftId));
+    const stray = membersOf(raft).find((v) => !named.has(v));
+    const voters = votersOf(raft);
+    const promoted = roster.find((m) => m.isLearner && voters.includes(m.raftId));
+    let fix: Promise<unknown>;
+    if (stray !== undefined) fix = this.o.member.admin({ type: 'remove-server', node: stray });
+    else if (promoted !== undefined)
+      fix = this.change({ type: 'promoteMember', request: { ID: promoted.ID } });
+    else return;
     this.reconciling = true;
-    this.o.member
-      .admin({ type: 'remove-server', node: stray })
-      .catch((error: Error) => this.o.log.warn({ err: error, stray }, 'reconcile failed'))
+    fix
+      .catch((error: Error) => this.o.log.warn({ err: error, stray, promoted }, 'reconcile failed'))
       .finally(() => {
         this.reconciling = false;
       });

@@ -173,12 +173,14 @@ export class CohortServer implements ApiServer {
   }
 
   /**
-   * Ports and a data directory for one more member, not started: its peer URL is what
-   * `etcdctl member add` is given; `startJoining` then starts it.
+   * Ports and a data directory for one more member (named as `etcdctl member add` will
+   * name it), not started: its peer URL is what `member add` is given; `startJoining` then
+   * starts it.
    */
-  async newMember(): Promise<{ index: number; peerUrl: string }> {
+  async newMember(
+    name = `m${this.members.length + 1}`,
+  ): Promise<{ index: number; peerUrl: string }> {
     const index = this.members.length;
-    const name = `m${index + 1}`;
     const [clientPort, peerPort] = [await freePort(), await freePort()];
     this.members.push({
       name,

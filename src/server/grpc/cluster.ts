@@ -21,7 +21,7 @@ function toWire(m: MemberInfo): Wire {
     name: m.name,
     peerURLs: m.peerUrls,
     clientURLs: m.clientUrls,
-    isLearner: false,
+    isLearner: m.isLearner === true,
   };
 }
 
@@ -73,6 +73,9 @@ export function clusterService(server: EtcdServer, log: Logger): Record<string, 
       header: header(server),
       members: list(await membership().update(big(w.ID), urls(w))),
     })),
-    MemberPromote: unary(log, (w) => membership().promote(big(w.ID))),
+    MemberPromote: unary(log, async (w) => ({
+      header: header(server),
+      members: list(await membership().promote(big(w.ID))),
+    })),
   };
 }

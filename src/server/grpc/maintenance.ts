@@ -19,6 +19,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ServerUnaryCall, ServerWritableStream, sendUnaryData } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
+import { isLearner } from '../../algorithms/consensus/raft/state.js';
 import { ALARM_TYPES, type AlarmType, alarmText } from '../cluster-state.js';
 import { EtcdError } from '../errors.js';
 import type { EtcdServer } from '../etcd-server.js';
@@ -132,7 +133,7 @@ export function maintenanceService(server: EtcdServer, log: Logger): Record<stri
           ...(server.leaderId() === 0n ? [new EtcdError('noLeader').message] : []),
           ...server.machine.cluster.get('NONE').map(alarmText),
         ],
-        isLearner: false,
+        isLearner: isLearner(raft),
       };
     }),
     HashKV: unary(log, async (w) => {

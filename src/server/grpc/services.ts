@@ -1,6 +1,7 @@
 // The gRPC server with etcd's services registered (KV, Watch, Lease, Cluster, Maintenance,
 // Auth — with etcd's permission checks around the others' methods: auth/gate.ts —
-// and the v3lock and v3election recipes: lock.ts, election.ts), under etcd's request size
+// and the v3lock and v3election recipes: lock.ts, election.ts; a learner member serves only
+// what etcd's learners do: learner-gate.ts), under etcd's request size
 // limits: grpc-js refuses a message over --max-request-bytes plus etcd's 512 KiB of gRPC
 // overhead before decoding it, as etcd's server does.
 //
@@ -16,6 +17,7 @@ import { etcdServices } from '../proto.js';
 import { clusterService } from './cluster.js';
 import { electionService } from './election.js';
 import { type KvLimits, kvService } from './kv.js';
+import { learnerGate } from './learner-gate.js';
 import { leaseService } from './lease.js';
 import { lockService } from './lock.js';
 import { maintenanceService } from './maintenance.js';
@@ -38,7 +40,9 @@ export function createGrpcServer(server: EtcdServer, limits: KvLimits, log: Logg
   const add = (name: string, impl: object, pkg = pb) => {
     const service = pkg[name]?.service;
     if (service === undefined) throw new Error(`etcd's ${name} service is not in the protos`);
-    const checked = gate.wrap(name, service as unknown as MethodKinds, impl);
+    const kinds = service as unknown as MethodKinds;
+    // etcd's order: the learner check (an interceptor) before auth (in the handlers).
+    const checked = learnerGate(server, log, name, kinds, gate.wrap(name, kinds, impl));
     grpc.addService(service, checked as UntypedServiceImplementation);
   };
   add('KV', kvService(server, limits, log));

@@ -8,7 +8,7 @@
 //   key      revision key → mvccpb.KeyValue               (key-bucket.ts)
 //   meta     consistent_index → u64 BE; finishedCompactRev, scheduledCompactRev → revision key
 //   lease    lease id (u64 BE) → leasepb.Lease {ID, TTL}
-//   members  member id (16 hex digits) → JSON {id, peerURLs, name, clientURLs}
+//   members  member id (16 hex digits) → JSON {id, peerURLs, isLearner (when true), name, clientURLs}
 //   cluster  clusterVersion → "3.4.0"
 //   auth     authRevision → u64 BE; authEnabled → [1] (only once enabled)
 //   authUsers / authRoles  name → authpb.User / authpb.Role
@@ -35,6 +35,8 @@ export interface EtcdMember {
   readonly name: string;
   readonly peerURLs: readonly string[];
   readonly clientURLs: readonly string[];
+  /** Written only when true (Go's `json:"isLearner,omitempty"`). */
+  readonly isLearner?: boolean;
 }
 
 /** What a snapshot holds: the replicated state, plus this member's view of the cluster. */
@@ -96,7 +98,8 @@ function memberPairs(members: readonly EtcdMember[]): BoltPair[] {
     members.map((m) => ({
       key: text(m.id.toString(16).padStart(16, '0')),
       value: text(
-        `{"id":${m.id},"peerURLs":${goJson(m.peerURLs)},"name":${goJson(m.name)},` +
+        `{"id":${m.id},"peerURLs":${goJson(m.peerURLs)},` +
+          `${m.isLearner === true ? '"isLearner":true,' : ''}"name":${goJson(m.name)},` +
           `"clientURLs":${goJson(m.clientURLs)}}`,
       ),
     })),

@@ -22,6 +22,7 @@ function stateOf(server: EtcdServer): EtcdState {
       name: m.name,
       peerURLs: m.peerUrls,
       clientURLs: m.clientUrls,
+      isLearner: m.isLearner === true,
     })),
     alarms: machine.cluster.snapshot().alarms,
     consistentIndex: server.raft.lastApplied,
