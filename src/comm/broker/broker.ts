@@ -25,7 +25,12 @@ export interface ConsumerSink {
   /** Whether the consumer's connection can take more now (flow control). */
   writable(): boolean;
   deliver(deliveries: Delivery[]): void;
-  assignment(memberId: string, generation: number, partitions: TopicPartition[]): void;
+  assignment(
+    memberId: string,
+    generation: number,
+    partitions: TopicPartition[],
+    sessionTimeoutMs: number,
+  ): void;
 }
 
 export interface CheckSink {
@@ -232,7 +237,7 @@ export class Broker {
         const sink = this.consumers.get(id);
         if (sink === undefined) continue;
         const g = this.machine.groups;
-        sink.assignment(id, g.generationOf(id), g.assignmentOf(id));
+        sink.assignment(id, g.generationOf(id), g.assignmentOf(id), g.sessionTimeoutOf(id));
         ids.push(id);
       }
     this.schedulePump(ids);
@@ -274,6 +279,8 @@ export class Broker {
     if (sink === undefined || this.closed || this.failed !== undefined) return;
     if (!this.machine.groups.has(memberId) || !sink.writable()) return;
     const ds = this.machine.groups.pull(memberId, this.now());
+    // A pull may write (a committed offset moved past records retention deleted).
+    this.storage.endStep();
     if (ds.length === 0) return;
     // Records published in steps not yet durable are released only after they are.
     this.storage.sync().then(

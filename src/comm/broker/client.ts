@@ -308,13 +308,22 @@ export class Consumer implements AsyncIterable<Message> {
         }
       },
     );
-    const every = Math.max(20, Math.floor((o.sessionTimeoutMs ?? 10_000) / 3));
+    this.heartbeatEvery(o.sessionTimeoutMs ?? 10_000);
+  }
+
+  /** Heartbeats three times per session timeout (the broker's, once it told us). */
+  private heartbeatEvery(sessionTimeoutMs: number): void {
+    const every = Math.max(20, Math.floor(sessionTimeoutMs / 3));
+    if (every === this.heartbeatMs && this.heartbeat !== undefined) return;
+    this.heartbeatMs = every;
     clearInterval(this.heartbeat);
     this.heartbeat = setInterval(() => {
       if (this.memberId !== undefined) void this.request({ heartbeat: {} }).catch(() => {});
     }, every);
     this.heartbeat.unref();
   }
+
+  private heartbeatMs = 0;
 
   /** Why the consumer could not join (it is closed then). */
   joinError: BrokerError | undefined;
@@ -326,7 +335,9 @@ export class Consumer implements AsyncIterable<Message> {
         memberId: string;
         generation: number;
         partitions: TopicPartition[];
+        sessionTimeoutMs: number;
       };
+      if (a.sessionTimeoutMs > 0) this.heartbeatEvery(a.sessionTimeoutMs);
       this.memberId = a.memberId;
       this.generation = a.generation;
       this.assignment = a.partitions.map((p) => ({ topic: p.topic, partition: p.partition }));

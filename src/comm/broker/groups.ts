@@ -226,6 +226,10 @@ export class Groups {
     return this.memberGroup.has(memberId);
   }
 
+  sessionTimeoutOf(memberId: string): number {
+    return this.memberOf(memberId).sessionTimeoutMs;
+  }
+
   /** Deliveries in flight to the member (unacknowledged). */
   inFlight(memberId: string): number {
     return this.memberOf(memberId).inflight;

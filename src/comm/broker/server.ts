@@ -121,9 +121,10 @@ function consume(broker: Broker, call: ServerDuplexStream<ConsumerRequest, unkno
     deliver: (ds: Delivery[]) => {
       writable = call.write({ deliveries: { deliveries: ds.map(deliveryToWire) } });
     },
-    assignment: (id: string, generation: number, tps: TopicPartition[]) => {
+    assignment: (id: string, generation: number, tps: TopicPartition[], sessionMs: number) => {
+      const partitions = tps.map((tp) => positionOut(tp));
       call.write({
-        assignment: { memberId: id, generation, partitions: tps.map((tp) => positionOut(tp)) },
+        assignment: { memberId: id, generation, partitions, sessionTimeoutMs: sessionMs },
       });
     },
   };
