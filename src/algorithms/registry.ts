@@ -32,6 +32,7 @@ import { forgetfulSession } from './testing/forgetful-session/index.js';
 import { volatileLock } from './testing/volatile-lock/index.js';
 import { twoPc } from './txn/2pc/index.js';
 import { threePc } from './txn/3pc/index.js';
+import { paxosCommit } from './txn/paxos-commit/index.js';
 
 export const algorithms: readonly AnyAlgorithm[] = [
   lamport,
@@ -62,6 +63,7 @@ export const algorithms: readonly AnyAlgorithm[] = [
   pos,
   twoPc,
   threePc,
+  paxosCommit,
   volatileLock,
   forgetfulSession,
 ];

@@ -32,12 +32,12 @@ export interface DecisionLogConfig {
 /** Sends the decision on `txn` to one cohort (the protocol's DoCommit / DoAbort). */
 export type SendDecision = (to: NodeId, txn: number, outcome: TxnOutcome) => void;
 
+/** What beginning transactions needs (Paxos Commit's transaction manager has no log). */
+type BeginState = Pick<DecisionLogState, 'begun'>;
+type BeginConfig = { readonly opts: Pick<TxnWorkloadOptions, 'transactions' | 'intervalMs'> };
+
 /** Begins the next transaction (durable count, `begin` output) and arms the next begin. */
-export function beginTxn(
-  s: DecisionLogState,
-  env: Env<Message, TxnOutput>,
-  c: DecisionLogConfig,
-): number {
+export function beginTxn(s: BeginState, env: Env<Message, TxnOutput>, c: BeginConfig): number {
   assert(s.begun < c.opts.transactions, 'the workload is bounded');
   const txn = ++s.begun;
   env.output({ type: 'begin', txn });
@@ -46,7 +46,7 @@ export function beginTxn(
 }
 
 /** Arms the first begin of an incarnation, if the workload is not finished. */
-export function armBegin(s: DecisionLogState, env: Env<Message, TxnOutput>, c: DecisionLogConfig) {
+export function armBegin(s: BeginState, env: Env<Message, TxnOutput>, c: BeginConfig): void {
   if (s.begun < c.opts.transactions) env.setTimer('begin', c.opts.intervalMs);
 }
 
