@@ -8,7 +8,8 @@
 import { assert } from '../../../core/assert.js';
 import type { NodeId } from '../../../core/process.js';
 import type { PaxosCommitMessage } from './messages.js';
-import { leaderOf, proposerOf, type X } from './options.js';
+import { leaderOf, proposerOf } from './options.js';
+import type { X } from './state.js';
 
 type Phase2a = Extract<PaxosCommitMessage, { type: 'Phase2a' }>;
 

@@ -13,8 +13,7 @@ import { assert } from '../../../core/assert.js';
 import type { NodeId } from '../../../core/process.js';
 import type { TxnOutcome } from '../shared/outputs.js';
 import type { PaxosCommitMessage } from './messages.js';
-import type { X } from './options.js';
-import type { Leading } from './state.js';
+import type { Leading, X } from './state.js';
 
 type Phase1b = Extract<PaxosCommitMessage, { type: 'Phase1b' }>;
 type Phase2b = Extract<PaxosCommitMessage, { type: 'Phase2b' }>;

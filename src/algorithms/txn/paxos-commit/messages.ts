@@ -17,7 +17,16 @@ import {
 } from '../../../core/validate.js';
 import { isTxnId } from '../shared/workload.js';
 import type { PaxosCommitOptions } from './options.js';
-import type { Accepted, RmValue } from './state.js';
+
+/** An RM's vote, the value of its Paxos instance. */
+export type RmValue = 'prepared' | 'aborted';
+
+/** A value an acceptor accepted for one RM's instance, at a ballot. */
+export interface Accepted {
+  readonly rm: number;
+  readonly ballot: number;
+  readonly value: RmValue;
+}
 
 /** A phase 2a / 2b of one RM's instance: its value at a ballot. */
 interface InstanceVote {

@@ -3,12 +3,8 @@
 // managers, the next 2F+1 nodes the acceptors; nodes past those (a larger --nodes) idle.
 
 import type { OptionSpecs, OptionsOf } from '../../../core/algorithm.js';
-import type { Step } from '../../../core/kernel.js';
 import type { NodeId } from '../../../core/process.js';
-import type { TxnOutput } from '../shared/outputs.js';
 import { txnWorkloadOptionSpecs } from '../shared/workload.js';
-import type { PaxosCommitMessage } from './messages.js';
-import type { PaxosCommitState } from './state.js';
 
 export const paxosCommitOptionSpecs = {
   ...txnWorkloadOptionSpecs,
@@ -61,8 +57,6 @@ export interface PaxosCommitConfig {
   /** An in-doubt resource manager leads after this (plus up to `timeoutMs` of jitter). */
   readonly inDoubtMs: number;
 }
-
-export type X = Step<PaxosCommitMessage, TxnOutput, PaxosCommitState, PaxosCommitConfig>;
 
 /** The cluster size the options need: 1 + N + 2F + 1. */
 export function paxosCommitNodes(opts: Pick<PaxosCommitOptions, 'rms' | 'f'>): number {

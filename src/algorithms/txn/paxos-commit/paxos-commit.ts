@@ -16,9 +16,14 @@ import type { TxnOutput } from '../shared/outputs.js';
 import { acceptorPhase1a, acceptorPhase2a } from './acceptor.js';
 import { leaderPhase1b, leaderPhase2b } from './leader.js';
 import type { PaxosCommitMessage } from './messages.js';
-import { type PaxosCommitConfig, TM, type X } from './options.js';
+import { type PaxosCommitConfig, TM } from './options.js';
 import { rmLearn, rmOutcome, rmPrepare, rmStart, rmTick } from './rm.js';
-import { initPaxosCommitState, PAXOS_COMMIT_DURABLE, type PaxosCommitState } from './state.js';
+import {
+  initPaxosCommitState,
+  PAXOS_COMMIT_DURABLE,
+  type PaxosCommitState,
+  type X,
+} from './state.js';
 import { tmAck, tmBegin, tmLearn, tmStart, tmTick } from './tm.js';
 
 export type PaxosCommitTimer = 'begin' | 'tick';

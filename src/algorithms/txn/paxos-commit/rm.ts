@@ -13,7 +13,8 @@ import { applyOutcome, isPrepared, prepare, reportVote } from '../shared/cohort.
 import type { TxnOutcome } from '../shared/outputs.js';
 import { drawVote } from '../shared/workload.js';
 import { lead } from './leader.js';
-import { TM, type X } from './options.js';
+import { TM } from './options.js';
+import type { X } from './state.js';
 
 const jitter = (x: X) => x.env.random.int(x.c.opts.timeoutMs);
 

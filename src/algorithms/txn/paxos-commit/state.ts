@@ -6,19 +6,12 @@
 // (durable BEFORE its phase 1b / 2b leave). The TM keeps no log of outcomes — the acceptors
 // are the log [Gray & Lamport 2006 §4]: a restarted TM learns them again by running phase 1.
 
+import type { Step } from '../../../core/kernel.js';
 import type { NodeId } from '../../../core/process.js';
 import type { TxnCohortState } from '../shared/cohort.js';
-import type { TxnNodeState, TxnOutcome } from '../shared/outputs.js';
+import type { TxnNodeState, TxnOutcome, TxnOutput } from '../shared/outputs.js';
+import type { Accepted, PaxosCommitMessage, RmValue } from './messages.js';
 import { type PaxosCommitConfig, type PaxosCommitRole, roleOf } from './options.js';
-
-/** An RM's vote, the value of its Paxos instance. */
-export type RmValue = 'prepared' | 'aborted';
-
-export interface Accepted {
-  readonly rm: NodeId;
-  readonly ballot: number;
-  readonly value: RmValue;
-}
 
 /** A leader's view of one transaction it is deciding. */
 export interface Leading {
@@ -80,3 +73,5 @@ export function initPaxosCommitState(c: PaxosCommitConfig, id: NodeId): PaxosCom
     instances: {},
   };
 }
+
+export type X = Step<PaxosCommitMessage, TxnOutput, PaxosCommitState, PaxosCommitConfig>;

@@ -11,7 +11,7 @@ import type { NodeId } from '../../../core/process.js';
 import { armBegin, beginTxn } from '../shared/decision-log.js';
 import type { TxnOutcome } from '../shared/outputs.js';
 import { lead, newLeading } from './leader.js';
-import type { X } from './options.js';
+import type { X } from './state.js';
 
 const outcomeMessage = (txn: number, outcome: TxnOutcome) =>
   ({ type: outcome === 'commit' ? 'Commit' : 'Abort', txn }) as const;
