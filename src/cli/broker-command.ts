@@ -7,12 +7,26 @@ import type { BrokerConfig } from '../comm/broker/config.js';
 import { BrokerError } from '../comm/broker/errors.js';
 import { startBrokerServer } from '../comm/broker/server.js';
 import { isLoopbackHost } from '../runtime/http-guard.js';
-import type { BrokerFlags } from './commands-broker.js';
 import { foreground } from './foreground.js';
 import { parseInteger } from './parse-flags.js';
 import { UsageError } from './usage-error.js';
 
 const MAX_MS = 24 * 3600 * 1000;
+
+/** commander's parsed flags (commands-broker.ts declares them). */
+export interface BrokerFlags {
+  dataDir: string;
+  listen: string;
+  allowNonLoopback?: boolean;
+  ackTimeoutMs?: string;
+  sessionTimeoutMs?: string;
+  checkIntervalMs?: string;
+  checkMaxAttempts?: string;
+  onCheckExhausted?: string;
+  maxMessageBytes?: string;
+  maxInFlight?: string;
+  logLevel: string;
+}
 
 function parseListen(raw: string): { host: string; port: number } {
   const m = /^(.+):(\d+)$/.exec(raw);

@@ -18,20 +18,6 @@ Examples:
   cohort broker --listen 127.0.0.1:0 --data-dir /tmp/b --ack-timeout-ms 5000
   cohort broker --check-interval-ms 2000 --check-max-attempts 3 --on-check-exhausted keep`;
 
-export interface BrokerFlags {
-  dataDir: string;
-  listen: string;
-  allowNonLoopback?: boolean;
-  ackTimeoutMs?: string;
-  sessionTimeoutMs?: string;
-  checkIntervalMs?: string;
-  checkMaxAttempts?: string;
-  onCheckExhausted?: string;
-  maxMessageBytes?: string;
-  maxInFlight?: string;
-  logLevel: string;
-}
-
 export function brokerCommandDef(root: Command, exit: Exit): void {
   root
     .command('broker')
@@ -48,7 +34,7 @@ export function brokerCommandDef(root: Command, exit: Exit): void {
     .option('--max-in-flight <n>', 'unacknowledged deliveries per consumer at most')
     .option('--log-level <level>', 'pino level: debug, info, warn, error', 'info')
     .addHelpText('after', BROKER_HELP)
-    .action(async (flags: BrokerFlags) => {
+    .action(async (flags) => {
       const { brokerCommand } = await import('./broker-command.js');
       exit(await brokerCommand(flags));
     });
