@@ -134,8 +134,11 @@ export class LocalServers {
     });
   }
 
-  /** PostgreSQL 15: initdb (trust auth on loopback TCP), then the postmaster; ready on SELECT 1. */
-  static postgres(): Promise<LocalServers> {
+  /**
+   * PostgreSQL 15: initdb (trust auth on loopback TCP), then the postmaster; ready on SELECT 1.
+   * `settings` are extra `-c name=value` after the defaults (bench txn: max_prepared_transactions).
+   */
+  static postgres(settings: Readonly<Record<string, string>> = {}): Promise<LocalServers> {
     if (!fs.existsSync(path.join(PG_BIN_DIR, 'postgres')))
       throw new Error(`${PG_BIN_DIR} is missing (apt-get install postgresql)`);
     return LocalServers.starting('postgres', async (dir, children, ports) => {
@@ -151,6 +154,7 @@ export class LocalServers {
         ...['-D', data, '-p', String(port), '-c', 'listen_addresses=127.0.0.1'],
         ...['-c', 'unix_socket_directories=', '-c', 'max_connections=300'],
         ...['-c', 'log_min_messages=warning'],
+        ...Object.entries(settings).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
       ]);
       const child = new Child('postgres', server[0], server[1], dir);
       children.push(child);

@@ -186,6 +186,22 @@ const benchmarks: Record<string, Benchmark> = {
       return { report, text: locksBenchText(report) };
     },
   },
+  txn: {
+    async run(flags, onProgress) {
+      // Loaded here: pg and the transaction libraries load only for this benchmark.
+      const { benchTxn } = await import('../../bench/txn.js');
+      const { txnBenchText } = await import('../../bench/txn-text.js');
+      const concurrency = integersOf('--concurrency', flags.concurrency, 1, 256);
+      const durationMs = parseInteger('--duration', flags.duration, 100, 3_600_000);
+      const report = await benchTxn({
+        ...(concurrency !== undefined && { concurrency }),
+        ...(durationMs !== undefined && { durationMs }),
+        repeats: repeatsOf(flags),
+        onProgress,
+      });
+      return { report, text: txnBenchText(report) };
+    },
+  },
   transport: {
     async run(flags, onProgress) {
       const messages = parseInteger('--messages', flags.messages, 1, 10_000_000) ?? 50_000;

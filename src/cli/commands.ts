@@ -89,7 +89,7 @@ function addBench(root: Command, exit: Exit): void {
     .option('--json', 'print one JSON document')
     .option(
       '--repeats <n>',
-      'runs per configuration (sim, raft-sim: the best is reported; wal, server, locks: the median)',
+      'runs per configuration (sim, raft-sim: the best is reported; wal, server, locks, txn: the median)',
       '3',
     )
     .option('--trials <n>', 'raft-election: trials per timeout range', '1000')
@@ -99,7 +99,7 @@ function addBench(root: Command, exit: Exit): void {
     .option('--members <list>', 'server: cluster sizes (1 and/or 3)', '1,3')
     .option(
       '--concurrency <list>',
-      'server: requests in flight (1,16,64,256); locks: workers (1,16,64)',
+      'server: requests in flight (1,16,64,256); locks, txn: workers (1,16,64)',
     )
     .option(
       '--backends <list>',
@@ -114,7 +114,7 @@ function addBench(root: Command, exit: Exit): void {
     .option('--value-bytes <n>', "server: the rss workload's value size", '100')
     .option(
       '--duration <ms>',
-      'server, locks: milliseconds per run (workload, concurrency, server or implementation)',
+      'server, locks, txn: milliseconds per run (workload, concurrency, server, implementation or protocol)',
       '500',
     )
     .option('--cpu-prof <dir>', "server: write each Cohort member's V8 CPU profile here")
@@ -125,7 +125,8 @@ function addBench(root: Command, exit: Exit): void {
         '  cohort bench raft-sim --repeats 1\n  cohort bench wal --writes 5000\n' +
         '  cohort bench transport --messages 100000\n' +
         '  cohort bench server --members 1 --duration 3000 --json\n' +
-        '  cohort bench locks --backends redis,etcd --duration 1000',
+        '  cohort bench locks --backends redis,etcd --duration 1000\n' +
+        '  cohort bench txn --duration 3000 --repeats 3',
     )
     .action(async (name: string, flags) => {
       const { benchCommand } = await import('./bench-command.js');

@@ -22,6 +22,7 @@ export const BENCHMARKS: Readonly<Record<string, string>> = {
   transport: 'node-to-node TCP against a raw socket',
   server: 'cohort serve against a real etcd 3.4: put, get, txn, watch fan-out',
   locks: "lock backends beside redlock, redis-semaphore and etcd3's lock() on the same servers",
+  txn: 'bank transfers: XA 2PC, TCC and a saga against one local PostgreSQL transaction',
 };
 
 /** `cohort completion`. */

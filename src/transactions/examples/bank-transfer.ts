@@ -36,8 +36,14 @@ export interface Transfer {
   readonly amount: number;
 }
 
-/** Moves `amount` from one account to another, all-or-nothing; resolves with the txn id. */
-export async function transfer(tm: XaTransactionManager, t: Transfer): Promise<string> {
+/**
+ * Moves `amount` from one account to another, all-or-nothing; resolves with the txn id. Only
+ * `transaction` is used (so a caller may wrap it: the benchmark times the body).
+ */
+export async function transfer(
+  tm: Pick<XaTransactionManager, 'transaction'>,
+  t: Transfer,
+): Promise<string> {
   if (!Number.isSafeInteger(t.amount) || t.amount <= 0)
     throw new RangeError(`amount must be a positive integer number of cents (${t.amount})`);
   const legs = [

@@ -1,0 +1,84 @@
+// The human table of `cohort bench txn`: one row per concurrency and protocol (the local
+// transaction first in each block, the others with their ratios to it), the goal's verdict,
+// what each column means, and — loudly — anything the audit found or a protocol skipped.
+
+import { fmtNumber, table } from '../src/cli/format.js';
+import type { TxnBenchReport, TxnBenchRun } from './txn.js';
+
+const HEADER = [
+  'conc.',
+  'protocol',
+  'transfers/s',
+  'p50 ms',
+  'p99 ms',
+  'lock hold p50 / p99 ms',
+  'fsyncs/transfer (a + b + log)',
+  '× local tps',
+  '× local p50',
+  'errors',
+];
+
+const NAMES: Record<TxnBenchRun['protocol'], string> = {
+  local: 'local transaction (1 db)',
+  xa: 'XA 2PC (2 servers)',
+  tcc: 'TCC',
+  saga: 'saga',
+};
+
+const times = (x: number | undefined) => (x === undefined ? '' : `${x.toFixed(2)}×`);
+
+function row(r: TxnBenchRun): string[] {
+  const f = r.fsyncsPerTransfer;
+  return [
+    String(r.concurrency),
+    NAMES[r.protocol],
+    fmtNumber(r.transfersPerSecond),
+    fmtNumber(r.p50Ms),
+    fmtNumber(r.p99Ms),
+    `${fmtNumber(r.lockHoldP50Ms)} / ${fmtNumber(r.lockHoldP99Ms)}`,
+    `${f.total.toFixed(2)} (${f.serverA.toFixed(2)} + ${f.serverB.toFixed(2)} + ${f.log.toFixed(2)})`,
+    times(r.vsLocal?.throughput),
+    times(r.vsLocal?.p50),
+    String(r.errors),
+  ];
+}
+
+function goalText(report: TxnBenchReport): string {
+  const g = report.goal;
+  const parts = [
+    g.latencyRatioAt1 === undefined
+      ? 'XA p50 at concurrency 1: not measured'
+      : `XA p50 at concurrency 1: ${g.latencyRatioAt1.toFixed(2)}× local (goal ≤ ${g.latencyRatioTarget}×)`,
+    g.throughputRatioAt64 === undefined
+      ? 'XA throughput at 64: not measured'
+      : `local ÷ XA transfers/s at 64: ${g.throughputRatioAt64.toFixed(2)}× (goal ≤ ${g.throughputRatioTarget}×)`,
+  ];
+  const verdict = g.met === undefined ? 'not checked' : g.met ? 'met' : 'NOT met';
+  return `goal: ${parts.join('; ')}: ${verdict}`;
+}
+
+export function txnBenchText(report: TxnBenchReport): string {
+  const notes = [
+    ...report.skipped.map((s) => `skipped: ${s.what}: ${s.reason}`),
+    ...report.runs
+      .filter((r) => r.errors > 0)
+      .map(
+        (r) =>
+          `${r.protocol} at ${r.concurrency}: ${r.errors} failed transfers (first: ${r.firstError})`,
+      ),
+    ...report.problems.map((p) => `AUDIT FAILED: ${p}`),
+  ];
+  return [
+    `bank transfers, ${report.repeats} × ${report.durationMs} ms per protocol and concurrency ` +
+      '(transfers/s: the median; latencies pooled)',
+    `setup: ${report.setup}`,
+    table(HEADER, report.runs.map(row)),
+    goalText(report),
+    'lock hold: from the first UPDATE to the answer of the COMMIT that releases the rows ' +
+      "(XA: the last COMMIT PREPARED, its first branch's BEGIN included; TCC and saga: the " +
+      'longest of their short local transactions).\n' +
+      'fsyncs: pg_stat_wal.wal_sync deltas of servers a and b (background writers included) ' +
+      "and the coordinator log's own, per transfer.",
+    ...notes,
+  ].join('\n');
+}
