@@ -38,6 +38,38 @@ export {
   openTccAccounts,
   TCC_ACCOUNTS_SCHEMA,
 } from './examples/tcc-transfer.js';
+export {
+  type ConsumedMessage,
+  type ConsumerStats,
+  IdempotentConsumer,
+  type IdempotentConsumerOptions,
+} from './outbox/consumer.js';
+export {
+  BadMessageError,
+  BadOutboxRowError,
+  BrokerBlockedError,
+  BrokerUnavailableError,
+  ConfirmTimeoutError,
+  OutboxError,
+  type OutboxErrorCode,
+  OutboxInvalidArgument,
+  PayloadTooLargeError,
+  PublishRefusedError,
+  UnroutableError,
+} from './outbox/errors.js';
+export {
+  type Enqueued,
+  Outbox,
+  type OutboxMessage,
+  type OutboxOptions,
+  type OutboxTransaction,
+} from './outbox/outbox.js';
+export {
+  OutboxRelay,
+  type OutboxRelayOptions,
+  type RelayPoint,
+  type RelayStats,
+} from './outbox/relay.js';
 export { type PgConnection, PgParticipant, type PgParticipantOptions } from './pg-participant.js';
 export { DEFAULT_RETRY, type RetryOptions, withRetries } from './retry.js';
 export {
