@@ -11,13 +11,15 @@
 
 import type { FaultModel } from '../../core/algorithm.js';
 import type { NodeId } from '../../core/process.js';
+import {
+  freshMonitor,
+  type MonitorState,
+  heardFrom as monitorHeardFrom,
+  suspectSilent as suspectSilentFor,
+} from '../../reliability/detect/index.js';
 
-export interface DetectorState {
-  /** Local time each peer was last heard from, by id. */
-  lastHeardMs: Record<string, number>;
-  /** Peers currently suspected of having crashed, ascending. */
-  suspected: NodeId[];
-}
+/** The bookkeeping is reliability/detect's (shared with detect/heartbeat). */
+export type DetectorState = MonitorState;
 
 export interface DetectorTiming {
   readonly heartbeatMs: number;
@@ -25,17 +27,10 @@ export interface DetectorTiming {
 }
 
 /** A detector that has just heard from every peer (at `nowMs`). */
-export function freshDetector(peers: readonly NodeId[], nowMs: number): DetectorState {
-  return { lastHeardMs: Object.fromEntries(peers.map((p) => [p, nowMs])), suspected: [] };
-}
+export const freshDetector = freshMonitor;
 
 /** Records that `from` spoke; returns true when this clears a suspicion (it came back). */
-export function heardFrom(d: DetectorState, from: NodeId, nowMs: number): boolean {
-  d.lastHeardMs[from] = nowMs;
-  if (!d.suspected.includes(from)) return false;
-  d.suspected = d.suspected.filter((p) => p !== from);
-  return true;
-}
+export const heardFrom = monitorHeardFrom;
 
 /** Suspects every peer silent for too long; returns the newly suspected ones. */
 export function suspectSilent(
@@ -44,11 +39,7 @@ export function suspectSilent(
   nowMs: number,
   timing: DetectorTiming,
 ): NodeId[] {
-  const fresh = peers.filter(
-    (p) => !d.suspected.includes(p) && nowMs - (d.lastHeardMs[p] ?? nowMs) >= timing.suspectAfterMs,
-  );
-  if (fresh.length > 0) d.suspected = [...d.suspected, ...fresh].sort((a, b) => a - b);
-  return fresh;
+  return suspectSilentFor(d, peers, nowMs, timing.suspectAfterMs);
 }
 
 /**
