@@ -13,6 +13,7 @@ const HEADER = [
   'p99 ms',
   'lock hold p50 / p99 ms',
   'fsyncs/transfer (a + b + log)',
+  'CPU ms/transfer (client + servers)',
   '× local tps',
   '× local p50',
   'errors',
@@ -37,6 +38,7 @@ function row(r: TxnBenchRun): string[] {
     fmtNumber(r.p99Ms),
     `${fmtNumber(r.lockHoldP50Ms)} / ${fmtNumber(r.lockHoldP99Ms)}`,
     `${f.total.toFixed(2)} (${f.serverA.toFixed(2)} + ${f.serverB.toFixed(2)} + ${f.log.toFixed(2)})`,
+    `${r.cpuMsPerTransfer.client.toFixed(2)} + ${r.cpuMsPerTransfer.servers?.toFixed(2) ?? '?'}`,
     times(r.vsLocal?.throughput),
     times(r.vsLocal?.p50),
     String(r.errors),
@@ -78,7 +80,8 @@ export function txnBenchText(report: TxnBenchReport): string {
       "(XA: the last COMMIT PREPARED, its first branch's BEGIN included; TCC and saga: the " +
       'longest of their short local transactions).\n' +
       'fsyncs: pg_stat_wal.wal_sync deltas of servers a and b (background writers included) ' +
-      "and the coordinator log's own, per transfer.",
+      "and the coordinator log's own, per transfer. CPU: this process's (client and " +
+      "coordinator) + both PostgreSQL servers' (all their processes), per transfer.",
     ...notes,
   ].join('\n');
 }

@@ -23,6 +23,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { LocalServers, postgresConnection } from './locks-servers.js';
+import { processTreeCpuMs } from './proc-tree-cpu.js';
 import { closedLoop, type LoopResult } from './server-loop.js';
 import {
   openProtocol,
@@ -63,6 +64,11 @@ export interface TxnBenchRun {
   readonly lockHoldP50Ms: number;
   readonly lockHoldP99Ms: number;
   readonly fsyncsPerTransfer: FsyncsPerTransfer;
+  /**
+   * CPU milliseconds per transfer: this process's (the client and coordinator) and both
+   * PostgreSQL servers' (every process; absent without Linux's /proc).
+   */
+  readonly cpuMsPerTransfer: { readonly client: number; readonly servers?: number };
   readonly errors: number;
   readonly firstError?: string;
   /** Against the local transaction at the same concurrency (absent for local itself). */
@@ -115,10 +121,13 @@ interface Rep {
   readonly loop: LoopResult;
   readonly holds: readonly number[];
   readonly fsyncs: { readonly a: number; readonly b: number; readonly log: number };
+  readonly cpuMs: { readonly client: number; readonly servers: number | undefined };
 }
 
 interface Servers {
   readonly counters: Record<ServerName, WalSyncCounter>;
+  /** The postmasters (for their CPU time). */
+  readonly pids: readonly number[];
   readonly protocols: readonly Protocol[];
 }
 
@@ -148,6 +157,8 @@ async function measure(
 ): Promise<Rep> {
   const before = await walSyncs(s);
   const logBefore = p.logFsyncs();
+  const serversBefore = processTreeCpuMs(s.pids);
+  const clientBefore = process.cpuUsage();
   const holds: number[] = [];
   const loop = await closedLoop(
     async (w) => {
@@ -156,12 +167,19 @@ async function measure(
     concurrency,
     durationMs,
   );
+  const client = process.cpuUsage(clientBefore);
+  const serversAfter = processTreeCpuMs(s.pids);
   const logAfter = p.logFsyncs();
   const after = await walSyncs(s);
+  const servers =
+    serversBefore === undefined || serversAfter === undefined
+      ? undefined
+      : serversAfter - serversBefore;
   return {
     loop,
     holds,
     fsyncs: { a: after.a - before.a, b: after.b - before.b, log: logAfter - logBefore },
+    cpuMs: { client: (client.user + client.system) / 1000, servers },
   };
 }
 
@@ -174,6 +192,9 @@ function runOf(protocol: ProtocolName, concurrency: number, reps: readonly Rep[]
     transfers === 0 ? 0 : round(reps.reduce((n, r) => n + f(r), 0) / transfers, 2);
   const fsyncs = { serverA: per((r) => r.fsyncs.a), serverB: per((r) => r.fsyncs.b) };
   const log = per((r) => r.fsyncs.log);
+  const serversCpu = reps.every((r) => r.cpuMs.servers !== undefined)
+    ? per((r) => r.cpuMs.servers ?? 0)
+    : undefined;
   const firstError = reps.find((r) => r.loop.firstError !== undefined)?.loop.firstError;
   return {
     protocol,
@@ -188,6 +209,10 @@ function runOf(protocol: ProtocolName, concurrency: number, reps: readonly Rep[]
       ...fsyncs,
       log,
       total: per((r) => r.fsyncs.a + r.fsyncs.b + r.fsyncs.log),
+    },
+    cpuMsPerTransfer: {
+      client: per((r) => r.cpuMs.client),
+      ...(serversCpu !== undefined && { servers: serversCpu }),
     },
     errors: reps.reduce((n, r) => n + r.loop.errors, 0),
     ...(firstError !== undefined && { firstError }),
@@ -294,7 +319,11 @@ export async function benchTxn(opts: TxnBenchOptions): Promise<TxnBenchReport> {
       }
     }
     counters.push(await WalSyncCounter.open(banks.a), await WalSyncCounter.open(banks.b));
-    const s = { counters: { a: counters[0], b: counters[1] } as Servers['counters'], protocols };
+    const s: Servers = {
+      counters: { a: counters[0], b: counters[1] } as Servers['counters'],
+      pids: started.flatMap((x) => x.pids),
+      protocols,
+    };
     runs = withRatios(await measureAll(s, opts, concurrencies));
     for (const p of protocols) {
       const problem = await p.audit().catch((e: unknown) => `${p.name}: audit: ${messageOf(e)}`);

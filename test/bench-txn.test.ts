@@ -4,7 +4,8 @@
 // row, the goal at concurrency 1 computed and at 64 absent (not measured) — that fsyncs are
 // really counted (each PREPARE and COMMIT PREPARED, each local commit and each coordinator
 // log write syncs at least once per transfer at concurrency 1), that the audit found the
-// money conserved, and that nothing is left behind in TMPDIR. No timing thresholds.
+// money conserved, that CPU per transfer is reported for the client and the servers, and
+// that nothing is left behind in TMPDIR. No timing thresholds.
 
 import { spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -66,6 +67,8 @@ describe('cohort bench txn', () => {
         // Each is rounded to 2 decimals on its own.
         const parts = (f?.serverA ?? 0) + (f?.serverB ?? 0) + (f?.log ?? 0);
         expect(f?.total, what).toBeCloseTo(parts, 1);
+        expect(r?.cpuMsPerTransfer.client, what).toBeGreaterThan(0);
+        expect(r?.cpuMsPerTransfer.servers, what).toBeGreaterThanOrEqual(0); // Linux: /proc.
         if (protocol === 'local') expect(r?.vsLocal, what).toBeUndefined();
         else expect(r?.vsLocal?.throughput, what).toBeGreaterThan(0);
       }
