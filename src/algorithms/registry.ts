@@ -10,6 +10,7 @@ import { pos } from './chain/pos/index.js';
 import { pow } from './chain/pow/index.js';
 import { lamport } from './clock/lamport/index.js';
 import { vector } from './clock/vector/index.js';
+import { heartbeat } from './detect/heartbeat/index.js';
 import { multiPaxos } from './consensus/multi-paxos/index.js';
 import { paxos } from './consensus/paxos/index.js';
 import { raft } from './consensus/raft/index.js';
@@ -61,6 +62,7 @@ export const algorithms: readonly AnyAlgorithm[] = [
   pow,
   dpos,
   pos,
+  heartbeat,
   twoPc,
   threePc,
   paxosCommit,
