@@ -275,3 +275,183 @@ describe('outbox: the relay and the producer SIGKILLed', () => {
     }
   });
 });
+
+/** A relay in this process, retrying refused rows quickly, its errors collected. */
+function startRelay(s: Shop, errors: unknown[]): Promise<OutboxRelay> {
+  return OutboxRelay.start({
+    relayId: 'in-process',
+    connection: s.shop,
+    amqpUrl: rabbit.url,
+    exchange: s.exchange,
+    pollIntervalMs: 100,
+    retryBaseMs: 50,
+    retryMaxMs: 200,
+    confirmTimeoutMs: 5_000,
+    onError: (e) => errors.push(e),
+  });
+}
+
+const errorsOf = (errors: unknown[], type: new (...args: never[]) => Error) =>
+  errors.filter((e) => e instanceof type);
+
+async function rowState(s: Shop, topic: string) {
+  return withClient(s.shop, async (c) => {
+    const r = await c.query<{ sent: boolean; attempts: number; last_error: string | null }>(
+      'SELECT sent_at IS NOT NULL AS sent, attempts, last_error FROM outbox WHERE topic = $1',
+      [topic],
+    );
+    return r.rows[0];
+  });
+}
+
+describe('outbox: bad input — typed errors, relay and consumer stay up', () => {
+  it('garbage rows are parked with the reason; later rows are published', async () => {
+    const s = await newShop();
+    const errors: unknown[] = [];
+    const consumer = await startShipping(s);
+    const relay = await startRelay(s, errors);
+    const db = new PgParticipant('shop', s.shop);
+    try {
+      await withClient(s.shop, async (c) => {
+        const rows: [string, string, string, string][] = [
+          ['g1', 'has space', '{}', "'\\x00'"],
+          ['g2', 'order.created', '[1,2]', "'\\x00'"],
+          ['g3', 'order.created', '{}', `decode(repeat('ab', ${300 * 1024}), 'hex')`],
+          ['', 'order.created', '{}', "'\\x00'"],
+          ['g5', 'order.created', '{"x-outbox-aggregate":"z"}', "'\\x00'"],
+          ['g6', 'order.created', '{"a":{"b":1}}', "'\\x00'"],
+        ];
+        for (const [aggregate, topic, headers, payload] of rows)
+          await c.query(
+            `INSERT INTO outbox (aggregate, topic, headers, payload)
+             VALUES ($1, $2, $3::jsonb, ${payload}::bytea)`,
+            [aggregate, topic, headers],
+          );
+      });
+      await placeOrder(db, new Outbox(), { orderId: 'after-garbage', amount: 1 });
+      await expectShippedExactlyOnce(s, consumer);
+      const parked = await withClient(s.shop, (c) => new Outbox().parked(c));
+      expect(parked).toHaveLength(6);
+      expect(parked.map((p) => p.lastError).join('\n')).toMatch(/topic must be/);
+      expect(parked.map((p) => p.lastError).join('\n')).toMatch(/exceeds 262144/);
+      expect(errorsOf(errors, BadOutboxRowError)).toHaveLength(6);
+      expect(relay.stats.parked).toBe(6);
+    } finally {
+      await Promise.all([relay.close(), consumer.close(), db.close()]);
+    }
+  });
+
+  it('a broker that refuses or routes nowhere: rows stay unsent, sent once it accepts', async () => {
+    const s = await newShop();
+    const errors: unknown[] = [];
+    const consumer = await startShipping(s);
+    const admin = await amqp.connect(rabbit.url);
+    const channel = await admin.createChannel();
+    const relay = await startRelay(s, errors);
+    const db = new PgParticipant('shop', s.shop);
+    try {
+      await channel.assertExchange(s.exchange, 'topic', { durable: true });
+      const full = `refusing-${s.queue}`;
+      await channel.assertQueue(full, {
+        durable: true,
+        arguments: { 'x-max-length': 0, 'x-overflow': 'reject-publish' },
+      });
+      await channel.bindQueue(full, s.exchange, 'refund.#');
+      const outbox = new Outbox();
+      const send = (topic: string) =>
+        outbox.transaction(db, topic, (tx) => tx.send({ aggregate: 'a1', topic, payload: 'x' }));
+      await send('refund.requested');
+      await send('nobody.listens');
+      await until(
+        () => errorsOf(errors, PublishRefusedError).length > 0,
+        'the broker to nack the refund',
+      );
+      await until(() => errorsOf(errors, UnroutableError).length > 0, 'an unroutable return');
+      // The relay is still up: an order placed now ships.
+      await placeOrder(db, outbox, { orderId: 'meanwhile', amount: 2 });
+      await until(async () => (await shipments(s)).has('meanwhile'), 'the order to ship');
+      for (const topic of ['refund.requested', 'nobody.listens']) {
+        const row = await rowState(s, topic);
+        expect(row?.sent).toBe(false);
+        expect(row?.last_error).toMatch(/refused|no queue is bound/);
+      }
+      // The broker accepts them now: a plain queue for both topics.
+      await channel.deleteQueue(full);
+      await channel.assertQueue(`accepting-${s.queue}`, { durable: true });
+      await channel.bindQueue(`accepting-${s.queue}`, s.exchange, 'refund.#');
+      await channel.bindQueue(`accepting-${s.queue}`, s.exchange, 'nobody.#');
+      await until(async () => (await pendingRows(s)) === 0, 'both rows to be sent');
+      const accepted = await channel.checkQueue(`accepting-${s.queue}`);
+      expect(accepted.messageCount).toBeGreaterThanOrEqual(2);
+    } finally {
+      await Promise.all([relay.close(), consumer.close(), db.close(), admin.close()]);
+    }
+  });
+
+  it('a broker that blocks publishers (memory alarm): nothing is lost, sent after', async () => {
+    const s = await newShop();
+    const errors: unknown[] = [];
+    const consumer = await startShipping(s);
+    const relay = await startRelay(s, errors);
+    const db = new PgParticipant('shop', s.shop);
+    const outbox = new Outbox();
+    try {
+      await placeOrder(db, outbox, { orderId: 'before-alarm', amount: 1 });
+      await until(async () => (await shipments(s)).has('before-alarm'), 'the first order');
+      await rabbit.ctl('set_vm_memory_high_watermark', '0');
+      try {
+        await placeOrder(db, outbox, { orderId: 'during-alarm', amount: 2 });
+        await until(() => errorsOf(errors, BrokerBlockedError).length > 0, 'the block');
+        expect(await pendingRows(s)).toBe(1);
+        expect((await shipments(s)).has('during-alarm')).toBe(false);
+      } finally {
+        await rabbit.ctl('set_vm_memory_high_watermark', '0.4');
+      }
+      await expectShippedExactlyOnce(s, consumer);
+    } finally {
+      await Promise.all([relay.close(), consumer.close(), db.close()]);
+    }
+  });
+
+  it('deliveries that are not outbox messages are rejected; the consumer goes on', async () => {
+    const s = await newShop();
+    const errors: unknown[] = [];
+    const consumer = await startShipping(s, errors);
+    const admin = await amqp.connect(rabbit.url);
+    const channel = await admin.createConfirmChannel();
+    const relay = await startRelay(s, []);
+    const db = new PgParticipant('shop', s.shop);
+    try {
+      const publish = (content: Buffer, options: amqp.Options.Publish) =>
+        new Promise<void>((resolve, reject) =>
+          channel.publish(s.exchange, 'order.created', content, options, (e) =>
+            e ? reject(e) : resolve(),
+          ),
+        );
+      await publish(Buffer.from('{}'), {}); // No message id.
+      await publish(Buffer.alloc(300 * 1024), {
+        messageId: 'big-1',
+        headers: { 'x-outbox-aggregate': 'a' },
+      });
+      await publish(Buffer.from('{}'), { messageId: 'no-aggregate' });
+      await publish(Buffer.from('{"orderId":"other","amount":1}'), {
+        messageId: 'mismatch',
+        headers: { 'x-outbox-aggregate': 'a' },
+      });
+      await placeOrder(db, new Outbox(), { orderId: 'real', amount: 3 });
+      await expectShippedExactlyOnce(s, consumer);
+      await until(() => consumer.stats.rejected === 4, 'the four bad deliveries rejected');
+      expect(errorsOf(errors, BadMessageError)).toHaveLength(4);
+      expect((await channel.checkQueue(s.queue)).messageCount).toBe(0);
+    } finally {
+      await Promise.all([relay.close(), consumer.close(), db.close(), admin.close()]);
+    }
+  });
+});
+
+describe('the RabbitMQ test node, stopped', () => {
+  it('leaves nothing running', async () => {
+    await rabbit.stop('clean');
+    expect(rabbit.leftovers()).toEqual([]);
+  });
+});

@@ -56,6 +56,8 @@ export class AmqpPublisher {
   broken: Error | undefined;
   /** Message ids the broker returned as unroutable, until their confirm arrives. */
   private readonly returned = new Set<string>();
+  /** Publishes waiting for confirms, told when the connection becomes blocked. */
+  private readonly blockWaiters = new Set<() => void>();
 
   private constructor(
     private readonly options: AmqpPublisherOptions,
@@ -88,6 +90,7 @@ export class AmqpPublisher {
     const changed = () => this.options.onChange?.();
     this.connection.on('blocked', (reason: string) => {
       this.blockedReason = reason;
+      for (const waiter of [...this.blockWaiters]) waiter();
       changed();
     });
     this.connection.on('unblocked', () => {
@@ -122,12 +125,28 @@ export class AmqpPublisher {
     );
     const timeoutMs = this.options.confirmTimeoutMs;
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const late = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, timeoutMs);
+    const late = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => resolve('late'), timeoutMs);
     });
-    await Promise.race([Promise.all(settled), late]);
+    // RabbitMQ says connection.blocked only once we publish under an alarm; then it stops
+    // reading our socket, so no confirm comes until the alarm clears. We give up on the batch
+    // at once rather than hold its rows locked for the alarm's duration.
+    let onBlocked: (() => void) | undefined;
+    const blocked = new Promise<'blocked'>((resolve) => {
+      onBlocked = () => resolve('blocked');
+      this.blockWaiters.add(onBlocked);
+    });
+    const all = Promise.all(settled).then(() => 'done' as const);
+    const winner = await Promise.race([all, late, blocked]);
     clearTimeout(timer);
+    if (onBlocked !== undefined) this.blockWaiters.delete(onBlocked);
     const unconfirmed = outcomes.filter((o) => o === undefined).length;
+    if (unconfirmed > 0 && winner === 'blocked') {
+      // The connection stays: 'unblocked' will come. Late confirms for this batch are ignored
+      // (its rows are published again; consumers deduplicate).
+      const error = new BrokerBlockedError(this.blockedReason ?? 'blocked');
+      return outcomes.map((o) => o ?? { ok: false, error });
+    }
     if (unconfirmed > 0) {
       // Confirms that come later on this channel cannot be matched to a decision any more.
       this.broken ??= new ConfirmTimeoutError(unconfirmed, timeoutMs);

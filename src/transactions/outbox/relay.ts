@@ -149,8 +149,7 @@ export class OutboxRelay {
       try {
         const publisher = await this.connectedPublisher();
         if (publisher.blockedReason !== undefined) {
-          if (!this.reportedBlock) this.report(new BrokerBlockedError(publisher.blockedReason));
-          this.reportedBlock = true;
+          this.report(new BrokerBlockedError(publisher.blockedReason));
           await this.sleep(this.pollIntervalMs); // 'unblocked' wakes us.
           continue;
         }
@@ -278,8 +277,11 @@ export class OutboxRelay {
       [failed.map((f) => f.id), failed.map((f) => f.error), failed.map((f) => f.delaySeconds)],
     );
     this.stats.failed += failed.length;
-    const first = outcomes.find((o) => !o.ok);
-    if (first !== undefined && !first.ok) this.report(first.error);
+    // One report per kind of failure per batch, not one per row.
+    const kinds = new Map<string, Error>();
+    for (const o of outcomes)
+      if (!o.ok && !kinds.has(o.error.code)) kinds.set(o.error.code, o.error);
+    for (const error of kinds.values()) this.report(error);
   }
 
   private backoffMs(failures: number): number {
@@ -306,6 +308,10 @@ export class OutboxRelay {
   }
 
   private report(error: unknown): void {
+    if (error instanceof BrokerBlockedError) {
+      if (this.reportedBlock) return; // Once per alarm, not once per wake-up.
+      this.reportedBlock = true;
+    }
     this.stats.errors++;
     try {
       this.options.onError?.(error);
