@@ -104,6 +104,79 @@ describe('redis lock backend', () => {
     await next.release();
   });
 
+  it('hands a released lock to its waiters in arrival order (FIFO), one at a time', async () => {
+    const name = 'fifo';
+    const holder = await noTimers.lock(name).acquire({ ttlMs: LONG });
+    const order: number[] = [];
+    const waiters: Promise<LockHandle>[] = [];
+    for (let i = 1; i <= 4; i++) {
+      waiters.push(
+        noTimers
+          .lock(name)
+          .acquire({ ttlMs: LONG })
+          .then((h) => {
+            order.push(i);
+            return h;
+          }),
+      );
+      // The next waiter arrives only once this one is queued.
+      await until(async () => (await raw.zcard(`cohort:queue:{${name}}`)) === i, `waiter ${i}`);
+    }
+    let token = holder.token;
+    await holder.release();
+    for (let i = 0; i < 4; i++) {
+      const h = await deadline(waiters[i] as Promise<LockHandle>, 60_000, `waiter ${i + 1}`);
+      expect(order).toEqual([1, 2, 3, 4].slice(0, i + 1)); // Nobody else was woken into it.
+      expect(h.token).toBe(token + 1n);
+      token = h.token;
+      await h.release();
+    }
+    expect(await raw.zcard(`cohort:queue:{${name}}`)).toBe(0);
+    expect(await raw.exists(`cohort:lock:{${name}}`)).toBe(0);
+  });
+
+  it('a waiter that gives up leaves the queue, and the lock passes over it', async () => {
+    const name = 'fifo-leave';
+    const holder = await noTimers.lock(name).acquire({ ttlMs: LONG });
+    const controller = new AbortController();
+    const quitter = noTimers.lock(name).acquire({ ttlMs: LONG, signal: controller.signal });
+    await until(async () => (await raw.zcard(`cohort:queue:{${name}}`)) === 1, 'the quitter');
+    const patient = noTimers.lock(name).acquire({ ttlMs: LONG });
+    await until(async () => (await raw.zcard(`cohort:queue:{${name}}`)) === 2, 'the patient');
+    controller.abort(new Error('gave up'));
+    await expect(quitter).rejects.toThrow('gave up');
+    await until(async () => (await raw.zcard(`cohort:queue:{${name}}`)) === 1, 'the quitter out');
+    await holder.release();
+    const next = await deadline(patient, 60_000, 'the patient waiter');
+    expect(next.token).toBe(holder.token + 1n);
+    await next.release();
+  });
+
+  it('skips a dead waiter whose queue entry expired; a live queued waiter cannot be barged', async () => {
+    const name = 'fifo-dead';
+    const [seconds] = (await raw.time()) as [number, number];
+    const nowMs = Number(seconds) * 1000;
+    const entry = (grant: string, deadlineMs: number) =>
+      raw
+        .multi()
+        .zadd(`cohort:queue:{${name}}`, deadlineMs, grant)
+        .hset(`cohort:waiters:{${name}}`, grant, `ghost|${LONG}|${deadlineMs}`)
+        .exec();
+    // A waiter that died long ago: its entry is past its deadline, so the lock skips it.
+    await entry('dead', nowMs - 1000);
+    const holder = await backend.lock(name).acquire({ ttlMs: LONG });
+    expect(await raw.zcard(`cohort:queue:{${name}}`)).toBe(0);
+    // A waiter still queued (its deadline ahead) is next: a newcomer finding the lock free
+    // hands it over instead of taking it, and waits its turn.
+    await entry('alive', nowMs + 600_000);
+    await holder.release();
+    expect(await raw.get(`cohort:lock:{${name}}`)).toMatch(/^alive\|1\|/);
+    await expect(backend.lock(name).acquire({ ttlMs: LONG, waitMs: 0 })).rejects.toThrow(
+      NotAcquiredError,
+    );
+    await raw.del(`cohort:lock:{${name}}`, `cohort:queue:{${name}}`, `cohort:waiters:{${name}}`);
+  });
+
   it('frees the lock of a holder that never releases once its TTL passes', async () => {
     const stale = await backend.lock('expiry').acquire({ ttlMs: 300 });
     const next = await backend.lock('expiry').acquire({ ttlMs: LONG, waitMs: 60_000 });

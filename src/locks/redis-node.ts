@@ -25,7 +25,13 @@ export interface RedisNodeOptions {
 
 /** One acquire attempt's outcome on one node. */
 export type NodeAttempt =
-  | { readonly granted: true; readonly token: bigint; readonly grant: string }
+  | {
+      readonly granted: true;
+      readonly token: bigint;
+      readonly grant: string;
+      /** Granted by a release while we waited (FIFO hand-off), not by this attempt. */
+      readonly handedOff?: true;
+    }
   | { readonly granted: false; readonly retryInMs: number }
   | { readonly granted: 'other-mode' };
 
@@ -35,6 +41,8 @@ export interface NodeRequest {
   readonly ttlMs: number;
   /** For a write lock that will wait: how long its "writer waiting" mark holds readers off. */
   readonly writerIntentMs: number;
+  /** Exclusive locks: queue for a FIFO hand-off, the entry living this long (0: never). */
+  readonly queueMs: number;
 }
 
 type ScriptMode = 'exclusive' | 's' | 'r' | 'w';
@@ -79,6 +87,10 @@ function parseUrl(url: string): RedisOptions {
   };
 }
 
+function exclusiveKeys(keys: RedisLockKeys): [string, string, string, string] {
+  return [keys.lock, keys.fence, keys.queue, keys.waiters];
+}
+
 function unexpected(where: string, reply: unknown): BackendUnavailableError {
   return new BackendUnavailableError(`${where}: unexpected reply ${JSON.stringify(reply)}`);
 }
@@ -86,8 +98,9 @@ function unexpected(where: string, reply: unknown): BackendUnavailableError {
 function parseAttempt(reply: unknown, where: string): NodeAttempt {
   if (!Array.isArray(reply)) throw unexpected(where, reply);
   const [status, a, b] = reply as unknown[];
-  if (status === 1 && typeof a === 'number' && Number.isSafeInteger(a) && typeof b === 'string') {
-    return { granted: true, token: BigInt(a), grant: b };
+  const grantedNow = status === 1 || status === 2;
+  if (grantedNow && typeof a === 'number' && Number.isSafeInteger(a) && typeof b === 'string') {
+    return { granted: true, token: BigInt(a), grant: b, ...(status === 2 && { handedOff: true }) };
   }
   if (status === 0 && typeof a === 'number') return { granted: false, retryInMs: a };
   if (status === -1) return { granted: 'other-mode' };
@@ -95,8 +108,10 @@ function parseAttempt(reply: unknown, where: string): NodeAttempt {
 }
 
 interface Subscription {
-  readonly wakers: Set<() => void>;
-  readonly ready: Promise<unknown>;
+  readonly wakers: Set<(message: string) => void>;
+  ready: Promise<unknown>;
+  /** Redis confirmed it: a further waiter on the channel subscribes without a round trip. */
+  confirmed: boolean;
 }
 
 export class RedisNode {
@@ -174,7 +189,11 @@ export class RedisNode {
     if (mode === 'exclusive') {
       return this.call(
         'acquire',
-        () => this.client.cohortLockAcquire(keys.lock, keys.fence, r.owner, r.grant, r.ttlMs),
+        () =>
+          this.client.cohortLockAcquire(
+            ...exclusiveKeys(keys),
+            ...[r.owner, r.grant, r.ttlMs, r.queueMs, keys.channel],
+          ),
         (reply) => parseAttempt(reply, where),
       );
     }
@@ -207,7 +226,7 @@ export class RedisNode {
     if (scriptMode(spec) === 'exclusive') {
       return this.call(
         'release',
-        () => this.client.cohortLockRelease(keys.lock, grant, keys.channel),
+        () => this.client.cohortLockRelease(...exclusiveKeys(keys), grant, keys.channel),
         parse,
       );
     }
@@ -245,16 +264,36 @@ export class RedisNode {
   }
 
   /**
-   * Calls `wake` on every message on `channel` until the returned function is called.
+   * An exclusive waiter gives up: its queue entry goes, and a grant handed to it meanwhile
+   * passes to the next waiter. Best effort: an entry left behind expires on its own.
+   */
+  async leave(keys: RedisLockKeys, grant: string): Promise<void> {
+    await this.call(
+      'leave',
+      () => this.client.cohortLockLeave(...exclusiveKeys(keys), grant, keys.channel),
+      () => undefined,
+    );
+  }
+
+  /**
+   * Calls `wake` with every message on `channel` until the returned function is called.
    * Resolves once Redis confirmed the subscription, so a release after that is seen (unless
    * the connection drops: waiters also retry on a timer). Rejects with
    * BackendUnavailableError if the subscription cannot be made.
    */
-  async subscribe(channel: string, wake: () => void): Promise<() => void> {
+  async subscribe(channel: string, wake: (message: string) => void): Promise<() => void> {
     const subscriber = this.subscriberClient();
     let s = this.subscriptions.get(channel);
     if (s === undefined) {
-      s = { wakers: new Set(), ready: subscriber.subscribe(channel) };
+      const created: Subscription = {
+        wakers: new Set(),
+        ready: Promise.resolve(),
+        confirmed: false,
+      };
+      created.ready = subscriber.subscribe(channel).then(() => {
+        created.confirmed = true;
+      });
+      s = created;
       this.subscriptions.set(channel, s);
     }
     const subscription = s;
@@ -275,14 +314,19 @@ export class RedisNode {
     return unsubscribe;
   }
 
+  /** Whether a subscription to `channel` is confirmed (subscribing again is free). */
+  isSubscribed(channel: string): boolean {
+    return this.subscriptions.get(channel)?.confirmed === true;
+  }
+
   private subscriberClient(): Redis {
     if (this.subscriber !== undefined) return this.subscriber;
     // The offline queue holds SUBSCRIBE until connected; ioredis re-subscribes on reconnect.
     const subscriber = new Redis({ ...this.options, lazyConnect: false, enableOfflineQueue: true });
     subscriber.on('error', () => {});
-    subscriber.on('message', (channel: string) => {
+    subscriber.on('message', (channel: string, message: string) => {
       const s = this.subscriptions.get(channel);
-      if (s !== undefined) for (const wake of [...s.wakers]) wake();
+      if (s !== undefined) for (const wake of [...s.wakers]) wake(message);
     });
     this.subscriber = subscriber;
     return subscriber;

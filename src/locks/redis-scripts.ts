@@ -8,7 +8,21 @@
 // Exclusive locks are the notes' `SET key value NX PX ttl`, the value being
 // `grant|count|token|owner`: `grant` is the random id of the grant (what release and extend
 // compare), `count` the owner's holds (reentrancy lives in Redis, so it is right even when
-// one owner id is used from several processes), `token` the fencing token. Semaphores (limit
+// one owner id is used from several processes), `token` the fencing token.
+//
+// A waiter of an exclusive lock queues (FIFO hand-off, as ZooKeeper's and etcd's queues do
+// it): its attempt adds its grant id to the name's queue (a sorted set in arrival order,
+// beside a hash of each entry's owner, TTL and deadline), and the release that frees the
+// lock grants it to the queue's head in the same script — the next holder's key, fencing
+// token and lease are written there — and publishes `grant|token` so that only that waiter
+// wakes, already holding the lock. Nobody races for a released lock, so nobody spins or
+// barges: an attempt that finds the lock free while live waiters are queued hands it to the
+// head first. An entry lives `queue ms` after the waiter's last attempt (waiters attempt
+// again at least every retryMaxMs), so a waiter that died is skipped once that passes; one
+// granted the lock in that window holds it until its TTL, like any holder that dies. Redlock
+// never queues (`queue ms` 0): a hand-off on one instance of N would split the majority.
+//
+// Semaphores (limit
 // N) and read/write locks keep their holders in a sorted set scored by expiry (Redis server
 // time, from TIME) beside a hash of the holders' records; every script first drops the
 // holders whose lease has passed, so a crashed holder frees its slot after its TTL.
@@ -22,6 +36,9 @@
 export interface RedisLockKeys {
   readonly lock: string;
   readonly fence: string;
+  /** Exclusive waiters in arrival order (grant ids), and each one's `owner|ttl|deadline`. */
+  readonly queue: string;
+  readonly waiters: string;
   readonly holders: string;
   readonly records: string;
   readonly writerWaiting: string;
@@ -34,6 +51,8 @@ export function redisLockKeys(prefix: string, name: string): RedisLockKeys {
   return {
     lock: `${prefix}lock:${tag}`,
     fence: `${prefix}fence:${tag}`,
+    queue: `${prefix}queue:${tag}`,
+    waiters: `${prefix}waiters:${tag}`,
     holders: `${prefix}holders:${tag}`,
     records: `${prefix}records:${tag}`,
     writerWaiting: `${prefix}writer-waiting:${tag}`,
@@ -41,33 +60,85 @@ export function redisLockKeys(prefix: string, name: string): RedisLockKeys {
   };
 }
 
-/** Exclusive acquire. KEYS: lock, fence. ARGV: owner, grant, ttl ms.
- *  Returns {1, token, grant} (the grant id of a re-entered grant is the original's) or
- *  {0, pttl of the holder} (−1: no expiry, a foreign key). A re-entry never shortens the
- *  lease: another hold of the same grant was promised the longer one. */
-const EXCLUSIVE_ACQUIRE = `
-local v = redis.call('GET', KEYS[1])
-if not v then
-  local token = redis.call('INCR', KEYS[2])
-  local value = ARGV[2] .. '|1|' .. string.format('%d', token) .. '|' .. ARGV[1]
-  redis.call('SET', KEYS[1], value, 'NX', 'PX', ARGV[3])
-  return {1, token, ARGV[2]}
+/** What every exclusive script starts with. KEYS: lock, fence, queue, waiters. */
+const EXCLUSIVE_PRELUDE = `
+local function now_ms()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 end
-local grant, count, token, owner = string.match(v, '^(%x+)|(%d+)|(%d+)|(.*)$')
+local function grant_to(grant, owner, ttl)
+  local token = redis.call('INCR', KEYS[2])
+  local value = grant .. '|1|' .. string.format('%d', token) .. '|' .. owner
+  redis.call('SET', KEYS[1], value, 'PX', ttl)
+  return token
+end
+-- Grants the free lock to the first live waiter, tells it (channel), and says whether it did.
+local function hand_off(now, channel)
+  while true do
+    local head = redis.call('ZRANGE', KEYS[3], 0, 0)[1]
+    if not head then return false end
+    local entry = redis.call('HGET', KEYS[4], head)
+    redis.call('ZREM', KEYS[3], head)
+    redis.call('HDEL', KEYS[4], head)
+    local owner, ttl, deadline = string.match(entry or '', '^(.*)|(%d+)|(%d+)$')
+    if owner and tonumber(deadline) > now then
+      local token = grant_to(head, owner, ttl)
+      redis.call('PUBLISH', channel, head .. '|' .. string.format('%d', token))
+      return true
+    end
+  end
+end
+local function enqueue(now, grant, owner, ttl, queue_ms)
+  local t = redis.call('TIME')
+  local arrival = tonumber(t[1]) * 1000000 + tonumber(t[2])
+  redis.call('ZADD', KEYS[3], 'NX', arrival, grant)
+  redis.call('HSET', KEYS[4], grant, owner .. '|' .. ttl .. '|' .. (now + queue_ms))
+  for k = 3, 4 do
+    if redis.call('PTTL', KEYS[k]) < queue_ms then redis.call('PEXPIRE', KEYS[k], queue_ms) end
+  end
+end
+`;
+
+/** Exclusive acquire. KEYS: lock, fence, queue, waiters. ARGV: owner, grant, ttl ms,
+ *  queue ms (0: do not queue), channel.
+ *  Returns {1, token, grant} (the grant id of a re-entered grant is the original's), {2,
+ *  token, grant}: this grant was handed to the caller while it waited, or {0, pttl of the
+ *  holder} (−1: no expiry, a foreign key), the caller queued when `queue ms` > 0. A re-entry
+ *  never shortens the lease: another hold of the same grant was promised the longer one. */
+const EXCLUSIVE_ACQUIRE = `${EXCLUSIVE_PRELUDE}
+local owner, grant, ttl, queue_ms = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
+local now = now_ms()
+local v = redis.call('GET', KEYS[1])
+if not v and redis.call('ZCARD', KEYS[3]) > 0 then
+  local first = redis.call('ZRANGE', KEYS[3], 0, 0)[1]
+  if first ~= grant and hand_off(now, ARGV[5]) then v = redis.call('GET', KEYS[1]) end
+end
+if not v then
+  redis.call('ZREM', KEYS[3], grant)
+  redis.call('HDEL', KEYS[4], grant)
+  local token = grant_to(grant, owner, ttl)
+  return {1, token, grant}
+end
+local held, count, token, holder = string.match(v, '^(%x+)|(%d+)|(%d+)|(.*)$')
+if held == grant then return {2, tonumber(token), grant} end
 local pttl = redis.call('PTTL', KEYS[1])
-if owner ~= ARGV[1] then return {0, pttl} end
-local value = grant .. '|' .. (tonumber(count) + 1) .. '|' .. token .. '|' .. owner
-if tonumber(ARGV[3]) > pttl then
-  redis.call('SET', KEYS[1], value, 'PX', ARGV[3])
+if holder ~= owner then
+  if queue_ms > 0 then enqueue(now, grant, owner, ttl, queue_ms) end
+  return {0, pttl}
+end
+local value = held .. '|' .. (tonumber(count) + 1) .. '|' .. token .. '|' .. holder
+if tonumber(ttl) > pttl then
+  redis.call('SET', KEYS[1], value, 'PX', ttl)
 else
   redis.call('SET', KEYS[1], value, 'KEEPTTL')
 end
-return {1, tonumber(token), grant}
+return {1, tonumber(token), held}
 `;
 
-/** Exclusive release of one hold. KEYS: lock. ARGV: grant, channel.
- *  Returns the holds left (0: deleted, and waiters woken) or −1: not ours. */
-const EXCLUSIVE_RELEASE = `
+/** Exclusive release of one hold. KEYS: lock, fence, queue, waiters. ARGV: grant, channel.
+ *  Returns the holds left (0: released — handed to the next waiter, or deleted and the
+ *  channel told) or −1: not ours. */
+const EXCLUSIVE_RELEASE = `${EXCLUSIVE_PRELUDE}
 local v = redis.call('GET', KEYS[1])
 if not v then return -1 end
 local grant, count, rest = string.match(v, '^(%x+)|(%d+)|(.*)$')
@@ -78,8 +149,20 @@ if left > 0 then
   return left
 end
 redis.call('DEL', KEYS[1])
-redis.call('PUBLISH', ARGV[2], '')
+if not hand_off(now_ms(), ARGV[2]) then redis.call('PUBLISH', ARGV[2], '') end
 return 0
+`;
+
+/** A waiter gives up. KEYS: lock, fence, queue, waiters. ARGV: grant, channel. Its queue
+ *  entry goes; if the lock was handed to it meanwhile, it passes on (1), else 0. */
+const EXCLUSIVE_LEAVE = `${EXCLUSIVE_PRELUDE}
+redis.call('ZREM', KEYS[3], ARGV[1])
+redis.call('HDEL', KEYS[4], ARGV[1])
+local v = redis.call('GET', KEYS[1])
+if not v or string.match(v, '^(%x+)|') ~= ARGV[1] then return 0 end
+redis.call('DEL', KEYS[1])
+if not hand_off(now_ms(), ARGV[2]) then redis.call('PUBLISH', ARGV[2], '') end
+return 1
 `;
 
 /** Exclusive extend. KEYS: lock. ARGV: grant, ttl ms. Returns 1, or 0: not ours (lost).
@@ -204,8 +287,9 @@ return 1
 
 /** ioredis `scripts` option: each becomes a command (EVALSHA, EVAL on NOSCRIPT). */
 export const LOCK_SCRIPTS = {
-  cohortLockAcquire: { numberOfKeys: 2, lua: EXCLUSIVE_ACQUIRE },
-  cohortLockRelease: { numberOfKeys: 1, lua: EXCLUSIVE_RELEASE },
+  cohortLockAcquire: { numberOfKeys: 4, lua: EXCLUSIVE_ACQUIRE },
+  cohortLockRelease: { numberOfKeys: 4, lua: EXCLUSIVE_RELEASE },
+  cohortLockLeave: { numberOfKeys: 4, lua: EXCLUSIVE_LEAVE },
   cohortLockExtend: { numberOfKeys: 1, lua: EXCLUSIVE_EXTEND },
   cohortSharedAcquire: { numberOfKeys: 4, lua: SHARED_ACQUIRE },
   cohortSharedRelease: { numberOfKeys: 2, lua: SHARED_RELEASE },
@@ -215,8 +299,9 @@ export const LOCK_SCRIPTS = {
 type Arg = string | number;
 /** The commands LOCK_SCRIPTS adds to a client (replies as Redis sends them). */
 export interface LockScriptCommands {
-  cohortLockAcquire(lock: string, fence: string, ...argv: Arg[]): Promise<unknown>;
-  cohortLockRelease(lock: string, ...argv: Arg[]): Promise<unknown>;
+  cohortLockAcquire(l: string, f: string, q: string, w: string, ...argv: Arg[]): Promise<unknown>;
+  cohortLockRelease(l: string, f: string, q: string, w: string, ...argv: Arg[]): Promise<unknown>;
+  cohortLockLeave(l: string, f: string, q: string, w: string, ...argv: Arg[]): Promise<unknown>;
   cohortLockExtend(lock: string, ...argv: Arg[]): Promise<unknown>;
   cohortSharedAcquire(h: string, r: string, f: string, w: string, ...argv: Arg[]): Promise<unknown>;
   cohortSharedRelease(holders: string, records: string, ...argv: Arg[]): Promise<unknown>;

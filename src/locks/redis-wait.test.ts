@@ -1,6 +1,7 @@
 // waitForGrant without Redis: scripted attempts and a hand-fired release channel. It pins
-// the order that prevents lost wake-ups (subscribe, then attempt again), that a wake-up
-// during an attempt is kept, that nothing spins, and how the wait ends.
+// the order that prevents lost wake-ups (subscribe, then attempt again — or subscribe
+// first when that is free), that a wake-up during an attempt is kept, that a hand-off ends
+// the wait, that nothing spins, and how the wait ends (leaving the queue).
 
 import { describe, expect, it } from 'vitest';
 import { BackendUnavailableError, NotAcquiredError } from './errors.js';
@@ -12,7 +13,7 @@ const GRANTED: Attempt<string> = { granted: true, value: 'grant' };
 /** A release channel the test fires by hand, and a log of what the waiter did. */
 function harness(outcomes: ((log: string[]) => Attempt<string>)[]) {
   const log: string[] = [];
-  const wakers = new Set<() => void>();
+  const wakers = new Set<(value?: string) => void>();
   let calls = 0;
   return {
     log,
@@ -27,7 +28,7 @@ function harness(outcomes: ((log: string[]) => Attempt<string>)[]) {
         log.push('attempt');
         return (next as (log: string[]) => Attempt<string>)(log);
       },
-      subscribe: async (wake: () => void) => {
+      subscribe: async (wake: (value?: string) => void) => {
         log.push('subscribe');
         wakers.add(wake);
         return () => {
@@ -37,6 +38,9 @@ function harness(outcomes: ((log: string[]) => Attempt<string>)[]) {
       },
       undo: async () => {
         log.push('undo');
+      },
+      leave: async () => {
+        log.push('leave');
       },
       retryMaxMs: 600_000,
       name: 'x',
@@ -107,17 +111,17 @@ describe('waitForGrant', () => {
     await expect(waitForGrant({ ...down.options, waitMs: 50, signal: undefined })).rejects.toThrow(
       BackendUnavailableError,
     );
-    expect(down.log.at(-1)).toBe('unsubscribe');
+    expect(down.log.slice(-2)).toEqual(['unsubscribe', 'leave']);
   });
 
-  it('an abort during the wait rejects with the reason and unsubscribes', async () => {
+  it('an abort during the wait rejects with the reason, unsubscribes and leaves', async () => {
     const h = harness([() => HELD]);
     const controller = new AbortController();
     const waiting = waitForGrant({ ...h.options, waitMs: undefined, signal: controller.signal });
     while (h.log.length < 3) await new Promise((r) => setImmediate(r));
     controller.abort('stop');
     await expect(waiting).rejects.toBe('stop');
-    expect(h.log.at(-1)).toBe('unsubscribe');
+    expect(h.log.slice(-2)).toEqual(['unsubscribe', 'leave']);
     expect(h.log.filter((x) => x === 'attempt')).toHaveLength(2);
   });
 
@@ -133,5 +137,29 @@ describe('waitForGrant', () => {
     const waiting = waitForGrant({ ...h.options, waitMs: undefined, signal: controller.signal });
     await expect(waiting).rejects.toBe('late');
     expect(h.log).toContain('undo');
+  });
+
+  it('subscribed already: subscribes first, then one attempt; a hand-off ends the wait', async () => {
+    const h = harness([() => HELD]);
+    const waiting = waitForGrant({
+      ...h.options,
+      waitMs: undefined,
+      signal: undefined,
+      subscribedAlready: () => true,
+    });
+    while (h.log.length < 2) await new Promise((r) => setImmediate(r));
+    await new Promise((r) => setImmediate(r));
+    expect(h.log).toEqual(['subscribe', 'attempt']);
+    for (const w of h.wakers) w('handed');
+    await expect(waiting).resolves.toBe('handed');
+    expect(h.log).toEqual(['subscribe', 'attempt', 'unsubscribe']);
+  });
+
+  it('a wait that ends without the lock leaves the queue', async () => {
+    const h = harness([() => HELD]);
+    const wait = waitForGrant({ ...h.options, waitMs: 20, signal: undefined, retryMaxMs: 5 });
+    await expect(wait).rejects.toThrow(NotAcquiredError);
+    expect(h.log.at(-2)).toBe('unsubscribe');
+    expect(h.log.at(-1)).toBe('leave');
   });
 });

@@ -76,12 +76,45 @@ interface Granted {
   readonly requestedAt: number;
 }
 
-function toAttempt(a: NodeAttempt, requestedAt: number, spec: ResolvedLockSpec, owner: string) {
-  if (a.granted === 'other-mode') throw otherModeError(spec.name, owner);
-  const attempt: Attempt<Granted> = a.granted
-    ? { granted: true, value: { token: a.token, grant: a.grant, requestedAt } }
-    : { granted: false, retryInMs: a.retryInMs };
-  return attempt;
+/** How long an exclusive waiter's queue entry outlives its last attempt: a few of the
+ *  safety-net periods at which it attempts again, so only a waiter that died drops out. */
+export function queueEntryMs(waitMs: number | undefined, retryMaxMs: number): number {
+  return waitMs === 0 ? 0 : 3 * retryMaxMs;
+}
+
+/**
+ * Follows one acquire's attempts and hand-offs. A grant's lease starts when Redis wrote it;
+ * `requestedAt` must not be later than that. For an attempt's own grant it is when the
+ * attempt was sent; a grant handed to us by a release happened after our last attempt that
+ * found the lock held ran, so that attempt's send time is a safe (early) start.
+ */
+class GrantTracker {
+  private heldAt: number;
+
+  constructor(
+    private readonly spec: ResolvedLockSpec,
+    private readonly owner: string,
+    private readonly grant: string,
+  ) {
+    this.heldAt = performance.now();
+  }
+
+  attempt(a: NodeAttempt, sentAt: number): Attempt<Granted> {
+    if (a.granted === 'other-mode') throw otherModeError(this.spec.name, this.owner);
+    if (!a.granted) {
+      this.heldAt = sentAt;
+      return { granted: false, retryInMs: a.retryInMs };
+    }
+    const requestedAt = a.handedOff === true ? this.heldAt : sentAt;
+    return { granted: true, value: { token: a.token, grant: a.grant, requestedAt } };
+  }
+
+  /** A release's message: `grant|token` when it handed the lock to us. */
+  handedOff(message: string): Granted | undefined {
+    const match = /^([0-9a-f]+)\|(\d+)$/.exec(message);
+    if (match === null || match[1] !== this.grant) return undefined;
+    return { token: BigInt(match[2] as string), grant: this.grant, requestedAt: this.heldAt };
+  }
 }
 
 class RedisLock implements Lock {
@@ -104,16 +137,27 @@ class RedisLock implements Lock {
       grant: newGrantId(),
       ttlMs,
       writerIntentMs: writerIntentMs(waitMs, this.options.retryMaxMs),
+      queueMs: spec.mode === 'exclusive' ? queueEntryMs(waitMs, this.options.retryMaxMs) : 0,
     };
+    const tracker = new GrantTracker(spec, owner, request.grant);
     const granted = await waitForGrant<Granted>({
       attempt: async () => {
-        const requestedAt = performance.now();
-        return toAttempt(await node.acquire(keys, spec, request), requestedAt, spec, owner);
+        const sentAt = performance.now();
+        return tracker.attempt(await node.acquire(keys, spec, request), sentAt);
       },
-      subscribe: (wake) => node.subscribe(keys.channel, wake),
+      // A release wakes every waiter only when nobody was queued (or for shared modes); a
+      // hand-off wakes the one waiter it names, which then holds the lock.
+      subscribe: (wake) =>
+        node.subscribe(keys.channel, (message) => {
+          if (message === '') return wake();
+          const handed = tracker.handedOff(message);
+          if (handed !== undefined) wake(handed);
+        }),
       undo: async (g) => {
         await node.release(keys, spec, owner, g.grant);
       },
+      ...(request.queueMs > 0 && { leave: () => node.leave(keys, request.grant) }),
+      subscribedAlready: () => node.isSubscribed(keys.channel),
       waitMs,
       signal,
       retryMaxMs: this.options.retryMaxMs,

@@ -153,7 +153,8 @@ class RedlockLock implements Lock {
     ttlMs: number,
   ): Promise<Attempt<Granted>> {
     const requestedAt = performance.now();
-    const request = { owner, grant, ttlMs, writerIntentMs: 0 };
+    // Never queued: a hand-off on one instance of N would split the majority.
+    const request = { owner, grant, ttlMs, writerIntentMs: 0, queueMs: 0 };
     const replies = await this.everywhere(ttlMs, 'acquire', (n) =>
       n.acquire(this.keys, this.spec, request),
     );
@@ -195,7 +196,8 @@ class RedlockLock implements Lock {
 
   private async subscribeEverywhere(wake: () => void): Promise<() => void> {
     const subscribed = await Promise.allSettled(
-      this.nodes.map((n) => n.subscribe(this.keys.channel, wake)),
+      // Any message is a release (Redlock never queues, so nothing is handed off).
+      this.nodes.map((n) => n.subscribe(this.keys.channel, () => wake())),
     );
     const unsubscribes = subscribed.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
     if (unsubscribes.length === 0) throw new BackendUnavailableError('no instance to subscribe on');
