@@ -34,6 +34,7 @@ import { volatileLock } from './testing/volatile-lock/index.js';
 import { twoPc } from './txn/2pc/index.js';
 import { threePc } from './txn/3pc/index.js';
 import { paxosCommit } from './txn/paxos-commit/index.js';
+import { transactionalMessage } from './txn/transactional-message/index.js';
 
 export const algorithms: readonly AnyAlgorithm[] = [
   lamport,
@@ -66,6 +67,7 @@ export const algorithms: readonly AnyAlgorithm[] = [
   twoPc,
   threePc,
   paxosCommit,
+  transactionalMessage,
   volatileLock,
   forgetfulSession,
 ];

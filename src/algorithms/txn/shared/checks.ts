@@ -12,7 +12,7 @@
 // themselves), and the coordinator has begun every transaction of the workload.
 
 import type { ClusterView, Invariant, Liveness } from '../../../core/algorithm.js';
-import type { NodeId } from '../../../core/process.js';
+import type { NodeId, Output } from '../../../core/process.js';
 import type { TxnNodeState, TxnOutcome, TxnOutput } from './outputs.js';
 
 export const ATOMICITY = 'atomicity';
@@ -21,10 +21,15 @@ export const EVERY_TXN_DECIDED = 'every transaction decided at every cohort';
 
 type View = ClusterView<TxnNodeState, TxnOutput>;
 
-/** Reads outputs incrementally, from where the last check stopped. */
-function incremental(step: (o: TxnOutput, node: NodeId, atMs: number) => string | undefined) {
+/**
+ * Reads outputs incrementally, from where the last check stopped (for any protocol's outputs:
+ * txn/transactional-message's checks use it over its own).
+ */
+export function incremental<O extends Output = TxnOutput>(
+  step: (o: O, node: NodeId, atMs: number) => string | undefined,
+) {
   let seen = 0;
-  return (view: View): string | undefined => {
+  return (view: ClusterView<unknown, O>): string | undefined => {
     for (; seen < view.outputs.length; seen++) {
       const { output, node, atMs } = view.outputs[seen]!;
       const bad = step(output, node, atMs);

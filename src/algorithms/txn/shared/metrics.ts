@@ -20,7 +20,8 @@ interface TxnTimes {
   applied: Map<NodeId, number>;
 }
 
-const mean = (xs: readonly number[]) =>
+/** The mean rounded to hundredths, or null for none (txn/transactional-message uses it too). */
+export const mean = (xs: readonly number[]) =>
   xs.length === 0 ? null : Math.round((xs.reduce((a, b) => a + b, 0) / xs.length) * 100) / 100;
 
 function lockTimes(view: View): number[] {
