@@ -135,10 +135,10 @@ describe('txn/transactional-message: the notes’ failure cases', () => {
     const { result, sim } = scenario('check-back-while-running');
     expect(result.ok).toBe(true);
     expect(result.messages.byType.CheckBackReply).toBe(1);
-    const replies = sim.trace.records.filter(
-      (r) => r.ev === 'send' && (r.msg as { type: string }).type === 'CheckBackReply',
+    const replies = sim.trace.records.flatMap((r) =>
+      r.ev === 'send' && r.msg.type === 'CheckBackReply' ? [r.msg] : [],
     );
-    expect(replies.map((r) => (r.msg as { state: string }).state)).toEqual(['unknown']);
+    expect(replies).toEqual([{ type: 'CheckBackReply', txn: 1, state: 'unknown' }]);
     expect(timeline(sim, 1).slice(2, 5)).toEqual([
       [600, 2, 'check'],
       [620, 1, 'decide', 'commit'],
