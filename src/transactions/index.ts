@@ -1,6 +1,7 @@
 // Cohort's real distributed transactions (issue 18): XA two-phase commit across PostgreSQL
 // databases, TCC (try/confirm/cancel) and orchestrated sagas, each with a durable
-// coordinator log on the runtime's WAL and recovery after a crash. See docs/transactions.md.
+// coordinator log on the runtime's WAL and recovery after a crash; and the outbox (the local
+// message table) relayed to RabbitMQ with an idempotent consumer. See docs/transactions.md.
 //
 // Fault model: see each module (errors are typed, and name the transaction: errors.ts).
 
