@@ -2,6 +2,9 @@
 // bursts and windows may come from configuration files or users; keys and costs from
 // untrusted requests. All are validated here and refused with a LimitError naming the
 // problem; nothing is clamped silently (a NaN rate would otherwise admit everything).
+// A Redis-backed limiter adds two: 'unavailable' (the server cannot answer; `cause` holds the
+// client's error) and 'bad-state' (a key in the limiter's namespace holds something it never
+// wrote).
 
 export type LimitErrorCode =
   | 'invalid-rate'
@@ -10,15 +13,18 @@ export type LimitErrorCode =
   | 'invalid-cost'
   | 'invalid-key'
   | 'invalid-time'
-  | 'too-many-keys';
+  | 'too-many-keys'
+  | 'unavailable'
+  | 'bad-state';
 
 export class LimitError extends Error {
   override readonly name = 'LimitError';
   constructor(
     readonly code: LimitErrorCode,
     message: string,
+    options?: { cause?: unknown },
   ) {
-    super(message);
+    super(message, options);
   }
 }
 

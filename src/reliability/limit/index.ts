@@ -9,7 +9,7 @@ import { LeakyMeter, LeakyQueue, type QueueConfig } from './leaky-bucket.js';
 import { InProcessLimiter, type LimiterOptions } from './limiter.js';
 import type { RateConfig } from './rate.js';
 import { TokenBucket } from './token-bucket.js';
-import type { AlgorithmName } from './types.js';
+import type { AlgorithmName, LimitAlgorithm } from './types.js';
 import { FixedWindow, SlidingCounter, SlidingLog, type WindowConfig } from './windows.js';
 
 export { LimitError, type LimitErrorCode } from './errors.js';
@@ -36,33 +36,36 @@ export const ALGORITHMS: readonly AlgorithmName[] = [
   'sliding-counter',
 ];
 
+/** The rule (algorithm and validated parameters) for `config`; throws LimitError. */
+export function createRule(config: LimiterConfig): LimitAlgorithm<unknown> {
+  switch (config?.algorithm) {
+    case 'token-bucket':
+      return new TokenBucket(config) as LimitAlgorithm<unknown>;
+    case 'leaky-meter':
+      return new LeakyMeter(config) as LimitAlgorithm<unknown>;
+    case 'gcra':
+      return new Gcra(config) as LimitAlgorithm<unknown>;
+    case 'leaky-queue':
+      return new LeakyQueue(config) as LimitAlgorithm<unknown>;
+    case 'fixed-window':
+      return new FixedWindow(config) as LimitAlgorithm<unknown>;
+    case 'sliding-log':
+      return new SlidingLog(config) as LimitAlgorithm<unknown>;
+    case 'sliding-counter':
+      return new SlidingCounter(config) as LimitAlgorithm<unknown>;
+    default:
+      throw new LimitError(
+        'invalid-rate',
+        `unknown algorithm ${String((config as { algorithm?: unknown } | null)?.algorithm)}`,
+      );
+  }
+}
+
 /** An in-process limiter for `config`, reading time from `clock`. */
 export function createLimiter(
   config: LimiterConfig,
   clock: Clock,
   options?: LimiterOptions,
 ): InProcessLimiter<unknown> {
-  const make = <S>(rule: ConstructorParameters<typeof InProcessLimiter<S>>[0]) =>
-    new InProcessLimiter<S>(rule, clock, options) as InProcessLimiter<unknown>;
-  switch (config.algorithm) {
-    case 'token-bucket':
-      return make(new TokenBucket(config));
-    case 'leaky-meter':
-      return make(new LeakyMeter(config));
-    case 'gcra':
-      return make(new Gcra(config));
-    case 'leaky-queue':
-      return make(new LeakyQueue(config));
-    case 'fixed-window':
-      return make(new FixedWindow(config));
-    case 'sliding-log':
-      return make(new SlidingLog(config));
-    case 'sliding-counter':
-      return make(new SlidingCounter(config));
-    default:
-      throw new LimitError(
-        'invalid-rate',
-        `unknown algorithm ${String((config as { algorithm?: unknown }).algorithm)}`,
-      );
-  }
+  return new InProcessLimiter(createRule(config), clock, options);
 }
