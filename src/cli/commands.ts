@@ -7,6 +7,7 @@ import { Argument, Command } from 'commander';
 import { allocateCommandDef } from './commands-allocate.js';
 import { balanceCommandDef } from './commands-balance.js';
 import { brokerCommandDef } from './commands-broker.js';
+import { detectCommandDef } from './commands-detect.js';
 import { partitionCommandDef } from './commands-partition.js';
 import { clusterCommand, nodeCommand } from './commands-real.js';
 import { serveCommandDef } from './commands-serve.js';
@@ -247,6 +248,7 @@ export function program(exit: Exit, version: string): Command {
   addCheck(root, exit);
   allocateCommandDef(root, exit);
   balanceCommandDef(root, exit);
+  detectCommandDef(root, exit);
   brokerCommandDef(root, exit);
   addTourAndLab(root, exit);
   addCompletion(root, exit);

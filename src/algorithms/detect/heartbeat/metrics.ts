@@ -6,12 +6,13 @@
 //   - false suspicions: `suspect` outputs about a node that was up (loss, delay, a partition
 //     or a pause made it look crashed), and the mistake rate λ_M per monitored pair-minute;
 //   - wrongSuspicionPct: the share of (live monitor, live peer) pair-time spent wrongly
-//     suspecting, 1 − P_A (their query accuracy probability);
+//     suspecting, 1 − P_A (their query accuracy probability) — including the moments a
+//     restarted node is still suspected, until its first heartbeat arrives;
 //   - minorityDeclared: the nodes that ever reported being outside a majority.
 
 import type { Metrics } from '../../../core/algorithm.js';
 import type { NodeId } from '../../../core/process.js';
-import { type DetectView, Replay } from './replay.js';
+import { type DetectView, Replay, type ReplayEvent } from './replay.js';
 
 export interface DetectionSummary {
   readonly crashes: number;
@@ -43,8 +44,7 @@ export function summarizeDetection(view: DetectView): DetectionSummary {
     for (let m = 1; m <= r.n; m++)
       if (r.up[m]) for (const p of r.suspects[m] ?? []) if (r.up[p]) wrongPairMs += dt;
   };
-  r.advance(view, (e) => {
-    accrue(e.record.atMs);
+  const after = (e: ReplayEvent) => {
     if (e.kind === 'lifecycle' && e.record.event === 'crash') {
       crashes++;
       pending.push({ node: e.record.node, atMs: e.record.atMs });
@@ -61,7 +61,9 @@ export function summarizeDetection(view: DetectView): DetectionSummary {
       if (r.up[p.node] || detected) pending.splice(i, 1); // Back before detection, or detected.
       if (!r.up[p.node] && detected) detectionsMs.push(e.record.atMs - p.atMs);
     }
-  });
+  };
+  // Time up to an event accrues in the cluster as it was before the event.
+  r.advance(view, { before: (e) => accrue(e.record.atMs), after });
   accrue(view.nowMs);
   return {
     crashes,

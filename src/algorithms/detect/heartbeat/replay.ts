@@ -13,6 +13,11 @@ export type ReplayEvent =
   | { readonly kind: 'output'; readonly record: OutputRecord<DetectOutput> }
   | { readonly kind: 'lifecycle'; readonly record: LifecycleRecord };
 
+export interface ReplayHooks {
+  readonly before?: (e: ReplayEvent) => void;
+  readonly after?: (e: ReplayEvent) => void;
+}
+
 export class Replay {
   /** By id (index 0 unused). */
   readonly up: boolean[];
@@ -29,20 +34,29 @@ export class Replay {
     this.majority = Array.from({ length: n + 1 }, () => true);
   }
 
-  /** Applies every output and lifecycle event of `view` not seen yet, calling `on` after each. */
-  advance(view: DetectView, on?: (e: ReplayEvent) => void): void {
+  /**
+   * Applies every output and lifecycle event of `view` not seen yet, calling `hooks.before`
+   * just before each is applied (the cluster as it was up to that instant) and
+   * `hooks.after` just after.
+   */
+  advance(view: DetectView, hooks: ReplayHooks = {}): void {
     for (;;) {
       const life = view.lifecycle[this.lifecycleIndex];
       const out = view.outputs[this.outputIndex];
-      if (life !== undefined && (out === undefined || life.outputsBefore <= this.outputIndex)) {
+      let e: ReplayEvent;
+      if (life !== undefined && (out === undefined || life.outputsBefore <= this.outputIndex))
+        e = { kind: 'lifecycle', record: life };
+      else if (out !== undefined) e = { kind: 'output', record: out };
+      else return;
+      hooks.before?.(e);
+      if (e.kind === 'lifecycle') {
         this.lifecycleIndex++;
-        this.applyLifecycle(life);
-        on?.({ kind: 'lifecycle', record: life });
-      } else if (out !== undefined) {
+        this.applyLifecycle(e.record);
+      } else {
         this.outputIndex++;
-        this.applyOutput(out);
-        on?.({ kind: 'output', record: out });
-      } else return;
+        this.applyOutput(e.record);
+      }
+      hooks.after?.(e);
     }
   }
 
