@@ -36,7 +36,10 @@ export class LeaseHandle implements LockHandle {
   readonly owner: string;
   readonly token: bigint;
   private until: number;
-  private readonly controller = new AbortController();
+  /** Made when `signal` is first read: most handles are released without anyone asking. */
+  private controller: AbortController | undefined;
+  /** Why the lease is over (lost, run out or released), once it is. */
+  private lostBecause: string | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private released = false;
 
@@ -57,6 +60,11 @@ export class LeaseHandle implements LockHandle {
   }
 
   get signal(): AbortSignal {
+    if (this.controller === undefined) {
+      this.controller = new AbortController();
+      if (this.lostBecause !== undefined)
+        this.controller.abort(new LockLostError(this.lostBecause));
+    }
     return this.controller.signal;
   }
 
@@ -70,22 +78,28 @@ export class LeaseHandle implements LockHandle {
     this.timer.unref?.();
   }
 
-  private lose(message: string): LockLostError {
+  /** The lease is over: the signal (if anyone holds it) aborts with the first reason. */
+  private lose(message: string): void {
     clearTimeout(this.timer);
-    const error = new LockLostError(message);
-    if (!this.controller.signal.aborted) this.controller.abort(error);
-    return error;
+    if (this.lostBecause !== undefined) return;
+    this.lostBecause = message;
+    this.controller?.abort(new LockLostError(message));
+  }
+
+  /** Why extending cannot work: the reason the lease ended, as the signal says it. */
+  private lostError(): unknown {
+    return this.controller?.signal.reason ?? new LockLostError(this.lostBecause ?? 'lost');
   }
 
   async extend(ttlMs: number = this.ttlMs): Promise<void> {
     validateTtl(ttlMs);
     if (this.released) throw new LockLostError(`lock ${this.name} was released`);
-    if (this.controller.signal.aborted) throw this.controller.signal.reason;
+    if (this.lostBecause !== undefined) throw this.lostError();
     const requestedAt = performance.now();
     const ours = await this.ops.extend(ttlMs);
-    if (!ours) throw this.lose(`lock ${this.name} was lost: its grant is gone`);
-    // The deadline passed while the extension was on its way: the signal has fired.
-    if (this.controller.signal.aborted) throw this.controller.signal.reason;
+    if (!ours) this.lose(`lock ${this.name} was lost: its grant is gone`);
+    // The deadline passed while the extension was on its way (or the grant is gone).
+    if (this.lostBecause !== undefined) throw this.lostError();
     if (this.released) throw new LockLostError(`lock ${this.name} was released`);
     this.until = Math.max(this.until, validUntilOf(requestedAt, ttlMs));
     this.arm();

@@ -18,7 +18,6 @@
 // (redis-node.ts); a wait keeps trying through them until it ends. A lost reply to an
 // acquire leaves that grant held until its TTL.
 
-import { randomBytes } from 'node:crypto';
 import type { RedisOptions } from 'ioredis';
 import { InvalidLockArgument } from './errors.js';
 import { LeaseHandle } from './lease-handle.js';
@@ -32,6 +31,7 @@ import {
   randomOwner,
   resolveAcquireOptions,
   resolveLockSpec,
+  uniqueId,
 } from './lock.js';
 import { type NodeAttempt, RedisNode } from './redis-node.js';
 import { type RedisLockKeys, redisLockKeys } from './redis-scripts.js';
@@ -54,9 +54,9 @@ export const REDIS_DEFAULTS = {
   retryMaxMs: 1_000,
 } as const;
 
-/** A random id per acquire attempt: what release and extend compare on the server. */
+/** A fresh id per acquire: what release and extend compare on the server. */
 export function newGrantId(): string {
-  return randomBytes(8).toString('hex');
+  return uniqueId();
 }
 
 /** How long a waiting writer's mark holds new readers off: a few of its retry periods. */
