@@ -186,6 +186,22 @@ const benchmarks: Record<string, Benchmark> = {
       return { report, text: locksBenchText(report) };
     },
   },
+  limits: {
+    async run(flags, onProgress) {
+      // Loaded here: rate-limiter-flexible, bottleneck and ioredis load only for this benchmark.
+      const { benchLimits } = await import('../../bench/limits.js');
+      const { limitsBenchText } = await import('../../bench/limits-text.js');
+      const concurrency = integersOf('--concurrency', flags.concurrency, 1, 4096);
+      const durationMs = parseInteger('--duration', flags.duration, 100, 3_600_000);
+      const report = await benchLimits({
+        ...(concurrency !== undefined && { concurrency }),
+        ...(durationMs !== undefined && { durationMs }),
+        repeats: repeatsOf(flags),
+        onProgress,
+      });
+      return { report, text: limitsBenchText(report) };
+    },
+  },
   txn: {
     async run(flags, onProgress) {
       // Loaded here: pg and the transaction libraries load only for this benchmark.

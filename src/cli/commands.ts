@@ -100,7 +100,7 @@ function addBench(root: Command, exit: Exit): void {
     .option('--members <list>', 'server: cluster sizes (1 and/or 3)', '1,3')
     .option(
       '--concurrency <list>',
-      'server: requests in flight (1,16,64,256); locks, txn: workers (1,16,64)',
+      'server: requests in flight (1,16,64,256); locks, txn, limits: workers (1,16,64)',
     )
     .option(
       '--backends <list>',
@@ -115,7 +115,7 @@ function addBench(root: Command, exit: Exit): void {
     .option('--value-bytes <n>', "server: the rss workload's value size", '100')
     .option(
       '--duration <ms>',
-      'server, locks, txn: milliseconds per run (workload, concurrency, server, implementation or protocol)',
+      'server, locks, txn, limits: milliseconds per run (workload, concurrency, server, implementation, protocol or limiter)',
       '500',
     )
     .option('--cpu-prof <dir>', "server: write each Cohort member's V8 CPU profile here")
@@ -127,6 +127,7 @@ function addBench(root: Command, exit: Exit): void {
         '  cohort bench transport --messages 100000\n' +
         '  cohort bench server --members 1 --duration 3000 --json\n' +
         '  cohort bench locks --backends redis,etcd --duration 1000\n' +
+        '  cohort bench limits --duration 3000 --repeats 3 --json\n' +
         '  cohort bench txn --duration 3000 --repeats 3',
     )
     .action(async (name: string, flags) => {
