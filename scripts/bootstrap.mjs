@@ -114,6 +114,7 @@ function ensureSystemPackages() {
     { path: '/usr/share/zookeeper/bin/zkServer.sh', pkg: 'zookeeper' },
     { path: postgresBin('initdb'), pkg: 'postgresql' },
     { path: '/usr/lib/rabbitmq/bin/rabbitmq-server', pkg: 'rabbitmq-server' },
+    { path: '/usr/sbin/nats-server', pkg: 'nats-server' },
   ].filter((p) => p.path === undefined || !existsSync(p.path));
   if (needed.length === 0) return;
   const pkgs = needed.map((p) => p.pkg);
