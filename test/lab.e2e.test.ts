@@ -8,66 +8,27 @@
 // and heal by a click; ring algorithms are drawn as their rings.
 // `npm test` builds dist/ and dist/web and installs Chromium before the suite runs.
 
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { raft } from '../src/algorithms/consensus/raft/index.js';
 import { centralized } from '../src/algorithms/mutex/centralized/index.js';
 import { listedAlgorithms } from '../src/algorithms/registry.js';
 import { simulate } from '../src/sim/run.js';
+import { type LabBrowser, openLab, setTime, startLabBrowser } from './support/lab-browser.js';
 
-let server: ChildProcess;
-let browser: Browser;
-let url = '';
+let lab: LabBrowser;
 
 beforeAll(async () => {
-  server = spawn('node', ['dist/src/cli/main.js', 'lab', '--port', '0'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  url = await new Promise<string>((resolve, reject) => {
-    server.stdout?.on('data', (chunk: Buffer) => {
-      const m = /http:\/\/127\.0\.0\.1:\d+\//.exec(chunk.toString());
-      if (m !== null) resolve(m[0]);
-    });
-    server.on('exit', (code) => reject(new Error(`cohort lab exited with ${code}`)));
-  });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  lab = await startLabBrowser();
 });
 
 afterAll(async () => {
-  await browser?.close();
-  server?.kill();
+  await lab?.close();
 });
 
-async function openPage(width: number, height: number, query: string) {
-  const page = await browser.newPage({ viewport: { width, height } });
-  const errors: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
-  });
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`${url}?${query}`);
-  await page.waitForSelector('[data-check]');
-  return { page, errors };
-}
-
-async function setTime(page: Page, ms: number): Promise<void> {
-  await page.locator('input[type=range]').evaluate((el, v) => {
-    (el as HTMLInputElement).value = v;
-    el.dispatchEvent(new Event('input', { bubbles: true }));
-  }, String(ms));
-}
+const openPage = (width: number, height: number, query: string) =>
+  openLab(lab, width, height, query);
 
 const countsOn = (page: Page) =>
   page.$$eval('[data-type]', (cells) =>

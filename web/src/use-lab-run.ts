@@ -22,6 +22,13 @@ const initial = readUrl({
   options: {},
 });
 
+interface Settings {
+  readonly algorithm: string;
+  readonly nodesText: string;
+  readonly seed: number;
+  readonly rawOptions: Record<string, string>;
+}
+
 const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 /** `setT` moves the page's time: a new run keeps it (clamped to its end), a trace resets it. */
@@ -37,25 +44,33 @@ export function useLabRun(setT: Dispatch<StateUpdater<number>>) {
   const [error, setError] = useState<string | null>(null);
   const spec = findAlgorithm(algorithm);
 
-  const execute = (plan = faults) => {
-    if (spec === undefined) return setError(`unknown algorithm ${algorithm}`);
+  /**
+   * Runs the given settings (the current ones unless overridden). A run that fails for a
+   * newly chosen algorithm clears the stage: the previous algorithm's run is no answer.
+   */
+  const execute = (plan = faults, over: Partial<Settings> = {}) => {
+    const s = { algorithm, nodesText, seed, rawOptions, ...over };
+    const chosen = findAlgorithm(s.algorithm);
+    const fresh = s.algorithm !== run?.spec?.name;
     try {
-      const options = parseOptionFields(spec, rawOptions);
-      const nodes = nodesText === '' ? defaultNodes(spec, options) : Number(nodesText);
+      if (chosen === undefined) throw new Error(`unknown algorithm ${s.algorithm}`);
+      const options = parseOptionFields(chosen, s.rawOptions);
+      const nodes = s.nodesText === '' ? defaultNodes(chosen, options) : Number(s.nodesText);
       parseFaultPlan(plan, nodes);
       const input = {
-        algorithm,
-        nodes: nodesText === '' ? undefined : nodes,
-        seed,
+        algorithm: s.algorithm,
+        nodes: s.nodesText === '' ? undefined : nodes,
+        seed: s.seed,
         faults: plan,
         options,
       };
       const next = runLab(input);
-      writeUrl(input, rawOptions);
+      writeUrl(input, s.rawOptions);
       setRun(next);
       setError(null);
       setT((old) => Math.min(old, next.endMs));
     } catch (e) {
+      if (fresh) setRun(null);
       setError(messageOf(e));
     }
   };
@@ -103,10 +118,17 @@ export function useLabRun(setT: Dispatch<StateUpdater<number>>) {
     setSeed,
     setFaults,
     setRawOptions,
-    /** Another algorithm starts from its default options. */
+    /**
+     * Another algorithm runs at once from its defaults (options, cluster size, an empty
+     * plan: a plan written for one algorithm's nodes rarely means the same for another's),
+     * so stage, checks, metrics and URL all show it; the seed stays.
+     */
     selectAlgorithm: (name: string) => {
       setAlgorithm(name);
       setRawOptions({});
+      setNodesText('');
+      setFaults('');
+      execute('', { algorithm: name, rawOptions: {}, nodesText: '' });
     },
     execute,
     addFault,
