@@ -20,6 +20,7 @@ import { maxId } from './election/max-id/index.js';
 import { raftElection } from './election/raft/index.js';
 import { ring } from './election/ring/index.js';
 import { zabFle } from './election/zab-fle/index.js';
+import { antiEntropy } from './gossip/anti-entropy/index.js';
 import { leaseLock } from './locks/lease-lock/index.js';
 import { redlock } from './locks/redlock/index.js';
 import { znodeQueue } from './locks/znode-queue/index.js';
@@ -29,6 +30,7 @@ import { ricartAgrawala } from './mutex/ricart-agrawala/index.js';
 import { suzukiKasami } from './mutex/suzuki-kasami/index.js';
 import { tokenRing } from './mutex/token-ring/index.js';
 import { twoLayerTokenRing } from './mutex/two-layer-token-ring/index.js';
+import { monolithic } from './scheduling/monolithic/index.js';
 import { forgetfulSession } from './testing/forgetful-session/index.js';
 import { volatileLock } from './testing/volatile-lock/index.js';
 import { twoPc } from './txn/2pc/index.js';
@@ -64,10 +66,12 @@ export const algorithms: readonly AnyAlgorithm[] = [
   dpos,
   pos,
   heartbeat,
+  antiEntropy,
   twoPc,
   threePc,
   paxosCommit,
   transactionalMessage,
+  monolithic,
   volatileLock,
   forgetfulSession,
 ];

@@ -1,0 +1,26 @@
+// What the simulated schedulers report, read by the shared checks and metrics (checks.ts,
+// metrics.ts). Machines report each task's start and end; owners report each job's arrival;
+// the shared-state schedulers report conflicts and the two-level master its offers.
+
+import type { NodeId } from '../../../core/process.js';
+import type { MachineState } from './machine.js';
+import type { JobKind, TaskSpec } from './workload.js';
+
+export type SchedulingOutput =
+  | {
+      readonly type: 'arrive';
+      readonly job: number;
+      readonly kind: JobKind;
+      readonly tasks: number;
+    }
+  | ({ readonly type: 'start'; readonly machine: NodeId } & TaskSpec)
+  | ({ readonly type: 'end'; readonly machine: NodeId; readonly preempted: boolean } & TaskSpec)
+  | { readonly type: 'conflict'; readonly job: number; readonly index: number }
+  | { readonly type: 'offer'; readonly framework: number; readonly machines: number }
+  | { readonly type: 'decline'; readonly framework: number; readonly machines: number }
+  | { readonly type: 'rescind'; readonly framework: number };
+
+/** Every scheduling node's state shows its machine part (null on scheduler nodes). */
+export interface SchedulingNodeState {
+  readonly machine: MachineState | null;
+}
