@@ -15,6 +15,7 @@ import {
   HistoryParseError,
   type LinearizabilityResult,
   type Model,
+  type ParsedHistory,
   parseHistory,
 } from '../sim/linearizability/index.js';
 import { EXIT_CHECK_FAILED, EXIT_OK, UsageError } from './usage-error.js';
@@ -41,32 +42,45 @@ export function checkLinearizabilityCommand(file: string, flags: CheckFlags): nu
   const limit = Number(flags.maxConfigurations ?? DEFAULT_MAX_CONFIGURATIONS);
   if (!Number.isSafeInteger(limit) || limit < 1)
     throw new UsageError(`--max-configurations must be a positive integer, got '${limit}'`);
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new UsageError(`cannot read ${file}: ${(error as Error).message}`);
-  }
   const start = performance.now();
-  let parsed: ReturnType<typeof parseHistory>;
-  let result: LinearizabilityResult;
-  try {
-    parsed = parseHistory(text, format);
-    result = checkLinearizability(parsed.events, model, { maxConfigurations: limit });
-  } catch (error) {
-    if (error instanceof HistoryParseError) throw new UsageError(`${file}:${error.message}`);
-    if (error instanceof HistoryError) {
-      const line = parsed!.lines[error.eventIndex] ?? error.eventIndex + 1;
-      throw new UsageError(`${file}:line ${line}: ${error.message}`);
-    }
-    throw error;
-  }
+  const { parsed, result } = checkHistoryFile(file, format, (events) =>
+    checkLinearizability(events, model, { maxConfigurations: limit }),
+  );
   const elapsedMs = Math.round((performance.now() - start) * 10) / 10;
   const report = { file, format: parsed.format, ...result, elapsedMs };
   if (flags.json === true) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   else process.stdout.write(`${render(report, parsed.lines)}\n`);
   if (result.linearizable === 'unknown') return EXIT_UNDECIDED;
   return result.linearizable ? EXIT_OK : EXIT_CHECK_FAILED;
+}
+
+/**
+ * Reads and parses `file`, then runs `check` on its events; unreadable files, parse errors
+ * and malformed histories become UsageErrors naming the line (shared by every `check`).
+ */
+export function checkHistoryFile<R>(
+  file: string,
+  format: HistoryFormat | 'auto',
+  check: (events: ParsedHistory['events']) => R,
+): { parsed: ParsedHistory; result: R } {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`cannot read ${file}: ${(error as Error).message}`);
+  }
+  let parsed: ParsedHistory | undefined;
+  try {
+    parsed = parseHistory(text, format);
+    return { parsed, result: check(parsed.events) };
+  } catch (error) {
+    if (error instanceof HistoryParseError) throw new UsageError(`${file}:${error.message}`);
+    if (error instanceof HistoryError) {
+      const line = parsed?.lines[error.eventIndex] ?? error.eventIndex + 1;
+      throw new UsageError(`${file}:line ${line}: ${error.message}`);
+    }
+    throw error;
+  }
 }
 
 function render(

@@ -173,10 +173,34 @@ Examples:
   cohort check linearizability jepsen.log --model register --format jepsen-log
   cohort check linearizability porcupine/test_data/kv/c50-ok.txt --model kv`;
 
+const CONSISTENCY_HELP = `
+Models: linearizable, sequential, causal (causal memory), read-your-writes, monotonic-reads,
+monotonic-writes, eventual (reads after each key's last write agree). Every model past
+linearizable takes read-from from the values, so each key's written values must be distinct
+(Cohort's workloads write <client>.<seq>); otherwise those models answer ? with the reason.
+Formats and semantics as for check linearizability.
+
+Examples:
+  cohort check consistency history.jsonl
+  cohort check consistency history.jsonl --require causal,read-your-writes --json`;
+
 function addCheck(root: Command, exit: Exit): void {
-  root
-    .command('check')
-    .description('check recorded histories')
+  const check = root.command('check').description('check recorded histories');
+  check
+    .command('consistency')
+    .description('which consistency models does a client history satisfy? (a table)')
+    .argument('<file>', 'the history: Cohort JSON lines, Jepsen EDN, or jepsen.util log lines')
+    .option('--model <model>', 'register (one register) or kv (a register per key)', 'kv')
+    .option('--format <format>', 'auto, jsonl, edn or jepsen-log', 'auto')
+    .option('--require <models>', 'exit 1 unless these hold (comma-separated model names)')
+    .option('--max-configurations <n>', 'bound on the linearizable and sequential searches')
+    .option('--json', 'print one JSON document')
+    .addHelpText('after', CONSISTENCY_HELP)
+    .action(async (file: string, flags) => {
+      const { checkConsistencyCommand } = await import('./check-consistency-command.js');
+      exit(checkConsistencyCommand(file, flags));
+    });
+  check
     .command('linearizability')
     .description('is a client history linearizable? (register or key-value model)')
     .argument('<file>', 'the history: Cohort JSON lines, Jepsen EDN, or jepsen.util log lines')
