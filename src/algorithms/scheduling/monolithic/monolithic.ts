@@ -13,9 +13,9 @@ import { machineFinish, machineLaunch } from '../shared/machine.js';
 import type { SchedulingOutput } from '../shared/outputs.js';
 import { ownerArrive } from '../shared/owner.js';
 import type { MonolithicMessage } from './messages.js';
-import { type MonolithicConfig, SCHEDULER, type X } from './options.js';
+import type { MonolithicConfig, X } from './options.js';
 import { schedulerDecide, schedulerKick, schedulerRelease } from './scheduler.js';
-import { initMonolithicState, type MonolithicState } from './state.js';
+import { initMonolithicState, type MonolithicState, SCHEDULER } from './state.js';
 
 export type MonolithicTimer = 'arrive' | 'decide' | 'finish';
 

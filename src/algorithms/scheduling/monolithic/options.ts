@@ -25,6 +25,3 @@ export interface MonolithicConfig {
 }
 
 export type X = Step<MonolithicMessage, SchedulingOutput, MonolithicState, MonolithicConfig>;
-
-/** Node 1 schedules; nodes 2..n are machines. */
-export const SCHEDULER = 1;

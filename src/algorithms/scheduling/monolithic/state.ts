@@ -3,11 +3,17 @@
 // model has no crashes (index.ts).
 
 import type { NodeId } from '../../../core/process.js';
-import { initMachineState, type MachineState } from '../shared/machine.js';
-import type { SchedulingNodeState } from '../shared/outputs.js';
+import type { ClusterConfig } from '../shared/config.js';
+import {
+  initMachineState,
+  type MachineState,
+  type SchedulingNodeState,
+} from '../shared/machine.js';
 import { initOwnerState, type OwnerState } from '../shared/owner.js';
 import type { Free } from '../shared/placement.js';
-import { type MonolithicConfig, SCHEDULER } from './options.js';
+
+/** Node 1 schedules; nodes 2..n are machines. */
+export const SCHEDULER = 1;
 
 /** A task attempt the scheduler has sent to a machine and not yet seen end. */
 export interface Placed {
@@ -34,7 +40,10 @@ export interface MonolithicState extends SchedulingNodeState {
   deciding: number | null;
 }
 
-export function initMonolithicState(c: MonolithicConfig, id: NodeId): MonolithicState {
+export function initMonolithicState(
+  c: { readonly cluster: ClusterConfig },
+  id: NodeId,
+): MonolithicState {
   const { capacity, machines } = c.cluster;
   const scheduler = id === SCHEDULER;
   return {

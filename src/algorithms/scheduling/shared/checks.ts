@@ -5,7 +5,8 @@
 // an empty machine has been started and has run to its end.
 
 import type { ClusterView, Invariant, Liveness } from '../../../core/algorithm.js';
-import type { SchedulingNodeState, SchedulingOutput } from './outputs.js';
+import type { SchedulingNodeState } from './machine.js';
+import type { SchedulingOutput } from './outputs.js';
 import { fitsAnyMachine, jobStream, type SchedulingWorkloadOptions } from './workload.js';
 
 type View = ClusterView<SchedulingNodeState, SchedulingOutput>;

@@ -36,6 +36,11 @@ export interface MachineState {
   outcomes: Record<string, boolean>;
 }
 
+/** Every scheduling node's state shows its machine part (null on scheduler nodes). */
+export interface SchedulingNodeState {
+  readonly machine: MachineState | null;
+}
+
 export function initMachineState(cpu: number, mem: number): MachineState {
   return { cpu, mem, usedCpu: 0, usedMem: 0, version: 0, running: [], outcomes: {} };
 }

@@ -9,7 +9,8 @@
 //   - preemptions, and the architecture-specific counts (conflicts, offers) from outputs.
 
 import type { ClusterView, Metrics } from '../../../core/algorithm.js';
-import type { SchedulingNodeState, SchedulingOutput } from './outputs.js';
+import type { SchedulingNodeState } from './machine.js';
+import type { SchedulingOutput } from './outputs.js';
 import type { JobKind, SchedulingWorkloadOptions } from './workload.js';
 
 type View = ClusterView<SchedulingNodeState, SchedulingOutput>;

@@ -3,7 +3,6 @@
 // the shared-state schedulers report conflicts and the two-level master its offers.
 
 import type { NodeId } from '../../../core/process.js';
-import type { MachineState } from './machine.js';
 import type { JobKind, TaskSpec } from './workload.js';
 
 export type SchedulingOutput =
@@ -19,8 +18,3 @@ export type SchedulingOutput =
   | { readonly type: 'offer'; readonly framework: number; readonly machines: number }
   | { readonly type: 'decline'; readonly framework: number; readonly machines: number }
   | { readonly type: 'rescind'; readonly framework: number };
-
-/** Every scheduling node's state shows its machine part (null on scheduler nodes). */
-export interface SchedulingNodeState {
-  readonly machine: MachineState | null;
-}
