@@ -31,6 +31,7 @@ import { suzukiKasami } from './mutex/suzuki-kasami/index.js';
 import { tokenRing } from './mutex/token-ring/index.js';
 import { twoLayerTokenRing } from './mutex/two-layer-token-ring/index.js';
 import { monolithic } from './scheduling/monolithic/index.js';
+import { sharedState } from './scheduling/shared-state/index.js';
 import { forgetfulSession } from './testing/forgetful-session/index.js';
 import { volatileLock } from './testing/volatile-lock/index.js';
 import { twoPc } from './txn/2pc/index.js';
@@ -72,6 +73,7 @@ export const algorithms: readonly AnyAlgorithm[] = [
   paxosCommit,
   transactionalMessage,
   monolithic,
+  sharedState,
   volatileLock,
   forgetfulSession,
 ];
