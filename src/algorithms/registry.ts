@@ -21,6 +21,7 @@ import { raftElection } from './election/raft/index.js';
 import { ring } from './election/ring/index.js';
 import { zabFle } from './election/zab-fle/index.js';
 import { antiEntropy } from './gossip/anti-entropy/index.js';
+import { swim } from './gossip/swim/index.js';
 import { leaseLock } from './locks/lease-lock/index.js';
 import { redlock } from './locks/redlock/index.js';
 import { znodeQueue } from './locks/znode-queue/index.js';
@@ -68,6 +69,7 @@ export const algorithms: readonly AnyAlgorithm[] = [
   pos,
   heartbeat,
   antiEntropy,
+  swim,
   twoPc,
   threePc,
   paxosCommit,

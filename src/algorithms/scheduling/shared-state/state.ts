@@ -1,0 +1,54 @@
+// A scheduling/shared-state node's state: a scheduler's (nodes 1..schedulers) or a
+// machine's (the rest). Nothing is durable: the fault model has no crashes (index.ts).
+
+import type { NodeId } from '../../../core/process.js';
+import type { ClusterConfig } from '../shared/config.js';
+import {
+  initMachineState,
+  type MachineState,
+  type SchedulingNodeState,
+} from '../shared/machine.js';
+import type { Usage } from '../shared/messages.js';
+import { initOwnerState, type OwnerState } from '../shared/owner.js';
+
+/** A task attempt this scheduler committed to a machine. */
+export interface Claim {
+  readonly machine: NodeId;
+  readonly attempt: number;
+  readonly cpu: number;
+  readonly mem: number;
+  /** Once started: the machine's version that included it (−1 while unanswered). */
+  readonly version: number;
+}
+
+export interface SharedStateState extends SchedulingNodeState {
+  machine: MachineState | null;
+  owner: OwnerState | null;
+  /** Scheduler: its copy of the cell state — each machine's usage, newest version seen. */
+  view: Usage[];
+  /** Scheduler: commits sent and not yet answered, by `job.index` (counted as used). */
+  claims: Record<string, Claim>;
+  /** Scheduler: its tasks that started and have not ended, by `job.index`. */
+  running: Record<string, Claim>;
+  /** Scheduler: the job being decided on, or null. */
+  deciding: number | null;
+  /** Scheduler: the cell state as it was when the decision began (what it decides on). */
+  snapshot: Usage[] | null;
+}
+
+export function initSharedStateState(
+  c: { readonly cluster: ClusterConfig; readonly schedulers: readonly NodeId[] },
+  id: NodeId,
+): SharedStateState {
+  const { capacity, machines } = c.cluster;
+  const scheduler = c.schedulers.includes(id);
+  return {
+    machine: scheduler ? null : initMachineState(capacity.cpu, capacity.mem),
+    owner: scheduler ? initOwnerState() : null,
+    view: scheduler ? machines.map((m) => ({ machine: m, version: 0, cpu: 0, mem: 0 })) : [],
+    claims: {},
+    running: {},
+    deciding: null,
+    snapshot: null,
+  };
+}
