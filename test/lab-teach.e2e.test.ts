@@ -8,9 +8,16 @@
 
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ServerState } from '../src/algorithms/consensus/raft/state.js';
 import { findAlgorithm } from '../src/algorithms/registry.js';
-import { simulate } from '../src/sim/run.js';
-import { type LabBrowser, openLab, startLabBrowser, VIEWPORTS } from './support/lab-browser.js';
+import { prepareRun, simulate } from '../src/sim/run.js';
+import {
+  type LabBrowser,
+  openLab,
+  setTime,
+  startLabBrowser,
+  VIEWPORTS,
+} from './support/lab-browser.js';
 
 let lab: LabBrowser;
 
@@ -26,6 +33,17 @@ const checksOn = (page: Page) =>
   page.$$eval('[data-check]', (items) => items.map((i) => i.getAttribute('data-check')));
 const metricsOn = (page: Page) =>
   page.$$eval('[data-metric]', (cells) => cells.map((c) => c.getAttribute('data-metric')));
+
+/** A node's state at t, replayed by the simulator itself (the page's oracle). */
+function stateAt(name: string, query: Parameters<typeof prepareRun>[1], t: number, id: number) {
+  const { sim } = prepareRun(spec(name), query);
+  sim.start();
+  sim.runUntil(t);
+  return sim.nodes[id - 1]?.state as Record<string, unknown>;
+}
+
+const fieldOn = (page: Page, label: string) =>
+  page.textContent(`[data-inspector] [data-inspect="${label}"] td`);
 
 function spec(name: string) {
   const found = findAlgorithm(name);
@@ -58,6 +76,95 @@ describe.each(VIEWPORTS)('the Lab at $name size ($width×$height)', ({ width, he
     expect([...query.keys()].filter((k) => k.startsWith('o.'))).toEqual([]);
     expect(await page.inputValue('textarea')).toBe('');
     expect(await page.textContent('header')).toContain(spec('mutex/ricart-agrawala').summary);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('inspects a node at the slider time, and crashes it from the inspector', async () => {
+    const raftRun = { seed: 1, options: { configChanges: false } };
+    const { page, errors } = await openLab(
+      lab,
+      width,
+      height,
+      'algorithm=consensus/raft&seed=1&o.configChanges=false',
+    );
+    await setTime(page, 600);
+    await page.click('[data-node="3"]');
+    await page.waitForSelector('[data-inspector="3"]');
+    // A click inspects; it no longer crashes.
+    expect(await page.inputValue('textarea')).toBe('');
+    const s = stateAt('consensus/raft', raftRun, 600, 3) as unknown as ServerState;
+    expect(s.role).toBe('leader');
+    expect(await fieldOn(page, 'term')).toBe(String(s.term));
+    expect(await fieldOn(page, 'role')).toBe('"leader"');
+    expect(await fieldOn(page, 'votedFor')).toBe(String(s.votedFor));
+    expect(await fieldOn(page, 'commitIndex')).toBe(String(s.commitIndex));
+    expect(await fieldOn(page, 'lastApplied')).toBe(String(s.lastApplied));
+    const cells = page.locator('[data-inspector] .log-cell');
+    expect(await cells.count()).toBe(s.log.entries.length);
+    const committed = s.log.entries.filter((e) => e.index <= s.commitIndex).length;
+    expect(await page.locator('.log-cell[data-committed="true"]').count()).toBe(committed);
+    expect(committed).toBeLessThan(s.log.entries.length); // one entry still uncommitted at 600
+    const peerRows = page.locator('[data-inspect="peers"] tbody tr');
+    expect(await peerRows.count()).toBe(s.progress.size);
+    const p1 = s.progress.get(1);
+    expect(await peerRows.first().textContent()).toBe(
+      `1${p1?.nextIndex}${p1?.matchIndex}${p1?.state}`,
+    );
+    // The inspector follows the slider: before the first election, a follower of term 0.
+    await setTime(page, 100);
+    await expect.poll(() => fieldOn(page, 'role')).toBe('"follower"');
+    expect(await fieldOn(page, 'term')).toBe('0');
+    expect(await cells.count()).toBe(0);
+    // Everything the kernel keeps is there too, nested values collapsed.
+    await page.click('[data-inspector] .full-state > summary');
+    const shown = await page.$$eval('[data-inspector] .tree.top > [data-field]', (rows) =>
+      rows.map((r) => r.getAttribute('data-field')),
+    );
+    expect(shown).toEqual(
+      Object.entries(stateAt('consensus/raft', raftRun, 100, 3))
+        .filter(([, v]) => typeof v !== 'function')
+        .map(([k]) => k),
+    );
+    // Crash and restart from the inspector: the button, then the C key.
+    await setTime(page, 600);
+    await page.click('[data-inspector="3"] .crash-toggle');
+    await expect.poll(() => page.inputValue('textarea')).toBe('crash 3 @600');
+    await page.waitForSelector('[data-node="3"][data-status="crashed"]');
+    await page.waitForSelector('[data-inspector="3"] >> text=Down');
+    await setTime(page, 900);
+    await page.waitForSelector('.transport output >> text=900.0 ms');
+    await page.keyboard.press('c');
+    await expect.poll(() => page.inputValue('textarea')).toBe('crash 3 @600; restart 3 @900');
+    await setTime(page, 1500);
+    await page.waitForSelector('[data-inspector="3"] >> text=restarted 1×');
+    expect(await fieldOn(page, 'role')).toBe('"follower"');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('shows the full state of an algorithm that declares no fields', async () => {
+    const { page, errors } = await openLab(
+      lab,
+      width,
+      height,
+      'algorithm=mutex/ricart-agrawala&seed=1',
+    );
+    await setTime(page, 300);
+    await page.click('[data-node="1"]');
+    await page.waitForSelector('[data-inspector="1"] .full-state[open]');
+    const state = stateAt('mutex/ricart-agrawala', { seed: 1 }, 300, 1);
+    const rows = await page.$$eval('[data-inspector] .tree.top > [data-field]', (els) =>
+      Object.fromEntries(
+        els.map((r) => [r.getAttribute('data-field'), r.querySelector('dd')?.textContent]),
+      ),
+    );
+    expect(Object.keys(rows)).toEqual(Object.keys(state));
+    expect(rows.served).toBe(String(state.served));
+    expect(rows.phase).toBe(JSON.stringify(state.phase));
+    // Escape closes it.
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.$$('[data-inspector]').then((l) => l.length)).toBe(0);
     expect(errors).toEqual([]);
     await page.close();
   });

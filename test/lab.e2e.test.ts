@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 // The Lab end to end, in a real browser (issue 8): `cohort lab` serves the built page,
 // Debian's Chromium opens it through playwright-core, runs consensus/raft, crashes the
-// leader by clicking its node, and sees a new leader elected on the page — with the message
+// leader from its inspector, and sees a new leader elected on the page — with the message
 // counts the page shows equal to simulate()'s for the same seed and plan. A screenshot goes
 // to test-output/. The page must raise no console errors and fit a phone's width. A run
 // that breaks an invariant raises its alarm at the breaking step and not before; links cut
@@ -46,6 +46,7 @@ describe('the Lab', () => {
     const leader = page.locator('[data-node="3"]');
     expect(await leader.getAttribute('data-badge')).toBe('leader 1');
     await leader.click();
+    await page.click('[data-inspector="3"] .crash-toggle');
     await expect.poll(() => page.inputValue('textarea')).toBe('crash 3 @600');
     await page.waitForSelector('[data-node="3"][data-status="crashed"]');
     const end = Number(await page.locator('input[type=range]').getAttribute('max'));

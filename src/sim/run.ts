@@ -1,9 +1,20 @@
 // One simulated run of a registered algorithm, from options to the summary the CLI prints
 // (`cohort sim <name> --json`), the fuzzer judges and the Lab shows.
 
-import type { AnyAlgorithm, Metrics, OptionValues, RunContext } from '../core/algorithm.js';
-import { AssertionError } from '../core/assert.js';
+import type {
+  AnyAlgorithm,
+  ClientHistory,
+  Metrics,
+  OptionValues,
+  RunContext,
+} from '../core/algorithm.js';
+import { AssertionError, assert } from '../core/assert.js';
 import { nodeIds } from '../core/process.js';
+import {
+  CONSISTENCY_MODELS,
+  type ConsistencyModel,
+  checkConsistency,
+} from './consistency/check.js';
 import { type FaultPlan, formatFaultPlan, parseFaultPlan, planQuietAfterMs } from './fault-plan.js';
 import { checkLinearizability, formatExplanation } from './linearizability/check.js';
 import { HistoryError } from './linearizability/operations.js';
@@ -65,11 +76,12 @@ export function defaultNodes(spec: AnyAlgorithm, given: OptionValues = {}): numb
   return spec.nodesFor?.(resolveOptions(spec, given)) ?? spec.nodes.default;
 }
 
-/** Runs the algorithm and returns the summary together with the simulator (for traces). */
-export function simulate(
-  spec: AnyAlgorithm,
-  run: RunOptions = {},
-): { result: RunResult; sim: Simulator } {
+/**
+ * A run's simulator, built but not started, with its checkers and the time it runs to:
+ * simulate() runs it to the end; the Lab's inspector replays one to a chosen time (the
+ * same construction, so the same steps).
+ */
+export function prepareRun(spec: AnyAlgorithm, run: RunOptions = {}) {
   const n = run.nodes ?? defaultNodes(spec, run.options);
   const seed = run.seed ?? 1;
   const plan =
@@ -89,6 +101,15 @@ export function simulate(
   });
   const quietMs = planQuietAfterMs(plan);
   const endMs = Math.max(run.durationMs ?? spec.durationMs, quietMs + spec.livenessDeadlineMs);
+  return { sim, ctx, invariants, plan, n, seed, options, endMs };
+}
+
+/** Runs the algorithm and returns the summary together with the simulator (for traces). */
+export function simulate(
+  spec: AnyAlgorithm,
+  run: RunOptions = {},
+): { result: RunResult; sim: Simulator } {
+  const { sim, ctx, invariants, plan, n, seed, options, endMs } = prepareRun(spec, run);
   const crash = runSteps(sim, endMs);
 
   const broken = sim.violation;
@@ -139,7 +160,11 @@ export function simulate(
     liveness: livenessResults,
     metrics: {
       ...metrics,
-      ...(linearizability === undefined ? {} : { linearizable: linearizability.check.holds }),
+      ...(linearizability === undefined
+        ? {}
+        : linearizability.check.name === 'consistency'
+          ? { consistent: linearizability.check.holds }
+          : { linearizable: linearizability.check.holds }),
     },
     messageCount:
       spec.messageCount && count ? { formula: spec.messageCount.formula, ...count } : null,
@@ -194,6 +219,8 @@ function checkHistory(
 ): { check: CheckResult } | undefined {
   if (spec.history === undefined) return undefined;
   const history = spec.history(view, ctx);
+  const promised = spec.promises?.(ctx.options);
+  if (promised !== undefined) return checkPromises(history, promised);
   try {
     const r = checkLinearizability(history.events, history.model);
     if (r.linearizable === true)
@@ -209,6 +236,40 @@ function checkHistory(
     if (!(error instanceof HistoryError)) throw error;
     const violation = `malformed client history at event ${error.eventIndex}: ${error.message}`;
     return { check: { name: 'linearizability', holds: false, violation } };
+  }
+}
+
+/**
+ * The history against the models the algorithm promises (sim/consistency): a safety check
+ * named `consistency` whose violation names each broken (or undecided) model and the
+ * operations that break it.
+ */
+function checkPromises(
+  history: ClientHistory,
+  promised: readonly string[],
+): { check: CheckResult } {
+  const unknown = promised.filter((m) => !(CONSISTENCY_MODELS as readonly string[]).includes(m));
+  assert(unknown.length === 0, `unknown consistency models promised: ${unknown.join(', ')}`);
+  try {
+    const models = promised as readonly ConsistencyModel[];
+    const r = checkConsistency(history.events, history.model, { models });
+    const failed = r.verdicts.filter((v) => v.holds !== true);
+    if (failed.length === 0)
+      return { check: { name: 'consistency', holds: true, violation: null } };
+    const violation = failed
+      .map((v) => {
+        const ops = (v.violations[0] ?? [])
+          .map((o) => `process ${o.process} ${o.f} ${JSON.stringify(o.value)} (key ${o.key})`)
+          .join(', ');
+        const verdict = v.holds === 'unknown' ? 'undecided' : 'broken';
+        return `${v.model} ${verdict}: ${v.reason ?? ''}${ops === '' ? '' : `: ${ops}`}`;
+      })
+      .join('; ');
+    return { check: { name: 'consistency', holds: false, violation } };
+  } catch (error) {
+    if (!(error instanceof HistoryError)) throw error;
+    const violation = `malformed client history at event ${error.eventIndex}: ${error.message}`;
+    return { check: { name: 'consistency', holds: false, violation } };
   }
 }
 

@@ -13,6 +13,8 @@ export interface RunInput {
   readonly seed: number;
   readonly faults: string;
   readonly options: OptionValues;
+  /** How long to run; absent means the algorithm's default (a scenario may set it). */
+  readonly durationMs?: number;
 }
 
 export interface Flight {
@@ -35,6 +37,8 @@ export interface LabRun {
   readonly endMs: number;
   /** The safety checks that broke, each at the step it broke (the run stops at the first). */
   readonly violations: readonly Violation[];
+  /** What the run was made from (null for a trace file): the inspector replays it. */
+  readonly input: RunInput | null;
 }
 
 export interface Violation {
@@ -79,6 +83,7 @@ export function runLab(input: RunInput): LabRun {
     seed: input.seed,
     faults: input.faults,
     options: input.options,
+    ...(input.durationMs !== undefined && { durationMs: input.durationMs }),
     trace: 'full',
   });
   const records = sim.trace.records;
@@ -92,6 +97,7 @@ export function runLab(input: RunInput): LabRun {
     flights: flightsOf(records),
     endMs: result.virtualTimeMs,
     violations: violationsOf(records),
+    input,
   };
 }
 
@@ -119,7 +125,17 @@ export function runFromTrace(text: string): LabRun {
   const endMs = records.at(-1)?.t ?? 0;
   const flights = flightsOf(records);
   const violations = violationsOf(records);
-  return { spec: null, result: null, nodes, records, lines, flights, endMs, violations };
+  return {
+    spec: null,
+    result: null,
+    nodes,
+    records,
+    lines,
+    flights,
+    endMs,
+    violations,
+    input: null,
+  };
 }
 
 export interface NodeView {

@@ -2,7 +2,7 @@
 // The stage: the nodes laid out as the algorithm wires them (one circle; a ring drawn with
 // its successor edges; two-layer rings as small rings round a big one), the messages in
 // flight at time t moving along their links (coloured by type), each node's status and
-// latest output as a badge. Clicking a node asks the app to crash it (or restart it) at t.
+// latest output as a badge. Clicking a node asks the app to inspect it at t.
 // Every link (for small clusters; only the ring edges beyond that) is drawn faintly and
 // clicking it — or Enter/Space on it — cuts it at t, or heals it when the plan has it cut
 // then; cut links are red and dashed. Shift-clicking two nodes toggles their link too.
@@ -100,9 +100,11 @@ export function Stage(props: {
   run: LabRun;
   t: number;
   types: readonly string[];
-  onNode: (id: number, crashed: boolean, shift: boolean) => void;
+  onNode: (id: number, shift: boolean) => void;
   /** A node picked as the first end of a link to toggle (shift-click), if any. */
   picked: number | null;
+  /** The node the inspector shows, if any. */
+  selected: number | null;
   /** The links (`a-b`) the fault plan has cut at t. */
   cut: ReadonlySet<string>;
   onLink: (a: number, b: number) => void;
@@ -146,17 +148,19 @@ export function Stage(props: {
           // biome-ignore lint/a11y/useSemanticElements: SVG has no <button>; the group is focusable and answers Enter and Space.
           <g
             key={v.id}
-            class={`node ${v.status}${props.picked === v.id ? ' picked' : ''}`}
+            class={`node ${v.status}${props.picked === v.id ? ' picked' : ''}${props.selected === v.id ? ' selected' : ''}`}
             data-node={v.id}
             data-badge={v.badge}
             data-status={v.status}
             role="button"
             tabindex={0}
-            aria-label={`node ${v.id}, ${v.status}${v.badge ? `, ${v.badge}` : ''}: click to ${v.status === 'crashed' ? 'restart' : 'crash'}`}
-            onClick={(e) => props.onNode(v.id, v.status === 'crashed', e.shiftKey)}
+            aria-label={`node ${v.id}, ${v.status}${v.badge ? `, ${v.badge}` : ''}: click to inspect`}
+            aria-pressed={props.selected === v.id}
+            onClick={(e) => props.onNode(v.id, e.shiftKey)}
             onKeyDown={(e) => {
-              if (e.key === 'Enter' || e.key === ' ')
-                props.onNode(v.id, v.status === 'crashed', e.shiftKey);
+              if (e.key !== 'Enter' && e.key !== ' ') return;
+              e.preventDefault();
+              props.onNode(v.id, e.shiftKey);
             }}
           >
             <circle cx={p.x} cy={p.y} r={r} />

@@ -11,7 +11,7 @@ import { parseOptionFields } from '../../src/core/option-parser.js';
 import { parseFaultPlan } from '../../src/sim/fault-plan.js';
 import { defaultNodes } from '../../src/sim/run.js';
 import { toggleLink } from './links.js';
-import { type LabRun, runFromTrace, runLab } from './run.js';
+import { type LabRun, type RunInput, runFromTrace, runLab } from './run.js';
 import { readUrl, writeUrl } from './url-state.js';
 
 const initial = readUrl({
@@ -27,6 +27,22 @@ interface Settings {
   readonly nodesText: string;
   readonly seed: number;
   readonly rawOptions: Record<string, string>;
+}
+
+/** The run the settings and plan describe; throws what does not parse. */
+function inputOf(s: Settings, plan: string): RunInput {
+  const spec = findAlgorithm(s.algorithm);
+  if (spec === undefined) throw new Error(`unknown algorithm ${s.algorithm}`);
+  const options = parseOptionFields(spec, s.rawOptions);
+  const nodes = s.nodesText === '' ? defaultNodes(spec, options) : Number(s.nodesText);
+  parseFaultPlan(plan, nodes);
+  return {
+    algorithm: s.algorithm,
+    nodes: s.nodesText === '' ? undefined : nodes,
+    seed: s.seed,
+    faults: plan,
+    options,
+  };
 }
 
 const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
@@ -50,27 +66,15 @@ export function useLabRun(setT: Dispatch<StateUpdater<number>>) {
    */
   const execute = (plan = faults, over: Partial<Settings> = {}) => {
     const s = { algorithm, nodesText, seed, rawOptions, ...over };
-    const chosen = findAlgorithm(s.algorithm);
-    const fresh = s.algorithm !== run?.spec?.name;
     try {
-      if (chosen === undefined) throw new Error(`unknown algorithm ${s.algorithm}`);
-      const options = parseOptionFields(chosen, s.rawOptions);
-      const nodes = s.nodesText === '' ? defaultNodes(chosen, options) : Number(s.nodesText);
-      parseFaultPlan(plan, nodes);
-      const input = {
-        algorithm: s.algorithm,
-        nodes: s.nodesText === '' ? undefined : nodes,
-        seed: s.seed,
-        faults: plan,
-        options,
-      };
+      const input = inputOf(s, plan);
       const next = runLab(input);
       writeUrl(input, s.rawOptions);
       setRun(next);
       setError(null);
       setT((old) => Math.min(old, next.endMs));
     } catch (e) {
-      if (fresh) setRun(null);
+      if (s.algorithm !== run?.spec?.name) setRun(null);
       setError(messageOf(e));
     }
   };

@@ -1,0 +1,138 @@
+/** @jsxImportSource preact */
+// The node inspector: a click (or Enter) on a node opens it with that node's full state at
+// the slider's time, replayed by the state probe — first the fields its algorithm declares
+// (inspect/fields.ts: Raft's term, vote, log and peers…), then everything the kernel keeps,
+// nested values collapsed. Crashing and restarting the node happen here (a button, or the
+// key C while the inspector is open), so a click on the stage only inspects. A trace opened
+// from a file has no run to replay: the inspector says so and shows status and badge only.
+
+import type { FieldValue, InspectorField } from './inspect/fields.js';
+import { inspectorFieldsOf } from './inspect/fields.js';
+import type { LabRun, NodeView } from './run.js';
+import { formatScalar } from './state-format.js';
+import type { StateProbe } from './state-probe.js';
+import { StateTree } from './state-tree.js';
+
+function LogGrid(props: { value: Extract<FieldValue, { kind: 'log' }> }) {
+  const { cells, before } = props.value;
+  if (cells.length === 0)
+    return <span class="scalar">empty{before > 0 ? ` (after ${before} compacted)` : ''}</span>;
+  return (
+    <ol class="log-grid" aria-label="log entries, committed then uncommitted">
+      {before > 0 && <li class="log-before">{before} earlier…</li>}
+      {cells.map((c) => (
+        <li
+          key={c.index}
+          class={`log-cell ${c.committed ? 'committed' : 'uncommitted'}`}
+          data-log-index={c.index}
+          data-committed={String(c.committed)}
+          title={`#${c.index}, term ${c.term}: ${c.what}${c.committed ? '' : ' (not committed)'}`}
+          aria-label={`entry ${c.index}, term ${c.term}, ${c.committed ? 'committed' : 'uncommitted'}`}
+        >
+          <span class="log-index">{c.index}</span>
+          {c.term}
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+function FieldCell(props: { value: FieldValue }) {
+  const { value } = props;
+  if (value === null || typeof value !== 'object')
+    return <span class="scalar">{value === null ? '—' : formatScalar(value)}</span>;
+  if (value.kind === 'log') return <LogGrid value={value} />;
+  return (
+    <table class="field-table">
+      <thead>
+        <tr>
+          {value.columns.map((c) => (
+            <th key={c} scope="col">
+              {c}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {value.rows.map((row) => (
+          <tr key={String(row[0])}>
+            {row.map((x, i) => (
+              <td key={value.columns[i]}>{x}</td>
+            ))}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function Fields(props: { fields: readonly InspectorField[] }) {
+  return (
+    <table class="fields">
+      <tbody>
+        {props.fields.map((f) => (
+          <tr key={f.label} data-inspect={f.label}>
+            <th scope="row">{f.label}</th>
+            <td>
+              <FieldCell value={f.value} />
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+export function Inspector(props: {
+  run: LabRun;
+  probe: StateProbe | null;
+  view: NodeView;
+  t: number;
+  onToggleCrash: () => void;
+  onClose: () => void;
+}) {
+  const { run, probe, view, t } = props;
+  const node = probe?.at(view.id, t);
+  const down = view.status === 'crashed';
+  const fields = node?.up ? inspectorFieldsOf(run.spec?.name ?? '', node.state) : undefined;
+  return (
+    <section class="inspector" aria-label={`node ${view.id} inspector`} data-inspector={view.id}>
+      <header>
+        <h2>
+          Node {view.id} <span class="at">at {t.toFixed(1)} ms</span>
+        </h2>
+        <span class={`status ${view.status}`}>{view.status}</span>
+        {view.badge !== '' && <span class="inspector-badge">{view.badge}</span>}
+        {node !== undefined && node.incarnation > 0 && (
+          <span class="incarnation">restarted {node.incarnation}×</span>
+        )}
+        <button type="button" class="crash-toggle" onClick={props.onToggleCrash}>
+          {down ? 'Restart' : 'Crash'} here <kbd>C</kbd>
+        </button>
+        <button
+          type="button"
+          class="close"
+          aria-label="close the inspector"
+          onClick={props.onClose}
+        >
+          ×
+        </button>
+      </header>
+      {probe === null ? (
+        <p class="note">A trace from a file records events, not state: replay a run to see it.</p>
+      ) : node === undefined || !node.up ? (
+        <p class="note">
+          Down: its process and volatile state are gone; what it wrote to disk stays.
+        </p>
+      ) : (
+        <>
+          {fields !== undefined && <Fields fields={fields} />}
+          <details class="full-state" open={fields === undefined}>
+            <summary>Full state</summary>
+            <StateTree value={node.state} />
+          </details>
+        </>
+      )}
+    </section>
+  );
+}
