@@ -12,6 +12,7 @@ import type { ServerState } from '../src/algorithms/consensus/raft/state.js';
 import { findAlgorithm } from '../src/algorithms/registry.js';
 import { prepareRun, simulate } from '../src/sim/run.js';
 import {
+  badgesOn,
   type LabBrowser,
   openLab,
   setTime,
@@ -96,7 +97,7 @@ describe.each(VIEWPORTS)('the Lab at $name size ($width×$height)', ({ width, he
     const s = stateAt('consensus/raft', raftRun, 600, 3) as unknown as ServerState;
     expect(s.role).toBe('leader');
     expect(await fieldOn(page, 'term')).toBe(String(s.term));
-    expect(await fieldOn(page, 'role')).toBe('"leader"');
+    expect(await fieldOn(page, 'role')).toBe('leader');
     expect(await fieldOn(page, 'votedFor')).toBe(String(s.votedFor));
     expect(await fieldOn(page, 'commitIndex')).toBe(String(s.commitIndex));
     expect(await fieldOn(page, 'lastApplied')).toBe(String(s.lastApplied));
@@ -113,7 +114,7 @@ describe.each(VIEWPORTS)('the Lab at $name size ($width×$height)', ({ width, he
     );
     // The inspector follows the slider: before the first election, a follower of term 0.
     await setTime(page, 100);
-    await expect.poll(() => fieldOn(page, 'role')).toBe('"follower"');
+    await expect.poll(() => fieldOn(page, 'role')).toBe('follower');
     expect(await fieldOn(page, 'term')).toBe('0');
     expect(await cells.count()).toBe(0);
     // Everything the kernel keeps is there too, nested values collapsed.
@@ -138,7 +139,7 @@ describe.each(VIEWPORTS)('the Lab at $name size ($width×$height)', ({ width, he
     await expect.poll(() => page.inputValue('textarea')).toBe('crash 3 @600; restart 3 @900');
     await setTime(page, 1500);
     await page.waitForSelector('[data-inspector="3"] >> text=restarted 1×');
-    expect(await fieldOn(page, 'role')).toBe('"follower"');
+    expect(await fieldOn(page, 'role')).toBe('follower');
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -165,6 +166,50 @@ describe.each(VIEWPORTS)('the Lab at $name size ($width×$height)', ({ width, he
     // Escape closes it.
     await page.keyboard.press('Escape');
     await expect.poll(() => page.$$('[data-inspector]').then((l) => l.length)).toBe(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('badges name the actual leader and drop a lost campaign', async () => {
+    // election/bully: node 5 leads term 1; crashed at 300, node 4 leads term 2.
+    const query = 'algorithm=election/bully&seed=1&faults=crash%205%20%40300';
+    const { page, errors } = await openLab(lab, width, height, query);
+    const cli = simulate(spec('election/bully'), { seed: 1, faults: 'crash 5 @300' }).result;
+    expect(cli.metrics.leader).toBe(4);
+    await setTime(page, 200);
+    expect(await badgesOn(page)).toEqual({
+      1: 'leader is 5',
+      2: 'leader is 5',
+      3: 'leader is 5',
+      4: 'leader is 5',
+      5: 'leader',
+    });
+    await setTime(page, cli.virtualTimeMs);
+    await expect
+      .poll(() => badgesOn(page))
+      .toEqual({
+        1: 'leader is 4',
+        2: 'leader is 4',
+        3: 'leader is 4',
+        4: 'leader',
+        5: '',
+      });
+    expect(await page.textContent('[data-metric="leader"]')).toBe('4');
+    // consensus/raft, seed 1: node 1 campaigned for term 1 and lost it to node 3.
+    const raftRun = simulate(spec('consensus/raft'), {
+      seed: 1,
+      options: { configChanges: false },
+      trace: 'full',
+    });
+    const campaigned = raftRun.sim.trace.records.some(
+      (r) => r.ev === 'output' && r.node === 1 && r.t < 600 && r.output.type === 'campaign',
+    );
+    expect(campaigned).toBe(true);
+    await page.goto(`${lab.url}?algorithm=consensus/raft&seed=1&o.configChanges=false`);
+    await page.waitForSelector('[data-check]');
+    await setTime(page, 600);
+    await expect.poll(() => badgesOn(page).then((b) => b[3])).toBe('leader 1');
+    expect((await badgesOn(page))[1]).toBe('');
     expect(errors).toEqual([]);
     await page.close();
   });

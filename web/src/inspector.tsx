@@ -40,7 +40,11 @@ function LogGrid(props: { value: Extract<FieldValue, { kind: 'log' }> }) {
 function FieldCell(props: { value: FieldValue }) {
   const { value } = props;
   if (value === null || typeof value !== 'object')
-    return <span class="scalar">{value === null ? '—' : formatScalar(value)}</span>;
+    return (
+      <span class="scalar">
+        {value === null ? '—' : typeof value === 'string' ? value : formatScalar(value)}
+      </span>
+    );
   if (value.kind === 'log') return <LogGrid value={value} />;
   return (
     <table class="field-table">

@@ -161,24 +161,32 @@ const PROGRESS = new Set([
   'note',
 ]);
 /**
- * Outputs that claim leadership of a term: a newer claim clears other nodes' badges of
- * older terms (a candidate of term 1 that lost is no longer campaigning once 2 leads).
+ * Outputs that claim leadership of a term, or name its leader. A claim clears other nodes'
+ * badges of older terms, and their campaigns in its own term: a candidate of term 1 that
+ * lost is no longer campaigning once another node leads term 1 (or any later term).
  */
 const CLAIMS = new Set(['leader', 'elected']);
 
 interface Claim {
   readonly type: string;
   readonly term?: unknown;
+  readonly leader?: unknown;
 }
 
-function labelOf(output: Claim): string {
+/**
+ * A node's badge for its output. An output naming the leader says who it is: "leader" on
+ * the leader itself, "leader is 4" elsewhere (not the term, which would read as a node).
+ */
+function labelOf(output: Claim, node: number): string {
+  if (typeof output.leader === 'number')
+    return output.leader === node ? 'leader' : `leader is ${output.leader}`;
   return typeof output.term === 'number' ? `${output.type} ${output.term}` : output.type;
 }
 
 /** Every node's status and badge (its latest role-like output) at time t. */
 export function nodesAt(run: LabRun, t: number): NodeView[] {
   const status = new Map<number, NodeView['status']>();
-  const badge = new Map<number, { label: string; term: number }>();
+  const badge = new Map<number, { label: string; term: number; claim: boolean }>();
   for (const r of run.records) {
     if (r.t > t) break;
     if (r.ev === 'crash') status.set(r.node, 'crashed');
@@ -188,9 +196,11 @@ export function nodesAt(run: LabRun, t: number): NodeView[] {
       const out = r.output as Claim;
       if (PROGRESS.has(out.type)) continue;
       const term = typeof out.term === 'number' ? out.term : 0;
-      if (CLAIMS.has(out.type))
-        for (const [id, b] of badge) if (id !== r.node && b.term < term) badge.delete(id);
-      badge.set(r.node, { label: labelOf(out), term });
+      const claim = CLAIMS.has(out.type);
+      if (claim)
+        for (const [id, b] of badge)
+          if (id !== r.node && (b.term < term || (b.term === term && !b.claim))) badge.delete(id);
+      badge.set(r.node, { label: labelOf(out, r.node), term, claim });
     }
   }
   return Array.from({ length: run.nodes }, (_, i) => ({
