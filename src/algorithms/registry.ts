@@ -31,8 +31,10 @@ import { ricartAgrawala } from './mutex/ricart-agrawala/index.js';
 import { suzukiKasami } from './mutex/suzuki-kasami/index.js';
 import { tokenRing } from './mutex/token-ring/index.js';
 import { twoLayerTokenRing } from './mutex/two-layer-token-ring/index.js';
+import { quorum } from './replication/quorum/index.js';
 import { monolithic } from './scheduling/monolithic/index.js';
 import { sharedState } from './scheduling/shared-state/index.js';
+import { twoLevel } from './scheduling/two-level/index.js';
 import { forgetfulSession } from './testing/forgetful-session/index.js';
 import { volatileLock } from './testing/volatile-lock/index.js';
 import { twoPc } from './txn/2pc/index.js';
@@ -74,7 +76,9 @@ export const algorithms: readonly AnyAlgorithm[] = [
   threePc,
   paxosCommit,
   transactionalMessage,
+  quorum,
   monolithic,
+  twoLevel,
   sharedState,
   volatileLock,
   forgetfulSession,
