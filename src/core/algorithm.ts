@@ -261,6 +261,13 @@ export interface AlgorithmSpec<
    * for linearizability (metric `linearizable`, check `linearizability`).
    */
   history?(view: ClusterView<S, O>, ctx: RunContext<Opts>): ClientHistory;
+  /**
+   * The consistency models (sim/consistency's names: 'linearizable', 'sequential', 'causal',
+   * 'read-your-writes', 'monotonic-reads', 'monotonic-writes', 'eventual') the history
+   * promises under these options. When given, the run checks the history against exactly
+   * these (check `consistency`) instead of requiring linearizability.
+   */
+  promises?(options: Opts): readonly string[];
   readonly messageCount?: MessageCount<S, O, Opts>;
   readonly scenarios: readonly Scenario[];
   /** The faults these options survive (every fault when absent or undefined). */
