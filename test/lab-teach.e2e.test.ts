@@ -30,6 +30,10 @@ afterAll(async () => {
   await lab?.close();
 });
 
+const countsOn = (page: Page) =>
+  page.$$eval('[data-type]', (cells) =>
+    Object.fromEntries(cells.map((c) => [c.getAttribute('data-type'), Number(c.textContent)])),
+  );
 const checksOn = (page: Page) =>
   page.$$eval('[data-check]', (items) => items.map((i) => i.getAttribute('data-check')));
 const metricsOn = (page: Page) =>
@@ -210,6 +214,64 @@ describe.each(VIEWPORTS)('the Lab at $name size ($width×$height)', ({ width, he
     await setTime(page, 600);
     await expect.poll(() => badgesOn(page).then((b) => b[3])).toBe('leader 1');
     expect((await badgesOn(page))[1]).toBe('');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('offers the named scenarios, loads one and runs it; option help opens on a tap', async () => {
+    const { page, errors } = await openLab(
+      lab,
+      width,
+      height,
+      'algorithm=mutex/centralized&seed=1',
+    );
+    const central = spec('mutex/centralized');
+    await page.click('.scenarios summary');
+    const listed = await page.$$eval('.scenarios li', (items) =>
+      items.map((li) => [
+        li.querySelector('[data-scenario]')?.getAttribute('data-scenario'),
+        li.querySelector('.scenario-description')?.textContent,
+      ]),
+    );
+    expect(listed).toEqual(central.scenarios.map((s) => [s.name, s.description]));
+    const chosen = central.scenarios.find((s) => s.name === 'failover-split-brain');
+    if (chosen === undefined) throw new Error('the scenario is gone');
+    await page.click('[data-scenario="failover-split-brain"]');
+    await page.waitForSelector('[data-scenario-now="failover-split-brain"]');
+    expect(await page.inputValue('textarea')).toBe(chosen.faults);
+    expect(await page.inputValue('#option-requests')).toBe('40');
+    expect(await page.inputValue('#option-failover')).toBe('true');
+    const cli = simulate(central, {
+      seed: 1,
+      faults: chosen.faults,
+      options: chosen.options ?? {},
+      ...(chosen.nodes !== undefined && { nodes: chosen.nodes }),
+      ...(chosen.durationMs !== undefined && { durationMs: chosen.durationMs }),
+    }).result;
+    await expect.poll(() => countsOn(page)).toEqual(cli.messages.byType);
+    // It shows what the registry says it shows: here a broken safety check.
+    expect(chosen.expect.safety).toBe('violated');
+    await page.click('.jump-violation');
+    await page.waitForSelector('.checks [role=alert]');
+    // The URL names the scenario and replays it.
+    expect(new URL(page.url()).searchParams.get('scenario')).toBe('failover-split-brain');
+    await page.goto(page.url());
+    await page.waitForSelector('[data-scenario-now="failover-split-brain"]');
+    expect(await countsOn(page)).toEqual(cli.messages.byType);
+    // Help for an option without hovering: a tap shows it, another hides it.
+    const help = page.locator('[data-option="thinkMs"] .help-toggle');
+    await help.click();
+    expect(await page.textContent('#option-thinkMs-help')).toBe(
+      central.options.thinkMs?.description,
+    );
+    expect(await help.getAttribute('aria-expanded')).toBe('true');
+    await help.click();
+    await expect.poll(() => page.$$('#option-thinkMs-help').then((l) => l.length)).toBe(0);
+    // Back to the defaults: the plan and the scenario's options go.
+    await page.click('.scenario-now button');
+    await expect.poll(() => page.inputValue('textarea')).toBe('');
+    expect(await page.inputValue('#option-requests')).toBe('');
+    expect(new URL(page.url()).searchParams.get('scenario')).toBeNull();
     expect(errors).toEqual([]);
     await page.close();
   });

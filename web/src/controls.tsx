@@ -1,11 +1,14 @@
 /** @jsxImportSource preact */
 // The run settings: algorithm, node count, seed, the algorithm's options (named as the
-// CLI's flags, their defaults as placeholders), the fault plan, Run, and the trace's export
+// CLI's flags, their defaults as placeholders, their help a tap away), its named scenarios,
+// the fault plan, Run, and the trace's export
 // and import. Input that does not parse is reported by the run (use-lab-run.ts), shown here.
 
+import { useState } from 'preact/hooks';
 import { listedAlgorithms } from '../../src/algorithms/registry.js';
 import { optionFlagName } from '../../src/core/algorithm.js';
 import type { LabRun } from './run.js';
+import { ScenarioPicker } from './scenario-picker.js';
 import type { Lab } from './use-lab-run.js';
 
 /** Save the run's trace as JSON lines, the format `cohort sim --trace` writes. */
@@ -18,21 +21,51 @@ function exportTrace(run: LabRun, algorithm: string, seed: number) {
   URL.revokeObjectURL(a.href);
 }
 
-/** One text box per option of the algorithm; empty means the default. */
+/**
+ * One text box per option of the algorithm (empty means the default), each with a "?" that
+ * shows its description below it: a tap works where hover does not (a phone).
+ */
 function OptionInputs({ lab }: { lab: Lab }) {
+  const [help, setHelp] = useState<string | null>(null);
   if (lab.spec === undefined) return null;
   return (
     <>
-      {Object.entries(lab.spec.options).map(([name, opt]) => (
-        <label key={name} title={opt.description}>
-          {optionFlagName(name)}
-          <input
-            value={lab.rawOptions[name] ?? ''}
-            placeholder={Array.isArray(opt.default) ? opt.default.join(',') : String(opt.default)}
-            onInput={(e) => lab.setRawOptions({ ...lab.rawOptions, [name]: e.currentTarget.value })}
-          />
-        </label>
-      ))}
+      {Object.entries(lab.spec.options).map(([name, opt]) => {
+        const id = `option-${name}`;
+        const open = help === name;
+        return (
+          <div key={name} class="option" data-option={name}>
+            <span class="option-head">
+              <label for={id} title={opt.description}>
+                {optionFlagName(name)}
+              </label>
+              <button
+                type="button"
+                class="help-toggle"
+                aria-expanded={open}
+                aria-controls={`${id}-help`}
+                aria-label={`what ${optionFlagName(name)} means`}
+                onClick={() => setHelp(open ? null : name)}
+              >
+                ?
+              </button>
+            </span>
+            <input
+              id={id}
+              value={lab.rawOptions[name] ?? ''}
+              placeholder={Array.isArray(opt.default) ? opt.default.join(',') : String(opt.default)}
+              onInput={(e) =>
+                lab.setRawOptions({ ...lab.rawOptions, [name]: e.currentTarget.value })
+              }
+            />
+            {open && (
+              <p class="option-help" id={`${id}-help`}>
+                {opt.description}
+              </p>
+            )}
+          </div>
+        );
+      })}
     </>
   );
 }
@@ -73,6 +106,7 @@ export function Controls({ lab }: { lab: Lab }) {
         />
       </label>
       <OptionInputs lab={lab} />
+      <ScenarioPicker lab={lab} />
       <label class="faults">
         fault plan
         <textarea

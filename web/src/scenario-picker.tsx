@@ -1,0 +1,61 @@
+/** @jsxImportSource preact */
+// The algorithm's named scenarios — the registry's, as `cohort sim list` shows them — each
+// with its one-line explanation and what it is expected to show; choosing one loads its
+// options, cluster size, fault plan and duration and runs it. The loaded scenario stays
+// named above the stage with its explanation, and a button goes back to the defaults.
+
+import type { Scenario } from '../../src/core/algorithm.js';
+import { findScenario } from './scenarios.js';
+import type { Lab } from './use-lab-run.js';
+
+/** What a scenario is expected to show, in words. */
+function expectation(s: Scenario): string {
+  const { safety, liveness } = s.expect;
+  if (safety === 'hold' && liveness === 'hold') return 'checks hold';
+  return [
+    safety === 'violated' ? 'safety breaks' : 'safety holds',
+    liveness === 'violated' ? 'progress stalls' : 'progress holds',
+  ].join(', ');
+}
+
+export function ScenarioPicker({ lab }: { lab: Lab }) {
+  const scenarios = lab.spec?.scenarios ?? [];
+  const current = findScenario(lab.spec, lab.scenario);
+  if (scenarios.length === 0) return null;
+  return (
+    <section class="scenarios" aria-label="named scenarios">
+      <details>
+        <summary>
+          Named scenarios ({scenarios.length}): runs that show what this algorithm does under faults
+        </summary>
+        <ul>
+          {scenarios.map((s) => (
+            <li key={s.name}>
+              <button
+                type="button"
+                data-scenario={s.name}
+                aria-pressed={s.name === lab.scenario}
+                onClick={() => lab.selectScenario(s.name)}
+              >
+                {s.name}
+              </button>{' '}
+              <span class="scenario-description">{s.description}</span>{' '}
+              <span class={`expect ${s.expect.safety === 'violated' ? 'breaks' : ''}`}>
+                ({expectation(s)})
+              </span>
+            </li>
+          ))}
+        </ul>
+      </details>
+      {current !== undefined && (
+        <p class="scenario-now" data-scenario-now={current.name}>
+          Scenario <strong>{current.name}</strong>: {current.description}{' '}
+          <span class="expect">({expectation(current)})</span>{' '}
+          <button type="button" onClick={() => lab.selectScenario('')}>
+            Back to defaults
+          </button>
+        </p>
+      )}
+    </section>
+  );
+}
