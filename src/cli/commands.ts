@@ -42,6 +42,7 @@ function addSim(root: Command, exit: Exit): void {
     )
     .option('--scenario <name>', "run one of the algorithm's named scenarios")
     .option('--trace <file>', 'write the full trace as JSON lines')
+    .option('--history <file>', "write the client history as JSON lines (for 'cohort check')")
     .option('--json', 'print one JSON document')
     .allowUnknownOption(true)
     .allowExcessArguments(true)

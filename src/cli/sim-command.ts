@@ -2,6 +2,8 @@
 // report messages, invariants, liveness and metrics (human text, or one JSON document).
 
 import { writeFileSync } from 'node:fs';
+import type { AnyAlgorithm, ClientHistory } from '../core/algorithm.js';
+import { nodeIds } from '../core/process.js';
 import { FaultPlanError, formatFaultPlan } from '../sim/fault-plan.js';
 import { randomFaultPlan } from '../sim/fuzz.js';
 import { defaultNodes, type RunResult, resolveOptions, simulate } from '../sim/run.js';
@@ -17,6 +19,8 @@ export interface SimFlags {
   readonly faults?: string;
   readonly scenario?: string;
   readonly trace?: string;
+  /** Write the run's client history (JSON lines, for `cohort check`). */
+  readonly history?: string;
   readonly json?: boolean;
 }
 
@@ -44,6 +48,7 @@ export function simCommand(name: string, flags: SimFlags, rest: readonly string[
   }
   let result: RunResult;
   let lines: string[] = [];
+  let history: ClientHistory | undefined;
   try {
     const run = simulate(spec, {
       nodes,
@@ -55,16 +60,26 @@ export function simCommand(name: string, flags: SimFlags, rest: readonly string[
     });
     result = run.result;
     lines = run.sim.trace.lines;
+    const ctx = { nodes: nodeIds(nodes), options: result.options, seed };
+    history = spec.history?.(run.sim, ctx);
   } catch (error) {
     if (error instanceof FaultPlanError) throw new UsageError(error.message);
     throw error;
   }
   if (flags.trace !== undefined)
     writeFileSync(flags.trace, lines.length > 0 ? `${lines.join('\n')}\n` : '');
+  if (flags.history !== undefined) writeHistory(spec, flags.history, history);
   process.stdout.write(
     flags.json === true ? `${JSON.stringify(result, null, 2)}\n` : renderResult(result),
   );
   return result.ok ? EXIT_OK : EXIT_CHECK_FAILED;
+}
+
+/** The client history as JSON lines (`cohort check consistency|linearizability` reads them). */
+function writeHistory(spec: AnyAlgorithm, file: string, history: ClientHistory | undefined) {
+  if (history === undefined) throw new UsageError(`${spec.name} serves no clients: no history`);
+  const text = history.events.map((e) => JSON.stringify(e)).join('\n');
+  writeFileSync(file, text === '' ? '' : `${text}\n`);
 }
 
 function renderResult(r: RunResult): string {

@@ -102,7 +102,7 @@ describe('replication/quorum scenarios: CAP made visible', () => {
 
 describe('replication/quorum fuzz: promises kept under random faults', () => {
   // 1,000 seeds per configuration is the long campaign (`cohort fuzz replication/quorum
-  // --runs 1000`, about a minute each); CI runs a slice of it.
+  // --seeds 1000`, about a minute each); CI runs a slice of it.
   it.each([
     ['strict N=3 R=2 W=2', {}],
     ['sloppy with hinted handoff', { sloppy: true }],
