@@ -199,6 +199,20 @@ describe.each(VIEWPORTS)('the Lab at $name size ($width×$height)', ({ width, he
         5: '',
       });
     expect(await page.textContent('[data-metric="leader"]')).toBe('4');
+    // Its split-brain scenario: each side names its own leader while the partition lasts.
+    await page.click('.scenarios summary');
+    await page.click('[data-scenario="split-brain"]');
+    await page.waitForSelector('[data-scenario-now="split-brain"]');
+    await setTime(page, 1000);
+    await expect
+      .poll(() => badgesOn(page))
+      .toEqual({
+        1: 'leader is 2',
+        2: 'leader',
+        3: 'leader is 5',
+        4: 'leader is 5',
+        5: 'leader',
+      });
     // consensus/raft, seed 1: node 1 campaigned for term 1 and lost it to node 3.
     const raftRun = simulate(spec('consensus/raft'), {
       seed: 1,

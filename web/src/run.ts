@@ -163,7 +163,8 @@ const PROGRESS = new Set([
 /**
  * Outputs that claim leadership of a term, or name its leader. A claim clears other nodes'
  * badges of older terms, and their campaigns in its own term: a candidate of term 1 that
- * lost is no longer campaigning once another node leads term 1 (or any later term).
+ * lost is no longer campaigning once another node leads term 1 (or any later term). A badge
+ * that names a leader stays: it is what that node itself last said.
  */
 const CLAIMS = new Set(['leader', 'elected']);
 
@@ -183,24 +184,41 @@ function labelOf(output: Claim, node: number): string {
   return typeof output.term === 'number' ? `${output.type} ${output.term}` : output.type;
 }
 
+interface Badge {
+  readonly label: string;
+  readonly term: number;
+  /** From an output claiming leadership (a claim outlives older campaigns, see CLAIMS). */
+  readonly claim: boolean;
+  /**
+   * From an output naming the leader: the node's own word on whom it follows, which only
+   * its next output replaces (a partition's far side may elect a newer leader meanwhile).
+   */
+  readonly named: boolean;
+}
+
 /** Every node's status and badge (its latest role-like output) at time t. */
 export function nodesAt(run: LabRun, t: number): NodeView[] {
   const status = new Map<number, NodeView['status']>();
-  const badge = new Map<number, { label: string; term: number; claim: boolean }>();
+  const badge = new Map<number, Badge>();
   for (const r of run.records) {
     if (r.t > t) break;
-    if (r.ev === 'crash') status.set(r.node, 'crashed');
-    else if (r.ev === 'pause') status.set(r.node, 'paused');
+    if (r.ev === 'crash') {
+      // The process and its role are gone; a restarted node starts without a badge.
+      status.set(r.node, 'crashed');
+      badge.delete(r.node);
+    } else if (r.ev === 'pause') status.set(r.node, 'paused');
     else if (r.ev === 'restart' || r.ev === 'resume' || r.ev === 'start') status.set(r.node, 'up');
     else if (r.ev === 'output') {
       const out = r.output as Claim;
       if (PROGRESS.has(out.type)) continue;
       const term = typeof out.term === 'number' ? out.term : 0;
       const claim = CLAIMS.has(out.type);
+      const named = typeof out.leader === 'number';
       if (claim)
         for (const [id, b] of badge)
-          if (id !== r.node && (b.term < term || (b.term === term && !b.claim))) badge.delete(id);
-      badge.set(r.node, { label: labelOf(out, r.node), term, claim });
+          if (id !== r.node && !b.named && (b.term < term || (b.term === term && !b.claim)))
+            badge.delete(id);
+      badge.set(r.node, { label: labelOf(out, r.node), term, claim, named });
     }
   }
   return Array.from({ length: run.nodes }, (_, i) => ({
