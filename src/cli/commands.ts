@@ -7,6 +7,7 @@ import { Argument, Command } from 'commander';
 import { allocateCommandDef } from './commands-allocate.js';
 import { balanceCommandDef } from './commands-balance.js';
 import { brokerCommandDef } from './commands-broker.js';
+import { computeCommandDef } from './commands-compute.js';
 import { detectCommandDef } from './commands-detect.js';
 import { partitionCommandDef } from './commands-partition.js';
 import { clusterCommand, nodeCommand } from './commands-real.js';
@@ -101,12 +102,13 @@ function addBench(root: Command, exit: Exit): void {
     .option('--members <list>', 'server: cluster sizes (1 and/or 3)', '1,3')
     .option(
       '--concurrency <list>',
-      'server: requests in flight (1,16,64,256); locks, txn, limits: workers (1,16,64)',
+      'server: requests in flight (1,16,64,256); locks, txn, limits: workers (1,16,64); comm: producers (1,64)',
     )
     .option(
       '--backends <list>',
-      'locks: redis, redlock, postgres, postgres-advisory, etcd, etcd-on-cohort, zookeeper (default all; peers run with theirs)',
+      'locks: redis, redlock, postgres, postgres-advisory, etcd, etcd-on-cohort, zookeeper (default all; peers run with theirs); comm: cohort, rabbitmq, nats',
     )
+    .option('--sizes <list>', 'comm: message sizes in bytes (100,4096)')
     .option(
       '--workloads <list>',
       'server: put, get, get-serializable, txn, lock, lock-shared, hot-lock, watch-fanout, rss (default all but rss)',
@@ -116,10 +118,13 @@ function addBench(root: Command, exit: Exit): void {
     .option('--value-bytes <n>', "server: the rss workload's value size", '100')
     .option(
       '--duration <ms>',
-      'server, locks, txn, limits: milliseconds per run (workload, concurrency, server, implementation, protocol or limiter)',
+      'server, locks, txn, limits, comm: milliseconds per run (workload, concurrency, server, implementation, protocol or limiter)',
       '500',
     )
-    .option('--cpu-prof <dir>', "server: write each Cohort member's V8 CPU profile here")
+    .option(
+      '--cpu-prof <dir>',
+      "server, comm: write each Cohort member's (broker's) V8 CPU profile here",
+    )
     .addHelpText(
       'after',
       '\nExamples:\n  cohort bench sim\n  cohort bench sim --json\n' +
@@ -129,7 +134,8 @@ function addBench(root: Command, exit: Exit): void {
         '  cohort bench server --members 1 --duration 3000 --json\n' +
         '  cohort bench locks --backends redis,etcd --duration 1000\n' +
         '  cohort bench limits --duration 3000 --repeats 3 --json\n' +
-        '  cohort bench txn --duration 3000 --repeats 3',
+        '  cohort bench txn --duration 3000 --repeats 3\n' +
+        '  cohort bench comm --duration 3000 --repeats 3 --concurrency 1,64 --json',
     )
     .action(async (name: string, flags) => {
       const { benchCommand } = await import('./bench-command.js');
@@ -273,6 +279,7 @@ export function program(exit: Exit, version: string): Command {
   partitionCommandDef(root, exit);
   addCheck(root, exit);
   allocateCommandDef(root, exit);
+  computeCommandDef(root, exit);
   balanceCommandDef(root, exit);
   detectCommandDef(root, exit);
   brokerCommandDef(root, exit);

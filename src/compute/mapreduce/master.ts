@@ -26,6 +26,7 @@ import { type ChildProcess, fork } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { findJob } from './jobs.js';
 import { type FromWorker, parseFromWorker, type TaskKind, type ToWorker } from './protocol.js';
 import { type Split, splitFile } from './split.js';
@@ -90,10 +91,21 @@ interface Worker {
 }
 
 function workerArgv(): { file: string; execArgv: string[] } {
-  const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
-  const file = new URL(`./worker${ext}`, import.meta.url).pathname;
-  // From source (tests, `npm run cohort`), the child needs tsx to load TypeScript.
-  return { file, execArgv: ext === '.ts' ? ['--import', 'tsx'] : [] };
+  if (import.meta.url.endsWith('.ts')) {
+    // From source (tests, the CLI under tsx), the child needs tsx to load TypeScript.
+    const file = fileURLToPath(new URL('./worker.ts', import.meta.url));
+    // Resolved from here, so the child finds it whatever its working directory.
+    return { file, execArgv: ['--import', import.meta.resolve('tsx')] };
+  }
+  // Compiled: beside this module (dist/src), or — from the CLI bundle's chunk in dist/cli —
+  // in the compiled tree next to it.
+  const candidates = ['./worker.js', '../src/compute/mapreduce/worker.js'].map((rel) =>
+    fileURLToPath(new URL(rel, import.meta.url)),
+  );
+  const file = candidates.find((f) => fs.existsSync(f));
+  if (file === undefined)
+    throw new MapReduceError(`no worker module at ${candidates.join(' or ')}`);
+  return { file, execArgv: [] };
 }
 
 export function runMapReduce(

@@ -60,7 +60,8 @@ function send(msg: FromWorker): void {
 process.on('message', (raw) => {
   const m = parseToWorker(raw);
   if (m === undefined) return; // Only the master talks to us; nothing else is trusted.
-  if (m.type === 'exit') return process.disconnect();
+  // Exit at once: every task's files are already written (synchronously) and renamed.
+  if (m.type === 'exit') process.exit(0);
   try {
     if (m.type === 'map') send({ type: 'done', kind: 'map', task: m.task, files: runMap(m) });
     else {
