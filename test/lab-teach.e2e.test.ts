@@ -289,4 +289,71 @@ describe.each(VIEWPORTS)('the Lab at $name size ($width×$height)', ({ width, he
     expect(errors).toEqual([]);
     await page.close();
   });
+
+  it('shows a message on hover and tap, and drops dying on their link', async () => {
+    const faults = 'drop 20% @0..2000; dup 20% @0..2000; crash 3 @500';
+    const query = `algorithm=mutex/ricart-agrawala&seed=1&faults=${encodeURIComponent(faults)}`;
+    const { page, errors } = await openLab(lab, width, height, query);
+    const { result, sim } = simulate(spec('mutex/ricart-agrawala'), {
+      seed: 1,
+      faults,
+      trace: 'full',
+    });
+    const { sent, dropped, duplicated } = result.messages;
+    expect(await page.textContent('[data-message-totals]')).toBe(
+      `Messages: ${sent} sent, ${dropped} dropped, ${duplicated} duplicated`,
+    );
+    const records = sim.trace.records;
+    // A message lost as it was sent: a hollow dot on its link, then an ✗ where it died.
+    const lostAt = records.findIndex((r) => r.ev === 'drop' && r.reason === 'loss');
+    const lost = records[lostAt];
+    if (lost?.ev !== 'drop') throw new Error('no loss');
+    const onLink = `[data-from="${lost.from}"][data-to="${lost.to}"]`;
+    await setTime(page, lost.t);
+    await page.waitForSelector(`[data-flight]${onLink}[data-fate="dropped"]`);
+    let died = false;
+    for (let dt = 0.5; dt < 40 && !died; dt += 0.5) {
+      await setTime(page, lost.t + dt);
+      died = (await page.$$(`[data-flight]${onLink}[data-fate="died"]`)).length > 0;
+    }
+    expect(died).toBe(true);
+    // One refused on arrival (its receiver crashed): it dies at the receiver when it arrives.
+    const refused = records.find((r) => r.ev === 'drop' && r.reason === 'down');
+    if (refused?.ev !== 'drop') throw new Error('no drop at a down node');
+    await setTime(page, refused.t);
+    await page.waitForSelector(
+      `[data-flight][data-from="${refused.from}"][data-to="3"][data-fate="died"]`,
+    );
+    // A delivered message: its type and contents on hover (the dot's title), all on a tap.
+    const deliver = records.find((r) => r.ev === 'deliver' && r.t > 100);
+    const send = records.find(
+      (r) =>
+        r.ev === 'send' &&
+        deliver?.ev === 'deliver' &&
+        r.from === deliver.from &&
+        r.to === deliver.to &&
+        JSON.stringify(r.msg) === JSON.stringify(deliver.msg),
+    );
+    if (deliver?.ev !== 'deliver' || send === undefined) throw new Error('no delivery');
+    await setTime(page, (send.t + deliver.t) / 2);
+    const dot = page
+      .locator(`[data-flight][data-from="${deliver.from}"][data-to="${deliver.to}"]`)
+      .filter({ hasText: JSON.stringify(deliver.msg).slice(0, 400) })
+      .first();
+    const title = await dot.locator('title').textContent();
+    expect(title).toContain(`${deliver.msg.type} ${deliver.from}→${deliver.to}`);
+    expect(title).toContain(`: ${JSON.stringify(deliver.msg)}`);
+    await dot.locator('.hit').click();
+    const panel = page.locator(`[data-message-panel="${deliver.msg.type}"]`);
+    await panel.waitFor();
+    expect(await panel.locator('h2').textContent()).toBe(
+      `${deliver.msg.type} ${deliver.from} → ${deliver.to}`,
+    );
+    const fields = await panel
+      .locator('.tree.top > [data-field]')
+      .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-field')));
+    expect(fields).toEqual(Object.keys(deliver.msg));
+    expect(errors).toEqual([]);
+    await page.close();
+  });
 });

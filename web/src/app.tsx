@@ -18,6 +18,7 @@ import {
 import { Controls } from './controls.js';
 import { Inspector } from './inspector.js';
 import { cutLinksAt } from './links.js';
+import { MessagePanel } from './message-panel.js';
 import { Panels } from './panels.js';
 import { FamilyPlots } from './plots.js';
 import { type LabRun, nodesAt } from './run.js';
@@ -34,6 +35,8 @@ function LabStage(props: {
   types: readonly string[];
   selected: number | null;
   onSelect: (id: number | null) => void;
+  pickedFlight: number | null;
+  onFlight: (index: number | null) => void;
 }) {
   const { lab, run, t } = props;
   const [picked, setPicked] = useState<number | null>(null);
@@ -58,6 +61,8 @@ function LabStage(props: {
       onNode={onNode}
       picked={picked}
       selected={props.selected}
+      pickedFlight={props.pickedFlight}
+      onFlight={(i) => props.onFlight(props.pickedFlight === i ? null : i)}
       cut={cut}
       onLink={onLink}
     />
@@ -118,6 +123,9 @@ function RunView(props: {
   const { lab, run, t } = props;
   const types = useMemo(() => Object.keys(run.result?.messages.byType ?? {}), [run]);
   const [selected, setSelected] = useState<number | null>(null);
+  const [picked, setPicked] = useState<{ run: LabRun; index: number } | null>(null);
+  // A message picked in another run is not one of this run's.
+  const flight = picked?.run === run ? run.flights[picked.index] : undefined;
   // A node beyond the new run's cluster (another algorithm, fewer nodes) is no longer there.
   const inspected = selected !== null && selected <= run.nodes ? selected : null;
   return (
@@ -130,6 +138,8 @@ function RunView(props: {
           types={types}
           selected={inspected}
           onSelect={setSelected}
+          pickedFlight={flight === undefined ? null : (picked?.index ?? null)}
+          onFlight={(index) => setPicked(index === null ? null : { run, index })}
         />
         <Transport
           run={run}
@@ -137,6 +147,7 @@ function RunView(props: {
           setT={props.setT}
           onHeal={() => lab.addFault(`heal @${Math.round(t)}`)}
         />
+        {flight !== undefined && <MessagePanel flight={flight} onClose={() => setPicked(null)} />}
         {inspected !== null && (
           <NodeInspector
             lab={lab}

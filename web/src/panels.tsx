@@ -6,9 +6,9 @@
 // end of the run, so its verdict waits for the slider to get there.
 
 import type { CheckResult, RunResult } from '../../src/sim/run.js';
+import { colourOf } from './colours.js';
 import type { LabRun } from './run.js';
 import { Sequence } from './sequence.js';
-import { colourOf } from './stage.js';
 
 export function Panels(props: {
   run: LabRun;
@@ -68,7 +68,10 @@ export function Panels(props: {
         </table>
       </section>
       <section aria-label="messages">
-        <h2>Messages: {result.messages.sent} sent</h2>
+        <h2 data-message-totals>
+          Messages: {result.messages.sent} sent, {result.messages.dropped} dropped,{' '}
+          {result.messages.duplicated} duplicated
+        </h2>
         <table class="counts">
           <tbody>
             {Object.entries(result.messages.byType).map(([type, count]) => (

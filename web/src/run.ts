@@ -3,9 +3,11 @@
 
 import { findAlgorithm } from '../../src/algorithms/registry.js';
 import type { AnyAlgorithm, OptionValues } from '../../src/core/algorithm.js';
-import type { Message } from '../../src/core/process.js';
 import { defaultNodes, type RunResult, simulate } from '../../src/sim/run.js';
 import type { TraceRecord } from '../../src/sim/trace.js';
+import { type Flight, flightsOf } from './flights.js';
+
+export type { Flight };
 
 export interface RunInput {
   readonly algorithm: string;
@@ -15,14 +17,6 @@ export interface RunInput {
   readonly options: OptionValues;
   /** How long to run; absent means the algorithm's default (a scenario may set it). */
   readonly durationMs?: number;
-}
-
-export interface Flight {
-  readonly from: number;
-  readonly to: number;
-  readonly type: string;
-  readonly sentAt: number;
-  readonly arrivesAt: number;
 }
 
 export interface LabRun {
@@ -52,26 +46,6 @@ function violationsOf(records: readonly TraceRecord[]): Violation[] {
   for (const r of records)
     if (r.ev === 'violation') found.push({ check: r.check, violation: r.violation, t: r.t });
   return found;
-}
-
-/** Pairs each send with the delivery of the same message on the same link (FIFO per link). */
-function flightsOf(records: readonly TraceRecord[]): Flight[] {
-  const open = new Map<string, { t: number; type: string }[]>();
-  const flights: Flight[] = [];
-  const keyOf = (from: number, to: number, msg: Message) => `${from}>${to}>${JSON.stringify(msg)}`;
-  for (const r of records) {
-    if (r.ev === 'send') {
-      const key = keyOf(r.from, r.to, r.msg);
-      const list = open.get(key) ?? [];
-      list.push({ t: r.t, type: r.msg.type });
-      open.set(key, list);
-    } else if (r.ev === 'deliver') {
-      const sent = open.get(keyOf(r.from, r.to, r.msg))?.shift();
-      if (sent !== undefined)
-        flights.push({ from: r.from, to: r.to, type: sent.type, sentAt: sent.t, arrivesAt: r.t });
-    }
-  }
-  return flights;
 }
 
 export function runLab(input: RunInput): LabRun {

@@ -3,8 +3,8 @@
 // per message from its sender's lane (at the send) down to its receiver's (at the delivery),
 // coloured and labelled by type.
 
+import { colourOf } from './colours.js';
 import type { Flight } from './run.js';
-import { colourOf } from './stage.js';
 
 const WIDTH = 300;
 const ROW = 22;
@@ -15,7 +15,9 @@ export function Sequence(props: {
   t: number;
   types: readonly string[];
 }) {
-  const recent = props.flights.filter((f) => f.arrivesAt <= props.t).slice(-12);
+  const recent = props.flights
+    .filter((f) => f.dropped === undefined && f.arrivesAt <= props.t)
+    .slice(-12);
   const lane = (id: number) => 16 + ((WIDTH - 32) * (id - 1)) / Math.max(1, props.nodes - 1);
   const height = 24 + recent.length * ROW;
   return (

@@ -1,12 +1,15 @@
 /** @jsxImportSource preact */
 // The stage: the nodes laid out as the algorithm wires them (one circle; a ring drawn with
 // its successor edges; two-layer rings as small rings round a big one), the messages in
-// flight at time t moving along their links (coloured by type), each node's status and
-// latest output as a badge. Clicking a node asks the app to inspect it at t.
+// flight at time t moving along their links (flight-dots.tsx: coloured by type, dropped
+// ones dying on their link, contents on hover, a click picks one for the message panel),
+// each node's status and latest output as a badge. Clicking a node asks the app to
+// inspect it at t.
 // Every link (for small clusters; only the ring edges beyond that) is drawn faintly and
 // clicking it — or Enter/Space on it — cuts it at t, or heals it when the plan has it cut
 // then; cut links are red and dashed. Shift-clicking two nodes toggles their link too.
 
+import { FlightDots } from './flight-dots.js';
 import { SIZE, type StageLayout, stageLayout } from './layout.js';
 import { linkKey } from './links.js';
 import type { LabRun } from './run.js';
@@ -14,23 +17,6 @@ import { nodesAt } from './run.js';
 
 /** Beyond this many nodes every-pair links would be a hairball: only ring edges are drawn. */
 const ALL_LINKS_MAX_NODES = 12;
-const PALETTE = [
-  '#1f77b4',
-  '#ff7f0e',
-  '#2ca02c',
-  '#d62728',
-  '#9467bd',
-  '#8c564b',
-  '#e377c2',
-  '#17becf',
-  '#bcbd22',
-  '#7f7f7f',
-];
-
-export function colourOf(type: string, types: readonly string[]): string {
-  return PALETTE[Math.max(0, types.indexOf(type)) % PALETTE.length] as string;
-}
-
 function linksToDraw(n: number, layout: StageLayout): [number, number][] {
   const seen = new Set<string>();
   const links: [number, number][] = [];
@@ -105,6 +91,9 @@ export function Stage(props: {
   picked: number | null;
   /** The node the inspector shows, if any. */
   selected: number | null;
+  /** The message (an index into run.flights) the message panel shows, if any. */
+  pickedFlight: number | null;
+  onFlight: (index: number) => void;
   /** The links (`a-b`) the fault plan has cut at t. */
   cut: ReadonlySet<string>;
   onLink: (a: number, b: number) => void;
@@ -113,7 +102,6 @@ export function Stage(props: {
   const layout = stageLayout(run.spec, run.nodes, run.result?.options ?? {});
   const at = (id: number) => layout.positions[id - 1] ?? { x: 0, y: 0 };
   const nodes = nodesAt(run, t);
-  const flying = run.flights.filter((f) => f.sentAt <= t && t < f.arrivesAt);
   const r = layout.nodeRadius;
   return (
     <svg
@@ -124,24 +112,14 @@ export function Stage(props: {
     >
       <title>Nodes and messages in flight at {t.toFixed(1)} ms</title>
       <Links n={run.nodes} layout={layout} cut={props.cut} onLink={props.onLink} />
-      {flying.map((f) => {
-        const a = at(f.from);
-        const b = at(f.to);
-        const k = (t - f.sentAt) / Math.max(1e-9, f.arrivesAt - f.sentAt);
-        return (
-          <g key={`${f.from}-${f.to}-${f.sentAt}-${f.type}`}>
-            <line x1={a.x} y1={a.y} x2={b.x} y2={b.y} class="link" />
-            <circle
-              cx={a.x + (b.x - a.x) * k}
-              cy={a.y + (b.y - a.y) * k}
-              r={5}
-              fill={colourOf(f.type, types)}
-            >
-              <title>{f.type}</title>
-            </circle>
-          </g>
-        );
-      })}
+      <FlightDots
+        flights={run.flights}
+        t={t}
+        at={at}
+        types={types}
+        picked={props.pickedFlight}
+        onPick={props.onFlight}
+      />
       {nodes.map((v) => {
         const p = at(v.id);
         return (

@@ -69,7 +69,7 @@ export function Transport(props: { run: LabRun; t: number; setT: SetTime; onHeal
       <label>
         speed
         <select value={String(speed)} onChange={(e) => setSpeed(Number(e.currentTarget.value))}>
-          {[0.05, 0.2, 1, 5].map((s) => (
+          {[0.01, 0.05, 0.2, 1, 5].map((s) => (
             <option value={String(s)} key={s}>
               {s}×
             </option>
