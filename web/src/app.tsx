@@ -147,6 +147,10 @@ function RunView(props: {
           setT={props.setT}
           onHeal={() => lab.addFault(`heal @${Math.round(t)}`)}
         />
+        <p class="hint">
+          Click or tap a node to inspect it (<kbd>C</kbd> crashes or restarts it), a message to read
+          it, a link to cut or heal it. A hollow dot is a message being dropped.
+        </p>
         {flight !== undefined && <MessagePanel flight={flight} onClose={() => setPicked(null)} />}
         {inspected !== null && (
           <NodeInspector
