@@ -33,6 +33,7 @@ export interface BenchFlags {
   readonly keys?: string;
   readonly valueBytes?: string;
   readonly backends?: string;
+  readonly sizes?: string;
 }
 
 interface Benchmark {
@@ -200,6 +201,32 @@ const benchmarks: Record<string, Benchmark> = {
         onProgress,
       });
       return { report, text: limitsBenchText(report) };
+    },
+  },
+  comm: {
+    async run(flags, onProgress) {
+      // Loaded here: amqplib, nats and the broker's client load only for this benchmark.
+      const { benchComm } = await import('../../bench/comm.js');
+      const { commBenchText } = await import('../../bench/comm-text.js');
+      const { BROKER_SYSTEMS } = await import('../../bench/comm-servers.js');
+      const systems = backendsOf(
+        flags.backends,
+        BROKER_SYSTEMS,
+      ) as (typeof BROKER_SYSTEMS)[number][];
+      const concurrency = integersOf('--concurrency', flags.concurrency, 1, 4096);
+      const sizes = integersOf('--sizes', flags.sizes, 1, 1024 * 1024);
+      const durationMs = parseInteger('--duration', flags.duration, 100, 3_600_000);
+      const report = await benchComm({
+        cohortArgv: selfArgv(),
+        ...(flags.backends !== undefined && { systems }),
+        ...(concurrency !== undefined && { concurrency }),
+        ...(sizes !== undefined && { sizes }),
+        ...(durationMs !== undefined && { durationMs }),
+        repeats: repeatsOf(flags),
+        ...(flags.cpuProf !== undefined && { cpuProfileDir: resolve(flags.cpuProf) }),
+        onProgress,
+      });
+      return { report, text: commBenchText(report) };
     },
   },
   txn: {

@@ -216,6 +216,13 @@ interface Session {
   ended: boolean;
 }
 
+interface PendingAck {
+  readonly session: Session;
+  readonly position: TopicPartition & { offset: number };
+  resolve(): void;
+  reject(e: unknown): void;
+}
+
 export class Consumer implements AsyncIterable<Message> {
   memberId: string | undefined;
   generation = 0;
@@ -362,10 +369,44 @@ export class Consumer implements AsyncIterable<Message> {
       value: d.value,
       timestamp: d.timestamp,
       attempt: d.attempt,
-      ack: () => this.request({ ack: { positions: [position] } }, s),
+      ack: () => this.ackSoon(s, position),
       nack: () => this.request({ nack: { positions: [position] } }, s),
     };
   }
+
+  /**
+   * Acks issued in the same tick leave as one request (one stream message and one result
+   * instead of one each: the consumer's cost per message). When the broker refuses the
+   * batch (a stale delivery among them), each is sent again alone so that only that one fails.
+   */
+  private ackSoon(s: Session, position: TopicPartition & { offset: number }): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const first = this.acks.length === 0;
+      this.acks.push({ session: s, position, resolve, reject });
+      if (first) setImmediate(() => this.flushAcks());
+    });
+  }
+
+  private flushAcks(): void {
+    const batch = this.acks.splice(0);
+    const one = (a: PendingAck) => this.request({ ack: { positions: [a.position] } }, a.session);
+    const s = (batch[0] as PendingAck).session;
+    // Alone, or across a rejoin (each session's acks must go to its own stream).
+    if (batch.length === 1 || batch.some((a) => a.session !== s)) {
+      for (const a of batch) one(a).then(a.resolve, a.reject);
+      return;
+    }
+    this.request({ ack: { positions: batch.map((a) => a.position) } }, s).then(
+      () => {
+        for (const a of batch) a.resolve();
+      },
+      () => {
+        for (const a of batch) one(a).then(a.resolve, a.reject);
+      },
+    );
+  }
+
+  private readonly acks: PendingAck[] = [];
 
   private push(m: Message): void {
     const w = this.waiter;

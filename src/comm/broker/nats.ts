@@ -82,7 +82,8 @@ class NatsSubscription implements AdapterSubscription {
   }
 
   async close(): Promise<void> {
-    await this.messages.close();
+    // stop(), not close(): close() resolves only once the iterator was read to its end.
+    this.messages.stop();
   }
 }
 

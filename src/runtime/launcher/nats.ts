@@ -84,6 +84,16 @@ export class NatsServer {
     return path.join(this.dir, 'jetstream');
   }
 
+  /** The server's version, as its clients see it (INFO). */
+  async version(): Promise<string> {
+    const nc = await connect({ servers: this.url, reconnect: false });
+    try {
+      return nc.info?.version ?? '?';
+    } finally {
+      await nc.close();
+    }
+  }
+
   /** Whether a client connects and JetStream answers now (closed again at once). */
   async answers(): Promise<boolean> {
     try {

@@ -1,0 +1,219 @@
+// The `broker` workload of `cohort bench comm`: durable messages per second through Cohort's
+// broker, RabbitMQ and NATS JetStream (comm-servers.ts), all through the same MessageBroker
+// API, at each message size and producer concurrency:
+// - produce: `concurrency` producers each publish one message at a time for `durationMs`,
+//   awaiting its acknowledgement (durable: see comm-servers.ts) before the next; one
+//   connection per system, as a client process would have. Latency is publish → ack.
+// - consume: one member of a group subscribed before the produce run (so RabbitMQ keeps the
+//   messages) reads every message the run produced, acking each (acks not awaited one by one;
+//   the run ends when every ack has resolved). Prefetch CONSUME_PREFETCH.
+// Each (system, size, concurrency) has one untimed warm-up and `repeats` timed runs on fresh
+// topics; the row is the median run (by messages per second, produce and consume apart).
+// The server's CPU time and RSS are read from /proc around each run.
+//
+// Fault model: a failed publish counts as an error (the row says how many) and the run goes
+// on; a consume that does not finish within its deadline fails the benchmark (a broker that
+// loses acknowledged messages must not produce a figure).
+
+import { randomBytes } from 'node:crypto';
+import type { BrokerSystem, MessageBroker } from '../src/comm/broker/adapter.js';
+import { until } from '../src/runtime/testing/wait.js';
+import {
+  BROKER_SYSTEMS,
+  type BrokerServer,
+  type ServerSample,
+  sampleServer,
+  startBrokerServer,
+} from './comm-servers.js';
+
+export const BROKER_SIZES = [100, 4096] as const;
+const CONSUME_PREFETCH = 256;
+const PARTITIONS = 1;
+const KEYS = 64;
+const WARM_UP_MS = 500;
+const CONSUME_DEADLINE_MS = 300_000;
+
+export interface BrokerBenchOptions {
+  readonly cohortArgv: readonly string[];
+  readonly systems?: readonly BrokerSystem[];
+  readonly sizes?: readonly number[];
+  readonly concurrency?: readonly number[];
+  readonly durationMs: number;
+  readonly repeats: number;
+  readonly cpuProfileDir?: string;
+  readonly onProgress: (text: string) => void;
+}
+
+export interface PhaseRun {
+  readonly messages: number;
+  readonly messagesPerSecond: number;
+  /** Produce: publish → ack latency; consume: undefined (see the header). */
+  readonly p50Ms?: number;
+  readonly p99Ms?: number;
+  readonly errors: number;
+  /** Server CPU time per second of the run (1000: one core busy). */
+  readonly serverCpuMsPerSecond: number;
+  /** Server CPU time per message, in microseconds. */
+  readonly serverCpuMicrosPerMessage: number;
+  /** The server's RSS at the end of the run. */
+  readonly serverRssMegabytes: number;
+}
+
+export interface BrokerBenchRow {
+  readonly system: BrokerSystem;
+  readonly messageBytes: number;
+  readonly concurrency: number;
+  /** The median runs. */
+  readonly produce: PhaseRun;
+  readonly consume: PhaseRun;
+  readonly runs: readonly { readonly produce: PhaseRun; readonly consume: PhaseRun }[];
+}
+
+export interface BrokerBenchReport {
+  readonly servers: Readonly<Record<string, string>>;
+  readonly consumePrefetch: number;
+  readonly rows: readonly BrokerBenchRow[];
+}
+
+function percentile(sorted: Float64Array, p: number): number {
+  if (sorted.length === 0) return 0;
+  const i = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
+  return sorted[Math.max(0, i)] as number;
+}
+
+const round = (x: number, digits: number) => Number(x.toFixed(digits));
+
+function phaseOf(
+  messages: number,
+  seconds: number,
+  before: ServerSample,
+  after: ServerSample,
+  extra: { errors: number; latencies?: Float64Array },
+): PhaseRun {
+  const cpuMs = after.cpuMs - before.cpuMs;
+  const sorted = extra.latencies?.sort();
+  return {
+    messages,
+    messagesPerSecond: Math.round(messages / seconds),
+    ...(sorted !== undefined && {
+      p50Ms: round(percentile(sorted, 50), 2),
+      p99Ms: round(percentile(sorted, 99), 2),
+    }),
+    errors: extra.errors,
+    serverCpuMsPerSecond: Math.round(cpuMs / seconds),
+    serverCpuMicrosPerMessage: messages === 0 ? 0 : round((cpuMs * 1000) / messages, 1),
+    serverRssMegabytes: round(after.rssBytes / 2 ** 20, 1),
+  };
+}
+
+/** Producers publish for `durationMs`; then one member consumes all they stored. */
+async function runOnce(
+  server: BrokerServer,
+  broker: MessageBroker,
+  c: { topic: string; bytes: number; concurrency: number; durationMs: number },
+): Promise<{ produce: PhaseRun; consume: PhaseRun }> {
+  await broker.createTopic(c.topic, { partitions: PARTITIONS });
+  const sub = await broker.subscribe(c.topic, 'bench', { maxInFlight: CONSUME_PREFETCH });
+  const value = randomBytes(c.bytes);
+  const latencies: number[] = [];
+  let errors = 0;
+  let before = sampleServer(server.pid);
+  let started = performance.now();
+  const end = started + c.durationMs;
+  const producer = async (w: number) => {
+    for (let i = 0; performance.now() < end; i++) {
+      const t0 = performance.now();
+      try {
+        await broker.publish(c.topic, `key${(w + i) % KEYS}`, value);
+        latencies.push(performance.now() - t0);
+      } catch {
+        errors++;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: c.concurrency }, (_, w) => producer(w)));
+  let seconds = (performance.now() - started) / 1000;
+  const produced = latencies.length;
+  const produce = phaseOf(produced, seconds, before, sampleServer(server.pid), {
+    errors,
+    latencies: Float64Array.from(latencies),
+  });
+  // Consume everything acknowledged (at least once: a redelivery counts once more).
+  before = sampleServer(server.pid);
+  started = performance.now();
+  let received = 0;
+  let acked = 0;
+  let ackErrors = 0;
+  const reading = (async () => {
+    for await (const m of sub) {
+      received++;
+      m.ack().then(
+        () => acked++,
+        () => ackErrors++,
+      );
+      if (received >= produced) break;
+    }
+  })();
+  await until(
+    () => acked + ackErrors >= produced,
+    `${server.system}: ${produced} messages consumed`,
+    CONSUME_DEADLINE_MS,
+  );
+  seconds = (performance.now() - started) / 1000;
+  const consume = phaseOf(produced, seconds, before, sampleServer(server.pid), {
+    errors: ackErrors,
+  });
+  await sub.close();
+  await reading;
+  return { produce, consume };
+}
+
+function medianBy(runs: readonly PhaseRun[]): PhaseRun {
+  const sorted = [...runs].sort((a, b) => a.messagesPerSecond - b.messagesPerSecond);
+  return sorted[Math.floor((sorted.length - 1) / 2)] as PhaseRun;
+}
+
+async function benchSystem(
+  system: BrokerSystem,
+  o: BrokerBenchOptions,
+  rows: BrokerBenchRow[],
+  servers: Record<string, string>,
+): Promise<void> {
+  o.onProgress(`${system}: starting`);
+  const server = await startBrokerServer(system, {
+    cohortArgv: o.cohortArgv,
+    ...(o.cpuProfileDir !== undefined && { cpuProfileDir: o.cpuProfileDir }),
+  });
+  servers[system] = server.description;
+  let broker: MessageBroker | undefined;
+  try {
+    broker = await server.connect();
+    let n = 0;
+    for (const bytes of o.sizes ?? BROKER_SIZES)
+      for (const concurrency of o.concurrency ?? [1, 64]) {
+        const label = `${system}, ${bytes} B, concurrency ${concurrency}`;
+        o.onProgress(`${label}, warm-up`);
+        const warm = { bytes, concurrency, durationMs: Math.min(WARM_UP_MS, o.durationMs) };
+        await runOnce(server, broker, { ...warm, topic: `warm${n++}` });
+        const runs = [];
+        for (let r = 0; r < o.repeats; r++) {
+          o.onProgress(`${label}, run ${r + 1}/${o.repeats}`);
+          const run = { bytes, concurrency, durationMs: o.durationMs, topic: `run${n++}` };
+          runs.push(await runOnce(server, broker, run));
+        }
+        const produce = medianBy(runs.map((r) => r.produce));
+        const consume = medianBy(runs.map((r) => r.consume));
+        rows.push({ system, messageBytes: bytes, concurrency, produce, consume, runs });
+      }
+  } finally {
+    await broker?.close();
+    await server.stop();
+  }
+}
+
+export async function benchBroker(o: BrokerBenchOptions): Promise<BrokerBenchReport> {
+  const rows: BrokerBenchRow[] = [];
+  const servers: Record<string, string> = {};
+  for (const system of o.systems ?? BROKER_SYSTEMS) await benchSystem(system, o, rows, servers);
+  return { servers, consumePrefetch: CONSUME_PREFETCH, rows };
+}
