@@ -18,6 +18,8 @@ import { freePort } from '../../src/runtime/launcher/free-port.js';
 import { until } from '../../src/runtime/testing/wait.js';
 
 export const ETCD_BIN = '/usr/bin/etcd';
+/** Starts tried on fresh ports when one was taken meanwhile. */
+const START_ATTEMPTS = 3;
 const LOG_TAIL_BYTES = 16 * 1024;
 
 /** Serve clients over TLS (etcd's --cert-file, --key-file, --trusted-ca-file). */
@@ -51,8 +53,9 @@ export interface PreparedMember {
 
 interface Member {
   readonly name: string;
-  readonly clientPort: number;
-  readonly peerPort: number;
+  /** Chosen again if a start finds one taken. */
+  clientPort: number;
+  peerPort: number;
   readonly dataDir: string;
   child: ChildProcess | undefined;
   log: string;
@@ -106,7 +109,11 @@ export class EtcdCluster {
     private readonly args: readonly string[] = [],
   ) {}
 
-  /** Starts `members` fresh members (default 1) and waits until the cluster is healthy. */
+  /**
+   * Starts `members` fresh members (default 1) and waits until the cluster is healthy. A port
+   * freePort chose can be taken by another process before etcd binds it: a start that fails
+   * with "address already in use" is tried again on fresh ports, as CohortServer's is.
+   */
   static async start(options: EtcdOptions = {}): Promise<EtcdCluster> {
     if (!fs.existsSync(ETCD_BIN))
       throw new Error(`${ETCD_BIN} is missing: apt-get install etcd-server (npm test does)`);
@@ -115,25 +122,44 @@ export class EtcdCluster {
     for (let i = 1; i <= (options.members ?? 1); i++) {
       const name = `m${i}`;
       const dataDir = path.join(dir, name);
-      members.push({
-        name,
-        clientPort: await freePort(),
-        peerPort: await freePort(),
-        dataDir,
-        child: undefined,
-        log: '',
-      });
+      members.push({ name, clientPort: 0, peerPort: 0, dataDir, child: undefined, log: '' });
     }
     const cluster = new EtcdCluster(dir, members, options.tls, options.args);
-    const initialCluster = members.map((x) => `${x.name}=http://127.0.0.1:${x.peerPort}`).join(',');
-    for (const m of members) {
-      const peerUrl = `http://127.0.0.1:${m.peerPort}`;
-      const token = path.basename(dir);
-      await options.prepare?.({ name: m.name, dataDir: m.dataDir, peerUrl, initialCluster, token });
+    for (let attempt = 1; ; attempt++) {
+      for (const m of members) {
+        m.clientPort = await freePort();
+        m.peerPort = await freePort();
+        m.log = '';
+      }
+      const initialCluster = members
+        .map((x) => `${x.name}=http://127.0.0.1:${x.peerPort}`)
+        .join(',');
+      for (const m of members) {
+        const peerUrl = `http://127.0.0.1:${m.peerPort}`;
+        const token = path.basename(dir);
+        await options.prepare?.({
+          name: m.name,
+          dataDir: m.dataDir,
+          peerUrl,
+          initialCluster,
+          token,
+        });
+      }
+      try {
+        for (let i = 0; i < members.length; i++) cluster.spawn(i, 'new');
+        await cluster.ready();
+        return cluster;
+      } catch (error) {
+        for (let i = 0; i < members.length; i++) await cluster.stopMember(i, 'SIGKILL');
+        const clash = members.some((m) => m.log.includes('address already in use'));
+        if (attempt < START_ATTEMPTS && clash) {
+          for (const m of members) fs.rmSync(m.dataDir, { recursive: true, force: true });
+          continue;
+        }
+        fs.rmSync(dir, { recursive: true, force: true });
+        throw error;
+      }
     }
-    for (let i = 0; i < members.length; i++) cluster.spawn(i, 'new');
-    await cluster.ready();
-    return cluster;
   }
 
   /** Client endpoints, `127.0.0.1:port`, in member order. */
