@@ -81,7 +81,11 @@ export async function buildCli(outdir = join(root, 'dist', 'cli')) {
   const used = { done: false };
   const result = await esbuild.build({
     ...common,
-    entryPoints: { cohort: join(root, 'src', 'cli', 'main.ts') },
+    // The MapReduce worker is a module of its own: the master forks it (compute/mapreduce).
+    entryPoints: {
+      cohort: join(root, 'src', 'cli', 'main.ts'),
+      'mapreduce-worker': join(root, 'src', 'compute', 'mapreduce', 'worker.ts'),
+    },
     outdir,
     splitting: true,
     chunkNames: 'chunks/[name]-[hash]',

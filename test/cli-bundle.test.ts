@@ -6,7 +6,7 @@
 // the project, so the bundle's npm dependencies resolve); never reads a stale dist/.
 
 import { type SpawnSyncReturns, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -119,5 +119,24 @@ describe('the quick commands load only what they need', () => {
     for (const pattern of heavy) expect(modules.filter((m) => pattern.test(m))).toEqual([]);
     if (!args.includes('linearizability'))
       expect(modules.filter((m) => m.startsWith('src/sim/'))).toEqual([]);
+  });
+});
+
+describe('the bundled cohort runs what forks a module of its own', () => {
+  // MapReduce's master forks its worker by file: the bundle carries it as a second entry.
+  it('counts words with MapReduce worker processes, one of them killed', () => {
+    const input = join(outdir, 'words.txt');
+    writeFileSync(input, 'a b a\nc a b\n');
+    const args = ['compute', 'mapreduce', '--workers', '2', '--input', input];
+    const out = run([entry], [...args, '--kill-at', 'map:1', '--json']);
+    expect(out.stderr).toBe('');
+    expect(out.status).toBe(0);
+    const result = JSON.parse(out.stdout) as { top: [string, number][]; workerFailures: number };
+    expect(result.top).toEqual([
+      ['a', 3],
+      ['b', 2],
+      ['c', 1],
+    ]);
+    expect(result.workerFailures).toBe(1);
   });
 });

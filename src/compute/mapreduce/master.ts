@@ -97,9 +97,9 @@ function workerArgv(): { file: string; execArgv: string[] } {
     // Resolved from here, so the child finds it whatever its working directory.
     return { file, execArgv: ['--import', import.meta.resolve('tsx')] };
   }
-  // Compiled: beside this module (dist/src), or — from the CLI bundle's chunk in dist/cli —
-  // in the compiled tree next to it.
-  const candidates = ['./worker.js', '../src/compute/mapreduce/worker.js'].map((rel) =>
+  // Compiled: beside this module (dist/src), or — from the CLI bundle's chunk in
+  // dist/cli/chunks — the bundle's own worker entry (scripts/build-cli.mjs).
+  const candidates = ['./worker.js', '../mapreduce-worker.js'].map((rel) =>
     fileURLToPath(new URL(rel, import.meta.url)),
   );
   const file = candidates.find((f) => fs.existsSync(f));
