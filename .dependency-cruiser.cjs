@@ -31,7 +31,9 @@ module.exports = {
     // Reliability (balancers, rate limiters) are libraries over core's PRNG and nothing else.
     layer('reliability', ['core']),
     // The broker (src/comm) runs on the runtime's WAL; server/proto.ts finds the .proto files.
-    layer('comm', ['core', 'runtime', 'server']),
+    // RPC (src/comm/rpc) registers and finds instances with the client's recipes and balances
+    // over them with reliability's balancers.
+    layer('comm', ['core', 'runtime', 'server', 'client', 'reliability']),
     // Transactions (cohort/transactions) are libraries over pg and the runtime's WAL (their logs).
     // The outbox relay reuses the locks' LISTEN/NOTIFY helper (one file, not the locks).
     layer('transactions', ['core', 'runtime'], ['^src/locks/postgres-listen\\.ts$']),
