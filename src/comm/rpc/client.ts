@@ -122,21 +122,24 @@ export class RpcClient<M extends MethodMap = MethodMap> {
     return this.targets.instances();
   }
 
-  async call<K extends keyof M & string>(
+  call<K extends keyof M & string>(
     name: K,
     request: M[K]['request'],
     options: CallOptions = {},
   ): Promise<M[K]['response']> {
     const method = this.service.methods.get(name);
     if (method === undefined)
-      throw new RpcError('unimplemented', `${this.service.name} has no method ${String(name)}`);
-    if (!method.unary) throw new RpcError('unimplemented', `${name} streams; call it with grpc-js`);
-    const call = this.prepare(method, request, options);
+      return reject(`${this.service.name} has no method ${String(name)}`, 'unimplemented');
+    if (!method.unary) return reject(`${name} streams; call it with grpc-js`, 'unimplemented');
+    let call: Call;
+    try {
+      call = this.prepare(method, request, options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     this.stats.calls++;
     this.budget.deposit();
-    const response =
-      method.idempotent && this.hedgeAttempts > 1 ? this.hedged(call) : this.retried(call);
-    return (await response) as M[K]['response'];
+    return method.idempotent && this.hedgeAttempts > 1 ? this.hedged(call) : this.retried(call);
   }
 
   close(): void {
@@ -157,19 +160,26 @@ export class RpcClient<M extends MethodMap = MethodMap> {
   }
 
   /** Attempts one after another, each to an instance not yet tried (while any is left). */
-  private async retried(call: Call): Promise<object> {
+  private retried(call: Call): Promise<object> {
     const tried = new Set<string>();
+    // The first attempt without an async frame around it: most calls need no other.
+    return this.attempt(call, tried).catch((error: RpcError) => this.retry(call, tried, error));
+  }
+
+  private async retry(call: Call, tried: Set<string>, first: RpcError): Promise<object> {
+    let error = first;
     for (let attempt = 1; ; attempt++) {
+      if (!this.mayTryAgain(call, error, attempt, this.maxAttempts)) throw error;
+      this.stats.retries++;
+      // Every instance tried once already: back off before going round again.
+      if (tried.size >= this.targets.instances().size) {
+        tried.clear();
+        await sleep(backoffMs(attempt), call.signal);
+      }
       try {
         return await this.attempt(call, tried);
-      } catch (error) {
-        if (!this.mayTryAgain(call, error as RpcError, attempt, this.maxAttempts)) throw error;
-        this.stats.retries++;
-        // Every instance tried once already: back off before going round again.
-        if (tried.size >= this.targets.instances().size) {
-          tried.clear();
-          await sleep(backoffMs(attempt), call.signal);
-        }
+      } catch (e) {
+        error = e as RpcError;
       }
     }
   }
@@ -297,6 +307,10 @@ function send(channel: Client, call: Call): Promise<object> {
     );
     signal?.addEventListener('abort', onAbort, { once: true });
   });
+}
+
+function reject(message: string, code: RpcErrorCode): Promise<never> {
+  return Promise.reject(new RpcError(code, message));
 }
 
 function abortError(signal: AbortSignal): RpcError {
