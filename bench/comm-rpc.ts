@@ -9,14 +9,17 @@
 // process.cpuUsage (the server is shared, so its CPU says nothing about the clients).
 //
 // Fault model: a failed call counts as an error (the row says how many) and the run goes on;
-// the server is killed, by its pid, when the bench ends or fails.
+// the server is killed, by its pid, when the bench ends or fails. The bundled CLI has no
+// server script to run: it serves in-process (the report's `server` says which).
 
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { credentials, makeClientConstructor, type ServiceError } from '@grpc/grpc-js';
 import { fmtNumber, table } from '../src/cli/format.js';
 import { RpcClient } from '../src/comm/rpc/client.js';
 import { echoService } from '../src/comm/rpc/echo-service.js';
 import { NodeProcess } from '../src/runtime/launcher/node-process.js';
+import { startPlainEchoServer } from './comm-rpc-server.js';
 
 export const RPC_CLIENTS = ['cohort', 'grpc-js'] as const;
 export type RpcClientKind = (typeof RPC_CLIENTS)[number];
@@ -56,6 +59,8 @@ export interface RpcBenchRow {
 
 export interface RpcBenchReport {
   readonly message: string;
+  /** 'process': the server ran as its own process; 'in-process' (the bundled CLI): here. */
+  readonly server: 'process' | 'in-process';
   readonly rows: readonly RpcBenchRow[];
 }
 
@@ -126,41 +131,58 @@ function callers(address: string): { callers: Record<RpcClientKind, Caller>; clo
   };
 }
 
+/** The plain server: its own process when its script is here, else in this process. */
+async function startServer(
+  logFile: string,
+): Promise<{ port: number; where: RpcBenchReport['server']; stop(): Promise<void> }> {
+  if (!existsSync(SERVER)) {
+    const server = await startPlainEchoServer();
+    return { port: server.port, where: 'in-process', stop: async () => server.close() };
+  }
+  const proc = new NodeProcess([process.execPath, '--import', 'tsx', SERVER], logFile);
+  const stop = async () => {
+    proc.kill('SIGKILL');
+    await proc.exited;
+  };
+  try {
+    const ready = (await proc.ready) as unknown as { port: number };
+    return { port: ready.port, where: 'process', stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
 export async function benchRpc(options: RpcBenchOptions = {}): Promise<RpcBenchReport> {
   const concurrency = options.concurrency ?? [1, 16, 64];
   const durationMs = options.durationMs ?? 3000;
   const repeats = options.repeats ?? 3;
   const progress = options.onProgress ?? (() => {});
-  const argv = [process.execPath, '--import', 'tsx', SERVER];
-  const server = new NodeProcess(argv, options.logFile ?? '/dev/null');
+  const server = await startServer(options.logFile ?? '/dev/null');
+  const clients = callers(`127.0.0.1:${server.port}`);
   try {
-    const ready = (await server.ready) as unknown as { port: number };
-    const clients = callers(`127.0.0.1:${ready.port}`);
     const rows: RpcBenchRow[] = [];
-    try {
-      for (const c of concurrency) {
-        const runs: Record<RpcClientKind, RpcRun[]> = { cohort: [], 'grpc-js': [] };
-        for (const kind of RPC_CLIENTS) await runOnce(clients.callers[kind], c, WARM_UP_MS);
-        for (let r = 0; r < repeats; r++) {
-          const order = r % 2 === 0 ? RPC_CLIENTS : [...RPC_CLIENTS].reverse();
-          for (const kind of order) {
-            progress(`rpc ${kind} concurrency ${c} run ${r + 1}/${repeats}`);
-            runs[kind].push(await runOnce(clients.callers[kind], c, durationMs));
-          }
-        }
-        for (const kind of RPC_CLIENTS) {
-          const sorted = [...runs[kind]].sort((a, b) => a.callsPerSecond - b.callsPerSecond);
-          const median = sorted[Math.floor(sorted.length / 2)] as RpcRun;
-          rows.push({ client: kind, concurrency: c, median, runs: runs[kind] });
+    for (const c of concurrency) {
+      const runs: Record<RpcClientKind, RpcRun[]> = { cohort: [], 'grpc-js': [] };
+      for (const kind of RPC_CLIENTS) await runOnce(clients.callers[kind], c, WARM_UP_MS);
+      for (let r = 0; r < repeats; r++) {
+        const order = r % 2 === 0 ? RPC_CLIENTS : [...RPC_CLIENTS].reverse();
+        for (const kind of order) {
+          progress(`rpc ${kind} concurrency ${c} run ${r + 1}/${repeats}`);
+          runs[kind].push(await runOnce(clients.callers[kind], c, durationMs));
         }
       }
-    } finally {
-      clients.close();
+      for (const kind of RPC_CLIENTS) {
+        const sorted = [...runs[kind]].sort((a, b) => a.callsPerSecond - b.callsPerSecond);
+        const median = sorted[Math.floor(sorted.length / 2)] as RpcRun;
+        rows.push({ client: kind, concurrency: c, median, runs: runs[kind] });
+      }
     }
-    return { message: `Echo, ${TEXT.length}-character text, loopback`, rows };
+    const message = `Echo, ${TEXT.length}-character text, loopback, server ${server.where}`;
+    return { message, server: server.where, rows };
   } finally {
-    server.kill('SIGKILL');
-    await server.exited;
+    clients.close();
+    await server.stop();
   }
 }
 

@@ -8,6 +8,7 @@
 import { fmtNumber, table } from '../src/cli/format.js';
 import type { CommBenchReport } from './comm.js';
 import type { BrokerBenchReport, BrokerBenchRow } from './comm-broker.js';
+import { rpcBenchText } from './comm-rpc.js';
 
 const HEADER = [
   'system',
@@ -78,5 +79,6 @@ export function commBenchText(report: CommBenchReport): string {
   const head = `${fmtNumber(report.durationMs)} ms per run, median of ${report.repeats}; node ${report.node}`;
   const blocks = [head];
   if (report.broker !== undefined) blocks.push(brokerText(report.broker));
+  if (report.rpc !== undefined) blocks.push(rpcBenchText(report.rpc));
   return blocks.join('\n\n');
 }

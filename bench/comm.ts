@@ -7,8 +7,9 @@
 
 import type { BrokerSystem } from '../src/comm/broker/adapter.js';
 import { type BrokerBenchReport, benchBroker } from './comm-broker.js';
+import { benchRpc, type RpcBenchReport } from './comm-rpc.js';
 
-export const COMM_WORKLOADS = ['broker'] as const;
+export const COMM_WORKLOADS = ['broker', 'rpc'] as const;
 export type CommWorkload = (typeof COMM_WORKLOADS)[number];
 
 export interface CommBenchOptions {
@@ -32,6 +33,7 @@ export interface CommBenchReport {
   readonly repeats: number;
   readonly workloads: readonly CommWorkload[];
   readonly broker?: BrokerBenchReport;
+  readonly rpc?: RpcBenchReport;
 }
 
 type Resolved = Required<Pick<CommBenchOptions, 'durationMs' | 'repeats'>> &
@@ -47,6 +49,14 @@ const WORKLOADS = {
       durationMs: o.durationMs,
       repeats: o.repeats,
       ...(o.cpuProfileDir !== undefined && { cpuProfileDir: o.cpuProfileDir }),
+      onProgress: o.onProgress,
+    }),
+  }),
+  rpc: async (o: Resolved) => ({
+    rpc: await benchRpc({
+      ...(o.concurrency !== undefined && { concurrency: o.concurrency }),
+      durationMs: o.durationMs,
+      repeats: o.repeats,
       onProgress: o.onProgress,
     }),
   }),

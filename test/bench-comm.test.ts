@@ -36,7 +36,7 @@ it('reports produce and consume for every broker, as JSON and as a table', async
   const { code, stdout } = await run([...ARGS, ...SMALL, '--json']);
   expect(code).toBe(0);
   const report = JSON.parse(stdout) as CommBenchReport;
-  expect(report.workloads).toEqual(['broker']);
+  expect(report.workloads).toEqual(['broker', 'rpc']);
   expect(report.durationMs).toBe(200);
   expect(report.repeats).toBe(1);
   const broker = report.broker as NonNullable<CommBenchReport['broker']>;
@@ -60,6 +60,13 @@ it('reports produce and consume for every broker, as JSON and as a table', async
     expect(r.produce.serverRssMegabytes).toBeGreaterThan(0);
     expect(r.produce.serverCpuMsPerSecond).toBeGreaterThanOrEqual(0);
   }
+  const rpc = report.rpc as NonNullable<CommBenchReport['rpc']>;
+  expect(rpc.rows.map((r) => `${r.client}/${r.concurrency}`)).toEqual(['cohort/2', 'grpc-js/2']);
+  for (const r of rpc.rows) {
+    expect(r.median.calls).toBeGreaterThan(0);
+    expect(r.median.errors).toBe(0);
+    expect(r.median.p50Ms).toBeLessThanOrEqual(r.median.p99Ms);
+  }
 
   const text = await run([...ARGS, ...SMALL, '--backends', 'cohort,nats']);
   expect(text.code).toBe(0);
@@ -67,6 +74,7 @@ it('reports produce and consume for every broker, as JSON and as a table', async
   expect(text.stdout).toContain('  nats');
   expect(text.stdout).not.toContain('rabbitmq');
   expect(text.stdout).toMatch(/goal (met|NOT met)/);
+  expect(text.stdout).toContain('× grpc-js');
   // The servers were stopped and their data removed (tsx keeps its cache there too).
   expect(readdirSync(scratch).filter((f) => f.startsWith('cohort-'))).toEqual([]);
 }, 300_000);
