@@ -9,8 +9,10 @@
 // before the publisher confirm; NATS 2.9's file store writes before its PubAck but fsyncs
 // only every two minutes — the weaker promise is stated beside its figures.
 //
-// Fault model: a server may fail to start: start throws (with its log's tail) and what was
-// started is stopped. Only pids started here are signalled; directories are removed.
+// Fault model: a server may fail to start: a port taken meanwhile (between freePort and its
+// bind) is tried again on fresh ports (startOnFreshPorts, here and in the launchers); anything
+// else throws (with its log's tail) and what was started is stopped. Only pids started here
+// are signalled; directories are removed.
 
 import fs from 'node:fs';
 import os from 'node:os';
@@ -19,7 +21,11 @@ import type { BrokerSystem, MessageBroker } from '../src/comm/broker/adapter.js'
 import { connectCohort } from '../src/comm/broker/cohort-adapter.js';
 import { connectNats } from '../src/comm/broker/nats.js';
 import { connectRabbitMq } from '../src/comm/broker/rabbitmq.js';
-import { freePort } from '../src/runtime/launcher/free-port.js';
+import {
+  messageMentions,
+  type PortChooser,
+  startOnFreshPorts,
+} from '../src/runtime/launcher/free-port.js';
 import { NatsServer } from '../src/runtime/launcher/nats.js';
 import { NodeProcess } from '../src/runtime/launcher/node-process.js';
 import { RabbitMqServer } from '../src/runtime/launcher/rabbitmq.js';
@@ -64,9 +70,14 @@ export interface StartOptions {
   readonly cpuProfileDir?: string;
 }
 
-async function startCohort(o: StartOptions): Promise<BrokerServer> {
+function startCohort(o: StartOptions): Promise<BrokerServer> {
+  // The broker's listen error (in its log) names EADDRINUSE when the port was taken.
+  return startOnFreshPorts((choose) => startCohortOn(o, choose), messageMentions('EADDRINUSE'));
+}
+
+async function startCohortOn(o: StartOptions, choose: PortChooser): Promise<BrokerServer> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cohort-bench-broker-'));
-  const address = `127.0.0.1:${await freePort()}`;
+  const address = `127.0.0.1:${await choose()}`;
   const [node, ...rest] = o.cohortArgv as [string, ...string[]];
   const profile =
     o.cpuProfileDir === undefined

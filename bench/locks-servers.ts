@@ -9,9 +9,11 @@
 // (fsync, synchronous_commit on); ZooKeeper: forceSync (its default); etcd and Cohort fsync
 // on commit (their defaults).
 //
-// Fault model: a server may fail to start (a missing binary, a port taken meanwhile): start
-// throws with the tail of its log and stops what it started. Only the pids started here are
-// ever signalled (SIGTERM, then SIGKILL past a deadline); data directories are removed.
+// Fault model: a server may fail to start: a port taken meanwhile (between freePort and its
+// bind) is tried again on fresh ports in a fresh directory (startOnFreshPorts); anything else
+// (a missing binary) throws with the tail of its log. Either way what it started is stopped.
+// Only the pids started here are ever signalled (SIGTERM, then SIGKILL past a deadline); data
+// directories are removed.
 
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -19,7 +21,11 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { freePort } from '../src/runtime/launcher/free-port.js';
+import {
+  messageMentions,
+  type PortChooser,
+  startOnFreshPorts,
+} from '../src/runtime/launcher/free-port.js';
 import { until } from '../src/runtime/testing/wait.js';
 
 export const REDIS_BIN = '/usr/bin/redis-server';
@@ -32,6 +38,11 @@ const LOG_TAIL_BYTES = 8 * 1024;
 const STOP_DEADLINE_MS = 10_000;
 const START_DEADLINE_MS = 120_000;
 const PROBE_TIMEOUT_MS = 2_000;
+/**
+ * How redis-server, the postmaster and ZooKeeper (java.net.BindException) all say that a port
+ * was taken before they bound it; each then exits.
+ */
+const ADDRESS_IN_USE = 'Address already in use';
 
 /** A started server process with the tail of its output. */
 class Child {
@@ -90,30 +101,35 @@ export class LocalServers {
     return fs.mkdtempSync(path.join(os.tmpdir(), `cohort-bench-${kind}-`));
   }
 
-  /** Starts on a fresh directory; on failure stops what started and removes it. */
-  private static async starting(
+  /**
+   * Starts on a fresh directory, choosing ports with `choose`; on failure stops what started
+   * and removes it. A port clash is tried again from scratch on fresh ports.
+   */
+  private static starting(
     kind: string,
-    start: (dir: string, children: Child[], ports: number[]) => Promise<void>,
+    start: (dir: string, children: Child[], ports: number[], choose: PortChooser) => Promise<void>,
   ): Promise<LocalServers> {
-    const servers = new LocalServers(LocalServers.scratch(kind), [], []);
-    try {
-      await start(servers.dir, servers.children, servers.ports);
-      return servers;
-    } catch (error) {
-      await servers.stop();
-      throw error;
-    }
+    return startOnFreshPorts(async (choose) => {
+      const servers = new LocalServers(LocalServers.scratch(kind), [], []);
+      try {
+        await start(servers.dir, servers.children, servers.ports, choose);
+        return servers;
+      } catch (error) {
+        await servers.stop();
+        throw error;
+      }
+    }, messageMentions(ADDRESS_IN_USE));
   }
 
   /** `instances` independent redis-servers (AOF, appendfsync always); ready on PONG. */
   static redis(instances: number): Promise<LocalServers> {
     if (!fs.existsSync(REDIS_BIN))
       throw new Error(`${REDIS_BIN} is missing (apt-get install redis-server)`);
-    return LocalServers.starting('redis', async (dir, children, ports) => {
+    return LocalServers.starting('redis', async (dir, children, ports, choose) => {
       for (let i = 1; i <= instances; i++) {
         const data = path.join(dir, `r${i}`);
         fs.mkdirSync(data);
-        const port = await freePort();
+        const port = await choose();
         ports.push(port);
         const args = [
           ...['--port', String(port), '--bind', '127.0.0.1', '--dir', data, '--save', ''],
@@ -141,14 +157,14 @@ export class LocalServers {
   static postgres(settings: Readonly<Record<string, string>> = {}): Promise<LocalServers> {
     if (!fs.existsSync(path.join(PG_BIN_DIR, 'postgres')))
       throw new Error(`${PG_BIN_DIR} is missing (apt-get install postgresql)`);
-    return LocalServers.starting('postgres', async (dir, children, ports) => {
+    return LocalServers.starting('postgres', async (dir, children, ports, choose) => {
       const user = unprivilegedUser();
       if (user !== undefined) fs.chownSync(dir, user.uid, user.gid);
       const data = path.join(dir, 'data');
       const initdb = ['-D', data, '-U', PG_USER, '--auth=trust', '--encoding=UTF8', '--locale=C'];
       const [file, args] = asUser(user, 'initdb', initdb);
       execFileSync(file, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd: dir });
-      const port = await freePort();
+      const port = await choose();
       ports.push(port);
       const server = asUser(user, 'postgres', [
         ...['-D', data, '-p', String(port), '-c', 'listen_addresses=127.0.0.1'],
@@ -173,10 +189,10 @@ export class LocalServers {
   static zookeeper(): Promise<LocalServers> {
     if (!fs.existsSync(ZOOKEEPER_JAR))
       throw new Error(`${ZOOKEEPER_JAR} is missing (apt-get install zookeeper)`);
-    return LocalServers.starting('zookeeper', async (dir, children, ports) => {
+    return LocalServers.starting('zookeeper', async (dir, children, ports, choose) => {
       const data = path.join(dir, 'data');
       fs.mkdirSync(data);
-      const port = await freePort();
+      const port = await choose();
       ports.push(port);
       const config = path.join(dir, 'zoo.cfg');
       const lines = [

@@ -3,14 +3,16 @@
 // prints JSON lines on stdout, collected here; stderr goes to a log file in the test's
 // temporary directory. Only processes started here are ever signalled, by their pid.
 //
-// Fault model: a process may die at any time (that is the point); a broker that does not
-// become ready throws with the tail of its log.
+// Fault model: a process may die at any time (that is the point); a broker whose first start
+// finds its port taken meanwhile (between freePort and its bind: EADDRINUSE) is started again
+// on a fresh port; any other broker that does not become ready throws with the tail of its
+// log. restart() keeps the port: a clash there throws with the log.
 
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
-import { freePort } from '../../src/runtime/launcher/free-port.js';
+import { messageMentions, startOnFreshPorts } from '../../src/runtime/launcher/free-port.js';
 import { NodeProcess } from '../../src/runtime/launcher/node-process.js';
 import { COHORT_ARGV } from './cohort-argv.js';
 
@@ -25,11 +27,18 @@ export class BrokerProcess {
     private readonly flags: readonly string[],
   ) {}
 
-  static async start(flags: readonly string[] = []): Promise<BrokerProcess> {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cohort-broker-'));
-    const b = new BrokerProcess(dir, await freePort(), flags);
-    await b.restart();
-    return b;
+  static start(flags: readonly string[] = []): Promise<BrokerProcess> {
+    return startOnFreshPorts(async (choose) => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cohort-broker-'));
+      const b = new BrokerProcess(dir, await choose(), flags);
+      try {
+        await b.restart();
+      } catch (error) {
+        await b.stop();
+        throw error;
+      }
+      return b;
+    }, messageMentions('EADDRINUSE'));
   }
 
   get address(): string {

@@ -13,20 +13,32 @@
 // postmaster (runuser would fork and leave a parent in between). Not root: we run as
 // ourselves.
 //
-// Fault model: the server may fail to start (a port taken meanwhile, missing binaries):
-// start() throws with the tail of its log. A postmaster that exits unexpectedly is reported
-// by the next readiness wait, not silently restarted.
+// Fault model: the server may fail to start: a port taken meanwhile (between freePort and
+// its bind) is tried again, initdb and all, on a fresh port (startOnFreshPorts); anything
+// else (missing binaries) throws with the tail of its log, and what started is removed. A
+// postmaster that exits unexpectedly is reported by the next readiness wait, not silently
+// restarted.
 
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { freePort } from '../../src/runtime/launcher/free-port.js';
+import {
+  messageMentions,
+  type PortChooser,
+  startOnFreshPorts,
+} from '../../src/runtime/launcher/free-port.js';
 import { until } from '../../src/runtime/testing/wait.js';
 
 export const PG_BIN_DIR = '/usr/lib/postgresql/15/bin';
 const LOG_TAIL_BYTES = 16 * 1024;
+/**
+ * The postmaster's words for a port taken between freePort and its bind ("could not bind IPv4
+ * address "127.0.0.1": Address already in use", then FATAL). Not the prefix alone: it also
+ * precedes other bind errors (Cannot assign requested address), which are no clash.
+ */
+const ADDRESS_IN_USE = 'Address already in use';
 /** The superuser initdb creates; trust auth means no password. */
 export const PG_USER = 'postgres';
 
@@ -78,11 +90,26 @@ export class PostgresServer {
     private readonly settings: Readonly<Record<string, string>> = {},
   ) {}
 
-  /** initdb into a fresh temporary directory and start the server; waits for SELECT 1. */
+  /**
+   * initdb into a fresh temporary directory and start the server; waits for SELECT 1. A start
+   * that finds its port taken meanwhile is tried again on a fresh one; restarts keep their
+   * port (a clash there fails with the log).
+   */
   static async start(options: PostgresStartOptions = {}): Promise<PostgresServer> {
     if (!fs.existsSync(path.join(PG_BIN_DIR, 'postgres')))
       throw new Error(`${PG_BIN_DIR} is missing: apt-get install postgresql (npm test does)`);
     const user = runAs();
+    return startOnFreshPorts(
+      (choose) => PostgresServer.startOnce(user, choose, options),
+      messageMentions(ADDRESS_IN_USE),
+    );
+  }
+
+  private static async startOnce(
+    user: RunAs | undefined,
+    choose: PortChooser,
+    options: PostgresStartOptions,
+  ): Promise<PostgresServer> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cohort-pg-'));
     const dataDir = path.join(dir, 'data');
     if (user !== undefined) fs.chownSync(dir, user.uid, user.gid);
@@ -94,10 +121,16 @@ export class PostgresServer {
       execFileSync(file, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd: dir });
     } catch (err) {
       const stderr = (err as { stderr?: Buffer }).stderr?.toString('utf8') ?? '';
+      fs.rmSync(dir, { recursive: true, force: true });
       throw new Error(`initdb failed: ${stderr.slice(-LOG_TAIL_BYTES)}`);
     }
-    const server = new PostgresServer(dir, dataDir, await freePort(), user, options.settings);
-    await server.startServer();
+    const server = new PostgresServer(dir, dataDir, await choose(), user, options.settings);
+    try {
+      await server.startServer();
+    } catch (error) {
+      await server.close();
+      throw error;
+    }
     return server;
   }
 

@@ -12,20 +12,23 @@
 // keeps its counters. With `persistence: 'none'` a restart loses every key — the case the
 // Redlock spec warns about (an instance restarted without its data can grant a lock again).
 //
-// Fault model: redis-server may fail to start (a port taken meanwhile, a missing binary):
-// start() throws with the tail of its log. An instance that exits unexpectedly is reported by
-// the next readiness wait, not silently restarted.
+// Fault model: redis-server may fail to start: a port taken meanwhile (between freePort and
+// its bind) is tried again on fresh ports (startOnFreshPorts); anything else (a missing
+// binary) throws with the tail of its log, and what started is stopped. An instance that
+// exits unexpectedly is reported by the next readiness wait, not silently restarted.
 
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort } from '../../src/runtime/launcher/free-port.js';
+import { messageMentions, startOnFreshPorts } from '../../src/runtime/launcher/free-port.js';
 import { until } from '../../src/runtime/testing/wait.js';
 
 export const REDIS_BIN = '/usr/bin/redis-server';
 const LOG_TAIL_BYTES = 16 * 1024;
+/** redis-server's words for a port taken between freePort and its bind (it then exits). */
+const ADDRESS_IN_USE = 'Address already in use';
 /** How long one PING may take before the readiness check tries again. */
 const PING_TIMEOUT_MS = 2_000;
 
@@ -70,22 +73,33 @@ export class RedisServers {
     private readonly persistence: 'aof' | 'none',
   ) {}
 
-  /** Starts `instances` fresh instances (default 1) and waits until each answers PING. */
+  /**
+   * Starts `instances` fresh instances (default 1) and waits until each answers PING. A start
+   * that finds a chosen port taken meanwhile is stopped and tried again on fresh ports;
+   * restarts keep their port (a clash there fails with the log).
+   */
   static async start(options: RedisOptions = {}): Promise<RedisServers> {
     if (!fs.existsSync(REDIS_BIN))
       throw new Error(`${REDIS_BIN} is missing: apt-get install redis-server (npm test does)`);
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cohort-redis-'));
-    const instances: Instance[] = [];
-    for (let i = 1; i <= (options.instances ?? 1); i++) {
-      const instanceDir = path.join(dir, `r${i}`);
-      fs.mkdirSync(instanceDir);
-      const port = await freePort();
-      instances.push({ name: `r${i}`, port, dir: instanceDir, child: undefined, log: '' });
-    }
-    const servers = new RedisServers(dir, instances, options.persistence ?? 'aof');
-    for (let i = 0; i < instances.length; i++) servers.spawn(i);
-    await servers.ready();
-    return servers;
+    return startOnFreshPorts(async (choose) => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cohort-redis-'));
+      const instances: Instance[] = [];
+      for (let i = 1; i <= (options.instances ?? 1); i++) {
+        const instanceDir = path.join(dir, `r${i}`);
+        fs.mkdirSync(instanceDir);
+        const port = await choose();
+        instances.push({ name: `r${i}`, port, dir: instanceDir, child: undefined, log: '' });
+      }
+      const servers = new RedisServers(dir, instances, options.persistence ?? 'aof');
+      try {
+        for (let i = 0; i < instances.length; i++) servers.spawn(i);
+        await servers.ready();
+      } catch (error) {
+        await servers.stop();
+        throw error;
+      }
+      return servers;
+    }, messageMentions(ADDRESS_IN_USE));
   }
 
   /** Ports in instance order. */

@@ -11,8 +11,10 @@
 // (minSessionTimeout = 2 ticks; maxSessionTimeout set explicitly): the lock tests use short
 // sessions so that a killed holder's ephemeral nodes go away within seconds.
 //
-// Fault model: the JVM may fail to start (a port taken meanwhile, a missing package): start()
-// throws with the tail of its log. A server that exits unexpectedly is reported by the next
+// Fault model: the JVM may fail to start: a port taken meanwhile (between freePort and its
+// bind: java.net.BindException, and the JVM exits) is tried again on a fresh port
+// (startOnFreshPorts); anything else (a missing package) throws with the tail of its log, and
+// what started is removed. A server that exits unexpectedly is reported by the next
 // readiness wait, not silently restarted.
 
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -20,7 +22,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import zookeeper from 'node-zookeeper-client';
-import { freePort } from '../../src/runtime/launcher/free-port.js';
+import {
+  messageMentions,
+  type PortChooser,
+  startOnFreshPorts,
+} from '../../src/runtime/launcher/free-port.js';
 import { until } from '../../src/runtime/testing/wait.js';
 
 export const ZOOKEEPER_JAR = '/usr/share/java/zookeeper.jar';
@@ -28,6 +34,11 @@ export const ZOOKEEPER_JAR = '/usr/share/java/zookeeper.jar';
 const SLF4J_SIMPLE_JAR = '/usr/share/java/slf4j-simple.jar';
 const JAVA = '/usr/bin/java';
 const LOG_TAIL_BYTES = 16 * 1024;
+/**
+ * ZooKeeper's words for a port taken between freePort and its bind ("java.net.BindException:
+ * Address already in use"); not BindException alone, which other bind errors share.
+ */
+const ADDRESS_IN_USE = 'Address already in use';
 export const ZK_TICK_MS = 200;
 /** How long one readiness connect may take before the check tries again. */
 const CONNECT_TIMEOUT_MS = 3_000;
@@ -60,14 +71,22 @@ export class ZooKeeperServer {
     private readonly config: string,
   ) {}
 
-  /** Starts one standalone server on a fresh data directory; waits until a client connects. */
+  /**
+   * Starts one standalone server on a fresh data directory; waits until a client connects. A
+   * start that finds its port taken meanwhile is tried again on a fresh one; restarts keep
+   * their port (a clash there fails with the log).
+   */
   static async start(): Promise<ZooKeeperServer> {
     if (!fs.existsSync(ZOOKEEPER_JAR))
       throw new Error(`${ZOOKEEPER_JAR} is missing: apt-get install zookeeper (npm test does)`);
+    return startOnFreshPorts(ZooKeeperServer.startOnce, messageMentions(ADDRESS_IN_USE));
+  }
+
+  private static async startOnce(choose: PortChooser): Promise<ZooKeeperServer> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cohort-zk-'));
     const dataDir = path.join(dir, 'data');
     fs.mkdirSync(dataDir);
-    const port = await freePort();
+    const port = await choose();
     const config = path.join(dir, 'zoo.cfg');
     const lines = [
       `tickTime=${ZK_TICK_MS}`,
@@ -83,7 +102,12 @@ export class ZooKeeperServer {
     ];
     fs.writeFileSync(config, `${lines.join('\n')}\n`);
     const server = new ZooKeeperServer(dir, port, config);
-    await server.startServer();
+    try {
+      await server.startServer();
+    } catch (error) {
+      await server.close();
+      throw error;
+    }
     return server;
   }
 

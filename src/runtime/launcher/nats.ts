@@ -9,8 +9,9 @@
 // minutes (`sync_interval: always` arrived in 2.10): callers that compare durability must
 // say so (docs/broker.md does).
 //
-// Fault model: the server may fail to start (a port taken meanwhile, a missing package):
-// start() throws with the tail of its log and removes what it created.
+// Fault model: the server may fail to start: a port taken meanwhile (between freePort and its
+// bind; nats-server exits) is tried again on a fresh port (startOnFreshPorts); anything else
+// (a missing package) throws with the tail of its log. Either way what it created is removed.
 
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -18,12 +19,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { connect } from 'nats';
 import { until } from '../testing/wait.js';
-import { freePort } from './free-port.js';
+import { messageMentions, type PortChooser, startOnFreshPorts } from './free-port.js';
 
 export const NATS_BIN = '/usr/sbin/nats-server';
 const LOG_TAIL_BYTES = 16 * 1024;
 const START_DEADLINE_MS = 60_000;
 const STOP_DEADLINE_MS = 10_000;
+/** nats-server's (Go's) words for a port taken between freePort and its bind. */
+const ADDRESS_IN_USE = 'address already in use';
 
 export class NatsServer {
   private child: ChildProcess | undefined;
@@ -34,12 +37,20 @@ export class NatsServer {
     readonly port: number,
   ) {}
 
-  /** Starts a fresh server (JetStream on, file store in a new temporary directory). */
+  /**
+   * Starts a fresh server (JetStream on, file store in a new temporary directory). A start
+   * that finds its port taken meanwhile is tried again on a fresh one; restart() keeps the
+   * port (a clash there fails with the log).
+   */
   static async start(): Promise<NatsServer> {
     if (!fs.existsSync(NATS_BIN))
       throw new Error(`${NATS_BIN} is missing: apt-get install nats-server (npm test does)`);
+    return startOnFreshPorts(NatsServer.startOnce, messageMentions(ADDRESS_IN_USE));
+  }
+
+  private static async startOnce(choose: PortChooser): Promise<NatsServer> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cohort-nats-'));
-    const server = new NatsServer(dir, await freePort());
+    const server = new NatsServer(dir, await choose());
     try {
       await server.startServer();
     } catch (error) {

@@ -28,10 +28,14 @@
 //   the distribution port. The user `guest` (the default) may connect from loopback only.
 // - Every process of ours carries COHORT_RABBITMQ=<node> in its environment, which is how
 //   leftovers() finds anything still running after stop().
+// - A port taken between freePort and its bind shows in the log as `eaddrinuse` (AMQP),
+//   `dist_port_already_used` (distribution) or, from our epmd, "there is already a epmd
+//   running at port" — epmd exits 0 and says so only at debug level, hence its -d.
 //
-// Fault model: the node may fail to start (a port taken meanwhile, a missing package): start()
-// throws with the tail of its log. A node that exits unexpectedly is reported by the next
-// readiness wait, not silently restarted.
+// Fault model: the node may fail to start: a port taken meanwhile is tried again, a fresh
+// node on fresh ports (startOnFreshPorts); anything else (a missing package) throws with the
+// tail of its log. Either way what it created is stopped and removed. A node that exits
+// unexpectedly is reported by the next readiness wait, not silently restarted.
 
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -41,12 +45,14 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import amqp from 'amqplib';
 import { until } from '../testing/wait.js';
-import { freePort } from './free-port.js';
+import { messageMentions, type PortChooser, startOnFreshPorts } from './free-port.js';
 
 export const RABBITMQ_BIN_DIR = '/usr/lib/rabbitmq/bin';
 const EPMD_BIN = '/usr/bin/epmd';
 const LOG_TAIL_BYTES = 16 * 1024;
 const MARKER = 'COHORT_RABBITMQ';
+/** What the node and its epmd say when a port was taken before they bound it (the header). */
+const CLASH_WORDS = ['eaddrinuse', 'dist_port_already_used', 'there is already a epmd running'];
 
 export class RabbitMqServer {
   private broker: ChildProcess | undefined;
@@ -61,16 +67,23 @@ export class RabbitMqServer {
     readonly epmdPort: number,
   ) {}
 
-  /** Starts a fresh node in a new temporary directory; waits until AMQP connections open. */
+  /**
+   * Starts a fresh node in a new temporary directory; waits until AMQP connections open. A
+   * start that finds a port taken meanwhile is tried again with a fresh node on fresh ports.
+   */
   static async start(): Promise<RabbitMqServer> {
     const script = path.join(RABBITMQ_BIN_DIR, 'rabbitmq-server');
     if (!fs.existsSync(script) || !fs.existsSync(EPMD_BIN))
       throw new Error(`${script} is missing: apt-get install rabbitmq-server (npm test does)`);
+    return startOnFreshPorts(RabbitMqServer.startOnce, messageMentions(...CLASH_WORDS));
+  }
+
+  private static async startOnce(choose: PortChooser): Promise<RabbitMqServer> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cohort-rabbitmq-'));
     fs.writeFileSync(path.join(dir, 'enabled_plugins'), '[].\n');
     fs.writeFileSync(path.join(dir, 'rabbitmq.conf'), '');
     const nodeName = `cohort-${randomBytes(6).toString('hex')}@localhost`;
-    const [amqpPort, distPort, epmdPort] = [await freePort(), await freePort(), await freePort()];
+    const [amqpPort, distPort, epmdPort] = [await choose(), await choose(), await choose()];
     const server = new RabbitMqServer(dir, nodeName, amqpPort, distPort, epmdPort);
     try {
       await server.startNode();
@@ -131,7 +144,8 @@ export class RabbitMqServer {
 
   private async startNode(): Promise<void> {
     const env = this.env();
-    const epmdArgs = ['-port', String(this.epmdPort), '-address', '127.0.0.1'];
+    // -d: epmd names a taken port only at debug level (the header).
+    const epmdArgs = ['-d', '-port', String(this.epmdPort), '-address', '127.0.0.1'];
     this.epmd = spawn(EPMD_BIN, epmdArgs, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     this.keep(this.epmd);
     const script = path.join(RABBITMQ_BIN_DIR, 'rabbitmq-server');
