@@ -22,11 +22,11 @@
 // Not done yet (issue 20): backup tasks for stragglers (§3.6), and the master's own
 // failure (the paper aborts the job; so does this: it is the parent process).
 
-import { type ChildProcess, fork } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { forkWorker, type WorkerModule, workerModule } from '../worker-process.js';
 import { findJob } from './jobs.js';
 import { type FromWorker, parseFromWorker, type TaskKind, type ToWorker } from './protocol.js';
 import { type Split, splitFile } from './split.js';
@@ -90,22 +90,11 @@ interface Worker {
   task: { kind: TaskKind; index: number } | null;
 }
 
-function workerArgv(): { file: string; execArgv: string[] } {
-  if (import.meta.url.endsWith('.ts')) {
-    // From source (tests, the CLI under tsx), the child needs tsx to load TypeScript.
-    const file = fileURLToPath(new URL('./worker.ts', import.meta.url));
-    // Resolved from here, so the child finds it whatever its working directory.
-    return { file, execArgv: ['--import', import.meta.resolve('tsx')] };
-  }
-  // Compiled: beside this module (dist/src), or — from the CLI bundle's chunk in
-  // dist/cli/chunks — the bundle's own worker entry (scripts/build-cli.mjs).
-  const candidates = ['./worker.js', '../mapreduce-worker.js'].map((rel) =>
-    fileURLToPath(new URL(rel, import.meta.url)),
-  );
-  const file = candidates.find((f) => fs.existsSync(f));
-  if (file === undefined)
-    throw new MapReduceError(`no worker module at ${candidates.join(' or ')}`);
-  return { file, execArgv: [] };
+function workerArgv(): WorkerModule {
+  const found = workerModule(import.meta.url, 'worker', 'mapreduce-worker');
+  if ('missing' in found)
+    throw new MapReduceError(`no worker module at ${found.missing.join(' or ')}`);
+  return found;
 }
 
 export function runMapReduce(
@@ -183,8 +172,7 @@ class MapReduceRun {
   }
 
   private spawn(id: number): void {
-    const { file, execArgv } = workerArgv();
-    const child = fork(file, [], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = forkWorker(workerArgv());
     const w: Worker = {
       id,
       child,

@@ -1,0 +1,15 @@
+// Storm-style stream processing as a real multi-process run (issue 20): master.ts forks the
+// workers and hosts the spout, acker and sink; worker.ts runs the bolt tasks; topology.ts
+// names the bolts and groupings.
+
+export { Acker, newTupleId, xorIds } from './acker.js';
+export {
+  runStream,
+  StreamError,
+  type StreamHooks,
+  type StreamOptions,
+  StreamRecordError,
+  type StreamResult,
+} from './master.js';
+export { CountSink, type Delivery } from './sink.js';
+export { type Topology, wordCountTopology } from './topology.js';

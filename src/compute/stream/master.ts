@@ -1,0 +1,360 @@
+// A Storm-style stream run on real worker processes (issue 20). The master forks N
+// workers, places the topology's bolt tasks on them round-robin, and itself hosts the
+// three components that must outlive a worker: the reliable spout (spout.ts) reading the
+// input line by line, the acker (acker.ts) tracking every record's tuple tree by XOR, and
+// the sink (sink.ts) standing for an external store. Every tuple passes through the master,
+// which routes it to the worker holding its task (protocol.ts says why one hub).
+//
+// At-least-once (Storm's guarantee): a record leaves the spout's pending set only when its
+// tree is complete; a failed tree is replayed from the spout. Failure is seen three ways:
+// a bolt fails a tuple; a tree is not complete within `timeoutMs` (Storm's
+// topology.message.timeout.secs); a worker exits — the master fails at once every tree
+// with a tuple routed to it (Storm would wait for the timeout; the master knows which trees
+// touched the worker because it routed their tuples) and forks a replacement holding the
+// same tasks, as Storm's supervisor restarts a worker. Exactly-once is the same replay with
+// an idempotent sink.
+//
+// Fault model: workers may die at any moment; the master is the job (its death ends the
+// run, as Nimbus's would not — Storm's spout would resume from its source's offsets).
+
+import type { ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import readline from 'node:readline';
+import { forkWorker, type WorkerModule, workerModule } from '../worker-process.js';
+import { Acker, newTupleId } from './acker.js';
+import { type FromWorker, parseFromWorker, type ToWorker, type Tuple } from './protocol.js';
+import { CountSink, type Delivery } from './sink.js';
+import { type PendingRecord, ReliableSpout, StreamRecordError } from './spout.js';
+import {
+  consumersOf,
+  placement,
+  route,
+  type TaskRef,
+  type Topology,
+  taskKey,
+  wordCountTopology,
+} from './topology.js';
+
+export interface StreamOptions {
+  readonly input: string;
+  readonly workers: number;
+  /** Split and count tasks; one of each per worker by default. */
+  readonly splitTasks?: number;
+  readonly countTasks?: number;
+  readonly delivery?: Delivery;
+  /** Records in flight at once (Storm's max.spout.pending); 64 by default. */
+  readonly maxPending?: number;
+  /** A tree not complete after this long is failed and replayed; 30 s by default. */
+  readonly timeoutMs?: number;
+}
+
+export interface StreamHooks {
+  /** Called as the spout emits a record to the worker at `pid` (tests kill it here). */
+  onEmit?(record: number, attempt: number, pid: number): void;
+}
+
+export interface StreamResult {
+  /** The sink's totals, in key order. */
+  readonly counts: readonly (readonly [string, number])[];
+  readonly stats: {
+    readonly records: number;
+    readonly emitted: number;
+    readonly replayed: number;
+    readonly timedOut: number;
+    readonly boltFailures: number;
+    readonly workerFailures: number;
+    readonly tuples: number;
+    readonly duplicatesSkipped: number;
+  };
+  readonly timings: { readonly totalMs: number; readonly p50Ms: number; readonly p99Ms: number };
+}
+
+export class StreamError extends Error {
+  override readonly name = 'StreamError';
+  readonly retryable = false;
+}
+
+/** Replacement workers the run may fork, per worker, before it gives up. */
+const MAX_RESTARTS_PER_WORKER = 3;
+const MAX_ATTEMPTS = 10;
+
+interface Worker {
+  readonly id: number;
+  child: ChildProcess;
+  ready: boolean;
+  alive: boolean;
+  restarts: number;
+  /** Tuples routed to it while it starts. */
+  readonly queue: Tuple[];
+}
+
+function moduleOrThrow(): WorkerModule {
+  const found = workerModule(import.meta.url, 'worker', 'stream-worker');
+  if ('missing' in found)
+    throw new StreamError(`no worker module at ${found.missing.join(' or ')}`);
+  return found;
+}
+
+export function runStream(opts: StreamOptions, hooks: StreamHooks = {}): Promise<StreamResult> {
+  return new StreamRun(opts, hooks).run();
+}
+
+function percentile(sorted: readonly number[], q: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number;
+}
+
+class StreamRun {
+  private readonly topology: Topology;
+  private readonly where: Map<string, number>;
+  private readonly module = moduleOrThrow();
+  private readonly spout: ReliableSpout;
+  private readonly acker = new Acker();
+  private readonly sink: CountSink;
+  private readonly workers: Worker[] = [];
+  private readonly latencies: number[] = [];
+  private readonly started = performance.now();
+  private readonly stats = {
+    records: 0,
+    emitted: 0,
+    timedOut: 0,
+    boltFailures: 0,
+    workerFailures: 0,
+    tuples: 0,
+  };
+  private spoutTurn = 0;
+  private pumping = false;
+  private finished = false;
+  private settle: { resolve: () => void; reject: (e: Error) => void } | null = null;
+
+  constructor(
+    private readonly opts: StreamOptions,
+    private readonly hooks: StreamHooks,
+  ) {
+    const positive = (flag: string, n: number) => {
+      if (!Number.isSafeInteger(n) || n < 1)
+        throw new StreamError(`${flag} must be a positive integer, got ${n}`);
+      return n;
+    };
+    positive('--workers', opts.workers);
+    this.topology = wordCountTopology(
+      positive('--split-tasks', opts.splitTasks ?? opts.workers),
+      positive('--count-tasks', opts.countTasks ?? opts.workers),
+    );
+    this.where = placement(this.topology, opts.workers);
+    let lines: AsyncIterator<string>;
+    try {
+      fs.accessSync(opts.input, fs.constants.R_OK);
+      const rl = readline.createInterface({ input: fs.createReadStream(opts.input) });
+      lines = rl[Symbol.asyncIterator]();
+    } catch (error) {
+      throw new StreamError(`cannot read the input ${opts.input}`, { cause: error });
+    }
+    this.spout = new ReliableSpout(
+      lines,
+      positive('--max-pending', opts.maxPending ?? 64),
+      MAX_ATTEMPTS,
+    );
+    this.sink = new CountSink(opts.delivery ?? 'at-least-once');
+  }
+
+  async run(): Promise<StreamResult> {
+    const done = new Promise<void>((resolve, reject) => {
+      this.settle = { resolve, reject };
+    });
+    const timeoutMs = this.opts.timeoutMs ?? 30_000;
+    const sweep = setInterval(() => this.sweepTimeouts(timeoutMs), Math.max(1, timeoutMs / 4));
+    for (let id = 0; id < this.opts.workers; id++) this.spawn(id, 0);
+    try {
+      await done;
+    } finally {
+      this.finished = true;
+      clearInterval(sweep);
+      await this.stopWorkers();
+    }
+    const sorted = [...this.latencies].sort((a, b) => a - b);
+    return {
+      counts: this.sink.sorted(),
+      stats: {
+        ...this.stats,
+        replayed: this.spout.replayed,
+        duplicatesSkipped: this.sink.duplicates,
+      },
+      timings: {
+        totalMs: Math.round(performance.now() - this.started),
+        p50Ms: Math.round(percentile(sorted, 0.5) * 100) / 100,
+        p99Ms: Math.round(percentile(sorted, 0.99) * 100) / 100,
+      },
+    };
+  }
+
+  private fatal(error: unknown): void {
+    this.settle?.reject(error instanceof Error ? error : new Error(String(error)));
+  }
+
+  private spawn(id: number, restarts: number): void {
+    const child = forkWorker(this.module);
+    const w: Worker = { id, child, ready: false, alive: true, restarts, queue: [] };
+    const old = this.workers[id];
+    if (old !== undefined) w.queue.push(...old.queue);
+    this.workers[id] = w;
+    child.on('message', (raw) => this.onMessage(w, raw));
+    child.on('exit', () => this.onExit(w));
+    child.on('error', () => this.onExit(w));
+    child.send({ type: 'init', worker: id, topology: this.topology } satisfies ToWorker);
+  }
+
+  private onMessage(w: Worker, raw: unknown): void {
+    if (!w.alive) return; // A dead worker's last words belong to trees already failed.
+    const m = parseFromWorker(raw);
+    if (m === undefined) {
+      w.child.kill('SIGKILL'); // A worker that breaks the protocol is a failed worker.
+      return;
+    }
+    try {
+      this.handle(w, m);
+    } catch (error) {
+      this.fatal(error);
+    }
+  }
+
+  private handle(w: Worker, m: FromWorker): void {
+    if (m.type === 'ready') {
+      w.ready = true;
+      for (const t of w.queue.splice(0)) this.deliver(t);
+      this.pump();
+      return;
+    }
+    const p = this.spout.byTree(m.root);
+    if (m.type === 'fail') {
+      this.stats.boltFailures++;
+      if (p !== undefined) this.failTree(p);
+      return;
+    }
+    // Storm's bolts do not know a tree has failed: a stale tree's tuples flow on and its
+    // writes reach the sink (at-least-once counts them again; exactly-once skips them).
+    for (const t of m.emits) {
+      const target = this.where.get(taskKey(t.task));
+      if (target === undefined) {
+        w.child.kill('SIGKILL'); // A task the topology does not have.
+        return;
+      }
+      p?.workers.add(target);
+      this.deliver(t);
+    }
+    for (const write of m.writes) this.sink.write(write, this.spout.isPending(write.record));
+    if (this.acker.ack(m.root, m.xor) === 'complete' && p !== undefined) {
+      this.latencies.push(performance.now() - p.emittedAt);
+      this.spout.complete(p);
+      this.sink.complete(p.record);
+      this.stats.records++;
+      if (this.spout.done) this.settle?.resolve();
+      else this.pump();
+    }
+  }
+
+  /** Sends `t` to the worker holding its task, or queues it while that worker starts. */
+  private deliver(t: Tuple): void {
+    const w = this.workers[this.where.get(taskKey(t.task)) as number] as Worker;
+    this.stats.tuples++;
+    if (!w.ready || !w.alive) w.queue.push(t);
+    else w.child.send({ type: 'tuple', tuple: t } satisfies ToWorker);
+  }
+
+  private failTree(p: PendingRecord): void {
+    this.acker.forget(p.root);
+    this.spout.fail(p);
+    this.pump();
+  }
+
+  /** Emits records while the spout has some to give (one pump at a time). */
+  private pump(): void {
+    if (this.pumping || this.finished) return;
+    this.pumping = true;
+    this.pumpLoop()
+      .catch((error: unknown) => this.fatal(error))
+      .finally(() => {
+        this.pumping = false;
+      });
+  }
+
+  private async pumpLoop(): Promise<void> {
+    for (;;) {
+      const p = await this.spout.next();
+      if (p === undefined || this.finished) break;
+      this.emitRecord(p);
+    }
+    if (this.spout.done) this.settle?.resolve();
+  }
+
+  private emitRecord(p: PendingRecord): void {
+    const root = newTupleId();
+    this.spout.emitting(p, root, performance.now());
+    this.stats.emitted++;
+    let value = 0n;
+    const tuples: Tuple[] = [];
+    for (const c of consumersOf(this.topology, 'spout')) {
+      const values = [p.record, p.line];
+      const task: TaskRef = route(c, values, this.spoutTurn++);
+      // With one consumer the spout tuple's id is the root itself.
+      const id = tuples.length === 0 ? root : newTupleId();
+      value ^= BigInt(`0x${id}`);
+      tuples.push({ task, id, root, values });
+      p.workers.add(this.where.get(taskKey(task)) as number);
+    }
+    this.acker.track(root, value.toString(16).padStart(16, '0'));
+    for (const t of tuples) this.deliver(t);
+    const first = tuples[0];
+    const pid = first && this.workers[this.where.get(taskKey(first.task)) as number]?.child.pid;
+    if (pid !== undefined && pid !== null) this.hooks.onEmit?.(p.record, p.attempt, pid);
+  }
+
+  private sweepTimeouts(timeoutMs: number): void {
+    const now = performance.now();
+    try {
+      for (const p of this.spout.inFlight())
+        if (now - p.emittedAt > timeoutMs) {
+          this.stats.timedOut++;
+          this.failTree(p);
+        }
+    } catch (error) {
+      this.fatal(error);
+    }
+  }
+
+  private onExit(w: Worker): void {
+    if (!w.alive) return;
+    w.alive = false;
+    w.ready = false;
+    if (this.finished) return; // Our own shutdown.
+    this.stats.workerFailures++;
+    try {
+      // Its tuples in flight are gone: fail every tree that had one routed to it.
+      for (const p of this.spout.inFlight()) if (p.workers.has(w.id)) this.failTree(p);
+    } catch (error) {
+      this.fatal(error);
+      return;
+    }
+    if (w.restarts >= MAX_RESTARTS_PER_WORKER) {
+      this.fatal(new StreamError(`worker ${w.id} died ${w.restarts + 1} times`));
+      return;
+    }
+    this.spawn(w.id, w.restarts + 1);
+  }
+
+  private async stopWorkers(): Promise<void> {
+    await Promise.all(
+      this.workers.map(
+        (w) =>
+          new Promise<void>((resolve) => {
+            if (!w.alive || w.child.exitCode !== null) return resolve();
+            w.child.once('exit', () => resolve());
+            if (w.child.connected) w.child.send({ type: 'exit' } satisfies ToWorker);
+            else w.child.kill('SIGKILL');
+          }),
+      ),
+    );
+  }
+}
+
+export { StreamRecordError };

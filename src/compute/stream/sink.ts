@@ -1,0 +1,52 @@
+// The stream's sink: word totals kept by the master, standing for an external store that
+// outlives any worker (Storm's bolts keep no durable state; a real topology writes to a
+// database). Two modes:
+//
+// - at-least-once: every write is applied, so a replayed record's words that were already
+//   written before the failure are counted again;
+// - exactly-once: the sink is idempotent — each write names its update (`uid`, record and
+//   position, the same in every replay of the record), and an update already applied is
+//   skipped. The set of applied uids is kept per PENDING record and dropped when the spout
+//   sees the record's tree complete: a complete record is never replayed, so any later
+//   write for it is a stale duplicate from an earlier attempt and is skipped too. Memory is
+//   bounded by the spout's pending limit, not by the stream's length.
+
+import type { SinkWrite } from './topology.js';
+
+export type Delivery = 'at-least-once' | 'exactly-once';
+
+export class CountSink {
+  readonly totals = new Map<string, number>();
+  private readonly applied = new Map<number, Set<string>>();
+  /** Writes skipped as duplicates (exactly-once only). */
+  duplicates = 0;
+
+  constructor(private readonly delivery: Delivery) {}
+
+  /** `pending`: whether the write's record is still awaiting its tree's completion. */
+  write(w: SinkWrite, pending: boolean): void {
+    if (this.delivery === 'exactly-once') {
+      if (!pending) {
+        this.duplicates++;
+        return;
+      }
+      const uids = this.applied.get(w.record) ?? new Set<string>();
+      this.applied.set(w.record, uids);
+      if (uids.has(w.uid)) {
+        this.duplicates++;
+        return;
+      }
+      uids.add(w.uid);
+    }
+    this.totals.set(w.key, (this.totals.get(w.key) ?? 0) + w.delta);
+  }
+
+  /** The record's tree completed: it will never be replayed. */
+  complete(record: number): void {
+    this.applied.delete(record);
+  }
+
+  sorted(): [string, number][] {
+    return [...this.totals].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  }
+}
