@@ -153,8 +153,11 @@ export class RpcClient<M extends MethodMap = MethodMap> {
       throw new RpcError('invalid-argument', `bad deadlineMs ${ms}`);
     const own = ms === undefined ? Infinity : Date.now() + ms;
     const deadline = Math.min(own, parent?.deadline ?? Infinity);
-    const signals = [options.signal, parent?.signal].filter((s) => s !== undefined);
-    const signal = signals.length <= 1 ? signals[0] : AbortSignal.any(signals);
+    const [mine, inherited] = [options.signal, parent?.signal];
+    const signal =
+      mine === undefined || inherited === undefined
+        ? (mine ?? inherited)
+        : AbortSignal.any([mine, inherited]);
     const metadata = options.metadata ?? new Metadata();
     return { method, request, deadline, signal, metadata };
   }
