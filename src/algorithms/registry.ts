@@ -31,6 +31,7 @@ import { ricartAgrawala } from './mutex/ricart-agrawala/index.js';
 import { suzukiKasami } from './mutex/suzuki-kasami/index.js';
 import { tokenRing } from './mutex/token-ring/index.js';
 import { twoLayerTokenRing } from './mutex/two-layer-token-ring/index.js';
+import { chain } from './replication/chain/index.js';
 import { primaryBackup } from './replication/primary-backup/index.js';
 import { quorum } from './replication/quorum/index.js';
 import { monolithic } from './scheduling/monolithic/index.js';
@@ -79,6 +80,7 @@ export const algorithms: readonly AnyAlgorithm[] = [
   transactionalMessage,
   quorum,
   primaryBackup,
+  chain,
   monolithic,
   twoLevel,
   sharedState,
