@@ -1,0 +1,55 @@
+// Every listed algorithm has an explanation in the Lab (web/src/explain/), complete in English
+// and Chinese: what and why, invariants, fault model, message formula and the seed passage —
+// so a newly registered algorithm fails here until it has one. The quoted passages must be
+// the notes' own words: each excerpt is found in ../shared/seeds (when the notes are there).
+
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { listedAlgorithms } from '../src/algorithms/registry.js';
+import { explanationOf, explanations } from '../web/src/explain/index.js';
+
+const CJK = /[\u4e00-\u9fff]/;
+const PARTS = ['what', 'invariants', 'faultModel', 'messages'] as const;
+
+describe('the Lab explains every algorithm', () => {
+  it.each(listedAlgorithms().map((a) => a.name))('%s: both languages, every part', (name) => {
+    const e = explanationOf(name);
+    expect(e, `web/src/explain has no entry for ${name}`).toBeDefined();
+    if (e === undefined) return;
+    for (const part of PARTS) {
+      expect(e[part].en.trim().length, `${name} ${part}.en`).toBeGreaterThan(40);
+      expect(e[part].zh.trim().length, `${name} ${part}.zh`).toBeGreaterThan(15);
+      expect(e[part].zh, `${name} ${part}.zh is Chinese`).toMatch(CJK);
+    }
+    expect(e.passage.source).toMatch(/^00\d /);
+    expect(e.passage.zh).toMatch(CJK);
+    expect(e.passage.en.trim().length).toBeGreaterThan(40);
+  });
+
+  it('has no explanation for an algorithm that is not registered', () => {
+    const names = new Set(listedAlgorithms().map((a) => a.name));
+    expect(Object.keys(explanations).filter((n) => !names.has(n))).toEqual([]);
+  });
+});
+
+const SEEDS = join(import.meta.dirname, '..', '..', 'shared', 'seeds');
+/** Whitespace is not compared: the notes wrap and indent, quotes join lines. */
+const squash = (s: string) => s.replace(/\s+/g, '');
+
+describe.skipIf(!existsSync(SEEDS))('the quoted passages are the notes’ own words', () => {
+  const notes = new Map(
+    readdirSync(SEEDS).map((f) => [f.slice(0, 3), squash(readFileSync(join(SEEDS, f), 'utf8'))]),
+  );
+  it.each(Object.entries(explanations))('%s', (name, e) => {
+    const note = notes.get(e.passage.source.slice(0, 3));
+    expect(note, `${name}: note ${e.passage.source}`).toBeDefined();
+    for (const excerpt of e.passage.zh.split('……')) {
+      // A list item quoted from its middle starts at the text after the note's "- " or "1. ".
+      const text = squash(excerpt).replace(/^(-|\d+\.)/, '');
+      expect(note?.includes(text), `${name}: "${excerpt.slice(0, 30)}…" not in the note`).toBe(
+        true,
+      );
+    }
+  });
+});
