@@ -8,13 +8,14 @@
 // signalled), frozen (SIGSTOP) and started again on the same data directory and ports.
 //
 // Fault model: a member may fail to start (a free port taken meanwhile: the whole start is
-// retried with fresh ports; anything else throws with the tail of its log). A member that
-// exits unexpectedly is reported by the next readiness wait, not silently restarted.
+// retried with fresh ports, startOnFreshPorts; anything else throws with the tail of its log;
+// restarts keep their ports, and a clash there throws with the log). A member that exits
+// unexpectedly is reported by the next readiness wait, not silently restarted.
 
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort } from '../../src/runtime/launcher/free-port.js';
+import { freePort, startOnFreshPorts } from '../../src/runtime/launcher/free-port.js';
 import { NodeProcess } from '../../src/runtime/launcher/node-process.js';
 import { until } from '../../src/runtime/testing/wait.js';
 import { ensureSecretFile } from '../../src/runtime/transport/secret-file.js';
@@ -23,8 +24,6 @@ import { COHORT_ARGV } from './cohort-argv.js';
 import { type EtcdOptions, healthy } from './etcd.js';
 
 const LOG_TAIL_BYTES = 16 * 1024;
-/** Starts tried before a port clash is reported (each with freshly picked ports). */
-const START_ATTEMPTS = 3;
 /** A start that has not become healthy by then fails with every member's log tail. */
 const START_LIMIT_MS = 90_000;
 
@@ -90,34 +89,54 @@ export class CohortServer implements ApiServer {
     }
     const server = new CohortServer(dir, members, options);
     if (members.length > 1) ensureSecretFile(server.secretFile);
-    for (let attempt = 1; ; attempt++) {
-      for (const [i, m] of members.entries()) {
-        m.clientPort = await freePort();
-        m.peerPort = await freePort();
-        m.frontPort = (await options.peerFront?.(i, m.peerPort)) ?? m.peerPort;
-      }
-      const initialCluster = members.map((x) => `${x.name}=http://127.0.0.1:${x.frontPort}`);
-      for (const m of members) {
-        const peerUrl = `http://127.0.0.1:${m.frontPort}`;
-        const prepared = { name: m.name, dataDir: m.dataDir, peerUrl, token: path.basename(dir) };
-        await options.prepare?.({ ...prepared, initialCluster: initialCluster.join(',') });
-      }
-      try {
-        await server.within(START_LIMIT_MS, async () => {
-          await Promise.all(members.map((_, i) => server.spawn(i)));
-          await server.ready();
-        });
-        return server;
-      } catch (error) {
-        await server.killAll();
-        const clash = members.some((m) => logTail(m.logFile).includes('address in use'));
-        if (attempt < START_ATTEMPTS && clash) {
-          for (const m of members) fs.rmSync(m.dataDir, { recursive: true, force: true });
-          continue;
-        }
-        fs.rmSync(dir, { recursive: true, force: true });
-        throw error;
-      }
+    try {
+      await startOnFreshPorts(
+        async (choose) => {
+          for (const [i, m] of members.entries()) {
+            m.clientPort = await choose();
+            m.peerPort = await choose();
+            m.frontPort = (await options.peerFront?.(i, m.peerPort)) ?? m.peerPort;
+            // A log of this attempt only: an earlier attempt's clash must not excuse this one.
+            fs.rmSync(m.logFile, { force: true });
+          }
+          await server.startFresh();
+        },
+        // cli/serve-command.ts: `address in use: listen EADDRINUSE …`.
+        () => members.some((m) => logTail(m.logFile).includes('address in use')),
+      );
+    } catch (error) {
+      fs.rmSync(dir, { recursive: true, force: true });
+      throw error;
+    }
+    return server;
+  }
+
+  /** One start of every member on its chosen ports; a failed one is killed and its data gone. */
+  private async startFresh(): Promise<void> {
+    const members = this.members;
+    const initialCluster = members
+      .map((x) => `${x.name}=http://127.0.0.1:${x.frontPort}`)
+      .join(',');
+    const token = path.basename(this.dir);
+    for (const m of members) {
+      const peerUrl = `http://127.0.0.1:${m.frontPort}`;
+      await this.options.prepare?.({
+        name: m.name,
+        dataDir: m.dataDir,
+        peerUrl,
+        initialCluster,
+        token,
+      });
+    }
+    try {
+      await this.within(START_LIMIT_MS, async () => {
+        await Promise.all(members.map((_, i) => this.spawn(i)));
+        await this.ready();
+      });
+    } catch (error) {
+      await this.killAll();
+      for (const m of members) fs.rmSync(m.dataDir, { recursive: true, force: true });
+      throw error;
     }
   }
 

@@ -4,9 +4,11 @@
 // by the pid we started — nothing else is ever signalled) and started again on the same data
 // directory and ports, which is how tests restart a server under a connected client.
 //
-// Fault model: etcd may fail to start (a port taken meanwhile, a missing binary): start()
-// throws with the tail of its log. A member that exits unexpectedly is reported by the
-// next readiness wait, not silently restarted.
+// Fault model: etcd may fail to start: a port taken meanwhile (between freePort and its bind)
+// is tried again on fresh ports (startOnFreshPorts); anything else (a missing binary) throws
+// with the tail of its log. Restarts keep their ports: a clash there throws with the log. A
+// member that exits unexpectedly is reported by the next readiness wait, not silently
+// restarted.
 
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -14,12 +16,10 @@ import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import { checkServerIdentity } from 'node:tls';
-import { freePort } from '../../src/runtime/launcher/free-port.js';
+import { startOnFreshPorts } from '../../src/runtime/launcher/free-port.js';
 import { until } from '../../src/runtime/testing/wait.js';
 
 export const ETCD_BIN = '/usr/bin/etcd';
-/** Starts tried on fresh ports when one was taken meanwhile. */
-const START_ATTEMPTS = 3;
 const LOG_TAIL_BYTES = 16 * 1024;
 
 /** Serve clients over TLS (etcd's --cert-file, --key-file, --trusted-ca-file). */
@@ -125,40 +125,41 @@ export class EtcdCluster {
       members.push({ name, clientPort: 0, peerPort: 0, dataDir, child: undefined, log: '' });
     }
     const cluster = new EtcdCluster(dir, members, options.tls, options.args);
-    for (let attempt = 1; ; attempt++) {
-      for (const m of members) {
-        m.clientPort = await freePort();
-        m.peerPort = await freePort();
-        m.log = '';
-      }
-      const initialCluster = members
-        .map((x) => `${x.name}=http://127.0.0.1:${x.peerPort}`)
-        .join(',');
-      for (const m of members) {
-        const peerUrl = `http://127.0.0.1:${m.peerPort}`;
-        const token = path.basename(dir);
-        await options.prepare?.({
-          name: m.name,
-          dataDir: m.dataDir,
-          peerUrl,
-          initialCluster,
-          token,
-        });
-      }
-      try {
-        for (let i = 0; i < members.length; i++) cluster.spawn(i, 'new');
-        await cluster.ready();
-        return cluster;
-      } catch (error) {
-        for (let i = 0; i < members.length; i++) await cluster.stopMember(i, 'SIGKILL');
-        const clash = members.some((m) => m.log.includes('address already in use'));
-        if (attempt < START_ATTEMPTS && clash) {
-          for (const m of members) fs.rmSync(m.dataDir, { recursive: true, force: true });
-          continue;
-        }
-        fs.rmSync(dir, { recursive: true, force: true });
-        throw error;
-      }
+    try {
+      await startOnFreshPorts(
+        async (choose) => {
+          for (const m of members) {
+            m.clientPort = await choose();
+            m.peerPort = await choose();
+            m.log = '';
+          }
+          await cluster.startFresh(options.prepare);
+        },
+        () => members.some((m) => m.log.includes('address already in use')),
+      );
+    } catch (error) {
+      fs.rmSync(dir, { recursive: true, force: true });
+      throw error;
+    }
+    return cluster;
+  }
+
+  /** One start of every member on its chosen ports; a failed one is killed and its data gone. */
+  private async startFresh(prepare: EtcdOptions['prepare']): Promise<void> {
+    const members = this.members;
+    const initialCluster = members.map((x) => `${x.name}=http://127.0.0.1:${x.peerPort}`).join(',');
+    for (const m of members) {
+      const peerUrl = `http://127.0.0.1:${m.peerPort}`;
+      const token = path.basename(this.dir);
+      await prepare?.({ name: m.name, dataDir: m.dataDir, peerUrl, initialCluster, token });
+    }
+    try {
+      for (let i = 0; i < members.length; i++) this.spawn(i, 'new');
+      await this.ready();
+    } catch (error) {
+      for (let i = 0; i < members.length; i++) await this.stopMember(i, 'SIGKILL');
+      for (const m of members) fs.rmSync(m.dataDir, { recursive: true, force: true });
+      throw error;
     }
   }
 
