@@ -4,8 +4,9 @@
 // a node to inspect its state (and crash or restart it from the inspector) and links to cut
 // or heal them (each crash or cut becomes a fault-plan edit), and read the checks, metrics and message counts — the same numbers
 // `cohort sim --json` prints. A broken safety check is marked on the slider at its step.
-// The settings and the run live in use-lab-run.ts, the time here; the parts are
-// controls.tsx, stage.tsx with transport.tsx, plots.tsx and panels.tsx.
+// The settings and the run live in use-lab-run.ts, the time and the language (EN/中文, i18n.ts)
+// here; the parts are controls.tsx, stage.tsx with transport.tsx, explain-panel.tsx (the
+// algorithm explained beside the stage), plots.tsx and panels.tsx.
 
 import {
   type Dispatch,
@@ -16,6 +17,8 @@ import {
   useState,
 } from 'preact/hooks';
 import { Controls } from './controls.js';
+import { ExplainPanel, SEED_PASSAGE_ID, showSeedPassage } from './explain-panel.js';
+import { chrome, type Lang, LangContext, readLang, useT, writeLang } from './i18n.js';
 import { Inspector } from './inspector.js';
 import { cutLinksAt } from './links.js';
 import { MessagePanel } from './message-panel.js';
@@ -119,8 +122,11 @@ function RunView(props: {
   run: LabRun;
   t: number;
   setT: Dispatch<StateUpdater<number>>;
+  explainOpen: boolean;
+  setExplainOpen: (open: boolean) => void;
 }) {
   const { lab, run, t } = props;
+  const tr = useT();
   const types = useMemo(() => Object.keys(run.result?.messages.byType ?? {}), [run]);
   const [selected, setSelected] = useState<number | null>(null);
   const [picked, setPicked] = useState<{ run: LabRun; index: number } | null>(null);
@@ -148,8 +154,9 @@ function RunView(props: {
           onHeal={() => lab.addFault(`heal @${Math.round(t)}`)}
         />
         <p class="hint">
-          Click or tap a node to inspect it (<kbd>C</kbd> crashes or restarts it), a message to read
-          it, a link to cut or heal it. A hollow dot is a message being dropped.
+          {tr('hintBefore')}
+          <kbd>C</kbd>
+          {tr('hintAfter')}
         </p>
         {flight !== undefined && <MessagePanel flight={flight} onClose={() => setPicked(null)} />}
         {inspected !== null && (
@@ -162,30 +169,97 @@ function RunView(props: {
           />
         )}
       </div>
+      {lab.spec !== undefined && (
+        <ExplainPanel
+          algorithm={lab.spec.name}
+          open={props.explainOpen}
+          onToggle={props.setExplainOpen}
+        />
+      )}
       {lab.spec !== undefined && <FamilyPlots family={lab.spec.family} />}
       {run.result !== null ? (
         <Panels run={run} result={run.result} t={t} types={types} />
       ) : (
-        <p class="note">A trace from a file: replayed without checks or metrics.</p>
+        <p class="note">{tr('traceOnly')}</p>
       )}
     </section>
   );
 }
 
+/** EN / 中文: the whole page's language, kept in the URL. */
+function LanguageSwitch(props: { lang: Lang; setLang: (lang: Lang) => void }) {
+  const tr = useT();
+  const choices: [Lang, string][] = [
+    ['en', 'EN'],
+    ['zh', '中文'],
+  ];
+  return (
+    <fieldset class="lang-switch">
+      <legend class="visually-hidden">{tr('language')}</legend>
+      {choices.map(([lang, label]) => (
+        <button
+          key={lang}
+          type="button"
+          lang={lang === 'zh' ? 'zh-CN' : 'en'}
+          data-lang={lang}
+          aria-pressed={props.lang === lang}
+          onClick={() => props.setLang(lang)}
+        >
+          {label}
+        </button>
+      ))}
+    </fieldset>
+  );
+}
+
+/** The first screen of a phone shows the stage; the explanation waits behind its summary. */
+const startsOpen = () => !matchMedia('(max-width: 700px)').matches;
+
 export function App() {
   const [t, setT] = useState(0);
   const lab = useLabRun(setT);
   const { spec } = lab;
+  const [lang, setLangState] = useState<Lang>(readLang);
+  const [explainOpen, setExplainOpen] = useState(startsOpen);
+  const setLang = (next: Lang) => {
+    writeLang(next);
+    setLangState(next);
+  };
+  useEffect(() => writeLang(lang), [lang]);
   return (
-    <main>
-      <header>
-        <h1>Cohort Lab</h1>
-        <p>
-          {spec?.summary} {spec !== undefined && <span class="seed">notes {spec.seed}</span>}
-        </p>
-      </header>
-      <Controls lab={lab} />
-      {lab.run !== null && <RunView lab={lab} run={lab.run} t={t} setT={setT} />}
-    </main>
+    <LangContext.Provider value={lang}>
+      <main>
+        <header>
+          <h1>{chrome('title', lang)}</h1>
+          <LanguageSwitch lang={lang} setLang={setLang} />
+          <p>
+            {spec?.summary}{' '}
+            {spec !== undefined && (
+              <a
+                class="seed"
+                href={`#${SEED_PASSAGE_ID}`}
+                onClick={(e) => {
+                  e.preventDefault();
+                  showSeedPassage(() => setExplainOpen(true));
+                }}
+              >
+                {chrome('notes', lang)} {spec.seed}
+              </a>
+            )}
+          </p>
+        </header>
+        <Controls lab={lab} />
+        {lab.run !== null && (
+          <RunView
+            lab={lab}
+            run={lab.run}
+            t={t}
+            setT={setT}
+            explainOpen={explainOpen}
+            setExplainOpen={setExplainOpen}
+          />
+        )}
+      </main>
+    </LangContext.Provider>
   );
 }

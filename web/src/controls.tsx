@@ -7,6 +7,7 @@
 import { useState } from 'preact/hooks';
 import { listedAlgorithms } from '../../src/algorithms/registry.js';
 import { optionFlagName } from '../../src/core/algorithm.js';
+import { useT } from './i18n.js';
 import type { LabRun } from './run.js';
 import { ScenarioPicker } from './scenario-picker.js';
 import type { Lab } from './use-lab-run.js';
@@ -72,10 +73,11 @@ function OptionInputs({ lab }: { lab: Lab }) {
 
 export function Controls({ lab }: { lab: Lab }) {
   const { run } = lab;
+  const t = useT();
   return (
     <section class="controls" aria-label="run settings">
       <label>
-        algorithm
+        {t('algorithm')}
         <select
           id="algorithm"
           value={lab.algorithm}
@@ -89,16 +91,16 @@ export function Controls({ lab }: { lab: Lab }) {
         </select>
       </label>
       <label>
-        nodes
+        {t('nodes')}
         <input
           value={lab.nodesText}
-          placeholder="default"
+          placeholder={t('defaultValue')}
           inputMode="numeric"
           onInput={(e) => lab.setNodesText(e.currentTarget.value)}
         />
       </label>
       <label>
-        seed
+        {t('seed')}
         <input
           value={String(lab.seed)}
           inputMode="numeric"
@@ -108,7 +110,7 @@ export function Controls({ lab }: { lab: Lab }) {
       <OptionInputs lab={lab} />
       <ScenarioPicker lab={lab} />
       <label class="faults">
-        fault plan
+        {t('faultPlan')}
         <textarea
           value={lab.faults}
           rows={2}
@@ -117,17 +119,17 @@ export function Controls({ lab }: { lab: Lab }) {
         />
       </label>
       <button type="button" id="run" onClick={() => lab.execute()}>
-        Run
+        {t('run')}
       </button>
       <button
         type="button"
         onClick={() => run !== null && exportTrace(run, lab.algorithm, lab.seed)}
         disabled={run === null}
       >
-        Export trace
+        {t('exportTrace')}
       </button>
       <label class="import">
-        open a trace (cohort sim --trace)
+        {t('openTrace')}
         <input
           type="file"
           accept=".jsonl,.json,.txt"

@@ -6,6 +6,7 @@
 // key C while the inspector is open), so a click on the stage only inspects. A trace opened
 // from a file has no run to replay: the inspector says so and shows status and badge only.
 
+import { useT } from './i18n.js';
 import type { FieldValue, InspectorField } from './inspect/fields.js';
 import { inspectorFieldsOf } from './inspect/fields.js';
 import type { LabRun, NodeView } from './run.js';
@@ -99,11 +100,15 @@ export function Inspector(props: {
   const node = probe?.at(view.id, t);
   const down = view.status === 'crashed';
   const fields = node?.up ? inspectorFieldsOf(run.spec?.name ?? '', node.state) : undefined;
+  const tr = useT();
   return (
     <section class="inspector" aria-label={`node ${view.id} inspector`} data-inspector={view.id}>
       <header>
         <h2>
-          Node {view.id} <span class="at">at {t.toFixed(1)} ms</span>
+          {tr('node')} {view.id}{' '}
+          <span class="at">
+            {tr('at')} {t.toFixed(1)} ms
+          </span>
         </h2>
         <span class={`status ${view.status}`}>{view.status}</span>
         {view.badge !== '' && <span class="inspector-badge">{view.badge}</span>}
@@ -111,7 +116,7 @@ export function Inspector(props: {
           <span class="incarnation">restarted {node.incarnation}×</span>
         )}
         <button type="button" class="crash-toggle" onClick={props.onToggleCrash}>
-          {down ? 'Restart' : 'Crash'} here <kbd>C</kbd>
+          {down ? tr('restartHere') : tr('crashHere')} <kbd>C</kbd>
         </button>
         <button
           type="button"
@@ -123,16 +128,14 @@ export function Inspector(props: {
         </button>
       </header>
       {probe === null ? (
-        <p class="note">A trace from a file records events, not state: replay a run to see it.</p>
+        <p class="note">{tr('traceNoState')}</p>
       ) : node === undefined || !node.up ? (
-        <p class="note">
-          Down: its process and volatile state are gone; what it wrote to disk stays.
-        </p>
+        <p class="note">{tr('downNote')}</p>
       ) : (
         <>
           {fields !== undefined && <Fields fields={fields} />}
           <details class="full-state" open={fields === undefined}>
-            <summary>Full state</summary>
+            <summary>{tr('fullState')}</summary>
             <StateTree value={node.state} />
           </details>
         </>

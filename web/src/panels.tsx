@@ -7,6 +7,7 @@
 
 import type { CheckResult, RunResult } from '../../src/sim/run.js';
 import { colourOf } from './colours.js';
+import { useT } from './i18n.js';
 import type { LabRun } from './run.js';
 import { Sequence } from './sequence.js';
 
@@ -17,6 +18,7 @@ export function Panels(props: {
   types: readonly string[];
 }) {
   const { result, run, t } = props;
+  const tr = useT();
   /** When a failed check's failure shows: its violation's step, or the end of the run. */
   const shownFrom = (c: CheckResult, safety: boolean) =>
     (safety ? run.violations.find((v) => v.check === c.name)?.t : undefined) ?? run.endMs;
@@ -28,7 +30,9 @@ export function Panels(props: {
   return (
     <div class="panels">
       <section aria-label="checks">
-        <h2>Checks {anyFired ? '✗' : result.ok ? '✓' : '…'}</h2>
+        <h2>
+          {tr('checks')} {anyFired ? '✗' : result.ok ? '✓' : '…'}
+        </h2>
         <ul class="checks">
           {checks.map(({ c, safety, fired }) =>
             c.holds ? (
@@ -48,14 +52,14 @@ export function Panels(props: {
             ) : (
               <li key={c.name} class="pending" data-check={c.name}>
                 ○ {c.name}{' '}
-                <span class="so-far">{safety ? 'holds so far' : 'judged at the end'}</span>
+                <span class="so-far">{safety ? tr('holdsSoFar') : tr('judgedAtEnd')}</span>
               </li>
             ),
           )}
         </ul>
       </section>
       <section aria-label="metrics">
-        <h2>Metrics</h2>
+        <h2>{tr('metrics')}</h2>
         <table class="metrics">
           <tbody>
             {Object.entries(result.metrics).map(([k, v]) => (
@@ -69,8 +73,8 @@ export function Panels(props: {
       </section>
       <section aria-label="messages">
         <h2 data-message-totals>
-          Messages: {result.messages.sent} sent, {result.messages.dropped} dropped,{' '}
-          {result.messages.duplicated} duplicated
+          {tr('messages')}: {result.messages.sent} {tr('sent')}, {result.messages.dropped}{' '}
+          {tr('dropped')}, {result.messages.duplicated} {tr('duplicated')}
         </h2>
         <table class="counts">
           <tbody>
@@ -86,13 +90,15 @@ export function Panels(props: {
         </table>
         {result.messageCount !== null && (
           <p class="formula">
-            {result.messageCount.formula}: expected {result.messageCount.expected}, measured{' '}
-            {result.messageCount.measured}
+            {result.messageCount.formula}: {tr('expected')} {result.messageCount.expected},{' '}
+            {tr('measured')} {result.messageCount.measured}
           </p>
         )}
       </section>
       <section aria-label="recent messages">
-        <h2>Delivered before {props.t.toFixed(0)} ms</h2>
+        <h2>
+          {tr('deliveredBefore')} {props.t.toFixed(0)} ms
+        </h2>
         <Sequence
           flights={props.run.flights}
           nodes={props.run.nodes}

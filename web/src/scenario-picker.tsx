@@ -5,28 +5,30 @@
 // named above the stage with its explanation, and a button goes back to the defaults.
 
 import type { Scenario } from '../../src/core/algorithm.js';
+import { type ChromeKey, useT } from './i18n.js';
 import { findScenario } from './scenarios.js';
 import type { Lab } from './use-lab-run.js';
 
 /** What a scenario is expected to show, in words. */
-function expectation(s: Scenario): string {
+function expectation(s: Scenario, t: (key: ChromeKey) => string): string {
   const { safety, liveness } = s.expect;
-  if (safety === 'hold' && liveness === 'hold') return 'checks hold';
+  if (safety === 'hold' && liveness === 'hold') return t('checksHold');
   return [
-    safety === 'violated' ? 'safety breaks' : 'safety holds',
-    liveness === 'violated' ? 'progress stalls' : 'progress holds',
+    safety === 'violated' ? t('safetyBreaks') : t('safetyHolds'),
+    liveness === 'violated' ? t('progressStalls') : t('progressHolds'),
   ].join(', ');
 }
 
 export function ScenarioPicker({ lab }: { lab: Lab }) {
   const scenarios = lab.spec?.scenarios ?? [];
   const current = findScenario(lab.spec, lab.scenario);
+  const t = useT();
   if (scenarios.length === 0) return null;
   return (
     <section class="scenarios" aria-label="named scenarios">
       <details>
         <summary>
-          Named scenarios ({scenarios.length}): runs that show what this algorithm does under faults
+          {t('namedScenarios')} ({scenarios.length}): {t('scenariosWhy')}
         </summary>
         <ul>
           {scenarios.map((s) => (
@@ -41,7 +43,7 @@ export function ScenarioPicker({ lab }: { lab: Lab }) {
               </button>{' '}
               <span class="scenario-description">{s.description}</span>{' '}
               <span class={`expect ${s.expect.safety === 'violated' ? 'breaks' : ''}`}>
-                ({expectation(s)})
+                ({expectation(s, t)})
               </span>
             </li>
           ))}
@@ -49,10 +51,10 @@ export function ScenarioPicker({ lab }: { lab: Lab }) {
       </details>
       {current !== undefined && (
         <p class="scenario-now" data-scenario-now={current.name}>
-          Scenario <strong>{current.name}</strong>: {current.description}{' '}
-          <span class="expect">({expectation(current)})</span>{' '}
+          {t('scenario')} <strong>{current.name}</strong>: {current.description}{' '}
+          <span class="expect">({expectation(current, t)})</span>{' '}
           <button type="button" onClick={() => lab.selectScenario('')}>
-            Back to defaults
+            {t('backToDefaults')}
           </button>
         </p>
       )}

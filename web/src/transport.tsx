@@ -4,6 +4,7 @@
 // safety check, a jump to the first one, and "Heal links" at the current time.
 
 import { type Dispatch, type StateUpdater, useEffect, useState } from 'preact/hooks';
+import { useT } from './i18n.js';
 import type { LabRun } from './run.js';
 
 type SetTime = Dispatch<StateUpdater<number>>;
@@ -57,17 +58,18 @@ export function Transport(props: { run: LabRun; t: number; setT: SetTime; onHeal
   const { playing, setPlaying, speed, setSpeed } = usePlayback(run, setT);
   const firstViolation = run.violations[0];
   const step = () => setT(run.records.find((r) => r.t > t)?.t ?? run.endMs);
+  const tr = useT();
   return (
     <fieldset class="transport">
-      <legend>time</legend>
+      <legend>{tr('time')}</legend>
       <button type="button" onClick={() => setPlaying(!playing)}>
-        {playing ? 'Pause' : 'Play'}
+        {playing ? tr('pause') : tr('play')}
       </button>
       <button type="button" onClick={step}>
-        Step
+        {tr('step')}
       </button>
       <label>
-        speed
+        {tr('speed')}
         <select value={String(speed)} onChange={(e) => setSpeed(Number(e.currentTarget.value))}>
           {[0.01, 0.05, 0.2, 1, 5].map((s) => (
             <option value={String(s)} key={s}>
@@ -87,11 +89,11 @@ export function Transport(props: { run: LabRun; t: number; setT: SetTime; onHeal
             setT(firstViolation.t);
           }}
         >
-          Jump to violation ({firstViolation.t.toFixed(1)} ms)
+          {tr('jumpToViolation')} ({firstViolation.t.toFixed(1)} ms)
         </button>
       )}
       <button type="button" onClick={props.onHeal}>
-        Heal links
+        {tr('healLinks')}
       </button>
     </fieldset>
   );

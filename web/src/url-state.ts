@@ -1,5 +1,6 @@
 // The run's inputs in the URL (?algorithm=…&seed=…&nodes=…&faults=…&duration=…&o.<option>=…,
-// and the named scenario they came from as scenario=…), so a link replays the identical run.
+// and the named scenario they came from as scenario=…), so a link replays the identical run;
+// lang= (the page's language) is kept as it is.
 
 import type { OptionValues } from '../../src/core/algorithm.js';
 import type { RunInput } from './run.js';
@@ -30,6 +31,9 @@ export function readUrl(defaults: RunInput): UrlState {
 
 export function writeUrl(input: RunInput, rawOptions: Record<string, string>, scenario = ''): void {
   const q = new URLSearchParams();
+  // The page's language (i18n.ts) is not a run setting, but it stays with the link.
+  const lang = new URLSearchParams(location.search).get('lang');
+  if (lang !== null) q.set('lang', lang);
   q.set('algorithm', input.algorithm);
   if (scenario !== '') q.set('scenario', scenario);
   q.set('seed', String(input.seed));

@@ -1,0 +1,117 @@
+// The page's language: English or Chinese, chosen by the EN/中文 switch and kept in the URL as
+// `lang=zh` (English, the default, leaves it out), so a shared link opens in the reader's
+// language. The page's own words (labels, buttons, headings) come from CHROME below, the
+// algorithms' explanations from explain/. What the registry says — summaries, option help,
+// scenario descriptions, check and metric names — stays as the CLI prints it.
+
+import { createContext } from 'preact';
+import { useContext } from 'preact/hooks';
+import type { Lang } from './explain/types.js';
+
+export type { Lang };
+
+const CHROME = {
+  title: { en: 'Cohort Lab', zh: 'Cohort 实验室' },
+  language: { en: 'language', zh: '语言' },
+  notes: { en: 'notes', zh: '笔记' },
+  algorithm: { en: 'algorithm', zh: '算法' },
+  nodes: { en: 'nodes', zh: '节点数' },
+  seed: { en: 'seed', zh: '随机种子' },
+  defaultValue: { en: 'default', zh: '默认' },
+  faultPlan: { en: 'fault plan', zh: '故障计划' },
+  run: { en: 'Run', zh: '运行' },
+  exportTrace: { en: 'Export trace', zh: '导出轨迹' },
+  openTrace: { en: 'open a trace (cohort sim --trace)', zh: '打开轨迹文件（cohort sim --trace）' },
+  time: { en: 'time', zh: '时间' },
+  play: { en: 'Play', zh: '播放' },
+  pause: { en: 'Pause', zh: '暂停' },
+  step: { en: 'Step', zh: '单步' },
+  speed: { en: 'speed', zh: '速度' },
+  jumpToViolation: { en: 'Jump to violation', zh: '跳到违例处' },
+  healLinks: { en: 'Heal links', zh: '修复所有链路' },
+  hintBefore: {
+    en: 'Click or tap a node to inspect it (',
+    zh: '点击节点查看其状态（',
+  },
+  hintAfter: {
+    en: ' crashes or restarts it), a message to read it, a link to cut or heal it. A hollow dot is a message being dropped.',
+    zh: ' 键使其崩溃或重启），点击消息阅读其内容，点击链路切断或修复它。空心圆点是正在被丢弃的消息。',
+  },
+  traceOnly: {
+    en: 'A trace from a file: replayed without checks or metrics.',
+    zh: '来自文件的轨迹：回放时没有检查和指标。',
+  },
+  checks: { en: 'Checks', zh: '检查' },
+  holdsSoFar: { en: 'holds so far', zh: '目前成立' },
+  judgedAtEnd: { en: 'judged at the end', zh: '运行结束时判定' },
+  metrics: { en: 'Metrics', zh: '指标' },
+  messages: { en: 'Messages', zh: '消息' },
+  sent: { en: 'sent', zh: '已发送' },
+  dropped: { en: 'dropped', zh: '已丢弃' },
+  duplicated: { en: 'duplicated', zh: '已重复' },
+  expected: { en: 'expected', zh: '预期' },
+  measured: { en: 'measured', zh: '实测' },
+  deliveredBefore: { en: 'Delivered before', zh: '已送达，截至' },
+  namedScenarios: { en: 'Named scenarios', zh: '命名场景' },
+  scenariosWhy: {
+    en: 'runs that show what this algorithm does under faults',
+    zh: '展示该算法在故障下表现的运行',
+  },
+  scenario: { en: 'Scenario', zh: '场景' },
+  backToDefaults: { en: 'Back to defaults', zh: '恢复默认' },
+  checksHold: { en: 'checks hold', zh: '检查全部成立' },
+  safetyBreaks: { en: 'safety breaks', zh: '安全性被破坏' },
+  safetyHolds: { en: 'safety holds', zh: '安全性成立' },
+  progressStalls: { en: 'progress stalls', zh: '进展停滞' },
+  progressHolds: { en: 'progress holds', zh: '进展正常' },
+  node: { en: 'Node', zh: '节点' },
+  at: { en: 'at', zh: '时刻' },
+  crashHere: { en: 'Crash here', zh: '在此崩溃' },
+  restartHere: { en: 'Restart here', zh: '在此重启' },
+  fullState: { en: 'Full state', zh: '完整状态' },
+  downNote: {
+    en: 'Down: its process and volatile state are gone; what it wrote to disk stays.',
+    zh: '已宕机：进程和易失状态已丢失；写入磁盘的内容仍在。',
+  },
+  traceNoState: {
+    en: 'A trace from a file records events, not state: replay a run to see it.',
+    zh: '来自文件的轨迹只记录事件，不记录状态：重新运行才能查看状态。',
+  },
+  explanation: { en: 'How it works', zh: '算法讲解' },
+  correctness: { en: 'Why it is correct', zh: '为什么正确' },
+  invariants: { en: 'Invariants', zh: '不变式' },
+  faultModel: { en: 'Fault model', zh: '故障模型' },
+  messageFormula: { en: 'Messages', zh: '消息数' },
+  seedPassage: { en: 'From the notes', zh: '笔记原文' },
+  rendering: { en: 'In English', zh: '英文译文' },
+} as const satisfies Record<string, Record<Lang, string>>;
+
+export type ChromeKey = keyof typeof CHROME;
+
+export function chrome(key: ChromeKey, lang: Lang): string {
+  return CHROME[key][lang];
+}
+
+/** The URL's language: `lang=zh` is Chinese, anything else English. */
+export function readLang(): Lang {
+  return new URLSearchParams(location.search).get('lang') === 'zh' ? 'zh' : 'en';
+}
+
+/** Puts the language in the URL (keeping the run's settings) and on the document. */
+export function writeLang(lang: Lang): void {
+  const q = new URLSearchParams(location.search);
+  if (lang === 'zh') q.set('lang', 'zh');
+  else q.delete('lang');
+  history.replaceState(null, '', `?${q.toString()}${location.hash}`);
+  document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
+}
+
+export const LangContext = createContext<Lang>('en');
+
+/** The chrome string for `key` in the page's language. */
+export function useT(): (key: ChromeKey) => string {
+  const lang = useContext(LangContext);
+  return (key) => CHROME[key][lang];
+}
+
+export const useLang = () => useContext(LangContext);
