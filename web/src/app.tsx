@@ -229,7 +229,7 @@ export function App() {
   return (
     <LangContext.Provider value={lang}>
       <main>
-        <header>
+        <header class="page-header">
           <h1>{chrome('title', lang)}</h1>
           <LanguageSwitch lang={lang} setLang={setLang} />
           <p>
