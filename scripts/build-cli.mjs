@@ -81,10 +81,13 @@ export async function buildCli(outdir = join(root, 'dist', 'cli')) {
   const used = { done: false };
   const result = await esbuild.build({
     ...common,
-    // The MapReduce worker is a module of its own: the master forks it (compute/mapreduce).
+    // The compute models' workers are modules of their own: their masters fork them by file
+    // (src/compute/worker-process.ts finds them here from dist/cli/chunks).
     entryPoints: {
       cohort: join(root, 'src', 'cli', 'main.ts'),
       'mapreduce-worker': join(root, 'src', 'compute', 'mapreduce', 'worker.ts'),
+      'stream-worker': join(root, 'src', 'compute', 'stream', 'worker.ts'),
+      'actor-node': join(root, 'src', 'compute', 'actors', 'node.ts'),
     },
     outdir,
     splitting: true,

@@ -139,4 +139,22 @@ describe('the bundled cohort runs what forks a module of its own', () => {
     ]);
     expect(result.workerFailures).toBe(1);
   });
+
+  // The stream and actor runs fork their own entries too (stream-worker, actor-node).
+  it('runs a stream with a worker killed and an actor bank with a node killed', () => {
+    const input = join(outdir, 'lines.txt');
+    writeFileSync(input, 'a b a\nc a b\nb\n');
+    const stream = run([entry], ['compute', 'stream', '--workers', '2', '--input', input]);
+    const args = ['--kill-at', '1', '--exactly-once', '--json'];
+    const killed = run([entry], ['compute', 'stream', '--workers', '2', '--input', input, ...args]);
+    expect(stream.stderr).toBe('');
+    expect(killed.stderr).toBe('');
+    const doc = JSON.parse(killed.stdout) as { exact: boolean; workerFailures: number };
+    expect([stream.status, killed.status, doc.exact, doc.workerFailures]).toEqual([0, 0, true, 1]);
+    const bank = ['--workers', '2', '--transfers', '50', '--kill-at', '20', '--json'];
+    const actors = run([entry], ['compute', 'actors', ...bank]);
+    expect(actors.stderr).toBe('');
+    expect(actors.status).toBe(0);
+    expect(JSON.parse(actors.stdout)).toMatchObject({ conserved: true, exact: true });
+  });
 });

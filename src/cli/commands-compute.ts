@@ -6,6 +6,7 @@
 // when the command runs.
 
 import type { Command } from 'commander';
+import { computeModelsCommandDef, positive } from './compute-models-command.js';
 import { table } from './format.js';
 import { EXIT_OK, type Exit, UsageError } from './usage-error.js';
 
@@ -13,7 +14,9 @@ const COMPUTE_HELP = `
 Examples:
   cohort compute mapreduce --workers 4 --input corpus.txt
   cohort compute mapreduce --workers 3 --input corpus.txt --kill-at map:2 --json
-  cohort compute mapreduce --generate 64 --input /tmp/corpus.txt --workers 2`;
+  cohort compute mapreduce --generate 64 --input /tmp/corpus.txt --workers 2
+  cohort compute stream --workers 3 --input corpus.txt --kill-at 100 --exactly-once
+  cohort compute actors --workers 3 --kill-at 500 --crash-at 200`;
 
 interface MapReduceFlags {
   workers: string;
@@ -30,7 +33,7 @@ interface MapReduceFlags {
 export function computeCommandDef(root: Command, exit: Exit): void {
   const group = root
     .command('compute')
-    .description('computation models run as real processes: MapReduce')
+    .description('computation models run as real processes: MapReduce, stream, actors')
     .addHelpText('after', COMPUTE_HELP);
   group
     .command('mapreduce')
@@ -46,14 +49,7 @@ export function computeCommandDef(root: Command, exit: Exit): void {
     .option('--json', 'print one JSON document')
     .addHelpText('after', COMPUTE_HELP)
     .action(async (flags: MapReduceFlags) => exit(await mapReduceCommand(flags)));
-}
-
-function positive(flag: string, raw: string | undefined): number | undefined {
-  if (raw === undefined) return undefined;
-  const n = Number(raw);
-  if (!Number.isSafeInteger(n) || n < 1)
-    throw new UsageError(`${flag} must be a positive integer, got '${raw}'`);
-  return n;
+  computeModelsCommandDef(group, exit);
 }
 
 function killTarget(raw: string | undefined): { kind: 'map' | 'reduce'; task: number } | null {
