@@ -93,20 +93,23 @@ Examples:
   cohort cluster partition '1,2|3'
   cohort cluster faults 'drop 0.2; delay 10..50 @0..10000'
   cohort cluster heal
-  cohort cluster down`;
+  cohort cluster down
+  cohort cluster rebalance --nodes 10.0.0.1:6379,10.0.0.2:6379,10.0.0.3:6379 --dry-run
+    # Redis Cluster slots balanced over these masters; others drained (docs/partitioning.md)`;
 
 export function clusterCommand(root: Command, exit: Exit): void {
   root
     .command('cluster')
-    .description('a local cluster of real node processes: up, status, kill, restart, faults')
+    .description('local clusters of real processes: up, status, kill, faults…; rebalance (Redis)')
     .argument(
       '<action>',
-      'up | status | kill N | restart N | partition G|G | faults PLAN | heal | down',
+      'up | status | kill N | restart N | partition G|G | faults PLAN | heal | down | rebalance',
     )
     .argument('[args...]', "the action's arguments")
     .option('--data-dir <dir>', 'where logs, write-ahead logs and cluster.json live', './data')
     .option('--algorithm <name>', 'up: the algorithm every node runs')
-    .option('--nodes <n>', 'up: cluster size')
+    .option('--nodes <n>', 'up: cluster size; rebalance: the Redis masters wanted, host:port,…')
+    .option('--dry-run', 'rebalance: print the plan, move nothing')
     .option('--cluster-id <id>', 'up: the id in every handshake (default: from the data dir)')
     .option('--option <key=value>', 'up: an algorithm option (repeatable)', collect, [])
     .option('--storage <kind>', 'up: wal (default) or memory')
@@ -123,6 +126,10 @@ export function clusterCommand(root: Command, exit: Exit): void {
       if (action === 'up') {
         const { clusterUp } = await import('./cluster/cluster-up.js');
         return exit(await clusterUp(flags, rest));
+      }
+      if (action === 'rebalance') {
+        const { clusterRebalance } = await import('./cluster-rebalance-command.js');
+        return exit(await clusterRebalance(flags));
       }
       const { clusterControl } = await import('./cluster-command.js');
       exit(await clusterControl(action, rest, flags));

@@ -11,6 +11,7 @@ export const CLUSTER_ACTIONS = [
   'faults',
   'heal',
   'down',
+  'rebalance',
 ] as const;
 
 /** `cohort bench`: what each benchmark measures, by name. */
