@@ -150,7 +150,7 @@ describe('bad usage exits 2 with one line on stderr', () => {
     ['unknown shell', ['completion', 'fish'], /fish.*bash, zsh/],
     ['no command', [], /give a command/],
     ['no subcommand', ['chain'], /'chain' needs a subcommand: verify-header/],
-    ['no subcommand', ['check'], /'check' needs a subcommand: linearizability/],
+    ['no subcommand', ['check'], /'check' needs a subcommand: consistency, linearizability/],
   ])('%s', (_label, args, message) => {
     const out = cohort(...args);
     expect(out.status).toBe(2);
