@@ -317,7 +317,7 @@ function sortLine(line: string): string {
 /** Member rows (simple: `<m1>, …`; table: `| <m1> | …`), sorted in place. */
 function sortRows(text: string): string {
   const lines = text.split('\n');
-  const isRow = (l: string) => /^(\| )?<(m\d|unknown)[^>]*>,? /.test(l);
+  const isRow = (l: string) => /^(\| )?<(m\d|l\d|unknown)[^>]*>,? /.test(l);
   const rows = lines.filter(isRow).sort();
   return lines.map((l) => (isRow(l) ? (rows.shift() as string) : l)).join('\n');
 }
