@@ -21,6 +21,13 @@ export interface RedisNodeOptions {
   readonly redis: RedisOptions | string;
   /** A command not answered within this long fails (BackendUnavailableError). */
   readonly commandTimeoutMs: number;
+  /**
+   * Whether some waiters sleep on a lock's channel without queueing (Redlock's: a hand-off
+   * on one instance of N would split the majority), so that a release nobody queued took
+   * must publish '' to wake them. Off for a backend whose waiters all queue: its release
+   * then publishes nothing unless it hands the lock off.
+   */
+  readonly wakeUnqueued: boolean;
 }
 
 /** One acquire attempt's outcome on one node. */
@@ -120,12 +127,15 @@ export class RedisNode {
   private readonly subscriptions = new Map<string, Subscription>();
   private readonly options: NodeConnectionOptions;
   private readonly commandTimeoutMs: number;
+  /** ARGV of release and leave: '1' when unqueued waiters must be woken. */
+  private readonly wakeUnqueued: '0' | '1';
   /** host:port, for error messages. */
   readonly address: string;
 
   constructor(options: RedisNodeOptions) {
     this.options = connectionOptions(options);
     this.commandTimeoutMs = options.commandTimeoutMs;
+    this.wakeUnqueued = options.wakeUnqueued ? '1' : '0';
     this.address = `${this.options.host ?? '127.0.0.1'}:${this.options.port ?? 6379}`;
     this.client = new Redis({ ...this.options, scripts: LOCK_SCRIPTS }) as Redis &
       LockScriptCommands;
@@ -226,7 +236,11 @@ export class RedisNode {
     if (scriptMode(spec) === 'exclusive') {
       return this.call(
         'release',
-        () => this.client.cohortLockRelease(...exclusiveKeys(keys), grant, keys.channel),
+        () =>
+          this.client.cohortLockRelease(
+            ...exclusiveKeys(keys),
+            ...[grant, keys.channel, this.wakeUnqueued],
+          ),
         parse,
       );
     }
@@ -270,7 +284,8 @@ export class RedisNode {
   async leave(keys: RedisLockKeys, grant: string): Promise<void> {
     await this.call(
       'leave',
-      () => this.client.cohortLockLeave(...exclusiveKeys(keys), grant, keys.channel),
+      () =>
+        this.client.cohortLockLeave(...exclusiveKeys(keys), grant, keys.channel, this.wakeUnqueued),
       () => undefined,
     );
   }

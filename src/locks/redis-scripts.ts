@@ -88,9 +88,17 @@ local function hand_off(now, channel)
     end
   end
 end
-local function enqueue(now, grant, owner, ttl, queue_ms)
+-- The lock was just freed: it goes to the first live waiter; when none took it and waiters
+-- that do not queue may be asleep on the channel (Redlock's: wake_unqueued '1'), they are
+-- told. A queueing backend's waiters are all in the queue (or their timers find the lock).
+local function freed(channel, wake_unqueued)
+  if redis.call('ZCARD', KEYS[3]) > 0 and hand_off(now_ms(), channel) then return end
+  if wake_unqueued == '1' then redis.call('PUBLISH', channel, '') end
+end
+local function enqueue(grant, owner, ttl, queue_ms)
   local t = redis.call('TIME')
   local arrival = tonumber(t[1]) * 1000000 + tonumber(t[2])
+  local now = math.floor(arrival / 1000)
   redis.call('ZADD', KEYS[3], 'NX', arrival, grant)
   redis.call('HSET', KEYS[4], grant, owner .. '|' .. ttl .. '|' .. (now + queue_ms))
   for k = 3, 4 do
@@ -107,15 +115,19 @@ end
  *  never shortens the lease: another hold of the same grant was promised the longer one. */
 const EXCLUSIVE_ACQUIRE = `${EXCLUSIVE_PRELUDE}
 local owner, grant, ttl, queue_ms = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
-local now = now_ms()
 local v = redis.call('GET', KEYS[1])
-if not v and redis.call('ZCARD', KEYS[3]) > 0 then
+-- The uncontended path is GET, ZCARD, INCR, SET: the clock and the queue are read only
+-- when somebody waits.
+local queued = not v and redis.call('ZCARD', KEYS[3]) > 0
+if queued then
   local first = redis.call('ZRANGE', KEYS[3], 0, 0)[1]
-  if first ~= grant and hand_off(now, ARGV[5]) then v = redis.call('GET', KEYS[1]) end
+  if first ~= grant and hand_off(now_ms(), ARGV[5]) then v = redis.call('GET', KEYS[1]) end
 end
 if not v then
-  redis.call('ZREM', KEYS[3], grant)
-  redis.call('HDEL', KEYS[4], grant)
+  if queued then
+    redis.call('ZREM', KEYS[3], grant)
+    redis.call('HDEL', KEYS[4], grant)
+  end
   local token = grant_to(grant, owner, ttl)
   return {1, token, grant}
 end
@@ -123,7 +135,7 @@ local held, count, token, holder = string.match(v, '^(%x+)|(%d+)|(%d+)|(.*)$')
 if held == grant then return {2, tonumber(token), grant} end
 local pttl = redis.call('PTTL', KEYS[1])
 if holder ~= owner then
-  if queue_ms > 0 then enqueue(now, grant, owner, ttl, queue_ms) end
+  if queue_ms > 0 then enqueue(grant, owner, ttl, queue_ms) end
   return {0, pttl}
 end
 local value = held .. '|' .. (tonumber(count) + 1) .. '|' .. token .. '|' .. holder
@@ -135,9 +147,9 @@ end
 return {1, tonumber(token), held}
 `;
 
-/** Exclusive release of one hold. KEYS: lock, fence, queue, waiters. ARGV: grant, channel.
- *  Returns the holds left (0: released — handed to the next waiter, or deleted and the
- *  channel told) or −1: not ours. */
+/** Exclusive release of one hold. KEYS: lock, fence, queue, waiters. ARGV: grant, channel,
+ *  wake unqueued ('1': publish '' when nobody queued took it). Returns the holds left (0:
+ *  released — handed to the next waiter, or deleted) or −1: not ours. */
 const EXCLUSIVE_RELEASE = `${EXCLUSIVE_PRELUDE}
 local v = redis.call('GET', KEYS[1])
 if not v then return -1 end
@@ -149,11 +161,12 @@ if left > 0 then
   return left
 end
 redis.call('DEL', KEYS[1])
-if not hand_off(now_ms(), ARGV[2]) then redis.call('PUBLISH', ARGV[2], '') end
+freed(ARGV[2], ARGV[3])
 return 0
 `;
 
-/** A waiter gives up. KEYS: lock, fence, queue, waiters. ARGV: grant, channel. Its queue
+/** A waiter gives up. KEYS: lock, fence, queue, waiters. ARGV: grant, channel, wake
+ *  unqueued (as for release). Its queue
  *  entry goes; if the lock was handed to it meanwhile, it passes on (1), else 0. */
 const EXCLUSIVE_LEAVE = `${EXCLUSIVE_PRELUDE}
 redis.call('ZREM', KEYS[3], ARGV[1])
@@ -161,7 +174,7 @@ redis.call('HDEL', KEYS[4], ARGV[1])
 local v = redis.call('GET', KEYS[1])
 if not v or string.match(v, '^(%x+)|') ~= ARGV[1] then return 0 end
 redis.call('DEL', KEYS[1])
-if not hand_off(now_ms(), ARGV[2]) then redis.call('PUBLISH', ARGV[2], '') end
+freed(ARGV[2], ARGV[3])
 return 1
 `;
 

@@ -145,8 +145,8 @@ class RedisLock implements Lock {
         const sentAt = performance.now();
         return tracker.attempt(await node.acquire(keys, spec, request), sentAt);
       },
-      // A release wakes every waiter only when nobody was queued (or for shared modes); a
-      // hand-off wakes the one waiter it names, which then holds the lock.
+      // A shared-mode release wakes every waiter (an empty message); an exclusive one hands
+      // the lock to the queue's head and wakes only that waiter, which then holds it.
       subscribe: (wake) =>
         node.subscribe(keys.channel, (message) => {
           if (message === '') return wake();
@@ -196,6 +196,7 @@ export class RedisLockBackend implements LockBackend {
     const node = new RedisNode({
       redis: options.redis,
       commandTimeoutMs: resolved.commandTimeoutMs,
+      wakeUnqueued: false,
     });
     try {
       await node.connect();

@@ -292,7 +292,8 @@ export class RedlockBackend implements LockBackend {
       retryMaxMs: options.retryMaxMs ?? REDIS_DEFAULTS.retryMaxMs,
     };
     const nodes = options.instances.map(
-      (redis) => new RedisNode({ redis, commandTimeoutMs: settings.instanceTimeoutMs }),
+      (redis) =>
+        new RedisNode({ redis, commandTimeoutMs: settings.instanceTimeoutMs, wakeUnqueued: true }),
     );
     const connected = await Promise.allSettled(nodes.map((node) => node.connect()));
     const failures = connected.filter((c) => c.status === 'rejected');
