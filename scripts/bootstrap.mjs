@@ -115,6 +115,9 @@ function ensureSystemPackages() {
     { path: postgresBin('initdb'), pkg: 'postgresql' },
     { path: '/usr/lib/rabbitmq/bin/rabbitmq-server', pkg: 'rabbitmq-server' },
     { path: '/usr/sbin/nats-server', pkg: 'nats-server' },
+    // test/partition-ketama.test.ts builds a C program against the real libmemcached.
+    { path: '/usr/include/libmemcached/memcached.h', pkg: 'libmemcached-dev' },
+    { path: '/usr/bin/cc', pkg: 'gcc' },
   ].filter((p) => p.path === undefined || !existsSync(p.path));
   if (needed.length === 0) return;
   const pkgs = needed.map((p) => p.pkg);

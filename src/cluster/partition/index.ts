@@ -15,6 +15,14 @@ export {
   type Key,
 } from './hash.js';
 export { jumpConsistentHash, jumpPartitioner } from './jump.js';
+export {
+  KETAMA_VARIANTS,
+  type KetamaOptions,
+  type KetamaRing,
+  type KetamaVariant,
+  ketamaDigests,
+  ketamaPartitioner,
+} from './ketama.js';
 export { modNPartitioner } from './mod-n.js';
 export {
   analysePartitioning,

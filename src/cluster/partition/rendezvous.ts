@@ -12,11 +12,11 @@
 
 import {
   DEFAULT_HASH,
-  fmix64,
+  fmix64Halves,
   type HashName,
-  hashFunction,
+  hashHalvesFunction,
   type Key,
-  unitInterval,
+  unitIntervalHalves,
 } from './hash.js';
 import { checkNodes } from './nodes.js';
 import type { Partitioner } from './partitioner.js';
@@ -31,17 +31,32 @@ export function rendezvousPartitioner(
   options: RendezvousOptions = {},
 ): Partitioner {
   const nodes = checkNodes(names, options.weights);
-  const hash = hashFunction(options.hash ?? DEFAULT_HASH);
-  const seeds = nodes.map((n) => hash(n.name));
-  const weights = nodes.map((n) => n.weight);
+  const hash = hashHalvesFunction(options.hash ?? DEFAULT_HASH);
+  // Each node's name hash as halves, side by side: seeds[2i] high, seeds[2i + 1] low.
+  const seeds = new Uint32Array(2 * nodes.length);
+  const h = new Uint32Array(2);
+  nodes.forEach((n, i) => {
+    hash(n.name, h);
+    seeds[2 * i] = h[0] as number;
+    seeds[2 * i + 1] = h[1] as number;
+  });
+  const weights = Float64Array.from(nodes, (n) => n.weight);
   const order = nodes.map((n) => n.name);
+  const x = new Uint32Array(2);
   const nodeFor = (key: Key): string => {
-    const h = hash(key);
+    hash(key, h);
+    const hi = h[0] as number;
+    const lo = h[1] as number;
     let best = 0;
     let bestScore = Number.NEGATIVE_INFINITY;
     for (let i = 0; i < order.length; i++) {
-      const score =
-        -(weights[i] as number) / Math.log(unitInterval(fmix64(h ^ (seeds[i] as bigint))));
+      fmix64Halves(
+        (hi ^ (seeds[2 * i] as number)) >>> 0,
+        (lo ^ (seeds[2 * i + 1] as number)) >>> 0,
+        x,
+      );
+      const u = unitIntervalHalves(x[0] as number, x[1] as number);
+      const score = -(weights[i] as number) / Math.log(u);
       if (
         score > bestScore ||
         (score === bestScore && (order[i] as string) < (order[best] as string))

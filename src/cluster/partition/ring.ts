@@ -7,10 +7,13 @@
 // Points that collide (the same 64-bit position) are ordered by node name, so the mapping
 // never depends on the order nodes were listed in.
 //
+// Points are stored as two Uint32Arrays (high and low halves) and searched on halves, so a
+// lookup allocates no BigInt: 12 bytes per point with the owner index.
+//
 // Fault model: the node list is validated (nodes.ts); vnodes is an integer in 1..MAX_VNODES
 // and the ring holds at most MAX_POINTS points, so memory stays bounded.
 
-import { DEFAULT_HASH, type HashName, hashFunction, type Key } from './hash.js';
+import { DEFAULT_HASH, type HashName, hashHalvesFunction, type Key } from './hash.js';
 import { checkNodes, PartitionError } from './nodes.js';
 import type { Partitioner } from './partitioner.js';
 
@@ -26,8 +29,9 @@ export interface RingOptions {
 }
 
 export interface Ring extends Partitioner {
-  /** The sorted point positions, and the index in `nodes` of each point's owner. */
-  readonly points: BigUint64Array;
+  /** The sorted point positions as high and low halves, and the index in `nodes` of each owner. */
+  readonly pointsHigh: Uint32Array;
+  readonly pointsLow: Uint32Array;
   readonly owners: Uint32Array;
 }
 
@@ -44,42 +48,58 @@ export function ringPartitioner(names: readonly string[], options: RingOptions =
   const vnodes = options.vnodes ?? DEFAULT_VNODES;
   if (!Number.isSafeInteger(vnodes) || vnodes < 1 || vnodes > MAX_VNODES)
     throw new PartitionError(`vnodes must be an integer in 1..${MAX_VNODES}, got ${vnodes}`);
-  const hash = hashFunction(options.hash ?? DEFAULT_HASH);
+  const hash = hashHalvesFunction(options.hash ?? DEFAULT_HASH);
   const counts = pointCounts(
     nodes.map((n) => n.weight),
     vnodes,
   );
-  const entries: { at: bigint; owner: number }[] = [];
-  nodes.forEach((node, owner) => {
-    for (let i = 0; i < (counts[owner] as number); i++)
-      entries.push({ at: hash(`${node.name}#${i}`), owner });
+  const total = counts.reduce((a, b) => a + b, 0);
+  const high = new Uint32Array(total);
+  const low = new Uint32Array(total);
+  const owner = new Uint32Array(total);
+  const h = new Uint32Array(2);
+  let at = 0;
+  nodes.forEach((node, index) => {
+    for (let i = 0; i < (counts[index] as number); i++, at++) {
+      hash(`${node.name}#${i}`, h);
+      high[at] = h[0] as number;
+      low[at] = h[1] as number;
+      owner[at] = index;
+    }
   });
   const order = nodes.map((n) => n.name);
-  entries.sort((a, b) => {
-    if (a.at !== b.at) return a.at < b.at ? -1 : 1;
-    const x = order[a.owner] as string;
-    const y = order[b.owner] as string;
+  const sorted = Uint32Array.from({ length: total }, (_, i) => i).sort((a, b) => {
+    const ha = high[a] as number;
+    const hb = high[b] as number;
+    if (ha !== hb) return ha - hb;
+    const la = low[a] as number;
+    const lb = low[b] as number;
+    if (la !== lb) return la - lb;
+    const x = order[owner[a] as number] as string;
+    const y = order[owner[b] as number] as string;
     return x < y ? -1 : x > y ? 1 : 0;
   });
-  const points = BigUint64Array.from(entries, (e) => e.at);
-  const owners = Uint32Array.from(entries, (e) => e.owner);
-  return {
-    scheme: 'ring',
-    nodes: order,
-    points,
-    owners,
-    nodeFor: (key: Key) => order[owners[successor(points, hash(key))] as number] as string,
+  const pointsHigh = sorted.map((i) => high[i] as number);
+  const pointsLow = sorted.map((i) => low[i] as number);
+  const owners = sorted.map((i) => owner[i] as number);
+  const nodeFor = (key: Key): string => {
+    hash(key, h);
+    return order[owners[successor(pointsHigh, pointsLow, h)] as number] as string;
   };
+  return { scheme: 'ring', nodes: order, pointsHigh, pointsLow, owners, nodeFor };
 }
 
-/** Index of the first point ≥ h, or 0 past the last point (the ring wraps). */
-export function successor(points: BigUint64Array, h: bigint): number {
+/** Index of the first point ≥ h (halves h[0], h[1]), or 0 past the last point (the ring wraps). */
+function successor(high: Uint32Array, low: Uint32Array, h: Uint32Array): number {
+  const kh = h[0] as number;
+  const kl = h[1] as number;
   let lo = 0;
-  let hi = points.length;
+  let hi = high.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if ((points[mid] as bigint) < h) lo = mid + 1;
+    const ph = high[mid] as number;
+    if (ph < kh || (ph === kh && (low[mid] as number) < kl)) lo = mid + 1;
     else hi = mid;
   }
-  return lo === points.length ? 0 : lo;
+  return lo === high.length ? 0 : lo;
 }

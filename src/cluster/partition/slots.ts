@@ -39,12 +39,36 @@ const CLOSE = 0x7d; // '}'
 
 /** Redis's keyHashSlot: the slot `CLUSTER KEYSLOT key` answers. */
 export function keyHashSlot(key: Key): number {
+  if (typeof key === 'string' && isAscii(key)) return asciiKeyHashSlot(key);
   const bytes = typeof key === 'string' ? encoder.encode(key) : key;
   const s = bytes.indexOf(OPEN);
   if (s < 0) return crc16(bytes) & (SLOT_COUNT - 1);
   const e = bytes.indexOf(CLOSE, s + 1);
   if (e < 0 || e === s + 1) return crc16(bytes) & (SLOT_COUNT - 1);
   return crc16(bytes, s + 1, e) & (SLOT_COUNT - 1);
+}
+
+function isAscii(key: string): boolean {
+  for (let i = 0; i < key.length; i++) if (key.charCodeAt(i) >= 0x80) return false;
+  return true;
+}
+
+/** keyHashSlot of an ASCII string, whose UTF-8 bytes are its char codes: no encoding. */
+function asciiKeyHashSlot(key: string): number {
+  let start = 0;
+  let end = key.length;
+  const s = key.indexOf('{');
+  if (s >= 0) {
+    const e = key.indexOf('}', s + 1);
+    if (e > s + 1) {
+      start = s + 1;
+      end = e;
+    }
+  }
+  let crc = 0;
+  for (let i = start; i < end; i++)
+    crc = ((crc << 8) ^ (CRC16_TABLE[((crc >>> 8) ^ key.charCodeAt(i)) & 0xff] as number)) & 0xffff;
+  return crc & (SLOT_COUNT - 1);
 }
 
 /** Which master owns each slot: owner[slot] indexes masters. */
