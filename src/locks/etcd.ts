@@ -17,6 +17,9 @@
 //   would); once granted the holder renews it with extend() (or using()), and the lock is lost
 //   when the lease runs out. etcd leases have whole seconds and a server minimum (etcd: 2 s
 //   by default), so a key may outlive ttlMs; validUntil counts from ttlMs, never longer.
+// - Release revokes our lease, which deletes our key with it: one write. The holder's key is
+//   watched (handle.signal fires when the lease runs out or someone deletes the key) from
+//   the first time a handle's signal is read; a holder that never looks costs no watch.
 // - Reentrancy by owner: a Lock re-acquired by an owner that holds it gets the same key and
 //   token and a hold count (per backend object); an owner's key left by another process
 //   (found by its value) is adopted the same way.
@@ -29,7 +32,14 @@
 
 import { backoffMs, sleep } from '../client/connection.js';
 import type { Client, ConnectOptions } from '../client/index.js';
-import { Compare, connect, type LeaseLostError, Op, WatchCompactedError } from '../client/index.js';
+import {
+  Compare,
+  connect,
+  EtcdError,
+  type LeaseLostError,
+  Op,
+  WatchCompactedError,
+} from '../client/index.js';
 import {
   abortReason,
   BackendUnavailableError,
@@ -192,6 +202,9 @@ interface Hold {
   renewal: { readonly sentAt: number; readonly ttlSeconds: Promise<number> } | undefined;
   /** Ends the watch on our own key. */
   readonly unguard: AbortController;
+  /** The revision to watch our key from, until the watch starts (the first time someone
+   *  asks for a handle's signal: a holder that never looks costs the server no watch). */
+  guardFrom: number | undefined;
 }
 
 class EtcdHandle implements LockHandle {
@@ -215,6 +228,7 @@ class EtcdHandle implements LockHandle {
     return this.hold.validUntil;
   }
   get signal(): AbortSignal {
+    this.backend.watchOver(this.hold);
     return this.hold.controller.signal;
   }
 
@@ -320,7 +334,10 @@ export class EtcdLockBackend implements LockBackend {
     if (this.closed) throw new BackendUnavailableError('the lock backend is closed');
     const holdKey = `${spec.name}\0${o.owner}`;
     const held = this.holds.get(holdKey);
-    if (held !== undefined && !held.controller.signal.aborted) {
+    if (held !== undefined && performance.now() >= held.validUntil) {
+      // Its lease may have run out unseen (the key is watched only once a signal is read).
+      this.lose(held, new LockLostError(`lock ${spec.name}: its lease ran out`));
+    } else if (held !== undefined && !held.controller.signal.aborted) {
       held.count += 1;
       return new EtcdHandle(this, held);
     }
@@ -363,7 +380,7 @@ export class EtcdLockBackend implements LockBackend {
             throw e;
           });
         }
-        this.guard(hold, turn.revision + 1);
+        hold.guardFrom = turn.revision + 1;
       }
       return hold;
     } catch (e) {
@@ -468,9 +485,18 @@ export class EtcdLockBackend implements LockBackend {
       count: 1,
       renewal: undefined,
       unguard: new AbortController(),
+      guardFrom: undefined,
     };
     this.holds.set(holdKey, hold);
     return hold;
+  }
+
+  /** Starts watching a hold's key, once (see Hold.guardFrom). */
+  watchOver(hold: Hold): void {
+    const from = hold.guardFrom;
+    if (from === undefined || hold.unguard.signal.aborted) return;
+    hold.guardFrom = undefined;
+    this.guard(hold, from);
   }
 
   /** Watches our own key: its deletion (lease expiry, someone's delete) loses the lock. */
@@ -514,21 +540,46 @@ export class EtcdLockBackend implements LockBackend {
     if (this.holds.get(hold.holdKey) === hold) this.holds.delete(hold.holdKey);
     hold.unguard.abort();
     const wasLost = hold.controller.signal.aborted;
-    let deleted = false;
-    await retrying('release', undefined, async (attempt) => {
+    const deleted = hold.ownLease
+      ? await this.revokeOwn(hold, wasLost)
+      : await this.deleteAdopted(hold, wasLost);
+    if (!hold.controller.signal.aborted) {
+      hold.controller.abort(new LockLostError(`lock ${hold.name} was released`));
+    }
+    if (!deleted) throw new NotOwnerError(`lock ${hold.name}: not held by ${hold.owner} any more`);
+  }
+
+  /**
+   * Releases through our own lease: revoking it deletes our key (its name holds the lease
+   * id, so no one else's key is attached to it) in one write, where a delete and then a
+   * revoke would be two. The lease not found: it ran out, so the lock was not ours any more.
+   * A retry that finds it gone after an unknown outcome: the first try revoked it. (A key
+   * deleted by hand while the lease lived is reported as released unless the hold's watch,
+   * running once its signal was read, saw the delete first.)
+   */
+  private async revokeOwn(hold: Hold, wasLost: boolean): Promise<boolean> {
+    return retrying('release', undefined, async (attempt) => {
+      try {
+        await this.client.revoke(hold.lease, { timeoutMs: CALL_TIMEOUT_MS });
+        return !wasLost;
+      } catch (e) {
+        if (!(e instanceof EtcdError && e.kind === 'leaseNotFound')) throw e;
+        return attempt > 0 && !wasLost;
+      }
+    });
+  }
+
+  /** Releases an adopted key (another process's lease): deleted if it is still that grant. */
+  private async deleteAdopted(hold: Hold, wasLost: boolean): Promise<boolean> {
+    return retrying('release', undefined, async (attempt) => {
       const r = await this.client
         .txn()
         .if(Compare.createRevision(hold.key, '=', Number(hold.token)))
         .then(Op.delete(hold.key))
         .commit({ timeoutMs: CALL_TIMEOUT_MS });
       // A retry that finds the key gone after an unknown outcome: the first try deleted it.
-      deleted = r.succeeded || (attempt > 0 && !wasLost);
+      return r.succeeded || (attempt > 0 && !wasLost);
     });
-    if (!hold.controller.signal.aborted) {
-      hold.controller.abort(new LockLostError(`lock ${hold.name} was released`));
-    }
-    if (hold.ownLease) void this.revoke(hold.lease);
-    if (!deleted) throw new NotOwnerError(`lock ${hold.name}: not held by ${hold.owner} any more`);
   }
 
   /** Best effort: a lease we fail to revoke expires by itself. */
