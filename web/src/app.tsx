@@ -27,7 +27,8 @@ import { FamilyPlots } from './plots.js';
 import { type LabRun, nodesAt } from './run.js';
 import { Stage } from './stage.js';
 import { StateProbe } from './state-probe.js';
-import { Transport } from './transport.js';
+import { TourPanel } from './tour-panel.js';
+import { Transport, usePlayback } from './transport.js';
 import { type Lab, useLabRun } from './use-lab-run.js';
 
 /** The stage: a click on a node selects it for the inspector; shift-clicks toggle a link. */
@@ -134,9 +135,16 @@ function RunView(props: {
   const flight = picked?.run === run ? run.flights[picked.index] : undefined;
   // A node beyond the new run's cluster (another algorithm, fewer nodes) is no longer there.
   const inspected = selected !== null && selected <= run.nodes ? selected : null;
+  const playback = usePlayback(run, props.setT);
+  /** A tour step moves the run to its tick and holds it there. */
+  const goTo = (at: number) => {
+    playback.setPlaying(false);
+    props.setT(at);
+  };
   return (
     <section class="run">
       <div class="player">
+        <TourPanel lab={lab} run={run} goTo={goTo} />
         <LabStage
           lab={lab}
           run={run}
@@ -151,6 +159,7 @@ function RunView(props: {
           run={run}
           t={t}
           setT={props.setT}
+          playback={playback}
           onHeal={() => lab.addFault(`heal @${Math.round(t)}`)}
         />
         <p class="hint">

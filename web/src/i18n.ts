@@ -84,6 +84,11 @@ const CHROME = {
   messageFormula: { en: 'Messages', zh: '消息数' },
   seedPassage: { en: 'From the notes', zh: '笔记原文' },
   rendering: { en: 'In English', zh: '英文译文' },
+  tour: { en: 'Guided tour', zh: '导览' },
+  tourNext: { en: 'Next', zh: '下一步' },
+  tourPrevious: { en: 'Previous', zh: '上一步' },
+  tourStep: { en: 'Step', zh: '步骤' },
+  tourOf: { en: 'of', zh: '/' },
 } as const satisfies Record<string, Record<Lang, string>>;
 
 export type ChromeKey = keyof typeof CHROME;

@@ -10,7 +10,7 @@ import type { LabRun } from './run.js';
 type SetTime = Dispatch<StateUpdater<number>>;
 
 /** While playing, time advances every animation frame, and stops at the end of the run. */
-function usePlayback(run: LabRun, setT: SetTime) {
+export function usePlayback(run: LabRun, setT: SetTime) {
   const [playing, setPlaying] = useState(false);
   const [speed, setSpeed] = useState(0.2);
   useEffect(() => {
@@ -53,9 +53,18 @@ function Timeline(props: { run: LabRun; t: number; setT: SetTime }) {
   );
 }
 
-export function Transport(props: { run: LabRun; t: number; setT: SetTime; onHeal: () => void }) {
+export type Playback = ReturnType<typeof usePlayback>;
+
+/** The playback state lives with the caller, so a tour's "Next" can pause it. */
+export function Transport(props: {
+  run: LabRun;
+  t: number;
+  setT: SetTime;
+  playback: Playback;
+  onHeal: () => void;
+}) {
   const { run, t, setT } = props;
-  const { playing, setPlaying, speed, setSpeed } = usePlayback(run, setT);
+  const { playing, setPlaying, speed, setSpeed } = props.playback;
   const firstViolation = run.violations[0];
   const step = () => setT(run.records.find((r) => r.t > t)?.t ?? run.endMs);
   const tr = useT();
