@@ -1,7 +1,9 @@
 // Cohort's real distributed transactions (issue 18): XA two-phase commit across PostgreSQL
 // databases, TCC (try/confirm/cancel) and orchestrated sagas, each with a durable
-// coordinator log on the runtime's WAL and recovery after a crash; and the outbox (the local
-// message table) relayed to RabbitMQ with an idempotent consumer. See docs/transactions.md.
+// coordinator log on the runtime's WAL and recovery after a crash; the outbox (the local
+// message table) relayed to RabbitMQ with an idempotent consumer; and transactional messages
+// (half messages with check-back) on Cohort's broker, or relayed to RabbitMQ through the
+// outbox behind the same producer API. See docs/transactions.md.
 //
 // Fault model: see each module (errors are typed, and name the transaction: errors.ts).
 
@@ -25,6 +27,16 @@ export {
   type Transfer,
   transfer,
 } from './examples/bank-transfer.js';
+export {
+  ORDER_GROUP,
+  ORDER_MESSAGE_SCHEMAS,
+  ORDER_TOPIC,
+  PAYMENT_GROUP,
+  PAYMENT_TOPIC,
+  placeOrder,
+  startInventoryService,
+  startPaymentService,
+} from './examples/order-messages.js';
 export {
   ORDER_SCHEMAS,
   type OrderInput,
@@ -100,6 +112,29 @@ export {
   type TccBusiness,
   type TccResource,
 } from './tcc/participant.js';
+export {
+  BadDeliveryError,
+  type BrokerConsumerOptions,
+  type BrokerDelivery,
+  BrokerIdempotentConsumer,
+  type ConsumedTxMessage,
+  type DeliverySource,
+  type TxConsumerStats,
+} from './transactional-message/consumer.js';
+export { type LocalOutcome, LocalTransactionLog } from './transactional-message/local-log.js';
+export { OutboxTransactionalProducer } from './transactional-message/outbox-producer.js';
+export {
+  type BrokerProducerOptions,
+  BrokerTransactionalProducer,
+  type HalfMessageBroker,
+  type LocalTransaction,
+  type ProducerStep,
+  type SendResult,
+  type SendStatus,
+  type TransactionalMessageProducer,
+  type TxMessage,
+  type TxOutcome,
+} from './transactional-message/producer.js';
 export { formatGid, type Gid, parseGid } from './xa/gid.js';
 export {
   type XaHooks,

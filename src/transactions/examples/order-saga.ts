@@ -44,7 +44,8 @@ export interface OrderServices {
   readonly inventory: PgSagaEffects;
 }
 
-function parseOrder(input: unknown): OrderInput {
+/** Validates an order from an untrusted source (a saga input, a message). */
+export function parseOrder(input: unknown): OrderInput {
   const o = input as Partial<OrderInput> | null;
   const text = (v: unknown) => typeof v === 'string' && v.length > 0 && v.length <= 100;
   if (!text(o?.orderId) || !text(o?.customer) || !text(o?.item))
