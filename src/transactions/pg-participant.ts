@@ -4,8 +4,8 @@
 // that swallows its replies) turns into ParticipantTimeoutError rather than a stuck
 // transaction — and whose failures become typed errors naming the transaction.
 //
-// Fault model: the server may refuse a statement, be down, hang, or answer bytes that are not
-// PostgreSQL's protocol (pg reports them as errors). A connection that failed or timed out is
+// Fault model: the server may refuse a statement, be down, die under a connection we hold, hang,
+// or answer bytes that are not PostgreSQL's protocol (pg reports them as errors). A connection that failed or timed out is
 // in an unknown state and is destroyed, never returned to the pool; PostgreSQL then rolls
 // back whatever unprepared transaction it held.
 
@@ -20,6 +20,9 @@ export interface PgParticipantOptions {
   /** Pool size. Default 10. */
   readonly poolSize?: number;
 }
+
+/** Connections that carry our 'error' listener (one each, however often checked out). */
+const guarded = new WeakSet<pg.PoolClient>();
 
 /** SQLSTATE 57014: canceled by statement_timeout. */
 const QUERY_CANCELED = '57014';
@@ -48,11 +51,20 @@ export class PgParticipant {
 
   /** A connection of our own (a session for one transaction). */
   async connect(txnId: string): Promise<pg.PoolClient> {
+    let client: pg.PoolClient;
     try {
-      return await this.pool.connect();
+      client = await this.pool.connect();
     } catch (error) {
       throw this.failure(txnId, 'connect', error);
     }
+    // A checked-out connection has no pool listener: a server that dies while we hold it
+    // (a prepared branch waiting for phase 2) would emit an unhandled 'error' and kill the
+    // process. Swallowed here; the next statement on it fails, typed.
+    if (!guarded.has(client)) {
+      guarded.add(client);
+      client.on('error', () => {});
+    }
+    return client;
   }
 
   /** Runs `sql` on `client`; a failure destroys the connection and rejects typed. */
