@@ -29,6 +29,7 @@ import { Stage } from './stage.js';
 import { StateProbe } from './state-probe.js';
 import { TourPanel } from './tour-panel.js';
 import { Transport, usePlayback } from './transport.js';
+import { readView, writeView } from './url-state.js';
 import { type Lab, useLabRun } from './use-lab-run.js';
 
 /** The stage: a click on a node selects it for the inspector; shift-clicks toggle a link. */
@@ -125,6 +126,7 @@ function RunView(props: {
   setT: Dispatch<StateUpdater<number>>;
   explainOpen: boolean;
   setExplainOpen: (open: boolean) => void;
+  lecture: boolean;
 }) {
   const { lab, run, t } = props;
   const tr = useT();
@@ -144,7 +146,7 @@ function RunView(props: {
   return (
     <section class="run">
       <div class="player">
-        <TourPanel lab={lab} run={run} goTo={goTo} />
+        {!props.lecture && <TourPanel lab={lab} run={run} goTo={goTo} />}
         <LabStage
           lab={lab}
           run={run}
@@ -162,11 +164,13 @@ function RunView(props: {
           playback={playback}
           onHeal={() => lab.addFault(`heal @${Math.round(t)}`)}
         />
-        <p class="hint">
-          {tr('hintBefore')}
-          <kbd>C</kbd>
-          {tr('hintAfter')}
-        </p>
+        {!props.lecture && (
+          <p class="hint">
+            {tr('hintBefore')}
+            <kbd>C</kbd>
+            {tr('hintAfter')}
+          </p>
+        )}
         {flight !== undefined && <MessagePanel flight={flight} onClose={() => setPicked(null)} />}
         {inspected !== null && (
           <NodeInspector
@@ -178,19 +182,23 @@ function RunView(props: {
           />
         )}
       </div>
-      {lab.spec !== undefined && (
+      {lab.spec !== undefined && !props.lecture && (
         <ExplainPanel
           algorithm={lab.spec.name}
           open={props.explainOpen}
           onToggle={props.setExplainOpen}
         />
       )}
-      {lab.spec !== undefined && <FamilyPlots family={lab.spec.family} />}
-      {run.result !== null ? (
-        <Panels run={run} result={run.result} t={t} types={types} />
-      ) : (
-        <p class="note">{tr('traceOnly')}</p>
-      )}
+      {lab.spec !== undefined && <FamilyPlots family={lab.spec.family} large={props.lecture} />}
+      {/* In lecture mode the tour stands beside the full-height stage, above the checks. */}
+      <div class="side">
+        {props.lecture && <TourPanel lab={lab} run={run} goTo={goTo} />}
+        {run.result !== null ? (
+          <Panels run={run} result={run.result} t={t} types={types} />
+        ) : (
+          <p class="note">{tr('traceOnly')}</p>
+        )}
+      </div>
     </section>
   );
 }
@@ -224,8 +232,54 @@ function LanguageSwitch(props: { lang: Lang; setLang: (lang: Lang) => void }) {
 /** The first screen of a phone shows the stage; the explanation waits behind its summary. */
 const startsOpen = () => !matchMedia('(max-width: 700px)').matches;
 
+/** What the page opens at: the URL's slider time and lecture mode. */
+const opening = readView();
+
+/** A key outside text fields and without modifiers: the page's shortcuts. */
+function isShortcut(e: KeyboardEvent, key: string): boolean {
+  const target = e.target as HTMLElement | null;
+  if (target?.closest('input, textarea, select') || e.ctrlKey || e.metaKey || e.altKey)
+    return false;
+  return e.key.toLowerCase() === key;
+}
+
+/**
+ * Lecture mode (button or the L key): the stage fills the screen with large type, the
+ * scenario picker and tour above it; kept in the URL as lecture=1. Turning it on also asks
+ * the browser for full screen (a user's click or key press); a refusal leaves the layout.
+ */
+function useLecture() {
+  const [lecture, setLecture] = useState(opening.lecture);
+  const toggle = () =>
+    setLecture((on) => {
+      const next = !on;
+      writeView({ lecture: next });
+      if (next) document.documentElement.requestFullscreen?.().catch(() => undefined);
+      else if (document.fullscreenElement) document.exitFullscreen().catch(() => undefined);
+      return next;
+    });
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (isShortcut(e, 'l')) toggle();
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, []);
+  return { lecture, toggle };
+}
+
+/** The slider's time in the URL (t=), written once the slider rests, so a link opens there. */
+function useTimeInUrl(t: number) {
+  useEffect(() => {
+    const id = setTimeout(() => writeView({ t }), 250);
+    return () => clearTimeout(id);
+  }, [t]);
+}
+
 export function App() {
-  const [t, setT] = useState(0);
+  const [t, setT] = useState(opening.t);
+  const { lecture, toggle: toggleLecture } = useLecture();
+  useTimeInUrl(t);
   const lab = useLabRun(setT);
   const { spec } = lab;
   const [lang, setLangState] = useState<Lang>(readLang);
@@ -237,10 +291,19 @@ export function App() {
   useEffect(() => writeLang(lang), [lang]);
   return (
     <LangContext.Provider value={lang}>
-      <main>
+      <main class={lecture ? 'lecture' : undefined}>
         <header class="page-header">
           <h1>{chrome('title', lang)}</h1>
           <LanguageSwitch lang={lang} setLang={setLang} />
+          <button
+            type="button"
+            class="lecture-toggle"
+            aria-pressed={lecture}
+            aria-keyshortcuts="L"
+            onClick={toggleLecture}
+          >
+            {chrome('lectureMode', lang)} (L)
+          </button>
           <p>
             {spec?.summary}{' '}
             {spec !== undefined && (
@@ -257,7 +320,7 @@ export function App() {
             )}
           </p>
         </header>
-        <Controls lab={lab} />
+        <Controls lab={lab} lecture={lecture} />
         {lab.run !== null && (
           <RunView
             lab={lab}
@@ -266,6 +329,7 @@ export function App() {
             setT={setT}
             explainOpen={explainOpen}
             setExplainOpen={setExplainOpen}
+            lecture={lecture}
           />
         )}
       </main>

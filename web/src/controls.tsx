@@ -71,25 +71,40 @@ function OptionInputs({ lab }: { lab: Lab }) {
   );
 }
 
-export function Controls({ lab }: { lab: Lab }) {
-  const { run } = lab;
+function AlgorithmSelect({ lab }: { lab: Lab }) {
   const t = useT();
   return (
+    <label>
+      {t('algorithm')}
+      <select
+        id="algorithm"
+        value={lab.algorithm}
+        onChange={(e) => lab.selectAlgorithm(e.currentTarget.value)}
+      >
+        {listedAlgorithms().map((a) => (
+          <option value={a.name} key={a.name}>
+            {a.name}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+/** In lecture mode only the algorithm and its scenarios: the stage gets the screen. */
+export function Controls({ lab, lecture }: { lab: Lab; lecture: boolean }) {
+  const { run } = lab;
+  const t = useT();
+  if (lecture)
+    return (
+      <section class="controls" aria-label="run settings">
+        <AlgorithmSelect lab={lab} />
+        <ScenarioPicker lab={lab} closeOnPick />
+      </section>
+    );
+  return (
     <section class="controls" aria-label="run settings">
-      <label>
-        {t('algorithm')}
-        <select
-          id="algorithm"
-          value={lab.algorithm}
-          onChange={(e) => lab.selectAlgorithm(e.currentTarget.value)}
-        >
-          {listedAlgorithms().map((a) => (
-            <option value={a.name} key={a.name}>
-              {a.name}
-            </option>
-          ))}
-        </select>
-      </label>
+      <AlgorithmSelect lab={lab} />
       <label>
         {t('nodes')}
         <input

@@ -85,6 +85,7 @@ const CHROME = {
   seedPassage: { en: 'From the notes', zh: '笔记原文' },
   rendering: { en: 'In English', zh: '英文译文' },
   tour: { en: 'Guided tour', zh: '导览' },
+  lectureMode: { en: 'Lecture mode', zh: '讲课模式' },
   tourNext: { en: 'Next', zh: '下一步' },
   tourPrevious: { en: 'Previous', zh: '上一步' },
   tourStep: { en: 'Step', zh: '步骤' },

@@ -77,24 +77,36 @@ function electionPlot(): Plot {
   };
 }
 
-function Chart({ plot }: { plot: Plot }) {
+/** Projector-sized: big axis text, thick lines, the chart as wide as its column. */
+const LARGE = { width: 1100, height: 460, font: '18px system-ui', label: 'bold 20px system-ui' };
+const NORMAL = { width: 560, height: 280, font: '12px system-ui', label: 'bold 12px system-ui' };
+
+function Chart({ plot, large }: { plot: Plot; large: boolean }) {
   const host = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (host.current === null) return;
+    const size = large ? LARGE : NORMAL;
+    const axis = (label: string) => ({
+      label,
+      font: size.font,
+      labelFont: size.label,
+      size: large ? 70 : 50,
+      labelSize: large ? 34 : 24,
+    });
     const chart = new uPlot(
       {
         title: plot.title,
-        width: Math.min(560, host.current.clientWidth || 560),
-        height: 280,
+        width: Math.min(size.width, host.current.clientWidth || size.width),
+        height: size.height,
         scales: { x: { time: false } },
-        axes: [{ label: plot.xLabel }, { label: plot.yLabel }],
+        axes: [axis(plot.xLabel), axis(plot.yLabel)],
         series: [
           { label: plot.xLabel },
           ...plot.series.map((s, i) => ({
             label: s.label,
             stroke: COLOURS[i % COLOURS.length] as string,
-            width: 2,
-            points: { show: true },
+            width: large ? 4 : 2,
+            points: { show: true, size: large ? 10 : 5 },
           })),
         ],
       },
@@ -102,11 +114,11 @@ function Chart({ plot }: { plot: Plot }) {
       host.current,
     );
     return () => chart.destroy();
-  }, [plot]);
+  }, [plot, large]);
   return <div ref={host} class="chart" />;
 }
 
-export function FamilyPlots({ family }: { family: string }) {
+export function FamilyPlots({ family, large = false }: { family: string; large?: boolean }) {
   const [plot, setPlot] = useState<Plot | null>(null);
   const make = family === 'mutex' ? mutexPlot : family === 'election' ? electionPlot : null;
   useEffect(() => setPlot(null), [family]);
@@ -116,7 +128,7 @@ export function FamilyPlots({ family }: { family: string }) {
       <button type="button" id="plot" onClick={() => setPlot(make())}>
         Plot the {family} family
       </button>
-      {plot !== null && <Chart plot={plot} />}
+      {plot !== null && <Chart plot={plot} large={large} />}
     </section>
   );
 }

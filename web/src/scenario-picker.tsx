@@ -19,7 +19,8 @@ function expectation(s: Scenario, t: (key: ChromeKey) => string): string {
   ].join(', ');
 }
 
-export function ScenarioPicker({ lab }: { lab: Lab }) {
+/** `closeOnPick` (lecture mode): the list folds away once a scenario is chosen, for the stage. */
+export function ScenarioPicker({ lab, closeOnPick = false }: { lab: Lab; closeOnPick?: boolean }) {
   const scenarios = lab.spec?.scenarios ?? [];
   const current = findScenario(lab.spec, lab.scenario);
   const t = useT();
@@ -37,7 +38,10 @@ export function ScenarioPicker({ lab }: { lab: Lab }) {
                 type="button"
                 data-scenario={s.name}
                 aria-pressed={s.name === lab.scenario}
-                onClick={() => lab.selectScenario(s.name)}
+                onClick={(e) => {
+                  if (closeOnPick) e.currentTarget.closest('details')?.removeAttribute('open');
+                  lab.selectScenario(s.name);
+                }}
               >
                 {s.name}
               </button>{' '}

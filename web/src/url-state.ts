@@ -1,6 +1,8 @@
 // The run's inputs in the URL (?algorithm=…&seed=…&nodes=…&faults=…&duration=…&o.<option>=…,
 // and the named scenario they came from as scenario=…), so a link replays the identical run;
-// lang= (the page's language) is kept as it is.
+// and the view — the slider's time (t=, ms), lecture mode (lecture=1) and the page's language
+// (lang=, i18n.ts) — so a link opens at a moment, as the teacher left it. A new run keeps the
+// view's parameters; the view is written apart from the run (writeView).
 
 import type { OptionValues } from '../../src/core/algorithm.js';
 import type { RunInput } from './run.js';
@@ -29,11 +31,16 @@ export function readUrl(defaults: RunInput): UrlState {
   };
 }
 
+/** Not run settings, but they stay with the link. */
+const VIEW_KEYS = ['lang', 'lecture', 't'] as const;
+
 export function writeUrl(input: RunInput, rawOptions: Record<string, string>, scenario = ''): void {
   const q = new URLSearchParams();
-  // The page's language (i18n.ts) is not a run setting, but it stays with the link.
-  const lang = new URLSearchParams(location.search).get('lang');
-  if (lang !== null) q.set('lang', lang);
+  const now = new URLSearchParams(location.search);
+  for (const key of VIEW_KEYS) {
+    const v = now.get(key);
+    if (v !== null) q.set(key, v);
+  }
   q.set('algorithm', input.algorithm);
   if (scenario !== '') q.set('scenario', scenario);
   q.set('seed', String(input.seed));
@@ -42,6 +49,32 @@ export function writeUrl(input: RunInput, rawOptions: Record<string, string>, sc
   if (input.faults !== '') q.set('faults', input.faults);
   for (const [k, v] of Object.entries(rawOptions)) if (v !== '') q.set(`o.${k}`, v);
   history.replaceState(null, '', `?${q.toString()}`);
+}
+
+export interface ViewState {
+  /** The slider's time in ms (0 when absent or not a number ≥ 0). */
+  readonly t: number;
+  readonly lecture: boolean;
+}
+
+export function readView(): ViewState {
+  const q = new URLSearchParams(location.search);
+  const t = Number(q.get('t') ?? 0);
+  return { t: Number.isFinite(t) && t > 0 ? t : 0, lecture: q.get('lecture') === '1' };
+}
+
+/** Puts the view in the URL, keeping everything else (a whole-ms-and-tenth time). */
+export function writeView(view: Partial<ViewState>): void {
+  const q = new URLSearchParams(location.search);
+  if (view.t !== undefined) {
+    if (view.t > 0) q.set('t', String(Math.round(view.t * 10) / 10));
+    else q.delete('t');
+  }
+  if (view.lecture !== undefined) {
+    if (view.lecture) q.set('lecture', '1');
+    else q.delete('lecture');
+  }
+  history.replaceState(null, '', `?${q.toString()}${location.hash}`);
 }
 
 export type { OptionValues };
