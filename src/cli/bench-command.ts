@@ -245,6 +245,17 @@ const benchmarks: Record<string, Benchmark> = {
       return { report, text: txnBenchText(report) };
     },
   },
+  schedulers: {
+    async run(flags, onProgress) {
+      const { benchSchedulers } = await import('../../bench/schedulers.js');
+      const { schedulersBenchText, schedulersSvg } = await import('../../bench/schedulers-text.js');
+      const seeds = parseInteger('--trials', flags.trials, 1, 1000) ?? 5;
+      const report = benchSchedulers({ seeds, onProgress });
+      if (flags.svg !== undefined) writeFileSync(flags.svg, schedulersSvg(report));
+      const where = flags.svg === undefined ? '' : `\nplot written to ${flags.svg}`;
+      return { report, text: schedulersBenchText(report) + where };
+    },
+  },
   transport: {
     async run(flags, onProgress) {
       const messages = parseInteger('--messages', flags.messages, 1, 10_000_000) ?? 50_000;

@@ -95,8 +95,14 @@ function addBench(root: Command, exit: Exit): void {
       'runs per configuration (sim, raft-sim: the best is reported; wal, server, locks, txn: the median)',
       '3',
     )
-    .option('--trials <n>', 'raft-election: trials per timeout range', '1000')
-    .option('--svg <file>', 'raft-election: where to write the CDF plot', 'raft-election-cdf.svg')
+    .option(
+      '--trials <n>',
+      'raft-election: trials per timeout range (1000); schedulers: seeds per point (5)',
+    )
+    .option(
+      '--svg <file>',
+      'raft-election: where to write the CDF plot (raft-election-cdf.svg); schedulers: the plot',
+    )
     .option('--writes <n>', 'wal: durable writes per configuration', '2000')
     .option('--messages <n>', 'transport: messages per configuration', '50000')
     .option('--members <list>', 'server: cluster sizes (1 and/or 3)', '1,3')
@@ -135,7 +141,8 @@ function addBench(root: Command, exit: Exit): void {
         '  cohort bench locks --backends redis,etcd --duration 1000\n' +
         '  cohort bench limits --duration 3000 --repeats 3 --json\n' +
         '  cohort bench txn --duration 3000 --repeats 3\n' +
-        '  cohort bench comm --duration 3000 --repeats 3 --concurrency 1,64 --json',
+        '  cohort bench comm --duration 3000 --repeats 3 --concurrency 1,64 --json\n' +
+        '  cohort bench schedulers --trials 5 --svg docs/schedulers-wait.svg',
     )
     .action(async (name: string, flags) => {
       const { benchCommand } = await import('./bench-command.js');
