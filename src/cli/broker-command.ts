@@ -1,6 +1,7 @@
 // `cohort broker`'s action: parses the flags, opens the broker's WAL in --data-dir, serves
-// gRPC at --listen, prints the ready line, and runs until SIGINT/SIGTERM or a fatal error (a
-// failed disk: exit 1). Bad flags: one line on stderr, exit 2 (UsageError).
+// gRPC at --listen (and Prometheus metrics on 127.0.0.1:--metrics-port when given), prints the
+// ready line, and runs until SIGINT/SIGTERM or a fatal error (a failed disk: exit 1). Bad
+// flags, or a metrics port already taken: one line on stderr, exit 2 (UsageError).
 
 import pino from 'pino';
 import type { BrokerConfig } from '../comm/broker/config.js';
@@ -25,6 +26,7 @@ export interface BrokerFlags {
   onCheckExhausted?: string;
   maxMessageBytes?: string;
   maxInFlight?: string;
+  metricsPort?: string;
   logLevel: string;
 }
 
@@ -62,6 +64,7 @@ export async function brokerCommand(flags: BrokerFlags): Promise<number> {
   if (!isLoopbackHost(host) && flags.allowNonLoopback !== true)
     throw new UsageError(`--listen ${host} is beyond loopback: add --allow-non-loopback`);
   const config = configFrom(flags);
+  const metricsPort = parseInteger('--metrics-port', flags.metricsPort, 0, 65535);
   const log = pino(
     { name: 'cohort-broker', level: flags.logLevel, base: { pid: process.pid } },
     pino.destination({ fd: 2, sync: true }),
@@ -75,18 +78,24 @@ export async function brokerCommand(flags: BrokerFlags): Promise<number> {
       host,
       port,
       config,
+      ...(metricsPort === undefined ? {} : { metricsPort }),
       onFatal: (e) => fg.onFatal(e as Error),
       wal: { onWarning: (text) => log.warn(text) },
     });
   } catch (error) {
     if (error instanceof BrokerError) throw new UsageError(error.message);
+    // Only the metrics endpoint listens with node:http (gRPC reports its own bind errors).
+    const e = error as NodeJS.ErrnoException;
+    if (e.syscall === 'listen' && metricsPort !== undefined)
+      throw new UsageError(`--metrics-port ${metricsPort}: ${e.code ?? e.message}`);
     throw error;
   }
   const address = `${host}:${server.port}`;
+  const metrics = server.metricsPort === undefined ? {} : { metricsPort: server.metricsPort };
   process.stdout.write(
-    `${JSON.stringify({ event: 'ready', address, port: server.port, pid: process.pid })}\n`,
+    `${JSON.stringify({ event: 'ready', address, port: server.port, ...metrics, pid: process.pid })}\n`,
   );
-  log.info({ address, dataDir: flags.dataDir }, 'broker ready');
+  log.info({ address, dataDir: flags.dataDir, ...metrics }, 'broker ready');
   await fg.stopped();
   await server.close();
   return fg.fatal === undefined ? 0 : 1;

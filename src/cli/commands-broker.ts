@@ -10,13 +10,16 @@ With no flags: data in ./cohort-broker-data, gRPC (proto/cohort/broker.proto) on
 127.0.0.1:7070. No authentication: beyond loopback needs --allow-non-loopback (warns).
 stdout gets one JSON line when it is ready:
   {"event":"ready","address":"127.0.0.1:7070","port":7070,"pid":…}
+--metrics-port serves Prometheus metrics at http://127.0.0.1:<port>/metrics (loopback only;
+off unless given; 0 picks a free port, reported as "metricsPort" in the ready line).
 Every publish, prepare, end of transaction, ack and offset commit is answered once it is
 fsynced (many share one fsync). See docs/broker.md.
 
 Examples:
   cohort broker
   cohort broker --listen 127.0.0.1:0 --data-dir /tmp/b --ack-timeout-ms 5000
-  cohort broker --check-interval-ms 2000 --check-max-attempts 3 --on-check-exhausted keep`;
+  cohort broker --check-interval-ms 2000 --check-max-attempts 3 --on-check-exhausted keep
+  cohort broker --metrics-port 9464`;
 
 export function brokerCommandDef(root: Command, exit: Exit): void {
   root
@@ -32,6 +35,7 @@ export function brokerCommandDef(root: Command, exit: Exit): void {
     .option('--on-check-exhausted <what>', "'rollback' (default) or 'keep'")
     .option('--max-message-bytes <n>', 'the largest message value accepted')
     .option('--max-in-flight <n>', 'unacknowledged deliveries per consumer at most')
+    .option('--metrics-port <port>', 'Prometheus /metrics on 127.0.0.1 at this port (0: any)')
     .option('--log-level <level>', 'pino level: debug, info, warn, error', 'info')
     .addHelpText('after', BROKER_HELP)
     .action(async (flags) => {

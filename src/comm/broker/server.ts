@@ -27,6 +27,7 @@ import { Broker, type BrokerOptions, type TopicPartitionOffset } from './broker.
 import { BrokerError, InvalidArgumentError } from './errors.js';
 import type { Delivery, GroupMode, JoinInput } from './groups.js';
 import type { Outcome } from './halves.js';
+import { BrokerMetrics, portOf } from './metrics.js';
 import { brokerService } from './proto.js';
 import {
   checkToWire,
@@ -46,11 +47,15 @@ export interface BrokerServerOptions extends BrokerOptions {
   readonly port?: number;
   /** The largest request gRPC accepts (a publish batch), in bytes. */
   readonly maxRequestBytes?: number;
+  /** Serve Prometheus metrics at http://127.0.0.1:<port>/metrics (0: a free port); off if unset. */
+  readonly metricsPort?: number;
 }
 
 export interface BrokerServer {
   readonly broker: Broker;
   readonly port: number;
+  /** The metrics endpoint's port, when it was asked for. */
+  readonly metricsPort: number | undefined;
   close(): Promise<void>;
 }
 
@@ -110,7 +115,11 @@ function joinFromWire(j: NonNullable<ConsumerRequest['join']>): JoinInput {
 }
 
 /** One consumer's stream: its join, acks and commits in; assignments and deliveries out. */
-function consume(broker: Broker, call: ServerDuplexStream<ConsumerRequest, unknown>): void {
+function consume(
+  broker: Broker,
+  call: ServerDuplexStream<ConsumerRequest, unknown>,
+  metrics: BrokerMetrics | undefined,
+): void {
   let memberId: string | undefined;
   let writable = true;
   let pending = 0;
@@ -120,6 +129,7 @@ function consume(broker: Broker, call: ServerDuplexStream<ConsumerRequest, unkno
     writable: () => writable && !ended,
     deliver: (ds: Delivery[]) => {
       writable = call.write({ deliveries: { deliveries: ds.map(deliveryToWire) } });
+      metrics?.delivered(ds);
     },
     assignment: (id: string, generation: number, tps: TopicPartition[], sessionMs: number) => {
       const partitions = tps.map((tp) => positionOut(tp));
@@ -137,16 +147,20 @@ function consume(broker: Broker, call: ServerDuplexStream<ConsumerRequest, unkno
   const handle = async (req: ConsumerRequest): Promise<void> => {
     if (req.request === 'join') {
       if (memberId !== undefined) throw new InvalidArgumentError('this stream already joined');
-      const joined = await broker.join(
-        joinFromWire(req.join as NonNullable<ConsumerRequest['join']>),
-        sink,
-      );
+      const input = joinFromWire(req.join as NonNullable<ConsumerRequest['join']>);
+      const joined = await broker.join(input, sink);
+      metrics?.joined(input.group, input.topics);
       memberId = joined.memberId;
       if (ended) await broker.leave(memberId); // The stream died while the join was stored.
       return;
     }
     if (memberId === undefined) throw new InvalidArgumentError('the first request must be a join');
-    if (req.request === 'ack') return broker.ack(memberId, positionsIn(req.ack));
+    if (req.request === 'ack') {
+      const started = process.hrtime.bigint();
+      const positions = positionsIn(req.ack);
+      await broker.ack(memberId, positions);
+      return metrics?.acked(positions, started);
+    }
     if (req.request === 'nack') return broker.nack(memberId, positionsIn(req.nack));
     if (req.request === 'heartbeat') return broker.heartbeat(memberId);
     if (req.request === 'commit') {
@@ -236,6 +250,7 @@ export async function startBrokerServer(
     'grpc.max_receive_message_length': maxBytes,
     'grpc.max_send_message_length': -1,
   });
+  const metrics = options.metricsPort === undefined ? undefined : new BrokerMetrics(broker, server);
   server.addService(brokerService().service, {
     CreateTopic: unary(
       async (r: {
@@ -254,7 +269,10 @@ export async function startBrokerServer(
     ),
     DescribeTopic: unary((r: { topic: string }) => topicInfo(broker, r.topic)),
     Publish: unary(async (r: { topic: string; messages: WireMessage[] }) => {
-      const out = await broker.publish(r.topic, r.messages.map(messageFromWire));
+      const started = process.hrtime.bigint();
+      const messages = r.messages.map(messageFromWire);
+      const out = await broker.publish(r.topic, messages);
+      metrics?.published(r.topic, messages, started);
       return { positions: out.map((p) => ({ topic: r.topic, ...p })) };
     }),
     Prepare: unary(async (r: { producerGroup: string; topic: string; message: WireMessage }) => ({
@@ -269,7 +287,7 @@ export async function startBrokerServer(
     GroupOffsets: unary((r: { group: string; topic: string }) => ({
       committed: broker.committed(r.group, r.topic).map((c) => c ?? -1),
     })),
-    Consume: (call: ServerDuplexStream<ConsumerRequest, unknown>) => consume(broker, call),
+    Consume: (call: ServerDuplexStream<ConsumerRequest, unknown>) => consume(broker, call, metrics),
     Checks: (call: ServerDuplexStream<CheckAnswer, unknown>) => checks(broker, call),
   });
   const host = options.host ?? '127.0.0.1';
@@ -278,10 +296,21 @@ export async function startBrokerServer(
       e === null ? resolve(p) : reject(e),
     ),
   );
+  const http =
+    metrics === undefined
+      ? undefined
+      : await metrics.listen(options.metricsPort as number).catch(async (error: unknown) => {
+          server.forceShutdown();
+          await broker.close();
+          throw error;
+        });
   return {
     broker,
     port,
+    metricsPort: http === undefined ? undefined : portOf(http),
     close: async () => {
+      http?.closeAllConnections();
+      http?.close();
       server.forceShutdown();
       await broker.close();
     },
