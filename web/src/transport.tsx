@@ -1,10 +1,12 @@
 /** @jsxImportSource preact */
 // The time controls under the stage: play/pause at a chosen speed (simulated ms per real
 // ms), step to the next trace record, a slider over the run with a tick at every broken
-// safety check, a jump to the first one, and "Heal links" at the current time.
+// safety check and marks for the run's fault events and drops (markers.ts), a jump to the
+// first broken check, and "Heal links" at the current time.
 
-import { type Dispatch, type StateUpdater, useEffect, useState } from 'preact/hooks';
+import { type Dispatch, type StateUpdater, useEffect, useMemo, useState } from 'preact/hooks';
 import { useT } from './i18n.js';
+import { dropMarkersOf, faultMarkersOf } from './markers.js';
 import type { LabRun } from './run.js';
 
 type SetTime = Dispatch<StateUpdater<number>>;
@@ -26,7 +28,57 @@ export function usePlayback(run: LabRun, setT: SetTime) {
   return { playing, setPlaying, speed, setSpeed };
 }
 
-/** The slider, with a tick where each broken safety check broke. */
+/** Where on the track a time is (0..1), for the marks' CSS. */
+const place = (run: LabRun, t: number) => String(run.endMs > 0 ? t / run.endMs : 1);
+
+/** Fault events above the track (a symbol per kind), dropped messages below it. */
+function Markers({ run }: { run: LabRun }) {
+  const faults = useMemo(() => faultMarkersOf(run), [run]);
+  const drops = useMemo(() => dropMarkersOf(run), [run]);
+  return (
+    <>
+      {faults.map((f, i) => (
+        <span
+          // biome-ignore lint/suspicious/noArrayIndexKey: the same fault may repeat at one tick.
+          key={i}
+          class={`fault-marker fault-${f.verb}`}
+          data-fault-at={f.t}
+          data-fault={f.text}
+          style={{ '--at': place(run, f.t) }}
+          title={`${f.text} (${f.t} ms)`}
+        >
+          {FAULT_SYMBOL[f.verb]}
+        </span>
+      ))}
+      {drops.map((d) => (
+        <span
+          key={d.t}
+          class="drop-marker"
+          data-drops={d.count}
+          style={{ '--at': place(run, d.t) }}
+          title={`${d.count} dropped from ${d.t.toFixed(0)} ms`}
+        />
+      ))}
+    </>
+  );
+}
+
+/** One symbol per kind of fault event: down, up, cut, whole, paused. */
+const FAULT_SYMBOL: Record<string, string> = {
+  crash: '✕',
+  restart: '↑',
+  pause: '‖',
+  resume: '▸',
+  partition: '⫽',
+  heal: '∥',
+  block: '→',
+  unblock: '⇢',
+  loss: '·',
+  dup: '·',
+  other: '!',
+};
+
+/** The slider, with a tick where each broken safety check broke and the run's faults marked. */
 function Timeline(props: { run: LabRun; t: number; setT: SetTime }) {
   const { run } = props;
   return (
@@ -45,10 +97,11 @@ function Timeline(props: { run: LabRun; t: number; setT: SetTime }) {
           key={`${v.check}-${v.t}`}
           class="violation-tick"
           data-violation-at={v.t}
-          style={{ '--at': String(run.endMs > 0 ? v.t / run.endMs : 1) }}
+          style={{ '--at': place(run, v.t) }}
           title={`${v.check} broke at ${v.t} ms`}
         />
       ))}
+      <Markers run={run} />
     </div>
   );
 }
