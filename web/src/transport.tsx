@@ -39,8 +39,7 @@ function Markers({ run }: { run: LabRun }) {
     <>
       {faults.map((f, i) => (
         <span
-          // biome-ignore lint/suspicious/noArrayIndexKey: the same fault may repeat at one tick.
-          key={i}
+          key={`${i}-${f.text}`}
           class={`fault-marker fault-${f.verb}`}
           data-fault-at={f.t}
           data-fault={f.text}
