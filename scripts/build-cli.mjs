@@ -88,6 +88,7 @@ export async function buildCli(outdir = join(root, 'dist', 'cli')) {
       'mapreduce-worker': join(root, 'src', 'compute', 'mapreduce', 'worker.ts'),
       'stream-worker': join(root, 'src', 'compute', 'stream', 'worker.ts'),
       'actor-node': join(root, 'src', 'compute', 'actors', 'node.ts'),
+      'pipeline-worker': join(root, 'src', 'compute', 'pipeline', 'worker.ts'),
     },
     outdir,
     splitting: true,

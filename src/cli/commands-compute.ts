@@ -7,6 +7,7 @@
 
 import type { Command } from 'commander';
 import { computeModelsCommandDef, positive } from './compute-models-command.js';
+import { computePipelineCommandDef } from './compute-pipeline-command.js';
 import { table } from './format.js';
 import { EXIT_OK, type Exit, UsageError } from './usage-error.js';
 
@@ -16,7 +17,8 @@ Examples:
   cohort compute mapreduce --workers 3 --input corpus.txt --kill-at map:2 --json
   cohort compute mapreduce --generate 64 --input /tmp/corpus.txt --workers 2
   cohort compute stream --workers 3 --input corpus.txt --kill-at 100 --exactly-once
-  cohort compute actors --workers 3 --kill-at 500 --crash-at 200`;
+  cohort compute actors --workers 3 --kill-at 500 --crash-at 200
+  cohort compute pipeline --delay-ms 2 --concurrency transform=2 --isolate aggregate --json`;
 
 interface MapReduceFlags {
   workers: string;
@@ -33,7 +35,7 @@ interface MapReduceFlags {
 export function computeCommandDef(root: Command, exit: Exit): void {
   const group = root
     .command('compute')
-    .description('computation models run as real processes: MapReduce, stream, actors')
+    .description('computation models run as real processes: MapReduce, stream, actors, pipeline')
     .addHelpText('after', COMPUTE_HELP);
   group
     .command('mapreduce')
@@ -50,6 +52,7 @@ export function computeCommandDef(root: Command, exit: Exit): void {
     .addHelpText('after', COMPUTE_HELP)
     .action(async (flags: MapReduceFlags) => exit(await mapReduceCommand(flags)));
   computeModelsCommandDef(group, exit);
+  computePipelineCommandDef(group, exit);
 }
 
 function killTarget(raw: string | undefined): { kind: 'map' | 'reduce'; task: number } | null {
