@@ -13,7 +13,7 @@ import { newSessionId } from './session-id.js';
 const K1 = 'k1-0123456789abcdef0123456789abcdef';
 const K2 = 'k2-0123456789abcdef0123456789abcdef';
 
-function valueOf(setCookie: string): string {
+function cookieValue(setCookie: string): string {
   return (setCookie.split(';')[0] as string).split('=')[1] as string;
 }
 
@@ -86,7 +86,7 @@ describe('cookieStore', () => {
     const [header] = await manager.commit(session);
     expect(header?.length).toBeLessThanOrEqual(COOKIE_MAX_BYTES);
     expect(header?.length).toBeGreaterThan(COOKIE_MAX_BYTES - 8); // The bound is tight.
-    const back = await manager.load(`sid=${valueOf(header as string)}`);
+    const back = await manager.load(`sid=${cookieValue(header as string)}`);
     expect(back.get('blob')).toBe('x'.repeat(size - 1));
   });
 });

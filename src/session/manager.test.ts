@@ -10,7 +10,12 @@ import { newSessionId } from './session-id.js';
 function setup(options: { ttlMs?: number; touchAfterMs?: number } = {}) {
   const clock = { now: 1_000_000 };
   const now = () => clock.now;
-  const manager = new SessionManager({ store: memoryStore({ now }), now, maxDataBytes: 64, ...options });
+  const manager = new SessionManager({
+    store: memoryStore({ now }),
+    now,
+    maxDataBytes: 64,
+    ...options,
+  });
   return { manager, clock };
 }
 
@@ -25,7 +30,9 @@ describe('SessionManager', () => {
     const s = await manager.load(undefined);
     s.set('user', 'ada');
     const [header] = await manager.commit(s);
-    expect(header).toMatch(/^sid=[A-Za-z0-9_-]{32}; Path=\/; Max-Age=1800; HttpOnly; SameSite=Lax$/);
+    expect(header).toMatch(
+      /^sid=[A-Za-z0-9_-]{32}; Path=\/; Max-Age=1800; HttpOnly; SameSite=Lax$/,
+    );
     const again = await manager.load(cookieOf(header));
     expect(again.isNew).toBe(false);
     expect(again.id).toBe(s.id);
@@ -35,7 +42,14 @@ describe('SessionManager', () => {
   it('never adopts an unknown, malformed or oversized id: a new session with a fresh id', async () => {
     const { manager } = setup();
     const unknown = newSessionId();
-    for (const cookie of [`sid=${unknown}`, 'sid=short', 'sid="x"', `sid=${'a'.repeat(5000)}`, ';;=;', 'sid']) {
+    for (const cookie of [
+      `sid=${unknown}`,
+      'sid=short',
+      'sid="x"',
+      `sid=${'a'.repeat(5000)}`,
+      ';;=;',
+      'sid',
+    ]) {
       const s = await manager.load(cookie);
       expect(s.isNew).toBe(true);
       expect(s.id).not.toBe(unknown);

@@ -52,14 +52,21 @@ export function readBounded(
   });
 }
 
-/** Parses an authenticated JSON body, or undefined. */
-export function openBody(secret: Buffer, body: Buffer, mac: unknown): unknown {
-  if (!macMatches(secret, body, mac)) return undefined;
+const NOT_JSON = Symbol('not JSON');
+
+function parseJson(body: Buffer): unknown {
   try {
     return JSON.parse(body.toString('utf8')) as unknown;
   } catch {
-    return undefined;
+    return NOT_JSON;
   }
+}
+
+/** Parses an authenticated JSON body, or undefined (unauthenticated or not JSON). */
+export function openBody(secret: Buffer, body: Buffer, mac: unknown): unknown {
+  if (!macMatches(secret, body, mac)) return undefined;
+  const message = parseJson(body);
+  return message === NOT_JSON ? undefined : message;
 }
 
 export interface SignedPostOptions {
@@ -117,9 +124,10 @@ export async function answerSigned(
   };
   const body = await readBounded(req, o.maxBytes);
   if (body === undefined) return reply(413, { error: 'body too large' });
-  const message = openBody(o.secret, body, req.headers[MAC_HEADER]);
-  if (message === undefined) return reply(401, { error: 'unauthenticated or not JSON' });
-  const answer = o.handle(message);
+  if (!macMatches(o.secret, body, req.headers[MAC_HEADER]))
+    return reply(401, { error: 'unauthenticated' });
+  const message = parseJson(body);
+  const answer = message === NOT_JSON ? undefined : o.handle(message);
   if (answer === undefined) return reply(400, { error: 'malformed gossip message' });
   reply(200, answer);
 }
