@@ -1,16 +1,20 @@
 // The outbox relay's latency against the broker's own (issue 18's goal: the relay adds no more
 // than one broker round trip). Two measurements in one run, on the same RabbitMQ and the same
-// loopback, one message at a time (concurrency 1, so each figure is a latency, not a queue):
+// loopback, one message at a time (concurrency 1, so each figure is a latency, not a queue),
+// their samples interleaved so that both see the same machine:
 // - relay: COMMIT of a local transaction holding an outbox row → the message in a consumer's
-//   hands (NOTIFY wakes the relay, which claims, publishes with a confirm and marks the row);
-// - raw: one persistent publish on a confirm channel → the same consumer receives it, and the
-//   publish → confirm time (the relay waits for that before it marks the row sent).
+//   hands (NOTIFY wakes the relay, which claims, publishes with a confirm and marks the row),
+//   and COMMIT → claimed (the relay's 'claimed' hook: what PostgreSQL adds before the publish);
+// - raw: one persistent, mandatory publish on a confirm channel of its own connection → the
+//   same consumer receives it, and the publish → confirm time (the relay waits for that before
+//   it marks the row sent).
 // The relay's poll is set far above the samples' spacing, so a wake-up is NOTIFY's, not a poll's.
 // `cohort bench txn` may call benchOutbox(); the servers are the caller's (a test helper starts
 // them: test/support/outbox-bench-run.ts).
 //
 // Fault model: none; a failure rejects.
 
+import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import amqp from 'amqplib';
 import type pg from 'pg';
@@ -38,11 +42,15 @@ export interface OutboxBenchResult {
   readonly samples: number;
   /** COMMIT → consumed, through the relay. */
   readonly relay: LatencySummary;
-  /** publish → consumed, straight to RabbitMQ. */
+  /** COMMIT answered → consumed: the relay's part once the row is durable. */
+  readonly relayAfterCommit: LatencySummary;
+  /** COMMIT → the relay has claimed the row (NOTIFY, wake-up, BEGIN + claim in one trip). */
+  readonly claimed: LatencySummary;
+  /** publish → consumed, straight to RabbitMQ (a persistent, mandatory publish, as the relay's). */
   readonly raw: LatencySummary;
   /** publish → publisher confirm. */
   readonly rawConfirm: LatencySummary;
-  /** relay p50 − raw p50: what the relay adds. */
+  /** relayAfterCommit p50 − raw p50: what the relay adds to a publish. */
   readonly addedP50Ms: number;
 }
 
@@ -52,18 +60,45 @@ export async function benchOutbox(options: OutboxBenchOptions): Promise<OutboxBe
   const samples = options.samples ?? 200;
   const payload = Buffer.alloc(options.payloadBytes ?? 100, 'x');
   const connection = await amqp.connect(options.amqpUrl);
+  const relay = await startRelay(options);
   try {
     const received = await consumer(connection);
-    const raw = await measureRaw(connection, received, samples, payload);
-    const relay = await measureRelay(options, received, samples, payload);
+    // The raw publisher has a connection of its own, as the relay has.
+    const rawConnection = await amqp.connect(options.amqpUrl);
+    const raw = await rawConnection.createConfirmChannel();
+    const out = {
+      relay: [] as number[],
+      afterCommit: [] as number[],
+      claimed: [] as number[],
+      raw: [] as number[],
+    };
+    const confirmed: number[] = [];
+    try {
+      // Interleaved, so that both paths see the same machine (load, caches, timers).
+      for (let i = 0; i < samples; i++) {
+        const r = await rawSample(raw, received, payload);
+        out.raw.push(r.consumed);
+        confirmed.push(r.confirmed);
+        const s = await relaySample(relay, received, payload, i);
+        out.relay.push(s.consumed);
+        out.afterCommit.push(s.afterCommit);
+        out.claimed.push(s.claimed);
+      }
+    } finally {
+      await rawConnection.close();
+    }
+    const [afterCommit, rawConsumed] = [summarize(out.afterCommit), summarize(out.raw)];
     return {
       samples,
-      relay: summarize(relay),
-      raw: summarize(raw.consumed),
-      rawConfirm: summarize(raw.confirmed),
-      addedP50Ms: summarize(relay).p50Ms - summarize(raw.consumed).p50Ms,
+      relay: summarize(out.relay),
+      relayAfterCommit: afterCommit,
+      claimed: summarize(out.claimed),
+      raw: rawConsumed,
+      rawConfirm: summarize(confirmed),
+      addedP50Ms: Math.round((afterCommit.p50Ms - rawConsumed.p50Ms) * 1000) / 1000,
     };
   } finally {
+    await relay.close();
     await connection.close();
   }
 }
@@ -92,39 +127,40 @@ async function consumer(connection: amqp.ChannelModel) {
   };
 }
 
-async function measureRaw(
-  connection: amqp.ChannelModel,
+/** One persistent, mandatory publish (as the relay's) → consumed, and → confirmed. */
+async function rawSample(
+  channel: amqp.ConfirmChannel,
   received: { next(): Promise<number> },
-  samples: number,
   payload: Buffer,
-) {
-  const channel = await connection.createConfirmChannel();
-  const consumed: number[] = [];
-  const confirmed: number[] = [];
-  for (let i = 0; i < samples; i++) {
-    const arrived = received.next();
-    const start = performance.now();
-    const confirm = new Promise<number>((resolve, reject) =>
-      channel.publish(EXCHANGE, 'bench.raw', payload, { persistent: true }, (e) =>
-        e ? reject(e) : resolve(performance.now()),
-      ),
-    );
-    consumed.push((await arrived) - start);
-    confirmed.push((await confirm) - start);
-  }
-  await channel.close();
-  return { consumed, confirmed };
+): Promise<{ consumed: number; confirmed: number }> {
+  const arrived = received.next();
+  const start = performance.now();
+  const confirm = new Promise<number>((resolve, reject) =>
+    channel.publish(
+      EXCHANGE,
+      'bench.raw',
+      payload,
+      { persistent: true, mandatory: true, messageId: randomUUID() },
+      (e) => (e ? reject(e) : resolve(performance.now())),
+    ),
+  );
+  const consumed = (await arrived) - start;
+  return { consumed, confirmed: (await confirm) - start };
 }
 
-async function measureRelay(
-  options: OutboxBenchOptions,
-  received: { next(): Promise<number> },
-  samples: number,
-  payload: Buffer,
-): Promise<number[]> {
+interface BenchRelay {
+  readonly outbox: Outbox;
+  readonly client: pg.PoolClient;
+  /** When the relay last claimed rows (its 'claimed' hook). */
+  claimedAt: number;
+  close(): Promise<void>;
+}
+
+async function startRelay(options: OutboxBenchOptions): Promise<BenchRelay> {
   const outbox = new Outbox({ table: 'outbox_bench' });
   const db = new PgParticipant('bench', options.connection, { poolSize: 1 });
   await db.local('install', (c) => outbox.install(c));
+  const state = { claimedAt: 0 };
   const relay = await OutboxRelay.start({
     relayId: 'bench',
     connection: options.connection,
@@ -132,24 +168,45 @@ async function measureRelay(
     exchange: EXCHANGE,
     outbox,
     pollIntervalMs: 60_000,
+    hooks: {
+      at(point, ids) {
+        if (point === 'claimed' && ids.length > 0) state.claimedAt = performance.now();
+      },
+    },
   });
   const client = await db.connect('bench');
-  try {
-    const out: number[] = [];
-    for (let i = 0; i < samples; i++) {
-      const arrived = received.next();
-      await client.query('BEGIN');
-      await outbox.enqueue(client, { aggregate: `a${i}`, topic: 'bench.relay', payload });
-      const start = performance.now();
-      await client.query('COMMIT');
-      out.push((await arrived) - start);
-    }
-    return out;
-  } finally {
-    client.release();
-    await relay.close();
-    await db.close();
-  }
+  return {
+    outbox,
+    client,
+    get claimedAt() {
+      return state.claimedAt;
+    },
+    async close() {
+      client.release();
+      await relay.close();
+      await db.close();
+    },
+  };
+}
+
+/**
+ * COMMIT of a transaction holding an outbox row → consumed (and from COMMIT's answer: what the
+ * relay adds once the commit is durable, without its fsync); COMMIT → claimed by the relay.
+ */
+async function relaySample(
+  relay: BenchRelay,
+  received: { next(): Promise<number> },
+  payload: Buffer,
+  i: number,
+): Promise<{ consumed: number; afterCommit: number; claimed: number }> {
+  const arrived = received.next();
+  await relay.client.query('BEGIN');
+  await relay.outbox.enqueue(relay.client, { aggregate: `a${i}`, topic: 'bench.relay', payload });
+  const start = performance.now();
+  await relay.client.query('COMMIT');
+  const committed = performance.now();
+  const at = await arrived;
+  return { consumed: at - start, afterCommit: at - committed, claimed: relay.claimedAt - start };
 }
 
 function summarize(values: readonly number[]): LatencySummary {

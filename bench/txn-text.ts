@@ -59,6 +59,30 @@ function goalText(report: TxnBenchReport): string {
   return `goal: ${parts.join('; ')}: ${verdict}`;
 }
 
+/** The outbox's lines: what the relay adds to a raw publish, and where its time goes. */
+function outboxText(report: TxnBenchReport): string[] {
+  const o = report.outbox;
+  if (o === undefined) return [];
+  const ms = (x: { p50Ms: number; p99Ms: number }) =>
+    `${fmtNumber(x.p50Ms)} / ${fmtNumber(x.p99Ms)}`;
+  const rows = [
+    ['raw RabbitMQ: publish → consumed', ms(o.raw)],
+    ['raw RabbitMQ: publish → confirm', ms(o.rawConfirm)],
+    ['outbox: COMMIT sent → relay claimed the row', ms(o.claimed)],
+    ['outbox: COMMIT sent → consumed', ms(o.relay)],
+    ['outbox: COMMIT answered → consumed', ms(o.relayAfterCommit)],
+  ];
+  const verdict = o.addedP50Ms <= o.rawConfirm.p50Ms ? 'met' : 'NOT met';
+  return [
+    `outbox relay, ${o.samples} messages one at a time, interleaved with raw publishes ` +
+      '(p50 / p99 ms):',
+    table(['path', 'p50 / p99 ms'], rows),
+    `goal: the relay adds ${fmtNumber(o.addedP50Ms)} ms at p50 (COMMIT answered → consumed, ` +
+      `less raw publish → consumed); one broker round trip (publish → confirm) is ` +
+      `${fmtNumber(o.rawConfirm.p50Ms)} ms: ${verdict}`,
+  ];
+}
+
 export function txnBenchText(report: TxnBenchReport): string {
   const notes = [
     ...report.skipped.map((s) => `skipped: ${s.what}: ${s.reason}`),
@@ -82,6 +106,7 @@ export function txnBenchText(report: TxnBenchReport): string {
       'fsyncs: pg_stat_wal.wal_sync deltas of servers a and b (background writers included) ' +
       "and the coordinator log's own, per transfer. CPU: this process's (client and " +
       "coordinator) + both PostgreSQL servers' (all their processes), per transfer.",
+    ...outboxText(report),
     ...notes,
   ].join('\n');
 }

@@ -12,7 +12,9 @@
 // acknowledged commit, PREPARE TRANSACTION and COMMIT PREPARED is on disk. Repetitions are
 // interleaved over the protocols, the order alternating (a busy neighbour slows all alike).
 // Ratios are to the local transaction at the same concurrency; the issue's goal is checked:
-// XA's p50 within 3× the local one's at concurrency 1, its transfers/s within 2× at 64.
+// XA's p50 within 3× the local one's at concurrency 1, its transfers/s within 2× at 64. Then
+// the outbox: its relay's latency against a raw publish to a private RabbitMQ (bench/outbox.ts;
+// the goal: the relay adds no more than one broker round trip).
 //
 // Fault model: a transfer that fails is counted (first message kept) and the loop goes on; a
 // protocol that does not open is skipped with its reason; afterwards every protocol's money
@@ -22,7 +24,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type pg from 'pg';
+import { RabbitMqServer } from '../src/runtime/launcher/rabbitmq.js';
 import { LocalServers, postgresConnection } from './locks-servers.js';
+import { benchOutbox, type OutboxBenchResult } from './outbox.js';
 import { processTreeCpuMs } from './proc-tree-cpu.js';
 import { closedLoop, type LoopResult } from './server-loop.js';
 import {
@@ -100,6 +105,11 @@ export interface TxnBenchReport {
   readonly setup: string;
   readonly runs: readonly TxnBenchRun[];
   readonly goal: TxnBenchGoal;
+  /**
+   * The outbox relay's latency against a raw RabbitMQ publish (bench/outbox.ts), on server a
+   * (fsync on) and a private RabbitMQ; absent when it was skipped (see `skipped`).
+   */
+  readonly outbox?: OutboxBenchResult;
   /** What the audit found wrong (must be empty). */
   readonly problems: readonly string[];
   readonly skipped: readonly { readonly what: string; readonly reason: string }[];
@@ -110,7 +120,29 @@ export interface TxnBenchOptions {
   readonly concurrency?: readonly number[];
   readonly durationMs?: number;
   readonly repeats?: number;
+  /** Measure the outbox relay too (default true): starts a private RabbitMQ. */
+  readonly outbox?: boolean;
   readonly onProgress?: (text: string) => void;
+}
+
+/** Outbox samples: one per 4 ms of the run's duration, 50 to 1,000. */
+const outboxSamples = (durationMs: number) =>
+  Math.max(50, Math.min(1_000, Math.round(durationMs / 4)));
+
+/** The outbox relay against raw RabbitMQ (bench/outbox.ts) on `connection`'s server. */
+async function measureOutbox(
+  connection: pg.ClientConfig,
+  opts: TxnBenchOptions,
+): Promise<OutboxBenchResult> {
+  opts.onProgress?.('bench txn: starting RabbitMQ for the outbox');
+  const rabbit = await RabbitMqServer.start();
+  try {
+    opts.onProgress?.('bench txn: outbox relay against raw publishes');
+    const samples = outboxSamples(opts.durationMs ?? DEFAULT_DURATION_MS);
+    return await benchOutbox({ connection, amqpUrl: rabbit.url, samples });
+  } finally {
+    await rabbit.close();
+  }
 }
 
 const SETUP =
@@ -301,6 +333,7 @@ export async function benchTxn(opts: TxnBenchOptions): Promise<TxnBenchReport> {
   const protocols: Protocol[] = [];
   const counters: WalSyncCounter[] = [];
   let runs: TxnBenchRun[] = [];
+  let outbox: OutboxBenchResult | undefined;
   try {
     opts.onProgress?.('bench txn: starting two PostgreSQL servers');
     const starts = await Promise.allSettled([0, 1].map(() => LocalServers.postgres(settings)));
@@ -329,6 +362,11 @@ export async function benchTxn(opts: TxnBenchOptions): Promise<TxnBenchReport> {
       const problem = await p.audit().catch((e: unknown) => `${p.name}: audit: ${messageOf(e)}`);
       if (problem !== undefined) problems.push(problem);
     }
+    if (opts.outbox !== false)
+      outbox = await measureOutbox(banks.a, opts).catch((error: unknown) => {
+        skipped.push({ what: 'outbox', reason: messageOf(error) });
+        return undefined;
+      });
   } finally {
     for (const c of counters) await c.close().catch(() => {});
     for (const p of protocols) await p.close().catch(() => {});
@@ -342,6 +380,7 @@ export async function benchTxn(opts: TxnBenchOptions): Promise<TxnBenchReport> {
     setup: SETUP,
     runs,
     goal: goalOf(runs),
+    ...(outbox !== undefined && { outbox }),
     problems,
     skipped,
   };
