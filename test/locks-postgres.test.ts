@@ -126,9 +126,87 @@ describe('postgres lock backend: PostgreSQL specifics', () => {
     const rows = await sql(
       "SELECT count(*)::int AS n FROM pg_tables WHERE tablename LIKE 'raced_locks%'",
     );
-    expect(rows[0]?.n).toBe(2);
+    expect(rows[0]?.n).toBe(3); // the locks, their token counters, the waiters' queue
     const h = await many[0]!.lock('raced').acquire({ ttlMs: LONG_TTL_MS, waitMs: 0 });
     await h.release();
+  });
+
+  /** How many live waiters the queue holds for `name`. */
+  const queued = async (name: string) =>
+    Number(
+      (
+        await sql(
+          'SELECT count(*)::int AS n FROM cohort_locks_queue WHERE name = $1 AND live_until > now()',
+          [name],
+        )
+      )[0]?.n,
+    );
+
+  it('hands a released lock to the waiters in arrival order, and a releaser queues behind them', async () => {
+    const b = await connect();
+    const lock = b.lock('fifo');
+    const first = await lock.acquire({ ttlMs: LONG_TTL_MS });
+    const order: number[] = [];
+    const waiters: Promise<void>[] = [];
+    for (const i of [1, 2, 3]) {
+      // Each waiter from its own backend (its own LISTEN connection), queued before the next.
+      const w = await connect();
+      waiters.push(
+        w
+          .lock('fifo')
+          .acquire({ ttlMs: LONG_TTL_MS })
+          .then(async (h) => {
+            order.push(i);
+            await h.release();
+          }),
+      );
+      await until(async () => (await queued('fifo')) === i, `waiter ${i} to queue`);
+    }
+    await first.release();
+    // The releaser asks again at once: it must not barge ahead of the three queued waiters.
+    const again = await lock.acquire({ ttlMs: LONG_TTL_MS });
+    await Promise.all(waiters);
+    expect(order).toEqual([1, 2, 3]);
+    expect(again.token > first.token + 3n).toBe(true);
+    await again.release();
+    expect(await queued('fifo')).toBe(0);
+  });
+
+  it('a waiter that gives up leaves the queue, and a hand-off it missed passes on', async () => {
+    const b = await connect();
+    const holder = await b.lock('leave').acquire({ ttlMs: LONG_TTL_MS });
+    const quitter = await connect();
+    const controller = new AbortController();
+    const gaveUp = quitter.lock('leave').acquire({ ttlMs: LONG_TTL_MS, signal: controller.signal });
+    await until(async () => (await queued('leave')) === 1, 'the quitter to queue');
+    const patient = (await connect()).lock('leave').acquire({ ttlMs: LONG_TTL_MS });
+    await until(async () => (await queued('leave')) === 2, 'the patient waiter to queue');
+    controller.abort();
+    await expect(gaveUp).rejects.toThrow();
+    await holder.release();
+    const h = await patient;
+    expect(h.token > holder.token).toBe(true);
+    await h.release();
+    // A hand-off to an entry whose waiter is gone (it never refreshes again): leave() passes
+    // it on, as the waiter's own leave would.
+    const again = await b.lock('leave').acquire({ ttlMs: LONG_TTL_MS });
+    await sql(
+      "INSERT INTO cohort_locks_queue (name, owner, ttl_ms, live_until) VALUES ('leave', 'ghost', 30000, now() + interval '1 minute')",
+    );
+    const next = (await connect()).lock('leave').acquire({ ttlMs: LONG_TTL_MS });
+    await until(async () => (await queued('leave')) === 2, 'a waiter behind the ghost');
+    await again.release(); // Handed to the ghost.
+    const ghost = (
+      await sql("SELECT seq::text AS seq FROM cohort_locks_queue WHERE owner = 'ghost'")
+    )[0];
+    expect(ghost).toBeUndefined();
+    const [row] = await sql(
+      "SELECT granted_to::text AS seq FROM cohort_locks WHERE name = 'leave'",
+    );
+    await sql('SELECT cohort_locks_leave($1, $2, $3)', ['leave', row?.seq, 'ghost']);
+    const n = await next;
+    expect(n.token > again.token + 1n).toBe(true);
+    await n.release();
   });
 
   it('refuses read/write specs and bad table names', async () => {

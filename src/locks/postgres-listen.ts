@@ -1,7 +1,8 @@
-// The wake-ups of the PostgreSQL lock's waiters: one dedicated connection per backend that
-// LISTENs on the lock table's channel; a release NOTIFYs it with the lock's name (in the
-// releasing transaction, so the notification arrives only after the release committed), and
-// every local waiter for that name attempts again.
+// The wake-ups of the PostgreSQL lock's waiters (and the outbox relay's): one dedicated
+// connection per backend that LISTENs on one channel. A notification is sent in the
+// notifying transaction, so it arrives only after that committed; it goes to the local
+// subscribers of the key its payload names (`keyOf`: the lock's name in a hand-off's
+// `seq|token|slot|name`), each given the payload.
 //
 // Fault model: the connection may drop (a server restart, a killed backend). Notifications
 // sent meanwhile are lost, so after reconnecting (retried with a capped back-off until the
@@ -15,7 +16,7 @@ const RECONNECT_MIN_MS = 100;
 const RECONNECT_MAX_MS = 2_000;
 
 export class PostgresNotifications {
-  private readonly waiters = new Map<string, Set<() => void>>();
+  private readonly waiters = new Map<string, Set<(payload: string) => void>>();
   private client: pg.Client | undefined;
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   private failures = 0;
@@ -24,6 +25,8 @@ export class PostgresNotifications {
   constructor(
     private readonly config: pg.ClientConfig,
     private readonly channel: string,
+    /** Which subscribers a payload is for (undefined: nobody's). Default: the payload. */
+    private readonly keyOf: (payload: string) => string | undefined = (payload) => payload,
   ) {}
 
   /** Connects and LISTENs; rejects if the first connection fails (then keeps trying). */
@@ -36,8 +39,8 @@ export class PostgresNotifications {
     }
   }
 
-  /** Calls `wake` on every notification for `name` (and after a reconnect). */
-  subscribe(name: string, wake: () => void): () => void {
+  /** Calls `wake` with every notification for `name`, and with '' after a reconnect. */
+  subscribe(name: string, wake: (payload: string) => void): () => void {
     let set = this.waiters.get(name);
     if (set === undefined) {
       set = new Set();
@@ -97,11 +100,13 @@ export class PostgresNotifications {
     }, delay);
   }
 
-  private wake(name: string): void {
-    for (const wake of [...(this.waiters.get(name) ?? [])]) wake();
+  private wake(payload: string): void {
+    const key = this.keyOf(payload);
+    if (key === undefined) return;
+    for (const wake of [...(this.waiters.get(key) ?? [])]) wake(payload);
   }
 
   private wakeAll(): void {
-    for (const set of [...this.waiters.values()]) for (const wake of [...set]) wake();
+    for (const set of [...this.waiters.values()]) for (const wake of [...set]) wake('');
   }
 }

@@ -1,10 +1,12 @@
 // The PostgreSQL lock (issue 17): the seed notes' database lock, done right. A row per held
 // lock slot with owner, fencing token, hold count and expiry (postgres-sql.ts); acquire is
-// one statement — insert, or take over an expired row, or re-enter our own — that returns
-// the token; release and extend touch only our own row (name, slot, owner and token must all
-// match); expiry is judged by the database's clock alone. Waiters LISTEN (postgres-listen.ts)
-// for the NOTIFY a release sends and otherwise sleep until the current holder's lease ends:
-// no polling loop. `limit` > 1 makes a semaphore (slots 0..limit-1; every user of a name
+// one call — insert, or take over an expired row, or re-enter our own — that returns the
+// token, or queues us; release and extend touch only our own row (name, slot, owner and
+// token must all match); expiry is judged by the database's clock alone. A release hands
+// the slot to the first queued waiter in its own transaction and NOTIFYs only that one,
+// which then holds it (FIFO hand-off, no herd); waiters LISTEN (postgres-listen.ts) and
+// otherwise sleep until the holder's lease ends or their queue entry needs refreshing: no
+// polling loop. `limit` > 1 makes a semaphore (slots 0..limit-1; every user of a name
 // must pass the same limit). Read/write locks are not offered here: readers would need a row
 // each and a writer a way to hold all of them off — postgres-advisory.ts has them natively
 // (pg_advisory_lock_shared).
@@ -41,7 +43,7 @@ import {
   resolveLockSpec,
 } from './lock.js';
 import { PostgresNotifications } from './postgres-listen.js';
-import { type LockSql, lockSql, SCHEMA_LOCK_KEY } from './postgres-sql.js';
+import { type LockSql, lockSql, parseHandOff, SCHEMA_LOCK_KEY } from './postgres-sql.js';
 import { Wakeup } from './wakeup.js';
 
 export interface PostgresLockOptions {
@@ -57,6 +59,10 @@ export interface PostgresLockOptions {
 
 const BACKOFF_MIN_MS = 50;
 const BACKOFF_MAX_MS = 1_000;
+/** A waiter attempts again at least this often, which keeps its queue entry alive… */
+const REFRESH_MS = 1_000;
+/** …for this long past each attempt: only a waiter that stopped is skipped. */
+const QUEUE_ENTRY_MS = 3 * REFRESH_MS;
 
 export function clientConfig(connection: pg.ClientConfig | string): pg.ClientConfig {
   return typeof connection === 'string' ? { connectionString: connection } : { ...connection };
@@ -91,11 +97,27 @@ interface ReleaseRow {
   readonly expired: boolean;
 }
 
+interface AcquireRow {
+  readonly token: string | null;
+  readonly handed_off: boolean;
+  readonly slot: number | null;
+  readonly seq: string | null;
+  readonly retry_ms: string | null;
+}
+
+/** Still held: our place in the queue and when the holder's lease ends (−1: unknown). */
+interface Queued {
+  readonly seq: string | null;
+  readonly retryInMs: number;
+}
+
 /** One grant as the database returned it. */
 interface Grant {
   readonly token: bigint;
   readonly slot: number;
   readonly requestedAt: number;
+  /** Handed to our queue entry by a release before this attempt found it. */
+  readonly handedOff?: true;
 }
 
 class PostgresLock implements Lock {
@@ -106,19 +128,27 @@ class PostgresLock implements Lock {
     readonly spec: ResolvedLockSpec,
   ) {}
 
-  /** One attempt: a grant, or how long until a holder's lease ends (0: look again now). */
-  private async attempt(o: ResolvedAcquireOptions): Promise<Grant | number> {
+  /**
+   * One attempt: a grant, or our queue entry (`seq`: null when we did not queue) and how
+   * long until a holder's lease ends (−1: unknown).
+   */
+  private async attempt(
+    o: ResolvedAcquireOptions,
+    seq: string | null,
+    queueMs: number,
+  ): Promise<Grant | Queued> {
     const { name, limit } = this.spec;
     const requestedAt = performance.now();
-    const granted = await this.backend.run('acquire', (sql) => sql.acquire, [
-      ...[name, o.owner, o.ttlMs, limit],
+    const rows = await this.backend.run('acquire', (sql) => sql.acquire, [
+      ...[name, o.owner, o.ttlMs, limit, seq, queueMs],
     ]);
-    const row = granted[0] as { token: string; slot: number } | undefined;
-    if (row !== undefined) return { token: BigInt(row.token), slot: row.slot, requestedAt };
-    const holders = await this.backend.run('acquire', (sql) => sql.holders, [name, limit]);
-    const h = holders[0] as { live: number; retry_ms: string } | undefined;
-    if (h === undefined || h.live < limit) return 0; // A slot came free meanwhile.
-    return Math.max(0, Number(h.retry_ms)) + 1;
+    const row = rows[0] as AcquireRow | undefined;
+    if (row === undefined) throw unavailable('acquire', new Error('no row from the function'));
+    if (row.token !== null && row.slot !== null) {
+      const grant = { token: BigInt(row.token), slot: row.slot, requestedAt };
+      return row.handed_off ? { ...grant, handedOff: true } : grant;
+    }
+    return { seq: row.seq, retryInMs: Number(row.retry_ms ?? -1) };
   }
 
   async acquire(options: AcquireOptions): Promise<LockHandle> {
@@ -157,32 +187,57 @@ class PostgresLock implements Lock {
   private async waitForGrant(o: ResolvedAcquireOptions): Promise<Grant> {
     const { name } = this.spec;
     if (o.waitMs === 0) {
-      const outcome = await this.attempt(o);
-      if (typeof outcome === 'number') throw new NotAcquiredError(`lock ${name} is held`);
+      const outcome = await this.attempt(o, null, 0);
+      if (!('token' in outcome)) throw new NotAcquiredError(`lock ${name} is held`);
       return outcome;
     }
     const deadline =
       o.waitMs === undefined ? Number.POSITIVE_INFINITY : performance.now() + o.waitMs;
     const wakeup = new Wakeup();
-    // Subscribed BEFORE the first attempt: a release right after it still wakes us.
-    const unsubscribe = this.backend.notifications.subscribe(name, () => wakeup.fire());
+    let seq: string | null = null;
+    let sentAt = performance.now();
+    let handed: Grant | undefined;
+    // Subscribed BEFORE the first attempt: a hand-off right after it still reaches us. A
+    // hand-off's lease started after our last attempt that found the lock held was sent.
+    const unsubscribe = this.backend.notifications.subscribe(name, (payload) => {
+      const h = parseHandOff(payload);
+      if (h !== undefined && seq !== null && h.seq === seq) {
+        handed = { token: h.token, slot: h.slot, requestedAt: sentAt };
+      }
+      if (payload === '' || handed !== undefined) wakeup.fire();
+    });
+    let granted = false;
     let failures = 0;
     try {
       for (;;) {
         wakeup.fired = false;
         this.backend.checkOpen();
-        let outcome: Grant | number | BackendUnavailableError;
-        try {
-          outcome = await this.attempt(o);
-        } catch (error) {
-          if (!(error instanceof BackendUnavailableError)) throw error;
-          outcome = error;
+        let outcome: Grant | Queued | BackendUnavailableError;
+        if (handed !== undefined) outcome = handed;
+        else {
+          const at = performance.now();
+          try {
+            outcome = await this.attempt(o, seq, QUEUE_ENTRY_MS);
+            if (!('token' in outcome)) {
+              seq = outcome.seq;
+              sentAt = at;
+            }
+          } catch (error) {
+            if (!(error instanceof BackendUnavailableError)) throw error;
+            outcome = error;
+          }
         }
-        if (typeof outcome === 'object' && !(outcome instanceof BackendUnavailableError)) {
+        if (handed !== undefined && !('token' in outcome)) outcome = handed;
+        // A hand-off's lease began after our last attempt that found the lock held was sent.
+        if ('token' in outcome && outcome.handedOff === true) {
+          outcome = { token: outcome.token, slot: outcome.slot, requestedAt: sentAt };
+        }
+        if ('token' in outcome) {
           if (o.signal?.aborted === true) {
             await this.undo(o.owner, outcome);
             throw abortReason(o.signal);
           }
+          granted = true;
           return outcome;
         }
         const left = deadline - performance.now();
@@ -191,21 +246,31 @@ class PostgresLock implements Lock {
           throw new NotAcquiredError(`lock ${name} still held after ${o.waitMs} ms`);
         }
         throwIfAborted(o.signal);
-        if (wakeup.fired || outcome === 0) continue;
+        if (wakeup.fired) continue;
         let delay: number;
         if (outcome instanceof BackendUnavailableError) {
           delay = Math.min(BACKOFF_MAX_MS, BACKOFF_MIN_MS * 2 ** failures);
           failures = Math.min(failures + 1, 10);
         } else {
           failures = 0;
-          delay = outcome;
+          // At the holder's expiry (nobody is told of one), and often enough to stay queued.
+          delay = outcome.retryInMs < 0 ? REFRESH_MS : Math.min(REFRESH_MS, outcome.retryInMs + 1);
         }
         await wakeup.sleep(Math.min(left, delay), o.signal);
         throwIfAborted(o.signal);
       }
     } finally {
       unsubscribe();
+      if (!granted && seq !== null) await this.leave(o.owner, seq);
     }
+  }
+
+  /** Leaves the queue; a grant handed to us meanwhile passes on. Best effort: an entry left
+   *  behind is skipped once it stops being refreshed. */
+  private async leave(owner: string, seq: string): Promise<void> {
+    await this.backend
+      .run('leave', (sql) => sql.leave, [this.spec.name, seq, owner])
+      .catch(() => {});
   }
 
   /** Gives back a grant that arrived after the wait was aborted. */
@@ -243,6 +308,7 @@ export class PostgresLockBackend implements LockBackend {
     const notifications = new PostgresNotifications(
       { ...config, connectionTimeoutMillis: queryTimeoutMs },
       sql.channel,
+      (payload) => parseHandOff(payload)?.name,
     );
     try {
       await ensureSchema(pool, options.table ?? 'cohort_locks');
