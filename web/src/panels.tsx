@@ -80,7 +80,14 @@ export function Panels(props: {
           <tbody>
             {Object.entries(result.messages.byType).map(([type, count]) => (
               <tr key={type}>
-                <th scope="row" style={{ color: colourOf(type, props.types) }}>
+                <th scope="row">
+                  {/* The type's colour on the stage, as a swatch: coloured text on white
+                      would be too faint to read for half the palette. */}
+                  <span
+                    class="swatch"
+                    aria-hidden="true"
+                    style={{ background: colourOf(type, props.types) }}
+                  />
                   {type}
                 </th>
                 <td data-type={type}>{count}</td>

@@ -12,8 +12,11 @@
 import { FlightDots } from './flight-dots.js';
 import { SIZE, type StageLayout, stageLayout } from './layout.js';
 import { linkKey } from './links.js';
-import type { LabRun } from './run.js';
+import type { LabRun, NodeView } from './run.js';
 import { nodesAt } from './run.js';
+
+/** The text under a node: its badge while it is up, else its status (crashed, paused). */
+const shownOf = (v: NodeView) => (v.status === 'up' ? v.badge : v.status);
 
 /** Beyond this many nodes every-pair links would be a hairball: only ring edges are drawn. */
 const ALL_LINKS_MAX_NODES = 12;
@@ -104,10 +107,12 @@ export function Stage(props: {
   const nodes = nodesAt(run, t);
   const r = layout.nodeRadius;
   return (
+    // A group, not an image: its nodes, links and messages are controls of their own.
+    // biome-ignore lint/a11y/useSemanticElements: SVG cannot hold a <fieldset>.
     <svg
       class="stage"
       viewBox={`0 0 ${SIZE} ${SIZE}`}
-      role="img"
+      role="group"
       aria-label="cluster at the chosen time"
     >
       <title>Nodes and messages in flight at {t.toFixed(1)} ms</title>
@@ -132,7 +137,9 @@ export function Stage(props: {
             data-status={v.status}
             role="button"
             tabindex={0}
-            aria-label={`node ${v.id}, ${v.status}${v.badge ? `, ${v.badge}` : ''}: click to inspect`}
+            // The name starts with what the node shows (its id, then its badge or status),
+            // so a voice user can say what they see.
+            aria-label={`node ${v.id}${shownOf(v) ? ` ${shownOf(v)}` : ''}${v.status === 'up' ? ', up' : ''}: click to inspect`}
             aria-pressed={props.selected === v.id}
             onClick={(e) => props.onNode(v.id, e.shiftKey)}
             onKeyDown={(e) => {
@@ -145,8 +152,9 @@ export function Stage(props: {
             <text x={p.x} y={p.y + 5} text-anchor="middle" class="id">
               {v.id}
             </text>
+            {/* The leading space keeps "3" and "leader" two words for assistive reading. */}
             <text x={p.x} y={p.y + r + 16} text-anchor="middle" class="badge">
-              {v.status === 'up' ? v.badge : v.status}
+              {` ${shownOf(v)}`}
             </text>
           </g>
         );
