@@ -34,6 +34,9 @@ module.exports = {
     // RPC (src/comm/rpc) registers and finds instances with the client's recipes and balances
     // over them with reliability's balancers.
     layer('comm', ['core', 'runtime', 'server', 'client', 'reliability']),
+    // Sessions (cohort/session) route on cluster's ring and replicate with the gossip
+    // algorithm's peer choice and the CRDTs' last-writer-wins merge.
+    layer('session', ['core', 'cluster', 'algorithms']),
     // Transactions (cohort/transactions) are libraries over pg and the runtime's WAL (their logs).
     // The outbox relay reuses the locks' LISTEN/NOTIFY helper (one file, not the locks).
     layer('transactions', ['core', 'runtime'], ['^src/locks/postgres-listen\\.ts$']),
