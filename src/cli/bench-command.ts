@@ -3,7 +3,7 @@
 // prints a human table, or one JSON document with --json.
 
 import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { benchRaftElection } from '../../bench/raft-election.js';
 import { benchRaftSim } from '../../bench/raft-sim.js';
 import { benchServer, SERVER_WORKLOADS, type ServerWorkload } from '../../bench/server.js';
@@ -34,6 +34,9 @@ export interface BenchFlags {
   readonly valueBytes?: string;
   readonly backends?: string;
   readonly sizes?: string;
+  readonly nodes?: string;
+  readonly lookupKeys?: string;
+  readonly seeds?: string;
 }
 
 interface Benchmark {
@@ -254,6 +257,48 @@ const benchmarks: Record<string, Benchmark> = {
       if (flags.svg !== undefined) writeFileSync(flags.svg, schedulersSvg(report));
       const where = flags.svg === undefined ? '' : `\nplot written to ${flags.svg}`;
       return { report, text: schedulersBenchText(report) + where };
+    },
+  },
+  partition: {
+    async run(flags, onProgress) {
+      // Loaded here: the npm partitioners load only for this benchmark.
+      const { benchPartition } = await import('../../bench/partition.js');
+      const { partitionBenchText } = await import('../../bench/partition-text.js');
+      const nodes = parseInteger('--nodes', flags.nodes, 2, 10_000);
+      const keys = parseInteger('--lookup-keys', flags.lookupKeys, 1000, 10_000_000);
+      const durationMs = parseInteger('--duration', flags.duration, 10, 3_600_000);
+      const report = benchPartition({
+        ...(nodes !== undefined && { nodes }),
+        ...(keys !== undefined && { keys }),
+        ...(durationMs !== undefined && { durationMs }),
+        repeats: repeatsOf(flags),
+        onProgress,
+      });
+      return { report, text: partitionBenchText(report) };
+    },
+  },
+  gossip: {
+    async run(flags, onProgress) {
+      const { benchGossip } = await import('../../bench/gossip.js');
+      const { gossipBenchText, gossipSpreadSvg, swimDetectionSvg } = await import(
+        '../../bench/gossip-text.js'
+      );
+      const sizes = integersOf('--sizes', flags.sizes, 2, 100_000);
+      const seeds = parseInteger('--seeds', flags.seeds, 1, 1000);
+      const report = benchGossip({
+        ...(sizes !== undefined && { sizes }),
+        ...(seeds !== undefined && { seeds, swimSeeds: seeds }),
+        onProgress,
+      });
+      let text = gossipBenchText(report);
+      // --svg names the spread plot; the SWIM plot goes beside it as swim-detection.svg.
+      if (flags.svg !== undefined) {
+        const swimPath = join(dirname(flags.svg), 'swim-detection.svg');
+        writeFileSync(flags.svg, gossipSpreadSvg(report));
+        writeFileSync(swimPath, swimDetectionSvg(report));
+        text += `\nplots written to ${flags.svg} and ${swimPath}`;
+      }
+      return { report, text };
     },
   },
   transport: {

@@ -101,7 +101,7 @@ function addBench(root: Command, exit: Exit): void {
     )
     .option(
       '--svg <file>',
-      'raft-election: where to write the CDF plot (raft-election-cdf.svg); schedulers: the plot',
+      'raft-election: where to write the CDF plot (raft-election-cdf.svg); schedulers: the plot; gossip: the spread plot (swim-detection.svg goes beside it)',
     )
     .option('--writes <n>', 'wal: durable writes per configuration', '2000')
     .option('--messages <n>', 'transport: messages per configuration', '50000')
@@ -114,7 +114,13 @@ function addBench(root: Command, exit: Exit): void {
       '--backends <list>',
       'locks: redis, redlock, postgres, postgres-advisory, etcd, etcd-on-cohort, zookeeper (default all; peers run with theirs); comm: cohort, rabbitmq, nats',
     )
-    .option('--sizes <list>', 'comm: message sizes in bytes (100,4096)')
+    .option(
+      '--sizes <list>',
+      'comm: message sizes in bytes (100,4096); gossip: cluster sizes (10,100,1000,10000)',
+    )
+    .option('--nodes <n>', 'partition: nodes in the lookup and movement runs (100)')
+    .option('--lookup-keys <n>', 'partition: distinct keys looked up (100000)')
+    .option('--seeds <n>', 'gossip: seeds per configuration (spread 5, SWIM 10)')
     .option(
       '--workloads <list>',
       'server: put, get, get-serializable, txn, lock, lock-shared, hot-lock, watch-fanout, rss (default all but rss)',
@@ -142,7 +148,9 @@ function addBench(root: Command, exit: Exit): void {
         '  cohort bench limits --duration 3000 --repeats 3 --json\n' +
         '  cohort bench txn --duration 3000 --repeats 3\n' +
         '  cohort bench comm --duration 3000 --repeats 3 --concurrency 1,64 --json\n' +
-        '  cohort bench schedulers --trials 5 --svg docs/schedulers-wait.svg',
+        '  cohort bench schedulers --trials 5 --svg docs/schedulers-wait.svg\n' +
+        '  cohort bench partition --duration 500 --repeats 5\n' +
+        '  cohort bench gossip --svg docs/gossip-spread.svg',
     )
     .action(async (name: string, flags) => {
       const { benchCommand } = await import('./bench-command.js');

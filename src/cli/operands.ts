@@ -25,6 +25,8 @@ export const BENCHMARKS: Readonly<Record<string, string>> = {
   locks: "lock backends beside redlock, redis-semaphore and etcd3's lock() on the same servers",
   txn: 'bank transfers: XA 2PC, TCC and a saga against one local PostgreSQL transaction',
   comm: 'durable broker messages/s: Cohort against RabbitMQ and NATS JetStream',
+  partition: 'partitioner lookups/s, memory, movement and balance beside hashring and npm peers',
+  gossip: 'anti-entropy rounds to spread against log N; SWIM detection and false positives',
 };
 
 /** `cohort completion`. */

@@ -25,7 +25,6 @@ export type Hash64 = (key: Key) => bigint;
 export type Hash64Halves = (key: Key, out: Uint32Array) => void;
 
 const MASK64 = (1n << 64n) - 1n;
-const TWO_32 = 0x1_0000_0000;
 
 /**
  * One-shot digest: crypto.hash (Node ≥ 20.12) skips the Hash object createHash allocates,
@@ -46,15 +45,20 @@ function digestHalves(algorithm: 'md5' | 'sha1'): Hash64Halves {
 
 const encoder = new TextEncoder();
 
-/** FNV-1a 64 over bytes, in halves: h·prime = h·2^40 + h·0x1b3 (mod 2^64), exact in doubles. */
+/**
+ * FNV-1a 64 over bytes, in int32 halves: h·prime = h·0x1b3 + (h << 40) (mod 2^64), where
+ * lo·0x1b3 is formed from 16-bit limbs (each product below 2^26) and hi·0x1b3 only needs its
+ * low 32 bits (Math.imul). All int32 arithmetic: no doubles, no divisions.
+ */
 function fnv1aBytes(bytes: Uint8Array, out: Uint32Array): void {
-  let hi = 0xcbf29ce4;
-  let lo = 0x84222325;
+  let hi = 0xcbf29ce4 | 0;
+  let lo = 0x84222325 | 0;
   for (let i = 0; i < bytes.length; i++) {
     lo ^= bytes[i] as number;
-    const low = (lo >>> 0) * 0x1b3;
-    hi = ((hi >>> 0) * 0x1b3 + Math.floor(low / TWO_32) + ((lo << 8) >>> 0)) >>> 0;
-    lo = low >>> 0;
+    const l0 = (lo & 0xffff) * 0x1b3;
+    const l1 = (lo >>> 16) * 0x1b3 + (l0 >>> 16);
+    hi = (Math.imul(hi, 0x1b3) + (l1 >>> 16) + (lo << 8)) | 0;
+    lo = (l1 << 16) | (l0 & 0xffff);
   }
   out[0] = hi;
   out[1] = lo;
@@ -63,15 +67,16 @@ function fnv1aBytes(bytes: Uint8Array, out: Uint32Array): void {
 /** FNV-1a 64 of a string's UTF-8: ASCII strings (the usual keys) are hashed without encoding. */
 export function fnv1aHalves(key: Key, out: Uint32Array): void {
   if (typeof key !== 'string') return fnv1aBytes(key, out);
-  let hi = 0xcbf29ce4;
-  let lo = 0x84222325;
+  let hi = 0xcbf29ce4 | 0;
+  let lo = 0x84222325 | 0;
   for (let i = 0; i < key.length; i++) {
     const c = key.charCodeAt(i);
     if (c >= 0x80) return fnv1aBytes(encoder.encode(key), out);
     lo ^= c;
-    const low = (lo >>> 0) * 0x1b3;
-    hi = ((hi >>> 0) * 0x1b3 + Math.floor(low / TWO_32) + ((lo << 8) >>> 0)) >>> 0;
-    lo = low >>> 0;
+    const l0 = (lo & 0xffff) * 0x1b3;
+    const l1 = (lo >>> 16) * 0x1b3 + (l0 >>> 16);
+    hi = (Math.imul(hi, 0x1b3) + (l1 >>> 16) + (lo << 8)) | 0;
+    lo = (l1 << 16) | (l0 & 0xffff);
   }
   out[0] = hi;
   out[1] = lo;

@@ -68,13 +68,26 @@ export function ketamaPartitioner(
   const variant = options.variant ?? 'libketama';
   const totalWeight = nodes.reduce((sum, n) => sum + n.weight, 0);
   const counts = nodes.map((n) => ketamaDigests(n.weight, totalWeight, nodes.length, variant));
+  const { points, owners } = sortedPoints(
+    nodes.map((n) => n.name),
+    counts,
+    variant,
+  );
+  const order = nodes.map((n) => n.name);
+  const nodeFor = (key: Key): string =>
+    order[owners[successor32(points, digest('md5', key).readUInt32LE(0))] as number] as string;
+  return { scheme: 'ring', nodes: order, points, owners, nodeFor };
+}
+
+/** Every server's points, sorted (a function of its own: see sortedPoints in ring.ts). */
+function sortedPoints(names: readonly string[], counts: readonly number[], variant: KetamaVariant) {
   const total = POINTS_PER_DIGEST * counts.reduce((a, b) => a + b, 0);
   const point = new Uint32Array(total);
   const owner = new Uint32Array(total);
   let at = 0;
-  nodes.forEach((node, index) => {
+  names.forEach((name, index) => {
     for (let k = 0; k < (counts[index] as number); k++) {
-      const d = digest('md5', label(node.name, k, variant));
+      const d = digest('md5', label(name, k, variant));
       for (let j = 0; j < POINTS_PER_DIGEST; j++, at++) {
         point[at] = d.readUInt32LE(4 * j);
         owner[at] = index;
@@ -85,12 +98,10 @@ export function ketamaPartitioner(
     (a, b) =>
       (point[a] as number) - (point[b] as number) || (owner[a] as number) - (owner[b] as number),
   );
-  const points = sorted.map((i) => point[i] as number);
-  const owners = sorted.map((i) => owner[i] as number);
-  const order = nodes.map((n) => n.name);
-  const nodeFor = (key: Key): string =>
-    order[owners[successor32(points, digest('md5', key).readUInt32LE(0))] as number] as string;
-  return { scheme: 'ring', nodes: order, points, owners, nodeFor };
+  return {
+    points: sorted.map((i) => point[i] as number),
+    owners: sorted.map((i) => owner[i] as number),
+  };
 }
 
 /** Index of the first point ≥ h, or 0 past the last point (the ring wraps). */

@@ -8,18 +8,27 @@
 // never depends on the order nodes were listed in.
 //
 // Points are stored as two Uint32Arrays (high and low halves) and searched on halves, so a
-// lookup allocates no BigInt: 12 bytes per point with the owner index.
+// lookup allocates no BigInt: 12 bytes per point with the owner index, and up to 4 more for a
+// first-level index on the points' top bits that narrows each search to a bucket or two.
 //
 // Fault model: the node list is validated (nodes.ts); vnodes is an integer in 1..MAX_VNODES
 // and the ring holds at most MAX_POINTS points, so memory stays bounded.
 
-import { DEFAULT_HASH, type HashName, hashHalvesFunction, type Key } from './hash.js';
+import {
+  DEFAULT_HASH,
+  type Hash64Halves,
+  type HashName,
+  hashHalvesFunction,
+  type Key,
+} from './hash.js';
 import { checkNodes, PartitionError } from './nodes.js';
 import type { Partitioner } from './partitioner.js';
 
 export const DEFAULT_VNODES = 100;
 export const MAX_VNODES = 10_000;
 export const MAX_POINTS = 10_000_000;
+/** The index over the points has at most 2^MAX_INDEX_BITS buckets (MAX_POINTS < 2^24). */
+const MAX_INDEX_BITS = 24;
 
 export interface RingOptions {
   /** Points per node of weight 1 (default 100); a node of weight w gets round(vnodes × w). */
@@ -53,21 +62,51 @@ export function ringPartitioner(names: readonly string[], options: RingOptions =
     nodes.map((n) => n.weight),
     vnodes,
   );
+  const order = nodes.map((n) => n.name);
+  const { pointsHigh, pointsLow, owners } = sortedPoints(order, counts, hash);
+  const total = owners.length;
+  const h = new Uint32Array(2);
+  const index = bucketIndex(pointsHigh);
+  const shift = 32 - index.bits;
+  const nodeFor = (key: Key): string => {
+    hash(key, h);
+    const kh = h[0] as number;
+    const kl = h[1] as number;
+    // Only the points whose top bits equal the key's can be the first ≥ it; past them, the
+    // next bucket's first point is (or the ring wraps to point 0).
+    const bucket = kh >>> shift;
+    let lo = index.first[bucket] as number;
+    let hi = index.first[bucket + 1] as number;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const ph = pointsHigh[mid] as number;
+      if (ph < kh || (ph === kh && (pointsLow[mid] as number) < kl)) lo = mid + 1;
+      else hi = mid;
+    }
+    return order[owners[lo === total ? 0 : lo] as number] as string;
+  };
+  return { scheme: 'ring', nodes: order, pointsHigh, pointsLow, owners, nodeFor };
+}
+
+/**
+ * Every node's points, sorted. A function of its own so the lookup closure does not share a
+ * context with the sort's comparator and keep the unsorted arrays alive.
+ */
+function sortedPoints(order: readonly string[], counts: readonly number[], hash: Hash64Halves) {
   const total = counts.reduce((a, b) => a + b, 0);
   const high = new Uint32Array(total);
   const low = new Uint32Array(total);
   const owner = new Uint32Array(total);
   const h = new Uint32Array(2);
   let at = 0;
-  nodes.forEach((node, index) => {
+  order.forEach((name, index) => {
     for (let i = 0; i < (counts[index] as number); i++, at++) {
-      hash(`${node.name}#${i}`, h);
+      hash(`${name}#${i}`, h);
       high[at] = h[0] as number;
       low[at] = h[1] as number;
       owner[at] = index;
     }
   });
-  const order = nodes.map((n) => n.name);
   const sorted = Uint32Array.from({ length: total }, (_, i) => i).sort((a, b) => {
     const ha = high[a] as number;
     const hb = high[b] as number;
@@ -79,27 +118,29 @@ export function ringPartitioner(names: readonly string[], options: RingOptions =
     const y = order[owner[b] as number] as string;
     return x < y ? -1 : x > y ? 1 : 0;
   });
-  const pointsHigh = sorted.map((i) => high[i] as number);
-  const pointsLow = sorted.map((i) => low[i] as number);
-  const owners = sorted.map((i) => owner[i] as number);
-  const nodeFor = (key: Key): string => {
-    hash(key, h);
-    return order[owners[successor(pointsHigh, pointsLow, h)] as number] as string;
+  return {
+    pointsHigh: sorted.map((i) => high[i] as number),
+    pointsLow: sorted.map((i) => low[i] as number),
+    owners: sorted.map((i) => owner[i] as number),
   };
-  return { scheme: 'ring', nodes: order, pointsHigh, pointsLow, owners, nodeFor };
 }
 
-/** Index of the first point ≥ h (halves h[0], h[1]), or 0 past the last point (the ring wraps). */
-function successor(high: Uint32Array, low: Uint32Array, h: Uint32Array): number {
-  const kh = h[0] as number;
-  const kl = h[1] as number;
-  let lo = 0;
-  let hi = high.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    const ph = high[mid] as number;
-    if (ph < kh || (ph === kh && (low[mid] as number) < kl)) lo = mid + 1;
-    else hi = mid;
+/**
+ * A first-level index over the sorted points: first[b] is the first point whose top `bits`
+ * bits are ≥ b (first[2^bits] = the point count). With 2^bits ≤ points, a lookup searches a
+ * bucket of about one or two points instead of the whole ring, for ≤ 4 bytes per point.
+ */
+function bucketIndex(high: Uint32Array): { readonly bits: number; readonly first: Uint32Array } {
+  const bits = Math.min(
+    MAX_INDEX_BITS,
+    Math.max(1, Math.floor(Math.log2(Math.max(1, high.length)))),
+  );
+  const buckets = 2 ** bits;
+  const first = new Uint32Array(buckets + 1);
+  let p = 0;
+  for (let b = 0; b <= buckets; b++) {
+    while (p < high.length && (high[p] as number) >>> (32 - bits) < b) p++;
+    first[b] = p;
   }
-  return lo === high.length ? 0 : lo;
+  return { bits, first };
 }

@@ -138,9 +138,10 @@ export function rangesOf(sorted: readonly number[]): SlotRange[] {
 
 /** A partitioner over a slot table: key → slot → owning master. */
 export function slotPartitioner(table: SlotTable): Partitioner {
+  const { masters, owner } = table;
   return {
     scheme: 'slots',
-    nodes: table.masters,
-    nodeFor: (key: Key) => table.masters[table.owner[keyHashSlot(key)] as number] as string,
+    nodes: masters,
+    nodeFor: (key: Key) => masters[owner[keyHashSlot(key)] as number] as string,
   };
 }
