@@ -32,7 +32,9 @@ export function readSplit(path: string, start: number, end: number): string {
       if (before[0] !== 0x0a) from = nextLineStart(fd, start);
     }
     if (from >= end) return '';
-    const to = nextLineStart(fd, end);
+    // The last line is the one holding byte end - 1: a line that starts AT `end` (the byte
+    // before it a newline) is the next split's.
+    const to = nextLineStart(fd, end - 1);
     const body = Buffer.alloc(to - from);
     let read = 0;
     while (read < body.length) {
