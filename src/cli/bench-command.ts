@@ -15,7 +15,7 @@ import { benchWal, type WalBenchReport, type WalStoreName } from '../../bench/wa
 import { fmtNumber, progress, table } from './format.js';
 import { parseInteger } from './parse-flags.js';
 import { selfArgv } from './self-argv.js';
-import { EXIT_OK, UsageError } from './usage-error.js';
+import { EXIT_CHECK_FAILED, EXIT_OK, UsageError } from './usage-error.js';
 
 export interface BenchFlags {
   readonly json?: boolean;
@@ -29,6 +29,8 @@ export interface BenchFlags {
   readonly workloads?: string;
   readonly duration?: string;
   readonly cpuProf?: string;
+  readonly size?: string;
+  readonly records?: string;
   readonly watchers?: string;
   readonly keys?: string;
   readonly valueBytes?: string;
@@ -47,6 +49,8 @@ interface Benchmark {
 interface BenchOutput {
   readonly report: unknown;
   readonly text: string;
+  /** A check inside the benchmark failed (e.g. answers differ): exit 1 after printing. */
+  readonly failed?: boolean;
 }
 
 const repeatsOf = (flags: BenchFlags) => parseInteger('--repeats', flags.repeats, 1, 100) ?? 3;
@@ -232,6 +236,22 @@ const benchmarks: Record<string, Benchmark> = {
       return { report, text: commBenchText(report) };
     },
   },
+  compute: {
+    async run(flags, onProgress) {
+      // Loaded here: the compute models and the corpus generator load only for this benchmark.
+      const { benchCompute } = await import('../../bench/compute.js');
+      const { computeBenchText } = await import('../../bench/compute-text.js');
+      const sizeMb = parseInteger('--size', flags.size, 1, 65_536) ?? 256;
+      const streamRecords = parseInteger('--records', flags.records, 1, 10_000_000);
+      const report = await benchCompute({
+        sizeMb,
+        ...(streamRecords !== undefined && { streamRecords }),
+        onProgress,
+      });
+      const text = computeBenchText(report);
+      return { report, text, failed: report.mismatches.length > 0 };
+    },
+  },
   txn: {
     async run(flags, onProgress) {
       // Loaded here: pg and the transaction libraries load only for this benchmark.
@@ -382,8 +402,8 @@ export async function benchCommand(what: string, flags: BenchFlags): Promise<num
     throw new UsageError(`unknown benchmark '${what}' (available: ${names})`);
   }
   const bar = progress();
-  const { report, text } = await bench.run(flags, (t) => bar.update(t));
+  const { report, text, failed } = await bench.run(flags, (t) => bar.update(t));
   bar.done();
   process.stdout.write(flags.json === true ? `${JSON.stringify(report, null, 2)}\n` : `${text}\n`);
-  return EXIT_OK;
+  return failed === true ? EXIT_CHECK_FAILED : EXIT_OK;
 }

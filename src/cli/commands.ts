@@ -125,6 +125,8 @@ function addBench(root: Command, exit: Exit): void {
       '--workloads <list>',
       'server: put, get, get-serializable, txn, lock, lock-shared, hot-lock, watch-fanout, rss (default all but rss)',
     )
+    .option('--size <mb>', 'compute: the generated corpus, in MB (256)')
+    .option('--records <n>', 'compute: stream records per delivery guarantee (5000)')
     .option('--watchers <n>', 'server: watchers in watch-fanout', '1000')
     .option('--keys <n>', 'server: keys the rss workload loads', '1000000')
     .option('--value-bytes <n>', "server: the rss workload's value size", '100')
@@ -147,6 +149,7 @@ function addBench(root: Command, exit: Exit): void {
         '  cohort bench locks --backends redis,etcd --duration 1000\n' +
         '  cohort bench limits --duration 3000 --repeats 3 --json\n' +
         '  cohort bench txn --duration 3000 --repeats 3\n' +
+        '  cohort bench compute --size 64 --json\n' +
         '  cohort bench comm --duration 3000 --repeats 3 --concurrency 1,64 --json\n' +
         '  cohort bench schedulers --trials 5 --svg docs/schedulers-wait.svg\n' +
         '  cohort bench partition --duration 500 --repeats 5\n' +

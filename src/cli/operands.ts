@@ -24,6 +24,7 @@ export const BENCHMARKS: Readonly<Record<string, string>> = {
   server: 'cohort serve against a real etcd 3.4: put, get, txn, watch fan-out',
   locks: "lock backends beside redlock, redis-semaphore and etcd3's lock() on the same servers",
   txn: 'bank transfers: XA 2PC, TCC and a saga against one local PostgreSQL transaction',
+  compute: 'word count by MapReduce, one Node process and sort | uniq -c; stream records/s',
   comm: 'durable broker messages/s: Cohort against RabbitMQ and NATS JetStream',
   partition: 'partitioner lookups/s, memory, movement and balance beside hashring and npm peers',
   gossip: 'anti-entropy rounds to spread against log N; SWIM detection and false positives',
