@@ -130,6 +130,16 @@ describe('bad usage exits 2 with one line on stderr', () => {
       /unknown algorithm 'clock\/lamprt'; did you mean clock\/lamport/,
     ],
     ['malformed plan', ['sim', 'clock/lamport', '--faults', 'crash x @1'], /at character 7/],
+    [
+      'a self-block',
+      ['sim', 'clock/lamport', '--faults', 'block 1->1 @0'],
+      /at character 7: expected node 1 on only one side of ->/,
+    ],
+    [
+      'a restart before its crash',
+      ['sim', 'clock/lamport', '--faults', 'restart 2 @100; crash 2 @500'],
+      /at character 1: expected a crash of node 2 before its restart/,
+    ],
     ['nodes out of range', ['sim', 'clock/lamport', '--nodes', '99'], /--nodes .*1\.\.64/],
     ['zero nodes', ['sim', 'clock/lamport', '--nodes', '0'], /--nodes/],
     ['unknown option', ['sim', 'clock/lamport', '--bogus', '3'], /unknown option '--bogus'/],

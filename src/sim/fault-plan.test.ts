@@ -277,3 +277,49 @@ describe('parseFaultPlan errors', () => {
     expect(error.position).toBe(position);
   });
 });
+
+describe('parseFaultPlan: impossible plans', () => {
+  it.each<[string, number, string]>([
+    // A one-way cut from a node to itself, alone or among others.
+    ['block 1->1 @0', 7, 'node 1 on only one side of ->'],
+    ['block 1,2->2,3 @0..50', 7, 'node 2 on only one side of ->'],
+    // A node id beyond the cluster points at that id, not at the start of its token.
+    ['block 1,9->2 @0', 9, 'a node id in 1..5'],
+    ['block 1->6 @0', 10, 'a node id in 1..5'],
+    ['partition 1,2|3,7 @0', 17, 'a node id in 1..5'],
+    ['partition {1}|{2,8} @0', 18, 'a node id in 1..5'],
+    ['link 1->6 drop 0.5', 9, 'a node id in 1..5'],
+    ['restart 6 @10', 9, 'a node id in 1..5'],
+  ])('%j fails at character %i expecting %s', (text, position, expected) => {
+    const error = parseError(text);
+    expect(error.position).toBe(position);
+    expect(error.expected).toBe(expected);
+  });
+
+  it('rejects a restart before its crash when the plan starts the run', () => {
+    const fromStart = (text: string) => parseFaultPlan(text, N, { fromStart: true });
+    const error = (() => {
+      try {
+        fromStart('crash 2 @500; restart 2 @100');
+      } catch (e) {
+        return e as FaultPlanError;
+      }
+      throw new Error('accepted');
+    })();
+    expect(error).toBeInstanceOf(FaultPlanError);
+    expect(error.position).toBe(15);
+    expect(error.message).toBe(
+      "bad fault plan at character 15: expected a crash of node 2 before its restart (every node starts up), found 'restart 2 @100'",
+    );
+    expect(() => fromStart('restart 3 @100')).toThrow(/a crash of node 3 before its restart/);
+    // Another node's crash does not count.
+    expect(() => fromStart('crash 1 @50; restart 3 @100')).toThrow(/at character 14/);
+    // In either order on the page, a crash at or before the restart's time is enough, and
+    // a storage fault stops its node as a crash does.
+    expect(fromStart('restart 2 @900; crash 2 @100').faults).toHaveLength(2);
+    expect(fromStart('crash 2 @100; restart 2 @100').faults).toHaveLength(2);
+    expect(fromStart('disk 2 tear @100; restart 2 @400').faults).toHaveLength(2);
+    // A live cluster's plan may restart a node that is down already.
+    expect(parseFaultPlan('restart 3 @100', N).faults).toHaveLength(1);
+  });
+});

@@ -14,7 +14,10 @@
 //
 // Times are milliseconds unless suffixed `s`; a window is `@A..B` (or `@A-B`). Node groups
 // may be braced: `{1,2}|{3,4,5}`. Rates are fractions or percentages. Errors name the
-// character position and what was expected, so the CLI can answer in one line.
+// character position and what was expected, so the CLI can answer in one line. Impossible
+// plans are errors too: a node id beyond the cluster, a one-way cut from a node to itself
+// (`block 1->1`), and — for a plan that is a run's whole history from its start, every node
+// up (`fromStart`, as the simulator runs one) — a restart before any crash of its node.
 
 import type { NodeId } from '../core/process.js';
 import { DISK_FAULT_MODES, type DiskFaultMode } from './sim-storage.js';
@@ -138,17 +141,35 @@ function parseNode(line: Line, nodes: number): NodeId {
   return nodeFrom(line, token, token.text, nodes);
 }
 
-function nodeFrom(line: Line, token: Token, text: string, nodes: number): NodeId {
-  if (!/^\d+$/.test(text)) line.fail('a node id', token);
+/**
+ * A node id written inside `token`, `offset` characters in: an error points at the id
+ * itself (the 9 of `block 1,9->2`), not at the start of the token.
+ */
+function nodeFrom(line: Line, token: Token, text: string, nodes: number, offset = 0): NodeId {
+  const at = offset === 0 ? token : { text, position: token.position + offset };
+  if (!/^\d+$/.test(text)) line.fail('a node id', at);
   const id = Number(text);
-  if (id < 1 || id > nodes) line.fail(`a node id in 1..${nodes}`, token);
+  if (id < 1 || id > nodes) line.fail(`a node id in 1..${nodes}`, at);
   return id;
 }
 
-function parseGroup(line: Line, token: Token, text: string, nodes: number): NodeId[] {
-  const inner = text.replace(/^\{/, '').replace(/\}$/, '');
+/** A group like `1,2` or `{1,2}` that starts `offset` characters into `token`. */
+function parseGroup(
+  line: Line,
+  token: Token,
+  text: string,
+  nodes: number,
+  offset: number,
+): NodeId[] {
+  const open = text.startsWith('{') ? 1 : 0;
+  const inner = text.slice(open).replace(/\}$/, '');
   if (inner === '') line.fail('a node group like 1,2', token);
-  return inner.split(',').map((part) => nodeFrom(line, token, part, nodes));
+  let at = offset + open;
+  return inner.split(',').map((part) => {
+    const id = nodeFrom(line, token, part, nodes, at);
+    at += part.length + 1;
+    return id;
+  });
 }
 
 function parseTimeText(text: string): number | undefined {
@@ -230,7 +251,7 @@ function parseLink(line: Line, nodes: number): RateRule {
   const m = /^(\d+)(->|-)(\d+)$/.exec(token.text);
   if (m === null) line.fail('a link like 1->2 (one way) or 1-2 (both ways)', token);
   const from = nodeFrom(line, token, m[1] ?? '', nodes);
-  const to = nodeFrom(line, token, m[3] ?? '', nodes);
+  const to = nodeFrom(line, token, m[3] ?? '', nodes, (m[1] ?? '').length + (m[2] ?? '').length);
   if (from === to) line.fail('a link between two different nodes', token);
   return parseRateRule(line, { from, to, both: m[2] === '-' });
 }
@@ -264,7 +285,12 @@ function parseLine(line: Line, nodes: number): FaultEvent {
     }
     case 'partition': {
       const token = line.take('node groups like 1,2|3,4,5');
-      const groups = token.text.split('|').map((g) => parseGroup(line, token, g, nodes));
+      let offset = 0;
+      const groups = token.text.split('|').map((g) => {
+        const group = parseGroup(line, token, g, nodes, offset);
+        offset += g.length + 1;
+        return group;
+      });
       if (groups.length < 2) line.fail('at least two groups separated by |', token);
       const seen = new Set<NodeId>();
       for (const id of groups.flat()) {
@@ -277,8 +303,11 @@ function parseLine(line: Line, nodes: number): FaultEvent {
       const token = line.take('a one-way cut like 1,2->3');
       const sides = token.text.split('->');
       if (sides.length !== 2) line.fail('a one-way cut like 1,2->3', token);
-      const from = parseGroup(line, token, sides[0] ?? '', nodes);
-      const to = parseGroup(line, token, sides[1] ?? '', nodes);
+      const from = parseGroup(line, token, sides[0] ?? '', nodes, 0);
+      const to = parseGroup(line, token, sides[1] ?? '', nodes, (sides[0] ?? '').length + 2);
+      // A node cannot be cut off from itself: `block 1->1` would silently do nothing.
+      const both = from.find((id) => to.includes(id));
+      if (both !== undefined) line.fail(`node ${both} on only one side of ->`, token);
       return { kind: 'block', from, to, ...parseWhen(line, { window: true }) };
     }
     case 'heal':
@@ -314,15 +343,48 @@ function drain(line: Line): Token[] {
   return rest;
 }
 
+export interface ParseOptions {
+  /**
+   * The plan is a run's whole history from its start, with every node up (as the simulator
+   * runs it): a restart then needs a crash (or a storage fault) of its node at or before
+   * its time. A live cluster's plan is not: a node may already be down when it arrives.
+   */
+  readonly fromStart?: boolean;
+}
+
 /** Parses a plan for a cluster of `nodes` nodes; throws FaultPlanError on malformed input. */
-export function parseFaultPlan(text: string, nodes: number): FaultPlan {
+export function parseFaultPlan(text: string, nodes: number, opts: ParseOptions = {}): FaultPlan {
   const faults: FaultEvent[] = [];
+  const restarts: { fault: FaultEvent & { kind: 'restart' }; token: Token }[] = [];
   for (const { tokens, end } of tokenize(text)) {
     const line = new Line(tokens, end);
-    faults.push(parseLine(line, nodes));
+    const fault = parseLine(line, nodes);
+    faults.push(fault);
     if (!line.done) line.fail('end of this fault (separate faults with ;)');
+    if (fault.kind === 'restart' && tokens[0] !== undefined)
+      restarts.push({ fault, token: tokens[0] });
   }
+  if (opts.fromStart === true) checkRestarts(faults, restarts);
   return { faults };
+}
+
+/** Every restart follows a crash (or storage fault) of its node: nodes start up. */
+function checkRestarts(
+  faults: readonly FaultEvent[],
+  restarts: readonly { fault: FaultEvent & { kind: 'restart' }; token: Token }[],
+): void {
+  for (const { fault, token } of restarts) {
+    const downed = faults.some(
+      (f) =>
+        (f.kind === 'crash' || f.kind === 'disk') && f.node === fault.node && f.atMs <= fault.atMs,
+    );
+    if (!downed)
+      throw new FaultPlanError(
+        token.position,
+        `a crash of node ${fault.node} before its restart (every node starts up)`,
+        `'restart ${fault.node} @${fmtTime(fault.atMs)}'`,
+      );
+  }
 }
 
 function fmtTime(ms: number): string {

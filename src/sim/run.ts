@@ -85,7 +85,9 @@ export function prepareRun(spec: AnyAlgorithm, run: RunOptions = {}) {
   const n = run.nodes ?? defaultNodes(spec, run.options);
   const seed = run.seed ?? 1;
   const plan =
-    typeof run.faults === 'string' ? parseFaultPlan(run.faults, n) : (run.faults ?? { faults: [] });
+    typeof run.faults === 'string'
+      ? parseFaultPlan(run.faults, n, { fromStart: true })
+      : (run.faults ?? { faults: [] });
   const options = resolveOptions(spec, run.options);
   const ctx: RunContext = { nodes: nodeIds(n), options, seed };
   const invariants = spec.invariants(ctx);
