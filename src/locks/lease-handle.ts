@@ -40,6 +40,8 @@ export class LeaseHandle implements LockHandle {
   private controller: AbortController | undefined;
   /** Why the lease is over (lost, run out or released), once it is. */
   private lostBecause: string | undefined;
+  /** Aborts the signal when the deadline passes; armed only once someone holds the signal
+   *  (otherwise the deadline is checked when it matters: on extend). */
   private timer: ReturnType<typeof setTimeout> | undefined;
   private released = false;
 
@@ -52,7 +54,6 @@ export class LeaseHandle implements LockHandle {
     this.owner = grant.owner;
     this.token = grant.token;
     this.until = validUntilOf(grant.requestedAt, grant.ttlMs);
-    this.arm();
   }
 
   get validUntil(): number {
@@ -62,14 +63,25 @@ export class LeaseHandle implements LockHandle {
   get signal(): AbortSignal {
     if (this.controller === undefined) {
       this.controller = new AbortController();
+      this.ranOut();
       if (this.lostBecause !== undefined)
         this.controller.abort(new LockLostError(this.lostBecause));
+      else if (!this.released) this.arm();
     }
     return this.controller.signal;
   }
 
+  /** Marks the lease lost if its deadline has passed (true then, or if lost before). */
+  private ranOut(): boolean {
+    if (this.lostBecause === undefined && performance.now() >= this.until) {
+      this.lose(`lock ${this.name}: its lease ran out without an extension`);
+    }
+    return this.lostBecause !== undefined;
+  }
+
   private arm(): void {
     clearTimeout(this.timer);
+    if (this.controller === undefined) return;
     const ms = Math.max(0, this.until - performance.now());
     this.timer = setTimeout(
       () => this.lose(`lock ${this.name}: its lease ran out without an extension`),
@@ -94,12 +106,12 @@ export class LeaseHandle implements LockHandle {
   async extend(ttlMs: number = this.ttlMs): Promise<void> {
     validateTtl(ttlMs);
     if (this.released) throw new LockLostError(`lock ${this.name} was released`);
-    if (this.lostBecause !== undefined) throw this.lostError();
+    if (this.ranOut()) throw this.lostError();
     const requestedAt = performance.now();
     const ours = await this.ops.extend(ttlMs);
     if (!ours) this.lose(`lock ${this.name} was lost: its grant is gone`);
     // The deadline passed while the extension was on its way (or the grant is gone).
-    if (this.lostBecause !== undefined) throw this.lostError();
+    if (this.ranOut()) throw this.lostError();
     if (this.released) throw new LockLostError(`lock ${this.name} was released`);
     this.until = Math.max(this.until, validUntilOf(requestedAt, ttlMs));
     this.arm();
