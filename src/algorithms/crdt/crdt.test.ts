@@ -99,7 +99,7 @@ describe.each(cases.map((c) => [c.t.name, c] as const))('CRDT %s', (_name, c) =>
         expect(t.merge(a, a)).toEqual(a);
         expect(t.equals(t.merge(a, b), t.merge(b, a))).toBe(true);
       }),
-      { numRuns: 300 },
+      { numRuns: 1000 },
     );
   });
 
@@ -111,7 +111,7 @@ describe.each(cases.map((c) => [c.t.name, c] as const))('CRDT %s', (_name, c) =>
         expect(t.leq(a, b)).toBe(t.equals(t.merge(a, b), b));
         expect(t.leq(t.bottom(), a)).toBe(true);
       }),
-      { numRuns: 300 },
+      { numRuns: 1000 },
     );
   });
 
@@ -134,7 +134,7 @@ describe.each(cases.map((c) => [c.t.name, c] as const))('CRDT %s', (_name, c) =>
         expect(t.equals(rebuilt, states[0])).toBe(true);
         for (const d of ds) expect(t.leq(d, states[0])).toBe(true);
       }),
-      { numRuns: 300 },
+      { numRuns: 1000 },
     );
   });
 
@@ -143,14 +143,14 @@ describe.each(cases.map((c) => [c.t.name, c] as const))('CRDT %s', (_name, c) =>
       fc.property(three, ({ states }) => {
         for (const s of states) expect(t.parse(roundTrip(s), REPLICAS)).toEqual(s);
       }),
-      { numRuns: 200 },
+      { numRuns: 1000 },
     );
     fc.assert(
       fc.property(fc.anything(), (junk) => {
         const parsed = t.parse(junk, REPLICAS);
         if (parsed !== undefined) expect(t.leq(parsed, t.merge(parsed, t.bottom()))).toBe(true);
       }),
-      { numRuns: 500 },
+      { numRuns: 1000 },
     );
     for (const bad of [null, [], 'x', 7, { ['__proto__']: 1 }])
       expect(t.parse(bad)).toBe(undefined);

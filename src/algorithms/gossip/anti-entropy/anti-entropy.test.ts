@@ -123,7 +123,7 @@ describe('gossip/anti-entropy', () => {
     'loses no acknowledged update under random faults (%s)',
     (mode) => {
       const options = { mode, writers: 3, updates: 4, updateEvery: 2 };
-      expect(fuzz(antiEntropy, { runs: 400, seed: 19, options }).failures).toEqual([]);
+      expect(fuzz(antiEntropy, { runs: 1000, seed: 19, options }).failures).toEqual([]);
     },
   );
 });

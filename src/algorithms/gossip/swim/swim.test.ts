@@ -113,7 +113,7 @@ describe('gossip/swim', () => {
   it.each([false, true])(
     'holds its checks under random fault plans (lifeguard %s)',
     (lifeguard) => {
-      expect(fuzz(swim, { runs: 300, seed: 19, options: { lifeguard } }).failures).toEqual([]);
+      expect(fuzz(swim, { runs: 1000, seed: 19, options: { lifeguard } }).failures).toEqual([]);
     },
   );
 });
