@@ -17,6 +17,8 @@ import {
   useState,
 } from 'preact/hooks';
 import { Controls } from './controls.js';
+import { type DrawnNode, drawnNodes } from './drawings/drawn-nodes.js';
+import { LogRows } from './drawings/log-rows.js';
 import { ExplainPanel, SEED_PASSAGE_ID, showSeedPassage } from './explain-panel.js';
 import { chrome, type Lang, LangContext, readLang, useT, writeLang } from './i18n.js';
 import { Inspector } from './inspector.js';
@@ -28,6 +30,7 @@ import { type LabRun, nodesAt } from './run.js';
 import { Stage } from './stage.js';
 import { StateProbe } from './state-probe.js';
 import { TourPanel } from './tour-panel.js';
+import { TraceChecks } from './trace-checks.js';
 import { Transport, usePlayback } from './transport.js';
 import { readView, writeView } from './url-state.js';
 import { type Lab, useLabRun } from './use-lab-run.js';
@@ -42,6 +45,7 @@ function LabStage(props: {
   onSelect: (id: number | null) => void;
   pickedFlight: number | null;
   onFlight: (index: number | null) => void;
+  drawn: ReadonlyMap<number, DrawnNode> | undefined;
 }) {
   const { lab, run, t } = props;
   const [picked, setPicked] = useState<number | null>(null);
@@ -55,7 +59,7 @@ function LabStage(props: {
   };
   // The cuts of the plan the run was made with (the text box may hold a newer draft).
   const cut = useMemo(
-    () => cutLinksAt(run.result?.faults ?? '', run.nodes, Math.round(t)),
+    () => cutLinksAt(run.faults, run.nodes, Math.round(t)),
     [run, t],
   );
   return (
@@ -70,6 +74,7 @@ function LabStage(props: {
       onFlight={(i) => props.onFlight(props.pickedFlight === i ? null : i)}
       cut={cut}
       onLink={onLink}
+      drawn={props.drawn}
     />
   );
 }
@@ -81,12 +86,9 @@ function NodeInspector(props: {
   t: number;
   id: number;
   onClose: () => void;
+  probe: StateProbe | null;
 }) {
-  const { lab, run, t, id } = props;
-  const probe = useMemo(
-    () => (run.spec !== null && run.input !== null ? new StateProbe(run.spec, run.input) : null),
-    [run],
-  );
+  const { lab, run, t, id, probe } = props;
   const view = nodesAt(run, t)[id - 1];
   const toggle = () =>
     view !== undefined &&
@@ -138,6 +140,16 @@ function RunView(props: {
   // A node beyond the new run's cluster (another algorithm, fewer nodes) is no longer there.
   const inspected = selected !== null && selected <= run.nodes ? selected : null;
   const playback = usePlayback(run, props.setT);
+  // One replay per run, shared by the stage's drawings and the inspector.
+  const probe = useMemo(
+    () => (run.spec !== null && run.input !== null ? new StateProbe(run.spec, run.input) : null),
+    [run],
+  );
+  // The stage's drawings read that replay at the slider's time (never a second simulation).
+  const drawn = useMemo(
+    () => (probe === null ? undefined : drawnNodes(run.spec?.name ?? '', probe, t, run.nodes)),
+    [probe, run, t],
+  );
   /** A tour step moves the run to its tick and holds it there. */
   const goTo = (at: number) => {
     playback.setPlaying(false);
@@ -147,6 +159,11 @@ function RunView(props: {
     <section class="run">
       <div class="player">
         {!props.lecture && <TourPanel lab={lab} run={run} goTo={goTo} />}
+        {lab.stale && (
+          <p class="stale-note" role="status" data-stale>
+            {tr('stale')}
+          </p>
+        )}
         <LabStage
           lab={lab}
           run={run}
@@ -156,6 +173,7 @@ function RunView(props: {
           onSelect={setSelected}
           pickedFlight={flight === undefined ? null : (picked?.index ?? null)}
           onFlight={(index) => setPicked(index === null ? null : { run, index })}
+          drawn={drawn}
         />
         <Transport
           run={run}
@@ -164,6 +182,7 @@ function RunView(props: {
           playback={playback}
           onHeal={() => lab.addFault(`heal @${Math.round(t)}`)}
         />
+        {drawn !== undefined && <LogRows drawn={drawn} />}
         {!props.lecture && (
           <p class="hint">
             {tr('hintBefore')}
@@ -179,6 +198,7 @@ function RunView(props: {
             t={t}
             id={inspected}
             onClose={() => setSelected(null)}
+            probe={probe}
           />
         )}
       </div>
@@ -196,7 +216,7 @@ function RunView(props: {
         {run.result !== null ? (
           <Panels run={run} result={run.result} t={t} types={types} />
         ) : (
-          <p class="note">{tr('traceOnly')}</p>
+          <TraceChecks run={run} t={t} />
         )}
       </div>
     </section>

@@ -8,7 +8,11 @@
 // Every link (for small clusters; only the ring edges beyond that) is drawn faintly and
 // clicking it — or Enter/Space on it — cuts it at t, or heals it when the plan has it cut
 // then; cut links are red and dashed. Shift-clicking two nodes toggles their link too.
+// Over the nodes, drawings/stage-drawings.tsx draws what their states hold (timers as rings,
+// Raft's term, clocks, tokens…); a client node is a square.
 
+import { type DrawnNode, describeDrawn } from './drawings/drawn-nodes.js';
+import { StageDrawings } from './drawings/stage-drawings.js';
 import { FlightDots } from './flight-dots.js';
 import { SIZE, type StageLayout, stageLayout } from './layout.js';
 import { linkKey } from './links.js';
@@ -100,8 +104,11 @@ export function Stage(props: {
   /** The links (`a-b`) the fault plan has cut at t. */
   cut: ReadonlySet<string>;
   onLink: (a: number, b: number) => void;
+  /** What each node's state draws at t (drawings/drawn-nodes.ts), when it can be replayed. */
+  drawn?: ReadonlyMap<number, DrawnNode>;
 }) {
   const { run, t, types } = props;
+  const drawn = props.drawn ?? new Map<number, DrawnNode>();
   const layout = stageLayout(run.spec, run.nodes, run.result?.options ?? {});
   const at = (id: number) => layout.positions[id - 1] ?? { x: 0, y: 0 };
   const nodes = nodesAt(run, t);
@@ -127,6 +134,8 @@ export function Stage(props: {
       />
       {nodes.map((v) => {
         const p = at(v.id);
+        const d = drawn.get(v.id);
+        const described = d === undefined ? '' : describeDrawn(d);
         return (
           // biome-ignore lint/a11y/useSemanticElements: SVG has no <button>; the group is focusable and answers Enter and Space.
           <g
@@ -139,7 +148,7 @@ export function Stage(props: {
             tabindex={0}
             // The name starts with what the node shows (its id, then its badge or status),
             // so a voice user can say what they see.
-            aria-label={`node ${v.id}${shownOf(v) ? ` ${shownOf(v)}` : ''}${v.status === 'up' ? ', up' : ''}: click to inspect`}
+            aria-label={`node ${v.id}${shownOf(v) ? ` ${shownOf(v)}` : ''}${v.status === 'up' ? ', up' : ''}${described ? `, ${described}` : ''}: click to inspect`}
             aria-pressed={props.selected === v.id}
             onClick={(e) => props.onNode(v.id, e.shiftKey)}
             onKeyDown={(e) => {
@@ -148,7 +157,11 @@ export function Stage(props: {
               props.onNode(v.id, e.shiftKey);
             }}
           >
-            <circle cx={p.x} cy={p.y} r={r} />
+            {d?.drawing?.client === true ? (
+              <rect x={p.x - r} y={p.y - r} width={2 * r} height={2 * r} rx={3} class="client" />
+            ) : (
+              <circle cx={p.x} cy={p.y} r={r} />
+            )}
             <text x={p.x} y={p.y + 5} text-anchor="middle" class="id">
               {v.id}
             </text>
@@ -159,6 +172,7 @@ export function Stage(props: {
           </g>
         );
       })}
+      <StageDrawings drawn={drawn} at={at} r={r} selected={props.selected} />
     </svg>
   );
 }

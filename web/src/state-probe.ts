@@ -2,11 +2,13 @@
 // nodes did, not what they hold, so the probe replays the run itself: the same simulator
 // simulate() builds (prepareRun), run to t. Moving forward continues the replay; moving
 // back starts it again. Replays are deterministic, so the state is the run's own at t.
-// A step that throws stops the replay where the run stopped.
+// A step that throws stops the replay where the run stopped. The replay also watches each
+// node's timers (drawings/timer-watch.ts), which the stage draws as rings.
 
 import type { AnyAlgorithm } from '../../src/core/algorithm.js';
 import { prepareRun } from '../../src/sim/run.js';
 import type { Simulator } from '../../src/sim/simulator.js';
+import { type PendingTimer, watchTimers } from './drawings/timer-watch.js';
 import type { RunInput } from './run.js';
 
 export interface NodeState {
@@ -17,11 +19,15 @@ export interface NodeState {
   readonly incarnation: number;
   /** The process's state; undefined while the node is down. */
   readonly state: unknown;
+  /** Its pending timers (none while down), and its local clock now (ms). */
+  readonly timers: readonly PendingTimer[];
+  readonly localNowMs: number;
 }
 
 export class StateProbe {
   private sim: Simulator | undefined;
   private stopped = false;
+  private timersOf: (id: number) => readonly PendingTimer[] = () => [];
 
   constructor(
     private readonly spec: AnyAlgorithm,
@@ -39,12 +45,16 @@ export class StateProbe {
       paused: node.paused,
       incarnation: Math.max(0, node.incarnation),
       state: node.up ? node.state : undefined,
+      timers: node.up ? this.timersOf(id) : [],
+      localNowMs: node.env?.now() ?? sim.nowMs,
     };
   }
 
   private replayTo(t: number): Simulator {
     if (this.sim === undefined || t < this.sim.nowMs) {
-      const { sim } = prepareRun(this.spec, {
+      const watch = watchTimers(this.spec);
+      this.timersOf = watch.timersOf;
+      const { sim } = prepareRun(watch.spec, {
         ...(this.input.nodes !== undefined && { nodes: this.input.nodes }),
         seed: this.input.seed,
         faults: this.input.faults,

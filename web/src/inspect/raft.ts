@@ -1,11 +1,13 @@
 // Inspector fields of Raft (consensus/raft's servers, and election/raft's server inside
 // each node): Figure 2's state — currentTerm, role, votedFor, commitIndex, lastApplied, the
 // log (committed entries against uncommitted ones) and, on a leader, nextIndex/matchIndex
-// for each peer. A client node of consensus/raft shows what it is waiting for.
+// for each peer. A client node of consensus/raft shows what it is waiting for. The stage
+// draws (raftDrawing) the term inside each server, its log as a row of cells, and clients as
+// clients.
 
 import type { Entry } from '../../../src/algorithms/consensus/raft/messages.js';
 import type { ClientState, ServerState } from '../../../src/algorithms/consensus/raft/state.js';
-import type { InspectorField, LogCell } from './types.js';
+import type { InspectorField, LogCell, NodeDrawing } from './types.js';
 
 /** At most this many of the log's last entries are drawn (the rest are counted). */
 const LOG_CELLS = 60;
@@ -81,4 +83,21 @@ export function raftFields(state: unknown): readonly InspectorField[] | undefine
 export function raftElectionFields(state: unknown): readonly InspectorField[] | undefined {
   if (typeof state !== 'object' || state === null || !('server' in state)) return undefined;
   return raftFields(state.server);
+}
+
+/** On the stage: a server's term inside it and its log beside it; a client as a client. */
+export function raftDrawing(state: unknown): NodeDrawing | undefined {
+  if (typeof state !== 'object' || state === null) return undefined;
+  if (isClient(state)) return { client: true };
+  if (!isServer(state)) return undefined;
+  const { cells, before } = logOf(state);
+  return {
+    inside: { text: `T${state.term}`, label: `term ${state.term}` },
+    log: { cells, before },
+  };
+}
+
+export function raftElectionDrawing(state: unknown): NodeDrawing | undefined {
+  if (typeof state !== 'object' || state === null || !('server' in state)) return undefined;
+  return raftDrawing(state.server);
 }

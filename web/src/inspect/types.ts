@@ -29,3 +29,27 @@ export interface InspectorField {
 
 /** The fields of one node's state, or undefined when the state is not one it knows. */
 export type InspectorFields = (state: unknown) => readonly InspectorField[] | undefined;
+
+/** A role mark drawn beside a node on the stage. */
+export type NodeMark = 'token' | 'coordinator' | 'holder';
+
+/**
+ * What the stage draws of one node's state (drawings/): declared per algorithm beside its
+ * inspector fields, read from the same replayed state. Every part is optional.
+ */
+export interface NodeDrawing {
+  /** A few characters inside the node under its id (Raft's term "T2", a Lamport clock). */
+  readonly inside?: { readonly text: string; readonly label: string };
+  /** A short line beside the node (a vector clock, an acceptor's ballot and value). */
+  readonly caption?: { readonly text: string; readonly label: string };
+  readonly marks?: readonly NodeMark[];
+  /** Drawn as a client (a square), not a server. */
+  readonly client?: boolean;
+  /** The replicated log, drawn as a row of cells. */
+  readonly log?: { readonly cells: readonly LogCell[]; readonly before: number };
+  /** Maekawa: the node's quorum (voting set), drawn as a grid when the node is inspected. */
+  readonly quorum?: readonly number[];
+}
+
+/** The drawing of one node's state, or undefined when the state is not one it knows. */
+export type NodeDrawings = (state: unknown) => NodeDrawing | undefined;

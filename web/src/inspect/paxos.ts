@@ -1,0 +1,38 @@
+// Stage drawings of single-decree Paxos: for each acceptor the ballot it promised and the
+// proposal it accepted (ballot = value), for a proposer its current ballot, and the value a
+// node learned as chosen. A ballot reads round.proposer, as in the notes' (n, id) pairs.
+
+import type { Ballot } from '../../../src/algorithms/consensus/paxos/ballot.js';
+import type { PaxosState } from '../../../src/algorithms/consensus/paxos/state.js';
+import type { NodeDrawing } from './types.js';
+
+const ballot = (b: Ballot) => `${b.round}.${b.proposer}`;
+
+const isPaxos = (s: unknown): s is PaxosState =>
+  typeof s === 'object' && s !== null && 'acceptor' in s && 'proposer' in s && 'learned' in s;
+
+export function paxosDrawing(state: unknown): NodeDrawing | undefined {
+  if (!isPaxos(state)) return undefined;
+  const parts: string[] = [];
+  const words: string[] = [];
+  const a = state.acceptor;
+  if (a !== null) {
+    parts.push(`p${ballot(a.promised)}`);
+    words.push(`promised ${ballot(a.promised)}`);
+    if (a.accepted !== null) {
+      parts.push(`a${ballot(a.accepted.ballot)}=${a.accepted.value}`);
+      words.push(`accepted ${a.accepted.value} at ${ballot(a.accepted.ballot)}`);
+    }
+  }
+  const p = state.proposer;
+  if (p?.ballot != null && p.phase !== 'done') {
+    parts.push(`b${ballot(p.ballot)}`);
+    words.push(`proposing at ${ballot(p.ballot)}`);
+  }
+  return {
+    ...(parts.length > 0 && { caption: { text: parts.join(' '), label: words.join(', ') } }),
+    ...(state.learned !== null && {
+      inside: { text: `=${state.learned}`, label: `learned ${state.learned}` },
+    }),
+  };
+}
