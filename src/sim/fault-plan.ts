@@ -355,7 +355,7 @@ export interface ParseOptions {
 /** Parses a plan for a cluster of `nodes` nodes; throws FaultPlanError on malformed input. */
 export function parseFaultPlan(text: string, nodes: number, opts: ParseOptions = {}): FaultPlan {
   const faults: FaultEvent[] = [];
-  const restarts: { fault: FaultEvent & { kind: 'restart' }; token: Token }[] = [];
+  const restarts: { fault: Restart; token: Token }[] = [];
   for (const { tokens, end } of tokenize(text)) {
     const line = new Line(tokens, end);
     const fault = parseLine(line, nodes);
@@ -368,10 +368,15 @@ export function parseFaultPlan(text: string, nodes: number, opts: ParseOptions =
   return { faults };
 }
 
+interface Restart {
+  readonly node: NodeId;
+  readonly atMs: number;
+}
+
 /** Every restart follows a crash (or storage fault) of its node: nodes start up. */
 function checkRestarts(
   faults: readonly FaultEvent[],
-  restarts: readonly { fault: FaultEvent & { kind: 'restart' }; token: Token }[],
+  restarts: readonly { fault: Restart; token: Token }[],
 ): void {
   for (const { fault, token } of restarts) {
     const downed = faults.some(
