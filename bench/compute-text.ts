@@ -47,7 +47,8 @@ export function computeBenchText(r: ComputeBenchReport): string {
   const streamHeader = ['delivery', 'records', 'records/s', 'p50 ms', 'p99 ms', 'exact'];
   const lines = [
     `word count over a ${r.sizeMb} MB Zipf corpus (generated in ${fmtNumber(r.generateMs)} ms), ` +
-      `${r.cpus} CPUs; CPU and peak RSS cover every process of a run, this one included`,
+      `${r.cpus} CPUs, fastest of ${r.repeats}; CPU and peak RSS cover every process of a run, ` +
+      'this one included',
     table(header, rows),
     `goal: MapReduce within ${r.goal.target}× of the single-process count at every worker ` +
       `count (${goal}): ${r.goal.met ? 'met' : 'NOT met'}`,

@@ -245,6 +245,7 @@ const benchmarks: Record<string, Benchmark> = {
       const streamRecords = parseInteger('--records', flags.records, 1, 10_000_000);
       const report = await benchCompute({
         sizeMb,
+        repeats: parseInteger('--repeats', flags.repeats, 1, 100) ?? 1,
         ...(streamRecords !== undefined && { streamRecords }),
         onProgress,
       });

@@ -92,7 +92,7 @@ function addBench(root: Command, exit: Exit): void {
     .option('--json', 'print one JSON document')
     .option(
       '--repeats <n>',
-      'runs per configuration (sim, raft-sim: the best is reported; wal, server, locks, txn: the median)',
+      'runs per configuration (sim, raft-sim, compute: the best is reported; wal, server, locks, txn: the median)',
       '3',
     )
     .option(
