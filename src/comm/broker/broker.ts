@@ -1,10 +1,18 @@
 // The broker host: the state machine (machine.ts) on the runtime's write-ahead log, with real
 // time, a tick timer, and the sinks of connected consumers and transaction checkers. Every
 // call runs the machine synchronously (one step), seals the step, and answers only after
-// the WAL's sync() resolved — so an acknowledged publish, prepare, end of transaction,
-// offset commit or ack is durable. Many calls share one fsync (the WAL's group commit).
-// Deliveries are released only after a sync too, so a consumer never sees a record a crash
-// could take back.
+// the WAL's sync() resolved — so an acknowledged publish, prepare, end of transaction or
+// offset commit is durable. Many calls share one fsync (the WAL's group commit).
+// Deliveries are released only once their records are durable (a per-partition watermark,
+// raised when a publish's step is synced), so a consumer never sees a record a crash could
+// take back — and never waits for the fsync of steps that hold no record (acks).
+//
+// Acks (and nacks) are answered once applied, without waiting for their step's fsync: the
+// step is sealed and the next WAL round writes it. At least once still holds — an ack a
+// crash takes back only makes its message come again. What a crash can redeliver: the
+// messages whose acks were answered after the last completed WAL round began (at most one
+// round's worth, a few milliseconds of acks). A commit, or anything answered after its own
+// sync, makes every earlier ack durable too (the WAL writes steps in order).
 //
 // Fault model: the process may be killed at any instant (the WAL recovers whole steps; what
 // was in flight is delivered again). A disk failure fails the broker for good: `onFatal`
@@ -55,6 +63,8 @@ export class Broker {
   private closed = false;
   private pumping = new Set<string>();
   private pumpQueued = false;
+  /** `${topic}/${partition}` → the offset below which records are on disk (deliverable). */
+  private readonly durableNext = new Map<string, number>();
 
   private constructor(
     private readonly storage: WalStorage,
@@ -64,6 +74,9 @@ export class Broker {
   ) {
     this.timer = setInterval(() => void this.tick(), o.tickMs ?? 50);
     this.timer.unref();
+    // Everything recovered was on disk.
+    for (const t of machine.topicNames())
+      for (const p of machine.partitions(t)) this.durableNext.set(`${t}/${p.partition}`, p.next);
   }
 
   static async open(dir: string, options: BrokerOptions = {}): Promise<Broker> {
@@ -96,6 +109,7 @@ export class Broker {
 
   async publish(topic: string, messages: readonly MessageInput[]): Promise<Published[]> {
     const out = await this.step(() => this.machine.publish(topic, messages, this.now()));
+    for (const p of out) this.durable(topic, p.partition, p.offset);
     this.schedulePump(this.machine.groups.membersReading(topic));
     return out;
   }
@@ -137,17 +151,22 @@ export class Broker {
     this.machine.groups.heartbeat(memberId, this.now());
   }
 
-  async ack(memberId: string, positions: readonly TopicPartitionOffset[]): Promise<void> {
-    await this.settle(memberId, positions, (p) =>
+  /** Applied at once; durable with the next WAL round, not awaited (see the header). */
+  ack(memberId: string, positions: readonly TopicPartitionOffset[]): void {
+    this.settle(memberId, positions, (p) =>
       this.machine.groups.ack(memberId, p.topic, p.partition, p.offset),
     );
   }
 
-  async nack(memberId: string, positions: readonly TopicPartitionOffset[]): Promise<void> {
-    await this.settle(memberId, positions, (p) =>
-      this.machine.groups.nack(memberId, p.topic, p.partition, p.offset),
-    );
-    this.schedulePump(this.machine.groups.membersOf(this.machine.groups.groupNameOf(memberId)));
+  nack(memberId: string, positions: readonly TopicPartitionOffset[]): void {
+    const group = this.machine.groups.groupNameOf(memberId); // Throws UnknownMemberError.
+    try {
+      this.settle(memberId, positions, (p) =>
+        this.machine.groups.nack(memberId, p.topic, p.partition, p.offset),
+      );
+    } finally {
+      this.schedulePump(this.machine.groups.membersOf(group));
+    }
   }
 
   async commit(memberId: string, generation: number, p: TopicPartitionOffset): Promise<void> {
@@ -177,12 +196,14 @@ export class Broker {
   }
 
   /**
-   * Applies `f` to each position; the first failure is reported after the others were
-   * applied (an ack batch is not all-or-nothing: each ack stands alone).
+   * Applies `f` to each position in one step, sealed but not awaited; the first failure is
+   * thrown after the others were applied (an ack batch is not all-or-nothing: each ack
+   * stands alone).
    */
-  private async settle<P>(memberId: string, ps: readonly P[], f: (p: P) => void): Promise<void> {
+  private settle<P>(memberId: string, ps: readonly P[], f: (p: P) => void): void {
     let first: unknown;
-    await this.step(() => {
+    this.check();
+    try {
       this.machine.groups.heartbeat(memberId, this.now());
       for (const p of ps)
         try {
@@ -191,9 +212,27 @@ export class Broker {
           if (!(e instanceof BrokerError)) throw e;
           first ??= e;
         }
-    });
+    } catch (error) {
+      if (error instanceof BrokerError) throw error; // An unknown member: nothing written.
+      this.fail(error);
+      throw new BrokerUnavailableError('broker failed', { cause: error });
+    }
+    this.storage.endStep();
+    this.storage.sync().catch((error: unknown) => this.fail(error));
     this.schedulePump([memberId]);
     if (first !== undefined) throw first;
+  }
+
+  /** The record at `offset` of topic/partition is on disk. */
+  private durable(topic: string, partition: number, offset: number): void {
+    const key = `${topic}/${partition}`;
+    if ((this.durableNext.get(key) ?? 0) <= offset) this.durableNext.set(key, offset + 1);
+  }
+
+  private allDurable(ds: readonly Delivery[]): boolean {
+    for (const d of ds)
+      if ((this.durableNext.get(`${d.topic}/${d.partition}`) ?? 0) <= d.offset) return false;
+    return true;
   }
 
   /** Runs one step of the machine and resolves once it is durable. */
@@ -282,7 +321,9 @@ export class Broker {
     // A pull may write (a committed offset moved past records retention deleted).
     this.storage.endStep();
     if (ds.length === 0) return;
-    // Records published in steps not yet durable are released only after they are.
+    if (this.allDurable(ds)) return sink.deliver(ds);
+    // Records published in steps not yet durable (a commit, or a check that kept a half
+    // message, appends outside publish) are released only after they are.
     this.storage.sync().then(
       () => {
         if (this.consumers.get(memberId) === sink) sink.deliver(ds);

@@ -68,6 +68,7 @@ export type CheckAnswer = Outcome | 'unknown';
 type Call = (req: unknown, cb: (e: ServiceError | null, res: unknown) => void) => void;
 
 const RECONNECT_MS_MIN = 50;
+const FLOW_CONTROL_WINDOW_BYTES = 8 * 1024 * 1024;
 const RECONNECT_MS_MAX = 2000;
 
 export function errorFromGrpc(e: ServiceError): BrokerError {
@@ -87,6 +88,10 @@ export class BrokerClient {
     this.grpc = new Service(address, credentials.createInsecure(), {
       'grpc.max_receive_message_length': -1,
       'grpc.max_send_message_length': -1,
+      // HTTP/2's default 64 KiB window lets the broker send 16 deliveries of 4 KiB before it
+      // waits a round trip for our WINDOW_UPDATE; a consumer's deliveries are bounded by its
+      // maxInFlight anyway, so the window only has to hold them.
+      'grpc-node.flow_control_window': FLOW_CONTROL_WINDOW_BYTES,
     }) as unknown as BrokerClient['grpc'];
   }
 

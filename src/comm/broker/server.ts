@@ -11,8 +11,10 @@
 //
 // Fault model: clients are untrusted — every request is validated by the machine (typed
 // errors as gRPC statuses, the broker stays up); requests are bounded in size (gRPC refuses
-// larger frames) and in number per stream (a stream that floods acks is paused until its
-// earlier requests are durable); a consumer whose stream dies leaves its group.
+// larger frames) and in number per stream (a stream is paused while 256 of its requests are
+// in progress; acks are answered once applied, and each ack releases a delivery the broker
+// gave, so what they write is bounded by what was delivered); a consumer whose stream dies
+// leaves its group.
 
 import {
   Server,
@@ -158,7 +160,7 @@ function consume(
     if (req.request === 'ack') {
       const started = process.hrtime.bigint();
       const positions = positionsIn(req.ack);
-      await broker.ack(memberId, positions);
+      broker.ack(memberId, positions); // Answered once applied (broker.ts: not awaited).
       return metrics?.acked(positions, started);
     }
     if (req.request === 'nack') return broker.nack(memberId, positionsIn(req.nack));
