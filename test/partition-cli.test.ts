@@ -67,7 +67,7 @@ describe('cohort partition <scheme>', () => {
 
   it("maps given keys, one 'key<TAB>node' line each, as the library does", () => {
     const keys = ['user:1', 'user:2', 'ключ', '{tag}x'];
-    for (const scheme of ['modn', 'ring', 'jump', 'rendezvous'] as const) {
+    for (const scheme of ['modn', 'ring', 'ketama', 'jump', 'rendezvous'] as const) {
       const out = cohort(scheme, '--nodes', 'a,b,c', ...keys);
       expect(out.status).toBe(0);
       const p = createPartitioner({ scheme }, { names: ['a', 'b', 'c'] });
@@ -75,6 +75,22 @@ describe('cohort partition <scheme>', () => {
     }
     const slots = cohort('slots', '--nodes', 'a,b,c', 'foo');
     expect(slots.stdout).toBe('foo\t12182\tc\n');
+  });
+
+  it("'-' maps the lines of standard input, as ketama clients of memcached would", () => {
+    const nodes = ['127.0.0.1:11211', '127.0.0.1:11212', '127.0.0.1:11213'];
+    const keys = ['user:1', 'session:ab', 'ключ', ''];
+    const out = spawnSync(
+      NODE,
+      [...NODE_ARGS, 'partition', 'ketama', '--nodes', nodes.join(','), '--weights', '1,2,1', '-'],
+      { encoding: 'utf8', input: `${keys.join('\r\n')}\n` },
+    );
+    expect(out.stderr).toBe('');
+    expect(out.status).toBe(0);
+    const p = createPartitioner({ scheme: 'ketama' }, { names: nodes, weights: [1, 2, 1] });
+    expect(out.stdout).toBe(keys.map((k) => `${k}\t${p.nodeFor(k)}\n`).join(''));
+    const hashed = cohort('ketama', '--nodes', 'a,b', '--hash', 'sha1', 'k');
+    expect([hashed.status, hashed.stderr.trim().split('\n').length]).toEqual([2, 1]);
   });
 
   it('compare puts every scheme in one table', () => {
@@ -91,6 +107,7 @@ describe('cohort partition <scheme>', () => {
       'modn',
       'ring, 1 vnode',
       'ring, 100 vnodes',
+      'ketama',
       'jump',
       'rendezvous',
       'slots',

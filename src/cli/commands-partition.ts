@@ -3,7 +3,8 @@
 //
 //   cohort partition <modn|ring|jump|rendezvous|slots> --nodes a,b,c [--keys N] [--add d |
 //     --remove b]    load per node, and the keys moved by the change
-//   cohort partition <scheme> --nodes a,b,c KEY…   one 'key<TAB>node' line per key
+//   cohort partition <scheme> --nodes a,b,c KEY…   one 'key<TAB>node' line per key ('-': the
+//     keys are the lines of standard input)
 //   cohort partition compare --nodes … [--add d | --remove b]   every scheme in one table
 //   cohort partition slot KEY… [--nodes a,b,c]     Redis hash slots ('key<TAB>slot[<TAB>node]')
 //
@@ -39,6 +40,7 @@ interface PartitionFlags {
 const ABOUT: Record<Scheme, string> = {
   modn: 'hash mod N: balanced, but a change of N remaps almost every key',
   ring: 'consistent hashing on a ring with virtual nodes (and weights)',
+  ketama: "libketama's ring (memcached clients): MD5 points, 160 per server by weight",
   jump: 'jump consistent hash (Lamping & Veach 2014): no table, nodes added at the end',
   rendezvous: 'rendezvous (highest random weight) hashing, with weights',
   slots: "Redis Cluster's 16,384 hash slots, laid out as redis-cli does, rebalanced minimally",
@@ -54,6 +56,7 @@ Examples:
   cohort partition modn --nodes a,b,c,d --remove b --json
   cohort partition rendezvous --nodes a,b,c --weights 1,2,1
   cohort partition jump --nodes a,b,c user:1 user:2      # key<TAB>node per key
+  cohort partition ketama --nodes 127.0.0.1:11211,127.0.0.1:11212 - < keys.txt
   cohort partition slots --nodes m1,m2,m3 --add m4       # the slot moves, too
   cohort partition compare --nodes a,b,c,d,e --add f
   cohort partition slot foo '{user1000}.following' '{user1000}.followers'`;
@@ -104,6 +107,8 @@ function parseFlags(cluster: Cluster, scheme: Scheme | 'compare', flags: Partiti
     throw new UsageError(`--hash must be ${cluster.HASH_NAMES.join(', ')}; got '${hash}'`);
   if (flags.hash !== undefined && scheme === 'slots')
     throw new UsageError('--hash is not for slots: Redis hashes with CRC16/XMODEM');
+  if (flags.hash !== undefined && scheme === 'ketama')
+    throw new UsageError("--hash is not for ketama: libketama's points are MD5");
   if (flags.vnodes !== undefined && scheme !== 'ring' && scheme !== 'compare')
     throw new UsageError(`--vnodes is for ring, not ${scheme}`);
   const vnodes = parseInteger('--vnodes', flags.vnodes, 1, cluster.MAX_VNODES);
@@ -127,6 +132,9 @@ function parseFlags(cluster: Cluster, scheme: Scheme | 'compare', flags: Partiti
     change,
   };
 }
+
+/** Keys read from standard input are held in memory: this many bytes at most. */
+const MAX_STDIN_BYTES = 64 * 2 ** 20;
 
 const percent = (x: number, digits = 1) => `${(x * 100).toFixed(digits)}%`;
 
@@ -193,6 +201,7 @@ async function schemeAction(
   const loaded = await load();
   const { cluster } = loaded;
   const parsed = parseFlags(cluster, scheme, flags);
+  if (keys.length === 1 && keys[0] === '-') keys = await stdinLines();
   if (keys.length > 0) {
     if (parsed.change !== undefined)
       throw new UsageError('--add and --remove measure a change; give no keys with them');
@@ -208,6 +217,22 @@ async function schemeAction(
     );
   else process.stdout.write(`${renderReport(loaded, report, moves)}\n`);
   return EXIT_OK;
+}
+
+/** The lines of standard input (without their line ends), for `-` as the keys. */
+async function stdinLines(): Promise<string[]> {
+  const chunks: Buffer[] = [];
+  let bytes = 0;
+  for await (const chunk of process.stdin) {
+    bytes += (chunk as Buffer).length;
+    if (bytes > MAX_STDIN_BYTES)
+      throw new UsageError(`standard input is over ${MAX_STDIN_BYTES / 2 ** 20} MiB of keys`);
+    chunks.push(chunk as Buffer);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  const lines = text.split(/\r?\n/);
+  if (lines.at(-1) === '') lines.pop();
+  return lines;
 }
 
 async function mapKeys(cluster: Cluster, parsed: Parsed, keys: string[], json: boolean) {
@@ -233,6 +258,7 @@ async function compareAction(flags: PartitionFlags): Promise<number> {
     { label: 'modn', scheme: 'modn' as const },
     { label: 'ring, 1 vnode', scheme: 'ring' as const, vnodes: 1 },
     { label: `ring, ${vnodes} vnodes`, scheme: 'ring' as const, vnodes },
+    { label: 'ketama', scheme: 'ketama' as const },
     { label: 'jump', scheme: 'jump' as const },
     { label: 'rendezvous', scheme: 'rendezvous' as const },
     { label: 'slots', scheme: 'slots' as const },
@@ -240,7 +266,7 @@ async function compareAction(flags: PartitionFlags): Promise<number> {
   const weighted = parsed.set.weights !== undefined;
   const results = await typed(cluster, () =>
     configs
-      .filter((c) => !weighted || c.scheme === 'ring' || c.scheme === 'rendezvous')
+      .filter((c) => !weighted || ['ring', 'ketama', 'rendezvous'].includes(c.scheme))
       .map((c) => ({
         label: c.label,
         report: cluster.analysePartitioning(
@@ -327,7 +353,10 @@ export function partitionCommandDef(root: Command, exit: Exit): void {
     .addHelpText('after', PARTITION_HELP);
   for (const scheme of SCHEMES)
     schemeOptions(group.command(scheme).description(ABOUT[scheme]))
-      .argument('[keys...]', "keys to map (one 'key<TAB>node' line each) instead of the analysis")
+      .argument(
+        '[keys...]',
+        "keys to map (one 'key<TAB>node' line each) instead of the analysis; '-': stdin's lines",
+      )
       .addHelpText('after', PARTITION_HELP)
       .action(async (keys: string[], flags: PartitionFlags) => {
         exit(await schemeAction(scheme, keys, flags));

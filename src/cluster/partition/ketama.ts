@@ -76,7 +76,7 @@ export function ketamaPartitioner(
   const order = nodes.map((n) => n.name);
   const nodeFor = (key: Key): string =>
     order[owners[successor32(points, digest('md5', key).readUInt32LE(0))] as number] as string;
-  return { scheme: 'ring', nodes: order, points, owners, nodeFor };
+  return { scheme: 'ketama', nodes: order, points, owners, nodeFor };
 }
 
 /** Every server's points, sorted (a function of its own: see sortedPoints in ring.ts). */

@@ -14,6 +14,7 @@
 
 import { DEFAULT_HASH, type HashName } from './hash.js';
 import { jumpPartitioner } from './jump.js';
+import { ketamaPartitioner } from './ketama.js';
 import { modNPartitioner } from './mod-n.js';
 import { checkNodes, PartitionError } from './nodes.js';
 import type { Partitioner, Scheme } from './partitioner.js';
@@ -92,6 +93,9 @@ export function createPartitioner(config: SchemeConfig, set: NodeSet): Partition
       return ringPartitioner(set.names, { hash, vnodes: config.vnodes, weights: set.weights });
     case 'jump':
       return jumpPartitioner(withoutWeights('jump', set), { hash });
+    case 'ketama':
+      // libketama's layout: MD5 points, 160 per server scaled by weight (hash and vnodes fixed).
+      return ketamaPartitioner(set.names, { weights: set.weights });
     case 'rendezvous':
       return rendezvousPartitioner(set.names, { hash, weights: set.weights });
     case 'slots':
@@ -147,7 +151,12 @@ export function analysePartitioning(
   const assigned = mapKeys(before, keys);
   const report: PartitionReport = {
     scheme: config.scheme,
-    hash: config.scheme === 'slots' ? 'crc16' : (config.hash ?? DEFAULT_HASH),
+    hash:
+      config.scheme === 'slots'
+        ? 'crc16'
+        : config.scheme === 'ketama'
+          ? 'md5'
+          : (config.hash ?? DEFAULT_HASH),
     ...(config.scheme === 'ring' ? { vnodes: config.vnodes ?? DEFAULT_VNODES } : {}),
     keys,
     nodes: before.nodes,

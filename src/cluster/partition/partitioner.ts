@@ -3,7 +3,7 @@
 
 import type { Key } from './hash.js';
 
-export const SCHEMES = ['modn', 'ring', 'jump', 'rendezvous', 'slots'] as const;
+export const SCHEMES = ['modn', 'ring', 'ketama', 'jump', 'rendezvous', 'slots'] as const;
 export type Scheme = (typeof SCHEMES)[number];
 
 export interface Partitioner {
