@@ -25,7 +25,13 @@ describe('timer rings', () => {
   });
 
   it('a Raft follower’s election ring runs down between two leader contacts', () => {
-    const input = { algorithm: 'consensus/raft', seed: 1, faults: '', options: {} };
+    const input = {
+      algorithm: 'consensus/raft',
+      nodes: undefined,
+      seed: 1,
+      faults: '',
+      options: {},
+    };
     const probe = new StateProbe(spec(input.algorithm), input);
     const before = drawnNodes(input.algorithm, probe, 100, 5).get(1)?.ring;
     expect(before?.name).toBe('election');
@@ -40,7 +46,7 @@ describe('timer rings', () => {
 describe('declared drawings', () => {
   it.each(drawnAlgorithms())('%s draws its nodes’ states', (name) => {
     const s = spec(name);
-    const input = { algorithm: name, seed: 1, faults: '', options: {} };
+    const input = { algorithm: name, nodes: undefined, seed: 1, faults: '', options: {} };
     const probe = new StateProbe(s, input);
     const n = simulate(s, { seed: 1 }).result.nodes;
     const drawn = drawnNodes(name, probe, 300, n);
