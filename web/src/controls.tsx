@@ -7,6 +7,7 @@
 import { useState } from 'preact/hooks';
 import { listedAlgorithms } from '../../src/algorithms/registry.js';
 import { optionFlagName } from '../../src/core/algorithm.js';
+import type { FaultPlanError } from '../../src/sim/fault-plan.js';
 import { useT } from './i18n.js';
 import type { LabRun } from './run.js';
 import { ScenarioPicker } from './scenario-picker.js';
@@ -91,6 +92,28 @@ function AlgorithmSelect({ lab }: { lab: Lab }) {
   );
 }
 
+/**
+ * A fault plan's error under the plan: the line it is on, a caret under the character
+ * (FaultPlanError's position counts from 1 through the whole text), and what was expected.
+ */
+function PlanError({ plan, error }: { plan: string; error: FaultPlanError }) {
+  const at = Math.min(error.position - 1, plan.length);
+  const start = plan.lastIndexOf('\n', at - 1) + 1;
+  const end = plan.indexOf('\n', at);
+  const text = plan.slice(start, end === -1 ? plan.length : end);
+  const column = at - start;
+  return (
+    <div class="plan-error" id="plan-error" role="alert" data-error-column={column + 1}>
+      <pre aria-hidden="true">
+        <code class="plan-line">{text}</code>
+        {'\n'}
+        <code class="plan-caret">{`${' '.repeat(column)}^`}</code>
+      </pre>
+      <p class="error">{error.message}</p>
+    </div>
+  );
+}
+
 /** In lecture mode only the algorithm and its scenarios: the stage gets the screen. */
 export function Controls({ lab, lecture }: { lab: Lab; lecture: boolean }) {
   const { run } = lab;
@@ -122,20 +145,26 @@ export function Controls({ lab, lecture }: { lab: Lab; lecture: boolean }) {
           onInput={(e) => lab.setSeed(Number(e.currentTarget.value) || 0)}
         />
       </label>
-      <OptionInputs lab={lab} />
-      <ScenarioPicker lab={lab} />
-      <label class="faults">
-        {t('faultPlan')}
+      {/* The plan and Run before the options: their place does not depend on how many
+          options the algorithm has, so the box stays put when the algorithm changes. */}
+      <div class="faults">
+        <label for="fault-plan">{t('faultPlan')}</label>
         <textarea
+          id="fault-plan"
           value={lab.faults}
           rows={2}
           placeholder="crash 3 @400; restart 3 @1500; drop 5% @0..2000"
+          aria-invalid={lab.planError !== null}
+          aria-describedby={lab.planError === null ? undefined : 'plan-error'}
           onInput={(e) => lab.setFaults(e.currentTarget.value)}
         />
-      </label>
+        {lab.planError !== null && <PlanError plan={lab.faults} error={lab.planError} />}
+      </div>
       <button type="button" id="run" onClick={() => lab.execute()}>
         {t('run')}
       </button>
+      <OptionInputs lab={lab} />
+      <ScenarioPicker lab={lab} />
       <button
         type="button"
         onClick={() => run !== null && exportTrace(run, lab.algorithm, lab.seed)}

@@ -25,6 +25,7 @@ const CHROME = {
   time: { en: 'time', zh: '时间' },
   play: { en: 'Play', zh: '播放' },
   pause: { en: 'Pause', zh: '暂停' },
+  replay: { en: 'Replay', zh: '重播' },
   step: { en: 'Step', zh: '单步' },
   speed: { en: 'speed', zh: '速度' },
   jumpToViolation: { en: 'Jump to violation', zh: '跳到违例处' },
@@ -38,8 +39,20 @@ const CHROME = {
     zh: ' 键使其崩溃或重启），点击消息阅读其内容，点击链路切断或修复它。空心圆点是正在被丢弃的消息。',
   },
   traceOnly: {
-    en: 'A trace from a file: replayed without checks or metrics.',
-    zh: '来自文件的轨迹：回放时没有检查和指标。',
+    en: 'A trace from a file that its settings do not reproduce: its checks are read from its records, without metrics.',
+    zh: '来自文件的轨迹，其设置无法重现该运行：检查结果取自轨迹记录，没有指标。',
+  },
+  traceSafety: {
+    en: 'no safety check broke (the trace records every violation)',
+    zh: '没有安全性检查被违反（轨迹会记录每一次违反）',
+  },
+  traceLiveness: {
+    en: 'liveness: not judged (a trace holds no final state)',
+    zh: '活性：未判定（轨迹不含最终状态）',
+  },
+  stale: {
+    en: 'The settings changed since this run: press Run to see them.',
+    zh: '设置已在此次运行后更改：按“运行”查看新结果。',
   },
   checks: { en: 'Checks', zh: '检查' },
   holdsSoFar: { en: 'holds so far', zh: '目前成立' },

@@ -11,6 +11,9 @@ import { useT } from './i18n.js';
 import type { LabRun } from './run.js';
 import { Sequence } from './sequence.js';
 
+/** How simulate() words a liveness check it did not judge. */
+const NOT_JUDGED = /^not judged\b/;
+
 export function Panels(props: {
   run: LabRun;
   result: RunResult;
@@ -25,8 +28,15 @@ export function Panels(props: {
   const checks = [
     ...result.invariants.map((c) => ({ c, safety: true })),
     ...result.liveness.map((c) => ({ c, safety: false })),
-  ].map(({ c, safety }) => ({ c, safety, fired: !c.holds && t >= shownFrom(c, safety) }));
-  const anyFired = checks.some((x) => x.fired);
+  ].map(({ c, safety }) => ({
+    c,
+    safety,
+    // A liveness check the run never judged (it stopped at a safety violation) did not
+    // fail: it shows neutral, not as a red ✗.
+    unjudged: !safety && !c.holds && NOT_JUDGED.test(c.violation ?? ''),
+    fired: !c.holds && t >= shownFrom(c, safety),
+  }));
+  const anyFired = checks.some((x) => x.fired && !x.unjudged);
   return (
     <div class="panels">
       <section aria-label="checks">
@@ -34,8 +44,12 @@ export function Panels(props: {
           {tr('checks')} {anyFired ? '✗' : result.ok ? '✓' : '…'}
         </h2>
         <ul class="checks">
-          {checks.map(({ c, safety, fired }) =>
-            c.holds ? (
+          {checks.map(({ c, safety, fired, unjudged }) =>
+            unjudged ? (
+              <li key={c.name} class="not-judged" data-check={c.name} data-verdict="not-judged">
+                – {c.name} <span class="so-far">{c.violation}</span>
+              </li>
+            ) : c.holds ? (
               <li key={c.name} class="holds" data-check={c.name}>
                 ✓ {c.name}
               </li>

@@ -33,6 +33,8 @@ export interface LabRun {
   readonly violations: readonly Violation[];
   /** What the run was made from (null for a trace file): the inspector replays it. */
   readonly input: RunInput | null;
+  /** The fault plan it ran (for a trace file, the one its fault records spell): cut links. */
+  readonly faults: string;
 }
 
 export interface Violation {
@@ -72,7 +74,18 @@ export function runLab(input: RunInput): LabRun {
     endMs: result.virtualTimeMs,
     violations: violationsOf(records),
     input,
+    faults: input.faults,
   };
+}
+
+/**
+ * The fault plan a trace ran, from its fault records: the simulator writes each fault's
+ * canonical text as it begins (and `end …` when its window closes), in time order.
+ */
+export function planOfTrace(records: readonly TraceRecord[]): string {
+  const lines: string[] = [];
+  for (const r of records) if (r.ev === 'fault' && !r.fault.startsWith('end ')) lines.push(r.fault);
+  return lines.join('; ');
 }
 
 /** A trace written by `cohort sim --trace FILE`, replayed on the stage. Errors name the line. */
@@ -109,6 +122,7 @@ export function runFromTrace(text: string): LabRun {
     endMs,
     violations,
     input: null,
+    faults: planOfTrace(records),
   };
 }
 

@@ -11,7 +11,10 @@ import type { LabRun } from './run.js';
 
 type SetTime = Dispatch<StateUpdater<number>>;
 
-/** While playing, time advances every animation frame, and stops at the end of the run. */
+/**
+ * While playing, time advances every animation frame; at the end of the run playback stops
+ * (the button then offers Replay, not a Pause that would do nothing).
+ */
 export function usePlayback(run: LabRun, setT: SetTime) {
   const [playing, setPlaying] = useState(false);
   const [speed, setSpeed] = useState(0.2);
@@ -119,12 +122,25 @@ export function Transport(props: {
   const { playing, setPlaying, speed, setSpeed } = props.playback;
   const firstViolation = run.violations[0];
   const step = () => setT(run.records.find((r) => r.t > t)?.t ?? run.endMs);
+  const atEnd = t >= run.endMs;
+  // Playback that reaches the end stops there (see usePlayback).
+  useEffect(() => {
+    if (playing && atEnd) setPlaying(false);
+  }, [playing, atEnd]);
   const tr = useT();
   return (
     <fieldset class="transport">
       <legend>{tr('time')}</legend>
-      <button type="button" onClick={() => setPlaying(!playing)}>
-        {playing ? tr('pause') : tr('play')}
+      <button
+        type="button"
+        class="play"
+        onClick={() => {
+          // At the end, Replay starts the run again from its beginning.
+          if (!playing && atEnd) setT(0);
+          setPlaying(!playing);
+        }}
+      >
+        {playing ? tr('pause') : atEnd ? tr('replay') : tr('play')}
       </button>
       <button type="button" onClick={step}>
         {tr('step')}

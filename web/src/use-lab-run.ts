@@ -9,11 +9,12 @@
 import { type Dispatch, type StateUpdater, useEffect, useState } from 'preact/hooks';
 import { findAlgorithm } from '../../src/algorithms/registry.js';
 import { parseOptionFields } from '../../src/core/option-parser.js';
-import { parseFaultPlan } from '../../src/sim/fault-plan.js';
+import { FaultPlanError, parseFaultPlan } from '../../src/sim/fault-plan.js';
 import { defaultNodes } from '../../src/sim/run.js';
 import { toggleLink } from './links.js';
-import { type LabRun, type RunInput, runFromTrace, runLab } from './run.js';
+import { type LabRun, type RunInput, runLab } from './run.js';
 import { type ScenarioSettings, scenarioSettings, stillScenario } from './scenarios.js';
+import { importTrace as importTraceFile } from './trace-import.js';
 import { readUrl, writeUrl } from './url-state.js';
 
 const initial = readUrl({
@@ -44,7 +45,8 @@ function inputOf(s: Settings, plan: string): RunInput {
   if (spec === undefined) throw new Error(`unknown algorithm ${s.algorithm}`);
   const options = parseOptionFields(spec, s.rawOptions);
   const nodes = s.nodesText === '' ? defaultNodes(spec, options) : Number(s.nodesText);
-  parseFaultPlan(plan, nodes);
+  // As the simulator reads it (a run's whole history): its errors, shown at the character.
+  parseFaultPlan(plan, nodes, { fromStart: true });
   return {
     algorithm: s.algorithm,
     nodes: s.nodesText === '' ? undefined : nodes,
@@ -56,6 +58,20 @@ function inputOf(s: Settings, plan: string): RunInput {
 }
 
 const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+/** What a run was made from, to tell when the settings have been edited since. */
+const keyOf = (s: Settings) =>
+  JSON.stringify([s.algorithm, s.nodesText, s.seed, s.faults, s.rawOptions]);
+
+/** The plan's first error for these settings, if the plan is what does not parse. */
+function planErrorOf(s: Settings): FaultPlanError | null {
+  try {
+    inputOf(s, s.faults);
+    return null;
+  } catch (e) {
+    return e instanceof FaultPlanError ? e : null;
+  }
+}
 
 /** The settings as page state, starting from the URL's. */
 function useSettings() {
@@ -100,6 +116,7 @@ export function useLabRun(setT: Dispatch<StateUpdater<number>>) {
   const { faults } = settings;
   const [run, setRun] = useState<LabRun | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [ranKey, setRanKey] = useState<string | null>(null);
 
   /**
    * Runs the given settings (the current ones unless overridden). A run that fails for a
@@ -117,11 +134,13 @@ export function useLabRun(setT: Dispatch<StateUpdater<number>>) {
       const next = runLab(input);
       writeUrl(input, s.rawOptions, s.scenario);
       setRun(next);
+      setRanKey(keyOf(s));
       setError(null);
       setT((old) => Math.min(old, next.endMs));
     } catch (e) {
       if (s.algorithm !== run?.spec?.name) setRun(null);
-      setError(messageOf(e));
+      // A plan's error is shown under the plan, at its character (planError below).
+      setError(e instanceof FaultPlanError ? null : messageOf(e));
     }
   };
   useEffect(() => execute(), []);
@@ -143,11 +162,27 @@ export function useLabRun(setT: Dispatch<StateUpdater<number>>) {
       setError(messageOf(e));
     }
   };
-  /** Show a recorded trace (`cohort sim --trace`) instead of a run, from its start. */
+  /**
+   * Show a recorded trace (`cohort sim --trace`) from its start, with the settings it
+   * holds in place of the form's (trace-import.ts): the form describes what is on screen.
+   */
   const importTrace = async (file: File | undefined) => {
     if (file === undefined) return;
     try {
-      setRun(runFromTrace(await file.text()));
+      const imported = importTraceFile(await file.text(), file.name);
+      const next: Settings = {
+        ...DEFAULTS,
+        algorithm: imported.algorithm ?? settings.algorithm,
+        seed: imported.seed ?? settings.seed,
+        nodesText: String(imported.run.nodes),
+        faults: imported.run.faults,
+      };
+      setAlgorithm(next.algorithm);
+      setters.setSeed(next.seed);
+      load(next);
+      if (imported.run.input !== null) writeUrl(imported.run.input, {}, '');
+      setRun(imported.run);
+      setRanKey(keyOf(next));
       setT(0);
       setError(null);
     } catch (e) {
@@ -177,6 +212,10 @@ export function useLabRun(setT: Dispatch<StateUpdater<number>>) {
     spec: findAlgorithm(settings.algorithm),
     run,
     error,
+    /** The fault plan's error as typed (checked on every edit, not only at Run). */
+    planError: planErrorOf(settings),
+    /** The settings were edited since the run on screen was made: it is not theirs. */
+    stale: run !== null && ranKey !== null && ranKey !== keyOf(settings),
     selectAlgorithm,
     selectScenario,
     execute,
