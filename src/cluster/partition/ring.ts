@@ -16,6 +16,7 @@
 
 import {
   DEFAULT_HASH,
+  fmix64Halves,
   type Hash64Halves,
   type HashName,
   hashHalvesFunction,
@@ -57,7 +58,7 @@ export function ringPartitioner(names: readonly string[], options: RingOptions =
   const vnodes = options.vnodes ?? DEFAULT_VNODES;
   if (!Number.isSafeInteger(vnodes) || vnodes < 1 || vnodes > MAX_VNODES)
     throw new PartitionError(`vnodes must be an integer in 1..${MAX_VNODES}, got ${vnodes}`);
-  const hash = hashHalvesFunction(options.hash ?? DEFAULT_HASH);
+  const hash = ringHash(options.hash ?? DEFAULT_HASH);
   const counts = pointCounts(
     nodes.map((n) => n.weight),
     vnodes,
@@ -86,6 +87,21 @@ export function ringPartitioner(names: readonly string[], options: RingOptions =
     return order[owners[lo === total ? 0 : lo] as number] as string;
   };
   return { scheme: 'ring', nodes: order, pointsHigh, pointsLow, owners, nodeFor };
+}
+
+/**
+ * The ring's hash of points and keys. FNV-1a's last bytes barely reach its high bits, so the
+ * labels `name#0`, `name#1`, … of one node land in a few clusters (max/mean load 2.6 on 5
+ * nodes): its value goes through MurmurHash3's fmix64, a bijection that spreads every bit.
+ * MD5 and SHA-1 are used as they are, so their rings stay what other languages compute.
+ */
+function ringHash(name: HashName): Hash64Halves {
+  const hash = hashHalvesFunction(name);
+  if (name !== 'fnv1a') return hash;
+  return (key, out) => {
+    hash(key, out);
+    fmix64Halves(out[0] as number, out[1] as number, out);
+  };
 }
 
 /**
