@@ -209,7 +209,7 @@ async function relaySample(
   return { consumed: at - start, afterCommit: at - committed, claimed: relay.claimedAt - start };
 }
 
-function summarize(values: readonly number[]): LatencySummary {
+export function summarize(values: readonly number[]): LatencySummary {
   const sorted = [...values].sort((a, b) => a - b);
   const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
   const round = (ms: number) => Math.round(ms * 1000) / 1000;

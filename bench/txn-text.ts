@@ -83,6 +83,26 @@ function outboxText(report: TxnBenchReport): string[] {
   ];
 }
 
+/** Transactional messages on cohort broker against the local transaction and a publish. */
+function txMessagesText(report: TxnBenchReport): string[] {
+  const m = report.txMessages;
+  if (m === undefined) return [];
+  const ms = (x: { p50Ms: number; p99Ms: number }) =>
+    `${fmtNumber(x.p50Ms)} / ${fmtNumber(x.p99Ms)}`;
+  const rows = [
+    ['the local transaction alone (BEGIN, INSERT, COMMIT)', ms(m.local)],
+    ['plain publish → acknowledged (durable)', ms(m.publish)],
+    ['plain publish → consumed', ms(m.publishToConsumed)],
+    ['send(): half + local transaction + report', ms(m.send)],
+    ['send() → consumed', ms(m.sendToConsumed)],
+  ];
+  return [
+    `transactional messages on cohort broker (in-process, fsync on), ${m.samples} one at a ` +
+      'time, interleaved:',
+    table(['path', 'p50 / p99 ms'], rows),
+  ];
+}
+
 export function txnBenchText(report: TxnBenchReport): string {
   const notes = [
     ...report.skipped.map((s) => `skipped: ${s.what}: ${s.reason}`),
@@ -107,6 +127,7 @@ export function txnBenchText(report: TxnBenchReport): string {
       "and the coordinator log's own, per transfer. CPU: this process's (client and " +
       "coordinator) + both PostgreSQL servers' (all their processes), per transfer.",
     ...outboxText(report),
+    ...txMessagesText(report),
     ...notes,
   ].join('\n');
 }

@@ -14,7 +14,8 @@
 // Ratios are to the local transaction at the same concurrency; the issue's goal is checked:
 // XA's p50 within 3× the local one's at concurrency 1, its transfers/s within 2× at 64. Then
 // the outbox: its relay's latency against a raw publish to a private RabbitMQ (bench/outbox.ts;
-// the goal: the relay adds no more than one broker round trip).
+// the goal: the relay adds no more than one broker round trip), and a transactional message on
+// Cohort's own broker against a plain publish (bench/txn-messages.ts).
 //
 // Fault model: a transfer that fails is counted (first message kept) and the loop goes on; a
 // protocol that does not open is skipped with its reason; afterwards every protocol's money
@@ -30,6 +31,7 @@ import { LocalServers, postgresConnection } from './locks-servers.js';
 import { benchOutbox, type OutboxBenchResult } from './outbox.js';
 import { processTreeCpuMs } from './proc-tree-cpu.js';
 import { closedLoop, type LoopResult } from './server-loop.js';
+import { benchTxMessages, type TxMessageBenchResult } from './txn-messages.js';
 import {
   openProtocol,
   PROTOCOLS,
@@ -110,6 +112,8 @@ export interface TxnBenchReport {
    * (fsync on) and a private RabbitMQ; absent when it was skipped (see `skipped`).
    */
   readonly outbox?: OutboxBenchResult;
+  /** A transactional message on Cohort's broker (bench/txn-messages.ts), on server a. */
+  readonly txMessages?: TxMessageBenchResult;
   /** What the audit found wrong (must be empty). */
   readonly problems: readonly string[];
   readonly skipped: readonly { readonly what: string; readonly reason: string }[];
@@ -122,6 +126,8 @@ export interface TxnBenchOptions {
   readonly repeats?: number;
   /** Measure the outbox relay too (default true): starts a private RabbitMQ. */
   readonly outbox?: boolean;
+  /** Measure transactional messages on an in-process cohort broker too (default true). */
+  readonly txMessages?: boolean;
   readonly onProgress?: (text: string) => void;
 }
 
@@ -334,6 +340,7 @@ export async function benchTxn(opts: TxnBenchOptions): Promise<TxnBenchReport> {
   const counters: WalSyncCounter[] = [];
   let runs: TxnBenchRun[] = [];
   let outbox: OutboxBenchResult | undefined;
+  let txMessages: TxMessageBenchResult | undefined;
   try {
     opts.onProgress?.('bench txn: starting two PostgreSQL servers');
     const starts = await Promise.allSettled([0, 1].map(() => LocalServers.postgres(settings)));
@@ -367,6 +374,16 @@ export async function benchTxn(opts: TxnBenchOptions): Promise<TxnBenchReport> {
         skipped.push({ what: 'outbox', reason: messageOf(error) });
         return undefined;
       });
+    if (opts.txMessages !== false) {
+      opts.onProgress?.('bench txn: transactional messages on cohort broker');
+      const samples = outboxSamples(opts.durationMs ?? DEFAULT_DURATION_MS);
+      txMessages = await benchTxMessages({ connection: banks.a, samples }).catch(
+        (error: unknown) => {
+          skipped.push({ what: 'transactional messages', reason: messageOf(error) });
+          return undefined;
+        },
+      );
+    }
   } finally {
     for (const c of counters) await c.close().catch(() => {});
     for (const p of protocols) await p.close().catch(() => {});
@@ -381,6 +398,7 @@ export async function benchTxn(opts: TxnBenchOptions): Promise<TxnBenchReport> {
     runs,
     goal: goalOf(runs),
     ...(outbox !== undefined && { outbox }),
+    ...(txMessages !== undefined && { txMessages }),
     problems,
     skipped,
   };
