@@ -12,7 +12,7 @@ import {
   tokenDrawing,
   twoLayerDrawing,
 } from './mutex.js';
-import { paxosDrawing } from './paxos.js';
+import { multiPaxosDrawing, paxosDrawing } from './paxos.js';
 import { raftDrawing, raftElectionDrawing } from './raft.js';
 import type { NodeDrawing, NodeDrawings } from './types.js';
 
@@ -30,6 +30,7 @@ const DRAWN: Readonly<Record<string, Declared>> = {
   'clock/lamport': { draw: clockDrawing },
   'clock/vector': { draw: clockDrawing },
   'consensus/paxos': { draw: paxosDrawing },
+  'consensus/multi-paxos': { draw: multiPaxosDrawing },
   'mutex/token-ring': { draw: tokenDrawing },
   'mutex/suzuki-kasami': { draw: tokenDrawing },
   'mutex/two-layer-token-ring': { draw: twoLayerDrawing },

@@ -1,7 +1,10 @@
 // Stage drawings of single-decree Paxos: for each acceptor the ballot it promised and the
 // proposal it accepted (ballot = value), for a proposer its current ballot, and the value a
-// node learned as chosen. A ballot reads round.proposer, as in the notes' (n, id) pairs.
+// node learned as chosen. Multi-Paxos: the ballot each node promised inside it, its role
+// with how many slots it has accepted and learned beside it. A ballot reads round.proposer,
+// as in the notes' (n, id) pairs.
 
+import type { MultiPaxosState } from '../../../src/algorithms/consensus/multi-paxos/state.js';
 import type { Ballot } from '../../../src/algorithms/consensus/paxos/ballot.js';
 import type { PaxosState } from '../../../src/algorithms/consensus/paxos/state.js';
 import type { NodeDrawing } from './types.js';
@@ -34,5 +37,23 @@ export function paxosDrawing(state: unknown): NodeDrawing | undefined {
     ...(state.learned !== null && {
       inside: { text: `=${state.learned}`, label: `learned ${state.learned}` },
     }),
+  };
+}
+
+const isMultiPaxos = (s: unknown): s is MultiPaxosState =>
+  typeof s === 'object' && s !== null && 'promised' in s && 'chosen' in s && 'accepted' in s;
+
+export function multiPaxosDrawing(state: unknown): NodeDrawing | undefined {
+  if (!isMultiPaxos(state)) return undefined;
+  const promised = ballot(state.promised);
+  const { role } = state;
+  const accepted = state.accepted.size;
+  const chosen = state.chosen.size;
+  return {
+    inside: { text: `b${promised}`, label: `promised ballot ${promised}` },
+    caption: {
+      text: `${role === 'follower' ? '' : `${role} `}acc ${accepted} ch ${chosen}`,
+      label: `${role}, ${accepted} slots accepted, ${chosen} chosen`,
+    },
   };
 }
