@@ -1,6 +1,6 @@
 // Storm-style stream processing as a real multi-process run (issue 20): master.ts forks the
 // workers and hosts the spout, acker and sink; worker.ts runs the bolt tasks; topology.ts
-// names the bolts and groupings.
+// names the bolts and groupings; windows.ts is the event-time windowing operator.
 
 export { Acker, newTupleId, xorIds } from './acker.js';
 export {
@@ -13,3 +13,10 @@ export {
 } from './master.js';
 export { CountSink, type Delivery } from './sink.js';
 export { type Topology, wordCountTopology } from './topology.js';
+export {
+  EventTimeWindows,
+  StreamWindowError,
+  type WindowFiring,
+  type WindowOptions,
+  type WindowSpec,
+} from './windows.js';

@@ -1,0 +1,154 @@
+// Event-time windows with watermarks and late data (issue 20), the operator Flink and Beam
+// put between a keyed stream and its sink (Akidau et al., "The Dataflow Model", VLDB 2015).
+//
+// - Windows are assigned by each record's own event time, not by when it arrives:
+//   tumbling windows [k·size, (k+1)·size), or sliding windows of `size` every `slide` (a
+//   record belongs to size/slide of them).
+// - The watermark says "no record older than this is still coming": the largest event time
+//   seen minus `maxOutOfOrdernessMs` (Flink's bounded-out-of-orderness strategy). It only
+//   moves forward.
+// - A window fires once the watermark reaches its end, with its count per key. A record that
+//   arrives after its window fired is late: within `allowedLatenessMs` the window is kept,
+//   updated and fires again with the corrected count (a "late firing", marked as such); past
+//   that it is dropped and counted, never silently merged into a wrong window.
+// - State is bounded: a window's state is discarded once the watermark passes its end plus
+//   the allowed lateness, so memory grows with the out-of-orderness, not the stream.
+//
+// The operator is pure and deterministic (event times in, firings out): the same records in
+// the same order give the same firings in any process, which is what replay after a crash
+// needs. Fault model: records are untrusted; a non-finite or negative event time, or an
+// empty key, is refused with a StreamWindowError and changes nothing.
+
+export type WindowSpec =
+  | { readonly kind: 'tumbling'; readonly sizeMs: number }
+  | { readonly kind: 'sliding'; readonly sizeMs: number; readonly slideMs: number };
+
+export interface WindowOptions {
+  readonly window: WindowSpec;
+  /** How far behind the newest event time a record may still arrive in order. */
+  readonly maxOutOfOrdernessMs: number;
+  /** How long after a window fired a late record still corrects it (0: drop every late one). */
+  readonly allowedLatenessMs: number;
+}
+
+export interface WindowFiring {
+  /** [start, end) in event time. */
+  readonly start: number;
+  readonly end: number;
+  /** Count per key, keys in first-seen order. */
+  readonly counts: ReadonlyMap<string, number>;
+  /** A re-firing caused by late records (the counts replace the earlier firing's). */
+  readonly late: boolean;
+}
+
+export class StreamWindowError extends Error {
+  override readonly name = 'StreamWindowError';
+}
+
+/** The largest window size, slide and lateness accepted: a week of event time. */
+const MAX_SPAN_MS = 7 * 24 * 3600 * 1000;
+
+function checkSpan(what: string, ms: number, min: number): void {
+  if (!Number.isSafeInteger(ms) || ms < min || ms > MAX_SPAN_MS)
+    throw new StreamWindowError(`${what} must be an integer in ${min}..${MAX_SPAN_MS} ms`);
+}
+
+function checkOptions(o: WindowOptions): void {
+  checkSpan('window size', o.window.sizeMs, 1);
+  if (o.window.kind === 'sliding') {
+    checkSpan('window slide', o.window.slideMs, 1);
+    if (o.window.slideMs > o.window.sizeMs)
+      throw new StreamWindowError('a sliding window cannot slide by more than its size');
+  }
+  checkSpan('max out-of-orderness', o.maxOutOfOrdernessMs, 0);
+  checkSpan('allowed lateness', o.allowedLatenessMs, 0);
+}
+
+interface WindowState {
+  readonly start: number;
+  readonly end: number;
+  readonly counts: Map<string, number>;
+  fired: boolean;
+  /** Changed since it last fired (a late record arrived). */
+  dirty: boolean;
+}
+
+export class EventTimeWindows {
+  private readonly windows = new Map<number, WindowState>();
+  private maxEventTime = Number.NEGATIVE_INFINITY;
+  /** Records dropped because they arrived after their window's allowed lateness. */
+  dropped = 0;
+
+  constructor(private readonly o: WindowOptions) {
+    checkOptions(o);
+  }
+
+  /** No record with an event time below this is expected any more. */
+  get watermark(): number {
+    return this.maxEventTime - this.o.maxOutOfOrdernessMs;
+  }
+
+  /** Windows held in memory (bounded by the out-of-orderness and the lateness). */
+  get open(): number {
+    return this.windows.size;
+  }
+
+  /** The starts of the windows a record at `t` belongs to. */
+  private startsOf(t: number): number[] {
+    const w = this.o.window;
+    const slide = w.kind === 'tumbling' ? w.sizeMs : w.slideMs;
+    const last = t - (t % slide);
+    const starts: number[] = [];
+    for (let s = last; s > t - w.sizeMs; s -= slide) if (s >= 0) starts.push(s);
+    return starts;
+  }
+
+  /** Adds one record; returns the firings it causes (its windows' or others' closing). */
+  add(key: string, eventTime: number): WindowFiring[] {
+    if (typeof key !== 'string' || key === '') throw new StreamWindowError('a record needs a key');
+    if (!Number.isSafeInteger(eventTime) || eventTime < 0)
+      throw new StreamWindowError(`event time must be a non-negative integer, got ${eventTime}`);
+    const starts = this.startsOf(eventTime);
+    const size = this.o.window.sizeMs;
+    // Dropped: none of its windows is kept any more. A sliding record late for only some of
+    // its windows counts in the ones still kept, as Flink does per window.
+    if (starts.every((s) => s + size + this.o.allowedLatenessMs <= this.watermark)) {
+      this.dropped++;
+      return [];
+    }
+    for (const start of starts) {
+      if (start + size + this.o.allowedLatenessMs <= this.watermark) continue;
+      let w = this.windows.get(start);
+      if (w === undefined) {
+        w = { start, end: start + size, counts: new Map(), fired: false, dirty: false };
+        this.windows.set(start, w);
+      }
+      w.counts.set(key, (w.counts.get(key) ?? 0) + 1);
+      if (w.fired) w.dirty = true;
+    }
+    this.maxEventTime = Math.max(this.maxEventTime, eventTime);
+    return this.fire();
+  }
+
+  /** The end of the stream: the watermark jumps to infinity and every open window fires. */
+  flush(): WindowFiring[] {
+    this.maxEventTime = Number.POSITIVE_INFINITY;
+    return this.fire();
+  }
+
+  private fire(): WindowFiring[] {
+    const out: WindowFiring[] = [];
+    const watermark = this.watermark;
+    const ready = [...this.windows.values()].sort((a, b) => a.start - b.start);
+    for (const w of ready) {
+      if (w.end > watermark) continue;
+      if (!w.fired || w.dirty) {
+        out.push({ start: w.start, end: w.end, counts: new Map(w.counts), late: w.fired });
+        w.fired = true;
+        w.dirty = false;
+      }
+      if (w.end + this.o.allowedLatenessMs <= watermark) this.windows.delete(w.start);
+    }
+    return out;
+  }
+}
