@@ -99,3 +99,54 @@ export function stageLayout(
 ): StageLayout {
   return layoutOf(n, spec?.topology?.(n, options));
 }
+
+export interface BadgePlace {
+  readonly x: number;
+  readonly y: number;
+  readonly anchor: 'start' | 'middle' | 'end';
+  /** Degrees about (x, y); 0 for a badge under its node. */
+  readonly rotate: number;
+  /** Px, for a badge along the radius (badges converge towards the centre); else the CSS's. */
+  readonly fontSize: number | undefined;
+}
+
+/**
+ * Closer than this (px between neighbouring nodes' centres), badges under their nodes would
+ * overlap their neighbours' ("leader is 40" is about 65 px wide at 11 px).
+ */
+const BADGE_ROOM = 70;
+
+/**
+ * Where a node's badge goes: under the node while its neighbours are far enough apart;
+ * on a crowded circle (40 nodes) along the radius, inside the circle, read outwards — each
+ * badge then takes only its line's height along the circle, which leaves room for 40.
+ */
+export function badgePlace(layout: StageLayout, id: number, radial: boolean): BadgePlace {
+  const p = layout.positions[id - 1] ?? { x: CENTRE, y: CENTRE };
+  const r = layout.nodeRadius;
+  const n = layout.positions.length;
+  const spacing = 2 * R * Math.sin(Math.PI / Math.max(2, n));
+  if (!radial || spacing >= BADGE_ROOM)
+    return { x: p.x, y: p.y + r + 16, anchor: 'middle', rotate: 0, fontSize: undefined };
+  const angle = Math.atan2(p.y - CENTRE, p.x - CENTRE);
+  const at = onCircle(
+    { x: CENTRE, y: CENTRE },
+    Math.hypot(p.x - CENTRE, p.y - CENTRE) - r - 4,
+    angle,
+  );
+  const degrees = (angle * 180) / Math.PI;
+  // On the left half the text would read upside down: turn it round, anchored at its start.
+  const flip = Math.cos(angle) < 0;
+  // Neighbouring badges draw closer towards the centre: a line's height stays under their
+  // distance at the inner end of a long badge ("leader is 40" at 40 nodes).
+  const fontSize = Math.min(11, Math.round(spacing * 3.6) / 10);
+  return {
+    ...at,
+    anchor: flip ? 'start' : 'end',
+    rotate: flip ? degrees + 180 : degrees,
+    fontSize,
+  };
+}
+
+/** Whether a layout puts its nodes on one circle (badges may then go along the radius). */
+export const onOneCircle = (topology: Topology | undefined) => topology?.kind !== 'rings';

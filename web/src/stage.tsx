@@ -14,7 +14,7 @@
 import { type DrawnNode, describeDrawn } from './drawings/drawn-nodes.js';
 import { StageDrawings } from './drawings/stage-drawings.js';
 import { FlightDots } from './flight-dots.js';
-import { SIZE, type StageLayout, stageLayout } from './layout.js';
+import { badgePlace, onOneCircle, SIZE, type StageLayout, stageLayout } from './layout.js';
 import { linkKey } from './links.js';
 import type { LabRun, NodeView } from './run.js';
 import { nodesAt } from './run.js';
@@ -113,6 +113,9 @@ export function Stage(props: {
   const at = (id: number) => layout.positions[id - 1] ?? { x: 0, y: 0 };
   const nodes = nodesAt(run, t);
   const r = layout.nodeRadius;
+  // A crowded circle's badges go along the radius (layout.ts badgePlace), so none overlap.
+  const radial = onOneCircle(run.spec?.topology?.(run.nodes, run.result?.options ?? {}));
+  const badges = (id: number) => badgePlace(layout, id, radial);
   return (
     // A group, not an image: its nodes, links and messages are controls of their own.
     // biome-ignore lint/a11y/useSemanticElements: SVG cannot hold a <fieldset>.
@@ -136,6 +139,7 @@ export function Stage(props: {
         const p = at(v.id);
         const d = drawn.get(v.id);
         const described = d === undefined ? '' : describeDrawn(d);
+        const b = badges(v.id);
         return (
           // biome-ignore lint/a11y/useSemanticElements: SVG has no <button>; the group is focusable and answers Enter and Space.
           <g
@@ -162,11 +166,30 @@ export function Stage(props: {
             ) : (
               <circle cx={p.x} cy={p.y} r={r} />
             )}
-            <text x={p.x} y={p.y + 5} text-anchor="middle" class="id">
+            <text
+              x={p.x}
+              y={p.y + 5}
+              text-anchor="middle"
+              class="id"
+              // Small nodes (a crowded circle) get smaller ids, so neighbours' do not touch.
+              font-size={r < 14 ? (1.25 * r).toFixed(1) : undefined}
+            >
               {v.id}
             </text>
             {/* The leading space keeps "3" and "leader" two words for assistive reading. */}
-            <text x={p.x} y={p.y + r + 16} text-anchor="middle" class="badge">
+            <text
+              x={b.x}
+              y={b.y}
+              text-anchor={b.anchor}
+              dominant-baseline={b.fontSize === undefined ? undefined : 'central'}
+              font-size={b.fontSize}
+              transform={
+                b.rotate === 0
+                  ? undefined
+                  : `rotate(${b.rotate.toFixed(1)} ${b.x.toFixed(1)} ${b.y.toFixed(1)})`
+              }
+              class="badge"
+            >
               {` ${shownOf(v)}`}
             </text>
           </g>
