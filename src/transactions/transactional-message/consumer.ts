@@ -158,6 +158,15 @@ export class BrokerIdempotentConsumer {
       this.stats.deliveries++;
       await this.onDelivery(m);
     }
+    // The client rejoins after a broken stream by itself: an end means the join was refused.
+    if (!this.closed)
+      this.report(
+        new TransactionError(
+          'invalid',
+          '?',
+          `the subscription to ${this.o.topic} ended (refused?)`,
+        ),
+      );
   }
 
   private async onDelivery(m: BrokerDelivery): Promise<void> {
