@@ -58,10 +58,7 @@ function LabStage(props: {
     onLink(picked, id);
   };
   // The cuts of the plan the run was made with (the text box may hold a newer draft).
-  const cut = useMemo(
-    () => cutLinksAt(run.faults, run.nodes, Math.round(t)),
-    [run, t],
-  );
+  const cut = useMemo(() => cutLinksAt(run.faults, run.nodes, Math.round(t)), [run, t]);
   return (
     <Stage
       run={run}

@@ -105,7 +105,7 @@ export function Stage(props: {
   cut: ReadonlySet<string>;
   onLink: (a: number, b: number) => void;
   /** What each node's state draws at t (drawings/drawn-nodes.ts), when it can be replayed. */
-  drawn?: ReadonlyMap<number, DrawnNode>;
+  drawn?: ReadonlyMap<number, DrawnNode> | undefined;
 }) {
   const { run, t, types } = props;
   const drawn = props.drawn ?? new Map<number, DrawnNode>();
