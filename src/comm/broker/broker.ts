@@ -14,6 +14,11 @@
 // round's worth, a few milliseconds of acks). A commit, or anything answered after its own
 // sync, makes every earlier ack durable too (the WAL writes steps in order).
 //
+// Records do not stay in memory: once a partition holds more than `archiveKeepBytes` of
+// durable records in the WAL's map, the oldest go to the record archive (record-archive.ts:
+// appended and fsynced first, then one WAL step deletes them from the map and raises the
+// partition's archived-through mark), and deliveries read them back from disk.
+//
 // Fault model: the process may be killed at any instant (the WAL recovers whole steps; what
 // was in flight is delivered again). A disk failure fails the broker for good: `onFatal`
 // runs once and every later call is refused with BrokerUnavailableError. Client input errors
@@ -21,13 +26,19 @@
 // that is not writable gets nothing until it drains; its deliveries time out to others),
 // hang (session timeout) or vanish (the server calls leave when the stream ends).
 
+import { join } from 'node:path';
 import { type WalOptions, WalStorage } from '../../runtime/wal/index.js';
 import type { TopicPartition } from './assign.js';
 import { type BrokerConfig, brokerConfig, type MessageInput, type TopicConfig } from './config.js';
 import { BrokerError, BrokerUnavailableError } from './errors.js';
 import type { Delivery, Joined, JoinInput } from './groups.js';
 import type { CheckRequest, EndResult, Outcome } from './halves.js';
+import { archivedKey } from './keys.js';
 import { BrokerMachine, type PartitionInfo, type Published } from './machine.js';
+import { type ArchivedRecord, RecordArchive } from './record-archive.js';
+
+/** Records moved to the archive per append (one fsync and one WAL step each). */
+const ARCHIVE_CHUNK_BYTES = 4 * 1024 * 1024;
 
 export interface ConsumerSink {
   /** Whether the consumer's connection can take more now (flow control). */
@@ -53,6 +64,8 @@ export interface BrokerOptions {
   /** The disk failed (or a bug): the broker has stopped. */
   readonly onFatal?: (error: unknown) => void;
   readonly now?: () => number;
+  /** Bytes of each partition's newest records kept in memory (default 8 MiB; 0: none). */
+  readonly archiveKeepBytes?: number;
 }
 
 export class Broker {
@@ -65,9 +78,11 @@ export class Broker {
   private pumpQueued = false;
   /** `${topic}/${partition}` → the offset below which records are on disk (deliverable). */
   private readonly durableNext = new Map<string, number>();
+  private archiving: Promise<void> | undefined;
 
   private constructor(
     private readonly storage: WalStorage,
+    private readonly archive: RecordArchive,
     readonly machine: BrokerMachine,
     private readonly o: BrokerOptions,
     private readonly now: () => number,
@@ -82,11 +97,15 @@ export class Broker {
   static async open(dir: string, options: BrokerOptions = {}): Promise<Broker> {
     const config = brokerConfig(options.config);
     const storage = await WalStorage.open(dir, options.wal);
+    const archive = await RecordArchive.open(
+      join(dir, 'archive'),
+      (t, p) => storage.get<number>(archivedKey(t, p)) ?? 0,
+    );
     const now = options.now ?? Date.now;
-    const machine = new BrokerMachine(storage, config, now());
+    const machine = new BrokerMachine(storage, config, now(), archive);
     storage.endStep();
     await storage.sync();
-    return new Broker(storage, machine, options, now);
+    return new Broker(storage, archive, machine, options, now);
   }
 
   get config(): BrokerConfig {
@@ -192,7 +211,9 @@ export class Broker {
     this.closed = true;
     clearInterval(this.timer);
     this.consumers.clear();
+    await this.archiving;
     await this.storage.close().catch(() => {});
+    this.archive.close();
   }
 
   /**
@@ -298,6 +319,42 @@ export class Broker {
     }
     if (t.rebalanced.length > 0) this.announce(t.rebalanced);
     if (t.requeued > 0) this.schedulePump([...this.consumers.keys()]);
+    this.archiving ??= this.archiveAll().finally(() => {
+      this.archiving = undefined;
+    });
+  }
+
+  /** Moves what each partition holds beyond `archiveKeepBytes` to the archive. */
+  private async archiveAll(): Promise<void> {
+    try {
+      for (const t of this.machine.topicNames())
+        for (const p of this.machine.partitions(t)) {
+          if (this.closed || this.failed !== undefined) return;
+          await this.archivePartition(t, p.partition, p.start);
+        }
+    } catch (error) {
+      if (!this.closed) this.fail(error);
+    }
+  }
+
+  private async archivePartition(topic: string, partition: number, start: number): Promise<void> {
+    const m = this.machine;
+    const durable = this.durableNext.get(`${topic}/${partition}`) ?? 0;
+    const through = m.archivable(topic, partition, durable, this.o.archiveKeepBytes ?? 8 << 20);
+    let upTo = Math.max(m.archivedThrough(topic, partition), start);
+    if (upTo < through) {
+      const records: ArchivedRecord[] = [];
+      for (let bytes = 0; upTo < through && bytes < ARCHIVE_CHUNK_BYTES; upTo++) {
+        const r = m.record(topic, partition, upTo);
+        if (r === undefined) continue; // Retention deleted it meanwhile.
+        records.push({ offset: upTo, key: r.k, value: r.v, time: r.t });
+        bytes += r.v.length;
+      }
+      await this.archive.append(topic, partition, records);
+      if (this.closed || this.failed !== undefined) return;
+      await this.step(() => m.markArchived(topic, partition, upTo));
+    }
+    await this.archive.dropBelow(topic, partition, start);
   }
 
   /** Feeds the members once this turn's steps are durable (several wakes, one pass). */
@@ -317,7 +374,12 @@ export class Broker {
     const sink = this.consumers.get(memberId);
     if (sink === undefined || this.closed || this.failed !== undefined) return;
     if (!this.machine.groups.has(memberId) || !sink.writable()) return;
-    const ds = this.machine.groups.pull(memberId, this.now());
+    let ds: Delivery[];
+    try {
+      ds = this.machine.groups.pull(memberId, this.now());
+    } catch (error) {
+      return this.fail(error); // An archive read failed (the disk): the broker stops.
+    }
     // A pull may write (a committed offset moved past records retention deleted).
     this.storage.endStep();
     if (ds.length === 0) return;

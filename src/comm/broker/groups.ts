@@ -32,7 +32,7 @@ import {
   UnknownMemberError,
   UnknownTopicError,
 } from './errors.js';
-import { ackKey, committedKey, recordKey, type StoredRecord } from './keys.js';
+import { ackKey, committedKey, type StoredRecord } from './keys.js';
 import type { PartitionLog } from './partition-log.js';
 
 export type GroupMode = 'partitioned' | 'shared';
@@ -115,6 +115,8 @@ export interface GroupsHost {
   readonly storage: Storage;
   readonly config: BrokerConfig;
   log(topic: string, partition: number): PartitionLog | undefined;
+  /** The stored record at `offset` (the WAL's map or the record archive). */
+  record(topic: string, partition: number, offset: number): StoredRecord | undefined;
   partitionCount(topic: string): number | undefined;
   newMemberId(): string;
 }
@@ -441,7 +443,7 @@ export class Groups {
       offset = c.next;
       c.next += 1;
     }
-    const record = this.h.storage.get<StoredRecord>(recordKey(c.topic, c.partition, offset));
+    const record = this.h.record(c.topic, c.partition, offset);
     if (record === undefined) return undefined; // Unreachable: skipTo keeps offsets ≥ start.
     const attempt = (c.attempts.get(offset) ?? 0) + 1;
     c.attempts.set(offset, attempt);

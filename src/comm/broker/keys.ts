@@ -6,6 +6,8 @@
 //   t/<topic>                       topic configuration
 //   m/<topic>/<partition>/<offset>  a record { k: key | null, v: bytes, t: timestamp ms }
 //   p/<topic>/<partition>           the log start offset once retention deleted records
+//   f/<topic>/<partition>           archived through: records below it left the map for the
+//                                   record archive (record-archive.ts)
 //   o/<group>/<topic>/<partition>   the group's committed offset (everything below is done)
 //   a/<group>/<topic>/<partition>/<offset>  an acknowledged offset above the committed one
 //   h/<txId>                        a half (prepared) message
@@ -20,6 +22,7 @@ export const recordPrefix = (topic: string, partition: number) => `m/${topic}/${
 export const recordKey = (topic: string, partition: number, offset: number) =>
   `${recordPrefix(topic, partition)}${padOffset(offset)}`;
 export const startKey = (topic: string, partition: number) => `p/${topic}/${partition}`;
+export const archivedKey = (topic: string, partition: number) => `f/${topic}/${partition}`;
 export const committedKey = (group: string, topic: string, partition: number) =>
   `o/${group}/${topic}/${partition}`;
 export const ackKey = (group: string, topic: string, partition: number, offset: number) =>

@@ -33,6 +33,7 @@ import {
 import { Groups } from './groups.js';
 import { Halves, type Outcome, type StoredHalf } from './halves.js';
 import {
+  archivedKey,
   INCARNATION_KEY,
   keyParts,
   recordKey,
@@ -42,6 +43,13 @@ import {
   topicKey,
 } from './keys.js';
 import { PartitionLog } from './partition-log.js';
+
+/** Where records live once they left the WAL's map (record-archive.ts; none: they never do). */
+export interface RecordStore {
+  read(topic: string, partition: number, offset: number): StoredRecord | undefined;
+  /** Recovery: what the partition archived, ascending. */
+  takeEntries(topic: string, partition: number): { offset: number; size: number; time: number }[];
+}
 
 interface Topic {
   readonly name: string;
@@ -69,11 +77,14 @@ export class BrokerMachine {
   readonly halves: Halves;
   private readonly topics = new Map<string, Topic>();
   private members = 0;
+  /** `${topic}/${partition}` → archived through (records below left the map). */
+  private readonly marks = new Map<string, number>();
 
   constructor(
     private readonly storage: Storage,
     readonly config: BrokerConfig,
     now: number,
+    private readonly archive?: RecordStore,
   ) {
     this.incarnation = (storage.get<number>(INCARNATION_KEY) ?? 0) + 1;
     storage.set(INCARNATION_KEY, this.incarnation);
@@ -81,6 +92,7 @@ export class BrokerMachine {
       storage,
       config,
       log: (t, p) => this.topics.get(t)?.logs[p],
+      record: (t, p, o) => this.record(t, p, o),
       partitionCount: (t) => this.topics.get(t)?.logs.length,
       newMemberId: () => `m${this.incarnation}.${++this.members}`,
     });
@@ -149,6 +161,46 @@ export class BrokerMachine {
     return out;
   }
 
+  /** The stored record at `offset`, from the map or the archive. */
+  record(topic: string, partition: number, offset: number): StoredRecord | undefined {
+    const inMap = this.storage.get<StoredRecord>(recordKey(topic, partition, offset));
+    return inMap ?? this.archive?.read(topic, partition, offset);
+  }
+
+  /** Records below this offset left the map for the archive. */
+  archivedThrough(topic: string, partition: number): number {
+    return this.marks.get(`${topic}/${partition}`) ?? 0;
+  }
+
+  /**
+   * The offset through which the partition's records below `upTo` could be archived so that
+   * the newest `keepBytes` of them stay in the map (`archivedThrough` when none).
+   */
+  archivable(topic: string, partition: number, upTo: number, keepBytes: number): number {
+    const log = this.topicOf(topic).logs[partition] as PartitionLog;
+    const from = Math.max(this.archivedThrough(topic, partition), log.start);
+    let kept = 0;
+    let o = Math.min(upTo, log.next);
+    while (o > from && kept + log.sizeOf(o - 1) <= keepBytes) {
+      o -= 1;
+      kept += log.sizeOf(o);
+    }
+    return Math.max(o, this.archivedThrough(topic, partition));
+  }
+
+  /**
+   * The host archived (durably) every record of the partition below `through`: forget them
+   * here, in the same step as the raised mark, so each record is in one durable place.
+   */
+  markArchived(topic: string, partition: number, through: number): void {
+    const log = this.topicOf(topic).logs[partition] as PartitionLog;
+    const from = Math.max(this.archivedThrough(topic, partition), log.start);
+    assert(through <= log.next, 'only stored records are archived');
+    for (let o = from; o < through; o++) this.storage.delete(recordKey(topic, partition, o));
+    this.marks.set(`${topic}/${partition}`, through);
+    this.storage.set(archivedKey(topic, partition), through);
+  }
+
   /** Transactional messages (halves.ts). */
   prepare(producerGroup: string, topic: string, message: MessageInput, now: number): string {
     return this.halves.prepare(producerGroup, topic, message, now);
@@ -210,7 +262,10 @@ export class BrokerMachine {
       const overSize = c.retentionBytes > 0 && log.bytes > c.retentionBytes;
       const overAge = c.retentionMs > 0 && now - oldest.time > c.retentionMs;
       if (!overSize && !overAge) break;
-      this.storage.delete(recordKey(log.topic, log.index, log.dropOldest()));
+      const offset = log.dropOldest();
+      // Archived records are not in the map (the host removes their files).
+      if (offset >= this.archivedThrough(log.topic, log.index))
+        this.storage.delete(recordKey(log.topic, log.index, offset));
     }
     if (log.start !== startBefore) this.storage.set(startKey(log.topic, log.index), log.start);
   }
@@ -219,11 +274,16 @@ export class BrokerMachine {
     for (const key of this.storage.keys('t/'))
       this.addTopic(key.slice(2), this.storage.get<TopicConfig>(key) as TopicConfig);
     for (const t of this.topics.values())
-      for (const log of t.logs)
+      for (const log of t.logs) {
+        const mark = this.storage.get<number>(archivedKey(t.name, log.index)) ?? 0;
+        if (mark > 0) this.marks.set(`${t.name}/${log.index}`, mark);
+        for (const e of this.archive?.takeEntries(t.name, log.index) ?? [])
+          if (e.offset >= log.start) log.restore(e.offset, e.size, e.time);
         for (const key of this.storage.keys(recordPrefix(t.name, log.index))) {
           const r = this.storage.get<StoredRecord>(key) as StoredRecord;
           log.restore(Number(key.slice(key.lastIndexOf('/') + 1)), r.v.length, r.t);
         }
+      }
     const acked = new Map<string, number[]>();
     for (const key of this.storage.keys('a/')) {
       const [g, t, p, o] = keyParts(key);

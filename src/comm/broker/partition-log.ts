@@ -54,6 +54,11 @@ export class PartitionLog {
     this.append(size, time);
   }
 
+  /** The size of the record at `offset` (start ≤ offset < next). */
+  sizeOf(offset: number): number {
+    return this.sizes[this.head + offset - this.start] as number;
+  }
+
   /** The oldest record's size and time, if any. */
   oldest(): { size: number; time: number } | undefined {
     if (this.count === 0) return undefined;

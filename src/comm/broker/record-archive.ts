@@ -1,0 +1,244 @@
+// Where records go once they have been in the WAL's map long enough: append-only segment files
+// per partition (`<dir>/t-<topic>/<partition>/<first offset>.rec`), read back on demand, so
+// the broker's memory holds only the newest records (the WAL's map keeps every value it
+// holds). The host (broker.ts) moves records here in order: it appends them, fsyncs, and only
+// then runs the WAL step that deletes them from the map and raises the partition's
+// archived-through mark (keys.ts: f/…) — so every record is always in one durable place.
+//
+// A frame: u32 body length, u32 CRC32C of the body; body: f64 offset, f64 timestamp, i32 key
+// length (-1: no key), the key (UTF-8), the value.
+//
+// Fault model: the process may die at any instant. A crash after the append but before the
+// WAL step leaves records past the mark: open() cuts every partition back to its mark (and
+// a torn or corrupt tail with it). Below the mark the frames were fsynced before the mark was
+// written; a frame that fails its CRC there is disk corruption and fails the open. Reads are
+// synchronous (pread, from the page cache when recent); any I/O error is thrown to the host,
+// which fails the broker.
+
+import { closeSync, openSync, readSync } from 'node:fs';
+import { mkdir, open, readdir, readFile, rm, truncate } from 'node:fs/promises';
+import { join } from 'node:path';
+import { crc32c } from '@node-rs/crc32';
+import type { StoredRecord } from './keys.js';
+
+const HEADER = 8;
+const BODY_FIXED = 20;
+const SEGMENT_BYTES = 64 * 1024 * 1024;
+
+export interface ArchivedRecord {
+  readonly offset: number;
+  readonly key: string | null;
+  readonly value: Uint8Array;
+  readonly time: number;
+}
+
+/** What recovery learns of an archived record (for the partition's index). */
+export interface ArchivedEntry {
+  readonly offset: number;
+  readonly size: number;
+  readonly time: number;
+}
+
+interface Segment {
+  readonly base: number;
+  readonly path: string;
+  /** File position of each record, base + i; `end` after the last. */
+  readonly positions: number[];
+  end: number;
+  fd: number | undefined;
+}
+
+export class ArchiveCorruptionError extends Error {}
+
+const segName = (base: number) => `${String(base).padStart(16, '0')}.rec`;
+const partDir = (dir: string, topic: string, p: number) => join(dir, `t-${topic}`, String(p));
+
+function frame(r: ArchivedRecord): Buffer {
+  const key = r.key === null ? undefined : Buffer.from(r.key, 'utf8');
+  const bodyLen = BODY_FIXED + (key?.length ?? 0) + r.value.length;
+  const b = Buffer.allocUnsafe(HEADER + bodyLen);
+  b.writeUInt32LE(bodyLen, 0);
+  b.writeDoubleLE(r.offset, 8);
+  b.writeDoubleLE(r.time, 16);
+  b.writeInt32LE(key === undefined ? -1 : key.length, 24);
+  let at = HEADER + BODY_FIXED;
+  if (key !== undefined) at += key.copy(b, at);
+  b.set(r.value, at);
+  b.writeUInt32LE(crc32c(b.subarray(HEADER)), 4);
+  return b;
+}
+
+/** The record in a whole frame's body (its CRC already checked). */
+function unframe(body: Buffer): ArchivedRecord {
+  const keyLen = body.readInt32LE(16);
+  const keyEnd = BODY_FIXED + Math.max(0, keyLen);
+  return {
+    offset: body.readDoubleLE(0),
+    time: body.readDoubleLE(8),
+    key: keyLen < 0 ? null : body.toString('utf8', BODY_FIXED, keyEnd),
+    value: body.subarray(keyEnd),
+  };
+}
+
+export class RecordArchive {
+  /** `${topic}/${partition}` → its segments, oldest first. */
+  private readonly parts = new Map<string, Segment[]>();
+  private scanned = new Map<string, ArchivedEntry[]>();
+
+  private constructor(private readonly dir: string) {}
+
+  /**
+   * Opens the archive, cutting each partition back to `through(topic, partition)` (its
+   * archived-through mark in the WAL; 0 or absent: nothing of it is archived).
+   */
+  static async open(
+    dir: string,
+    through: (topic: string, partition: number) => number,
+  ): Promise<RecordArchive> {
+    const a = new RecordArchive(dir);
+    await mkdir(dir, { recursive: true });
+    for (const t of await readdir(dir)) {
+      if (!t.startsWith('t-')) continue;
+      for (const p of await readdir(join(dir, t))) {
+        const topic = t.slice(2);
+        await a.recoverPartition(topic, Number(p), through(topic, Number(p)));
+      }
+    }
+    return a;
+  }
+
+  /** Recovery's view of what a partition has archived (once; then forgotten). */
+  takeEntries(topic: string, partition: number): ArchivedEntry[] {
+    const id = `${topic}/${partition}`;
+    const out = this.scanned.get(id) ?? [];
+    this.scanned.delete(id);
+    return out;
+  }
+
+  /** Appends records (ascending offsets, after every archived one) and fsyncs them. */
+  async append(topic: string, partition: number, records: readonly ArchivedRecord[]) {
+    if (records.length === 0) return;
+    const id = `${topic}/${partition}`;
+    const segs = this.parts.get(id) ?? [];
+    this.parts.set(id, segs);
+    const last = segs[segs.length - 1];
+    const first = records[0] as ArchivedRecord;
+    const fresh = last === undefined || last.end >= SEGMENT_BYTES;
+    const tail: Segment = fresh
+      ? {
+          base: first.offset,
+          path: join(partDir(this.dir, topic, partition), segName(first.offset)),
+          positions: [],
+          end: 0,
+          fd: undefined,
+        }
+      : last;
+    if (fresh) await mkdir(partDir(this.dir, topic, partition), { recursive: true });
+    const frames = records.map(frame);
+    const handle = await open(tail.path, 'a');
+    try {
+      await handle.write(Buffer.concat(frames));
+      await handle.datasync();
+    } finally {
+      await handle.close();
+    }
+    if (fresh) {
+      await syncDir(partDir(this.dir, topic, partition));
+      segs.push(tail);
+    }
+    // Readable only now that they are durable (the host deletes them from the map next).
+    for (const f of frames) {
+      tail.positions.push(tail.end);
+      tail.end += f.length;
+    }
+  }
+
+  /** The archived record at `offset`, if the archive has it. */
+  read(topic: string, partition: number, offset: number): StoredRecord | undefined {
+    const segs = this.parts.get(`${topic}/${partition}`);
+    if (segs === undefined) return undefined;
+    let seg: Segment | undefined;
+    for (let i = segs.length - 1; i >= 0; i--)
+      if ((segs[i] as Segment).base <= offset) {
+        seg = segs[i];
+        break;
+      }
+    const i = seg === undefined ? -1 : offset - seg.base;
+    if (seg === undefined || i >= seg.positions.length) return undefined;
+    const at = seg.positions[i] as number;
+    const to = seg.positions[i + 1] ?? seg.end;
+    seg.fd ??= openSync(seg.path, 'r');
+    const b = Buffer.allocUnsafe(to - at);
+    if (
+      readSync(seg.fd, b, 0, b.length, at) !== b.length ||
+      crc32c(b.subarray(HEADER)) !== b.readUInt32LE(4)
+    )
+      throw new ArchiveCorruptionError(`${seg.path}: bad record at ${at}`);
+    const r = unframe(b.subarray(HEADER));
+    return { k: r.key, v: r.value, t: r.time };
+  }
+
+  /** Removes the segments that hold only offsets below `start` (retention deleted them). */
+  async dropBelow(topic: string, partition: number, start: number): Promise<void> {
+    const segs = this.parts.get(`${topic}/${partition}`) ?? [];
+    while (segs.length > 0 && lastOf(segs[0] as Segment) < start) {
+      const s = segs.shift() as Segment;
+      if (s.fd !== undefined) closeSync(s.fd);
+      await rm(s.path, { force: true });
+    }
+  }
+
+  close(): void {
+    for (const segs of this.parts.values())
+      for (const s of segs) if (s.fd !== undefined) closeSync(s.fd);
+    this.parts.clear();
+  }
+
+  private async recoverPartition(topic: string, p: number, through: number): Promise<void> {
+    const dir = partDir(this.dir, topic, p);
+    const names = (await readdir(dir)).filter((n) => n.endsWith('.rec')).sort();
+    const segs: Segment[] = [];
+    const entries: ArchivedEntry[] = [];
+    for (const name of names) {
+      const path = join(dir, name);
+      const base = Number(name.slice(0, -4));
+      if (base >= through) {
+        await rm(path, { force: true }); // Written after the last mark: not archived.
+        continue;
+      }
+      const seg: Segment = { base, path, positions: [], end: 0, fd: undefined };
+      const bytes = Buffer.from(await readFile(path));
+      while (seg.end + HEADER <= bytes.length) {
+        const len = bytes.readUInt32LE(seg.end);
+        const body = bytes.subarray(seg.end + HEADER, seg.end + HEADER + len);
+        if (body.length < len || crc32c(body) !== bytes.readUInt32LE(seg.end + 4)) break;
+        const r = unframe(body);
+        if (r.offset >= through) break;
+        seg.positions.push(seg.end);
+        entries.push({ offset: r.offset, size: r.value.length, time: r.time });
+        seg.end += HEADER + len;
+      }
+      if (seg.end < bytes.length) await truncate(path, seg.end);
+      if (seg.positions.length > 0) segs.push(seg);
+      else await rm(path, { force: true });
+    }
+    const last = entries[entries.length - 1];
+    if (through > 0 && (last === undefined || last.offset < through - 1) && entries.length > 0)
+      throw new ArchiveCorruptionError(
+        `${dir}: records below the archived mark ${through} missing`,
+      );
+    this.parts.set(`${topic}/${p}`, segs);
+    this.scanned.set(`${topic}/${p}`, entries);
+  }
+}
+
+const lastOf = (s: Segment) => s.base + s.positions.length - 1;
+
+async function syncDir(dir: string): Promise<void> {
+  const h = await open(dir, 'r');
+  try {
+    await h.sync();
+  } finally {
+    await h.close();
+  }
+}
