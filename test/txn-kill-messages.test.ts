@@ -15,11 +15,9 @@
 // deterministic crash points) and of the broker (a real `cohort broker` process).
 
 import path from 'node:path';
-import readline from 'node:readline';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BrokerClient } from '../src/comm/broker/client.js';
-import { NodeProcess } from '../src/runtime/launcher/node-process.js';
 import { until } from '../src/runtime/testing/wait.js';
 import { TransactionAbortedError } from '../src/transactions/errors.js';
 import {
@@ -33,7 +31,7 @@ import {
 } from '../src/transactions/examples/order-messages.js';
 import type { OrderInput } from '../src/transactions/examples/order-saga.js';
 import { BrokerTransactionalProducer } from '../src/transactions/transactional-message/producer.js';
-import { BrokerProcess } from './support/broker-process.js';
+import { Agent, BrokerProcess } from './support/broker-process.js';
 import type { PostgresServer } from './support/postgres.js';
 import { createDatabases, startTxnPostgres, withClient } from './support/txn-databases.js';
 import type { MessageJob } from './support/txn-message-worker.js';
@@ -42,32 +40,10 @@ const WORKER = path.resolve(import.meta.dirname, 'support/txn-message-worker.ts'
 const WALLET = 1_000_000;
 const STOCK = 1_000_000;
 
-/** A service process and the JSON lines it printed so far. */
-class Worker {
-  readonly lines: Record<string, unknown>[] = [];
-  readonly proc: NodeProcess;
-  constructor(dir: string, name: string, job: MessageJob) {
-    const argv = [process.execPath, '--import', 'tsx', WORKER, JSON.stringify(job)];
-    this.proc = new NodeProcess(argv, path.join(dir, `${name}.log`));
-    const lines = readline.createInterface({
-      input: this.proc.child.stdout as NodeJS.ReadableStream,
-    });
-    lines.on('line', (line) => {
-      try {
-        this.lines.push(JSON.parse(line) as Record<string, unknown>);
-      } catch {
-        // Not a JSON line.
-      }
-    });
-  }
-  of(event: string): Record<string, unknown>[] {
-    return this.lines.filter((l) => l.event === event);
-  }
-  async kill(): Promise<void> {
-    this.proc.kill('SIGKILL');
-    await this.proc.exited;
-  }
-}
+/** A service process (txn-message-worker.ts) and the JSON lines it printed so far. */
+const service = (dir: string, name: string, job: MessageJob) =>
+  new Agent(dir, name, [JSON.stringify(job)], WORKER);
+type Worker = Agent;
 
 let server: PostgresServer;
 let broker: BrokerProcess;
@@ -127,7 +103,7 @@ async function rows<T>(c: pg.ClientConfig, sql: string): Promise<T[]> {
 
 /** Starts the order service on `job`; `exit` resolves once it is done or killed itself. */
 function ordersWorker(name: string, job: MessageJob & { role: 'orders' }) {
-  const w = new Worker(broker.dir, name, job);
+  const w = service(broker.dir, name, job);
   cleanup.push(() => w.kill());
   const exit = w.proc.exited.then((e) => {
     if (job.crashAt === undefined) expect(e.code).toBe(0);
@@ -171,7 +147,7 @@ describe('transactional messages on cohort broker: services and the broker SIGKI
     const inventory = await startInventoryService({ source: client, connection: db.inventory });
     cleanup.push(() => inventory.close());
     // The payment service, killed after applying its second message and before the ack.
-    const payment1 = new Worker(broker.dir, 'payment-1', {
+    const payment1 = service(broker.dir, 'payment-1', {
       role: 'payment',
       broker: broker.address,
       connection: db.payments,
@@ -195,7 +171,7 @@ describe('transactional messages on cohort broker: services and the broker SIGKI
     expect(b.of('failed').map((l) => [l.orderId, l.code])).toEqual([['o2', 'aborted']]);
     await until(() => !payment1.proc.alive, 'the payment service killed before an ack');
     expect(payment1.of('applied')).toHaveLength(2);
-    const payment2 = new Worker(broker.dir, 'payment-2', {
+    const payment2 = service(broker.dir, 'payment-2', {
       role: 'payment',
       broker: broker.address,
       connection: db.payments,

@@ -77,13 +77,13 @@ export class BrokerProcess {
   }
 }
 
-/** A helper process (broker-agent.ts) and the JSON lines it printed so far. */
+/** A helper process (broker-agent.ts, or another `script`) and the JSON lines it printed. */
 export class Agent {
   readonly lines: Record<string, unknown>[] = [];
   readonly proc: NodeProcess;
 
-  constructor(dir: string, name: string, args: readonly string[]) {
-    const argv = [process.execPath, '--import', 'tsx', AGENT, ...args];
+  constructor(dir: string, name: string, args: readonly string[], script = AGENT) {
+    const argv = [process.execPath, '--import', 'tsx', script, ...args];
     this.proc = new NodeProcess(argv, path.join(dir, `${name}.log`));
     const lines = readline.createInterface({
       input: this.proc.child.stdout as NodeJS.ReadableStream,
