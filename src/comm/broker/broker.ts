@@ -14,7 +14,7 @@
 // round's worth, a few milliseconds of acks). A commit, or anything answered after its own
 // sync, makes every earlier ack durable too (the WAL writes steps in order).
 //
-// Records do not stay in memory: once a partition holds more than `archiveKeepBytes` of
+// Records do not stay in memory: once a partition holds more than `archiveKeepBytes` (1 MiB) of
 // durable records in the WAL's map, the oldest go to the record archive (record-archive.ts:
 // appended and fsynced first, then one WAL step deletes them from the map and raises the
 // partition's archived-through mark), and deliveries read them back from disk.
@@ -64,7 +64,7 @@ export interface BrokerOptions {
   /** The disk failed (or a bug): the broker has stopped. */
   readonly onFatal?: (error: unknown) => void;
   readonly now?: () => number;
-  /** Bytes of each partition's newest records kept in memory (default 8 MiB; 0: none). */
+  /** Bytes of each partition's newest records kept in memory (default 1 MiB; 0: none). */
   readonly archiveKeepBytes?: number;
 }
 
@@ -340,7 +340,7 @@ export class Broker {
   private async archivePartition(topic: string, partition: number, start: number): Promise<void> {
     const m = this.machine;
     const durable = this.durableNext.get(`${topic}/${partition}`) ?? 0;
-    const through = m.archivable(topic, partition, durable, this.o.archiveKeepBytes ?? 8 << 20);
+    const through = m.archivable(topic, partition, durable, this.o.archiveKeepBytes ?? 1 << 20);
     let upTo = Math.max(m.archivedThrough(topic, partition), start);
     if (upTo < through) {
       const records: ArchivedRecord[] = [];

@@ -178,14 +178,19 @@ export class BrokerMachine {
    */
   archivable(topic: string, partition: number, upTo: number, keepBytes: number): number {
     const log = this.topicOf(topic).logs[partition] as PartitionLog;
-    const from = Math.max(this.archivedThrough(topic, partition), log.start);
-    let kept = 0;
-    let o = Math.min(upTo, log.next);
-    while (o > from && kept + log.sizeOf(o - 1) <= keepBytes) {
-      o -= 1;
-      kept += log.sizeOf(o);
+    const mark = this.archivedThrough(topic, partition);
+    const end = Math.min(upTo, log.next);
+    let lo = Math.max(mark, log.start);
+    if (lo >= end) return mark;
+    // The first offset o in [lo, end] whose records up to `end` fit in keepBytes.
+    const span = (o: number) => log.bytesFrom(o) - log.bytesFrom(end);
+    let hi = end;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (span(mid) <= keepBytes) hi = mid;
+      else lo = mid + 1;
     }
-    return Math.max(o, this.archivedThrough(topic, partition));
+    return Math.max(lo, mark);
   }
 
   /**

@@ -18,6 +18,9 @@ export class PartitionLog {
   /** Sizes and timestamps of offsets start..next-1, from index `head` on. */
   private sizes: number[] = [];
   private times: number[] = [];
+  /** Bytes appended before each held offset (a running sum, so spans cost O(1)). */
+  private before: number[] = [];
+  private appended = 0;
   private head = 0;
 
   constructor(
@@ -37,6 +40,8 @@ export class PartitionLog {
     const offset = this.next;
     this.sizes.push(size);
     this.times.push(time);
+    this.before.push(this.appended);
+    this.appended += size;
     this.bytes += size;
     this.next += 1;
     return offset;
@@ -54,9 +59,10 @@ export class PartitionLog {
     this.append(size, time);
   }
 
-  /** The size of the record at `offset` (start ≤ offset < next). */
-  sizeOf(offset: number): number {
-    return this.sizes[this.head + offset - this.start] as number;
+  /** Bytes of the records from `offset` (start ≤ offset ≤ next) to the end. */
+  bytesFrom(offset: number): number {
+    if (offset >= this.next) return 0;
+    return this.appended - (this.before[this.head + offset - this.start] as number);
   }
 
   /** The oldest record's size and time, if any. */
@@ -76,6 +82,7 @@ export class PartitionLog {
     if (this.head > 1024 && this.head * 2 > this.sizes.length) {
       this.sizes = this.sizes.slice(this.head);
       this.times = this.times.slice(this.head);
+      this.before = this.before.slice(this.head);
       this.head = 0;
     }
     assert(this.bytes >= 0);
