@@ -53,19 +53,33 @@ export class ArchiveCorruptionError extends Error {}
 const segName = (base: number) => `${String(base).padStart(16, '0')}.rec`;
 const partDir = (dir: string, topic: string, p: number) => join(dir, `t-${topic}`, String(p));
 
-function frame(r: ArchivedRecord): Buffer {
-  const key = r.key === null ? undefined : Buffer.from(r.key, 'utf8');
-  const bodyLen = BODY_FIXED + (key?.length ?? 0) + r.value.length;
-  const b = Buffer.allocUnsafe(HEADER + bodyLen);
-  b.writeUInt32LE(bodyLen, 0);
-  b.writeDoubleLE(r.offset, 8);
-  b.writeDoubleLE(r.time, 16);
-  b.writeInt32LE(key === undefined ? -1 : key.length, 24);
-  let at = HEADER + BODY_FIXED;
-  if (key !== undefined) at += key.copy(b, at);
-  b.set(r.value, at);
-  b.writeUInt32LE(crc32c(b.subarray(HEADER)), 4);
-  return b;
+const frameBytes = (r: ArchivedRecord) =>
+  HEADER + BODY_FIXED + (r.key === null ? 0 : Buffer.byteLength(r.key, 'utf8')) + r.value.length;
+
+/** Writes the records' frames into one buffer (one allocation, one copy of each value). */
+function frames(records: readonly ArchivedRecord[]): { bytes: Buffer; ends: number[] } {
+  const sizes = records.map(frameBytes);
+  const bytes = Buffer.allocUnsafe(sizes.reduce((x, y) => x + y, 0));
+  const ends: number[] = [];
+  let at = 0;
+  records.forEach((r, i) => {
+    const end = at + (sizes[i] as number);
+    bytes.writeUInt32LE(end - at - HEADER, at);
+    bytes.writeDoubleLE(r.offset, at + 8);
+    bytes.writeDoubleLE(r.time, at + 16);
+    let v = at + HEADER + BODY_FIXED;
+    if (r.key === null) bytes.writeInt32LE(-1, at + 24);
+    else {
+      const n = bytes.write(r.key, v, 'utf8');
+      bytes.writeInt32LE(n, at + 24);
+      v += n;
+    }
+    bytes.set(r.value, v);
+    bytes.writeUInt32LE(crc32c(bytes.subarray(at + HEADER, end)), at + 4);
+    ends.push(end);
+    at = end;
+  });
+  return { bytes, ends };
 }
 
 /** The record in a whole frame's body (its CRC already checked). */
@@ -134,10 +148,11 @@ export class RecordArchive {
         }
       : last;
     if (fresh) await mkdir(partDir(this.dir, topic, partition), { recursive: true });
-    const frames = records.map(frame);
+    const { bytes, ends } = frames(records);
     const handle = await open(tail.path, 'a');
     try {
-      await handle.write(Buffer.concat(frames));
+      for (let done = 0; done < bytes.length; )
+        done += (await handle.write(bytes, done, bytes.length - done)).bytesWritten;
       await handle.datasync();
     } finally {
       await handle.close();
@@ -147,10 +162,13 @@ export class RecordArchive {
       segs.push(tail);
     }
     // Readable only now that they are durable (the host deletes them from the map next).
-    for (const f of frames) {
-      tail.positions.push(tail.end);
-      tail.end += f.length;
+    const base = tail.end;
+    let at = 0;
+    for (const end of ends) {
+      tail.positions.push(base + at);
+      at = end;
     }
+    tail.end = base + at;
   }
 
   /** The archived record at `offset`, if the archive has it. */
