@@ -119,6 +119,14 @@ describe('gossip/anti-entropy', () => {
     expect(runScenario('lossy').ok).toBe(true);
   });
 
+  it.each(['gcounter', 'pncounter', 'lww'])(
+    'every CRDT converges and keeps what it acknowledged under random faults (%s, push-pull)',
+    (crdt) => {
+      const options = { mode: 'push-pull', crdt, writers: 3, updates: 4, updateEvery: 2 };
+      expect(fuzz(antiEntropy, { runs: 1000, seed: 23, options }).failures).toEqual([]);
+    },
+  );
+
   it.each(['push', 'pull', 'push-pull'])(
     'loses no acknowledged update under random faults (%s)',
     (mode) => {
