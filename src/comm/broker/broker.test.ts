@@ -241,4 +241,38 @@ describe('comm/broker host: the record archive', () => {
     expect(await stat(archived).catch(() => 'gone')).toBe('gone');
     fs2.fail();
   });
+
+  it('starts a new segment after a retention gap and removes segments retention passed', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cohort-broker-archive-'));
+    dirs.push(dir);
+    const a = await brokerIn(dir, undefined, 0);
+    // Four-byte values and 16 bytes of retention: each partition keeps its newest 4 records.
+    await a.createTopic('t', { partitions: 1, retentionBytes: 16 });
+    const v = (i: number) => ({
+      key: `k${i}`,
+      value: new TextEncoder().encode(`v${String(i).padStart(3, '0')}`),
+    });
+    await a.publish('t', [0, 1, 2, 3].map(v));
+    await until(() => a.machine.archivedThrough('t', 0) === 4, '0..3 archived');
+    // Retention deletes 4..7 from memory before they are archived: 8..11 follow a gap.
+    await a.publish('t', [4, 5, 6, 7, 8, 9, 10, 11].map(v));
+    expect(a.describeTopic('t').partitions[0]?.start).toBe(8);
+    await until(() => a.machine.archivedThrough('t', 0) === 12, '8..11 archived');
+    const segs = join(dir, 'archive', 't-t', '0');
+    const { readdir } = await import('node:fs/promises');
+    await until(async () => (await readdir(segs)).length === 1, 'the passed segment removed');
+    expect(await readdir(segs)).toEqual([`${'8'.padStart(16, '0')}.rec`]);
+    await a.close();
+
+    const b = await brokerIn(dir, undefined, 0);
+    const sink = collector();
+    await b.join({ group: 'g', topics: ['t'] }, sink);
+    await until(() => sink.got.length === 4, '8..11 delivered');
+    expect(sink.got.map((d) => `${d.offset}:${text(d)}`)).toEqual([
+      '8:k8=v008',
+      '9:k9=v009',
+      '10:k10=v010',
+      '11:k11=v011',
+    ]);
+  });
 });

@@ -350,6 +350,7 @@ export class Broker {
         records.push({ offset: upTo, key: r.k, value: r.v, time: r.t });
         bytes += r.v.length;
       }
+      if (records.length === 0) return;
       await this.archive.append(topic, partition, records);
       if (this.closed || this.failed !== undefined) return;
       await this.step(() => m.markArchived(topic, partition, upTo));

@@ -137,7 +137,10 @@ export class RecordArchive {
     this.parts.set(id, segs);
     const last = segs[segs.length - 1];
     const first = records[0] as ArchivedRecord;
-    const fresh = last === undefined || last.end >= SEGMENT_BYTES;
+    // A segment's offsets are contiguous (position i is offset base + i): after a gap (retention
+    // deleted records before they were archived) a new segment starts.
+    const fresh =
+      last === undefined || last.end >= SEGMENT_BYTES || lastOf(last) + 1 !== first.offset;
     const tail: Segment = fresh
       ? {
           base: first.offset,
