@@ -144,6 +144,18 @@ export class Broker {
     return r;
   }
 
+  /** The committed offsets once every ack applied so far is on disk (what a crash keeps). */
+  async committedDurable(group: string, topic: string): Promise<(number | undefined)[]> {
+    this.committed(group, topic); // Throws UnknownTopicError before waiting.
+    try {
+      await this.storage.sync();
+    } catch (error) {
+      this.fail(error);
+      throw new BrokerUnavailableError('broker storage failed', { cause: error });
+    }
+    return this.committed(group, topic);
+  }
+
   committed(group: string, topic: string): (number | undefined)[] {
     return this.machine
       .partitions(topic)

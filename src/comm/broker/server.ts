@@ -286,8 +286,9 @@ export async function startBrokerServer(
         out.partition === undefined ? undefined : { partition: out.partition, offset: out.offset };
       return { outcome: out.outcome, hasPosition: at !== undefined, position: at };
     }),
-    GroupOffsets: unary((r: { group: string; topic: string }) => ({
-      committed: broker.committed(r.group, r.topic).map((c) => c ?? -1),
+    // Durable offsets: acks are answered before their fsync (broker.ts), this waits for it.
+    GroupOffsets: unary(async (r: { group: string; topic: string }) => ({
+      committed: (await broker.committedDurable(r.group, r.topic)).map((c) => c ?? -1),
     })),
     Consume: (call: ServerDuplexStream<ConsumerRequest, unknown>) => consume(broker, call, metrics),
     Checks: (call: ServerDuplexStream<CheckAnswer, unknown>) => checks(broker, call),
