@@ -148,7 +148,7 @@ describe.each(VIEWPORTS)('the Lab at $name size ($width×$height)', ({ width, he
     await page.close();
   });
 
-  it('shows the full state of an algorithm that declares no fields', async () => {
+  it("shows Ricart–Agrawala's declared fields, then its full state once opened", async () => {
     const { page, errors } = await openLab(
       lab,
       width,
@@ -157,8 +157,13 @@ describe.each(VIEWPORTS)('the Lab at $name size ($width×$height)', ({ width, he
     );
     await setTime(page, 300);
     await page.click('[data-node="1"]');
-    await page.waitForSelector('[data-inspector="1"] .full-state[open]');
+    await page.waitForSelector('[data-inspector="1"] .full-state:not([open])');
     const state = stateAt('mutex/ricart-agrawala', { seed: 1 }, 300, 1);
+    // Every algorithm declares its fields (inspect/fields.ts): the clock and the entries.
+    expect(await fieldOn(page, 'clock')).toBe(String(state.clock));
+    expect(await fieldOn(page, 'served')).toBe(String(state.served));
+    await page.click('[data-inspector] .full-state > summary');
+    await page.waitForSelector('[data-inspector="1"] .full-state[open]');
     const rows = await page.$$eval('[data-inspector] .tree.top > [data-field]', (els) =>
       Object.fromEntries(
         els.map((r) => [r.getAttribute('data-field'), r.querySelector('dd')?.textContent]),

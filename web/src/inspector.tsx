@@ -6,9 +6,10 @@
 // key C while the inspector is open), so a click on the stage only inspects. A trace opened
 // from a file has no run to replay: the inspector says so and shows status and badge only.
 
-import { useT } from './i18n.js';
+import { useLang, useT } from './i18n.js';
 import type { FieldValue, InspectorField } from './inspect/fields.js';
 import { inspectorFieldsOf } from './inspect/fields.js';
+import { labelOf } from './inspect/labels.js';
 import type { LabRun, NodeView } from './run.js';
 import { formatScalar } from './state-format.js';
 import type { StateProbe } from './state-probe.js';
@@ -40,6 +41,7 @@ function LogGrid(props: { value: Extract<FieldValue, { kind: 'log' }> }) {
 
 function FieldCell(props: { value: FieldValue }) {
   const { value } = props;
+  const lang = useLang();
   if (value === null || typeof value !== 'object')
     return (
       <span class="scalar">
@@ -52,8 +54,8 @@ function FieldCell(props: { value: FieldValue }) {
       <thead>
         <tr>
           {value.columns.map((c) => (
-            <th key={c} scope="col">
-              {c}
+            <th key={c} scope="col" data-column={c}>
+              {labelOf(c, lang)}
             </th>
           ))}
         </tr>
@@ -72,12 +74,13 @@ function FieldCell(props: { value: FieldValue }) {
 }
 
 function Fields(props: { fields: readonly InspectorField[] }) {
+  const lang = useLang();
   return (
     <table class="fields">
       <tbody>
         {props.fields.map((f) => (
           <tr key={f.label} data-inspect={f.label}>
-            <th scope="row">{f.label}</th>
+            <th scope="row">{labelOf(f.label, lang)}</th>
             <td>
               <FieldCell value={f.value} />
             </td>

@@ -1,4 +1,4 @@
-// Stage drawings of the mutual-exclusion family, read from each node's state as the kernel
+// Inspector fields and stage drawings of the mutual-exclusion family, read from each node's state as the kernel
 // keeps it: where the token is (token ring, Suzuki–Kasami, both layers of the two-layer
 // ring), the central coordinator and the node it let in, and Maekawa's quorum (the node's
 // grid row and column) with the request each voter is locked for. Every node in its
@@ -13,7 +13,8 @@ import {
   holds,
   type TwoLayerState,
 } from '../../../src/algorithms/mutex/two-layer-token-ring/state.js';
-import type { NodeDrawing, NodeMark } from './types.js';
+import { hasKeys, keysOf, listOf, scalar } from './read.js';
+import type { InspectorField, NodeDrawing, NodeMark } from './types.js';
 
 const isObject = (s: unknown): s is Record<string, unknown> => typeof s === 'object' && s !== null;
 
@@ -75,4 +76,89 @@ export function maekawaDrawing(state: unknown): NodeDrawing | undefined {
 export function holderDrawing(state: unknown): NodeDrawing | undefined {
   if (!isObject(state) || !('inCS' in state)) return undefined;
   return { marks: holderMarks(state) };
+}
+
+// Inspector fields: every mutex node's phase, whether it is in its critical section and how
+// often it entered, then what its algorithm decides by.
+
+const base = (s: Record<string, unknown>): InspectorField[] => [
+  { label: 'phase', value: scalar(s.phase) },
+  { label: 'inCS', value: s.inCS === true },
+  { label: 'served', value: scalar(s.served) },
+];
+
+export function centralizedFields(state: unknown): readonly InspectorField[] | undefined {
+  if (!hasKeys(state, 'role', 'book', 'inCS')) return undefined;
+  const s = state as unknown as CentralizedState;
+  const fields = [{ label: 'role', value: s.role }, ...base(state)];
+  fields.push({ label: 'coordinator', value: s.coord }, { label: 'epoch', value: s.epoch });
+  if (s.role === 'coordinator')
+    fields.push(
+      { label: 'grantedTo', value: s.book.holder?.node ?? null },
+      { label: 'queue', value: listOf(s.book.queue.map((t) => t.node)) },
+    );
+  return fields;
+}
+
+export function ricartAgrawalaFields(state: unknown): readonly InspectorField[] | undefined {
+  if (!hasKeys(state, 'clock', 'ok', 'deferred', 'inCS')) return undefined;
+  return [
+    ...base(state),
+    { label: 'clock', value: scalar(state.clock) },
+    { label: 'requestTs', value: scalar(state.ts) },
+    { label: 'oks', value: listOf(keysOf(state.ok)) },
+    { label: 'deferred', value: listOf(keysOf(state.deferred)) },
+  ];
+}
+
+export function tokenRingFields(state: unknown): readonly InspectorField[] | undefined {
+  if (!hasKeys(state, 'token', 'handoff', 'seen', 'inCS')) return undefined;
+  const s = state as unknown as TokenRingState;
+  return [
+    ...base(state),
+    { label: 'token', value: holds(s as never) },
+    { label: 'generation', value: s.seen.gen },
+    { label: 'handoff', value: s.handoff === null ? null : `→${s.handoff.to}` },
+  ];
+}
+
+export function twoLayerFields(state: unknown): readonly InspectorField[] | undefined {
+  if (!hasKeys(state, 'local', 'global', 'lan', 'inCS')) return undefined;
+  const s = state as unknown as TwoLayerState;
+  return [
+    ...base(state),
+    { label: 'lan', value: s.lan },
+    { label: 'coordinator', value: s.coordinator },
+    { label: 'localToken', value: holds(s.local) },
+    { label: 'globalToken', value: holds(s.global) },
+  ];
+}
+
+export function suzukiKasamiFields(state: unknown): readonly InspectorField[] | undefined {
+  if (!hasKeys(state, 'rn', 'token', 'inCS')) return undefined;
+  const s = state as unknown as SuzukiKasamiState;
+  const fields = [
+    ...base(state),
+    { label: 'token', value: s.token !== null },
+    { label: 'rn', value: s.rn.join(' ') },
+  ];
+  if (s.token !== null)
+    fields.push(
+      { label: 'ln', value: s.token.ln.join(' ') },
+      { label: 'queue', value: listOf(s.token.queue) },
+    );
+  return fields;
+}
+
+export function maekawaFields(state: unknown): readonly InspectorField[] | undefined {
+  if (!hasKeys(state, 'quorum', 'lock', 'votes', 'inCS')) return undefined;
+  const s = state as unknown as MaekawaState;
+  return [
+    ...base(state),
+    { label: 'quorum', value: s.quorum.join(' ') },
+    { label: 'votes', value: listOf(Object.keys(s.votes)) },
+    { label: 'lockedFor', value: s.lock === null ? null : s.lock.node },
+    { label: 'queue', value: listOf(s.queue.map((a) => a.node)) },
+    { label: 'clock', value: s.clock },
+  ];
 }

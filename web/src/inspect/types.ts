@@ -30,6 +30,25 @@ export interface InspectorField {
 /** The fields of one node's state, or undefined when the state is not one it knows. */
 export type InspectorFields = (state: unknown) => readonly InspectorField[] | undefined;
 
+/** One block of a node's block tree (inspect/chain.ts). */
+export interface TreeBlock {
+  readonly hash: string;
+  readonly parent: string;
+  readonly height: number;
+  /** The node that mined, minted or produced it (0: genesis). */
+  readonly by: number;
+  /** On the chain from the node's tip back to genesis: the one its fork choice follows. */
+  readonly best: boolean;
+}
+
+/** The newest heights of a node's block tree, the tip marked; older blocks counted. */
+export interface BlockTreeView {
+  readonly blocks: readonly TreeBlock[];
+  readonly tip: string;
+  /** Blocks below the drawn heights. */
+  readonly below: number;
+}
+
 /** A role mark drawn beside a node on the stage. */
 export type NodeMark = 'token' | 'coordinator' | 'holder';
 
@@ -49,6 +68,8 @@ export interface NodeDrawing {
   readonly log?: { readonly cells: readonly LogCell[]; readonly before: number };
   /** Maekawa: the node's quorum (voting set), drawn as a grid when the node is inspected. */
   readonly quorum?: readonly number[];
+  /** The chains: the node's block tree, drawn in its inspector. */
+  readonly blockTree?: BlockTreeView;
 }
 
 /** The drawing of one node's state, or undefined when the state is not one it knows. */
