@@ -6,7 +6,8 @@
 // `cohort sim --json` prints. A broken safety check is marked on the slider at its step.
 // The settings and the run live in use-lab-run.ts, the time and the language (EN/中文, i18n.ts)
 // here; the parts are controls.tsx, stage.tsx with transport.tsx, explain-panel.tsx (the
-// algorithm explained beside the stage), plots.tsx and panels.tsx.
+// algorithm explained beside the stage), plots.tsx and panels.tsx. The header's
+// "Partitioning" switches the page to partition-view.tsx (view=partition in the URL).
 
 import {
   type Dispatch,
@@ -25,6 +26,7 @@ import { Inspector } from './inspector.js';
 import { cutLinksAt } from './links.js';
 import { MessagePanel } from './message-panel.js';
 import { Panels } from './panels.js';
+import { PartitionView } from './partition-view.js';
 import { FamilyPlots } from './plots.js';
 import { type LabRun, nodesAt } from './run.js';
 import { Stage } from './stage.js';
@@ -32,7 +34,7 @@ import { StateProbe } from './state-probe.js';
 import { TourPanel } from './tour-panel.js';
 import { TraceChecks } from './trace-checks.js';
 import { Transport, usePlayback } from './transport.js';
-import { readView, writeView } from './url-state.js';
+import { readView, type ViewState, writeView } from './url-state.js';
 import { type Lab, useLabRun } from './use-lab-run.js';
 
 /** The stage: a click on a node selects it for the inspector; shift-clicks toggle a link. */
@@ -246,6 +248,32 @@ function LanguageSwitch(props: { lang: Lang; setLang: (lang: Lang) => void }) {
   );
 }
 
+/** Simulator / Partitioning: the page's two views, the choice kept in the URL (view=). */
+function ViewSwitch(props: { page: Page; setPage: (page: Page) => void }) {
+  const tr = useT();
+  const choices: [Page, string][] = [
+    ['simulator', tr('viewSimulator')],
+    ['partition', tr('viewPartitioning')],
+  ];
+  return (
+    <nav class="view-switch" aria-label={tr('views')}>
+      {choices.map(([page, label]) => (
+        <button
+          key={page}
+          type="button"
+          data-view={page}
+          aria-pressed={props.page === page}
+          onClick={() => props.setPage(page)}
+        >
+          {label}
+        </button>
+      ))}
+    </nav>
+  );
+}
+
+type Page = ViewState['page'];
+
 /** The first screen of a phone shows the stage; the explanation waits behind its summary. */
 const startsOpen = () => !matchMedia('(max-width: 700px)').matches;
 
@@ -301,6 +329,11 @@ export function App() {
   const { spec } = lab;
   const [lang, setLangState] = useState<Lang>(readLang);
   const [explainOpen, setExplainOpen] = useState(startsOpen);
+  const [page, setPageState] = useState<Page>(opening.page);
+  const setPage = (next: Page) => {
+    writeView({ page: next });
+    setPageState(next);
+  };
   const setLang = (next: Lang) => {
     writeLang(next);
     setLangState(next);
@@ -312,6 +345,7 @@ export function App() {
         <header class="page-header">
           <h1>{chrome('title', lang)}</h1>
           <LanguageSwitch lang={lang} setLang={setLang} />
+          <ViewSwitch page={page} setPage={setPage} />
           <button
             type="button"
             class="lecture-toggle"
@@ -321,7 +355,7 @@ export function App() {
           >
             {chrome('lectureMode', lang)} (L)
           </button>
-          <p>
+          <p hidden={page !== 'simulator'}>
             {spec?.summary}{' '}
             {spec !== undefined && (
               <a
@@ -337,8 +371,9 @@ export function App() {
             )}
           </p>
         </header>
-        <Controls lab={lab} lecture={lecture} />
-        {lab.run !== null && (
+        {page === 'partition' && <PartitionView />}
+        {page === 'simulator' && <Controls lab={lab} lecture={lecture} />}
+        {page === 'simulator' && lab.run !== null && (
           <RunView
             lab={lab}
             run={lab.run}

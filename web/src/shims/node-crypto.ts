@@ -1,17 +1,24 @@
 // The slice of node:crypto that Cohort's algorithms use, for the browser: SHA-256 hashing
-// (chain/*, byzantine/pbft) and Ed25519 keys, signatures and verification
-// (byzantine/signed-messages and the chains' signed blocks), on @noble's audited
-// implementations. The Lab aliases `node:crypto` to this module (vite.config.ts).
+// (chain/*, byzantine/pbft), MD5 and SHA-1 (the partitioners' key hashes and ketama's
+// points, src/cluster/partition/hash.ts, for the Lab's partitioning view) and Ed25519 keys,
+// signatures and verification (byzantine/signed-messages and the chains' signed blocks), on
+// @noble's audited implementations. The Lab aliases `node:crypto` to this module (vite.config.ts).
 
 import { ed25519 } from '@noble/curves/ed25519.js';
+import { md5, sha1 } from '@noble/hashes/legacy.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { Buffer } from 'buffer';
 
 type Data = string | Uint8Array;
 const bytesOf = (d: Data) => (typeof d === 'string' ? new TextEncoder().encode(d) : d);
 
-class Sha256 {
-  private readonly h = sha256.create();
+const HASHES = { sha256, md5, sha1 } as const;
+
+class Digest {
+  private readonly h: { update(bytes: Uint8Array): unknown; digest(): Uint8Array };
+  constructor(algorithm: keyof typeof HASHES) {
+    this.h = HASHES[algorithm].create();
+  }
   update(data: Data): this {
     this.h.update(bytesOf(data));
     return this;
@@ -24,9 +31,10 @@ class Sha256 {
   }
 }
 
-export function createHash(algorithm: string): Sha256 {
-  if (algorithm !== 'sha256') throw new Error(`the Lab hashes only sha256, not ${algorithm}`);
-  return new Sha256();
+export function createHash(algorithm: string): Digest {
+  if (!Object.hasOwn(HASHES, algorithm))
+    throw new Error(`the Lab hashes only sha256, md5 and sha1, not ${algorithm}`);
+  return new Digest(algorithm as keyof typeof HASHES);
 }
 
 /** An Ed25519 key: the 32-byte seed (private) or public key. */
