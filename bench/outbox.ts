@@ -3,8 +3,10 @@
 // loopback, one message at a time (concurrency 1, so each figure is a latency, not a queue),
 // their samples interleaved so that both see the same machine:
 // - relay: COMMIT of a local transaction holding an outbox row → the message in a consumer's
-//   hands (NOTIFY wakes the relay, which claims, publishes with a confirm and marks the row),
-//   and COMMIT → claimed (the relay's 'claimed' hook: what PostgreSQL adds before the publish);
+//   hands (the NOTIFY carries the row: the fast-path relay publishes it with a confirm and
+//   marks the row — relay.ts, fast-path.ts), and COMMIT → claimed (the relay's 'claimed'
+//   hook: what PostgreSQL adds before the publish). Two relays run, as a deployment would:
+//   only the one holding the fast path publishes from payloads; duplicates are counted;
 // - raw: one persistent, mandatory publish on a confirm channel of its own connection → the
 //   same consumer receives it, and the publish → confirm time (the relay waits for that before
 //   it marks the row sent).
@@ -52,6 +54,10 @@ export interface OutboxBenchResult {
   readonly rawConfirm: LatencySummary;
   /** relayAfterCommit p50 − raw p50: what the relay adds to a publish. */
   readonly addedP50Ms: number;
+  /** Relay messages published from their NOTIFY payload (both relays together). */
+  readonly fastPath: number;
+  /** Relay messages the consumer received more than once (at least once: allowed). */
+  readonly duplicates: number;
 }
 
 const EXCHANGE = 'cohort-bench-outbox';
@@ -96,6 +102,8 @@ export async function benchOutbox(options: OutboxBenchOptions): Promise<OutboxBe
       raw: rawConsumed,
       rawConfirm: summarize(confirmed),
       addedP50Ms: Math.round((afterCommit.p50Ms - rawConsumed.p50Ms) * 1000) / 1000,
+      fastPath: relay.fastPath(),
+      duplicates: received.duplicates(),
     };
   } finally {
     await relay.close();
@@ -103,44 +111,53 @@ export async function benchOutbox(options: OutboxBenchOptions): Promise<OutboxBe
   }
 }
 
-/** A consumer on a fresh queue bound to everything; `next()` resolves at the next delivery. */
+/** A consumer on a fresh queue bound to everything; `next(id)` resolves at that message. */
 async function consumer(connection: amqp.ChannelModel) {
   const channel = await connection.createChannel();
   await channel.assertExchange(EXCHANGE, 'topic', { durable: true });
   const { queue } = await channel.assertQueue('', { exclusive: true });
   await channel.bindQueue(queue, EXCHANGE, '#');
-  let waiter: ((at: number) => void) | undefined;
+  const waiters = new Map<string, (at: number) => void>();
+  const seen = new Set<string>();
+  let duplicates = 0;
   await channel.consume(
     queue,
-    () => {
+    (message) => {
       const at = performance.now();
-      waiter?.(at);
-      waiter = undefined;
+      const id = String(message?.properties.messageId);
+      if (seen.has(id)) duplicates++;
+      seen.add(id);
+      waiters.get(id)?.(at);
+      waiters.delete(id);
     },
     { noAck: true },
   );
   return {
-    next: () =>
+    next: (id: string) =>
       new Promise<number>((resolve) => {
-        waiter = resolve;
+        waiters.set(id, resolve);
       }),
+    duplicates: () => duplicates,
   };
 }
+
+type Received = Awaited<ReturnType<typeof consumer>>;
 
 /** One persistent, mandatory publish (as the relay's) → consumed, and → confirmed. */
 async function rawSample(
   channel: amqp.ConfirmChannel,
-  received: { next(): Promise<number> },
+  received: Received,
   payload: Buffer,
 ): Promise<{ consumed: number; confirmed: number }> {
-  const arrived = received.next();
+  const messageId = randomUUID();
+  const arrived = received.next(messageId);
   const start = performance.now();
   const confirm = new Promise<number>((resolve, reject) =>
     channel.publish(
       EXCHANGE,
       'bench.raw',
       payload,
-      { persistent: true, mandatory: true, messageId: randomUUID() },
+      { persistent: true, mandatory: true, messageId },
       (e) => (e ? reject(e) : resolve(performance.now())),
     ),
   );
@@ -151,8 +168,9 @@ async function rawSample(
 interface BenchRelay {
   readonly outbox: Outbox;
   readonly client: pg.PoolClient;
-  /** When the relay last claimed rows (its 'claimed' hook). */
+  /** When a relay last claimed rows (its 'claimed' hook). */
   claimedAt: number;
+  fastPath(): number;
   close(): Promise<void>;
 }
 
@@ -161,19 +179,21 @@ async function startRelay(options: OutboxBenchOptions): Promise<BenchRelay> {
   const db = new PgParticipant('bench', options.connection, { poolSize: 1 });
   await db.local('install', (c) => outbox.install(c));
   const state = { claimedAt: 0 };
-  const relay = await OutboxRelay.start({
-    relayId: 'bench',
-    connection: options.connection,
-    amqpUrl: options.amqpUrl,
-    exchange: EXCHANGE,
-    outbox,
-    pollIntervalMs: 60_000,
-    hooks: {
-      at(point, ids) {
-        if (point === 'claimed' && ids.length > 0) state.claimedAt = performance.now();
+  const start = (relayId: string) =>
+    OutboxRelay.start({
+      relayId,
+      connection: options.connection,
+      amqpUrl: options.amqpUrl,
+      exchange: EXCHANGE,
+      outbox,
+      pollIntervalMs: 60_000,
+      hooks: {
+        at(point, ids) {
+          if (point === 'claimed' && ids.length > 0) state.claimedAt = performance.now();
+        },
       },
-    },
-  });
+    });
+  const relays = await Promise.all([start('bench-1'), start('bench-2')]);
   const client = await db.connect('bench');
   return {
     outbox,
@@ -181,9 +201,10 @@ async function startRelay(options: OutboxBenchOptions): Promise<BenchRelay> {
     get claimedAt() {
       return state.claimedAt;
     },
+    fastPath: () => relays.reduce((n, r) => n + r.stats.fastPath, 0),
     async close() {
       client.release();
-      await relay.close();
+      await Promise.all(relays.map((r) => r.close()));
       await db.close();
     },
   };
@@ -195,13 +216,17 @@ async function startRelay(options: OutboxBenchOptions): Promise<BenchRelay> {
  */
 async function relaySample(
   relay: BenchRelay,
-  received: { next(): Promise<number> },
+  received: Received,
   payload: Buffer,
   i: number,
 ): Promise<{ consumed: number; afterCommit: number; claimed: number }> {
-  const arrived = received.next();
   await relay.client.query('BEGIN');
-  await relay.outbox.enqueue(relay.client, { aggregate: `a${i}`, topic: 'bench.relay', payload });
+  const { messageId } = await relay.outbox.enqueue(relay.client, {
+    aggregate: `a${i}`,
+    topic: 'bench.relay',
+    payload,
+  });
+  const arrived = received.next(messageId);
   const start = performance.now();
   await relay.client.query('COMMIT');
   const committed = performance.now();

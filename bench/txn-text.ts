@@ -80,6 +80,8 @@ function outboxText(report: TxnBenchReport): string[] {
     `goal: the relay adds ${fmtNumber(o.addedP50Ms)} ms at p50 (COMMIT answered → consumed, ` +
       `less raw publish → consumed); one broker round trip (publish → confirm) is ` +
       `${fmtNumber(o.rawConfirm.p50Ms)} ms: ${verdict}`,
+    `two relays: ${o.fastPath} of ${o.samples} published from their NOTIFY payload (the fast ` +
+      `path), ${o.duplicates} delivered twice`,
   ];
 }
 

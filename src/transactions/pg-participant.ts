@@ -19,6 +19,11 @@ export interface PgParticipantOptions {
   readonly timeoutMs?: number;
   /** Pool size. Default 10. */
   readonly poolSize?: number;
+  /**
+   * pg's pipeline mode on every connection: statements issued without awaiting the previous
+   * one go out at once (XA's branch sends BEGIN with its first statement). Default off.
+   */
+  readonly pipeline?: boolean;
 }
 
 /** Connections that carry our 'error' listener (one each, however often checked out). */
@@ -41,6 +46,7 @@ export class PgParticipant {
     this.pool = new pg.Pool({
       ...base,
       max: options.poolSize ?? 10,
+      ...(options.pipeline === true && { pipeline: true }),
       statement_timeout: this.timeoutMs,
       query_timeout: this.timeoutMs,
       connectionTimeoutMillis: this.timeoutMs,

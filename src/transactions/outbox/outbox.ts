@@ -9,13 +9,15 @@
 //
 // The same transaction NOTIFYs the relays' channel; PostgreSQL delivers a notification only
 // when its transaction commits, so relays wake for committed rows and never for rolled back
-// ones.
+// ones. The notification carries the row itself when it fits (notify-payload.ts), so the
+// fast-path relay can publish it without reading it back.
 //
 // Fault model: the caller's arguments are validated (validate.ts) before any SQL runs; a
 // database failure inside `transaction` rolls everything back (PgParticipant.local).
 
 import type pg from 'pg';
 import type { PgParticipant } from '../pg-participant.js';
+import { notifyBody } from './notify-payload.js';
 import {
   DEFAULT_MAX_PAYLOAD_BYTES,
   type Headers,
@@ -100,12 +102,17 @@ export class Outbox {
    */
   async enqueue(client: pg.ClientBase, message: OutboxMessage): Promise<Enqueued> {
     const { payload, headers } = validateMessage(message, this.maxPayloadBytes);
+    const body = notifyBody(this.table, { ...message, payload, headers });
+    // The row in the payload ($7), or the bare table name (a plain wake-up) when too large.
     const r = await client.query<{ id: string; message_id: string }>(
       `WITH row AS (
          INSERT INTO ${this.table} (aggregate, topic, payload, headers)
          VALUES ($1, $2, $3, $4) RETURNING id, message_id)
-       SELECT row.id, row.message_id, pg_notify($5, $6) FROM row`,
-      [message.aggregate, message.topic, payload, headers, this.channel, this.table],
+       SELECT row.id, row.message_id,
+         pg_notify($5, CASE WHEN $7::text = '' THEN $6::text
+                       ELSE $6 || '|' || row.id || '|' || row.message_id || '|' || $7 END)
+       FROM row`,
+      [message.aggregate, message.topic, payload, headers, this.channel, this.table, body],
     );
     const row = r.rows[0];
     if (row === undefined) throw new Error('INSERT … RETURNING returned no row'); // Our bug.

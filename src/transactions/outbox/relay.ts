@@ -14,7 +14,9 @@
 // Wake-ups: the writer NOTIFYs in its transaction, so a relay hears of committed rows at once
 // (LISTEN through src/locks/postgres-listen.ts, which reconnects and wakes everyone after a
 // gap); a poll every `pollIntervalMs` is the safety net for a lost notification or a row
-// whose retry time came.
+// whose retry time came. A NOTIFY that carries its row (notify-payload.ts: messages up to
+// about 5 KB) is published by the one relay holding the fast path (fast-path.ts) straight from
+// the payload, without the claim; the others ignore it.
 //
 // Fault model: the broker may refuse a message (nack, unroutable: retried with back-off per
 // row, never dropped), block publishers (nothing is claimed until it unblocks), close, hang or
@@ -28,6 +30,8 @@ import { PostgresNotifications } from '../../locks/postgres-listen.js';
 import { type PgConnection, PgParticipant, release } from '../pg-participant.js';
 import { AmqpPublisher, type PublishOutcome, type PublishRequest } from './amqp-publisher.js';
 import { BadOutboxRowError, BrokerBlockedError, OutboxInvalidArgument } from './errors.js';
+import { FastPath } from './fast-path.js';
+import { decodeRow, keyOfPayload } from './notify-payload.js';
 import { Outbox } from './outbox.js';
 import {
   aggregateProblem,
@@ -57,6 +61,12 @@ export interface OutboxRelayOptions {
   /** Back-off after a failure, and before a refused row's next attempt. Defaults 100 ms, 10 s. */
   readonly retryBaseMs?: number;
   readonly retryMaxMs?: number;
+  /**
+   * Publish rows straight from their NOTIFY payload when this relay holds the fast path
+   * (fast-path.ts). Default true; every relay of one outbox should agree. Turn it off where
+   * roles you do not trust may connect to the database (any of them may NOTIFY).
+   */
+  readonly fastPath?: boolean;
   readonly hooks?: { at(point: RelayPoint, rowIds: readonly string[]): void };
   readonly onError?: (error: unknown) => void;
 }
@@ -70,6 +80,10 @@ export interface RelayStats {
   parked: number;
   batches: number;
   errors: number;
+  /** Of `published`, rows published from their NOTIFY payload (the fast path). */
+  fastPath: number;
+  /** Published from a payload, but the row was already marked sent (a duplicate) or absent. */
+  fastPathUnmatched: number;
 }
 
 interface OutboxRow {
@@ -85,8 +99,18 @@ interface OutboxRow {
 const ID_PATTERN = /^[A-Za-z0-9_.-]{1,100}$/;
 
 export class OutboxRelay {
-  readonly stats: RelayStats = { published: 0, failed: 0, parked: 0, batches: 0, errors: 0 };
+  readonly stats: RelayStats = {
+    published: 0,
+    failed: 0,
+    parked: 0,
+    batches: 0,
+    errors: 0,
+    fastPath: 0,
+    fastPathUnmatched: 0,
+  };
   private publisher: AmqpPublisher | undefined;
+  private connecting: Promise<AmqpPublisher> | undefined;
+  private fast: FastPath | undefined;
   private reportedBlock = false;
   private closed = false;
   private woken = false;
@@ -129,13 +153,42 @@ export class OutboxRelay {
     const relay = new OutboxRelay(
       { ...options, outbox },
       db,
-      new PostgresNotifications(config, outbox.channel),
+      new PostgresNotifications(config, outbox.channel, keyOfPayload),
     );
-    relay.unsubscribe = relay.notifications.subscribe(outbox.table, () => relay.wake());
+    if (options.fastPath !== false) relay.fast = relay.fastPath(config);
+    relay.unsubscribe = relay.notifications.subscribe(outbox.table, (p) => relay.notified(p));
+    await relay.fast?.refresh(0);
     // Without LISTEN the poll still finds every row; the helper keeps reconnecting.
     await relay.notifications.start().catch((error: unknown) => relay.report(error));
     relay.running = relay.loop();
     return relay;
+  }
+
+  private fastPath(config: pg.ClientConfig): FastPath {
+    return new FastPath(config, {
+      table: this.outbox.table,
+      batchSize: this.batchSize,
+      publisher: async () => {
+        const publisher = await this.connectedPublisher();
+        return publisher.blockedReason === undefined ? publisher : undefined;
+      },
+      wake: () => this.wake(),
+      at: (point, ids) => this.options.hooks?.at(point, ids),
+      counted: (marked, unmatched) => {
+        this.stats.published += marked;
+        this.stats.fastPath += marked;
+        this.stats.fastPathUnmatched += unmatched;
+      },
+      report: (error) => this.report(error),
+    });
+  }
+
+  /** A NOTIFY: its row to the fast path, or (a bare wake-up, no fast path) a claim. */
+  private notified(payload: string): void {
+    const row = decodeRow(payload, this.outbox.maxPayloadBytes);
+    if (row === undefined || this.fast === undefined) return this.wake();
+    // Not the fast-path relay: the one that is publishes it; the poll is the safety net.
+    this.fast.offer(row);
   }
 
   private wake(): void {
@@ -148,6 +201,7 @@ export class OutboxRelay {
     while (!this.closed) {
       let claimed = 0;
       try {
+        await this.fast?.refresh(this.pollIntervalMs);
         const publisher = await this.connectedPublisher();
         if (publisher.blockedReason !== undefined) {
           this.report(new BrokerBlockedError(publisher.blockedReason));
@@ -168,8 +222,17 @@ export class OutboxRelay {
     }
   }
 
-  private async connectedPublisher(): Promise<AmqpPublisher> {
-    if (this.publisher !== undefined && this.publisher.broken === undefined) return this.publisher;
+  private connectedPublisher(): Promise<AmqpPublisher> {
+    if (this.publisher !== undefined && this.publisher.broken === undefined)
+      return Promise.resolve(this.publisher);
+    // One connect at a time: the loop and the fast path may both ask.
+    this.connecting ??= this.reconnectPublisher().finally(() => {
+      this.connecting = undefined;
+    });
+    return this.connecting;
+  }
+
+  private async reconnectPublisher(): Promise<AmqpPublisher> {
     const old = this.publisher;
     this.publisher = undefined;
     await old?.close();
@@ -224,13 +287,17 @@ export class OutboxRelay {
       // — a crash that loses them only republishes those rows (at least once; consumers
       // deduplicate) — so the relay is free for the next NOTIFY at once instead of after its
       // previous batch's fsync.
+      // Rows the fast path holds are skipped (their ids are digits: decodeRow checked).
+      const inFlight = [...(this.fast?.inFlight ?? [])];
+      const skip =
+        inFlight.length === 0 ? '' : `AND id <> ALL('{${inFlight.join(',')}}'::bigint[])`;
       const results = (await this.db.run(
         this.txnId,
         client,
         `BEGIN; SET LOCAL synchronous_commit = off;
          SELECT id, message_id, aggregate, topic, payload, headers, attempts
          FROM ${this.outbox.table}
-         WHERE sent_at IS NULL AND dead_at IS NULL AND next_attempt_at <= now()
+         WHERE sent_at IS NULL AND dead_at IS NULL AND next_attempt_at <= now() ${skip}
          ORDER BY id LIMIT ${this.batchSize} FOR UPDATE SKIP LOCKED`,
       )) as unknown as pg.QueryResult<OutboxRow>[];
       const value = await body(client, results[2]?.rows ?? []);
@@ -359,6 +426,7 @@ export class OutboxRelay {
     this.wake();
     await this.running;
     this.unsubscribe?.();
+    await this.fast?.close();
     await this.notifications.close();
     await this.publisher?.close();
     await this.db.close();

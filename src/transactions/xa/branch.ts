@@ -1,7 +1,9 @@
 // One participant's part of one XA transaction: a connection of its own on which the
 // transaction manager runs BEGIN, the caller's statements, then PREPARE TRANSACTION and (after
 // the decision) COMMIT/ROLLBACK PREPARED. The connection is opened lazily, on the first
-// statement for that participant, so a transaction enlists only the databases it touches.
+// statement for that participant, so a transaction enlists only the databases it touches, and
+// BEGIN goes out with that first statement, pipelined (the participant's pool is in pg's
+// pipeline mode): one round trip, not two, before the branch has done any work.
 //
 // Fault model: any failure destroys the connection (pg-participant.ts), which makes
 // PostgreSQL roll back an unprepared transaction; a prepared one survives the connection and
@@ -22,6 +24,8 @@ export type BranchState = 'open' | 'prepared' | 'maybe-prepared' | 'finished' | 
 export class XaBranch {
   state: BranchState = 'open';
   private client: pg.PoolClient | undefined;
+  /** BEGIN not sent yet: it goes with the first statement. */
+  private begun = false;
 
   private constructor(
     readonly participant: PgParticipant,
@@ -32,7 +36,6 @@ export class XaBranch {
   static async begin(participant: PgParticipant, txnId: string, gid: string): Promise<XaBranch> {
     const branch = new XaBranch(participant, txnId, gid);
     branch.client = await participant.connect(txnId);
-    await branch.statement('BEGIN');
     return branch;
   }
 
@@ -42,7 +45,16 @@ export class XaBranch {
     if (client === undefined || this.state !== 'open')
       throw new ParticipantError(this.txnId, this.participant.name, `branch is ${this.state}`);
     try {
-      return await this.participant.run(this.txnId, client, sql, params);
+      if (this.begun) return await this.participant.run(this.txnId, client, sql, params);
+      this.begun = true;
+      // Both on the wire at once (pipeline mode); each answered on its own.
+      const [begin, result] = await Promise.allSettled([
+        this.participant.run(this.txnId, client, 'BEGIN'),
+        this.participant.run(this.txnId, client, sql, params),
+      ]);
+      if (begin.status === 'rejected') throw begin.reason;
+      if (result.status === 'rejected') throw result.reason;
+      return result.value;
     } catch (error) {
       this.fail(error);
       throw error;
@@ -92,6 +104,11 @@ export class XaBranch {
   async rollbackOpen(): Promise<void> {
     const client = this.client;
     if (client === undefined || this.state !== 'open') return;
+    if (!this.begun) {
+      this.state = 'finished'; // Nothing was sent: nothing to undo.
+      this.releaseClient();
+      return;
+    }
     try {
       await this.participant.run(this.txnId, client, 'ROLLBACK');
       this.state = 'finished';

@@ -97,7 +97,8 @@ export class XaTransactionManager {
     for (const name of names.sort()) {
       const connection = options.participants[validateId('?', 'participant name', name)];
       if (connection === undefined) continue;
-      participants.set(name, new PgParticipant(name, connection, options));
+      // Pipeline mode: a branch's BEGIN goes out with its first statement (branch.ts).
+      participants.set(name, new PgParticipant(name, connection, { ...options, pipeline: true }));
     }
     const log = await DurableLog.open(options.logDir, `xa:${tmId}`);
     const manager = new XaTransactionManager(tmId, log, participants, options);
