@@ -4,6 +4,23 @@
 
 import { writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { metricsTable } from '../../bench/metrics.js';
+import {
+  commMetrics,
+  computeMetrics,
+  gossipMetrics,
+  limitsMetrics,
+  locksMetrics,
+  partitionMetrics,
+  raftElectionMetrics,
+  raftSimMetrics,
+  schedulersMetrics,
+  serverMetrics,
+  simMetrics,
+  transportMetrics,
+  txnMetrics,
+  walMetrics,
+} from '../../bench/metrics-rows.js';
 import { benchRaftElection } from '../../bench/raft-election.js';
 import { benchRaftSim } from '../../bench/raft-sim.js';
 import { benchServer, SERVER_WORKLOADS, type ServerWorkload } from '../../bench/server.js';
@@ -12,7 +29,7 @@ import { benchSim } from '../../bench/sim.js';
 import { cdfSvg } from '../../bench/svg-cdf.js';
 import { benchTransport, type TransportBenchRow } from '../../bench/transport.js';
 import { benchWal, type WalBenchReport, type WalStoreName } from '../../bench/wal.js';
-import { fmtNumber, progress, table } from './format.js';
+import { fmtNumber, progress } from './format.js';
 import { parseInteger } from './parse-flags.js';
 import { selfArgv } from './self-argv.js';
 import { EXIT_CHECK_FAILED, EXIT_OK, UsageError } from './usage-error.js';
@@ -82,17 +99,16 @@ const benchmarks: Record<string, Benchmark> = {
     run(flags, onProgress) {
       const repeats = repeatsOf(flags);
       const report = benchSim({ repeats, onProgress });
-      const rows = [
-        ['off', fmtNumber(report.deliveriesPerSecond)],
-        ['hash (every cohort sim run)', fmtNumber(report.deliveriesPerSecondHashed)],
-        ['full (cohort sim --trace)', fmtNumber(report.deliveriesPerSecondTraced)],
-      ];
+      const rows = ['off', 'hash (every cohort sim run)', 'full (cohort sim --trace)'].map(
+        (tracing) => ({ labels: [tracing] }),
+      );
+      const metrics = simMetrics(report);
       const verdict = report.meetsTarget ? 'met' : 'NOT met';
       const text =
         `simulated deliveries per wall-clock second, ${report.nodes}-node message flood, ` +
-        `best of ${repeats}\n${table(['tracing', 'deliveries/s'], rows)}\n` +
+        `best of ${repeats}\n${metricsTable({ labels: ['tracing'] }, rows, metrics)}\n` +
         `target ≥ ${fmtNumber(report.targetDeliveriesPerSecond)}/s with tracing off: ${verdict}`;
-      return { report, text };
+      return { report: { ...report, metrics }, text };
     },
   },
   'raft-election': {
@@ -109,37 +125,35 @@ const benchmarks: Record<string, Benchmark> = {
       );
       writeFileSync(svgPath, svg);
       const ms = (v: number) => fmtNumber(Math.round(v));
-      const rows = results.map((r) => [
-        r.range,
-        ms(r.p50),
-        ms(r.p90),
-        ms(r.p99),
-        ms(r.max),
-        String(r.capped),
-        r.paper ?? '',
-      ]);
-      const header = ['timeout ms', 'p50', 'p90', 'p99', 'max', '≥ 30 s', 'paper (§9.3)'];
+      const rows = results.map((r) => ({
+        labels: [r.range],
+        own: [ms(r.p90), ms(r.max), String(r.capped), r.paper ?? ''],
+      }));
+      const header = { labels: ['timeout ms'], own: ['p90', 'max', '≥ 30 s', 'paper (§9.3)'] };
       const report = results.map(({ samples: _, ...summary }) => summary);
+      const metrics = raftElectionMetrics(report);
       const text =
         `Raft paper Figure 16 (top): election time after a leader crash, ${trials} trials ` +
-        `per range\n${table(header, rows)}\nCDF written to ${svgPath}`;
-      return { report: { ranges: report, svg: svgPath }, text };
+        `per range (virtual ms; availability: elections within 30 s)\n` +
+        `${metricsTable(header, rows, metrics)}\nCDF written to ${svgPath}`;
+      return { report: { ranges: report, svg: svgPath, metrics }, text };
     },
   },
   'raft-sim': {
     run(flags, onProgress) {
       const repeats = repeatsOf(flags);
       const runs = benchRaftSim({ repeats, onProgress });
-      const rows = runs.map((r) => [
-        r.faults === 'none' ? 'none' : 'random plan (seed 7)',
-        fmtNumber(r.clientOpsPerSecond),
-        fmtNumber(r.commitsPerSecond),
-        `${r.virtualToWall}×`,
-      ]);
+      const rows = runs.map((r) => ({
+        labels: [r.faults === 'none' ? 'none' : 'random plan (seed 7)'],
+        own: [fmtNumber(r.commitsPerSecond), `${r.virtualToWall}×`],
+      }));
+      const metrics = raftSimMetrics(runs);
+      const header = { labels: ['faults'], own: ['commits/s', 'virtual/wall'] };
       const text =
-        `consensus/raft in the simulator, 5 servers + 8 clients, best of ${repeats}\n` +
-        table(['faults', 'client ops/s', 'commits/s', 'virtual/wall'], rows);
-      return { report: runs, text };
+        `consensus/raft in the simulator, 5 servers + 8 clients, best of ${repeats} ` +
+        `(throughput: acknowledged client ops per wall second)\n${metricsTable(header, rows, metrics)}`;
+      // An object (it was the bare array until the metrics came): the runs are under `runs`.
+      return { report: { runs, metrics }, text };
     },
   },
   wal: {
@@ -147,7 +161,8 @@ const benchmarks: Record<string, Benchmark> = {
       const writes = parseInteger('--writes', flags.writes, 1, 1_000_000) ?? 2000;
       const repeats = repeatsOf(flags);
       const report = await benchWal({ writes, repeats, onProgress });
-      return { report, text: walText(report, writes) };
+      const metrics = walMetrics(report);
+      return { report: { ...report, metrics }, text: walText(report, writes) };
     },
   },
   server: {
@@ -172,7 +187,10 @@ const benchmarks: Record<string, Benchmark> = {
         ...(flags.cpuProf !== undefined && { cpuProfileDir: resolve(flags.cpuProf) }),
         onProgress,
       });
-      return { report, text: serverBenchText(report) };
+      return {
+        report: { ...report, metrics: serverMetrics(report) },
+        text: serverBenchText(report),
+      };
     },
   },
   locks: {
@@ -191,7 +209,7 @@ const benchmarks: Record<string, Benchmark> = {
         repeats: repeatsOf(flags),
         onProgress,
       });
-      return { report, text: locksBenchText(report) };
+      return { report: { ...report, metrics: locksMetrics(report) }, text: locksBenchText(report) };
     },
   },
   limits: {
@@ -207,7 +225,10 @@ const benchmarks: Record<string, Benchmark> = {
         repeats: repeatsOf(flags),
         onProgress,
       });
-      return { report, text: limitsBenchText(report) };
+      return {
+        report: { ...report, metrics: limitsMetrics(report) },
+        text: limitsBenchText(report),
+      };
     },
   },
   comm: {
@@ -233,7 +254,7 @@ const benchmarks: Record<string, Benchmark> = {
         ...(flags.cpuProf !== undefined && { cpuProfileDir: resolve(flags.cpuProf) }),
         onProgress,
       });
-      return { report, text: commBenchText(report) };
+      return { report: { ...report, metrics: commMetrics(report) }, text: commBenchText(report) };
     },
   },
   compute: {
@@ -250,7 +271,11 @@ const benchmarks: Record<string, Benchmark> = {
         onProgress,
       });
       const text = computeBenchText(report);
-      return { report, text, failed: report.mismatches.length > 0 };
+      return {
+        report: { ...report, metrics: computeMetrics(report) },
+        text,
+        failed: report.mismatches.length > 0,
+      };
     },
   },
   txn: {
@@ -266,7 +291,7 @@ const benchmarks: Record<string, Benchmark> = {
         repeats: repeatsOf(flags),
         onProgress,
       });
-      return { report, text: txnBenchText(report) };
+      return { report: { ...report, metrics: txnMetrics(report) }, text: txnBenchText(report) };
     },
   },
   schedulers: {
@@ -277,7 +302,10 @@ const benchmarks: Record<string, Benchmark> = {
       const report = benchSchedulers({ seeds, onProgress });
       if (flags.svg !== undefined) writeFileSync(flags.svg, schedulersSvg(report));
       const where = flags.svg === undefined ? '' : `\nplot written to ${flags.svg}`;
-      return { report, text: schedulersBenchText(report) + where };
+      return {
+        report: { ...report, metrics: schedulersMetrics(report) },
+        text: schedulersBenchText(report) + where,
+      };
     },
   },
   partition: {
@@ -295,7 +323,10 @@ const benchmarks: Record<string, Benchmark> = {
         repeats: repeatsOf(flags),
         onProgress,
       });
-      return { report, text: partitionBenchText(report) };
+      return {
+        report: { ...report, metrics: partitionMetrics(report) },
+        text: partitionBenchText(report),
+      };
     },
   },
   gossip: {
@@ -319,7 +350,7 @@ const benchmarks: Record<string, Benchmark> = {
         writeFileSync(swimPath, swimDetectionSvg(report));
         text += `\nplots written to ${flags.svg} and ${swimPath}`;
       }
-      return { report, text };
+      return { report: { ...report, metrics: gossipMetrics(report) }, text };
     },
   },
   transport: {
@@ -329,18 +360,24 @@ const benchmarks: Record<string, Benchmark> = {
       const rawOf = (r: TransportBenchRow) =>
         rows.find((x) => x.link === 'raw' && x.payloadBytes === r.payloadBytes)
           ?.messagesPerSecond ?? 1;
-      const lines = rows.map((r) => [
-        `${r.payloadBytes} B`,
-        r.link === 'raw'
-          ? 'raw socket (length-prefixed bytes)'
-          : 'Cohort transport (msgpack frames)',
-        fmtNumber(r.messagesPerSecond),
-        String(r.megabytesPerSecond),
-        r.link === 'raw' ? '' : `${(r.messagesPerSecond / rawOf(r)).toFixed(2)}×`,
-      ]);
-      const header = ['payload', 'link', 'messages/s', 'MB/s', 'vs raw'];
-      const text = `loopback, ${messages} messages per configuration\n${table(header, lines)}`;
-      return { report: rows, text };
+      const lines = rows.map((r) => ({
+        labels: [
+          `${r.payloadBytes} B`,
+          r.link === 'raw'
+            ? 'raw socket (length-prefixed bytes)'
+            : 'Cohort transport (msgpack frames)',
+        ],
+        own: [
+          String(r.megabytesPerSecond),
+          r.link === 'raw' ? '' : `${(r.messagesPerSecond / rawOf(r)).toFixed(2)}×`,
+        ],
+      }));
+      const metrics = transportMetrics(rows);
+      const header = { labels: ['payload', 'link'], own: ['MB/s', 'vs raw'] };
+      const text =
+        `loopback, ${messages} messages per configuration\n` + metricsTable(header, lines, metrics);
+      // An object (it was the bare array until the metrics came): the rows are under `rows`.
+      return { report: { rows, metrics }, text };
     },
   },
 };
@@ -360,36 +397,23 @@ function walText(report: WalBenchReport, writes: number): string {
     if (r.store !== 'cohort' || x === undefined) return '';
     return `${x.median.toFixed(2)}× (${x.min.toFixed(2)}–${x.max.toFixed(2)})`;
   };
-  const lines = report.rows.map((r) => [
-    `${r.recordBytes} B (${r.bytesPerWrite})`,
-    String(r.writers),
-    WAL_STORES[r.store],
-    fmtNumber(r.writesPerSecond),
-    String(r.megabytesPerSecond),
-    `${r.p50Ms} / ${r.p99Ms}`,
-    `${fmtNumber(r.fsyncs)} (${r.recordsPerFsync})`,
-    String(r.cpuMicrosPerWrite),
-    String(r.peakRssMegabytes),
-    ratio(r, 'raw'),
-    ratio(r, 'raw-batch'),
-  ]);
-  const header = [
-    'value (on disk)',
-    'writers',
-    'store',
-    'writes/s',
-    'MB/s',
-    'p50 / p99 ms',
-    'fsyncs (records each)',
-    'CPU µs/write',
-    'peak RSS MB',
-    'vs raw',
-    'vs batch',
-  ];
+  const lines = report.rows.map((r) => ({
+    labels: [`${r.recordBytes} B (${r.bytesPerWrite})`, String(r.writers), WAL_STORES[r.store]],
+    own: [
+      String(r.megabytesPerSecond),
+      `${fmtNumber(r.fsyncs)} (${r.recordsPerFsync})`,
+      ratio(r, 'raw'),
+      ratio(r, 'raw-batch'),
+    ],
+  }));
+  const header = {
+    labels: ['value (on disk)', 'writers', 'store'],
+    own: ['MB/s', 'fsyncs (records each)', 'vs raw', 'vs batch'],
+  };
   return (
     `durable writes, ${writes} per configuration and store, ${report.repeats} repetitions ` +
-    "(writes/s: the median; vs: the median (min–max) of the repetitions' ratios)\n" +
-    `${table(header, lines)}\n` +
+    "(throughput: the median; vs: the median (min–max) of the repetitions' ratios)\n" +
+    `${metricsTable(header, lines, walMetrics(report))}\n` +
     'on disk: bytes per write, the record header included (every store writes the same ' +
     "records); CPU: the process's, all threads; RSS includes the baselines' prepared batches"
   );
