@@ -6,9 +6,12 @@
 // simulator has it; Maekawa's quorum outlined round an inspected node; and at a phone's
 // width the rings and a log grid that fits. Every expectation comes from the simulator
 // replayed to the same time (prepareRun), so a drawing that lags, leads or invents fails.
+// The inspector's pictures too: Maekawa's quorum grid (three wide for nine nodes, the votes
+// held filled) and proof of stake's block tree (the forks, the chain to the tip marked).
 
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PosState } from '../src/algorithms/chain/pos/state.js';
 import type { ClockState } from '../src/algorithms/clock/workload.js';
 import type { RaftNodeState } from '../src/algorithms/consensus/raft/state.js';
 import type { MaekawaState } from '../src/algorithms/mutex/maekawa/state.js';
@@ -210,6 +213,99 @@ describe('per-algorithm drawings at 1280×800', () => {
         ),
       )
       .toEqual([...quorum]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('Maekawa: the inspector draws the √n×√n quorum grid with the votes held', async () => {
+    const [nodes] = statesAt('mutex/maekawa', 1, [360], (s: MaekawaState) => ({
+      quorum: [...s.quorum],
+      votes: Object.keys(s.votes).map(Number),
+    }));
+    const want = nodes?.[3];
+    expect(want?.votes.length).toBeGreaterThan(0);
+    const { page, errors } = await openLab(lab, 1280, 800, 'algorithm=mutex/maekawa&seed=1');
+    await setTime(page, 360);
+    await page.click('[data-node="4"]');
+    await page.waitForSelector('[data-quorum-grid="4"]');
+    const cells = await page.$$eval('[data-grid-cell]', (els) =>
+      els.map((e) => {
+        const r = e.getBoundingClientRect();
+        return {
+          id: Number(e.getAttribute('data-grid-cell')),
+          inQuorum: e.getAttribute('data-in-quorum') === 'true',
+          voted: e.getAttribute('data-voted') === 'true',
+          x: Math.round(r.x),
+          y: Math.round(r.y),
+        };
+      }),
+    );
+    expect(cells.map((c) => c.id)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(cells.filter((c) => c.inQuorum).map((c) => c.id)).toEqual(want?.quorum);
+    expect(cells.filter((c) => c.voted).map((c) => c.id)).toEqual(want?.votes);
+    // Three wide, row by row: 1 2 3 share a row, 4 is under 1, 8 under 5.
+    const at = (id: number) => cells[id - 1] as (typeof cells)[number];
+    expect(new Set([1, 2, 3].map((id) => at(id).y)).size).toBe(1);
+    expect(at(4).x).toBe(at(1).x);
+    expect(at(4).y).toBeGreaterThan(at(1).y);
+    expect(at(8).x).toBe(at(5).x);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('proof of stake: the block tree shows the forks and marks the chain to the tip', async () => {
+    interface PosView {
+      tip: string;
+      blocks: { hash: string; prev: string; height: number }[];
+    }
+    const [nodes] = statesAt('chain/pos', 1, [1500], (s: PosState) => ({
+      tip: s.chain.tip,
+      blocks: [...s.chain.blocks.values()].map((e) => ({
+        hash: e.hash,
+        prev: e.block.prev,
+        height: e.block.height,
+      })),
+    }));
+    const want = nodes?.[0] as PosView;
+    const byHash = new Map(want.blocks.map((b) => [b.hash, b]));
+    const best = new Set<string>();
+    for (let b = byHash.get(want.tip); b !== undefined; b = byHash.get(b.prev)) best.add(b.hash);
+    const top = Math.max(...want.blocks.map((b) => b.height));
+    const drawnWant = want.blocks.filter((b) => b.height > top - 12);
+    const forksWant = drawnWant.filter((b) => !best.has(b.hash)).map((b) => b.hash.slice(0, 12));
+    expect(forksWant.length).toBeGreaterThan(0);
+    const { page, errors } = await openLab(lab, 1280, 800, 'algorithm=chain/pos&seed=1');
+    await setTime(page, 1500);
+    await page.click('[data-node="1"]');
+    await page.waitForSelector('[data-block-tree="1"]');
+    const drawn = await page.$$eval('[data-block]', (els) =>
+      els.map((e) => ({
+        hash: e.getAttribute('data-block') ?? '',
+        height: Number(e.getAttribute('data-block-height')),
+        best: e.getAttribute('data-block-best') === 'true',
+        tip: e.getAttribute('data-block-tip') === 'true',
+      })),
+    );
+    expect(drawn.filter((b) => b.tip).map((b) => [b.hash, b.height])).toEqual([
+      [want.tip.slice(0, 12), byHash.get(want.tip)?.height],
+    ]);
+    expect(
+      drawn
+        .filter((b) => !b.best)
+        .map((b) => b.hash)
+        .sort(),
+    ).toEqual(forksWant.sort());
+    const bestWant = drawnWant.filter((b) => best.has(b.hash)).map((b) => b.hash.slice(0, 12));
+    expect(
+      drawn
+        .filter((b) => b.best)
+        .map((b) => b.hash)
+        .sort(),
+    ).toEqual(bestWant.sort());
+    // The stage shows the tip's height inside each node.
+    expect(await page.getAttribute('[data-drawn="1"] .drawn-inside', 'data-drawn-inside')).toBe(
+      `h${byHash.get(want.tip)?.height}`,
+    );
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -1,11 +1,13 @@
 /** @jsxImportSource preact */
 // The node inspector: a click (or Enter) on a node opens it with that node's full state at
 // the slider's time, replayed by the state probe — first the fields its algorithm declares
-// (inspect/fields.ts: Raft's term, vote, log and peers…), then everything the kernel keeps,
+// (inspect/fields.ts: Raft's term, vote, log and peers…) and the pictures its drawing
+// declares (Maekawa's quorum grid, a chain's block tree), then everything the kernel keeps,
 // nested values collapsed. Crashing and restarting the node happen here (a button, or the
 // key C while the inspector is open), so a click on the stage only inspects. A trace opened
 // from a file has no run to replay: the inspector says so and shows status and badge only.
 
+import { InspectorDrawings } from './drawings/inspector-drawings.js';
 import { useLang, useT } from './i18n.js';
 import type { FieldValue, InspectorField } from './inspect/fields.js';
 import { inspectorFieldsOf } from './inspect/fields.js';
@@ -137,6 +139,12 @@ export function Inspector(props: {
       ) : (
         <>
           {fields !== undefined && <Fields fields={fields} />}
+          <InspectorDrawings
+            algorithm={run.spec?.name ?? ''}
+            state={node.state}
+            id={view.id}
+            n={run.nodes}
+          />
           <details class="full-state" open={fields === undefined}>
             <summary>{tr('fullState')}</summary>
             <StateTree value={node.state} />

@@ -4,6 +4,7 @@
 // first (Raft's election timeout, then a leader's heartbeat); an algorithm that names none
 // gets a ring for whichever of its timers is due next.
 
+import { chainDrawing } from './chain.js';
 import { clockDrawing } from './clock.js';
 import {
   centralizedDrawing,
@@ -37,6 +38,9 @@ const DRAWN: Readonly<Record<string, Declared>> = {
   'mutex/centralized': { draw: centralizedDrawing },
   'mutex/maekawa': { draw: maekawaDrawing },
   'mutex/ricart-agrawala': { draw: holderDrawing },
+  'chain/pow': { draw: chainDrawing },
+  'chain/pos': { draw: chainDrawing },
+  'chain/dpos': { draw: chainDrawing },
 };
 
 /** The algorithm's drawing of this state, or undefined when it declares none. */

@@ -59,12 +59,13 @@ export function centralizedDrawing(state: unknown): NodeDrawing | undefined {
   };
 }
 
-/** Maekawa: its quorum (drawn while inspected) and whom its voter half is locked for. */
+/** Maekawa: its quorum (outlined and drawn as a grid while inspected), the votes it holds and whom its voter half is locked for. */
 export function maekawaDrawing(state: unknown): NodeDrawing | undefined {
   if (!isObject(state) || !('quorum' in state) || !('lock' in state)) return undefined;
   const s = state as unknown as MaekawaState;
   return {
     quorum: s.quorum,
+    votes: Object.keys(s.votes).map(Number),
     marks: holderMarks(state),
     ...(s.lock !== null && {
       caption: { text: `vote→${s.lock.node}`, label: `voted for node ${s.lock.node}` },

@@ -68,6 +68,8 @@ export interface NodeDrawing {
   readonly log?: { readonly cells: readonly LogCell[]; readonly before: number };
   /** Maekawa: the node's quorum (voting set), drawn as a grid when the node is inspected. */
   readonly quorum?: readonly number[];
+  /** Maekawa: the quorum members whose vote the node holds (drawn on its quorum grid). */
+  readonly votes?: readonly number[];
   /** The chains: the node's block tree, drawn in its inspector. */
   readonly blockTree?: BlockTreeView;
 }
