@@ -14,9 +14,9 @@ import {
   compareSchemes,
   DEFAULT_INPUT,
   type PartitionInput,
+  percent,
   type SchemeRow,
 } from '../web/src/partition-compare.js';
-import { percent } from '../web/src/partition-plot.js';
 import { type LabBrowser, startLabBrowser } from './support/lab-browser.js';
 
 let lab: LabBrowser;
@@ -44,14 +44,14 @@ async function shown(page: Page): Promise<Shown[]> {
     cards.map((card) => {
       const fractions: Record<string, number> = {};
       const texts: Record<string, string> = {};
-      for (const f of card.querySelectorAll<HTMLElement>('[data-fraction]')) {
+      for (const f of Array.from(card.querySelectorAll<HTMLElement>('[data-fraction]'))) {
         const kind = f.dataset.fraction as string;
         fractions[kind] = Number(f.dataset.value);
         texts[kind] = f.querySelector('.p-fraction-value')?.textContent ?? '';
       }
       return {
         label: card.getAttribute('data-scheme') ?? '',
-        keys: [...card.querySelectorAll('svg.p-bars rect.p-bar')].map((r) =>
+        keys: Array.from(card.querySelectorAll('svg.p-bars rect.p-bar')).map((r) =>
           Number(r.getAttribute('data-keys')),
         ),
         maxOverMean: card.querySelector('[data-max-over-mean]')?.textContent ?? '',

@@ -50,6 +50,9 @@ export const DEFAULT_INPUT: PartitionInput = {
   remove: 1,
 };
 
+/** As the CLI prints a fraction (commands-partition.ts). */
+export const percent = (x: number, digits = 1) => `${(x * 100).toFixed(digits)}%`;
+
 export const nodeNames = (n: number) => Array.from({ length: n }, (_, i) => `n${i + 1}`);
 
 export function changeOf(input: PartitionInput): Change {

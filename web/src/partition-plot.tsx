@@ -6,12 +6,9 @@
 // `cohort partition compare` prints, formatted as it formats them.
 
 import type { ChromeKey } from './i18n.js';
-import type { SchemeRow } from './partition-compare.js';
+import { percent, type SchemeRow } from './partition-compare.js';
 
 type Tr = (key: ChromeKey) => string;
-
-/** As the CLI prints a fraction (commands-partition.ts). */
-export const percent = (x: number, digits = 1) => `${(x * 100).toFixed(digits)}%`;
 
 const W = 280;
 const H = 130;
