@@ -3,37 +3,30 @@
 // the best peer); then what was skipped and why, the runs with errors, and — loudly — any
 // mutual-exclusion violation (such a row measures a broken lock).
 
-import { fmtNumber, table } from '../src/cli/format.js';
+import { fmtNumber } from '../src/cli/format.js';
 import type { LocksBenchReport, LocksBenchRun } from './locks.js';
+import { metricsTable } from './metrics.js';
+import { locksMetrics } from './metrics-rows.js';
 
-const HEADER = [
-  'server',
-  'implementation',
-  'workload',
-  'conc.',
-  'ops/s',
-  'p50 ms',
-  'p99 ms',
-  '× best peer',
-  'grants/waiter',
-  'errors',
-  'overlaps',
-];
+const HEADER = {
+  labels: ['server', 'implementation', 'workload', 'conc.'],
+  own: ['× best peer', 'grants/waiter', 'errors', 'overlaps'],
+};
 
-function row(r: LocksBenchRun): string[] {
-  return [
+function row(r: LocksBenchRun): { labels: string[]; own: string[] } {
+  const labels = [
     r.server,
     r.peer ? `  ${r.implementation}` : r.implementation,
     r.workload,
     String(r.concurrency),
-    fmtNumber(r.opsPerSecond),
-    fmtNumber(r.p50Ms),
-    fmtNumber(r.p99Ms),
+  ];
+  const own = [
     r.vsBestPeer === undefined ? (r.peer ? '' : '—') : `${r.vsBestPeer.toFixed(2)}×`,
     r.grantsMin === undefined ? '' : `${r.grantsMin}–${r.grantsMax}`,
     String(r.errors),
     String(r.violations),
   ];
+  return { labels, own };
 }
 
 /** Blocks of one server and configuration, Cohort's rows before the peers'. */
@@ -50,6 +43,7 @@ function ordered(runs: readonly LocksBenchRun[]): LocksBenchRun[] {
 }
 
 export function locksBenchText(report: LocksBenchReport): string {
+  const runs = ordered(report.runs);
   const notes = [
     ...report.skipped.map((s) => `skipped: ${s.what}: ${s.reason}`),
     ...report.runs
@@ -69,8 +63,8 @@ export function locksBenchText(report: LocksBenchReport): string {
   ];
   return [
     `lock acquire → release, ${report.repeats} × ${report.durationMs} ms per configuration ` +
-      '(ops/s: the median; latencies pooled); every lock exclusive, TTL 10 s',
-    table(HEADER, ordered(report.runs).map(row)),
+      '(throughput: the median; latencies pooled; availability: acquires/releases that succeeded); every lock exclusive, TTL 10 s',
+    metricsTable(HEADER, runs.map(row), locksMetrics({ ...report, runs })),
     `uncontended: each worker cycles over its own slice of ${fmtNumber(report.names)} names; ` +
       'an op is one acquire + release, latency the whole cycle.\n' +
       `hot-lock: ${report.hotLockWaiters} waiters on one name; an op is one hand-off, latency ` +
