@@ -7,6 +7,8 @@
 // Fault model: pg_prepared_xacts may hold gids of other managers or other software; parseGid
 // returns undefined for anything that is not exactly ours.
 
+import { createHash } from 'node:crypto';
+
 export const GID_PREFIX = 'cohort';
 const MAX_GID_BYTES = 200;
 
@@ -34,6 +36,19 @@ export function parseGid(text: string): Gid | undefined {
 
 /** The prefix every gid of manager `tmId` starts with. */
 export const gidPrefix = (tmId: string) => `${GID_PREFIX}:${tmId}:`;
+
+/**
+ * The application_name of a manager's connections: `cohort-xa:<hash of tmId>:<incarnation>`
+ * (PostgreSQL keeps 63 bytes of it). Recovery finds a dead incarnation's sessions by it.
+ */
+export function sessionName(tmId: string, incarnation: string): string {
+  return `${sessionFamily(tmId)}${incarnation}`;
+}
+
+/** The part of sessionName common to every incarnation of manager `tmId`. */
+export function sessionFamily(tmId: string): string {
+  return `cohort-xa:${createHash('sha256').update(tmId).digest('hex').slice(0, 16)}:`;
+}
 
 /** A gid as an SQL literal (PREPARE TRANSACTION takes no parameters); gids never hold quotes. */
 export const gidLiteral = (gid: string) => `'${gid.replaceAll("'", "''")}'`;

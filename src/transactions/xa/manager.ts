@@ -29,7 +29,7 @@ import {
 import { type PgConnection, PgParticipant } from '../pg-participant.js';
 import { DEFAULT_RETRY, type RetryOptions, withRetries } from '../retry.js';
 import { XaBranch } from './branch.js';
-import { formatGid } from './gid.js';
+import { formatGid, sessionName } from './gid.js';
 import { type RecoveryReport, recoverXa, type XaDecisionRecord } from './recovery.js';
 
 /** Where a test may stop the manager dead (crash tests SIGKILL it at each). */
@@ -94,9 +94,15 @@ export class XaTransactionManager {
     const names = Object.keys(options.participants);
     if (names.length === 0) throw new InvalidTransactionArgument('?', 'no participants');
     const participants = new Map<string, PgParticipant>();
+    // This incarnation's sessions, by name: recovery ends a dead one's (recovery.ts).
+    const application_name = sessionName(tmId, randomUUID().slice(0, 8));
     for (const name of names.sort()) {
-      const connection = options.participants[validateId('?', 'participant name', name)];
-      if (connection === undefined) continue;
+      const given = options.participants[validateId('?', 'participant name', name)];
+      if (given === undefined) continue;
+      const connection =
+        typeof given === 'string'
+          ? { connectionString: given, application_name }
+          : { ...given, application_name };
       // Pipeline mode: a branch's BEGIN goes out with its first statement (branch.ts).
       participants.set(name, new PgParticipant(name, connection, { ...options, pipeline: true }));
     }

@@ -5,6 +5,10 @@
 // decision, so no participant can have committed it. A commit decision is dropped from the
 // log once every participant it names was scanned and none still holds its branch.
 // Transactions running in this manager right now are skipped (their own code finishes them).
+// First, on each participant, the sessions of this manager's earlier incarnations (a killed
+// process: its application_name, gid.ts sessionName) are terminated and waited for: a PREPARE
+// it sent just before dying may still be running, or unread in the socket, and would
+// otherwise appear in pg_prepared_xacts after the scan, left prepared.
 //
 // Fault model: a participant may be unreachable during recovery: its branches stay prepared
 // (and the decisions that name it stay logged) until the next recovery; the report lists the
@@ -16,7 +20,7 @@ import type { PgParticipant } from '../pg-participant.js';
 import type { RetryOptions } from '../retry.js';
 import { withRetries } from '../retry.js';
 import { isUndefinedObject } from './branch.js';
-import { gidLiteral, gidPrefix, parseGid } from './gid.js';
+import { gidLiteral, gidPrefix, parseGid, sessionFamily } from './gid.js';
 
 export interface XaDecisionRecord {
   readonly decision: 'commit';
@@ -69,6 +73,7 @@ export async function recoverXa(
   const remaining = new Set<string>(); // Transactions with a branch still prepared somewhere.
   for (const [name, participant] of host.participants) {
     try {
+      await endEarlierSessions(host.tmId, participant);
       const gids = await prepared(host.tmId, participant);
       for (const text of gids) {
         const gid = parseGid(text);
@@ -105,6 +110,17 @@ export async function recoverXa(
     report.forgotten.push(txnId);
   }
   return report;
+}
+
+/** Terminates (and waits up to 5 s for) other incarnations' sessions of this manager. */
+async function endEarlierSessions(tmId: string, participant: PgParticipant): Promise<void> {
+  await participant.once(
+    RECOVERY_TXN,
+    `SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity
+     WHERE datname = current_database() AND left(application_name, length($1)) = $1
+       AND application_name <> current_setting('application_name')`,
+    [sessionFamily(tmId)],
+  );
 }
 
 async function prepared(tmId: string, participant: PgParticipant): Promise<string[]> {
