@@ -46,8 +46,10 @@ export interface OutboxBenchResult {
   readonly relay: LatencySummary;
   /** COMMIT answered → consumed: the relay's part once the row is durable. */
   readonly relayAfterCommit: LatencySummary;
-  /** COMMIT → the relay has claimed the row (NOTIFY, wake-up, BEGIN + claim in one trip). */
+  /** COMMIT → the relay has the row in hand (fast path: NOTIFY's arrival; else the claim). */
   readonly claimed: LatencySummary;
+  /** COMMIT answered → the relay has the row: NOTIFY's delivery behind the commit's answer. */
+  readonly claimedAfterCommit: LatencySummary;
   /** publish → consumed, straight to RabbitMQ (a persistent, mandatory publish, as the relay's). */
   readonly raw: LatencySummary;
   /** publish → publisher confirm. */
@@ -76,6 +78,7 @@ export async function benchOutbox(options: OutboxBenchOptions): Promise<OutboxBe
       relay: [] as number[],
       afterCommit: [] as number[],
       claimed: [] as number[],
+      claimedAfterCommit: [] as number[],
       raw: [] as number[],
     };
     const confirmed: number[] = [];
@@ -89,6 +92,7 @@ export async function benchOutbox(options: OutboxBenchOptions): Promise<OutboxBe
         out.relay.push(s.consumed);
         out.afterCommit.push(s.afterCommit);
         out.claimed.push(s.claimed);
+        out.claimedAfterCommit.push(s.claimedAfterCommit);
       }
     } finally {
       await rawConnection.close();
@@ -99,6 +103,7 @@ export async function benchOutbox(options: OutboxBenchOptions): Promise<OutboxBe
       relay: summarize(out.relay),
       relayAfterCommit: afterCommit,
       claimed: summarize(out.claimed),
+      claimedAfterCommit: summarize(out.claimedAfterCommit),
       raw: rawConsumed,
       rawConfirm: summarize(confirmed),
       addedP50Ms: Math.round((afterCommit.p50Ms - rawConsumed.p50Ms) * 1000) / 1000,
@@ -219,7 +224,7 @@ async function relaySample(
   received: Received,
   payload: Buffer,
   i: number,
-): Promise<{ consumed: number; afterCommit: number; claimed: number }> {
+): Promise<{ consumed: number; afterCommit: number; claimed: number; claimedAfterCommit: number }> {
   await relay.client.query('BEGIN');
   const { messageId } = await relay.outbox.enqueue(relay.client, {
     aggregate: `a${i}`,
@@ -231,7 +236,13 @@ async function relaySample(
   await relay.client.query('COMMIT');
   const committed = performance.now();
   const at = await arrived;
-  return { consumed: at - start, afterCommit: at - committed, claimed: relay.claimedAt - start };
+  return {
+    consumed: at - start,
+    afterCommit: at - committed,
+    claimed: relay.claimedAt - start,
+    // Negative when NOTIFY reached the relay before the COMMIT's answer reached the writer.
+    claimedAfterCommit: relay.claimedAt - committed,
+  };
 }
 
 export function summarize(values: readonly number[]): LatencySummary {

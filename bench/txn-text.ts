@@ -68,7 +68,8 @@ function outboxText(report: TxnBenchReport): string[] {
   const rows = [
     ['raw RabbitMQ: publish → consumed', ms(o.raw)],
     ['raw RabbitMQ: publish → confirm', ms(o.rawConfirm)],
-    ['outbox: COMMIT sent → relay claimed the row', ms(o.claimed)],
+    ['outbox: COMMIT sent → relay has the row', ms(o.claimed)],
+    ['outbox: COMMIT answered → relay has the row', ms(o.claimedAfterCommit)],
     ['outbox: COMMIT sent → consumed', ms(o.relay)],
     ['outbox: COMMIT answered → consumed', ms(o.relayAfterCommit)],
   ];
