@@ -106,6 +106,7 @@ function startRelay(s: Shop, relayId: string): Promise<OutboxRelay> {
     amqpUrl: rabbit.url,
     exchange: s.exchange,
     pollIntervalMs: 100,
+    fastPath: true,
   });
 }
 
@@ -184,6 +185,7 @@ describe('the relay fast path', () => {
       amqpUrl: rabbit.url,
       exchange: s.exchange,
       pollIntervalMs: 100,
+      fastPath: true,
       onError: (e) => errors.push(e),
     });
     try {

@@ -19,8 +19,8 @@
 // claim path); the broker may refuse, block or break (the rows stay unsent and the claim path
 // retries them with back-off); the mark may fail (the rows stay unsent: published again).
 // Payloads are untrusted and validated (notify-payload.ts), but their authenticity is not: any
-// role that may connect may NOTIFY, so turn the fast path off (OutboxRelayOptions.fastPath)
-// where roles you do not trust can connect to the outbox's database.
+// role that may connect may NOTIFY, so the fast path is off unless asked for
+// (OutboxRelayOptions.fastPath), which is right only where every such role is trusted.
 
 import pg from 'pg';
 import type { AmqpPublisher } from './amqp-publisher.js';

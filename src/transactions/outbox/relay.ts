@@ -63,8 +63,8 @@ export interface OutboxRelayOptions {
   readonly retryMaxMs?: number;
   /**
    * Publish rows straight from their NOTIFY payload when this relay holds the fast path
-   * (fast-path.ts). Default true; every relay of one outbox should agree. Turn it off where
-   * roles you do not trust may connect to the database (any of them may NOTIFY).
+   * (fast-path.ts). Default false: any role that may connect to the database may NOTIFY, so
+   * turn it on only where every such role is trusted; every relay of one outbox should agree.
    */
   readonly fastPath?: boolean;
   readonly hooks?: { at(point: RelayPoint, rowIds: readonly string[]): void };
@@ -155,7 +155,7 @@ export class OutboxRelay {
       db,
       new PostgresNotifications(config, outbox.channel, keyOfPayload),
     );
-    if (options.fastPath !== false) relay.fast = relay.fastPath(config);
+    if (options.fastPath === true) relay.fast = relay.fastPath(config);
     relay.unsubscribe = relay.notifications.subscribe(outbox.table, (p) => relay.notified(p));
     await relay.fast?.refresh(0);
     // Without LISTEN the poll still finds every row; the helper keeps reconnecting.
