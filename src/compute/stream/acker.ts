@@ -44,6 +44,11 @@ export class Acker {
     return 'complete';
   }
 
+  /** The XOR of `root`'s outstanding ids; undefined once it is not tracked. */
+  outstanding(root: string): string | undefined {
+    return this.trees.get(root)?.toString(16).padStart(16, '0');
+  }
+
   /** Stops tracking `root` (failed or timed out): its later acks are stale. */
   forget(root: string): void {
     this.trees.delete(root);

@@ -14,6 +14,15 @@
 // same tasks, as Storm's supervisor restarts a worker. Exactly-once is the same replay with
 // an idempotent sink.
 //
+// Windowed (`window` set; input lines `<eventTimeMs> <text>`): the count tasks are
+// window-bolt.ts's, their firings go to a WindowSink keyed by (window, word). The spout's
+// watermark (the newest event time read) is broadcast to the split tasks whenever it has
+// moved by a quarter slide and flows on in band (protocol.ts); once every record is read
+// and the rest wait only on windows, the end of the stream is broadcast, which fires them
+// all. A record whose tree waits only on held acks is parked: it does not count against
+// `maxPending` and does not time out (it waits for event time, not for work); if the
+// worker holding its acks dies, its tree fails with the worker's like any other.
+//
 // Fault model: workers may die at any moment; the master is the job (its death ends the
 // run, as Nimbus's would not — Storm's spout would resume from its source's offsets).
 
@@ -21,10 +30,17 @@ import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import readline from 'node:readline';
 import { forkWorker, type WorkerModule, workerModule } from '../worker-process.js';
-import { Acker, newTupleId } from './acker.js';
-import { type FromWorker, parseFromWorker, type ToWorker, type Tuple } from './protocol.js';
-import { CountSink, type Delivery } from './sink.js';
+import { Acker, newTupleId, xorIds } from './acker.js';
+import {
+  type FromWorker,
+  type Progress,
+  parseFromWorker,
+  type ToWorker,
+  type Tuple,
+} from './protocol.js';
+import { CountSink, type Delivery, WindowSink } from './sink.js';
 import { type PendingRecord, ReliableSpout, StreamRecordError } from './spout.js';
+import { parseTimedLine } from './timed.js';
 import {
   consumersOf,
   placement,
@@ -32,8 +48,10 @@ import {
   type TaskRef,
   type Topology,
   taskKey,
+  windowedCountTopology,
   wordCountTopology,
 } from './topology.js';
+import { EventTimeWindows, StreamWindowError, type WindowOptions } from './windows.js';
 
 export interface StreamOptions {
   readonly input: string;
@@ -46,6 +64,8 @@ export interface StreamOptions {
   readonly maxPending?: number;
   /** A tree not complete after this long is failed and replayed; 30 s by default. */
   readonly timeoutMs?: number;
+  /** Count words per event-time window; the input's lines are `<eventTimeMs> <text>`. */
+  readonly window?: WindowOptions;
 }
 
 export interface StreamHooks {
@@ -65,6 +85,8 @@ export interface StreamResult {
     readonly workerFailures: number;
     readonly tuples: number;
     readonly duplicatesSkipped: number;
+    /** Window firings the sink received (windowed runs). */
+    readonly firings: number;
   };
   readonly timings: { readonly totalMs: number; readonly p50Ms: number; readonly p99Ms: number };
 }
@@ -111,6 +133,11 @@ class StreamRun {
   private readonly spout: ReliableSpout;
   private readonly acker = new Acker();
   private readonly sink: CountSink;
+  private readonly windowSink = new WindowSink();
+  /** The newest event time read, and the last one broadcast as the spout's watermark. */
+  private eventTime = Number.NEGATIVE_INFINITY;
+  private broadcastAt = Number.NEGATIVE_INFINITY;
+  private endSent = false;
   private readonly workers: Worker[] = [];
   private readonly latencies: number[] = [];
   private readonly started = performance.now();
@@ -137,10 +164,14 @@ class StreamRun {
       return n;
     };
     positive('--workers', opts.workers);
-    this.topology = wordCountTopology(
-      positive('--split-tasks', opts.splitTasks ?? opts.workers),
-      positive('--count-tasks', opts.countTasks ?? opts.workers),
-    );
+    const splitTasks = positive('--split-tasks', opts.splitTasks ?? opts.workers);
+    const countTasks = positive('--count-tasks', opts.countTasks ?? opts.workers);
+    const dedup = opts.delivery === 'exactly-once';
+    if (opts.window !== undefined) checkWindow(opts.window);
+    this.topology =
+      opts.window === undefined
+        ? wordCountTopology(splitTasks, countTasks)
+        : windowedCountTopology(splitTasks, countTasks, opts.window, dedup);
     this.where = placement(this.topology, opts.workers);
     let lines: AsyncIterator<string>;
     try {
@@ -174,9 +205,10 @@ class StreamRun {
     }
     const sorted = [...this.latencies].sort((a, b) => a - b);
     return {
-      counts: this.sink.sorted(),
+      counts: this.opts.window === undefined ? this.sink.sorted() : this.windowSink.sorted(),
       stats: {
         ...this.stats,
+        firings: this.windowSink.firings,
         replayed: this.spout.replayed,
         duplicatesSkipped: this.sink.duplicates,
       },
@@ -197,6 +229,7 @@ class StreamRun {
     const w: Worker = { id, child, ready: false, alive: true, restarts, queue: [] };
     const old = this.workers[id];
     if (old !== undefined) w.queue.push(...old.queue);
+    this.endSent = false; // A replacement's tasks must hear the end of the stream again.
     this.workers[id] = w;
     child.on('message', (raw) => this.onMessage(w, raw));
     child.on('exit', () => this.onExit(w));
@@ -222,7 +255,15 @@ class StreamRun {
     if (m.type === 'ready') {
       w.ready = true;
       for (const t of w.queue.splice(0)) this.deliver(t);
+      // Every task learns the spout's watermark again, so the replacement's tasks hear it
+      // from all their inputs (worker.ts forwards even an unmoved watermark).
+      if (w.restarts > 0) this.broadcast(true);
       this.pump();
+      return;
+    }
+    if (m.type === 'progress') {
+      this.progress(w, m);
+      this.maybeEnd();
       return;
     }
     const p = this.spout.byTree(m.root);
@@ -243,14 +284,85 @@ class StreamRun {
       this.deliver(t);
     }
     for (const write of m.writes) this.sink.write(write, this.spout.isPending(write.record));
-    if (this.acker.ack(m.root, m.xor) === 'complete' && p !== undefined) {
-      this.latencies.push(performance.now() - p.emittedAt);
-      this.spout.complete(p);
-      this.sink.complete(p.record);
-      this.stats.records++;
-      if (this.spout.done) this.settle?.resolve();
-      else this.pump();
+    if (m.held !== null && p !== undefined) p.held = xorIds(p.held, m.held);
+    this.progress(w, m);
+    this.ack(m.root, m.xor);
+    this.maybeEnd();
+  }
+
+  /** Delivers forwarded watermarks, applies firings, then folds released acks in. */
+  private progress(w: Worker, m: Progress): void {
+    for (const wm of m.watermarks) {
+      const target = this.where.get(taskKey(wm.task));
+      if (target === undefined) {
+        w.child.kill('SIGKILL'); // A task the topology does not have.
+        return;
+      }
+      this.send(target, { type: 'watermark', watermark: wm });
     }
+    for (const f of m.firings) this.windowSink.fire(f);
+    for (const h of m.releases) {
+      const p = this.spout.byTree(h.root);
+      if (p !== undefined) p.held = xorIds(p.held, h.id);
+      this.ack(h.root, h.id);
+    }
+  }
+
+  /** Folds `xor` into `root`'s tree; completes or parks its record. */
+  private ack(root: string, xor: string): void {
+    const outcome = this.acker.ack(root, xor);
+    const p = this.spout.byTree(root);
+    if (p === undefined) return; // A stale tree: its record was replayed.
+    if (outcome === 'pending') {
+      const parked = this.acker.outstanding(root) === p.held;
+      this.spout.park(p, parked);
+      if (parked) this.pump(); // It no longer holds a place under maxPending.
+      return;
+    }
+    if (outcome !== 'complete') return;
+    this.latencies.push(performance.now() - p.emittedAt);
+    this.spout.complete(p);
+    this.sink.complete(p.record);
+    this.stats.records++;
+    if (this.spout.done) this.settle?.resolve();
+    else this.pump();
+  }
+
+  /** Sends `m` to worker `id`, or drops it while that worker starts (a watermark is resent). */
+  private send(id: number, m: ToWorker): void {
+    const w = this.workers[id] as Worker;
+    if (w.ready && w.alive) w.child.send(m);
+  }
+
+  /** Broadcasts the spout's watermark to the spout's consumer tasks once it moved enough. */
+  private broadcast(force: boolean): void {
+    const window = this.opts.window?.window;
+    if (window === undefined || this.eventTime === Number.NEGATIVE_INFINITY) return;
+    const step = Math.max(
+      1,
+      Math.floor((window.kind === 'sliding' ? window.slideMs : window.sizeMs) / 4),
+    );
+    if (!force && this.eventTime - this.broadcastAt < step) return;
+    this.broadcastAt = this.eventTime;
+    this.toSpoutConsumers(this.eventTime);
+  }
+
+  private toSpoutConsumers(time: number | null): void {
+    for (const c of consumersOf(this.topology, 'spout'))
+      for (let index = 0; index < c.parallelism; index++) {
+        const task = { component: c.name, index };
+        const watermark = { task, from: 'spout', time };
+        this.send(this.where.get(taskKey(task)) as number, { type: 'watermark', watermark });
+      }
+  }
+
+  /** Every record read and the rest waiting on windows: the stream's end fires them. */
+  private maybeEnd(): void {
+    if (this.opts.window === undefined || this.endSent || !this.spout.quiet) return;
+    if (this.spout.done) return;
+    if (!this.workers.every((w) => w.ready && w.alive)) return; // Sent once they are.
+    this.endSent = true;
+    this.toSpoutConsumers(null);
   }
 
   /** Sends `t` to the worker holding its task, or queues it while that worker starts. */
@@ -283,8 +395,10 @@ class StreamRun {
       const p = await this.spout.next();
       if (p === undefined || this.finished) break;
       this.emitRecord(p);
+      this.broadcast(false);
     }
     if (this.spout.done) this.settle?.resolve();
+    else this.maybeEnd();
   }
 
   private emitRecord(p: PendingRecord): void {
@@ -293,8 +407,13 @@ class StreamRun {
     this.stats.emitted++;
     let value = 0n;
     const tuples: Tuple[] = [];
+    let values: unknown[] = [p.record, p.line];
+    if (this.opts.window !== undefined) {
+      const [t, text] = parseTimedLine(p.line, p.record);
+      values = [p.record, text, t];
+      this.eventTime = Math.max(this.eventTime, t);
+    }
     for (const c of consumersOf(this.topology, 'spout')) {
-      const values = [p.record, p.line];
       const task: TaskRef = route(c, values, this.spoutTurn++);
       // With one consumer the spout tuple's id is the root itself.
       const id = tuples.length === 0 ? root : newTupleId();
@@ -313,7 +432,7 @@ class StreamRun {
     const now = performance.now();
     try {
       for (const p of this.spout.inFlight())
-        if (now - p.emittedAt > timeoutMs) {
+        if (now - p.emittedAt > timeoutMs && !this.spout.isParked(p.record)) {
           this.stats.timedOut++;
           this.failTree(p);
         }
@@ -354,6 +473,15 @@ class StreamRun {
           }),
       ),
     );
+  }
+}
+
+function checkWindow(o: WindowOptions): void {
+  try {
+    new EventTimeWindows(o); // Its constructor is the one check of the options.
+  } catch (error) {
+    if (error instanceof StreamWindowError) throw new StreamError(error.message);
+    throw error;
   }
 }
 

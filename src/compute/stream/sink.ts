@@ -10,8 +10,14 @@
 //   sees the record's tree complete: a complete record is never replayed, so any later
 //   write for it is a stale duplicate from an earlier attempt and is skipped too. Memory is
 //   bounded by the spout's pending limit, not by the stream's length.
+//
+// The windowed topology's sink (WindowSink) keeps one count per (window, word) and SETS it
+// on each firing: a late firing carries the corrected count and replaces the earlier one,
+// and a firing repeated after a replay writes the same value again — idempotent in either
+// delivery mode; what exactly-once adds is that the counts themselves include no replay.
 
-import type { SinkWrite } from './topology.js';
+import { windowKey } from './timed.js';
+import type { SinkWrite, WindowWrite } from './topology.js';
 
 export type Delivery = 'at-least-once' | 'exactly-once';
 
@@ -48,5 +54,20 @@ export class CountSink {
 
   sorted(): [string, number][] {
     return [...this.totals].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  }
+}
+
+export class WindowSink {
+  private readonly counts = new Map<string, number>();
+  /** Firings received (first, late and repeated). */
+  firings = 0;
+
+  fire(w: WindowWrite): void {
+    this.firings++;
+    this.counts.set(windowKey(w.start, w.end, w.key), w.count);
+  }
+
+  sorted(): [string, number][] {
+    return [...this.counts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   }
 }

@@ -18,6 +18,8 @@ export interface PendingRecord {
   emittedAt: number;
   /** The workers any tuple of the current attempt's tree was routed to. */
   readonly workers: Set<number>;
+  /** XOR of the ids whose acks a windowed bolt holds (16 hex digits). */
+  held: string;
 }
 
 export class StreamRecordError extends Error {
@@ -28,6 +30,8 @@ export class ReliableSpout {
   private readonly pending = new Map<number, PendingRecord>();
   private readonly byRoot = new Map<string, number>();
   private readonly replays: number[] = [];
+  /** Pending records whose trees wait only on held acks (a window's end, not work). */
+  private readonly parked = new Set<number>();
   private nextRecord = 0;
   private exhausted = false;
   replayed = 0;
@@ -42,7 +46,9 @@ export class ReliableSpout {
   async next(): Promise<PendingRecord | undefined> {
     const replay = this.replays.shift();
     if (replay !== undefined) return this.pending.get(replay);
-    if (this.exhausted || this.pending.size >= this.maxPending) return undefined;
+    // Parked records do not count: they wait for event time to pass, which only reading
+    // further records can bring (Storm's windowed bolts would deadlock here).
+    if (this.exhausted || this.pending.size - this.parked.size >= this.maxPending) return undefined;
     const r = await this.source.next();
     if (r.done === true) {
       this.exhausted = true;
@@ -55,6 +61,7 @@ export class ReliableSpout {
       attempt: 0,
       emittedAt: 0,
       workers: new Set(),
+      held: '0000000000000000',
     };
     this.pending.set(p.record, p);
     return p;
@@ -67,7 +74,24 @@ export class ReliableSpout {
     p.attempt++;
     p.emittedAt = now;
     p.workers.clear();
+    p.held = '0000000000000000';
+    this.parked.delete(p.record);
     this.byRoot.set(root, p.record);
+  }
+
+  /** Whether `p`'s tree now waits only on held acks. */
+  park(p: PendingRecord, parked: boolean): void {
+    if (parked) this.parked.add(p.record);
+    else this.parked.delete(p.record);
+  }
+
+  isParked(record: number): boolean {
+    return this.parked.has(record);
+  }
+
+  /** Every record read, none to replay, and each pending one waits only on held acks. */
+  get quiet(): boolean {
+    return this.exhausted && this.replays.length === 0 && this.parked.size === this.pending.size;
   }
 
   /** The pending record whose current tree is `root`; undefined for a stale root. */
@@ -84,6 +108,7 @@ export class ReliableSpout {
   complete(p: PendingRecord): void {
     this.byRoot.delete(p.root);
     this.pending.delete(p.record);
+    this.parked.delete(p.record);
   }
 
   /** The tree of `p` failed: replay it, unless it has failed too often. */
@@ -91,12 +116,13 @@ export class ReliableSpout {
     if (p.attempt >= this.maxAttempts)
       throw new StreamRecordError(`record ${p.record} failed ${p.attempt} times`);
     this.byRoot.delete(p.root);
+    this.parked.delete(p.record);
     p.root = '';
     this.replays.push(p.record);
     this.replayed++;
   }
 
-  /** The records whose current trees are in flight (emitted, not failed). */
+  /** The records whose current trees are in flight (emitted, not failed; parked too). */
   inFlight(): PendingRecord[] {
     return [...this.pending.values()].filter((p) => p.root !== '');
   }

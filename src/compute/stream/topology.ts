@@ -3,13 +3,13 @@
 // (round-robin over the consumer's tasks) or fields (hash of the tuple's first value mod
 // the consumer's parallelism, so one key always meets one task). Bolts are named, not
 // passed: functions cannot cross a process boundary, so the master names each component's
-// bolt and every worker looks it up here, as MapReduce's jobs do (../mapreduce/jobs.ts).
+// bolt and every worker looks it up in bolts.ts, as MapReduce's jobs do
+// (../mapreduce/jobs.ts).
 //
-// Pure: no I/O. The word-count bolts reuse MapReduce's tokenizer, so a stream's answer is
-// compared with the same single-process count.
+// Pure: no I/O.
 
 import { hash32 } from '../../core/prng.js';
-import { wordCount } from '../mapreduce/jobs.js';
+import type { WindowOptions } from './windows.js';
 
 export type Grouping = 'shuffle' | 'fields';
 
@@ -20,6 +20,10 @@ export interface Component {
   /** The component whose output this one consumes ('spout' for the spout's). */
   readonly source: string;
   readonly grouping: Grouping;
+  /** A windowed bolt's windows. */
+  readonly window?: WindowOptions;
+  /** A windowed bolt counts each update id once per window (exactly-once replays). */
+  readonly dedup?: boolean;
 }
 
 export type Topology = readonly Component[];
@@ -38,41 +42,35 @@ export interface SinkWrite {
   readonly delta: number;
 }
 
+/** A window's final (or late, corrected) count of `key`: the sink sets it, never adds. */
+export interface WindowWrite {
+  readonly start: number;
+  readonly end: number;
+  readonly key: string;
+  readonly count: number;
+}
+
+/** An input tuple whose ack a bolt holds back (its tree stays open until released). */
+export interface Held {
+  readonly root: string;
+  readonly id: string;
+}
+
 export interface Collector {
   emit(values: readonly unknown[]): void;
   write(w: SinkWrite): void;
+  fire(w: WindowWrite): void;
+  /** Holds the input's ack until `release` (Storm's windowed bolts ack on expiry). */
+  hold(): Held;
+  release(h: Held): void;
 }
 
-/** A bolt: per-tuple processing; `state` is the task's own (volatile) memory. */
-export interface Bolt {
-  execute(values: readonly unknown[], out: Collector, state: Map<string, number>): void;
-}
-
-/** split: [record, line] → one [word, n, record, k] per distinct word (n occurrences). */
-const split: Bolt = {
-  execute(values, out) {
-    const [record, line] = values;
-    if (typeof record !== 'number' || typeof line !== 'string') throw new Error('bad tuple');
-    let k = 0;
-    for (const [word, n] of wordCount.map(line)) out.emit([word, n, record, k++]);
-  },
-};
-
-/** count: keeps the task's running counts and writes each increment to the sink. */
-const count: Bolt = {
-  execute(values, out, state) {
-    const [word, n, record, k] = values;
-    if (typeof word !== 'string' || typeof n !== 'number' || typeof record !== 'number')
-      throw new Error('bad tuple');
-    state.set(word, (state.get(word) ?? 0) + n);
-    out.write({ record, uid: `${record}:${String(k)}`, key: word, delta: n });
-  },
-};
-
-const BOLTS: Readonly<Record<string, Bolt>> = { split, count };
-
-export function findBolt(name: string): Bolt | undefined {
-  return Object.hasOwn(BOLTS, name) ? BOLTS[name] : undefined;
+/** A bolt: per-tuple processing; its state is the task's own (volatile) memory. */
+export interface Bolt<S = unknown> {
+  init(c: Component): S;
+  execute(values: readonly unknown[], out: Collector, state: S): void;
+  /** The task's input watermark (event time, Infinity at the end) moved forward. */
+  watermark?(eventTime: number, out: Collector, state: S): void;
 }
 
 /** Word count: spout → split (shuffle) → count (fields on the word) → sink. */
@@ -81,6 +79,39 @@ export function wordCountTopology(splitTasks: number, countTasks: number): Topol
     { name: 'split', bolt: 'split', parallelism: splitTasks, source: 'spout', grouping: 'shuffle' },
     { name: 'count', bolt: 'count', parallelism: countTasks, source: 'split', grouping: 'fields' },
   ];
+}
+
+/**
+ * Windowed word count: spout → split (shuffle) → window-count (fields on the word, one
+ * EventTimeWindows per task) → sink, keyed by (window, word).
+ */
+export function windowedCountTopology(
+  splitTasks: number,
+  countTasks: number,
+  window: WindowOptions,
+  dedup: boolean,
+): Topology {
+  return [
+    { name: 'split', bolt: 'split', parallelism: splitTasks, source: 'spout', grouping: 'shuffle' },
+    {
+      name: 'count',
+      bolt: 'window-count',
+      parallelism: countTasks,
+      source: 'split',
+      grouping: 'fields',
+      window,
+      dedup,
+    },
+  ];
+}
+
+/** The tasks whose watermarks a task of `c` takes the minimum of ('spout' for the spout). */
+export function inputsOf(topology: Topology, c: Component): string[] {
+  const source = topology.find((s) => s.name === c.source);
+  if (source === undefined) return ['spout'];
+  return Array.from({ length: source.parallelism }, (_, index) =>
+    taskKey({ component: source.name, index }),
+  );
 }
 
 /** The components that consume `source`'s output. */

@@ -71,6 +71,8 @@ interface WindowState {
   fired: boolean;
   /** Changed since it last fired (a late record arrived). */
   dirty: boolean;
+  /** The ids of the updates counted (only when add is given ids): replays are skipped. */
+  readonly ids: Set<string>;
 }
 
 export class EventTimeWindows {
@@ -103,11 +105,17 @@ export class EventTimeWindows {
     return starts;
   }
 
-  /** Adds one record; returns the firings it causes (its windows' or others' closing). */
-  add(key: string, eventTime: number): WindowFiring[] {
+  /**
+   * Adds `n` occurrences of `key` at `eventTime`; returns the firings it causes (its
+   * windows' or others' closing). With an `id`, a window that already counted that id skips
+   * it (a replayed update counts once, as long as its window is kept).
+   */
+  add(key: string, eventTime: number, n = 1, id?: string): WindowFiring[] {
     if (typeof key !== 'string' || key === '') throw new StreamWindowError('a record needs a key');
     if (!Number.isSafeInteger(eventTime) || eventTime < 0)
       throw new StreamWindowError(`event time must be a non-negative integer, got ${eventTime}`);
+    if (!Number.isSafeInteger(n) || n < 1)
+      throw new StreamWindowError(`a record counts a positive integer, got ${n}`);
     const starts = this.startsOf(eventTime);
     const size = this.o.window.sizeMs;
     // Dropped: none of its windows is kept any more. A sliding record late for only some of
@@ -120,14 +128,37 @@ export class EventTimeWindows {
       if (start + size + this.o.allowedLatenessMs <= this.watermark) continue;
       let w = this.windows.get(start);
       if (w === undefined) {
-        w = { start, end: start + size, counts: new Map(), fired: false, dirty: false };
+        const ids = new Set<string>();
+        w = { start, end: start + size, counts: new Map(), fired: false, dirty: false, ids };
         this.windows.set(start, w);
       }
-      w.counts.set(key, (w.counts.get(key) ?? 0) + 1);
+      if (id !== undefined) {
+        if (w.ids.has(id)) continue;
+        w.ids.add(id);
+      }
+      w.counts.set(key, (w.counts.get(key) ?? 0) + n);
       if (w.fired) w.dirty = true;
     }
     this.maxEventTime = Math.max(this.maxEventTime, eventTime);
     return this.fire();
+  }
+
+  /**
+   * Event time has reached `eventTime` elsewhere in the stream (a watermark from upstream,
+   * as Flink propagates the source's): the watermark moves as if a record at that time had
+   * been seen here, so a task that sees few or no records still fires its windows.
+   */
+  advance(eventTime: number): WindowFiring[] {
+    if (Number.isNaN(eventTime)) throw new StreamWindowError('a watermark must be a number');
+    this.maxEventTime = Math.max(this.maxEventTime, eventTime);
+    return this.fire();
+  }
+
+  /** The watermark past which every window holding a record at `eventTime` is discarded. */
+  keptUntil(eventTime: number): number {
+    const w = this.o.window;
+    const slide = w.kind === 'tumbling' ? w.sizeMs : w.slideMs;
+    return eventTime - (eventTime % slide) + w.sizeMs + this.o.allowedLatenessMs;
   }
 
   /** The end of the stream: the watermark jumps to infinity and every open window fires. */
