@@ -32,14 +32,7 @@
 
 import { backoffMs, sleep } from '../client/connection.js';
 import type { Client, ConnectOptions } from '../client/index.js';
-import {
-  Compare,
-  connect,
-  EtcdError,
-  type LeaseLostError,
-  Op,
-  WatchCompactedError,
-} from '../client/index.js';
+import { Compare, connect, EtcdError, Op, WatchCompactedError } from '../client/index.js';
 import {
   abortReason,
   BackendUnavailableError,
@@ -49,6 +42,7 @@ import {
   throwIfAborted,
   validateTtl,
 } from './errors.js';
+import { anyDeleted, CALL_TIMEOUT_MS, callOptions, renewOnce, retrying } from './etcd-calls.js';
 import { blockersOf, leaseHex, parseQueue, type QueueEntry } from './etcd-queue.js';
 import {
   type AcquireOptions,
@@ -69,105 +63,7 @@ export interface EtcdLockOptions {
   readonly prefix?: string;
 }
 
-/** Calls are retried on transient failures for this long before BackendUnavailableError. */
-const RETRY_WINDOW_MS = 20_000;
-/** One call's deadline: a hung server is retried elsewhere rather than waited on. */
-const CALL_TIMEOUT_MS = 5_000;
 const MODE_CODES = { exclusive: 'x', read: 'r', write: 'w' } as const;
-
-// ---- calls with retries ----------------------------------------------------------------------
-
-function isTransient(e: unknown): boolean {
-  if (e === null || typeof e !== 'object') return false;
-  const err = e as { retryable?: unknown; code?: unknown; kind?: unknown };
-  return (
-    err.retryable === true ||
-    err.code === 'DEADLINE_EXCEEDED' ||
-    err.kind === 'noLeader' ||
-    err.kind === 'timeout' ||
-    err.kind === 'leaderChanged' ||
-    err.kind === 'timeoutDueToLeaderFail' ||
-    err.kind === 'timeoutDueToConnectionLost'
-  );
-}
-
-/** Runs `call` until it answers, retrying transient failures for RETRY_WINDOW_MS. */
-async function retrying<T>(
-  what: string,
-  signal: AbortSignal | undefined,
-  call: (attempt: number) => Promise<T>,
-): Promise<T> {
-  const started = performance.now();
-  for (let attempt = 0; ; attempt++) {
-    throwIfAborted(signal);
-    try {
-      return await call(attempt);
-    } catch (e) {
-      if (signal?.aborted) throw abortReason(signal);
-      if (e instanceof BackendUnavailableError || e instanceof LockLostError) throw e;
-      if (!isTransient(e) || performance.now() - started > RETRY_WINDOW_MS) {
-        throw new BackendUnavailableError(`etcd: ${what} failed`, { cause: e });
-      }
-    }
-    await sleep(backoffMs(attempt + 2), signal).catch(() => {});
-  }
-}
-
-function callOptions(signal: AbortSignal | undefined) {
-  return signal === undefined
-    ? { timeoutMs: CALL_TIMEOUT_MS }
-    : { signal, timeoutMs: CALL_TIMEOUT_MS };
-}
-
-/** One renewal of a lease; resolves with the TTL (seconds) the server reported. */
-function renewOnce(client: Client, lease: bigint, timeoutMs: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const keeper = client.keepAlive(lease);
-    const timer = setTimeout(() => {
-      keeper.stop();
-      reject(new BackendUnavailableError('etcd: lease renewal got no answer'));
-    }, timeoutMs);
-    keeper.once('renewed', (ttl: number) => {
-      clearTimeout(timer);
-      keeper.stop();
-      resolve(ttl);
-    });
-    keeper.once('lost', (e: LeaseLostError) => {
-      clearTimeout(timer);
-      // 'error': the stream failed (say, the client closed), which says nothing of the lease.
-      if (e.reason === 'error') {
-        reject(new BackendUnavailableError('etcd: lease renewal failed', { cause: e }));
-      } else reject(new LockLostError('etcd: the lease expired or was revoked', { cause: e }));
-    });
-  });
-}
-
-/** Resolves when one of `keys` is deleted at or after `startRevision` (or history is gone). */
-async function anyDeleted(
-  client: Client,
-  keys: readonly string[],
-  startRevision: number,
-  signal: AbortSignal,
-): Promise<void> {
-  throwIfAborted(signal);
-  const watchers = keys.map((key) => client.watch(key, { startRevision, filters: ['NOPUT'] }));
-  let onAbort: (() => void) | undefined;
-  try {
-    await new Promise<void>((resolve, reject) => {
-      onAbort = () => reject(abortReason(signal));
-      signal.addEventListener('abort', onAbort, { once: true });
-      for (const watcher of watchers) {
-        (async () => {
-          for await (const _ of watcher) return resolve();
-          resolve(); // Ended by the server: look at the queue again.
-        })().catch((e: unknown) => (e instanceof WatchCompactedError ? resolve() : reject(e)));
-      }
-    });
-  } finally {
-    if (onAbort !== undefined) signal.removeEventListener('abort', onAbort);
-    for (const watcher of watchers) void watcher.cancel();
-  }
-}
 
 interface Entered {
   readonly dir: string;
