@@ -119,6 +119,23 @@ function NodeInspector(props: {
   );
 }
 
+/**
+ * One replay per run (a StateProbe, when the run can be replayed), shared by the stage's
+ * drawings and the inspector, and what the nodes' states draw at the slider's time.
+ */
+function useReplay(run: LabRun, t: number) {
+  const probe = useMemo(
+    () => (run.spec !== null && run.input !== null ? new StateProbe(run.spec, run.input) : null),
+    [run],
+  );
+  // The stage's drawings read that replay at the slider's time (never a second simulation).
+  const drawn = useMemo(
+    () => (probe === null ? undefined : drawnNodes(run.spec?.name ?? '', probe, t, run.nodes)),
+    [probe, run, t],
+  );
+  return { probe, drawn };
+}
+
 /** Everything about the run at hand: stage, time controls, the family's plots, the panels. */
 function RunView(props: {
   lab: Lab;
@@ -139,16 +156,7 @@ function RunView(props: {
   // A node beyond the new run's cluster (another algorithm, fewer nodes) is no longer there.
   const inspected = selected !== null && selected <= run.nodes ? selected : null;
   const playback = usePlayback(run, props.setT);
-  // One replay per run, shared by the stage's drawings and the inspector.
-  const probe = useMemo(
-    () => (run.spec !== null && run.input !== null ? new StateProbe(run.spec, run.input) : null),
-    [run],
-  );
-  // The stage's drawings read that replay at the slider's time (never a second simulation).
-  const drawn = useMemo(
-    () => (probe === null ? undefined : drawnNodes(run.spec?.name ?? '', probe, t, run.nodes)),
-    [probe, run, t],
-  );
+  const { probe, drawn } = useReplay(run, t);
   /** A tour step moves the run to its tick and holds it there. */
   const goTo = (at: number) => {
     playback.setPlaying(false);

@@ -14,12 +14,8 @@ import { Sequence } from './sequence.js';
 /** How simulate() words a liveness check it did not judge. */
 const NOT_JUDGED = /^not judged\b/;
 
-export function Panels(props: {
-  run: LabRun;
-  result: RunResult;
-  t: number;
-  types: readonly string[];
-}) {
+/** The safety and liveness checks, each shown as it stands at time t. */
+function ChecksSection(props: { run: LabRun; result: RunResult; t: number }) {
   const { result, run, t } = props;
   const tr = useT();
   /** When a failed check's failure shows: its violation's step, or the end of the run. */
@@ -38,40 +34,86 @@ export function Panels(props: {
   }));
   const anyFired = checks.some((x) => x.fired && !x.unjudged);
   return (
+    <section aria-label="checks">
+      <h2>
+        {tr('checks')} {anyFired ? '✗' : result.ok ? '✓' : '…'}
+      </h2>
+      <ul class="checks">
+        {checks.map(({ c, safety, fired, unjudged }) =>
+          unjudged ? (
+            <li key={c.name} class="not-judged" data-check={c.name} data-verdict="not-judged">
+              – {c.name} <span class="so-far">{c.violation}</span>
+            </li>
+          ) : c.holds ? (
+            <li key={c.name} class="holds" data-check={c.name}>
+              ✓ {c.name}
+            </li>
+          ) : fired ? (
+            <li key={c.name} class="broken" data-check={c.name} role={safety ? 'alert' : undefined}>
+              ✗ {c.name}
+              {c.violation !== null && <div class="violation">{c.violation}</div>}
+            </li>
+          ) : (
+            <li key={c.name} class="pending" data-check={c.name}>
+              ○ {c.name} <span class="so-far">{safety ? tr('holdsSoFar') : tr('judgedAtEnd')}</span>
+            </li>
+          ),
+        )}
+      </ul>
+    </section>
+  );
+}
+
+/** Message totals, counts by type (with the stage's colour swatches) and the formula. */
+function MessagesSection(props: { result: RunResult; types: readonly string[] }) {
+  const { result } = props;
+  const tr = useT();
+  return (
+    <section aria-label="messages">
+      <h2 data-message-totals>
+        {tr('messages')}: {result.messages.sent} {tr('sent')}, {result.messages.dropped}{' '}
+        {tr('dropped')}, {result.messages.duplicated} {tr('duplicated')}
+      </h2>
+      <table class="counts">
+        <tbody>
+          {Object.entries(result.messages.byType).map(([type, count]) => (
+            <tr key={type}>
+              <th scope="row">
+                {/* The type's colour on the stage, as a swatch: coloured text on white
+                    would be too faint to read for half the palette. */}
+                <span
+                  class="swatch"
+                  aria-hidden="true"
+                  style={{ background: colourOf(type, props.types) }}
+                />
+                {type}
+              </th>
+              <td data-type={type}>{count}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {result.messageCount !== null && (
+        <p class="formula">
+          {result.messageCount.formula}: {tr('expected')} {result.messageCount.expected},{' '}
+          {tr('measured')} {result.messageCount.measured}
+        </p>
+      )}
+    </section>
+  );
+}
+
+export function Panels(props: {
+  run: LabRun;
+  result: RunResult;
+  t: number;
+  types: readonly string[];
+}) {
+  const { result, run, t } = props;
+  const tr = useT();
+  return (
     <div class="panels">
-      <section aria-label="checks">
-        <h2>
-          {tr('checks')} {anyFired ? '✗' : result.ok ? '✓' : '…'}
-        </h2>
-        <ul class="checks">
-          {checks.map(({ c, safety, fired, unjudged }) =>
-            unjudged ? (
-              <li key={c.name} class="not-judged" data-check={c.name} data-verdict="not-judged">
-                – {c.name} <span class="so-far">{c.violation}</span>
-              </li>
-            ) : c.holds ? (
-              <li key={c.name} class="holds" data-check={c.name}>
-                ✓ {c.name}
-              </li>
-            ) : fired ? (
-              <li
-                key={c.name}
-                class="broken"
-                data-check={c.name}
-                role={safety ? 'alert' : undefined}
-              >
-                ✗ {c.name}
-                {c.violation !== null && <div class="violation">{c.violation}</div>}
-              </li>
-            ) : (
-              <li key={c.name} class="pending" data-check={c.name}>
-                ○ {c.name}{' '}
-                <span class="so-far">{safety ? tr('holdsSoFar') : tr('judgedAtEnd')}</span>
-              </li>
-            ),
-          )}
-        </ul>
-      </section>
+      <ChecksSection run={run} result={result} t={t} />
       <section aria-label="metrics">
         <h2>{tr('metrics')}</h2>
         <table class="metrics">
@@ -85,37 +127,7 @@ export function Panels(props: {
           </tbody>
         </table>
       </section>
-      <section aria-label="messages">
-        <h2 data-message-totals>
-          {tr('messages')}: {result.messages.sent} {tr('sent')}, {result.messages.dropped}{' '}
-          {tr('dropped')}, {result.messages.duplicated} {tr('duplicated')}
-        </h2>
-        <table class="counts">
-          <tbody>
-            {Object.entries(result.messages.byType).map(([type, count]) => (
-              <tr key={type}>
-                <th scope="row">
-                  {/* The type's colour on the stage, as a swatch: coloured text on white
-                      would be too faint to read for half the palette. */}
-                  <span
-                    class="swatch"
-                    aria-hidden="true"
-                    style={{ background: colourOf(type, props.types) }}
-                  />
-                  {type}
-                </th>
-                <td data-type={type}>{count}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-        {result.messageCount !== null && (
-          <p class="formula">
-            {result.messageCount.formula}: {tr('expected')} {result.messageCount.expected},{' '}
-            {tr('measured')} {result.messageCount.measured}
-          </p>
-        )}
-      </section>
+      <MessagesSection result={result} types={props.types} />
       <section aria-label="recent messages">
         <h2>
           {tr('deliveredBefore')} {props.t.toFixed(0)} ms

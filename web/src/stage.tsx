@@ -14,7 +14,15 @@
 import { type DrawnNode, describeDrawn } from './drawings/drawn-nodes.js';
 import { StageDrawings } from './drawings/stage-drawings.js';
 import { FlightDots } from './flight-dots.js';
-import { badgePlace, onOneCircle, SIZE, type StageLayout, stageLayout } from './layout.js';
+import {
+  type BadgePlace,
+  badgePlace,
+  onOneCircle,
+  type Point,
+  SIZE,
+  type StageLayout,
+  stageLayout,
+} from './layout.js';
 import { linkKey } from './links.js';
 import type { LabRun, NodeView } from './run.js';
 import { nodesAt } from './run.js';
@@ -89,6 +97,74 @@ function Links(props: {
   );
 }
 
+/** One node: its shape (a client is a square), its id, and its badge or status beside it. */
+function StageNode(props: {
+  v: NodeView;
+  p: Point;
+  r: number;
+  d: DrawnNode | undefined;
+  badge: BadgePlace;
+  picked: boolean;
+  selected: boolean;
+  onNode: (id: number, shift: boolean) => void;
+}) {
+  const { v, p, r, d, badge: b } = props;
+  const described = d === undefined ? '' : describeDrawn(d);
+  return (
+    // biome-ignore lint/a11y/useSemanticElements: SVG has no <button>; the group is focusable and answers Enter and Space.
+    <g
+      class={`node ${v.status}${props.picked ? ' picked' : ''}${props.selected ? ' selected' : ''}`}
+      data-node={v.id}
+      data-badge={v.badge}
+      data-status={v.status}
+      role="button"
+      tabindex={0}
+      // The name starts with what the node shows (its id, then its badge or status),
+      // so a voice user can say what they see.
+      aria-label={`node ${v.id}${shownOf(v) ? ` ${shownOf(v)}` : ''}${v.status === 'up' ? ', up' : ''}${described ? `, ${described}` : ''}: click to inspect`}
+      aria-pressed={props.selected}
+      onClick={(e) => props.onNode(v.id, e.shiftKey)}
+      onKeyDown={(e) => {
+        if (e.key !== 'Enter' && e.key !== ' ') return;
+        e.preventDefault();
+        props.onNode(v.id, e.shiftKey);
+      }}
+    >
+      {d?.drawing?.client === true ? (
+        <rect x={p.x - r} y={p.y - r} width={2 * r} height={2 * r} rx={3} class="client" />
+      ) : (
+        <circle cx={p.x} cy={p.y} r={r} />
+      )}
+      <text
+        x={p.x}
+        y={p.y + 5}
+        text-anchor="middle"
+        class="id"
+        // Small nodes (a crowded circle) get smaller ids, so neighbours' do not touch.
+        font-size={r < 14 ? (1.25 * r).toFixed(1) : undefined}
+      >
+        {v.id}
+      </text>
+      {/* The leading space keeps "3" and "leader" two words for assistive reading. */}
+      <text
+        x={b.x}
+        y={b.y}
+        text-anchor={b.anchor}
+        dominant-baseline={b.fontSize === undefined ? undefined : 'central'}
+        font-size={b.fontSize}
+        transform={
+          b.rotate === 0
+            ? undefined
+            : `rotate(${b.rotate.toFixed(1)} ${b.x.toFixed(1)} ${b.y.toFixed(1)})`
+        }
+        class="badge"
+      >
+        {` ${shownOf(v)}`}
+      </text>
+    </g>
+  );
+}
+
 export function Stage(props: {
   run: LabRun;
   t: number;
@@ -135,66 +211,19 @@ export function Stage(props: {
         picked={props.pickedFlight}
         onPick={props.onFlight}
       />
-      {nodes.map((v) => {
-        const p = at(v.id);
-        const d = drawn.get(v.id);
-        const described = d === undefined ? '' : describeDrawn(d);
-        const b = badges(v.id);
-        return (
-          // biome-ignore lint/a11y/useSemanticElements: SVG has no <button>; the group is focusable and answers Enter and Space.
-          <g
-            key={v.id}
-            class={`node ${v.status}${props.picked === v.id ? ' picked' : ''}${props.selected === v.id ? ' selected' : ''}`}
-            data-node={v.id}
-            data-badge={v.badge}
-            data-status={v.status}
-            role="button"
-            tabindex={0}
-            // The name starts with what the node shows (its id, then its badge or status),
-            // so a voice user can say what they see.
-            aria-label={`node ${v.id}${shownOf(v) ? ` ${shownOf(v)}` : ''}${v.status === 'up' ? ', up' : ''}${described ? `, ${described}` : ''}: click to inspect`}
-            aria-pressed={props.selected === v.id}
-            onClick={(e) => props.onNode(v.id, e.shiftKey)}
-            onKeyDown={(e) => {
-              if (e.key !== 'Enter' && e.key !== ' ') return;
-              e.preventDefault();
-              props.onNode(v.id, e.shiftKey);
-            }}
-          >
-            {d?.drawing?.client === true ? (
-              <rect x={p.x - r} y={p.y - r} width={2 * r} height={2 * r} rx={3} class="client" />
-            ) : (
-              <circle cx={p.x} cy={p.y} r={r} />
-            )}
-            <text
-              x={p.x}
-              y={p.y + 5}
-              text-anchor="middle"
-              class="id"
-              // Small nodes (a crowded circle) get smaller ids, so neighbours' do not touch.
-              font-size={r < 14 ? (1.25 * r).toFixed(1) : undefined}
-            >
-              {v.id}
-            </text>
-            {/* The leading space keeps "3" and "leader" two words for assistive reading. */}
-            <text
-              x={b.x}
-              y={b.y}
-              text-anchor={b.anchor}
-              dominant-baseline={b.fontSize === undefined ? undefined : 'central'}
-              font-size={b.fontSize}
-              transform={
-                b.rotate === 0
-                  ? undefined
-                  : `rotate(${b.rotate.toFixed(1)} ${b.x.toFixed(1)} ${b.y.toFixed(1)})`
-              }
-              class="badge"
-            >
-              {` ${shownOf(v)}`}
-            </text>
-          </g>
-        );
-      })}
+      {nodes.map((v) => (
+        <StageNode
+          key={v.id}
+          v={v}
+          p={at(v.id)}
+          r={r}
+          d={drawn.get(v.id)}
+          badge={badges(v.id)}
+          picked={props.picked === v.id}
+          selected={props.selected === v.id}
+          onNode={props.onNode}
+        />
+      ))}
       <StageDrawings drawn={drawn} at={at} r={r} selected={props.selected} />
     </svg>
   );

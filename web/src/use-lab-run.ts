@@ -110,10 +110,15 @@ function useSettings() {
   };
 }
 
-/** `setT` moves the page's time: a new run keeps it (clamped to its end), a trace resets it. */
-export function useLabRun(setT: Dispatch<StateUpdater<number>>) {
-  const { settings, setters, setAlgorithm, setScenario, load } = useSettings();
-  const { faults } = settings;
+/**
+ * The run on screen, its error and the settings it was made from, and `execute`, which
+ * runs settings (the current ones unless overridden) and writes them to the URL.
+ */
+function useRunner(
+  settings: Settings,
+  setScenario: (name: string) => void,
+  setT: Dispatch<StateUpdater<number>>,
+) {
   const [run, setRun] = useState<LabRun | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [ranKey, setRanKey] = useState<string | null>(null);
@@ -122,7 +127,7 @@ export function useLabRun(setT: Dispatch<StateUpdater<number>>) {
    * Runs the given settings (the current ones unless overridden). A run that fails for a
    * newly chosen algorithm clears the stage: the previous algorithm's run is no answer.
    */
-  const execute = (plan = faults, over: Partial<Settings> = {}) => {
+  const execute = (plan = settings.faults, over: Partial<Settings> = {}) => {
     const given = { ...settings, ...over, faults: plan };
     // Edited since it was loaded, a scenario's settings are another run: its name goes.
     const named = scenarioSettings(findAlgorithm(given.algorithm), given.scenario);
@@ -144,6 +149,18 @@ export function useLabRun(setT: Dispatch<StateUpdater<number>>) {
     }
   };
   useEffect(() => execute(), []);
+  return { run, setRun, error, setError, ranKey, setRanKey, execute };
+}
+
+/** `setT` moves the page's time: a new run keeps it (clamped to its end), a trace resets it. */
+export function useLabRun(setT: Dispatch<StateUpdater<number>>) {
+  const { settings, setters, setAlgorithm, setScenario, load } = useSettings();
+  const { faults } = settings;
+  const { run, setRun, error, setError, ranKey, setRanKey, execute } = useRunner(
+    settings,
+    setScenario,
+    setT,
+  );
 
   /** Append one fault-plan line (e.g. `crash 2 @400`) and run the new plan. */
   const addFault = (line: string) => {
