@@ -93,6 +93,24 @@ describe('cohort partition <scheme>', () => {
     expect([hashed.status, hashed.stderr.trim().split('\n').length]).toEqual([2, 1]);
   });
 
+  it('--scheme S maps the keys given, or else the lines of standard input', () => {
+    const nodes = ['m1', 'm2', 'm3'];
+    const viaStdin = spawnSync(
+      NODE,
+      [...NODE_ARGS, 'partition', '--scheme', 'slots', '--nodes', nodes.join(',')],
+      { encoding: 'utf8', input: 'foo\n{user1000}.following\n' },
+    );
+    expect(viaStdin.stderr).toBe('');
+    expect(viaStdin.stdout).toBe('foo\t12182\tm3\n{user1000}.following\t3443\tm1\n');
+    const p = createPartitioner({ scheme: 'ketama' }, { names: nodes });
+    const given = cohort('--scheme', 'ketama', '--nodes', nodes.join(','), 'k1', 'k2');
+    expect(given.stdout).toBe(`k1\t${p.nodeFor('k1')}\nk2\t${p.nodeFor('k2')}\n`);
+    for (const bad of [['--scheme', 'nope', '--nodes', 'a'], []]) {
+      const out = cohort(...bad);
+      expect([out.status, out.stderr.trim().split('\n').length]).toEqual([2, 1]);
+    }
+  });
+
   it('compare puts every scheme in one table', () => {
     const rows = json<{ label: string }[]>(
       'compare',
@@ -142,7 +160,7 @@ describe('help and bad input', () => {
   );
 
   it.each([
-    [[], /needs a subcommand/],
+    [[], /give --scheme .* or a subcommand/],
     [['ring'], /--nodes is required/],
     [['ring', '--nodes', ''], /empty name/],
     [['jump', '--nodes', 'a,a'], /appears twice/],

@@ -57,6 +57,7 @@ Examples:
   cohort partition rendezvous --nodes a,b,c --weights 1,2,1
   cohort partition jump --nodes a,b,c user:1 user:2      # key<TAB>node per key
   cohort partition ketama --nodes 127.0.0.1:11211,127.0.0.1:11212 - < keys.txt
+  cohort partition --scheme slots --nodes m1,m2,m3 < keys.txt      # key<TAB>slot<TAB>node
   cohort partition slots --nodes m1,m2,m3 --add m4       # the slot moves, too
   cohort partition compare --nodes a,b,c,d,e --add f
   cohort partition slot foo '{user1000}.following' '{user1000}.followers'`;
@@ -235,6 +236,27 @@ async function stdinLines(): Promise<string[]> {
   return lines;
 }
 
+/**
+ * `cohort partition --scheme S --nodes … [KEY…]`: the scheme as a flag, keys from the
+ * arguments or else from standard input, one 'key<TAB>node' line each (slots: key, slot,
+ * node). The subcommands (`partition S …`) do the same and also the analysis.
+ */
+async function schemeFlagAction(
+  keys: string[],
+  flags: PartitionFlags & { scheme?: string },
+): Promise<number> {
+  const scheme = flags.scheme;
+  if (scheme === undefined)
+    throw new UsageError(
+      `partition: give --scheme (${SCHEMES.join(', ')}) or a subcommand; see --help`,
+    );
+  if (!(SCHEMES as readonly string[]).includes(scheme))
+    throw new UsageError(`--scheme must be ${SCHEMES.join(', ')}; got '${scheme}'`);
+  if (flags.add !== undefined || flags.remove !== undefined)
+    throw new UsageError(`--add and --remove are for the analysis: cohort partition ${scheme} …`);
+  return schemeAction(scheme as Scheme, keys.length === 0 ? ['-'] : keys, flags);
+}
+
 async function mapKeys(cluster: Cluster, parsed: Parsed, keys: string[], json: boolean) {
   const p = await typed(cluster, () => cluster.createPartitioner(parsed.config, parsed.set));
   const rows = keys.map((key) => ({
@@ -350,7 +372,16 @@ export function partitionCommandDef(root: Command, exit: Exit): void {
     .description(
       'partition keys across nodes: mod-N, consistent hashing, jump, rendezvous, Redis slots',
     )
-    .addHelpText('after', PARTITION_HELP);
+    .addHelpText('after', PARTITION_HELP)
+    // The group's own options (the --scheme form) stay before a subcommand's name, so that
+    // `partition ring --nodes …` still gives --nodes to the subcommand.
+    .enablePositionalOptions();
+  schemeOptions(group)
+    .option('--scheme <name>', `map keys with one scheme: ${SCHEMES.join(', ')}`)
+    .argument('[keys...]', 'with --scheme: keys to map; none: the lines of standard input')
+    .action(async (keys: string[], flags: PartitionFlags & { scheme?: string }) => {
+      exit(await schemeFlagAction(keys, flags));
+    });
   for (const scheme of SCHEMES)
     schemeOptions(group.command(scheme).description(ABOUT[scheme]))
       .argument(

@@ -286,7 +286,10 @@ export function program(exit: Exit, version: string): Command {
     .version(version, '-V, --version', 'print the version of cohort')
     .exitOverride()
     .configureOutput({ writeErr: () => {} })
-    .showSuggestionAfterError(true);
+    .showSuggestionAfterError(true)
+    // A group's own options come before its subcommand's name (`partition --scheme …` beside
+    // `partition ring --nodes …`); commander needs this on every level above such a group.
+    .enablePositionalOptions();
   addSim(root, exit);
   addFuzz(root, exit);
   addBench(root, exit);
@@ -303,9 +306,15 @@ export function program(exit: Exit, version: string): Command {
   brokerCommandDef(root, exit);
   addTourAndLab(root, exit);
   addCompletion(root, exit);
+  // A group without an action of its own (`cohort partition --scheme …` has one) needs one.
   for (const group of root.commands)
-    if (group.commands.length > 0) group.action(() => needsSubcommand(group));
+    if (group.commands.length > 0 && !hasAction(group)) group.action(() => needsSubcommand(group));
   return root;
+}
+
+/** Whether the command has its own action (commander keeps it as a private handler). */
+function hasAction(command: Command): boolean {
+  return (command as unknown as { _actionHandler: unknown })._actionHandler != null;
 }
 
 /** `cohort chain` alone: bad usage, in one line that names the subcommands. */
