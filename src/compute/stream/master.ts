@@ -151,6 +151,7 @@ class StreamRun {
   };
   private spoutTurn = 0;
   private pumping = false;
+  private pumpAgain = false;
   private finished = false;
   private settle: { resolve: () => void; reject: (e: Error) => void } | null = null;
 
@@ -254,7 +255,8 @@ class StreamRun {
   private handle(w: Worker, m: FromWorker): void {
     if (m.type === 'ready') {
       w.ready = true;
-      for (const t of w.queue.splice(0)) this.deliver(t);
+      for (const tuple of w.queue.splice(0))
+        w.child.send({ type: 'tuple', tuple } satisfies ToWorker);
       // Every task learns the spout's watermark again, so the replacement's tasks hear it
       // from all their inputs (worker.ts forwards even an unmoved watermark).
       if (w.restarts > 0) this.broadcast(true);
@@ -381,12 +383,20 @@ class StreamRun {
 
   /** Emits records while the spout has some to give (one pump at a time). */
   private pump(): void {
-    if (this.pumping || this.finished) return;
+    if (this.finished) return;
+    if (this.pumping) {
+      // The loop may already have seen the spout's limit and be on its way out (IPC
+      // messages can run between its last step and `finally`): it runs once more.
+      this.pumpAgain = true;
+      return;
+    }
     this.pumping = true;
+    this.pumpAgain = false;
     this.pumpLoop()
       .catch((error: unknown) => this.fatal(error))
       .finally(() => {
         this.pumping = false;
+        if (this.pumpAgain) this.pump();
       });
   }
 

@@ -13,6 +13,9 @@
 //
 // The watermark is the spout's, propagated through split (worker.ts takes the minimum over
 // a task's inputs, as Flink does), so a task that gets no words still fires its windows.
+// It is the ONLY thing that moves the task's watermark: a word from a fast split task says
+// nothing about words still coming through a slow one (a task's own newest event time
+// would drop those as late).
 
 import type { Bolt, Collector, Component, Held } from './topology.js';
 import { EventTimeWindows, type WindowFiring } from './windows.js';
@@ -42,7 +45,11 @@ function release(out: Collector, s: WindowTask): void {
 export const windowedCount: Bolt<WindowTask> = {
   init(c: Component): WindowTask {
     if (c.window === undefined) throw new Error(`${c.name} has no window`);
-    return { windows: new EventTimeWindows(c.window), dedup: c.dedup === true, held: new Map() };
+    return {
+      windows: new EventTimeWindows(c.window, false),
+      dedup: c.dedup === true,
+      held: new Map(),
+    };
   },
   execute(values, out, s) {
     const [word, n, record, k, t] = values;

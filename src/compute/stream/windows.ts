@@ -81,7 +81,15 @@ export class EventTimeWindows {
   /** Records dropped because they arrived after their window's allowed lateness. */
   dropped = 0;
 
-  constructor(private readonly o: WindowOptions) {
+  /**
+   * `fromRecords: false` leaves the watermark to `advance` alone: downstream of parallel
+   * channels a task's own records do not bound what is still coming on a slower channel,
+   * so there only the upstream watermark may move it (Flink's operators do the same).
+   */
+  constructor(
+    private readonly o: WindowOptions,
+    private readonly fromRecords = true,
+  ) {
     checkOptions(o);
   }
 
@@ -139,7 +147,7 @@ export class EventTimeWindows {
       w.counts.set(key, (w.counts.get(key) ?? 0) + n);
       if (w.fired) w.dirty = true;
     }
-    this.maxEventTime = Math.max(this.maxEventTime, eventTime);
+    if (this.fromRecords) this.maxEventTime = Math.max(this.maxEventTime, eventTime);
     return this.fire();
   }
 
