@@ -2,11 +2,14 @@
 // actor (src/compute/actors) models as real runs on worker processes. `stream` counts the
 // words of --input through a Storm-style topology and compares the sink's totals with the
 // single-process count (exit 1 if exactly-once is not exact, or at-least-once lost a
-// word); `--kill-at R` SIGKILLs the worker the spout hands record R. `actors` runs the bank example and checks conservation and every
-// balance (exit 1 on a mismatch); `--kill-at K` SIGKILLs node 0 after K processed
+// word); `--kill-at R` SIGKILLs the worker the spout hands record R. With `--window` the
+// input is `<eventTimeMs> <text>` lines and the counts are per (event-time window, word),
+// compared with one in-process EventTimeWindows over the same records. `actors` runs the
+// bank example and checks conservation and every balance (exit 1 on a mismatch); `--kill-at K` SIGKILLs node 0 after K processed
 // messages, `--crash-at T` tells account 0 to crash after T transfers. The libraries load
 // only when a command runs.
 
+import fs from 'node:fs';
 import type { Command } from 'commander';
 import { table } from './format.js';
 import { EXIT_CHECK_FAILED, EXIT_OK, type Exit, UsageError } from './usage-error.js';
@@ -21,6 +24,9 @@ interface StreamFlags {
   killAt?: string;
   top: string;
   json?: boolean;
+  window?: string;
+  maxOutOfOrderMs: string;
+  allowedLatenessMs: string;
 }
 
 interface ActorFlags {
@@ -46,6 +52,12 @@ export function computeModelsCommandDef(group: Command, exit: Exit): void {
     .option('--timeout-ms <ms>', 'replay a record whose tree is not complete by then', '30000')
     .option('--kill-at <r>', 'SIGKILL the worker the spout hands record R (counted from 0)')
     .option('--top <k>', 'words to print, most frequent first', '10')
+    .option(
+      '--window <spec>',
+      'count per event-time window, tumbling:SIZE or sliding:SIZE/SLIDE (ms); input lines are <eventTimeMs> <text>',
+    )
+    .option('--max-out-of-order-ms <ms>', 'the watermark trails the newest event time by this', '0')
+    .option('--allowed-lateness-ms <ms>', 'a fired window still takes late records this long', '0')
     .option('--json', 'print one JSON document')
     .action(async (flags: StreamFlags) => exit(await streamCommand(flags)));
   group
@@ -78,6 +90,19 @@ function count(flag: string, raw: string | undefined): number | undefined {
   return Number(raw);
 }
 
+type WindowSpecOf =
+  | { kind: 'tumbling'; sizeMs: number }
+  | { kind: 'sliding'; sizeMs: number; slideMs: number };
+
+/** `tumbling:SIZE` or `sliding:SIZE/SLIDE`, in ms. */
+function windowSpec(raw: string): WindowSpecOf {
+  const m = /^(?:tumbling:(\d+)|sliding:(\d+)\/(\d+))$/.exec(raw);
+  if (m === null)
+    throw new UsageError(`--window must be tumbling:SIZE or sliding:SIZE/SLIDE, got '${raw}'`);
+  if (m[1] !== undefined) return { kind: 'tumbling', sizeMs: Number(m[1]) };
+  return { kind: 'sliding', sizeMs: Number(m[2]), slideMs: Number(m[3]) };
+}
+
 async function streamCommand(flags: StreamFlags): Promise<number> {
   const workers = positive('--workers', flags.workers) as number;
   const top = positive('--top', flags.top) as number;
@@ -87,13 +112,29 @@ async function streamCommand(flags: StreamFlags): Promise<number> {
   const killAt = count('--kill-at', flags.killAt);
   const mr = await import('../compute/mapreduce/index.js');
   const lib = await import('../compute/stream/index.js');
-  if (generate !== undefined) mr.writeCorpus(flags.input, generate * 1024);
+  const window =
+    flags.window === undefined
+      ? undefined
+      : {
+          window: windowSpec(flags.window),
+          maxOutOfOrdernessMs: count('--max-out-of-order-ms', flags.maxOutOfOrderMs) as number,
+          allowedLatenessMs: count('--allowed-lateness-ms', flags.allowedLatenessMs) as number,
+        };
+  if (generate !== undefined && window === undefined) mr.writeCorpus(flags.input, generate * 1024);
+  if (generate !== undefined && window !== undefined) {
+    // One record per 10 ms of event time, no more out of order than declared.
+    const plain = `${flags.input}.plain`;
+    mr.writeCorpus(plain, generate * 1024);
+    const maxDisorderMs = window.maxOutOfOrdernessMs;
+    await lib.writeTimedCorpus(plain, flags.input, { stepMs: 10, maxDisorderMs });
+    fs.rmSync(plain, { force: true });
+  }
   let killed: number | null = null;
   let run: ReturnType<typeof lib.runStream> | undefined;
   const delivery = flags.exactlyOnce === true ? 'exactly-once' : 'at-least-once';
   try {
     run = lib.runStream(
-      { input: flags.input, workers, delivery, maxPending, timeoutMs },
+      { input: flags.input, workers, delivery, maxPending, timeoutMs, ...(window && { window }) },
       {
         onEmit(record, attempt, pid) {
           if (killed !== null || record !== killAt || attempt !== 1) return;
@@ -107,7 +148,11 @@ async function streamCommand(flags: StreamFlags): Promise<number> {
     throw error;
   }
   const result = await run;
-  const expected = new Map(mr.wordCountLocal(flags.input));
+  const expected = new Map(
+    window === undefined
+      ? mr.wordCountLocal(flags.input)
+      : await lib.windowCountLocal(flags.input, window),
+  );
   const got = new Map(result.counts);
   const missing = [...expected].filter(([w, n]) => (got.get(w) ?? 0) < n).length;
   const overcounted = [...expected].filter(([w, n]) => (got.get(w) ?? 0) > n).length;
