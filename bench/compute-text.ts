@@ -1,8 +1,10 @@
 // The human tables of `cohort bench compute`: the word counters side by side (wall time,
 // MB/s, the ratio to the single-process Node count, CPU, peak memory, agreement), the goal's
-// verdict, and the stream's records/s and latency at each delivery guarantee.
+// verdict, and the stream's records/s and latency at each delivery guarantee; and its plot
+// (--svg): MapReduce's seconds against its worker count beside the two baselines.
 
 import { fmtNumber, table } from '../src/cli/format.js';
+import { type LineSeries, linesSvg } from '../src/cli/svg-lines.js';
 import type { ComputeBenchReport, WordCountRow } from './compute.js';
 
 const COUNTERS: Record<WordCountRow['counter'], string> = {
@@ -58,4 +60,49 @@ export function computeBenchText(r: ComputeBenchReport): string {
   ];
   if (r.mismatches.length > 0) lines.push('', 'ANSWERS DIFFER:', ...r.mismatches);
   return lines.join('\n');
+}
+
+/**
+ * Seconds against MapReduce's worker processes: wall time solid, CPU time dashed, one colour
+ * per counter. The baselines take no worker count, so they are flat lines across the range;
+ * the goal (1.3× the Node count's wall time) is the dashed red one.
+ */
+export function computeScalingSvg(r: ComputeBenchReport): string {
+  const mapreduce = r.wordCount.filter((w) => w.counter === 'mapreduce');
+  const xs = mapreduce.map((w) => w.workers as number);
+  const [lo, hi] = [Math.min(...xs, 1), Math.max(...xs, 1)];
+  const seconds = (ms: number) => Math.round(ms) / 1000;
+  const flat = (label: string, colour: number, dashed: boolean, ms: number | undefined) =>
+    ms === undefined
+      ? []
+      : [{ label, colour, dashed, points: [lo, hi].map((x) => ({ x, y: seconds(ms) })) }];
+  const node = r.wordCount.find((w) => w.counter === 'node');
+  const sort = r.wordCount.find((w) => w.counter === 'sort');
+  const cpu = mapreduce.flatMap((w) =>
+    w.cpuMs === undefined ? [] : [{ x: w.workers as number, y: seconds(w.cpuMs) }],
+  );
+  const series: LineSeries[] = [
+    {
+      label: 'MapReduce, wall',
+      colour: 0,
+      dashed: false,
+      points: mapreduce.map((w) => ({
+        x: w.workers as number,
+        y: seconds(w.wallMs),
+        tag: `${w.workers} workers, ${w.ratioToNode}× Node`,
+      })),
+    },
+    ...(cpu.length === 0
+      ? []
+      : [{ label: 'MapReduce, CPU', colour: 0, dashed: true, points: cpu }]),
+    ...flat('single-process Node, wall', 1, false, node?.wallMs),
+    ...flat('single-process Node, CPU', 1, true, node?.cpuMs),
+    ...flat('sort | uniq -c, wall', 2, false, sort?.wallMs),
+    ...flat(`goal: ${r.goal.target}× Node's wall`, 3, true, node && node.wallMs * r.goal.target),
+  ];
+  return linesSvg(series, {
+    title: `Word count over ${r.sizeMb} MB (${r.cpus} CPUs, fastest of ${r.repeats})`,
+    xLabel: 'MapReduce worker processes (baselines: one process / their own)',
+    yLabel: 'seconds (log scale)',
+  });
 }

@@ -4,15 +4,10 @@
 // ÷ allowed: the median run's, with the range over all runs when they differ). Then the goal
 // — at least the other libraries' throughput with exact accuracy — checked row by row.
 
-import { fmtNumber } from '../src/cli/format.js';
+import { fmtNumber, table } from '../src/cli/format.js';
 import type { LimitsBenchReport, LimitsBenchRow } from './limits.js';
-import { metricsTable } from './metrics.js';
-import { limitsMetrics } from './metrics-rows.js';
 
-const HEADER = {
-  labels: ['store', 'limiter', 'conc.'],
-  own: ['× best other', 'admitted/allowed'],
-};
+const HEADER = ['store', 'limiter', 'conc.', 'decisions/s', '× best other', 'admitted/allowed'];
 
 function accuracyText(r: LimitsBenchRow): string {
   const run = r.runs.find((x) => x.accuracy === r.accuracy);
@@ -40,19 +35,15 @@ export function limitsBenchText(report: LimitsBenchReport): string {
   );
   const lines = sorted.map((r) => {
     const best = r.library === 'cohort' ? bestOther(rows, r) : undefined;
-    return {
-      labels: [
-        r.store === 'memory' ? 'in process' : 'redis',
-        r.library === 'cohort' ? r.target : `  ${r.target}`,
-        String(r.concurrency),
-      ],
-      own: [
-        best === undefined ? '' : `${(r.decisionsPerSecond / best).toFixed(2)}×`,
-        accuracyText(r),
-      ],
-    };
+    return [
+      r.store === 'memory' ? 'in process' : 'redis',
+      r.library === 'cohort' ? r.target : `  ${r.target}`,
+      String(r.concurrency),
+      fmtNumber(r.decisionsPerSecond),
+      best === undefined ? '' : `${(r.decisionsPerSecond / best).toFixed(2)}×`,
+      accuracyText(r),
+    ];
   });
-  const metrics = limitsMetrics({ ...report, rows: sorted });
   const cohort = rows.filter((r) => r.library === 'cohort');
   const slower = cohort.filter((r) => r.decisionsPerSecond < (bestOther(rows, r) ?? 0));
   const inexact = cohort.filter((r) => !r.exact);
@@ -67,6 +58,6 @@ export function limitsBenchText(report: LimitsBenchReport): string {
     `one hot key, ${limit} per ${windowMs} ms, ${fmtNumber(report.durationMs)} ms per run, ` +
     `median of ${report.repeats} runs; Redis: ${report.redis}, ${report.connections} connections ` +
     `shared by all libraries; node ${report.node}\n` +
-    `${metricsTable(HEADER, lines, metrics)}\n${goal}`
+    `${table(HEADER, lines)}\n${goal}`
   );
 }

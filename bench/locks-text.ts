@@ -3,30 +3,35 @@
 // the best peer); then what was skipped and why, the runs with errors, and — loudly — any
 // mutual-exclusion violation (such a row measures a broken lock).
 
-import { fmtNumber } from '../src/cli/format.js';
+import { fmtNumber, table } from '../src/cli/format.js';
 import type { LocksBenchReport, LocksBenchRun } from './locks.js';
-import { metricsTable } from './metrics.js';
-import { locksMetrics } from './metrics-rows.js';
 
-const HEADER = {
-  labels: ['server', 'implementation', 'workload', 'conc.'],
-  own: ['× best peer', 'grants/waiter', 'errors', 'overlaps'],
-};
+const HEADER = [
+  'server',
+  'implementation',
+  'workload',
+  'conc.',
+  'ops/s',
+  'p50 / p99 ms',
+  '× best peer',
+  'grants/waiter',
+  'errors',
+  'overlaps',
+];
 
-function row(r: LocksBenchRun): { labels: string[]; own: string[] } {
-  const labels = [
+function row(r: LocksBenchRun): string[] {
+  return [
     r.server,
     r.peer ? `  ${r.implementation}` : r.implementation,
     r.workload,
     String(r.concurrency),
-  ];
-  const own = [
+    fmtNumber(r.opsPerSecond),
+    `${r.p50Ms} / ${r.p99Ms}`,
     r.vsBestPeer === undefined ? (r.peer ? '' : '—') : `${r.vsBestPeer.toFixed(2)}×`,
     r.grantsMin === undefined ? '' : `${r.grantsMin}–${r.grantsMax}`,
     String(r.errors),
     String(r.violations),
   ];
-  return { labels, own };
 }
 
 /** Blocks of one server and configuration, Cohort's rows before the peers'. */
@@ -63,8 +68,8 @@ export function locksBenchText(report: LocksBenchReport): string {
   ];
   return [
     `lock acquire → release, ${report.repeats} × ${report.durationMs} ms per configuration ` +
-      '(throughput: the median; latencies pooled; availability: acquires/releases that succeeded); every lock exclusive, TTL 10 s',
-    metricsTable(HEADER, runs.map(row), locksMetrics({ ...report, runs })),
+      '(ops/s: the median; latencies pooled; availability: acquires/releases that succeeded); every lock exclusive, TTL 10 s',
+    table(HEADER, runs.map(row)),
     `uncontended: each worker cycles over its own slice of ${fmtNumber(report.names)} names; ` +
       'an op is one acquire + release, latency the whole cycle.\n' +
       `hot-lock: ${report.hotLockWaiters} waiters on one name; an op is one hand-off, latency ` +

@@ -1,13 +1,11 @@
 // One format for every `cohort bench` row: the seed note's metric families (throughput,
 // response time, completion time; resource use; availability) as a BenchMetrics record, the
-// one nearest-rank percentile the benchmarks share, a validity check (the format test and the
-// docs rely on it) and the common table columns every bench's human table shows in one order.
+// one nearest-rank percentile the benchmarks share, and a validity check (the format test and
+// the docs rely on it). The common human table of these records is bench/metrics-table.ts.
 //
 // Fault model: pure functions over numbers the benches measured; a figure a bench cannot
 // measure is left out (undefined), never invented. `checkBenchMetrics` reports what is wrong
 // with a record instead of throwing, so a bad row names itself.
-
-import { fmtNumber, table } from '../src/cli/format.js';
 
 /** What one unit of throughput counts. */
 export type MetricUnit =
@@ -128,66 +126,4 @@ export function checkBenchMetrics(m: BenchMetrics): string[] {
   if (measured.every((x) => x === undefined) && !((m.errors ?? 0) > 0))
     problems.push('no throughput, response time or completion figure');
   return problems;
-}
-
-/** The common columns, in this order, in every bench's human table that has them. */
-export const METRIC_COLUMNS = [
-  'throughput',
-  'p50 ms',
-  'p99 ms',
-  'CPU µs/op',
-  'RSS MB',
-  'availability',
-] as const;
-
-type MetricColumn = (typeof METRIC_COLUMNS)[number];
-
-const fmtInt = (n: number) => fmtNumber(Math.round(n));
-const fmtMs = (n: number) => (n >= 100 ? fmtInt(n) : String(Number(n.toPrecision(3))));
-
-function cell(m: BenchMetrics, column: MetricColumn): string | undefined {
-  switch (column) {
-    case 'throughput':
-      return m.throughputPerSecond === undefined
-        ? undefined
-        : `${fmtInt(m.throughputPerSecond)} ${m.unit}/s`;
-    case 'p50 ms':
-      return m.p50Ms === undefined ? undefined : fmtMs(m.p50Ms);
-    case 'p99 ms':
-      return m.p99Ms === undefined ? undefined : fmtMs(m.p99Ms);
-    case 'CPU µs/op':
-      return m.cpuMicrosPerOp === undefined ? undefined : fmtMs(m.cpuMicrosPerOp);
-    case 'RSS MB':
-      return m.peakRssMb === undefined ? undefined : String(Math.round(m.peakRssMb));
-    case 'availability':
-      return m.availability === undefined ? undefined : `${(m.availability * 100).toFixed(2)}%`;
-  }
-}
-
-/**
- * The common columns for a table's rows: only the columns some row has (a bench that cannot
- * measure CPU shows no CPU column), in METRIC_COLUMNS' order; a row without a figure gets ''.
- */
-export function metricColumns(rows: readonly BenchMetrics[]): {
-  header: string[];
-  cells: string[][];
-} {
-  const header = METRIC_COLUMNS.filter((c) => rows.some((m) => cell(m, c) !== undefined));
-  return { header, cells: rows.map((m) => header.map((c) => cell(m, c) ?? '')) };
-}
-
-/**
- * A bench's table with the common columns: its label columns, then the measured common
- * columns (METRIC_COLUMNS' order), then its own columns. `rows[i]` pairs with `metrics[i]`.
- */
-export function metricsTable(
-  header: { readonly labels: readonly string[]; readonly own?: readonly string[] },
-  rows: readonly { readonly labels: readonly string[]; readonly own?: readonly string[] }[],
-  metrics: readonly BenchMetrics[],
-): string {
-  const common = metricColumns(metrics);
-  return table(
-    [...header.labels, ...common.header, ...(header.own ?? [])],
-    rows.map((r, i) => [...r.labels, ...(common.cells[i] ?? []), ...(r.own ?? [])]),
-  );
 }

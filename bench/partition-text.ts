@@ -3,22 +3,32 @@
 // and balance; then the goal — every Cohort scheme at least as fast as its fastest peer —
 // checked scheme by scheme.
 
-import { fmtNumber } from '../src/cli/format.js';
-import { metricsTable } from './metrics.js';
-import { partitionMetrics } from './metrics-rows.js';
+import { fmtNumber, table } from '../src/cli/format.js';
 import type { PartitionBenchReport, PartitionBenchRow } from './partition.js';
 
-const HEADER = {
-  labels: ['scheme', 'library', 'variant'],
-  own: ['× fastest peer', 'B/node', 'B/point', 'moved +1', 'moved −1', 'max/mean', 'sd/mean'],
-};
+const HEADER = [
+  'scheme',
+  'library',
+  'variant',
+  'lookups/s',
+  '× fastest peer',
+  'B/node',
+  'B/point',
+  'moved +1',
+  'moved −1',
+  'max/mean',
+  'sd/mean',
+];
 
 const pct = (x: number | null) => (x === null ? '' : `${(100 * x).toFixed(2)}%`);
 const fixed = (x: number | null, digits: number) => (x === null ? '' : x.toFixed(digits));
 
-function row(r: PartitionBenchRow): { labels: string[]; own: string[] } {
-  const labels = [r.scheme, r.library === 'cohort' ? 'cohort' : `  ${r.library} ${r.version}`];
-  const own = [
+function row(r: PartitionBenchRow): string[] {
+  return [
+    r.scheme,
+    r.library === 'cohort' ? 'cohort' : `  ${r.library} ${r.version}`,
+    r.variant,
+    fmtNumber(r.lookupsPerSecond),
     r.vsFastestPeer === null ? '' : `${r.vsFastestPeer.toFixed(2)}× ${r.fastestPeer}`,
     fmtNumber(r.bytesPerNode),
     r.bytesPerPoint === null ? '' : `${r.bytesPerPoint} (${r.pointsPerNode}/node)`,
@@ -27,7 +37,6 @@ function row(r: PartitionBenchRow): { labels: string[]; own: string[] } {
     fixed(r.maxOverMean, 3),
     fixed(r.stddevOverMean, 3),
   ];
-  return { labels: [...labels, r.variant], own };
 }
 
 /** Per scheme with peers: Cohort's fastest row against the fastest peer. */
@@ -57,7 +66,7 @@ export function partitionBenchText(report: PartitionBenchReport): string {
   return (
     `partition lookups: ${report.nodes} nodes, ${fmtNumber(report.keys)} distinct keys, ` +
     `${report.durationMs} ms per run, median of ${report.repeats} (node ${report.node})\n` +
-    `${metricsTable(HEADER, report.rows.map(row), partitionMetrics(report))}\n` +
+    `${table(HEADER, report.rows.map(row))}\n` +
     `B/node, B/point: heap + ArrayBuffer bytes kept by a ring of ${fmtNumber(report.memoryNodes)} ` +
     'nodes, after a full GC. moved +1 / −1: keys whose node changed when a node was added / the ' +
     'last removed (ideal: 1/(N+1) and 1/N). max/mean, sd/mean: keys per node before the change.\n' +

@@ -1,36 +1,41 @@
 // The human table of `cohort bench schedulers` (bench/schedulers.ts) — one row per load and
 // architecture, the failed runs listed under it — and its plot.
 
+import { table } from '../src/cli/format.js';
 import { type LineSeries, linesSvg } from '../src/cli/svg-lines.js';
-import { metricsTable } from './metrics.js';
-import { schedulersMetrics } from './metrics-rows.js';
 import type { SchedulersReport } from './schedulers.js';
 
 const dash = (x: number | null) => (x === null ? '—' : String(x));
 
 export function schedulersBenchText(report: SchedulersReport): string {
   // p50/p99 ms: the jobs' queueing wait; CPU used %: the cluster's, not a process's.
-  const header = {
-    labels: ['jobs/s', 'architecture'],
-    own: ['CPU used %', 'fairness (Jain)', 'preemptions', 'conflicts', 'declines'],
-  };
-  const rows = report.rows.map((r) => ({
-    labels: [String(r.load), r.architecture],
-    own: [
-      String(r.cpuPercent),
-      dash(r.fairnessJain),
-      String(r.preemptions),
-      dash(r.conflicts),
-      dash(r.declines),
-    ],
-  }));
+  const header = [
+    'jobs/s',
+    'architecture',
+    'wait p50 / p99 ms',
+    'CPU used %',
+    'fairness (Jain)',
+    'preemptions',
+    'conflicts',
+    'declines',
+  ];
+  const rows = report.rows.map((r) => [
+    String(r.load),
+    r.architecture,
+    `${r.waitP50Ms} / ${r.waitP99Ms}`,
+    String(r.cpuPercent),
+    dash(r.fairnessJain),
+    String(r.preemptions),
+    dash(r.conflicts),
+    dash(r.declines),
+  ]);
   const failures = report.rows.flatMap((r) =>
     r.failed.map((f) => `FAILED ${r.architecture} at ${r.load} jobs/s, ${f}`),
   );
   return [
     `${report.jobs} jobs per run; each row is the mean of ${report.seeds} seeds ` +
       '(seed s draws the same jobs for every architecture); simulated time; p50/p99: wait',
-    metricsTable(header, rows, schedulersMetrics(report)),
+    table(header, rows),
     ...failures,
   ].join('\n');
 }

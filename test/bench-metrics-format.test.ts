@@ -16,8 +16,6 @@ import {
   benchMetrics,
   checkBenchMetrics,
   latencyPercentiles,
-  METRIC_COLUMNS,
-  metricColumns,
   percentile,
 } from '../bench/metrics.js';
 import {
@@ -76,20 +74,6 @@ describe('BenchMetrics helpers', () => {
     ]);
     expect(checkBenchMetrics({ labels: { a: 1 }, unit: 'ops' })).toEqual([
       'no throughput, response time or completion figure',
-    ]);
-  });
-
-  it('table columns: only the measured ones, in the one order', () => {
-    const rows = [
-      benchMetrics({ labels: { a: 1 }, unit: 'ops', throughputPerSecond: 1234, availability: 1 }),
-      benchMetrics({ labels: { a: 2 }, unit: 'ops', throughputPerSecond: 10, peakRssMb: 40.4 }),
-    ];
-    const { header, cells } = metricColumns(rows);
-    expect(header).toEqual(['throughput', 'RSS MB', 'availability']);
-    expect(header).toEqual(METRIC_COLUMNS.filter((c) => header.includes(c)));
-    expect(cells).toEqual([
-      ['1,234 ops/s', '', '100.00%'],
-      ['10 ops/s', '40', ''],
     ]);
   });
 });

@@ -4,7 +4,7 @@
 
 import { writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { metricsTable } from '../../bench/metrics.js';
+import type { BenchMetrics } from '../../bench/metrics.js';
 import {
   commMetrics,
   computeMetrics,
@@ -21,6 +21,7 @@ import {
   txnMetrics,
   walMetrics,
 } from '../../bench/metrics-rows.js';
+import { metricsTableText } from '../../bench/metrics-table.js';
 import { benchRaftElection } from '../../bench/raft-election.js';
 import { benchRaftSim } from '../../bench/raft-sim.js';
 import { benchServer, SERVER_WORKLOADS, type ServerWorkload } from '../../bench/server.js';
@@ -29,7 +30,7 @@ import { benchSim } from '../../bench/sim.js';
 import { cdfSvg } from '../../bench/svg-cdf.js';
 import { benchTransport, type TransportBenchRow } from '../../bench/transport.js';
 import { benchWal, type WalBenchReport, type WalStoreName } from '../../bench/wal.js';
-import { fmtNumber, progress } from './format.js';
+import { fmtNumber, progress, table } from './format.js';
 import { parseInteger } from './parse-flags.js';
 import { selfArgv } from './self-argv.js';
 import { EXIT_CHECK_FAILED, EXIT_OK, UsageError } from './usage-error.js';
@@ -64,7 +65,9 @@ interface Benchmark {
 }
 
 interface BenchOutput {
-  readonly report: unknown;
+  /** The JSON report: the bench's own fields and the common `metrics` rows. */
+  readonly report: { readonly metrics: readonly BenchMetrics[] };
+  /** The bench's own tables; the common metrics table is added after them. */
   readonly text: string;
   /** A check inside the benchmark failed (e.g. answers differ): exit 1 after printing. */
   readonly failed?: boolean;
@@ -99,14 +102,16 @@ const benchmarks: Record<string, Benchmark> = {
     run(flags, onProgress) {
       const repeats = repeatsOf(flags);
       const report = benchSim({ repeats, onProgress });
-      const rows = ['off', 'hash (every cohort sim run)', 'full (cohort sim --trace)'].map(
-        (tracing) => ({ labels: [tracing] }),
-      );
+      const rows = [
+        ['off', report.deliveriesPerSecond],
+        ['hash (every cohort sim run)', report.deliveriesPerSecondHashed],
+        ['full (cohort sim --trace)', report.deliveriesPerSecondTraced],
+      ].map(([tracing, perSecond]) => [String(tracing), fmtNumber(perSecond as number)]);
       const metrics = simMetrics(report);
       const verdict = report.meetsTarget ? 'met' : 'NOT met';
       const text =
         `simulated deliveries per wall-clock second, ${report.nodes}-node message flood, ` +
-        `best of ${repeats}\n${metricsTable({ labels: ['tracing'] }, rows, metrics)}\n` +
+        `best of ${repeats}\n${table(['tracing', 'deliveries/s'], rows)}\n` +
         `target ≥ ${fmtNumber(report.targetDeliveriesPerSecond)}/s with tracing off: ${verdict}`;
       return { report: { ...report, metrics }, text };
     },
@@ -125,17 +130,22 @@ const benchmarks: Record<string, Benchmark> = {
       );
       writeFileSync(svgPath, svg);
       const ms = (v: number) => fmtNumber(Math.round(v));
-      const rows = results.map((r) => ({
-        labels: [r.range],
-        own: [ms(r.p90), ms(r.max), String(r.capped), r.paper ?? ''],
-      }));
-      const header = { labels: ['timeout ms'], own: ['p90', 'max', '≥ 30 s', 'paper (§9.3)'] };
+      const rows = results.map((r) => [
+        r.range,
+        ms(r.p50),
+        ms(r.p90),
+        ms(r.p99),
+        ms(r.max),
+        String(r.capped),
+        r.paper ?? '',
+      ]);
+      const header = ['timeout ms', 'p50', 'p90', 'p99', 'max', '≥ 30 s', 'paper (§9.3)'];
       const report = results.map(({ samples: _, ...summary }) => summary);
       const metrics = raftElectionMetrics(report);
       const text =
         `Raft paper Figure 16 (top): election time after a leader crash, ${trials} trials ` +
         `per range (virtual ms; availability: elections within 30 s)\n` +
-        `${metricsTable(header, rows, metrics)}\nCDF written to ${svgPath}`;
+        `${table(header, rows)}\nCDF written to ${svgPath}`;
       return { report: { ranges: report, svg: svgPath, metrics }, text };
     },
   },
@@ -143,15 +153,17 @@ const benchmarks: Record<string, Benchmark> = {
     run(flags, onProgress) {
       const repeats = repeatsOf(flags);
       const runs = benchRaftSim({ repeats, onProgress });
-      const rows = runs.map((r) => ({
-        labels: [r.faults === 'none' ? 'none' : 'random plan (seed 7)'],
-        own: [fmtNumber(r.commitsPerSecond), `${r.virtualToWall}×`],
-      }));
+      const rows = runs.map((r) => [
+        r.faults === 'none' ? 'none' : 'random plan (seed 7)',
+        fmtNumber(r.clientOpsPerSecond),
+        fmtNumber(r.commitsPerSecond),
+        `${r.virtualToWall}×`,
+      ]);
       const metrics = raftSimMetrics(runs);
-      const header = { labels: ['faults'], own: ['commits/s', 'virtual/wall'] };
+      const header = ['faults', 'client ops/s', 'commits/s', 'virtual/wall'];
       const text =
         `consensus/raft in the simulator, 5 servers + 8 clients, best of ${repeats} ` +
-        `(throughput: acknowledged client ops per wall second)\n${metricsTable(header, rows, metrics)}`;
+        `(client ops/s: acknowledged client ops per wall second)\n${table(header, rows)}`;
       // An object (it was the bare array until the metrics came): the runs are under `runs`.
       return { report: { runs, metrics }, text };
     },
@@ -261,7 +273,7 @@ const benchmarks: Record<string, Benchmark> = {
     async run(flags, onProgress) {
       // Loaded here: the compute models and the corpus generator load only for this benchmark.
       const { benchCompute } = await import('../../bench/compute.js');
-      const { computeBenchText } = await import('../../bench/compute-text.js');
+      const { computeBenchText, computeScalingSvg } = await import('../../bench/compute-text.js');
       const sizeMb = parseInteger('--size', flags.size, 1, 65_536) ?? 256;
       const streamRecords = parseInteger('--records', flags.records, 1, 10_000_000);
       const report = await benchCompute({
@@ -270,7 +282,9 @@ const benchmarks: Record<string, Benchmark> = {
         ...(streamRecords !== undefined && { streamRecords }),
         onProgress,
       });
-      const text = computeBenchText(report);
+      if (flags.svg !== undefined) writeFileSync(flags.svg, computeScalingSvg(report));
+      const where = flags.svg === undefined ? '' : `\nplot written to ${flags.svg}`;
+      const text = computeBenchText(report) + where;
       return {
         report: { ...report, metrics: computeMetrics(report) },
         text,
@@ -360,22 +374,18 @@ const benchmarks: Record<string, Benchmark> = {
       const rawOf = (r: TransportBenchRow) =>
         rows.find((x) => x.link === 'raw' && x.payloadBytes === r.payloadBytes)
           ?.messagesPerSecond ?? 1;
-      const lines = rows.map((r) => ({
-        labels: [
-          `${r.payloadBytes} B`,
-          r.link === 'raw'
-            ? 'raw socket (length-prefixed bytes)'
-            : 'Cohort transport (msgpack frames)',
-        ],
-        own: [
-          String(r.megabytesPerSecond),
-          r.link === 'raw' ? '' : `${(r.messagesPerSecond / rawOf(r)).toFixed(2)}×`,
-        ],
-      }));
+      const lines = rows.map((r) => [
+        `${r.payloadBytes} B`,
+        r.link === 'raw'
+          ? 'raw socket (length-prefixed bytes)'
+          : 'Cohort transport (msgpack frames)',
+        fmtNumber(r.messagesPerSecond),
+        String(r.megabytesPerSecond),
+        r.link === 'raw' ? '' : `${(r.messagesPerSecond / rawOf(r)).toFixed(2)}×`,
+      ]);
       const metrics = transportMetrics(rows);
-      const header = { labels: ['payload', 'link'], own: ['MB/s', 'vs raw'] };
-      const text =
-        `loopback, ${messages} messages per configuration\n` + metricsTable(header, lines, metrics);
+      const header = ['payload', 'link', 'messages/s', 'MB/s', 'vs raw'];
+      const text = `loopback, ${messages} messages per configuration\n${table(header, lines)}`;
       // An object (it was the bare array until the metrics came): the rows are under `rows`.
       return { report: { rows, metrics }, text };
     },
@@ -397,26 +407,43 @@ function walText(report: WalBenchReport, writes: number): string {
     if (r.store !== 'cohort' || x === undefined) return '';
     return `${x.median.toFixed(2)}× (${x.min.toFixed(2)}–${x.max.toFixed(2)})`;
   };
-  const lines = report.rows.map((r) => ({
-    labels: [`${r.recordBytes} B (${r.bytesPerWrite})`, String(r.writers), WAL_STORES[r.store]],
-    own: [
-      String(r.megabytesPerSecond),
-      `${fmtNumber(r.fsyncs)} (${r.recordsPerFsync})`,
-      ratio(r, 'raw'),
-      ratio(r, 'raw-batch'),
-    ],
-  }));
-  const header = {
-    labels: ['value (on disk)', 'writers', 'store'],
-    own: ['MB/s', 'fsyncs (records each)', 'vs raw', 'vs batch'],
-  };
+  const lines = report.rows.map((r) => [
+    `${r.recordBytes} B (${r.bytesPerWrite})`,
+    String(r.writers),
+    WAL_STORES[r.store],
+    fmtNumber(r.writesPerSecond),
+    `${r.p50Ms} / ${r.p99Ms}`,
+    String(r.megabytesPerSecond),
+    `${fmtNumber(r.fsyncs)} (${r.recordsPerFsync})`,
+    ratio(r, 'raw'),
+    ratio(r, 'raw-batch'),
+  ]);
+  const header = [
+    'value (on disk)',
+    'writers',
+    'store',
+    'writes/s',
+    'p50 / p99 ms',
+    'MB/s',
+    'fsyncs (records each)',
+    'vs raw',
+    'vs batch',
+  ];
   return (
     `durable writes, ${writes} per configuration and store, ${report.repeats} repetitions ` +
     "(throughput: the median; vs: the median (min–max) of the repetitions' ratios)\n" +
-    `${metricsTable(header, lines, walMetrics(report))}\n` +
+    `${table(header, lines)}\n` +
     'on disk: bytes per write, the record header included (every store writes the same ' +
     "records); CPU: the process's, all threads; RSS includes the baselines' prepared batches"
   );
+}
+
+/**
+ * A bench's human output: its own tables, then the common metrics table of the same
+ * `metrics` rows its JSON report carries (one renderer for every bench).
+ */
+export function benchText(own: string, metrics: readonly BenchMetrics[]): string {
+  return `${own}\n\n${metricsTableText(metrics)}`;
 }
 
 export async function benchCommand(what: string, flags: BenchFlags): Promise<number> {
@@ -429,6 +456,10 @@ export async function benchCommand(what: string, flags: BenchFlags): Promise<num
   const bar = progress();
   const { report, text, failed } = await bench.run(flags, (t) => bar.update(t));
   bar.done();
-  process.stdout.write(flags.json === true ? `${JSON.stringify(report, null, 2)}\n` : `${text}\n`);
+  process.stdout.write(
+    flags.json === true
+      ? `${JSON.stringify(report, null, 2)}\n`
+      : `${benchText(text, report.metrics)}\n`,
+  );
   return failed === true ? EXIT_CHECK_FAILED : EXIT_OK;
 }

@@ -101,7 +101,7 @@ function addBench(root: Command, exit: Exit): void {
     )
     .option(
       '--svg <file>',
-      'raft-election: where to write the CDF plot (raft-election-cdf.svg); schedulers: the plot; gossip: the spread plot (swim-detection.svg goes beside it)',
+      'raft-election: where to write the CDF plot (raft-election-cdf.svg); schedulers, compute: the plot; gossip: the spread plot (swim-detection.svg goes beside it)',
     )
     .option('--writes <n>', 'wal: durable writes per configuration', '2000')
     .option('--messages <n>', 'transport: messages per configuration', '50000')
@@ -149,7 +149,7 @@ function addBench(root: Command, exit: Exit): void {
         '  cohort bench locks --backends redis,etcd --duration 1000\n' +
         '  cohort bench limits --duration 3000 --repeats 3 --json\n' +
         '  cohort bench txn --duration 3000 --repeats 3\n' +
-        '  cohort bench compute --size 64 --json\n' +
+        '  cohort bench compute --size 64 --svg docs/compute-scaling.svg\n' +
         '  cohort bench comm --duration 3000 --repeats 3 --concurrency 1,64 --json\n' +
         '  cohort bench schedulers --trials 5 --svg docs/schedulers-wait.svg\n' +
         '  cohort bench partition --duration 500 --repeats 5\n' +
