@@ -18,7 +18,7 @@ import {
   useState,
 } from 'preact/hooks';
 import { Controls } from './controls.js';
-import { type DrawnNode, drawnNodes } from './drawings/drawn-nodes.js';
+import type { DrawnNode } from './drawings/drawn-nodes.js';
 import { LogRows } from './drawings/log-rows.js';
 import { ExplainPanel, SEED_PASSAGE_ID, showSeedPassage } from './explain-panel.js';
 import { chrome, type Lang, LangContext, readLang, useT, writeLang } from './i18n.js';
@@ -129,10 +129,7 @@ function useReplay(run: LabRun, t: number) {
     [run],
   );
   // The stage's drawings read that replay at the slider's time (never a second simulation).
-  const drawn = useMemo(
-    () => (probe === null ? undefined : drawnNodes(run.spec?.name ?? '', probe, t, run.nodes)),
-    [probe, run, t],
-  );
+  const drawn = useMemo(() => (probe === null ? undefined : probe.drawnAt(t)), [probe, run, t]);
   return { probe, drawn };
 }
 

@@ -22,7 +22,7 @@ export interface DrawnNode {
 }
 
 /** The pending timer to draw: the first of `names` that is set, else the one due next. */
-function ringOf(
+export function ringOf(
   timers: readonly PendingTimer[],
   names: readonly string[] | undefined,
   nowMs: number,

@@ -18,8 +18,15 @@ export interface PendingTimer {
 
 type AnyProcess = Process<Message, Output, unknown>;
 
-/** The process with its timer calls noted in `book`. */
-function watched(inner: AnyProcess, book: Map<string, PendingTimer>): AnyProcess {
+/** Called after each step of a node (even one that threw), with its state then. */
+export type StepHook = (id: NodeId, state: unknown) => void;
+
+/** The process with its timer calls noted in `book`, and each step reported to `after`. */
+function watched(
+  inner: AnyProcess,
+  book: Map<string, PendingTimer>,
+  after: (state: unknown) => void,
+): AnyProcess {
   const wrappers = new WeakMap<Env, Env>();
   const wrap = (env: Env): Env => {
     const known = wrappers.get(env);
@@ -39,22 +46,37 @@ function watched(inner: AnyProcess, book: Map<string, PendingTimer>): AnyProcess
     return env2;
   };
   const onCommand = inner.onCommand?.bind(inner);
+  const step = (body: () => void): void => {
+    try {
+      body();
+    } finally {
+      after(inner.state);
+    }
+  };
   return {
     get state() {
       return inner.state;
     },
-    onStart: (env) => inner.onStart(wrap(env)),
-    onMessage: (env, from, message) => inner.onMessage(wrap(env), from, message),
+    onStart: (env) => step(() => inner.onStart(wrap(env))),
+    onMessage: (env, from, message) => step(() => inner.onMessage(wrap(env), from, message)),
     onTimer: (env, name) => {
       book.delete(name);
-      inner.onTimer(wrap(env), name);
+      step(() => inner.onTimer(wrap(env), name));
     },
-    ...(onCommand !== undefined && { onCommand: (env, command) => onCommand(wrap(env), command) }),
+    ...(onCommand !== undefined && {
+      onCommand: (env, command) => step(() => onCommand(wrap(env), command)),
+    }),
   };
 }
 
-/** The algorithm with every node's timers watched, and each node's current book. */
-export function watchTimers(spec: AnyAlgorithm): {
+/**
+ * The algorithm with every node's timers watched, and each node's current book; `onStep`
+ * hears of every step (the drawn history's cue, drawings/drawn-history.ts).
+ */
+export function watchTimers(
+  spec: AnyAlgorithm,
+  onStep: StepHook = () => {},
+): {
   spec: AnyAlgorithm;
   timersOf: (id: NodeId) => readonly PendingTimer[];
 } {
@@ -63,7 +85,7 @@ export function watchTimers(spec: AnyAlgorithm): {
     // A restart creates a fresh process: its timers start from nothing, as the host's do.
     const book = new Map<string, PendingTimer>();
     books.set(id, book);
-    return watched(spec.create(id, ctx) as AnyProcess, book);
+    return watched(spec.create(id, ctx) as AnyProcess, book, (state) => onStep(id, state));
   };
   return {
     spec: Object.assign(Object.create(spec) as AnyAlgorithm, { create }),

@@ -42,10 +42,30 @@ function blockOf(entry: unknown): Omit<TreeBlock, 'best'> | undefined {
   return undefined;
 }
 
+/**
+ * The last view drawn of each block map, with the size and tip it was drawn at. The chains
+ * only ever add blocks to a map (addBlock, addLinkedEntry) and a restart builds a new map, so
+ * the same map, size and tip is the same tree: the stage's replay memo asks after every step
+ * (a miner's every hashing tick), and most steps leave the tree as it was.
+ */
+const drawnTrees = new WeakMap<
+  Map<string, unknown>,
+  { readonly size: number; readonly tip: string; readonly view: BlockTreeView }
+>();
+
 /** The node's block tree: its newest heights, the tip's ancestry marked as the best chain. */
 export function blockTreeOf(state: unknown): BlockTreeView | undefined {
   const known = knownOf(state);
   if (known === undefined) return undefined;
+  const drawn = drawnTrees.get(known.blocks);
+  if (drawn !== undefined && drawn.size === known.blocks.size && drawn.tip === known.tip)
+    return drawn.view;
+  const view = treeView(known);
+  drawnTrees.set(known.blocks, { size: known.blocks.size, tip: known.tip, view });
+  return view;
+}
+
+function treeView(known: Known): BlockTreeView {
   const all = new Map<string, Omit<TreeBlock, 'best'>>();
   for (const entry of known.blocks.values()) {
     const b = blockOf(entry);

@@ -12,9 +12,18 @@ import type { InspectorField, LogCell, NodeDrawing } from './types.js';
 /** At most this many of the log's last entries are drawn (the rest are counted). */
 const LOG_CELLS = 60;
 
+/** Each entry's words, once: entries do not change once logged, and the stage's replay
+ * memo draws the log after every step. */
+const words = new WeakMap<Entry, string>();
+
 function what(e: Entry): string {
-  if (e.kind === 'command') return JSON.stringify(e.command).slice(0, 80);
-  return e.kind;
+  if (e.kind !== 'command') return e.kind;
+  let w = words.get(e);
+  if (w === undefined) {
+    w = JSON.stringify(e.command).slice(0, 80);
+    words.set(e, w);
+  }
+  return w;
 }
 
 function logOf(s: ServerState): { kind: 'log'; cells: LogCell[]; before: number } {
