@@ -25,6 +25,7 @@ import {
   sampleServer,
   startBrokerServer,
 } from './comm-servers.js';
+import { percentile } from './metrics.js';
 
 export const BROKER_SIZES = [100, 4096] as const;
 const CONSUME_PREFETCH = 256;
@@ -73,12 +74,6 @@ export interface BrokerBenchReport {
   readonly servers: Readonly<Record<string, string>>;
   readonly consumePrefetch: number;
   readonly rows: readonly BrokerBenchRow[];
-}
-
-function percentile(sorted: Float64Array, p: number): number {
-  if (sorted.length === 0) return 0;
-  const i = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
-  return sorted[Math.max(0, i)] as number;
 }
 
 const round = (x: number, digits: number) => Number(x.toFixed(digits));

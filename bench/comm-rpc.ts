@@ -20,6 +20,7 @@ import { RpcClient } from '../src/comm/rpc/client.js';
 import { echoService } from '../src/comm/rpc/echo-service.js';
 import { NodeProcess } from '../src/runtime/launcher/node-process.js';
 import { startPlainEchoServer } from './comm-rpc-server.js';
+import { percentile } from './metrics.js';
 
 export const RPC_CLIENTS = ['cohort', 'grpc-js'] as const;
 export type RpcClientKind = (typeof RPC_CLIENTS)[number];
@@ -65,12 +66,6 @@ export interface RpcBenchReport {
 }
 
 type Caller = () => Promise<unknown>;
-
-function percentile(sorted: Float64Array, p: number): number {
-  if (sorted.length === 0) return 0;
-  const i = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
-  return sorted[Math.max(0, i)] as number;
-}
 
 const round = (x: number, digits: number) => Number(x.toFixed(digits));
 

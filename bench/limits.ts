@@ -16,6 +16,7 @@
 import { Redis } from 'ioredis';
 import { LIMIT, type LimitTarget, TARGETS, WINDOW_MS } from './limits-targets.js';
 import { LocalServers } from './locks-servers.js';
+import { percentile } from './metrics.js';
 
 const YIELD_EVERY = 64;
 const WARM_UP_MS = 300;
@@ -103,9 +104,12 @@ async function runOnce(
   }
 }
 
+/** The lower median (nearest rank): always one run's own figure, so that run can be found. */
 function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor((sorted.length - 1) / 2)] as number;
+  return percentile(
+    [...values].sort((a, b) => a - b),
+    50,
+  );
 }
 
 function rowOf(target: LimitTarget, concurrency: number, runs: LimitsRun[]): LimitsBenchRow {

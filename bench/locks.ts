@@ -29,6 +29,7 @@ import {
   type Started,
   type Target,
 } from './locks-targets.js';
+import { percentile } from './metrics.js';
 
 export { BACKENDS, type BackendName } from './locks-targets.js';
 
@@ -92,12 +93,6 @@ interface Opened {
 }
 
 const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;
-
-function percentile(sorted: Float64Array, p: number): number {
-  if (sorted.length === 0) return 0;
-  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[i] as number;
-}
 
 const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
 

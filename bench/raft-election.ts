@@ -12,6 +12,7 @@ import { Prng } from '../src/core/prng.js';
 import { nodeIds } from '../src/core/process.js';
 import { resolveOptions } from '../src/sim/run.js';
 import { Simulator } from '../src/sim/simulator.js';
+import { percentile } from './metrics.js';
 
 export const FIGURE_16_RANGES: readonly (readonly [number, number])[] = [
   [150, 150],
@@ -46,12 +47,6 @@ export interface RangeResult {
   readonly max: number;
   readonly capped: number;
   readonly paper: string | null;
-}
-
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const i = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
-  return sorted[Math.max(0, i)] as number;
 }
 
 /** One trial: elect, crash the leader inside a heartbeat interval, time the next election. */

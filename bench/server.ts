@@ -22,6 +22,7 @@
 // measured; a failed request counts as an error of its run (the first message is kept).
 
 import { type Client, Compare, connect, Op } from '../src/client/index.js';
+import { percentile } from './metrics.js';
 import { type ProcessSample, ServerCluster, type ServerKind } from './server-cluster.js';
 import { HOT_LOCK_WAITERS, hotLock, LockLeases, lockCycle } from './server-lock.js';
 import { closedLoop, type LoopResult } from './server-loop.js';
@@ -165,12 +166,6 @@ function operation(
           .commit(call);
       };
   }
-}
-
-function percentile(sorted: Float64Array, p: number): number {
-  if (sorted.length === 0) return 0;
-  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[i] as number;
 }
 
 const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;

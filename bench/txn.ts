@@ -28,6 +28,7 @@ import path from 'node:path';
 import type pg from 'pg';
 import { RabbitMqServer } from '../src/runtime/launcher/rabbitmq.js';
 import { LocalServers, postgresConnection } from './locks-servers.js';
+import { percentile } from './metrics.js';
 import { benchOutbox, type OutboxBenchResult } from './outbox.js';
 import { processTreeCpuMs } from './proc-tree-cpu.js';
 import { closedLoop, type LoopResult } from './server-loop.js';
@@ -171,12 +172,6 @@ interface Servers {
 
 const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;
 const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
-
-function percentile(sorted: Float64Array, p: number): number {
-  if (sorted.length === 0) return 0;
-  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[i] as number;
-}
 
 /** Both servers' wal_sync, once every pool of every protocol has published its counts. */
 async function walSyncs(s: Servers): Promise<Record<ServerName, number>> {

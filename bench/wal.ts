@@ -22,6 +22,7 @@ import { join } from 'node:path';
 import { crc32c } from '@node-rs/crc32';
 import { encodeStep } from '../src/core/step-record.js';
 import { openWalStorage } from '../src/runtime/wal/index.js';
+import { percentile } from './metrics.js';
 
 export type WalStoreName = 'cohort' | 'raw' | 'raw-batch';
 
@@ -68,11 +69,6 @@ export const WAL_BENCH_CONFIGS: readonly { size: number; writers: number }[] = [
 );
 
 const SLICES = 10;
-
-function percentile(sorted: readonly number[], p: number): number {
-  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[i] ?? 0;
-}
 
 const median = (xs: readonly number[]) =>
   percentile(

@@ -2,8 +2,8 @@
 // the JSON report's shape — every target (Cohort's seven limiters in process and on Redis,
 // rate-limiter-flexible memory and Redis, bottleneck local and on Redis) at every
 // concurrency, with decisions counted and accuracy being admitted ÷ allowed — the human
-// table, and nothing left behind in TMPDIR (the redis-server it starts is stopped). No
-// timing thresholds: only what was counted is checked.
+// table and the common metrics table after it, and nothing left behind in TMPDIR (the
+// redis-server it starts is stopped). No timing thresholds: only what was counted is checked.
 
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -12,6 +12,8 @@ import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import type { LimitsBenchReport } from '../bench/limits.js';
 import { TARGETS } from '../bench/limits-targets.js';
+import type { BenchMetrics } from '../bench/metrics.js';
+import { METRICS_TABLE_TITLE, targetOf } from '../bench/metrics-table.js';
 import { COHORT_ARGV } from './support/cohort-argv.js';
 
 const [NODE, ...NODE_ARGS] = COHORT_ARGV as [string, ...string[]];
@@ -62,6 +64,11 @@ it('reports every limiter at every concurrency, as JSON and as a table', async (
   expect(text.stdout).toContain('cohort gcra (redis)');
   expect(text.stdout).toContain('rate-limiter-flexible redis');
   expect(text.stdout).toMatch(/goal (met|NOT met)/);
+  // Then the common metrics table: a row for every record of the JSON's `metrics`.
+  const common = text.stdout.slice(text.stdout.indexOf(METRICS_TABLE_TITLE));
+  const { metrics } = report as unknown as { metrics: BenchMetrics[] };
+  expect(metrics).toHaveLength(report.rows.length);
+  for (const m of metrics) expect(common).toContain(targetOf(m.labels));
   // The redis-server was stopped and its data removed (tsx keeps its cache there too).
   expect(readdirSync(scratch).filter((f) => f.startsWith('cohort-bench-'))).toEqual([]);
 }, 300_000);
