@@ -234,6 +234,26 @@ describe.each([
   { name: 'desktop', width: 1280, height: 800 },
   { name: 'phone', width: 390, height: 844 },
 ])('at $width×$height', ({ width, height }) => {
+  it('keeps the fault-plan box in one place whatever the algorithm', async () => {
+    const { page, errors } = await openLab(lab, width, height, 'algorithm=consensus/raft&seed=1');
+    const planBox = await box(page, '#fault-plan');
+    // Option counts from 2 to 13, summaries of one to four lines, Raft's log rows.
+    for (const algorithm of [
+      'election/bully',
+      'txn/2pc',
+      'scheduling/two-level',
+      'chain/pow',
+      'mutex/ricart-agrawala',
+      'consensus/raft',
+    ]) {
+      await choose(page, algorithm);
+      await page.waitForSelector(`[data-run-algorithm="${algorithm}"]`);
+      expect(await box(page, '#fault-plan'), algorithm).toEqual(planBox);
+    }
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('starts the stage near the top and keeps 40 nodes’ labels apart', async () => {
     const { page, errors } = await openLab(
       lab,

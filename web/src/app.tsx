@@ -161,7 +161,7 @@ function RunView(props: {
   };
   return (
     <section class="run">
-      <div class="player">
+      <div class="player" data-run-algorithm={run.spec?.name}>
         {!props.lecture && <TourPanel lab={lab} run={run} goTo={goTo} />}
         {lab.stale && (
           <p class="stale-note" role="status" data-stale>
