@@ -3,14 +3,16 @@
 // single-process Node count, MapReduce at 1, 2 and 4 workers, `tr | sort | uniq -c` — gives
 // the same words and counts (the report says so and lists no mismatch), the stream is exact
 // at both delivery guarantees, CPU and peak memory are measured, and nothing is left in
-// TMPDIR. No timing thresholds: the figures are only checked to be there.
+// TMPDIR. No timing thresholds: the figures are only checked to be there. The human output
+// ends with the common metrics table, and --svg writes the scaling plot.
 
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ComputeBenchReport } from '../bench/compute.js';
+import { METRICS_TABLE_COLUMNS, METRICS_TABLE_TITLE } from '../bench/metrics-table.js';
 import { COHORT_ARGV } from './support/cohort-argv.js';
 
 const [NODE, ...NODE_ARGS] = COHORT_ARGV as [string, ...string[]];
@@ -55,6 +57,28 @@ describe('cohort bench compute', () => {
     for (const s of report.stream) expect(s.p99Ms).toBeGreaterThanOrEqual(s.p50Ms);
     // tsx (the CLI from source) keeps its compile cache there too; ours start with cohort-.
     expect(readdirSync(scratch).filter((x) => x.startsWith('cohort-'))).toEqual([]);
+  });
+
+  it('prints its tables and the common metrics table, and plots with --svg', () => {
+    const svg = join(scratch, 'compute-scaling.svg');
+    const args = ['bench', 'compute', '--size', '1', '--records', '100', '--repeats', '1'];
+    const out = spawnSync(NODE, [...NODE_ARGS, ...args, '--svg', svg], {
+      env: { ...process.env, TMPDIR: scratch },
+      encoding: 'utf8',
+    });
+    expect(out.status, out.stderr).toBe(0);
+    expect(out.stdout).toContain('single-process Node');
+    expect(out.stdout).toContain(`plot written to ${svg}`);
+    const common = out.stdout.slice(out.stdout.indexOf(METRICS_TABLE_TITLE));
+    expect(common.split('\n')[1]?.replace(/ {2,}/g, '  ')).toBe(METRICS_TABLE_COLUMNS.join('  '));
+    for (const target of ['word count node workers=1', 'word count mapreduce workers=4'])
+      expect(common).toContain(target);
+    expect(common).toContain('stream exactly-once');
+    const plot = readFileSync(svg, 'utf8');
+    for (const label of ['MapReduce, wall', 'single-process Node, wall', 'sort | uniq -c, wall'])
+      expect(plot).toContain(label);
+    // One point per worker count on MapReduce's line.
+    expect(plot.match(/<title>MapReduce, wall: /g)).toHaveLength(3);
   });
 
   it('refuses a bad --size in one line', () => {
