@@ -1,8 +1,10 @@
 // `cohort compute stream` and `cohort compute actors`: the stream (src/compute/stream) and
 // actor (src/compute/actors) models as real runs on worker processes. `stream` counts the
 // words of --input through a Storm-style topology and compares the sink's totals with the
-// single-process count (exit 1 if exactly-once is not exact, or at-least-once lost a
-// word); `--kill-at R` SIGKILLs the worker the spout hands record R. With `--window` the
+// single-process count (exit 1 if exactly-once or the idempotent sink is not exact, or
+// at-least-once lost a word); `--exactly-once` runs checkpoint barriers and a transactional
+// sink (every `--checkpoint-interval-ms`), `--idempotent-sink` the ack tree's replays into
+// a deduplicating sink; `--kill-at R` SIGKILLs the worker the spout hands record R. With `--window` the
 // input is `<eventTimeMs> <text>` lines and the counts are per (event-time window, word),
 // compared with one in-process EventTimeWindows over the same records. `actors` runs the
 // bank example and checks conservation and every balance (exit 1 on a mismatch); `--kill-at K` SIGKILLs node 0 after K processed
@@ -19,6 +21,8 @@ interface StreamFlags {
   input: string;
   generate?: string;
   exactlyOnce?: boolean;
+  idempotentSink?: boolean;
+  checkpointIntervalMs: string;
   maxPending: string;
   timeoutMs: string;
   killAt?: string;
@@ -47,7 +51,12 @@ export function computeModelsCommandDef(group: Command, exit: Exit): void {
     .requiredOption('--workers <n>', 'worker processes')
     .requiredOption('--input <file>', 'the text to stream, one record per line')
     .option('--generate <kb>', 'first write a generated corpus of this many KB to --input')
-    .option('--exactly-once', 'an idempotent sink: replays count nothing twice')
+    .option(
+      '--exactly-once',
+      'checkpoint barriers and a transactional sink: a restore replays nothing twice',
+    )
+    .option('--checkpoint-interval-ms <ms>', 'exactly-once: time between checkpoints', '200')
+    .option('--idempotent-sink', 'at-least-once replays into a sink that skips duplicates')
     .option('--max-pending <n>', 'records in flight at once', '64')
     .option('--timeout-ms <ms>', 'replay a record whose tree is not complete by then', '30000')
     .option('--kill-at <r>', 'SIGKILL the worker the spout hands record R (counted from 0)')
@@ -103,6 +112,13 @@ function windowSpec(raw: string): WindowSpecOf {
   return { kind: 'sliding', sizeMs: Number(m[2]), slideMs: Number(m[3]) };
 }
 
+function deliveryOf(flags: StreamFlags): 'at-least-once' | 'idempotent' | 'exactly-once' {
+  if (flags.exactlyOnce === true && flags.idempotentSink === true)
+    throw new UsageError('--exactly-once and --idempotent-sink are two deliveries: pick one');
+  if (flags.exactlyOnce === true) return 'exactly-once';
+  return flags.idempotentSink === true ? 'idempotent' : 'at-least-once';
+}
+
 async function streamCommand(flags: StreamFlags): Promise<number> {
   const workers = positive('--workers', flags.workers) as number;
   const top = positive('--top', flags.top) as number;
@@ -131,10 +147,15 @@ async function streamCommand(flags: StreamFlags): Promise<number> {
   }
   let killed: number | null = null;
   let run: ReturnType<typeof lib.runStream> | undefined;
-  const delivery = flags.exactlyOnce === true ? 'exactly-once' : 'at-least-once';
+  const delivery = deliveryOf(flags);
+  const checkpointIntervalMs = positive(
+    '--checkpoint-interval-ms',
+    flags.checkpointIntervalMs,
+  ) as number;
+  const opts = { input: flags.input, workers, delivery, maxPending, timeoutMs };
   try {
     run = lib.runStream(
-      { input: flags.input, workers, delivery, maxPending, timeoutMs, ...(window && { window }) },
+      { ...opts, checkpointIntervalMs, ...(window && { window }) },
       {
         onEmit(record, attempt, pid) {
           if (killed !== null || record !== killAt || attempt !== 1) return;
@@ -192,6 +213,8 @@ function printStream(
   );
   out(`emitted ${s.emitted}, replayed ${s.replayed}, worker failures ${s.workerFailures}`);
   out(`tuples ${s.tuples}, duplicates skipped ${s.duplicatesSkipped}, timed out ${s.timedOut}`);
+  if (s.delivery === 'exactly-once')
+    out(`checkpoints ${s.checkpoints}, restored from ${JSON.stringify(s.restores)}`);
   out(`total ${s.totalMs} ms, record latency p50 ${s.p50Ms} ms, p99 ${s.p99Ms} ms`);
 }
 

@@ -23,9 +23,17 @@ const split: Bolt<null> = {
   },
 };
 
+const isEntry = (x: unknown): x is [string, number] =>
+  Array.isArray(x) && x.length === 2 && typeof x[0] === 'string' && Number.isSafeInteger(x[1]);
+
 /** count: keeps the task's running counts and writes each increment to the sink. */
 const count: Bolt<Map<string, number>> = {
   init: () => new Map(),
+  snapshot: (state) => [...state],
+  restore(_, data) {
+    if (!Array.isArray(data) || !data.every(isEntry)) throw new Error('a malformed count snapshot');
+    return new Map(data);
+  },
   execute(values, out, state) {
     const [word, n, record, k] = values;
     if (typeof word !== 'string' || typeof n !== 'number' || typeof record !== 'number')

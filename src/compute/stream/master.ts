@@ -11,8 +11,10 @@
 // topology.message.timeout.secs); a worker exits — the master fails at once every tree
 // with a tuple routed to it (Storm would wait for the timeout; the master knows which trees
 // touched the worker because it routed their tuples) and forks a replacement holding the
-// same tasks, as Storm's supervisor restarts a worker. Exactly-once is the same replay with
-// an idempotent sink.
+// same tasks, as Storm's supervisor restarts a worker. `idempotent` is the same replay into
+// a sink that skips an update it has already applied (sink.ts); `exactly-once` is a
+// different run altogether, with checkpoint barriers and a transactional sink
+// (checkpointed-run.ts), which runStream hands the options to.
 //
 // Windowed (`window` set; input lines `<eventTimeMs> <text>`): the count tasks are
 // window-bolt.ts's, their firings go to a WindowSink keyed by (window, word). The spout's
@@ -27,10 +29,9 @@
 // run, as Nimbus's would not — Storm's spout would resume from its source's offsets).
 
 import type { ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
-import readline from 'node:readline';
-import { forkWorker, type WorkerModule, workerModule } from '../worker-process.js';
+import { forkWorker } from '../worker-process.js';
 import { Acker, newTupleId, xorIds } from './acker.js';
+import { CheckpointedRun } from './checkpointed-run.js';
 import {
   type FromWorker,
   type Progress,
@@ -38,66 +39,25 @@ import {
   type ToWorker,
   type Tuple,
 } from './protocol.js';
-import { CountSink, type Delivery, WindowSink } from './sink.js';
+import {
+  inputLines,
+  MAX_RESTARTS_PER_WORKER,
+  positiveOption,
+  StreamError,
+  type StreamHooks,
+  type StreamOptions,
+  type StreamResult,
+  stopWorkers,
+  timingsOf,
+  topologyOf,
+  watermarkStep,
+  workerModuleOrThrow,
+} from './run-common.js';
+import { CountSink, WindowSink } from './sink.js';
 import { type PendingRecord, ReliableSpout, StreamRecordError } from './spout.js';
 import { parseTimedLine } from './timed.js';
-import {
-  consumersOf,
-  placement,
-  route,
-  type TaskRef,
-  type Topology,
-  taskKey,
-  windowedCountTopology,
-  wordCountTopology,
-} from './topology.js';
-import { EventTimeWindows, StreamWindowError, type WindowOptions } from './windows.js';
+import { consumersOf, placement, route, type TaskRef, type Topology, taskKey } from './topology.js';
 
-export interface StreamOptions {
-  readonly input: string;
-  readonly workers: number;
-  /** Split and count tasks; one of each per worker by default. */
-  readonly splitTasks?: number;
-  readonly countTasks?: number;
-  readonly delivery?: Delivery;
-  /** Records in flight at once (Storm's max.spout.pending); 64 by default. */
-  readonly maxPending?: number;
-  /** A tree not complete after this long is failed and replayed; 30 s by default. */
-  readonly timeoutMs?: number;
-  /** Count words per event-time window; the input's lines are `<eventTimeMs> <text>`. */
-  readonly window?: WindowOptions;
-}
-
-export interface StreamHooks {
-  /** Called as the spout emits a record to the worker at `pid` (tests kill it here). */
-  onEmit?(record: number, attempt: number, pid: number): void;
-}
-
-export interface StreamResult {
-  /** The sink's totals, in key order. */
-  readonly counts: readonly (readonly [string, number])[];
-  readonly stats: {
-    readonly records: number;
-    readonly emitted: number;
-    readonly replayed: number;
-    readonly timedOut: number;
-    readonly boltFailures: number;
-    readonly workerFailures: number;
-    readonly tuples: number;
-    readonly duplicatesSkipped: number;
-    /** Window firings the sink received (windowed runs). */
-    readonly firings: number;
-  };
-  readonly timings: { readonly totalMs: number; readonly p50Ms: number; readonly p99Ms: number };
-}
-
-export class StreamError extends Error {
-  override readonly name = 'StreamError';
-  readonly retryable = false;
-}
-
-/** Replacement workers the run may fork, per worker, before it gives up. */
-const MAX_RESTARTS_PER_WORKER = 3;
 const MAX_ATTEMPTS = 10;
 
 interface Worker {
@@ -110,26 +70,19 @@ interface Worker {
   readonly queue: Tuple[];
 }
 
-function moduleOrThrow(): WorkerModule {
-  const found = workerModule(import.meta.url, 'worker', 'stream-worker');
-  if ('missing' in found)
-    throw new StreamError(`no worker module at ${found.missing.join(' or ')}`);
-  return found;
-}
-
+/**
+ * Runs the stream: at-least-once or idempotent here, exactly-once with checkpoint barriers
+ * (checkpointed-run.ts).
+ */
 export function runStream(opts: StreamOptions, hooks: StreamHooks = {}): Promise<StreamResult> {
+  if (opts.delivery === 'exactly-once') return new CheckpointedRun(opts, hooks).run();
   return new StreamRun(opts, hooks).run();
-}
-
-function percentile(sorted: readonly number[], q: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number;
 }
 
 class StreamRun {
   private readonly topology: Topology;
   private readonly where: Map<string, number>;
-  private readonly module = moduleOrThrow();
+  private readonly module = workerModuleOrThrow();
   private readonly spout: ReliableSpout;
   private readonly acker = new Acker();
   private readonly sink: CountSink;
@@ -159,35 +112,11 @@ class StreamRun {
     private readonly opts: StreamOptions,
     private readonly hooks: StreamHooks,
   ) {
-    const positive = (flag: string, n: number) => {
-      if (!Number.isSafeInteger(n) || n < 1)
-        throw new StreamError(`${flag} must be a positive integer, got ${n}`);
-      return n;
-    };
-    positive('--workers', opts.workers);
-    const splitTasks = positive('--split-tasks', opts.splitTasks ?? opts.workers);
-    const countTasks = positive('--count-tasks', opts.countTasks ?? opts.workers);
-    const dedup = opts.delivery === 'exactly-once';
-    if (opts.window !== undefined) checkWindow(opts.window);
-    this.topology =
-      opts.window === undefined
-        ? wordCountTopology(splitTasks, countTasks)
-        : windowedCountTopology(splitTasks, countTasks, opts.window, dedup);
+    this.topology = topologyOf(opts);
     this.where = placement(this.topology, opts.workers);
-    let lines: AsyncIterator<string>;
-    try {
-      fs.accessSync(opts.input, fs.constants.R_OK);
-      const rl = readline.createInterface({ input: fs.createReadStream(opts.input) });
-      lines = rl[Symbol.asyncIterator]();
-    } catch (error) {
-      throw new StreamError(`cannot read the input ${opts.input}`, { cause: error });
-    }
-    this.spout = new ReliableSpout(
-      lines,
-      positive('--max-pending', opts.maxPending ?? 64),
-      MAX_ATTEMPTS,
-    );
-    this.sink = new CountSink(opts.delivery ?? 'at-least-once');
+    const maxPending = positiveOption('--max-pending', opts.maxPending ?? 64);
+    this.spout = new ReliableSpout(inputLines(opts.input), maxPending, MAX_ATTEMPTS);
+    this.sink = new CountSink(opts.delivery === 'idempotent' ? 'idempotent' : 'at-least-once');
   }
 
   async run(): Promise<StreamResult> {
@@ -202,9 +131,8 @@ class StreamRun {
     } finally {
       this.finished = true;
       clearInterval(sweep);
-      await this.stopWorkers();
+      await stopWorkers(this.workers);
     }
-    const sorted = [...this.latencies].sort((a, b) => a - b);
     return {
       counts: this.opts.window === undefined ? this.sink.sorted() : this.windowSink.sorted(),
       stats: {
@@ -212,12 +140,10 @@ class StreamRun {
         firings: this.windowSink.firings,
         replayed: this.spout.replayed,
         duplicatesSkipped: this.sink.duplicates,
+        checkpoints: 0,
+        restores: [],
       },
-      timings: {
-        totalMs: Math.round(performance.now() - this.started),
-        p50Ms: Math.round(percentile(sorted, 0.5) * 100) / 100,
-        p99Ms: Math.round(percentile(sorted, 0.99) * 100) / 100,
-      },
+      timings: timingsOf(this.started, this.latencies),
     };
   }
 
@@ -235,7 +161,8 @@ class StreamRun {
     child.on('message', (raw) => this.onMessage(w, raw));
     child.on('exit', () => this.onExit(w));
     child.on('error', () => this.onExit(w));
-    child.send({ type: 'init', worker: id, topology: this.topology } satisfies ToWorker);
+    const init = { type: 'init', worker: id, topology: this.topology, checkpoints: null } as const;
+    child.send(init satisfies ToWorker);
   }
 
   private onMessage(w: Worker, raw: unknown): void {
@@ -268,6 +195,10 @@ class StreamRun {
       this.maybeEnd();
       return;
     }
+    if (m.type === 'snapshot') {
+      w.child.kill('SIGKILL'); // No barriers were sent: a worker that breaks the protocol.
+      return;
+    }
     const p = this.spout.byTree(m.root);
     if (m.type === 'fail') {
       this.stats.boltFailures++;
@@ -275,7 +206,7 @@ class StreamRun {
       return;
     }
     // Storm's bolts do not know a tree has failed: a stale tree's tuples flow on and its
-    // writes reach the sink (at-least-once counts them again; exactly-once skips them).
+    // writes reach the sink (at-least-once counts them again; the idempotent sink skips them).
     for (const t of m.emits) {
       const target = this.where.get(taskKey(t.task));
       if (target === undefined) {
@@ -338,13 +269,9 @@ class StreamRun {
 
   /** Broadcasts the spout's watermark to the spout's consumer tasks once it moved enough. */
   private broadcast(force: boolean): void {
-    const window = this.opts.window?.window;
+    const window = this.opts.window;
     if (window === undefined || this.eventTime === Number.NEGATIVE_INFINITY) return;
-    const step = Math.max(
-      1,
-      Math.floor((window.kind === 'sliding' ? window.slideMs : window.sizeMs) / 4),
-    );
-    if (!force && this.eventTime - this.broadcastAt < step) return;
+    if (!force && this.eventTime - this.broadcastAt < watermarkStep(window)) return;
     this.broadcastAt = this.eventTime;
     this.toSpoutConsumers(this.eventTime);
   }
@@ -428,7 +355,7 @@ class StreamRun {
       // With one consumer the spout tuple's id is the root itself.
       const id = tuples.length === 0 ? root : newTupleId();
       value ^= BigInt(`0x${id}`);
-      tuples.push({ task, id, root, values });
+      tuples.push({ task, id, root, from: 'spout', values });
       p.workers.add(this.where.get(taskKey(task)) as number);
     }
     this.acker.track(root, value.toString(16).padStart(16, '0'));
@@ -469,29 +396,6 @@ class StreamRun {
       return;
     }
     this.spawn(w.id, w.restarts + 1);
-  }
-
-  private async stopWorkers(): Promise<void> {
-    await Promise.all(
-      this.workers.map(
-        (w) =>
-          new Promise<void>((resolve) => {
-            if (!w.alive || w.child.exitCode !== null) return resolve();
-            w.child.once('exit', () => resolve());
-            if (w.child.connected) w.child.send({ type: 'exit' } satisfies ToWorker);
-            else w.child.kill('SIGKILL');
-          }),
-      ),
-    );
-  }
-}
-
-function checkWindow(o: WindowOptions): void {
-  try {
-    new EventTimeWindows(o); // Its constructor is the one check of the options.
-  } catch (error) {
-    if (error instanceof StreamWindowError) throw new StreamError(error.message);
-    throw error;
   }
 }
 

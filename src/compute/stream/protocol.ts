@@ -12,8 +12,16 @@
 // FIFO channels as the tuples, so a watermark never overtakes a record sent before it.
 // A windowed bolt's firings and released (held) acks ride on the message of the tuple or
 // watermark that caused them; the master applies firings before acks.
+//
+// Checkpoint barriers (exactly-once, checkpointed-run.ts) travel in band the same way: the
+// master puts barrier n on the spout's channels, a task aligns it (alignment.ts), writes its
+// snapshot, and reports `snapshot` with the barriers it forwards to its consumers. Every
+// message a worker sends names its `generation` — the restores it has been through — so the
+// master drops what a worker said before the restore it is answering; its sink writes name
+// their `epoch`, the last checkpoint their task had passed (the transactional sink commits
+// an epoch's writes only when a later checkpoint completes).
 
-import { isArrayOf, isCount, isOneOf, isRecord, isString } from '../../core/validate.js';
+import { isArrayOf, isCount, isNullOr, isOneOf, isRecord, isString } from '../../core/validate.js';
 import type { Held, SinkWrite, TaskRef, Topology, WindowWrite } from './topology.js';
 
 /** A tuple: 64-bit ids as 16 hex digits (JSON has no 64-bit integers). */
@@ -23,7 +31,16 @@ export interface Tuple {
   readonly id: string;
   /** The spout tuple at the root of its tree (the acker's key). */
   readonly root: string;
+  /** The channel it travels on: the emitting task's key, or 'spout'. */
+  readonly from: string;
   readonly values: readonly unknown[];
+}
+
+/** Checkpoint `checkpoint`'s barrier on the input `from` of `task`. */
+export interface Barrier {
+  readonly task: TaskRef;
+  readonly from: string;
+  readonly checkpoint: number;
 }
 
 /** Event time has reached `time` on the input `from` of `task` (null: the stream ended). */
@@ -35,10 +52,26 @@ export interface Watermark {
 }
 
 export type ToWorker =
-  | { readonly type: 'init'; readonly worker: number; readonly topology: Topology }
+  | {
+      readonly type: 'init';
+      readonly worker: number;
+      readonly topology: Topology;
+      /** The checkpoint directory (checkpointed runs only). */
+      readonly checkpoints: string | null;
+    }
   | { readonly type: 'tuple'; readonly tuple: Tuple }
   | { readonly type: 'watermark'; readonly watermark: Watermark }
+  | { readonly type: 'barrier'; readonly barrier: Barrier }
+  /** Drop every task's state and take it from `checkpoint`'s snapshots (null: start afresh). */
+  | { readonly type: 'restore'; readonly generation: number; readonly checkpoint: number | null }
   | { readonly type: 'exit' };
+
+/** Stamped on every message but `ready`. */
+interface Stamp {
+  readonly generation: number;
+  /** The last checkpoint the sending task had passed (0 before any). */
+  readonly epoch: number;
+}
 
 /** What a windowed task's step produced besides tuples. */
 export interface Progress {
@@ -59,9 +92,17 @@ export type FromWorker =
       readonly writes: readonly SinkWrite[];
       /** The input's id when the bolt holds its ack back. */
       readonly held: string | null;
-    } & Progress)
-  | ({ readonly type: 'progress' } & Progress)
-  | { readonly type: 'fail'; readonly root: string; readonly reason: string };
+    } & Progress &
+      Stamp)
+  | ({ readonly type: 'progress' } & Progress & Stamp)
+  | ({
+      readonly type: 'snapshot';
+      /** The task whose snapshot for `checkpoint` is durable. */
+      readonly task: string;
+      readonly checkpoint: number;
+      readonly barriers: readonly Barrier[];
+    } & Stamp)
+  | ({ readonly type: 'fail'; readonly root: string; readonly reason: string } & Stamp);
 
 const HEX64 = /^[0-9a-f]{16}$/;
 const isId = (x: unknown): x is string => isString(x) && HEX64.test(x);
@@ -71,7 +112,18 @@ function isTaskRef(x: unknown): x is TaskRef {
 }
 
 export function isTuple(x: unknown): x is Tuple {
-  return isRecord(x) && isTaskRef(x.task) && isId(x.id) && isId(x.root) && Array.isArray(x.values);
+  return (
+    isRecord(x) &&
+    isTaskRef(x.task) &&
+    isId(x.id) &&
+    isId(x.root) &&
+    isString(x.from) &&
+    Array.isArray(x.values)
+  );
+}
+
+function isBarrier(x: unknown): x is Barrier {
+  return isRecord(x) && isTaskRef(x.task) && isString(x.from) && isCount(x.checkpoint);
 }
 
 function isWatermark(x: unknown): x is Watermark {
@@ -113,19 +165,29 @@ function isSinkWrite(x: unknown): x is SinkWrite {
 }
 
 export function parseFromWorker(raw: unknown): FromWorker | undefined {
-  const types = ['ready', 'done', 'progress', 'fail'] as const;
+  const types = ['ready', 'done', 'progress', 'snapshot', 'fail'] as const;
   if (!isRecord(raw) || !isOneOf(raw.type, types)) return undefined;
   if (raw.type === 'ready') return { type: 'ready' };
+  if (!isCount(raw.generation) || !isCount(raw.epoch)) return undefined;
+  const stamp: Stamp = { generation: raw.generation, epoch: raw.epoch };
+  if (raw.type === 'snapshot') {
+    const { task, checkpoint, barriers } = raw;
+    if (!isString(task) || !isCount(checkpoint) || !isArrayOf(barriers, isBarrier))
+      return undefined;
+    return { type: 'snapshot', task, checkpoint, barriers, ...stamp };
+  }
   const progress = raw.type === 'fail' ? undefined : parseProgress(raw);
-  if (raw.type === 'progress') return progress && { type: 'progress', ...progress };
+  if (raw.type === 'progress') return progress && { type: 'progress', ...progress, ...stamp };
   if (!isId(raw.root)) return undefined;
-  if (raw.type === 'fail')
-    return isString(raw.reason) ? { type: 'fail', root: raw.root, reason: raw.reason } : undefined;
-  if (!isId(raw.xor) || !isArrayOf(raw.emits, isTuple) || !isArrayOf(raw.writes, isSinkWrite))
-    return undefined;
+  if (raw.type === 'fail') {
+    if (!isString(raw.reason)) return undefined;
+    return { type: 'fail', root: raw.root, reason: raw.reason, ...stamp };
+  }
+  if (!isId(raw.xor) || !isArrayOf(raw.emits, isTuple)) return undefined;
+  if (!isArrayOf(raw.writes, isSinkWrite)) return undefined;
   if (progress === undefined || (raw.held !== null && !isId(raw.held))) return undefined;
   const { root, xor, emits, writes, held } = raw;
-  return { type: 'done', root, xor, emits, writes, held, ...progress };
+  return { type: 'done', root, xor, emits, writes, held, ...progress, ...stamp };
 }
 
 export function parseToWorker(raw: unknown): ToWorker | undefined {
@@ -134,6 +196,10 @@ export function parseToWorker(raw: unknown): ToWorker | undefined {
   if (raw.type === 'tuple' && isTuple(raw.tuple)) return { type: 'tuple', tuple: raw.tuple };
   if (raw.type === 'watermark' && isWatermark(raw.watermark))
     return { type: 'watermark', watermark: raw.watermark };
+  if (raw.type === 'barrier' && isBarrier(raw.barrier))
+    return { type: 'barrier', barrier: raw.barrier };
+  if (raw.type === 'restore' && isCount(raw.generation) && isNullOr(raw.checkpoint, isCount))
+    return { type: 'restore', generation: raw.generation, checkpoint: raw.checkpoint };
   if (raw.type === 'init' && isCount(raw.worker) && Array.isArray(raw.topology))
     return raw as unknown as ToWorker; // Only our own master holds the channel.
   return undefined;

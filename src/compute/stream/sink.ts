@@ -1,10 +1,10 @@
 // The stream's sink: word totals kept by the master, standing for an external store that
 // outlives any worker (Storm's bolts keep no durable state; a real topology writes to a
-// database). Two modes:
+// database). Two modes here (exactly-once's transactional sink is epoch-sink.ts):
 //
 // - at-least-once: every write is applied, so a replayed record's words that were already
 //   written before the failure are counted again;
-// - exactly-once: the sink is idempotent — each write names its update (`uid`, record and
+// - idempotent: the sink — each write names its update (`uid`, record and
 //   position, the same in every replay of the record), and an update already applied is
 //   skipped. The set of applied uids is kept per PENDING record and dropped when the spout
 //   sees the record's tree complete: a complete record is never replayed, so any later
@@ -14,24 +14,28 @@
 // The windowed topology's sink (WindowSink) keeps one count per (window, word) and SETS it
 // on each firing: a late firing carries the corrected count and replaces the earlier one,
 // and a firing repeated after a replay writes the same value again — idempotent in either
-// delivery mode; what exactly-once adds is that the counts themselves include no replay.
+// delivery mode; what `idempotent` adds is that the counts themselves include no replay.
 
 import { windowKey } from './timed.js';
 import type { SinkWrite, WindowWrite } from './topology.js';
 
-export type Delivery = 'at-least-once' | 'exactly-once';
+/**
+ * at-least-once: the ack tree's replays, counted again; idempotent: the same replays into a
+ * deduplicating sink; exactly-once: checkpoint barriers and a transactional sink.
+ */
+export type Delivery = 'at-least-once' | 'idempotent' | 'exactly-once';
 
 export class CountSink {
   readonly totals = new Map<string, number>();
   private readonly applied = new Map<number, Set<string>>();
-  /** Writes skipped as duplicates (exactly-once only). */
+  /** Writes skipped as duplicates (idempotent only). */
   duplicates = 0;
 
-  constructor(private readonly delivery: Delivery) {}
+  constructor(private readonly delivery: Exclude<Delivery, 'exactly-once'>) {}
 
   /** `pending`: whether the write's record is still awaiting its tree's completion. */
   write(w: SinkWrite, pending: boolean): void {
-    if (this.delivery === 'exactly-once') {
+    if (this.delivery === 'idempotent') {
       if (!pending) {
         this.duplicates++;
         return;

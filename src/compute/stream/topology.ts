@@ -22,8 +22,13 @@ export interface Component {
   readonly grouping: Grouping;
   /** A windowed bolt's windows. */
   readonly window?: WindowOptions;
-  /** A windowed bolt counts each update id once per window (exactly-once replays). */
+  /** A windowed bolt counts each update id once per window (the idempotent delivery). */
   readonly dedup?: boolean;
+  /**
+   * The task's state is checkpointed (exactly-once, checkpointed-run.ts): a windowed bolt
+   * holds no acks, since a restore brings its windows back instead of a replay.
+   */
+  readonly checkpointed?: boolean;
 }
 
 export type Topology = readonly Component[];
@@ -65,9 +70,16 @@ export interface Collector {
   release(h: Held): void;
 }
 
-/** A bolt: per-tuple processing; its state is the task's own (volatile) memory. */
+/**
+ * A bolt: per-tuple processing; its state is the task's own memory, volatile unless the run
+ * checkpoints it (then `snapshot` gives it as JSON and `restore` takes it back; a bolt
+ * without them keeps no state worth saving, and restores to `init`).
+ */
 export interface Bolt<S = unknown> {
   init(c: Component): S;
+  snapshot?(state: S): unknown;
+  /** The state `data` (a snapshot of this bolt's) stands for; throws on a malformed one. */
+  restore?(c: Component, data: unknown): S;
   execute(values: readonly unknown[], out: Collector, state: S): void;
   /** The task's input watermark (event time, Infinity at the end) moved forward. */
   watermark?(eventTime: number, out: Collector, state: S): void;
@@ -90,6 +102,7 @@ export function windowedCountTopology(
   countTasks: number,
   window: WindowOptions,
   dedup: boolean,
+  checkpointed = false,
 ): Topology {
   return [
     { name: 'split', bolt: 'split', parallelism: splitTasks, source: 'spout', grouping: 'shuffle' },
@@ -101,6 +114,7 @@ export function windowedCountTopology(
       grouping: 'fields',
       window,
       dedup,
+      checkpointed,
     },
   ];
 }

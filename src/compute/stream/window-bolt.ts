@@ -11,6 +11,10 @@
 // window counts an update id (record and word position, the same in every replay) once, so
 // a replay into a surviving task counts nothing twice.
 //
+// Checkpointed (exactly-once, checkpointed-run.ts): no ack is held — the task's windows are
+// snapshotted at each barrier and restored after a failure, so a record need not stay
+// replayable until its windows are gone; the spout rewinds to the checkpoint instead.
+//
 // The watermark is the spout's, propagated through split (worker.ts takes the minimum over
 // a task's inputs, as Flink does), so a task that gets no words still fires its windows.
 // It is the ONLY thing that moves the task's watermark: a word from a fast split task says
@@ -23,6 +27,7 @@ import { EventTimeWindows, type WindowFiring } from './windows.js';
 interface WindowTask {
   readonly windows: EventTimeWindows;
   readonly dedup: boolean;
+  readonly checkpointed: boolean;
   /** Held acks by the watermark at which their windows are all discarded. */
   readonly held: Map<number, Held[]>;
 }
@@ -48,8 +53,15 @@ export const windowedCount: Bolt<WindowTask> = {
     return {
       windows: new EventTimeWindows(c.window, false),
       dedup: c.dedup === true,
+      checkpointed: c.checkpointed === true,
       held: new Map(),
     };
+  },
+  snapshot: (s) => s.windows.snapshot(),
+  restore(c, data) {
+    if (c.window === undefined) throw new Error(`${c.name} has no window`);
+    const windows = EventTimeWindows.restore(c.window, false, data);
+    return { windows, dedup: c.dedup === true, checkpointed: true, held: new Map() };
   },
   execute(values, out, s) {
     const [word, n, record, k, t] = values;
@@ -60,7 +72,7 @@ export const windowedCount: Bolt<WindowTask> = {
     fire(out, s.windows.add(word, t, n, id));
     const until = s.windows.keptUntil(t);
     // A dropped record or one whose windows are already gone is acked at once.
-    if (s.windows.dropped === dropped && until > s.windows.watermark) {
+    if (!s.checkpointed && s.windows.dropped === dropped && until > s.windows.watermark) {
       const queue = s.held.get(until) ?? [];
       queue.push(out.hold());
       s.held.set(until, queue);

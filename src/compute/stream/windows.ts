@@ -16,8 +16,11 @@
 //
 // The operator is pure and deterministic (event times in, firings out): the same records in
 // the same order give the same firings in any process, which is what replay after a crash
-// needs. Fault model: records are untrusted; a non-finite or negative event time, or an
+// needs. `snapshot` and `restore` carry its whole state through a checkpoint as JSON (the
+// exactly-once stream's barrier snapshots, checkpointed-run.ts). Fault model: records are untrusted; a non-finite or negative event time, or an
 // empty key, is refused with a StreamWindowError and changes nothing.
+
+import { isArrayOf, isCount, isRecord, isString } from '../../core/validate.js';
 
 export type WindowSpec =
   | { readonly kind: 'tumbling'; readonly sizeMs: number }
@@ -41,12 +44,28 @@ export interface WindowFiring {
   readonly late: boolean;
 }
 
+/** The operator's state as JSON (event times ±Infinity spelled out: JSON has none). */
+export interface WindowsSnapshot {
+  readonly maxEventTime: number | '-inf' | 'inf';
+  readonly dropped: number;
+  readonly windows: readonly {
+    readonly start: number;
+    readonly counts: readonly (readonly [string, number])[];
+    readonly fired: boolean;
+    readonly dirty: boolean;
+    readonly ids: readonly string[];
+  }[];
+}
+
 export class StreamWindowError extends Error {
   override readonly name = 'StreamWindowError';
 }
 
 /** The largest window size, slide and lateness accepted: a week of event time. */
 const MAX_SPAN_MS = 7 * 24 * 3600 * 1000;
+
+const isCountEntry = (x: unknown): x is [string, number] =>
+  Array.isArray(x) && x.length === 2 && isString(x[0]) && isCount(x[1]);
 
 function checkSpan(what: string, ms: number, min: number): void {
   if (!Number.isSafeInteger(ms) || ms < min || ms > MAX_SPAN_MS)
@@ -91,6 +110,49 @@ export class EventTimeWindows {
     private readonly fromRecords = true,
   ) {
     checkOptions(o);
+  }
+
+  snapshot(): WindowsSnapshot {
+    const t = this.maxEventTime;
+    return {
+      maxEventTime:
+        t === Number.NEGATIVE_INFINITY ? '-inf' : t === Number.POSITIVE_INFINITY ? 'inf' : t,
+      dropped: this.dropped,
+      windows: [...this.windows.values()].map((w) => ({
+        start: w.start,
+        counts: [...w.counts],
+        fired: w.fired,
+        dirty: w.dirty,
+        ids: [...w.ids],
+      })),
+    };
+  }
+
+  /** The operator a snapshot of one with options `o` stands for; throws on a malformed one. */
+  static restore(o: WindowOptions, fromRecords: boolean, data: unknown): EventTimeWindows {
+    const bad = () => new StreamWindowError('a malformed window snapshot');
+    if (!isRecord(data) || !isCount(data.dropped) || !Array.isArray(data.windows)) throw bad();
+    const t = data.maxEventTime;
+    const windows = new EventTimeWindows(o, fromRecords);
+    if (t === '-inf' || t === 'inf') windows.maxEventTime = t === 'inf' ? Infinity : -Infinity;
+    else if (Number.isSafeInteger(t)) windows.maxEventTime = t as number;
+    else throw bad();
+    windows.dropped = data.dropped;
+    for (const w of data.windows as unknown[]) {
+      if (!isRecord(w) || !isCount(w.start) || typeof w.fired !== 'boolean') throw bad();
+      if (typeof w.dirty !== 'boolean' || !isArrayOf(w.ids, isString)) throw bad();
+      if (!isArrayOf(w.counts, isCountEntry)) throw bad();
+      const end = w.start + o.window.sizeMs;
+      windows.windows.set(w.start, {
+        start: w.start,
+        end,
+        counts: new Map(w.counts),
+        fired: w.fired,
+        dirty: w.dirty,
+        ids: new Set(w.ids),
+      });
+    }
+    return windows;
   }
 
   /** No record with an event time below this is expected any more. */

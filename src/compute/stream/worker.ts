@@ -9,13 +9,29 @@
 // Watermarks (protocol.ts) arrive between tuples; a windowed bolt (window-bolt.ts) may
 // hold a tuple's ack and release it on a later step.
 //
+// Checkpointed runs (exactly-once, checkpointed-run.ts): every input — tuple, watermark or
+// barrier — passes through its task's BarrierAligner (alignment.ts); once a barrier has
+// come on every input the task writes its snapshot durably (checkpoint-store.ts) and
+// reports it with the barriers it forwards. `restore` drops every task's state; each task
+// then takes its state from the named checkpoint when it is next touched.
+//
 // Fault model: the process may be SIGKILLed at any moment. Its tasks' state (counts,
-// windows, held acks) is volatile and lost with it; the master starts a replacement and the trees it held are
-// replayed from the spout.
+// windows, held acks) is volatile and lost with it; the master starts a replacement and
+// either the trees it held are replayed from the spout (at-least-once) or every task
+// restores the last complete checkpoint and the spout rewinds to it (exactly-once).
 
 import { newTupleId, xorIds } from './acker.js';
+import { type AlignAction, BarrierAligner, type ChannelItem } from './alignment.js';
 import { findBolt } from './bolts.js';
-import { type FromWorker, parseToWorker, type Tuple, type Watermark } from './protocol.js';
+import { readSnapshot, writeSnapshot } from './checkpoint-store.js';
+import {
+  type Barrier,
+  type FromWorker,
+  type Progress,
+  parseToWorker,
+  type Tuple,
+  type Watermark,
+} from './protocol.js';
 import {
   type Bolt,
   type Collector,
@@ -31,6 +47,10 @@ import {
 } from './topology.js';
 
 let topology: Topology = [];
+/** Where snapshots go (checkpointed runs), the restores so far, the checkpoint restored. */
+let checkpoints: string | null = null;
+let generation = 0;
+let restoredFrom: number | null = null;
 /** Each hosted task's volatile state. */
 const states = new Map<string, unknown>();
 /** Shuffled tuples sent per source task, for round-robin shuffle grouping. */
@@ -38,6 +58,10 @@ const turns = new Map<string, number>();
 /** Each task's inputs' latest watermarks, and the watermark it last acted on. */
 const inputs = new Map<string, Map<string, number>>();
 const acted = new Map<string, number>();
+type Input = { readonly tuple: Tuple } | { readonly watermark: Watermark };
+const aligners = new Map<string, BarrierAligner<Input>>();
+/** The last checkpoint each task passed (its sink writes' epoch). */
+const epochs = new Map<string, number>();
 
 const ZERO = '0000000000000000';
 
@@ -69,7 +93,8 @@ class Step implements Collector {
       if (consumer.grouping === 'shuffle') turns.set(key, turn + 1);
       const id = newTupleId();
       this.xor = xorIds(this.xor, id); // Anchored: the child joins the tree as the parent is acked.
-      this.emits.push({ task: route(consumer, values, turn), id, root: this.input.root, values });
+      const task = route(consumer, values, turn);
+      this.emits.push({ task, id, root: this.input.root, from: key, values });
     }
   }
   write(w: SinkWrite): void {
@@ -86,6 +111,10 @@ class Step implements Collector {
   release(h: Held): void {
     this.releases.push(h);
   }
+  progress(): Progress {
+    const { firings, releases, watermarks } = this;
+    return { firings, releases, watermarks };
+  }
 }
 
 function taskOf(name: string): { component: Component; bolt: Bolt } | undefined {
@@ -94,29 +123,47 @@ function taskOf(name: string): { component: Component; bolt: Bolt } | undefined 
   return component === undefined || bolt === undefined ? undefined : { component, bolt };
 }
 
+/** The task's state: made afresh, or after a restore, taken from the checkpoint's snapshot. */
 function stateOf(key: string, component: Component, bolt: Bolt): unknown {
-  if (!states.has(key)) states.set(key, bolt.init(component));
+  if (states.has(key)) return states.get(key);
+  if (restoredFrom === null || checkpoints === null) {
+    states.set(key, bolt.init(component));
+    return states.get(key);
+  }
+  const saved = readSnapshot(checkpoints, restoredFrom, key);
+  const { state, turn } = saved as { state?: unknown; turn?: unknown };
+  if (typeof turn !== 'number') throw new Error(`a malformed snapshot of ${key}`);
+  states.set(
+    key,
+    bolt.restore === undefined ? bolt.init(component) : bolt.restore(component, state),
+  );
+  turns.set(key, turn);
   return states.get(key);
 }
+
+const epochOf = (key: string) => epochs.get(key) ?? restoredFrom ?? 0;
 
 function execute(input: Tuple): void {
   const found = taskOf(input.task.component);
   if (found === undefined) {
-    send({ type: 'fail', root: input.root, reason: `no bolt for ${input.task.component}` });
+    const reason = `no bolt for ${input.task.component}`;
+    send({ type: 'fail', root: input.root, reason, generation, epoch: 0 });
     return;
   }
+  const key = taskKey(input.task);
   const step = new Step(found.component, input);
   try {
-    const state = stateOf(taskKey(input.task), found.component, found.bolt);
+    const state = stateOf(key, found.component, found.bolt);
     found.bolt.execute(input.values, step, state);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    send({ type: 'fail', root: input.root, reason });
+    send({ type: 'fail', root: input.root, reason, generation, epoch: epochOf(key) });
     return;
   }
-  const { emits, writes, held, firings, releases, watermarks } = step;
+  const { emits, writes, held } = step;
   const xor = held === null ? xorIds(step.xor, input.id) : step.xor;
-  send({ type: 'done', root: input.root, xor, emits, writes, held, firings, releases, watermarks });
+  const stamp = { generation, epoch: epochOf(key) };
+  send({ type: 'done', root: input.root, xor, emits, writes, held, ...step.progress(), ...stamp });
 }
 
 /**
@@ -147,8 +194,53 @@ function onWatermark(wm: Watermark): void {
   for (const c of consumersOf(topology, found.component.name))
     for (let index = 0; index < c.parallelism; index++)
       step.watermarks.push({ task: { component: c.name, index }, from: key, time: out });
-  const { firings, releases, watermarks } = step;
-  send({ type: 'progress', firings, releases, watermarks });
+  send({ type: 'progress', ...step.progress(), generation, epoch: epochOf(key) });
+}
+
+/** A task's aligner: every input of a task passes through it (a no-op without barriers). */
+function alignerOf(key: string, component: Component): BarrierAligner<Input> {
+  const found = aligners.get(key);
+  if (found !== undefined) return found;
+  const made = new BarrierAligner<Input>(inputsOf(topology, component));
+  aligners.set(key, made);
+  return made;
+}
+
+/** `x` arrived for `task` on its input `from`: align it, then do what alignment allows. */
+function arrive(task: { component: string; index: number }, from: string, x: ChannelItem<Input>) {
+  const found = taskOf(task.component);
+  if (found === undefined) {
+    if (x.kind === 'item' && 'tuple' in x.item) execute(x.item.tuple); // Reports the failure.
+    return;
+  }
+  const key = taskKey(task);
+  for (const a of alignerOf(key, found.component).push(from, x)) act(key, found, a);
+}
+
+function act(key: string, found: { component: Component; bolt: Bolt }, a: AlignAction<Input>) {
+  if (a.kind === 'snapshot') snapshot(key, found, a.checkpoint);
+  else if ('tuple' in a.item) execute(a.item.tuple);
+  else onWatermark(a.item.watermark);
+}
+
+/** Checkpoint `n`'s barrier came on every input: store the state, forward the barrier. */
+function snapshot(key: string, found: { component: Component; bolt: Bolt }, n: number): void {
+  if (checkpoints === null) throw new Error('a barrier in a run without checkpoints');
+  const state = stateOf(key, found.component, found.bolt);
+  const saved = found.bolt.snapshot === undefined ? null : found.bolt.snapshot(state);
+  writeSnapshot(checkpoints, n, key, { state: saved, turn: turns.get(key) ?? 0 });
+  epochs.set(key, n);
+  const barriers: Barrier[] = [];
+  for (const c of consumersOf(topology, found.component.name))
+    for (let index = 0; index < c.parallelism; index++)
+      barriers.push({ task: { component: c.name, index }, from: key, checkpoint: n });
+  send({ type: 'snapshot', task: key, checkpoint: n, barriers, generation, epoch: n });
+}
+
+function restore(g: number, checkpoint: number | null): void {
+  generation = g;
+  restoredFrom = checkpoint;
+  for (const m of [states, turns, inputs, acted, aligners, epochs]) m.clear();
 }
 
 process.on('message', (raw) => {
@@ -157,12 +249,20 @@ process.on('message', (raw) => {
   if (m.type === 'exit') process.exit(0);
   if (m.type === 'init') {
     topology = m.topology;
+    checkpoints = m.checkpoints;
     send({ type: 'ready' });
-  } else if (m.type === 'watermark') {
-    try {
-      onWatermark(m.watermark);
-    } catch {
-      process.exit(1); // Our own bug: die and let the master replay, rather than go wrong.
+    return;
+  }
+  try {
+    if (m.type === 'restore') restore(m.generation, m.checkpoint);
+    else if (m.type === 'tuple') arrive(m.tuple.task, m.tuple.from, { kind: 'item', item: m });
+    else if (m.type === 'watermark')
+      arrive(m.watermark.task, m.watermark.from, { kind: 'item', item: m });
+    else {
+      const { task, from, checkpoint } = m.barrier;
+      arrive(task, from, { kind: 'barrier', checkpoint });
     }
-  } else execute(m.tuple);
+  } catch {
+    process.exit(1); // Our own bug or a failed disk: die and let the master recover.
+  }
 });
