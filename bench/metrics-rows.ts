@@ -1,6 +1,6 @@
 // Each benchmark's report rows as BenchMetrics records (bench/metrics.ts): `cohort bench`
-// adds them to every JSON report as `metrics` and builds the tables' common columns from
-// them. One function per bench, reading only fields the bench measured; a figure a bench
+// adds them to every JSON report as `metrics` and prints them as the common table after
+// each bench's own (bench/metrics-table.ts). One function per bench, reading only fields the bench measured; a figure a bench
 // does not measure is left out. Derived figures only where the arithmetic is exact (total
 // CPU = CPU per unit × units).
 //
