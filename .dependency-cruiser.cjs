@@ -32,8 +32,9 @@ module.exports = {
     layer('reliability', ['core']),
     // The broker (src/comm) runs on the runtime's WAL; server/proto.ts finds the .proto files.
     // RPC (src/comm/rpc) registers and finds instances with the client's recipes and balances
-    // over them with reliability's balancers.
-    layer('comm', ['core', 'runtime', 'server', 'client', 'reliability']),
+    // over them with reliability's balancers. The replicated broker puts its partition logs
+    // in consensus/raft's machine slot (algorithms), hosted as server/member.ts hosts Raft.
+    layer('comm', ['core', 'algorithms', 'runtime', 'server', 'client', 'reliability']),
     // Sessions (cohort/session) route on cluster's ring and replicate with the gossip
     // algorithm's peer choice and the CRDTs' last-writer-wins merge.
     layer('session', ['core', 'cluster', 'algorithms']),

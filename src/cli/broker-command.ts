@@ -28,6 +28,15 @@ export interface BrokerFlags {
   maxInFlight?: string;
   metricsPort?: string;
   logLevel: string;
+  // Replicated mode's flags (broker-replicated-command.ts).
+  id?: string;
+  peers?: string;
+  clusterId: string;
+  clusterSecretFile?: string;
+  peerCertFile?: string;
+  peerKeyFile?: string;
+  peerTrustedCaFile?: string;
+  insecurePeers?: boolean;
 }
 
 function parseListen(raw: string): { host: string; port: number } {
@@ -60,6 +69,10 @@ function configFrom(flags: BrokerFlags): Partial<BrokerConfig> {
 }
 
 export async function brokerCommand(flags: BrokerFlags): Promise<number> {
+  if (flags.peers !== undefined || flags.id !== undefined) {
+    const { replicatedBrokerCommand } = await import('./broker-replicated-command.js');
+    return replicatedBrokerCommand(flags, parseListen(flags.listen), configFrom(flags));
+  }
   const { host, port } = parseListen(flags.listen);
   if (!isLoopbackHost(host) && flags.allowNonLoopback !== true)
     throw new UsageError(`--listen ${host} is beyond loopback: add --allow-non-loopback`);

@@ -101,7 +101,7 @@ const DEFAULT_PROPOSALS: Omit<ProposalOptions, 'sessionTimeoutMs'> = {
  * consensus/raft with `machine` in its slot: what the runtime's host runs. `servers` is the
  * member's growing array (see the header); the first configuration is `initialVoters`.
  */
-function serverAlgorithm(
+export function serverAlgorithm(
   machine: RaftMachineDef,
   servers: NodeId[],
   initialVoters: readonly NodeId[],

@@ -20,12 +20,18 @@
 import { type ClientDuplexStream, credentials, type ServiceError } from '@grpc/grpc-js';
 import type { Assignor, TopicPartition } from './assign.js';
 import type { MessageInput, TopicConfig } from './config.js';
-import { BrokerError, BrokerUnavailableError, brokerErrorFromCode } from './errors.js';
+import {
+  BrokerError,
+  BrokerUnavailableError,
+  brokerErrorFromCode,
+  NotLeaderError,
+} from './errors.js';
 import type { GroupMode } from './groups.js';
 import type { Outcome } from './halves.js';
 import type { PartitionInfo, Published } from './machine.js';
 import { brokerService } from './proto.js';
-import { ERROR_CODE_KEY, messageToWire } from './wire.js';
+import type { BrokerMetadata, FetchResult } from './replicated-types.js';
+import { ERROR_CODE_KEY, LEADER_KEY, messageToWire } from './wire.js';
 
 export interface Message {
   readonly topic: string;
@@ -73,6 +79,11 @@ const RECONNECT_MS_MAX = 2000;
 
 export function errorFromGrpc(e: ServiceError): BrokerError {
   const code = e.metadata?.get(ERROR_CODE_KEY)[0];
+  if (code === 'not-leader') {
+    const hint = Number(e.metadata?.get(LEADER_KEY)[0] ?? Number.NaN);
+    const leader = Number.isSafeInteger(hint) && hint >= 1 ? hint : null;
+    return new NotLeaderError(e.details.replace(/^not the leader of (\S+);.*$/, '$1'), leader);
+  }
   if (typeof code === 'string') return brokerErrorFromCode(code, e.details);
   return new BrokerUnavailableError(`broker unreachable: ${e.details || e.message}`, { cause: e });
 }
@@ -156,6 +167,60 @@ export class BrokerClient {
   async groupOffsets(group: string, topic: string): Promise<(number | undefined)[]> {
     const r = (await this.call('GroupOffsets', { group, topic })) as { committed: number[] };
     return r.committed.map((c) => (c < 0 ? undefined : c));
+  }
+
+  /**
+   * Replicated mode: committed records of one partition from `offset` on. Only the
+   * partition's leader answers (else NotLeaderError; replicated-client.ts routes for you).
+   */
+  async fetch(
+    topic: string,
+    partition: number,
+    offset: number,
+    limits: { maxMessages?: number; maxBytes?: number } = {},
+  ): Promise<FetchResult> {
+    const r = (await this.call('Fetch', {
+      topic,
+      partition,
+      offset,
+      maxMessages: limits.maxMessages ?? 0,
+      maxBytes: limits.maxBytes ?? 0,
+    })) as { start: number; next: number; records: WireDelivery[] };
+    const records = r.records.map((d) => ({
+      offset: d.offset,
+      key: d.hasKey ? d.key : null,
+      value: d.value,
+      timestamp: d.timestamp,
+    }));
+    return { start: r.start, next: r.next, records };
+  }
+
+  /** Replicated mode: stores the group's committed offset for the partition (its leader). */
+  async commitOffset(group: string, topic: string, partition: number, offset: number) {
+    await this.call('CommitOffset', { group, topic, partition, offset });
+  }
+
+  /** Replicated mode: the group's committed offset for the partition (undefined: none). */
+  async committedOffset(group: string, topic: string, partition: number) {
+    const r = (await this.call('CommittedOffset', { group, topic, partition })) as {
+      offset: number;
+    };
+    return r.offset < 0 ? undefined : r.offset;
+  }
+
+  /** Replicated mode: this broker's id and who it believes leads the metadata and `topic`. */
+  async metadata(topic = ''): Promise<BrokerMetadata> {
+    const r = (await this.call('Metadata', { topic })) as {
+      brokerId: number;
+      metaLeader: number;
+      leaders: { partition: number; leader: number }[];
+    };
+    const orNull = (id: number) => (id === 0 ? null : id);
+    return {
+      brokerId: r.brokerId,
+      metaLeader: orNull(r.metaLeader),
+      leaders: r.leaders.map((l) => orNull(l.leader)),
+    };
   }
 
   subscribe(options: SubscribeOptions): Consumer {

@@ -18,6 +18,7 @@ export type BrokerErrorCode =
   | 'stale-delivery'
   | 'offset-out-of-range'
   | 'unknown-transaction'
+  | 'not-leader'
   | 'unavailable';
 
 export class BrokerError extends Error {
@@ -133,6 +134,25 @@ export class UnknownTransactionError extends BrokerError {
   }
 }
 
+/**
+ * Replicated mode: this broker does not lead the Raft group of `what` (a partition, or the
+ * topic metadata); `leader` is the broker id it believes leads (null: an election runs).
+ * Retryable: ask the leader, or ask again once one is elected.
+ */
+export class NotLeaderError extends BrokerError {
+  constructor(
+    readonly what: string,
+    readonly leader: number | null,
+  ) {
+    super(
+      'not-leader',
+      `not the leader of ${what}; ${leader === null ? 'no leader yet' : `try broker ${leader}`}`,
+      true,
+    );
+    this.name = 'NotLeaderError';
+  }
+}
+
 /** The broker cannot serve now (shutting down, its disk failed, not connected). */
 export class BrokerUnavailableError extends BrokerError {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -155,10 +175,12 @@ export function brokerErrorFromCode(code: string, message: string): BrokerError 
     'stale-delivery',
     'offset-out-of-range',
     'unknown-transaction',
+    'not-leader',
     'unavailable',
   ] satisfies readonly BrokerErrorCode[];
   const c = (known.includes(code) ? code : 'unavailable') as BrokerErrorCode;
-  const e = new BrokerError(c, message, c === 'unavailable' || c === 'limit-exceeded');
+  const retryable = c === 'unavailable' || c === 'limit-exceeded' || c === 'not-leader';
+  const e = new BrokerError(c, message, retryable);
   e.name = ERROR_NAMES[c];
   return e;
 }
@@ -175,5 +197,6 @@ const ERROR_NAMES: Record<BrokerErrorCode, string> = {
   'stale-delivery': 'StaleDeliveryError',
   'offset-out-of-range': 'OffsetOutOfRangeError',
   'unknown-transaction': 'UnknownTransactionError',
+  'not-leader': 'NotLeaderError',
   unavailable: 'BrokerUnavailableError',
 };

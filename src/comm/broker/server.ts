@@ -26,7 +26,7 @@ import {
 } from '@grpc/grpc-js';
 import type { TopicPartition } from './assign.js';
 import { Broker, type BrokerOptions, type TopicPartitionOffset } from './broker.js';
-import { BrokerError, InvalidArgumentError } from './errors.js';
+import { BrokerError, InvalidArgumentError, NotLeaderError } from './errors.js';
 import type { Delivery, GroupMode, JoinInput } from './groups.js';
 import type { Outcome } from './halves.js';
 import { BrokerMetrics, portOf } from './metrics.js';
@@ -61,12 +61,13 @@ export interface BrokerServer {
   close(): Promise<void>;
 }
 
-function toServiceError(error: unknown): Partial<ServiceError> {
+export function toServiceError(error: unknown): Partial<ServiceError> {
+  if (error instanceof NotLeaderError) return statusOf(error.code, error.message, error.leader);
   if (error instanceof BrokerError) return statusOf(error.code, error.message);
   return statusOf('unavailable', error instanceof Error ? error.message : String(error));
 }
 
-function unary<Req, Res>(f: (req: Req) => Promise<Res> | Res) {
+export function unary<Req, Res>(f: (req: Req) => Promise<Res> | Res) {
   return (call: ServerUnaryCall<Req, Res>, done: sendUnaryData<Res>) => {
     Promise.resolve()
       .then(() => f(call.request))

@@ -12,6 +12,8 @@ import type { Delivery } from './groups.js';
 import type { CheckRequest } from './halves.js';
 
 export const ERROR_CODE_KEY = 'broker-error-code';
+/** Replicated mode: the broker id a NotLeaderError names (errors.ts). */
+export const LEADER_KEY = 'broker-leader';
 
 export interface WireMessage {
   hasKey: boolean;
@@ -84,11 +86,13 @@ const STATUS: Record<BrokerErrorCode, status> = {
   'stale-delivery': status.FAILED_PRECONDITION,
   'offset-out-of-range': status.OUT_OF_RANGE,
   'unknown-transaction': status.NOT_FOUND,
+  'not-leader': status.UNAVAILABLE,
   unavailable: status.UNAVAILABLE,
 };
 
-export function statusOf(code: BrokerErrorCode, message: string) {
+export function statusOf(code: BrokerErrorCode, message: string, leader?: number | null) {
   const metadata = new Metadata();
   metadata.set(ERROR_CODE_KEY, code);
+  if (typeof leader === 'number') metadata.set(LEADER_KEY, String(leader));
   return { code: STATUS[code], details: message, metadata };
 }

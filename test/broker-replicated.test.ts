@@ -1,0 +1,212 @@
+// `cohort broker --id N --peers …` as three real processes (the replicated mode: each
+// partition a Raft group over the three): producers publish with acknowledgements while the
+// leader of a partition is SIGKILLed mid-stream. Afterwards no acknowledged message is lost
+// (each is at the partition and offset it was acknowledged at), per-key (so per-partition)
+// order is kept, a consumer reading from its committed offsets sees each at least once, the
+// killed member restarts and catches up, and — with it back — the records and the committed
+// offsets survive the loss of another member (a different minority).
+
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { BrokerError } from '../src/comm/broker/errors.js';
+import { ReplicatedBrokerClient } from '../src/comm/broker/replicated-client.js';
+import { freePort } from '../src/runtime/launcher/free-port.js';
+import { NodeProcess } from '../src/runtime/launcher/node-process.js';
+import { until } from '../src/runtime/testing/wait.js';
+import { COHORT_ARGV } from './support/cohort-argv.js';
+
+const cleanup: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const f of cleanup.splice(0).reverse()) await f();
+});
+
+/** Three brokers on 127.0.0.1, each restartable with its data directory kept. */
+class Cluster {
+  readonly procs: (NodeProcess | undefined)[] = [];
+
+  private constructor(
+    readonly dir: string,
+    readonly clientPorts: number[],
+    readonly peers: string,
+  ) {}
+
+  static async start(): Promise<Cluster> {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cohort-broker-raft-'));
+    const ports: number[] = [];
+    for (let i = 0; i < 6; i++) ports.push(await freePort());
+    const peers = [1, 2, 3].map((id) => `${id}=127.0.0.1:${ports[2 + id]}`).join(',');
+    const c = new Cluster(dir, ports.slice(0, 3), peers);
+    cleanup.push(() => c.stop());
+    await Promise.all([1, 2, 3].map((id) => c.restart(id)));
+    return c;
+  }
+
+  get addresses(): string[] {
+    return this.clientPorts.map((p) => `127.0.0.1:${p}`);
+  }
+
+  async restart(id: number): Promise<void> {
+    const argv = [
+      ...COHORT_ARGV,
+      'broker',
+      '--id',
+      String(id),
+      '--peers',
+      this.peers,
+      '--insecure-peers',
+      '--listen',
+      `127.0.0.1:${this.clientPorts[id - 1]}`,
+      '--data-dir',
+      path.join(this.dir, `b${id}`),
+    ];
+    const log = path.join(this.dir, `b${id}.log`);
+    const proc = new NodeProcess(argv, log);
+    this.procs[id - 1] = proc;
+    try {
+      await proc.ready;
+    } catch (error) {
+      const tail = fs.readFileSync(log, 'utf8').slice(-4000);
+      throw new Error(`${(error as Error).message}\n${tail}`);
+    }
+  }
+
+  async kill(id: number): Promise<void> {
+    const p = this.procs[id - 1];
+    p?.kill('SIGKILL');
+    await p?.exited;
+    this.procs[id - 1] = undefined;
+  }
+
+  async stop(): Promise<void> {
+    for (const id of [1, 2, 3]) await this.kill(id);
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+interface Acked {
+  readonly key: string;
+  readonly n: number;
+  readonly partition: number;
+  readonly offset: number;
+}
+
+/** The partition's leader as some live broker names it (null: none known yet). */
+async function leaderOf(client: ReplicatedBrokerClient, topic: string, partition: number) {
+  for (const b of client.clients) {
+    const m = await b.metadata(topic).catch(() => undefined);
+    const leader = m?.leaders[partition] ?? null;
+    if (leader !== null) return leader;
+  }
+  return null;
+}
+
+/** Reads every record of every partition from the group's committed offset; commits. */
+async function consumeAll(client: ReplicatedBrokerClient, group: string, partitions: number) {
+  const seen = new Map<string, { partition: number; offset: number }[]>();
+  for (let p = 0; p < partitions; p++) {
+    let offset = (await client.committedOffset(group, 't', p)) ?? 0;
+    for (;;) {
+      const f = await client.fetch('t', p, offset, { maxMessages: 100 });
+      for (const r of f.records) {
+        const v = r.value.toString();
+        seen.set(v, [...(seen.get(v) ?? []), { partition: p, offset: r.offset }]);
+      }
+      if (f.records.length === 0) break;
+      offset = (f.records.at(-1)?.offset as number) + 1;
+      await client.commitOffset(group, 't', p, offset);
+    }
+  }
+  return seen;
+}
+
+describe('cohort broker, replicated (three real processes)', () => {
+  it('loses no acknowledged message when a partition leader is SIGKILLed mid-stream', async () => {
+    const cluster = await Cluster.start();
+    const client = new ReplicatedBrokerClient(cluster.addresses, { timeoutMs: 30_000 });
+    cleanup.push(() => client.close());
+    await client.createTopic('t', { partitions: 2 });
+
+    const acked: Acked[] = [];
+    let stop = false;
+    const producers = ['a', 'b', 'c', 'd'].map(async (key) => {
+      for (let n = 0; !stop; n++) {
+        try {
+          const [at] = await client.publish('t', [{ key, value: `${key}-${n}` }]);
+          if (at !== undefined) acked.push({ key, n, ...at });
+        } catch (e) {
+          // Given up after the deadline: not acknowledged, so nothing is promised for it.
+          if (!(e instanceof BrokerError)) throw e;
+        }
+      }
+    });
+
+    await until(() => acked.length >= 40, '40 acknowledged publishes', 120_000);
+    const partitionOfA = (acked.find((x) => x.key === 'a') as Acked).partition;
+    let victim: number | null = null;
+    await until(async () => {
+      victim = await leaderOf(client, 't', partitionOfA);
+      return victim !== null;
+    }, 'a leader for the partition');
+    const before = acked.length;
+    await cluster.kill(victim as unknown as number);
+    await until(() => acked.length >= before + 40, '40 more after the kill', 120_000);
+    stop = true;
+    await Promise.all(producers);
+
+    // Per key, acknowledged offsets grow with the sequence number (one partition per key).
+    for (const key of ['a', 'b', 'c', 'd']) {
+      const mine = acked.filter((x) => x.key === key);
+      for (let i = 1; i < mine.length; i++) {
+        expect((mine[i] as Acked).n).toBeGreaterThan((mine[i - 1] as Acked).n);
+        expect((mine[i] as Acked).offset).toBeGreaterThan((mine[i - 1] as Acked).offset);
+        expect((mine[i] as Acked).partition).toBe((mine[0] as Acked).partition);
+      }
+    }
+    const seen = await consumeAll(client, 'g', 2);
+    for (const x of acked) {
+      const at = seen.get(`${x.key}-${x.n}`);
+      expect(at, `${x.key}-${x.n}`).toContainEqual({ partition: x.partition, offset: x.offset });
+    }
+    // The log's first copies of each key's messages are in sequence order.
+    for (const key of ['a', 'b', 'c', 'd']) {
+      const firsts = [...seen]
+        .filter(([v]) => v.startsWith(`${key}-`))
+        .map(([v, at]) => ({
+          n: Number(v.split('-')[1]),
+          offset: (at[0] as { offset: number }).offset,
+        }))
+        .sort((x, y) => x.n - y.n);
+      for (let i = 1; i < firsts.length; i++)
+        expect((firsts[i] as { offset: number }).offset).toBeGreaterThan(
+          (firsts[i - 1] as { offset: number }).offset,
+        );
+    }
+
+    // The killed member comes back and catches up with what was committed without it.
+    const killed = victim as unknown as number;
+    await cluster.restart(killed);
+    const ends = await Promise.all([0, 1].map(async (p) => (await client.fetch('t', p, 0)).next));
+    const local = client.clients[killed - 1];
+    await until(
+      async () => {
+        const info = await local?.describeTopic('t').catch(() => undefined);
+        return info?.partitionInfo.every((p) => p.next >= (ends[p.partition] as number)) === true;
+      },
+      'the restarted member to catch up',
+      120_000,
+    );
+
+    // Another minority now fails: everything acknowledged and the committed offsets survive.
+    const other = [1, 2, 3].find((id) => id !== killed) as number;
+    await cluster.kill(other);
+    const again = await consumeAll(client, 'g2', 2);
+    for (const x of acked)
+      expect(again.get(`${x.key}-${x.n}`)).toContainEqual({
+        partition: x.partition,
+        offset: x.offset,
+      });
+    for (const p of [0, 1]) expect((await client.committedOffset('g', 't', p)) ?? 0).toBe(ends[p]);
+  }, 600_000);
+});
