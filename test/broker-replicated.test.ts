@@ -142,7 +142,13 @@ describe('cohort broker, replicated (three real processes)', () => {
       }
     });
 
-    await until(() => acked.length >= 40, '40 acknowledged publishes', 120_000);
+    // Before the client closes (cleanup runs in reverse), the producers stop.
+    cleanup.push(async () => {
+      stop = true;
+      await Promise.allSettled(producers);
+    });
+    const hasA = () => acked.some((x) => x.key === 'a');
+    await until(() => acked.length >= 40 && hasA(), '40 acknowledged publishes', 120_000);
     const partitionOfA = (acked.find((x) => x.key === 'a') as Acked).partition;
     let victim: number | null = null;
     await until(async () => {
