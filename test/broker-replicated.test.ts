@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BrokerError } from '../src/comm/broker/errors.js';
+import { BrokerError, NotLeaderError } from '../src/comm/broker/errors.js';
 import { ReplicatedBrokerClient } from '../src/comm/broker/replicated-client.js';
 import { freePort } from '../src/runtime/launcher/free-port.js';
 import { NodeProcess } from '../src/runtime/launcher/node-process.js';
@@ -127,6 +127,22 @@ describe('cohort broker, replicated (three real processes)', () => {
     const client = new ReplicatedBrokerClient(cluster.addresses, { timeoutMs: 30_000 });
     cleanup.push(() => client.close());
     await client.createTopic('t', { partitions: 2 });
+
+    // A follower refuses a partition's produce with the leader's id; bad input is typed.
+    let leader: number | null = null;
+    await until(async () => {
+      leader = await leaderOf(client, 't', 0);
+      return leader !== null;
+    }, 'a leader for partition 0');
+    const ids = await Promise.all(client.clients.map(async (b) => (await b.metadata()).brokerId));
+    const follower = client.clients[ids.findIndex((id) => id !== leader)];
+    const refused = await follower?.publish('t', [{ value: 'x', partition: 0 }]).catch((e) => e);
+    expect(refused).toBeInstanceOf(NotLeaderError);
+    expect((refused as NotLeaderError).leader).toBe(leader);
+    await expect(client.fetch('nope', 0, 0)).rejects.toMatchObject({ code: 'unknown-topic' });
+    await expect(client.publish('t', [{ value: 'x', partition: 9 }])).rejects.toMatchObject({
+      code: 'invalid-argument',
+    });
 
     const acked: Acked[] = [];
     let stop = false;
