@@ -3,13 +3,19 @@
 // algorithm's explanation stands beside the stage (on a phone behind its summary), with the
 // seed-note passage the header's "notes …" link opens; another algorithm brings its own; the
 // EN/中文 switch changes the page's words and the explanation, and lang=zh in the URL survives
-// a reload. The texts on the page are compared with explain/'s data, so a stale or missing
-// text fails. Every wait is on a condition.
+// a reload. On the Chinese page the registry's words — the summary, each named scenario's
+// description, the loaded one's — and the inspector's labels, values and status are Chinese.
+// The texts on the page are compared with the data they come from (explain/, i18n/, inspect/),
+// so a stale or missing text fails. Every wait is on a condition.
 
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findAlgorithm } from '../src/algorithms/registry.js';
+import type { AnyAlgorithm } from '../src/core/algorithm.js';
 import { explanationOf } from '../web/src/explain/index.js';
+import { scenarioDescriptionIn, summaryIn } from '../web/src/i18n/registry-text.js';
 import { chrome } from '../web/src/i18n.js';
+import { labelOf } from '../web/src/inspect/labels.js';
 import { type LabBrowser, openLab, startLabBrowser, VIEWPORTS } from './support/lab-browser.js';
 
 let lab: LabBrowser;
@@ -93,6 +99,44 @@ describe.each(VIEWPORTS)(
       expect(await passage.locator('cite').textContent()).toBe(
         explanation('txn/2pc').passage.source,
       );
+      expect(errors).toEqual([]);
+      await page.close();
+    });
+
+    it('speaks Chinese for the registry’s words and in the inspector', async () => {
+      const { page, errors } = await openLab(
+        lab,
+        width,
+        height,
+        'algorithm=election/bully&seed=1&lang=zh',
+      );
+      const bully = findAlgorithm('election/bully') as AnyAlgorithm;
+      expect(squash((await page.textContent('.page-header p')) ?? '')).toContain(
+        squash(summaryIn(bully, 'zh')),
+      );
+      await page.click('.scenarios summary');
+      const shown = await page.$$eval('.scenarios li', (items) =>
+        items.map((li) => [
+          li.querySelector('[data-scenario]')?.getAttribute('data-scenario') ?? '',
+          (li.querySelector('.scenario-description')?.textContent ?? '').trim(),
+        ]),
+      );
+      expect(shown).toEqual(
+        bully.scenarios.map((s) => [s.name, scenarioDescriptionIn(bully.name, s, 'zh')]),
+      );
+      const split = bully.scenarios.find((s) => s.name === 'split-brain');
+      if (split === undefined) throw new Error('bully has split-brain');
+      await page.click('[data-scenario="split-brain"]');
+      await page.waitForSelector('[data-scenario-now="split-brain"]');
+      expect(await page.textContent('.scenario-now')).toContain(
+        scenarioDescriptionIn(bully.name, split, 'zh'),
+      );
+      // The inspector: labels, a role and the node's status in Chinese.
+      await page.click('[data-node="1"]');
+      await page.waitForSelector('[data-inspector="1"] [data-inspect="role"]');
+      expect(await page.textContent('[data-inspect="role"] th')).toBe(labelOf('role', 'zh'));
+      expect(await page.textContent('[data-inspect="role"] td')).toMatch(/[\u4e00-\u9fff]/);
+      expect(await page.textContent('[data-inspector="1"] .status')).toBe(chrome('statusUp', 'zh'));
       expect(errors).toEqual([]);
       await page.close();
     });

@@ -2,12 +2,15 @@
 // and Chinese: what and why, invariants, fault model, message formula and the seed passage —
 // so a newly registered algorithm fails here until it has one. The quoted passages must be
 // the notes' own words: each excerpt is found in ../shared/seeds (when the notes are there).
+// What the registry says of it — its summary and each named scenario's description — has its
+// Chinese too (web/src/i18n/registry-text.ts), and none is kept for a scenario that is gone.
 
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { listedAlgorithms } from '../src/algorithms/registry.js';
+import { algorithms, listedAlgorithms } from '../src/algorithms/registry.js';
 import { explanationOf, explanations } from '../web/src/explain/index.js';
+import { registryGaps, scenarioDescriptionIn, summaryIn } from '../web/src/i18n/registry-text.js';
 
 const CJK = /[\u4e00-\u9fff]/;
 const PARTS = ['what', 'invariants', 'faultModel', 'messages'] as const;
@@ -25,6 +28,20 @@ describe('the Lab explains every algorithm', () => {
     expect(e.passage.source).toMatch(/^00\d /);
     expect(e.passage.zh).toMatch(CJK);
     expect(e.passage.en.trim().length).toBeGreaterThan(40);
+  });
+
+  // Every registered algorithm, the test-only ones too (`cohort sim` runs them all).
+  it.each(algorithms)('$name: summary and every scenario in Chinese', (spec) => {
+    expect(summaryIn(spec, 'zh'), `${spec.name} summary`).toMatch(CJK);
+    expect(summaryIn(spec, 'en')).toBe(spec.summary);
+    for (const s of spec.scenarios) {
+      expect(scenarioDescriptionIn(spec.name, s, 'zh'), `${spec.name} ${s.name}`).toMatch(CJK);
+      expect(scenarioDescriptionIn(spec.name, s, 'en')).toBe(s.description);
+    }
+  });
+
+  it('keeps no Chinese for an algorithm or scenario that is not registered', () => {
+    expect(registryGaps(algorithms)).toEqual({ missing: [], stray: [] });
   });
 
   it('has no explanation for an algorithm that is not registered', () => {

@@ -2,7 +2,9 @@
 // fields (web/src/inspect/fields.ts): on a real run of its defaults, replayed by the
 // inspector's own probe, every field it declares has a value on some node at some time —
 // never undefined or null for every node — and every label (and table column) is named in English
-// and in Chinese (web/src/inspect/labels.ts).
+// and in Chinese (web/src/inspect/labels.ts), as is every word among the values it shows (a
+// role, a phase, an outcome: web/src/inspect/values.ts), on its default run and on each of its
+// named scenarios.
 
 import { describe, expect, it } from 'vitest';
 import { findAlgorithm, listedAlgorithms } from '../src/algorithms/registry.js';
@@ -10,10 +12,13 @@ import type { AnyAlgorithm } from '../src/core/algorithm.js';
 import { defaultNodes } from '../src/sim/run.js';
 import { declaredAlgorithms, inspectorFieldsOf } from '../web/src/inspect/fields.js';
 import { hasLabel, labelOf } from '../web/src/inspect/labels.js';
+import { untranslatedWords, valueIn } from '../web/src/inspect/values.js';
+import { runLab } from '../web/src/run.js';
 import { StateProbe } from '../web/src/state-probe.js';
 
 const names = listedAlgorithms().map((a) => a.name);
 const SAMPLES = 40;
+const CJK = /[\u4e00-\u9fff]/;
 
 describe('inspector fields of every algorithm', () => {
   it('declares fields for every registered algorithm', () => {
@@ -61,5 +66,43 @@ describe('inspector fields of every algorithm', () => {
       expect(hasLabel(label), `${name} label ${label} in both languages`).toBe(true);
       expect(labelOf(label, 'zh'), `${name} ${label}`).not.toBe(labelOf(label, 'en'));
     }
+  });
+
+  it.each(names)('%s: every word among its values has Chinese', (name) => {
+    const spec = findAlgorithm(name) as AnyAlgorithm;
+    const runs = [
+      { faults: '', options: {} },
+      ...spec.scenarios.map((s) => ({
+        faults: s.faults,
+        options: s.options ?? {},
+        ...(s.nodes !== undefined && { nodes: s.nodes }),
+        ...(s.durationMs !== undefined && { durationMs: s.durationMs }),
+      })),
+    ];
+    const english = new Set<string>();
+    const check = (v: unknown, where: string) => {
+      if (typeof v !== 'string') return;
+      for (const w of untranslatedWords(v)) english.add(`${where}: ${w}`);
+      // A role or phase shown alone reads in Chinese, not as its English key.
+      if (/^[a-z][a-z-]+$/i.test(v)) expect(valueIn(v, 'zh'), `${where}: ${v}`).toMatch(CJK);
+    };
+    for (const r of runs) {
+      const input = { algorithm: name, nodes: undefined, seed: 1, ...r };
+      const run = runLab(input);
+      const probe = new StateProbe(spec, input);
+      for (let k = 0; k <= 6; k++) {
+        const t = (run.endMs * k) / 6;
+        for (let id = 1; id <= run.nodes; id++) {
+          const node = probe.at(id, t);
+          if (node === undefined || !node.up) continue;
+          for (const f of inspectorFieldsOf(name, node.state) ?? []) {
+            check(f.value, f.label);
+            if (f.value !== null && typeof f.value === 'object' && f.value.kind === 'table')
+              for (const row of f.value.rows) for (const x of row) check(x, f.label);
+          }
+        }
+      }
+    }
+    expect([...english]).toEqual([]);
   });
 });

@@ -21,6 +21,7 @@ import { Controls } from './controls.js';
 import type { DrawnNode } from './drawings/drawn-nodes.js';
 import { LogRows } from './drawings/log-rows.js';
 import { ExplainPanel, SEED_PASSAGE_ID, showSeedPassage } from './explain-panel.js';
+import { summaryIn } from './i18n/registry-text.js';
 import { chrome, type Lang, LangContext, readLang, useT, writeLang } from './i18n.js';
 import { Inspector } from './inspector.js';
 import { cutLinksAt } from './links.js';
@@ -361,7 +362,7 @@ export function App() {
             {chrome('lectureMode', lang)} (L)
           </button>
           <p hidden={page !== 'simulator'}>
-            {spec?.summary}{' '}
+            {spec !== undefined && summaryIn(spec, lang)}{' '}
             {spec !== undefined && (
               <a
                 class="seed"

@@ -1,8 +1,9 @@
 // The page's language: English or Chinese, chosen by the EN/中文 switch and kept in the URL as
 // `lang=zh` (English, the default, leaves it out), so a shared link opens in the reader's
 // language. The page's own words (labels, buttons, headings) come from CHROME below, the
-// algorithms' explanations from explain/. What the registry says — summaries, option help,
-// scenario descriptions, check and metric names — stays as the CLI prints it.
+// algorithms' explanations from explain/, the registry's summaries and scenario descriptions
+// from i18n/registry-text.ts, the inspector's labels and values from inspect/labels.ts and
+// inspect/values.ts. Option help and check and metric names stay as the CLI prints them.
 
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
@@ -82,6 +83,13 @@ const CHROME = {
   crashHere: { en: 'Crash here', zh: '在此崩溃' },
   restartHere: { en: 'Restart here', zh: '在此重启' },
   fullState: { en: 'Full state', zh: '完整状态' },
+  statusUp: { en: 'up', zh: '运行中' },
+  statusCrashed: { en: 'crashed', zh: '已崩溃' },
+  statusPaused: { en: 'paused', zh: '已暂停' },
+  restartedTimes: { en: 'restarted', zh: '已重启' },
+  logEmpty: { en: 'empty', zh: '空' },
+  logCompacted: { en: 'after compacting', zh: '已压缩' },
+  logEarlier: { en: 'earlier…', zh: '条更早的条目…' },
   downNote: {
     en: 'Down: its process and volatile state are gone; what it wrote to disk stays.',
     zh: '已宕机：进程和易失状态已丢失；写入磁盘的内容仍在。',

@@ -12,6 +12,7 @@ import { useLang, useT } from './i18n.js';
 import type { FieldValue, InspectorField } from './inspect/fields.js';
 import { inspectorFieldsOf } from './inspect/fields.js';
 import { labelOf } from './inspect/labels.js';
+import { valueIn, yesNo } from './inspect/values.js';
 import type { LabRun, NodeView } from './run.js';
 import { formatScalar } from './state-format.js';
 import type { StateProbe } from './state-probe.js';
@@ -19,11 +20,21 @@ import { StateTree } from './state-tree.js';
 
 function LogGrid(props: { value: Extract<FieldValue, { kind: 'log' }> }) {
   const { cells, before } = props.value;
+  const tr = useT();
   if (cells.length === 0)
-    return <span class="scalar">empty{before > 0 ? ` (after ${before} compacted)` : ''}</span>;
+    return (
+      <span class="scalar">
+        {tr('logEmpty')}
+        {before > 0 ? ` (${tr('logCompacted')} ${before})` : ''}
+      </span>
+    );
   return (
     <ol class="log-grid" aria-label="log entries, committed then uncommitted">
-      {before > 0 && <li class="log-before">{before} earlier…</li>}
+      {before > 0 && (
+        <li class="log-before">
+          {before} {tr('logEarlier')}
+        </li>
+      )}
       {cells.map((c) => (
         <li
           key={c.index}
@@ -41,13 +52,21 @@ function LogGrid(props: { value: Extract<FieldValue, { kind: 'log' }> }) {
   );
 }
 
+const STATUS = { up: 'statusUp', crashed: 'statusCrashed', paused: 'statusPaused' } as const;
+
 function FieldCell(props: { value: FieldValue }) {
   const { value } = props;
   const lang = useLang();
   if (value === null || typeof value !== 'object')
     return (
       <span class="scalar">
-        {value === null ? '—' : typeof value === 'string' ? value : formatScalar(value)}
+        {value === null
+          ? '—'
+          : typeof value === 'string'
+            ? valueIn(value, lang)
+            : typeof value === 'boolean'
+              ? yesNo(value, lang)
+              : formatScalar(value)}
       </span>
     );
   if (value.kind === 'log') return <LogGrid value={value} />;
@@ -66,7 +85,7 @@ function FieldCell(props: { value: FieldValue }) {
         {value.rows.map((row) => (
           <tr key={String(row[0])}>
             {row.map((x, i) => (
-              <td key={value.columns[i]}>{x}</td>
+              <td key={value.columns[i]}>{typeof x === 'string' ? valueIn(x, lang) : x}</td>
             ))}
           </tr>
         ))}
@@ -115,10 +134,12 @@ export function Inspector(props: {
             {tr('at')} {t.toFixed(1)} ms
           </span>
         </h2>
-        <span class={`status ${view.status}`}>{view.status}</span>
+        <span class={`status ${view.status}`}>{tr(STATUS[view.status])}</span>
         {view.badge !== '' && <span class="inspector-badge">{view.badge}</span>}
         {node !== undefined && node.incarnation > 0 && (
-          <span class="incarnation">restarted {node.incarnation}×</span>
+          <span class="incarnation">
+            {tr('restartedTimes')} {node.incarnation}×
+          </span>
         )}
         <button type="button" class="crash-toggle" onClick={props.onToggleCrash}>
           {down ? tr('restartHere') : tr('crashHere')} <kbd>C</kbd>

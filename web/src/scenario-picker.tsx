@@ -5,7 +5,8 @@
 // named above the stage with its explanation, and a button goes back to the defaults.
 
 import type { Scenario } from '../../src/core/algorithm.js';
-import { type ChromeKey, useT } from './i18n.js';
+import { scenarioDescriptionIn } from './i18n/registry-text.js';
+import { type ChromeKey, useLang, useT } from './i18n.js';
 import { findScenario } from './scenarios.js';
 import type { Lab } from './use-lab-run.js';
 
@@ -24,6 +25,8 @@ export function ScenarioPicker({ lab, closeOnPick = false }: { lab: Lab; closeOn
   const scenarios = lab.spec?.scenarios ?? [];
   const current = findScenario(lab.spec, lab.scenario);
   const t = useT();
+  const lang = useLang();
+  const algorithm = lab.spec?.name ?? '';
   if (scenarios.length === 0) return null;
   return (
     <section class="scenarios" aria-label="named scenarios">
@@ -45,7 +48,7 @@ export function ScenarioPicker({ lab, closeOnPick = false }: { lab: Lab; closeOn
               >
                 {s.name}
               </button>{' '}
-              <span class="scenario-description">{s.description}</span>{' '}
+              <span class="scenario-description">{scenarioDescriptionIn(algorithm, s, lang)}</span>{' '}
               <span class={`expect ${s.expect.safety === 'violated' ? 'breaks' : ''}`}>
                 ({expectation(s, t)})
               </span>
@@ -55,7 +58,8 @@ export function ScenarioPicker({ lab, closeOnPick = false }: { lab: Lab; closeOn
       </details>
       {current !== undefined && (
         <p class="scenario-now" data-scenario-now={current.name}>
-          {t('scenario')} <strong>{current.name}</strong>: {current.description}{' '}
+          {t('scenario')} <strong>{current.name}</strong>:{' '}
+          {scenarioDescriptionIn(algorithm, current, lang)}{' '}
           <span class="expect">({expectation(current, t)})</span>{' '}
           <button type="button" onClick={() => lab.selectScenario('')}>
             {t('backToDefaults')}

@@ -1,10 +1,12 @@
 // A named scenario's guided tour: its moments (moments.ts, derived from the run's trace)
 // as steps, each at a tick of the run and with what to look at there in English and Chinese
 // (words.ts). "Next" on the page moves the slider to the next step's tick. The opening
-// restates the scenario as the registry describes it; the last step reads the checks.
+// restates the scenario as the registry describes it (in Chinese, i18n/registry-text.ts);
+// the last step reads the checks.
 
 import type { Scenario } from '../../../src/core/algorithm.js';
 import type { Bilingual } from '../explain/types.js';
+import { scenarioDescriptionIn } from '../i18n/registry-text.js';
 import { type LabRun, nodesAt } from '../run.js';
 import { type Moment, momentsOf } from './moments.js';
 import { vocabularyOf } from './vocabulary.js';
@@ -30,11 +32,11 @@ function expectation(s: Scenario): Bilingual {
     : { en: 'every check holds throughout', zh: '所有检查始终成立' };
 }
 
-function setupWords(s: Scenario): Bilingual {
+function setupWords(s: Scenario, algorithm: string): Bilingual {
   const e = expectation(s);
   return {
     en: `Scenario ${s.name}: ${s.description} Expected: ${e.en}. Press Next to go to each moment that matters.`,
-    zh: `场景 ${s.name}：${s.description}（注册表原文）预期：${e.zh}。按“下一步”跳到每个关键时刻。`,
+    zh: `场景 ${s.name}：${scenarioDescriptionIn(algorithm, s, 'zh')}预期：${e.zh}。按“下一步”跳到每个关键时刻。`,
   };
 }
 
@@ -84,7 +86,7 @@ export function tourOf(run: LabRun, scenario: Scenario, algorithm: string): Tour
   return momentsOf(run).map((m) => ({ kind: m.kind, t: m.t, text: textOf(m) }));
 
   function textOf(m: Moment): Bilingual {
-    if (m.kind === 'setup') return setupWords(scenario);
+    if (m.kind === 'setup') return setupWords(scenario, algorithm);
     if (m.kind === 'milestone') return milestoneWords(m.node, m.output, m.t, who);
     if (m.kind === 'fault') return faultWords(m.fault, m.t, who);
     if (m.kind === 'violation') return violationWords(m);

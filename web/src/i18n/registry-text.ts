@@ -1,0 +1,54 @@
+// What the registry says of each algorithm — its summary and its named scenarios' one-line
+// descriptions — in the page's language. The English is the registry's own (src/algorithms,
+// what `cohort sim list` prints); the Chinese lives here in web/ (zh-registry-a.ts and
+// zh-registry-b.ts, keyed by algorithm and scenario name), so the algorithms stay
+// language-neutral. test/lab-explain.test.ts checks every registered algorithm's summary and
+// every scenario have Chinese, and that no Chinese is left for a scenario that is gone.
+
+import type { AnyAlgorithm, Scenario } from '../../../src/core/algorithm.js';
+import type { Lang } from '../explain/types.js';
+import { ZH_REGISTRY_A } from './zh-registry-a.js';
+import { ZH_REGISTRY_B } from './zh-registry-b.js';
+
+/** One algorithm's registry texts in Chinese. */
+export interface RegistryZh {
+  readonly summary: string;
+  /** By scenario name. */
+  readonly scenarios: Readonly<Record<string, string>>;
+}
+
+const ZH: Readonly<Record<string, RegistryZh>> = { ...ZH_REGISTRY_A, ...ZH_REGISTRY_B };
+
+const zhOf = (algorithm: string): RegistryZh | undefined =>
+  Object.hasOwn(ZH, algorithm) ? ZH[algorithm] : undefined;
+
+/** The algorithm's one-line summary (English where a Chinese one is missing). */
+export function summaryIn(spec: AnyAlgorithm, lang: Lang): string {
+  return (lang === 'zh' ? zhOf(spec.name)?.summary : undefined) ?? spec.summary;
+}
+
+/** A named scenario's description (English where a Chinese one is missing). */
+export function scenarioDescriptionIn(algorithm: string, s: Scenario, lang: Lang): string {
+  const zh = lang === 'zh' ? zhOf(algorithm)?.scenarios[s.name] : undefined;
+  return zh ?? s.description;
+}
+
+/** What the Chinese lacks for these algorithms, and what it has that they do not (the test's). */
+export function registryGaps(specs: readonly AnyAlgorithm[]): {
+  missing: string[];
+  stray: string[];
+} {
+  const missing: string[] = [];
+  const stray: string[] = [];
+  for (const spec of specs) {
+    const zh = zhOf(spec.name);
+    if (zh === undefined || zh.summary.trim() === '') missing.push(`${spec.name} summary`);
+    const names = new Set(spec.scenarios.map((s) => s.name));
+    for (const name of names)
+      if ((zh?.scenarios[name] ?? '').trim() === '') missing.push(`${spec.name} ${name}`);
+    for (const name of Object.keys(zh?.scenarios ?? {}))
+      if (!names.has(name)) stray.push(`${spec.name} ${name}`);
+  }
+  for (const name of Object.keys(ZH)) if (!specs.some((s) => s.name === name)) stray.push(name);
+  return { missing, stray };
+}
