@@ -4,8 +4,9 @@
 // the single-process count — nothing lost, nothing counted twice — plain and windowed
 // (with no allowed lateness: restored windows are not late for their replayed records).
 // A worker killed after its snapshot for checkpoint 2 but before checkpoint 2 completed
-// makes the run restore checkpoint 1, the one the durable record names. The checkpoint
-// store itself ignores a partial checkpoint and refuses malformed files.
+// makes the run restore checkpoint 1, the one the durable record names. A worker that hangs
+// (SIGSTOP) stalls a checkpoint past the timeout and is killed; the run is still exact. The
+// checkpoint store itself ignores a partial checkpoint and refuses malformed files.
 
 import fs from 'node:fs';
 import os from 'node:os';
@@ -109,6 +110,30 @@ describe('exactly-once with checkpoint barriers (real processes)', () => {
     expect(result.stats.workerFailures).toBe(1);
     expect(result.counts).toEqual(expected);
     expect(lastComplete(chk)).toBeGreaterThan(2);
+  });
+
+  it('a hung worker (SIGSTOP) stalls a checkpoint: killed after the timeout, then restored', async () => {
+    let stopped: number | undefined;
+    const hooks: StreamHooks = {
+      onEmit(record, attempt, pid) {
+        if (record !== 200 || attempt !== 1 || stopped !== undefined) return;
+        stopped = pid;
+        process.kill(pid, 'SIGSTOP');
+      },
+    };
+    const opts = { input, workers: 2, maxPending: 16, checkpointIntervalMs: 20, timeoutMs: 2000 };
+    try {
+      const result = await runStream({ ...opts, delivery: 'exactly-once' }, hooks);
+      expect(stopped).toBeTypeOf('number');
+      expect(result.stats.timedOut).toBeGreaterThanOrEqual(1);
+      // The stopped worker, at least (a checkpoint slowed by load could time out too).
+      expect(result.stats.workerFailures).toBeGreaterThanOrEqual(1);
+      expect(result.counts).toEqual(expected);
+    } finally {
+      try {
+        if (stopped !== undefined) process.kill(stopped, 'SIGKILL'); // Were the run to fail.
+      } catch {}
+    }
   });
 
   it('refuses a non-empty checkpoint directory and a bad interval', () => {

@@ -58,7 +58,11 @@ export function computeModelsCommandDef(group: Command, exit: Exit): void {
     .option('--checkpoint-interval-ms <ms>', 'exactly-once: time between checkpoints', '200')
     .option('--idempotent-sink', 'at-least-once replays into a sink that skips duplicates')
     .option('--max-pending <n>', 'records in flight at once', '64')
-    .option('--timeout-ms <ms>', 'replay a record whose tree is not complete by then', '30000')
+    .option(
+      '--timeout-ms <ms>',
+      'replay a record whose tree is not complete by then (exactly-once: kill a worker stalling a checkpoint that long)',
+      '30000',
+    )
     .option('--kill-at <r>', 'SIGKILL the worker the spout hands record R (counted from 0)')
     .option('--top <k>', 'words to print, most frequent first', '10')
     .option(

@@ -24,9 +24,13 @@
 //
 // Unlike master.ts there is no acker and no per-record timeout: a record is in flight (for
 // `maxPending`, the spout's backpressure) until the master has seen every tuple of its tree
-// executed — it routes them all, so it counts them. Fault model: workers may be SIGKILLed
-// at any moment, including between some tasks' snapshots and the checkpoint's completion
-// (the restore then uses the checkpoint before). The master is the job.
+// executed — it routes them all, so it counts them. The failure detector for a worker that
+// hangs rather than dies is the checkpoint's: when a checkpoint is not complete within
+// `timeoutMs`, the workers of the tasks that have every input's barrier but no snapshot
+// are SIGKILLed (the tasks downstream of them only wait), and the rollback follows.
+// Fault model: workers may be SIGKILLed or stopped at any moment, including between some
+// tasks' snapshots and the checkpoint's completion (the restore then uses the checkpoint
+// before). The master is the job.
 
 import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -60,7 +64,15 @@ import {
   workerModuleOrThrow,
 } from './run-common.js';
 import { parseTimedLine } from './timed.js';
-import { consumersOf, placement, route, type Topology, taskKey } from './topology.js';
+import {
+  type Component,
+  consumersOf,
+  inputsOf,
+  placement,
+  route,
+  type Topology,
+  taskKey,
+} from './topology.js';
 
 interface Worker {
   readonly id: number;
@@ -119,8 +131,15 @@ export class CheckpointedRun {
   private readonly inFlight = new Map<string, number>();
   // The coordinator.
   private nextCheckpoint = 1;
-  private pending: { readonly n: number; readonly waiting: Set<string>; final: boolean } | null =
-    null;
+  private pending: {
+    readonly n: number;
+    readonly waiting: Set<string>;
+    readonly final: boolean;
+    readonly startedAt: number;
+    /** Its hung workers were killed; the rollback that follows ends it. */
+    abandoned: boolean;
+  } | null = null;
+  private readonly timeoutMs: number;
   /** The last checkpoint the spout passed: its records' epoch. */
   private spoutEpoch = 0;
   /** Emit times of the records not yet committed, by epoch (end-to-end latency). */
@@ -130,6 +149,7 @@ export class CheckpointedRun {
   private readonly stats = {
     emitted: 0,
     replayed: 0,
+    timedOut: 0,
     boltFailures: 0,
     workerFailures: 0,
     tuples: 0,
@@ -150,6 +170,7 @@ export class CheckpointedRun {
     this.tasks = [...this.where.keys()];
     this.maxPending = positiveOption('--max-pending', opts.maxPending ?? 64);
     this.intervalMs = positiveOption('--checkpoint-interval-ms', opts.checkpointIntervalMs ?? 200);
+    this.timeoutMs = positiveOption('--timeout-ms', opts.timeoutMs ?? 30_000);
     this.source = inputLinesFrom(opts.input, 0);
     this.ownDir = opts.checkpointDir === undefined;
     this.dir = opts.checkpointDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'cohort-stream-chk-'));
@@ -164,7 +185,7 @@ export class CheckpointedRun {
     const done = new Promise<void>((resolve, reject) => {
       this.settle = { resolve, reject };
     });
-    const tick = setInterval(() => this.guard(() => this.trigger()), this.intervalMs);
+    const tick = setInterval(() => this.guard(() => this.tick()), this.intervalMs);
     try {
       for (let id = 0; id < this.opts.workers; id++) this.spawn(id, 0);
       await done;
@@ -180,7 +201,6 @@ export class CheckpointedRun {
       stats: {
         ...this.stats,
         records: this.offset,
-        timedOut: 0,
         duplicatesSkipped: 0,
         firings: this.sink.windows.firings,
       },
@@ -282,14 +302,35 @@ export class CheckpointedRun {
     this.pump();
   }
 
+  /** Starts a checkpoint, or gives up on one that has waited too long for some tasks. */
+  private tick(): void {
+    const p = this.pending;
+    if (p === null) return this.trigger();
+    if (p.abandoned || performance.now() - p.startedAt <= this.timeoutMs) return;
+    this.stats.timedOut++;
+    p.abandoned = true; // No new checkpoint until the kills below bring the rollback.
+    // A task is stuck, not merely waiting, when every input has sent it the barrier: the
+    // spout did, and so did each upstream task that has reported its snapshot.
+    const stuck = [...p.waiting].filter((task) => {
+      const c = this.topology.find((x) => x.name === task.split('#')[0]) as Component;
+      return inputsOf(this.topology, c).every((from) => !p.waiting.has(from));
+    });
+    const hung = new Set(stuck.map((task) => this.where.get(task) as number));
+    for (const id of hung) this.workers[id]?.child.kill('SIGKILL');
+  }
+
   /** Starts the next checkpoint, unless one is under way. */
   private trigger(): void {
     if (this.pending !== null || this.finished) return;
+    // A starting worker would count against the checkpoint's timeout; the tick retries.
+    if (!this.workers.every((w) => w.ready && w.alive)) return;
     const n = this.nextCheckpoint++;
     const eventTime = Number.isFinite(this.eventTime) ? this.eventTime : null;
     const spout: SpoutSnapshot = { offset: this.offset, eventTime, turn: this.spoutTurn };
     writeSnapshot(this.dir, n, SPOUT, spout);
-    this.pending = { n, waiting: new Set(this.tasks), final: this.exhausted };
+    const startedAt = performance.now();
+    const final = this.exhausted;
+    this.pending = { n, waiting: new Set(this.tasks), final, startedAt, abandoned: false };
     this.spoutEpoch = n;
     for (const c of consumersOf(this.topology, SPOUT))
       for (let index = 0; index < c.parallelism; index++) {
