@@ -13,10 +13,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findAlgorithm } from '../src/algorithms/registry.js';
 import type { AnyAlgorithm } from '../src/core/algorithm.js';
 import { explanationOf } from '../web/src/explain/index.js';
-import { scenarioDescriptionIn, summaryIn } from '../web/src/i18n/registry-text.js';
+import { badgeIn } from '../web/src/i18n/badges.js';
+import { checkNameIn, scenarioDescriptionIn, summaryIn } from '../web/src/i18n/registry-text.js';
 import { chrome } from '../web/src/i18n.js';
 import { labelOf } from '../web/src/inspect/labels.js';
-import { type LabBrowser, openLab, startLabBrowser, VIEWPORTS } from './support/lab-browser.js';
+import {
+  type LabBrowser,
+  openLab,
+  setTime,
+  startLabBrowser,
+  VIEWPORTS,
+} from './support/lab-browser.js';
 
 let lab: LabBrowser;
 
@@ -131,6 +138,16 @@ describe.each(VIEWPORTS)(
       expect(await page.textContent('.scenario-now')).toContain(
         scenarioDescriptionIn(bully.name, split, 'zh'),
       );
+      // The checks by their Chinese names; at the end, the badges' words in Chinese.
+      const checks = await page.$$eval('[data-check]', (items) =>
+        items.map((li) => [li.getAttribute('data-check') ?? '', li.textContent ?? '']),
+      );
+      expect(checks.length).toBeGreaterThan(0);
+      for (const [name, text] of checks) expect(text).toContain(checkNameIn(name ?? '', 'zh'));
+      await setTime(page, Number(await page.getAttribute('input[type=range]', 'max')));
+      await page.waitForSelector('[data-node][data-badge="leader"]');
+      const leader = page.locator('[data-node][data-badge="leader"] text.badge').first();
+      expect((await leader.textContent())?.trim()).toBe(badgeIn('leader', 'zh'));
       // The inspector: labels, a role and the node's status in Chinese.
       await page.click('[data-node="1"]');
       await page.waitForSelector('[data-inspector="1"] [data-inspect="role"]');

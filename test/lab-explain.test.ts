@@ -2,15 +2,24 @@
 // and Chinese: what and why, invariants, fault model, message formula and the seed passage —
 // so a newly registered algorithm fails here until it has one. The quoted passages must be
 // the notes' own words: each excerpt is found in ../shared/seeds (when the notes are there).
-// What the registry says of it — its summary and each named scenario's description — has its
-// Chinese too (web/src/i18n/registry-text.ts), and none is kept for a scenario that is gone.
+// What the registry says of it — its summary, each named scenario's description, its checks'
+// names and message formula — has its Chinese too (web/src/i18n/registry-text.ts), and none
+// is kept for a scenario or check that is gone.
 
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { algorithms, listedAlgorithms } from '../src/algorithms/registry.js';
+import { simulate } from '../src/sim/run.js';
 import { explanationOf, explanations } from '../web/src/explain/index.js';
-import { registryGaps, scenarioDescriptionIn, summaryIn } from '../web/src/i18n/registry-text.js';
+import {
+  checkNameIn,
+  formulaIn,
+  registryGaps,
+  scenarioDescriptionIn,
+  summaryIn,
+} from '../web/src/i18n/registry-text.js';
+import { ZH_CHECKS, ZH_FORMULAS } from '../web/src/i18n/zh-checks.js';
 
 const CJK = /[\u4e00-\u9fff]/;
 const PARTS = ['what', 'invariants', 'faultModel', 'messages'] as const;
@@ -43,6 +52,27 @@ describe('the Lab explains every algorithm', () => {
   it('keeps no Chinese for an algorithm or scenario that is not registered', () => {
     expect(registryGaps(algorithms)).toEqual({ missing: [], stray: [] });
   });
+
+  it('names every check and formula a run reports in Chinese, and no other', () => {
+    const checks = new Set<string>();
+    const formulas = new Set<string>();
+    for (const spec of algorithms)
+      for (const s of [undefined, ...spec.scenarios]) {
+        // Names and formulas do not depend on how long a run lasts: a short one reports them.
+        const { result } = simulate(spec, {
+          seed: 1,
+          durationMs: 50,
+          ...(s !== undefined && { faults: s.faults, options: s.options ?? {} }),
+          ...(s?.nodes !== undefined && { nodes: s.nodes }),
+        });
+        for (const c of [...result.invariants, ...result.liveness]) checks.add(c.name);
+        if (result.messageCount !== null) formulas.add(result.messageCount.formula);
+      }
+    expect([...checks].filter((name) => !CJK.test(checkNameIn(name, 'zh')))).toEqual([]);
+    expect([...formulas].filter((f) => !CJK.test(formulaIn(f, 'zh')))).toEqual([]);
+    expect(Object.keys(ZH_CHECKS).filter((name) => !checks.has(name))).toEqual([]);
+    expect(Object.keys(ZH_FORMULAS).filter((f) => !formulas.has(f))).toEqual([]);
+  }, 120_000);
 
   it('has no explanation for an algorithm that is not registered', () => {
     const names = new Set(listedAlgorithms().map((a) => a.name));

@@ -3,17 +3,18 @@
 // inspector's own probe, every field it declares has a value on some node at some time —
 // never undefined or null for every node — and every label (and table column) is named in English
 // and in Chinese (web/src/inspect/labels.ts), as is every word among the values it shows (a
-// role, a phase, an outcome: web/src/inspect/values.ts), on its default run and on each of its
-// named scenarios.
+// role, a phase, an outcome: web/src/inspect/values.ts) and every badge the stage shows
+// (web/src/i18n/badges.ts), on its default run and on each of its named scenarios.
 
 import { describe, expect, it } from 'vitest';
 import { findAlgorithm, listedAlgorithms } from '../src/algorithms/registry.js';
 import type { AnyAlgorithm } from '../src/core/algorithm.js';
 import { defaultNodes } from '../src/sim/run.js';
+import { hasBadgeZh } from '../web/src/i18n/badges.js';
 import { declaredAlgorithms, inspectorFieldsOf } from '../web/src/inspect/fields.js';
 import { hasLabel, labelOf } from '../web/src/inspect/labels.js';
 import { untranslatedWords, valueIn } from '../web/src/inspect/values.js';
-import { runLab } from '../web/src/run.js';
+import { nodesAt, runLab } from '../web/src/run.js';
 import { StateProbe } from '../web/src/state-probe.js';
 
 const names = listedAlgorithms().map((a) => a.name);
@@ -68,7 +69,7 @@ describe('inspector fields of every algorithm', () => {
     }
   });
 
-  it.each(names)('%s: every word among its values has Chinese', (name) => {
+  it.each(names)('%s: every word among its values and badges has Chinese', (name) => {
     const spec = findAlgorithm(name) as AnyAlgorithm;
     const runs = [
       { faults: '', options: {} },
@@ -89,6 +90,12 @@ describe('inspector fields of every algorithm', () => {
     for (const r of runs) {
       const input = { algorithm: name, nodes: undefined, seed: 1, ...r };
       const run = runLab(input);
+      // Badges at 200 of the run's event times (each reading replays the trace from 0).
+      const times = [...new Set(run.records.map((x) => x.t))];
+      const stride = Math.max(1, Math.floor(times.length / 200));
+      for (let i = 0; i < times.length; i += stride)
+        for (const v of nodesAt(run, times[i] ?? 0))
+          if (!hasBadgeZh(v.badge)) english.add(`badge: ${v.badge}`);
       const probe = new StateProbe(spec, input);
       for (let k = 0; k <= 6; k++) {
         const t = (run.endMs * k) / 6;

@@ -4,21 +4,25 @@
 // contents as the receiver gets them, nested values collapsed.
 
 import type { Flight } from './flights.js';
+import { type ChromeKey, useT } from './i18n.js';
 import { StateTree } from './state-tree.js';
 
-const REASONS: Record<string, string> = {
-  loss: 'lost on the link',
-  partition: 'the link was cut',
-  down: 'the receiver was down',
-  malformed: "the receiver's parser refused it",
+const REASONS: Readonly<Record<string, ChromeKey>> = {
+  loss: 'dropLoss',
+  partition: 'dropPartition',
+  down: 'dropDown',
+  malformed: 'dropMalformed',
 };
 
 export function MessagePanel(props: { flight: Flight; onClose: () => void }) {
   const f = props.flight;
+  const tr = useT();
+  const reason =
+    f.dropped !== undefined && Object.hasOwn(REASONS, f.dropped) ? REASONS[f.dropped] : undefined;
   const fate =
     f.dropped === undefined
-      ? `delivered at ${f.arrivesAt.toFixed(1)} ms`
-      : `dropped: ${REASONS[f.dropped] ?? f.dropped}`;
+      ? `${tr('msgDeliveredAt')} ${f.arrivesAt.toFixed(1)} ms`
+      : `${tr('msgDropped')}: ${reason === undefined ? f.dropped : tr(reason)}`;
   return (
     <section class="inspector message-panel" aria-label="message" data-message-panel={f.type}>
       <header>
@@ -26,8 +30,8 @@ export function MessagePanel(props: { flight: Flight; onClose: () => void }) {
           {f.type} {f.from} → {f.to}
         </h2>
         <span class="at">
-          sent at {f.sentAt.toFixed(1)} ms, {fate}
-          {f.duplicate ? ' (a second copy made by the network)' : ''}
+          {tr('msgSentAt')} {f.sentAt.toFixed(1)} ms, {fate}
+          {f.duplicate ? tr('msgDuplicate') : ''}
         </span>
         <button type="button" class="close" aria-label="close the message" onClick={props.onClose}>
           ×

@@ -7,7 +7,8 @@
 
 import type { CheckResult, RunResult } from '../../src/sim/run.js';
 import { colourOf } from './colours.js';
-import { useT } from './i18n.js';
+import { checkNameIn, formulaIn } from './i18n/registry-text.js';
+import { useLang, useT } from './i18n.js';
 import type { LabRun } from './run.js';
 import { Sequence } from './sequence.js';
 
@@ -18,6 +19,8 @@ const NOT_JUDGED = /^not judged\b/;
 function ChecksSection(props: { run: LabRun; result: RunResult; t: number }) {
   const { result, run, t } = props;
   const tr = useT();
+  const lang = useLang();
+  const named = (c: CheckResult) => checkNameIn(c.name, lang);
   /** When a failed check's failure shows: its violation's step, or the end of the run. */
   const shownFrom = (c: CheckResult, safety: boolean) =>
     (safety ? run.violations.find((v) => v.check === c.name)?.t : undefined) ?? run.endMs;
@@ -42,20 +45,21 @@ function ChecksSection(props: { run: LabRun; result: RunResult; t: number }) {
         {checks.map(({ c, safety, fired, unjudged }) =>
           unjudged ? (
             <li key={c.name} class="not-judged" data-check={c.name} data-verdict="not-judged">
-              – {c.name} <span class="so-far">{c.violation}</span>
+              – {named(c)} <span class="so-far">{c.violation}</span>
             </li>
           ) : c.holds ? (
             <li key={c.name} class="holds" data-check={c.name}>
-              ✓ {c.name}
+              ✓ {named(c)}
             </li>
           ) : fired ? (
             <li key={c.name} class="broken" data-check={c.name} role={safety ? 'alert' : undefined}>
-              ✗ {c.name}
+              ✗ {named(c)}
               {c.violation !== null && <div class="violation">{c.violation}</div>}
             </li>
           ) : (
             <li key={c.name} class="pending" data-check={c.name}>
-              ○ {c.name} <span class="so-far">{safety ? tr('holdsSoFar') : tr('judgedAtEnd')}</span>
+              ○ {named(c)}{' '}
+              <span class="so-far">{safety ? tr('holdsSoFar') : tr('judgedAtEnd')}</span>
             </li>
           ),
         )}
@@ -68,6 +72,7 @@ function ChecksSection(props: { run: LabRun; result: RunResult; t: number }) {
 function MessagesSection(props: { result: RunResult; types: readonly string[] }) {
   const { result } = props;
   const tr = useT();
+  const lang = useLang();
   return (
     <section aria-label="messages">
       <h2 data-message-totals>
@@ -95,8 +100,8 @@ function MessagesSection(props: { result: RunResult; types: readonly string[] })
       </table>
       {result.messageCount !== null && (
         <p class="formula">
-          {result.messageCount.formula}: {tr('expected')} {result.messageCount.expected},{' '}
-          {tr('measured')} {result.messageCount.measured}
+          {formulaIn(result.messageCount.formula, lang)}: {tr('expected')}{' '}
+          {result.messageCount.expected}, {tr('measured')} {result.messageCount.measured}
         </p>
       )}
     </section>

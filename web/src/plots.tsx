@@ -8,6 +8,7 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { findAlgorithm, listedAlgorithms } from '../../src/algorithms/registry.js';
 import { simulate } from '../../src/sim/run.js';
+import { chrome, type Lang, useLang, useT } from './i18n.js';
 
 const SIZES = [3, 5, 7, 9];
 const SEEDS = 40;
@@ -33,14 +34,14 @@ function metricOf(name: string, nodes: number | undefined, seed: number, key: st
   }
 }
 
-function mutexPlot(): Plot {
+function mutexPlot(lang: Lang): Plot {
   const names = listedAlgorithms()
     .filter((a) => a.family === 'mutex')
     .map((a) => a.name);
   return {
-    title: 'Messages per critical-section entry (seed 1, defaults)',
-    xLabel: 'nodes',
-    yLabel: 'messages per entry',
+    title: chrome('plotMutexTitle', lang),
+    xLabel: chrome('plotNodes', lang),
+    yLabel: chrome('plotPerEntry', lang),
     x: SIZES,
     series: names.map((label) => ({
       label,
@@ -49,15 +50,15 @@ function mutexPlot(): Plot {
   };
 }
 
-function electionPlot(): Plot {
+function electionPlot(lang: Lang): Plot {
   const names = listedAlgorithms()
     .filter((a) => a.family === 'election')
     .map((a) => a.name);
   const quantiles = Array.from({ length: 21 }, (_, i) => i * 5);
   return {
-    title: `Election time over ${SEEDS} seeds, no faults (quantiles)`,
-    xLabel: 'percentile',
-    yLabel: 'election time ms',
+    title: chrome('plotElectionTitle', lang).replace('{n}', String(SEEDS)),
+    xLabel: chrome('plotPercentile', lang),
+    yLabel: chrome('plotElectionMs', lang),
     x: quantiles,
     series: names.map((label) => {
       const times = Array.from({ length: SEEDS }, (_, i) =>
@@ -121,12 +122,14 @@ function Chart({ plot, large }: { plot: Plot; large: boolean }) {
 export function FamilyPlots({ family, large = false }: { family: string; large?: boolean }) {
   const [plot, setPlot] = useState<Plot | null>(null);
   const make = family === 'mutex' ? mutexPlot : family === 'election' ? electionPlot : null;
-  useEffect(() => setPlot(null), [family]);
+  const lang = useLang();
+  const tr = useT();
+  useEffect(() => setPlot(null), [family, lang]);
   if (make === null) return null;
   return (
     <section class="plots" aria-label="family plots">
-      <button type="button" id="plot" onClick={() => setPlot(make())}>
-        Plot the {family} family
+      <button type="button" id="plot" onClick={() => setPlot(make(lang))}>
+        {tr(family === 'mutex' ? 'plotMutex' : 'plotElection')}
       </button>
       {plot !== null && <Chart plot={plot} large={large} />}
     </section>

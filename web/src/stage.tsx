@@ -14,6 +14,8 @@
 import { type DrawnNode, describeDrawn } from './drawings/drawn-nodes.js';
 import { StageDrawings } from './drawings/stage-drawings.js';
 import { FlightDots } from './flight-dots.js';
+import { badgeIn } from './i18n/badges.js';
+import { type Lang, useLang } from './i18n.js';
 import {
   type BadgePlace,
   badgePlace,
@@ -28,7 +30,7 @@ import type { LabRun, NodeView } from './run.js';
 import { nodesAt } from './run.js';
 
 /** The text under a node: its badge while it is up, else its status (crashed, paused). */
-const shownOf = (v: NodeView) => (v.status === 'up' ? v.badge : v.status);
+const shownOf = (v: NodeView, lang: Lang) => badgeIn(v.status === 'up' ? v.badge : v.status, lang);
 
 /** Beyond this many nodes every-pair links would be a hairball: only ring edges are drawn. */
 const ALL_LINKS_MAX_NODES = 12;
@@ -110,6 +112,7 @@ function StageNode(props: {
 }) {
   const { v, p, r, d, badge: b } = props;
   const described = d === undefined ? '' : describeDrawn(d);
+  const shown = shownOf(v, useLang());
   return (
     // biome-ignore lint/a11y/useSemanticElements: SVG has no <button>; the group is focusable and answers Enter and Space.
     <g
@@ -121,7 +124,7 @@ function StageNode(props: {
       tabindex={0}
       // The name starts with what the node shows (its id, then its badge or status),
       // so a voice user can say what they see.
-      aria-label={`node ${v.id}${shownOf(v) ? ` ${shownOf(v)}` : ''}${v.status === 'up' ? ', up' : ''}${described ? `, ${described}` : ''}: click to inspect`}
+      aria-label={`node ${v.id}${shown ? ` ${shown}` : ''}${v.status === 'up' ? ', up' : ''}${described ? `, ${described}` : ''}: click to inspect`}
       aria-pressed={props.selected}
       onClick={(e) => props.onNode(v.id, e.shiftKey)}
       onKeyDown={(e) => {
@@ -159,7 +162,7 @@ function StageNode(props: {
         }
         class="badge"
       >
-        {` ${shownOf(v)}`}
+        {` ${shown}`}
       </text>
     </g>
   );

@@ -5,6 +5,7 @@
 // hollow, linked to its parent; the tip ringed. Each block shows who made it. Older heights
 // than the drawn ones are counted.
 
+import { type Lang, useLang } from '../i18n.js';
 import type { BlockTreeView, TreeBlock } from '../inspect/types.js';
 
 const COL = 34;
@@ -31,6 +32,14 @@ function lanesOf(blocks: readonly TreeBlock[]): Map<string, number> {
   return lane;
 }
 
+/** What the picture shows, in the page's language. */
+function caption(low: number, high: number, below: number, forks: number, lang: Lang): string {
+  if (lang === 'zh')
+    return `高度 ${low}–${high}${below > 0 ? `（另有 ${below} 个更早的区块）` : ''}；实心：分叉选择规则所跟随的链，带圈：链尖；空心：${forks} 个分叉区块`;
+  const older = below > 0 ? ` (${below} older blocks)` : '';
+  return `heights ${low}–${high}${older}; filled: the chain its fork choice follows, ringed: its tip; hollow: ${forks} fork block${forks === 1 ? '' : 's'}`;
+}
+
 export function BlockTree(props: { tree: BlockTreeView; id: number }) {
   const { blocks, tip } = props.tree;
   if (blocks.length === 0) return null;
@@ -44,6 +53,7 @@ export function BlockTree(props: { tree: BlockTreeView; id: number }) {
   });
   const byHash = new Map(blocks.map((b) => [b.hash, b]));
   const forks = blocks.filter((b) => !b.best).length;
+  const lang = useLang();
   const w = 32 + (high - low) * COL;
   const h = 32 + (lanesUsed - 1) * LANE;
   return (
@@ -92,11 +102,7 @@ export function BlockTree(props: { tree: BlockTreeView; id: number }) {
           );
         })}
       </svg>
-      <figcaption>
-        heights {low}–{high}
-        {props.tree.below > 0 ? ` (${props.tree.below} older blocks)` : ''}; filled: the chain its
-        fork choice follows, ringed: its tip; hollow: {forks} fork block{forks === 1 ? '' : 's'}
-      </figcaption>
+      <figcaption>{caption(low, high, props.tree.below, forks, lang)}</figcaption>
     </figure>
   );
 }

@@ -4,6 +4,8 @@
 // its row and its column (outlined) and the members whose vote it holds are filled. Any two quorums meet in a cell: the picture shows why
 // two nodes can never both hold all their votes.
 
+import { useLang } from '../i18n.js';
+
 /** Node id → its cell, ⌈√n⌉ wide, row by row (the algorithm's own layout). */
 export const gridCell = (id: number, n: number): { row: number; col: number } => {
   const width = Math.ceil(Math.sqrt(n));
@@ -17,6 +19,8 @@ export function QuorumGrid(props: {
   votes: readonly number[];
 }) {
   const { n, id, quorum, votes } = props;
+  const lang = useLang();
+  const { row, col } = gridCell(id, n);
   const width = Math.ceil(Math.sqrt(n));
   const ids = Array.from({ length: n }, (_, i) => i + 1);
   return (
@@ -50,8 +54,9 @@ export function QuorumGrid(props: {
         })}
       </div>
       <figcaption>
-        row {gridCell(id, n).row + 1} + column {gridCell(id, n).col + 1}: {quorum.length} voters
-        {votes.length > 0 ? `, ${votes.length} votes held` : ''}
+        {lang === 'zh'
+          ? `第 ${row + 1} 行 + 第 ${col + 1} 列：${quorum.length} 个投票者${votes.length > 0 ? `，已持有 ${votes.length} 张选票` : ''}`
+          : `row ${row + 1} + column ${col + 1}: ${quorum.length} voters${votes.length > 0 ? `, ${votes.length} votes held` : ''}`}
       </figcaption>
     </figure>
   );

@@ -2,11 +2,14 @@
 // descriptions — in the page's language. The English is the registry's own (src/algorithms,
 // what `cohort sim list` prints); the Chinese lives here in web/ (zh-registry-a.ts and
 // zh-registry-b.ts, keyed by algorithm and scenario name), so the algorithms stay
-// language-neutral. test/lab-explain.test.ts checks every registered algorithm's summary and
-// every scenario have Chinese, and that no Chinese is left for a scenario that is gone.
+// language-neutral. So do its checks' names and message formulas (zh-checks.ts, keyed by the
+// English a run reports). test/lab-explain.test.ts checks every registered algorithm's
+// summary, scenarios, checks and formula have Chinese, and that no Chinese is left for a
+// scenario that is gone.
 
 import type { AnyAlgorithm, Scenario } from '../../../src/core/algorithm.js';
 import type { Lang } from '../explain/types.js';
+import { ZH_CHECKS, ZH_FORMULAS } from './zh-checks.js';
 import { ZH_REGISTRY_A } from './zh-registry-a.js';
 import { ZH_REGISTRY_B } from './zh-registry-b.js';
 
@@ -31,6 +34,19 @@ export function summaryIn(spec: AnyAlgorithm, lang: Lang): string {
 export function scenarioDescriptionIn(algorithm: string, s: Scenario, lang: Lang): string {
   const zh = lang === 'zh' ? zhOf(algorithm)?.scenarios[s.name] : undefined;
   return zh ?? s.description;
+}
+
+const known = (table: Readonly<Record<string, string>>, key: string) =>
+  Object.hasOwn(table, key) ? table[key] : undefined;
+
+/** A check's name as a run reports it (English where a Chinese one is missing). */
+export function checkNameIn(name: string, lang: Lang): string {
+  return (lang === 'zh' ? known(ZH_CHECKS, name) : undefined) ?? name;
+}
+
+/** A message formula as a run reports it (English where a Chinese one is missing). */
+export function formulaIn(formula: string, lang: Lang): string {
+  return (lang === 'zh' ? known(ZH_FORMULAS, formula) : undefined) ?? formula;
 }
 
 /** What the Chinese lacks for these algorithms, and what it has that they do not (the test's). */

@@ -6,7 +6,7 @@
 
 import type { Scenario } from '../../../src/core/algorithm.js';
 import type { Bilingual } from '../explain/types.js';
-import { scenarioDescriptionIn } from '../i18n/registry-text.js';
+import { checkNameIn, scenarioDescriptionIn } from '../i18n/registry-text.js';
 import { type LabRun, nodesAt } from '../run.js';
 import { type Moment, momentsOf } from './moments.js';
 import { vocabularyOf } from './vocabulary.js';
@@ -43,28 +43,30 @@ function setupWords(s: Scenario, algorithm: string): Bilingual {
 function violationWords(m: Extract<Moment, { kind: 'violation' }>): Bilingual {
   return {
     en: `${ms(m.t)}: the invariant “${m.check}” breaks — the red tick on the slider, and the check turns red under Checks: ${m.violation}. The run stops here.`,
-    zh: `${ms(m.t)}：不变式 “${m.check}” 被破坏——时间轴上的红色刻度，“检查”面板中它变红：${m.violation}。运行在此停止。`,
+    zh: `${ms(m.t)}：不变式 “${checkNameIn(m.check, 'zh')}” 被破坏——时间轴上的红色刻度，“检查”面板中它变红：${m.violation}。运行在此停止。`,
   };
 }
 
 function endWords(run: LabRun, t: number): Bilingual {
   const result = run.result;
   if (result === null) return { en: `The end (${ms(t)}).`, zh: `结束（${ms(t)}）。` };
-  const broken = result.invariants.filter((c) => !c.holds).map((c) => `“${c.name}”`);
+  const broken = result.invariants.filter((c) => !c.holds).map((c) => c.name);
   const failed = result.liveness.filter((c) => !c.holds);
+  const quoted = (names: readonly string[], lang: 'en' | 'zh') =>
+    names.map((name) => `“${checkNameIn(name, lang)}”`);
   const safety =
     broken.length === 0
       ? { en: 'every safety check held', zh: '所有安全性检查都成立' }
       : {
-          en: `safety broke: ${broken.join(', ')} (red under Checks)`,
-          zh: `安全性被破坏：${broken.join('、')}（“检查”面板中为红色）`,
+          en: `safety broke: ${quoted(broken, 'en').join(', ')} (red under Checks)`,
+          zh: `安全性被破坏：${quoted(broken, 'zh').join('、')}（“检查”面板中为红色）`,
         };
   const liveness =
     failed.length === 0
       ? { en: 'progress was made', zh: '进展检查成立' }
       : {
           en: `progress failed: ${failed.map((c) => `${c.name} — ${c.violation ?? ''}`).join('; ')}`,
-          zh: `进展检查未通过：${failed.map((c) => `${c.name} — ${c.violation ?? ''}`).join('；')}`,
+          zh: `进展检查未通过：${failed.map((c) => `${checkNameIn(c.name, 'zh')} — ${c.violation ?? ''}`).join('；')}`,
         };
   return {
     en: `The end (${ms(t)}): ${safety.en}; ${liveness.en}. Read Checks and Metrics beside the stage.`,
