@@ -5,6 +5,8 @@
 //   the transfer costs when no distribution is needed). It runs the same `transfer()` as XA
 //   (examples/bank-transfer.ts), through an adapter that maps both banks to one transaction;
 // - xa: XaTransactionManager, two-phase commit across the two servers (examples/bank-transfer.ts);
+// - xa-lr: the same with bank b as the last resource (xa/last-resource.ts): a is prepared, b's
+//   plain COMMIT is the decision, then a's COMMIT PREPARED — no log write of the manager's;
 // - tcc: TccCoordinator over two PgTccParticipants (examples/tcc-transfer.ts's accounts);
 // - saga: SagaOrchestrator, debit in a then credit in b, each a PgSagaEffects local
 //   transaction (compensation: refund the debit).
@@ -34,7 +36,7 @@ import {
 } from '../src/transactions/tcc/participant.js';
 import { XaTransactionManager } from '../src/transactions/xa/manager.js';
 
-export const PROTOCOLS = ['local', 'xa', 'tcc', 'saga'] as const;
+export const PROTOCOLS = ['local', 'xa', 'xa-lr', 'tcc', 'saga'] as const;
 export type ProtocolName = (typeof PROTOCOLS)[number];
 export type ServerName = 'a' | 'b';
 
@@ -68,7 +70,8 @@ const accounts = (protocol: ProtocolName, workers: number) =>
   Array.from({ length: workers }, (_, w) => account(protocol, w));
 
 export function openProtocol(name: ProtocolName, ctx: ProtocolContext): Promise<Protocol> {
-  const open = { local: openLocal, xa: openXa, tcc: openTcc, saga: openSaga }[name];
+  if (name === 'xa' || name === 'xa-lr') return openXa(ctx, name);
+  const open = { local: openLocal, tcc: openTcc, saga: openSaga }[name];
   return open(ctx);
 }
 
@@ -152,37 +155,38 @@ async function openLocal(ctx: ProtocolContext): Promise<Protocol> {
   };
 }
 
-async function openXa(ctx: ProtocolContext): Promise<Protocol> {
-  const ids = accounts('xa', ctx.workers);
+async function openXa(ctx: ProtocolContext, name: 'xa' | 'xa-lr'): Promise<Protocol> {
+  const ids = accounts(name, ctx.workers);
   for (const bank of [ctx.banks.a, ctx.banks.b]) {
     const setup = new PgParticipant('setup', bank);
     await setup.local('setup', (client) => openAccounts(client, ids, START_CENTS));
     await setup.close();
   }
   const tm = await XaTransactionManager.open({
-    tmId: 'bench',
-    logDir: path.join(ctx.scratch, 'xa-log'),
+    tmId: `bench-${name}`,
+    logDir: path.join(ctx.scratch, `${name}-log`),
     participants: { a: ctx.banks.a, b: ctx.banks.b },
     poolSize: ctx.poolSize,
+    ...(name === 'xa-lr' && { lastResource: 'b' }),
   });
   const dbs = (['a', 'b'] as const).map((s) => tm.participants.get(s) as PgParticipant);
   return {
-    name: 'xa',
+    name,
     transfer: (w) =>
       timedTransfer(
         tm,
-        { bank: 'a', account: account('xa', w) },
-        { bank: 'b', account: account('xa', w) },
+        { bank: 'a', account: account(name, w) },
+        { bank: 'b', account: account(name, w) },
       ),
     pools: dbs.map((db, i) => ({ server: i === 0 ? 'a' : 'b', pool: db.pool })),
     logFsyncs: () => tm.log.fsyncs,
     audit: async () => {
-      const money = await auditAccounts('xa', ctx.workers, dbs, ids);
+      const money = await auditAccounts(name, ctx.workers, dbs, ids);
       const prepared = await Promise.all(
         dbs.map((db) => sums(db, 'SELECT count(*) FROM pg_prepared_xacts', [])),
       );
       const left = prepared.reduce((x, [y = 0]) => x + y, 0);
-      return money ?? (left > 0 ? `xa: ${left} transactions left prepared` : undefined);
+      return money ?? (left > 0 ? `${name}: ${left} transactions left prepared` : undefined);
     },
     close: () => tm.close(),
   };

@@ -91,6 +91,8 @@ export interface TxnBenchRun {
 }
 
 export interface TxnBenchGoal {
+  /** The XA variant judged: classic (decision log) or with a last resource. */
+  readonly protocol: 'xa' | 'xa-lr';
   /** XA p50 ÷ local p50 at concurrency 1 (absent: 1 not measured). */
   readonly latencyRatioAt1?: number;
   readonly latencyRatioTarget: number;
@@ -107,7 +109,8 @@ export interface TxnBenchReport {
   readonly concurrency: readonly number[];
   readonly setup: string;
   readonly runs: readonly TxnBenchRun[];
-  readonly goal: TxnBenchGoal;
+  /** The goal judged for each XA variant measured. */
+  readonly goals: readonly TxnBenchGoal[];
   /**
    * The outbox relay's latency against a raw RabbitMQ publish (bench/outbox.ts), on server a
    * (fsync on) and a private RabbitMQ; absent when it was skipped (see `skipped`).
@@ -270,12 +273,13 @@ function withRatios(runs: readonly TxnBenchRun[]): TxnBenchRun[] {
   });
 }
 
-function goalOf(runs: readonly TxnBenchRun[]): TxnBenchGoal {
-  const xa = (c: number) => runs.find((r) => r.protocol === 'xa' && r.concurrency === c);
+function goalOf(runs: readonly TxnBenchRun[], protocol: 'xa' | 'xa-lr'): TxnBenchGoal {
+  const xa = (c: number) => runs.find((r) => r.protocol === protocol && r.concurrency === c);
   const at1 = xa(1)?.vsLocal?.p50;
   const at64 = xa(64)?.vsLocal?.throughput;
   const inverse = at64 === undefined || at64 === 0 ? undefined : round(1 / at64, 2);
   return {
+    protocol,
     ...(at1 !== undefined && { latencyRatioAt1: at1 }),
     latencyRatioTarget: LATENCY_GOAL,
     ...(inverse !== undefined && { throughputRatioAt64: inverse }),
@@ -391,7 +395,9 @@ export async function benchTxn(opts: TxnBenchOptions): Promise<TxnBenchReport> {
     concurrency: concurrencies,
     setup: SETUP,
     runs,
-    goal: goalOf(runs),
+    goals: (['xa', 'xa-lr'] as const)
+      .filter((p) => runs.some((r) => r.protocol === p))
+      .map((p) => goalOf(runs, p)),
     ...(outbox !== undefined && { outbox }),
     ...(txMessages !== undefined && { txMessages }),
     problems,

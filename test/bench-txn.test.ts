@@ -40,7 +40,7 @@ function run(
 }
 
 describe('cohort bench txn', () => {
-  it('measures the local transaction, XA, TCC and a saga, and cleans up', async () => {
+  it('measures the local transaction, XA (both ways), TCC and a saga, and cleans up', async () => {
     const out = await run([
       ...['bench', 'txn', '--json', '--concurrency', '1,2'],
       ...['--duration', '200', '--repeats', '1'],
@@ -51,8 +51,8 @@ describe('cohort bench txn', () => {
     expect(report.skipped).toEqual([]);
     expect(report.problems).toEqual([]);
     expect(report.concurrency).toEqual([1, 2]);
-    expect(report.runs).toHaveLength(8);
-    for (const protocol of ['local', 'xa', 'tcc', 'saga'] as const)
+    expect(report.runs).toHaveLength(10);
+    for (const protocol of ['local', 'xa', 'xa-lr', 'tcc', 'saga'] as const)
       for (const concurrency of [1, 2]) {
         const what = `${protocol} at ${concurrency}`;
         const r = report.runs.find((x) => x.protocol === protocol && x.concurrency === concurrency);
@@ -80,9 +80,16 @@ describe('cohort bench txn', () => {
     expect(at1('xa')?.fsyncsPerTransfer.serverA).toBeGreaterThanOrEqual(1);
     expect(at1('xa')?.fsyncsPerTransfer.serverB).toBeGreaterThanOrEqual(1);
     for (const p of ['xa', 'tcc', 'saga']) expect(at1(p)?.fsyncsPerTransfer.log).toBeGreaterThan(0);
-    expect(report.goal.latencyRatioAt1).toBe(at1('xa')?.vsLocal?.p50);
-    expect(report.goal.throughputRatioAt64).toBeUndefined();
-    expect(report.goal.met).toBeUndefined();
+    // With a last resource: a's PREPARE and COMMIT PREPARED, b's COMMIT, and no log.
+    expect(at1('xa-lr')?.fsyncsPerTransfer.serverA).toBeGreaterThanOrEqual(1);
+    expect(at1('xa-lr')?.fsyncsPerTransfer.serverB).toBeGreaterThanOrEqual(1);
+    expect(at1('xa-lr')?.fsyncsPerTransfer.log).toBe(0);
+    expect(report.goals.map((g) => g.protocol)).toEqual(['xa', 'xa-lr']);
+    for (const goal of report.goals) {
+      expect(goal.latencyRatioAt1).toBe(at1(goal.protocol)?.vsLocal?.p50);
+      expect(goal.throughputRatioAt64).toBeUndefined();
+      expect(goal.met).toBeUndefined();
+    }
     // Both servers were stopped and their data and the logs removed.
     expect(readdirSync(scratch).filter((f) => f.startsWith('cohort-bench-'))).toEqual([]);
   }, 180_000);

@@ -28,6 +28,8 @@ export interface XaJob {
   readonly concurrency: number;
   /** Die at `step` of the `nth` (0-based) transaction to reach it. */
   readonly crashAt?: { readonly step: XaStep; readonly nth: number };
+  /** XA only: the participant committed last, without PREPARE (xa/last-resource.ts). */
+  readonly lastResource?: string;
 }
 
 /** The same transfers through TCC: resources named like the banks (participants). */

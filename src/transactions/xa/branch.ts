@@ -10,6 +10,10 @@
 // is finished on another (COMMIT PREPARED may run on any session of that database), or by
 // recovery. A PREPARE whose answer was lost leaves it unknown whether the branch is prepared:
 // the caller treats it as possibly prepared and rolls it back by gid.
+//
+// A branch that may become the last resource (last-resource.ts) also asks, in the same
+// pipeline, for its transaction's id (`pg_current_xact_id()`): the other branches' gids name
+// it, and recovery reads the outcome by it.
 
 import type pg from 'pg';
 import { ParticipantError } from '../errors.js';
@@ -23,6 +27,8 @@ export type BranchState = 'open' | 'prepared' | 'maybe-prepared' | 'finished' | 
 
 export class XaBranch {
   state: BranchState = 'open';
+  /** The transaction's id on its server, when asked for (`withXid`), once begun. */
+  xid: string | undefined;
   private client: pg.PoolClient | undefined;
   /** BEGIN not sent yet: it goes with the first statement. */
   private begun = false;
@@ -30,11 +36,18 @@ export class XaBranch {
   private constructor(
     readonly participant: PgParticipant,
     readonly txnId: string,
-    readonly gid: string,
+    /** The gid it is (or would be) prepared under: set by prepare(). */
+    public gid: string,
+    private readonly withXid: boolean,
   ) {}
 
-  static async begin(participant: PgParticipant, txnId: string, gid: string): Promise<XaBranch> {
-    const branch = new XaBranch(participant, txnId, gid);
+  static async begin(
+    participant: PgParticipant,
+    txnId: string,
+    gid: string,
+    options: { withXid?: boolean } = {},
+  ): Promise<XaBranch> {
+    const branch = new XaBranch(participant, txnId, gid, options.withXid === true);
     branch.client = await participant.connect(txnId);
     return branch;
   }
@@ -47,13 +60,18 @@ export class XaBranch {
     try {
       if (this.begun) return await this.participant.run(this.txnId, client, sql, params);
       this.begun = true;
-      // Both on the wire at once (pipeline mode); each answered on its own.
-      const [begin, result] = await Promise.allSettled([
-        this.participant.run(this.txnId, client, 'BEGIN'),
-        this.participant.run(this.txnId, client, sql, params),
+      // All on the wire at once (pipeline mode); each answered on its own.
+      const run = (text: string, values: readonly unknown[] = []) =>
+        this.participant.run(this.txnId, client, text, values);
+      const [begin, xid, result] = await Promise.allSettled([
+        run('BEGIN'),
+        this.withXid ? run('SELECT pg_current_xact_id()::text AS xid') : undefined,
+        run(sql, params),
       ]);
       if (begin.status === 'rejected') throw begin.reason;
+      if (xid.status === 'rejected') throw xid.reason;
       if (result.status === 'rejected') throw result.reason;
+      if (xid.value !== undefined) this.xid = checkXid(xid.value.rows[0]?.xid);
       return result.value;
     } catch (error) {
       this.fail(error);
@@ -62,7 +80,8 @@ export class XaBranch {
   }
 
   /** Phase 1. A failure whose outcome is unknown leaves the branch 'maybe-prepared'. */
-  async prepare(): Promise<void> {
+  async prepare(gid = this.gid): Promise<void> {
+    this.gid = gid;
     const result = await this.statement(`PREPARE TRANSACTION ${gidLiteral(this.gid)}`).catch(
       (error: unknown) => {
         // The PREPARE may have reached the server: only a refusal means it did not prepare.
@@ -129,6 +148,13 @@ export class XaBranch {
     if (this.state === 'open') this.state = 'failed';
     this.releaseClient(error ?? true);
   }
+}
+
+/** The server's answer to pg_current_xact_id(), checked: it will be part of gids. */
+function checkXid(value: unknown): string {
+  if (typeof value !== 'string' || !/^[0-9]{1,20}$/.test(value))
+    throw new Error(`pg_current_xact_id() answered ${JSON.stringify(value)}`);
+  return value;
 }
 
 export function isUndefinedObject(error: unknown): boolean {

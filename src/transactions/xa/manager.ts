@@ -29,7 +29,8 @@ import {
 import { type PgConnection, PgParticipant } from '../pg-participant.js';
 import { DEFAULT_RETRY, type RetryOptions, withRetries } from '../retry.js';
 import { XaBranch } from './branch.js';
-import { formatGid, sessionName } from './gid.js';
+import { formatGid, type LastResourceXid, sessionName } from './gid.js';
+import { commitLastResource } from './last-resource.js';
 import { type RecoveryReport, recoverXa, type XaDecisionRecord } from './recovery.js';
 
 /** Where a test may stop the manager dead (crash tests SIGKILL it at each). */
@@ -59,6 +60,11 @@ export interface XaOptions {
   /** Run recovery when opening (default true). */
   readonly recover?: boolean;
   readonly hooks?: XaHooks;
+  /**
+   * A participant committed without PREPARE, last: its own COMMIT is the decision
+   * (last-resource.ts). Transactions that do not touch it use the log.
+   */
+  readonly lastResource?: string;
 }
 
 /** What the caller's body sees: statements on named participants, in one transaction. */
@@ -93,6 +99,11 @@ export class XaTransactionManager {
     const tmId = validateId('?', 'tmId', options.tmId);
     const names = Object.keys(options.participants);
     if (names.length === 0) throw new InvalidTransactionArgument('?', 'no participants');
+    if (options.lastResource !== undefined && !names.includes(options.lastResource))
+      throw new InvalidTransactionArgument(
+        '?',
+        `lastResource ${options.lastResource} is no participant`,
+      );
     const participants = new Map<string, PgParticipant>();
     // This incarnation's sessions, by name: recovery ends a dead one's (recovery.ts).
     const application_name = sessionName(tmId, randomUUID().slice(0, 8));
@@ -162,8 +173,8 @@ export class XaTransactionManager {
     await this.log.close();
   }
 
-  gid(txnId: string, participant: string): string {
-    return formatGid({ tmId: this.tmId, txnId, participant });
+  gid(txnId: string, participant: string, decidedBy?: LastResourceXid): string {
+    return formatGid({ tmId: this.tmId, txnId, participant, decidedBy });
   }
 
   private handle(txnId: string, branches: Map<string, Promise<XaBranch>>): XaTransaction {
@@ -175,7 +186,9 @@ export class XaTransactionManager {
           throw new InvalidTransactionArgument(txnId, `no participant named ${String(name)}`);
         let branch = branches.get(name);
         if (branch === undefined) {
-          branch = XaBranch.begin(participant, txnId, this.gid(txnId, name));
+          branch = XaBranch.begin(participant, txnId, this.gid(txnId, name), {
+            withXid: name === this.options.lastResource,
+          });
           branches.set(name, branch);
         }
         const result = await (await branch).statement(sql, params);
@@ -187,6 +200,14 @@ export class XaTransactionManager {
   private async commit(txnId: string, branches: XaBranch[]): Promise<void> {
     const hooks = this.options.hooks;
     if (branches.length <= 1 && hooks === undefined) return this.commitOnePhase(txnId, branches);
+    const last = branches.find((b) => b.participant.name === this.options.lastResource);
+    if (last?.xid !== undefined && branches.length > 1)
+      return this.commitThroughLast(
+        txnId,
+        last,
+        last.xid,
+        branches.filter((b) => b !== last),
+      );
     await hooks?.at('before-prepare', txnId);
     const prepared = await Promise.allSettled(branches.map((b) => b.prepare()));
     const failure = prepared.find((r) => r.status === 'rejected');
@@ -204,6 +225,50 @@ export class XaTransactionManager {
       throw new TransactionError('in-doubt', txnId, 'the decision log failed', { cause: error });
     }
     await hooks?.at('after-decision', txnId);
+    await this.phaseTwo(txnId, branches);
+    this.log.forget(decisionKey(txnId));
+  }
+
+  /** Logging last resource: the others prepare, then the last one's COMMIT decides. */
+  private async commitThroughLast(
+    txnId: string,
+    last: XaBranch,
+    xid: string,
+    others: XaBranch[],
+  ): Promise<void> {
+    const hooks = this.options.hooks;
+    await hooks?.at('before-prepare', txnId);
+    const decidedBy = { participant: last.participant.name, xid };
+    const prepared = await Promise.allSettled(
+      others.map((b) => b.prepare(this.gid(txnId, b.participant.name, decidedBy))),
+    );
+    const failure = prepared.find((r) => r.status === 'rejected');
+    if (failure !== undefined) {
+      await this.rollbackBranches([last, ...others]);
+      throw aborted(txnId, 'a participant did not prepare', failure.reason);
+    }
+    await hooks?.at('after-prepare', txnId);
+    const { outcome, error } = await commitLastResource(last, xid, this.retry);
+    if (outcome === 'aborted') {
+      await this.rollbackBranches(others);
+      throw aborted(txnId, `the last resource ${last.participant.name} did not commit`, error);
+    }
+    if (outcome === 'unknown') {
+      for (const b of others) b.releaseClient(error);
+      throw new TransactionError(
+        'in-doubt',
+        txnId,
+        `the outcome of the last resource ${last.participant.name}'s commit is unknown`,
+        { cause: error },
+      );
+    }
+    await hooks?.at('after-decision', txnId);
+    await this.phaseTwo(txnId, others);
+  }
+
+  /** Phase 2 once the decision is durable: COMMIT PREPARED everywhere, or InDoubtError. */
+  private async phaseTwo(txnId: string, branches: XaBranch[]): Promise<void> {
+    const hooks = this.options.hooks;
     const pending: string[] = [];
     let rest = branches;
     if (hooks !== undefined && branches.length > 1) {
@@ -213,7 +278,6 @@ export class XaTransactionManager {
     }
     pending.push(...(await this.commitPrepared(rest)));
     if (pending.length > 0) throw new InDoubtError(txnId, 'commit', pending);
-    this.log.forget(decisionKey(txnId));
   }
 
   /** COMMIT PREPARED on each branch, retried; returns the participants still pending. */

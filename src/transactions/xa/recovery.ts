@@ -10,17 +10,23 @@
 // it sent just before dying may still be running, or unread in the socket, and would
 // otherwise appear in pg_prepared_xacts after the scan, left prepared.
 //
+// A gid that names a last resource (last-resource.ts) has no log entry: its outcome is what
+// pg_xact_status says of the last resource's transaction — committed: COMMIT PREPARED;
+// aborted: ROLLBACK PREPARED; in progress or no longer known: left prepared and reported.
+//
 // Fault model: a participant may be unreachable during recovery: its branches stay prepared
 // (and the decisions that name it stay logged) until the next recovery; the report lists the
 // error. Gids of other managers or of other software are left alone; our own gids that do
 // not parse are reported as foreign and left alone too.
 
 import type { DurableLog } from '../durable-log.js';
+import { ParticipantError } from '../errors.js';
 import type { PgParticipant } from '../pg-participant.js';
 import type { RetryOptions } from '../retry.js';
 import { withRetries } from '../retry.js';
 import { isUndefinedObject } from './branch.js';
-import { gidLiteral, gidPrefix, parseGid, sessionFamily } from './gid.js';
+import { type Gid, gidLiteral, gidPrefix, parseGid, sessionFamily } from './gid.js';
+import { type XactStatus, xactStatus } from './last-resource.js';
 
 export interface XaDecisionRecord {
   readonly decision: 'commit';
@@ -71,6 +77,7 @@ export async function recoverXa(
     .filter((txnId) => !runningAtStart.has(txnId));
   const unclean = new Set<string>(); // Participants not fully scanned and finished.
   const remaining = new Set<string>(); // Transactions with a branch still prepared somewhere.
+  const outcomeOf = lastResourceOutcomes(host);
   for (const [name, participant] of host.participants) {
     try {
       await endEarlierSessions(host.tmId, participant);
@@ -85,9 +92,16 @@ export async function recoverXa(
           remaining.add(gid.txnId);
           continue;
         }
-        // Read the log now, not at the start: a transaction that ended (InDoubtError) after
-        // the scan began may have logged its commit meanwhile.
-        const commit = host.log.get(`xa/${gid.txnId}`) !== undefined;
+        let commit: boolean;
+        try {
+          // Read the log now, not at the start: a transaction that ended (InDoubtError) after
+          // the scan began may have logged its commit meanwhile.
+          commit = await outcomeOf(gid);
+        } catch (error) {
+          remaining.add(gid.txnId);
+          report.errors.push({ participant: gid.decidedBy?.participant ?? name, error });
+          continue;
+        }
         try {
           await withRetries(retry, () => finish(participant, text, commit));
           (commit ? report.committed : report.rolledBack).push(text);
@@ -110,6 +124,36 @@ export async function recoverXa(
     report.forgotten.push(txnId);
   }
   return report;
+}
+
+/**
+ * Whether `gid`'s transaction committed: its log entry, or for a last-resource gid the last
+ * resource's own outcome (asked once per transaction per recovery). Throws when undecidable.
+ */
+function lastResourceOutcomes(host: RecoveryHost): (gid: Gid) => Promise<boolean> {
+  const asked = new Map<string, Promise<XactStatus>>();
+  return async (gid) => {
+    const by = gid.decidedBy;
+    if (by === undefined) return host.log.get(`xa/${gid.txnId}`) !== undefined;
+    const last = host.participants.get(by.participant);
+    if (last === undefined)
+      throw new ParticipantError(gid.txnId, by.participant, 'the last resource is not configured');
+    const key = `${by.participant}:${by.xid}`;
+    let status = asked.get(key);
+    if (status === undefined) {
+      status = xactStatus(last, gid.txnId, by.xid);
+      asked.set(key, status);
+    }
+    const known = await status;
+    if (known === 'committed' || known === 'aborted') return known === 'committed';
+    throw new ParticipantError(
+      gid.txnId,
+      by.participant,
+      known === 'in progress'
+        ? 'the last resource is still running the transaction: the next recovery decides'
+        : 'the last resource no longer keeps the status (pg_xact_status is NULL): resolve by hand',
+    );
+  };
 }
 
 /** Terminates (and waits up to 5 s for) other incarnations' sessions of this manager. */
