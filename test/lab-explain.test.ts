@@ -3,8 +3,9 @@
 // so a newly registered algorithm fails here until it has one. The quoted passages must be
 // the notes' own words: each excerpt is found in ../shared/seeds (when the notes are there).
 // What the registry says of it — its summary, each named scenario's description, its checks'
-// names and message formula — has its Chinese too (web/src/i18n/registry-text.ts), and none
-// is kept for a scenario or check that is gone.
+// names and message formula, its options' help — has its Chinese too
+// (web/src/i18n/registry-text.ts), and none is kept for a scenario, check or option that is
+// gone.
 
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,9 +16,11 @@ import { explanationOf, explanations } from '../web/src/explain/index.js';
 import {
   checkNameIn,
   formulaIn,
+  optionHelpIn,
   registryGaps,
   scenarioDescriptionIn,
   summaryIn,
+  ZH_OPTIONS,
 } from '../web/src/i18n/registry-text.js';
 import { ZH_CHECKS, ZH_FORMULAS } from '../web/src/i18n/zh-checks.js';
 
@@ -47,6 +50,14 @@ describe('the Lab explains every algorithm', () => {
       expect(scenarioDescriptionIn(spec.name, s, 'zh'), `${spec.name} ${s.name}`).toMatch(CJK);
       expect(scenarioDescriptionIn(spec.name, s, 'en')).toBe(s.description);
     }
+  });
+
+  it('explains every option of every algorithm in Chinese, and no other', () => {
+    const texts = new Set(
+      algorithms.flatMap((spec) => Object.values(spec.options).map((o) => o.description)),
+    );
+    expect([...texts].filter((d) => !CJK.test(optionHelpIn(d, 'zh')))).toEqual([]);
+    expect(Object.keys(ZH_OPTIONS).filter((d) => !texts.has(d))).toEqual([]);
   });
 
   it('keeps no Chinese for an algorithm or scenario that is not registered', () => {

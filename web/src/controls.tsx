@@ -8,7 +8,8 @@ import { useState } from 'preact/hooks';
 import { listedAlgorithms } from '../../src/algorithms/registry.js';
 import { optionFlagName } from '../../src/core/algorithm.js';
 import type { FaultPlanError } from '../../src/sim/fault-plan.js';
-import { useT } from './i18n.js';
+import { optionHelpIn } from './i18n/registry-text.js';
+import { useLang, useT } from './i18n.js';
 import type { LabRun } from './run.js';
 import { ScenarioPicker } from './scenario-picker.js';
 import type { Lab } from './use-lab-run.js';
@@ -29,16 +30,18 @@ function exportTrace(run: LabRun, algorithm: string, seed: number) {
  */
 function OptionInputs({ lab }: { lab: Lab }) {
   const [help, setHelp] = useState<string | null>(null);
+  const lang = useLang();
   if (lab.spec === undefined) return null;
   return (
     <>
       {Object.entries(lab.spec.options).map(([name, opt]) => {
         const id = `option-${name}`;
         const open = help === name;
+        const said = optionHelpIn(opt.description, lang);
         return (
           <div key={name} class="option" data-option={name}>
             <span class="option-head">
-              <label for={id} title={opt.description}>
+              <label for={id} title={said}>
                 {optionFlagName(name)}
               </label>
               <button
@@ -62,7 +65,7 @@ function OptionInputs({ lab }: { lab: Lab }) {
             />
             {open && (
               <p class="option-help" id={`${id}-help`}>
-                {opt.description}
+                {said}
               </p>
             )}
           </div>

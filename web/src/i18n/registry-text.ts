@@ -3,13 +3,16 @@
 // what `cohort sim list` prints); the Chinese lives here in web/ (zh-registry-a.ts and
 // zh-registry-b.ts, keyed by algorithm and scenario name), so the algorithms stay
 // language-neutral. So do its checks' names and message formulas (zh-checks.ts, keyed by the
-// English a run reports). test/lab-explain.test.ts checks every registered algorithm's
-// summary, scenarios, checks and formula have Chinese, and that no Chinese is left for a
+// English a run reports) and its options' help (zh-options-a.ts, zh-options-b.ts, keyed by
+// the English text). test/lab-explain.test.ts checks every registered algorithm's
+// summary, scenarios, checks, formula and options have Chinese, and that no Chinese is left for a
 // scenario that is gone.
 
 import type { AnyAlgorithm, Scenario } from '../../../src/core/algorithm.js';
 import type { Lang } from '../explain/types.js';
 import { ZH_CHECKS, ZH_FORMULAS } from './zh-checks.js';
+import { ZH_OPTIONS_A } from './zh-options-a.js';
+import { ZH_OPTIONS_B } from './zh-options-b.js';
 import { ZH_REGISTRY_A } from './zh-registry-a.js';
 import { ZH_REGISTRY_B } from './zh-registry-b.js';
 
@@ -21,6 +24,9 @@ export interface RegistryZh {
 }
 
 const ZH: Readonly<Record<string, RegistryZh>> = { ...ZH_REGISTRY_A, ...ZH_REGISTRY_B };
+
+/** Option help by its English text (one text may serve several algorithms' options). */
+export const ZH_OPTIONS: Readonly<Record<string, string>> = { ...ZH_OPTIONS_A, ...ZH_OPTIONS_B };
 
 const zhOf = (algorithm: string): RegistryZh | undefined =>
   Object.hasOwn(ZH, algorithm) ? ZH[algorithm] : undefined;
@@ -47,6 +53,11 @@ export function checkNameIn(name: string, lang: Lang): string {
 /** A message formula as a run reports it (English where a Chinese one is missing). */
 export function formulaIn(formula: string, lang: Lang): string {
   return (lang === 'zh' ? known(ZH_FORMULAS, formula) : undefined) ?? formula;
+}
+
+/** An option's help (English where a Chinese one is missing). */
+export function optionHelpIn(description: string, lang: Lang): string {
+  return (lang === 'zh' ? known(ZH_OPTIONS, description) : undefined) ?? description;
 }
 
 /** What the Chinese lacks for these algorithms, and what it has that they do not (the test's). */
