@@ -91,6 +91,8 @@ const CHROME = {
   logCompacted: { en: 'after compacting', zh: '已压缩' },
   logEarlier: { en: 'earlier…', zh: '条更早的条目…' },
   msgSentAt: { en: 'sent at', zh: '发送于' },
+  dropsFrom: { en: 'dropped from', zh: '条消息被丢弃，自' },
+  brokeAt: { en: 'broke at', zh: '被破坏于' },
   msgDeliveredAt: { en: 'delivered at', zh: '送达于' },
   msgDropped: { en: 'dropped', zh: '被丢弃' },
   dropLoss: { en: 'lost on the link', zh: '在链路上丢失' },

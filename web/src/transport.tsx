@@ -5,7 +5,8 @@
 // first broken check, and "Heal links" at the current time.
 
 import { type Dispatch, type StateUpdater, useEffect, useMemo, useState } from 'preact/hooks';
-import { useT } from './i18n.js';
+import { checkNameIn } from './i18n/registry-text.js';
+import { useLang, useT } from './i18n.js';
 import { dropMarkersOf, faultMarkersOf } from './markers.js';
 import type { LabRun } from './run.js';
 
@@ -38,6 +39,7 @@ const place = (run: LabRun, t: number) => String(run.endMs > 0 ? t / run.endMs :
 function Markers({ run }: { run: LabRun }) {
   const faults = useMemo(() => faultMarkersOf(run), [run]);
   const drops = useMemo(() => dropMarkersOf(run), [run]);
+  const tr = useT();
   return (
     <>
       {faults.map((f, i) => (
@@ -58,7 +60,7 @@ function Markers({ run }: { run: LabRun }) {
           class="drop-marker"
           data-drops={d.count}
           style={{ '--at': place(run, d.t) }}
-          title={`${d.count} dropped from ${d.t.toFixed(0)} ms`}
+          title={`${d.count} ${tr('dropsFrom')} ${d.t.toFixed(0)} ms`}
         />
       ))}
     </>
@@ -83,6 +85,8 @@ const FAULT_SYMBOL: Record<string, string> = {
 /** The slider, with a tick where each broken safety check broke and the run's faults marked. */
 function Timeline(props: { run: LabRun; t: number; setT: SetTime }) {
   const { run } = props;
+  const tr = useT();
+  const lang = useLang();
   return (
     <div class="timeline">
       <input
@@ -100,7 +104,7 @@ function Timeline(props: { run: LabRun; t: number; setT: SetTime }) {
           class="violation-tick"
           data-violation-at={v.t}
           style={{ '--at': place(run, v.t) }}
-          title={`${v.check} broke at ${v.t} ms`}
+          title={`${checkNameIn(v.check, lang)} ${tr('brokeAt')} ${v.t} ms`}
         />
       ))}
       <Markers run={run} />
