@@ -15,11 +15,13 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TransactionAbortedError } from '../src/transactions/errors.js';
+import { until } from '../src/runtime/testing/wait.js';
+import { TransactionAbortedError, TransactionError } from '../src/transactions/errors.js';
 import { openAccounts, transfer } from '../src/transactions/examples/bank-transfer.js';
 import { formatGid, gidLiteral } from '../src/transactions/xa/gid.js';
 import { type XaStep, XaTransactionManager } from '../src/transactions/xa/manager.js';
 import type { PostgresServer } from './support/postgres.js';
+import { FreezeProxy } from './support/tcp-freeze-proxy.js';
 import {
   balances,
   createDatabases,
@@ -104,6 +106,39 @@ describe('XA with a last resource', () => {
       expect([...(await preparedGids(a)), ...(await preparedGids(b))]).toEqual([]);
     } finally {
       await tm.close();
+    }
+  });
+
+  it('a last resource that hangs at its COMMIT: in doubt, then recovery follows what b did', async () => {
+    const [a, b] = await twoBanks();
+    const proxy = new FreezeProxy(server.port);
+    await proxy.listen();
+    const tm = await XaTransactionManager.open({
+      tmId: 'tm-lr-hang',
+      logDir: newLogDir(),
+      participants: { a, b: { ...b, port: proxy.port } },
+      lastResource: 'b',
+      timeoutMs: 500,
+      retry: { attempts: 2, baseDelayMs: 10, maxDelayMs: 20 },
+      hooks: { at: (step) => (step === 'after-prepare' ? proxy.freeze() : undefined) },
+    });
+    try {
+      // The COMMIT and every pg_xact_status question wait in the frozen proxy.
+      const error = await transfer(tm, { ...leg, amount: 5 }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(TransactionError);
+      expect((error as TransactionError).code).toBe('in-doubt');
+      expect(await preparedGids(a)).toHaveLength(1);
+      proxy.thaw();
+      // The held COMMIT reaches b after its client gave up on the connection: whatever b
+      // did with it, recovery follows b's own record of the outcome.
+      // b may still be running the transaction when first asked: recovery then waits.
+      await until(async () => (await tm.recover()).errors.length === 0, 'b to decide');
+      expect(await preparedGids(a)).toEqual([]);
+      const [ba, bb] = [await balances(a), await balances(b)];
+      expect(START - (ba.get('alice') ?? 0)).toBe((bb.get('bob') ?? 0) - START);
+    } finally {
+      await tm.close();
+      await proxy.close();
     }
   });
 
