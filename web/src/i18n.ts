@@ -58,6 +58,10 @@ const CHROME = {
   checks: { en: 'Checks', zh: '检查' },
   holdsSoFar: { en: 'holds so far', zh: '目前成立' },
   judgedAtEnd: { en: 'judged at the end', zh: '运行结束时判定' },
+  notJudged: {
+    en: 'not judged: the run stopped at a safety violation',
+    zh: '未判定：运行在违反安全性处停止',
+  },
   metrics: { en: 'Metrics', zh: '指标' },
   messages: { en: 'Messages', zh: '消息' },
   sent: { en: 'sent', zh: '已发送' },

@@ -45,7 +45,8 @@ function ChecksSection(props: { run: LabRun; result: RunResult; t: number }) {
         {checks.map(({ c, safety, fired, unjudged }) =>
           unjudged ? (
             <li key={c.name} class="not-judged" data-check={c.name} data-verdict="not-judged">
-              – {named(c)} <span class="so-far">{c.violation}</span>
+              – {named(c)}{' '}
+              <span class="so-far">{lang === 'zh' ? tr('notJudged') : c.violation}</span>
             </li>
           ) : c.holds ? (
             <li key={c.name} class="holds" data-check={c.name}>
