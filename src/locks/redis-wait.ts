@@ -21,6 +21,8 @@ export type Attempt<T> =
 
 export interface WaitOptions<T> {
   readonly attempt: () => Promise<Attempt<T>>;
+  /** The answer of an attempt the caller already made (not granted): the wait starts there. */
+  readonly first?: Attempt<T>;
   /**
    * Subscribes `wake` to the lock's releases (`wake()`) and hand-offs to this waiter
    * (`wake(grant)`); resolves to the unsubscribe function.
@@ -98,11 +100,12 @@ async function trySubscribe<T>(o: WaitOptions<T>, w: Wakeup<T>): Promise<() => v
 export async function waitForGrant<T>(o: WaitOptions<T>): Promise<T> {
   if (o.signal?.aborted === true) throw abortReason(o.signal);
   const w = new Wakeup<T>();
-  const early = o.waitMs !== 0 && o.subscribedAlready?.() === true;
+  const early = o.first === undefined && o.waitMs !== 0 && o.subscribedAlready?.() === true;
   let unsubscribe = early ? await trySubscribe(o, w) : () => {};
   let granted = false;
   try {
-    const first = await (o.waitMs === 0 ? o.attempt() : attemptOrUnavailable(o.attempt));
+    const first =
+      o.first ?? (await (o.waitMs === 0 ? o.attempt() : attemptOrUnavailable(o.attempt)));
     if (!(first instanceof BackendUnavailableError) && first.granted) {
       granted = true;
       return first.value;

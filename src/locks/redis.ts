@@ -19,7 +19,7 @@
 // acquire leaves that grant held until its TTL.
 
 import type { RedisOptions } from 'ioredis';
-import { InvalidLockArgument } from './errors.js';
+import { BackendUnavailableError, InvalidLockArgument, throwIfAborted } from './errors.js';
 import { LeaseHandle } from './lease-handle.js';
 import {
   type AcquireOptions,
@@ -33,7 +33,7 @@ import {
   resolveLockSpec,
   uniqueId,
 } from './lock.js';
-import { type NodeAttempt, RedisNode } from './redis-node.js';
+import { type NodeAttempt, type NodeRequest, RedisNode } from './redis-node.js';
 import { type RedisLockKeys, redisLockKeys } from './redis-scripts.js';
 import { type Attempt, waitForGrant } from './redis-wait.js';
 
@@ -129,8 +129,34 @@ class RedisLock implements Lock {
     this.keys = redisLockKeys(options.keyPrefix, spec.name);
   }
 
+  /**
+   * The uncontended path: one attempt before any of a wait's machinery is set up. When it
+   * does not grant, the wait starts from its answer (it subscribes, then attempts again, so a
+   * release between the two is not missed). Undefined when this process already listens on
+   * the lock's channel (the wait then subscribes first, and its first attempt is the only
+   * one), or when the attempt found Redis unavailable (the wait retries through that).
+   */
+  private async firstAttempt(
+    request: NodeRequest,
+    tracker: GrantTracker,
+    waitMs: number | undefined,
+  ): Promise<Attempt<Granted> | undefined> {
+    if (waitMs === 0 || this.node.isSubscribed(this.keys.channel)) return undefined;
+    const sentAt = performance.now();
+    let attempt: NodeAttempt;
+    try {
+      attempt = await this.node.acquire(this.keys, this.spec, request);
+    } catch (error) {
+      // Unavailable: the wait retries through it until it ends.
+      if (error instanceof BackendUnavailableError) return undefined;
+      throw error;
+    }
+    return tracker.attempt(attempt, sentAt);
+  }
+
   async acquire(o: AcquireOptions): Promise<LockHandle> {
     const { ttlMs, waitMs, signal, owner } = resolveAcquireOptions(o, this.defaultOwner);
+    throwIfAborted(signal);
     const { node, keys, spec } = this;
     const request = {
       owner,
@@ -140,7 +166,10 @@ class RedisLock implements Lock {
       queueMs: spec.mode === 'exclusive' ? queueEntryMs(waitMs, this.options.retryMaxMs) : 0,
     };
     const tracker = new GrantTracker(spec, owner, request.grant);
+    const first = await this.firstAttempt(request, tracker, waitMs);
+    if (first?.granted === true) return this.handle(spec, owner, ttlMs, first.value);
     const granted = await waitForGrant<Granted>({
+      ...(first !== undefined && { first }),
       attempt: async () => {
         const sentAt = performance.now();
         return tracker.attempt(await node.acquire(keys, spec, request), sentAt);
@@ -163,6 +192,11 @@ class RedisLock implements Lock {
       retryMaxMs: this.options.retryMaxMs,
       name: spec.name,
     });
+    return this.handle(spec, owner, ttlMs, granted);
+  }
+
+  private handle(spec: ResolvedLockSpec, owner: string, ttlMs: number, granted: Granted) {
+    const { node, keys } = this;
     return new LeaseHandle(
       { name: spec.name, owner, token: granted.token, requestedAt: granted.requestedAt, ttlMs },
       {
