@@ -7,9 +7,11 @@
 // - consume: one member of a group subscribed before the produce run (so RabbitMQ keeps the
 //   messages) reads every message the run produced, acking each (acks not awaited one by one;
 //   the run ends when every ack has resolved). Prefetch CONSUME_PREFETCH.
-// Each (system, size, concurrency) has one untimed warm-up and `repeats` timed runs on fresh
-// topics; the row is the median run (by messages per second, produce and consume apart).
-// The server's CPU time and RSS are read from /proc around each run.
+// Every server runs for the whole benchmark (one at a time is busy). Each (size, concurrency)
+// has one untimed warm-up per system, then `repeats` rounds that each time every system in
+// turn (order rotated per round, so outside load on the shared machine falls on all alike);
+// a system's row is its median run (by messages per second, produce and consume apart), on
+// fresh topics. The server's CPU time and RSS are read from /proc around each run.
 //
 // Fault model: a failed publish counts as an error (the row says how many) and the run goes
 // on; a consume that does not finish within its deadline fails the benchmark (a broker that
@@ -168,47 +170,99 @@ function medianBy(runs: readonly PhaseRun[]): PhaseRun {
   return sorted[Math.floor((sorted.length - 1) / 2)] as PhaseRun;
 }
 
-async function benchSystem(
-  system: BrokerSystem,
-  o: BrokerBenchOptions,
-  rows: BrokerBenchRow[],
-  servers: Record<string, string>,
-): Promise<void> {
+/** One system's server and connection for the whole run. */
+interface Target {
+  readonly system: BrokerSystem;
+  readonly server: BrokerServer;
+  readonly broker: MessageBroker;
+}
+
+async function startTarget(system: BrokerSystem, o: BrokerBenchOptions): Promise<Target> {
   o.onProgress(`${system}: starting`);
   const server = await startBrokerServer(system, {
     cohortArgv: o.cohortArgv,
     ...(o.cpuProfileDir !== undefined && { cpuProfileDir: o.cpuProfileDir }),
   });
-  servers[system] = server.description;
-  let broker: MessageBroker | undefined;
   try {
-    broker = await server.connect();
-    let n = 0;
-    for (const bytes of o.sizes ?? BROKER_SIZES)
-      for (const concurrency of o.concurrency ?? [1, 64]) {
-        const label = `${system}, ${bytes} B, concurrency ${concurrency}`;
-        o.onProgress(`${label}, warm-up`);
-        const warm = { bytes, concurrency, durationMs: Math.min(WARM_UP_MS, o.durationMs) };
-        await runOnce(server, broker, { ...warm, topic: `warm${n++}` });
-        const runs = [];
-        for (let r = 0; r < o.repeats; r++) {
-          o.onProgress(`${label}, run ${r + 1}/${o.repeats}`);
-          const run = { bytes, concurrency, durationMs: o.durationMs, topic: `run${n++}` };
-          runs.push(await runOnce(server, broker, run));
-        }
-        const produce = medianBy(runs.map((r) => r.produce));
-        const consume = medianBy(runs.map((r) => r.consume));
-        rows.push({ system, messageBytes: bytes, concurrency, produce, consume, runs });
-      }
-  } finally {
-    await broker?.close();
+    return { system, server, broker: await server.connect() };
+  } catch (error) {
     await server.stop();
+    throw error;
   }
+}
+
+/**
+ * Every system's warm-up, then the timed runs interleaved: run r measures every system in
+ * turn, in an order rotated by r, so that a burst of load from outside the benchmark (the
+ * machine is shared) falls on all of them alike rather than on whichever ran then.
+ */
+async function benchConfiguration(
+  targets: readonly Target[],
+  o: BrokerBenchOptions,
+  c: { bytes: number; concurrency: number; next: () => string },
+): Promise<BrokerBenchRow[]> {
+  const label = (t: Target) => `${t.system}, ${c.bytes} B, concurrency ${c.concurrency}`;
+  const shape = { bytes: c.bytes, concurrency: c.concurrency };
+  for (const t of targets) {
+    o.onProgress(`${label(t)}, warm-up`);
+    const warm = { ...shape, durationMs: Math.min(WARM_UP_MS, o.durationMs), topic: c.next() };
+    await runOnce(t.server, t.broker, warm);
+  }
+  const runs = targets.map(() => [] as { produce: PhaseRun; consume: PhaseRun }[]);
+  for (let r = 0; r < o.repeats; r++)
+    for (let k = 0; k < targets.length; k++) {
+      const i = (k + r) % targets.length;
+      const t = targets[i] as Target;
+      o.onProgress(`${label(t)}, run ${r + 1}/${o.repeats}`);
+      const run = { ...shape, durationMs: o.durationMs, topic: c.next() };
+      runs[i]?.push(await runOnce(t.server, t.broker, run));
+    }
+  return targets.map((t, i) => {
+    const all = runs[i] ?? [];
+    const produce = medianBy(all.map((r) => r.produce));
+    const consume = medianBy(all.map((r) => r.consume));
+    return {
+      system: t.system,
+      messageBytes: c.bytes,
+      concurrency: c.concurrency,
+      produce,
+      consume,
+      runs: all,
+    };
+  });
 }
 
 export async function benchBroker(o: BrokerBenchOptions): Promise<BrokerBenchReport> {
   const rows: BrokerBenchRow[] = [];
   const servers: Record<string, string> = {};
-  for (const system of o.systems ?? BROKER_SYSTEMS) await benchSystem(system, o, rows, servers);
-  return { servers, consumePrefetch: CONSUME_PREFETCH, rows };
+  const targets: Target[] = [];
+  let n = 0;
+  try {
+    for (const system of o.systems ?? BROKER_SYSTEMS) {
+      const t = await startTarget(system, o);
+      targets.push(t);
+      servers[system] = t.server.description;
+    }
+    for (const bytes of o.sizes ?? BROKER_SIZES)
+      for (const concurrency of o.concurrency ?? [1, 64])
+        rows.push(
+          ...(await benchConfiguration(targets, o, {
+            bytes,
+            concurrency,
+            next: () => `run${n++}`,
+          })),
+        );
+  } finally {
+    for (const t of targets) {
+      await t.broker.close().catch(() => {});
+      await t.server.stop();
+    }
+  }
+  // Rows grouped by system, as the tables expect.
+  const order = targets.map((t) => t.system);
+  return {
+    servers,
+    consumePrefetch: CONSUME_PREFETCH,
+    rows: rows.sort((a, b) => order.indexOf(a.system) - order.indexOf(b.system)),
+  };
 }
