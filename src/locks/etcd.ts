@@ -17,7 +17,9 @@
 //   would); once granted the holder renews it with extend() (or using()), and the lock is lost
 //   when the lease runs out. etcd leases have whole seconds and a server minimum (etcd: 2 s
 //   by default), so a key may outlive ttlMs; validUntil counts from ttlMs, never longer.
-// - Release revokes our lease, which deletes our key with it: one write. The holder's key is
+// - Leases are kept between acquires (etcd-leases.ts): an acquire renews an idle lease of its
+//   TTL rather than granting one, and a release deletes its key (a Txn on its create
+//   revision: one write) and keeps the lease for the next acquire. The holder's key is
 //   watched (handle.signal fires when the lease runs out or someone deletes the key) from
 //   the first time a handle's signal is read; a holder that never looks costs no watch.
 // - Reentrancy by owner: a Lock re-acquired by an owner that holds it gets the same key and
@@ -32,7 +34,7 @@
 
 import { backoffMs, sleep } from '../client/connection.js';
 import type { Client, ConnectOptions } from '../client/index.js';
-import { Compare, connect, EtcdError, Op, WatchCompactedError } from '../client/index.js';
+import { Compare, connect, Op, WatchCompactedError } from '../client/index.js';
 import {
   abortReason,
   BackendUnavailableError,
@@ -43,6 +45,7 @@ import {
   validateTtl,
 } from './errors.js';
 import { anyDeleted, CALL_TIMEOUT_MS, callOptions, renewOnce, retrying } from './etcd-calls.js';
+import { LeasePool } from './etcd-leases.js';
 import { blockersOf, leaseHex, parseQueue, type QueueEntry } from './etcd-queue.js';
 import {
   type AcquireOptions,
@@ -183,6 +186,7 @@ export class EtcdLockBackend implements LockBackend {
   private readonly prefix: string;
   private readonly holds = new Map<string, Hold>();
   private closed = false;
+  private readonly leases: LeasePool;
 
   private readonly ownsClient: boolean;
 
@@ -192,6 +196,7 @@ export class EtcdLockBackend implements LockBackend {
   ) {
     this.prefix = options.prefix ?? '';
     this.ownsClient = options.ownsClient === true;
+    this.leases = new LeasePool(client);
   }
 
   /** Connects a client of its own (closed by close()). */
@@ -222,6 +227,7 @@ export class EtcdLockBackend implements LockBackend {
         if (hold.ownLease) await this.revoke(hold.lease);
       }),
     );
+    await this.leases.close();
     if (this.ownsClient) this.client.close();
   }
 
@@ -258,9 +264,7 @@ export class EtcdLockBackend implements LockBackend {
   ): Promise<Hold> {
     const dir = this.dirOf(spec.name);
     const requestedAt = performance.now();
-    const lease = await retrying('lease grant', signal, () =>
-      this.client.grant(Math.ceil(o.ttlMs / 1000), callOptions(signal)),
-    );
+    const lease = { id: await this.leases.take(Math.ceil(o.ttlMs / 1000), signal) };
     const waiting: Waiting = { keeper: undefined };
     let entered: Entered | undefined;
     try {
@@ -269,8 +273,12 @@ export class EtcdLockBackend implements LockBackend {
       waiting.keeper?.stop();
       const hold = this.grant(holdKey, spec.name, o, turn.me, !entered.adopted, requestedAt);
       if (hold.count === 1) {
-        // Waiting renewed the lease meanwhile: count validity from a renewal of our own.
-        if (waiting.keeper !== undefined || entered.adopted) {
+        // Validity counts from when our lease was granted or renewed (requestedAt): the
+        // keeper's renewals while we waited only lengthened it. A wait that took more than a
+        // third of the TTL renews first, so that the holder gets most of it; an adopted key's
+        // lease is another process's, so its validity comes from a renewal of our own.
+        const waitedLong = performance.now() - requestedAt > o.ttlMs / 3;
+        if ((waiting.keeper !== undefined && waitedLong) || entered.adopted) {
           await new EtcdHandle(this, hold).extend().catch((e: unknown) => {
             this.lose(hold, new LockLostError(`lock ${spec.name}: lost at grant`, { cause: e }));
             throw e;
@@ -436,37 +444,21 @@ export class EtcdLockBackend implements LockBackend {
     if (this.holds.get(hold.holdKey) === hold) this.holds.delete(hold.holdKey);
     hold.unguard.abort();
     const wasLost = hold.controller.signal.aborted;
-    const deleted = hold.ownLease
-      ? await this.revokeOwn(hold, wasLost)
-      : await this.deleteAdopted(hold, wasLost);
+    const deleted = await this.deleteKey(hold, wasLost);
+    if (hold.ownLease) {
+      // Our lease is free once our key is gone: kept for the next acquire, else revoked.
+      const kept =
+        deleted && this.leases.give(hold.lease, Math.ceil(hold.ttlMs / 1000), hold.validUntil);
+      if (!kept) void this.revoke(hold.lease);
+    }
     if (!hold.controller.signal.aborted) {
       hold.controller.abort(new LockLostError(`lock ${hold.name} was released`));
     }
     if (!deleted) throw new NotOwnerError(`lock ${hold.name}: not held by ${hold.owner} any more`);
   }
 
-  /**
-   * Releases through our own lease: revoking it deletes our key (its name holds the lease
-   * id, so no one else's key is attached to it) in one write, where a delete and then a
-   * revoke would be two. The lease not found: it ran out, so the lock was not ours any more.
-   * A retry that finds it gone after an unknown outcome: the first try revoked it. (A key
-   * deleted by hand while the lease lived is reported as released unless the hold's watch,
-   * running once its signal was read, saw the delete first.)
-   */
-  private async revokeOwn(hold: Hold, wasLost: boolean): Promise<boolean> {
-    return retrying('release', undefined, async (attempt) => {
-      try {
-        await this.client.revoke(hold.lease, { timeoutMs: CALL_TIMEOUT_MS });
-        return !wasLost;
-      } catch (e) {
-        if (!(e instanceof EtcdError && e.kind === 'leaseNotFound')) throw e;
-        return attempt > 0 && !wasLost;
-      }
-    });
-  }
-
-  /** Releases an adopted key (another process's lease): deleted if it is still that grant. */
-  private async deleteAdopted(hold: Hold, wasLost: boolean): Promise<boolean> {
+  /** Deletes our key (or an adopted one) if it is still that grant: true when it did. */
+  private async deleteKey(hold: Hold, wasLost: boolean): Promise<boolean> {
     return retrying('release', undefined, async (attempt) => {
       const r = await this.client
         .txn()
