@@ -3,14 +3,16 @@
 // lookup, not a replay from time 0. What it answers must be exactly what a fresh replay to
 // that time draws — checked at many times, moving backward from the end, for the chains
 // (where the replays were slow) and for runs with crashes, restarts, pauses, clock drift and
-// a broken invariant — and going back must not build a single new process.
+// a broken invariant — and going back must not build a single new process. The inspector's
+// memo of the inspected nodes' full states (web/src/node-history.ts) is held to the same: after
+// its first move back, each earlier time reads what a fresh replay reads, without one.
 
 import { describe, expect, it } from 'vitest';
 import { findAlgorithm } from '../src/algorithms/registry.js';
 import type { AnyAlgorithm } from '../src/core/algorithm.js';
 import { drawnNodes } from '../web/src/drawings/drawn-nodes.js';
 import { type RunInput, runLab } from '../web/src/run.js';
-import { StateProbe } from '../web/src/state-probe.js';
+import { type NodeState, StateProbe } from '../web/src/state-probe.js';
 
 function spec(name: string): AnyAlgorithm {
   const found = findAlgorithm(name);
@@ -35,6 +37,26 @@ const input = (algorithm: string, faults = '', seed = 1): RunInput => ({
   faults,
   options: {},
 });
+
+/** A node's state as data to compare: functions left out, maps and sets as entries. */
+function comparable(node: NodeState | undefined): unknown {
+  if (node === undefined) return undefined;
+  const plain = (x: unknown): unknown =>
+    JSON.parse(
+      JSON.stringify(x, (_k, v) =>
+        typeof v === 'function'
+          ? undefined
+          : v instanceof Map
+            ? { map: [...v] }
+            : v instanceof Set
+              ? { set: [...v] }
+              : ArrayBuffer.isView(v)
+                ? { bytes: [...(v as Uint8Array)] }
+                : v,
+      ) ?? 'null',
+    );
+  return { ...node, state: plain(node.state) };
+}
 
 /** Times from the end back to 0: event times themselves, and times between events. */
 function backwardTimes(endMs: number, eventTimes: readonly number[]): number[] {
@@ -69,6 +91,32 @@ describe('seeking backward on the stage', () => {
       expect(probe.drawnAt(t), `t = ${t}`).toEqual(
         drawnNodes(given.algorithm, fresh, t, run.nodes),
       );
+    }
+    expect(watched.creations()).toBe(created);
+  });
+
+  it.each([
+    input('chain/dpos', 'crash 3 @900; restart 3 @1700'),
+    input('consensus/raft', 'crash 1 @1500; restart 1 @2500; pause 2 @3000..3600; drift 3 +200ppm'),
+    input('txn/2pc', 'crash 1 @215; restart 1 @2215'),
+  ])('$algorithm: the inspector going back reads what a fresh replay reads', (given) => {
+    const run = runLab(given);
+    const watched = counted(spec(given.algorithm));
+    const probe = new StateProbe(watched.spec, given);
+    const ids = Array.from({ length: run.nodes }, (_, i) => i + 1);
+    for (const id of ids) probe.at(id, run.endMs);
+    // The first move back replays once, remembering the inspected nodes from time 0.
+    for (const id of ids) probe.at(id, run.endMs / 2);
+    const created = watched.creations();
+    for (const t of backwardTimes(
+      run.endMs,
+      run.records.map((r) => r.t),
+    )) {
+      const fresh = new StateProbe(spec(given.algorithm), given);
+      for (const id of ids)
+        expect(comparable(probe.at(id, t)), `node ${id} at ${t}`).toEqual(
+          comparable(fresh.at(id, t)),
+        );
     }
     expect(watched.creations()).toBe(created);
   });

@@ -5,14 +5,17 @@
 // A step that throws stops the replay where the run stopped. The replay also watches each
 // node's timers (drawings/timer-watch.ts), which the stage draws as rings, and remembers
 // what the stage draws after every step (drawings/drawn-history.ts), so the stage going
-// back in time reads that memo instead of replaying from time 0.
+// back in time reads that memo instead of replaying from time 0; the inspected nodes' full
+// states are remembered too (node-history.ts), from the first move back on.
 
 import type { AnyAlgorithm } from '../../src/core/algorithm.js';
 import { prepareRun } from '../../src/sim/run.js';
 import type { Simulator } from '../../src/sim/simulator.js';
 import { DrawnHistory } from './drawings/drawn-history.js';
 import { type DrawnNode, drawnNodes } from './drawings/drawn-nodes.js';
+import { RunLifecycle } from './drawings/run-lifecycle.js';
 import { type PendingTimer, watchTimers } from './drawings/timer-watch.js';
+import { NodeHistory } from './node-history.js';
 import type { RunInput } from './run.js';
 
 export interface NodeState {
@@ -32,15 +35,23 @@ export class StateProbe {
   private sim: Simulator | undefined;
   private stopped = false;
   private timersOf: (id: number) => readonly PendingTimer[] = () => [];
-  private history: DrawnHistory | undefined;
+  private memo: { life: RunLifecycle; drawn: DrawnHistory; nodes: NodeHistory } | undefined;
 
   constructor(
     private readonly spec: AnyAlgorithm,
     private readonly input: RunInput,
   ) {}
 
-  /** The node's state at t (ms). The object is live: read it before the next call. */
+  /**
+   * The node's state at t (ms): remembered when the slider went back over it, else replayed.
+   * A replayed state is live: read it before the next call.
+   */
   at(id: number, t: number): NodeState | undefined {
+    this.memo?.nodes.ask(id);
+    if (this.sim !== undefined && t < this.sim.nowMs) {
+      const kept = this.memo?.nodes.at(id, t);
+      if (kept !== undefined) return kept;
+    }
     const sim = this.replayTo(t);
     const node = sim.nodes[id - 1];
     if (node === undefined) return undefined;
@@ -60,9 +71,9 @@ export class StateProbe {
    * replay has been that far, else by replaying there.
    */
   drawnAt(t: number): ReadonlyMap<number, DrawnNode> {
-    if (this.history?.covers(t) !== true) this.replayTo(t);
-    const history = this.history as DrawnHistory;
-    if (history.covers(t)) return history.drawnAt(t);
+    if (this.memo?.drawn.covers(t) !== true) this.replayTo(t);
+    const drawn = this.memo?.drawn;
+    if (drawn?.covers(t) === true) return drawn.drawnAt(t);
     return drawnNodes(this.spec.name, this, t, this.sim?.nodes.length ?? 0);
   }
 
@@ -72,8 +83,9 @@ export class StateProbe {
       let steps = 0;
       const watch = watchTimers(this.spec, (id, state) => {
         steps++;
-        if (this.sim !== undefined && this.history !== undefined)
-          this.history.noteStep(this.sim, steps, id, state, watch.timersOf(id));
+        if (this.sim === undefined || this.memo === undefined) return;
+        this.memo.drawn.noteStep(this.sim, steps, id, state, watch.timersOf(id));
+        this.memo.nodes.noteStep(this.sim, steps, id, state, watch.timersOf(id));
       });
       this.timersOf = watch.timersOf;
       const { sim } = prepareRun(watch.spec, {
@@ -85,14 +97,28 @@ export class StateProbe {
         trace: 'off',
       });
       this.sim = sim;
-      this.history ??= new DrawnHistory(this.spec.name, sim);
+      this.memo ??= this.newMemo(sim);
+      this.memo.nodes.replayStarts();
       this.stopped = false;
       this.guard(() => sim.start());
     }
     const sim = this.sim;
     if (!this.stopped) this.guard(() => sim.runUntil(t));
-    this.history?.noteReplayedTo(sim, t, this.stopped);
+    if (this.memo !== undefined) {
+      this.memo.life.note(sim, this.stopped);
+      this.memo.drawn.noteReplayedTo(t);
+      this.memo.nodes.noteReplayedTo(t);
+    }
     return sim;
+  }
+
+  private newMemo(sim: Simulator) {
+    const life = new RunLifecycle(sim);
+    return {
+      life,
+      drawn: new DrawnHistory(this.spec.name, life, sim),
+      nodes: new NodeHistory(life),
+    };
   }
 
   private guard(step: () => void): void {
