@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { findAlgorithm } from '../src/algorithms/registry.js';
 import type { AnyAlgorithm } from '../src/core/algorithm.js';
 import { drawnNodes } from '../web/src/drawings/drawn-nodes.js';
+import { inspectorFieldsOf } from '../web/src/inspect/fields.js';
 import { type RunInput, runLab } from '../web/src/run.js';
 import { type NodeState, StateProbe } from '../web/src/state-probe.js';
 
@@ -113,10 +114,15 @@ describe('seeking backward on the stage', () => {
       run.records.map((r) => r.t),
     )) {
       const fresh = new StateProbe(spec(given.algorithm), given);
-      for (const id of ids)
-        expect(comparable(probe.at(id, t)), `node ${id} at ${t}`).toEqual(
-          comparable(fresh.at(id, t)),
+      for (const id of ids) {
+        const kept = probe.at(id, t);
+        const replayed = fresh.at(id, t);
+        expect(comparable(kept), `node ${id} at ${t}`).toEqual(comparable(replayed));
+        // What the inspector shows of it, read by its declared fields.
+        expect(inspectorFieldsOf(given.algorithm, kept?.state)).toEqual(
+          inspectorFieldsOf(given.algorithm, replayed?.state),
         );
+      }
     }
     expect(watched.creations()).toBe(created);
   });
