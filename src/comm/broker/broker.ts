@@ -225,7 +225,7 @@ export class Broker {
     this.consumers.clear();
     await this.archiving;
     await this.storage.close().catch(() => {});
-    this.archive.close();
+    await this.archive.close();
   }
 
   /**

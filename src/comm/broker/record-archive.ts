@@ -8,6 +8,11 @@
 // A frame: u32 body length, u32 CRC32C of the body; body: f64 offset, f64 timestamp, i32 key
 // length (-1: no key), the key (UTF-8), the value.
 //
+// Costs: the tail segment stays open for appending (O_DSYNC where the platform has it, so an
+// append is one write system call), frames are built in one buffer reused by every append, and
+// reads go through a read-ahead block per segment (a consumer reads offsets in order: one
+// pread serves the next records, which are views into the block).
+//
 // Fault model: the process may die at any instant. A crash after the append but before the
 // WAL step leaves records past the mark: open() cuts every partition back to its mark (and
 // a torn or corrupt tail with it). Below the mark the frames were fsynced before the mark was
@@ -15,15 +20,23 @@
 // synchronous (pread, from the page cache when recent); any I/O error is thrown to the host,
 // which fails the broker.
 
-import { closeSync, openSync, readSync } from 'node:fs';
-import { mkdir, open, readdir, readFile, rm, truncate } from 'node:fs/promises';
+import { closeSync, constants, openSync, readSync } from 'node:fs';
+import { type FileHandle, mkdir, open, readdir, readFile, rm, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32c } from '@node-rs/crc32';
+import { assert } from '../../core/assert.js';
 import type { StoredRecord } from './keys.js';
 
 const HEADER = 8;
 const BODY_FIXED = 20;
 const SEGMENT_BYTES = 64 * 1024 * 1024;
+/** Bytes one read brings in (the records after the one asked for come with it). */
+const READ_AHEAD_BYTES = 256 * 1024;
+const MAX_SCRATCH_BYTES = 16 * 1024 * 1024;
+/** Appends with O_DSYNC: the write returns once durable (not on Windows: write + fdatasync). */
+const DSYNC = constants.O_DSYNC as number | undefined;
+const APPEND_FLAGS =
+  constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | (DSYNC === undefined ? 0 : DSYNC);
 
 export interface ArchivedRecord {
   readonly offset: number;
@@ -45,7 +58,12 @@ interface Segment {
   /** File position of each record, base + i; `end` after the last. */
   readonly positions: number[];
   end: number;
+  /** For reads, opened on the first. */
   fd: number | undefined;
+  /** The tail segment's append handle, while it is the tail. */
+  appender?: FileHandle | undefined;
+  /** The last read-ahead block: file bytes from `at`. */
+  block?: { at: number; bytes: Buffer };
 }
 
 export class ArchiveCorruptionError extends Error {}
@@ -56,10 +74,14 @@ const partDir = (dir: string, topic: string, p: number) => join(dir, `t-${topic}
 const frameBytes = (r: ArchivedRecord) =>
   HEADER + BODY_FIXED + (r.key === null ? 0 : Buffer.byteLength(r.key, 'utf8')) + r.value.length;
 
-/** Writes the records' frames into one buffer (one allocation, one copy of each value). */
-function frames(records: readonly ArchivedRecord[]): { bytes: Buffer; ends: number[] } {
+/** Writes the records' frames into `into` (grown when short): one copy of each value. */
+function frames(
+  records: readonly ArchivedRecord[],
+  into: Buffer,
+): { bytes: Buffer; ends: number[] } {
   const sizes = records.map(frameBytes);
-  const bytes = Buffer.allocUnsafe(sizes.reduce((x, y) => x + y, 0));
+  const total = sizes.reduce((x, y) => x + y, 0);
+  const bytes = (total <= into.length ? into : Buffer.allocUnsafe(total)).subarray(0, total);
   const ends: number[] = [];
   let at = 0;
   records.forEach((r, i) => {
@@ -98,6 +120,9 @@ export class RecordArchive {
   /** `${topic}/${partition}` → its segments, oldest first. */
   private readonly parts = new Map<string, Segment[]>();
   private scanned = new Map<string, ArchivedEntry[]>();
+  /** Frames are built here (appends are not concurrent: the host runs one at a time). */
+  private scratch: Buffer = Buffer.allocUnsafe(0);
+  private appending = false;
 
   private constructor(private readonly dir: string) {}
 
@@ -150,20 +175,38 @@ export class RecordArchive {
           fd: undefined,
         }
       : last;
-    if (fresh) await mkdir(partDir(this.dir, topic, partition), { recursive: true });
-    const { bytes, ends } = frames(records);
-    const handle = await open(tail.path, 'a');
+    assert(!this.appending, 'one archive append at a time');
+    this.appending = true;
     try {
-      for (let done = 0; done < bytes.length; )
-        done += (await handle.write(bytes, done, bytes.length - done)).bytesWritten;
-      await handle.datasync();
+      if (fresh) {
+        await mkdir(partDir(this.dir, topic, partition), { recursive: true });
+        await last?.appender?.close();
+        if (last !== undefined) last.appender = undefined;
+      }
+      const { bytes, ends } = frames(records, this.scratch);
+      // A buffer grown for this append is kept for the next (bounded: chunks are a few MiB).
+      if (bytes.buffer !== this.scratch.buffer && bytes.length <= MAX_SCRATCH_BYTES)
+        this.scratch = bytes;
+      tail.appender ??= await open(tail.path, APPEND_FLAGS);
+      const handle = tail.appender;
+      for (let done = 0; done < bytes.length; ) {
+        const n = (await handle.write(bytes, done, bytes.length - done)).bytesWritten;
+        if (n <= 0) throw new Error(`${tail.path}: a write made no progress`);
+        done += n;
+      }
+      if (DSYNC === undefined) await handle.datasync();
+      if (fresh) {
+        await syncDir(partDir(this.dir, topic, partition));
+        segs.push(tail);
+      }
+      this.extend(tail, ends);
     } finally {
-      await handle.close();
+      this.appending = false;
     }
-    if (fresh) {
-      await syncDir(partDir(this.dir, topic, partition));
-      segs.push(tail);
-    }
+  }
+
+  /** The frames just appended (ending at `ends` within the append) are readable. */
+  private extend(tail: Segment, ends: readonly number[]): void {
     // Readable only now that they are durable (the host deletes them from the map next).
     const base = tail.end;
     let at = 0;
@@ -188,15 +231,27 @@ export class RecordArchive {
     if (seg === undefined || i >= seg.positions.length) return undefined;
     const at = seg.positions[i] as number;
     const to = seg.positions[i + 1] ?? seg.end;
-    seg.fd ??= openSync(seg.path, 'r');
-    const b = Buffer.allocUnsafe(to - at);
-    if (
-      readSync(seg.fd, b, 0, b.length, at) !== b.length ||
-      crc32c(b.subarray(HEADER)) !== b.readUInt32LE(4)
-    )
+    const b = this.bytesOf(seg, at, to);
+    if (crc32c(b.subarray(HEADER)) !== b.readUInt32LE(4))
       throw new ArchiveCorruptionError(`${seg.path}: bad record at ${at}`);
     const r = unframe(b.subarray(HEADER));
     return { k: r.key, v: r.value, t: r.time };
+  }
+
+  /**
+   * The segment's bytes [at, to), from its read-ahead block or a new one read from `at` (the
+   * bytes below `seg.end` never change: the file only grows, and only durable frames count).
+   */
+  private bytesOf(seg: Segment, at: number, to: number): Buffer {
+    const k = seg.block;
+    if (k !== undefined && k.at <= at && to <= k.at + k.bytes.length)
+      return k.bytes.subarray(at - k.at, to - k.at);
+    seg.fd ??= openSync(seg.path, 'r');
+    const b = Buffer.allocUnsafe(Math.max(to - at, Math.min(READ_AHEAD_BYTES, seg.end - at)));
+    if (readSync(seg.fd, b, 0, b.length, at) !== b.length)
+      throw new ArchiveCorruptionError(`${seg.path}: short read at ${at}`);
+    seg.block = { at, bytes: b };
+    return b.subarray(0, to - at);
   }
 
   /** Removes the segments that hold only offsets below `start` (retention deleted them). */
@@ -205,13 +260,17 @@ export class RecordArchive {
     while (segs.length > 0 && lastOf(segs[0] as Segment) < start) {
       const s = segs.shift() as Segment;
       if (s.fd !== undefined) closeSync(s.fd);
+      await s.appender?.close();
       await rm(s.path, { force: true });
     }
   }
 
-  close(): void {
+  async close(): Promise<void> {
     for (const segs of this.parts.values())
-      for (const s of segs) if (s.fd !== undefined) closeSync(s.fd);
+      for (const s of segs) {
+        if (s.fd !== undefined) closeSync(s.fd);
+        await s.appender?.close().catch(() => {});
+      }
     this.parts.clear();
   }
 
