@@ -56,6 +56,31 @@ describe.each(API_SERVERS)('etcd lock backend on $kind', ({ kind, start }) => {
     }
   });
 
+  it('keeps one lease across acquires, replaces one revoked while idle, revokes at close', async () => {
+    const client = await connect({ endpoints: server.endpoints });
+    const before = new Set(await client.leases());
+    const ours = async () => (await client.leases()).filter((l) => !before.has(l));
+    const backend = new EtcdLockBackend(client);
+    try {
+      for (let i = 0; i < 3; i++) {
+        const handle = await backend.lock(`reuse-${i}`).acquire({ ttlMs: 30_000 });
+        await handle.release();
+      }
+      const kept = await ours();
+      expect(kept).toHaveLength(1); // Renewed, not granted, by the second and third acquire.
+      await client.revoke(kept[0] as bigint); // Someone else revokes the idle lease.
+      const handle = await backend.lock('reuse-after-revoke').acquire({ ttlMs: 30_000 });
+      const now = await ours();
+      expect(now).toHaveLength(1);
+      expect(now[0]).not.toBe(kept[0]);
+      await handle.release();
+    } finally {
+      await backend.close();
+    }
+    expect(await ours()).toEqual([]);
+    client.close();
+  });
+
   it('lets the same owner in another process re-enter with the same token', async () => {
     const [a, b] = await Promise.all([
       EtcdLockBackend.connect({ endpoints: server.endpoints }),

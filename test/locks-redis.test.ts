@@ -295,6 +295,34 @@ describe('redis lock backend', () => {
     );
   });
 
+  it('a restart empties the unlogged queue; the waiters queue again at once and get the lock', async () => {
+    const name = 'requeue';
+    const queue = `cohort:queue:{${name}}`;
+    const holder = await noTimers.lock(name).acquire({ ttlMs: LONG });
+    // Their timers are 10 minutes away: only a message or the reconnect can wake them.
+    const waiters = [1, 2].map(() => noTimers.lock(name).acquire({ ttlMs: LONG }));
+    await until(async () => (await raw.zcard(queue)) === 2, 'both waiters queued');
+    await servers.stopInstance(0, 'SIGKILL');
+    await servers.startInstance(0);
+    // The AOF kept the grant but not the queue; the reconnect sent both waiters back to it.
+    await until(async () => (await raw.zcard(queue).catch(() => -1)) === 2, 'the queue refilled');
+    expect(await raw.exists(`cohort:lock:{${name}}`)).toBe(1);
+    await until(async () => {
+      try {
+        await holder.release();
+        return true;
+      } catch (error) {
+        if (error instanceof BackendUnavailableError) return false;
+        throw error;
+      }
+    }, 'the release to get through after the restart');
+    const first = await Promise.race(waiters);
+    await first.release();
+    const both = await deadline(Promise.all(waiters), 60_000, 'the second waiter');
+    expect(both.every((h) => h.token > holder.token)).toBe(true);
+    await both.find((h) => h !== first)?.release();
+  });
+
   it('the server down is BackendUnavailableError; after its restart tokens keep growing', async () => {
     const before = await backend.lock('restart').acquire({ ttlMs: LONG });
     await servers.stopInstance(0, 'SIGKILL');

@@ -343,6 +343,15 @@ export class RedisNode {
       const s = this.subscriptions.get(channel);
       if (s !== undefined) for (const wake of [...s.wakers]) wake(message);
     });
+    // Back after a reconnect (a server restart empties the unlogged queues, and releases
+    // published meanwhile are lost): every waiter attempts again at once, re-queueing,
+    // rather than sleeping until its safety-net timer. An empty message means "attempt".
+    let connectedBefore = false;
+    subscriber.on('ready', () => {
+      if (connectedBefore)
+        for (const s of this.subscriptions.values()) for (const wake of [...s.wakers]) wake('');
+      connectedBefore = true;
+    });
     this.subscriber = subscriber;
     return subscriber;
   }
