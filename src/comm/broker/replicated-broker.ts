@@ -12,6 +12,17 @@
 // still leads, then answers from its applied state), so consumers only ever see committed
 // records and never see a committed offset or a record go away after a leader change.
 //
+// Consumer groups (Kafka's group coordinator, on Raft): membership lives in the metadata
+// group (replicated-membership.ts), so its leader is the coordinator: JoinGroup, Heartbeat
+// and LeaveGroup are proposals there, and on a tick the leader proposes the expiry of members
+// whose deadline it sees passed. A member commits with the generation its assignment came
+// from: before proposing the commit to the partition, its leader reads the fence from the
+// metadata group (a ReadIndex read, forwarded to the coordinator), which refuses an old
+// generation (IllegalGenerationError), a member that left or expired (UnknownMemberError) or
+// a partition not assigned to it (NotAssignedError). The partition machine then refuses a
+// generation older than one that has committed there, closing the race between the two
+// groups (replicated-machine.ts's header).
+//
 // A publish batch is atomic per partition (one Raft entry), not across partitions: the client
 // sends one call per partition. Keyed messages go to crc32c(key) mod partitions, as in
 // single-broker mode; keyless ones rotate per broker.
@@ -27,6 +38,7 @@ import type { RaftOptions } from '../../algorithms/consensus/raft/options.js';
 import type { NodeId } from '../../core/process.js';
 import type { PeerAuth } from '../../runtime/transport/peer-auth.js';
 import type { Address } from '../../runtime/transport/peer-link.js';
+import type { TopicPartition } from './assign.js';
 import {
   type BrokerConfig,
   brokerConfig,
@@ -52,7 +64,7 @@ import {
   type PartitionResult,
   partitionMachineDef,
 } from './replicated-machine.js';
-import { type MetaMachine, type MetaResult, metaMachineDef } from './replicated-meta.js';
+import { type MetaMachine, metaMachineDef } from './replicated-meta.js';
 
 export interface ReplicatedBrokerOptions {
   readonly id: NodeId;
@@ -77,6 +89,19 @@ const META = 'meta';
 /** How often the topics the metadata group holds are checked against the groups open. */
 const RECONCILE_MS = 100;
 
+/** A consumer group member's view of its group after a join or heartbeat. */
+export interface GroupView {
+  readonly generation: number;
+  readonly partitions: readonly TopicPartition[];
+  readonly sessionTimeoutMs: number;
+}
+
+/** Who commits: a member of a consumer group, with the generation it was assigned in. */
+export interface CommitFence {
+  readonly member: string;
+  readonly generation: number;
+}
+
 export const partitionGroupName = (topic: string, partition: number) => `${topic}/${partition}`;
 
 export class ReplicatedBroker {
@@ -84,6 +109,9 @@ export class ReplicatedBroker {
   private rr = 0;
   private reconciling = false;
   private closed = false;
+  private expiring = false;
+  /** The metadata term this broker leads in, and since when (the expiry grace). */
+  private led = { term: -1, sinceMs: 0 };
 
   private constructor(
     readonly groups: RaftGroups,
@@ -92,7 +120,10 @@ export class ReplicatedBroker {
     readonly peerPort: number,
     private readonly o: ReplicatedBrokerOptions,
   ) {
-    this.timer = setInterval(() => void this.reconcile(), RECONCILE_MS);
+    this.timer = setInterval(() => {
+      void this.reconcile();
+      void this.expire();
+    }, RECONCILE_MS);
     this.timer.unref();
   }
 
@@ -122,12 +153,8 @@ export class ReplicatedBroker {
       retentionMs: partial.retentionMs ?? 0,
     });
     this.lead(this.meta, 'the topic metadata');
-    const r = (await this.ask(
-      this.meta,
-      { type: 'create', topic: name, config },
-      false,
-    )) as MetaResult;
-    if (!r.ok) throw brokerErrorFromCode(r.code, r.message);
+    const op = { type: 'create', topic: name, config };
+    const r = this.result<{ config: TopicConfig }>(await this.ask(this.meta, op, false));
     await this.reconcile();
     return r.config;
   }
@@ -207,11 +234,69 @@ export class ReplicatedBroker {
     return { start: r.start, next: r.next, records };
   }
 
-  async commitOffset(group: string, topic: string, partition: number, offset: number) {
+  /**
+   * Stores the group's committed offset for the partition. With `fence`, a group member's
+   * commit: refused unless the member is in the group's current generation and owns the
+   * partition (see the header). Without, a manual commit: refused while the group has members
+   * (as Kafka does; checked on this broker's applied view of the metadata).
+   */
+  async commitOffset(
+    group: string,
+    topic: string,
+    partition: number,
+    offset: number,
+    fence?: CommitFence,
+  ) {
     checkName('group', group);
     checkCount('offset', offset, 0, Number.MAX_SAFE_INTEGER);
     const g = this.leadPartition(topic, partition);
-    await this.ask(g, { type: 'commit', group, offset }, false).then((r) => this.result(r));
+    if (fence === undefined) {
+      const known = (this.meta.raft.kv as MetaMachine).membership.groups.get(group);
+      if (known !== undefined && known.members.size > 0)
+        throw new BrokerError('unknown-member', `group '${group}' has members: commit as one`);
+      await this.ask(g, { type: 'commit', group, offset }, false).then((r) => this.result(r));
+      return;
+    }
+    checkName('member', fence.member);
+    checkCount('generation', fence.generation, 1, Number.MAX_SAFE_INTEGER);
+    const query = { type: 'fence', group, topic, partition, ...fence };
+    this.result(await this.ask(this.meta, query, true));
+    const op = { type: 'commit', group, offset, generation: fence.generation };
+    this.result(await this.ask(g, op, false));
+  }
+
+  /** Joins (or rejoins) `member` to `group`; the metadata leader only. */
+  async joinGroup(
+    group: string,
+    member: string,
+    topics: readonly string[],
+    o: { sessionTimeoutMs: number; assignor?: 'range' | 'round-robin' },
+  ): Promise<GroupView> {
+    checkName('group', group);
+    checkName('member', member);
+    if (!Array.isArray(topics)) throw new BrokerError('invalid-argument', 'topics: a list');
+    checkCount('topics', topics.length, 1, this.config.maxTopics);
+    for (const t of topics) this.topicConfig(checkName('topic', t));
+    const assignor = o.assignor ?? 'range';
+    if (assignor !== 'range' && assignor !== 'round-robin')
+      throw new BrokerError('invalid-argument', 'assignor: range or round-robin');
+    const sessionTimeoutMs = checkCount(
+      'sessionTimeoutMs',
+      o.sessionTimeoutMs,
+      this.config.minSessionTimeoutMs,
+      this.config.maxSessionTimeoutMs,
+    );
+    const op = { type: 'join', group, member, topics: [...topics], sessionTimeoutMs, assignor };
+    return this.groupCall(op);
+  }
+
+  /** Renews the member's session; answers its group's current generation and assignment. */
+  heartbeat(group: string, member: string): Promise<GroupView> {
+    return this.groupCall({ type: 'heartbeat', group: checkName('group', group), member });
+  }
+
+  leaveGroup(group: string, member: string): Promise<GroupView> {
+    return this.groupCall({ type: 'leave', group: checkName('group', group), member });
   }
 
   /** The group's committed offset for the partition (-1: none). */
@@ -226,6 +311,42 @@ export class ReplicatedBroker {
     this.closed = true;
     clearInterval(this.timer);
     await this.groups.stop();
+  }
+
+  private async groupCall(op: { type: string; group: string; member: string }): Promise<GroupView> {
+    checkName('member', op.member);
+    this.lead(this.meta, 'the group coordinator (topic metadata)');
+    const r = this.result<GroupView & { expired?: number }>(await this.ask(this.meta, op, false));
+    if (r.expired !== undefined) return { generation: 0, partitions: [], sessionTimeoutMs: 0 };
+    return {
+      generation: r.generation,
+      partitions: r.partitions,
+      sessionTimeoutMs: r.sessionTimeoutMs,
+    };
+  }
+
+  /**
+   * The coordinator's tick: proposes the expiry of members whose deadline passed by this
+   * leader's clock — after it has led for their session timeout (they could not heartbeat
+   * while no leader was elected). The machine re-checks each deadline at the entry's log time.
+   */
+  private async expire(): Promise<void> {
+    if (this.expiring || this.closed || !this.meta.isLeader) return;
+    const term = this.meta.raft.term;
+    const now = this.groups.clock();
+    if (term !== this.led.term) this.led = { term, sinceMs: now };
+    const overdue = (this.meta.raft.kv as MetaMachine).membership.overdue(now, this.led.sinceMs);
+    if (overdue.length === 0) return;
+    this.expiring = true;
+    try {
+      for (const { group, members } of overdue)
+        await this.ask(this.meta, { type: 'expire', group, members }, false);
+    } catch (error) {
+      // Lost leadership or a timeout: the next leader's tick proposes it again.
+      this.o.log.debug({ error: (error as Error).message }, 'group expiry not committed');
+    } finally {
+      this.expiring = false;
+    }
   }
 
   private topicConfig(name: string): TopicConfig {

@@ -104,7 +104,8 @@ export class RaftGroups {
   private readonly opening = new Map<string, Promise<RaftGroup>>();
   private readonly options: RaftOptions;
   private readonly servers: NodeId[];
-  private readonly clock = monotonicClock();
+  /** The clock every group's host stamps log entries with (the coordinator's expiry reads it). */
+  readonly clock = monotonicClock();
   private stopped = false;
   /** Peer messages dropped: a malformed envelope, or a group not open here. */
   readonly dropped = { malformed: 0, unknownGroup: 0 };

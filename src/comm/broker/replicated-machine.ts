@@ -3,7 +3,16 @@
 // plus the consumer groups' committed offsets for it (Kafka keeps offsets replicated too, in
 // __consumer_offsets; here they live beside the records they point into, so one group's
 // commit never waits on another partition's leader). A separate metadata group
-// (replicated-meta.ts) agrees on which topics exist.
+// (replicated-meta.ts) agrees on which topics exist and on consumer-group membership.
+//
+// Fenced commits: a consumer group's member commits with the generation its assignment came
+// from. The broker first checks it against the metadata group (replicated-broker.ts); that
+// check and this commit are two groups, so a rebalance can slip in between — the old owner's
+// commit, checked at generation g, could then land after the new owner's first commit at g+1
+// and move the offset back. So the partition also keeps, per group, the highest generation
+// that committed here, and refuses a commit of a lower one (illegal-generation): once a newer
+// generation has committed to a partition, no older one ever can. A commit without a
+// generation (manual assignment) is not fenced.
 //
 // Both machines sit inside Raft's client sessions (replicated-kv/session-machine.ts), as the
 // coordination server's does: a publish retried by the proposal layer through a new leader is
@@ -45,7 +54,13 @@ export interface ReplicatedRecord {
 
 export type PartitionOp =
   | { readonly type: 'append'; readonly messages: readonly { k: string | null; v: Uint8Array }[] }
-  | { readonly type: 'commit'; readonly group: string; readonly offset: number }
+  | {
+      readonly type: 'commit';
+      readonly group: string;
+      readonly offset: number;
+      /** The committing member's generation (absent: manual assignment, not fenced). */
+      readonly generation?: number;
+    }
   | {
       readonly type: 'fetch';
       readonly from: number;
@@ -77,8 +92,8 @@ export interface PartitionSnapshot {
   readonly start: number;
   /** [key, value, time] from `start` on. */
   readonly records: readonly (readonly [string | null, Uint8Array, number])[];
-  /** [group, committed offset], in first-commit order. */
-  readonly committed: readonly (readonly [string, number])[];
+  /** [group, committed offset, highest generation committed (0: none)], first-commit order. */
+  readonly committed: readonly (readonly [string, number, number?])[];
   readonly sessions: readonly SessionTuple<PartitionResult>[];
   readonly timeMs: number;
 }
@@ -97,6 +112,8 @@ class PartitionState {
   records: ReplicatedRecord[] = [];
   head = 0;
   readonly committed = new Map<string, number>();
+  /** Per group, the highest generation that committed here (the fence; see the header). */
+  readonly generations = new Map<string, number>();
 
   constructor(
     readonly topic: TopicConfig,
@@ -161,6 +178,15 @@ class PartitionExecutor implements Executor<MachineOp, PartitionResult> {
         );
       if (!s.committed.has(op.group) && s.committed.size >= s.config.maxGroups)
         return refusal('limit-exceeded', `too many groups (limit ${s.config.maxGroups})`);
+      const fence = s.generations.get(op.group) ?? 0;
+      if (op.generation !== undefined) {
+        if (op.generation < fence)
+          return refusal(
+            'illegal-generation',
+            `generation ${op.generation} is stale (generation ${fence} has committed here)`,
+          );
+        s.generations.set(op.group, op.generation);
+      }
       s.committed.set(op.group, op.offset);
       return { ok: true, offset: op.offset };
     }
@@ -227,7 +253,7 @@ export class PartitionMachine extends SessionMachine<MachineOp, PartitionResult>
     return {
       start: s.log.start,
       records,
-      committed: [...s.committed],
+      committed: [...s.committed].map(([g, o]) => [g, o, s.generations.get(g) ?? 0] as const),
       sessions: this.sessionTuples(),
       timeMs: this.timeMs,
     };
@@ -263,7 +289,11 @@ function isPartitionSnapshot(x: unknown): x is PartitionSnapshot {
   return (
     Array.isArray(x.committed) &&
     x.committed.every((c) => {
-      const ok = Array.isArray(c) && c.length === 2 && NAME.test(String(c[0])) && isCount(c[1]);
+      const ok =
+        Array.isArray(c) &&
+        (c.length === 2 || (c.length === 3 && isCount(c[2]))) &&
+        NAME.test(String(c[0])) &&
+        isCount(c[1]);
       if (ok && groups.has(c[0])) return false;
       groups.add(c[0]);
       return ok;
@@ -287,9 +317,12 @@ function partitionOpProblem(op: Record<string, unknown>, c: BrokerConfig): strin
       return undefined;
     }
     case 'commit':
-      return typeof op.group === 'string' && NAME.test(op.group) && isCount(op.offset)
+      return typeof op.group === 'string' &&
+        NAME.test(op.group) &&
+        isCount(op.offset) &&
+        (op.generation === undefined || isCount(op.generation))
         ? undefined
-        : 'commit: a group name and an offset';
+        : 'commit: a group name, an offset and maybe a generation';
     case 'fetch':
       return isCount(op.from) && isCount(op.max) && op.max >= 1 && isCount(op.maxBytes)
         ? undefined
@@ -345,7 +378,10 @@ export function partitionMachineDef(
   const restore = (snap: PartitionSnapshot, limits: SessionLimits) => {
     const state = new PartitionState(topic, config, snap.start);
     for (const [k, v, t] of snap.records) state.append({ k, v, t });
-    for (const [g, offset] of snap.committed) state.committed.set(g, offset);
+    for (const [g, offset, generation] of snap.committed) {
+      state.committed.set(g, offset);
+      if (generation !== undefined && generation > 0) state.generations.set(g, generation);
+    }
     const m = new PartitionMachine(limits, state);
     m.restoreSessions(snap.sessions, snap.timeMs);
     return m;
