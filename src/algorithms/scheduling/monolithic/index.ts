@@ -4,6 +4,7 @@
 
 import { defineAlgorithm } from '../../../core/algorithm.js';
 import { clusterConfig } from '../shared/config.js';
+import { schedulingFaultModel } from '../shared/lease.js';
 import { schedulingMetrics } from '../shared/metrics.js';
 import type { SchedulingOutput } from '../shared/outputs.js';
 import { monolithicInvariants, monolithicLiveness } from './invariants.js';
@@ -34,9 +35,6 @@ export const monolithic = defineAlgorithm<
   liveness: monolithicLiveness,
   metrics: (view, ctx) => schedulingMetrics(view, ctx.nodes.length - 1, ctx.options),
   nodesFor: (o) => 1 + o.machines,
-  faultModel: () => ({
-    tolerates: ['delay', 'dup', 'reorder', 'pause', 'drift'],
-    assumption: 'no message loss, no crashes: the scheduler trusts its own bookkeeping',
-  }),
+  faultModel: schedulingFaultModel,
   scenarios: monolithicScenarios,
 });

@@ -7,6 +7,12 @@ import { monolithic } from './index.js';
 
 describe('scheduling/monolithic message parser', () => {
   it('accepts every message of normal runs as is, refuses broken ones and never throws', () => {
-    checkMessageParser(monolithic, normalRuns(monolithic), ['Launch', 'Launched', 'Finished']);
+    checkMessageParser(monolithic, normalRuns(monolithic), [
+      'Launch',
+      'Launched',
+      'Finished',
+      'Heartbeat',
+      'HeartbeatAck',
+    ]);
   });
 });

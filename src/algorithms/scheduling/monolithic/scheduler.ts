@@ -9,14 +9,17 @@
 // Its view of each machine is exact by construction — it is the only one placing, and it
 // frees a task's resources only when the machine reports the task's end — so a machine
 // refuses a Launch only for a task it had already been told to preempt (a Launch reordered
-// behind the preempting one); the refused task is queued again.
+// behind the preempting one), or one sent to a session that has ended or holds no lease;
+// the refused task is queued again. It places only on machines that are up (members.ts);
+// what happens when one goes down, restarts, or a message is lost is in recovery.ts.
 //
 // The known weakness (Omega, EuroSys 2013 §2.1): one scheduler, one decision at a time. A
 // job that takes long to decide on blocks every job behind it — head-of-line blocking.
 
 import { assert } from '../../../core/assert.js';
 import type { NodeId } from '../../../core/process.js';
-import { enqueue, markDone, takeJob } from '../shared/owner.js';
+import { isUp, sessionOf } from '../shared/members.js';
+import { enqueue, markDone, settleLate, takeJob } from '../shared/owner.js';
 import { type Free, fits, pickMachine } from '../shared/placement.js';
 import type { TaskRef, TaskSpec } from '../shared/workload.js';
 import { decisionMs, taskOf } from '../shared/workload.js';
@@ -31,10 +34,15 @@ function freeOf(s: MonolithicState, machine: NodeId): Free {
   return f;
 }
 
+/** What is free on the machines that are up (the same objects as in `free`). */
+function upFree(x: X): Free[] {
+  return x.s.free.filter((f) => isUp(x.s.members, f.machine));
+}
+
 /** The machine whose lower-priority tasks, fewest evicted, make room for `job`'s task. */
 function preemptFor(x: X, job: { cpu: number; mem: number; priority: number }) {
   let best: { free: Free; victims: string[] } | undefined;
-  for (const f of x.s.free) {
+  for (const f of upFree(x)) {
     const lower = Object.entries(x.s.placed)
       .filter(([, p]) => p.machine === f.machine && p.priority < job.priority && !p.evicting)
       .sort(([ka, a], [kb, b]) => a.priority - b.priority || (ka < kb ? 1 : -1));
@@ -55,7 +63,7 @@ function preemptFor(x: X, job: { cpu: number; mem: number; priority: number }) {
 function placeable(x: X, jobId: number): boolean {
   const job = x.c.cluster.jobById.get(jobId);
   assert(job !== undefined, 'queued tasks belong to known jobs');
-  if (x.s.free.some((f) => fits(f, job))) return true;
+  if (upFree(x).some((f) => fits(f, job))) return true;
   return x.c.opts.preemption && job.priority > 0 && preemptFor(x, job) !== undefined;
 }
 
@@ -101,8 +109,10 @@ export function schedulerDecide(x: X): void {
   >;
   s.deciding = null;
   const launches = new Map<NodeId, { tasks: TaskSpec[]; preempt: TaskRef[] }>();
+  const free = upFree(x);
+  const now = env.now();
   for (const t of takeJob(owner, job.id)) {
-    let f = pickMachine(s.free, job, c.cluster.capacity);
+    let f = pickMachine(free, job, c.cluster.capacity);
     let victims: string[] = [];
     if (f === undefined && c.opts.preemption && job.priority > 0) {
       const p = preemptFor(x, job);
@@ -120,12 +130,15 @@ export function schedulerDecide(x: X): void {
     f.cpu -= job.cpu;
     f.mem -= job.mem;
     const placed = { machine: f.machine, attempt: t.attempt, priority: job.priority };
-    s.placed[keyOf(t)] = { ...placed, cpu: job.cpu, mem: job.mem, evicting: false };
+    const session = sessionOf(s.members, f.machine);
+    const sent = { session, confirmed: false, sentMs: now };
+    s.placed[keyOf(t)] = { ...placed, cpu: job.cpu, mem: job.mem, evicting: false, ...sent };
     launch.tasks.push(taskOf(job, t.index, t.attempt, 0));
   }
   for (const m of [...launches.keys()].sort((a, b) => a - b)) {
     const l = launches.get(m) as { tasks: TaskSpec[]; preempt: TaskRef[] };
-    env.send(m, { type: 'Launch', tasks: l.tasks, preempt: l.preempt, version: -1 });
+    const session = sessionOf(s.members, m);
+    env.send(m, { type: 'Launch', tasks: l.tasks, preempt: l.preempt, version: -1, session });
   }
   schedulerKick(x);
   assert(
@@ -139,8 +152,12 @@ export function schedulerRelease(x: X, from: NodeId, t: TaskRef, done: boolean):
   const { s } = x;
   const key = keyOf(t);
   const p = s.placed[key];
-  // A duplicate, or an answer about an attempt already given up on (evicted, refused).
-  if (p === undefined || p.attempt !== t.attempt || p.machine !== from) return;
+  // A duplicate, or an answer about an attempt already given up on (evicted, refused, or
+  // on a machine since declared down). An older attempt that ran to its end still counts.
+  if (p === undefined || p.attempt !== t.attempt || p.machine !== from) {
+    if (done) settleLate(x.s.owner!, x.c.cluster.jobById, t);
+    return;
+  }
   delete s.placed[key];
   if (!p.evicting) {
     const f = freeOf(s, from);

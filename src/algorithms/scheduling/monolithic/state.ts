@@ -1,6 +1,9 @@
 // A scheduling/monolithic node's state: the scheduler's part (node 1) or a machine's part
-// (the others); one shape, each role using its own fields. Nothing is durable: the fault
-// model has no crashes (index.ts).
+// (the others); one shape, each role using its own fields. The scheduler's books — its
+// queue, what it placed where, what it believes is free, the machines' sessions — are
+// durable, as Borg's Borgmaster keeps them in its Paxos store (EuroSys 2015 §3.1): a
+// restarted scheduler carries on from them. Its decision in progress and its lease
+// renewal times are volatile (members.ts says why that is safe).
 
 import type { NodeId } from '../../../core/process.js';
 import type { ClusterConfig } from '../shared/config.js';
@@ -9,6 +12,7 @@ import {
   type MachineState,
   type SchedulingNodeState,
 } from '../shared/machine.js';
+import { initMembers, type Member } from '../shared/members.js';
 import { initOwnerState, type OwnerState } from '../shared/owner.js';
 import type { Free } from '../shared/placement.js';
 
@@ -27,6 +31,12 @@ export interface Placed {
    * machine confirms it stopped — never running in two places at once.
    */
   readonly evicting: boolean;
+  /** The machine's session it was launched into. */
+  readonly session: number;
+  /** The machine answered its Launch (accepted): no more retransmissions. */
+  readonly confirmed: boolean;
+  /** When its Launch was last sent (scheduler's clock): retransmitted RETRY_MS later. */
+  readonly sentMs: number;
 }
 
 export interface MonolithicState extends SchedulingNodeState {
@@ -38,7 +48,15 @@ export interface MonolithicState extends SchedulingNodeState {
   free: Free[];
   /** Scheduler: the job it is deciding on (the decide timer runs), or null when idle. */
   deciding: number | null;
+  /** Scheduler: each machine's session and whether it is up (members.ts). */
+  members: Member[];
+  /** Scheduler: when it last renewed each up machine's lease (volatile). */
+  renewedMs: Record<number, number>;
 }
+
+/** Where the scheduler keeps its books, and what they are (shared/books.ts). */
+export const BOOKS_KEY = 'scheduling/monolithic/books';
+export const BOOKS = ['owner', 'placed', 'free', 'members'] as const;
 
 export function initMonolithicState(
   c: { readonly cluster: ClusterConfig },
@@ -52,5 +70,7 @@ export function initMonolithicState(
     placed: {},
     free: scheduler ? machines.map((m) => ({ machine: m, ...capacity })) : [],
     deciding: null,
+    members: scheduler ? initMembers(machines) : [],
+    renewedMs: {},
   };
 }

@@ -5,6 +5,7 @@
 
 import { defineAlgorithm, type Metrics } from '../../../core/algorithm.js';
 import { clusterConfig } from '../shared/config.js';
+import { schedulingFaultModel } from '../shared/lease.js';
 import { schedulingMetrics } from '../shared/metrics.js';
 import type { SchedulingOutput } from '../shared/outputs.js';
 import { sharedStateInvariants, sharedStateLiveness } from './invariants.js';
@@ -49,9 +50,6 @@ export const sharedState = defineAlgorithm<
     };
   },
   nodesFor: (o) => o.schedulers + o.machines,
-  faultModel: () => ({
-    tolerates: ['delay', 'dup', 'reorder', 'pause', 'drift'],
-    assumption: 'no message loss, no crashes: an unanswered commit stays open',
-  }),
+  faultModel: schedulingFaultModel,
   scenarios: sharedStateScenarios,
 });

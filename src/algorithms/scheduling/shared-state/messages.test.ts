@@ -12,6 +12,8 @@ describe('scheduling/shared-state message parser', () => {
       'Launched',
       'Finished',
       'Usage',
+      'Heartbeat',
+      'HeartbeatAck',
     ]);
   });
 });

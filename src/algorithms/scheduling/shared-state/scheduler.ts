@@ -12,13 +12,18 @@
 // scheduler queues them again as a new attempt and retries on a fresher copy (Omega's
 // incremental transactions: what was accepted stays).
 //
+// Lost messages and crashes are recovery.ts's: commits are sent again until answered,
+// machines that stop renewing their lease are declared down, and this scheduler commits
+// only to machines that are up.
+//
 // The known weakness: under contention — many schedulers, a nearly full cell, long
 // decisions — snapshots go stale, conflicts and retries climb, and work is done twice.
 
 import { assert } from '../../../core/assert.js';
 import type { NodeId } from '../../../core/process.js';
+import { isUp, sessionOf } from '../shared/members.js';
 import type { Usage } from '../shared/messages.js';
-import { enqueue, markDone, takeJob } from '../shared/owner.js';
+import { enqueue, markDone, settleLate, takeJob } from '../shared/owner.js';
 import { type Free, fits, pickMachine } from '../shared/placement.js';
 import { decisionMs, type Job, type TaskRef, type TaskSpec, taskOf } from '../shared/workload.js';
 import type { X } from './options.js';
@@ -27,20 +32,26 @@ import type { Claim } from './state.js';
 const keyOf = (t: { job: number; index: number }) => `${t.job}.${t.index}`;
 const ownerIndex = (x: X) => x.env.id - 1;
 
+/** Whether a report (incarnation, version) is newer than another. */
+const newer = (a: { incarnation: number; version: number }, b: Usage) =>
+  a.incarnation > b.incarnation || (a.incarnation === b.incarnation && a.version > b.version);
+
 /**
- * What this scheduler believes each machine has free: its copy, minus its open claims and
- * its own tasks started after the copy's version of the machine (it knows its own commits).
+ * What this scheduler believes each machine that is up has free: its copy, minus its open
+ * claims and its own tasks started after the copy's version of the machine (it knows its
+ * own commits).
  */
 function freeView(x: X): Free[] {
   const { s, c } = x;
-  const free = s.view.map((u) => ({
+  const up = s.view.filter((u) => isUp(s.members, u.machine));
+  const free = up.map((u) => ({
     machine: u.machine,
     cpu: c.cluster.capacity.cpu - u.cpu,
     mem: c.cluster.capacity.mem - u.mem,
   }));
   const since = (claim: Claim) => {
     const u = s.view.find((v) => v.machine === claim.machine);
-    return u !== undefined && claim.version > u.version;
+    return u !== undefined && newer(claim, u);
   };
   const mine = [...Object.values(s.claims), ...Object.values(s.running).filter(since)];
   for (const claim of mine) {
@@ -57,8 +68,8 @@ export function schedulerSeeUsage(x: X, u: Usage): void {
   const i = x.s.view.findIndex((v) => v.machine === u.machine);
   if (i < 0) return; // Not a machine of this cell (a peer's mistake, dropped).
   const mine = x.s.view[i] as Usage;
-  if (u.version > mine.version) x.s.view[i] = { ...u };
-  assert((x.s.view[i] as Usage).version >= u.version, 'the copy keeps the newest version');
+  if (newer(u, mine)) x.s.view[i] = { ...u };
+  assert(!newer(u, x.s.view[i] as Usage), 'the copy keeps the newest version');
 }
 
 /** Starts deciding on the first queued job with a task that fits the copy, if idle. */
@@ -107,16 +118,19 @@ export function schedulerDecide(x: X): void {
     f.cpu -= job.cpu;
     f.mem -= job.mem;
     const claim = { machine: f.machine, attempt: t.attempt, cpu: job.cpu, mem: job.mem };
-    s.claims[keyOf(t)] = { ...claim, version: -1 };
+    const seen = c.opts.conflicts === 'coarse' ? seenVersion(snapshot, f.machine) : -1;
+    const session = sessionOf(s.members, f.machine);
+    const sent = { seen, session, sentMs: env.now() };
+    s.claims[keyOf(t)] = { ...claim, version: -1, incarnation: 0, ...sent };
     launches.set(f.machine, [
       ...(launches.get(f.machine) ?? []),
       taskOf(job, t.index, t.attempt, ownerIndex(x)),
     ]);
   }
   for (const m of [...launches.keys()].sort((a, b) => a - b)) {
-    const seen = snapshot.find((u) => u.machine === m) as Usage;
-    const version = c.opts.conflicts === 'coarse' ? seen.version : -1;
-    env.send(m, { type: 'Launch', tasks: launches.get(m) as TaskSpec[], preempt: [], version });
+    const version = c.opts.conflicts === 'coarse' ? seenVersion(snapshot, m) : -1;
+    const tasks = launches.get(m) as TaskSpec[];
+    env.send(m, { type: 'Launch', tasks, preempt: [], version, session: sessionOf(s.members, m) });
   }
   assert(
     [...launches.values()].flat().every((t) => s.claims[keyOf(t)]?.attempt === t.attempt),
@@ -126,13 +140,19 @@ export function schedulerDecide(x: X): void {
   assert(s.deciding === null || s.snapshot !== null, 'a new decision reads a snapshot');
 }
 
+function seenVersion(snapshot: readonly Usage[], machine: NodeId): number {
+  const seen = snapshot.find((u) => u.machine === machine);
+  assert(seen !== undefined, 'the snapshot has every machine');
+  return seen.version;
+}
+
 /** A machine answered a commit: keep what started, retry what conflicted. */
 export function schedulerLaunched(
   x: X,
   from: NodeId,
   accepted: readonly TaskRef[],
   rejected: readonly TaskRef[],
-  version: number,
+  usage: Usage,
 ): void {
   const { s, env, c } = x;
   const open = (t: TaskRef) => {
@@ -141,7 +161,8 @@ export function schedulerLaunched(
   };
   for (const t of accepted) {
     if (!open(t)) continue; // A duplicate answer.
-    s.running[keyOf(t)] = { ...(s.claims[keyOf(t)] as Claim), version };
+    const { version, incarnation } = usage;
+    s.running[keyOf(t)] = { ...(s.claims[keyOf(t)] as Claim), version, incarnation };
     delete s.claims[keyOf(t)];
   }
   for (const t of rejected) {
@@ -159,14 +180,19 @@ export function schedulerLaunched(
   );
 }
 
-/** One of this scheduler's tasks ended. */
-export function schedulerFinished(x: X, from: NodeId, t: TaskRef): void {
-  const { s } = x;
+/** One of this scheduler's tasks ended (or, `preempted`, was stopped: it runs again). */
+export function schedulerFinished(x: X, from: NodeId, t: TaskRef, preempted: boolean): void {
+  const { s, c } = x;
+  const owner = s.owner as NonNullable<typeof s.owner>;
   const r = s.running[keyOf(t)] ?? s.claims[keyOf(t)];
-  if (r === undefined || r.attempt !== t.attempt || r.machine !== from) return;
+  if (r === undefined || r.attempt !== t.attempt || r.machine !== from) {
+    if (!preempted) settleLate(owner, c.cluster.jobById, t);
+    return;
+  }
   // A Finished may overtake its own Launched: the task ran either way.
   delete s.running[keyOf(t)];
   delete s.claims[keyOf(t)];
-  markDone(s.owner as NonNullable<typeof s.owner>, t);
+  if (preempted) enqueue(owner, c.cluster.jobById, { ...t, attempt: t.attempt + 1 });
+  else markDone(owner, t);
   assert(s.running[keyOf(t)] === undefined, 'an ended task no longer runs');
 }

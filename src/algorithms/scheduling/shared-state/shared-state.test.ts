@@ -56,9 +56,23 @@ describe('scheduling/shared-state', () => {
     expect(conflicts[2] as number).toBeGreaterThan(conflicts[1] as number);
   });
 
+  // Omega §3.4 with Borg's failure handling (§3.3): each scheduler holds its own leases.
+  it.each(['partitioned-machine', 'scheduler-crash-mid-commit', 'lossy-network'])(
+    'recovers from %s: nothing runs twice, every job completes',
+    (name) => {
+      const r = runScenario(name);
+      expect(r.ok).toBe(true);
+      expect(r.metrics.jobsPlaced).toBe(60);
+    },
+  );
+
+  it('loses the partitioned machine’s tasks and places them again', () => {
+    expect(runScenario('partitioned-machine').metrics.tasksLost as number).toBeGreaterThan(0);
+  });
+
   it('keeps machines within capacity and places every job under random fault plans', () => {
     const small = { jobs: 25, arrivalMs: 40, schedulers: 3 };
-    expect(fuzz(sharedState, { runs: 50, seed: 20, options: small }).failures).toEqual([]);
+    expect(fuzz(sharedState, { runs: 60, seed: 20, options: small }).failures).toEqual([]);
     const coarse = { ...small, conflicts: 'coarse' };
     expect(fuzz(sharedState, { runs: 30, seed: 21, options: coarse }).failures).toEqual([]);
   });

@@ -6,7 +6,8 @@
 //     end, in percent of the cluster;
 //   - fairness: each job kind's and each owner's time-averaged dominant share (DRF's
 //     measure: its largest share of any one resource), and Jain's index over the owners;
-//   - preemptions, and the architecture-specific counts (conflicts, offers) from outputs.
+//   - preemptions; tasks lost (killed when a machine's lease lapsed, or by its crash);
+//   - and the architecture-specific counts (conflicts, offers) from outputs.
 
 import type { ClusterView, Metrics } from '../../../core/algorithm.js';
 import type { SchedulingNodeState } from './machine.js';
@@ -62,10 +63,16 @@ interface Usage {
   toMs: number;
 }
 
-/** Integrates usage over time from the start/end outputs (they come in time order). */
+type TaskOutput = Extract<SchedulingOutput, { type: 'start' | 'end' }>;
+
+/**
+ * Integrates usage over time from the start/end outputs (they come in time order) and the
+ * machines' crashes, which end every task running there without an output.
+ */
 function integrate(view: View, totalCpu: number, totalMem: number): Usage {
   const u: Usage = { cpuMs: 0, memMs: 0, shareMs: new Map(), fromMs: -1, toMs: 0 };
   const held = new Map<string, { cpu: number; mem: number }>();
+  const live = new Map<string, TaskOutput>();
   let cpu = 0;
   let mem = 0;
   let lastMs = 0;
@@ -79,23 +86,55 @@ function integrate(view: View, totalCpu: number, totalMem: number): Usage {
     }
     lastMs = atMs;
   };
-  for (const { atMs, output: e } of view.outputs) {
-    if (e.type === 'arrive' && u.fromMs < 0) {
-      u.fromMs = atMs;
-      lastMs = atMs;
-    }
-    if (e.type !== 'start' && e.type !== 'end') continue;
+  const apply = (atMs: number, e: TaskOutput, sign: 1 | -1) => {
     advance(atMs);
-    const sign = e.type === 'start' ? 1 : -1;
     cpu += sign * e.cpu;
     mem += sign * e.mem;
     for (const group of [e.kind, `owner ${e.owner}`]) {
       const h = held.get(group) ?? { cpu: 0, mem: 0 };
       held.set(group, { cpu: h.cpu + sign * e.cpu, mem: h.mem + sign * e.mem });
     }
-    if (e.type === 'end') u.toMs = atMs;
+    const key = `${e.machine}:${e.job}.${e.index}.${e.attempt}`;
+    if (sign > 0) live.set(key, e);
+    else {
+      live.delete(key);
+      u.toMs = atMs;
+    }
+  };
+  const crashes = view.lifecycle.filter((r) => r.event === 'crash');
+  let next = 0;
+  const crashesBefore = (i: number) => {
+    for (; next < crashes.length && (crashes[next]?.outputsBefore ?? 0) <= i; next++) {
+      const c = crashes[next] as (typeof crashes)[number];
+      for (const e of [...live.values()]) if (e.machine === c.node) apply(c.atMs, e, -1);
+    }
+  };
+  for (const [i, { atMs, output: e }] of view.outputs.entries()) {
+    crashesBefore(i);
+    if (e.type === 'arrive' && u.fromMs < 0) {
+      u.fromMs = atMs;
+      lastMs = atMs;
+    }
+    if (e.type === 'start') apply(atMs, e, 1);
+    else if (e.type === 'end') apply(atMs, e, -1);
   }
+  crashesBefore(view.outputs.length);
   return u;
+}
+
+/** Tasks killed by a machine's crash (they have a start and no end). */
+function crashKills(view: View): number {
+  const live = new Set<string>();
+  for (const { output: e } of view.outputs) {
+    if (e.type !== 'start' && e.type !== 'end') continue;
+    const key = `${e.machine}:${e.job}.${e.index}.${e.attempt}`;
+    if (e.type === 'start') live.add(key);
+    else live.delete(key);
+  }
+  for (const n of view.nodes)
+    for (const t of n.state?.machine?.running ?? [])
+      live.delete(`${n.id}:${t.job}.${t.index}.${t.attempt}`);
+  return live.size;
 }
 
 /** Jain's fairness index of `xs`: 1 when all equal, 1/n when one holds everything. */
@@ -121,7 +160,12 @@ export function schedulingMetrics(
     machines,
     jobsPlaced: waits.placed,
     tasksStarted: count('start'),
-    preemptions: view.outputs.filter((r) => r.output.type === 'end' && r.output.preempted).length,
+    preemptions: view.outputs.filter(
+      (r) => r.output.type === 'end' && r.output.preempted && !r.output.lost,
+    ).length,
+    tasksLost:
+      view.outputs.filter((r) => r.output.type === 'end' && r.output.lost).length +
+      crashKills(view),
     waitP50Ms: Math.round(percentile(waits.all, 50)),
     waitP99Ms: Math.round(percentile(waits.all, 99)),
     waitP99BatchMs: Math.round(percentile(waits.byKind.batch, 99)),

@@ -67,3 +67,15 @@ export function markDone(s: OwnerState, t: TaskRef): void {
   const key = `${t.job}.${t.index}`;
   if (!s.done.includes(key)) s.done.push(key);
 }
+
+/**
+ * An attempt given up on ran to its end after all (its report outlived a lapse or a
+ * partition): the task is done, and a retry still queued is dropped. One already placed
+ * again runs on (it cannot be told apart from a fresh run): its end is a second completion.
+ */
+export function settleLate(s: OwnerState, jobs: JobTable, t: TaskRef): void {
+  if (!jobs.has(t.job)) return; // Not one of this owner's tasks: a peer's error.
+  s.pending = s.pending.filter((q) => q.job !== t.job || q.index !== t.index);
+  markDone(s, t);
+  assert(!s.pending.some((q) => q.job === t.job && q.index === t.index), 'no retry left');
+}

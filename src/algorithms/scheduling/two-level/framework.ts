@@ -9,7 +9,8 @@
 
 import { assert } from '../../../core/assert.js';
 import { jobsOf } from '../shared/config.js';
-import { enqueue, markDone, ownerArrive, takeJob } from '../shared/owner.js';
+import { HEARTBEAT_MS, RETRY_MS } from '../shared/lease.js';
+import { enqueue, markDone, ownerArrive, settleLate, takeJob } from '../shared/owner.js';
 import { type Free, pickMachine } from '../shared/placement.js';
 import { decisionMs, type Job, type TaskRef, taskOf } from '../shared/workload.js';
 import type { Placement } from './messages.js';
@@ -80,6 +81,7 @@ export function frameworkDecide(x: X): void {
       g.cpu -= job.cpu;
       g.mem -= job.mem;
       f.launched[keyOf(t)] = t.attempt;
+      f.acceptedMs[keyOf(t)] = x.env.now();
       launches.push({ machine: g.machine, task: taskOf(job, t.index, t.attempt, ownerIndex(x)) });
     }
   }
@@ -102,9 +104,51 @@ export function frameworkRescind(x: X, offer: number): void {
 /** The master reports one of our tasks ended, or was lost (queued again). */
 export function frameworkTaskEnded(x: X, t: TaskRef, lost: boolean): void {
   const f = framework(x);
-  if (f.launched[keyOf(t)] !== t.attempt) return; // A duplicate.
+  if (f.launched[keyOf(t)] !== t.attempt) {
+    // A duplicate — or an attempt given up on that ran to its end after all.
+    if (!lost) settleLate(f.owner, x.c.cluster.jobById, t);
+    return;
+  }
   delete f.launched[keyOf(t)];
+  delete f.acceptedMs[keyOf(t)];
   if (lost) enqueue(f.owner, x.c.cluster.jobById, { ...t, attempt: t.attempt + 1 });
   else markDone(f.owner, t);
   frameworkHungry(x);
+}
+
+/**
+ * A framework's (re)start, its books read back: announce whether it wants resources under
+ * a new Hungry number, and reconcile every task it launched before (Mesos frameworks
+ * re-register and reconcile after a failover).
+ */
+export function frameworkStart(x: X): void {
+  const f = framework(x);
+  for (const key of Object.keys(f.launched)) f.acceptedMs[key] = x.env.now();
+  f.hungrySent = f.owner.pending.length > 0;
+  f.hungrySeq++;
+  x.env.send(1, { type: 'Hungry', seq: f.hungrySeq, pending: f.owner.pending.length });
+  frameworkArrive(x);
+  x.env.setTimer('beat', HEARTBEAT_MS);
+}
+
+/**
+ * The beat timer: say again whether it wants resources (a lost Hungry, a restarted master),
+ * and reconcile the tasks launched long enough ago that the master should know them.
+ */
+export function frameworkBeat(x: X): void {
+  const f = framework(x);
+  const now = x.env.now();
+  x.env.send(1, { type: 'Hungry', seq: f.hungrySeq, pending: f.owner.pending.length });
+  const tasks = Object.entries(f.launched)
+    .filter(([key]) => now - (f.acceptedMs[key] ?? now) >= RETRY_MS)
+    .map(([key, attempt]) => {
+      const [job, index] = key.split('.').map(Number) as [number, number];
+      return { job, index, attempt };
+    });
+  if (tasks.length > 0) x.env.send(1, { type: 'Reconcile', tasks });
+  x.env.setTimer('beat', HEARTBEAT_MS);
+  assert(
+    tasks.every((t) => f.launched[keyOf(t)] === t.attempt),
+    'reconciles its own tasks',
+  );
 }

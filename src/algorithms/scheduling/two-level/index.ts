@@ -5,6 +5,7 @@
 
 import { defineAlgorithm, type Metrics } from '../../../core/algorithm.js';
 import { clusterConfig } from '../shared/config.js';
+import { schedulingFaultModel } from '../shared/lease.js';
 import { schedulingMetrics } from '../shared/metrics.js';
 import type { SchedulingOutput } from '../shared/outputs.js';
 import { twoLevelInvariants, twoLevelLiveness } from './invariants.js';
@@ -48,9 +49,6 @@ export const twoLevel = defineAlgorithm<
     };
   },
   nodesFor: (o) => 1 + o.frameworks + o.machines,
-  faultModel: () => ({
-    tolerates: ['delay', 'dup', 'reorder', 'pause', 'drift'],
-    assumption: 'no message loss, no crashes: an Accept or a task report is never lost',
-  }),
+  faultModel: schedulingFaultModel,
   scenarios: twoLevelScenarios,
 });

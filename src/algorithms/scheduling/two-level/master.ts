@@ -14,6 +14,7 @@
 
 import { assert } from '../../../core/assert.js';
 import type { NodeId } from '../../../core/process.js';
+import { isUp, sessionOf } from '../shared/members.js';
 import { type Free, fits } from '../shared/placement.js';
 import type { TaskRef, TaskSpec } from '../shared/workload.js';
 import type { Placement } from './messages.js';
@@ -22,16 +23,16 @@ import type { MasterState } from './state.js';
 
 const keyOf = (t: { job: number; index: number }) => `${t.job}.${t.index}`;
 
-function master(x: X): MasterState {
+export function master(x: X): MasterState {
   assert(x.s.master !== null, 'only the master allocates');
   return x.s.master;
 }
 
-function freeOf(m: MasterState, machine: NodeId): Free | undefined {
+export function freeOf(m: MasterState, machine: NodeId): Free | undefined {
   return m.free.find((f) => f.machine === machine);
 }
 
-function addAlloc(m: MasterState, fw: NodeId, cpu: number, mem: number): void {
+export function addAlloc(m: MasterState, fw: NodeId, cpu: number, mem: number): void {
   const a = m.alloc[fw] ?? { cpu: 0, mem: 0 };
   m.alloc[fw] = { cpu: a.cpu + cpu, mem: a.mem + mem };
   assert((m.alloc[fw]?.cpu ?? 0) >= 0 && (m.alloc[fw]?.mem ?? 0) >= 0, 'allocations stay ≥ 0');
@@ -59,6 +60,7 @@ export function masterAllocate(x: X): void {
       const filter = m.filters[fw] ?? {};
       const fragments = m.free
         .filter((f) => f.cpu > 0 && f.mem > 0 && (filter[f.machine] ?? 0) <= now)
+        .filter((f) => isUp(m.members, f.machine))
         .map((f) => ({ ...f }));
       if (fragments.length === 0) continue;
       const offer = m.nextOffer++;
@@ -140,7 +142,9 @@ export function masterAccept(
     if (known !== undefined && known.attempt === task.attempt) continue; // A duplicate Accept.
     const a = avail.get(machine);
     const f = freeOf(m, machine);
-    if (a === undefined || f === undefined || known !== undefined || !fits(a, task)) {
+    // Declared lost to its framework (reconciliation), or the machine went down meanwhile.
+    const gone = (m.lost[keyOf(task)] ?? -1) >= task.attempt || !isUp(m.members, machine);
+    if (a === undefined || f === undefined || known !== undefined || gone || !fits(a, task)) {
       x.env.send(fw, {
         type: 'TaskLost',
         task: { job: task.job, index: task.index, attempt: task.attempt },
@@ -153,7 +157,8 @@ export function masterAccept(
     f.mem -= task.mem;
     addAlloc(m, fw, task.cpu, task.mem);
     const launched = { framework: fw, machine, attempt: task.attempt };
-    m.tasks[keyOf(task)] = { ...launched, cpu: task.cpu, mem: task.mem };
+    const sent = { session: sessionOf(m.members, machine), confirmed: false, sentMs: x.env.now() };
+    m.tasks[keyOf(task)] = { ...launched, cpu: task.cpu, mem: task.mem, ...sent };
     perMachine.set(machine, [...(perMachine.get(machine) ?? []), task]);
   }
   declineLeftovers(x, fw, avail);
@@ -163,6 +168,7 @@ export function masterAccept(
       tasks: perMachine.get(machine) as TaskSpec[],
       preempt: [],
       version: -1,
+      session: sessionOf(m.members, machine),
     });
   masterAllocate(x);
 }
@@ -183,6 +189,7 @@ export function masterTaskEnded(x: X, from: NodeId, t: TaskRef, lost: boolean): 
   const launched = m.tasks[keyOf(t)];
   if (launched === undefined || launched.attempt !== t.attempt || launched.machine !== from) return; // A duplicate.
   delete m.tasks[keyOf(t)];
+  m.ended[keyOf(t)] = { attempt: t.attempt, done: !lost };
   const f = freeOf(m, from) as Free;
   f.cpu += launched.cpu;
   f.mem += launched.mem;

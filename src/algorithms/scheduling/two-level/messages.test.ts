@@ -17,6 +17,9 @@ describe('scheduling/two-level message parser', () => {
       'Rescind',
       'TaskLost',
       'TaskFinished',
+      'Heartbeat',
+      'HeartbeatAck',
+      'Reconcile',
     ]);
   });
 });

@@ -4,7 +4,10 @@
 // (Hungry, numbered so a reordered old one loses), the master offers free resources
 // (Offer) and may take them back (Rescind); the framework answers an offer with the tasks
 // to launch on it (Accept; what it leaves is declined); the master reports each task's end
-// (TaskFinished) or loss (TaskLost: its offer was gone, or the machine refused it).
+// (TaskFinished) or loss (TaskLost: its offer was gone, or the machine refused it). As in
+// Mesos, a framework reconciles (Reconcile: the tasks it believes launched) and the master
+// answers for those it knows ended or not at all (TaskLost): lost Accepts, lost reports and
+// a master's restart are all caught up this way.
 
 import type { RunContext } from '../../../core/algorithm.js';
 import {
@@ -40,6 +43,7 @@ export type TwoLevelMessage =
       readonly launches: readonly Placement[];
     }
   | { readonly type: 'TaskLost'; readonly task: TaskRef }
+  | { readonly type: 'Reconcile'; readonly tasks: readonly TaskRef[] }
   | { readonly type: 'TaskFinished'; readonly task: TaskRef };
 
 export function parseTwoLevelMessage(
@@ -58,6 +62,7 @@ export function parseTwoLevelMessage(
     Rescind: (m) => isCount(m.offer),
     Accept: (m) => isArrayOf(m.offers, isCount) && isArrayOf(m.launches, isPlacement),
     TaskLost: (m) => isTaskRef(m.task),
+    Reconcile: (m) => isArrayOf(m.tasks, isTaskRef),
     TaskFinished: (m) => isTaskRef(m.task),
   };
   return parseByType(checks, raw, n);

@@ -38,6 +38,21 @@ describe('scheduling/two-level', () => {
     );
   });
 
+  // Mesos (NSDI 2011 §3.6): master failover rebuilds from agents and frameworks.
+  it.each(['master-crash-mid-offer', 'framework-crash', 'partitioned-machine', 'lossy-network'])(
+    'recovers from %s: nothing runs twice, every job completes',
+    (name) => {
+      const r = runScenario(name);
+      expect(r.ok).toBe(true);
+      expect(r.metrics.jobsPlaced).toBe(60);
+    },
+  );
+
+  it('adopts the tasks machines still run after a short master outage', () => {
+    expect(runScenario('master-crash-mid-offer').metrics.tasksLost).toBe(0);
+    expect(runScenario('partitioned-machine').metrics.tasksLost as number).toBeGreaterThan(0);
+  });
+
   it('keeps machines within capacity and places every job under random fault plans', () => {
     const small = { jobs: 25, arrivalMs: 40 };
     expect(fuzz(twoLevel, { runs: 50, seed: 20, options: small }).failures).toEqual([]);

@@ -1,33 +1,70 @@
 // The scheduling/two-level process: node 1 is the Mesos master (master.ts), nodes
 // 2..frameworks+1 framework schedulers (framework.ts), the rest machines
 // (shared/machine.ts). Framework 1 (node 2) runs the service jobs, the others share the
-// batch jobs. Timers: the master's `tick` (rescind stale offers, allocate), a framework's
-// `arrive` and `decide`, a machine's `finish`.
+// batch jobs. Timers: the master's `tick` (rescind stale offers, declare machines down,
+// send unanswered Launches again, allocate), a framework's `arrive`, `decide` and `beat`
+// (Hungry again, reconcile), a machine's `finish`, `beat` and `lease`.
 //
-// Fault model: message delay, duplication and reordering, pauses and clock drift. Messages
-// are not lost and nodes do not crash (a lost Accept would leave its tasks launched in the
-// framework's books only).
+// Fault model (shared/lease.ts): messages lost, duplicated, delayed and reordered;
+// partitions; machines, frameworks and the master crash and restart; pauses and clock
+// drift within the lease's bounds. master-recovery.ts says how each is survived.
 
 import { assert } from '../../../core/assert.js';
 import { defineProcess } from '../../../core/kernel.js';
-import { machineFinish, machineLaunch } from '../shared/machine.js';
+import { loadBooks, saveBooks } from '../shared/books.js';
+import {
+  machineBeat,
+  machineCheckLeases,
+  machineFinish,
+  machineHeartbeatAck,
+  machineLaunch,
+  machineStart,
+} from '../shared/machine.js';
 import type { SchedulingOutput } from '../shared/outputs.js';
 import {
   frameworkArrive,
+  frameworkBeat,
   frameworkDecide,
   frameworkOffer,
   frameworkRescind,
+  frameworkStart,
   frameworkTaskEnded,
 } from './framework.js';
 import { masterAccept, masterAllocate, masterTaskEnded, masterTick } from './master.js';
+import {
+  masterHeartbeat,
+  masterLaunched,
+  masterReconcile,
+  masterStart,
+  masterWatch,
+} from './master-recovery.js';
 import type { TwoLevelMessage } from './messages.js';
 import { TICK_MS, type TwoLevelConfig, type X } from './options.js';
-import { initTwoLevelState, MASTER, type TwoLevelState } from './state.js';
+import {
+  FRAMEWORK_BOOKS,
+  FRAMEWORK_BOOKS_KEY,
+  initTwoLevelState,
+  MASTER,
+  type TwoLevelState,
+} from './state.js';
 
-export type TwoLevelTimer = 'arrive' | 'decide' | 'finish' | 'tick';
+export type TwoLevelTimer = 'arrive' | 'decide' | 'beat' | 'finish' | 'lease' | 'tick';
 
 const isFrameworkId = (x: X, id: number) => x.c.frameworks.includes(id);
 const NO_USAGE: readonly number[] = [];
+const LAUNCHERS: readonly number[] = [MASTER];
+
+function machineOf(x: X) {
+  assert(x.s.machine !== null, 'only machines run tasks');
+  return x.s.machine;
+}
+
+/** Ends a framework step that changed its books: written before its messages leave. */
+function saveFramework(x: X): void {
+  const f = x.s.framework;
+  assert(f !== null, 'only frameworks keep books');
+  saveBooks(x.env.storage, FRAMEWORK_BOOKS_KEY, f, FRAMEWORK_BOOKS);
+}
 
 export const createTwoLevel = defineProcess<
   TwoLevelMessage,
@@ -38,8 +75,16 @@ export const createTwoLevel = defineProcess<
 >({
   init: initTwoLevelState,
   onStart(x) {
-    if (x.s.master !== null) x.env.setTimer('tick', TICK_MS);
-    if (x.s.framework !== null) frameworkArrive(x);
+    if (x.s.master !== null) {
+      masterStart(x);
+      x.env.setTimer('tick', TICK_MS);
+    }
+    if (x.s.framework !== null) {
+      loadBooks(x.env.storage, FRAMEWORK_BOOKS_KEY, x.s.framework, FRAMEWORK_BOOKS);
+      frameworkStart(x);
+      saveFramework(x);
+    }
+    if (x.s.machine !== null) machineStart(x.env, x.s.machine, LAUNCHERS);
     const roles = [x.s.master, x.s.framework, x.s.machine].filter((r) => r !== null);
     assert(roles.length === 1, 'a node has exactly one role');
     assert((x.s.master !== null) === (x.env.id === MASTER), 'node 1 is the master');
@@ -52,7 +97,7 @@ export const createTwoLevel = defineProcess<
     },
     Launched(x, from, m) {
       if (x.s.master === null) return;
-      for (const t of m.rejected) masterTaskEnded(x, from, t, true);
+      masterLaunched(x, from, m.accepted, m.rejected);
       assert(x.s.framework === null, 'the master hears from machines');
     },
     Finished(x, from, m) {
@@ -62,6 +107,18 @@ export const createTwoLevel = defineProcess<
     },
     Usage() {
       // Machines publish usage only to shared-state schedulers.
+    },
+    Heartbeat(x, from, m) {
+      if (x.s.master === null) return;
+      masterHeartbeat(x, from, m);
+    },
+    HeartbeatAck(x, from, m) {
+      if (x.s.machine === null || from !== MASTER) return;
+      machineHeartbeatAck(x.env, x.s.machine, from, m);
+    },
+    Reconcile(x, from, m) {
+      if (x.s.master === null || !isFrameworkId(x, from)) return;
+      masterReconcile(x, from, m.tasks);
     },
     Hungry(x, from, m) {
       const master = x.s.master;
@@ -90,26 +147,31 @@ export const createTwoLevel = defineProcess<
     TaskLost(x, from, m) {
       if (x.s.framework === null || from !== MASTER) return;
       frameworkTaskEnded(x, m.task, true);
+      saveFramework(x);
     },
     TaskFinished(x, from, m) {
       if (x.s.framework === null || from !== MASTER) return;
       frameworkTaskEnded(x, m.task, false);
+      saveFramework(x);
     },
   },
   onTimer: {
     arrive(x) {
       frameworkArrive(x);
-      assert(x.s.framework !== null, 'frameworks take jobs');
+      saveFramework(x);
     },
     decide(x) {
       frameworkDecide(x);
-      assert(x.s.framework !== null, 'frameworks decide');
+      saveFramework(x);
     },
-    finish(x) {
-      assert(x.s.machine !== null, 'only machines run tasks');
-      machineFinish(x.env, x.s.machine, NO_USAGE);
+    beat(x) {
+      if (x.s.framework !== null) frameworkBeat(x);
+      else machineBeat(x.env, machineOf(x));
     },
+    finish: (x) => machineFinish(x.env, machineOf(x), NO_USAGE),
+    lease: (x) => machineCheckLeases(x.env, machineOf(x)),
     tick(x) {
+      masterWatch(x);
       masterTick(x);
       assert(x.s.master !== null, 'the master ticks');
     },
