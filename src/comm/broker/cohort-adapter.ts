@@ -1,6 +1,6 @@
 // The MessageBroker API (adapter.ts) over Cohort's own broker: BrokerClient for topics and
 // consumers, PublishBatcher for publishes (concurrent single-message publishes leave as one
-// atomic, fsynced batch per round trip). A group is a partitioned consumer group by default
+// atomic, fsynced batch per round trip) over one PublishStream (no gRPC call per batch). A group is a partitioned consumer group by default
 // (order per key with competing members); `mode: 'shared'` makes it a queue instead.
 //
 // Fault model: as BrokerClient's — the broker may restart; publishes then reject with
@@ -18,6 +18,7 @@ import { BrokerClient, type Consumer, type Message } from './client.js';
 import { BrokerError, BrokerUnavailableError } from './errors.js';
 import type { GroupMode } from './groups.js';
 import { PublishBatcher, type PublishBatcherOptions } from './publish-batcher.js';
+import { PublishStream } from './publish-stream.js';
 
 const JOIN_POLL_MS = 5;
 const JOIN_DEADLINE_MS = 30_000;
@@ -70,6 +71,7 @@ export class CohortAdapter implements MessageBroker {
   readonly system = 'cohort';
   readonly client: BrokerClient;
   private readonly batcher: PublishBatcher;
+  private readonly publisher: PublishStream;
   private readonly consumers = new Set<Consumer>();
 
   constructor(
@@ -77,7 +79,8 @@ export class CohortAdapter implements MessageBroker {
     private readonly options: CohortAdapterOptions = {},
   ) {
     this.client = new BrokerClient(address);
-    this.batcher = new PublishBatcher(this.client, options.batching);
+    this.publisher = new PublishStream(this.client);
+    this.batcher = new PublishBatcher(this.publisher, options.batching);
   }
 
   async createTopic(topic: string, options: AdapterTopicOptions = {}): Promise<void> {
@@ -118,6 +121,7 @@ export class CohortAdapter implements MessageBroker {
 
   async close(): Promise<void> {
     for (const c of this.consumers) c.close();
+    this.publisher.close();
     this.client.close();
   }
 }

@@ -1,5 +1,6 @@
-// Coalesces concurrent single-message publishes into Publish calls of many messages: while
-// `pipeline` calls are in flight, new messages wait and leave together in the next call. One
+// Coalesces concurrent single-message publishes into batches of many messages (a Publish call
+// each, or a request on one PublishStream: publish-stream.ts): while `pipeline` batches are in
+// flight, new messages wait and leave together in the next. One
 // gRPC call per message costs more CPU (on both ends) than the fsync it waits for — that was
 // the broker's measured bottleneck (docs/broker.md) — so this is Kafka's linger-free
 // batching: no timer, a batch is whatever queued up during the previous round trip.
@@ -14,7 +15,7 @@
 // the whole batch (the caller decides whether to retry: at least once). Memory: the queue
 // holds only what callers are awaiting.
 
-import type { BrokerClient } from './client.js';
+import type { MessageInput } from './config.js';
 import { BrokerError } from './errors.js';
 
 interface Pending {
@@ -22,6 +23,11 @@ interface Pending {
   readonly value: Uint8Array;
   readonly resolve: () => void;
   readonly reject: (e: unknown) => void;
+}
+
+/** What sends a batch: BrokerClient (a unary call each) or PublishStream (one stream). */
+export interface BatchPublisher {
+  publish(topic: string, messages: readonly MessageInput[]): Promise<unknown>;
 }
 
 export interface PublishBatcherOptions {
@@ -45,7 +51,7 @@ export class PublishBatcher {
   private readonly maxBytes: number;
 
   constructor(
-    private readonly client: BrokerClient,
+    private readonly client: BatchPublisher,
     options: PublishBatcherOptions = {},
   ) {
     this.pipeline = options.pipeline ?? 1;

@@ -206,6 +206,64 @@ function consume(
   call.on('error', finish);
 }
 
+interface PublishStreamRequest {
+  ref: number;
+  publish?: { topic: string; messages: WireMessage[] };
+}
+
+/** A producer's publish stream: batches in (by ref), each answered once durable. */
+function publishes(
+  broker: Broker,
+  call: ServerDuplexStream<PublishStreamRequest, unknown>,
+  metrics: BrokerMetrics | undefined,
+): void {
+  let pending = 0;
+  let ended = false;
+  let halfClosed = false;
+  const answer = (ref: number, out: { positions?: unknown[]; error?: unknown }) => {
+    if (ended) return;
+    const e = out.error === undefined ? undefined : toServiceError(out.error);
+    const code =
+      out.error instanceof BrokerError ? out.error.code : e === undefined ? '' : 'unavailable';
+    const positions = out.positions ?? [];
+    call.write({ ref, positions, errorCode: code, errorMessage: e?.details ?? '' });
+  };
+  const finish = () => {
+    if (ended) return;
+    ended = true;
+    call.end();
+  };
+  call.on('data', (req: PublishStreamRequest) => {
+    pending += 1;
+    // Bounded work per stream, as for consumers: stop reading until half are answered.
+    if (pending >= MAX_PENDING_PER_STREAM) call.pause();
+    const started = process.hrtime.bigint();
+    const topic = req.publish?.topic ?? '';
+    const messages = (req.publish?.messages ?? []).map(messageFromWire);
+    broker
+      .publish(topic, messages)
+      .then(
+        (out) => {
+          metrics?.published(topic, messages, started);
+          answer(req.ref, { positions: out.map((p) => ({ topic, ...p })) });
+        },
+        (error: unknown) => answer(req.ref, { error }),
+      )
+      .finally(() => {
+        pending -= 1;
+        if (call.isPaused() && pending < MAX_PENDING_PER_STREAM / 2) call.resume();
+        if (halfClosed && pending === 0) finish();
+      });
+  });
+  // The producer closed its side: what it sent is still answered, then the stream ends.
+  call.on('end', () => {
+    halfClosed = true;
+    if (pending === 0) finish();
+  });
+  call.on('cancelled', finish);
+  call.on('error', finish);
+}
+
 interface CheckAnswer {
   answer?: 'register' | 'resolution';
   register?: string;
@@ -291,6 +349,8 @@ export async function startBrokerServer(
     GroupOffsets: unary(async (r: { group: string; topic: string }) => ({
       committed: (await broker.committedDurable(r.group, r.topic)).map((c) => c ?? -1),
     })),
+    PublishStream: (call: ServerDuplexStream<PublishStreamRequest, unknown>) =>
+      publishes(broker, call, metrics),
     Consume: (call: ServerDuplexStream<ConsumerRequest, unknown>) => consume(broker, call, metrics),
     Checks: (call: ServerDuplexStream<CheckAnswer, unknown>) => checks(broker, call),
   });
