@@ -3,6 +3,10 @@
 // no task runs in two places at once (a retried or re-offered task must not double-start).
 // Liveness, once faults heal: every job has arrived and every task of every job that fits
 // an empty machine has been started and has run to its end.
+//
+// A crashed machine is not counted: its tasks died with it (its state is gone until it
+// restarts, empty). A paused machine is: its tasks still run while it cannot act, which is
+// why the lease arithmetic (lease.ts) bounds pauses — and `pause-beyond-lease` fails here.
 
 import type { ClusterView, Invariant, Liveness } from '../../../core/algorithm.js';
 import type { SchedulingNodeState } from './machine.js';

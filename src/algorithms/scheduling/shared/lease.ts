@@ -47,7 +47,18 @@ export const RETRY_MS = 250;
 /** The fault model of the three schedulers: every network fault and crash, bounded clocks. */
 export function schedulingFaultModel(): FaultModel {
   return {
-    tolerates: ['crash', 'pause', 'partition', 'block', 'drift', 'drop', 'dup', 'reorder', 'delay'],
+    tolerates: [
+      'crash',
+      'pause',
+      'partition',
+      'block',
+      'drift',
+      'drop',
+      'dup',
+      'reorder',
+      'delay',
+      'corrupt',
+    ],
     maxPauseMs: MAX_PAUSE_MS,
     maxDriftPpm: MAX_DRIFT_PPM,
     assumption:
