@@ -46,6 +46,7 @@ const ZH: Readonly<Record<string, string>> = {
   reject: '拒绝写入',
   reorg: '链重组',
   request: '请求',
+  rescind: '撤回邀约',
   served: '已服务',
   start: '启动',
   suspect: '怀疑',
