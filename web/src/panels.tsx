@@ -11,6 +11,7 @@ import { checkNameIn, formulaIn } from './i18n/registry-text.js';
 import { useLang, useT } from './i18n.js';
 import type { LabRun } from './run.js';
 import { Sequence } from './sequence.js';
+import { ViolationText } from './violation-text.js';
 
 /** How simulate() words a liveness check it did not judge. */
 const NOT_JUDGED = /^not judged\b/;
@@ -55,7 +56,7 @@ function ChecksSection(props: { run: LabRun; result: RunResult; t: number }) {
           ) : fired ? (
             <li key={c.name} class="broken" data-check={c.name} role={safety ? 'alert' : undefined}>
               ✗ {named(c)}
-              {c.violation !== null && <div class="violation">{c.violation}</div>}
+              {c.violation !== null && <ViolationText message={c.violation} />}
             </li>
           ) : (
             <li key={c.name} class="pending" data-check={c.name}>

@@ -4,11 +4,14 @@
 // when — shown as the run's checks are, following the slider — or that none did. Liveness
 // needs the run's final state, which a trace does not hold: not judged, shown neutral.
 
-import { useT } from './i18n.js';
+import { checkNameIn } from './i18n/registry-text.js';
+import { useLang, useT } from './i18n.js';
 import type { LabRun } from './run.js';
+import { ViolationText } from './violation-text.js';
 
 export function TraceChecks({ run, t }: { run: LabRun; t: number }) {
   const tr = useT();
+  const lang = useLang();
   const broke = run.violations.some((v) => t >= v.t);
   return (
     <section aria-label="checks" class="trace-checks">
@@ -20,14 +23,12 @@ export function TraceChecks({ run, t }: { run: LabRun; t: number }) {
         {run.violations.map((v) =>
           t >= v.t ? (
             <li key={v.check} class="broken" data-check={v.check} role="alert">
-              ✗ {v.check}
-              <div class="violation">
-                {v.violation} (at {v.t} ms)
-              </div>
+              ✗ {checkNameIn(v.check, lang)}
+              <ViolationText message={`${v.violation} (at ${v.t} ms)`} />
             </li>
           ) : (
             <li key={v.check} class="pending" data-check={v.check}>
-              ○ {v.check} <span class="so-far">{tr('holdsSoFar')}</span>
+              ○ {checkNameIn(v.check, lang)} <span class="so-far">{tr('holdsSoFar')}</span>
             </li>
           ),
         )}

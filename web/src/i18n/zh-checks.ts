@@ -2,7 +2,7 @@
 // expectations, as `cohort sim` reports them) and for each algorithm's message formula,
 // keyed by the English the run reports (a check is known by its name everywhere: the trace,
 // the CLI, the page's data-check). Shown on the Chinese page by i18n/registry-text.ts; a
-// violation's own message stays as the checker wrote it.
+// violation's own message is put in Chinese by i18n/violations.ts.
 
 export const ZH_CHECKS: Readonly<Record<string, string>> = {
   // Safety.

@@ -7,6 +7,7 @@
 import type { Scenario } from '../../../src/core/algorithm.js';
 import type { Bilingual } from '../explain/types.js';
 import { checkNameIn, scenarioDescriptionIn } from '../i18n/registry-text.js';
+import { violationZh } from '../i18n/violations.js';
 import { type LabRun, nodesAt } from '../run.js';
 import { type Moment, momentsOf } from './moments.js';
 import { vocabularyOf } from './vocabulary.js';
@@ -43,7 +44,7 @@ function setupWords(s: Scenario, algorithm: string): Bilingual {
 function violationWords(m: Extract<Moment, { kind: 'violation' }>): Bilingual {
   return {
     en: `${ms(m.t)}: the invariant “${m.check}” breaks — the red tick on the slider, and the check turns red under Checks: ${m.violation}. The run stops here.`,
-    zh: `${ms(m.t)}：不变式 “${checkNameIn(m.check, 'zh')}” 被破坏——时间轴上的红色刻度，“检查”面板中它变红：${m.violation}。运行在此停止。`,
+    zh: `${ms(m.t)}：不变式 “${checkNameIn(m.check, 'zh')}” 被破坏——时间轴上的红色刻度，“检查”面板中它变红：${violationZh(m.violation)}。运行在此停止。`,
   };
 }
 
@@ -66,7 +67,7 @@ function endWords(run: LabRun, t: number): Bilingual {
       ? { en: 'progress was made', zh: '进展检查成立' }
       : {
           en: `progress failed: ${failed.map((c) => `${c.name} — ${c.violation ?? ''}`).join('; ')}`,
-          zh: `进展检查未通过：${failed.map((c) => `${checkNameIn(c.name, 'zh')} — ${c.violation ?? ''}`).join('；')}`,
+          zh: `进展检查未通过：${failed.map((c) => `${checkNameIn(c.name, 'zh')} — ${violationZh(c.violation ?? '')}`).join('；')}`,
         };
   return {
     en: `The end (${ms(t)}): ${safety.en}; ${liveness.en}. Read Checks and Metrics beside the stage.`,

@@ -4,7 +4,7 @@
 // the page to look (the node's colour and badge, the red dashed links, the slider's red
 // tick, the Checks panel, the inspector). Node roles and the word for a term come from the
 // algorithm's vocabulary (vocabulary.ts). Registry texts (scenario descriptions, check
-// names and their violations) stay as the CLI prints them, as everywhere on the page.
+// names and their violations) come in the page's language from i18n/ (tour.ts).
 
 import type { Output } from '../../../src/core/process.js';
 import type { Bilingual } from '../explain/types.js';
