@@ -12,8 +12,9 @@ import { findAlgorithm } from '../src/algorithms/registry.js';
 import type { AnyAlgorithm } from '../src/core/algorithm.js';
 import { drawnNodes } from '../web/src/drawings/drawn-nodes.js';
 import { inspectorFieldsOf } from '../web/src/inspect/fields.js';
+import type { NodeState } from '../web/src/node-state.js';
 import { type RunInput, runLab } from '../web/src/run.js';
-import { type NodeState, StateProbe } from '../web/src/state-probe.js';
+import { StateProbe } from '../web/src/state-probe.js';
 
 function spec(name: string): AnyAlgorithm {
   const found = findAlgorithm(name);

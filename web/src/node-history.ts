@@ -16,7 +16,7 @@
 import type { Simulator } from '../../src/sim/simulator.js';
 import { lastAtOrBefore, type RunLifecycle } from './drawings/run-lifecycle.js';
 import type { PendingTimer } from './drawings/timer-watch.js';
-import type { NodeState } from './state-probe.js';
+import type { NodeState } from './node-state.js';
 
 const MAX_STEPS = 20_000;
 

@@ -16,20 +16,8 @@ import { type DrawnNode, drawnNodes } from './drawings/drawn-nodes.js';
 import { RunLifecycle } from './drawings/run-lifecycle.js';
 import { type PendingTimer, watchTimers } from './drawings/timer-watch.js';
 import { NodeHistory } from './node-history.js';
+import type { NodeState } from './node-state.js';
 import type { RunInput } from './run.js';
-
-export interface NodeState {
-  readonly id: number;
-  readonly up: boolean;
-  readonly paused: boolean;
-  /** Restarts so far. */
-  readonly incarnation: number;
-  /** The process's state; undefined while the node is down. */
-  readonly state: unknown;
-  /** Its pending timers (none while down), and its local clock now (ms). */
-  readonly timers: readonly PendingTimer[];
-  readonly localNowMs: number;
-}
 
 export class StateProbe {
   private sim: Simulator | undefined;

@@ -5,7 +5,7 @@
 
 import { nodeDrawingOf, ringTimersOf } from '../inspect/drawings.js';
 import type { NodeDrawing } from '../inspect/types.js';
-import type { StateProbe } from '../state-probe.js';
+import type { NodeState } from '../node-state.js';
 import type { PendingTimer } from './timer-watch.js';
 
 export interface TimerRing {
@@ -42,7 +42,7 @@ export function ringOf(
 /** Every node's drawing at t (ms), by id; a node that is down draws nothing. */
 export function drawnNodes(
   algorithm: string,
-  probe: StateProbe,
+  probe: { at(id: number, t: number): NodeState | undefined },
   t: number,
   n: number,
 ): ReadonlyMap<number, DrawnNode> {

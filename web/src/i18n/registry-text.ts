@@ -10,6 +10,7 @@
 
 import type { AnyAlgorithm, Scenario } from '../../../src/core/algorithm.js';
 import type { Lang } from '../explain/types.js';
+import type { RegistryZh } from './registry-zh.js';
 import { ZH_CHECKS, ZH_FORMULAS } from './zh-checks.js';
 import { ZH_OPTIONS_A } from './zh-options-a.js';
 import { ZH_OPTIONS_B } from './zh-options-b.js';
@@ -17,11 +18,6 @@ import { ZH_REGISTRY_A } from './zh-registry-a.js';
 import { ZH_REGISTRY_B } from './zh-registry-b.js';
 
 /** One algorithm's registry texts in Chinese. */
-export interface RegistryZh {
-  readonly summary: string;
-  /** By scenario name. */
-  readonly scenarios: Readonly<Record<string, string>>;
-}
 
 const ZH: Readonly<Record<string, RegistryZh>> = { ...ZH_REGISTRY_A, ...ZH_REGISTRY_B };
 

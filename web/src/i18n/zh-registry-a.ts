@@ -4,7 +4,7 @@
 // language-neutral; the page shows these on its Chinese side (i18n/registry-text.ts), in the
 // seed notes' terms: 协调者, 临界区, 令牌, 领导者, 任期, 提交, 多数派 …
 
-import type { RegistryZh } from './registry-text.js';
+import type { RegistryZh } from './registry-zh.js';
 
 export const ZH_REGISTRY_A: Readonly<Record<string, RegistryZh>> = {
   'clock/lamport': {

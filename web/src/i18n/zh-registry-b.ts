@@ -4,7 +4,7 @@
 // list` prints it). Terms follow the seed notes: 司令, 副官, 叛徒, 记账权, 参与者, 协调者,
 // 预提交, 半消息, 主节点, 副本 …
 
-import type { RegistryZh } from './registry-text.js';
+import type { RegistryZh } from './registry-zh.js';
 
 export const ZH_REGISTRY_B: Readonly<Record<string, RegistryZh>> = {
   'byzantine/oral-messages': {
