@@ -147,7 +147,12 @@ const PROGRESS = new Set([
   'chosen',
   'prepare',
   'note',
+  // A leader's warning that a follower lost its log: the leader is still the leader.
+  'follower-log-lost',
 ]);
+/** Whether an output of this type leaves the node's badge as it was (the badge test's). */
+export const isProgressOutput = (type: string): boolean => PROGRESS.has(type);
+
 /**
  * Outputs that claim leadership of a term, or name its leader. A claim clears other nodes'
  * badges of older terms, and their campaigns in its own term: a candidate of term 1 that

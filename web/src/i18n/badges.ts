@@ -3,7 +3,8 @@
 // "campaign 3"), or "leader is 4" on a node that names its leader — or the node's status
 // (crashed, paused). On the Chinese page its word is shown in Chinese, in the notes' terms;
 // the number stays. The English stays the badge's identity (data-badge, the tours' reading
-// of who led). test/lab-explain.test.ts checks every badge a run shows has its Chinese.
+// of who led). test/lab-inspect-all.test.ts checks every badge a run shows has its Chinese,
+// test/lab-badges.test.ts every word an algorithm's declared output types can show.
 
 import type { Lang } from '../explain/types.js';
 
@@ -11,8 +12,6 @@ const ZH: Readonly<Record<string, string>> = {
   leader: '领导者',
   elected: '当选',
   campaign: '竞选',
-  candidate: '候选人',
-  follower: '跟随者',
   view: '视图',
   accept: '接受',
   ack: '确认',
@@ -71,6 +70,9 @@ export function badgeIn(badge: string, lang: Lang): string {
   const named = /^ is (\d+)$/.exec(rest);
   return named === null ? `${zh}${rest}` : `${zh}是 ${named[1]}`;
 }
+
+/** The words that have their Chinese (the test's: none is kept for a word no badge shows). */
+export const badgeWords = (): readonly string[] => Object.keys(ZH);
 
 /** Whether the badge's word has its Chinese (the test's). */
 export const hasBadgeZh = (badge: string): boolean =>
