@@ -161,6 +161,10 @@ const SENTENCES: readonly (readonly [string, Fill])[] = [
   ],
   [`${N} of ${N} jobs arrived`, (m) => `${m[2]} 个作业中只到达了 ${m[1]} 个`],
   [`task ${N} of job ${N} never completed`, (m) => `作业 ${m[2]} 的任务 ${m[1]} 始终没有完成`],
+  [
+    `task ${ANY} of the top priority was preempted on machine ${N}`,
+    (m) => `最高优先级的任务 ${m[1]} 在机器 ${m[2]} 上被抢占`,
+  ],
 ];
 
 const COMPILED = SENTENCES.map(([en, zh]) => [new RegExp(`^${en}$`), zh] as const);

@@ -62,6 +62,7 @@ export const ZH_CHECKS: Readonly<Record<string, string>> = {
   'update propagation (Hist_j ⪯ Hist_i)': '更新传播（Hist_j ⪯ Hist_i）',
   'no machine over-committed; every placed task fits': '没有机器被超额分配；每个放置的任务都放得下',
   'no task runs twice at once': '没有任务同时运行两份',
+  'preemption evicts only lower-priority tasks': '抢占只驱逐优先级更低的任务',
   'the master offers and launches only what is free': '主节点只邀约和启动空闲的资源',
   'mutual exclusion': '互斥',
   exception: '没有异常',

@@ -7,8 +7,10 @@ import type { SchedulingOutput } from '../shared/outputs.js';
 import type { MonolithicOptions } from './options.js';
 import type { MonolithicState } from './state.js';
 
-export function monolithicInvariants(): Invariant<MonolithicState, SchedulingOutput>[] {
-  return schedulingInvariants();
+export function monolithicInvariants(
+  ctx: RunContext<MonolithicOptions>,
+): Invariant<MonolithicState, SchedulingOutput>[] {
+  return schedulingInvariants(ctx.seed, ctx.options);
 }
 
 export function monolithicLiveness(

@@ -8,8 +8,10 @@ import type { SchedulingOutput } from '../shared/outputs.js';
 import type { SharedStateOptions } from './options.js';
 import type { SharedStateState } from './state.js';
 
-export function sharedStateInvariants(): Invariant<SharedStateState, SchedulingOutput>[] {
-  return schedulingInvariants();
+export function sharedStateInvariants(
+  ctx: RunContext<SharedStateOptions>,
+): Invariant<SharedStateState, SchedulingOutput>[] {
+  return schedulingInvariants(ctx.seed, ctx.options);
 }
 
 export function sharedStateLiveness(

@@ -1,6 +1,7 @@
 // The checks every simulated scheduler is judged by. Safety, after every step: no machine
-// is over-committed, every running task fits its machine and is counted in its usage, and
-// no task runs in two places at once (a retried or re-offered task must not double-start).
+// is over-committed, every running task fits its machine and is counted in its usage, no
+// task runs in two places at once (a retried or re-offered task must not double-start), and
+// priorities are respected: only lower-priority tasks are preempted.
 // Liveness, once faults heal: every job has arrived and every task of every job that fits
 // an empty machine has been started and has run to its end.
 //
@@ -57,8 +58,36 @@ export function runsOnce(): Invariant<SchedulingNodeState, SchedulingOutput> {
   };
 }
 
-export function schedulingInvariants(): Invariant<SchedulingNodeState, SchedulingOutput>[] {
-  return [machineCapacity(), runsOnce()];
+/**
+ * Borg §2.5: preemption makes room for higher-priority work, so a task of the stream's top
+ * priority is never preempted (tasks killed by a lapsed lease are `lost`, not preempted).
+ */
+export function preemptsOnlyLower(
+  seed: number,
+  o: SchedulingWorkloadOptions,
+): Invariant<SchedulingNodeState, SchedulingOutput> {
+  const priority = new Map(jobStream(seed, o).map((j) => [j.id, j.priority]));
+  const top = Math.max(0, ...priority.values());
+  let seen = 0;
+  return {
+    name: 'preemption evicts only lower-priority tasks',
+    check(view: View) {
+      for (; seen < view.outputs.length; seen++) {
+        const e = (view.outputs[seen] as (typeof view.outputs)[number]).output;
+        if (e.type !== 'end' || !e.preempted || e.lost) continue;
+        if ((priority.get(e.job) ?? top) >= top)
+          return `task ${e.job}.${e.index} of the top priority was preempted on machine ${e.machine}`;
+      }
+      return undefined;
+    },
+  };
+}
+
+export function schedulingInvariants(
+  seed: number,
+  o: SchedulingWorkloadOptions,
+): Invariant<SchedulingNodeState, SchedulingOutput>[] {
+  return [machineCapacity(), runsOnce(), preemptsOnlyLower(seed, o)];
 }
 
 export function everyJobPlaced(

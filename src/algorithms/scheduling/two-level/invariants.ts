@@ -19,8 +19,10 @@ function offersWithinFree(): Invariant<TwoLevelState, SchedulingOutput> {
   };
 }
 
-export function twoLevelInvariants(): Invariant<TwoLevelState, SchedulingOutput>[] {
-  return [...schedulingInvariants(), offersWithinFree()];
+export function twoLevelInvariants(
+  ctx: RunContext<TwoLevelOptions>,
+): Invariant<TwoLevelState, SchedulingOutput>[] {
+  return [...schedulingInvariants(ctx.seed, ctx.options), offersWithinFree()];
 }
 
 export function twoLevelLiveness(
