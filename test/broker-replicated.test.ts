@@ -6,100 +6,22 @@
 // killed member restarts and catches up, and — with it back — the records and the committed
 // offsets survive the loss of another member (a different minority).
 
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BrokerError, NotLeaderError } from '../src/comm/broker/errors.js';
 import { ReplicatedBrokerClient } from '../src/comm/broker/replicated-client.js';
-import { freePort } from '../src/runtime/launcher/free-port.js';
-import { NodeProcess } from '../src/runtime/launcher/node-process.js';
 import { until } from '../src/runtime/testing/wait.js';
-import { COHORT_ARGV } from './support/cohort-argv.js';
+import { leaderOf, ReplicatedCluster } from './support/replicated-cluster.js';
 
 const cleanup: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const f of cleanup.splice(0).reverse()) await f();
 });
 
-/** Three brokers on 127.0.0.1, each restartable with its data directory kept. */
-class Cluster {
-  readonly procs: (NodeProcess | undefined)[] = [];
-
-  private constructor(
-    readonly dir: string,
-    readonly clientPorts: number[],
-    readonly peers: string,
-  ) {}
-
-  static async start(): Promise<Cluster> {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cohort-broker-raft-'));
-    const ports: number[] = [];
-    for (let i = 0; i < 6; i++) ports.push(await freePort());
-    const peers = [1, 2, 3].map((id) => `${id}=127.0.0.1:${ports[2 + id]}`).join(',');
-    const c = new Cluster(dir, ports.slice(0, 3), peers);
-    cleanup.push(() => c.stop());
-    await Promise.all([1, 2, 3].map((id) => c.restart(id)));
-    return c;
-  }
-
-  get addresses(): string[] {
-    return this.clientPorts.map((p) => `127.0.0.1:${p}`);
-  }
-
-  async restart(id: number): Promise<void> {
-    const argv = [
-      ...COHORT_ARGV,
-      'broker',
-      '--id',
-      String(id),
-      '--peers',
-      this.peers,
-      '--insecure-peers',
-      '--listen',
-      `127.0.0.1:${this.clientPorts[id - 1]}`,
-      '--data-dir',
-      path.join(this.dir, `b${id}`),
-    ];
-    const log = path.join(this.dir, `b${id}.log`);
-    const proc = new NodeProcess(argv, log);
-    this.procs[id - 1] = proc;
-    try {
-      await proc.ready;
-    } catch (error) {
-      const tail = fs.readFileSync(log, 'utf8').slice(-4000);
-      throw new Error(`${(error as Error).message}\n${tail}`);
-    }
-  }
-
-  async kill(id: number): Promise<void> {
-    const p = this.procs[id - 1];
-    p?.kill('SIGKILL');
-    await p?.exited;
-    this.procs[id - 1] = undefined;
-  }
-
-  async stop(): Promise<void> {
-    for (const id of [1, 2, 3]) await this.kill(id);
-    fs.rmSync(this.dir, { recursive: true, force: true });
-  }
-}
-
 interface Acked {
   readonly key: string;
   readonly n: number;
   readonly partition: number;
   readonly offset: number;
-}
-
-/** The partition's leader as some live broker names it (null: none known yet). */
-async function leaderOf(client: ReplicatedBrokerClient, topic: string, partition: number) {
-  for (const b of client.clients) {
-    const m = await b.metadata(topic).catch(() => undefined);
-    const leader = m?.leaders[partition] ?? null;
-    if (leader !== null) return leader;
-  }
-  return null;
 }
 
 /** Reads every record of every partition from the group's committed offset; commits. */
@@ -123,7 +45,7 @@ async function consumeAll(client: ReplicatedBrokerClient, group: string, partiti
 
 describe('cohort broker, replicated (three real processes)', () => {
   it('loses no acknowledged message when a partition leader is SIGKILLed mid-stream', async () => {
-    const cluster = await Cluster.start();
+    const cluster = await ReplicatedCluster.start(cleanup);
     const client = new ReplicatedBrokerClient(cluster.addresses, { timeoutMs: 30_000 });
     cleanup.push(() => client.close());
     await client.createTopic('t', { partitions: 2 });

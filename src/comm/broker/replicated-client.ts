@@ -11,6 +11,10 @@
 //   const { records } = await client.fetch('orders', 0, offset);
 //   await client.commitOffset('billing', 'orders', 0, records.at(-1).offset + 1);
 //
+// Consumer groups: joinGroup / heartbeat / leaveGroup go to the metadata leader (the group
+// coordinator), and a member's commitOffset carries its member id and generation (the
+// fence); ReplicatedConsumer (replicated-consumer.ts) drives them for you.
+//
 // A publish is split by partition on the client (the broker's rule: explicit partition, else
 // crc32c(key) mod partitions, else rotating) and each partition's messages are one call to
 // its leader: atomic per partition.
@@ -21,11 +25,34 @@
 // than not-leader and unavailable are final and thrown at once.
 
 import { crc32c } from '@node-rs/crc32';
+import type { Assignor, TopicPartition } from './assign.js';
 import { BrokerClient } from './client.js';
 import type { MessageInput, TopicConfig } from './config.js';
 import { BrokerError, NotLeaderError } from './errors.js';
 import type { Published } from './machine.js';
 import type { FetchResult } from './replicated-types.js';
+
+/** A group member's generation and partitions, as the coordinator answered a join or heartbeat. */
+export interface MemberView {
+  readonly generation: number;
+  readonly partitions: readonly TopicPartition[];
+  readonly sessionTimeoutMs: number;
+}
+
+interface WireAssignment {
+  generation: number;
+  partitions: { topic: string; partition: number }[];
+  sessionTimeoutMs: number;
+}
+
+const memberView = (a: unknown): MemberView => {
+  const w = a as WireAssignment;
+  return {
+    generation: w.generation,
+    partitions: w.partitions.map((p) => ({ topic: p.topic, partition: p.partition })),
+    sessionTimeoutMs: w.sessionTimeoutMs,
+  };
+};
 
 export interface ReplicatedClientOptions {
   /** Give up on a call after this long without an answer (default 30 s). */
@@ -109,10 +136,46 @@ export class ReplicatedBrokerClient {
     return this.route(`${topic}/${partition}`, (b) => b.fetch(topic, partition, offset, limits));
   }
 
-  commitOffset(group: string, topic: string, partition: number, offset: number): Promise<void> {
-    return this.route(`${topic}/${partition}`, (b) =>
-      b.commitOffset(group, topic, partition, offset),
-    );
+  /**
+   * Commits the group's offset for the partition. With `fence` (a member and the generation
+   * it was assigned in), refused unless that member owns the partition in the group's current
+   * generation: IllegalGenerationError, UnknownMemberError or NotAssignedError (all final).
+   */
+  async commitOffset(
+    group: string,
+    topic: string,
+    partition: number,
+    offset: number,
+    fence?: { member: string; generation: number },
+  ): Promise<void> {
+    const req = { group, topic, partition, offset, member: '', generation: 0, ...fence };
+    await this.route(`${topic}/${partition}`, (b) => b.call('CommitOffset', req));
+  }
+
+  /** Joins (or rejoins, with the same member id) a consumer group at its coordinator. */
+  async joinGroup(
+    group: string,
+    member: string,
+    topics: readonly string[],
+    o: { sessionTimeoutMs: number; assignor?: Assignor },
+  ): Promise<MemberView> {
+    const req = {
+      group,
+      member,
+      topics,
+      sessionTimeoutMs: o.sessionTimeoutMs,
+      assignor: o.assignor ?? 'range',
+    };
+    return memberView(await this.route('meta', (b) => b.call('JoinGroup', req)));
+  }
+
+  /** Renews the member's session; answers the group's current generation and its partitions. */
+  async heartbeat(group: string, member: string): Promise<MemberView> {
+    return memberView(await this.route('meta', (b) => b.call('GroupHeartbeat', { group, member })));
+  }
+
+  async leaveGroup(group: string, member: string): Promise<void> {
+    await this.route('meta', (b) => b.call('LeaveGroup', { group, member }));
   }
 
   committedOffset(group: string, topic: string, partition: number) {

@@ -1,7 +1,9 @@
 // The replicated broker's gRPC server: the same Broker service (proto/cohort/broker.proto) as
 // server.ts, on a ReplicatedBroker (replicated-broker.ts). It serves CreateTopic,
-// DescribeTopic, Publish, and the replicated mode's own calls — Fetch, CommitOffset,
-// CommittedOffset, Metadata. Consumer-group streams (Consume), GroupOffsets and transactional
+// DescribeTopic, Publish, and the replicated mode's own calls — Fetch, CommitOffset (fenced by
+// member and generation when given), CommittedOffset, Metadata, and the consumer groups'
+// JoinGroup, GroupHeartbeat and LeaveGroup (the metadata leader coordinates; see
+// replicated-broker.ts). Consumer-group streams (Consume), GroupOffsets and transactional
 // messages (Prepare, EndTransaction, Checks) are single-broker features: here they answer
 // InvalidArgumentError saying so (see docs/broker.md, "Replicated mode").
 //
@@ -17,7 +19,11 @@ import {
 } from '@grpc/grpc-js';
 import { InvalidArgumentError } from './errors.js';
 import { brokerService } from './proto.js';
-import { ReplicatedBroker, type ReplicatedBrokerOptions } from './replicated-broker.js';
+import {
+  type GroupView,
+  ReplicatedBroker,
+  type ReplicatedBrokerOptions,
+} from './replicated-broker.js';
 import { toServiceError, unary } from './server.js';
 import { deliveryToWire, messageFromWire, type WireMessage } from './wire.js';
 
@@ -44,6 +50,17 @@ interface PartitionRequest {
   topic: string;
   partition: number;
   offset: number;
+  member: string;
+  generation: number;
+}
+
+function assignmentToWire(member: string, v: GroupView) {
+  return {
+    memberId: member,
+    generation: v.generation,
+    partitions: v.partitions.map((p) => ({ ...p, offset: 0 })),
+    sessionTimeoutMs: v.sessionTimeoutMs,
+  };
 }
 
 function unsupported(what: string) {
@@ -106,9 +123,31 @@ function handlers(broker: ReplicatedBroker) {
       },
     ),
     CommitOffset: unary(async (r: PartitionRequest) => {
-      await broker.commitOffset(r.group, r.topic, r.partition, r.offset);
+      const fence = r.generation > 0 ? { member: r.member, generation: r.generation } : undefined;
+      await broker.commitOffset(r.group, r.topic, r.partition, r.offset, fence);
       return { offset: r.offset };
     }),
+    JoinGroup: unary(
+      async (r: {
+        group: string;
+        member: string;
+        topics: string[];
+        sessionTimeoutMs: number;
+        assignor: string;
+      }) => {
+        const v = await broker.joinGroup(r.group, r.member, r.topics, {
+          sessionTimeoutMs: r.sessionTimeoutMs || broker.config.sessionTimeoutMs,
+          assignor: (r.assignor || 'range') as 'range',
+        });
+        return assignmentToWire(r.member, v);
+      },
+    ),
+    GroupHeartbeat: unary(async (r: { group: string; member: string }) =>
+      assignmentToWire(r.member, await broker.heartbeat(r.group, r.member)),
+    ),
+    LeaveGroup: unary(async (r: { group: string; member: string }) =>
+      assignmentToWire(r.member, await broker.leaveGroup(r.group, r.member)),
+    ),
     CommittedOffset: unary(async (r: PartitionRequest) => ({
       offset: await broker.committedOffset(r.group, r.topic, r.partition),
     })),
