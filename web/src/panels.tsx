@@ -110,6 +110,14 @@ function MessagesSection(props: { result: RunResult; types: readonly string[] })
   );
 }
 
+/**
+ * A metric as the table shows it: a mean or a latency to three decimals (a sum of floats
+ * prints as 20.353999999999996 and would spill into the next column); the exact value stays
+ * in the cell's title, as `cohort sim` prints it.
+ */
+const shownMetric = (v: unknown) =>
+  typeof v === 'number' && !Number.isInteger(v) ? String(Number(v.toFixed(3))) : String(v);
+
 export function Panels(props: {
   run: LabRun;
   result: RunResult;
@@ -128,7 +136,9 @@ export function Panels(props: {
             {Object.entries(result.metrics).map(([k, v]) => (
               <tr key={k}>
                 <th scope="row">{k}</th>
-                <td data-metric={k}>{String(v)}</td>
+                <td data-metric={k} title={String(v)}>
+                  {shownMetric(v)}
+                </td>
               </tr>
             ))}
           </tbody>
