@@ -132,8 +132,11 @@ export class ReplicatedConsumer {
   private async heartbeats(): Promise<void> {
     while (!this.closed) {
       await new Promise<void>((resolve) => {
-        this.wake = resolve;
-        setTimeout(resolve, Math.max(1, Math.floor(this.sessionTimeoutMs / 3)));
+        const timer = setTimeout(resolve, Math.max(1, Math.floor(this.sessionTimeoutMs / 3)));
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
       });
       if (this.closed) return;
       let view: MemberView;

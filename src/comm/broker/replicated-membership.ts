@@ -282,8 +282,10 @@ export function isGroupTuples(x: unknown, c: BrokerConfig): x is GroupTuple[] {
     for (const m of members) {
       if (!Array.isArray(m) || m.length !== 4 || !isName(m[0]) || ids.has(m[0])) return false;
       ids.add(m[0]);
-      if (!Array.isArray(m[1]) || !m[1].every(isName) || !isCount(m[2]) || !isCount(m[3]))
+      const topics = m[1] as unknown;
+      if (!Array.isArray(topics) || topics.length > c.maxTopics || !topics.every(isName))
         return false;
+      if (!isCount(m[2]) || !isCount(m[3])) return false;
     }
   }
   return true;
