@@ -2,9 +2,15 @@
 // scheduler's (Borg's single queue, Omega's shared-state schedulers) jobs arrived, tasks
 // pending and done, tasks placed or claimed; Mesos's master (free resources, offers
 // outstanding, each framework's allocation) and frameworks (offers held, tasks launched).
+// Under loss and crashes (shared/machine.ts, shared/members.ts): a machine's incarnation, its
+// lease with each launcher and its task ends not yet acknowledged; a launcher's view of each
+// machine's session and whether it counts it up.
 
 import { count, hasKeys, isObject, scalar } from './read.js';
 import type { InspectorField } from './types.js';
+
+const rows = (x: unknown): Record<string, unknown>[] =>
+  Array.isArray(x) ? x.filter(isObject) : [];
 
 function machineFields(m: Record<string, unknown>): InspectorField[] {
   return [
@@ -12,8 +18,32 @@ function machineFields(m: Record<string, unknown>): InspectorField[] {
     { label: 'cpu', value: `${scalar(m.usedCpu)} / ${scalar(m.cpu)}` },
     { label: 'mem', value: `${scalar(m.usedMem)} / ${scalar(m.mem)}` },
     { label: 'running', value: count(m.running) },
+    { label: 'incarnation', value: scalar(m.incarnation) },
+    {
+      label: 'leases',
+      value: {
+        kind: 'table',
+        columns: ['launcher', 'session', 'untilMs'],
+        rows: rows(m.leases).map((l) => [Number(l.launcher), Number(l.session), Number(l.untilMs)]),
+      },
+    },
+    { label: 'reports', value: count(m.reports) },
   ];
 }
+
+/** A launcher's view of its machines: each one's session and whether it counts it up. */
+const membersField = (members: unknown): InspectorField => ({
+  label: 'members',
+  value: {
+    kind: 'table',
+    columns: ['machine', 'session', 'up'],
+    rows: rows(members).map((m) => [
+      Number(m.machine),
+      Number(m.session),
+      m.up === true ? 'up' : 'down',
+    ]),
+  },
+});
 
 const ownerFields = (o: Record<string, unknown>): InspectorField[] => [
   { label: 'arrived', value: scalar(o.arrived) },
@@ -43,6 +73,7 @@ export function schedulingFields(state: unknown): readonly InspectorField[] | un
           ]),
         },
       },
+      membersField(m.members),
     ];
   }
   if (isObject(state.framework)) {
@@ -60,5 +91,6 @@ export function schedulingFields(state: unknown): readonly InspectorField[] | un
     ...ownerFields(state.owner),
     { label: 'placed', value: count(state.placed ?? state.running) },
     ...('claims' in state ? [{ label: 'claims', value: count(state.claims) }] : []),
+    membersField(state.members),
   ];
 }

@@ -78,6 +78,8 @@ const ZH: Readonly<Record<string, string>> = {
   alive: '存活',
   suspect: '被怀疑',
   faulty: '已失效',
+  up: '在线',
+  down: '下线',
   indirect: '间接',
   attack: '进攻',
   retreat: '撤退',
