@@ -336,21 +336,36 @@ export class RedisNode {
 
   private subscriberClient(): Redis {
     if (this.subscriber !== undefined) return this.subscriber;
-    // The offline queue holds SUBSCRIBE until connected; ioredis re-subscribes on reconnect.
-    const subscriber = new Redis({ ...this.options, lazyConnect: false, enableOfflineQueue: true });
+    // The offline queue holds SUBSCRIBE until connected. No command timeout: a SUBSCRIBE that
+    // timed out on a busy machine would leave its waiters deaf to releases.
+    const subscriber = new Redis({
+      ...this.options,
+      lazyConnect: false,
+      enableOfflineQueue: true,
+      commandTimeout: undefined,
+    });
     subscriber.on('error', () => {});
     subscriber.on('message', (channel: string, message: string) => {
       const s = this.subscriptions.get(channel);
       if (s !== undefined) for (const wake of [...s.wakers]) wake(message);
     });
     // Back after a reconnect (a server restart empties the unlogged queues, and releases
-    // published meanwhile are lost): every waiter attempts again at once, re-queueing,
-    // rather than sleeping until its safety-net timer. An empty message means "attempt".
+    // published meanwhile are lost): every channel is subscribed again (ioredis's own
+    // re-subscription is not relied on alone), then every waiter attempts again at once,
+    // re-queueing, rather than sleeping until its safety-net timer. Subscribed first, so a
+    // release after the attempt is heard. An empty message means "attempt".
     let connectedBefore = false;
     subscriber.on('ready', () => {
-      if (connectedBefore)
+      if (!connectedBefore) {
+        connectedBefore = true;
+        return;
+      }
+      const channels = [...this.subscriptions.keys()];
+      const wakeAll = () => {
         for (const s of this.subscriptions.values()) for (const wake of [...s.wakers]) wake('');
-      connectedBefore = true;
+      };
+      if (channels.length === 0) return;
+      subscriber.subscribe(...channels).then(wakeAll, wakeAll);
     });
     this.subscriber = subscriber;
     return subscriber;
