@@ -125,6 +125,17 @@ describe('waitForGrant', () => {
     expect(h.log.filter((x) => x === 'attempt')).toHaveLength(2);
   });
 
+  it('aborted before it starts after a first attempt (which may have queued it): leaves', async () => {
+    const h = harness([() => HELD]);
+    const controller = new AbortController();
+    controller.abort('stop');
+    const first = { granted: false, retryInMs: -1 } as const;
+    await expect(
+      waitForGrant({ ...h.options, first, waitMs: undefined, signal: controller.signal }),
+    ).rejects.toBe('stop');
+    expect(h.log).toEqual(['leave']);
+  });
+
   it('gives back a grant that arrives after the abort', async () => {
     const controller = new AbortController();
     const h = harness([

@@ -98,7 +98,11 @@ async function trySubscribe<T>(o: WaitOptions<T>, w: Wakeup<T>): Promise<() => v
  * subscription comes before the first attempt and that one attempt is enough.
  */
 export async function waitForGrant<T>(o: WaitOptions<T>): Promise<T> {
-  if (o.signal?.aborted === true) throw abortReason(o.signal);
+  if (o.signal?.aborted === true) {
+    // The caller's first attempt may have queued us: leave, or a hand-off would reach nobody.
+    if (o.first !== undefined) await o.leave?.().catch(() => {});
+    throw abortReason(o.signal);
+  }
   const w = new Wakeup<T>();
   const early = o.first === undefined && o.waitMs !== 0 && o.subscribedAlready?.() === true;
   let unsubscribe = early ? await trySubscribe(o, w) : () => {};
