@@ -18,7 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { until } from '../src/runtime/testing/wait.js';
 import { TransactionAbortedError, TransactionError } from '../src/transactions/errors.js';
 import { openAccounts, transfer } from '../src/transactions/examples/bank-transfer.js';
-import { formatGid, gidLiteral } from '../src/transactions/xa/gid.js';
+import { formatGid, gidLiteral, sessionName } from '../src/transactions/xa/gid.js';
 import { type XaStep, XaTransactionManager } from '../src/transactions/xa/manager.js';
 import type { PostgresServer } from './support/postgres.js';
 import { FreezeProxy } from './support/tcp-freeze-proxy.js';
@@ -287,6 +287,40 @@ describe('XA with a last resource', () => {
     } finally {
       await Promise.all(sessions.map((s) => s.end().catch(() => undefined)));
       await tm.close();
+    }
+  });
+
+  it("recovery first ends a dead manager's session on the last resource, then reads its outcome", async () => {
+    const [a, b] = await twoBanks();
+    // The dead manager's session on b is still open (a half-open connection: its host was
+    // cut off, not killed), inside the transaction a's prepared branch names.
+    const old = new pg.Client({ ...b, application_name: sessionName('tm-lr-old', 'dead0001') });
+    await old.connect();
+    old.on('error', () => {}); // Recovery terminates it.
+    await old.query('BEGIN');
+    await old.query('UPDATE accounts SET balance = balance + 3 WHERE id = $1', ['bob']);
+    const xid = (await old.query('SELECT pg_current_xact_id()::text AS x')).rows[0].x;
+    const gid = formatGid({
+      ...{ tmId: 'tm-lr-old', txnId: 'cut-off', participant: 'a' },
+      decidedBy: { participant: 'b', xid },
+    });
+    await withClient(a, async (c) => {
+      await c.query('BEGIN');
+      await c.query('UPDATE accounts SET balance = balance - 3 WHERE id = $1', ['alice']);
+      await c.query(`PREPARE TRANSACTION ${gidLiteral(gid)}`);
+    });
+    // a is scanned before b (participants in name order): b's session must end first.
+    const tm = await XaTransactionManager.open({
+      ...{ tmId: 'tm-lr-old', logDir: newLogDir(), participants: { a, b } },
+      lastResource: 'b',
+    });
+    try {
+      expect(await preparedGids(a)).toEqual([]);
+      expect(await balances(a)).toEqual(new Map([['alice', START]]));
+      expect(await balances(b)).toEqual(new Map([['bob', START]]));
+    } finally {
+      await tm.close();
+      await old.end().catch(() => undefined);
     }
   });
 

@@ -5,7 +5,7 @@
 // decision, so no participant can have committed it. A commit decision is dropped from the
 // log once every participant it names was scanned and none still holds its branch.
 // Transactions running in this manager right now are skipped (their own code finishes them).
-// First, on each participant, the sessions of this manager's earlier incarnations (a killed
+// First, on every participant, the sessions of this manager's earlier incarnations (a killed
 // process: its application_name, gid.ts sessionName) are terminated and waited for: a PREPARE
 // it sent just before dying may still be running, or unread in the socket, and would
 // otherwise appear in pg_prepared_xacts after the scan, left prepared.
@@ -78,9 +78,21 @@ export async function recoverXa(
   const unclean = new Set<string>(); // Participants not fully scanned and finished.
   const remaining = new Set<string>(); // Transactions with a branch still prepared somewhere.
   const outcomeOf = lastResourceOutcomes(host);
+  // Every participant's earlier sessions end before any is scanned: a last resource's
+  // transaction must be over (committed or aborted) before its status is read.
+  const ended = new Set<string>();
   for (const [name, participant] of host.participants) {
     try {
       await endEarlierSessions(host.tmId, participant);
+      ended.add(name);
+    } catch (error) {
+      unclean.add(name);
+      report.errors.push({ participant: name, error });
+    }
+  }
+  for (const [name, participant] of host.participants) {
+    if (!ended.has(name)) continue;
+    try {
       const gids = await prepared(host.tmId, participant);
       for (const text of gids) {
         const gid = parseGid(text);
@@ -146,6 +158,8 @@ function lastResourceOutcomes(host: RecoveryHost): (gid: Gid) => Promise<boolean
     }
     const known = await status;
     if (known === 'committed' || known === 'aborted') return known === 'committed';
+    if (known === 'in progress') asked.delete(key); // It may end before the next branch asks.
+
     throw new ParticipantError(
       gid.txnId,
       by.participant,
