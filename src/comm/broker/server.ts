@@ -220,13 +220,17 @@ function publishes(
   let pending = 0;
   let ended = false;
   let halfClosed = false;
-  const answer = (ref: number, out: { positions?: unknown[]; error?: unknown }) => {
-    if (ended) return;
+  // Resolves once the answer is handed to the transport (its write callback): a request
+  // stays pending until then, so a producer that sends and never reads is paused, not
+  // buffered for without bound.
+  const answer = (ref: number, out: { positions?: unknown[]; error?: unknown }): Promise<void> => {
+    if (ended) return Promise.resolve();
     const e = out.error === undefined ? undefined : toServiceError(out.error);
     const code =
       out.error instanceof BrokerError ? out.error.code : e === undefined ? '' : 'unavailable';
     const positions = out.positions ?? [];
-    call.write({ ref, positions, errorCode: code, errorMessage: e?.details ?? '' });
+    const reply = { ref, positions, errorCode: code, errorMessage: e?.details ?? '' };
+    return new Promise((resolve) => call.write(reply, () => resolve()));
   };
   const finish = () => {
     if (ended) return;
@@ -245,7 +249,7 @@ function publishes(
       .then(
         (out) => {
           metrics?.published(topic, messages, started);
-          answer(req.ref, { positions: out.map((p) => ({ topic, ...p })) });
+          return answer(req.ref, { positions: out.map((p) => ({ topic, ...p })) });
         },
         (error: unknown) => answer(req.ref, { error }),
       )
