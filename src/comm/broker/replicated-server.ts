@@ -123,6 +123,9 @@ function handlers(broker: ReplicatedBroker) {
       },
     ),
     CommitOffset: unary(async (r: PartitionRequest) => {
+      // A member's commit is always fenced: generation 0 is the unfenced (manual) form only.
+      if (r.member !== '' && !(r.generation > 0))
+        throw new InvalidArgumentError('a commit naming a member needs its generation (≥ 1)');
       const fence = r.generation > 0 ? { member: r.member, generation: r.generation } : undefined;
       await broker.commitOffset(r.group, r.topic, r.partition, r.offset, fence);
       return { offset: r.offset };
