@@ -25,7 +25,13 @@ import {
   type ReplicatedBrokerOptions,
 } from './replicated-broker.js';
 import { toServiceError, unary } from './server.js';
-import { deliveryToWire, messageFromWire, type WireMessage } from './wire.js';
+import {
+  type CreateTopicRequest,
+  deliveryToWire,
+  messageFromWire,
+  topicConfigFromWire,
+  type WireMessage,
+} from './wire.js';
 
 export interface ReplicatedServerOptions extends ReplicatedBrokerOptions {
   readonly host?: string;
@@ -84,21 +90,10 @@ function handlers(broker: ReplicatedBroker) {
     return { topic, ...config, partitionInfo: partitions };
   };
   return {
-    CreateTopic: unary(
-      async (r: {
-        topic: string;
-        partitions: number;
-        retentionBytes: number;
-        retentionMs: number;
-      }) => {
-        await broker.createTopic(r.topic, {
-          partitions: r.partitions || 1,
-          retentionBytes: r.retentionBytes,
-          retentionMs: r.retentionMs,
-        });
-        return topicInfo(r.topic);
-      },
-    ),
+    CreateTopic: unary(async (r: CreateTopicRequest) => {
+      await broker.createTopic(r.topic, topicConfigFromWire(r));
+      return topicInfo(r.topic);
+    }),
     DescribeTopic: unary((r: { topic: string }) => topicInfo(r.topic)),
     Publish: unary(async (r: { topic: string; messages: WireMessage[] }) => {
       const out = await broker.publish(r.topic, r.messages.map(messageFromWire));

@@ -32,10 +32,12 @@ import type { Outcome } from './halves.js';
 import { BrokerMetrics, portOf } from './metrics.js';
 import { brokerService } from './proto.js';
 import {
+  type CreateTopicRequest,
   checkToWire,
   deliveryToWire,
   messageFromWire,
   statusOf,
+  topicConfigFromWire,
   type WireMessage,
   type WirePosition,
 } from './wire.js';
@@ -317,21 +319,10 @@ export async function startBrokerServer(
   });
   const metrics = options.metricsPort === undefined ? undefined : new BrokerMetrics(broker, server);
   server.addService(brokerService().service, {
-    CreateTopic: unary(
-      async (r: {
-        topic: string;
-        partitions: number;
-        retentionBytes: number;
-        retentionMs: number;
-      }) => {
-        await broker.createTopic(r.topic, {
-          partitions: r.partitions || 1,
-          retentionBytes: r.retentionBytes,
-          retentionMs: r.retentionMs,
-        });
-        return topicInfo(broker, r.topic);
-      },
-    ),
+    CreateTopic: unary(async (r: CreateTopicRequest) => {
+      await broker.createTopic(r.topic, topicConfigFromWire(r));
+      return topicInfo(broker, r.topic);
+    }),
     DescribeTopic: unary((r: { topic: string }) => topicInfo(broker, r.topic)),
     Publish: unary(async (r: { topic: string; messages: WireMessage[] }) => {
       const started = process.hrtime.bigint();

@@ -6,7 +6,7 @@
 // what is left to validate (names, ranges, sizes) is the machine's job (config.ts).
 
 import { Metadata, status } from '@grpc/grpc-js';
-import type { MessageInput } from './config.js';
+import type { MessageInput, TopicConfig } from './config.js';
 import type { BrokerErrorCode } from './errors.js';
 import type { Delivery } from './groups.js';
 import type { CheckRequest } from './halves.js';
@@ -27,6 +27,23 @@ export interface WirePosition {
   topic: string;
   partition: number;
   offset: number;
+}
+
+/** A CreateTopic request as proto-loader gives it (absent numbers are 0). */
+export interface CreateTopicRequest {
+  readonly topic: string;
+  readonly partitions: number;
+  readonly retentionBytes: number;
+  readonly retentionMs: number;
+}
+
+/** Its topic configuration: 0 partitions (the proto's default) is 1. */
+export function topicConfigFromWire(r: CreateTopicRequest): Partial<TopicConfig> {
+  return {
+    partitions: r.partitions || 1,
+    retentionBytes: r.retentionBytes,
+    retentionMs: r.retentionMs,
+  };
 }
 
 export function messageFromWire(m: WireMessage | null | undefined): MessageInput {
