@@ -63,7 +63,7 @@ interface Segment {
   /** The tail segment's append handle, while it is the tail. */
   appender?: FileHandle | undefined;
   /** The last read-ahead block: file bytes from `at`. */
-  block?: { at: number; bytes: Buffer };
+  block?: { at: number; bytes: Buffer } | undefined;
 }
 
 export class ArchiveCorruptionError extends Error {}
@@ -119,6 +119,8 @@ function unframe(body: Buffer): ArchivedRecord {
 export class RecordArchive {
   /** `${topic}/${partition}` → its segments, oldest first. */
   private readonly parts = new Map<string, Segment[]>();
+  /** Per partition, the one segment holding a read-ahead block (memory: one block each). */
+  private readonly blockHolders = new Map<string, Segment>();
   private scanned = new Map<string, ArchivedEntry[]>();
   /** Frames are built here (appends are not concurrent: the host runs one at a time). */
   private scratch: Buffer = Buffer.allocUnsafe(0);
@@ -229,13 +231,19 @@ export class RecordArchive {
       }
     const i = seg === undefined ? -1 : offset - seg.base;
     if (seg === undefined || i >= seg.positions.length) return undefined;
+    const holder = this.blockHolders.get(`${topic}/${partition}`);
+    if (holder !== seg) {
+      if (holder !== undefined) holder.block = undefined;
+      this.blockHolders.set(`${topic}/${partition}`, seg);
+    }
     const at = seg.positions[i] as number;
     const to = seg.positions[i + 1] ?? seg.end;
     const b = this.bytesOf(seg, at, to);
     if (crc32c(b.subarray(HEADER)) !== b.readUInt32LE(4))
       throw new ArchiveCorruptionError(`${seg.path}: bad record at ${at}`);
     const r = unframe(b.subarray(HEADER));
-    return { k: r.key, v: r.value, t: r.time };
+    // A copy: a view would keep the whole read-ahead block alive while the record is in use.
+    return { k: r.key, v: Buffer.from(r.value), t: r.time };
   }
 
   /**
@@ -259,6 +267,8 @@ export class RecordArchive {
     const segs = this.parts.get(`${topic}/${partition}`) ?? [];
     while (segs.length > 0 && lastOf(segs[0] as Segment) < start) {
       const s = segs.shift() as Segment;
+      if (this.blockHolders.get(`${topic}/${partition}`) === s)
+        this.blockHolders.delete(`${topic}/${partition}`);
       if (s.fd !== undefined) closeSync(s.fd);
       await s.appender?.close();
       await rm(s.path, { force: true });
