@@ -11,6 +11,7 @@
 // are kept, so memory stays bounded whatever the concurrency was.
 
 import type { Client } from '../client/index.js';
+import { LockLostError } from './errors.js';
 import { CALL_TIMEOUT_MS, callOptions, renewOnce, retrying } from './etcd-calls.js';
 
 const MAX_IDLE = 1024;
@@ -31,14 +32,17 @@ export class LeasePool {
   /** A lease of `ttlSeconds`, renewed or granted by this call (so its TTL starts now). */
   async take(ttlSeconds: number, signal: AbortSignal): Promise<bigint> {
     const list = this.idle.get(ttlSeconds) ?? [];
-    for (let next = list.pop(); next !== undefined; next = list.pop()) {
+    // Stops at the first renewal that got no answer (or an abort): a server that does not
+    // answer must cost one call time limit, not one per idle lease.
+    for (let next = list.pop(); next !== undefined && !signal.aborted; next = list.pop()) {
       this.count -= 1;
       if (performance.now() >= next.aliveUntil) continue;
-      const renewed = await renewOnce(this.client, next.lease, CALL_TIMEOUT_MS).then(
-        (ttl) => ttl > 0,
-        () => false,
+      const outcome = await renewOnce(this.client, next.lease, CALL_TIMEOUT_MS).then(
+        (ttl) => (ttl > 0 ? 'renewed' : 'gone'),
+        (error: unknown) => (error instanceof LockLostError ? 'gone' : 'unanswered'),
       );
-      if (renewed) return next.lease;
+      if (outcome === 'renewed') return next.lease;
+      if (outcome === 'unanswered') break;
     }
     const granted = await retrying('lease grant', signal, () =>
       this.client.grant(ttlSeconds, callOptions(signal)),
