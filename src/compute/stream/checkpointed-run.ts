@@ -53,6 +53,7 @@ import {
   inputLinesFrom,
   MAX_RESTARTS_PER_WORKER,
   positiveOption,
+  RerunningLoop,
   StreamError,
   type StreamHooks,
   type StreamOptions,
@@ -156,8 +157,11 @@ export class CheckpointedRun {
     checkpoints: 0,
     restores: [] as number[],
   };
-  private pumping = false;
-  private pumpAgain = false;
+  private readonly pumper = new RerunningLoop(
+    () => this.pumpLoop(),
+    (error) => this.fail(error),
+    () => this.finished,
+  );
   private finished = false;
   private settle: { resolve: () => void; reject: (e: Error) => void } | null = null;
 
@@ -424,19 +428,7 @@ export class CheckpointedRun {
 
   /** Emits records while fewer than `maxPending` are in flight (one pump at a time). */
   private pump(): void {
-    if (this.finished) return;
-    if (this.pumping) {
-      this.pumpAgain = true; // The loop may be on its way out: it runs once more.
-      return;
-    }
-    this.pumping = true;
-    this.pumpAgain = false;
-    this.pumpLoop()
-      .catch((error: unknown) => this.fail(error))
-      .finally(() => {
-        this.pumping = false;
-        if (this.pumpAgain) this.pump();
-      });
+    this.pumper.request();
   }
 
   private async pumpLoop(): Promise<void> {

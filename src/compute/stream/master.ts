@@ -43,6 +43,7 @@ import {
   inputLines,
   MAX_RESTARTS_PER_WORKER,
   positiveOption,
+  RerunningLoop,
   StreamError,
   type StreamHooks,
   type StreamOptions,
@@ -103,8 +104,11 @@ class StreamRun {
     tuples: 0,
   };
   private spoutTurn = 0;
-  private pumping = false;
-  private pumpAgain = false;
+  private readonly pumper = new RerunningLoop(
+    () => this.pumpLoop(),
+    (error) => this.fatal(error),
+    () => this.finished,
+  );
   private finished = false;
   private settle: { resolve: () => void; reject: (e: Error) => void } | null = null;
 
@@ -310,21 +314,7 @@ class StreamRun {
 
   /** Emits records while the spout has some to give (one pump at a time). */
   private pump(): void {
-    if (this.finished) return;
-    if (this.pumping) {
-      // The loop may already have seen the spout's limit and be on its way out (IPC
-      // messages can run between its last step and `finally`): it runs once more.
-      this.pumpAgain = true;
-      return;
-    }
-    this.pumping = true;
-    this.pumpAgain = false;
-    this.pumpLoop()
-      .catch((error: unknown) => this.fatal(error))
-      .finally(() => {
-        this.pumping = false;
-        if (this.pumpAgain) this.pump();
-      });
+    this.pumper.request();
   }
 
   private async pumpLoop(): Promise<void> {

@@ -171,3 +171,35 @@ export function timingsOf(started: number, latencies: readonly number[]): Stream
     p99Ms: Math.round(percentile(sorted, 0.99) * 100) / 100,
   };
 }
+
+/**
+ * Runs an async loop one at a time. A request while it runs makes it run once more after:
+ * the loop may already be on its way out (IPC messages can run between its last step and its
+ * end), and what the request wanted (room for another record) would otherwise be missed.
+ */
+export class RerunningLoop {
+  private running = false;
+  private again = false;
+
+  constructor(
+    private readonly loop: () => Promise<void>,
+    private readonly onError: (error: unknown) => void,
+    private readonly stopped: () => boolean,
+  ) {}
+
+  request(): void {
+    if (this.stopped()) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = true;
+    this.again = false;
+    this.loop()
+      .catch(this.onError)
+      .finally(() => {
+        this.running = false;
+        if (this.again) this.request();
+      });
+  }
+}
