@@ -4,7 +4,8 @@
 // seed-note passage the header's "notes …" link opens; another algorithm brings its own; the
 // EN/中文 switch changes the page's words and the explanation, and lang=zh in the URL survives
 // a reload. On the Chinese page the registry's words — the summary, each named scenario's
-// description, the loaded one's — and the inspector's labels, values and status are Chinese.
+// description, the loaded one's, the checks' and metrics' names — and the inspector's labels,
+// values and status are Chinese.
 // The texts on the page are compared with the data they come from (explain/, i18n/, inspect/),
 // so a stale or missing text fails. Every wait is on a condition.
 
@@ -14,7 +15,12 @@ import { findAlgorithm } from '../src/algorithms/registry.js';
 import type { AnyAlgorithm } from '../src/core/algorithm.js';
 import { explanationOf } from '../web/src/explain/index.js';
 import { badgeIn } from '../web/src/i18n/badges.js';
-import { checkNameIn, scenarioDescriptionIn, summaryIn } from '../web/src/i18n/registry-text.js';
+import {
+  checkNameIn,
+  metricNameIn,
+  scenarioDescriptionIn,
+  summaryIn,
+} from '../web/src/i18n/registry-text.js';
 import { chrome } from '../web/src/i18n.js';
 import { labelOf } from '../web/src/inspect/labels.js';
 import {
@@ -144,6 +150,15 @@ describe.each(VIEWPORTS)(
       );
       expect(checks.length).toBeGreaterThan(0);
       for (const [name, text] of checks) expect(text).toContain(checkNameIn(name ?? '', 'zh'));
+      // The metrics by their Chinese names, each with the name `--json` prints on hover.
+      const metrics = await page.$$eval('.metrics th', (cells) =>
+        cells.map((th) => [th.getAttribute('title') ?? '', (th.textContent ?? '').trim()]),
+      );
+      expect(metrics.map(([name]) => name)).toContain('leaderChanges');
+      for (const [name, text] of metrics) {
+        expect(text).toBe(metricNameIn(name ?? '', 'zh'));
+        expect(text).toMatch(/[\u4e00-\u9fff]/);
+      }
       await setTime(page, Number(await page.getAttribute('input[type=range]', 'max')));
       await page.waitForSelector('[data-node][data-badge="leader"]');
       const leader = page.locator('[data-node][data-badge="leader"] text.badge').first();

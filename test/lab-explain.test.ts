@@ -3,9 +3,9 @@
 // so a newly registered algorithm fails here until it has one. The quoted passages must be
 // the notes' own words: each excerpt is found in ../shared/seeds (when the notes are there).
 // What the registry says of it — its summary, each named scenario's description, its checks'
-// names and message formula, its options' help — has its Chinese too
-// (web/src/i18n/registry-text.ts), and none is kept for a scenario, check or option that is
-// gone.
+// names and message formula, its options' help, the names of the metrics its runs report —
+// has its Chinese too (web/src/i18n/registry-text.ts), and none is kept for a scenario, check,
+// option or metric that is gone.
 
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,6 +16,7 @@ import { explanationOf, explanations } from '../web/src/explain/index.js';
 import {
   checkNameIn,
   formulaIn,
+  metricNameIn,
   optionHelpIn,
   registryGaps,
   scenarioDescriptionIn,
@@ -23,6 +24,7 @@ import {
   ZH_OPTIONS,
 } from '../web/src/i18n/registry-text.js';
 import { ZH_CHECKS, ZH_FORMULAS } from '../web/src/i18n/zh-checks.js';
+import { ZH_METRICS } from '../web/src/i18n/zh-metrics.js';
 
 const CJK = /[\u4e00-\u9fff]/;
 const PARTS = ['what', 'invariants', 'faultModel', 'messages'] as const;
@@ -64,12 +66,14 @@ describe('the Lab explains every algorithm', () => {
     expect(registryGaps(algorithms)).toEqual({ missing: [], stray: [] });
   });
 
-  it('names every check and formula a run reports in Chinese, and no other', () => {
+  it('names every check, formula and metric a run reports in Chinese, and no other', () => {
     const checks = new Set<string>();
     const formulas = new Set<string>();
+    const metrics = new Set<string>();
     for (const spec of algorithms)
       for (const s of [undefined, ...spec.scenarios]) {
-        // Names and formulas do not depend on how long a run lasts: a short one reports them.
+        // Names, formulas and metric names do not depend on how long a run lasts: a short one
+        // reports them (its metric names are those of the full-length runs, as measured).
         const { result } = simulate(spec, {
           seed: 1,
           durationMs: 50,
@@ -78,11 +82,15 @@ describe('the Lab explains every algorithm', () => {
         });
         for (const c of [...result.invariants, ...result.liveness]) checks.add(c.name);
         if (result.messageCount !== null) formulas.add(result.messageCount.formula);
+        for (const name of Object.keys(result.metrics)) metrics.add(name);
       }
     expect([...checks].filter((name) => !CJK.test(checkNameIn(name, 'zh')))).toEqual([]);
     expect([...formulas].filter((f) => !CJK.test(formulaIn(f, 'zh')))).toEqual([]);
     expect(Object.keys(ZH_CHECKS).filter((name) => !checks.has(name))).toEqual([]);
     expect(Object.keys(ZH_FORMULAS).filter((f) => !formulas.has(f))).toEqual([]);
+    expect([...metrics].filter((name) => !CJK.test(metricNameIn(name, 'zh')))).toEqual([]);
+    expect(metricNameIn('messagesPerEntry', 'en')).toBe('messagesPerEntry');
+    expect(Object.keys(ZH_METRICS).filter((name) => !metrics.has(name))).toEqual([]);
   }, 120_000);
 
   it('has no explanation for an algorithm that is not registered', () => {

@@ -7,7 +7,7 @@
 
 import type { CheckResult, RunResult } from '../../src/sim/run.js';
 import { colourOf } from './colours.js';
-import { checkNameIn, formulaIn } from './i18n/registry-text.js';
+import { checkNameIn, formulaIn, metricNameIn } from './i18n/registry-text.js';
 import { useLang, useT } from './i18n.js';
 import type { LabRun } from './run.js';
 import { Sequence } from './sequence.js';
@@ -126,6 +126,7 @@ export function Panels(props: {
 }) {
   const { result, run, t } = props;
   const tr = useT();
+  const lang = useLang();
   return (
     <div class="panels">
       <ChecksSection run={run} result={result} t={t} />
@@ -135,7 +136,10 @@ export function Panels(props: {
           <tbody>
             {Object.entries(result.metrics).map(([k, v]) => (
               <tr key={k}>
-                <th scope="row">{k}</th>
+                {/* The name as `cohort sim --json` prints it stays on hover. */}
+                <th scope="row" title={k}>
+                  {metricNameIn(k, lang)}
+                </th>
                 <td data-metric={k} title={String(v)}>
                   {shownMetric(v)}
                 </td>

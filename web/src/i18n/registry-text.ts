@@ -4,14 +4,16 @@
 // zh-registry-b.ts, keyed by algorithm and scenario name), so the algorithms stay
 // language-neutral. So do its checks' names and message formulas (zh-checks.ts, keyed by the
 // English a run reports) and its options' help (zh-options-a.ts, zh-options-b.ts, keyed by
-// the English text). test/lab-explain.test.ts checks every registered algorithm's
-// summary, scenarios, checks, formula and options have Chinese, and that no Chinese is left for a
-// scenario that is gone.
+// the English text) and its metrics' names (zh-metrics.ts, keyed by the camelCase name a
+// run reports). test/lab-explain.test.ts checks every registered algorithm's summary,
+// scenarios, checks, formula, options and metrics have Chinese, and that no Chinese is left
+// for a scenario, check or metric that is gone.
 
 import type { AnyAlgorithm, Scenario } from '../../../src/core/algorithm.js';
 import type { Lang } from '../explain/types.js';
 import type { RegistryZh } from './registry-zh.js';
 import { ZH_CHECKS, ZH_FORMULAS } from './zh-checks.js';
+import { ZH_METRICS } from './zh-metrics.js';
 import { ZH_OPTIONS_A } from './zh-options-a.js';
 import { ZH_OPTIONS_B } from './zh-options-b.js';
 import { ZH_REGISTRY_A } from './zh-registry-a.js';
@@ -49,6 +51,11 @@ export function checkNameIn(name: string, lang: Lang): string {
 /** A message formula as a run reports it (English where a Chinese one is missing). */
 export function formulaIn(formula: string, lang: Lang): string {
   return (lang === 'zh' ? known(ZH_FORMULAS, formula) : undefined) ?? formula;
+}
+
+/** A metric's name as a run reports it (the camelCase name where a Chinese one is missing). */
+export function metricNameIn(name: string, lang: Lang): string {
+  return (lang === 'zh' ? known(ZH_METRICS, name) : undefined) ?? name;
 }
 
 /** An option's help (English where a Chinese one is missing). */
