@@ -2,8 +2,10 @@
 // `lang=zh` (English, the default, leaves it out), so a shared link opens in the reader's
 // language. The page's own words (labels, buttons, headings) come from CHROME below, the
 // algorithms' explanations from explain/, the registry's summaries and scenario descriptions
-// from i18n/registry-text.ts, the inspector's labels and values from inspect/labels.ts and
-// inspect/values.ts. Option help and check and metric names stay as the CLI prints them.
+// from i18n/registry-text.ts (with option help, check and metric names, and formulas from
+// the other i18n/zh-*.ts tables; violation messages from i18n/violations.ts), the inspector's
+// labels and values from inspect/labels.ts and inspect/values.ts. Flag and scenario names
+// stay as the CLI prints them.
 
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
