@@ -56,11 +56,15 @@ describe('MapReduce word count (real processes)', () => {
 
   it('re-executes the lost maps of a worker killed mid-reduce and gives the exact answer', async () => {
     let killed = false;
+    // The worker killed must hold completed maps (which worker runs which map is timing): the
+    // first reduce handed to a worker that ran a map.
+    const ranMaps = new Set<number>();
     const result = await runMapReduce(
       { input, workers: 3, splits: 9, reducers: 4, workDir: path.join(dir, 'kill-reduce') },
       {
-        onAssign(kind, task, pid) {
-          if (kind === 'reduce' && task === 1 && !killed) {
+        onAssign(kind, _task, pid) {
+          if (kind === 'map') ranMaps.add(pid);
+          else if (kind === 'reduce' && ranMaps.has(pid) && !killed) {
             killed = true;
             process.kill(pid, 'SIGKILL');
           }
