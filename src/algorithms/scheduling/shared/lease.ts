@@ -17,7 +17,7 @@
 // MAX_PAUSE_MS later. The launcher's DOWN_AFTER_MS of local time, measured from r, is at
 // least DOWN_AFTER_MS/(1+ρ) of real time; DOWN_AFTER_MS/(1+ρ) > LEASE_MS/(1−ρ) + MAX_PAUSE_MS.
 
-import type { FaultModel } from '../../../core/algorithm.js';
+import { ALL_FAULT_KINDS, type FaultModel } from '../../../core/algorithm.js';
 
 /** How often a machine heartbeats (Borg polls every few seconds; tasks here last 0.2–8 s). */
 export const HEARTBEAT_MS = 500;
@@ -44,21 +44,10 @@ export const DOWN_AFTER_MS =
  */
 export const RETRY_MS = 250;
 
-/** The fault model of the three schedulers: every network fault and crash, bounded clocks. */
+/** The fault model of the three schedulers: every fault but the disk's, bounded clocks. */
 export function schedulingFaultModel(): FaultModel {
   return {
-    tolerates: [
-      'crash',
-      'pause',
-      'partition',
-      'block',
-      'drift',
-      'drop',
-      'dup',
-      'reorder',
-      'delay',
-      'corrupt',
-    ],
+    tolerates: ALL_FAULT_KINDS.filter((kind) => kind !== 'disk'),
     maxPauseMs: MAX_PAUSE_MS,
     maxDriftPpm: MAX_DRIFT_PPM,
     assumption:
