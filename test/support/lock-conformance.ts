@@ -109,6 +109,21 @@ async function isFree(backend: LockBackend, name: string): Promise<boolean> {
   }
 }
 
+/** Polls with one-shot readers until one is refused: a writer is then queued ahead of them. */
+async function waitUntilReadersRefused(read: ReturnType<LockBackend['lock']>): Promise<void> {
+  for (let attempt = 0; attempt < 500; attempt++) {
+    try {
+      const probe = await read.acquire({ ttlMs: LONG_TTL_MS, owner: 'probe', waitMs: 0 });
+      await probe.release();
+      await new Promise((r) => setTimeout(r, 10));
+    } catch (e) {
+      if (e instanceof LockError && e.code === 'not-acquired') return;
+      throw e;
+    }
+  }
+  throw new Error('the waiting writer never blocked new readers');
+}
+
 /** What asking for a variant looks like, for a backend that does not offer it. */
 const VARIANTS: Readonly<Record<string, readonly { mode?: 'read' | 'write'; limit?: number }[]>> = {
   [LOCK_TESTS.readWrite]: [{ mode: 'read' }, { mode: 'write' }],
@@ -339,6 +354,9 @@ export function runLockConformance(options: LockConformanceOptions): void {
       const r2 = await read.acquire({ ttlMs: LONG_TTL_MS, owner: 'r2', waitMs: 0 });
       expect(await codeOf(write.acquire({ ttlMs: LONG_TTL_MS, waitMs: 0 }))).toBe('not-acquired');
       const writer = write.acquire({ ttlMs: LONG_TTL_MS, owner: 'w', waitMs: HANG_MS });
+      // The writer's request travels concurrently with whatever comes next: wait until it is
+      // queued (a new reader is refused) before sending the reader that must come after it.
+      await waitUntilReadersRefused(read);
       // A reader arriving behind a waiting writer waits for it (no writer starvation).
       const lateReader = read.acquire({ ttlMs: LONG_TTL_MS, owner: 'r3', waitMs: HANG_MS });
       let writerHeld = false;
