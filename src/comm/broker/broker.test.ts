@@ -5,7 +5,7 @@
 // messages are delivered again, none is lost — and first deliveries of a partition still
 // arrive in offset order.
 
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -61,10 +61,10 @@ function collector(): ConsumerSink & { got: Delivery[] } {
   return { got, writable: () => true, deliver: (ds) => got.push(...ds), assignment: () => {} };
 }
 
-async function brokerIn(dir: string, fs?: WalFs, archiveKeepBytes?: number): Promise<Broker> {
+async function brokerIn(dir: string, fs?: WalFs, segmentBytes?: number): Promise<Broker> {
   const b = await Broker.open(dir, {
     ...(fs !== undefined && { wal: { fs } }),
-    ...(archiveKeepBytes !== undefined && { archiveKeepBytes }),
+    ...(segmentBytes !== undefined && { records: { segmentBytes } }),
     onFatal: () => {},
   });
   open.push(b);
@@ -119,8 +119,10 @@ describe('comm/broker host: acks not awaiting fsync', () => {
     const fs = new HoldingFs();
     const a = await withMessages(dir, fs, 10);
     a.b.ack(a.memberId, positions(a.sink.got.filter((d) => d.offset !== 2 && d.offset < 6)));
-    // A publish answered after the acks: the WAL writes steps in order, so they are on disk.
     await a.b.publish('t', [{ key: 'late', value: value(10) }]);
+    // A call answered after the WAL's sync: the WAL writes steps in order, so the acks are on
+    // disk (a publish's answer waits for its records only).
+    await a.b.committedDurable('g', 't');
     fs.hold();
 
     const b = await brokerIn(dir);
@@ -173,13 +175,13 @@ describe('comm/broker host: acks not awaiting fsync', () => {
   });
 });
 
-describe('comm/broker host: the record archive', () => {
+describe('comm/broker host: the record segments', () => {
   const text = (d: Delivery) => `${d.key}=${new TextDecoder().decode(d.value)}`;
 
-  it('moves records out of memory, delivers them from disk, and across a restart', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'cohort-broker-archive-'));
+  it('delivers records from their segments, and across a restart', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cohort-broker-segments-'));
     dirs.push(dir);
-    const a = await brokerIn(dir, undefined, 0);
+    const a = await brokerIn(dir, undefined, 200);
     await a.createTopic('t', { partitions: 2 });
     for (let i = 0; i < 60; i += 10)
       await a.publish(
@@ -187,19 +189,15 @@ describe('comm/broker host: the record archive', () => {
         Array.from({ length: 10 }, (_, j) => ({ key: `k${i + j}`, value: value(i + j) })),
       );
     const next = a.describeTopic('t').partitions.map((p) => p.next);
-    await until(
-      () => next.every((n, p) => a.machine.archivedThrough('t', p) === n),
-      'every record archived',
-    );
     expect(next.reduce((x, y) => x + y)).toBe(60);
     const sink = collector();
     await a.join({ group: 'g', topics: ['t'] }, sink);
-    await until(() => sink.got.length === 60, 'all 60 delivered from the archive');
+    await until(() => sink.got.length === 60, 'all 60 delivered');
     const expected = Array.from({ length: 60 }, (_, i) => `k${i}=m${i}`).sort();
     expect(sink.got.map(text).sort()).toEqual(expected);
     await a.close();
 
-    const b = await brokerIn(dir, undefined, 0);
+    const b = await brokerIn(dir, undefined, 200);
     expect(b.describeTopic('t').partitions.map((p) => p.next)).toEqual(next);
     const again = collector();
     await b.join({ group: 'other', topics: ['t'] }, again);
@@ -211,60 +209,47 @@ describe('comm/broker host: the record archive', () => {
     }
   });
 
-  it('keeps every record when a crash comes between the archive write and its WAL step', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'cohort-broker-archive-'));
+  it('keeps a publish answered while the WAL writes nothing: records need no WAL step', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cohort-broker-segments-'));
     dirs.push(dir);
-    const fs2 = new HoldingFs();
-    const c = await brokerIn(dir, fs2, 0);
+    const fs = new HoldingFs();
+    const c = await brokerIn(dir, fs);
     await c.createTopic('t', { partitions: 1 });
+    fs.hold(); // The "crash": nothing more reaches the WAL.
     await c.publish(
       't',
       Array.from({ length: 20 }, (_, i) => ({ key: `k${i}`, value: value(i) })),
     );
-    // The WAL takes nothing more: the archive (on the real disk) is written and fsynced, and
-    // the WAL step that would move the mark never reaches the disk — the crash's window.
-    fs2.hold();
-    const archived = join(dir, 'archive', 't-t', '0', `${'0'.repeat(16)}.rec`);
-    await until(
-      async () => (await stat(archived).catch(() => undefined))?.size !== undefined,
-      'archived',
-    );
-    await until(() => c.machine.archivedThrough('t', 0) === 20, 'the mark step applied in memory');
-
     const d = await brokerIn(dir);
     const sink = collector();
     await d.join({ group: 'g', topics: ['t'] }, sink);
     await until(() => sink.got.length === 20, 'all 20 delivered');
     expect(sink.got.map(text)).toEqual(Array.from({ length: 20 }, (_, i) => `k${i}=m${i}`));
-    expect(d.machine.archivedThrough('t', 0)).toBe(0);
-    // Cut back to the WAL's mark: a later archive append must not follow stale frames.
-    expect(await stat(archived).catch(() => 'gone')).toBe('gone');
-    fs2.fail();
+    fs.fail();
   });
 
-  it('starts a new segment after a retention gap and removes segments retention passed', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'cohort-broker-archive-'));
+  it('removes the segments retention passed, and delivers only what it kept', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cohort-broker-segments-'));
     dirs.push(dir);
-    const a = await brokerIn(dir, undefined, 0);
+    // Segments roll past 100 bytes (about three of these records each).
+    const a = await brokerIn(dir, undefined, 100);
     // Four-byte values and 16 bytes of retention: each partition keeps its newest 4 records.
     await a.createTopic('t', { partitions: 1, retentionBytes: 16 });
     const v = (i: number) => ({
       key: `k${i}`,
       value: new TextEncoder().encode(`v${String(i).padStart(3, '0')}`),
     });
-    await a.publish('t', [0, 1, 2, 3].map(v));
-    await until(() => a.machine.archivedThrough('t', 0) === 4, '0..3 archived');
-    // Retention deletes 4..7 from memory before they are archived: 8..11 follow a gap.
-    await a.publish('t', [4, 5, 6, 7, 8, 9, 10, 11].map(v));
+    for (let i = 0; i < 12; i++) await a.publish('t', [v(i)]);
     expect(a.describeTopic('t').partitions[0]?.start).toBe(8);
-    await until(() => a.machine.archivedThrough('t', 0) === 12, '8..11 archived');
-    const segs = join(dir, 'archive', 't-t', '0');
-    const { readdir } = await import('node:fs/promises');
-    await until(async () => (await readdir(segs)).length === 1, 'the passed segment removed');
-    expect(await readdir(segs)).toEqual([`${'8'.padStart(16, '0')}.rec`]);
+    const segs = join(dir, 'records', 't-t', '0');
+    const firsts = async () => (await readdir(segs)).map((n) => Number(n.slice(0, -4))).sort();
+    // A segment goes once its last record is below the start offset (8), after a tick.
+    await until(async () => (await firsts())[0] !== 0, 'the passed segments removed');
+    expect(Math.min(...(await firsts()))).toBeGreaterThan(4);
+    expect(Math.min(...(await firsts()))).toBeLessThanOrEqual(8);
     await a.close();
 
-    const b = await brokerIn(dir, undefined, 0);
+    const b = await brokerIn(dir, undefined, 100);
     const sink = collector();
     await b.join({ group: 'g', topics: ['t'] }, sink);
     await until(() => sink.got.length === 4, '8..11 delivered');

@@ -1,23 +1,24 @@
-// The broker host: the state machine (machine.ts) on the runtime's write-ahead log, with real
-// time, a tick timer, and the sinks of connected consumers and transaction checkers. Every
-// call runs the machine synchronously (one step), seals the step, and answers only after
-// the WAL's sync() resolved — so an acknowledged publish, prepare, end of transaction or
-// offset commit is durable. Many calls share one fsync (the WAL's group commit).
-// Deliveries are released only once their records are durable (a per-partition watermark,
-// raised when a publish's step is synced), so a consumer never sees a record a crash could
-// take back — and never waits for the fsync of steps that hold no record (acks).
+// The broker host: the state machine (machine.ts) on the runtime's write-ahead log and the
+// record segments (record-segments.ts), with real time, a tick timer, and the sinks of
+// connected consumers and transaction checkers. Every call runs the machine synchronously
+// (one step), seals the step, and answers only once what it wrote is durable: a publish once
+// its records' flush resolved (a publish writes nothing else that matters: each record is
+// written once, to its segment), a prepare, end of transaction or offset commit once the
+// WAL's sync() resolved. Many calls share one write (both group-commit). Deliveries are
+// released only once their records are durable, so a consumer never sees a record a crash
+// could take back — and never waits for the fsync of steps that hold no record (acks).
 //
 // Acks (and nacks) are answered once applied, without waiting for their step's fsync: the
 // step is sealed and the next WAL round writes it. At least once still holds — an ack a
 // crash takes back only makes its message come again. What a crash can redeliver: the
 // messages whose acks were answered after the last completed WAL round began (at most one
-// round's worth, a few milliseconds of acks). A commit, or anything answered after its own
-// sync, makes every earlier ack durable too (the WAL writes steps in order).
+// round's worth, a few milliseconds of acks). A commit, or any other call answered after the
+// WAL's sync (not a publish), makes every earlier ack durable too (the WAL writes steps in
+// order).
 //
-// Records do not stay in memory: once a partition holds more than `archiveKeepBytes` (1 MiB) of
-// durable records in the WAL's map, the oldest go to the record archive (record-archive.ts:
-// appended and fsynced first, then one WAL step deletes them from the map and raises the
-// partition's archived-through mark), and deliveries read them back from disk.
+// Records do not stay in memory once written: deliveries read them back from their segments
+// (the last round's bytes without a system call). Retention's deletions are WAL steps; the
+// segments they pass are removed after a tick's step made them durable.
 //
 // Fault model: the process may be killed at any instant (the WAL recovers whole steps; what
 // was in flight is delivered again). A disk failure fails the broker for good: `onFatal`
@@ -33,12 +34,8 @@ import { type BrokerConfig, brokerConfig, type MessageInput, type TopicConfig } 
 import { BrokerError, BrokerUnavailableError } from './errors.js';
 import type { Delivery, Joined, JoinInput } from './groups.js';
 import type { CheckRequest, EndResult, Outcome } from './halves.js';
-import { archivedKey } from './keys.js';
 import { BrokerMachine, type PartitionInfo, type Published } from './machine.js';
-import { type ArchivedRecord, RecordArchive } from './record-archive.js';
-
-/** Records moved to the archive per append (one fsync and one WAL step each). */
-const ARCHIVE_CHUNK_BYTES = 4 * 1024 * 1024;
+import { RecordSegments, type SegmentOptions } from './record-segments.js';
 
 export interface ConsumerSink {
   /** Whether the consumer's connection can take more now (flow control). */
@@ -59,13 +56,12 @@ export interface CheckSink {
 export interface BrokerOptions {
   readonly config?: Partial<BrokerConfig>;
   readonly wal?: WalOptions;
+  readonly records?: SegmentOptions;
   /** How often time-driven work runs (timeouts, retention by age, checks). */
   readonly tickMs?: number;
   /** The disk failed (or a bug): the broker has stopped. */
   readonly onFatal?: (error: unknown) => void;
   readonly now?: () => number;
-  /** Bytes of each partition's newest records kept in memory (default 1 MiB; 0: none). */
-  readonly archiveKeepBytes?: number;
 }
 
 export class Broker {
@@ -76,45 +72,39 @@ export class Broker {
   private closed = false;
   private pumping = new Set<string>();
   private pumpQueued = false;
-  /** `${topic}/${partition}` → the offset below which records are on disk (deliverable). */
-  private readonly durableNext = new Map<string, number>();
-  private archiving: Promise<void> | undefined;
+  private dropping: Promise<void> | undefined;
 
   private constructor(
     private readonly storage: WalStorage,
-    private readonly archive: RecordArchive,
+    private readonly records: RecordSegments,
     readonly machine: BrokerMachine,
     private readonly o: BrokerOptions,
     private readonly now: () => number,
   ) {
     this.timer = setInterval(() => void this.tick(), o.tickMs ?? 50);
     this.timer.unref();
-    // Everything recovered was on disk.
-    for (const t of machine.topicNames())
-      for (const p of machine.partitions(t)) this.durableNext.set(`${t}/${p.partition}`, p.next);
   }
 
   static async open(dir: string, options: BrokerOptions = {}): Promise<Broker> {
     const config = brokerConfig(options.config);
     const storage = await WalStorage.open(dir, options.wal);
-    const archive = await RecordArchive.open(
-      join(dir, 'archive'),
-      (t, p) => storage.get<number>(archivedKey(t, p)) ?? 0,
-    );
+    const records = await RecordSegments.open(join(dir, 'records'), options.records);
     const now = options.now ?? Date.now;
-    const machine = new BrokerMachine(storage, config, now(), archive);
+    const machine = new BrokerMachine(storage, config, now(), records);
     storage.endStep();
+    // Recovery may append committed halves' records again: durable before their halves go.
+    await records.flush();
     await storage.sync();
-    return new Broker(storage, archive, machine, options, now);
+    return new Broker(storage, records, machine, options, now);
   }
 
   get config(): BrokerConfig {
     return this.machine.config;
   }
 
-  /** WAL fsyncs so far (group commit: many calls per fsync). */
+  /** WAL fsyncs and record writes so far (group commit: many calls per fsync). */
   get fsyncs(): number {
-    return this.storage.fsyncs;
+    return this.storage.fsyncs + this.records.writes;
   }
 
   createTopic(name: string, config: Partial<TopicConfig>): Promise<TopicConfig> {
@@ -127,8 +117,10 @@ export class Broker {
   }
 
   async publish(topic: string, messages: readonly MessageInput[]): Promise<Published[]> {
-    const out = await this.step(() => this.machine.publish(topic, messages, this.now()));
-    for (const p of out) this.durable(topic, p.partition, p.offset);
+    // The step holds at most retention's new start offsets: written with the next WAL round.
+    const out = this.apply(() => this.machine.publish(topic, messages, this.now()));
+    this.storage.sync().catch((error: unknown) => this.fail(error));
+    await this.flushRecords();
     this.schedulePump(this.machine.groups.membersReading(topic));
     return out;
   }
@@ -139,8 +131,12 @@ export class Broker {
 
   async endTransaction(txId: string, outcome: Outcome): Promise<EndResult> {
     const r = await this.step(() => this.machine.endTransaction(txId, outcome, this.now()));
-    const half = r.partition !== undefined;
-    if (half) this.schedulePump([...this.consumers.keys()]);
+    if (r.partition === undefined) return r;
+    // Committed now: its record is durable after the flush; then its half can go.
+    await this.flushRecords();
+    this.apply(() => this.machine.halves.forget(txId));
+    this.storage.sync().catch((error: unknown) => this.fail(error));
+    this.schedulePump([...this.consumers.keys()]);
     return r;
   }
 
@@ -223,9 +219,9 @@ export class Broker {
     this.closed = true;
     clearInterval(this.timer);
     this.consumers.clear();
-    await this.archiving;
+    await this.dropping;
+    await this.records.close();
     await this.storage.close().catch(() => {});
-    await this.archive.close();
   }
 
   /**
@@ -256,20 +252,14 @@ export class Broker {
     if (first !== undefined) throw first;
   }
 
-  /** The record at `offset` of topic/partition is on disk. */
-  private durable(topic: string, partition: number, offset: number): void {
-    const key = `${topic}/${partition}`;
-    if ((this.durableNext.get(key) ?? 0) <= offset) this.durableNext.set(key, offset + 1);
-  }
-
   private allDurable(ds: readonly Delivery[]): boolean {
     for (const d of ds)
-      if ((this.durableNext.get(`${d.topic}/${d.partition}`) ?? 0) <= d.offset) return false;
+      if ((this.records.durableNext(d.topic, d.partition) ?? 0) <= d.offset) return false;
     return true;
   }
 
-  /** Runs one step of the machine and resolves once it is durable. */
-  private async step<T>(f: () => T): Promise<T> {
+  /** Runs one step of the machine and seals it (not yet durable). */
+  private apply<T>(f: () => T): T {
     this.check();
     let out: T;
     try {
@@ -280,6 +270,22 @@ export class Broker {
       throw new BrokerUnavailableError('broker failed', { cause: error });
     }
     this.storage.endStep();
+    return out;
+  }
+
+  /** Resolves once every record added so far is durable. */
+  private async flushRecords(): Promise<void> {
+    try {
+      await this.records.flush();
+    } catch (error) {
+      this.fail(error);
+      throw new BrokerUnavailableError('broker storage failed', { cause: error });
+    }
+  }
+
+  /** Runs one step of the machine and resolves once it is durable. */
+  private async step<T>(f: () => T): Promise<T> {
+    const out = this.apply(f);
     try {
       await this.storage.sync();
     } catch (error) {
@@ -318,8 +324,16 @@ export class Broker {
   private async tick(): Promise<void> {
     if (this.closed || this.failed !== undefined) return;
     let t: ReturnType<BrokerMachine['tick']>;
+    let starts: { topic: string; partition: number; start: number }[] = [];
     try {
-      t = await this.step(() => this.machine.tick(this.now()));
+      t = await this.step(() => {
+        const out = this.machine.tick(this.now());
+        // Read in the step: once it is durable, so is every start offset read here.
+        starts = this.machine
+          .topicNames()
+          .flatMap((topic) => this.machine.partitions(topic).map((p) => ({ topic, ...p })));
+        return out;
+      });
     } catch {
       return; // Failed: reported through onFatal.
     }
@@ -331,43 +345,21 @@ export class Broker {
     }
     if (t.rebalanced.length > 0) this.announce(t.rebalanced);
     if (t.requeued > 0) this.schedulePump([...this.consumers.keys()]);
-    this.archiving ??= this.archiveAll().finally(() => {
-      this.archiving = undefined;
+    this.dropping ??= this.dropPassed(starts).finally(() => {
+      this.dropping = undefined;
     });
   }
 
-  /** Moves what each partition holds beyond `archiveKeepBytes` to the archive. */
-  private async archiveAll(): Promise<void> {
+  /** Removes the segments retention passed (their start offsets are durable). */
+  private async dropPassed(starts: readonly { topic: string; partition: number; start: number }[]) {
     try {
-      for (const t of this.machine.topicNames())
-        for (const p of this.machine.partitions(t)) {
-          if (this.closed || this.failed !== undefined) return;
-          await this.archivePartition(t, p.partition, p.start);
-        }
+      for (const { topic, partition, start } of starts) {
+        if (this.closed || this.failed !== undefined) return;
+        await this.records.dropBelow(topic, partition, start);
+      }
     } catch (error) {
       if (!this.closed) this.fail(error);
     }
-  }
-
-  private async archivePartition(topic: string, partition: number, start: number): Promise<void> {
-    const m = this.machine;
-    const durable = this.durableNext.get(`${topic}/${partition}`) ?? 0;
-    const through = m.archivable(topic, partition, durable, this.o.archiveKeepBytes ?? 1 << 20);
-    let upTo = Math.max(m.archivedThrough(topic, partition), start);
-    if (upTo < through) {
-      const records: ArchivedRecord[] = [];
-      for (let bytes = 0; upTo < through && bytes < ARCHIVE_CHUNK_BYTES; upTo++) {
-        const r = m.record(topic, partition, upTo);
-        if (r === undefined) continue; // Retention deleted it meanwhile.
-        records.push({ offset: upTo, key: r.k, value: r.v, time: r.t });
-        bytes += r.v.length;
-      }
-      if (records.length === 0) return;
-      await this.archive.append(topic, partition, records);
-      if (this.closed || this.failed !== undefined) return;
-      await this.step(() => m.markArchived(topic, partition, upTo));
-    }
-    await this.archive.dropBelow(topic, partition, start);
   }
 
   /** Feeds the members once this turn's steps are durable (several wakes, one pass). */
@@ -391,15 +383,14 @@ export class Broker {
     try {
       ds = this.machine.groups.pull(memberId, this.now());
     } catch (error) {
-      return this.fail(error); // An archive read failed (the disk): the broker stops.
+      return this.fail(error); // A segment read failed (the disk): the broker stops.
     }
     // A pull may write (a committed offset moved past records retention deleted).
     this.storage.endStep();
     if (ds.length === 0) return;
     if (this.allDurable(ds)) return sink.deliver(ds);
-    // Records published in steps not yet durable (a commit, or a check that kept a half
-    // message, appends outside publish) are released only after they are.
-    this.storage.sync().then(
+    // Records not yet durable (a publish's flush still writing, a commit) are released after.
+    this.records.flush().then(
       () => {
         if (this.consumers.get(memberId) === sink) sink.deliver(ds);
       },

@@ -1,7 +1,8 @@
-// The broker's durable log on the runtime's WAL: a crash can cut the log's last write at any
-// byte; reopening recovers exactly the steps that were whole — every publish whose sync
-// resolved, with its offsets, and the group's committed offset and acks — and a restart
-// delivers again what was not acknowledged, and nothing that was.
+// The broker's durable state on the runtime's WAL and its records in segments: a crash can cut
+// the log's last write at any byte; reopening recovers exactly the steps that were whole — the
+// group's committed offset and acks — beside every record whose flush resolved (the segments'
+// own cuts: record-segments.test.ts), and a restart delivers again what was not
+// acknowledged, and nothing that was.
 
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,6 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openWalStorage } from '../../runtime/wal/index.js';
 import { brokerConfig } from './config.js';
 import { BrokerMachine } from './machine.js';
+import { RecordSegments } from './record-segments.js';
 
 const dirs: string[] = [];
 async function tempDir(): Promise<string> {
@@ -34,20 +36,22 @@ describe('comm/broker durable log', () => {
   it('recovers whole steps only when the tail is cut at any byte', async () => {
     const dir = await tempDir();
     const w = await openWalStorage(dir);
-    const m = new BrokerMachine(w, config, 0);
+    const records = await RecordSegments.open(await tempDir());
+    const m = new BrokerMachine(w, config, 0, records);
     m.createTopic('t', { partitions: 2 }, 0);
     const member = m.groups.join({ group: 'g', topics: ['t'] }, 0).memberId;
     w.endStep();
     await w.sync();
     const seg = await onlySegment(dir);
     // After each step: its size on disk and what a recovery must then see.
-    const marks: { size: number; published: number; committed: number }[] = [];
+    const marks: { size: number; committed: number }[] = [];
     let published = 0;
     let committed = 0;
     const mark = async () => {
       w.endStep();
       await w.sync();
-      marks.push({ size: (await readFile(join(dir, seg))).length, published, committed });
+      await records.flush();
+      marks.push({ size: (await readFile(join(dir, seg))).length, committed });
     };
     await mark();
     for (let i = 0; i < 6; i++) {
@@ -62,6 +66,7 @@ describe('comm/broker durable log', () => {
       }
     }
     await w.close();
+    await records.close();
     const full = await readFile(join(dir, seg));
     const first = marks[0] as (typeof marks)[number];
     for (let cut = first.size; cut <= full.length; cut++) {
@@ -69,8 +74,8 @@ describe('comm/broker durable log', () => {
       await writeFile(join(copy, seg), full.subarray(0, cut));
       const expected = [...marks].reverse().find((x) => x.size <= cut) as (typeof marks)[number];
       const r = await openWalStorage(copy);
-      const again = new BrokerMachine(r, config, 100);
-      expect(again.partitions('t')[0]?.next, `cut at ${cut}`).toBe(expected.published);
+      const again = new BrokerMachine(r, config, 100, await RecordSegments.open(records.dir));
+      expect(again.partitions('t')[0]?.next, `cut at ${cut}`).toBe(published);
       expect(again.groups.committedOf('g', 't', 0), `cut at ${cut}`).toBe(expected.committed);
       await r.close();
       await rm(copy, { recursive: true, force: true });
@@ -80,7 +85,8 @@ describe('comm/broker durable log', () => {
   it('keeps committed offsets, acks and unacknowledged messages across a restart', async () => {
     const dir = await tempDir();
     const w = await openWalStorage(dir);
-    const m = new BrokerMachine(w, config, 0);
+    const records = await RecordSegments.open(join(dir, 'records'));
+    const m = new BrokerMachine(w, config, 0, records);
     m.createTopic('t', {}, 0);
     m.publish(
       't',
@@ -95,10 +101,12 @@ describe('comm/broker durable log', () => {
     const tx = m.prepare('p', 't', { value: bytes('half') }, 0);
     w.endStep();
     await w.sync();
+    await records.flush();
     await w.close();
+    await records.close();
 
     const r = await openWalStorage(dir);
-    const again = new BrokerMachine(r, config, 10);
+    const again = new BrokerMachine(r, config, 10, await RecordSegments.open(join(dir, 'records')));
     expect(again.incarnation).toBe(m.incarnation + 1);
     expect(again.groups.committedOf('g', 't', 0)).toBe(2);
     expect(() => again.groups.heartbeat(member, 10)).toThrow(

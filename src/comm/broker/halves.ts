@@ -9,7 +9,11 @@
 // retries a commit after a lost reply learns what happened instead of "unknown".
 //
 // Durable: each half message (with its check count), each outcome. Check timers restart on
-// a broker restart (timestamps from before are on another clock's terms).
+// a broker restart (timestamps from before are on another clock's terms). A commit appends the
+// record to the record store, which the WAL does not order: its step stores the half again
+// with where the record went (`committed`), and the host deletes the half (`forget`) only
+// once the record is durable — recovery (machine.ts) appends again the record of a committed
+// half whose partition ends before it, and forgets the others.
 //
 // Fault model: producers may crash at any point, answer late, answer twice, or answer for
 // transactions that do not exist: every answer is validated against the table, a repeated
@@ -34,6 +38,8 @@ export interface StoredHalf {
   readonly checks: number;
   /** Checks ran out and `onCheckExhausted` is 'keep': no more checks, it waits for an end. */
   readonly exhausted: boolean;
+  /** Committed: where its record went (the half stays until the record is durable). */
+  readonly committed?: { readonly partition: number; readonly offset: number };
 }
 
 interface Half extends StoredHalf {
@@ -124,11 +130,21 @@ export class Halves {
       return { outcome: done };
     }
     this.halves.delete(txId);
-    this.h.storage.delete(halfKey(txId));
     this.remember(txId, outcome);
-    if (outcome === 'rollback') return { outcome };
+    if (outcome === 'rollback') {
+      this.h.storage.delete(halfKey(txId));
+      return { outcome };
+    }
     const message = { key: half.key, value: half.value, partition: half.partition };
-    return { outcome, ...this.h.append(half.topic, message, now) };
+    const at = this.h.append(half.topic, message, now);
+    const { nextCheckAt, ...stored } = half;
+    this.h.storage.set(halfKey(txId), { ...stored, committed: at });
+    return { outcome, ...at };
+  }
+
+  /** The record of committed `txId` is durable: its half is no longer needed. */
+  forget(txId: string): void {
+    this.h.storage.delete(halfKey(txId));
   }
 
   registerChecker(producerGroup: string): void {

@@ -1,16 +1,14 @@
 // Where the broker keeps its durable state in the runtime's WAL (one key-value map whose
 // changes are logged one step at a time, runtime/wal/wal-storage.ts). Names are validated
-// (config.ts: no '/'), and numbers are zero-padded so that keys sort in offset order — the
-// WAL lists keys sorted, and recovery relies on that to rebuild each partition in order.
+// (config.ts: no '/'), and numbers are zero-padded so that keys sort in offset order (the WAL
+// lists keys sorted). Records are not here: they live in segment files (record-segments.ts).
 //
 //   t/<topic>                       topic configuration
-//   m/<topic>/<partition>/<offset>  a record { k: key | null, v: bytes, t: timestamp ms }
 //   p/<topic>/<partition>           the log start offset once retention deleted records
-//   f/<topic>/<partition>           archived through: records below it left the map for the
-//                                   record archive (record-archive.ts)
 //   o/<group>/<topic>/<partition>   the group's committed offset (everything below is done)
 //   a/<group>/<topic>/<partition>/<offset>  an acknowledged offset above the committed one
-//   h/<txId>                        a half (prepared) message
+//   h/<txId>                        a half (prepared) message, until its committed record is
+//                                   durable
 //   x/<txId>                        a finished transaction's outcome ('commit' | 'rollback')
 //   incarnation                     bumped at every open: member and transaction ids carry it
 
@@ -18,11 +16,7 @@ const pad = (n: number, width: number) => String(n).padStart(width, '0');
 export const padOffset = (offset: number) => pad(offset, 16);
 
 export const topicKey = (topic: string) => `t/${topic}`;
-export const recordPrefix = (topic: string, partition: number) => `m/${topic}/${partition}/`;
-export const recordKey = (topic: string, partition: number, offset: number) =>
-  `${recordPrefix(topic, partition)}${padOffset(offset)}`;
 export const startKey = (topic: string, partition: number) => `p/${topic}/${partition}`;
-export const archivedKey = (topic: string, partition: number) => `f/${topic}/${partition}`;
 export const committedKey = (group: string, topic: string, partition: number) =>
   `o/${group}/${topic}/${partition}`;
 export const ackKey = (group: string, topic: string, partition: number, offset: number) =>
@@ -40,6 +34,7 @@ export function keyParts(key: string): string[] {
   return key.slice(2).split('/');
 }
 
+/** A record as the machine reads it back. */
 export interface StoredRecord {
   readonly k: string | null;
   readonly v: Uint8Array;

@@ -1,6 +1,7 @@
-// The broker's state machine without I/O: an in-memory storage stands for the WAL (every
-// step durable), time is a number. A "crash" is a new machine on the same storage: members
-// and in-flight deliveries are lost, durable state is not.
+// The broker's state machine without I/O: an in-memory storage stands for the WAL and an
+// in-memory record store for the segments (every step durable), time is a number. A "crash"
+// is a new machine on the same storage and records: members and in-flight deliveries are
+// lost, durable state is not.
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -10,14 +11,16 @@ import { brokerConfig } from './config.js';
 import { BrokerError } from './errors.js';
 import type { Delivery } from './groups.js';
 import { BrokerMachine } from './machine.js';
+import { MemoryRecords } from './record-store.js';
 
 const bytes = (s: string) => new TextEncoder().encode(s);
 const text = (b: Uint8Array) => new TextDecoder().decode(b);
 
 function fresh(overrides = {}) {
   const storage = new MemoryStorage();
+  const records = new MemoryRecords();
   const config = brokerConfig({ ackTimeoutMs: 1000, sessionTimeoutMs: 500, ...overrides });
-  return { storage, config, m: new BrokerMachine(storage, config, 0) };
+  return { storage, records, config, m: new BrokerMachine(storage, config, 0, records) };
 }
 
 // Weighted so that runs reach the interesting states: several members holding several
@@ -70,9 +73,9 @@ describe('comm/broker machine', () => {
     let acks = 0;
     fc.assert(
       fc.property(fc.array(op, { minLength: 20, maxLength: 200, size: 'max' }), (ops) => {
-        const { storage, config } = fresh({ maxInFlightPerConsumer: 3 });
+        const { storage, records, config } = fresh({ maxInFlightPerConsumer: 3 });
         let now = 0;
-        let m = new BrokerMachine(storage, config, now);
+        let m = new BrokerMachine(storage, config, now, records);
         m.createTopic('t', { partitions: 3 }, now);
         const published = new Map<string, string>();
         const acked = new Map<string, Set<string>>(GROUPS.map((g) => [g.group, new Set()]));
@@ -122,7 +125,7 @@ describe('comm/broker machine', () => {
             for (const x of members) if (m.groups.has(x.id)) m.groups.heartbeat(x.id, now);
             m.tick(now);
           } else if (o.k === 'crash') {
-            m = new BrokerMachine(storage, config, now);
+            m = new BrokerMachine(storage, config, now, records);
             members = [];
             lastFirst = new Map();
           }
@@ -296,7 +299,7 @@ describe('comm/broker machine', () => {
   });
 
   it('delivers committed half messages only, and checks back when no outcome arrives', () => {
-    const { m, storage, config } = fresh({ checkIntervalMs: 100, checkMaxAttempts: 2 });
+    const { m, storage, records, config } = fresh({ checkIntervalMs: 100, checkMaxAttempts: 2 });
     m.createTopic('orders', {}, 0);
     const c = m.groups.join({ group: 'pay', topics: ['orders'], sessionTimeoutMs: 100_000 }, 0);
     const yes = m.prepare('shop', 'orders', { value: bytes('yes') }, 0);
@@ -314,7 +317,7 @@ describe('comm/broker machine', () => {
     m.halves.registerChecker('shop');
     expect(m.tick(300).checks.map((x) => [x.txId, x.attempt])).toEqual([[lost, 1]]);
     // The broker restarts: the half message and its spent check survive.
-    const m2 = new BrokerMachine(storage, config, 300);
+    const m2 = new BrokerMachine(storage, config, 300, records);
     m2.halves.registerChecker('shop');
     expect(m2.tick(350).checks).toEqual([]);
     expect(m2.tick(400).checks.map((x) => [x.txId, x.attempt])).toEqual([[lost, 2]]);
@@ -334,5 +337,34 @@ describe('comm/broker machine', () => {
     expect(m.tick(20).exhausted).toEqual([tx]);
     expect(m.tick(1000)).toMatchObject({ checks: [], exhausted: [] });
     expect(m.endTransaction(tx, 'commit', 1000)).toMatchObject({ outcome: 'commit', offset: 0 });
+  });
+
+  it('appends again, at recovery, a committed record that had not reached its segment', () => {
+    const committed = () => {
+      const { m, storage, records, config } = fresh();
+      m.createTopic('t', { partitions: 2 }, 0);
+      m.publish('t', [{ value: bytes('before'), partition: 1 }], 0);
+      const tx = m.prepare('p', 't', { value: bytes('paid'), partition: 1 }, 0);
+      expect(m.endTransaction(tx, 'commit', 1)).toMatchObject({ partition: 1, offset: 1 });
+      return { storage, records, config, tx };
+    };
+    const values = (m: BrokerMachine) => {
+      const c = m.groups.join({ group: 'g', topics: ['t'] }, 2);
+      return m.groups.pull(c.memberId, 2).map((d) => `${d.offset}:${text(d.value)}`);
+    };
+    // A crash before the flush: the segments hold what was there before the commit.
+    const a = committed();
+    const lost = new MemoryRecords();
+    lost.add('t', 1, { offset: 0, key: null, value: bytes('before'), time: 0 });
+    const again = new BrokerMachine(a.storage, a.config, 2, lost);
+    expect(values(again)).toEqual(['0:before', '1:paid']);
+    expect(again.endTransaction(a.tx, 'rollback', 3)).toEqual({ outcome: 'commit' });
+    expect(a.storage.keys('h/')).toEqual([]);
+    // A crash after the flush, before the half was forgotten: nothing is appended twice.
+    const b = committed();
+    expect(b.storage.keys('h/')).toHaveLength(1);
+    const kept = new BrokerMachine(b.storage, b.config, 2, b.records);
+    expect(values(kept)).toEqual(['0:before', '1:paid']);
+    expect(b.storage.keys('h/')).toEqual([]);
   });
 });

@@ -5,12 +5,15 @@
 //
 // Every call is one step: it validates ALL of its input first and throws a typed
 // BrokerError before writing anything, or it completes. The host seals the step's writes
-// (endStep) after each call and releases replies only after sync() — so an acknowledged
-// publish, commit or prepare is on disk. Recovery is `new BrokerMachine(storage, …)`: the
-// constructor rebuilds every index from the stored keys.
+// (endStep) after each call and releases replies only once they are durable — the step's
+// sync() and, for records, the record store's flush — so an acknowledged publish, commit or
+// prepare is on disk. Records go to the record store (record-store.ts), never to the WAL.
+// Recovery is `new BrokerMachine(storage, …, records)`: the constructor rebuilds every index
+// from the stored keys and the records' entries.
 //
 // Fault model: clients are untrusted (validated, typed errors, bounded tables). The storage
-// is trusted to give back what sync() made durable (the WAL's torn-tail recovery ensures it).
+// and the record store are trusted to give back what was made durable (their torn-tail
+// recovery ensures it); the two are flushed independently, so recovery takes each as it is.
 
 import { crc32c } from '@node-rs/crc32';
 import { assert } from '../../core/assert.js';
@@ -32,24 +35,9 @@ import {
 } from './errors.js';
 import { Groups } from './groups.js';
 import { Halves, type Outcome, type StoredHalf } from './halves.js';
-import {
-  archivedKey,
-  INCARNATION_KEY,
-  keyParts,
-  recordKey,
-  recordPrefix,
-  type StoredRecord,
-  startKey,
-  topicKey,
-} from './keys.js';
+import { INCARNATION_KEY, keyParts, type StoredRecord, startKey, topicKey } from './keys.js';
 import { PartitionLog } from './partition-log.js';
-
-/** Where records live once they left the WAL's map (record-archive.ts; none: they never do). */
-export interface RecordStore {
-  read(topic: string, partition: number, offset: number): StoredRecord | undefined;
-  /** Recovery: what the partition archived, ascending. */
-  takeEntries(topic: string, partition: number): { offset: number; size: number; time: number }[];
-}
+import type { RecordStore } from './record-store.js';
 
 interface Topic {
   readonly name: string;
@@ -77,14 +65,12 @@ export class BrokerMachine {
   readonly halves: Halves;
   private readonly topics = new Map<string, Topic>();
   private members = 0;
-  /** `${topic}/${partition}` → archived through (records below left the map). */
-  private readonly marks = new Map<string, number>();
 
   constructor(
     private readonly storage: Storage,
     readonly config: BrokerConfig,
     now: number,
-    private readonly archive?: RecordStore,
+    private readonly records: RecordStore,
   ) {
     this.incarnation = (storage.get<number>(INCARNATION_KEY) ?? 0) + 1;
     storage.set(INCARNATION_KEY, this.incarnation);
@@ -161,49 +147,9 @@ export class BrokerMachine {
     return out;
   }
 
-  /** The stored record at `offset`, from the map or the archive. */
+  /** The stored record at `offset`. */
   record(topic: string, partition: number, offset: number): StoredRecord | undefined {
-    const inMap = this.storage.get<StoredRecord>(recordKey(topic, partition, offset));
-    return inMap ?? this.archive?.read(topic, partition, offset);
-  }
-
-  /** Records below this offset left the map for the archive. */
-  archivedThrough(topic: string, partition: number): number {
-    return this.marks.get(`${topic}/${partition}`) ?? 0;
-  }
-
-  /**
-   * The offset through which the partition's records below `upTo` could be archived so that
-   * the newest `keepBytes` of them stay in the map (`archivedThrough` when none).
-   */
-  archivable(topic: string, partition: number, upTo: number, keepBytes: number): number {
-    const log = this.topicOf(topic).logs[partition] as PartitionLog;
-    const mark = this.archivedThrough(topic, partition);
-    const end = Math.min(upTo, log.next);
-    let lo = Math.max(mark, log.start);
-    if (lo >= end) return mark;
-    // The first offset o in [lo, end] whose records up to `end` fit in keepBytes.
-    const span = (o: number) => log.bytesFrom(o) - log.bytesFrom(end);
-    let hi = end;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (span(mid) <= keepBytes) hi = mid;
-      else lo = mid + 1;
-    }
-    return Math.max(lo, mark);
-  }
-
-  /**
-   * The host archived (durably) every record of the partition below `through`: forget them
-   * here, in the same step as the raised mark, so each record is in one durable place.
-   */
-  markArchived(topic: string, partition: number, through: number): void {
-    const log = this.topicOf(topic).logs[partition] as PartitionLog;
-    const from = Math.max(this.archivedThrough(topic, partition), log.start);
-    assert(through <= log.next, 'only stored records are archived');
-    for (let o = from; o < through; o++) this.storage.delete(recordKey(topic, partition, o));
-    this.marks.set(`${topic}/${partition}`, through);
-    this.storage.set(archivedKey(topic, partition), through);
+    return this.records.read(topic, partition, offset);
   }
 
   /** Transactional messages (halves.ts). */
@@ -252,8 +198,7 @@ export class BrokerMachine {
     const partition = this.partitionFor(t, m);
     const log = t.logs[partition] as PartitionLog;
     const offset = log.append(m.value.length, now);
-    const record: StoredRecord = { k: m.key ?? null, v: m.value, t: now };
-    this.storage.set(recordKey(t.name, partition, offset), record);
+    this.records.add(t.name, partition, { offset, key: m.key ?? null, value: m.value, time: now });
     return { partition, offset };
   }
 
@@ -267,10 +212,7 @@ export class BrokerMachine {
       const overSize = c.retentionBytes > 0 && log.bytes > c.retentionBytes;
       const overAge = c.retentionMs > 0 && now - oldest.time > c.retentionMs;
       if (!overSize && !overAge) break;
-      const offset = log.dropOldest();
-      // Archived records are not in the map (the host removes their files).
-      if (offset >= this.archivedThrough(log.topic, log.index))
-        this.storage.delete(recordKey(log.topic, log.index, offset));
+      log.dropOldest(); // The host removes the segments retention passed.
     }
     if (log.start !== startBefore) this.storage.set(startKey(log.topic, log.index), log.start);
   }
@@ -279,16 +221,9 @@ export class BrokerMachine {
     for (const key of this.storage.keys('t/'))
       this.addTopic(key.slice(2), this.storage.get<TopicConfig>(key) as TopicConfig);
     for (const t of this.topics.values())
-      for (const log of t.logs) {
-        const mark = this.storage.get<number>(archivedKey(t.name, log.index)) ?? 0;
-        if (mark > 0) this.marks.set(`${t.name}/${log.index}`, mark);
-        for (const e of this.archive?.takeEntries(t.name, log.index) ?? [])
+      for (const log of t.logs)
+        for (const e of this.records.takeEntries(t.name, log.index))
           if (e.offset >= log.start) log.restore(e.offset, e.size, e.time);
-        for (const key of this.storage.keys(recordPrefix(t.name, log.index))) {
-          const r = this.storage.get<StoredRecord>(key) as StoredRecord;
-          log.restore(Number(key.slice(key.lastIndexOf('/') + 1)), r.v.length, r.t);
-        }
-      }
     const acked = new Map<string, number[]>();
     for (const key of this.storage.keys('a/')) {
       const [g, t, p, o] = keyParts(key);
@@ -300,10 +235,31 @@ export class BrokerMachine {
       const committed = this.storage.get<number>(key) as number;
       this.groups.restore(g, t, Number(p), committed, acked.get(`${g}/${t}/${p}`) ?? []);
     }
-    for (const key of this.storage.keys('h/'))
-      this.halves.restoreHalf(this.storage.get<StoredHalf>(key) as StoredHalf, now);
+    const committed: StoredHalf[] = [];
+    for (const key of this.storage.keys('h/')) {
+      const half = this.storage.get<StoredHalf>(key) as StoredHalf;
+      if (half.committed === undefined) this.halves.restoreHalf(half, now);
+      else committed.push(half);
+    }
+    this.finishCommits(committed, now);
     for (const key of this.storage.keys('x/'))
       this.halves.restoreOutcome(key.slice(2), this.storage.get<Outcome>(key) as Outcome);
     assert(this.incarnation >= 1);
+  }
+
+  /** Committed halves whose records may not have reached their segments before the crash. */
+  private finishCommits(halves: readonly StoredHalf[], now: number): void {
+    // Offsets are handed out in order: a partition that ends past a record's offset as
+    // recovered (before any record is appended again) holds it, or held it until retention.
+    const ends = new Map(
+      halves.map((h) => [h.topic, this.topics.get(h.topic)?.logs.map((l) => l.next)]),
+    );
+    for (const half of halves) {
+      const t = this.topics.get(half.topic);
+      const at = half.committed as Published;
+      if (t !== undefined && (ends.get(half.topic)?.[at.partition] ?? 0) <= at.offset)
+        this.append(t, { key: half.key, value: half.value, partition: at.partition }, now);
+      this.halves.forget(half.txId);
+    }
   }
 }

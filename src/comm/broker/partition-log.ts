@@ -1,10 +1,10 @@
 // One partition's log as the broker's memory indexes it: the offsets it holds (`start` up
 // to `next`, offsets only ever grow), and each record's size and timestamp, so retention can
-// decide what to delete without reading the records. The records themselves live in the WAL
-// (keys.ts: m/…); this is a rebuildable index of them.
+// decide what to delete without reading the records. The records themselves live in the
+// record store (record-store.ts); this is a rebuildable index of them.
 //
-// Fault model: pure bookkeeping; recovery (machine.ts) replays the stored records in offset
-// order through `restore`.
+// Fault model: pure bookkeeping; recovery (machine.ts) replays the stored records' entries in
+// offset order through `restore`.
 
 import { assert } from '../../core/assert.js';
 
