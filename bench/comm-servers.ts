@@ -104,7 +104,8 @@ async function startCohortOn(o: StartOptions, choose: PortChooser): Promise<Brok
   }
   return {
     system: 'cohort',
-    description: 'cohort broker (WAL fsync before every publish answer, group commit)',
+    description:
+      'cohort broker (records fsynced to their segment before every publish answer, group commit)',
     pid: proc.child.pid as number,
     connect: async () => connectCohort(address),
     stop,

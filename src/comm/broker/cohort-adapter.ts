@@ -1,6 +1,6 @@
 // The MessageBroker API (adapter.ts) over Cohort's own broker: BrokerClient for topics and
 // consumers, PublishBatcher for publishes (concurrent single-message publishes leave as one
-// atomic, fsynced batch per round trip) over one PublishStream (no gRPC call per batch). A group is a partitioned consumer group by default
+// fsynced batch per round trip) over one PublishStream (no gRPC call per batch). A group is a partitioned consumer group by default
 // (order per key with competing members); `mode: 'shared'` makes it a queue instead.
 //
 // Fault model: as BrokerClient's — the broker may restart; publishes then reject with

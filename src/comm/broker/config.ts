@@ -12,7 +12,7 @@ export interface BrokerConfig {
   /** The largest message value accepted, in bytes. */
   readonly maxMessageBytes: number;
   readonly maxKeyBytes: number;
-  /** The most messages in one publish call (one atomic, durable step). */
+  /** The most messages in one publish call (validated whole, durable once answered). */
   readonly maxBatchMessages: number;
   readonly maxTopics: number;
   readonly maxPartitions: number;

@@ -115,7 +115,7 @@ export interface GroupsHost {
   readonly storage: Storage;
   readonly config: BrokerConfig;
   log(topic: string, partition: number): PartitionLog | undefined;
-  /** The stored record at `offset` (the WAL's map or the record archive). */
+  /** The stored record at `offset` (from the record store). */
   record(topic: string, partition: number, offset: number): StoredRecord | undefined;
   partitionCount(topic: string): number | undefined;
   newMemberId(): string;

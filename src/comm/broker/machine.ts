@@ -132,7 +132,7 @@ export class BrokerMachine {
     }));
   }
 
-  /** Appends `messages` (one atomic step: all or none), each to its key's partition. */
+  /** Appends `messages` (all validated before any is appended), each to its key's partition. */
   publish(topic: string, messages: readonly MessageInput[], now: number): Published[] {
     const t = this.topicOf(checkName('topic', topic));
     if (!Array.isArray(messages)) throw new InvalidArgumentError('messages must be a list');

@@ -9,7 +9,8 @@
 // called, so per-key order holds even for publishes not awaited one by one. With more calls
 // in flight only awaited publishes keep their order.
 //
-// Fault model: a batch is atomic on the broker (all stored or none). When the broker refuses
+// Fault model: a batch is validated whole on the broker (a refused batch stores nothing; a
+// crash before its answer may keep part of it: at least once). When the broker refuses
 // a batch for a reason other than being unavailable (one message too large, say), each
 // message is sent again alone so that only the bad one fails; an unavailable broker fails
 // the whole batch (the caller decides whether to retry: at least once). Memory: the queue

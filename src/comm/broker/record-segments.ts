@@ -29,6 +29,7 @@ import { type FileHandle, mkdir, open, readdir, readFile, rm, truncate } from 'n
 import { join } from 'node:path';
 import { crc32c } from '@node-rs/crc32';
 import { assert } from '../../core/assert.js';
+import { newRound, type Round } from '../../core/round.js';
 import type { StoredRecord } from './keys.js';
 import type { OffsetRecord, RecordEntry, RecordStore } from './record-store.js';
 
@@ -116,23 +117,6 @@ function unframe(body: Buffer): OffsetRecord {
     key: keyLen < 0 ? null : body.toString('utf8', BODY_FIXED, keyEnd),
     value: body.subarray(keyEnd),
   };
-}
-
-interface Round {
-  readonly promise: Promise<void>;
-  resolve(): void;
-  reject(error: unknown): void;
-}
-
-function newRound(): Round {
-  let resolve = () => {};
-  let reject: (e: unknown) => void = () => {};
-  const promise = new Promise<void>((ok, fail) => {
-    resolve = ok;
-    reject = fail;
-  });
-  promise.catch(() => {}); // Its callers see the failure; nobody waiting is not an error.
-  return { promise, resolve, reject };
 }
 
 export class RecordSegments implements RecordStore {

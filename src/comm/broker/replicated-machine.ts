@@ -20,7 +20,7 @@
 // `read: true` operations served after a ReadIndex on the leader, so a fetch returns only
 // records a majority stored and that leader applied — never one a crash could take back.
 //
-// Every record is kept in memory and in Raft's snapshots (no record archive in this mode):
+// Every record is kept in memory and in Raft's snapshots (no segment files in this mode):
 // a topic's retentionBytes / retentionMs bound a partition. Retention runs on append, by the
 // log's time (the leader's stamp), so every replica deletes the same records.
 //

@@ -25,6 +25,7 @@
 
 import { crc32c } from '@node-rs/crc32';
 import { decode, encode, roundTrip } from '../../core/codec.js';
+import { newRound, type Round } from '../../core/round.js';
 import {
   deleteOpRoom,
   isWellFormed,
@@ -53,24 +54,6 @@ export interface WalOptions {
   readonly onWarning?: (text: string) => void;
   /** The file operations (tests inject faults here); node:fs/promises by default. */
   readonly fs?: WalFs;
-}
-
-/** The syncs one round of the writer loop serves. */
-interface Round {
-  readonly promise: Promise<void>;
-  resolve(): void;
-  reject(error: unknown): void;
-}
-
-function newRound(): Round {
-  let resolve = () => {};
-  let reject: (error: unknown) => void = () => {};
-  const promise = new Promise<void>((ok, fail) => {
-    resolve = ok;
-    reject = fail;
-  });
-  promise.catch(() => {}); // Every sync() caller gets it; the failure is also kept in `failed`.
-  return { promise, resolve, reject };
 }
 
 /**
