@@ -11,10 +11,12 @@
 // against the shapes the scripts return; anything else is also BackendUnavailableError.
 // Pub/sub messages can be lost (a reconnect drops them): waiters never rely on them alone.
 
+import { createHash } from 'node:crypto';
+import type { Socket } from 'node:net';
 import { Redis, type RedisOptions } from 'ioredis';
 import { BackendUnavailableError } from './errors.js';
 import type { ResolvedLockSpec } from './lock.js';
-import { LOCK_SCRIPTS, type LockScriptCommands, type RedisLockKeys } from './redis-scripts.js';
+import { LOCK_SCRIPTS, type RedisLockKeys } from './redis-scripts.js';
 
 export interface RedisNodeOptions {
   /** ioredis connection options (host, port, password, tls, db …) or a redis:// URL. */
@@ -72,7 +74,7 @@ function connectionOptions(options: RedisNodeOptions): NodeConnectionOptions {
     enableOfflineQueue: false,
     autoResendUnfulfilledCommands: false,
     maxRetriesPerRequest: 0,
-    commandTimeout: options.commandTimeoutMs,
+    // No commandTimeout: ioredis would arm a timer per command; Deadlines bounds them instead.
     // Reconnect for ever, at most 200 ms apart: a restarted server is found again soon.
     retryStrategy: (times: number) => Math.min(20 * times, 200),
   };
@@ -114,6 +116,105 @@ function parseAttempt(reply: unknown, where: string): NodeAttempt {
   throw unexpected(where, reply);
 }
 
+type ScriptName = keyof typeof LOCK_SCRIPTS;
+type Arg = string | number;
+
+/** Each script's SHA-1, for EVALSHA (EVAL when the server does not have it). */
+const SHAS = Object.fromEntries(
+  Object.entries(LOCK_SCRIPTS).map(([name, s]) => [
+    name,
+    createHash('sha1').update(s.lua).digest('hex'),
+  ]),
+) as Record<ScriptName, string>;
+
+/** One command in flight: failed by Deadlines once too old, unless it settled first. */
+interface InFlight {
+  readonly at: number;
+  readonly what: string;
+  readonly reject: (error: unknown) => void;
+  done: boolean;
+}
+
+/**
+ * The command timeout of one connection: commands in flight, oldest first (they all have the
+ * same timeout, so the oldest is the first to run out), and ONE timer, armed for the oldest.
+ * ioredis's own commandTimeout arms and clears a timer per command, a measurable share of a
+ * lock cycle's client CPU. A command failed here may still run on the server (as with
+ * ioredis's timeout): its caller sees BackendUnavailableError either way.
+ */
+class Deadlines {
+  private readonly queue: InFlight[] = [];
+  private head = 0;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    private readonly ms: number,
+    /** Fails an entry that ran out of time. */
+    private readonly fail: (entry: InFlight) => void,
+  ) {}
+
+  add(what: string, reject: (error: unknown) => void): InFlight {
+    const entry: InFlight = { at: performance.now() + this.ms, what, reject, done: false };
+    this.queue.push(entry);
+    if (this.timer === undefined) this.arm();
+    return entry;
+  }
+
+  /** Marks `entry` settled; false if it had already been failed (its reply came too late). */
+  settle(entry: InFlight): boolean {
+    if (entry.done) return false;
+    entry.done = true;
+    this.trim();
+    return true;
+  }
+
+  /** Drops settled commands from the front (replies come in order, so most go at once). */
+  private trim(): void {
+    const q = this.queue;
+    while (this.head < q.length && (q[this.head] as InFlight).done) this.head++;
+    if (this.head === q.length) {
+      q.length = 0;
+      this.head = 0;
+    } else if (this.head > 1024 && this.head * 2 > q.length) {
+      q.splice(0, this.head);
+      this.head = 0;
+    }
+  }
+
+  private arm(): void {
+    const first = this.queue[this.head];
+    if (first === undefined) return;
+    this.timer = setTimeout(() => this.expire(), Math.max(0, first.at - performance.now()));
+  }
+
+  private expire(): void {
+    this.timer = undefined;
+    const now = performance.now();
+    const q = this.queue;
+    for (let i = this.head; i < q.length; i++) {
+      const entry = q[i] as InFlight;
+      if (entry.done) continue;
+      if (entry.at > now) break;
+      entry.done = true;
+      this.fail(entry);
+    }
+    this.trim();
+    this.arm();
+  }
+}
+
+/** A release's reply: the holds left, or −1. */
+function parseCount(reply: unknown, where: string): number {
+  if (typeof reply !== 'number') throw unexpected(where, reply);
+  return reply;
+}
+
+/** An extend's reply: 1 (still ours) or 0. */
+function parseOurs(reply: unknown, where: string): boolean {
+  if (reply !== 0 && reply !== 1) throw unexpected(where, reply);
+  return reply === 1;
+}
+
 interface Subscription {
   readonly wakers: Set<(message: string) => void>;
   ready: Promise<unknown>;
@@ -122,7 +223,10 @@ interface Subscription {
 }
 
 export class RedisNode {
-  private readonly client: Redis & LockScriptCommands;
+  private readonly client: Redis;
+  private readonly deadlines: Deadlines;
+  /** Whether the command connection is corked until the next turn of the event loop. */
+  private corked = false;
   private subscriber: Redis | undefined;
   private readonly subscriptions = new Map<string, Subscription>();
   private readonly options: NodeConnectionOptions;
@@ -137,8 +241,12 @@ export class RedisNode {
     this.commandTimeoutMs = options.commandTimeoutMs;
     this.wakeUnqueued = options.wakeUnqueued ? '1' : '0';
     this.address = `${this.options.host ?? '127.0.0.1'}:${this.options.port ?? 6379}`;
-    this.client = new Redis({ ...this.options, scripts: LOCK_SCRIPTS }) as Redis &
-      LockScriptCommands;
+    this.client = new Redis(this.options);
+    this.deadlines = new Deadlines(options.commandTimeoutMs, (entry) =>
+      entry.reject(
+        this.unavailable(entry.what, new Error(`no reply within ${this.commandTimeoutMs} ms`)),
+      ),
+    );
     // Errors surface on the commands; an unhandled 'error' event would only add noise.
     this.client.on('error', () => {});
   }
@@ -182,43 +290,81 @@ export class RedisNode {
     });
   }
 
-  private async call<T>(what: string, run: () => Promise<unknown>, parse: (r: unknown) => T) {
-    let reply: unknown;
-    try {
-      await this.ready();
-      reply = await run();
-    } catch (error) {
-      throw this.unavailable(what, error);
-    }
-    return parse(reply);
+  /**
+   * Runs a lock script (EVALSHA; EVAL if the server lost it, which means it did not run) and
+   * parses its reply; any failure, a missing reply within the command timeout included, is
+   * BackendUnavailableError.
+   */
+  // (No named closures on this path: the tsx loader wraps each one in a costly __name call.)
+  private call<T>(
+    what: string,
+    script: ScriptName,
+    args: Arg[],
+    parse: (reply: unknown, where: string) => T,
+  ): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const entry = this.deadlines.add(what, reject);
+      (this.client.status === 'ready'
+        ? this.send(script, args)
+        : this.ready().then(() => this.send(script, args))
+      ).then(
+        (reply) => {
+          if (!this.deadlines.settle(entry)) return;
+          try {
+            resolve(parse(reply, `redis ${this.address} ${what}`));
+          } catch (error) {
+            reject(error);
+          }
+        },
+        (error: unknown) => {
+          if (this.deadlines.settle(entry)) reject(this.unavailable(what, error));
+        },
+      );
+    });
+  }
+
+  private send(script: ScriptName, args: Arg[]): Promise<unknown> {
+    this.cork();
+    const { numberOfKeys, lua } = LOCK_SCRIPTS[script];
+    return this.client.evalsha(SHAS[script], numberOfKeys, ...args).catch((error: unknown) => {
+      if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
+      return this.client.eval(lua, numberOfKeys, ...args);
+    });
+  }
+
+  /**
+   * Holds this turn's commands back and sends them in one write when the event loop next
+   * turns: concurrent acquires and releases (many workers, or Redlock's instances answering
+   * together) then cost one system call, not one each.
+   */
+  private cork(): void {
+    if (this.corked) return;
+    const stream = (this.client as unknown as { stream?: Socket }).stream;
+    if (stream === undefined) return;
+    this.corked = true;
+    stream.cork();
+    setImmediate(() => {
+      this.corked = false;
+      stream.uncork();
+    });
   }
 
   async acquire(keys: RedisLockKeys, spec: ResolvedLockSpec, r: NodeRequest): Promise<NodeAttempt> {
     const mode = scriptMode(spec);
-    const where = `redis ${this.address} acquire`;
     if (mode === 'exclusive') {
       return this.call(
         'acquire',
-        () =>
-          this.client.cohortLockAcquire(
-            ...exclusiveKeys(keys),
-            ...[r.owner, r.grant, r.ttlMs, r.queueMs, keys.channel],
-          ),
-        (reply) => parseAttempt(reply, where),
+        'cohortLockAcquire',
+        [...exclusiveKeys(keys), r.owner, r.grant, r.ttlMs, r.queueMs, keys.channel],
+        parseAttempt,
       );
     }
     const argv = [r.owner, r.grant, r.ttlMs, mode, spec.limit, mode === 'w' ? r.writerIntentMs : 0];
     return this.call(
       'acquire',
-      () =>
-        this.client.cohortSharedAcquire(
-          keys.holders,
-          keys.records,
-          keys.fence,
-          keys.writerWaiting,
-          ...argv,
-        ),
-      (reply) => parseAttempt(reply, where),
+      'cohortSharedAcquire',
+      [keys.holders, keys.records, keys.fence, keys.writerWaiting, ...argv],
+      parseAttempt,
     );
   }
 
@@ -229,24 +375,19 @@ export class RedisNode {
     owner: string,
     grant: string,
   ): Promise<number> {
-    const parse = (reply: unknown): number => {
-      if (typeof reply !== 'number') throw unexpected(`redis ${this.address} release`, reply);
-      return reply;
-    };
+    const parse = parseCount;
     if (scriptMode(spec) === 'exclusive') {
       return this.call(
         'release',
-        () =>
-          this.client.cohortLockRelease(
-            ...exclusiveKeys(keys),
-            ...[grant, keys.channel, this.wakeUnqueued],
-          ),
+        'cohortLockRelease',
+        [...exclusiveKeys(keys), grant, keys.channel, this.wakeUnqueued],
         parse,
       );
     }
     return this.call(
       'release',
-      () => this.client.cohortSharedRelease(keys.holders, keys.records, owner, grant, keys.channel),
+      'cohortSharedRelease',
+      [keys.holders, keys.records, owner, grant, keys.channel],
       parse,
     );
   }
@@ -259,20 +400,14 @@ export class RedisNode {
     grant: string,
     ttlMs: number,
   ): Promise<boolean> {
-    const parse = (reply: unknown): boolean => {
-      if (reply !== 0 && reply !== 1) throw unexpected(`redis ${this.address} extend`, reply);
-      return reply === 1;
-    };
+    const parse = parseOurs;
     if (scriptMode(spec) === 'exclusive') {
-      return this.call(
-        'extend',
-        () => this.client.cohortLockExtend(keys.lock, grant, ttlMs),
-        parse,
-      );
+      return this.call('extend', 'cohortLockExtend', [keys.lock, grant, ttlMs], parse);
     }
     return this.call(
       'extend',
-      () => this.client.cohortSharedExtend(keys.holders, keys.records, owner, grant, ttlMs),
+      'cohortSharedExtend',
+      [keys.holders, keys.records, owner, grant, ttlMs],
       parse,
     );
   }
@@ -284,9 +419,9 @@ export class RedisNode {
   async leave(keys: RedisLockKeys, grant: string): Promise<void> {
     await this.call(
       'leave',
-      () =>
-        this.client.cohortLockLeave(...exclusiveKeys(keys), grant, keys.channel, this.wakeUnqueued),
-      () => undefined,
+      'cohortLockLeave',
+      [...exclusiveKeys(keys), grant, keys.channel, this.wakeUnqueued],
+      parseCount,
     );
   }
 

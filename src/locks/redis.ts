@@ -20,7 +20,7 @@
 
 import type { RedisOptions } from 'ioredis';
 import { BackendUnavailableError, InvalidLockArgument, throwIfAborted } from './errors.js';
-import { LeaseHandle } from './lease-handle.js';
+import { type GrantOps, LeaseHandle } from './lease-handle.js';
 import {
   type AcquireOptions,
   type Lock,
@@ -196,14 +196,29 @@ class RedisLock implements Lock {
   }
 
   private handle(spec: ResolvedLockSpec, owner: string, ttlMs: number, granted: Granted) {
-    const { node, keys } = this;
     return new LeaseHandle(
       { name: spec.name, owner, token: granted.token, requestedAt: granted.requestedAt, ttlMs },
-      {
-        extend: (ms) => node.extend(keys, spec, owner, granted.grant, ms),
-        release: async () => (await node.release(keys, spec, owner, granted.grant)) >= 0,
-      },
+      new RedisGrant(this.node, this.keys, spec, owner, granted.grant),
     );
+  }
+}
+
+/** A grant's operations on the server (a class, not closures: one object per acquire). */
+class RedisGrant implements GrantOps {
+  constructor(
+    private readonly node: RedisNode,
+    private readonly keys: RedisLockKeys,
+    private readonly spec: ResolvedLockSpec,
+    private readonly owner: string,
+    private readonly grant: string,
+  ) {}
+
+  extend(ms: number): Promise<boolean> {
+    return this.node.extend(this.keys, this.spec, this.owner, this.grant, ms);
+  }
+
+  async release(): Promise<boolean> {
+    return (await this.node.release(this.keys, this.spec, this.owner, this.grant)) >= 0;
   }
 }
 
