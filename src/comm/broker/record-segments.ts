@@ -367,7 +367,9 @@ export class RecordSegments implements RecordStore {
       while (seg.end + HEADER <= bytes.length) {
         const len = bytes.readUInt32LE(seg.end);
         const body = bytes.subarray(seg.end + HEADER, seg.end + HEADER + len);
-        if (body.length < len || crc32c(body) !== bytes.readUInt32LE(seg.end + 4)) break;
+        // Zeros (a tail the file system extended but never wrote) pass a CRC of nothing.
+        if (len < BODY_FIXED || body.length < len) break;
+        if (crc32c(body) !== bytes.readUInt32LE(seg.end + 4)) break;
         const r = unframe(body);
         if (r.offset !== seg.base + seg.positions.length) break;
         seg.positions.push(seg.end);
