@@ -7,6 +7,9 @@
 // - xa: XaTransactionManager, two-phase commit across the two servers (examples/bank-transfer.ts);
 // - xa-lr: the same with bank b as the last resource (xa/last-resource.ts): a is prepared, b's
 //   plain COMMIT is the decision, then a's COMMIT PREPARED — no log write of the manager's;
+// - xa-1srv, xa-lr-1srv: xa and xa-lr with bank b a second database of server a (the issue's
+//   "two databases"): both branches share one WAL, so one fsync can cover both PREPAREs (or
+//   both COMMIT PREPAREDs), and only one server's processes work;
 // - tcc: TccCoordinator over two PgTccParticipants (examples/tcc-transfer.ts's accounts);
 // - saga: SagaOrchestrator, debit in a then credit in b, each a PgSagaEffects local
 //   transaction (compensation: refund the debit).
@@ -36,15 +39,30 @@ import {
 } from '../src/transactions/tcc/participant.js';
 import { XaTransactionManager } from '../src/transactions/xa/manager.js';
 
-export const PROTOCOLS = ['local', 'xa', 'xa-lr', 'tcc', 'saga'] as const;
+export const PROTOCOLS = ['local', 'xa', 'xa-lr', 'xa-1srv', 'xa-lr-1srv', 'tcc', 'saga'] as const;
 export type ProtocolName = (typeof PROTOCOLS)[number];
 export type ServerName = 'a' | 'b';
+/** The XA variants: two servers or one, a decision log or a last resource. */
+export const XA_PROTOCOLS = ['xa', 'xa-lr', 'xa-1srv', 'xa-lr-1srv'] as const;
+export type XaProtocolName = (typeof XA_PROTOCOLS)[number];
+const isXa = (name: ProtocolName): name is XaProtocolName =>
+  (XA_PROTOCOLS as readonly string[]).includes(name);
+/** Bank b on server a (a second database of it), not on server b. */
+const oneServer = (name: XaProtocolName) => name.endsWith('-1srv');
+
+/** Pools (each up to `workers` connections) a protocol holds on each server. */
+export function poolsOn(name: ProtocolName): Readonly<Record<ServerName, number>> {
+  if (name === 'local') return { a: 1, b: 0 };
+  return isXa(name) && oneServer(name) ? { a: 2, b: 0 } : { a: 1, b: 1 };
+}
 
 /** Every account starts with this many cents (never runs out). */
 export const START_CENTS = 1_000_000_000_000;
 
 export interface ProtocolContext {
   readonly banks: Readonly<Record<ServerName, pg.ClientConfig>>;
+  /** Bank b as a second database of server a (the one-server XA variants). */
+  readonly bankBOnA: pg.ClientConfig;
   /** Where coordinator logs go (one directory per protocol). */
   readonly scratch: string;
   /** Workers (= accounts per bank and protocol). */
@@ -70,7 +88,7 @@ const accounts = (protocol: ProtocolName, workers: number) =>
   Array.from({ length: workers }, (_, w) => account(protocol, w));
 
 export function openProtocol(name: ProtocolName, ctx: ProtocolContext): Promise<Protocol> {
-  if (name === 'xa' || name === 'xa-lr') return openXa(ctx, name);
+  if (isXa(name)) return openXa(ctx, name);
   const open = { local: openLocal, tcc: openTcc, saga: openSaga }[name];
   return open(ctx);
 }
@@ -155,9 +173,10 @@ async function openLocal(ctx: ProtocolContext): Promise<Protocol> {
   };
 }
 
-async function openXa(ctx: ProtocolContext, name: 'xa' | 'xa-lr'): Promise<Protocol> {
+async function openXa(ctx: ProtocolContext, name: XaProtocolName): Promise<Protocol> {
   const ids = accounts(name, ctx.workers);
-  for (const bank of [ctx.banks.a, ctx.banks.b]) {
+  const bankB = oneServer(name) ? ctx.bankBOnA : ctx.banks.b;
+  for (const bank of [ctx.banks.a, bankB]) {
     const setup = new PgParticipant('setup', bank);
     await setup.local('setup', (client) => openAccounts(client, ids, START_CENTS));
     await setup.close();
@@ -165,9 +184,9 @@ async function openXa(ctx: ProtocolContext, name: 'xa' | 'xa-lr'): Promise<Proto
   const tm = await XaTransactionManager.open({
     tmId: `bench-${name}`,
     logDir: path.join(ctx.scratch, `${name}-log`),
-    participants: { a: ctx.banks.a, b: ctx.banks.b },
+    participants: { a: ctx.banks.a, b: bankB },
     poolSize: ctx.poolSize,
-    ...(name === 'xa-lr' && { lastResource: 'b' }),
+    ...(name.startsWith('xa-lr') && { lastResource: 'b' }),
   });
   const dbs = (['a', 'b'] as const).map((s) => tm.participants.get(s) as PgParticipant);
   return {
@@ -178,13 +197,13 @@ async function openXa(ctx: ProtocolContext, name: 'xa' | 'xa-lr'): Promise<Proto
         { bank: 'a', account: account(name, w) },
         { bank: 'b', account: account(name, w) },
       ),
-    pools: dbs.map((db, i) => ({ server: i === 0 ? 'a' : 'b', pool: db.pool })),
+    pools: dbs.map((db, i) => ({ server: i === 0 || oneServer(name) ? 'a' : 'b', pool: db.pool })),
     logFsyncs: () => tm.log.fsyncs,
     audit: async () => {
       const money = await auditAccounts(name, ctx.workers, dbs, ids);
-      const prepared = await Promise.all(
-        dbs.map((db) => sums(db, 'SELECT count(*) FROM pg_prepared_xacts', [])),
-      );
+      // pg_prepared_xacts lists the whole server's: each database counts its own.
+      const sql = 'SELECT count(*) FROM pg_prepared_xacts WHERE database = current_database()';
+      const prepared = await Promise.all(dbs.map((db) => sums(db, sql, [])));
       const left = prepared.reduce((x, [y = 0]) => x + y, 0);
       return money ?? (left > 0 ? `${name}: ${left} transactions left prepared` : undefined);
     },

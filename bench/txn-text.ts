@@ -23,6 +23,8 @@ const NAMES: Record<TxnBenchRun['protocol'], string> = {
   local: 'local transaction (1 db)',
   xa: 'XA 2PC (2 servers)',
   'xa-lr': 'XA 2PC, last resource',
+  'xa-1srv': 'XA 2PC (2 dbs, 1 server)',
+  'xa-lr-1srv': 'XA 2PC, last resource (2 dbs, 1 server)',
   tcc: 'TCC',
   saga: 'saga',
 };
@@ -128,7 +130,7 @@ export function txnBenchText(report: TxnBenchReport): string {
       "(XA: the last COMMIT PREPARED, its first branch's BEGIN included; TCC and saga: the " +
       'longest of their short local transactions).\n' +
       'fsyncs: pg_stat_wal.wal_sync deltas of servers a and b (background writers included) ' +
-      "and the coordinator log's own, per transfer. CPU: this process's (client and " +
+      "and the coordinator log's own, per transfer (-1srv: both databases' are server a's). CPU: this process's (client and " +
       "coordinator) + both PostgreSQL servers' (all their processes), per transfer.",
     ...outboxText(report),
     ...txMessagesText(report),

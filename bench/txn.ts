@@ -2,9 +2,10 @@
 // from a worker's account in bank a to its account in bank b) in closed loops at each
 // concurrency, on two real PostgreSQL 15 servers started here — two servers, not two
 // databases of one, so that XA's participants have separate WALs and fsync independently, as
-// databases on two machines would (both servers share this machine's disk) — through the four
+// databases on two machines would (both servers share this machine's disk) — through the
 // protocols of bench/txn-protocols.ts: one local transaction (the limit), XA two-phase
-// commit, TCC and a saga. Per protocol and concurrency: transfers/s (the median of the
+// commit (classic and with a last resource), TCC and a saga; and XA again with bank b a
+// second database of server a (xa-1srv, xa-lr-1srv: the issue's "two databases", one WAL). Per protocol and concurrency: transfers/s (the median of the
 // repetitions), p50/p99 latency and lock hold time (pooled), and fsyncs per transfer counted
 // for real: each server's pg_stat_wal.wal_sync delta (txn-wal-stats.ts) plus the coordinator
 // log's own fsyncs (DurableLog.fsyncs: WAL group-commit rounds), divided by the transfers.
@@ -12,7 +13,8 @@
 // acknowledged commit, PREPARE TRANSACTION and COMMIT PREPARED is on disk. Repetitions are
 // interleaved over the protocols, the order alternating (a busy neighbour slows all alike).
 // Ratios are to the local transaction at the same concurrency; the issue's goal is checked:
-// XA's p50 within 3× the local one's at concurrency 1, its transfers/s within 2× at 64. Then
+// XA's p50 within 3× the local one's at concurrency 1, its transfers/s within 2× at 64 (per
+// XA variant). Then
 // the outbox: its relay's latency against a raw publish to a private RabbitMQ (bench/outbox.ts;
 // the goal: the relay adds no more than one broker round trip), and a transactional message on
 // Cohort's own broker against a plain publish (bench/txn-messages.ts).
@@ -25,7 +27,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type pg from 'pg';
+import pg from 'pg';
 import { RabbitMqServer } from '../src/runtime/launcher/rabbitmq.js';
 import { LocalServers, postgresConnection } from './locks-servers.js';
 import { percentile } from './metrics.js';
@@ -38,7 +40,10 @@ import {
   PROTOCOLS,
   type Protocol,
   type ProtocolName,
+  poolsOn,
   type ServerName,
+  XA_PROTOCOLS,
+  type XaProtocolName,
 } from './txn-protocols.js';
 import { WalSyncCounter } from './txn-wal-stats.js';
 
@@ -91,8 +96,8 @@ export interface TxnBenchRun {
 }
 
 export interface TxnBenchGoal {
-  /** The XA variant judged: classic (decision log) or with a last resource. */
-  readonly protocol: 'xa' | 'xa-lr';
+  /** The XA variant judged: classic (decision log) or with a last resource, 2 servers or 1. */
+  readonly protocol: XaProtocolName;
   /** XA p50 ÷ local p50 at concurrency 1 (absent: 1 not measured). */
   readonly latencyRatioAt1?: number;
   readonly latencyRatioTarget: number;
@@ -157,7 +162,22 @@ async function measureOutbox(
 
 const SETUP =
   'two PostgreSQL 15 servers on 127.0.0.1 (separate WALs, one disk), fsync on, ' +
-  'synchronous_commit on; coordinator logs on the same disk; no two workers share an account';
+  'synchronous_commit on; -1srv: bank b a second database of server a; coordinator logs on ' +
+  'the same disk; no two workers share an account';
+/** Bank b's database on server a, for the one-server XA variants. */
+const BANK_B_ON_A = 'bank_b';
+
+/** Creates bank b's database on server a; its connection. */
+async function createBankBOnA(connection: pg.ClientConfig): Promise<pg.ClientConfig> {
+  const admin = new pg.Client(connection);
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${BANK_B_ON_A}`);
+  } finally {
+    await admin.end();
+  }
+  return { ...connection, database: BANK_B_ON_A };
+}
 
 interface Rep {
   readonly loop: LoopResult;
@@ -273,7 +293,7 @@ function withRatios(runs: readonly TxnBenchRun[]): TxnBenchRun[] {
   });
 }
 
-function goalOf(runs: readonly TxnBenchRun[], protocol: 'xa' | 'xa-lr'): TxnBenchGoal {
+function goalOf(runs: readonly TxnBenchRun[], protocol: XaProtocolName): TxnBenchGoal {
   const xa = (c: number) => runs.find((r) => r.protocol === protocol && r.concurrency === c);
   const at1 = xa(1)?.vsLocal?.p50;
   const at64 = xa(64)?.vsLocal?.throughput;
@@ -323,13 +343,15 @@ async function measureAll(
 export async function benchTxn(opts: TxnBenchOptions): Promise<TxnBenchReport> {
   const concurrencies = opts.concurrency ?? DEFAULT_CONCURRENCY;
   const workers = Math.max(...concurrencies);
+  const pools = (server: ServerName) =>
+    (opts.protocols ?? PROTOCOLS).reduce((n, p) => n + poolsOn(p)[server], 0);
   const settings = {
     fsync: 'on',
     synchronous_commit: 'on',
-    // Each protocol's pools hold up to `workers` connections on a server; XA prepares one
-    // transaction per worker on each.
-    max_connections: String(PROTOCOLS.length * workers + 50),
-    max_prepared_transactions: String(workers + 10),
+    // Each pool holds up to `workers` connections; XA prepares one transaction per worker on
+    // each database, both of them on server a for xa-1srv (one protocol runs at a time).
+    max_connections: String(Math.max(pools('a'), pools('b')) * workers + 50),
+    max_prepared_transactions: String(2 * workers + 10),
   };
   const skipped: { what: string; reason: string }[] = [];
   const problems: string[] = [];
@@ -349,7 +371,8 @@ export async function benchTxn(opts: TxnBenchOptions): Promise<TxnBenchReport> {
       a: postgresConnection(started[0]?.ports[0] as number),
       b: postgresConnection(started[1]?.ports[0] as number),
     };
-    const ctx = { banks, scratch, workers, poolSize: workers };
+    const bankBOnA = await createBankBOnA(banks.a);
+    const ctx = { banks, bankBOnA, scratch, workers, poolSize: workers };
     for (const name of opts.protocols ?? PROTOCOLS) {
       try {
         protocols.push(await openProtocol(name, ctx));
@@ -395,9 +418,9 @@ export async function benchTxn(opts: TxnBenchOptions): Promise<TxnBenchReport> {
     concurrency: concurrencies,
     setup: SETUP,
     runs,
-    goals: (['xa', 'xa-lr'] as const)
-      .filter((p) => runs.some((r) => r.protocol === p))
-      .map((p) => goalOf(runs, p)),
+    goals: XA_PROTOCOLS.filter((p) => runs.some((r) => r.protocol === p)).map((p) =>
+      goalOf(runs, p),
+    ),
     ...(outbox !== undefined && { outbox }),
     ...(txMessages !== undefined && { txMessages }),
     problems,

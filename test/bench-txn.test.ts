@@ -3,7 +3,8 @@
 // and concurrency with transfers and no errors, ratios to the local transaction on every other
 // row, the goal at concurrency 1 computed and at 64 absent (not measured) — that fsyncs are
 // really counted (each PREPARE and COMMIT PREPARED, each local commit and each coordinator
-// log write syncs at least once per transfer at concurrency 1), that the audit found the
+// log write syncs at least once per transfer at concurrency 1; the one-server XA variants
+// sync on server a only, both databases being its), that the audit found the
 // money conserved, that CPU per transfer is reported for the client and the servers, and
 // that nothing is left behind in TMPDIR. No timing thresholds.
 
@@ -40,7 +41,7 @@ function run(
 }
 
 describe('cohort bench txn', () => {
-  it('measures the local transaction, XA (both ways), TCC and a saga, and cleans up', async () => {
+  it('measures the local transaction, XA (four ways), TCC and a saga, and cleans up', async () => {
     const out = await run([
       ...['bench', 'txn', '--json', '--concurrency', '1,2'],
       ...['--duration', '200', '--repeats', '1'],
@@ -51,8 +52,9 @@ describe('cohort bench txn', () => {
     expect(report.skipped).toEqual([]);
     expect(report.problems).toEqual([]);
     expect(report.concurrency).toEqual([1, 2]);
-    expect(report.runs).toHaveLength(10);
-    for (const protocol of ['local', 'xa', 'xa-lr', 'tcc', 'saga'] as const)
+    expect(report.runs).toHaveLength(14);
+    const xas = ['xa', 'xa-lr', 'xa-1srv', 'xa-lr-1srv'] as const;
+    for (const protocol of ['local', ...xas, 'tcc', 'saga'] as const)
       for (const concurrency of [1, 2]) {
         const what = `${protocol} at ${concurrency}`;
         const r = report.runs.find((x) => x.protocol === protocol && x.concurrency === concurrency);
@@ -84,7 +86,12 @@ describe('cohort bench txn', () => {
     expect(at1('xa-lr')?.fsyncsPerTransfer.serverA).toBeGreaterThanOrEqual(1);
     expect(at1('xa-lr')?.fsyncsPerTransfer.serverB).toBeGreaterThanOrEqual(1);
     expect(at1('xa-lr')?.fsyncsPerTransfer.log).toBe(0);
-    expect(report.goals.map((g) => g.protocol)).toEqual(['xa', 'xa-lr']);
+    // Both databases on server a: its WAL takes every branch's syncs (concurrent ones may share).
+    for (const p of ['xa-1srv', 'xa-lr-1srv'])
+      expect(at1(p)?.fsyncsPerTransfer.serverA, p).toBeGreaterThanOrEqual(1);
+    expect(at1('xa-1srv')?.fsyncsPerTransfer.log).toBeGreaterThan(0);
+    expect(at1('xa-lr-1srv')?.fsyncsPerTransfer.log).toBe(0);
+    expect(report.goals.map((g) => g.protocol)).toEqual([...xas]);
     for (const goal of report.goals) {
       expect(goal.latencyRatioAt1).toBe(at1(goal.protocol)?.vsLocal?.p50);
       expect(goal.throughputRatioAt64).toBeUndefined();
