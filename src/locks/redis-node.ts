@@ -160,6 +160,11 @@ class Deadlines {
     return entry;
   }
 
+  /** Whether a command is in flight (others are sent meanwhile: worth batching). */
+  get busy(): boolean {
+    return this.head < this.queue.length;
+  }
+
   /** Marks `entry` settled; false if it had already been failed (its reply came too late). */
   settle(entry: InFlight): boolean {
     if (entry.done) return false;
@@ -303,6 +308,8 @@ export class RedisNode {
     parse: (reply: unknown, where: string) => T,
   ): Promise<T> {
     return new Promise<T>((resolve, reject) => {
+      // Batched with others only while some are in flight: a lone command goes at once.
+      if (this.deadlines.busy) this.cork();
       const entry = this.deadlines.add(what, reject);
       (this.client.status === 'ready'
         ? this.send(script, args)
@@ -324,7 +331,6 @@ export class RedisNode {
   }
 
   private send(script: ScriptName, args: Arg[]): Promise<unknown> {
-    this.cork();
     const { numberOfKeys, lua } = LOCK_SCRIPTS[script];
     return this.client.evalsha(SHAS[script], numberOfKeys, ...args).catch((error: unknown) => {
       if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
@@ -334,8 +340,8 @@ export class RedisNode {
 
   /**
    * Holds this turn's commands back and sends them in one write when the event loop next
-   * turns: concurrent acquires and releases (many workers, or Redlock's instances answering
-   * together) then cost one system call, not one each.
+   * turns: concurrent acquires and releases (many workers) then cost one system call, not
+   * one each. A write to a local socket costs about as much as the Lua script it carries.
    */
   private cork(): void {
     if (this.corked) return;
