@@ -3,9 +3,10 @@
 // (redis-scripts.ts) on every instance in parallel, each bounded by a per-instance timeout
 // small against the TTL; the lock is ours if a majority granted it and the time that took
 // is less than the TTL minus the clock drift (1 % of the TTL + 2 ms, as the spec says) —
-// handle.validUntil is that validity. Otherwise the attempt is released on every instance
-// (also those that did not answer: a lost reply may hide a grant) and retried after a
-// random delay, so competing clients do not split the votes again in lock-step.
+// handle.validUntil is that validity. Otherwise the attempt is released wherever it may
+// have been granted (also on instances that did not answer: a lost reply may hide a grant;
+// not where the answer was "held") and retried after a random delay, so competing clients
+// do not split the votes again in lock-step. A release returns once a majority released.
 //
 // Waiters in one process take turns (LocalTurns): only the longest-waiting one attempts,
 // woken once a majority of the instances published a release; the others sleep until it got
