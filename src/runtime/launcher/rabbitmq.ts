@@ -195,6 +195,13 @@ export class RabbitMqServer {
     const epmd = this.epmd;
     this.epmd = undefined;
     await stopChild(epmd, 'SIGTERM');
+    // The broker's own children (erl_child_setup, inet_gethost …) end when their pipe to it
+    // closes, a moment after it exits: stopped means they are gone too.
+    await until(() => this.leftovers().length === 0, 'rabbitmq children to exit', 10_000).catch(
+      () => {
+        for (const pid of this.leftovers()) killQuietly(pid);
+      },
+    );
   }
 
   /** Pids of processes still carrying this node's marker (none once stop() returned). */
@@ -215,10 +222,6 @@ export class RabbitMqServer {
   /** Stops the node (SIGKILL: the data is thrown away) and removes its directory. */
   async close(): Promise<void> {
     await this.stop('kill');
-    // The broker's own children end when their pipe to it closes; wait for that, briefly.
-    await until(() => this.leftovers().length === 0, 'rabbitmq children to exit', 10_000).catch(
-      () => {},
-    );
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
 }
@@ -228,4 +231,12 @@ async function stopChild(child: ChildProcess | undefined, signal: NodeJS.Signals
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   if (child.pid !== undefined) process.kill(child.pid, signal);
   await exited;
+}
+
+function killQuietly(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // Exited meanwhile.
+  }
 }
