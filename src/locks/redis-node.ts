@@ -12,7 +12,6 @@
 // Pub/sub messages can be lost (a reconnect drops them): waiters never rely on them alone.
 
 import { createHash } from 'node:crypto';
-import type { Socket } from 'node:net';
 import { Redis, type RedisOptions } from 'ioredis';
 import { BackendUnavailableError } from './errors.js';
 import type { ResolvedLockSpec } from './lock.js';
@@ -160,11 +159,6 @@ class Deadlines {
     return entry;
   }
 
-  /** Whether a command is in flight (others are sent meanwhile: worth batching). */
-  get busy(): boolean {
-    return this.head < this.queue.length;
-  }
-
   /** Marks `entry` settled; false if it had already been failed (its reply came too late). */
   settle(entry: InFlight): boolean {
     if (entry.done) return false;
@@ -230,8 +224,6 @@ interface Subscription {
 export class RedisNode {
   private readonly client: Redis;
   private readonly deadlines: Deadlines;
-  /** Whether the command connection is corked until the next turn of the event loop. */
-  private corked = false;
   private subscriber: Redis | undefined;
   private readonly subscriptions = new Map<string, Subscription>();
   private readonly options: NodeConnectionOptions;
@@ -308,8 +300,6 @@ export class RedisNode {
     parse: (reply: unknown, where: string) => T,
   ): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      // Batched with others only while some are in flight: a lone command goes at once.
-      if (this.deadlines.busy) this.cork();
       const entry = this.deadlines.add(what, reject);
       (this.client.status === 'ready'
         ? this.send(script, args)
@@ -335,23 +325,6 @@ export class RedisNode {
     return this.client.evalsha(SHAS[script], numberOfKeys, ...args).catch((error: unknown) => {
       if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
       return this.client.eval(lua, numberOfKeys, ...args);
-    });
-  }
-
-  /**
-   * Holds this turn's commands back and sends them in one write when the event loop next
-   * turns: concurrent acquires and releases (many workers) then cost one system call, not
-   * one each. A write to a local socket costs about as much as the Lua script it carries.
-   */
-  private cork(): void {
-    if (this.corked) return;
-    const stream = (this.client as unknown as { stream?: Socket }).stream;
-    if (stream === undefined) return;
-    this.corked = true;
-    stream.cork();
-    setImmediate(() => {
-      this.corked = false;
-      stream.uncork();
     });
   }
 
