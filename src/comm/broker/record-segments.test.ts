@@ -1,8 +1,8 @@
 // The record segments on a real disk: every record must come back exactly as added — from
 // memory before its flush, from the last round's block, through read-ahead, in order and at
 // random, across rounds of different sizes, records larger than the read-ahead block, a
-// reopen, a tail cut at any byte or followed by zeros (whole frames kept, the rest cut) and a
-// gap after one.
+// reopen, a tail cut at any byte or followed by zeros (whole frames kept, the rest cut), a
+// gap after one, and preallocation (zeros ahead of the tail only, never in an earlier segment).
 
 import { appendFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -78,14 +78,19 @@ describe('comm/broker record segments', () => {
     const a = await RecordSegments.open(dir);
     const sizes: number[] = [];
     const seg = join(dir, 't-t', '0', `${'0'.repeat(16)}.rec`);
+    let frames = 0;
     for (let o = 0; o < 6; o++) {
       a.add('t', 0, { offset: o, key: `k${o}`, value: Buffer.alloc(o * 5, o), time: o });
       await a.flush();
-      sizes.push((await readFile(seg)).length);
+      frames += 8 + 20 + `k${o}`.length + o * 5; // Header, fixed body, key, value.
+      sizes.push(frames);
     }
     await a.close();
+    // The file goes on in preallocated zeros: a crash may cut it anywhere in them too.
     const full = await readFile(seg);
-    for (let cut = 0; cut <= full.length; cut++) {
+    expect(full.length).toBeGreaterThan(frames);
+    expect(full.subarray(frames).every((x) => x === 0)).toBe(true);
+    for (let cut = 0; cut <= frames + 40; cut++) {
       const copy = await tempDir();
       const to = join(copy, 't-t', '0');
       await mkdir(to, { recursive: true });
@@ -106,6 +111,43 @@ describe('comm/broker record segments', () => {
       expect(Buffer.from(c.read('t', 0, whole)?.v ?? []).toString()).toBe('next');
       await c.close();
     }
+  });
+
+  it('keeps zeros ahead of the tail only: a segment that stops being the tail is cut back', async () => {
+    const dir = await tempDir();
+    const options = { segmentBytes: 16 * 1024, preallocateBytes: 4096 };
+    const a = await RecordSegments.open(dir, options);
+    const small = (o: number): OffsetRecord => ({
+      offset: o,
+      key: null,
+      value: Buffer.alloc(200 + (o % 7) * 100, 1 + (o % 250)),
+      time: o,
+    });
+    const offsets = [...Array.from({ length: 201 }, (_, i) => i), 250, 251, 252];
+    const segs = join(dir, 't-t', '0');
+    const lastSegment = async () => {
+      const names = (await readdir(segs)).sort();
+      return readFile(join(segs, names[names.length - 1] as string));
+    };
+    for (let i = 0; i < offsets.length; i += 3) {
+      // Before the gap, the tail ends in its zeros; the gap starts a new segment.
+      if (offsets[i] === 250) expect((await lastSegment()).at(-1)).toBe(0);
+      for (const o of offsets.slice(i, i + 3)) a.add('t', 0, small(o));
+      await a.flush();
+    }
+    const names = (await readdir(segs)).sort();
+    expect(names.length).toBeGreaterThan(3);
+    for (const n of names.slice(0, -1)) expect((await readFile(join(segs, n))).at(-1)).not.toBe(0);
+    expect((await lastSegment()).at(-1)).toBe(0);
+    await a.close();
+    // Opening every earlier segment whole (no cut allowed there) proves they end in a frame.
+    const b = await RecordSegments.open(dir, options);
+    expect(b.takeEntries('t', 0).map((e) => e.offset)).toEqual(offsets);
+    for (const o of offsets) expect(b.read('t', 0, o)?.v).toEqual(small(o).value);
+    b.add('t', 0, small(253));
+    await b.flush();
+    expect(b.read('t', 0, 253)?.v).toEqual(small(253).value);
+    await b.close();
   });
 
   it('starts a segment after a gap, drops passed segments but the tail, and refuses corruption', async () => {

@@ -11,6 +11,14 @@
 // segment (position i is offset base + i); the next segment starts after the last one ends,
 // later only after a crash that cut records retention had already passed.
 //
+// Preallocation: a tail segment keeps about a MiB of zeros written (and durable) ahead of its
+// end, refilled in the background as rounds use it. A round's write then overwrites allocated
+// blocks and leaves the file's size alone, so its O_DSYNC has no metadata to journal: on this
+// ext4 disk a 120-byte durable write took 105-114 µs into zeros against 150-177 µs appended
+// (/tmp/fsx.mjs of 2026-12-05; the 1-producer publish is that write plus a round trip). A
+// segment that stops being the tail is cut back to its last frame before the next is created,
+// so only the last segment of a partition ever ends in zeros, and recovery cuts them there.
+//
 // Reads: records not yet written come from memory; written ones through a block per segment
 // — the bytes of the last round written to it (a consumer right behind its producers reads
 // them without a system call), else a 256 KiB read-ahead `pread` (a consumer reads offsets in
@@ -40,13 +48,15 @@ const SEGMENT_BYTES = 64 * 1024 * 1024;
 export interface SegmentOptions {
   /** Roll to a new segment file beyond this size (default 64 MiB). */
   readonly segmentBytes?: number;
+  /** Zeros kept written ahead of the tail segment's end (default 1 MiB; 0: plain appends). */
+  readonly preallocateBytes?: number;
 }
+const PREALLOCATE_BYTES = 1024 * 1024;
 /** Bytes one read brings in (the records after the one asked for come with it). */
 const READ_AHEAD_BYTES = 256 * 1024;
 /** Appends with O_DSYNC: the write returns once durable (not on Windows: write + fdatasync). */
 const DSYNC = constants.O_DSYNC as number | undefined;
-const APPEND_FLAGS =
-  constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | (DSYNC === undefined ? 0 : DSYNC);
+const WRITE_FLAGS = constants.O_WRONLY | constants.O_CREAT | (DSYNC === undefined ? 0 : DSYNC);
 
 interface Segment {
   readonly base: number;
@@ -54,9 +64,14 @@ interface Segment {
   /** File position of each record, base + i; `end` after the last. */
   readonly positions: number[];
   end: number;
+  /** The file's size: zeros from `end` on (the tail's preallocation), durable. */
+  allocated: number;
+  /** A refill of the zeros beyond `allocated` in progress (never rejects: see fillError). */
+  filling?: Promise<void> | undefined;
+  fillError?: unknown;
   /** For reads, opened on the first. */
   fd: number | undefined;
-  /** The tail segment's append handle, while it is the tail. */
+  /** The tail segment's write handle, while it is the tail. */
   appender?: FileHandle | undefined;
   /** The last block read or written: file bytes from `at`. */
   block?: { at: number; bytes: Buffer } | undefined;
@@ -131,14 +146,21 @@ export class RecordSegments implements RecordStore {
   /** Durable writes so far (a round writes each partition it holds once). */
   writes = 0;
 
+  private zeros: Buffer | undefined;
+
   private constructor(
     readonly dir: string,
     private readonly segmentBytes: number,
+    private readonly preallocateBytes: number,
   ) {}
 
   /** Opens the segments under `dir`, cutting each partition's torn tail. */
   static async open(dir: string, options: SegmentOptions = {}): Promise<RecordSegments> {
-    const s = new RecordSegments(dir, options.segmentBytes ?? SEGMENT_BYTES);
+    const s = new RecordSegments(
+      dir,
+      options.segmentBytes ?? SEGMENT_BYTES,
+      options.preallocateBytes ?? PREALLOCATE_BYTES,
+    );
     await mkdir(dir, { recursive: true });
     for (const t of await readdir(dir)) {
       if (!t.startsWith('t-')) continue;
@@ -221,7 +243,7 @@ export class RecordSegments implements RecordStore {
       const s = part.segs.shift() as Segment;
       if (part.blockHolder === s) part.blockHolder = undefined;
       if (s.fd !== undefined) closeSync(s.fd);
-      await s.appender?.close();
+      await s.appender?.close(); // Only the tail has one (and fills), and the tail stays.
       await rm(s.path, { force: true });
     }
   }
@@ -231,6 +253,7 @@ export class RecordSegments implements RecordStore {
     for (const part of this.parts.values())
       for (const s of part.segs) {
         if (s.fd !== undefined) closeSync(s.fd);
+        await s.filling;
         await s.appender?.close().catch(() => {});
       }
     this.parts.clear();
@@ -287,23 +310,20 @@ export class RecordSegments implements RecordStore {
           path: join(dir, segName(first.offset)),
           positions: [],
           end: 0,
+          allocated: 0,
           fd: undefined,
         }
       : last;
     if (fresh) {
       await mkdir(dir, { recursive: true });
-      await last?.appender?.close();
-      if (last !== undefined) last.appender = undefined;
+      if (last !== undefined) await seal(last);
     }
     const { bytes, ends } = frames(records);
-    tail.appender ??= await open(tail.path, APPEND_FLAGS);
-    const handle = tail.appender;
-    for (let done = 0; done < bytes.length; ) {
-      const written = (await handle.write(bytes, done, bytes.length - done)).bytesWritten;
-      if (written <= 0) throw new Error(`${tail.path}: a write made no progress`);
-      done += written;
-    }
-    if (DSYNC === undefined) await handle.datasync();
+    tail.appender ??= await open(tail.path, WRITE_FLAGS);
+    // A write past the zeros would overlap a refill in progress: it waits for it.
+    if (tail.end + bytes.length > tail.allocated) await tail.filling;
+    if (tail.fillError !== undefined) throw tail.fillError;
+    await writeAt(tail.appender, bytes, tail.end, tail.path);
     this.writes += 1;
     if (fresh) {
       await syncDir(dir);
@@ -317,9 +337,33 @@ export class RecordSegments implements RecordStore {
       at = end;
     }
     tail.end = base + at;
+    tail.allocated = Math.max(tail.allocated, tail.end);
     tail.block = { at: base, bytes };
     this.holdBlock(part, tail);
     part.unwritten.splice(0, n);
+    this.refill(tail);
+  }
+
+  /** Writes the tail's next zeros in the background once less than half of them is left. */
+  private refill(tail: Segment): void {
+    const size = this.preallocateBytes;
+    if (size === 0 || tail.filling !== undefined || tail.appender === undefined) return;
+    if (tail.allocated - tail.end >= size / 2 || tail.allocated >= this.segmentBytes) return;
+    const from = tail.allocated;
+    const to = Math.min(from + size, this.segmentBytes);
+    this.zeros ??= Buffer.alloc(size);
+    tail.filling = writeAt(tail.appender, this.zeros.subarray(0, to - from), from, tail.path)
+      .then(
+        () => {
+          tail.allocated = Math.max(tail.allocated, to);
+        },
+        (error: unknown) => {
+          tail.fillError ??= error; // The next round that writes fails with it.
+        },
+      )
+      .finally(() => {
+        tail.filling = undefined;
+      });
   }
 
   /** One block per partition: the segment about to use its block takes the role. */
@@ -358,6 +402,7 @@ export class RecordSegments implements RecordStore {
         path,
         positions: [],
         end: 0,
+        allocated: 0,
         fd: undefined,
       };
       const prev = entries[entries.length - 1];
@@ -378,13 +423,52 @@ export class RecordSegments implements RecordStore {
       }
       if (seg.end < bytes.length) {
         if (!isLast) throw new SegmentCorruptionError(`${path}: bad record at ${seg.end}`);
-        await truncate(path, seg.end); // A torn last round: never acknowledged.
+        // A torn last round (never acknowledged), or the tail's preallocated zeros.
+        await truncate(path, seg.end);
       }
+      seg.allocated = seg.end;
       if (seg.positions.length > 0) part.segs.push(seg);
       else if (isLast) await rm(path, { force: true });
       else throw new SegmentCorruptionError(`${path}: no record`);
     }
     this.scanned.set(`${topic}/${p}`, entries);
+  }
+}
+
+/** Writes all of `bytes` at `position`, durably (the handle is O_DSYNC where there is one). */
+async function writeAt(
+  handle: FileHandle,
+  bytes: Buffer,
+  position: number,
+  path: string,
+): Promise<void> {
+  for (let done = 0; done < bytes.length; ) {
+    const written = (await handle.write(bytes, done, bytes.length - done, position + done))
+      .bytesWritten;
+    if (written <= 0) throw new Error(`${path}: a write made no progress`);
+    done += written;
+  }
+  if (DSYNC === undefined) await handle.datasync();
+}
+
+/**
+ * Ends a tail's life as the tail: its zeros cut off (durably, before the next segment exists,
+ * so that only a partition's last segment may end in zeros) and its write handle closed.
+ */
+async function seal(seg: Segment): Promise<void> {
+  await seg.filling;
+  const handle = seg.appender;
+  seg.appender = undefined;
+  if (handle === undefined) return;
+  try {
+    if (seg.fillError !== undefined) throw seg.fillError;
+    if (seg.allocated > seg.end) {
+      await handle.truncate(seg.end);
+      await handle.datasync();
+      seg.allocated = seg.end;
+    }
+  } finally {
+    await handle.close();
   }
 }
 
