@@ -19,6 +19,8 @@
 
 import { randomBytes } from 'node:crypto';
 import type { BrokerSystem, MessageBroker } from '../src/comm/broker/adapter.js';
+import { newRound } from '../src/core/round.js';
+import { within } from '../src/runtime/testing/wait.js';
 import {
   BROKER_SYSTEMS,
   type BrokerServer,
@@ -141,12 +143,9 @@ async function runOnce(
   let settled = 0;
   let ackErrors = 0;
   // Timed to the last ack's answer itself (polling would add up to a poll interval to short runs).
-  let allSettled: () => void = () => {};
-  const done = new Promise<void>((resolve) => {
-    allSettled = resolve;
-  });
+  const all = newRound();
   const settle = () => {
-    if (++settled >= produced) allSettled();
+    if (++settled >= produced) all.resolve();
   };
   const reading = (async () => {
     for await (const m of sub) {
@@ -158,20 +157,10 @@ async function runOnce(
       if (received >= produced) break;
     }
   })();
-  if (produced === 0) allSettled();
-  let deadline: NodeJS.Timeout | undefined;
-  await Promise.race([
-    done,
-    new Promise((_, reject) => {
-      deadline = setTimeout(
-        () =>
-          reject(
-            new Error(`timed out waiting for ${server.system}: ${produced} messages consumed`),
-          ),
-        CONSUME_DEADLINE_MS,
-      );
-    }),
-  ]).finally(() => clearTimeout(deadline));
+  if (produced === 0) all.resolve();
+  // A failed read loop fails the run at once rather than at the deadline.
+  reading.catch((error: unknown) => all.reject(error));
+  await within(all.promise, CONSUME_DEADLINE_MS, `${server.system}: ${produced} messages consumed`);
   seconds = (performance.now() - started) / 1000;
   const consume = phaseOf(produced, seconds, before, sampleServer(server.pid), {
     errors: ackErrors,

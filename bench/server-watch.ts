@@ -10,6 +10,7 @@
 
 import { setMaxListeners } from 'node:events';
 import { type Client, connect } from '../src/client/index.js';
+import { within } from '../src/runtime/testing/wait.js';
 import { Failures, type LoopResult } from './server-loop.js';
 
 export const FANOUT_KEY = 'bench/fanout';
@@ -20,19 +21,6 @@ export interface Fanout {
   run(writer: Client, durationMs: number): Promise<LoopResult>;
   /** Cancels the watchers and closes their connection. */
   close(): Promise<void>;
-}
-
-/** Rejects with a message when `promise` has not settled within `ms`. */
-async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} not within ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([promise, late]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /** Opens `watchers` watchers on FANOUT_KEY and waits until the server created them all. */

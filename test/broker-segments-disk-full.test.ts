@@ -23,7 +23,8 @@ beforeAll(() => {
 });
 
 afterEach(() => {
-  for (const dir of mounts.splice(0)) execFileSync('umount', [dir]);
+  // Lazily: a failed assertion may leave a file open on it.
+  for (const dir of mounts.splice(0)) execFileSync('umount', ['-l', dir]);
   for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 });
 

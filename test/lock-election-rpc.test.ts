@@ -217,7 +217,7 @@ describe.each(API_SERVERS)('v3lock and v3election against $kind', ({ start }) =>
   });
 });
 
-describe.each(API_SERVERS)('v3lock and v3election on 3 members of $kind', ({ start }) => {
+describe.each(API_SERVERS)('v3lock and v3election on 3 members of $kind', ({ kind, start }) => {
   let server: ApiServer;
   let rpcs: RecipeRpc[];
 
@@ -305,6 +305,7 @@ describe.each(API_SERVERS)('v3lock and v3election on 3 members of $kind', ({ sta
     const answer = await waiting;
     let held2: Message | undefined = 'held' in answer ? answer.held : undefined;
     if ('error' in answer) {
+      expect(kind).toBe('etcd');
       expect(answer.error).toMatchObject({
         code: status.UNKNOWN,
         details: 'etcdserver: leader changed',

@@ -33,7 +33,7 @@
 // round nothing more is written ("fsyncgate": a failed write is never retried).
 
 import { closeSync, constants, openSync, readSync } from 'node:fs';
-import { type FileHandle, mkdir, open, readdir, readFile, rm, truncate } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32c } from '@node-rs/crc32';
 import { assert } from '../../core/assert.js';
@@ -147,6 +147,8 @@ export class RecordSegments implements RecordStore {
   writes = 0;
 
   private zeros: Buffer | undefined;
+  /** A refill is writing (one at a time: refill()). */
+  private filling = false;
 
   private constructor(
     readonly dir: string,
@@ -279,7 +281,10 @@ export class RecordSegments implements RecordStore {
         this.dirty.clear();
         this.writing = round.promise;
         try {
-          await Promise.all(batch.map(({ part, n }) => this.write(part, n)));
+          // Every partition's write settled before the round does (close() waits for the round).
+          const results = await Promise.allSettled(batch.map(({ part, n }) => this.write(part, n)));
+          const failure = results.find((r) => r.status === 'rejected');
+          if (failure !== undefined) throw failure.reason;
           round.resolve();
         } catch (error) {
           this.failed ??= error;
@@ -320,15 +325,19 @@ export class RecordSegments implements RecordStore {
     }
     const { bytes, ends } = frames(records);
     tail.appender ??= await open(tail.path, WRITE_FLAGS);
-    // A write past the zeros would overlap a refill in progress: it waits for it.
-    if (tail.end + bytes.length > tail.allocated) await tail.filling;
-    if (tail.fillError !== undefined) throw tail.fillError;
-    await writeAt(tail.appender, bytes, tail.end, tail.path);
-    this.writes += 1;
-    if (fresh) {
-      await syncDir(dir);
-      part.segs.push(tail);
+    try {
+      // A write past the zeros would overlap a refill in progress: it waits for it.
+      if (tail.end + bytes.length > tail.allocated) await tail.filling;
+      if (tail.fillError !== undefined) throw tail.fillError;
+      await writeAt(tail.appender, bytes, tail.end, tail.path);
+      if (fresh) await syncDir(dir);
+    } catch (error) {
+      // A new segment that failed is not one of the partition's: nothing else would close it.
+      if (fresh) await tail.appender.close().catch(() => {});
+      throw error;
     }
+    this.writes += 1;
+    if (fresh) part.segs.push(tail);
     // Durable: readable from the segment now, and from this block without a read.
     const base = tail.end;
     let at = 0;
@@ -344,10 +353,16 @@ export class RecordSegments implements RecordStore {
     this.refill(tail);
   }
 
-  /** Writes the tail's next zeros in the background once less than half of them is left. */
+  /**
+   * Writes the tail's next zeros in the background once less than half of them is left. One
+   * fill at a time in the whole store: each holds one of libuv's four file threads for a few
+   * milliseconds, and after a restart every partition's first round would start one at once
+   * (a tail without zeros still works, by appending).
+   */
   private refill(tail: Segment): void {
     const size = this.preallocateBytes;
-    if (size === 0 || tail.filling !== undefined || tail.appender === undefined) return;
+    if (size === 0 || this.filling || tail.appender === undefined) return;
+    if (tail.fillError !== undefined || this.failed !== undefined) return; // Never retried.
     if (tail.allocated - tail.end >= size / 2 || tail.allocated >= this.segmentBytes) return;
     const from = tail.allocated;
     const to = Math.min(from + size, this.segmentBytes);
@@ -358,12 +373,15 @@ export class RecordSegments implements RecordStore {
           tail.allocated = Math.max(tail.allocated, to);
         },
         (error: unknown) => {
-          tail.fillError ??= error; // The next round that writes fails with it.
+          tail.fillError ??= error; // Its next round fails with it; every flush after that too.
+          this.failed ??= error;
         },
       )
       .finally(() => {
         tail.filling = undefined;
+        this.filling = false;
       });
+    this.filling = true;
   }
 
   /** One block per partition: the segment about to use its block takes the role. */
@@ -375,7 +393,7 @@ export class RecordSegments implements RecordStore {
 
   /**
    * The segment's bytes [at, to), from its block or a new one read from `at` (the bytes below
-   * `seg.end` never change: the file only grows, and only durable frames count).
+   * `seg.end` never change: only durable frames count, and only zeros past them are cut).
    */
   private bytesOf(seg: Segment, at: number, to: number): Buffer {
     const k = seg.block;
@@ -423,8 +441,9 @@ export class RecordSegments implements RecordStore {
       }
       if (seg.end < bytes.length) {
         if (!isLast) throw new SegmentCorruptionError(`${path}: bad record at ${seg.end}`);
-        // A torn last round (never acknowledged), or the tail's preallocated zeros.
-        await truncate(path, seg.end);
+        // A torn last round (never acknowledged), or the tail's preallocated zeros; durably,
+        // since a next segment may be created before this one is written again.
+        await truncateDurably(path, seg.end);
       }
       seg.allocated = seg.end;
       if (seg.positions.length > 0) part.segs.push(seg);
@@ -449,6 +468,16 @@ async function writeAt(
     done += written;
   }
   if (DSYNC === undefined) await handle.datasync();
+}
+
+async function truncateDurably(path: string, size: number): Promise<void> {
+  const h = await open(path, 'r+');
+  try {
+    await h.truncate(size);
+    await h.datasync();
+  } finally {
+    await h.close();
+  }
 }
 
 /**

@@ -17,6 +17,19 @@ export async function until(
   }
 }
 
+/** Rejects with a message when `promise` has not settled within `ms` (a hang, not a threshold). */
+export async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} not within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export interface LogLine {
   readonly level: number;
   readonly msg: string;
