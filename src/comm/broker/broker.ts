@@ -379,15 +379,20 @@ export class Broker {
     const sink = this.consumers.get(memberId);
     if (sink === undefined || this.closed || this.failed !== undefined) return;
     if (!this.machine.groups.has(memberId) || !sink.writable()) return;
+    // Half the consumer's window per turn: it takes (and acks) one half while the broker reads
+    // the other, rather than the whole window and then nothing until its acks are back (4 KiB
+    // deliveries, window 256, in a loop of 40,000: about 35,000 a second -> 46,000).
+    const chunk = Math.ceil(this.machine.groups.windowOf(memberId) / 2);
     let ds: Delivery[];
     try {
-      ds = this.machine.groups.pull(memberId, this.now());
+      ds = this.machine.groups.pull(memberId, this.now(), chunk);
     } catch (error) {
       return this.fail(error); // A segment read failed (the disk): the broker stops.
     }
     // A pull may write (a committed offset moved past records retention deleted).
     this.storage.endStep();
     if (ds.length === 0) return;
+    if (ds.length === chunk) this.schedulePump([memberId]); // Maybe more on the next turn.
     if (this.allDurable(ds)) return sink.deliver(ds);
     // Records not yet durable (a publish's flush still writing, a commit) are released after.
     this.records.flush().then(

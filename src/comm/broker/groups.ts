@@ -264,6 +264,11 @@ export class Groups {
     return this.cursorsFor(g, m).map((c) => ({ topic: c.topic, partition: c.partition }));
   }
 
+  /** The most deliveries `memberId` may hold unacknowledged. */
+  windowOf(memberId: string): number {
+    return this.memberOf(memberId).maxInFlight;
+  }
+
   /** Deliveries for `memberId`, up to its free credit, fairly across its partitions. */
   pull(memberId: string, now: number, limit = Number.MAX_SAFE_INTEGER): Delivery[] {
     const g = this.groupOf(memberId);
