@@ -2,7 +2,8 @@
 // until the disk fills — in a round's write or in the preallocation ahead of it — then that
 // round and every later flush fail with ENOSPC (a failed write is never retried), nothing is
 // acknowledged that is not whole on disk, and a reopen on the same full disk (no cleanup
-// first) gives back every acknowledged record exactly.
+// first) gives back every acknowledged record exactly. And `cohort broker` itself, its data on
+// such a disk, stops with one fatal line naming the failure (exit 1, no stack trace).
 //
 // Needs root (mount). Outcomes only.
 
@@ -11,18 +12,22 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { RecordSegments } from '../src/comm/broker/record-segments.js';
+import { BrokerClient } from '../src/comm/broker/client.js';
+import { RecordSegments, SegmentIoError } from '../src/comm/broker/record-segments.js';
 import type { OffsetRecord } from '../src/comm/broker/record-store.js';
+import { BrokerProcess } from './support/broker-process.js';
 
 const mounts: string[] = [];
 const dirs: string[] = [];
+const cleanup: (() => Promise<void> | void)[] = [];
 
 beforeAll(() => {
   if (process.getuid?.() !== 0)
     throw new Error('broker-segments-disk-full.test.ts mounts a tmpfs: run it as root');
 });
 
-afterEach(() => {
+afterEach(async () => {
+  for (const f of cleanup.splice(0).reverse()) await f();
   // Lazily: a failed assertion may leave a file open on it.
   for (const dir of mounts.splice(0)) execFileSync('umount', ['-l', dir]);
   for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
@@ -55,7 +60,8 @@ describe('record segments on a full disk', () => {
           failure = error;
         }
       }
-      expect((failure as NodeJS.ErrnoException | undefined)?.code).toBe('ENOSPC');
+      expect(failure).toBeInstanceOf(SegmentIoError);
+      expect((failure as SegmentIoError).code).toBe('ENOSPC');
       expect(acknowledged).toBeGreaterThan(100); // It filled 2 MiB, not failed at once.
       a.add('t', 0, recordAt(acknowledged + 5));
       await expect(a.flush()).rejects.toBe(failure);
@@ -76,4 +82,34 @@ describe('record segments on a full disk', () => {
       }
       await b.close();
     });
+
+  it('stops `cohort broker` with one fatal line when its disk fills', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cohort-broker-full-'));
+    dirs.push(dir);
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=3m', 'tmpfs', dir]);
+    mounts.push(dir);
+    // The last --data-dir wins: the broker's data goes on the small disk.
+    const b = await BrokerProcess.start(['--data-dir', dir]);
+    cleanup.push(() => b.stop());
+    const client = new BrokerClient(b.address);
+    cleanup.push(() => client.close());
+    await client.createTopic('full', { partitions: 1 });
+    const value = Buffer.alloc(64 * 1024, 7);
+    let refused: unknown;
+    for (let i = 0; refused === undefined && i < 200; i++)
+      await client.publish('full', [{ key: null, value }]).catch((error: unknown) => {
+        refused = error;
+      });
+    expect(refused).toBeDefined();
+    const exit = await (b.proc as NonNullable<typeof b.proc>).exited;
+    expect(exit.code).toBe(1);
+    const log = fs.readFileSync(path.join(b.dir, 'broker.log'), 'utf8');
+    const fatal = log.split('\n').filter((line) => line.includes('"level":60'));
+    expect(fatal).toHaveLength(1);
+    // Almost always a record's write; the WAL's tick may be the one to meet the full disk.
+    expect(fatal[0]).toMatch(
+      /storage failed: (record segments: .*ENOSPC: no space left on device|write-ahead log: .* failed: ENOSPC \(no space left on device\)).*; broker stopped/,
+    );
+    expect(log).not.toMatch(/"stack"/);
+  });
 });

@@ -25,7 +25,7 @@ export function foreground(log: Logger, what: string): Foreground {
   return {
     onFatal(error) {
       fatal = error;
-      const line = storageFailure(error);
+      const line = storageFailure(error, what);
       if (line === undefined) log.fatal({ err: error }, `${what} stopped: a step failed`);
       else log.fatal(line);
       setTimeout(() => process.exit(1), STORAGE_STOP_DEADLINE_MS).unref();

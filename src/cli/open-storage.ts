@@ -5,6 +5,7 @@
 // EIO, EROFS …) is a WalIoError, which `storageFailure` turns into the node's one fatal line.
 
 import type { Logger } from 'pino';
+import { SegmentIoError } from '../comm/broker/record-segments.js';
 import type { DurableStorage } from '../runtime/durable-storage.js';
 import { MemoryStorage } from '../runtime/memory-storage.js';
 import { openWalStorage, WalCorruptionError, WalIoError } from '../runtime/wal/index.js';
@@ -38,8 +39,11 @@ export async function openStorage(
   }
 }
 
-/** The one fatal log line for a failed disk, or undefined when `error` is not one. */
-export function storageFailure(error: unknown): string | undefined {
-  if (!(error instanceof WalIoError)) return undefined;
-  return `storage failed: ${error.message}; node stopped`;
+/**
+ * The one fatal log line for a failed disk (the WAL's or the broker's record segments'), or
+ * undefined when `error` is not one. `what` names the process that stopped.
+ */
+export function storageFailure(error: unknown, what = 'node'): string | undefined {
+  if (!(error instanceof WalIoError) && !(error instanceof SegmentIoError)) return undefined;
+  return `storage failed: ${error.message}; ${what} stopped`;
 }

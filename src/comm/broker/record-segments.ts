@@ -91,6 +91,26 @@ interface Part {
 
 export class SegmentCorruptionError extends Error {}
 
+/** A segment file operation failed (ENOSPC, EIO …): the store is unusable from then on. */
+export class SegmentIoError extends Error {
+  constructor(
+    readonly file: string,
+    /** The errno name (ENOSPC, EIO, EROFS …). */
+    readonly code: string,
+    cause: unknown,
+  ) {
+    super(`record segments: ${file}: ${(cause as Error).message}`, { cause });
+    this.name = 'SegmentIoError';
+  }
+}
+
+/** `error` typed when it is the system's (it has an errno code); anything else as it is. */
+function ioError(file: string, error: unknown): unknown {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (error instanceof SegmentIoError || typeof code !== 'string') return error;
+  return new SegmentIoError(file, code, error);
+}
+
 const segName = (base: number) => `${String(base).padStart(16, '0')}.rec`;
 const partDir = (dir: string, topic: string, p: number) => join(dir, `t-${topic}`, String(p));
 const lastOf = (s: Segment) => s.base + s.positions.length - 1;
@@ -305,6 +325,14 @@ export class RecordSegments implements RecordStore {
 
   /** Appends the partition's first `n` unwritten records to its tail segment, durably. */
   private async write(part: Part, n: number): Promise<void> {
+    try {
+      await this.writeRound(part, n);
+    } catch (error) {
+      throw ioError(partDir(this.dir, part.topic, part.partition), error);
+    }
+  }
+
+  private async writeRound(part: Part, n: number): Promise<void> {
     const records = part.unwritten.slice(0, n);
     const first = records[0] as OffsetRecord;
     const last = part.segs[part.segs.length - 1];
@@ -375,8 +403,9 @@ export class RecordSegments implements RecordStore {
           tail.allocated = Math.max(tail.allocated, to);
         },
         (error: unknown) => {
-          tail.fillError ??= error; // Its next round fails with it; every flush after that too.
-          this.failed ??= error;
+          const typed = ioError(tail.path, error);
+          tail.fillError ??= typed; // Its next round fails with it; every flush after that too.
+          this.failed ??= typed;
         },
       )
       .finally(() => {
@@ -401,10 +430,15 @@ export class RecordSegments implements RecordStore {
     const k = seg.block;
     if (k !== undefined && k.at <= at && to <= k.at + k.bytes.length)
       return k.bytes.subarray(at - k.at, to - k.at);
-    seg.fd ??= openSync(seg.path, 'r');
     const b = Buffer.allocUnsafe(Math.max(to - at, Math.min(READ_AHEAD_BYTES, seg.end - at)));
-    if (readSync(seg.fd, b, 0, b.length, at) !== b.length)
-      throw new SegmentCorruptionError(`${seg.path}: short read at ${at}`);
+    let read: number;
+    try {
+      seg.fd ??= openSync(seg.path, 'r');
+      read = readSync(seg.fd, b, 0, b.length, at);
+    } catch (error) {
+      throw ioError(seg.path, error);
+    }
+    if (read !== b.length) throw new SegmentCorruptionError(`${seg.path}: short read at ${at}`);
     seg.block = { at, bytes: b };
     return b.subarray(0, to - at);
   }
