@@ -325,6 +325,7 @@ export class RecordSegments implements RecordStore {
 
   /** Appends the partition's first `n` unwritten records to its tail segment, durably. */
   private async write(part: Part, n: number): Promise<void> {
+    // Failures name the partition, or the segment file when one was being written.
     try {
       await this.writeRound(part, n);
     } catch (error) {
@@ -364,7 +365,7 @@ export class RecordSegments implements RecordStore {
     } catch (error) {
       // A new segment that failed is not one of the partition's: nothing else would close it.
       if (fresh) await tail.appender.close().catch(() => {});
-      throw error;
+      throw ioError(tail.path, error);
     }
     this.writes += 1;
     if (fresh) part.segs.push(tail);
