@@ -114,7 +114,10 @@ describe('zookeeper lock backend: sessions and watches', () => {
 
   it('an expired session releases its locks and fires the holder signal', async () => {
     // The expiry is forced below, not waited for: the holder keeps the default session, whose
-    // request timeout (twice it) rides out a server stalled by a loaded machine.
+    // request timeout (twice it) rides out a server stalled by a loaded machine. A lock's TTL
+    // is at most its session's timeout (10 s): the waiter releases as soon as it holds, since
+    // on a loaded machine the holder may take seconds to learn of its expiry (a CI run saw the
+    // waiter's lock run out meanwhile).
     const [a, b] = [await connect(), await connect()];
     const holder = await a.lock('expiry').acquire({ ttlMs: LONG_TTL_MS });
     const waiter = b.lock('expiry').acquire({ ttlMs: LONG_TTL_MS });
@@ -130,10 +133,10 @@ describe('zookeeper lock backend: sessions and watches', () => {
     thief.close();
     const next = await waiter;
     expect(next.token > holder.token).toBe(true);
+    await next.release();
     await until(() => holder.signal.aborted, 'the holder to learn its session expired');
     expect((holder.signal.reason as LockError).code).toBe('lost');
     expect(await holder.release().catch((e: LockError) => e.code)).toBe('not-yours');
-    await next.release();
     // The backend carries on with a new session.
     const again = await a.lock('expiry').acquire({ ttlMs: LONG_TTL_MS, waitMs: 0 });
     expect(again.token > next.token).toBe(true);
