@@ -75,11 +75,16 @@ export class ZkSession {
     const everyMs = Math.max(RECONNECT_WATCHDOG_MIN_MS, Math.floor(sessionTimeoutMs / 4));
     this.watchdog = setInterval(() => {
       if (this.expired) return clearInterval(this.watchdog);
-      const manager = (this.client as unknown as { connectionManager?: { socket?: Socket } })
-        .connectionManager;
-      manager?.socket?.destroy();
+      this.dropSocket();
     }, everyMs);
     this.watchdog.unref?.();
+  }
+
+  /** Closes the client's socket: it reconnects by its own retry path. */
+  private dropSocket(): void {
+    const manager = (this.client as unknown as { connectionManager?: { socket?: Socket } })
+      .connectionManager;
+    manager?.socket?.destroy();
   }
 
   /** Connects; rejects (and closes) if no session is established within the deadline. */
@@ -129,6 +134,10 @@ export class ZkSession {
     }
     return new Promise<T>((resolve, reject) => {
       const timer = setTimeout(() => {
+        // The connection is not working, whatever the client thinks (a server that closed
+        // the session under a reconnect leaves it "connected" and silent): drop it, so the
+        // client reconnects and learns whether the session still lives.
+        this.dropSocket();
         reject(new ZkError('unavailable', `zookeeper ${what}: no answer in time`));
       }, this.requestTimeoutMs);
       run((error, value) => {
