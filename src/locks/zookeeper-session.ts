@@ -9,8 +9,10 @@
 // Fault model: the server may be down or restarted. The client queues requests while
 // disconnected and never times them out, so every request here has a deadline; a request
 // that misses it, or fails with connection loss or session expiry, rejects with
-// BackendUnavailableError (code-tagged, see ZkFailure). A timed-out create may still run
-// later: the recipe names its nodes with a random id to find (and delete) such orphans.
+// BackendUnavailableError (code-tagged, see ZkFailure), and a request that misses it also
+// drops the connection (the client reconnects and learns whether its session lives). A
+// timed-out create may still run later: the recipe names its nodes with a random id to find
+// (and delete) such orphans.
 
 import type { Socket } from 'node:net';
 import zookeeper, { type Client, type Event, type Stat } from 'node-zookeeper-client';
