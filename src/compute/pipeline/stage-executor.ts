@@ -94,7 +94,14 @@ export class ProcessExecutor implements StageExecutor {
     this.ready.catch(() => {});
     this.child.on('message', (raw) => this.onMessage(raw));
     this.child.on('exit', (code, signal) => this.onExit(code, signal));
-    this.child.on('error', () => this.onExit(null, null));
+    // A send to a worker that is dying fails here before its 'exit' arrives: the exit reports
+    // the death, with its signal (a CI run saw a SIGKILL reported as no signal). A broken
+    // channel ends the worker either way (killed, so that its exit comes); only a worker that
+    // never started has no exit to wait for.
+    this.child.on('error', () => {
+      if (this.child.pid === undefined) this.onExit(null, null);
+      else this.child.kill('SIGKILL');
+    });
     this.send({ type: 'init', fn, options });
   }
 
