@@ -15,6 +15,7 @@ import path from 'node:path';
 import zookeeper from 'node-zookeeper-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LockError } from '../src/locks/errors.js';
+import type { LockHandle } from '../src/locks/lock.js';
 import {
   blockerOf,
   fencingToken,
@@ -141,7 +142,7 @@ describe('zookeeper lock backend: sessions and watches', () => {
     // between the takeover and the close, the server may leave its connection open and
     // silent: a request then gets no answer in time, the backend drops that connection and
     // learns on reconnecting that the session is gone. A client asks again.)
-    let again: Awaited<ReturnType<ReturnType<typeof a.lock>['acquire']>> | undefined;
+    let again: LockHandle | undefined;
     await until(
       () =>
         a
