@@ -22,14 +22,17 @@ module.exports = {
     layer('sim', ['core', 'algorithms']),
     layer('runtime', ['core', 'algorithms']),
     layer('server', ['core', 'algorithms', 'runtime']),
+    // Running Lua scripts on an ioredis connection (src/redis), shared by locks and limiters.
+    layer('redis', ['core']),
     // Locks (cohort/locks) are a library over the backends' clients and cohort/client.
-    layer('locks', ['core', 'client']),
+    layer('locks', ['core', 'client', 'redis']),
     // Partitioning and cluster tools (src/cluster) are pure libraries over core.
     layer('cluster', ['core']),
     // Allocation (cohort's scheduling library) is pure math over core's asserts.
     layer('scheduling', ['core']),
-    // Reliability (balancers, rate limiters) are libraries over core's PRNG and nothing else.
-    layer('reliability', ['core']),
+    // Reliability (balancers, rate limiters) are libraries over core's PRNG; the Redis
+    // limiters run their scripts with src/redis.
+    layer('reliability', ['core', 'redis']),
     // The broker (src/comm) runs on the runtime's WAL; server/proto.ts finds the .proto files.
     // RPC (src/comm/rpc) registers and finds instances with the client's recipes and balances
     // over them with reliability's balancers. The replicated broker puts its partition logs

@@ -212,6 +212,38 @@ describe('bad input', () => {
   });
 });
 
+describe('a paused server', () => {
+  it('times each decision out as unavailable, and decides again once resumed', async () => {
+    const own = await RedisServers.start({ persistence: 'none' });
+    const config = { algorithm: 'gcra', rate: 1, periodMs: 600_000, burst: 2 } as const;
+    const l = await RedisLimiter.connect(config, {
+      redis: own.endpoints[0] as { host: string; port: number },
+      prefix: 'paused:',
+      commandTimeoutMs: 300,
+    });
+    try {
+      expect((await l.decide('k')).allowed).toBe(true);
+      own.pauseInstance(0);
+      // Several in flight at once: one timer fails each, none is left hanging.
+      const paused = await Promise.allSettled([l.decide('k'), l.decide('k'), l.decide('j')]);
+      for (const r of paused) {
+        expect(r.status).toBe('rejected');
+        const e = (r as PromiseRejectedResult).reason as LimitError;
+        expect(e).toBeInstanceOf(LimitError);
+        expect(e.code).toBe('unavailable');
+        expect(e.message).toMatch(/no reply within 300 ms/);
+      }
+      own.resumeInstance(0);
+      // The timed-out decisions may have run once the server woke: they err towards refusing.
+      const after = await l.decide('fresh');
+      expect(after.allowed).toBe(true);
+    } finally {
+      await l.close();
+      await own.stop();
+    }
+  });
+});
+
 describe('restarts', () => {
   const config = { algorithm: 'token-bucket', rate: 1, periodMs: 600_000, burst: 3 } as const;
 

@@ -11,8 +11,8 @@
 // against the shapes the scripts return; anything else is also BackendUnavailableError.
 // Pub/sub messages can be lost (a reconnect drops them): waiters never rely on them alone.
 
-import { createHash } from 'node:crypto';
 import { Redis, type RedisOptions } from 'ioredis';
+import { CommandDeadlines, evalScript, type LoadedScript, loadScript } from '../redis/scripts.js';
 import { BackendUnavailableError } from './errors.js';
 import type { ResolvedLockSpec } from './lock.js';
 import { LOCK_SCRIPTS, type RedisLockKeys } from './redis-scripts.js';
@@ -73,7 +73,7 @@ function connectionOptions(options: RedisNodeOptions): NodeConnectionOptions {
     enableOfflineQueue: false,
     autoResendUnfulfilledCommands: false,
     maxRetriesPerRequest: 0,
-    // No commandTimeout: ioredis would arm a timer per command; Deadlines bounds them instead.
+    // No commandTimeout: ioredis would arm a timer per command; CommandDeadlines bounds them.
     // Reconnect for ever, at most 200 ms apart: a restarted server is found again soon.
     retryStrategy: (times: number) => Math.min(20 * times, 200),
   };
@@ -118,89 +118,10 @@ function parseAttempt(reply: unknown, where: string): NodeAttempt {
 type ScriptName = keyof typeof LOCK_SCRIPTS;
 type Arg = string | number;
 
-/** Each script's SHA-1, for EVALSHA (EVAL when the server does not have it). */
-const SHAS = Object.fromEntries(
-  Object.entries(LOCK_SCRIPTS).map(([name, s]) => [
-    name,
-    createHash('sha1').update(s.lua).digest('hex'),
-  ]),
-) as Record<ScriptName, string>;
-
-/** One command in flight: failed by Deadlines once too old, unless it settled first. */
-interface InFlight {
-  readonly at: number;
-  readonly what: string;
-  readonly reject: (error: unknown) => void;
-  done: boolean;
-}
-
-/**
- * The command timeout of one connection: commands in flight, oldest first (they all have the
- * same timeout, so the oldest is the first to run out), and ONE timer, armed for the oldest.
- * ioredis's own commandTimeout arms and clears a timer per command, a measurable share of a
- * lock cycle's client CPU. A command failed here may still run on the server (as with
- * ioredis's timeout): its caller sees BackendUnavailableError either way.
- */
-class Deadlines {
-  private readonly queue: InFlight[] = [];
-  private head = 0;
-  private timer: ReturnType<typeof setTimeout> | undefined;
-
-  constructor(
-    private readonly ms: number,
-    /** Fails an entry that ran out of time. */
-    private readonly fail: (entry: InFlight) => void,
-  ) {}
-
-  add(what: string, reject: (error: unknown) => void): InFlight {
-    const entry: InFlight = { at: performance.now() + this.ms, what, reject, done: false };
-    this.queue.push(entry);
-    if (this.timer === undefined) this.arm();
-    return entry;
-  }
-
-  /** Marks `entry` settled; false if it had already been failed (its reply came too late). */
-  settle(entry: InFlight): boolean {
-    if (entry.done) return false;
-    entry.done = true;
-    this.trim();
-    return true;
-  }
-
-  /** Drops settled commands from the front (replies come in order, so most go at once). */
-  private trim(): void {
-    const q = this.queue;
-    while (this.head < q.length && (q[this.head] as InFlight).done) this.head++;
-    if (this.head === q.length) {
-      q.length = 0;
-      this.head = 0;
-    } else if (this.head > 1024 && this.head * 2 > q.length) {
-      q.splice(0, this.head);
-      this.head = 0;
-    }
-  }
-
-  private arm(): void {
-    const first = this.queue[this.head];
-    if (first === undefined) return;
-    this.timer = setTimeout(() => this.expire(), Math.max(0, first.at - performance.now()));
-  }
-
-  private expire(): void {
-    this.timer = undefined;
-    const now = performance.now();
-    const q = this.queue;
-    for (let i = this.head; i < q.length; i++) {
-      const entry = q[i] as InFlight;
-      if (entry.done) continue;
-      if (entry.at > now) break;
-      entry.done = true;
-      this.fail(entry);
-    }
-    this.trim();
-    this.arm();
-  }
-}
+/** Each script with its SHA-1, for EVALSHA. */
+const SCRIPTS = Object.fromEntries(
+  Object.entries(LOCK_SCRIPTS).map(([name, s]) => [name, loadScript(s)]),
+) as Record<ScriptName, LoadedScript>;
 
 /** A release's reply: the holds left, or −1. */
 function parseCount(reply: unknown, where: string): number {
@@ -223,7 +144,7 @@ interface Subscription {
 
 export class RedisNode {
   private readonly client: Redis;
-  private readonly deadlines: Deadlines;
+  private readonly deadlines: CommandDeadlines;
   private subscriber: Redis | undefined;
   private readonly subscriptions = new Map<string, Subscription>();
   private readonly options: NodeConnectionOptions;
@@ -239,7 +160,7 @@ export class RedisNode {
     this.wakeUnqueued = options.wakeUnqueued ? '1' : '0';
     this.address = `${this.options.host ?? '127.0.0.1'}:${this.options.port ?? 6379}`;
     this.client = new Redis(this.options);
-    this.deadlines = new Deadlines(options.commandTimeoutMs, (entry) =>
+    this.deadlines = new CommandDeadlines(options.commandTimeoutMs, (entry) =>
       entry.reject(
         this.unavailable(entry.what, new Error(`no reply within ${this.commandTimeoutMs} ms`)),
       ),
@@ -321,11 +242,7 @@ export class RedisNode {
   }
 
   private send(script: ScriptName, args: Arg[]): Promise<unknown> {
-    const { numberOfKeys, lua } = LOCK_SCRIPTS[script];
-    return this.client.evalsha(SHAS[script], numberOfKeys, ...args).catch((error: unknown) => {
-      if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
-      return this.client.eval(lua, numberOfKeys, ...args);
-    });
+    return evalScript(this.client, SCRIPTS[script], args);
   }
 
   async acquire(keys: RedisLockKeys, spec: ResolvedLockSpec, r: NodeRequest): Promise<NodeAttempt> {

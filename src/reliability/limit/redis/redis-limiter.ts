@@ -4,8 +4,8 @@
 // connections and machines admit together exactly what one in-process limiter would.
 //
 // Fault model: the server may be down, restarted, paused or slow. A command is never queued
-// while disconnected and never re-sent after a reconnect (ioredis's EVALSHA→EVAL fallback
-// after NOSCRIPT is not a re-send: the script did not run); a command that fails, times out
+// while disconnected and never re-sent after a reconnect (the EVALSHA→EVAL fallback after
+// NOSCRIPT is not a re-send: the script did not run); a command that fails, times out
 // or finds the connection down rejects with LimitError 'unavailable' (the client's error as
 // `cause`) — whether to admit or refuse then is the caller's policy (fail open or closed). A
 // decision whose reply was lost may have counted: that errs towards refusing, never towards
@@ -13,10 +13,17 @@
 // costs are validated before Redis sees them; configuration errors throw at construction;
 // replies are checked against the shape the scripts return.
 //
-// The connection policy is set here rather than shared with src/locks' Redis node: the
-// reliability layer imports only core. A client passed in keeps its own policy.
+// The connection policy is set here rather than shared with src/locks' Redis node (the
+// reliability layer imports only core and src/redis' script runner). A client passed in
+// keeps its own policy, its own command timeout included.
 
 import { Redis, type RedisOptions } from 'ioredis';
+import {
+  CommandDeadlines,
+  evalScript,
+  type LoadedScript,
+  loadScript,
+} from '../../../redis/scripts.js';
 import { LimitError, validateCost, validateKey } from '../errors.js';
 import type { Gcra } from '../gcra.js';
 import { createRule, type LimiterConfig } from '../index.js';
@@ -53,7 +60,10 @@ const SCRIPT_OF: Record<AlgorithmName, LimitScriptName> = {
   'sliding-log': 'cohortLimitSlidingLog',
 };
 
-type ScriptCall = (...args: (string | number)[]) => Promise<unknown>;
+/** Each script with its SHA-1, for EVALSHA. */
+const SCRIPTS = Object.fromEntries(
+  Object.entries(LIMIT_SCRIPTS).map(([name, s]) => [name, loadScript(s)]),
+) as Record<LimitScriptName, LoadedScript>;
 
 /** The script's parameters (all but the cost) for a validated rule. */
 function scriptArgs(rule: LimitAlgorithm<unknown>): string[] {
@@ -78,7 +88,7 @@ function scriptArgs(rule: LimitAlgorithm<unknown>): string[] {
 /** Our replies are parsed in ioredis's default ('legacy') reply mapping. */
 type ClientOptions = Omit<RedisOptions, 'replyMapping'>;
 
-function clientOptions(redis: RedisOptions | string, commandTimeoutMs: number): ClientOptions {
+function clientOptions(redis: RedisOptions | string): ClientOptions {
   const { replyMapping: _ignored, ...base }: RedisOptions = typeof redis === 'string' ? {} : redis;
   return {
     ...base,
@@ -86,7 +96,8 @@ function clientOptions(redis: RedisOptions | string, commandTimeoutMs: number): 
     enableOfflineQueue: false,
     autoResendUnfulfilledCommands: false,
     maxRetriesPerRequest: 0,
-    commandTimeout: commandTimeoutMs,
+    // No commandTimeout: ioredis would arm a timer per command; CommandDeadlines bounds them.
+    commandTimeout: undefined,
     // Unless told otherwise, reconnect for ever, at most 200 ms apart: a restarted server is
     // found again soon.
     retryStrategy: base.retryStrategy ?? ((times: number) => Math.min(20 * times, 200)),
@@ -103,7 +114,9 @@ export class RedisLimiter implements RateLimiter {
   readonly rule: LimitAlgorithm<unknown>;
   private readonly client: Redis;
   private readonly ownsClient: boolean;
-  private readonly script: ScriptCall;
+  private readonly script: LoadedScript;
+  /** The command timeout of a client made here (a client passed in has its own). */
+  private readonly deadlines: CommandDeadlines | undefined;
   private readonly args: string[];
 
   /** Throws LimitError on a bad configuration; does not connect a client it makes (connect()). */
@@ -118,22 +131,22 @@ export class RedisLimiter implements RateLimiter {
     if (options.redis instanceof Redis) {
       this.client = options.redis;
       this.ownsClient = false;
+      this.deadlines = undefined;
     } else {
       const timeout = options.commandTimeoutMs ?? 1000;
       if (!Number.isInteger(timeout) || timeout < 1)
         throw new LimitError('invalid-time', `commandTimeoutMs must be ≥ 1, got ${timeout}`);
-      const opts = clientOptions(options.redis, timeout);
+      const opts = clientOptions(options.redis);
       this.client =
         typeof options.redis === 'string' ? new Redis(options.redis, opts) : new Redis(opts);
       this.ownsClient = true;
+      this.deadlines = new CommandDeadlines(timeout, (entry) =>
+        entry.reject(new Error(`Command timed out: no reply within ${timeout} ms`)),
+      );
       // Errors surface on the commands; an unhandled 'error' event would only add noise.
       this.client.on('error', () => {});
     }
-    const name = SCRIPT_OF[this.algorithm];
-    const { numberOfKeys, lua } = LIMIT_SCRIPTS[name];
-    const commands = this.client as unknown as Record<string, ScriptCall | undefined>;
-    if (commands[name] === undefined) this.client.defineCommand(name, { numberOfKeys, lua });
-    this.script = (commands[name] as ScriptCall).bind(this.client);
+    this.script = SCRIPTS[SCRIPT_OF[this.algorithm]];
   }
 
   /** A limiter whose client is connected; LimitError 'unavailable' if the server is not there. */
@@ -167,16 +180,34 @@ export class RedisLimiter implements RateLimiter {
     validateKey(key);
     validateCost(cost, this.rule.maxCost);
     const base = `${this.prefix}{${key}}`;
+    const args =
+      this.algorithm === 'sliding-log'
+        ? [base, `${base}:log`, ...this.args, cost]
+        : [base, ...this.args, cost];
     let reply: unknown;
     try {
-      reply =
-        this.algorithm === 'sliding-log'
-          ? await this.script(base, `${base}:log`, ...this.args, cost)
-          : await this.script(base, ...this.args, cost);
+      reply = await this.run(args);
     } catch (error) {
       throw this.unavailable('decide', error);
     }
     return this.parse(reply);
+  }
+
+  /** The script's reply; the client's error, or a timeout on a client made here. */
+  private run(args: (string | number)[]): Promise<unknown> {
+    const deadlines = this.deadlines;
+    if (deadlines === undefined) return evalScript(this.client, this.script, args);
+    return new Promise((resolve, reject) => {
+      const entry = deadlines.add('decide', reject);
+      evalScript(this.client, this.script, args).then(
+        (reply) => {
+          if (deadlines.settle(entry)) resolve(reply);
+        },
+        (error: unknown) => {
+          if (deadlines.settle(entry)) reject(error);
+        },
+      );
+    });
   }
 
   private parse(reply: unknown): RedisDecision {
