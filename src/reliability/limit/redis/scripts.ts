@@ -197,11 +197,11 @@ local function entry(e)
   local a, b = string.match(e or '', '^(%-?%d+) (%d+)$')
   return tonumber(a), tonumber(b)
 end
-local popped = false
+local popped, headAt, headCost = false, nil, nil
 while sum > 0 do
   local at, c = entry(redis.call('LINDEX', KEYS[2], 0))
   if at == nil then return bad(KEYS[2], 'a log out of step with its sum') end
-  if at > now - W then break end
+  if at > now - W then headAt, headCost = at, c break end
   redis.call('LPOP', KEYS[2])
   sum, popped = sum - c, true
 end
@@ -220,8 +220,10 @@ if sum + cost <= limit then
 end
 -- Refused: the sum keeps step with the entries that left (its TTL, newest + W, stays).
 if popped then redis.call('SET', KEYS[1], int(sum) .. ' ' .. int(newest), 'KEEPTTL') end
--- Wait until enough of the oldest entries have left the window.
-local left, i, at = sum, 0, nil
+-- Wait until enough of the oldest entries have left the window (a refusal has sum > 0, so
+-- the loop above stopped at the oldest entry: it is not read again).
+if headAt == nil then return bad(KEYS[2], 'a log out of step with its sum') end
+local left, i, at = sum - headCost, 1, headAt
 while left + cost > limit do
   local c
   at, c = entry(redis.call('LINDEX', KEYS[2], i))
