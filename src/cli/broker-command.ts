@@ -7,6 +7,7 @@ import pino from 'pino';
 import type { BrokerConfig } from '../comm/broker/config.js';
 import { BrokerError } from '../comm/broker/errors.js';
 import { startBrokerServer } from '../comm/broker/server.js';
+import { tuneHeapGrowth } from '../runtime/heap-growth.js';
 import { isLoopbackHost } from '../runtime/http-guard.js';
 import { foreground } from './foreground.js';
 import { parseInteger } from './parse-flags.js';
@@ -69,6 +70,7 @@ function configFrom(flags: BrokerFlags): Partial<BrokerConfig> {
 }
 
 export async function brokerCommand(flags: BrokerFlags): Promise<number> {
+  tuneHeapGrowth(); // A broker streams records on a small heap: see heap-growth.ts.
   if (flags.peers !== undefined || flags.id !== undefined) {
     const { replicatedBrokerCommand } = await import('./broker-replicated-command.js');
     return replicatedBrokerCommand(flags, parseListen(flags.listen), configFrom(flags));

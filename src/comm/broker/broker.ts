@@ -234,13 +234,15 @@ export class Broker {
     this.check();
     try {
       this.machine.groups.heartbeat(memberId, this.now());
-      for (const p of ps)
-        try {
-          f(p);
-        } catch (e) {
-          if (!(e instanceof BrokerError)) throw e;
-          first ??= e;
-        }
+      this.machine.groups.batch(() => {
+        for (const p of ps)
+          try {
+            f(p);
+          } catch (e) {
+            if (!(e instanceof BrokerError)) throw e;
+            first ??= e;
+          }
+      });
     } catch (error) {
       if (error instanceof BrokerError) throw error; // An unknown member: nothing written.
       this.fail(error);

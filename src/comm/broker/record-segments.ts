@@ -254,8 +254,11 @@ export class RecordSegments implements RecordStore {
     if (crc32c(b.subarray(HEADER)) !== b.readUInt32LE(4))
       throw new SegmentCorruptionError(`${seg.path}: bad record at ${at}`);
     const r = unframe(b.subarray(HEADER));
-    // A copy: a view would keep the whole block alive while the record is in use.
-    return { k: r.key, v: Buffer.from(r.value), t: r.time };
+    // A view of the block, not a copy: a read is for a delivery, encoded onto the consumer's
+    // stream at once and dropped, so it keeps the block alive only that long. A copy per
+    // record was a separate allocation per value (4 KiB and up bypass Buffer's pool), and the
+    // garbage collector's work for them was a quarter of the broker's CPU in a consume.
+    return { k: r.key, v: r.value, t: r.time };
   }
 
   /** Removes the segments that hold only offsets below `start` (retention deleted them). */
