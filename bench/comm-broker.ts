@@ -6,7 +6,10 @@
 //   connection per system, as a client process would have. Latency is publish → ack.
 // - consume: one member of a group subscribed before the produce run (so RabbitMQ keeps the
 //   messages) reads every message the run produced, acking each (acks not awaited one by one;
-//   the run ends when every ack has resolved). Prefetch CONSUME_PREFETCH.
+//   the run ends when every ack has resolved). Prefetch CONSUME_PREFETCH. A run that produced
+//   fewer than CONSUME_BACKLOG_PER_SECOND × the run's seconds (one producer) is first topped
+//   up to that many, untimed, so that every system consumes the same backlog: a short read is
+//   mostly ramp-up, so a faster producer's longer backlog would make its consume look faster.
 // Every server runs for the whole benchmark (one at a time is busy). Each (size, concurrency)
 // has one untimed warm-up per system, then `repeats` rounds that each time every system in
 // turn (order rotated per round, so outside load on the shared machine falls on all alike);
@@ -32,6 +35,11 @@ import { percentile } from './metrics.js';
 
 export const BROKER_SIZES = [100, 4096] as const;
 const CONSUME_PREFETCH = 256;
+/** The fewest messages a consume run reads, per second of --duration (topped up when the
+ *  produce run made fewer). */
+const CONSUME_BACKLOG_PER_SECOND = 10_000;
+/** Publishers of the untimed top-up. */
+const TOP_UP_CONCURRENCY = 64;
 const PARTITIONS = 1;
 const KEYS = 64;
 const WARM_UP_MS = 500;
@@ -76,6 +84,8 @@ export interface BrokerBenchRow {
 export interface BrokerBenchReport {
   readonly servers: Readonly<Record<string, string>>;
   readonly consumePrefetch: number;
+  /** The fewest messages a consume run reads, per second of the run (see the header). */
+  readonly consumeBacklogPerSecond: number;
   readonly rows: readonly BrokerBenchRow[];
 }
 
@@ -131,11 +141,12 @@ async function runOnce(
   };
   await Promise.all(Array.from({ length: c.concurrency }, (_, w) => producer(w)));
   let seconds = (performance.now() - started) / 1000;
-  const produced = latencies.length;
-  const produce = phaseOf(produced, seconds, before, sampleServer(server.pid), {
+  const produce = phaseOf(latencies.length, seconds, before, sampleServer(server.pid), {
     errors,
     latencies: Float64Array.from(latencies),
   });
+  const backlog = Math.round((CONSUME_BACKLOG_PER_SECOND * c.durationMs) / 1000);
+  const produced = await topUp(broker, c.topic, value, latencies.length, backlog);
   // Consume everything acknowledged (at least once: a redelivery counts once more).
   before = sampleServer(server.pid);
   started = performance.now();
@@ -168,6 +179,25 @@ async function runOnce(
   await sub.close();
   await reading;
   return { produce, consume };
+}
+
+/** Publishes (untimed) until the topic holds `backlog` messages; returns how many it holds. */
+async function topUp(
+  broker: MessageBroker,
+  topic: string,
+  value: Buffer,
+  produced: number,
+  backlog: number,
+): Promise<number> {
+  let next = produced;
+  const publisher = async () => {
+    while (next < backlog) {
+      const i = next++;
+      await broker.publish(topic, `key${i % KEYS}`, value); // A failure fails the run.
+    }
+  };
+  await Promise.all(Array.from({ length: TOP_UP_CONCURRENCY }, publisher));
+  return Math.max(produced, backlog);
 }
 
 function medianBy(runs: readonly PhaseRun[]): PhaseRun {
@@ -268,6 +298,7 @@ export async function benchBroker(o: BrokerBenchOptions): Promise<BrokerBenchRep
   return {
     servers,
     consumePrefetch: CONSUME_PREFETCH,
+    consumeBacklogPerSecond: CONSUME_BACKLOG_PER_SECOND,
     rows: rows.sort((a, b) => order.indexOf(a.system) - order.indexOf(b.system)),
   };
 }

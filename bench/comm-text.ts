@@ -73,7 +73,7 @@ function brokerText(report: BrokerBenchReport): string {
         : `goal NOT met in ${short.length} of ${cohort.length} rows (${short.map((r) => `${r.messageBytes} B ×${r.concurrency}`).join(', ')})`;
   const servers = Object.entries(report.servers).map(([k, v]) => `  ${k}: ${v}`);
   return (
-    `broker: durable publish (awaiting each ack) and consume (one member, prefetch ${report.consumePrefetch}, ack each)\n` +
+    `broker: durable publish (awaiting each ack) and consume (one member, prefetch ${report.consumePrefetch}, ack each; a backlog of at least ${report.consumeBacklogPerSecond.toLocaleString('en-US')} per second of run, topped up untimed)\n` +
     `${servers.join('\n')}\n${table(HEADER, lines)}\n${goal}`
   );
 }
