@@ -367,12 +367,16 @@ export class RedisNode {
 
   private subscriberClient(): Redis {
     if (this.subscriber !== undefined) return this.subscriber;
-    // The offline queue holds SUBSCRIBE until connected. No command timeout: a SUBSCRIBE that
-    // timed out on a busy machine would leave its waiters deaf to releases.
+    // The offline queue holds SUBSCRIBE until connected, and one sent on a connection that
+    // drops before its answer is sent again on the next (SUBSCRIBE is idempotent): otherwise it
+    // fails, and its waiters would sleep until their safety-net timers. No command timeout: a
+    // SUBSCRIBE that timed out on a busy machine would leave its waiters deaf to releases.
     const subscriber = new Redis({
       ...this.options,
       lazyConnect: false,
       enableOfflineQueue: true,
+      maxRetriesPerRequest: null,
+      autoResendUnfulfilledCommands: true,
       commandTimeout: undefined,
     });
     subscriber.on('error', () => {});
@@ -384,13 +388,15 @@ export class RedisNode {
     // published meanwhile are lost): every channel is subscribed again (ioredis's own
     // re-subscription is not relied on alone), then every waiter attempts again at once,
     // re-queueing, rather than sleeping until its safety-net timer. Subscribed first, so a
-    // release after the attempt is heard. An empty message means "attempt".
-    let connectedBefore = false;
+    // release after the attempt is heard. An empty message means "attempt". "A reconnect" is
+    // any ready after a closed connection, the first ready included: a server that dies
+    // before the subscriber's first ready takes the SUBSCRIBEs already sent with it.
+    let closedBefore = false;
+    subscriber.on('close', () => {
+      closedBefore = true;
+    });
     subscriber.on('ready', () => {
-      if (!connectedBefore) {
-        connectedBefore = true;
-        return;
-      }
+      if (!closedBefore) return; // The first connection: its SUBSCRIBEs go out as queued.
       const channels = [...this.subscriptions.keys()];
       const wakeAll = () => {
         for (const s of this.subscriptions.values()) for (const wake of [...s.wakers]) wake('');
