@@ -213,7 +213,7 @@ describe('bad input', () => {
 });
 
 describe('a paused server', () => {
-  it('times each decision out as unavailable, and decides again once resumed', async () => {
+  it('times each decision, a connect and a close out, and decides again once resumed', async () => {
     const own = await RedisServers.start({ persistence: 'none' });
     const config = { algorithm: 'gcra', rate: 1, periodMs: 600_000, burst: 2 } as const;
     const l = await RedisLimiter.connect(config, {
@@ -223,6 +223,10 @@ describe('a paused server', () => {
     });
     try {
       expect((await l.decide('k')).allowed).toBe(true);
+      const closing = await RedisLimiter.connect(config, {
+        redis: own.endpoints[0] as { host: string; port: number },
+        commandTimeoutMs: 300,
+      });
       own.pauseInstance(0);
       // Several in flight at once: one timer fails each, none is left hanging.
       const paused = await Promise.allSettled([l.decide('k'), l.decide('k'), l.decide('j')]);
@@ -233,6 +237,14 @@ describe('a paused server', () => {
         expect(e.code).toBe('unavailable');
         expect(e.message).toMatch(/no reply within 300 ms/);
       }
+      // Connecting to it, or closing a limiter on it, ends within the timeout too.
+      const late = await RedisLimiter.connect(config, {
+        redis: own.endpoints[0] as { host: string; port: number },
+        commandTimeoutMs: 300,
+      }).catch((e: LimitError) => e);
+      expect(late).toBeInstanceOf(LimitError);
+      expect((late as LimitError).code).toBe('unavailable');
+      await closing.close();
       own.resumeInstance(0);
       // The timed-out decisions may have run once the server woke: they err towards refusing.
       const after = await l.decide('fresh');

@@ -351,11 +351,23 @@ export class RedisNode {
       // Commands on one connection run in order: a later subscribe comes after this.
       subscriber.unsubscribe(channel).catch(() => {});
     };
+    if (subscription.confirmed) return unsubscribe;
+    // Bounded: the SUBSCRIBE itself waits for a server that is down (it is sent again on the
+    // next connection), but a waiter must not; it falls back to its timers.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`no answer within ${this.commandTimeoutMs} ms`)),
+        this.commandTimeoutMs,
+      );
+    });
     try {
-      await subscription.ready;
+      await Promise.race([subscription.ready, late]);
     } catch (error) {
       unsubscribe();
       throw this.unavailable('subscribe', error);
+    } finally {
+      clearTimeout(timer);
     }
     return unsubscribe;
   }

@@ -250,15 +250,17 @@ export class RecordSegments implements RecordStore {
     this.holdBlock(part, seg);
     const at = seg.positions[i] as number;
     const to = seg.positions[i + 1] ?? seg.end;
+    const blockBefore = seg.block;
     const b = this.bytesOf(seg, at, to);
     if (crc32c(b.subarray(HEADER)) !== b.readUInt32LE(4))
       throw new SegmentCorruptionError(`${seg.path}: bad record at ${at}`);
     const r = unframe(b.subarray(HEADER));
-    // A view of the block, not a copy: a read is for a delivery, encoded onto the consumer's
-    // stream at once and dropped, so it keeps the block alive only that long. A copy per
-    // record was a separate allocation per value (4 KiB and up bypass Buffer's pool), and the
-    // garbage collector's work for them was a quarter of the broker's CPU in a consume.
-    return { k: r.key, v: r.value, t: r.time };
+    // A read is for a delivery, encoded onto the consumer's stream at once and dropped. Reads
+    // in order share the block: a view, no copy (a copy per record was an allocation per value,
+    // 4 KiB and up bypassing Buffer's pool). A read that loaded a block of its own (a
+    // redelivery, a group far behind) copies, so that it does not hold 256 KiB for one record.
+    const v = seg.block === blockBefore ? r.value : Buffer.from(r.value);
+    return { k: r.key, v, t: r.time };
   }
 
   /** Removes the segments that hold only offsets below `start` (retention deleted them). */

@@ -164,9 +164,24 @@ export class RedisLimiter implements RateLimiter {
   async connect(): Promise<void> {
     if (!this.ownsClient || this.client.status !== 'wait') return;
     try {
-      await this.client.connect();
+      await this.bounded(this.client.connect());
     } catch (error) {
       throw this.unavailable('connect', error);
+    }
+  }
+
+  /** `p`, or a timeout after commandTimeoutMs on a client made here (a paused server). */
+  private async bounded<T>(p: Promise<T>): Promise<T> {
+    const ms = this.deadlines?.ms;
+    if (ms === undefined) return p;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no reply within ${ms} ms`)), ms);
+    });
+    try {
+      return await Promise.race([p, late]);
+    } finally {
+      clearTimeout(timer);
     }
   }
 
@@ -231,9 +246,9 @@ export class RedisLimiter implements RateLimiter {
   async close(): Promise<void> {
     if (!this.ownsClient || this.client.status === 'end') return;
     try {
-      await this.client.quit();
+      await this.bounded(this.client.quit());
     } catch {
-      this.client.disconnect();
+      this.client.disconnect(); // Refused, or no answer in time (a paused server).
     }
   }
 }
