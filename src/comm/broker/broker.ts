@@ -72,6 +72,8 @@ export class Broker {
   private closed = false;
   private pumping = new Set<string>();
   private pumpQueued = false;
+  /** Per member, its last delivery still waiting for its records to be durable. */
+  private readonly deferred = new Map<string, Promise<void>>();
   private dropping: Promise<void> | undefined;
 
   private constructor(
@@ -395,14 +397,26 @@ export class Broker {
     this.storage.endStep();
     if (ds.length === 0) return;
     if (ds.length === chunk) this.schedulePump([memberId]); // Maybe more on the next turn.
-    if (this.allDurable(ds)) return sink.deliver(ds);
-    // Records not yet durable (a publish's flush still writing, a commit) are released after.
-    this.records.flush().then(
-      () => {
-        if (this.consumers.get(memberId) === sink) sink.deliver(ds);
-      },
-      (error: unknown) => this.fail(error),
-    );
+    const durable = this.allDurable(ds);
+    const prior = this.deferred.get(memberId);
+    if (durable && prior === undefined) return sink.deliver(ds);
+    // Records not yet durable (a publish's flush still writing, a commit) are released after
+    // it, and every later delivery to the member after them, in order: flush() may wait for a
+    // round later than the one that makes these durable, so a later chunk could otherwise
+    // overtake this one (seen: a partition's offsets 64-127 delivered before 0-63).
+    const ready = durable ? undefined : this.records.flush();
+    const done = (prior ?? Promise.resolve())
+      .then(() => ready)
+      .then(
+        () => {
+          if (this.consumers.get(memberId) === sink) sink.deliver(ds);
+        },
+        (error: unknown) => this.fail(error),
+      )
+      .finally(() => {
+        if (this.deferred.get(memberId) === done) this.deferred.delete(memberId);
+      });
+    this.deferred.set(memberId, done);
   }
 }
 
