@@ -19,12 +19,22 @@ export class Failures {
 
   add(error: unknown): void {
     this.count++;
-    this.first ??= error instanceof Error ? error.message : String(error);
+    this.first ??= describe(error);
   }
 
   get fields(): { errors: number; firstError?: string } {
     return { errors: this.count, ...(this.first !== undefined && { firstError: this.first }) };
   }
+}
+
+/** An error's message followed by its causes' ("release failed: … ← UNAVAILABLE: …"). */
+function describe(error: unknown): string {
+  const parts: string[] = [];
+  for (let e = error; e !== undefined && parts.length < 4; ) {
+    parts.push(e instanceof Error ? e.message : String(e));
+    e = e instanceof Error ? e.cause : undefined;
+  }
+  return parts.join(' ← ');
 }
 
 /** `concurrency` callers in a closed loop for `durationMs`. */

@@ -7,9 +7,11 @@
 
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sleep } from '../src/client/connection.js';
 import { connect } from '../src/client/index.js';
 import { LockLostError } from '../src/locks/errors.js';
 import { EtcdLockBackend } from '../src/locks/etcd.js';
+import { anyDeleted } from '../src/locks/etcd-calls.js';
 import type { LockHandle } from '../src/locks/lock.js';
 import { using } from '../src/locks/using.js';
 import { until } from '../src/runtime/testing/wait.js';
@@ -136,6 +138,41 @@ describe.each(API_SERVERS)('etcd lock backend on $kind', ({ kind, start }) => {
       expect(rereads).toBe(10);
     } finally {
       await backend.close();
+    }
+  });
+
+  // The waits watch from now (a watch from the past waits for etcd's 100 ms catch-up), so a
+  // key that went between the read and the watch's creation is found by a read after it.
+  it('wakes a wait whose key went before its watch was created, and only then', async () => {
+    const client = await connect({ endpoints: server.endpoints });
+    const key = 'gone-early/a';
+    const seenNow = async () => {
+      const read = await client.get(key);
+      const createRevision = read.kvs[0]?.createRevision ?? 0;
+      return { seen: { key, createRevision }, at: read.header.revision };
+    };
+    try {
+      await client.put(key, 'x');
+      const first = await seenNow();
+      await client.delete(key);
+      await anyDeleted(client, [first.seen], first.at, AbortSignal.timeout(10_000));
+      // Created again under the same name (a kept lease's key): another key, so the first went.
+      await client.put(key, 'y');
+      await anyDeleted(client, [first.seen], first.at, AbortSignal.timeout(10_000));
+      // Still there: the wait lasts until it is deleted.
+      const second = await seenNow();
+      let woken = false;
+      const waiting = anyDeleted(client, [second.seen], second.at, AbortSignal.timeout(30_000));
+      void waiting.then(() => {
+        woken = true;
+      });
+      await client.put('gone-early/b', 'moves the revision');
+      await sleep(300);
+      expect(woken).toBe(false);
+      await client.delete(key);
+      await waiting;
+    } finally {
+      await client.close();
     }
   });
 });

@@ -8,7 +8,7 @@
 // caller reads the queue again.
 
 import { backoffMs, sleep } from '../client/connection.js';
-import type { Client, LeaseLostError } from '../client/index.js';
+import type { Client, LeaseLostError, Watcher } from '../client/index.js';
 import { WatchCompactedError } from '../client/index.js';
 import { abortReason, BackendUnavailableError, LockLostError, throwIfAborted } from './errors.js';
 
@@ -81,15 +81,27 @@ export function renewOnce(client: Client, lease: bigint, timeoutMs: number): Pro
   });
 }
 
-/** Resolves when one of `keys` is deleted at or after `startRevision` (or history is gone). */
+/** A key as it was last read: gone once it is absent or has another create revision. */
+export interface KeySeen {
+  readonly key: string;
+  readonly createRevision: number;
+}
+
+/**
+ * Resolves when one of `keys` is deleted after `seenAt`, the revision they were read at (or
+ * when history is gone). The watches start from now, not from `seenAt + 1`: etcd puts a watch
+ * that starts in the past into its unsynced group, which it catches up only every 100 ms, so a
+ * lock hand-off could wait that long for its event. Once the watches exist, one read looks for
+ * a deletion between `seenAt` and their creation (needed only if the store moved meanwhile).
+ */
 export async function anyDeleted(
   client: Client,
-  keys: readonly string[],
-  startRevision: number,
+  keys: readonly KeySeen[],
+  seenAt: number,
   signal: AbortSignal,
 ): Promise<void> {
   throwIfAborted(signal);
-  const watchers = keys.map((key) => client.watch(key, { startRevision, filters: ['NOPUT'] }));
+  const watchers = keys.map(({ key }) => client.watch(key, { filters: ['NOPUT'] }));
   let onAbort: (() => void) | undefined;
   try {
     await new Promise<void>((resolve, reject) => {
@@ -101,9 +113,27 @@ export async function anyDeleted(
           resolve(); // Ended by the server: look at the queue again.
         })().catch((e: unknown) => (e instanceof WatchCompactedError ? resolve() : reject(e)));
       }
+      goneBeforeWatching(client, keys, watchers, seenAt, signal).then(
+        (gone) => gone && resolve(),
+        () => resolve(), // The check failed: the caller reads again (and retries) itself.
+      );
     });
   } finally {
     if (onAbort !== undefined) signal.removeEventListener('abort', onAbort);
     for (const watcher of watchers) void watcher.cancel();
   }
+}
+
+/** Whether one of `keys` went between `seenAt` and the creation of its watch. */
+async function goneBeforeWatching(
+  client: Client,
+  keys: readonly KeySeen[],
+  watchers: readonly Watcher[],
+  seenAt: number,
+  signal: AbortSignal,
+): Promise<boolean> {
+  await Promise.all(watchers.map((w) => w.ready));
+  if (watchers.every((w) => w.revision <= seenAt)) return false;
+  const reads = await Promise.all(keys.map(({ key }) => client.get(key, callOptions(signal))));
+  return reads.some((read, i) => read.kvs[0]?.createRevision !== keys[i]?.createRevision);
 }

@@ -347,8 +347,7 @@ export class EtcdLockBackend implements LockBackend {
       if (o.waitMs === 0) throw new NotAcquiredError(`lock ${spec.name} is held`);
       waiting.keeper ??= this.client.keepAlive(me.lease);
       const keeper = waiting.keeper;
-      const keys = blockers.map((b) => b.key);
-      await anyDeleted(this.client, keys, revision + 1, AbortSignal.any([signal, keeper.signal]));
+      await anyDeleted(this.client, blockers, revision, AbortSignal.any([signal, keeper.signal]));
       const read = await retrying('read', signal, () =>
         this.client.get(entered.dir, { prefix: true, ...callOptions(signal) }),
       );
@@ -406,10 +405,11 @@ export class EtcdLockBackend implements LockBackend {
   /** Watches our own key: its deletion (lease expiry, someone's delete) loses the lock. */
   private guard(hold: Hold, startRevision: number): void {
     const signal = hold.unguard.signal;
+    const mine = { key: hold.key, createRevision: Number(hold.token) };
     void (async () => {
       for (let revision = startRevision; !signal.aborted; ) {
         try {
-          await anyDeleted(this.client, [hold.key], revision, signal);
+          await anyDeleted(this.client, [mine], revision - 1, signal);
         } catch (e) {
           if (signal.aborted) return;
           if (!(e instanceof WatchCompactedError)) await sleep(backoffMs(4), signal);
