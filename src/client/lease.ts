@@ -124,10 +124,17 @@ export class KeepAlive extends EventEmitter {
   }
 }
 
+/**
+ * How long the shared stream stays open with no lease to keep. Short-lived keep-alives (a lock
+ * acquire renews its lease once) then share one stream instead of opening one each.
+ */
+const IDLE_STREAM_MS = 2_000;
+
 /** The shared LeaseKeepAlive stream of one client. */
 export class KeepAliveHub {
   private stream: ClientDuplexStream<Wire, Wire> | undefined;
   private opening = false;
+  private idleTimer: NodeJS.Timeout | undefined;
   private readonly keepers = new Map<string, KeepAlive>();
   /** When each lease's last request was sent: a reply's TTL counts from then. */
   private readonly sentAt = new Map<string, number>();
@@ -143,6 +150,8 @@ export class KeepAliveHub {
     }
     this.keepers.get(id.toString())?.stop(); // One keep-alive per lease.
     this.keepers.set(id.toString(), keeper);
+    clearTimeout(this.idleTimer);
+    this.idleTimer = undefined;
     this.send(keeper);
     return keeper;
   }
@@ -152,11 +161,25 @@ export class KeepAliveHub {
     if (this.keepers.get(key) !== keeper) return;
     this.keepers.delete(key);
     this.sentAt.delete(key);
-    if (this.keepers.size === 0) {
-      const stream = this.stream;
-      this.stream = undefined;
-      stream?.cancel();
+    if (this.keepers.size === 0 && this.idleTimer === undefined) {
+      this.idleTimer = setTimeout(() => this.endIdle(), IDLE_STREAM_MS);
+      this.idleTimer.unref();
     }
+  }
+
+  /**
+   * Half-closes the stream nobody needs; the server ends its side. Never cancelled: a cancel
+   * is an RST_STREAM, and a server's HTTP/2 stack takes a run of them for the "rapid reset"
+   * attack — Node's (nghttp2) drops the whole connection, every call on it failing INTERNAL,
+   * after about 1,000 resets coming faster than 33 a second, a rate a lock client reached
+   * when each acquire's renewal ended its own stream.
+   */
+  private endIdle(): void {
+    this.idleTimer = undefined;
+    if (this.keepers.size > 0) return;
+    const stream = this.stream;
+    this.stream = undefined;
+    stream?.end();
   }
 
   /** Sends one renewal request (opening the stream if needed; it renews everyone). */
@@ -173,6 +196,8 @@ export class KeepAliveHub {
   close(): void {
     this.closed = true;
     for (const keeper of [...this.keepers.values()]) keeper.stop();
+    clearTimeout(this.idleTimer);
+    this.idleTimer = undefined;
     this.stream?.cancel();
     this.stream = undefined;
   }
