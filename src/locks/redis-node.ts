@@ -12,7 +12,13 @@
 // Pub/sub messages can be lost (a reconnect drops them): waiters never rely on them alone.
 
 import { Redis, type RedisOptions } from 'ioredis';
-import { CommandDeadlines, evalScript, type LoadedScript, loadScript } from '../redis/scripts.js';
+import {
+  CommandDeadlines,
+  evalScript,
+  type LoadedScript,
+  loadScript,
+  withinMs,
+} from '../redis/scripts.js';
 import { BackendUnavailableError } from './errors.js';
 import type { ResolvedLockSpec } from './lock.js';
 import { LOCK_SCRIPTS, type RedisLockKeys } from './redis-scripts.js';
@@ -354,20 +360,11 @@ export class RedisNode {
     if (subscription.confirmed) return unsubscribe;
     // Bounded: the SUBSCRIBE itself waits for a server that is down (it is sent again on the
     // next connection), but a waiter must not; it falls back to its timers.
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const late = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`no answer within ${this.commandTimeoutMs} ms`)),
-        this.commandTimeoutMs,
-      );
-    });
     try {
-      await Promise.race([subscription.ready, late]);
+      await withinMs(subscription.ready, this.commandTimeoutMs);
     } catch (error) {
       unsubscribe();
       throw this.unavailable('subscribe', error);
-    } finally {
-      clearTimeout(timer);
     }
     return unsubscribe;
   }

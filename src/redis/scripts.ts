@@ -38,6 +38,22 @@ export function evalScript(
   });
 }
 
+/**
+ * `p`, or a rejection ("no reply within `ms` ms") once `ms` pass first. For what the per-command
+ * deadlines do not cover: a connect, a QUIT, a SUBSCRIBE left queued for the next connection.
+ */
+export async function withinMs<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no reply within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([p, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** One command in flight: failed by CommandDeadlines once too old, unless it settled first. */
 export interface InFlight {
   readonly at: number;

@@ -23,6 +23,7 @@ import {
   evalScript,
   type LoadedScript,
   loadScript,
+  withinMs,
 } from '../../../redis/scripts.js';
 import { LimitError, validateCost, validateKey } from '../errors.js';
 import type { Gcra } from '../gcra.js';
@@ -171,18 +172,9 @@ export class RedisLimiter implements RateLimiter {
   }
 
   /** `p`, or a timeout after commandTimeoutMs on a client made here (a paused server). */
-  private async bounded<T>(p: Promise<T>): Promise<T> {
+  private bounded<T>(p: Promise<T>): Promise<T> {
     const ms = this.deadlines?.ms;
-    if (ms === undefined) return p;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const late = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no reply within ${ms} ms`)), ms);
-    });
-    try {
-      return await Promise.race([p, late]);
-    } finally {
-      clearTimeout(timer);
-    }
+    return ms === undefined ? p : withinMs(p, ms);
   }
 
   /** The Redis keys holding `key`'s state (the sliding log has two). */
