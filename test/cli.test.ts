@@ -305,16 +305,3 @@ describe('colour', () => {
     expect(piped.stdout.includes(ESC)).toBe(false);
   });
 });
-
-describe('a reader that stops early', () => {
-  it('ends the command quietly, as `cohort … | head -1` does', () => {
-    // The shell's pipe closes after head's first line; the rest of the help hits EPIPE.
-    const command = [NODE, ...NODE_ARGS, 'bench', '--help']
-      .map((arg) => `'${arg.replace(/'/g, `'\\''`)}'`)
-      .join(' ');
-    const out = spawnSync('sh', ['-c', `${command} | head -c 1 >/dev/null`], {
-      encoding: 'utf8',
-    });
-    expect(out.stderr).not.toMatch(/EPIPE|Unhandled/);
-  });
-});

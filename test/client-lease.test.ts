@@ -5,6 +5,8 @@
 // Lease ids are bigints throughout.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sleep } from '../src/client/connection.js';
+import { IDLE_STREAM_MS } from '../src/client/idle-close.js';
 import { type Client, connect, type KeepAlive, LeaseLostError } from '../src/client/index.js';
 import { until } from '../src/runtime/testing/wait.js';
 import { API_SERVERS, type ApiServer } from './support/api-servers.js';
@@ -96,6 +98,14 @@ describe.each(API_SERVERS)('client leases against $kind', ({ start }) => {
         });
         keeper.stop();
       }
+      // Idle past the stream's close: the next keep-alive opens a new one.
+      await sleep(IDLE_STREAM_MS + 500);
+      const keeper = own.keepAlive(lease.id);
+      await new Promise((resolve, reject) => {
+        keeper.once('renewed', resolve);
+        keeper.once('lost', reject);
+      });
+      keeper.stop();
       await own.put('lease-renewals/k', 'v', { lease });
       expect((await own.get('lease-renewals/k')).count).toBe(1);
     } finally {

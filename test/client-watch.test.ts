@@ -6,6 +6,8 @@
 // across the restart.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sleep } from '../src/client/connection.js';
+import { IDLE_STREAM_MS } from '../src/client/idle-close.js';
 import {
   type Client,
   connect,
@@ -91,6 +93,30 @@ describe.each(API_SERVERS)('client watch against $kind', ({ start }) => {
     await until(() => seen.slice(10).every((s) => s.events.length === 2), 'the second events');
     expect(seen.slice(0, 10).every((s) => s.events.length === 1)).toBe(true);
     for (const w of watchers.slice(10)) await w.cancel();
+  });
+
+  // A lock waiter watches once per wait. Were the shared stream cancelled each time its last
+  // watcher went, its RST_STREAMs would look like the "rapid reset" attack to an HTTP/2
+  // server: Node's drops the connection after about 1,000 of them, failing every call on it.
+  it('creates and cancels 1,500 watches in a row on one client, keeping its connection', async () => {
+    const own = await connect({ endpoints: server.endpoints });
+    try {
+      for (let i = 0; i < 1_500; i++) {
+        const watcher = own.watch(`one-at-a-time/${i}`);
+        await watcher.ready;
+        await watcher.cancel();
+      }
+      // Idle past the stream's close: the next watch opens a new one.
+      await sleep(IDLE_STREAM_MS + 500);
+      const watcher = own.watch('one-at-a-time/last');
+      await watcher.ready;
+      const seen = collect(watcher);
+      await own.put('one-at-a-time/last', 'v');
+      await until(() => seen.events.length === 1, 'the event');
+      await watcher.cancel();
+    } finally {
+      own.close();
+    }
   });
 
   it('ends a watcher with WatchCompactedError when its start revision is compacted', async () => {

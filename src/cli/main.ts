@@ -77,12 +77,14 @@ async function main(argv: readonly string[]): Promise<number> {
 }
 
 // `cohort … | head` closes the pipe early: stop quietly, as a Unix tool killed by SIGPIPE would,
-// rather than crash with an unhandled EPIPE (Node ignores SIGPIPE).
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw error;
-  });
-}
+// rather than crash with an unhandled EPIPE (Node ignores SIGPIPE). A closed stderr is only
+// ignored: a server whose log reader went away keeps serving.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
+process.stderr.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+});
 
 process.exitCode = await main(process.argv.slice(2));

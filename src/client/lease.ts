@@ -18,6 +18,7 @@ import { EventEmitter } from 'node:events';
 import type { ClientDuplexStream } from '@grpc/grpc-js';
 import { backoffMs, type CallOptions, type Connection, sleep } from './connection.js';
 import { fromGrpc, GrpcError, LeaseLostError } from './errors.js';
+import { IdleClose } from './idle-close.js';
 import {
   big,
   type Header,
@@ -124,17 +125,12 @@ export class KeepAlive extends EventEmitter {
   }
 }
 
-/**
- * How long the shared stream stays open with no lease to keep. Short-lived keep-alives (a lock
- * acquire renews its lease once) then share one stream instead of opening one each.
- */
-const IDLE_STREAM_MS = 2_000;
-
 /** The shared LeaseKeepAlive stream of one client. */
 export class KeepAliveHub {
   private stream: ClientDuplexStream<Wire, Wire> | undefined;
   private opening = false;
-  private idleTimer: NodeJS.Timeout | undefined;
+  /** Short-lived keep-alives (a lock acquire renews its lease once) share one stream. */
+  private readonly idle = new IdleClose(() => this.closeIfIdle());
   private readonly keepers = new Map<string, KeepAlive>();
   /** When each lease's last request was sent: a reply's TTL counts from then. */
   private readonly sentAt = new Map<string, number>();
@@ -150,8 +146,7 @@ export class KeepAliveHub {
     }
     this.keepers.get(id.toString())?.stop(); // One keep-alive per lease.
     this.keepers.set(id.toString(), keeper);
-    clearTimeout(this.idleTimer);
-    this.idleTimer = undefined;
+    this.idle.busy();
     this.send(keeper);
     return keeper;
   }
@@ -161,25 +156,14 @@ export class KeepAliveHub {
     if (this.keepers.get(key) !== keeper) return;
     this.keepers.delete(key);
     this.sentAt.delete(key);
-    if (this.keepers.size === 0 && this.idleTimer === undefined) {
-      this.idleTimer = setTimeout(() => this.endIdle(), IDLE_STREAM_MS);
-      this.idleTimer.unref();
-    }
+    if (this.keepers.size === 0) this.idle.idle();
   }
 
-  /**
-   * Half-closes the stream nobody needs; the server ends its side. Never cancelled: a cancel
-   * is an RST_STREAM, and a server's HTTP/2 stack takes a run of them for the "rapid reset"
-   * attack — Node's (nghttp2) drops the whole connection, every call on it failing INTERNAL,
-   * after about 1,000 resets coming faster than 33 a second, a rate a lock client reached
-   * when each acquire's renewal ended its own stream.
-   */
-  private endIdle(): void {
-    this.idleTimer = undefined;
+  private closeIfIdle(): void {
     if (this.keepers.size > 0) return;
     const stream = this.stream;
     this.stream = undefined;
-    stream?.end();
+    stream?.cancel();
   }
 
   /** Sends one renewal request (opening the stream if needed; it renews everyone). */
@@ -196,8 +180,7 @@ export class KeepAliveHub {
   close(): void {
     this.closed = true;
     for (const keeper of [...this.keepers.values()]) keeper.stop();
-    clearTimeout(this.idleTimer);
-    this.idleTimer = undefined;
+    this.idle.busy();
     this.stream?.cancel();
     this.stream = undefined;
   }
@@ -208,7 +191,12 @@ export class KeepAliveHub {
       if (attempt > 0) await sleep(backoffMs(attempt));
       if (this.closed || this.keepers.size === 0) return;
       const { stream, index } = await this.connection.duplex('Lease', 'LeaseKeepAlive');
+      if (this.closed) {
+        stream.cancel();
+        return;
+      }
       this.stream = stream;
+      if (this.keepers.size === 0) this.idle.idle(); // Every keeper left while it opened.
       stream.on('data', (w: Wire) => this.onReply(stream, w));
       stream.on('error', (e: unknown) => void this.onBroken(stream, index, fromGrpc(e), attempt));
       stream.on(

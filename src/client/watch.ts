@@ -22,6 +22,7 @@
 import type { ClientDuplexStream } from '@grpc/grpc-js';
 import { backoffMs, type Connection, sleep } from './connection.js';
 import { fromGrpc, GrpcError, WatchCanceledError, WatchCompactedError } from './errors.js';
+import { IdleClose } from './idle-close.js';
 import { type RangeOptions, rangeOf } from './ops.js';
 import { type BytesLike, int, type KeyValue, kvFromWire, optionalKv, type Wire } from './values.js';
 
@@ -164,6 +165,8 @@ export class WatchHub {
   private creating: Watcher | undefined;
   private paused = false;
   private closed = false;
+  /** Short-lived watches (a lock waiter's, one per wait) share one stream. */
+  private readonly idle = new IdleClose(() => this.closeIfIdle());
 
   constructor(private readonly connection: Connection) {}
 
@@ -178,6 +181,7 @@ export class WatchHub {
     const watcher = new Watcher(this, request, options.signal);
     if (this.closed) watcher.finish(new GrpcError(1, 'the client is closed'));
     else {
+      this.idle.busy();
       this.pending.push(watcher);
       this.pump();
     }
@@ -192,7 +196,7 @@ export class WatchHub {
       this.stream?.write({ cancelRequest: { watchId: watcher.id } });
     }
     this.drained();
-    this.closeIfIdle();
+    if (this.isIdle()) this.idle.idle();
   }
 
   /** Called as consumers read: resumes a paused stream once the buffers are low. */
@@ -210,6 +214,7 @@ export class WatchHub {
     this.active.clear();
     this.pending = [];
     this.creating = undefined;
+    this.idle.busy();
     this.stream?.cancel();
     this.stream = undefined;
   }
@@ -220,8 +225,12 @@ export class WatchHub {
     return total;
   }
 
+  private isIdle(): boolean {
+    return this.active.size === 0 && this.pending.length === 0 && this.creating === undefined;
+  }
+
   private closeIfIdle(): void {
-    if (this.active.size > 0 || this.pending.length > 0 || this.creating !== undefined) return;
+    if (!this.isIdle()) return;
     const stream = this.stream;
     this.stream = undefined;
     stream?.cancel();
@@ -232,7 +241,10 @@ export class WatchHub {
     if (this.closed || this.creating !== undefined) return;
     this.pending = this.pending.filter((w) => !w.ended);
     const next = this.pending[0];
-    if (next === undefined) return this.closeIfIdle();
+    if (next === undefined) {
+      if (this.isIdle()) this.idle.idle();
+      return;
+    }
     if (this.stream === undefined) {
       if (!this.opening) void this.open(0);
       return;
@@ -252,6 +264,10 @@ export class WatchHub {
       const { stream, index } = await this.connection.duplex('Watch', 'Watch', {
         hasleader: 'true',
       });
+      if (this.closed) {
+        stream.cancel();
+        return;
+      }
       this.stream = stream;
       stream.on('data', (w: Wire) => this.onResponse(stream, w));
       stream.on('error', (e: unknown) => void this.onBroken(stream, index, fromGrpc(e)));

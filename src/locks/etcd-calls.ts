@@ -102,6 +102,8 @@ export async function anyDeleted(
 ): Promise<void> {
   throwIfAborted(signal);
   const watchers = keys.map(({ key }) => client.watch(key, { filters: ['NOPUT'] }));
+  // Ends the check's reads when the wait ends first (a watch event came before them).
+  const done = new AbortController();
   let onAbort: (() => void) | undefined;
   try {
     await new Promise<void>((resolve, reject) => {
@@ -113,12 +115,14 @@ export async function anyDeleted(
           resolve(); // Ended by the server: look at the queue again.
         })().catch((e: unknown) => (e instanceof WatchCompactedError ? resolve() : reject(e)));
       }
-      goneBeforeWatching(client, keys, watchers, seenAt, signal).then(
+      const reading = AbortSignal.any([signal, done.signal]);
+      goneBeforeWatching(client, keys, watchers, seenAt, reading).then(
         (gone) => gone && resolve(),
-        () => resolve(), // The check failed: the caller reads again (and retries) itself.
+        () => resolve(), // The read failed: the caller reads again (and retries) itself.
       );
     });
   } finally {
+    done.abort();
     if (onAbort !== undefined) signal.removeEventListener('abort', onAbort);
     for (const watcher of watchers) void watcher.cancel();
   }
@@ -132,8 +136,13 @@ async function goneBeforeWatching(
   seenAt: number,
   signal: AbortSignal,
 ): Promise<boolean> {
-  await Promise.all(watchers.map((w) => w.ready));
-  if (watchers.every((w) => w.revision <= seenAt)) return false;
+  try {
+    await Promise.all(watchers.map((w) => w.ready));
+  } catch {
+    return false; // A watch that failed says so through its iterator.
+  }
+  // A created watch reports the revision it starts after (0 only if a server sent no header).
+  if (watchers.every((w) => w.revision !== 0 && w.revision <= seenAt)) return false;
   const reads = await Promise.all(keys.map(({ key }) => client.get(key, callOptions(signal))));
   return reads.some((read, i) => read.kvs[0]?.createRevision !== keys[i]?.createRevision);
 }
