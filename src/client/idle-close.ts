@@ -32,3 +32,12 @@ export class IdleClose {
     this.timer = undefined;
   }
 }
+
+/** Cancels a stream nobody will read; a cancel emits 'error', which must not go unheard. */
+export function discard(stream: {
+  on(event: 'error', listener: () => void): unknown;
+  cancel(): void;
+}): void {
+  stream.on('error', () => {});
+  stream.cancel();
+}

@@ -18,7 +18,7 @@ import { EventEmitter } from 'node:events';
 import type { ClientDuplexStream } from '@grpc/grpc-js';
 import { backoffMs, type CallOptions, type Connection, sleep } from './connection.js';
 import { fromGrpc, GrpcError, LeaseLostError } from './errors.js';
-import { IdleClose } from './idle-close.js';
+import { discard, IdleClose } from './idle-close.js';
 import {
   big,
   type Header,
@@ -191,8 +191,10 @@ export class KeepAliveHub {
       if (attempt > 0) await sleep(backoffMs(attempt));
       if (this.closed || this.keepers.size === 0) return;
       const { stream, index } = await this.connection.duplex('Lease', 'LeaseKeepAlive');
-      if (this.closed) {
-        stream.cancel();
+      // Closed meanwhile, or another open won the race (a reopen after a failure and a new
+      // watcher's first open can overlap): one stream per hub.
+      if (this.closed || this.stream !== undefined) {
+        discard(stream);
         return;
       }
       this.stream = stream;

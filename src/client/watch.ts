@@ -22,7 +22,7 @@
 import type { ClientDuplexStream } from '@grpc/grpc-js';
 import { backoffMs, type Connection, sleep } from './connection.js';
 import { fromGrpc, GrpcError, WatchCanceledError, WatchCompactedError } from './errors.js';
-import { IdleClose } from './idle-close.js';
+import { discard, IdleClose } from './idle-close.js';
 import { type RangeOptions, rangeOf } from './ops.js';
 import { type BytesLike, int, type KeyValue, kvFromWire, optionalKv, type Wire } from './values.js';
 
@@ -260,12 +260,14 @@ export class WatchHub {
     this.opening = true;
     try {
       if (attempt > 0) await sleep(backoffMs(attempt));
-      if (this.closed) return;
+      if (this.closed || this.pending.length === 0) return;
       const { stream, index } = await this.connection.duplex('Watch', 'Watch', {
         hasleader: 'true',
       });
-      if (this.closed) {
-        stream.cancel();
+      // Closed meanwhile, or another open won the race (a reopen after a failure and a new
+      // watcher's first open can overlap): one stream per hub.
+      if (this.closed || this.stream !== undefined) {
+        discard(stream);
         return;
       }
       this.stream = stream;
@@ -296,6 +298,8 @@ export class WatchHub {
           ? new WatchCompactedError(compactRevision)
           : new WatchCanceledError(typeof w.cancelReason === 'string' ? w.cancelReason : ''),
       );
+      this.drained();
+      if (this.isIdle()) this.idle.idle();
       return;
     }
     const events = Array.isArray(w.events) ? (w.events as Wire[]).map(eventFromWire) : [];

@@ -102,8 +102,6 @@ export async function anyDeleted(
 ): Promise<void> {
   throwIfAborted(signal);
   const watchers = keys.map(({ key }) => client.watch(key, { filters: ['NOPUT'] }));
-  // Ends the check's reads when the wait ends first (a watch event came before them).
-  const done = new AbortController();
   let onAbort: (() => void) | undefined;
   try {
     await new Promise<void>((resolve, reject) => {
@@ -115,14 +113,14 @@ export async function anyDeleted(
           resolve(); // Ended by the server: look at the queue again.
         })().catch((e: unknown) => (e instanceof WatchCompactedError ? resolve() : reject(e)));
       }
-      const reading = AbortSignal.any([signal, done.signal]);
-      goneBeforeWatching(client, keys, watchers, seenAt, reading).then(
+      // Its reads are left to finish when the wait ends first: a cancelled call is an
+      // RST_STREAM, which servers count (see src/client/idle-close.ts).
+      goneBeforeWatching(client, keys, watchers, seenAt, signal).then(
         (gone) => gone && resolve(),
         () => resolve(), // The read failed: the caller reads again (and retries) itself.
       );
     });
   } finally {
-    done.abort();
     if (onAbort !== undefined) signal.removeEventListener('abort', onAbort);
     for (const watcher of watchers) void watcher.cancel();
   }

@@ -347,7 +347,14 @@ export class EtcdLockBackend implements LockBackend {
       if (o.waitMs === 0) throw new NotAcquiredError(`lock ${spec.name} is held`);
       waiting.keeper ??= this.client.keepAlive(me.lease);
       const keeper = waiting.keeper;
-      await anyDeleted(this.client, blockers, revision, AbortSignal.any([signal, keeper.signal]));
+      try {
+        await anyDeleted(this.client, blockers, revision, AbortSignal.any([signal, keeper.signal]));
+      } catch (e) {
+        if (signal.aborted || keeper.signal.aborted || e instanceof LockLostError) throw e;
+        // The watch failed for good (its stream could not be kept): read the queue again after
+        // a pause; the read's own retries decide when etcd counts as unavailable.
+        await sleep(backoffMs(4), signal).catch(() => {});
+      }
       const read = await retrying('read', signal, () =>
         this.client.get(entered.dir, { prefix: true, ...callOptions(signal) }),
       );
