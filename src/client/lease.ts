@@ -192,7 +192,7 @@ export class KeepAliveHub {
       if (this.closed || this.keepers.size === 0) return;
       const { stream, index } = await this.connection.duplex('Lease', 'LeaseKeepAlive');
       // Closed meanwhile, or another open won the race (a reopen after a failure and a new
-      // watcher's first open can overlap): one stream per hub.
+      // keep-alive's first open can overlap): one stream per hub.
       if (this.closed || this.stream !== undefined) {
         discard(stream);
         return;
